@@ -1,0 +1,52 @@
+# ff: libff.so, the example programs, and the checks around them.
+#
+#   make            build libff/libff.so and examples/
+#   make check      the whole test suite (as the README's test command does)
+#   make clean
+
+CC	?= cc
+PKGCONF	?= pkg-config
+
+DPDK_CFLAGS	:= $(shell $(PKGCONF) --cflags libdpdk 2>/dev/null)
+DPDK_LIBS	:= $(shell $(PKGCONF) --libs libdpdk 2>/dev/null)
+INIH_LIBS	:= $(shell $(PKGCONF) --libs inih 2>/dev/null || echo -linih)
+
+WARNS	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wno-unused-parameter -Wno-address-of-packed-member
+CFLAGS	?= -O2 -g
+LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 \
+	  -Ilibff/include $(addprefix -I,$(LIBFF_SRCDIRS)) $(DPDK_CFLAGS)
+
+LIBFF_SRCDIRS	= libff/src/core libff/src/dpdk libff/src/kern libff/src/net \
+		  libff/src/netinet libff/src/ipc libff/src/testport
+LIBFF_SRCS	:= $(sort $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.c)))
+LIBFF_OBJS	:= $(LIBFF_SRCS:%.c=build/%.o)
+LIBFF_HDRS	:= $(wildcard libff/include/*.h) \
+		   $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.h))
+
+LIBFF	= libff/libff.so
+
+EXAMPLES_SRCS	:= $(wildcard examples/*.c)
+EXAMPLES	:= $(EXAMPLES_SRCS:%.c=%)
+
+all: $(LIBFF) $(EXAMPLES)
+
+build/%.o: %.c $(LIBFF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFF_CFLAGS) -c $< -o $@
+
+$(LIBFF): $(LIBFF_OBJS) libff/libff.map
+	$(CC) -shared -o $@ $(LIBFF_OBJS) -Wl,--version-script=libff/libff.map \
+	    -Wl,--no-undefined -Wl,--as-needed $(DPDK_LIBS) $(INIH_LIBS) -lm
+
+examples/%: examples/%.c $(LIBFF) libff/include/ff_api.h
+	$(CC) $(CFLAGS) $(WARNS) -std=gnu11 -Ilibff/include $< -o $@ \
+	    -Llibff -lff -Wl,-rpath,'$$ORIGIN/../libff'
+
+check: all
+	scripts/ff-setup test
+
+clean:
+	rm -rf build $(LIBFF) $(EXAMPLES)
+
+.PHONY: all check clean

@@ -1,0 +1,75 @@
+/*
+ * ff_ctx.h - the per-process stack context.
+ *
+ * Every piece of mutable stack state hangs off one struct ff_ctx, passed
+ * explicitly as the first argument; there are no other file-level mutable
+ * globals.  A test creates and destroys as many contexts as it likes
+ * through the test port (src/testport) without restarting the EAL.
+ *
+ * Subsystems keep their own state in their own struct, declared in their
+ * own header and embedded or pointed to here.
+ */
+#ifndef _FF_CTX_H_
+#define _FF_CTX_H_
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "ff_config.h"
+#include "ff_clock.h"
+#include "ff_callout.h"
+
+struct rte_mempool;
+struct rte_mbuf;
+struct ff_port;
+struct ff_msg_server;
+struct ff_stack;
+
+/* Main loop accounting, shown by ff-top (struct ff_top_stats). */
+struct ff_top {
+	uint64_t	loops;
+	uint64_t	idle_tsc;
+	uint64_t	sys_tsc;
+	uint64_t	usr_tsc;
+	uint64_t	work_tsc;
+};
+
+/* Port traffic, shown by ff-traffic (struct ff_traffic_stats). */
+struct ff_traffic {
+	uint64_t	rx_packets;
+	uint64_t	rx_bytes;
+	uint64_t	rx_dropped;
+	uint64_t	tx_packets;
+	uint64_t	tx_bytes;
+	uint64_t	tx_dropped;
+};
+
+typedef int (*ff_loop_func_t)(void *arg);
+
+struct ff_ctx {
+	struct ff_config	*cfg;		/* owned */
+	int			 proc_id;
+	int			 testmode;	/* test port + virtual clock */
+
+	struct ff_clock		 clock;		/* read once per loop */
+	struct ff_callout_wheel	 callouts;	/* timers at cfg->hz */
+
+	struct rte_mempool	*pktmbuf_pool;
+	struct ff_port		*ports[FF_MAX_PORTS];
+	int			 nb_ports;
+
+	struct ff_msg_server	*msg;		/* tool requests; NULL in tests */
+	struct ff_stack		*stack;		/* the protocols (src/net, netinet) */
+
+	struct ff_top		 top;
+	struct ff_traffic	 traffic;
+
+	ff_loop_func_t		 loop;
+	void			*loop_arg;
+	volatile int		 stop;		/* set by ff_stop_run(), signals */
+};
+
+/* The process's context, for the application API that has no ctx argument. */
+struct ff_ctx	*ff_ctx_get(void);
+
+#endif /* _FF_CTX_H_ */

@@ -1,0 +1,79 @@
+/*
+ * ff_port.h - a port as the stack sees it: a receive and a transmit burst
+ * function, a MAC address, an MTU, offload capabilities and a transmit
+ * buffer flushed once per main-loop iteration.
+ *
+ * Two backends implement it: ff_dpdk_port.c (rte_eth_* on a real or
+ * virtual DPDK device; the only code that calls rte_eth_*) and the test
+ * port (src/testport), an in-memory queue pair driven by tests.
+ */
+#ifndef _FF_PORT_H_
+#define _FF_PORT_H_
+
+#include <stdint.h>
+#include <rte_ether.h>
+
+#include "ff_config.h"
+
+struct rte_mbuf;
+struct ff_ctx;
+struct ff_port;
+struct ifnet;
+
+#define	FF_PORT_BURST	32
+
+struct ff_port_ops {
+	/* Receive up to n frames; returns how many. */
+	uint16_t (*po_rx_burst)(struct ff_port *p, struct rte_mbuf **pkts,
+	    uint16_t n);
+	/* Hand n frames to the device; returns how many it took. */
+	uint16_t (*po_tx_burst)(struct ff_port *p, struct rte_mbuf **pkts,
+	    uint16_t n);
+	/* Link state now: 1 up, 0 down. */
+	int	(*po_link_up)(struct ff_port *p);
+	/* Set the MTU / promiscuous mode; 0 or a negative errno. */
+	int	(*po_set_mtu)(struct ff_port *p, uint16_t mtu);
+	int	(*po_set_promisc)(struct ff_port *p, int on);
+	void	(*po_close)(struct ff_port *p);
+};
+
+/* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
+struct ff_port_offloads {
+	uint64_t	rx_capa;
+	uint64_t	tx_capa;
+	uint64_t	rx_enabled;
+	uint64_t	tx_enabled;
+};
+
+struct ff_port {
+	const struct ff_port_ops *p_ops;
+	uint16_t	p_port_id;	/* DPDK port id or test port number */
+	uint16_t	p_queue;	/* rx/tx queue this process owns */
+	char		p_name[64];	/* device name, for messages */
+	struct rte_ether_addr p_mac;
+	uint16_t	p_mtu;
+	int		p_promisc;
+	struct ff_port_offloads p_offloads;
+	struct ifnet	*p_ifp;		/* the stack's interface on this port */
+	void		*p_backend;	/* backend private state */
+
+	/* Transmit buffer: frames wait here until the loop flushes. */
+	struct rte_mbuf	*p_txbuf[FF_PORT_BURST];
+	uint16_t	p_ntx;
+	uint64_t	p_tx_first_ns;	/* when the oldest buffered frame came */
+};
+
+/*
+ * Queue one frame for transmission; takes ownership of m in every case
+ * (a frame that finds the device full is freed and counted as a drop).
+ */
+void	ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p,
+	    struct rte_mbuf *m);
+/* Push buffered frames to the device; returns how many went out. */
+int	ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
+
+/* DPDK backend (ff_dpdk_port.c). */
+struct ff_port	*ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
+		    const struct ff_port_cfg *pc, char *err, size_t errlen);
+
+#endif /* _FF_PORT_H_ */

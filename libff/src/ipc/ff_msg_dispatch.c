@@ -1,0 +1,21 @@
+/*
+ * ff_msg_dispatch.c - which function answers which message type.
+ * A type with no entry (or out of range) is answered with EOPNOTSUPP.
+ */
+#include <stddef.h>
+
+#include "ff_msg_server.h"
+
+static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
+	[FF_MSG_ECHO] = ff_msg_echo,
+	[FF_MSG_TOP] = ff_msg_top,
+	[FF_MSG_TRAFFIC] = ff_msg_traffic,
+};
+
+ff_msg_handler_t
+ff_msg_handler(uint16_t type)
+{
+	if (type >= FF_MSG_TYPE_MAX)
+		return (NULL);
+	return (ff_msg_handlers[type]);
+}

@@ -1,0 +1,70 @@
+/*
+ * ff_msg_server.h - the stack side of the message ring.
+ *
+ * Each stack process owns a slot area (memzone "ff_msg_<proc>") of
+ * FF_MSG_NSLOTS message slots and a request ring ("ff_msg_in_<proc>",
+ * multi-producer, single-consumer).  A tool claims a free slot, writes its
+ * request there and posts the slot index; the stack answers in the same
+ * slot and marks it done, so an answer can only reach the tool that owns
+ * the slot.  Slots whose owner died are reclaimed by a periodic sweep.
+ *
+ * The server copies each request out of shared memory before it looks at
+ * it, so a client cannot change a field after it was checked.
+ */
+#ifndef _FF_MSG_SERVER_H_
+#define _FF_MSG_SERVER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ff_msg.h"
+
+struct ff_ctx;
+
+/*
+ * A request handler.  `req' is a private copy of the whole request
+ * (header validated: magic, version, type, fm_len); the handler writes its
+ * answer body into `body' (capacity `cap') and returns the body's length,
+ * or a negative FreeBSD errno which becomes the answer's fm_error.
+ * For multi-part answers it sets *cursor to where the next request
+ * resumes (left 0 when complete).
+ */
+typedef int (*ff_msg_handler_t)(struct ff_ctx *ctx,
+	    const struct ff_msg_hdr *req, void *body, size_t cap,
+	    uint64_t *cursor);
+
+/* The handler table (ff_msg_dispatch.c). */
+ff_msg_handler_t ff_msg_handler(uint16_t type);
+
+/*
+ * Find a variable part of a request: returns a pointer to it when
+ * (off, len) lies inside the body of `req', NULL otherwise.
+ */
+const void	*ff_msg_iov_get(const struct ff_msg_hdr *req,
+		    const struct ff_msg_iov *iov);
+
+/* Server life (primary and secondary stack processes alike). */
+int	ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen);
+void	ff_msg_server_destroy(struct ff_ctx *ctx);
+/* Serve up to `budget' requests; returns how many were served. */
+int	ff_msg_server_poll(struct ff_ctx *ctx, int budget);
+
+/* Counters, shown by tests and by sysctl later. */
+struct ff_msg_stats {
+	uint64_t	ms_served;	/* requests answered */
+	uint64_t	ms_errors;	/* answered with fm_error != 0 */
+	uint64_t	ms_badslot;	/* ring entries naming no valid slot */
+	uint64_t	ms_badstate;	/* slot posted without a request in it */
+	uint64_t	ms_reclaimed;	/* slots taken back from dead tools */
+	uint64_t	ms_abandoned;	/* answers nobody waited for */
+};
+
+/* Built-in handlers (ff_msg_server.c). */
+int	ff_msg_echo(struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t,
+	    uint64_t *);
+int	ff_msg_top(struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t,
+	    uint64_t *);
+int	ff_msg_traffic(struct ff_ctx *, const struct ff_msg_hdr *, void *,
+	    size_t, uint64_t *);
+
+#endif /* _FF_MSG_SERVER_H_ */
