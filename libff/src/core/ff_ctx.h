@@ -69,7 +69,29 @@ struct ff_ctx {
 	volatile int		 stop;		/* set by ff_stop_run(), signals */
 };
 
-/* The process's context, for the application API that has no ctx argument. */
+/*
+ * Create a context for `cfg' (ownership passes to the context): clock,
+ * timers and counters, no ports and no stack yet.  `testmode' selects the
+ * virtual clock.  Returns NULL with errno set.
+ */
+struct ff_ctx	*ff_ctx_create(struct ff_config *cfg, int testmode);
+/* Detach the stack, close ports and message server, free everything. */
+void		 ff_ctx_destroy(struct ff_ctx *ctx);
+
+/*
+ * One main-loop iteration: read the clock, run due timers, receive on
+ * every port and push frames up the stack, serve tool requests, call the
+ * application's loop, flush transmit buffers, account cycles.  Returns
+ * how much work was done (frames, timers, requests); 0 means idle.
+ */
+int		 ff_ctx_iterate(struct ff_ctx *ctx);
+
+/*
+ * The process's current context, for the application API that has no
+ * context argument: set by ff_init(), and by the test port around the
+ * calls it makes into a given stack.
+ */
 struct ff_ctx	*ff_ctx_get(void);
+void		 ff_ctx_set_current(struct ff_ctx *ctx);
 
 #endif /* _FF_CTX_H_ */

@@ -1,0 +1,153 @@
+/*
+ * ff_ctx.c - the per-process context and one iteration of the main loop.
+ *
+ * Entry points: ff_ctx_create(), ff_ctx_destroy(), ff_ctx_iterate(),
+ * ff_ctx_get(), ff_ctx_set_current().
+ *
+ * ff_run() (ff_run.c) and the test port both drive the stack through
+ * ff_ctx_iterate(), so tests exercise the very loop that production runs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+#include "ff_stack.h"
+#include "ff_msg_server.h"
+
+/* Requests served per iteration: tools never starve the data path. */
+#define	FF_MSG_BUDGET	32
+
+/*
+ * The one process-wide pointer: the API (ff_socket() and friends) has no
+ * context argument, as in F-Stack.  Everything else reaches state through
+ * the context it is handed.
+ */
+static struct ff_ctx *ff_current;
+
+struct ff_ctx *
+ff_ctx_get(void)
+{
+	return (ff_current);
+}
+
+void
+ff_ctx_set_current(struct ff_ctx *ctx)
+{
+	ff_current = ctx;
+}
+
+struct ff_ctx *
+ff_ctx_create(struct ff_config *cfg, int testmode)
+{
+	struct ff_ctx *ctx;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		errno = ENOMEM;
+		return (NULL);
+	}
+	ctx->cfg = cfg;
+	ctx->proc_id = cfg->dpdk.proc_id;
+	ctx->testmode = testmode;
+	ff_clock_init(&ctx->clock, testmode);
+	ff_callout_wheel_init(&ctx->callouts, cfg->hz);
+	return (ctx);
+}
+
+void
+ff_ctx_destroy(struct ff_ctx *ctx)
+{
+	int i;
+
+	if (ctx == NULL)
+		return;
+	if (ctx->msg != NULL)
+		ff_msg_server_destroy(ctx);
+	if (ctx->stack != NULL)
+		ff_stack_detach(ctx);
+	for (i = 0; i < ctx->nb_ports; i++) {
+		struct ff_port *p = ctx->ports[i];
+
+		if (p == NULL)
+			continue;
+		ff_port_flush(ctx, p);
+		/* Whatever the device would not take goes back to the pool. */
+		rte_pktmbuf_free_bulk(p->p_txbuf, p->p_ntx);
+		p->p_ntx = 0;
+		if (p->p_ops->po_close != NULL)
+			p->p_ops->po_close(p);
+		ctx->ports[i] = NULL;
+	}
+	if (ff_current == ctx)
+		ff_current = NULL;
+	free(ctx->cfg);
+	free(ctx);
+}
+
+/* Receive one burst on every port and push it up; returns frames seen. */
+static int
+ff_ctx_rx(struct ff_ctx *ctx)
+{
+	struct rte_mbuf *pkts[FF_PORT_BURST];
+	int i, j, total = 0;
+	uint16_t n;
+
+	for (i = 0; i < ctx->nb_ports; i++) {
+		struct ff_port *p = ctx->ports[i];
+
+		n = p->p_ops->po_rx_burst(p, pkts, FF_PORT_BURST);
+		if (n == 0)
+			continue;
+		for (j = 0; j < n; j++)
+			ctx->traffic.rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
+		ctx->traffic.rx_packets += n;
+		ff_stack_input(ctx, p, pkts, n);
+		total += n;
+	}
+	return (total);
+}
+
+static int
+ff_ctx_flush(struct ff_ctx *ctx)
+{
+	int i, total = 0;
+
+	for (i = 0; i < ctx->nb_ports; i++)
+		total += ff_port_flush(ctx, ctx->ports[i]);
+	return (total);
+}
+
+int
+ff_ctx_iterate(struct ff_ctx *ctx)
+{
+	uint64_t t0, t1, t2, t3;
+	int work = 0;
+
+	t0 = rte_rdtsc();
+	ff_clock_update(&ctx->clock);
+	work += ff_callout_run(ctx, &ctx->callouts, ctx->clock.clk_now_ns);
+	work += ff_ctx_rx(ctx);
+	if (ctx->msg != NULL)
+		work += ff_msg_server_poll(ctx, FF_MSG_BUDGET);
+	t1 = rte_rdtsc();
+	if (ctx->loop != NULL)
+		ctx->loop(ctx->loop_arg);
+	t2 = rte_rdtsc();
+	work += ff_ctx_flush(ctx);
+	t3 = rte_rdtsc();
+
+	ctx->top.loops++;
+	ctx->top.usr_tsc += t2 - t1;
+	/* A loop that moved nothing was idle, whatever the stack looked at. */
+	if (work != 0)
+		ctx->top.sys_tsc += (t1 - t0) + (t3 - t2);
+	else
+		ctx->top.idle_tsc += (t1 - t0) + (t3 - t2);
+	ctx->top.work_tsc += t3 - t0;
+	return (work);
+}

@@ -1,0 +1,44 @@
+/*
+ * ff_port.c - transmit buffering common to every port backend.
+ *
+ * Frames are buffered per port and pushed to the device in bursts: when
+ * the buffer is full, and at the end of every main-loop iteration
+ * (ff_ctx_iterate()).  A frame the device refuses is freed and counted in
+ * tx_dropped: the stack never blocks on a full queue.
+ */
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+
+int
+ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
+{
+	uint16_t i, sent;
+	uint64_t bytes = 0;
+
+	if (p->p_ntx == 0)
+		return (0);
+	/* Count before the burst: the device may free what it took at once. */
+	for (i = 0; i < p->p_ntx; i++)
+		bytes += rte_pktmbuf_pkt_len(p->p_txbuf[i]);
+	sent = p->p_ops->po_tx_burst(p, p->p_txbuf, p->p_ntx);
+	for (i = sent; i < p->p_ntx; i++)
+		bytes -= rte_pktmbuf_pkt_len(p->p_txbuf[i]);
+	ctx->traffic.tx_packets += sent;
+	ctx->traffic.tx_bytes += bytes;
+	if (sent < p->p_ntx) {
+		ctx->traffic.tx_dropped += p->p_ntx - sent;
+		rte_pktmbuf_free_bulk(&p->p_txbuf[sent], p->p_ntx - sent);
+	}
+	p->p_ntx = 0;
+	return (sent);
+}
+
+void
+ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
+{
+	if (p->p_ntx == FF_PORT_BURST)
+		ff_port_flush(ctx, p);
+	p->p_txbuf[p->p_ntx++] = m;
+}
