@@ -24,6 +24,7 @@ struct rte_mbuf;
 struct ff_port;
 struct ff_msg_server;
 struct ff_stack;
+struct sysctl_tree;
 
 /* Main loop accounting, shown by ff-top (struct ff_top_stats). */
 struct ff_top {
@@ -60,6 +61,7 @@ struct ff_ctx {
 
 	struct ff_msg_server	*msg;		/* tool requests; NULL in tests */
 	struct ff_stack		*stack;		/* the protocols (src/net, netinet) */
+	struct sysctl_tree	*sysctl;	/* MIB tree (src/kern/kern_sysctl.c) */
 
 	struct ff_top		 top;
 	struct ff_traffic	 traffic;
