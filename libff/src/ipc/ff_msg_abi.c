@@ -1,0 +1,75 @@
+/*
+ * ff_msg_abi.c - the layout of every ff_msg.h struct as the compiler laid
+ * it out, so the Python mirror (fstools/_ffi.py) can be checked field by
+ * field against the library it talks to (tests/unit/test_abi.py).
+ */
+#include <stddef.h>
+
+#include "ff_msg.h"
+#include "ff_ipc.h"
+
+#define	ABI_STRUCT(s)	{ #s, "", 0, sizeof(struct s) }
+#define	ABI_FIELD(s, f)	{ #s, #f, offsetof(struct s, f), \
+			    sizeof(((struct s *)0)->f) }
+
+static const struct ff_msg_abi_entry ff_msg_abi[] = {
+	ABI_STRUCT(ff_msg_hdr),
+	ABI_FIELD(ff_msg_hdr, fm_magic),
+	ABI_FIELD(ff_msg_hdr, fm_version),
+	ABI_FIELD(ff_msg_hdr, fm_type),
+	ABI_FIELD(ff_msg_hdr, fm_flags),
+	ABI_FIELD(ff_msg_hdr, fm_len),
+	ABI_FIELD(ff_msg_hdr, fm_error),
+	ABI_FIELD(ff_msg_hdr, fm_cursor),
+	ABI_FIELD(ff_msg_hdr, fm_proc_id),
+	ABI_FIELD(ff_msg_hdr, fm_seq),
+	ABI_FIELD(ff_msg_hdr, fm_spare),
+
+	ABI_STRUCT(ff_msg_iov),
+	ABI_FIELD(ff_msg_iov, mi_off),
+	ABI_FIELD(ff_msg_iov, mi_len),
+
+	ABI_STRUCT(ff_top_stats),
+	ABI_FIELD(ff_top_stats, ts_len),
+	ABI_FIELD(ff_top_stats, ts_proc_id),
+	ABI_FIELD(ff_top_stats, ts_loops),
+	ABI_FIELD(ff_top_stats, ts_idle_tsc),
+	ABI_FIELD(ff_top_stats, ts_sys_tsc),
+	ABI_FIELD(ff_top_stats, ts_usr_tsc),
+	ABI_FIELD(ff_top_stats, ts_work_tsc),
+	ABI_FIELD(ff_top_stats, ts_tsc_hz),
+	ABI_FIELD(ff_top_stats, ts_now_tsc),
+	ABI_FIELD(ff_top_stats, ts_rx_packets),
+	ABI_FIELD(ff_top_stats, ts_tx_packets),
+	ABI_FIELD(ff_top_stats, ts_rx_bytes),
+	ABI_FIELD(ff_top_stats, ts_tx_bytes),
+	ABI_FIELD(ff_top_stats, ts_spare),
+
+	ABI_STRUCT(ff_traffic_stats),
+	ABI_FIELD(ff_traffic_stats, tr_len),
+	ABI_FIELD(ff_traffic_stats, tr_proc_id),
+	ABI_FIELD(ff_traffic_stats, tr_rx_packets),
+	ABI_FIELD(ff_traffic_stats, tr_rx_bytes),
+	ABI_FIELD(ff_traffic_stats, tr_rx_dropped),
+	ABI_FIELD(ff_traffic_stats, tr_tx_packets),
+	ABI_FIELD(ff_traffic_stats, tr_tx_bytes),
+	ABI_FIELD(ff_traffic_stats, tr_tx_dropped),
+	ABI_FIELD(ff_traffic_stats, tr_now_ns),
+	ABI_FIELD(ff_traffic_stats, tr_spare),
+
+	/* Later message kinds append their structs here. */
+
+	{ NULL, NULL, 0, 0 }
+};
+
+uint32_t
+ff_msg_abi_version(void)
+{
+	return (FF_MSG_ABI_VERSION);
+}
+
+const struct ff_msg_abi_entry *
+ff_msg_abi_table(void)
+{
+	return (ff_msg_abi);
+}
