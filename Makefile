@@ -14,7 +14,7 @@ INIH_LIBS	:= $(shell $(PKGCONF) --libs inih 2>/dev/null || echo -linih)
 WARNS	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wno-unused-parameter -Wno-address-of-packed-member
 CFLAGS	?= -O2 -g
-LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 \
+LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 -D_GNU_SOURCE \
 	  -Ilibff/include $(addprefix -I,$(LIBFF_SRCDIRS)) $(DPDK_CFLAGS)
 
 LIBFF_SRCDIRS	= libff/src/core libff/src/dpdk libff/src/kern libff/src/net \

@@ -59,6 +59,8 @@ struct ff_msg_stats {
 	uint64_t	ms_abandoned;	/* answers nobody waited for */
 };
 
+const struct ff_msg_stats *ff_msg_server_stats(const struct ff_ctx *ctx);
+
 /* Built-in handlers (ff_msg_server.c). */
 int	ff_msg_echo(struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t,
 	    uint64_t *);

@@ -1,0 +1,396 @@
+/*
+ * ff_msg_client.c - the tool side of the message ring (ff_ipc.h), used by
+ * fstools through ctypes.
+ *
+ * Entry points: ff_ipc_attach(), ff_ipc_procs(), ff_ipc_request(),
+ * ff_ipc_post_raw(), ff_ipc_detach().
+ *
+ * Attaching checks that a primary holds the lock on the prefix's runtime
+ * config before the EAL is started, so a missing stack is reported at
+ * once and in one line, without EAL noise.  The EAL's own log goes to a
+ * memory buffer; its last line is shown only if the attach fails.
+ *
+ * The client's state is process-wide because the EAL is: one attach per
+ * process.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_memzone.h>
+#include <rte_ring.h>
+
+#include "ff_ipc.h"
+#include "ff_msg_ring.h"
+
+struct ff_ipc_proc {
+	struct ff_msg_area	*ip_area;
+	struct rte_ring		*ip_ring;
+};
+
+static struct ff_ipc_client {
+	int		 attached;
+	int		 eal_done;	/* the EAL ran once: no second start */
+	char		 prefix[64];
+	struct ff_msg_procs *procs;
+	struct ff_ipc_proc proc[FF_MAX_PROCS];
+	uint32_t	 seq;
+	FILE		*log;		/* EAL log, kept in memory */
+	char		*logbuf;
+	size_t		 logsize;
+} ffc;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+}
+
+static void
+nap_us(long us)
+{
+	struct timespec ts = { 0, us * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Where DPDK keeps the runtime files of `prefix' (eal_get_runtime_dir). */
+static void
+runtime_dir(const char *prefix, char *buf, size_t len)
+{
+	const char *base = "/var/run";
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (getuid() != 0)
+		base = xdg != NULL ? xdg : "/tmp";
+	snprintf(buf, len, "%s/dpdk/%s", base, prefix);
+}
+
+/* Is a primary alive under `prefix'?  0, or -errno with a message. */
+static int
+primary_check(const char *prefix, char *err, size_t errlen)
+{
+	char dir[512], path[600];
+	struct stat st;
+
+	runtime_dir(prefix, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/config", dir);
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "no stack is running with file prefix "
+		    "\"%s\" (no %s)", prefix, path);
+		return (errno == EACCES ? -EACCES : -ESRCH);
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "cannot read %s: %s (tools must run as "
+		    "the stack's user, usually root)", path, strerror(errno));
+		return (-EACCES);
+	}
+	if (!rte_eal_primary_proc_alive(path)) {
+		snprintf(err, errlen, "no stack is running with file prefix "
+		    "\"%s\" (stale %s)", prefix, path);
+		return (-ESRCH);
+	}
+	return (0);
+}
+
+/* Last line the EAL logged, for a failed attach. */
+static const char *
+eal_last_line(void)
+{
+	char *p, *end;
+
+	if (ffc.log == NULL)
+		return ("");
+	fflush(ffc.log);
+	if (ffc.logbuf == NULL || ffc.logsize == 0)
+		return ("");
+	end = ffc.logbuf + ffc.logsize;
+	while (end > ffc.logbuf && end[-1] == '\n')
+		*--end = '\0';
+	p = strrchr(ffc.logbuf, '\n');
+	return (p != NULL ? p + 1 : ffc.logbuf);
+}
+
+/* Run the main lcore on any CPU we may use, not pinned to the stack's. */
+static void
+lcores_arg(char *buf, size_t len)
+{
+	cpu_set_t set;
+	int cpu, first = -1, last = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &set)) {
+				if (first < 0)
+					first = cpu;
+				last = cpu;
+			}
+	if (first < 0)
+		snprintf(buf, len, "--lcores=0");
+	else
+		snprintf(buf, len, "--lcores=0@(%d-%d)", first, last);
+}
+
+static int
+eal_start(const char *prefix, char *err, size_t errlen)
+{
+	char fp[128], lc[64];
+	char *argv[] = { "ff-tool", "--proc-type=secondary", fp, lc,
+	    "--no-pci", "--no-telemetry", "--log-level=6", NULL };
+	int argc = sizeof(argv) / sizeof(argv[0]) - 1;
+
+	snprintf(fp, sizeof(fp), "--file-prefix=%s", prefix);
+	lcores_arg(lc, sizeof(lc));
+	ffc.log = open_memstream(&ffc.logbuf, &ffc.logsize);
+	if (ffc.log != NULL)
+		rte_openlog_stream(ffc.log);
+	ffc.eal_done = 1;
+	if (rte_eal_init(argc, argv) < 0) {
+		snprintf(err, errlen, "cannot attach to the stack with file "
+		    "prefix \"%s\": %s", prefix, eal_last_line());
+		return (-(rte_errno ? rte_errno : EIO));
+	}
+	return (0);
+}
+
+int
+ff_ipc_attach(const char *prefix, char *err, size_t errlen)
+{
+	const struct rte_memzone *mz;
+	int rc;
+
+	if (prefix == NULL || *prefix == '\0')
+		prefix = FF_DEFAULT_FILE_PREFIX;
+	if (strlen(prefix) >= sizeof(ffc.prefix) || strchr(prefix, '/')) {
+		snprintf(err, errlen, "bad file prefix \"%s\"", prefix);
+		return (-EINVAL);
+	}
+	if (ffc.attached)
+		return (strcmp(prefix, ffc.prefix) == 0 ? 0 : -EALREADY);
+	if (ffc.eal_done) {
+		snprintf(err, errlen, "the EAL cannot start twice in a process");
+		return (-EALREADY);
+	}
+	if ((rc = primary_check(prefix, err, errlen)) != 0)
+		return (rc);
+	if ((rc = eal_start(prefix, err, errlen)) != 0)
+		return (rc);
+	if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL) {
+		snprintf(err, errlen, "the DPDK process with file prefix \"%s\" "
+		    "is not an ff stack, or is still starting", prefix);
+		rte_eal_cleanup();
+		return (-ESRCH);
+	}
+	ffc.procs = mz->addr;
+	snprintf(ffc.prefix, sizeof(ffc.prefix), "%s", prefix);
+	ffc.seq = (uint32_t)getpid() << 16;
+	ffc.attached = 1;
+	return (0);
+}
+
+int
+ff_ipc_detach(void)
+{
+	if (!ffc.attached)
+		return (-ENOTCONN);
+	ffc.attached = 0;
+	memset(ffc.proc, 0, sizeof(ffc.proc));
+	rte_eal_cleanup();
+	return (0);
+}
+
+int
+ff_ipc_procs(int32_t *pids, int max)
+{
+	int i, n;
+
+	if (!ffc.attached)
+		return (-ENOTCONN);
+	n = (int)ffc.procs->mp_nb_procs;
+	if (n > FF_MAX_PROCS)
+		n = FF_MAX_PROCS;
+	for (i = 0; i < n && i < max; i++)
+		pids[i] = ffc.procs->mp_pid[i];
+	return (n);
+}
+
+static int
+proc_running(int proc_id)
+{
+	int32_t pid = ffc.procs->mp_pid[proc_id];
+
+	return (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH));
+}
+
+/* Find process proc_id's slot area and ring; 0 or -errno. */
+static int
+proc_lookup(int proc_id, struct ff_ipc_proc **pp)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	struct ff_ipc_proc *p;
+	const struct rte_memzone *mz;
+
+	if (!ffc.attached)
+		return (-ENOTCONN);
+	if (proc_id < 0 || proc_id >= (int)ffc.procs->mp_nb_procs ||
+	    proc_id >= FF_MAX_PROCS || !proc_running(proc_id))
+		return (-ESRCH);
+	p = &ffc.proc[proc_id];
+	if (p->ip_area == NULL) {
+		snprintf(name, sizeof(name), FF_MSG_AREA_FMT, proc_id);
+		if ((mz = rte_memzone_lookup(name)) == NULL)
+			return (-ESRCH);
+		snprintf(name, sizeof(name), FF_MSG_RING_FMT, proc_id);
+		if ((p->ip_ring = rte_ring_lookup(name)) == NULL)
+			return (-ESRCH);
+		p->ip_area = mz->addr;
+	}
+	if (__atomic_load_n(&p->ip_area->ma_magic, __ATOMIC_ACQUIRE) !=
+	    FF_MSG_AREA_MAGIC || p->ip_area->ma_version != FF_MSG_ABI_VERSION)
+		return (-EPROTONOSUPPORT);
+	*pp = p;
+	return (0);
+}
+
+static int
+slot_cas(struct ff_msg_slot *s, uint32_t from, uint32_t to)
+{
+	return (__atomic_compare_exchange_n(&s->ms_state, &from, to, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}
+
+/* Claim a free slot, searching from a per-process start; -1 if none. */
+static int
+slot_claim(struct ff_msg_area *a)
+{
+	uint32_t i, start = (uint32_t)getpid() % FF_MSG_NSLOTS;
+	struct ff_msg_slot *s;
+
+	for (i = 0; i < FF_MSG_NSLOTS; i++) {
+		s = &a->ma_slots[(start + i) % FF_MSG_NSLOTS];
+		if (slot_cas(s, MS_FREE, MS_CLAIMED)) {
+			s->ms_owner = getpid();
+			s->ms_gen++;
+			s->ms_claimed_ns = mono_ns();
+			return ((int)((start + i) % FF_MSG_NSLOTS));
+		}
+	}
+	return (-1);
+}
+
+static void
+slot_release(struct ff_msg_slot *s)
+{
+	s->ms_owner = 0;
+	__atomic_store_n(&s->ms_state, MS_FREE, __ATOMIC_RELEASE);
+}
+
+/* Post the request in slot idx; waits for ring room until `deadline'. */
+static int
+slot_post(struct ff_ipc_proc *p, int idx, uint64_t deadline)
+{
+	struct ff_msg_slot *s = &p->ip_area->ma_slots[idx];
+	uint32_t v = (uint32_t)idx;
+
+	__atomic_store_n(&s->ms_state, MS_REQUEST, __ATOMIC_RELEASE);
+	while (rte_ring_mp_enqueue_elem(p->ip_ring, &v, sizeof(v)) != 0) {
+		if (mono_ns() >= deadline) {
+			if (slot_cas(s, MS_REQUEST, MS_CLAIMED))
+				slot_release(s);
+			return (-EBUSY);
+		}
+		nap_us(50);
+	}
+	return (0);
+}
+
+/*
+ * Wait until the stack answered slot s; polls fast at first (a live stack
+ * answers within one loop), then backs off.
+ */
+static int
+slot_wait(int proc_id, struct ff_msg_slot *s, uint64_t deadline)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE) != MS_DONE) {
+		if (mono_ns() >= deadline) {
+			if (slot_cas(s, MS_REQUEST, MS_ABANDONED))
+				return (-ETIMEDOUT);
+			break;	/* answered just now */
+		}
+		if ((++spins & 1023) == 0 && !proc_running(proc_id)) {
+			if (slot_cas(s, MS_REQUEST, MS_ABANDONED))
+				return (-ESRCH);
+			break;
+		}
+		if (spins < 200)
+			sched_yield();
+		else
+			nap_us(spins < 2000 ? 10 : 100);
+	}
+	return (0);
+}
+
+ssize_t
+ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
+    size_t repcap, int timeout_ms)
+{
+	struct ff_ipc_proc *p;
+	struct ff_msg_slot *s;
+	uint64_t deadline;
+	uint32_t len;
+	int idx, rc;
+
+	if ((rc = proc_lookup(proc_id, &p)) != 0)
+		return (rc);
+	if (reqlen > FF_MSG_SIZE)
+		return (-EMSGSIZE);
+	deadline = mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) *
+	    1000000ULL;
+	while ((idx = slot_claim(p->ip_area)) < 0) {
+		if (mono_ns() >= deadline)
+			return (-EBUSY);
+		nap_us(100);
+	}
+	s = &p->ip_area->ma_slots[idx];
+	memcpy(s->ms_buf, req, reqlen);
+	s->ms_len = (uint32_t)reqlen;
+	if ((rc = slot_post(p, idx, deadline)) != 0)
+		return (rc);
+	if ((rc = slot_wait(proc_id, s, deadline)) != 0)
+		return (rc);
+	len = s->ms_len;
+	if (len > repcap || len > FF_MSG_SIZE) {
+		slot_release(s);
+		return (-EMSGSIZE);
+	}
+	memcpy(rep, s->ms_buf, len);
+	slot_release(s);
+	return ((ssize_t)len);
+}
+
+int
+ff_ipc_post_raw(int proc_id, uint32_t value)
+{
+	struct ff_ipc_proc *p;
+	int rc;
+
+	if ((rc = proc_lookup(proc_id, &p)) != 0)
+		return (rc);
+	if (rte_ring_mp_enqueue_elem(p->ip_ring, &value, sizeof(value)) != 0)
+		return (-ENOBUFS);
+	return (0);
+}

@@ -1,0 +1,352 @@
+/*
+ * ff_msg_server.c - the stack side of the message ring.
+ *
+ * Entry points: ff_msg_server_create() (at ff_init), ff_msg_server_poll()
+ * (each main-loop iteration), ff_msg_server_destroy() (at exit), and the
+ * built-in handlers for ECHO, TOP and TRAFFIC.
+ *
+ * Every request is copied out of shared memory, then checked (magic,
+ * version, length, type) before a handler sees it; whatever is wrong gets
+ * an answer with fm_error set, and the loop goes on.  Ring entries that
+ * name no slot, or a slot holding no request, are counted and ignored:
+ * there is nobody to answer.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_memzone.h>
+#include <rte_ring.h>
+
+#include "ff_ctx.h"
+#include "ff_errno.h"
+#include "ff_msg_ring.h"
+#include "ff_msg_server.h"
+
+#define	FF_MSG_SWEEP_NS	(200 * FF_NS_PER_MS)	/* dead-owner sweep period */
+
+struct ff_msg_server {
+	const struct rte_memzone *sv_area_mz;
+	struct ff_msg_area	*sv_area;
+	struct rte_ring		*sv_ring;
+	const struct rte_memzone *sv_procs_mz;	/* proc 0 made it */
+	struct ff_msg_procs	*sv_procs;
+	uint64_t		 sv_next_sweep;
+	struct ff_msg_stats	 sv_stats;
+	uint8_t			 sv_req[FF_MSG_SIZE];	/* private request copy */
+};
+
+static int
+slot_cas(struct ff_msg_slot *s, uint32_t from, uint32_t to)
+{
+	return (__atomic_compare_exchange_n(&s->ms_state, &from, to, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}
+
+const void *
+ff_msg_iov_get(const struct ff_msg_hdr *req, const struct ff_msg_iov *iov)
+{
+	uint64_t end = (uint64_t)iov->mi_off + iov->mi_len;
+
+	/* Inside the body: never the header, never past fm_len. */
+	if (iov->mi_off < sizeof(*req) || end > req->fm_len)
+		return (NULL);
+	return ((const uint8_t *)req + iov->mi_off);
+}
+
+/* Check a request header; 0 or the host errno to answer with. */
+static int
+ff_msg_check(const struct ff_msg_hdr *h, uint32_t len)
+{
+	if (h->fm_magic != FF_MSG_MAGIC)
+		return (EBADMSG);
+	if (h->fm_version != FF_MSG_ABI_VERSION)
+		return (EPROTONOSUPPORT);
+	if (h->fm_len != len || len < sizeof(*h))
+		return (EMSGSIZE);
+	if (h->fm_flags & FF_MSGF_REPLY)
+		return (EINVAL);
+	if (ff_msg_handler(h->fm_type) == NULL)
+		return (EOPNOTSUPP);
+	return (0);
+}
+
+/* Answer the request in slot s (state REQUEST, owned by us until DONE). */
+static void
+ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
+    struct ff_msg_slot *s)
+{
+	struct ff_msg_hdr *req = (struct ff_msg_hdr *)sv->sv_req;
+	struct ff_msg_hdr *rep = (struct ff_msg_hdr *)s->ms_buf;
+	uint32_t len = s->ms_len;
+	uint64_t cursor = 0;
+	int error, blen = 0;
+
+	if (len < sizeof(*req) || len > FF_MSG_SIZE) {
+		/* Nothing trustworthy to echo: answer from a blank header. */
+		memset(req, 0, sizeof(*req));
+		error = EMSGSIZE;
+	} else {
+		memcpy(req, s->ms_buf, len);
+		error = ff_msg_check(req, len);
+	}
+	if (error == 0) {
+		cursor = req->fm_cursor;
+		blen = ff_msg_handler(req->fm_type)(ctx, req, rep + 1,
+		    FF_MSG_SIZE - sizeof(*rep), &cursor);
+		if (blen < 0) {
+			error = -blen;
+			blen = 0;
+			cursor = 0;
+		}
+	}
+	rep->fm_magic = FF_MSG_MAGIC;
+	rep->fm_version = FF_MSG_ABI_VERSION;
+	rep->fm_type = req->fm_type;
+	rep->fm_flags = FF_MSGF_REPLY;
+	rep->fm_len = sizeof(*rep) + blen;
+	rep->fm_error = error ? ff_errno_to_bsd(error) : 0;
+	rep->fm_cursor = cursor;
+	rep->fm_proc_id = ctx->proc_id;
+	rep->fm_seq = req->fm_seq;
+	memset(rep->fm_spare, 0, sizeof(rep->fm_spare));
+	s->ms_len = rep->fm_len;
+	sv->sv_stats.ms_served++;
+	if (error)
+		sv->sv_stats.ms_errors++;
+}
+
+static void
+ff_msg_serve_slot(struct ff_ctx *ctx, struct ff_msg_server *sv, uint32_t idx)
+{
+	struct ff_msg_slot *s;
+
+	if (idx >= FF_MSG_NSLOTS) {
+		sv->sv_stats.ms_badslot++;
+		return;
+	}
+	s = &sv->sv_area->ma_slots[idx];
+	if (__atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE) != MS_REQUEST) {
+		/* A tool that gave up before we got here: the slot is free. */
+		if (slot_cas(s, MS_ABANDONED, MS_FREE))
+			sv->sv_stats.ms_abandoned++;
+		else
+			sv->sv_stats.ms_badstate++;
+		return;
+	}
+	ff_msg_answer(ctx, sv, s);
+	if (!slot_cas(s, MS_REQUEST, MS_DONE)) {
+		/* The tool timed out while we worked: nobody will read it. */
+		sv->sv_stats.ms_abandoned++;
+		__atomic_store_n(&s->ms_state, MS_FREE, __ATOMIC_RELEASE);
+	}
+}
+
+static int
+pid_dead(int32_t pid)
+{
+	return (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH));
+}
+
+/*
+ * Take back slots whose tool died between claiming and reading.  A slot
+ * in REQUEST is ours to finish, and is freed then if its owner is gone.
+ */
+static void
+ff_msg_sweep(struct ff_msg_server *sv)
+{
+	struct ff_msg_slot *s;
+	uint32_t i, st, gen;
+
+	for (i = 0; i < FF_MSG_NSLOTS; i++) {
+		s = &sv->sv_area->ma_slots[i];
+		st = __atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE);
+		if (st != MS_CLAIMED && st != MS_DONE)
+			continue;
+		gen = s->ms_gen;
+		if (!pid_dead(s->ms_owner))
+			continue;
+		/* Same owner generation still, or the slot changed hands. */
+		if (s->ms_gen == gen && slot_cas(s, st, MS_FREE))
+			sv->sv_stats.ms_reclaimed++;
+	}
+}
+
+int
+ff_msg_server_poll(struct ff_ctx *ctx, int budget)
+{
+	struct ff_msg_server *sv = ctx->msg;
+	uint32_t idx[FF_MSG_NSLOTS];
+	unsigned int i, n;
+
+	if (budget > FF_MSG_NSLOTS)
+		budget = FF_MSG_NSLOTS;
+	n = rte_ring_sc_dequeue_burst_elem(sv->sv_ring, idx, sizeof(idx[0]),
+	    budget, NULL);
+	for (i = 0; i < n; i++)
+		ff_msg_serve_slot(ctx, sv, idx[i]);
+	if (ctx->clock.clk_now_ns >= sv->sv_next_sweep) {
+		ff_msg_sweep(sv);
+		sv->sv_next_sweep = ctx->clock.clk_now_ns + FF_MSG_SWEEP_NS;
+	}
+	return ((int)n);
+}
+
+/* The shared objects of process `proc' are named after it. */
+static void
+ff_msg_names(int proc, char *area, char *ring, size_t len)
+{
+	snprintf(area, len, FF_MSG_AREA_FMT, proc);
+	snprintf(ring, len, FF_MSG_RING_FMT, proc);
+}
+
+/*
+ * The process table under this prefix: the primary makes it, secondary
+ * stack processes find it.
+ */
+static int
+ff_msg_procs_attach(struct ff_ctx *ctx, struct ff_msg_server *sv)
+{
+	const struct rte_memzone *mz;
+
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		mz = rte_memzone_reserve(FF_PROCS_MZ,
+		    sizeof(struct ff_msg_procs), SOCKET_ID_ANY, 0);
+		if (mz == NULL)
+			return (-1);
+		memset(mz->addr, 0, sizeof(struct ff_msg_procs));
+		((struct ff_msg_procs *)mz->addr)->mp_nb_procs =
+		    ctx->cfg->dpdk.nb_procs;
+		((struct ff_msg_procs *)mz->addr)->mp_magic = FF_MSG_AREA_MAGIC;
+		sv->sv_procs_mz = mz;
+	} else if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL)
+		return (-1);
+	sv->sv_procs = mz->addr;
+	return (0);
+}
+
+int
+ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	struct ff_msg_server *sv;
+	char aname[RTE_MEMZONE_NAMESIZE], rname[RTE_MEMZONE_NAMESIZE];
+	struct ff_msg_area *a;
+
+	if ((sv = calloc(1, sizeof(*sv))) == NULL) {
+		snprintf(err, errlen, "message ring: out of memory");
+		return (-1);
+	}
+	ff_msg_names(ctx->proc_id, aname, rname, sizeof(aname));
+	if (ff_msg_procs_attach(ctx, sv) != 0)
+		goto fail;
+	sv->sv_area_mz = rte_memzone_reserve_aligned(aname, sizeof(*a),
+	    SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
+	if (sv->sv_area_mz == NULL)
+		goto fail;
+	/* Twice the slots: a ring of N holds N - 1, and garbage may crowd it. */
+	sv->sv_ring = rte_ring_create_elem(rname, sizeof(uint32_t),
+	    2 * FF_MSG_NSLOTS, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (sv->sv_ring == NULL)
+		goto fail;
+	a = sv->sv_area = sv->sv_area_mz->addr;
+	memset(a, 0, sizeof(*a));
+	a->ma_version = FF_MSG_ABI_VERSION;
+	a->ma_nslots = FF_MSG_NSLOTS;
+	a->ma_proc_id = ctx->proc_id;
+	a->ma_server_pid = getpid();
+	__atomic_store_n(&a->ma_magic, FF_MSG_AREA_MAGIC, __ATOMIC_RELEASE);
+	sv->sv_procs->mp_pid[ctx->proc_id] = getpid();
+	ctx->msg = sv;
+	return (0);
+fail:
+	snprintf(err, errlen, "message ring for process %d: %s",
+	    ctx->proc_id, rte_strerror(rte_errno));
+	rte_ring_free(sv->sv_ring);
+	rte_memzone_free(sv->sv_area_mz);
+	rte_memzone_free(sv->sv_procs_mz);
+	free(sv);
+	return (-1);
+}
+
+void
+ff_msg_server_destroy(struct ff_ctx *ctx)
+{
+	struct ff_msg_server *sv = ctx->msg;
+
+	if (sv == NULL)
+		return;
+	/* Tools still attached see "not running" rather than a silent ring. */
+	sv->sv_procs->mp_pid[ctx->proc_id] = 0;
+	sv->sv_area->ma_server_pid = 0;
+	rte_ring_free(sv->sv_ring);
+	rte_memzone_free(sv->sv_area_mz);
+	if (sv->sv_procs_mz != NULL)
+		rte_memzone_free(sv->sv_procs_mz);
+	free(sv);
+	ctx->msg = NULL;
+}
+
+const struct ff_msg_stats *
+ff_msg_server_stats(const struct ff_ctx *ctx)
+{
+	return (ctx->msg != NULL ? &ctx->msg->sv_stats : NULL);
+}
+
+/* ECHO: the body comes back unchanged. */
+int
+ff_msg_echo(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
+    size_t cap, uint64_t *cursor)
+{
+	size_t len = req->fm_len - sizeof(*req);
+
+	memcpy(body, req + 1, len);
+	return ((int)len);
+}
+
+int
+ff_msg_top(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
+    size_t cap, uint64_t *cursor)
+{
+	struct ff_top_stats *ts = body;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->ts_len = sizeof(*ts);
+	ts->ts_proc_id = ctx->proc_id;
+	ts->ts_loops = ctx->top.loops;
+	ts->ts_idle_tsc = ctx->top.idle_tsc;
+	ts->ts_sys_tsc = ctx->top.sys_tsc;
+	ts->ts_usr_tsc = ctx->top.usr_tsc;
+	ts->ts_work_tsc = ctx->top.work_tsc;
+	ts->ts_tsc_hz = ctx->clock.clk_tsc_hz;
+	ts->ts_now_tsc = rte_rdtsc();
+	ts->ts_rx_packets = ctx->traffic.rx_packets;
+	ts->ts_tx_packets = ctx->traffic.tx_packets;
+	ts->ts_rx_bytes = ctx->traffic.rx_bytes;
+	ts->ts_tx_bytes = ctx->traffic.tx_bytes;
+	return (sizeof(*ts));
+}
+
+int
+ff_msg_traffic(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
+    size_t cap, uint64_t *cursor)
+{
+	struct ff_traffic_stats *tr = body;
+
+	memset(tr, 0, sizeof(*tr));
+	tr->tr_len = sizeof(*tr);
+	tr->tr_proc_id = ctx->proc_id;
+	tr->tr_rx_packets = ctx->traffic.rx_packets;
+	tr->tr_rx_bytes = ctx->traffic.rx_bytes;
+	tr->tr_rx_dropped = ctx->traffic.rx_dropped;
+	tr->tr_tx_packets = ctx->traffic.tx_packets;
+	tr->tr_tx_bytes = ctx->traffic.tx_bytes;
+	tr->tr_tx_dropped = ctx->traffic.tx_dropped;
+	tr->tr_now_ns = ctx->clock.clk_now_ns;
+	return (sizeof(*tr));
+}
