@@ -1,0 +1,260 @@
+/*
+ * ff_init.c - start and run a stack process: ff_init(), ff_run(),
+ * ff_stop_run().
+ *
+ * ff_init() reads the command line and config.ini, checks everything it
+ * can before the EAL starts, then brings up the EAL, the packet pool, the
+ * ports, the protocols and the message ring, in that order.  ff_run()
+ * turns ff_ctx_iterate() until told to stop, sleeping idle_sleep µs after
+ * an idle iteration, then takes everything down again and leaves no
+ * hugepage file or runtime directory behind.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_mempool.h>
+
+#include "ff_api.h"
+#include "ff_config.h"
+#include "ff_ctx.h"
+#include "ff_dpdk.h"
+#include "ff_msg_server.h"
+#include "ff_stack.h"
+
+/* Set from signal context; ff_run() turns it into ctx->stop. */
+static volatile sig_atomic_t ff_signalled;
+
+struct ff_args {
+	const char	*conf;
+	int		 proc_id;
+	enum ff_proc_type proc_type;
+};
+
+/* "-c X", "-cX", "--conf X" and "--conf=X" all give X. */
+static const char *
+opt_value(char * const argv[], int argc, int *i, const char *s,
+    const char *l)
+{
+	const char *a = argv[*i];
+	size_t ll = strlen(l);
+
+	if (strcmp(a, s) == 0 || strcmp(a, l) == 0)
+		return (*i + 1 < argc ? argv[++*i] : "");
+	if (strncmp(a, s, 2) == 0 && a[2] != '\0' && a[1] != '-')
+		return (a + 2);
+	if (strncmp(a, l, ll) == 0 && a[ll] == '=')
+		return (a + ll + 1);
+	return (NULL);
+}
+
+static int
+parse_proc_type(const char *v, enum ff_proc_type *t)
+{
+	if (strcmp(v, "primary") == 0)
+		*t = FF_PROC_PRIMARY;
+	else if (strcmp(v, "secondary") == 0)
+		*t = FF_PROC_SECONDARY;
+	else if (strcmp(v, "auto") == 0)
+		*t = FF_PROC_AUTO;
+	else
+		return (-1);
+	return (0);
+}
+
+/*
+ * Our options only; the application's own arguments are left alone, as
+ * F-Stack does.
+ */
+static int
+parse_args(int argc, char * const argv[], struct ff_args *a)
+{
+	const char *v;
+	char *end;
+	int i;
+
+	a->conf = "config.ini";
+	a->proc_id = 0;
+	a->proc_type = FF_PROC_PRIMARY;
+	for (i = 1; i < argc; i++) {
+		if ((v = opt_value(argv, argc, &i, "-c", "--conf")) != NULL)
+			a->conf = v;
+		else if ((v = opt_value(argv, argc, &i, "-p",
+		    "--proc-id")) != NULL) {
+			errno = 0;
+			a->proc_id = (int)strtol(v, &end, 10);
+			if (*v == '\0' || *end != '\0' || a->proc_id < 0 ||
+			    a->proc_id >= FF_MAX_PROCS) {
+				fprintf(stderr, "ff_init: bad proc id \"%s\"\n", v);
+				return (-1);
+			}
+		} else if ((v = opt_value(argv, argc, &i, "-t",
+		    "--proc-type")) != NULL &&
+		    parse_proc_type(v, &a->proc_type) != 0) {
+			fprintf(stderr, "ff_init: bad proc type \"%s\" (primary, "
+			    "secondary or auto)\n", v);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static void
+ff_on_signal(int sig)
+{
+	ff_signalled = sig;
+}
+
+static void
+ff_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ff_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* A peer closing a tap or socket must not kill the stack. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static struct ff_config *
+ff_load_config(const struct ff_args *a, char *err, size_t errlen)
+{
+	struct ff_config *cfg = malloc(sizeof(*cfg));
+
+	if (cfg == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (ff_config_load(a->conf, cfg, err, errlen) != 0) {
+		free(cfg);
+		return (NULL);
+	}
+	cfg->dpdk.proc_id = a->proc_id;
+	cfg->dpdk.proc_type = a->proc_type;
+	if (a->proc_id >= cfg->dpdk.nb_procs) {
+		snprintf(err, errlen, "%s: proc id %d, but [dpdk] lcore_mask "
+		    "%s has %d process(es)", a->conf, a->proc_id,
+		    cfg->dpdk.lcore_mask, cfg->dpdk.nb_procs);
+		free(cfg);
+		return (NULL);
+	}
+	return (cfg);
+}
+
+/* Everything after the EAL: pool, ports, protocols, message ring. */
+static int
+ff_bring_up(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	if (ff_dpdk_pool_attach(ctx, err, errlen) != 0 ||
+	    ff_dpdk_ports_open(ctx, err, errlen) != 0 ||
+	    ff_stack_attach(ctx, err, errlen) != 0 ||
+	    ff_msg_server_create(ctx, err, errlen) != 0)
+		return (-1);
+	return (0);
+}
+
+int
+ff_init(int argc, char * const argv[])
+{
+	struct ff_args a;
+	struct ff_config *cfg;
+	struct ff_ctx *ctx;
+	char err[512] = "";
+	int error = EINVAL;
+
+	if (ff_ctx_get() != NULL) {
+		fprintf(stderr, "ff_init: already initialised\n");
+		errno = EALREADY;
+		return (-1);
+	}
+	if (parse_args(argc, argv, &a) != 0)
+		goto fail;
+	if ((cfg = ff_load_config(&a, err, sizeof(err))) == NULL) {
+		error = errno ? errno : EINVAL;
+		goto fail;
+	}
+	if (ff_dpdk_eal_init(cfg, err, sizeof(err)) != 0 ||
+	    (ctx = ff_ctx_create(cfg, 0)) == NULL) {
+		free(cfg);
+		error = EIO;
+		goto fail;
+	}
+	if (ff_bring_up(ctx, err, sizeof(err)) != 0) {
+		ff_ctx_destroy(ctx);
+		rte_eal_cleanup();
+		error = EIO;
+		goto fail;
+	}
+	ff_ctx_set_current(ctx);
+	ff_signals_install();
+	return (0);
+fail:
+	if (err[0] != '\0')
+		fprintf(stderr, "ff_init: %s\n", err);
+	errno = error;
+	return (-1);
+}
+
+/* Sleep after an idle iteration; the time slept counts as idle. */
+static void
+ff_idle_sleep(struct ff_ctx *ctx)
+{
+	uint64_t t0 = rte_rdtsc();
+
+	usleep((useconds_t)ctx->cfg->dpdk.idle_sleep);
+	ctx->top.idle_tsc += rte_rdtsc() - t0;
+	ctx->top.work_tsc += rte_rdtsc() - t0;
+}
+
+/* Take the process down; the primary also removes DPDK's leftovers. */
+static void
+ff_shutdown(struct ff_ctx *ctx)
+{
+	char prefix[sizeof(ctx->cfg->dpdk.file_prefix)];
+	struct rte_mempool *mp = ctx->pktmbuf_pool;
+	int primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+
+	snprintf(prefix, sizeof(prefix), "%s", ctx->cfg->dpdk.file_prefix);
+	ff_ctx_destroy(ctx);
+	if (primary)
+		rte_mempool_free(mp);
+	rte_eal_cleanup();
+	if (primary)
+		ff_dpdk_remove_runtime_files(prefix);
+}
+
+int
+ff_run(loop_func_t loop, void *arg)
+{
+	struct ff_ctx *ctx = ff_ctx_get();
+
+	if (ctx == NULL) {
+		errno = ENXIO;
+		return (-1);
+	}
+	ctx->loop = loop;
+	ctx->loop_arg = arg;
+	while (!ctx->stop && !ff_signalled) {
+		if (ff_ctx_iterate(ctx) == 0 && ctx->cfg->dpdk.idle_sleep > 0)
+			ff_idle_sleep(ctx);
+	}
+	ff_shutdown(ctx);
+	return (0);
+}
+
+void
+ff_stop_run(void)
+{
+	struct ff_ctx *ctx = ff_ctx_get();
+
+	if (ctx != NULL)
+		ctx->stop = 1;
+}

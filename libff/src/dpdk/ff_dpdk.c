@@ -1,0 +1,258 @@
+/*
+ * ff_dpdk.c - EAL start-up from config.ini, the packet pool, and the
+ * clean-up DPDK does not do itself.
+ *
+ * EAL arguments: the lcore of this process (the proc_id-th bit of
+ * lcore_mask), proc type, file prefix, --no-pci unless [dpdk] allow names
+ * PCI devices, one --vdev per [vdevN] (primary only), memory and log
+ * level.  DPDK logs to stderr, or to [dpdk] log_file: never to stdout,
+ * which belongs to the application.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "ff_config.h"
+#include "ff_ctx.h"
+#include "ff_dpdk.h"
+#include "ff_port.h"
+
+#define	FF_POOL_NAME	"ff_pktmbuf_pool"
+#define	FF_POOL_CACHE	256
+
+/* Argument builder: strings live in one caller-provided buffer. */
+struct eal_argv {
+	char	**av;
+	int	  ac, max;
+	char	 *buf;
+	size_t	  used, len;
+	int	  overflow;
+};
+
+static void
+eal_add(struct eal_argv *a, const char *fmt, const char *val)
+{
+	int n;
+
+	if (a->ac >= a->max - 1 || a->used >= a->len) {
+		a->overflow = 1;
+		return;
+	}
+	n = snprintf(a->buf + a->used, a->len - a->used, fmt, val);
+	if (n < 0 || (size_t)n >= a->len - a->used) {
+		a->overflow = 1;
+		return;
+	}
+	a->av[a->ac++] = a->buf + a->used;
+	a->av[a->ac] = NULL;
+	a->used += n + 1;
+}
+
+/* The CPU of this process: the proc_id-th bit set in lcore_mask. */
+static int
+proc_lcore(const struct ff_config *cfg)
+{
+	int bit, seen = 0;
+
+	for (bit = 0; bit < 64; bit++)
+		if (cfg->dpdk.lcore_mask_bits & (1ULL << bit))
+			if (seen++ == cfg->dpdk.proc_id)
+				return (bit);
+	return (-1);
+}
+
+static const char *
+proc_type_arg(enum ff_proc_type t)
+{
+	if (t == FF_PROC_SECONDARY)
+		return ("--proc-type=secondary");
+	if (t == FF_PROC_AUTO)
+		return ("--proc-type=auto");
+	return ("--proc-type=primary");
+}
+
+/* PCI allow list ("0000:01:00.0,0000:01:00.1") or --no-pci. */
+static void
+eal_add_pci(struct eal_argv *a, const struct ff_config *cfg)
+{
+	char list[sizeof(cfg->dpdk.allow)], *tok, *save = NULL;
+
+	if (cfg->dpdk.allow[0] == '\0') {
+		eal_add(a, "%s", "--no-pci");
+		return;
+	}
+	snprintf(list, sizeof(list), "%s", cfg->dpdk.allow);
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		eal_add(a, "--allow=%s", tok);
+}
+
+int
+ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max,
+    char *buf, size_t buflen, char *err, size_t errlen)
+{
+	struct eal_argv a = { argv, 0, max, buf, 0, buflen, 0 };
+	char num[32];
+	int i, lcore = proc_lcore(cfg);
+
+	if (lcore < 0) {
+		snprintf(err, errlen, "proc id %d: lcore_mask %s has no bit "
+		    "for it", cfg->dpdk.proc_id, cfg->dpdk.lcore_mask);
+		return (-1);
+	}
+	eal_add(&a, "%s", "ff");
+	snprintf(num, sizeof(num), "%d", lcore);
+	eal_add(&a, "-l%s", num);
+	eal_add(&a, "%s", proc_type_arg(cfg->dpdk.proc_type));
+	eal_add(&a, "--file-prefix=%s", cfg->dpdk.file_prefix);
+	eal_add_pci(&a, cfg);
+	snprintf(num, sizeof(num), "%d", cfg->dpdk.log_level);
+	eal_add(&a, "--log-level=%s", num);
+	if (cfg->dpdk.channel > 0) {
+		snprintf(num, sizeof(num), "%d", cfg->dpdk.channel);
+		eal_add(&a, "-n%s", num);
+	}
+	if (cfg->dpdk.memory > 0) {
+		snprintf(num, sizeof(num), "%d", cfg->dpdk.memory);
+		eal_add(&a, "-m%s", num);
+	}
+	if (cfg->dpdk.no_huge)
+		eal_add(&a, "%s", "--no-huge");
+	if (cfg->dpdk.base_virtaddr[0] != '\0')
+		eal_add(&a, "--base-virtaddr=%s", cfg->dpdk.base_virtaddr);
+	/* Devices are created by the primary; secondaries find them. */
+	if (cfg->dpdk.proc_type != FF_PROC_SECONDARY)
+		for (i = 0; i < FF_MAX_VDEVS; i++)
+			if (cfg->vdevs[i].vc_present)
+				eal_add(&a, "--vdev=%s", cfg->vdevs[i].vc_devargs);
+	if (a.overflow) {
+		snprintf(err, errlen, "too many or too long EAL arguments");
+		return (-1);
+	}
+	return (a.ac);
+}
+
+/* DPDK's log goes to stderr or the configured file, never to stdout. */
+static int
+eal_log_open(const struct ff_config *cfg, char *err, size_t errlen)
+{
+	FILE *f = stderr;
+
+	if (cfg->dpdk.log_file[0] != '\0') {
+		f = fopen(cfg->dpdk.log_file, "a");
+		if (f == NULL) {
+			snprintf(err, errlen, "[dpdk] log_file: %s: %s",
+			    cfg->dpdk.log_file, strerror(errno));
+			return (-1);
+		}
+		setvbuf(f, NULL, _IOLBF, 0);
+	}
+	rte_openlog_stream(f);
+	return (0);
+}
+
+int
+ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
+{
+	char *argv[FF_EAL_MAXARGS], buf[8192];
+	int argc;
+
+	argc = ff_dpdk_eal_args(cfg, argv, FF_EAL_MAXARGS, buf, sizeof(buf),
+	    err, errlen);
+	if (argc < 0 || eal_log_open(cfg, err, errlen) != 0)
+		return (-1);
+	if (rte_eal_init(argc, argv) < 0) {
+		snprintf(err, errlen, "EAL start failed with file prefix "
+		    "\"%s\": %s", cfg->dpdk.file_prefix, rte_strerror(rte_errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	struct rte_mempool *mp;
+
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		mp = rte_pktmbuf_pool_create(FF_POOL_NAME,
+		    ctx->cfg->dpdk.nb_mbufs, FF_POOL_CACHE, 0,
+		    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	else
+		mp = rte_mempool_lookup(FF_POOL_NAME);
+	if (mp == NULL) {
+		snprintf(err, errlen, "packet pool (%d mbufs): %s",
+		    ctx->cfg->dpdk.nb_mbufs, rte_strerror(rte_errno));
+		return (-1);
+	}
+	ctx->pktmbuf_pool = mp;
+	return (0);
+}
+
+/* Unlink `dir'/`pattern' files. */
+static void
+unlink_matching(const char *dir, const char *pattern)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (fnmatch(pattern, de->d_name, 0) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+void
+ff_dpdk_remove_runtime_files(const char *prefix)
+{
+	char pattern[128], dir[512];
+	struct mntent *m;
+	FILE *f;
+
+	snprintf(pattern, sizeof(pattern), "%smap_*", prefix);
+	if ((f = setmntent("/proc/mounts", "r")) != NULL) {
+		while ((m = getmntent(f)) != NULL)
+			if (strcmp(m->mnt_type, "hugetlbfs") == 0)
+				unlink_matching(m->mnt_dir, pattern);
+		endmntent(f);
+	}
+	snprintf(dir, sizeof(dir), "%s/dpdk/%s", getuid() == 0 ? "/var/run" :
+	    (getenv("XDG_RUNTIME_DIR") ? getenv("XDG_RUNTIME_DIR") : "/tmp"),
+	    prefix);
+	unlink_matching(dir, "*");
+	rmdir(dir);
+}
+
+int
+ff_dpdk_ports_open(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	const struct ff_config *cfg = ctx->cfg;
+	struct ff_port *p;
+	uint16_t id;
+	int i;
+
+	for (i = 0; i < cfg->dpdk.nb_ports; i++) {
+		id = cfg->dpdk.port_list[i];
+		p = ff_dpdk_port_open(ctx, id, &cfg->ports[id], err, errlen);
+		if (p == NULL)
+			return (-1);
+		ctx->ports[ctx->nb_ports++] = p;
+	}
+	return (0);
+}

@@ -1,0 +1,32 @@
+/*
+ * ff_dpdk.h - the EAL and the packet pool, from the config.
+ */
+#ifndef _FF_DPDK_H_
+#define _FF_DPDK_H_
+
+#include <stddef.h>
+
+struct ff_config;
+struct ff_ctx;
+
+#define	FF_EAL_MAXARGS	64
+
+/*
+ * Build the EAL argument vector for `cfg' into argv (strings stored in
+ * buf); returns argc or -1 with a message when something does not fit.
+ */
+int	ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max,
+	    char *buf, size_t buflen, char *err, size_t errlen);
+/* Start the EAL as the config says; 0 or -1 with a message. */
+int	ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen);
+/* Create (primary) or find (secondary) the packet pool of ctx. */
+int	ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen);
+/* Open every port in the config's port_list into ctx->ports. */
+int	ff_dpdk_ports_open(struct ff_ctx *ctx, char *err, size_t errlen);
+/*
+ * After the EAL is cleaned up: remove the primary's hugepage files and
+ * runtime directory, which DPDK 22.11 leaves behind.
+ */
+void	ff_dpdk_remove_runtime_files(const char *prefix);
+
+#endif /* _FF_DPDK_H_ */

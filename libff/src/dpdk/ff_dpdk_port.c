@@ -1,0 +1,198 @@
+/*
+ * ff_dpdk_port.c - the DPDK port backend: the only code that calls
+ * rte_eth_*.
+ *
+ * The primary configures each port with one rx and one tx queue per stack
+ * process (process N owns queue N), enables the checksum offloads the
+ * device offers (unless [dpdk] tx_csum_offoad_skip), starts it and sets
+ * promiscuous mode as configured.  Secondary stack processes only use
+ * their queue.  The offload capabilities are kept in the port for the
+ * stack to use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+
+#include "ff_config.h"
+#include "ff_ctx.h"
+#include "ff_port.h"
+
+#define	FF_RX_DESC	1024
+#define	FF_TX_DESC	1024
+
+static uint16_t
+dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	return (rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n));
+}
+
+static uint16_t
+dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
+}
+
+static int
+dpdk_link_up(struct ff_port *p)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(p->p_port_id, &link) != 0)
+		return (0);
+	return (link.link_status == RTE_ETH_LINK_UP);
+}
+
+static int
+dpdk_set_mtu(struct ff_port *p, uint16_t mtu)
+{
+	int rc = rte_eth_dev_set_mtu(p->p_port_id, mtu);
+
+	if (rc == 0)
+		p->p_mtu = mtu;
+	return (rc);
+}
+
+static int
+dpdk_set_promisc(struct ff_port *p, int on)
+{
+	int rc = on ? rte_eth_promiscuous_enable(p->p_port_id) :
+	    rte_eth_promiscuous_disable(p->p_port_id);
+
+	if (rc == 0)
+		p->p_promisc = on;
+	return (rc);
+}
+
+static void
+dpdk_close(struct ff_port *p)
+{
+	/* The primary owns the device; secondaries only let go. */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		rte_eth_dev_stop(p->p_port_id);
+		rte_eth_dev_close(p->p_port_id);
+	}
+	free(p);
+}
+
+static const struct ff_port_ops dpdk_port_ops = {
+	.po_rx_burst = dpdk_rx_burst,
+	.po_tx_burst = dpdk_tx_burst,
+	.po_link_up = dpdk_link_up,
+	.po_set_mtu = dpdk_set_mtu,
+	.po_set_promisc = dpdk_set_promisc,
+	.po_close = dpdk_close,
+};
+
+/* Checksum offloads: what the device has, less what config turns off. */
+static void
+dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
+    struct ff_port_offloads *o)
+{
+	const uint64_t rx_want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	const uint64_t tx_want = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+
+	o->rx_capa = di->rx_offload_capa;
+	o->tx_capa = di->tx_offload_capa;
+	o->rx_enabled = di->rx_offload_capa & rx_want;
+	o->tx_enabled = ctx->cfg->dpdk.tx_csum_offload_skip ? 0 :
+	    di->tx_offload_capa & tx_want;
+	if (ctx->cfg->dpdk.vlan_strip)
+		o->rx_enabled |= di->rx_offload_capa &
+		    RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+}
+
+static int
+dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
+    const struct rte_eth_dev_info *di, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	uint16_t q, nq = (uint16_t)ctx->cfg->dpdk.nb_procs;
+	uint16_t nrx = FF_RX_DESC, ntx = FF_TX_DESC;
+	int rc, sock = rte_eth_dev_socket_id(p->p_port_id);
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.offloads = p->p_offloads.rx_enabled;
+	conf.txmode.offloads = p->p_offloads.tx_enabled;
+	if (nq > 1 && (di->flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = di->flow_type_rss_offloads &
+		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	}
+	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
+	    (rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->p_port_id, &nrx, &ntx)))
+		goto fail;
+	if (sock < 0)
+		sock = (int)rte_socket_id();
+	for (q = 0; q < nq; q++) {
+		if ((rc = rte_eth_rx_queue_setup(p->p_port_id, q, nrx, sock,
+		    NULL, ctx->pktmbuf_pool)) != 0 ||
+		    (rc = rte_eth_tx_queue_setup(p->p_port_id, q, ntx, sock,
+		    NULL)) != 0)
+			goto fail;
+	}
+	return (0);
+fail:
+	snprintf(err, errlen, "port %u (%s): queue setup: %s", p->p_port_id,
+	    p->p_name, rte_strerror(-rc));
+	return (-1);
+}
+
+static int
+dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = rte_eth_dev_start(p->p_port_id)) != 0) {
+		snprintf(err, errlen, "port %u (%s): start: %s", p->p_port_id,
+		    p->p_name, rte_strerror(-rc));
+		return (-1);
+	}
+	/* Not every vdev can filter; a failure here is only noted. */
+	if (ctx->cfg->dpdk.promiscuous)
+		dpdk_set_promisc(p, 1);
+	return (0);
+}
+
+struct ff_port *
+ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
+    const struct ff_port_cfg *pc, char *err, size_t errlen)
+{
+	struct rte_eth_dev_info di;
+	struct ff_port *p;
+
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		snprintf(err, errlen, "port %u: no such DPDK device (is a "
+		    "[vdev%u] or an allowed PCI device configured?)", port_id,
+		    port_id);
+		return (NULL);
+	}
+	if (rte_eth_dev_info_get(port_id, &di) != 0 ||
+	    (p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "port %u: cannot get device info", port_id);
+		return (NULL);
+	}
+	p->p_ops = &dpdk_port_ops;
+	p->p_port_id = port_id;
+	p->p_queue = (uint16_t)ctx->proc_id;
+	rte_eth_dev_get_name_by_port(port_id, p->p_name);
+	dpdk_pick_offloads(ctx, &di, &p->p_offloads);
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+	    (dpdk_queues_setup(ctx, p, &di, err, errlen) != 0 ||
+	    dpdk_port_start(ctx, p, err, errlen) != 0)) {
+		free(p);
+		return (NULL);
+	}
+	rte_eth_macaddr_get(port_id, &p->p_mac);
+	if (rte_eth_dev_get_mtu(port_id, &p->p_mtu) != 0)
+		p->p_mtu = RTE_ETHER_MTU;
+	p->p_promisc = rte_eth_promiscuous_get(port_id) == 1;
+	return (p);
+}
