@@ -11,6 +11,35 @@
  * Writes are checked here once for everybody: read-only, type, size and
  * the [min, max] range given at registration.  [freebsd.sysctl] from
  * config.ini goes through the same path (sysctl_set_string()).
+ *
+ * Errors of a write, as FreeBSD's sysctl(2) gives them:
+ *   EPERM   the node is not writable (no CTLFLAG_WR);
+ *   EISDIR  the name is an interior node, not a leaf;
+ *   EINVAL  new value of the wrong size (an int takes exactly 4 bytes, a
+ *           string must fit its buffer with its NUL), or outside the
+ *           node's [min, max] (FreeBSD's handlers answer EINVAL there too);
+ *   ENOENT  no such node.
+ * sysctl_set_string() alone answers ERANGE for a number outside the
+ * range, so the config parser can say "out of range"; the message ring
+ * (ff-sysctl) reports EINVAL like FreeBSD.
+ *
+ * A write to a CTLFLAG_STATS opaque node zeroes the statistics whatever
+ * the bytes written (netstat -z semantics).
+ *
+ * Life cycle (who calls what):
+ *   ff_stack_attach() calls sysctl_ctx_init(ctx) before anything else
+ *   registers a node; it creates the tree with the kern.* nodes that belong
+ *   to no protocol (kern.ostype, kern.osrelease, kern.hz,
+ *   kern.ipc.maxsockbuf, kern.ipc.somaxconn).  Protocols register theirs
+ *   in their own init.  ff_stack_detach() calls sysctl_ctx_fini(ctx) last.
+ *   Registered pointers must stay valid until sysctl_ctx_fini().
+ *
+ * Numbers: every component of a registered name gets FreeBSD's number
+ * when FreeBSD fixes one (the table in kern_sysctl.c: kern=1, net=4,
+ * net.inet.tcp=6, net.inet.tcp.sendspace=8, ...), otherwise the tree's
+ * next OID_AUTO number (0x100, 0x101, ... in registration order).
+ * Children are kept sorted by number, so a walk comes out in FreeBSD's
+ * order.
  */
 #ifndef _KERN_SYSCTL_H_
 #define _KERN_SYSCTL_H_
@@ -42,7 +71,9 @@ struct sysctl_oid;
 #define	CTLFLAG_STATS	0x00002000	/* statistics; zeroed by a write */
 
 #define	OID_AUTO	(-1)
+#define	OID_AUTO_START	0x100		/* first number OID_AUTO hands out */
 #define	CTL_MAXNAME	24
+#define	SYSCTL_NAMEMAX	256		/* a dotted name with its NUL */
 
 /*
  * A handler moves the value between the node and the request.  It reads
@@ -94,9 +125,94 @@ struct sysctl_oid *sysctl_add_node(struct ff_ctx *ctx, const char *name,
 void		*sysctl_oid_arg1(const struct sysctl_oid *oidp);
 intptr_t	 sysctl_oid_arg2(const struct sysctl_oid *oidp);
 
-/* The tree's life: created empty at stack attach, freed at detach. */
+/*
+ * Tunables of the socket layer that belong to no protocol (kern.ipc.*).
+ * The socket code reads them from ctx->sysctl->st_ipc at the moment it
+ * needs them, so a write takes effect at once.
+ */
+struct kern_ipc {
+	unsigned long	ki_maxsockbuf;	/* kern.ipc.maxsockbuf: sb_max */
+	unsigned int	ki_somaxconn;	/* kern.ipc.somaxconn: listen backlog cap */
+};
+
+#define	KERN_MAXSOCKBUF_DEFAULT	2097152UL	/* FreeBSD's sb_max */
+#define	KERN_SOMAXCONN_DEFAULT	128		/* FreeBSD's SOMAXCONN */
+
+/* Strings behind kern.* (read-only). */
+#define	KERN_OSTYPE_STR		"ff"
+#define	KERN_OSRELEASE_STR	"0.1.0"
+
+/* One tree per context: ctx->sysctl. */
+struct sysctl_tree {
+	struct sysctl_oid	*st_root;	/* nameless root node */
+	int			 st_next_auto;	/* next OID_AUTO number */
+	unsigned int		 st_count;	/* nodes, root excluded */
+	struct kern_ipc		 st_ipc;	/* kern.ipc.* */
+	char			 st_ostype[16];		/* kern.ostype */
+	char			 st_osrelease[32];	/* kern.osrelease */
+};
+
+/*
+ * The tree's life: sysctl_ctx_init() creates it with the kern.* nodes
+ * (see the top of this file); sysctl_ctx_fini() frees every node.  Both
+ * may be called on a context that has no tree; init returns 0 or -1 with
+ * errno (ENOMEM).
+ */
 int	sysctl_ctx_init(struct ff_ctx *ctx);
 void	sysctl_ctx_fini(struct ff_ctx *ctx);
+
+/*
+ * Looking nodes up and walking the tree (the message handler, tests).
+ * Lookups return NULL with errno ENOENT (or EINVAL for a malformed name).
+ */
+struct sysctl_oid *sysctl_find_name(struct ff_ctx *ctx, const char *name);
+struct sysctl_oid *sysctl_find_oid(struct ff_ctx *ctx, const int *oid,
+	    unsigned int len);
+struct sysctl_oid *sysctl_root(struct ff_ctx *ctx);
+/*
+ * The node after `oidp' in depth-first order (a node before its children,
+ * children by number), staying inside the subtree of `top'; NULL at the
+ * end.  With `leaves' only leaves are returned.
+ */
+struct sysctl_oid *sysctl_next(struct sysctl_oid *top,
+	    struct sysctl_oid *oidp, int leaves);
+/*
+ * The first node of top's subtree that comes strictly after the path
+ * oid[0..len) in the same order; the path need not exist any more, so a
+ * walk resumes correctly even when nodes came or went in between.
+ */
+struct sysctl_oid *sysctl_next_after(struct ff_ctx *ctx,
+	    struct sysctl_oid *top, const int *oid, unsigned int len,
+	    int leaves);
+
+/* What a node is. */
+int		 sysctl_oid_kind(const struct sysctl_oid *oidp);
+int		 sysctl_oid_is_leaf(const struct sysctl_oid *oidp);
+const char	*sysctl_oid_fmt(const struct sysctl_oid *oidp);
+const char	*sysctl_oid_descr(const struct sysctl_oid *oidp);
+/* Numbers from the top level down; returns how many (<= CTL_MAXNAME). */
+unsigned int	 sysctl_oid_numbers(const struct sysctl_oid *oidp, int *oid);
+/* The dotted name into buf; returns its length or -ENAMETOOLONG. */
+int		 sysctl_oid_path(const struct sysctl_oid *oidp, char *buf,
+		    size_t size);
+
+/*
+ * Run a node's handler with the generic checks (read-only, leaf).  With
+ * req->newptr set this is a write; req->oldptr may be NULL to learn the
+ * size.  Returns 0 or a positive errno (ENOMEM: oldptr too small, and
+ * req->oldidx says how much was needed).
+ */
+int	sysctl_oid_handle(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+	    struct sysctl_req *req);
+/* Read a value into buf (capacity cap); *lenp gets its size.  0 or errno. */
+int	sysctl_oid_read(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+	    void *buf, size_t cap, size_t *lenp);
+/* Write a binary value of the node's type.  0 or errno (see the top). */
+int	sysctl_oid_write(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+	    const void *p, size_t len);
+/* Write a value given as text; errors as sysctl_set_string(). */
+int	sysctl_oid_set_text(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+	    const char *value);
 
 /*
  * Set a leaf from text, as [freebsd.sysctl] and `ff-sysctl name=value'
