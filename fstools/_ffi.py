@@ -1,0 +1,456 @@
+"""The C boundary: the one module of fstools that touches ctypes.
+
+It finds and loads libff.so, declares every function the tools call in one
+table (``_SIGNATURES``), mirrors the ff_msg.h structs as ctypes classes,
+and turns every error number into a Python exception in one place
+(``_ERRORS`` and ``error_for``).
+
+Library search order: ``$FF_LIBFF``; ``libff/libff.so`` of the source tree
+this package sits in; then ``libff.so`` through the dynamic linker's own
+search (ldconfig cache, LD_LIBRARY_PATH).
+
+Nothing is loaded at import time: ``library()`` loads on first use, checks
+that every symbol exists and that the library speaks ``FF_MSG_ABI_VERSION``,
+and fails loudly otherwise.  Code above this module sees bytes, dicts and
+exceptions, never ctypes objects.
+"""
+
+import ctypes
+import errno as _errno
+import functools
+import os
+from ctypes import (POINTER, Structure, c_char_p, c_int, c_int32, c_size_t,
+                    c_ssize_t, c_uint16, c_uint32, c_uint64, c_void_p)
+
+# ff_msg.h, by hand: tests/unit/test_abi.py checks the structs below against
+# the compiled library; these constants follow the header.
+FF_MSG_ABI_VERSION = 1
+FF_MSG_MAGIC = 0x4D46
+FF_MSG_SIZE = 65536
+FF_MAX_PROCS = 32
+FF_MSGF_REPLY = 0x0001
+
+FF_MSG_ECHO = 1
+FF_MSG_TOP = 2
+FF_MSG_TRAFFIC = 3
+FF_MSG_SYSCTL = 4
+FF_MSG_IOCTL = 5
+FF_MSG_ROUTE = 6
+FF_MSG_IPFW = 7
+FF_MSG_NETSTAT = 8
+FF_MSG_IOCTL6 = 9
+FF_MSG_NDP = 10
+
+FF_DEFAULT_FILE_PREFIX = "ff"
+
+
+# ---------------------------------------------------------------------------
+# Struct mirrors: same names and fixed-width fields as ff_msg.h.
+
+class MsgHdr(Structure):
+    """struct ff_msg_hdr"""
+    _c_name_ = "ff_msg_hdr"
+    _fields_ = [
+        ("fm_magic", c_uint16),
+        ("fm_version", c_uint16),
+        ("fm_type", c_uint16),
+        ("fm_flags", c_uint16),
+        ("fm_len", c_uint32),
+        ("fm_error", c_int32),
+        ("fm_cursor", c_uint64),
+        ("fm_proc_id", c_uint32),
+        ("fm_seq", c_uint32),
+        ("fm_spare", c_uint64 * 4),
+    ]
+
+
+class MsgIov(Structure):
+    """struct ff_msg_iov"""
+    _c_name_ = "ff_msg_iov"
+    _fields_ = [
+        ("mi_off", c_uint32),
+        ("mi_len", c_uint32),
+    ]
+
+
+class TopStats(Structure):
+    """struct ff_top_stats"""
+    _c_name_ = "ff_top_stats"
+    _fields_ = [
+        ("ts_len", c_uint32),
+        ("ts_proc_id", c_uint32),
+        ("ts_loops", c_uint64),
+        ("ts_idle_tsc", c_uint64),
+        ("ts_sys_tsc", c_uint64),
+        ("ts_usr_tsc", c_uint64),
+        ("ts_work_tsc", c_uint64),
+        ("ts_tsc_hz", c_uint64),
+        ("ts_now_tsc", c_uint64),
+        ("ts_rx_packets", c_uint64),
+        ("ts_tx_packets", c_uint64),
+        ("ts_rx_bytes", c_uint64),
+        ("ts_tx_bytes", c_uint64),
+        ("ts_spare", c_uint64 * 4),
+    ]
+
+
+class TrafficStats(Structure):
+    """struct ff_traffic_stats"""
+    _c_name_ = "ff_traffic_stats"
+    _fields_ = [
+        ("tr_len", c_uint32),
+        ("tr_proc_id", c_uint32),
+        ("tr_rx_packets", c_uint64),
+        ("tr_rx_bytes", c_uint64),
+        ("tr_rx_dropped", c_uint64),
+        ("tr_tx_packets", c_uint64),
+        ("tr_tx_bytes", c_uint64),
+        ("tr_tx_dropped", c_uint64),
+        ("tr_now_ns", c_uint64),
+        ("tr_spare", c_uint64 * 4),
+    ]
+
+
+class AbiEntry(Structure):
+    """struct ff_msg_abi_entry (library metadata, never on the ring)"""
+    _fields_ = [
+        ("fe_struct", c_char_p),
+        ("fe_field", c_char_p),
+        ("fe_offset", c_uint32),
+        ("fe_size", c_uint32),
+    ]
+
+
+# Every struct that crosses the ring, by its C name.
+MIRRORED = {cls._c_name_: cls for cls in (MsgHdr, MsgIov, TopStats,
+                                          TrafficStats)}
+
+HDR_SIZE = ctypes.sizeof(MsgHdr)
+
+
+# ---------------------------------------------------------------------------
+# Errors: one table, one function.
+
+class FFError(Exception):
+    """Base of every error fstools reports.  ``errno`` may be None."""
+
+    def __init__(self, message, errno=None):
+        super().__init__(message)
+        self.errno = errno
+
+    @property
+    def message(self):
+        return self.args[0]
+
+
+class LibraryError(FFError):
+    """libff.so missing, incomplete or of another ABI version."""
+
+
+class AbiMismatch(LibraryError):
+    """The library speaks another FF_MSG_ABI_VERSION."""
+
+
+class NoStackError(FFError):
+    """No stack runs under the prefix (or no such process): -ESRCH."""
+
+
+class NotAttached(FFError):
+    """A request before attach: -ENOTCONN."""
+
+
+class AlreadyAttached(FFError):
+    """The EAL already runs for another prefix: -EALREADY."""
+
+
+class StackTimeout(FFError):
+    """The stack did not answer in time: -ETIMEDOUT."""
+
+
+class StackBusy(FFError):
+    """No free message slot within the timeout: -EBUSY."""
+
+
+class MessageTooBig(FFError):
+    """Request too long or answer larger than the buffer: -EMSGSIZE."""
+
+
+class PermissionDenied(FFError):
+    """Not allowed to map the stack's shared memory: -EACCES / -EPERM."""
+
+
+class ProtocolError(FFError):
+    """An answer that does not follow ff_msg.h."""
+
+
+class StackError(FFError):
+    """The stack's own verdict (fm_error, a FreeBSD errno)."""
+
+    def __init__(self, message, errno=None, name=None):
+        super().__init__(message, errno)
+        self.name = name
+
+
+# Host (Linux) errno returned by ff_ipc_* -> exception class.  Anything not
+# listed becomes a plain FFError with the system's text.
+_ERRORS = {
+    _errno.ESRCH: NoStackError,
+    _errno.ENOTCONN: NotAttached,
+    _errno.EALREADY: AlreadyAttached,
+    _errno.ETIMEDOUT: StackTimeout,
+    _errno.EBUSY: StackBusy,
+    _errno.EMSGSIZE: MessageTooBig,
+    _errno.EACCES: PermissionDenied,
+    _errno.EPERM: PermissionDenied,
+}
+
+# Default texts where the system's own would not tell a user what happened.
+_TEXTS = {
+    _errno.ESRCH: "no stack is running",
+    _errno.ENOTCONN: "not attached to a stack",
+    _errno.ETIMEDOUT: "the stack did not answer in time",
+    _errno.EBUSY: "the stack has no free message slot",
+}
+
+# FreeBSD errno numbers (sys/sys/errno.h) above the range shared with Linux
+# (1-34 are the same on both).  fm_error carries these.
+_BSD_NAMES = {
+    35: "EAGAIN", 36: "EINPROGRESS", 37: "EALREADY", 38: "ENOTSOCK",
+    39: "EDESTADDRREQ", 40: "EMSGSIZE", 41: "EPROTOTYPE", 42: "ENOPROTOOPT",
+    43: "EPROTONOSUPPORT", 44: "ESOCKTNOSUPPORT", 45: "EOPNOTSUPP",
+    46: "EPFNOSUPPORT", 47: "EAFNOSUPPORT", 48: "EADDRINUSE",
+    49: "EADDRNOTAVAIL", 50: "ENETDOWN", 51: "ENETUNREACH", 52: "ENETRESET",
+    53: "ECONNABORTED", 54: "ECONNRESET", 55: "ENOBUFS", 56: "EISCONN",
+    57: "ENOTCONN", 58: "ESHUTDOWN", 59: "ETOOMANYREFS", 60: "ETIMEDOUT",
+    61: "ECONNREFUSED", 62: "ELOOP", 63: "ENAMETOOLONG", 64: "EHOSTDOWN",
+    65: "EHOSTUNREACH", 66: "ENOTEMPTY", 67: "EPROCLIM", 68: "EUSERS",
+    69: "EDQUOT", 70: "ESTALE", 71: "EREMOTE", 72: "EBADRPC",
+    73: "ERPCMISMATCH", 74: "EPROGUNAVAIL", 75: "EPROGMISMATCH",
+    76: "EPROCUNAVAIL", 77: "ENOLCK", 78: "ENOSYS", 79: "EFTYPE",
+    80: "EAUTH", 81: "ENEEDAUTH", 82: "EIDRM", 83: "ENOMSG",
+    84: "EOVERFLOW", 85: "ECANCELED", 86: "EILSEQ", 87: "ENOATTR",
+    88: "EDOOFUS", 89: "EBADMSG", 90: "EMULTIHOP", 91: "ENOLINK",
+    92: "EPROTO", 93: "ENOTCAPABLE", 94: "ECAPMODE", 95: "ENOTRECOVERABLE",
+    96: "EOWNERDEAD", 97: "EINTEGRITY",
+}
+
+# FreeBSD names Linux lacks (or words differently), with FreeBSD's meaning.
+_BSD_ONLY_TEXTS = {
+    "EOPNOTSUPP": "Operation not supported",
+    "EPROCLIM": "Too many processes",
+    "EBADRPC": "RPC struct is bad",
+    "ERPCMISMATCH": "RPC version wrong",
+    "EPROGUNAVAIL": "RPC program not available",
+    "EPROGMISMATCH": "Program version wrong",
+    "EPROCUNAVAIL": "Bad procedure for program",
+    "EFTYPE": "Inappropriate file type or format",
+    "EAUTH": "Authentication error",
+    "ENEEDAUTH": "Need authenticator",
+    "ENOATTR": "Attribute not found",
+    "EDOOFUS": "Programming error",
+    "ENOTCAPABLE": "Capabilities insufficient",
+    "ECAPMODE": "Not permitted in capability mode",
+    "EINTEGRITY": "Integrity check failed",
+}
+
+
+def bsd_errno_name(num):
+    """FreeBSD errno number -> its name (``E...``), or ``"E<num>"``."""
+    if 0 < num <= 34:
+        return _errno.errorcode.get(num, "E%d" % num)
+    return _BSD_NAMES.get(num, "E%d" % num)
+
+
+def bsd_strerror(num):
+    """FreeBSD errno number -> message text, as FreeBSD's strerror(3)."""
+    name = bsd_errno_name(num)
+    if name in _BSD_ONLY_TEXTS:
+        return _BSD_ONLY_TEXTS[name]
+    host = getattr(_errno, name, None)
+    if host is not None:
+        return os.strerror(host)
+    return "Unknown error: %d" % num
+
+
+def error_for(err, message=None):
+    """The exception for host errno ``err`` (positive), not raised.
+
+    ``message`` replaces the default text (e.g. the library's attach
+    message, or the caller's description with prefix and process).
+    """
+    cls = _ERRORS.get(err, FFError)
+    if not message:
+        message = _TEXTS.get(err) or os.strerror(err)
+    return cls(message, err)
+
+
+def stack_error(bsd_errno, what=None):
+    """The exception for a stack's fm_error (a FreeBSD errno), not raised."""
+    text = bsd_strerror(bsd_errno)
+    if what:
+        text = "%s: %s" % (what, text)
+    return StackError(text, bsd_errno, bsd_errno_name(bsd_errno))
+
+
+def _check(result, func, args):
+    """ctypes errcheck: negative results are -errno."""
+    if result >= 0:
+        return result
+    message = None
+    if func.__name__ == "ff_ipc_attach":
+        message = args[1].value.decode("utf-8", "replace").strip()
+    raise error_for(-result, message)
+
+
+# ---------------------------------------------------------------------------
+# Every function the tools call: name, restype, argtypes, errcheck.
+
+_SIGNATURES = (
+    ("ff_ipc_attach", c_int, (c_char_p, c_char_p, c_size_t), _check),
+    ("ff_ipc_detach", c_int, (), _check),
+    ("ff_ipc_procs", c_int, (POINTER(c_int32), c_int), _check),
+    ("ff_ipc_request", c_ssize_t,
+     (c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_int), _check),
+    ("ff_ipc_post_raw", c_int, (c_int, c_uint32), _check),
+    ("ff_msg_abi_version", c_uint32, (), None),
+    ("ff_msg_abi_table", POINTER(AbiEntry), (), None),
+)
+
+
+def _candidates():
+    env = os.environ.get("FF_LIBFF")
+    if env:
+        return [env]
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tree = os.path.join(here, "libff", "libff.so")
+    return [tree] if os.path.exists(tree) else ["libff.so"]
+
+
+class Library:
+    """libff.so, loaded and checked; methods return plain Python values."""
+
+    def __init__(self, path):
+        try:
+            self._dll = ctypes.CDLL(path)
+        except OSError as e:
+            raise LibraryError("cannot load %s: %s (set FF_LIBFF to the "
+                               "library's path)" % (path, e)) from None
+        self.path = path
+        for name, restype, argtypes, check in _SIGNATURES:
+            try:
+                fn = getattr(self._dll, name)
+            except AttributeError:
+                raise LibraryError("%s: missing symbol %s" % (path, name)) \
+                    from None
+            fn.restype = restype
+            fn.argtypes = argtypes
+            if check is not None:
+                fn.errcheck = check
+            setattr(self, "_" + name, fn)
+        version = self._ff_msg_abi_version()
+        if version != FF_MSG_ABI_VERSION:
+            raise AbiMismatch(
+                "%s speaks tool ABI version %d, fstools speaks %d: install "
+                "matching versions" % (path, version, FF_MSG_ABI_VERSION))
+        self._reply = ctypes.create_string_buffer(FF_MSG_SIZE)
+
+    def attach(self, prefix):
+        err = ctypes.create_string_buffer(256)
+        self._ff_ipc_attach(prefix.encode(), err, len(err))
+
+    def detach(self):
+        self._ff_ipc_detach()
+
+    def procs(self):
+        """Pids of the stack processes, indexed by proc id (0 = not running)."""
+        pids = (c_int32 * FF_MAX_PROCS)()
+        n = self._ff_ipc_procs(pids, FF_MAX_PROCS)
+        return list(pids[:min(n, FF_MAX_PROCS)])
+
+    def request(self, proc, message, timeout_ms):
+        """Send ``message`` (bytes, header first); return the answer bytes."""
+        n = self._ff_ipc_request(proc, message, len(message), self._reply,
+                                 FF_MSG_SIZE, timeout_ms)
+        return self._reply.raw[:n]
+
+    def post_raw(self, proc, value):
+        self._ff_ipc_post_raw(proc, value)
+
+    def abi_version(self):
+        return self._ff_msg_abi_version()
+
+    def abi_table(self):
+        table = self._ff_msg_abi_table()
+        rows = []
+        i = 0
+        while table[i].fe_struct is not None:
+            e = table[i]
+            rows.append((e.fe_struct.decode(), e.fe_field.decode(),
+                         e.fe_offset, e.fe_size))
+            i += 1
+        return rows
+
+
+@functools.lru_cache(maxsize=None)
+def library():
+    """The loaded library (loaded, checked and cached on first call)."""
+    errors = []
+    for path in _candidates():
+        try:
+            return Library(path)
+        except AbiMismatch:
+            raise
+        except LibraryError as e:
+            errors.append(e.message)
+    raise LibraryError("; ".join(errors))
+
+
+# ---------------------------------------------------------------------------
+# Encoding and decoding, so callers never handle ctypes objects.
+
+def encode_header(**fields):
+    """A ff_msg_hdr as bytes; fields not given are 0 (fm_spare always)."""
+    h = MsgHdr(**fields)
+    return bytes(h)
+
+
+def decode(cls_name, data):
+    """Bytes -> dict of the mirrored struct ``cls_name``'s fields.
+
+    Shorter input (an older stack) reads as zeros, longer input (a newer
+    one) is cut: both sides grow structs only at the end, into spares.
+    Array fields (spares) are left out.
+    """
+    cls = MIRRORED[cls_name]
+    size = ctypes.sizeof(cls)
+    raw = bytes(data[:size]).ljust(size, b"\0")
+    obj = cls.from_buffer_copy(raw)
+    return {name: getattr(obj, name) for name, ctype in cls._fields_
+            if not issubclass(ctype, ctypes.Array)}
+
+
+def sizeof(cls_name):
+    return ctypes.sizeof(MIRRORED[cls_name])
+
+
+def abi_layout():
+    """The compiled library's layout: {struct: {field: (offset, size)}}.
+
+    The struct's own size is under the field name ``""`` as (0, size).
+    """
+    layout = {}
+    for struct, field, offset, size in library().abi_table():
+        layout.setdefault(struct, {})[field] = (offset, size)
+    return layout
+
+
+def mirror_layout():
+    """The same table built from the ctypes mirrors in this module."""
+    layout = {}
+    for name, cls in MIRRORED.items():
+        fields = {"": (0, ctypes.sizeof(cls))}
+        for fname, _ in cls._fields_:
+            desc = getattr(cls, fname)
+            fields[fname] = (desc.offset, desc.size)
+        layout[name] = fields
+    return layout

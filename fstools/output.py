@@ -1,0 +1,159 @@
+"""The output layer shared by every tool: one set of records, three looks.
+
+- ``--json``: ``emit_json`` (one document) or ``emit_json_line`` (one
+  object per line, for interval tools).  Keys are the record's keys, in
+  order; tests pin them.
+- In a pipe: plain FreeBSD-style text (``pipe_table`` for F-Stack's
+  ``|  col|`` tables, ``columns`` for fixed-width columns, ``plain_table``
+  through tabulate).
+- On a terminal: rich (``console``, ``rich_table``); colour follows the
+  terminal and NO_COLOR.
+
+rich and tabulate are imported only when used: they cost more to import
+than a one-shot tool takes to run.
+"""
+
+import os
+import sys
+
+
+def _stream(stream):
+    return sys.stdout if stream is None else stream
+
+
+def is_terminal(stream=None):
+    stream = _stream(stream)
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(stream=None):
+    """Colour on a terminal, unless NO_COLOR is set (non-empty) or TERM=dumb.
+
+    FORCE_COLOR (non-empty) turns it on anywhere.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return is_terminal(stream) and os.environ.get("TERM") != "dumb"
+
+
+def emit(text, stream=None):
+    """Write ``text`` and a newline, flushed (interval tools)."""
+    stream = _stream(stream)
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+
+
+def emit_json(obj, stream=None):
+    """One JSON document (an object or a list), indented."""
+    import json
+    emit(json.dumps(obj, indent=2), stream)
+
+
+def emit_json_line(obj, stream=None):
+    """One JSON object on one line, flushed (streams of samples)."""
+    import json
+    stream = _stream(stream)
+    stream.write(json.dumps(obj, separators=(", ", ": ")) + "\n")
+    stream.flush()
+
+
+class PipeTable:
+    """F-Stack's tool tables: right-aligned cells between bars.
+
+        |  proc_id|     idle|
+        |        0|   92.44%|
+
+    ``rule=True`` adds ``|-----|`` lines around the header, as F-Stack's
+    traffic tool prints them.
+    """
+
+    def __init__(self, titles, widths, rule=False):
+        if len(titles) != len(widths):
+            raise ValueError("titles and widths differ in length")
+        self.titles = list(titles)
+        self.widths = list(widths)
+        self.rule = rule
+
+    def row(self, cells):
+        return "|" + "|".join("%*s" % (w, c)
+                              for w, c in zip(self.widths, cells)) + "|"
+
+    def ruler(self):
+        return "|" + "|".join("-" * w for w in self.widths) + "|"
+
+    def header(self):
+        head = self.row(self.titles)
+        if self.rule:
+            return "\n".join((self.ruler(), head, self.ruler()))
+        return head
+
+
+def columns(rows, spec, header=True):
+    """Fixed-width columns, FreeBSD style: ``spec`` is [(title, width)].
+
+    A negative width left-aligns (printf's ``%-*s``); the last column is
+    not padded.
+    """
+    lines = []
+    if header:
+        rows = [[t for t, _ in spec]] + list(rows)
+    for row in rows:
+        cells = ["%*s" % (w, c) for (_, w), c in zip(spec, row)]
+        lines.append(" ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def plain_table(rows, headers, **kwargs):
+    """A plain-text table through tabulate (imported here, on demand)."""
+    from tabulate import tabulate
+    kwargs.setdefault("tablefmt", "plain")
+    kwargs.setdefault("disable_numparse", True)
+    return tabulate(rows, headers=headers, **kwargs)
+
+
+def console(stream=None):
+    """A rich Console on ``stream`` that follows the colour rules above."""
+    from rich.console import Console
+    color = use_color(stream)
+    return Console(file=_stream(stream), no_color=not color,
+                   color_system="auto" if color else None,
+                   highlight=False)
+
+
+def rich_table(records, keys, titles=None, title=None, justify=None):
+    """A rich Table of ``records`` (dicts) over ``keys``."""
+    from rich.table import Table
+    table = Table(title=title, box=None, header_style="bold")
+    titles = titles or keys
+    justify = justify or {}
+    for key, head in zip(keys, titles):
+        table.add_column(head, justify=justify.get(key, "right"))
+    for rec in records:
+        table.add_row(*(str(rec[k]) for k in keys))
+    return table
+
+
+def render(records, keys, *, as_json, titles=None, widths=None,
+           stream=None):
+    """Records as JSON, a rich table on a terminal, or plain columns.
+
+    ``widths`` gives the plain columns' widths (FreeBSD's printf widths);
+    without it tabulate lays them out.
+    """
+    if as_json:
+        emit_json([{k: r[k] for k in keys} for r in records], stream)
+        return
+    titles = titles or keys
+    if is_terminal(stream):
+        console(stream).print(rich_table(records, keys, titles))
+        return
+    rows = [[r[k] for k in keys] for r in records]
+    if widths:
+        emit(columns(rows, list(zip(titles, widths))), stream)
+    else:
+        emit(plain_table(rows, titles), stream)
