@@ -105,6 +105,93 @@ struct ff_traffic_stats {
 };
 
 /*
+ * FF_MSG_SYSCTL: the sysctl MIB tree, by name or by number.
+ *
+ * Request body: struct ff_sysctl_req.  The node is named by sr_oid[0..
+ * sr_oidlen) or, when sr_oidlen is 0, by the dotted name in sr_name
+ * (NUL-terminated, the NUL counted in mi_len).
+ *
+ *  GET   one node: a record with its value (an interior node comes back
+ *        as CTLTYPE_NODE, no value).
+ *  SET   write sr_new (binary of the node's type, or text with
+ *        FF_SYSCTLF_TEXT, parsed by the stack as [freebsd.sysctl] is);
+ *        the record carries the value before (sn_oldvalue) and after
+ *        (sn_value) the write.  The write takes effect at once.
+ *  WALK  the leaves (and interior nodes with FF_SYSCTLF_NODES) of the
+ *        named subtree, or of the whole tree when neither oid nor name is
+ *        given, depth first, children by number: FreeBSD's order.  As many
+ *        records as fit one message (or sr_maxnodes).  fm_cursor of the
+ *        reply counts the nodes still to come (0: done); to resume, send
+ *        WALK with FF_SYSCTLF_AFTER, sr_oid = the last record's OID and
+ *        sr_rootlen = how many leading components of it name the subtree
+ *        (0: whole tree).  The resume point need not exist any more.
+ *
+ * Reply body: struct ff_sysctl_rep, then sp_count records (struct
+ * ff_sysctl_node), each 8-byte aligned, the first at sp_first, each next
+ * one sn_reclen bytes further.  Every offset (sp_first, mi_off) counts from
+ * the first byte of the message, header included.  Strings in records
+ * are NUL-terminated, the NUL counted in mi_len.
+ *
+ * Errors (fm_error): ENOENT unknown oid, EPERM read-only, EINVAL bad
+ * value or malformed request, EISDIR SET on an interior node, ENOMEM a
+ * GET whose value does not fit one message.  Within a WALK a node whose
+ * handler fails is returned with sn_error set and no value.
+ */
+#define	FF_SYSCTL_MAXNAME	24	/* CTL_MAXNAME */
+#define	FF_SYSCTL_NAMEMAX	256	/* dotted name with its NUL */
+
+/* sr_op */
+#define	FF_SYSCTL_GET		1
+#define	FF_SYSCTL_SET		2
+#define	FF_SYSCTL_WALK		3
+
+/* sr_flags */
+#define	FF_SYSCTLF_DESCR	0x0001	/* include descriptions */
+#define	FF_SYSCTLF_NOVALUE	0x0002	/* no values: names and types (-N) */
+#define	FF_SYSCTLF_TEXT		0x0004	/* SET: sr_new is text */
+#define	FF_SYSCTLF_AFTER	0x0008	/* WALK: resume after sr_oid */
+#define	FF_SYSCTLF_NODES	0x0010	/* WALK: interior nodes as well */
+#define	FF_SYSCTLF_ALL		0x001f
+
+struct ff_sysctl_req {
+	uint32_t	sr_len;		/* sizeof(struct ff_sysctl_req) */
+	uint32_t	sr_op;		/* FF_SYSCTL_* */
+	uint32_t	sr_flags;	/* FF_SYSCTLF_* */
+	uint32_t	sr_oidlen;	/* numbers in sr_oid; 0: by sr_name */
+	int32_t		sr_oid[FF_SYSCTL_MAXNAME];
+	uint32_t	sr_rootlen;	/* WALK + AFTER: subtree = sr_oid[0..n) */
+	uint32_t	sr_maxnodes;	/* WALK: at most this many; 0: no limit */
+	struct ff_msg_iov sr_name;	/* dotted name, NUL-terminated */
+	struct ff_msg_iov sr_new;	/* SET: the new value */
+	uint64_t	sr_spare[4];
+};
+
+struct ff_sysctl_rep {
+	uint32_t	sp_len;		/* sizeof(struct ff_sysctl_rep) */
+	uint32_t	sp_count;	/* records that follow */
+	uint32_t	sp_first;	/* offset of the first record */
+	uint32_t	sp_spare0;
+	uint64_t	sp_remaining;	/* WALK: nodes after these (= fm_cursor) */
+	uint64_t	sp_spare[2];
+};
+
+struct ff_sysctl_node {
+	uint32_t	sn_reclen;	/* to the next record, 8-byte multiple */
+	uint32_t	sn_kind;	/* CTLTYPE_* | CTLFLAG_* (FreeBSD's) */
+	uint32_t	sn_oidlen;	/* numbers in sn_oid */
+	int32_t		sn_error;	/* reading the value failed: errno */
+	int32_t		sn_oid[FF_SYSCTL_MAXNAME];
+	struct ff_msg_iov sn_name;	/* "net.inet.tcp.sendspace" */
+	struct ff_msg_iov sn_fmt;	/* "I", "IU", "LU", "A", "S,tcpstat" */
+	struct ff_msg_iov sn_descr;	/* with FF_SYSCTLF_DESCR, else empty */
+	struct ff_msg_iov sn_value;	/* the value's bytes (host order) */
+	struct ff_msg_iov sn_oldvalue;	/* SET: the value before the write */
+	uint32_t	sn_valuesize;	/* the value's full size */
+	uint32_t	sn_spare0;
+	uint64_t	sn_spare[2];
+};
+
+/*
  * One entry of the layout table the library exports so tests can check the
  * Python mirror: struct name, field name ("" for the struct itself, whose
  * size is then in fe_size), offset and size.

@@ -57,6 +57,41 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = {
 	ABI_FIELD(ff_traffic_stats, tr_now_ns),
 	ABI_FIELD(ff_traffic_stats, tr_spare),
 
+	ABI_STRUCT(ff_sysctl_req),
+	ABI_FIELD(ff_sysctl_req, sr_len),
+	ABI_FIELD(ff_sysctl_req, sr_op),
+	ABI_FIELD(ff_sysctl_req, sr_flags),
+	ABI_FIELD(ff_sysctl_req, sr_oidlen),
+	ABI_FIELD(ff_sysctl_req, sr_oid),
+	ABI_FIELD(ff_sysctl_req, sr_rootlen),
+	ABI_FIELD(ff_sysctl_req, sr_maxnodes),
+	ABI_FIELD(ff_sysctl_req, sr_name),
+	ABI_FIELD(ff_sysctl_req, sr_new),
+	ABI_FIELD(ff_sysctl_req, sr_spare),
+
+	ABI_STRUCT(ff_sysctl_rep),
+	ABI_FIELD(ff_sysctl_rep, sp_len),
+	ABI_FIELD(ff_sysctl_rep, sp_count),
+	ABI_FIELD(ff_sysctl_rep, sp_first),
+	ABI_FIELD(ff_sysctl_rep, sp_spare0),
+	ABI_FIELD(ff_sysctl_rep, sp_remaining),
+	ABI_FIELD(ff_sysctl_rep, sp_spare),
+
+	ABI_STRUCT(ff_sysctl_node),
+	ABI_FIELD(ff_sysctl_node, sn_reclen),
+	ABI_FIELD(ff_sysctl_node, sn_kind),
+	ABI_FIELD(ff_sysctl_node, sn_oidlen),
+	ABI_FIELD(ff_sysctl_node, sn_error),
+	ABI_FIELD(ff_sysctl_node, sn_oid),
+	ABI_FIELD(ff_sysctl_node, sn_name),
+	ABI_FIELD(ff_sysctl_node, sn_fmt),
+	ABI_FIELD(ff_sysctl_node, sn_descr),
+	ABI_FIELD(ff_sysctl_node, sn_value),
+	ABI_FIELD(ff_sysctl_node, sn_oldvalue),
+	ABI_FIELD(ff_sysctl_node, sn_valuesize),
+	ABI_FIELD(ff_sysctl_node, sn_spare0),
+	ABI_FIELD(ff_sysctl_node, sn_spare),
+
 	/* Later message kinds append their structs here. */
 
 	{ NULL, NULL, 0, 0 }

@@ -441,11 +441,19 @@ struct sysctl_oid *
 sysctl_first_from(struct sysctl_oid *top, struct sysctl_oid *oidp,
     int leaves)
 {
-	if (oidp == NULL || oidp == top)
-		return (oidp == NULL ? NULL : sysctl_next(top, oidp, leaves));
-	if (!leaves || sysctl_oid_is_leaf(oidp))
+	if (oidp == NULL)
+		return (NULL);
+	/* The root has no name: never part of a walk. */
+	if (oidp->oid_parent != NULL &&
+	    (!leaves || sysctl_oid_is_leaf(oidp)))
 		return (oidp);
 	return (sysctl_next(top, oidp, leaves));
+}
+
+struct sysctl_oid *
+sysctl_walk_first(struct sysctl_oid *top, int leaves)
+{
+	return (sysctl_first_from(top, top, leaves));
 }
 
 struct sysctl_oid *

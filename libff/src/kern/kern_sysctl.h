@@ -176,6 +176,8 @@ struct sysctl_oid *sysctl_root(struct ff_ctx *ctx);
  */
 struct sysctl_oid *sysctl_next(struct sysctl_oid *top,
 	    struct sysctl_oid *oidp, int leaves);
+/* The first node of a walk of top's subtree: top itself if it qualifies. */
+struct sysctl_oid *sysctl_walk_first(struct sysctl_oid *top, int leaves);
 /*
  * The first node of top's subtree that comes strictly after the path
  * oid[0..len) in the same order; the path need not exist any more, so a
@@ -221,5 +223,13 @@ int	sysctl_oid_set_text(struct ff_ctx *ctx, struct sysctl_oid *oidp,
  */
 int	sysctl_set_string(struct ff_ctx *ctx, const char *name,
 	    const char *value);
+
+/*
+ * FF_MSG_SYSCTL (kern_sysctl_msg.c): the message handler behind ff-sysctl,
+ * an ff_msg_handler_t (ff_msg_server.h); request and reply in ff_msg.h.
+ */
+struct ff_msg_hdr;
+int	ff_msg_sysctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
+	    void *body, size_t cap, uint64_t *cursor);
 
 #endif /* _KERN_SYSCTL_H_ */
