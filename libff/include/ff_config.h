@@ -15,6 +15,7 @@
 #define _FF_CONFIG_H_
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -52,6 +53,7 @@ struct ff_port_cfg {
 	struct in_addr	pc_vips[FF_MAX_VIPS];	/* vip_addr, ';'-separated */
 	int		pc_nb_vips;
 	char		pc_vip_ifname[FF_IFNAMSIZ];
+	char		pc_ipfw_pr[192];	/* ipfw_pr, as given */
 	int		pc_line;		/* line of the section header */
 };
 
@@ -114,6 +116,10 @@ struct ff_config {
  * Fill `cfg' with defaults, then read `path'.  Returns 0, or -1 with errno
  * set (ENOENT, EACCES, EINVAL) and a one-line message in `err':
  *   "config.ini:12: [port0] netmask: 255.255.225.0 is not a contiguous netmask"
+ * On error `cfg' holds the defaults, never part of the file.  Needs no EAL.
+ * proc_id and proc_type are left at their defaults: they come from the
+ * command line, which the caller applies afterwards.  The syntax and every
+ * key are described at the top of ff_config.c.
  */
 int	ff_config_load(const char *path, struct ff_config *cfg,
 	    char *err, size_t errlen);
@@ -123,5 +129,13 @@ int	ff_config_load_string(const char *text, const char *name,
 	    struct ff_config *cfg, char *err, size_t errlen);
 
 void	ff_config_defaults(struct ff_config *cfg);
+
+/*
+ * Write `cfg' as "name=value" lines into `buf' (always NUL-terminated when
+ * len > 0), for tests and for showing the effective configuration.
+ * Returns the length the full text needs, like snprintf().
+ */
+size_t	ff_test_config_dump(const struct ff_config *cfg, char *buf,
+	    size_t len);
 
 #endif /* _FF_CONFIG_H_ */
