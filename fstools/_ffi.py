@@ -129,6 +129,178 @@ HDR_SIZE = ctypes.sizeof(MsgHdr)
 
 
 # ---------------------------------------------------------------------------
+# BEGIN sysctl (FF_MSG_SYSCTL, owned by ff-sysctl; ff_msg.h "FF_MSG_SYSCTL")
+
+FF_SYSCTL_MAXNAME = 24
+FF_SYSCTL_NAMEMAX = 256
+
+FF_SYSCTL_GET = 1
+FF_SYSCTL_SET = 2
+FF_SYSCTL_WALK = 3
+
+FF_SYSCTLF_DESCR = 0x0001
+FF_SYSCTLF_NOVALUE = 0x0002
+FF_SYSCTLF_TEXT = 0x0004
+FF_SYSCTLF_AFTER = 0x0008
+FF_SYSCTLF_NODES = 0x0010
+
+# FreeBSD's CTLTYPE_* and CTLFLAG_* (kern_sysctl.h).
+CTLTYPE = 0xF
+CTLTYPE_NODE = 1
+CTLTYPE_INT = 2
+CTLTYPE_STRING = 3
+CTLTYPE_S64 = 4
+CTLTYPE_OPAQUE = 5
+CTLTYPE_UINT = 6
+CTLTYPE_LONG = 7
+CTLTYPE_ULONG = 8
+CTLTYPE_U64 = 9
+CTLFLAG_RD = 0x80000000
+CTLFLAG_WR = 0x40000000
+CTLFLAG_TUN = 0x00080000
+CTLFLAG_STATS = 0x00002000
+
+
+class SysctlReq(Structure):
+    """struct ff_sysctl_req"""
+    _c_name_ = "ff_sysctl_req"
+    _fields_ = [
+        ("sr_len", c_uint32),
+        ("sr_op", c_uint32),
+        ("sr_flags", c_uint32),
+        ("sr_oidlen", c_uint32),
+        ("sr_oid", c_int32 * FF_SYSCTL_MAXNAME),
+        ("sr_rootlen", c_uint32),
+        ("sr_maxnodes", c_uint32),
+        ("sr_name", MsgIov),
+        ("sr_new", MsgIov),
+        ("sr_spare", c_uint64 * 4),
+    ]
+
+
+class SysctlRep(Structure):
+    """struct ff_sysctl_rep"""
+    _c_name_ = "ff_sysctl_rep"
+    _fields_ = [
+        ("sp_len", c_uint32),
+        ("sp_count", c_uint32),
+        ("sp_first", c_uint32),
+        ("sp_spare0", c_uint32),
+        ("sp_remaining", c_uint64),
+        ("sp_spare", c_uint64 * 2),
+    ]
+
+
+class SysctlNode(Structure):
+    """struct ff_sysctl_node"""
+    _c_name_ = "ff_sysctl_node"
+    _fields_ = [
+        ("sn_reclen", c_uint32),
+        ("sn_kind", c_uint32),
+        ("sn_oidlen", c_uint32),
+        ("sn_error", c_int32),
+        ("sn_oid", c_int32 * FF_SYSCTL_MAXNAME),
+        ("sn_name", MsgIov),
+        ("sn_fmt", MsgIov),
+        ("sn_descr", MsgIov),
+        ("sn_value", MsgIov),
+        ("sn_oldvalue", MsgIov),
+        ("sn_valuesize", c_uint32),
+        ("sn_spare0", c_uint32),
+        ("sn_spare", c_uint64 * 2),
+    ]
+
+
+MIRRORED.update({cls._c_name_: cls for cls in (SysctlReq, SysctlRep,
+                                               SysctlNode)})
+
+
+def encode_sysctl_req(op, flags=0, name=None, oid=None, rootlen=0,
+                      maxnodes=0, new=None):
+    """A FF_MSG_SYSCTL request body: the fixed part, then name, then value.
+
+    ``name`` is a str (sent NUL-terminated), ``oid`` a list of ints (wins
+    over the name), ``new`` bytes (or a str with FF_SYSCTLF_TEXT, sent
+    NUL-terminated).  Offsets count from the message start.
+    """
+    req = SysctlReq(sr_len=ctypes.sizeof(SysctlReq), sr_op=op,
+                    sr_flags=flags, sr_rootlen=rootlen,
+                    sr_maxnodes=maxnodes)
+    if oid:
+        if len(oid) > FF_SYSCTL_MAXNAME:
+            raise ValueError("OID longer than %d" % FF_SYSCTL_MAXNAME)
+        req.sr_oidlen = len(oid)
+        for i, n in enumerate(oid):
+            req.sr_oid[i] = n
+    tail = b""
+    off = HDR_SIZE + ctypes.sizeof(SysctlReq)
+    if name is not None and not oid:
+        data = name.encode("utf-8", "surrogateescape") + b"\0"
+        req.sr_name = MsgIov(off + len(tail), len(data))
+        tail += data
+    if new is not None:
+        data = new.encode("utf-8", "surrogateescape") + b"\0" \
+            if isinstance(new, str) else bytes(new)
+        req.sr_new = MsgIov(off + len(tail) if data else 0, len(data))
+        tail += data
+    return bytes(req) + tail
+
+
+def _sysctl_part(body, iov, what):
+    """The bytes an ff_msg_iov of a reply names (offsets from the message)."""
+    if iov.mi_len == 0:
+        return b""
+    start = iov.mi_off - HDR_SIZE
+    if iov.mi_off < HDR_SIZE or start + iov.mi_len > len(body):
+        raise ProtocolError("sysctl answer: %s outside the message" % what)
+    return bytes(body[start:start + iov.mi_len])
+
+
+def _sysctl_str(body, iov, what):
+    return _sysctl_part(body, iov, what).rstrip(b"\0").decode(
+        "utf-8", "replace")
+
+
+def decode_sysctl_reply(body):
+    """A FF_MSG_SYSCTL answer body -> (remaining, [record dict, ...]).
+
+    Record keys: name, oid, kind, type, fmt, descr, value, oldvalue
+    (None unless a SET), valuesize, error (a FreeBSD errno or 0).
+    """
+    rsize = ctypes.sizeof(SysctlRep)
+    nsize = ctypes.sizeof(SysctlNode)
+    if len(body) < rsize:
+        raise ProtocolError("sysctl answer too short (%d bytes)" % len(body))
+    rep = SysctlRep.from_buffer_copy(bytes(body[:rsize]))
+    records = []
+    pos = rep.sp_first - HDR_SIZE if rep.sp_count else 0
+    for _ in range(rep.sp_count):
+        if pos < rsize or pos + nsize > len(body):
+            raise ProtocolError("sysctl answer: record outside the message")
+        sn = SysctlNode.from_buffer_copy(bytes(body[pos:pos + nsize]))
+        if sn.sn_reclen < nsize or sn.sn_oidlen > FF_SYSCTL_MAXNAME:
+            raise ProtocolError("sysctl answer: malformed record")
+        records.append({
+            "name": _sysctl_str(body, sn.sn_name, "name"),
+            "oid": list(sn.sn_oid[:sn.sn_oidlen]),
+            "kind": sn.sn_kind,
+            "type": sn.sn_kind & CTLTYPE,
+            "fmt": _sysctl_str(body, sn.sn_fmt, "format"),
+            "descr": _sysctl_str(body, sn.sn_descr, "description"),
+            "value": _sysctl_part(body, sn.sn_value, "value"),
+            "oldvalue": (_sysctl_part(body, sn.sn_oldvalue, "old value")
+                         if sn.sn_oldvalue.mi_len else None),
+            "valuesize": sn.sn_valuesize,
+            "error": sn.sn_error,
+        })
+        pos += sn.sn_reclen
+    return rep.sp_remaining, records
+
+# END sysctl
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
 # Errors: one table, one function.
 
 class FFError(Exception):

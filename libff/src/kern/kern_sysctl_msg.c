@@ -137,6 +137,9 @@ sysctl_msg_record(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
 			error = (sr->sr_flags & FF_SYSCTLF_TEXT) ?
 			    sysctl_oid_set_text(ctx, oidp, newval) :
 			    sysctl_oid_write(ctx, oidp, newval, newlen);
+		/* On the wire a value out of range is EINVAL, as FreeBSD's. */
+		if (error == ERANGE)
+			error = EINVAL;
 	}
 	if (error == 0 && sysctl_oid_is_leaf(oidp) &&
 	    !(sr->sr_flags & FF_SYSCTLF_NOVALUE))
@@ -211,7 +214,7 @@ sysctl_msg_target(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 	if (name == NULL)
 		return (EINVAL);
 	*oidpp = sysctl_find_name(ctx, name);
-	return (*oidpp == NULL ? ENOENT : 0);
+	return (*oidpp == NULL ? (errno == EINVAL ? EINVAL : ENOENT) : 0);
 }
 
 /* Nodes from oidp on (included) to the end of the walk. */
@@ -305,6 +308,9 @@ ff_msg_sysctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 		error = sysctl_msg_walk(ctx, &mo, &sr, oidp, cursor);
 	else if (sr.sr_op == FF_SYSCTL_SET && !sysctl_oid_is_leaf(oidp))
 		error = EISDIR;
+	else if (sr.sr_op == FF_SYSCTL_SET &&
+	    (sysctl_oid_kind(oidp) & CTLFLAG_WR) == 0)
+		error = EPERM;	/* before reading an old value that may fail */
 	else if (sr.sr_op == FF_SYSCTL_SET &&
 	    (error = sysctl_msg_newval(req, &sr, &newval, &newlen)) != 0)
 		;
