@@ -1,0 +1,127 @@
+"""Every tool ships complete: for each console script in pyproject.toml a
+man page in man/ (mdoc, lint-clean, SYNOPSIS matching --help), bash, zsh
+and fish completions naming every option, and a test that mentions it."""
+
+import importlib
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import click
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def scripts():
+    with open(REPO / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["scripts"]
+
+
+TOOLS = sorted(scripts())
+
+
+def command_of(tool):
+    module, func = scripts()[tool].split(":")
+    mod = importlib.import_module(module)
+    assert callable(getattr(mod, func)), "%s: no %s()" % (module, func)
+    for obj in vars(mod).values():
+        if isinstance(obj, click.Command) and obj.name == tool:
+            return obj
+    pytest.fail("%s has no click command named %s" % (module, tool))
+
+
+def options_of(cmd):
+    """[(short or None, long)] of every option but --help."""
+    out = []
+    for p in cmd.params:
+        if isinstance(p, click.Option):
+            shorts = [o for o in p.opts if not o.startswith("--")]
+            longs = [o for o in p.opts if o.startswith("--")]
+            out.append((shorts[0] if shorts else None, longs[0]))
+    return out
+
+
+def synopsis_flags(page):
+    text = page.read_text()
+    m = re.search(r"^\.Sh SYNOPSIS\n(.*?)^\.Sh ", text, re.S | re.M)
+    assert m, "%s: no SYNOPSIS" % page.name
+    return {"-" + f.replace("\\-", "-")
+            for f in re.findall(r"\bFl (\S+)", m.group(1))}
+
+
+def test_there_are_tools():
+    assert "ff-top" in TOOLS and "ff-traffic" in TOOLS
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_man_page(tool):
+    assert (REPO / "man" / (tool + ".8")).is_file(), "man/%s.8 missing" % tool
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_synopsis_matches_help(tool):
+    page = REPO / "man" / (tool + ".8")
+    flags = synopsis_flags(page)
+    opts = options_of(command_of(tool))
+    for short, long in opts:
+        assert (short or long) in flags, \
+            "%s SYNOPSIS lacks %s" % (page.name, short or long)
+    known = {o for pair in opts for o in pair if o}
+    assert flags <= known, "%s SYNOPSIS names unknown %s" % (
+        page.name, sorted(flags - known))
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_completions(tool):
+    files = {"bash": REPO / "completions/bash" / tool,
+             "zsh": REPO / "completions/zsh" / ("_" + tool),
+             "fish": REPO / "completions/fish" / (tool + ".fish")}
+    for shell, path in files.items():
+        assert path.is_file(), "%s completion missing: %s" % (shell, path)
+    longs = [long for _, long in options_of(command_of(tool))] + ["--help"]
+    for long in longs:
+        for shell in ("bash", "zsh"):
+            assert long in files[shell].read_text(), \
+                "%s completion for %s lacks %s" % (shell, tool, long)
+        assert "-l " + long[2:] in files["fish"].read_text(), \
+            "fish completion for %s lacks %s" % (tool, long)
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_bash_completion_runs(tool):
+    path = REPO / "completions/bash" / tool
+    m = re.search(r"complete -F (\w+) %s\b" % re.escape(tool),
+                  path.read_text())
+    assert m, "%s: no 'complete -F func %s'" % (path, tool)
+    script = ('source "%s"; COMP_WORDS=(%s --); COMP_CWORD=1; %s; '
+              'printf "%%s\\n" "${COMPREPLY[@]}"' % (path, tool, m.group(1)))
+    out = subprocess.run(["bash", "-c", script], capture_output=True,
+                         text=True, check=True).stdout.split()
+    for _, long in options_of(command_of(tool)):
+        assert long in out
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_tool_has_a_test(tool):
+    here = Path(__file__).name
+    for path in (REPO / "tests").rglob("test_*.py"):
+        if path.name != here and tool in path.read_text():
+            return
+    pytest.fail("no test under tests/ mentions %s" % tool)
+
+
+MAN_PAGES = sorted((REPO / "man").glob("*.[1-9]"))
+
+
+@pytest.mark.skipif(shutil.which("mandoc") is None, reason="mandoc missing")
+@pytest.mark.parametrize("page", MAN_PAGES, ids=[p.name for p in MAN_PAGES])
+def test_mandoc_lint(page):
+    r = subprocess.run(["mandoc", "-Tlint", "-W", "warning", str(page)],
+                       capture_output=True, text=True)
+    # A stale system mandoc.db is the host's business, not the page's.
+    msgs = [l for l in (r.stdout + r.stderr).splitlines()
+            if "outdated mandoc.db" not in l]
+    assert r.returncode == 0 and not msgs, "\n".join(msgs)
