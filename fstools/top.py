@@ -96,11 +96,11 @@ def table_rows(records):
 
 # -- live view (rich, terminal only) -----------------------------------------
 
-def _si(value, unit):
+def _si(value):
     for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if value >= scale:
-            return "%.1f %s%s" % (value / scale, prefix, unit)
-    return "%.0f %s" % (value, unit)
+            return "%.1f%s" % (value / scale, prefix)
+    return "%.0f" % value
 
 
 def _bar(pct, width, style):
@@ -108,27 +108,32 @@ def _bar(pct, width, style):
     filled = int(round(width * min(max(pct, 0.0), 100.0) / 100.0))
     bar = Text("\u2588" * filled, style=style)
     bar.append("\u2591" * (width - filled), style="dim")
-    bar.append(" %6.2f%%" % pct)
+    bar.append("%7.2f%%" % pct)
     return bar
 
 
-def dashboard(records, delay, prefix):
-    """The live view of one interval, as a rich renderable."""
+def dashboard(records, delay, prefix, width=120):
+    """The live view of one interval, as a rich renderable.
+
+    The bars take what a ``width``-column terminal leaves over (at 80
+    columns, none: the percentages remain).
+    """
     from rich.table import Table
+    bar = max(0, min(20, (width - 60) // 3 - 8))
     table = Table(title="ff-top  prefix %s  every %gs  (Ctrl-C quits)"
                   % (prefix, delay), title_justify="left", box=None,
                   header_style="bold")
-    table.add_column("proc", justify="right")
+    table.add_column("proc", justify="right", no_wrap=True)
     for name in ("idle", "sys", "usr"):
-        table.add_column(name)
-    for name in ("loops/s", "rx pps", "tx pps", "rx bps", "tx bps"):
-        table.add_column(name, justify="right")
+        table.add_column(name, no_wrap=True)
+    for name in ("loops/s", "rx pps", "tx pps", "rx bit/s", "tx bit/s"):
+        table.add_column(name, justify="right", no_wrap=True)
     for r in records:
-        table.add_row(str(r["proc_id"]), _bar(r["idle"], 12, "green"),
-                      _bar(r["sys"], 12, "yellow"), _bar(r["usr"], 12, "cyan"),
-                      "%.0f" % (r["loops"] / delay),
-                      _si(r["rx_pps"], ""), _si(r["tx_pps"], ""),
-                      _si(r["rx_bps"], "b/s"), _si(r["tx_bps"], "b/s"))
+        table.add_row(str(r["proc_id"]), _bar(r["idle"], bar, "green"),
+                      _bar(r["sys"], bar, "yellow"),
+                      _bar(r["usr"], bar, "cyan"),
+                      _si(r["loops"] / delay), _si(r["rx_pps"]),
+                      _si(r["tx_pps"]), _si(r["rx_bps"]), _si(r["tx_bps"]))
     return table
 
 
@@ -154,7 +159,8 @@ def _run_live(opts, stack, ids, delay):
     with Live(Text("ff-top: first sample taken, waiting %gs..." % delay),
               console=con, auto_refresh=False, transient=False) as live:
         for records in interval_records(stack, ids, delay, None):
-            live.update(dashboard(records, delay, opts.prefix), refresh=True)
+            live.update(dashboard(records, delay, opts.prefix, con.width),
+                        refresh=True)
 
 
 def _run_plain(opts, stack, ids, delay, count):
