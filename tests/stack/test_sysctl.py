@@ -547,3 +547,92 @@ def test_fuzz(tree):
             _ffi.decode_sysctl_reply(reply)
             check_layout(reply)
     assert tree.value("kern.hz") == i32(1000)
+
+
+# -- ff-sysctl end to end, against the real handler ---------------------------
+
+class TreeStack:
+    """fstools.ipc.Stack's shape, answered by test trees (one per proc)."""
+
+    def __init__(self, trees):
+        self.trees = trees
+        self.trips = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def proc_ids(self, spec):
+        return sorted(self.trees) if spec == "all" else [int(spec)]
+
+    def request(self, proc, msg_type, body=b"", cursor=0):
+        from fstools import ipc
+        self.trips += 1
+        err, cur, reply = self.trees[proc].raw(body, msg_type=msg_type)
+        if err:
+            raise _ffi.stack_error(err)
+        return ipc.Reply(type=msg_type, error=0, cursor=cur, proc_id=proc,
+                         seq=0, body=reply)
+
+
+@pytest.fixture
+def cli(lib, monkeypatch):
+    from click.testing import CliRunner
+    from fstools import ipc, sysctl
+    trees = {0: Tree(lib), 1: Tree(lib)}
+    backend = TreeStack(trees)
+    monkeypatch.setattr(ipc, "Stack", lambda *a, **k: backend)
+    monkeypatch.delenv("FF_PROC_ID", raising=False)
+
+    def run(*args):
+        return CliRunner().invoke(sysctl.command, list(args))
+    run.trees = trees
+    run.backend = backend
+    yield run
+    for t in trees.values():
+        t.close()
+
+
+def test_cli_read_write(cli):
+    r = cli("kern.ipc.somaxconn")
+    assert (r.exit_code, r.stdout) == (0, "kern.ipc.somaxconn: 128\n")
+    r = cli("kern.ipc.somaxconn=1024")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ("[0] kern.ipc.somaxconn: 128 -> 1024\n"
+                        "[1] kern.ipc.somaxconn: 128 -> 1024\n")
+    r = cli("--proc", "1", "kern.ipc.somaxconn=7")
+    assert r.stdout == "kern.ipc.somaxconn: 1024 -> 7\n"
+    r = cli("--proc", "all", "-n", "kern.ipc.somaxconn")
+    assert r.stdout == "[0] 1024\n[1] 7\n"
+
+
+def test_cli_all_in_few_trips(cli):
+    r = cli("-a")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "kern.ostype: ff" in lines and "debug.test.int: 0" in lines
+    assert "debug.test.stats: { a = 1, b = 2, c = 3, d = 4 }" in lines
+    assert not any(l.startswith("debug.test.blob") for l in lines)
+    assert cli.backend.trips <= 3
+
+
+def test_cli_errors(cli):
+    r = cli("nosuch")
+    assert (r.exit_code, r.stderr) == (1, "ff-sysctl: unknown oid 'nosuch'\n")
+    r = cli("--proc", "0", "kern.ostype=x")
+    assert (r.exit_code, r.stderr) == (
+        1, "ff-sysctl: oid 'kern.ostype' is read only\n")
+    r = cli("--proc", "0", "debug.test.int=abc")
+    assert r.stderr == "ff-sysctl: invalid integer 'abc'\n"
+    r = cli("--proc", "0", "debug.test.int=1000")
+    assert r.stderr == "ff-sysctl: debug.test.int=1000: Invalid argument\n"
+    r = cli("--proc", "0", "kern.ipc=1")
+    assert r.stderr == "ff-sysctl: oid 'kern.ipc' isn't a leaf node\n"
+    r = cli("--proc", "0", "debug.test.blob=1")
+    assert r.stderr == ("ff-sysctl: oid 'debug.test.blob' is type 5, "
+                        "cannot set that\n")
+    r = cli("--proc", "0", "kern.hz", "nosuch", "kern.ostype")
+    assert r.exit_code == 1
+    assert r.stdout == "kern.hz: 1000\nkern.ostype: ff\n"
