@@ -435,18 +435,19 @@ def _targets(stack, common, writing):
     "ff-sysctl -x net.inet.ip.stats",
     "ff-sysctl --proc all --json kern.ipc"))
 @cli.common_options()
-@click.option("-a", "all_", is_flag=True, help="Every node of the tree.")
-@click.option("-n", "values_only", is_flag=True,
+@click.option("-a", "--all", "all_", is_flag=True,
+              help="Every node of the tree.")
+@click.option("-n", "--no-name", "values_only", is_flag=True,
               help="Values only, without names.")
-@click.option("-N", "names_only", is_flag=True,
+@click.option("-N", "--names-only", "names_only", is_flag=True,
               help="Names only, without values.")
-@click.option("-d", "descr", is_flag=True,
+@click.option("-d", "--describe", "descr", is_flag=True,
               help="Descriptions instead of values.")
-@click.option("-e", "equals", is_flag=True,
+@click.option("-e", "--equals", "equals", is_flag=True,
               help="Separate name and value with '='.")
-@click.option("-o", "opaque", is_flag=True,
+@click.option("-o", "--opaque", "opaque", is_flag=True,
               help="Show opaque values (first 16 bytes).")
-@click.option("-x", "hexdump", is_flag=True,
+@click.option("-x", "--hex", "hexdump", is_flag=True,
               help="Show opaque values whole, in hex.")
 @click.argument("operands", nargs=-1, metavar="[name[=value] ...]")
 def command(common, all_, values_only, names_only, descr, equals, opaque,

@@ -1,0 +1,15 @@
+# fish completion for ff-sysctl(8)
+complete -c ff-sysctl -f
+complete -c ff-sysctl -s p -l proc -x -a 'all 0 1 2 3 4 5 6 7' -d 'Stack process to ask'
+complete -c ff-sysctl -s P -l prefix -x -d 'DPDK file prefix of the stack'
+complete -c ff-sysctl -l json -d 'Machine-readable output (JSON)'
+complete -c ff-sysctl -l timeout -x -d 'Seconds to wait for each answer'
+complete -c ff-sysctl -s a -l all -d 'Every variable of the tree'
+complete -c ff-sysctl -s n -l no-name -d 'Values only, without names'
+complete -c ff-sysctl -s N -l names-only -d 'Names only, without values'
+complete -c ff-sysctl -s d -l describe -d 'Descriptions instead of values'
+complete -c ff-sysctl -s e -l equals -d 'Separate name and value with ='
+complete -c ff-sysctl -s o -l opaque -d 'Show opaque values (first 16 bytes)'
+complete -c ff-sysctl -s x -l hex -d 'Show opaque values whole, in hex'
+complete -c ff-sysctl -l help -d 'Show help and exit'
+complete -c ff-sysctl -a '(ff-sysctl -aN --timeout 0.5 2>/dev/null)'
