@@ -2,37 +2,210 @@
  * ff_stack.c - attach and detach the protocol stack of a context, and the
  * entry point for received frames.
  *
- * Until the protocols land (src/net, src/netinet) every received frame is
- * dropped and counted in the context's rx_dropped.
+ * Entry points: ff_stack_attach(), ff_stack_detach(), ff_stack_input().
+ *
+ * Attach builds, in order: the sysctl tree, every protocol's state and
+ * sysctls, lo0 with 127.0.0.1/8, one interface per port with the
+ * [portN] address, vip_addr aliases and gateway (the default route), and
+ * finally applies [freebsd.sysctl].  Detach undoes it all: interfaces
+ * (with their addresses, routes and ARP entries), reassembly queues,
+ * every timer and every held mbuf.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
 
 #include <rte_mbuf.h>
 
 #include "ff_ctx.h"
 #include "ff_port.h"
 #include "ff_stack.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
 
-struct ff_stack {
-	int	st_attached;
-};
+static int
+stack_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return (-1);
+}
+
+/* Protocol state and sysctls; 0 or -1 with err. */
+static int
+stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	int error;
+
+	if_init(ctx);
+	in_init(ctx);
+	ip_init(ctx);
+	icmp_init(ctx);
+	arp_init(ctx);
+	V_ether(ctx)->vlan_accept = ctx->cfg->dpdk.vlan_accept;
+	if ((error = rt_init(ctx)) != 0)
+		return (stack_err(err, errlen, "routing table: %s",
+		    strerror(-error)));
+	if (sysctl_ctx_init(ctx) != 0)
+		return (stack_err(err, errlen, "sysctl tree: %s",
+		    strerror(errno)));
+	if ((error = ip_sysctl_attach(ctx)) != 0 ||
+	    (error = icmp_sysctl_attach(ctx)) != 0 ||
+	    (error = arp_sysctl_attach(ctx)) != 0 ||
+	    (error = ether_sysctl_attach(ctx)) != 0)
+		return (stack_err(err, errlen, "sysctl registration: %s",
+		    strerror(-error)));
+	return (0);
+}
+
+static int
+stack_loopback(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	struct in_addr a, m, b;
+	struct ifnet *lo;
+	int error;
+
+	if ((lo = if_attach(ctx, "lo0", IFT_LOOP, NULL)) == NULL)
+		return (stack_err(err, errlen, "lo0: %s", strerror(errno)));
+	a.s_addr = htonl(INADDR_LOOPBACK);
+	m = in_len2mask(8);
+	b.s_addr = INADDR_ANY;
+	if ((error = in_addr_add(ctx, lo, a, m, b, 0)) != 0)
+		return (stack_err(err, errlen, "lo0: 127.0.0.1: %s",
+		    strerror(-error)));
+	return (0);
+}
+
+/* The [portN] section of port p. */
+static const struct ff_port_cfg *
+stack_port_cfg(struct ff_ctx *ctx, const struct ff_port *p)
+{
+	const struct ff_config *cfg = ctx->cfg;
+	int i;
+
+	for (i = 0; i < FF_MAX_PORTS; i++)
+		if (cfg->ports[i].pc_present &&
+		    cfg->ports[i].pc_port_id == p->p_port_id)
+			return (&cfg->ports[i]);
+	return (p->p_port_id < FF_MAX_PORTS ? &cfg->ports[p->p_port_id] :
+	    NULL);
+}
+
+/* Addresses and the default route of one port's interface. */
+static int
+stack_port_addrs(struct ff_ctx *ctx, struct ifnet *ifp,
+    const struct ff_port_cfg *pc, char *err, size_t errlen)
+{
+	struct in_addr host = in_len2mask(32), none = { INADDR_ANY };
+	struct rt_addinfo ri;
+	int error, i;
+
+	if (pc->pc_addr.s_addr != INADDR_ANY &&
+	    (error = in_addr_add(ctx, ifp, pc->pc_addr, pc->pc_netmask,
+	    pc->pc_broadcast, 0)) != 0)
+		return (stack_err(err, errlen, "%s: addr %s: %s", ifp->if_xname,
+		    inet_ntoa(pc->pc_addr), strerror(-error)));
+	for (i = 0; i < pc->pc_nb_vips; i++)
+		if ((error = in_addr_add(ctx, ifp, pc->pc_vips[i], host, none,
+		    IA_VIP)) != 0 && error != -EEXIST)
+			return (stack_err(err, errlen, "%s: vip_addr %s: %s",
+			    ifp->if_xname, inet_ntoa(pc->pc_vips[i]),
+			    strerror(-error)));
+	if (!pc->pc_has_gateway || rt_lookup_exact(ctx, none, 0) != NULL)
+		return (0);
+	memset(&ri, 0, sizeof(ri));
+	ri.ra_gateway = pc->pc_gateway;
+	ri.ra_flags = RTF_GATEWAY | RTF_STATIC;
+	if ((error = rt_add(ctx, &ri)) != 0)
+		return (stack_err(err, errlen, "%s: gateway %s: %s",
+		    ifp->if_xname, inet_ntoa(pc->pc_gateway), strerror(-error)));
+	return (0);
+}
+
+static int
+stack_ports(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	const struct ff_port_cfg *pc;
+	struct ff_port *p;
+	struct ifnet *ifp;
+	char name[IFNAMSIZ];
+	int i;
+
+	for (i = 0; i < ctx->nb_ports; i++) {
+		if ((p = ctx->ports[i]) == NULL)
+			continue;
+		pc = stack_port_cfg(ctx, p);
+		if (pc != NULL && pc->pc_if_name[0] != '\0')
+			snprintf(name, sizeof(name), "%s", pc->pc_if_name);
+		else
+			snprintf(name, sizeof(name), "f-stack-%u", p->p_port_id);
+		if ((ifp = if_attach(ctx, name, IFT_ETHER, p)) == NULL)
+			return (stack_err(err, errlen, "%s: %s", name,
+			    strerror(errno)));
+		if (pc != NULL && stack_port_addrs(ctx, ifp, pc, err,
+		    errlen) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* [freebsd.sysctl], after everything registered its nodes. */
+static int
+stack_sysctl_config(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	const struct ff_config *cfg = ctx->cfg;
+	const struct ff_kv *kv;
+	int i, error;
+
+	for (i = 0; i < cfg->nb_sysctl; i++) {
+		kv = &cfg->sysctl[i];
+		error = sysctl_set_string(ctx, kv->kv_name, kv->kv_value);
+		if (error != 0)
+			return (stack_err(err, errlen,
+			    "%s:%d: [freebsd.sysctl] %s: %s",
+			    cfg->path[0] ? cfg->path : "config", kv->kv_line,
+			    kv->kv_name, strerror(error)));
+	}
+	return (0);
+}
 
 int
 ff_stack_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 {
-	ctx->stack = calloc(1, sizeof(*ctx->stack));
-	if (ctx->stack == NULL) {
+	if ((ctx->stack = calloc(1, sizeof(*ctx->stack))) == NULL) {
 		errno = ENOMEM;
-		return (-1);
+		return (stack_err(err, errlen, "stack: %s", strerror(ENOMEM)));
 	}
-	ctx->stack->st_attached = 1;
+	if (stack_protocols(ctx, err, errlen) != 0 ||
+	    stack_loopback(ctx, err, errlen) != 0 ||
+	    stack_ports(ctx, err, errlen) != 0 ||
+	    stack_sysctl_config(ctx, err, errlen) != 0)
+		goto fail;
 	return (0);
+fail:
+	ff_stack_detach(ctx);
+	errno = EINVAL;
+	return (-1);
 }
 
 void
 ff_stack_detach(struct ff_ctx *ctx)
 {
+	if (ctx->stack == NULL)
+		return;
+	if_fini(ctx);
+	ip_fini(ctx);
+	arp_fini(ctx);
+	rt_fini(ctx);
+	sysctl_ctx_fini(ctx);
 	free(ctx->stack);
 	ctx->stack = NULL;
 }
@@ -41,6 +214,13 @@ void
 ff_stack_input(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts,
     uint16_t n)
 {
-	ctx->traffic.rx_dropped += n;
-	rte_pktmbuf_free_bulk(pkts, n);
+	uint16_t i;
+
+	if (ctx->stack == NULL || p->p_ifp == NULL) {
+		ctx->traffic.rx_dropped += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		ether_input_consume(ctx, p->p_ifp, pkts[i]);
 }

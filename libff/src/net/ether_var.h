@@ -1,0 +1,55 @@
+/*
+ * ether_var.h - Ethernet input and output (if_ethersubr.c): entry points
+ * and the drops FreeBSD does not count anywhere else.
+ */
+#ifndef _NET_ETHER_VAR_H_
+#define _NET_ETHER_VAR_H_
+
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct ff_ctx;
+struct ifnet;
+struct rte_mbuf;
+struct rte_ether_addr;
+
+/* net.link.ether.xstats (ours): every Ethernet-level drop by cause. */
+struct etherxstat {
+	uint64_t	ethx_tooshort;	/* shorter than a header (ierrors) */
+	uint64_t	ethx_vlandrop;	/* tagged, vlan_accept off (noproto) */
+	uint64_t	ethx_llc;	/* 802.3 length field (noproto) */
+	uint64_t	ethx_unknown;	/* unknown ether type (noproto) */
+	uint64_t	ethx_notours;	/* unicast to another station */
+	uint64_t	ethx_ifdown;	/* interface down (iqdrops) */
+	uint64_t	ethx_nobufs;	/* no room for a link header */
+};
+
+struct ether_state {
+	struct etherxstat etherxstat;
+	int		vlan_accept;	/* [dpdk] vlan_accept */
+};
+
+/* Register net.link.ether.xstats; 0 or a negative errno. */
+int	ether_sysctl_attach(struct ff_ctx *ctx);
+
+/* A frame received on ifp; consumes m. */
+void	ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m);
+
+/*
+ * Send the IPv4 packet m (no link header) on ifp to next hop `dst',
+ * resolving it with ARP.  Consumes m.  0 (sent or queued for ARP), or a
+ * negative errno (-EHOSTDOWN, -ENETDOWN, -ENOBUFS).
+ */
+int	ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m, struct in_addr dst, int bcast);
+
+/*
+ * Prepend an Ethernet header (to dst, from ifp, type) and queue the frame
+ * on the port.  Consumes m.  0 or a negative errno.
+ */
+int	ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m, const struct rte_ether_addr *dst,
+	    uint16_t type);
+
+#endif /* _NET_ETHER_VAR_H_ */

@@ -1,0 +1,38 @@
+/*
+ * ff_stack_var.h - struct ff_stack: the protocols' state of one context
+ * (ctx->stack).  Each subsystem owns its part, declared in its own _var.h.
+ */
+#ifndef _FF_STACK_VAR_H_
+#define _FF_STACK_VAR_H_
+
+#include "if_var.h"
+#include "ether_var.h"
+#include "route.h"
+#include "in_var.h"
+#include "ip_var.h"
+#include "icmp_var.h"
+#include "arp_var.h"
+
+struct ff_stack {
+	struct if_state		st_if;		/* interfaces (if.c) */
+	struct ether_state	st_ether;	/* if_ethersubr.c */
+	struct rt_state		st_rt;		/* routing table (route.c) */
+	struct in_state		st_in;		/* IPv4 addresses (in.c) */
+	struct arp_state	st_arp;		/* ARP (if_ether.c) */
+	struct ip_state		st_ip;		/* ip_input/output/reass */
+	struct icmp_state	st_icmp;	/* ip_icmp.c */
+};
+
+/* Shorthands, FreeBSD's V_ style. */
+#define	V_if(ctx)	(&(ctx)->stack->st_if)
+#define	V_ether(ctx)	(&(ctx)->stack->st_ether)
+#define	V_rt(ctx)	(&(ctx)->stack->st_rt)
+#define	V_in(ctx)	(&(ctx)->stack->st_in)
+#define	V_arp(ctx)	(&(ctx)->stack->st_arp)
+#define	V_ip(ctx)	(&(ctx)->stack->st_ip)
+#define	V_icmp(ctx)	(&(ctx)->stack->st_icmp)
+#define	IPSTAT_INC(ctx, f)	(V_ip(ctx)->ipstat.f++)
+#define	ICMPSTAT_INC(ctx, f)	(V_icmp(ctx)->icmpstat.f++)
+#define	ARPSTAT_INC(ctx, f)	(V_arp(ctx)->arpstat.f++)
+
+#endif /* _FF_STACK_VAR_H_ */

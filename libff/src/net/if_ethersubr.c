@@ -1,0 +1,217 @@
+/*
+ * if_ethersubr.c - Ethernet input and output (FreeBSD's
+ * net/if_ethersubr.c).
+ *
+ * Entry points: ether_input_consume(), ether_output_consume(),
+ * ether_output_frame().  IEEE 802.3 framing, RFC 894 (IP over Ethernet),
+ * RFC 1112 6.4 (multicast mapping), IEEE 802.1Q tags.
+ *
+ * A tagged frame (tag in the frame, or stripped by the NIC and reported
+ * in the mbuf) is dropped and counted in noproto unless [dpdk]
+ * vlan_accept is set; then the tag is removed and the frame handled as
+ * if it were untagged.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+#include "if_ether.h"
+
+/* Remove an in-frame 802.1Q tag: 0, or -1 when the frame is too short. */
+static int
+ether_vlan_strip(struct rte_mbuf *m)
+{
+	uint8_t *p;
+
+	if (rte_pktmbuf_data_len(m) < ETHER_HDR_LEN + ETHER_VLAN_ENCAP_LEN)
+		return (-1);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(p + ETHER_VLAN_ENCAP_LEN, p, 2 * ETHER_ADDR_LEN);
+	rte_pktmbuf_adj(m, ETHER_VLAN_ENCAP_LEN);
+	return (0);
+}
+
+/* 1 when the frame is for this station: our MAC, broadcast, multicast. */
+static int
+ether_for_us(struct ifnet *ifp, const struct ether_header *eh, int *lflags)
+{
+	*lflags = 0;
+	if (ETHER_IS_MULTICAST(eh->ether_dhost)) {
+		*lflags = ETHER_IS_BROADCAST(eh->ether_dhost) ? M_BCAST :
+		    M_MCAST;
+		if_inc_counter(ifp, IFCOUNTER_IMCASTS, 1);
+		return (1);
+	}
+	return (memcmp(eh->ether_dhost, &ifp->if_lladdr,
+	    ETHER_ADDR_LEN) == 0);
+}
+
+/* Tag handling; returns the inner type, or 0 when m was dropped. */
+static uint16_t
+ether_vlan_input(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    uint16_t type)
+{
+	struct ether_state *es = V_ether(ctx);
+	const struct ether_vlan_header *evl;
+
+	if (!es->vlan_accept)
+		goto drop;
+	m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+	if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
+		return (type);		/* the NIC took the tag off */
+	evl = rte_pktmbuf_mtod(m, const struct ether_vlan_header *);
+	type = ntohs(evl->evl_proto);
+	if (ether_vlan_strip(m) != 0) {
+		es->etherxstat.ethx_tooshort++;
+		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
+		rte_pktmbuf_free(m);
+		return (0);
+	}
+	return (type);
+drop:
+	es->etherxstat.ethx_vlandrop++;
+	if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
+	rte_pktmbuf_free(m);
+	return (0);
+}
+
+void
+ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+    struct rte_mbuf *m)
+{
+	struct etherxstat *xs = &V_ether(ctx)->etherxstat;
+	const struct ether_header *eh;
+	uint16_t type;
+	int lflags;
+
+	if (rte_pktmbuf_data_len(m) < ETHER_HDR_LEN) {
+		xs->ethx_tooshort++;
+		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
+		goto free;
+	}
+	if_inc_counter(ifp, IFCOUNTER_IPACKETS, 1);
+	if_inc_counter(ifp, IFCOUNTER_IBYTES, rte_pktmbuf_pkt_len(m));
+	if ((ifp->if_flags & IFF_UP) == 0) {
+		xs->ethx_ifdown++;
+		if_inc_counter(ifp, IFCOUNTER_IQDROPS, 1);
+		goto free;
+	}
+	eh = rte_pktmbuf_mtod(m, const struct ether_header *);
+	if (!ether_for_us(ifp, eh, &lflags)) {
+		xs->ethx_notours++;
+		goto free;
+	}
+	type = ntohs(eh->ether_type);
+	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) != 0) {
+		if ((type = ether_vlan_input(ctx, ifp, m, type)) == 0)
+			return;
+	}
+	rte_pktmbuf_adj(m, ETHER_HDR_LEN);
+	switch (type) {
+	case ETHERTYPE_IP:
+		ip_input_consume(ctx, ifp, m, lflags);
+		return;
+	case ETHERTYPE_ARP:
+		arp_input_consume(ctx, ifp, m);
+		return;
+	default:
+		if (type < ETHERTYPE_MIN)
+			xs->ethx_llc++;
+		else
+			xs->ethx_unknown++;
+		if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
+	}
+free:
+	rte_pktmbuf_free(m);
+}
+
+int
+ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
+    struct rte_mbuf *m, const struct rte_ether_addr *dst, uint16_t type)
+{
+	struct ether_header *eh;
+
+	if (ifp->if_port == NULL || (ifp->if_flags & IFF_UP) == 0) {
+		if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
+		rte_pktmbuf_free(m);
+		return (-ENETDOWN);
+	}
+	eh = (struct ether_header *)rte_pktmbuf_prepend(m, ETHER_HDR_LEN);
+	if (eh == NULL) {
+		V_ether(ctx)->etherxstat.ethx_nobufs++;
+		if_inc_counter(ifp, IFCOUNTER_OERRORS, 1);
+		rte_pktmbuf_free(m);
+		return (-ENOBUFS);
+	}
+	memcpy(eh->ether_dhost, dst, ETHER_ADDR_LEN);
+	memcpy(eh->ether_shost, &ifp->if_lladdr, ETHER_ADDR_LEN);
+	eh->ether_type = htons(type);
+	if_inc_counter(ifp, IFCOUNTER_OPACKETS, 1);
+	if_inc_counter(ifp, IFCOUNTER_OBYTES, rte_pktmbuf_pkt_len(m));
+	if (ETHER_IS_MULTICAST(eh->ether_dhost))
+		if_inc_counter(ifp, IFCOUNTER_OMCASTS, 1);
+	m->l2_len = ETHER_HDR_LEN;
+	ff_port_tx_consume(ctx, ifp->if_port, m);
+	return (0);
+}
+
+/* RFC 1112 6.4: 01:00:5e and the low 23 bits of the group. */
+static void
+ether_map_multicast(struct in_addr group, struct rte_ether_addr *mac)
+{
+	uint32_t g = ntohl(group.s_addr);
+
+	mac->addr_bytes[0] = 0x01;
+	mac->addr_bytes[1] = 0x00;
+	mac->addr_bytes[2] = 0x5e;
+	mac->addr_bytes[3] = (g >> 16) & 0x7f;
+	mac->addr_bytes[4] = (g >> 8) & 0xff;
+	mac->addr_bytes[5] = g & 0xff;
+}
+
+int
+ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+    struct rte_mbuf *m, struct in_addr dst, int bcast)
+{
+	struct rte_ether_addr mac;
+	int error;
+
+	if (ifp->if_type == IFT_LOOP)
+		return (if_simloop_consume(ctx, ifp, m));
+	if ((ifp->if_flags & IFF_UP) == 0) {
+		if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
+		rte_pktmbuf_free(m);
+		return (-ENETDOWN);
+	}
+	if (bcast) {
+		memset(&mac, 0xff, sizeof(mac));
+	} else if (IN_MULTICAST(ntohl(dst.s_addr))) {
+		ether_map_multicast(dst, &mac);
+	} else {
+		error = arpresolve(ctx, ifp, m, dst, &mac);
+		if (error == -EWOULDBLOCK)
+			return (0);	/* held until the reply comes */
+		if (error != 0)
+			return (error);	/* m freed and counted by ARP */
+	}
+	return (ether_output_frame(ctx, ifp, m, &mac, ETHERTYPE_IP));
+}
+
+int
+ether_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct ether_state *es = V_ether(ctx);
+
+	if (sysctl_add_opaque(ctx, "net.link.ether.xstats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &es->etherxstat,
+	    sizeof(es->etherxstat), "S,etherxstat",
+	    "Ethernet input drops by cause (struct etherxstat)") == NULL)
+		return (-errno);
+	return (0);
+}

@@ -1,0 +1,43 @@
+/*
+ * if_loop.c - the loopback interface lo0 (FreeBSD's net/if_loop.c).
+ *
+ * Entry point: if_simloop_consume().  A packet sent to lo0 (or to one of
+ * our own addresses, whose host routes point at lo0) is passed straight
+ * back to ip_input.  The nesting depth is bounded so that a packet that
+ * keeps answering itself cannot recurse without end.
+ */
+#include <errno.h>
+
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+
+#define	LOOP_MAXDEPTH	4
+
+int
+if_simloop_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
+{
+	struct if_state *ifs = V_if(ctx);
+	struct ifnet *lo = ifs->if_loif;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (lo == NULL || ifs->if_loopdepth >= LOOP_MAXDEPTH) {
+		V_ip(ctx)->ipxstat.ipx_loopdrop++;
+		if (lo != NULL)
+			if_inc_counter(lo, IFCOUNTER_OQDROPS, 1);
+		rte_pktmbuf_free(m);
+		return (-ENOBUFS);
+	}
+	if_inc_counter(lo, IFCOUNTER_OPACKETS, 1);
+	if_inc_counter(lo, IFCOUNTER_OBYTES, len);
+	if_inc_counter(lo, IFCOUNTER_IPACKETS, 1);
+	if_inc_counter(lo, IFCOUNTER_IBYTES, len);
+	/* Our own packets need no checksum check on the way back in. */
+	m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
+	    RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	ifs->if_loopdepth++;
+	ip_input_consume(ctx, lo, m, M_LOOP);
+	ifs->if_loopdepth--;
+	return (0);
+}

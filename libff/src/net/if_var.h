@@ -1,0 +1,120 @@
+/*
+ * if_var.h - network interfaces (struct ifnet) of one stack, after
+ * FreeBSD's net/if_var.h.
+ *
+ * An interface is either an Ethernet port (f-stack-N, backed by a
+ * struct ff_port) or the loopback lo0.  It carries flags, MTU, link-level
+ * address, its IPv4 addresses (struct in_ifaddr, netinet/in_var.h) and
+ * FreeBSD's per-interface counters.
+ *
+ * API for the interface ioctls (ff-ifconfig): plain functions returning
+ * 0 or a negative errno.
+ */
+#ifndef _NET_IF_VAR_H_
+#define _NET_IF_VAR_H_
+
+#include <stdint.h>
+#include <sys/queue.h>
+#include <rte_ether.h>
+
+#include "ff_config.h"
+
+struct ff_ctx;
+struct ff_port;
+struct rte_mbuf;
+struct in_ifaddr;
+
+#define	IFNAMSIZ	16
+
+/* Interface flags: FreeBSD's values (net/if.h). */
+#define	IFF_UP		0x1		/* administratively up */
+#define	IFF_BROADCAST	0x2		/* broadcast address valid */
+#define	IFF_LOOPBACK	0x8		/* a loopback net */
+#define	IFF_RUNNING	0x40		/* IFF_DRV_RUNNING: resources up */
+#define	IFF_PROMISC	0x100		/* receive all frames */
+#define	IFF_SIMPLEX	0x800		/* cannot hear own transmissions */
+#define	IFF_MULTICAST	0x8000		/* supports multicast */
+
+/* Interface types (IANA ifType, FreeBSD net/if_types.h). */
+#define	IFT_ETHER	0x06
+#define	IFT_LOOP	0x18
+
+/* Per-interface counters, in FreeBSD's ift_counter order. */
+enum ift_counter {
+	IFCOUNTER_IPACKETS = 0,	/* frames received */
+	IFCOUNTER_IERRORS,	/* input errors (bad frames) */
+	IFCOUNTER_OPACKETS,	/* frames sent */
+	IFCOUNTER_OERRORS,	/* output errors */
+	IFCOUNTER_COLLISIONS,	/* always 0 here */
+	IFCOUNTER_IBYTES,	/* bytes received */
+	IFCOUNTER_OBYTES,	/* bytes sent */
+	IFCOUNTER_IMCASTS,	/* multicast/broadcast frames received */
+	IFCOUNTER_OMCASTS,	/* multicast/broadcast frames sent */
+	IFCOUNTER_IQDROPS,	/* dropped on input (no resources, VLAN) */
+	IFCOUNTER_OQDROPS,	/* dropped on output */
+	IFCOUNTER_NOPROTO,	/* unknown or unsupported protocol */
+	IFCOUNTERS
+};
+
+struct ifnet {
+	TAILQ_ENTRY(ifnet) if_link;	/* all interfaces of the stack */
+	char		if_xname[IFNAMSIZ];	/* f-stack-0, lo0 */
+	uint16_t	if_index;	/* 1, 2, ...; never reused while up */
+	uint8_t		if_type;	/* IFT_ETHER, IFT_LOOP */
+	uint32_t	if_flags;	/* IFF_* */
+	uint32_t	if_mtu;		/* IP MTU */
+	struct rte_ether_addr if_lladdr;	/* link-level address */
+	struct ff_port	*if_port;	/* NULL for lo0 */
+	TAILQ_HEAD(, in_ifaddr) if_addrhead;	/* IPv4 addresses, primary first */
+	uint64_t	if_counters[IFCOUNTERS];	/* enum ift_counter */
+};
+
+TAILQ_HEAD(ifnethead, ifnet);
+
+/* Interfaces of one stack (struct ff_stack). */
+struct if_state {
+	struct ifnethead if_list;	/* in index order */
+	uint16_t	if_nextindex;	/* index of the next attach */
+	struct ifnet	*if_loif;	/* lo0 */
+	int		if_loopdepth;	/* nesting of if_simloop() */
+};
+
+static inline void
+if_inc_counter(struct ifnet *ifp, enum ift_counter c, uint64_t n)
+{
+	ifp->if_counters[c] += n;
+}
+
+/* Life of the interface list: init empty, fini detaches everything. */
+void	if_init(struct ff_ctx *ctx);
+void	if_fini(struct ff_ctx *ctx);
+
+/*
+ * Attach an interface: an Ethernet port (port != NULL, type IFT_ETHER) or
+ * the loopback.  Returns the ifnet or NULL with errno (EEXIST name taken,
+ * ENOMEM).
+ */
+struct ifnet	*if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
+		    struct ff_port *port);
+/* Remove addresses, routes and ARP entries, then free ifp. */
+void		 if_detach(struct ff_ctx *ctx, struct ifnet *ifp);
+
+/* Lookups: NULL when there is no such interface. */
+struct ifnet	*ifunit(struct ff_ctx *ctx, const char *name);
+struct ifnet	*ifnet_byindex(struct ff_ctx *ctx, uint16_t index);
+
+/*
+ * Change flags (IFF_UP, IFF_PROMISC; others are read-only and ignored) or
+ * the MTU (68 .. the port's maximum).  0, or -EINVAL / the port's error.
+ */
+int	if_setflags(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t flags);
+int	if_setmtu(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t mtu);
+
+/*
+ * Loopback output: hand an IPv4 packet (no link header) back to
+ * ip_input as if received on lo0.  Consumes m; 0 or a negative errno.
+ */
+int	if_simloop_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m);
+
+#endif /* _NET_IF_VAR_H_ */

@@ -1,0 +1,75 @@
+/*
+ * icmp_var.h - ICMP statistics and state, after FreeBSD's
+ * netinet/icmp_var.h.  struct icmpstat keeps FreeBSD's field names and
+ * order (net.inet.icmp.stats, "S,icmpstat").
+ */
+#ifndef _NETINET_ICMP_VAR_H_
+#define _NETINET_ICMP_VAR_H_
+
+#include <stdint.h>
+
+#include "ip_icmp.h"
+
+struct ff_ctx;
+struct ifnet;
+struct rte_mbuf;
+
+struct icmpstat {
+	/* Messages generated. */
+	uint64_t	icps_error;	/* calls to icmp_error */
+	uint64_t	icps_oldshort;	/* no error: old ip too short */
+	uint64_t	icps_oldicmp;	/* no error: old was an icmp error */
+	uint64_t	icps_outhist[ICMP_MAXTYPE + 1];	/* sent, by type */
+	/* Messages received. */
+	uint64_t	icps_badcode;	/* icmp_code out of range */
+	uint64_t	icps_tooshort;	/* packet < ICMP_MINLEN */
+	uint64_t	icps_checksum;	/* bad checksum */
+	uint64_t	icps_badlen;	/* calculated bound mismatch */
+	uint64_t	icps_reflect;	/* responses sent */
+	uint64_t	icps_inhist[ICMP_MAXTYPE + 1];	/* received, by type */
+	uint64_t	icps_bmcastecho;	/* b/mcast echo requests dropped */
+	uint64_t	icps_bmcasttstamp;	/* b/mcast tstamp requests dropped */
+	uint64_t	icps_badaddr;	/* bad return address */
+	uint64_t	icps_noroute;	/* no route back */
+};
+
+/* Rate-limited kinds, after FreeBSD's BANDLIM_*. */
+enum icmp_bandlim {
+	BANDLIM_ICMP_UNREACH = 0,
+	BANDLIM_ICMP_ECHO,
+	BANDLIM_ICMP_TSTAMP,
+	BANDLIM_ICMP_OTHER,	/* time exceeded, parameter problem */
+	BANDLIM_MAX
+};
+
+struct icmp_state {
+	struct icmpstat	icmpstat;	/* net.inet.icmp.stats */
+	int		icmplim;	/* net.inet.icmp.icmplim, per second */
+	int		bmcastecho;	/* net.inet.icmp.bmcastecho */
+	int		quotelen;	/* net.inet.icmp.quotelen */
+	uint64_t	lim_sec[BANDLIM_MAX];	/* second being counted */
+	int		lim_count[BANDLIM_MAX];	/* messages in that second */
+	uint64_t	ratelimited;	/* net.inet.icmp.ratelimited (ours) */
+	uint64_t	unknowntype;	/* type > ICMP_MAXTYPE (ours) */
+};
+
+void	icmp_init(struct ff_ctx *ctx);
+/* Register net.inet.icmp.*; 0 or a negative errno. */
+int	icmp_sysctl_attach(struct ff_ctx *ctx);
+
+/* Input from ip_input: the IP header is at the front of m; consumes m. */
+void	icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m, int hlen, int lflags);
+
+/*
+ * Answer the packet m (IP header at the front) with an ICMP error of
+ * (type, code); mtu goes into NEEDFRAG.  lflags carries M_BCAST/M_MCAST
+ * from the link.  Consumes m whether or not an error is sent.
+ */
+void	icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int type,
+	    int code, uint32_t mtu, int lflags);
+
+/* 1 when one more message of kind `which' may go out this second. */
+int	icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which);
+
+#endif /* _NETINET_ICMP_VAR_H_ */

@@ -1,0 +1,333 @@
+/*
+ * ip_icmp.c - ICMP for IPv4 (FreeBSD's netinet/ip_icmp.c): input, echo
+ * and timestamp replies, error generation and its rate limit.
+ *
+ * Entry points: icmp_init(), icmp_input_consume(), icmp_error_consume(),
+ * icmp_ratecheck().  RFC 792, RFC 1122 3.2.2 (when not to send an
+ * error), RFC 1812 4.3.2.8 (rate limiting).
+ *
+ * Errors are never sent about an ICMP error, a fragment other than the
+ * first, a datagram sent to a broadcast or multicast address (link or
+ * IP), or from an address that names no single host.  Echo, timestamp
+ * and error messages each get at most net.inet.icmp.icmplim per second.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+#include "in_cksum.h"
+
+#define	ICMP_TSLEN	20	/* header + three timestamps */
+
+void
+icmp_init(struct ff_ctx *ctx)
+{
+	struct icmp_state *is = V_icmp(ctx);
+
+	memset(is, 0, sizeof(*is));
+	is->icmplim = 200;
+	is->bmcastecho = 0;
+	is->quotelen = 8;
+	memset(is->lim_sec, 0xff, sizeof(is->lim_sec));
+}
+
+int
+icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which)
+{
+	struct icmp_state *is = V_icmp(ctx);
+	uint64_t sec = ff_clock_uptime(&ctx->clock);
+
+	if (is->icmplim <= 0)
+		return (1);
+	if (is->lim_sec[which] != sec) {
+		is->lim_sec[which] = sec;
+		is->lim_count[which] = 0;
+	}
+	if (++is->lim_count[which] > is->icmplim) {
+		is->ratelimited++;
+		return (0);
+	}
+	return (1);
+}
+
+/* 1 when src names no single host we could answer. */
+static int
+icmp_badsrc(struct in_addr src)
+{
+	uint32_t a = ntohl(src.s_addr);
+
+	return (IN_MULTICAST(a) || IN_EXPERIMENTAL(a) || (a >> 24) == 0 ||
+	    a == INADDR_BROADCAST);
+}
+
+/*
+ * Send m (IP header, ICMP message) back where it came from: our address
+ * it was sent to as source (or the interface's), options dropped, new
+ * checksum.  Consumes m.
+ */
+static void
+icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+    struct rte_mbuf *m, int hlen)
+{
+	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct in_ifaddr *ia;
+	struct icmp *icp;
+	struct in_addr src;
+	uint16_t sum;
+	int icmplen = ntohs(ip->ip_len) - hlen;
+
+	if (icmp_badsrc(ip->ip_src)) {
+		ICMPSTAT_INC(ctx, icps_badaddr);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (in_localip(ctx, ip->ip_dst))
+		src = ip->ip_dst;
+	else if ((ia = in_ifaddr_primary(ifp)) != NULL)
+		src = ia->ia_addr;
+	else
+		src.s_addr = INADDR_ANY;
+	if (hlen > (int)sizeof(struct ip)) {
+		/* Strip options: move the fixed header up against the data. */
+		memmove((uint8_t *)ip + hlen - sizeof(struct ip), ip,
+		    sizeof(struct ip));
+		ip = (struct ip *)rte_pktmbuf_adj(m, hlen - sizeof(struct ip));
+		IP_SET_VHL(ip, sizeof(struct ip));
+	}
+	ip->ip_dst = ip->ip_src;
+	ip->ip_src = src;
+	ip->ip_len = htons((uint16_t)(sizeof(struct ip) + icmplen));
+	ip->ip_ttl = 0;		/* ip_output: net.inet.ip.ttl */
+	icp = (struct icmp *)(ip + 1);
+	icp->icmp_cksum = 0;
+	if (in_cksum_mbuf(m, sizeof(struct ip), icmplen, &sum) == 0)
+		icp->icmp_cksum = sum;
+	ICMPSTAT_INC(ctx, icps_reflect);
+	ICMPSTAT_INC(ctx, icps_outhist[icp->icmp_type]);
+	(void)ip_output_consume(ctx, m, 0);
+}
+
+/* Milliseconds since midnight UT (RFC 792 timestamp), virtual-clocked. */
+static uint32_t
+icmp_iptime(struct ff_ctx *ctx)
+{
+	uint64_t ms = ff_clock_now(&ctx->clock) / FF_NS_PER_MS;
+
+	return (htonl((uint32_t)(ms % (24ULL * 3600 * 1000))));
+}
+
+/* 1 when an echo/timestamp to a b/mcast address must be ignored. */
+static int
+icmp_bmcast_refused(struct ff_ctx *ctx, int lflags, uint64_t *counter)
+{
+	if ((lflags & (M_BCAST | M_MCAST)) == 0 || V_icmp(ctx)->bmcastecho)
+		return (0);
+	(*counter)++;
+	return (1);
+}
+
+/* Sanity of an error message; 0 when it may be passed on. */
+static int
+icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
+{
+	static const uint8_t maxcode[ICMP_MAXTYPE + 1] = {
+		[ICMP_UNREACH] = 15, [ICMP_TIMXCEED] = 1,
+		[ICMP_PARAMPROB] = 2, [ICMP_SOURCEQUENCH] = 0,
+	};
+
+	if (icp->icmp_code > maxcode[icp->icmp_type]) {
+		ICMPSTAT_INC(ctx, icps_badcode);
+		return (-1);
+	}
+	if (icmplen < ICMP_ADVLENMIN) {
+		ICMPSTAT_INC(ctx, icps_badlen);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int hlen, int lflags)
+{
+	struct icmpstat *st = &V_icmp(ctx)->icmpstat;
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	int icmplen = ntohs(ip->ip_len) - hlen;
+	uint32_t *ts;
+	struct icmp *icp;
+	uint16_t sum;
+
+	if (icmplen < ICMP_MINLEN ||
+	    rte_pktmbuf_data_len(m) < (uint32_t)(hlen + ICMP_MINLEN)) {
+		st->icps_tooshort++;
+		goto free;
+	}
+	if (in_cksum_mbuf(m, hlen, icmplen, &sum) != 0 || sum != 0) {
+		st->icps_checksum++;
+		goto free;
+	}
+	icp = rte_pktmbuf_mtod_offset(m, struct icmp *, hlen);
+	if (icp->icmp_type > ICMP_MAXTYPE) {
+		V_icmp(ctx)->unknowntype++;
+		goto free;
+	}
+	st->icps_inhist[icp->icmp_type]++;
+	switch (icp->icmp_type) {
+	case ICMP_ECHO:
+		if (icmp_bmcast_refused(ctx, lflags, &st->icps_bmcastecho) ||
+		    !icmp_ratecheck(ctx, BANDLIM_ICMP_ECHO))
+			goto free;
+		icp->icmp_type = ICMP_ECHOREPLY;
+		icmp_reflect_consume(ctx, ifp, m, hlen);
+		return;
+	case ICMP_TSTAMP:
+		if (icmp_bmcast_refused(ctx, lflags, &st->icps_bmcasttstamp) ||
+		    !icmp_ratecheck(ctx, BANDLIM_ICMP_TSTAMP))
+			goto free;
+		if (icmplen < ICMP_TSLEN ||
+		    rte_pktmbuf_data_len(m) < (uint32_t)(hlen + ICMP_TSLEN)) {
+			st->icps_badlen++;
+			goto free;
+		}
+		icp->icmp_type = ICMP_TSTAMPREPLY;
+		ts = (uint32_t *)(icp + 1);
+		ts[1] = ts[2] = icmp_iptime(ctx);	/* receive, transmit */
+		icmp_reflect_consume(ctx, ifp, m, hlen);
+		return;
+	case ICMP_UNREACH:
+	case ICMP_TIMXCEED:
+	case ICMP_PARAMPROB:
+	case ICMP_SOURCEQUENCH:
+		/* No transport protocol to tell yet (pr_ctlinput). */
+		(void)icmp_check_error(ctx, icp, icmplen);
+		goto free;
+	default:
+		/* Replies, redirects, router messages: nobody listens. */
+		goto free;
+	}
+free:
+	rte_pktmbuf_free(m);
+}
+
+/* RFC 1122 3.2.2: may we answer the datagram n with an error? */
+static int
+icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
+    int lflags)
+{
+	const struct ip *oip = rte_pktmbuf_mtod(n, const struct ip *);
+	int ohlen = IP_HDRLEN(oip);
+	const struct icmp *oicp;
+
+	if ((ntohs(oip->ip_off) & IP_OFFMASK) != 0)
+		return (0);
+	if ((lflags & (M_BCAST | M_MCAST)) != 0 ||
+	    IN_MULTICAST(ntohl(oip->ip_dst.s_addr)) ||
+	    oip->ip_dst.s_addr == INADDR_BROADCAST || icmp_badsrc(oip->ip_src))
+		return (0);
+	if (rte_pktmbuf_data_len(n) < (uint32_t)(ohlen + 8)) {
+		ICMPSTAT_INC(ctx, icps_oldshort);
+		return (0);
+	}
+	if (oip->ip_p == IPPROTO_ICMP && type != ICMP_REDIRECT) {
+		oicp = rte_pktmbuf_mtod_offset(n, const struct icmp *, ohlen);
+		if (!ICMP_INFOTYPE(oicp->icmp_type)) {
+			ICMPSTAT_INC(ctx, icps_oldicmp);
+			return (0);
+		}
+	}
+	return (icmp_ratecheck(ctx, type == ICMP_UNREACH ?
+	    BANDLIM_ICMP_UNREACH : BANDLIM_ICMP_OTHER));
+}
+
+/* Build the error for n into a new mbuf; NULL when out of mbufs. */
+static struct rte_mbuf *
+icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
+    uint32_t mtu)
+{
+	const struct ip *oip = rte_pktmbuf_mtod(n, const struct ip *);
+	uint32_t quote = IP_HDRLEN(oip) + V_icmp(ctx)->quotelen;
+	struct rte_mbuf *m;
+	struct icmp *icp;
+	struct ip *ip;
+
+	quote = RTE_MIN(quote, rte_pktmbuf_pkt_len(n));
+	quote = RTE_MIN(quote, (uint32_t)(IP_MSS - sizeof(*ip) - ICMP_MINLEN));
+	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+		return (NULL);
+	ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) + ICMP_MINLEN +
+	    quote);
+	if (ip == NULL) {
+		rte_pktmbuf_free(m);
+		return (NULL);
+	}
+	memset(ip, 0, sizeof(*ip) + ICMP_MINLEN);
+	icp = (struct icmp *)(ip + 1);
+	icp->icmp_type = (uint8_t)type;
+	if (type == ICMP_PARAMPROB)
+		icp->icmp_pptr = (uint8_t)code;	/* the pointer, code 0 */
+	else
+		icp->icmp_code = (uint8_t)code;
+	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
+		icp->icmp_nextmtu = htons((uint16_t)mtu);
+	rte_memcpy(icp + 1, rte_pktmbuf_read(n, 0, quote, icp + 1), quote);
+	icp->icmp_cksum = in_cksum_buf(icp, ICMP_MINLEN + quote);
+	IP_SET_VHL(ip, sizeof(*ip));
+	ip->ip_len = htons((uint16_t)(sizeof(*ip) + ICMP_MINLEN + quote));
+	ip->ip_p = IPPROTO_ICMP;
+	ip->ip_dst = oip->ip_src;
+	if (in_localip(ctx, oip->ip_dst))
+		ip->ip_src = oip->ip_dst;
+	return (m);
+}
+
+void
+icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
+    int code, uint32_t mtu, int lflags)
+{
+	struct rte_mbuf *m;
+
+	ICMPSTAT_INC(ctx, icps_error);
+	if (!icmp_error_allowed(ctx, n, type, lflags)) {
+		rte_pktmbuf_free(n);
+		return;
+	}
+	m = icmp_error_build(ctx, n, type, code, mtu);
+	rte_pktmbuf_free(n);
+	if (m == NULL) {
+		IPSTAT_INC(ctx, ips_odropped);
+		return;
+	}
+	ICMPSTAT_INC(ctx, icps_outhist[type]);
+	if (ip_output_consume(ctx, m, 0) == -EHOSTUNREACH)
+		ICMPSTAT_INC(ctx, icps_noroute);
+}
+
+int
+icmp_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct icmp_state *is = V_icmp(ctx);
+
+	if (sysctl_add_int(ctx, "net.inet.icmp.icmplim", CTLFLAG_RW,
+	    &is->icmplim, 0, INT_MAX,
+	    "Maximum number of ICMP responses per second") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.icmp.bmcastecho", CTLFLAG_RW,
+	    &is->bmcastecho, 0, 1,
+	    "Reply to multicast/broadcast ICMP echo and timestamp") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.icmp.quotelen", CTLFLAG_RW,
+	    &is->quotelen, 8, 548,
+	    "Number of bytes from original packet to quote in ICMP reply")
+	    == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.icmp.stats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &is->icmpstat, sizeof(is->icmpstat),
+	    "S,icmpstat", "ICMP statistics (struct icmpstat, "
+	    "netinet/icmp_var.h)") == NULL ||
+	    sysctl_add_u64(ctx, "net.inet.icmp.ratelimited", CTLFLAG_RD,
+	    &is->ratelimited, "ICMP messages suppressed by icmplim") == NULL)
+		return (-errno);
+	return (0);
+}

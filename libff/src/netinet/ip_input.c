@@ -1,0 +1,350 @@
+/*
+ * ip_input.c - IPv4 input: header validation, local delivery and
+ * forwarding (FreeBSD's netinet/ip_input.c and ip_fastfwd.c, split).
+ *
+ * Entry points: ip_init(), ip_fini(), ip_input_consume().
+ * RFC 791, RFC 1122 3.2.1 (what a host must check and discard),
+ * RFC 1812 5.2-5.3 (forwarding: TTL, unreachable next hop).
+ *
+ * Checks in FreeBSD's order, each drop in its ipstat counter: too small
+ * for a header (ips_toosmall), version (ips_badvers), header length
+ * (ips_badhlen), checksum (ips_badsum; the NIC's verdict when the port
+ * has the offload), total length below the header (ips_badlen) or beyond
+ * the frame (ips_tooshort), loopback or multicast addresses where they
+ * must not be (ips_badaddr), options (ips_badoptions, ip_options.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+#include "in_cksum.h"
+
+void
+ip_init(struct ff_ctx *ctx)
+{
+	struct ip_state *ips = V_ip(ctx);
+
+	memset(ips, 0, sizeof(*ips));
+	ips->forwarding = 0;
+	ips->defttl = IPDEFTTL;
+	ips->sourceroute = 0;
+	ips->process_options = 1;
+	ips->maxfragpackets = 64;
+	ips->maxfragsperpacket = IPQ_MAXFRAGS;
+	ips->maxfrags = 512;
+	ips->fragttl = 30;	/* IPFRAGTTL: 60 half-second slow ticks */
+	ips->ip_id = 1;
+	TAILQ_INIT(&ips->ipq_list);
+}
+
+void
+ip_fini(struct ff_ctx *ctx)
+{
+	ip_reass_drain(ctx);
+}
+
+/* Cut the chain down to len bytes (link padding after the datagram). */
+static void
+ip_trim_to(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m, *rest;
+	uint32_t left = len;
+
+	while (seg->data_len < left && seg->next != NULL) {
+		left -= seg->data_len;
+		seg = seg->next;
+	}
+	seg->data_len = (uint16_t)left;
+	rest = seg->next;
+	seg->next = NULL;
+	if (rest != NULL) {
+		m->nb_segs -= rest->nb_segs;
+		rte_pktmbuf_free(rest);
+	}
+	m->pkt_len = len;
+}
+
+/* 1 when the header checksum is right (NIC verdict or computed). */
+static int
+ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const struct ip *ip,
+    int hlen, int lflags)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	int offload = (lflags & M_LOOP) != 0 || (ifp->if_port != NULL &&
+	    (ifp->if_port->p_offloads.rx_enabled &
+	    RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0);
+
+	if (offload && f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		return (1);
+	if (offload && f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return (0);
+	return (in_cksum_buf(ip, hlen) == 0);
+}
+
+/*
+ * Validate the header; returns its length, or 0 when m was dropped.
+ * Trims link-level padding so that the chain is exactly ip_len long.
+ */
+static int
+ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int lflags)
+{
+	struct ipstat *st = &V_ip(ctx)->ipstat;
+	const struct ip *ip;
+	uint32_t hlen, len;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(struct ip)) {
+		st->ips_toosmall++;
+		goto bad;
+	}
+	ip = rte_pktmbuf_mtod(m, const struct ip *);
+	if (ip->ip_v != IPVERSION) {
+		st->ips_badvers++;
+		goto bad;
+	}
+	hlen = IP_HDRLEN(ip);
+	if (hlen < sizeof(struct ip) || hlen > rte_pktmbuf_data_len(m)) {
+		st->ips_badhlen++;
+		goto bad;
+	}
+	if (!ip_cksum_ok(ifp, m, ip, (int)hlen, lflags)) {
+		st->ips_badsum++;
+		goto bad;
+	}
+	len = ntohs(ip->ip_len);
+	if (len < hlen) {
+		st->ips_badlen++;
+		goto bad;
+	}
+	if (rte_pktmbuf_pkt_len(m) < len) {
+		st->ips_tooshort++;
+		goto bad;
+	}
+	if (rte_pktmbuf_pkt_len(m) > len)
+		ip_trim_to(m, len);
+	return ((int)hlen);
+bad:
+	rte_pktmbuf_free(m);
+	return (0);
+}
+
+/* RFC 1122 3.2.1.3: addresses that must never arrive from a wire. */
+static int
+ip_badaddr(const struct ifnet *ifp, const struct ip *ip)
+{
+	uint32_t src = ntohl(ip->ip_src.s_addr);
+	uint32_t dst = ntohl(ip->ip_dst.s_addr);
+
+	if ((ifp->if_flags & IFF_LOOPBACK) == 0 &&
+	    ((src >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET ||
+	    (dst >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET))
+		return (1);
+	return (IN_MULTICAST(src) || src == INADDR_BROADCAST);
+}
+
+/*
+ * Is the datagram for this host?  1 yes (with M_BCAST added for a
+ * broadcast destination), 0 no, -1 a multicast group we are not in.
+ */
+static int
+ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip,
+    int *lflags)
+{
+	uint32_t dst = ntohl(ip->ip_dst.s_addr);
+
+	if (in_localip(ctx, ip->ip_dst))
+		return (1);
+	if (IN_MULTICAST(dst)) {
+		if (dst != INADDR_ALLHOSTS_GROUP)
+			return (-1);
+		*lflags |= M_MCAST;
+		return (1);
+	}
+	if (in_broadcast(ip->ip_dst, ifp)) {
+		*lflags |= M_BCAST;
+		return (1);
+	}
+	return (0);
+}
+
+/* RFC 1812 5.3.1: decrement TTL, or answer with time exceeded. */
+static int
+ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
+    int lflags)
+{
+	uint32_t sum;
+
+	if (ip->ip_ttl <= IPTTLDEC) {
+		V_ip(ctx)->ipxstat.ipx_ttlexceeded++;
+		icmp_error_consume(ctx, m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS,
+		    0, lflags);
+		return (-1);
+	}
+	ip->ip_ttl -= IPTTLDEC;
+	/* RFC 1624 incremental update: the TTL byte is the high half. */
+	sum = ntohs(ip->ip_sum) + (IPTTLDEC << 8);
+	ip->ip_sum = htons((uint16_t)(sum + (sum >> 16)));
+	return (0);
+}
+
+static void
+ip_forward(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int lflags)
+{
+	struct ipstat *st = &V_ip(ctx)->ipstat;
+	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct rtentry *rt;
+	uint32_t mtu, dst = ntohl(ip->ip_dst.s_addr);
+
+	if ((lflags & (M_BCAST | M_MCAST)) != 0 || IN_MULTICAST(dst) ||
+	    IN_EXPERIMENTAL(dst) || (dst >> IN_CLASSA_NSHIFT) == 0) {
+		st->ips_cantforward++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (ip_forward_ttl(ctx, m, ip, lflags) != 0)
+		return;
+	rt = rt_lookup(ctx, ip->ip_dst);
+	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0) {
+		st->ips_noroute++;
+		st->ips_cantforward++;
+		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0,
+		    lflags);
+		return;
+	}
+	mtu = rt->rt_mtu ? rt->rt_mtu : rt->rt_ifp->if_mtu;
+	if ((ntohs(ip->ip_off) & IP_DF) != 0 && ntohs(ip->ip_len) > mtu) {
+		st->ips_cantfrag++;
+		st->ips_cantforward++;
+		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+		    mtu, lflags);
+		return;
+	}
+	if (ip_output_consume(ctx, m, IP_FORWARDING) == 0)
+		st->ips_forward++;
+	else
+		st->ips_cantforward++;
+}
+
+/*
+ * Hand a complete datagram to its protocol.  Until UDP and TCP land, UDP
+ * is answered as by a host with no socket bound (port unreachable) and
+ * TCP is counted and dropped; other protocols get protocol unreachable,
+ * as FreeBSD's rip_input does when no raw socket wants them.
+ */
+static void
+ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int hlen, int lflags)
+{
+	struct ipstat *st = &V_ip(ctx)->ipstat;
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+
+	st->ips_delivered++;
+	switch (ip->ip_p) {
+	case IPPROTO_ICMP:
+		icmp_input_consume(ctx, ifp, m, hlen, lflags);
+		return;
+	case IPPROTO_UDP:
+		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0,
+		    lflags);
+		return;
+	case IPPROTO_TCP:
+		st->ips_delivered--;
+		st->ips_noproto++;
+		rte_pktmbuf_free(m);
+		return;
+	default:
+		st->ips_delivered--;
+		st->ips_noproto++;
+		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL,
+		    0, lflags);
+	}
+}
+
+void
+ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int lflags)
+{
+	struct ip_state *ips = V_ip(ctx);
+	const struct ip *ip;
+	int hlen, ours;
+
+	ips->ipstat.ips_total++;
+	if ((hlen = ip_check(ctx, ifp, m, lflags)) == 0)
+		return;
+	ip = rte_pktmbuf_mtod(m, const struct ip *);
+	if (ip_badaddr(ifp, ip)) {
+		ips->ipstat.ips_badaddr++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (hlen > (int)sizeof(struct ip) && ip_dooptions(ctx, ifp, m, lflags))
+		return;
+	ours = ip_ours(ctx, ifp, ip, &lflags);
+	if (ours < 0) {
+		ips->ipstat.ips_notmember++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (ours == 0) {
+		if (!ips->forwarding) {
+			ips->ipstat.ips_cantforward++;
+			rte_pktmbuf_free(m);
+		} else
+			ip_forward(ctx, ifp, m, lflags);
+		return;
+	}
+	if ((ntohs(ip->ip_off) & (IP_MF | IP_OFFMASK)) != 0) {
+		ips->ipstat.ips_fragments++;
+		if ((m = ip_reass_consume(ctx, ifp, m, &lflags)) == NULL)
+			return;
+		ip = rte_pktmbuf_mtod(m, const struct ip *);
+		hlen = IP_HDRLEN(ip);
+	}
+	ip_deliver_consume(ctx, ifp, m, hlen, lflags);
+}
+
+int
+ip_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct ip_state *ips = V_ip(ctx);
+
+	if (sysctl_add_int(ctx, "net.inet.ip.forwarding", CTLFLAG_RW,
+	    &ips->forwarding, 0, 1, "Enable IP forwarding between interfaces")
+	    == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.ttl", CTLFLAG_RW, &ips->defttl,
+	    1, MAXTTL, "Maximum TTL on IP packets") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.process_options", CTLFLAG_RW,
+	    &ips->process_options, 0, 2,
+	    "Enable IP options processing ([LS]SRR, RR, TS)") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.maxfragpackets", CTLFLAG_RW,
+	    &ips->maxfragpackets, 0, 4096,
+	    "Maximum number of IPv4 fragment reassembly queue entries")
+	    == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.maxfragsperpacket", CTLFLAG_RW,
+	    &ips->maxfragsperpacket, 1, IPQ_MAXFRAGS,
+	    "Maximum number of IPv4 fragments allowed per packet") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.maxfrags", CTLFLAG_RW,
+	    &ips->maxfrags, 0, 65536,
+	    "Maximum number of IPv4 fragments allowed across all reassembly "
+	    "queues") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.fragttl", CTLFLAG_RD,
+	    &ips->fragttl, 1, 3600, "IP fragment life time on reassembly "
+	    "queue (seconds)") == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.ip.stats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &ips->ipstat, sizeof(ips->ipstat),
+	    "S,ipstat", "IP statistics (struct ipstat, netinet/ip_var.h)")
+	    == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.ip.xstats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &ips->ipxstat, sizeof(ips->ipxstat),
+	    "S,ipxstat", "IP drops FreeBSD does not count (struct ipxstat)")
+	    == NULL)
+		return (-errno);
+	return (0);
+}

@@ -1,0 +1,231 @@
+/*
+ * ip_output.c - IPv4 output: header completion, route lookup, source
+ * address choice, checksum (in software, or by the NIC when the port
+ * offers it) and fragmentation (FreeBSD's netinet/ip_output.c).
+ *
+ * Entry point: ip_output_consume().  RFC 791 2.3 and 3.2 (fragmentation;
+ * only options with the copied bit go into later fragments), RFC 1122
+ * 3.3.1 (routing outbound datagrams).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+#include "ff_stack_var.h"
+#include "in_cksum.h"
+
+/* Header checksum by the NIC when the port offers it, else here. */
+static void
+ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, struct ip *ip,
+    int hlen)
+{
+	ip->ip_sum = 0;
+	if (ifp->if_port != NULL && (ifp->if_port->p_offloads.tx_enabled &
+	    RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l2_len = 14;
+		m->l3_len = hlen;
+		return;
+	}
+	ip->ip_sum = in_cksum_buf(ip, hlen);
+}
+
+/*
+ * The options of the first fragment that later fragments carry (the
+ * copied bit), padded with EOL to a multiple of 4.  Returns their length.
+ */
+static int
+ip_optcopy(const uint8_t *src, int srclen, uint8_t *dst)
+{
+	int off = 0, n = 0, optlen;
+
+	while (off < srclen) {
+		if (src[off] == IPOPT_EOL)
+			break;
+		if (src[off] == IPOPT_NOP) {
+			off++;
+			continue;
+		}
+		optlen = off + 1 < srclen ? src[off + 1] : 0;
+		if (optlen < 2 || optlen > srclen - off)
+			break;		/* checked on input; be safe */
+		if (IPOPT_COPIED(src[off])) {
+			memcpy(dst + n, src + off, optlen);
+			n += optlen;
+		}
+		off += optlen;
+	}
+	while ((n & 3) != 0)
+		dst[n++] = IPOPT_EOL;
+	return (n);
+}
+
+/* One fragment: payload [off, off+len) of m behind a copy of its header. */
+static struct rte_mbuf *
+ip_frag_one(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int fhlen,
+    int off, int len, int more)
+{
+	const struct ip *oip = rte_pktmbuf_mtod(m, const struct ip *);
+	struct rte_mbuf *n;
+	const void *src;
+	struct ip *ip;
+	uint16_t ooff = ntohs(oip->ip_off);
+	uint8_t *p;
+
+	if ((n = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+		return (NULL);
+	if ((p = (uint8_t *)rte_pktmbuf_append(n, fhlen + len)) == NULL) {
+		rte_pktmbuf_free(n);
+		return (NULL);
+	}
+	memcpy(p, oip, sizeof(struct ip));
+	if (fhlen > (int)sizeof(struct ip)) {
+		if (off == 0)
+			memcpy(p + sizeof(struct ip), oip + 1, fhlen - 20);
+		else
+			(void)ip_optcopy((const uint8_t *)(oip + 1), hlen - 20,
+			    p + sizeof(struct ip));
+	}
+	src = rte_pktmbuf_read(m, hlen + off, len, p + fhlen);
+	if (src != p + fhlen)
+		memcpy(p + fhlen, src, len);
+	ip = (struct ip *)p;
+	IP_SET_VHL(ip, fhlen);
+	ip->ip_len = htons((uint16_t)(fhlen + len));
+	ip->ip_off = htons((uint16_t)((ooff & ~(IP_MF | IP_OFFMASK)) |
+	    ((ooff & IP_OFFMASK) + (off >> 3)) |
+	    ((more || (ooff & IP_MF) != 0) ? IP_MF : 0)));
+	return (n);
+}
+
+/* Length of the header later fragments carry. */
+static int
+ip_frag_hlen(const struct rte_mbuf *m, int hlen)
+{
+	uint8_t opts[IP_MAXHDRLEN];
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+
+	if (hlen == (int)sizeof(struct ip))
+		return (hlen);
+	return ((int)sizeof(struct ip) +
+	    ip_optcopy((const uint8_t *)(ip + 1), hlen - 20, opts));
+}
+
+/* Split m to fit mtu and send every piece to nexthop; consumes m. */
+static int
+ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int hlen, uint32_t mtu, struct in_addr nexthop, int bcast)
+{
+	struct ipstat *st = &V_ip(ctx)->ipstat;
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	int total = ntohs(ip->ip_len) - hlen, off, len, fhlen, error = 0;
+	int fragsize = ((int)mtu - hlen) & ~7;
+	int later = ip_frag_hlen(m, hlen);
+	struct rte_mbuf *n;
+
+	if (fragsize < 8 || (((int)mtu - later) & ~7) < 8) {
+		st->ips_cantfrag++;
+		rte_pktmbuf_free(m);
+		return (-EMSGSIZE);
+	}
+	for (off = 0; off < total && error == 0; off += len) {
+		fhlen = off == 0 ? hlen : later;
+		len = RTE_MIN(((int)mtu - fhlen) & ~7, total - off);
+		n = ip_frag_one(ctx, m, hlen, fhlen, off, len,
+		    off + len < total);
+		if (n == NULL) {
+			st->ips_odropped++;
+			error = -ENOBUFS;
+			break;
+		}
+		ip_output_cksum(ifp, n, rte_pktmbuf_mtod(n, struct ip *),
+		    fhlen);
+		st->ips_ofragments++;
+		error = ether_output_consume(ctx, ifp, n, nexthop, bcast);
+	}
+	if (error == 0)
+		st->ips_fragmented++;
+	rte_pktmbuf_free(m);
+	return (error);
+}
+
+/* Fill what a locally generated header leaves to us. */
+static void
+ip_output_fill(struct ff_ctx *ctx, struct ip *ip)
+{
+	if (ip->ip_v != IPVERSION)
+		IP_SET_VHL(ip, sizeof(struct ip));
+	ip->ip_id = htons(ip_newid(V_ip(ctx)));
+	ip->ip_off &= htons(IP_DF);
+	if (ip->ip_ttl == 0)
+		ip->ip_ttl = (uint8_t)V_ip(ctx)->defttl;
+	IPSTAT_INC(ctx, ips_localout);
+}
+
+/* Route for ip_dst: 0 with *rtp, or a negative errno (m freed). */
+static int
+ip_output_route(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
+    struct rtentry **rtp)
+{
+	struct rtentry *rt = rt_lookup(ctx, ip->ip_dst);
+
+	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0 ||
+	    (rt->rt_ifp->if_flags & IFF_UP) == 0) {
+		IPSTAT_INC(ctx, ips_noroute);
+		rte_pktmbuf_free(m);
+		return (-EHOSTUNREACH);
+	}
+	if ((rt->rt_flags & RTF_BLACKHOLE) != 0) {
+		IPSTAT_INC(ctx, ips_odropped);
+		rte_pktmbuf_free(m);
+		return (-EHOSTUNREACH);
+	}
+	*rtp = rt;
+	return (0);
+}
+
+int
+ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
+{
+	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct in_addr nexthop;
+	struct rtentry *rt;
+	struct ifnet *ifp;
+	uint32_t mtu;
+	int error, hlen, bcast = 0;
+
+	if ((flags & (IP_FORWARDING | IP_RAWOUTPUT)) == 0)
+		ip_output_fill(ctx, ip);
+	hlen = IP_HDRLEN(ip);
+	if ((error = ip_output_route(ctx, m, ip, &rt)) != 0)
+		return (error);
+	ifp = rt->rt_ifp;
+	nexthop = (rt->rt_flags & RTF_GATEWAY) ? rt->rt_gateway : ip->ip_dst;
+	if ((rt->rt_flags & RTF_GATEWAY) == 0 && ifp->if_type == IFT_ETHER &&
+	    in_broadcast(ip->ip_dst, ifp)) {
+		if ((flags & IP_ALLOWBROADCAST) == 0) {
+			IPSTAT_INC(ctx, ips_odropped);
+			rte_pktmbuf_free(m);
+			return (-EACCES);
+		}
+		bcast = 1;
+	}
+	if (ip->ip_src.s_addr == INADDR_ANY && rt->rt_ifa != NULL)
+		ip->ip_src = rt->rt_ifa->ia_addr;
+	rt->rt_use++;
+	mtu = rt->rt_mtu ? RTE_MIN(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
+	if (ntohs(ip->ip_len) <= mtu) {
+		ip_output_cksum(ifp, m, ip, hlen);
+		return (ether_output_consume(ctx, ifp, m, nexthop, bcast));
+	}
+	if ((ntohs(ip->ip_off) & IP_DF) != 0) {
+		IPSTAT_INC(ctx, ips_cantfrag);
+		rte_pktmbuf_free(m);
+		return (-EMSGSIZE);
+	}
+	return (ip_fragment(ctx, ifp, m, hlen, mtu, nexthop, bcast));
+}
