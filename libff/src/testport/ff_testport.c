@@ -1,0 +1,172 @@
+/*
+ * ff_testport.c - an ff_port backend made of two in-memory queues.
+ *
+ * Entry points: ff_testport_open(), ff_testport_rx_put(),
+ * ff_testport_tx_get(), ff_testport_tx_count().
+ *
+ * Tests put frames on the receive queue (the main loop takes them with
+ * po_rx_burst, as from a NIC) and take what the stack sent from the
+ * transmit queue.  Both queues are bounded: a full transmit queue
+ * refuses frames like a full NIC ring, and the core counts the drop.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ff_port.h"
+#include "ff_testport.h"
+
+/* A bounded FIFO of mbufs. */
+struct tp_queue {
+	struct rte_mbuf	*q_ring[FF_TESTPORT_QLEN];
+	unsigned int	 q_head;	/* next to take */
+	unsigned int	 q_count;	/* frames queued */
+};
+
+struct ff_testport {
+	struct ff_port	 tp_port;	/* must be first */
+	struct tp_queue	 tp_rx;		/* injected, not yet received */
+	struct tp_queue	 tp_tx;		/* sent, not yet popped */
+};
+
+static int
+tpq_put(struct tp_queue *q, struct rte_mbuf *m)
+{
+	if (q->q_count == FF_TESTPORT_QLEN)
+		return (-ENOBUFS);
+	q->q_ring[(q->q_head + q->q_count) % FF_TESTPORT_QLEN] = m;
+	q->q_count++;
+	return (0);
+}
+
+static struct rte_mbuf *
+tpq_get(struct tp_queue *q)
+{
+	struct rte_mbuf *m;
+
+	if (q->q_count == 0)
+		return (NULL);
+	m = q->q_ring[q->q_head];
+	q->q_head = (q->q_head + 1) % FF_TESTPORT_QLEN;
+	q->q_count--;
+	return (m);
+}
+
+static void
+tpq_purge(struct tp_queue *q)
+{
+	struct rte_mbuf *m;
+
+	while ((m = tpq_get(q)) != NULL)
+		rte_pktmbuf_free(m);
+}
+
+static uint16_t
+tp_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if ((pkts[i] = tpq_get(&tp->tp_rx)) == NULL)
+			break;
+	return (i);
+}
+
+static uint16_t
+tp_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if (tpq_put(&tp->tp_tx, pkts[i]) != 0)
+			break;
+	return (i);
+}
+
+static int
+tp_link_up(struct ff_port *p)
+{
+	return (1);
+}
+
+static int
+tp_set_mtu(struct ff_port *p, uint16_t mtu)
+{
+	p->p_mtu = mtu;
+	return (0);
+}
+
+static int
+tp_set_promisc(struct ff_port *p, int on)
+{
+	p->p_promisc = on;
+	return (0);
+}
+
+static void
+tp_close(struct ff_port *p)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+
+	tpq_purge(&tp->tp_rx);
+	tpq_purge(&tp->tp_tx);
+	free(tp);
+}
+
+static const struct ff_port_ops tp_ops = {
+	.po_rx_burst = tp_rx_burst,
+	.po_tx_burst = tp_tx_burst,
+	.po_link_up = tp_link_up,
+	.po_set_mtu = tp_set_mtu,
+	.po_set_promisc = tp_set_promisc,
+	.po_close = tp_close,
+};
+
+struct ff_port *
+ff_testport_open(uint16_t port_id)
+{
+	struct ff_testport *tp;
+	struct ff_port *p;
+
+	if ((tp = calloc(1, sizeof(*tp))) == NULL)
+		return (NULL);
+	p = &tp->tp_port;
+	p->p_ops = &tp_ops;
+	p->p_port_id = port_id;
+	snprintf(p->p_name, sizeof(p->p_name), "testport%u", port_id);
+	/* Locally administered, unicast: 02:00:00:00:00:<port + 1>. */
+	p->p_mac.addr_bytes[0] = 0x02;
+	p->p_mac.addr_bytes[5] = (uint8_t)(port_id + 1);
+	p->p_mtu = 1500;
+	p->p_backend = tp;
+	return (p);
+}
+
+int
+ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+
+	if (tpq_put(&tp->tp_rx, m) != 0) {
+		rte_pktmbuf_free(m);
+		return (-ENOBUFS);
+	}
+	return (0);
+}
+
+struct rte_mbuf *
+ff_testport_tx_get(struct ff_port *p)
+{
+	return (tpq_get(&((struct ff_testport *)p)->tp_tx));
+}
+
+unsigned int
+ff_testport_tx_count(const struct ff_port *p)
+{
+	return (((const struct ff_testport *)p)->tp_tx.q_count);
+}

@@ -1,0 +1,88 @@
+/*
+ * ff_testport.h - the deterministic test port: an in-memory ff_port
+ * backend, a virtual clock, and the ff_test_* functions that pytest
+ * drives through ctypes (tests/stack/ffstack.py).
+ *
+ * One EAL per process (ff_test_eal_init(), idempotent, no hugepages, no
+ * PCI, no shared config); any number of stacks created and destroyed in
+ * turn, each with its own mbuf pool, so that a test can check that every
+ * mbuf came back.
+ *
+ * Errors: functions returning int give 0 (or a count) on success and a
+ * negative errno on failure unless said otherwise; pointers are NULL on
+ * failure with a message in err.
+ */
+#ifndef _FF_TESTPORT_H_
+#define _FF_TESTPORT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ff_ctx;
+struct ff_port;
+struct rte_mempool;
+struct ff_test;
+
+#define	FF_TESTPORT_QLEN	4096	/* frames each way */
+
+/* Backend (ff_testport.c). */
+struct ff_port	*ff_testport_open(uint16_t port_id);
+/* Queue a received frame; consumes m.  0 or -ENOBUFS (queue full). */
+int		 ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
+/* Oldest transmitted frame, or NULL; the caller owns it. */
+struct rte_mbuf	*ff_testport_tx_get(struct ff_port *p);
+unsigned int	 ff_testport_tx_count(const struct ff_port *p);
+
+/* The stack under test (ff_test.c). */
+struct ff_test {
+	struct ff_ctx		*t_ctx;		/* the stack */
+	struct rte_mempool	*t_pool;	/* its private mbuf pool */
+	unsigned int		 t_pool_size;	/* mbufs in t_pool */
+	uint64_t		 t_fuzz_state;	/* PRNG of ff_test_fuzz() */
+};
+
+/* Exported to ctypes. */
+int	ff_test_eal_init(int log_level);
+struct ff_test *ff_test_create(const char *config_text, char *err,
+	    size_t errlen);
+int	ff_test_destroy(struct ff_test *t);
+int	ff_test_inject(struct ff_test *t, int port, const void *frame,
+	    uint32_t len, uint64_t ol_flags);
+int	ff_test_run(struct ff_test *t);
+int	ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
+uint64_t ff_test_now(struct ff_test *t);
+int	ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
+int	ff_test_tx_pending(struct ff_test *t, int port);
+int	ff_test_mbufs_in_use(struct ff_test *t);
+int	ff_test_port_mac(struct ff_test *t, int port, uint8_t *mac);
+int	ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx,
+	    uint64_t tx);
+int	ff_test_sysctl_set(struct ff_test *t, const char *name,
+	    const char *value);
+int	ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
+int	ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
+	    const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
+
+/* The internal API, for tests (ff_test_api.c). */
+int	ff_test_route_add(struct ff_test *t, const char *dst, int plen,
+	    const char *gw, const char *ifname, uint32_t flags);
+int	ff_test_route_delete(struct ff_test *t, const char *dst, int plen);
+int	ff_test_route_get(struct ff_test *t, const char *dst, char *out,
+	    size_t outlen);
+int	ff_test_route_count(struct ff_test *t);
+int	ff_test_arp_add(struct ff_test *t, const char *addr,
+	    const uint8_t *mac, int flags);
+int	ff_test_arp_delete(struct ff_test *t, const char *addr);
+int	ff_test_arp_get(struct ff_test *t, const char *addr, uint8_t *mac,
+	    int *flags, int64_t *expire);
+int	ff_test_arp_count(struct ff_test *t);
+int	ff_test_ifaddr_add(struct ff_test *t, const char *ifname,
+	    const char *addr, int plen);
+int	ff_test_ifaddr_delete(struct ff_test *t, const char *ifname,
+	    const char *addr);
+int	ff_test_if_setflags(struct ff_test *t, const char *ifname,
+	    uint32_t flags);
+int	ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
+	    int proto, const void *payload, uint32_t len, int flags);
+
+#endif /* _FF_TESTPORT_H_ */
