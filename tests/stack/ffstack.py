@@ -282,8 +282,9 @@ class Stack:
         return self.lib.ff_test_arp_count(self.h)
 
     def ifaddr_add(self, ifname, addr, plen):
-        return self.lib.ff_test_ifaddr_add(self.h, _b(ifname), _b(addr),
-                                           plen)
+        rc = self.lib.ff_test_ifaddr_add(self.h, _b(ifname), _b(addr), plen)
+        self.run()                      # flush the gratuitous ARP
+        return rc
 
     def ifaddr_delete(self, ifname, addr):
         return self.lib.ff_test_ifaddr_delete(self.h, _b(ifname), _b(addr))
