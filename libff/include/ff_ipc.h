@@ -5,7 +5,7 @@
  * ff_msg.h and waits for each answer with a timeout.
  *
  * Errors are returned as negative errno values so ctypes needs no errno
- * plumbing; ff_ipc_strerror() gives the text of the last failed attach.
+ * plumbing; a failed attach also writes a one-line reason into `err'.
  */
 #ifndef _FF_IPC_H_
 #define _FF_IPC_H_
@@ -26,7 +26,10 @@
  */
 int	ff_ipc_attach(const char *prefix, char *err, size_t errlen);
 
-/* Leave the shared memory; the EAL cannot be started again afterwards. */
+/*
+ * Stop using the stack.  The EAL is not cleaned up (see
+ * ff_msg_client.c): detach only right before the process exits.
+ */
 int	ff_ipc_detach(void);
 
 /*

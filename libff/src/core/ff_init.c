@@ -10,6 +10,7 @@
  * hugepage file or runtime directory behind.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,46 @@ ff_idle_sleep(struct ff_ctx *ctx)
 	ctx->top.work_tsc += rte_rdtsc() - t0;
 }
 
+#define	FF_SHUTDOWN_GRACE	5	/* seconds the clean-up may take */
+
+struct ff_watchdog {
+	char	wd_prefix[64];
+	int	wd_primary;
+};
+
+/*
+ * DPDK's clean-up takes the shared memory-hotplug lock for writing.  A
+ * tool killed while it was attaching can leave that lock held for good,
+ * and the clean-up would then spin forever: after a grace period we say
+ * so, remove the runtime files ourselves and leave.
+ */
+static void *
+ff_shutdown_watchdog(void *arg)
+{
+	struct ff_watchdog *wd = arg;
+
+	sleep(FF_SHUTDOWN_GRACE);
+	fprintf(stderr, "ff: EAL clean-up still blocked after %d s (a tool "
+	    "killed while attaching holds a DPDK lock); exiting anyway\n",
+	    FF_SHUTDOWN_GRACE);
+	if (wd->wd_primary)
+		ff_dpdk_remove_runtime_files(wd->wd_prefix);
+	_exit(0);
+	return (NULL);
+}
+
+static void
+ff_watchdog_start(const char *prefix, int primary)
+{
+	static struct ff_watchdog wd;	/* read by the thread only */
+	pthread_t tid;
+
+	snprintf(wd.wd_prefix, sizeof(wd.wd_prefix), "%s", prefix);
+	wd.wd_primary = primary;
+	if (pthread_create(&tid, NULL, ff_shutdown_watchdog, &wd) == 0)
+		pthread_detach(tid);
+}
+
 /* Take the process down; the primary also removes DPDK's leftovers. */
 static void
 ff_shutdown(struct ff_ctx *ctx)
@@ -223,6 +264,7 @@ ff_shutdown(struct ff_ctx *ctx)
 	int primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 
 	snprintf(prefix, sizeof(prefix), "%s", ctx->cfg->dpdk.file_prefix);
+	ff_watchdog_start(prefix, primary);
 	ff_ctx_destroy(ctx);
 	if (primary)
 		rte_mempool_free(mp);

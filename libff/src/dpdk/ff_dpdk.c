@@ -219,6 +219,19 @@ unlink_matching(const char *dir, const char *pattern)
 }
 
 void
+ff_runtime_dir(const char *prefix, char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	/* Where DPDK 22.11 puts them (eal_create_runtime_dir()). */
+	if (getuid() == 0)
+		snprintf(buf, len, "/var/run/dpdk/%s", prefix);
+	else
+		snprintf(buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp",
+		    prefix);
+}
+
+void
 ff_dpdk_remove_runtime_files(const char *prefix)
 {
 	char pattern[128], dir[512];
@@ -232,9 +245,7 @@ ff_dpdk_remove_runtime_files(const char *prefix)
 				unlink_matching(m->mnt_dir, pattern);
 		endmntent(f);
 	}
-	snprintf(dir, sizeof(dir), "%s/dpdk/%s", getuid() == 0 ? "/var/run" :
-	    (getenv("XDG_RUNTIME_DIR") ? getenv("XDG_RUNTIME_DIR") : "/tmp"),
-	    prefix);
+	ff_runtime_dir(prefix, dir, sizeof(dir));
 	unlink_matching(dir, "*");
 	rmdir(dir);
 }

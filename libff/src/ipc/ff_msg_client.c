@@ -13,7 +13,10 @@
  * The client's state is process-wide because the EAL is: one attach per
  * process.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
+#include "ff_dpdk.h"
 #include "ff_ipc.h"
 #include "ff_msg_ring.h"
 
@@ -66,18 +70,6 @@ nap_us(long us)
 	nanosleep(&ts, NULL);
 }
 
-/* Where DPDK keeps the runtime files of `prefix' (eal_get_runtime_dir). */
-static void
-runtime_dir(const char *prefix, char *buf, size_t len)
-{
-	const char *base = "/var/run";
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (getuid() != 0)
-		base = xdg != NULL ? xdg : "/tmp";
-	snprintf(buf, len, "%s/dpdk/%s", base, prefix);
-}
-
 /* Is a primary alive under `prefix'?  0, or -errno with a message. */
 static int
 primary_check(const char *prefix, char *err, size_t errlen)
@@ -85,7 +77,7 @@ primary_check(const char *prefix, char *err, size_t errlen)
 	char dir[512], path[600];
 	struct stat st;
 
-	runtime_dir(prefix, dir, sizeof(dir));
+	ff_runtime_dir(prefix, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/config", dir);
 	if (stat(path, &st) != 0) {
 		snprintf(err, errlen, "no stack is running with file prefix "
@@ -150,6 +142,8 @@ eal_start(const char *prefix, char *err, size_t errlen)
 	char *argv[] = { "ff-tool", "--proc-type=secondary", fp, lc,
 	    "--no-pci", "--no-telemetry", "--log-level=6", NULL };
 	int argc = sizeof(argv) / sizeof(argv[0]) - 1;
+	sigset_t block, old;
+	int rc;
 
 	snprintf(fp, sizeof(fp), "--file-prefix=%s", prefix);
 	lcores_arg(lc, sizeof(lc));
@@ -157,7 +151,19 @@ eal_start(const char *prefix, char *err, size_t errlen)
 	if (ffc.log != NULL)
 		rte_openlog_stream(ffc.log);
 	ffc.eal_done = 1;
-	if (rte_eal_init(argc, argv) < 0) {
+	/*
+	 * A secondary killed while the EAL maps the shared memory leaves a
+	 * shared lock held; hold off the signals we can until it is done.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = rte_eal_init(argc, argv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0) {
 		snprintf(err, errlen, "cannot attach to the stack with file "
 		    "prefix \"%s\": %s", prefix, eal_last_line());
 		return (-(rte_errno ? rte_errno : EIO));
@@ -190,7 +196,6 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 	if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL) {
 		snprintf(err, errlen, "the DPDK process with file prefix \"%s\" "
 		    "is not an ff stack, or is still starting", prefix);
-		rte_eal_cleanup();
 		return (-ESRCH);
 	}
 	ffc.procs = mz->addr;
@@ -200,6 +205,36 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 	return (0);
 }
 
+/*
+ * Our end of the EAL's multi-process channel: a socket file named after
+ * our pid in the prefix's runtime directory.
+ */
+static void
+unlink_mp_socket(void)
+{
+	char dir[512], pattern[64], path[800];
+	struct dirent *de;
+	DIR *d;
+
+	ff_runtime_dir(ffc.prefix, dir, sizeof(dir));
+	snprintf(pattern, sizeof(pattern), "mp_socket_%d_*", (int)getpid());
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (fnmatch(pattern, de->d_name, 0) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+}
+
+/*
+ * A tool leaves without rte_eal_cleanup(): in DPDK 22.11 it takes the
+ * shared memory-hotplug lock for writing, and a secondary that was killed
+ * during its own start-up may have left that lock read-held for good, so
+ * the clean-up would spin forever.  Process exit unmaps the memory; all
+ * that is left to tidy is our channel socket.
+ */
 int
 ff_ipc_detach(void)
 {
@@ -207,7 +242,7 @@ ff_ipc_detach(void)
 		return (-ENOTCONN);
 	ffc.attached = 0;
 	memset(ffc.proc, 0, sizeof(ffc.proc));
-	rte_eal_cleanup();
+	unlink_mp_socket();
 	return (0);
 }
 

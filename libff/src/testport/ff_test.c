@@ -23,6 +23,7 @@
 
 #include "ff_config.h"
 #include "ff_ctx.h"
+#include "ff_dpdk.h"
 #include "ff_port.h"
 #include "ff_stack.h"
 #include "kern_sysctl.h"
@@ -64,6 +65,8 @@ ff_test_eal_init(int log_level)
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0)
 		return (-rte_errno);
+	/* --no-shconf still makes an (empty) runtime directory: not ours to keep. */
+	ff_dpdk_remove_runtime_files(prefix + strlen("--file-prefix="));
 	test_eal_up = 1;
 	return (0);
 }
