@@ -66,6 +66,8 @@ def top(st, n):
 
 
 def spin(st):
+    st.top(0)
+    print("spinning", flush=True)
     while True:
         st.top(0)
 

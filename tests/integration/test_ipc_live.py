@@ -1,0 +1,136 @@
+"""The message ring against a live primary: ff-top and ff-traffic end to
+end, no stack, many tools at once, tools killed mid-request, garbage.
+
+Each tool run is its own DPDK secondary process.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import IPC_TOOL, VENV_BIN
+
+
+def tool_cmd(name):
+    exe = VENV_BIN / name
+    return [str(exe)] if exe.exists() else [sys.executable, "-m",
+                                             "fstools." + name[3:]]
+
+
+def test_top_json_two_samples(primary):
+    cp = primary.tool("ff-top", "-n", "2", "-d", "0.3", "--json")
+    assert cp.returncode == 0, cp.stderr
+    samples = [json.loads(line) for line in cp.stdout.splitlines()]
+    assert len(samples) == 2
+    for s in samples:
+        assert s["proc_id"] == 0
+        assert s["loops"] > 0
+        # Shares of one interval's cycles: they add up to the whole.
+        assert 99.0 <= s["idle"] + s["sys"] + s["usr"] <= 101.0
+
+
+def test_top_table(primary):
+    cp = primary.tool("ff-top", "-n", "1", "-d", "0.2")
+    assert cp.returncode == 0, cp.stderr
+    lines = cp.stdout.splitlines()
+    assert lines[0] == "|  proc_id|     idle|      sys|      usr|           loop|"
+    assert lines[1].startswith("|        0|")
+    assert "EAL" not in cp.stdout + cp.stderr
+
+
+def test_traffic_counts_peer_frames(primary):
+    # IPv6 router solicitations, ARP and our pings all reach the port.
+    primary.nsexec("ping", "-c", "3", "-i", "0.2", "-W", "1",
+                   "198.18.0.2", check=False)
+    cp = primary.tool("ff-traffic", "-s")
+    assert cp.returncode == 0, cp.stderr
+    header, row = cp.stdout.strip().splitlines()[-2:]
+    values = dict(zip(header.split(","), row.split(",")))
+    assert int(values["rx_packets"]) >= 3
+    assert int(values["rx_bytes"]) >= 3 * 42
+
+
+def test_no_primary_fails_fast_and_cleanly():
+    prefix = "ffnone%d" % os.getpid()
+    t0 = time.monotonic()
+    cp = subprocess.run(tool_cmd("ff-top") + ["-n", "1", "--prefix", prefix],
+                        capture_output=True, text=True, timeout=30)
+    elapsed = time.monotonic() - t0
+    assert cp.returncode == 1
+    assert elapsed < 2.0
+    assert cp.stdout == ""
+    err = cp.stderr.strip().splitlines()
+    assert len(err) == 1, cp.stderr
+    assert err[0].startswith("ff-top: ") and prefix in err[0]
+    assert "EAL" not in cp.stderr and "Broken pipe" not in cp.stderr
+
+
+def test_eight_tools_at_once_get_their_own_answers(primary):
+    procs = [subprocess.Popen([sys.executable, str(IPC_TOOL), primary.prefix,
+                               "echo", "300", "tool%d" % i],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+             for i in range(8)]
+    tops = [subprocess.Popen(tool_cmd("ff-top") + ["--prefix", primary.prefix,
+                                                   "-n", "1", "-d", "0.1",
+                                                   "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+            for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, (out, err)
+        assert json.loads(out.splitlines()[-1]) == {"ok": True, "count": 300}
+    for p in tops:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        assert json.loads(out)["loops"] > 0
+
+
+def _start_spinner(prefix):
+    """A tool looping on TOP requests; returns once it is mid-stream."""
+    p = subprocess.Popen([sys.executable, str(IPC_TOOL), prefix, "spin"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    line = p.stdout.readline()          # "spinning" once attached
+    assert "spinning" in line, p.stderr.read()
+    return p
+
+
+def test_tools_killed_mid_request_leak_nothing(primary):
+    # More kills than the ring has slots: a slot lost per kill would show.
+    for _ in range(9):
+        spinners = [_start_spinner(primary.prefix) for _ in range(8)]
+        time.sleep(0.05)
+        for p in spinners:
+            p.send_signal(signal.SIGKILL)
+        for p in spinners:
+            p.wait(timeout=30)
+    time.sleep(0.5)                     # the stack's sweep runs every 0.2 s
+    assert primary.ipc("top", "1000", timeout=120) == {"ok": True,
+                                                       "count": 1000}
+    assert primary.alive()
+
+
+def test_garbage_requests_get_errors_and_stack_serves_on(primary):
+    res = primary.ipc("garbage", "2000", "7", timeout=120)
+    assert res["ok"], res
+    assert res["answered"] == res["errors"] > 1000
+    # And the tools still work.
+    cp = primary.tool("ff-top", "-n", "1", "-d", "0.1", "--json")
+    assert cp.returncode == 0, cp.stderr
+
+
+def test_stack_stops_cleanly_on_sigterm(make_primary):
+    prim = make_primary()
+    prim.proc.send_signal(signal.SIGTERM)
+    assert prim.proc.wait(timeout=15) == 0
+    assert not os.path.exists("/var/run/dpdk/" + prim.prefix)
+    leftovers = [f for f in os.listdir("/dev/hugepages")
+                 if f.startswith(prim.prefix + "map_")]
+    assert leftovers == []
