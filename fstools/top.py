@@ -1,9 +1,10 @@
 """ff-top: how busy each stack process is.
 
-Samples every chosen process's main-loop counters, waits ``-d`` seconds,
-samples again and prints the difference: the share of the elapsed cycles
-spent idle, in the stack (sys) and in the application (usr), and the loop
-iterations in the interval.
+Prints, for every chosen process, the share of the elapsed cycles spent
+idle, in the stack (sys) and in the application (usr), and the main-loop
+iterations.  As vmstat(8) does, the first row covers the time since the
+stack started, so ``ff-top -n 1`` answers at once; each later row covers
+the ``-d`` seconds since the row before.
 
     $ ff-top -n 2
     |  proc_id|     idle|      sys|      usr|           loop|
@@ -143,10 +144,26 @@ def sample(stack, ids):
     return time.monotonic(), [stack.top(i) for i in ids]
 
 
+def since_start(cur):
+    """A sample of zeros at the stack's start, to diff the first one with.
+
+    work_tsc counts every cycle the loop accounted, so it is the stack's
+    age in cycles."""
+    zero = {f: 0 for f in cur._fields}
+    zero.update(proc_id=cur.proc_id, tsc_hz=cur.tsc_hz,
+                now_tsc=max(cur.now_tsc - cur.work_tsc, 0))
+    return type(cur)(**zero)
+
+
 def interval_records(stack, ids, delay, count):
-    """Yield the records of each interval (a list per interval)."""
+    """Yield the records of each row (a list per row): the first since
+    the stack started, then one per ``delay`` seconds."""
     prev_t, prev = sample(stack, ids)
-    for _ in cli.intervals(delay, count):
+    yield [usage(since_start(c), c, 0.0) for c in prev]
+    more = None if count is None else count - 1
+    if more == 0:
+        return
+    for _ in cli.intervals(delay, more):
         cur_t, cur = sample(stack, ids)
         yield [usage(p, c, cur_t - prev_t) for p, c in zip(prev, cur)]
         prev_t, prev = cur_t, cur
@@ -177,7 +194,8 @@ def _run_plain(opts, stack, ids, delay, count):
 
 @cli.command(NAME, epilog=cli.examples(
     "ff-top                      live view on a terminal, every second",
-    "ff-top -n 5                 five one-second intervals, then exit",
+    "ff-top -n 1                 once, since the stack started",
+    "ff-top -n 5                 that, then four one-second intervals",
     "ff-top -d 2 -n 3 --proc all all processes and a total, every 2 s",
     "ff-top --json -n 1 | jq .idle"))
 @cli.common_options()
@@ -186,7 +204,8 @@ def _run_plain(opts, stack, ids, delay, count):
               help="Seconds between samples.")
 @click.option("-n", "--count", type=click.IntRange(min=1), default=None,
               metavar="COUNT",
-              help="Number of intervals to show (default: until Ctrl-C).")
+              help="Rows to show, the first since start (default: until "
+              "Ctrl-C).")
 def command(opts, delay, count):
     """Show where the stack processes spend their cycles: idle, stack
     (sys) and application (usr) shares, and main-loop iterations."""

@@ -15,12 +15,13 @@ def run(*args):
 
 
 def samples(make_top, proc, n, loops=13427):
-    """n cumulative samples 1 s apart: 92.44 % idle, 4 % sys, 3.56 % usr,
-    1000 rx / 900 tx packets of 100 / 1000 bytes per second."""
+    """n cumulative samples 1 s apart, the first 1 s after the stack
+    started: 92.44 % idle, 4 % sys, 3.56 % usr, 1000 rx / 900 tx packets
+    of 100 / 1000 bytes per second."""
     return [make_top(proc, loops=loops * i, idle=9244 * i, sys=400 * i,
                      usr=356 * i, hz=10000, now=10000 * i, rx=1000 * i,
                      tx=900 * i, rxb=100000 * i, txb=900000 * i)
-            for i in range(n)]
+            for i in range(1, n + 1)]
 
 
 def test_table_header_and_row_widths():
@@ -69,10 +70,20 @@ def test_cli_plain_table(fake_stack, make_top):
     fake = fake_stack(top={0: samples(make_top, 0, 3)})
     r = run("-n", "2", "-d", "0.5")
     assert r.exit_code == 0, r.output
+    # First row since start, at once; then one interval.
     assert r.output == (HEADER + "\n"
                         "|        0|   92.44%|    4.00%|    3.56%|          13427|\n"
                         "|        0|   92.44%|    4.00%|    3.56%|          13427|\n")
-    assert fake.sleeps == [0.5, 0.5]
+    assert fake.sleeps == [0.5]
+
+
+def test_cli_one_row_needs_no_wait(fake_stack, make_top):
+    fake = fake_stack(top={0: samples(make_top, 0, 1)})
+    r = run("-n", "1", "--json")
+    assert r.exit_code == 0, r.output
+    rec = json.loads(r.output)
+    assert (rec["idle"], rec["loops"], rec["rx_pps"]) == (92.44, 13427, 1000.0)
+    assert fake.sleeps == []
 
 
 def test_cli_all_processes_total(fake_stack, make_top):
@@ -127,7 +138,7 @@ def test_cli_no_stack(fake_stack):
 def test_cli_timeout_message(fake_stack, make_top):
     fake_stack(top={0: [make_top(0), ipc.StackTimeout(
         'stack process 0 (file prefix "ff") did not answer within 2 s')]})
-    r = run("-n", "1")
+    r = run("-n", "2")
     assert r.exit_code == 1
     assert r.stderr.startswith("ff-top: stack process 0 ")
 
@@ -136,7 +147,7 @@ def test_cli_ctrl_c_exits_zero(fake_stack, make_top):
     fake_stack(top={0: samples(make_top, 0, 2) + [KeyboardInterrupt()]})
     r = run()
     assert r.exit_code == 0, r.output
-    assert r.output.count("|        0|") == 1
+    assert r.output.count("|        0|") == 2
 
 
 @pytest.mark.parametrize("args", [["--proc", "x"], ["--proc", "32"],
