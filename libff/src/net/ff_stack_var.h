@@ -12,6 +12,9 @@
 #include "ip_var.h"
 #include "icmp_var.h"
 #include "arp_var.h"
+#include "uipc_var.h"	/* sockets (issue 4) */
+#include "in_pcb.h"
+#include "udp_var.h"
 
 struct ff_stack {
 	struct if_state		st_if;		/* interfaces (if.c) */
@@ -21,6 +24,14 @@ struct ff_stack {
 	struct arp_state	st_arp;		/* ARP (if_ether.c) */
 	struct ip_state		st_ip;		/* ip_input/output/reass */
 	struct icmp_state	st_icmp;	/* ip_icmp.c */
+	/*
+	 * Sockets, descriptors, kqueue/epoll (src/kern/uipc_*.c), UDP, and
+	 * the TCP pcb table: st_tcbinfo is set up by uipc_init() and torn
+	 * down by uipc_fini(); tcp_* only uses it (V_tcbinfo).
+	 */
+	struct uipc_state	st_uipc;
+	struct udp_state	st_udp;		/* udp_usrreq.c */
+	struct inpcbinfo	st_tcbinfo;	/* TCP pcbs */
 };
 
 /* Shorthands, FreeBSD's V_ style. */
@@ -31,6 +42,11 @@ struct ff_stack {
 #define	V_arp(ctx)	(&(ctx)->stack->st_arp)
 #define	V_ip(ctx)	(&(ctx)->stack->st_ip)
 #define	V_icmp(ctx)	(&(ctx)->stack->st_icmp)
+#define	V_uipc(ctx)	(&(ctx)->stack->st_uipc)
+#define	V_udp(ctx)	(&(ctx)->stack->st_udp)
+#define	V_udbinfo(ctx)	(&(ctx)->stack->st_udp.udbinfo)
+#define	V_tcbinfo(ctx)	(&(ctx)->stack->st_tcbinfo)
+#define	UDPSTAT_INC(ctx, f)	(V_udp(ctx)->udpstat.f++)
 #define	IPSTAT_INC(ctx, f)	(V_ip(ctx)->ipstat.f++)
 #define	ICMPSTAT_INC(ctx, f)	(V_icmp(ctx)->icmpstat.f++)
 #define	ARPSTAT_INC(ctx, f)	(V_arp(ctx)->arpstat.f++)

@@ -1,0 +1,59 @@
+/*
+ * udp_var.h - UDP statistics, tunables and entry points, after FreeBSD's
+ * netinet/udp_var.h.  struct udpstat keeps FreeBSD's field names and
+ * order (net.inet.udp.stats, "S,udpstat").
+ */
+#ifndef _NETINET_UDP_VAR_H_
+#define _NETINET_UDP_VAR_H_
+
+#include <stdint.h>
+
+#include "in_pcb.h"
+
+struct ff_ctx;
+struct ifnet;
+struct rte_mbuf;
+
+struct udpstat {
+	/* input statistics: */
+	uint64_t	udps_ipackets;	/* total input packets */
+	uint64_t	udps_hdrops;	/* packet shorter than header */
+	uint64_t	udps_badsum;	/* checksum error */
+	uint64_t	udps_nosum;	/* no checksum */
+	uint64_t	udps_badlen;	/* data length larger than packet */
+	uint64_t	udps_noport;	/* no socket on port */
+	uint64_t	udps_noportbcast;	/* of above, arrived as broadcast */
+	uint64_t	udps_fullsock;	/* not delivered, input socket full */
+	uint64_t	udpps_pcbcachemiss;	/* input packets missing pcb cache */
+	uint64_t	udpps_pcbhashmiss;	/* input packets not for hashed pcb */
+	/* output statistics: */
+	uint64_t	udps_opackets;	/* total output packets */
+	uint64_t	udps_fastout;	/* output packets on fast path */
+	/* of no socket on port, arrived as multicast */
+	uint64_t	udps_noportmcast;
+	uint64_t	udps_filtermcast;	/* blocked by multicast filter */
+};
+
+#define	UDP_RECVSPACE_DEFAULT	(40 * (1024 + 28))	/* FreeBSD's 42080 */
+#define	UDP_MAXDGRAM_DEFAULT	9216
+
+struct udp_state {
+	struct udpstat	 udpstat;	/* net.inet.udp.stats */
+	struct inpcbinfo udbinfo;	/* UDP pcbs */
+	int		 udp_cksum;	/* net.inet.udp.checksum */
+	unsigned long	 udp_recvspace;	/* net.inet.udp.recvspace */
+	unsigned long	 udp_sendspace;	/* net.inet.udp.maxdgram */
+	int		 udp_blackhole;	/* net.inet.udp.blackhole */
+};
+
+/* Attach: state, pcb table, protosw; 0 or a negative errno. */
+int	udp_init(struct ff_ctx *ctx);
+/* Register net.inet.udp.*; 0 or a negative errno. */
+int	udp_sysctl_attach(struct ff_ctx *ctx);
+void	udp_fini(struct ff_ctx *ctx);
+
+/* From ip_deliver: the IP header (hlen bytes) is at the front; consumes m. */
+void	udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m, int hlen, int lflags);
+
+#endif /* _NETINET_UDP_VAR_H_ */
