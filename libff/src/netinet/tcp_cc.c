@@ -1,0 +1,199 @@
+/*
+ * tcp_cc.c - the congestion control framework: the per-stack registry of
+ * algorithms, net.inet.tcp.cc.algorithm and net.inet.tcp.cc.available,
+ * and the thin wrappers TCP calls (FreeBSD's cc.c and the cc_* helpers
+ * of tcp_input.c).
+ *
+ * Entry points: cc_register(), cc_lookup(), cc_sysctl_attach(),
+ * cc_attach(), cc_detach(), cc_conn_init(), cc_ack_received(),
+ * cc_cong_signal(), cc_post_recovery(), cc_after_idle(),
+ * cc_initial_window().  RFC 5681, RFC 6928 (initial window).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+
+int
+cc_register(struct ff_ctx *ctx, const struct cc_algo *algo)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+
+	if (cc_lookup(ctx, algo->name) != NULL)
+		return (-EEXIST);
+	if (ts->cc_count >= TCP_CC_MAX)
+		return (-ENOSPC);
+	ts->cc_list[ts->cc_count++] = algo;
+	if (ts->cc_default == NULL)
+		ts->cc_default = algo;
+	return (0);
+}
+
+const struct cc_algo *
+cc_lookup(struct ff_ctx *ctx, const char *name)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	int i;
+
+	for (i = 0; i < ts->cc_count; i++)
+		if (strcmp(ts->cc_list[i]->name, name) == 0)
+			return (ts->cc_list[i]);
+	return (NULL);
+}
+
+/* net.inet.tcp.cc.algorithm: read the default, or pick another. */
+static int
+cc_sysctl_algorithm(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+    struct sysctl_req *req)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	const struct cc_algo *algo;
+	char name[TCP_CA_NAME_MAX];
+	size_t len;
+	int error;
+
+	error = sysctl_out(req, ts->cc_default->name,
+	    strlen(ts->cc_default->name) + 1);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	len = req->newlen;
+	if (len > 0 && ((const char *)req->newptr)[len - 1] == '\0')
+		len--;
+	if (len == 0 || len >= sizeof(name))
+		return (EINVAL);
+	memcpy(name, req->newptr, len);
+	name[len] = '\0';
+	req->newidx = req->newlen;
+	if ((algo = cc_lookup(ctx, name)) == NULL)
+		return (ESRCH);		/* FreeBSD's answer */
+	ts->cc_default = algo;
+	return (0);
+}
+
+/* net.inet.tcp.cc.available: "newreno, cubic", FreeBSD's list form. */
+static int
+cc_sysctl_available(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+    struct sysctl_req *req)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	char buf[TCP_CC_MAX * (TCP_CA_NAME_MAX + 2)];
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ts->cc_count; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+		    i ? ", " : "", ts->cc_list[i]->name);
+	return (sysctl_out(req, buf, off + 1));
+}
+
+int
+cc_sysctl_attach(struct ff_ctx *ctx)
+{
+	if (sysctl_add_node(ctx, "net.inet.tcp.cc",
+	    "Congestion control related settings") == NULL ||
+	    sysctl_add_proc(ctx, "net.inet.tcp.cc.algorithm",
+	    CTLTYPE_STRING | CTLFLAG_RW | CTLFLAG_TUN, cc_sysctl_algorithm,
+	    NULL, 0, "A", "Default congestion control algorithm") == NULL ||
+	    sysctl_add_proc(ctx, "net.inet.tcp.cc.available",
+	    CTLTYPE_STRING | CTLFLAG_RD, cc_sysctl_available, NULL, 0, "A",
+	    "List available congestion control algorithms") == NULL)
+		return (-errno);
+	return (0);
+}
+
+void
+cc_attach(struct ff_ctx *ctx, struct tcpcb *tp)
+{
+	struct cc_var *ccv = &tp->t_ccv;
+
+	memset(ccv, 0, sizeof(*ccv));
+	ccv->tp = tp;
+	ccv->cc_algo = V_tcp(ctx)->cc_default;
+	if (ccv->cc_algo->cb_init != NULL && ccv->cc_algo->cb_init(ccv) != 0)
+		ccv->cc_algo = &newreno_cc_algo;	/* needs no state */
+}
+
+void
+cc_detach(struct tcpcb *tp)
+{
+	struct cc_var *ccv = &tp->t_ccv;
+
+	if (ccv->cc_algo != NULL && ccv->cc_algo->cb_destroy != NULL)
+		ccv->cc_algo->cb_destroy(ccv);
+	ccv->cc_algo = NULL;
+}
+
+uint32_t
+cc_initial_window(struct tcpcb *tp)
+{
+	int n = V_tcp(tp->t_ctx)->initcwnd_segments;
+
+	if (n > 0)
+		return ((uint32_t)n * tp->t_maxseg);
+	/* RFC 3390: min(4 * MSS, max(2 * MSS, 4380 bytes)). */
+	if (tp->t_maxseg > 2190)
+		return (2 * tp->t_maxseg);
+	if (tp->t_maxseg > 1095)
+		return (3 * tp->t_maxseg);
+	return (4 * tp->t_maxseg);
+}
+
+void
+cc_conn_init(struct tcpcb *tp)
+{
+	const struct cc_algo *a = tp->t_ccv.cc_algo;
+
+	if (a->conn_init != NULL)
+		a->conn_init(&tp->t_ccv);
+}
+
+void
+cc_ack_received(struct tcpcb *tp, uint32_t acked, uint16_t type)
+{
+	struct cc_var *ccv = &tp->t_ccv;
+
+	ccv->bytes_this_ack = acked;
+	ccv->curack = tp->snd_una;
+	if (tp->snd_cwnd <= tp->snd_wnd)
+		ccv->flags |= CCF_CWND_LIMITED;
+	else
+		ccv->flags &= ~CCF_CWND_LIMITED;
+	if (ccv->cc_algo->ack_received != NULL)
+		ccv->cc_algo->ack_received(ccv, type);
+}
+
+void
+cc_cong_signal(struct tcpcb *tp, uint32_t type)
+{
+	struct cc_var *ccv = &tp->t_ccv;
+
+	if (type == CC_RTO) {
+		tp->t_dupacks = 0;
+		tp->t_bytes_acked = 0;
+		EXIT_RECOVERY(tp->t_flags);
+	}
+	if (ccv->cc_algo->cong_signal != NULL)
+		ccv->cc_algo->cong_signal(ccv, type);
+}
+
+void
+cc_post_recovery(struct tcpcb *tp)
+{
+	struct cc_var *ccv = &tp->t_ccv;
+
+	ccv->curack = tp->snd_una;
+	if (ccv->cc_algo->post_recovery != NULL)
+		ccv->cc_algo->post_recovery(ccv);
+	tp->t_bytes_acked = 0;
+}
+
+void
+cc_after_idle(struct tcpcb *tp)
+{
+	if (tp->t_ccv.cc_algo->after_idle != NULL)
+		tp->t_ccv.cc_algo->after_idle(&tp->t_ccv);
+}

@@ -1,0 +1,424 @@
+/*
+ * tcp_var.h - TCP control block, statistics, tunables and the entry
+ * points of the tcp_*.c files, after FreeBSD's netinet/tcp_var.h.
+ *
+ * struct tcpstat keeps FreeBSD's field names and order
+ * (net.inet.tcp.stats, "S,tcpstat"); drops FreeBSD counts nowhere go to
+ * struct tcpxstat (net.inet.tcp.xstats).  Everything mutable lives in
+ * struct tcp_state (ctx->stack->st_tcp, V_tcp(ctx)).
+ *
+ * Files: tcp_input.c (segment validation, the RFC 9293 state machine,
+ * options), tcp_reass.c (out-of-order queue), tcp_output.c (segment
+ * building, window updates, Nagle), tcp_timer.c (retransmit, delayed
+ * ACK, 2MSL), tcp_subr.c (control blocks, ISNs, RSTs and bare ACKs,
+ * drop and close, sysctls), tcp_usrreq.c (what the socket layer calls),
+ * cc.c and tcp_cc_newreno.c (congestion control).
+ */
+#ifndef _NETINET_TCP_VAR_H_
+#define _NETINET_TCP_VAR_H_
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "ff_callout.h"
+#include "tcp.h"
+#include "tcp_fsm.h"
+#include "tcp_seq.h"
+#include "cc.h"
+
+struct ff_ctx;
+struct ifnet;
+struct inpcb;
+struct socket;
+struct rte_mbuf;
+
+struct tcpstat {
+	uint64_t tcps_connattempt;	/* connections initiated */
+	uint64_t tcps_accepts;		/* connections accepted */
+	uint64_t tcps_connects;		/* connections established */
+	uint64_t tcps_drops;		/* connections dropped */
+	uint64_t tcps_conndrops;	/* embryonic connections dropped */
+	uint64_t tcps_minmssdrops;	/* average minmss too low drops */
+	uint64_t tcps_closed;		/* conn. closed (includes drops) */
+	uint64_t tcps_segstimed;	/* segs where we tried to get rtt */
+	uint64_t tcps_rttupdated;	/* times we succeeded */
+	uint64_t tcps_delack;		/* delayed acks sent */
+	uint64_t tcps_timeoutdrop;	/* conn. dropped in rxmt timeout */
+	uint64_t tcps_rexmttimeo;	/* retransmit timeouts */
+	uint64_t tcps_persisttimeo;	/* persist timeouts */
+	uint64_t tcps_keeptimeo;	/* keepalive timeouts */
+	uint64_t tcps_keepprobe;	/* keepalive probes sent */
+	uint64_t tcps_keepdrops;	/* connections dropped in keepalive */
+	uint64_t tcps_progdrops;	/* drops due to no progress */
+
+	uint64_t tcps_sndtotal;		/* total packets sent */
+	uint64_t tcps_sndpack;		/* data packets sent */
+	uint64_t tcps_sndbyte;		/* data bytes sent */
+	uint64_t tcps_sndrexmitpack;	/* data packets retransmitted */
+	uint64_t tcps_sndrexmitbyte;	/* data bytes retransmitted */
+	uint64_t tcps_sndrexmitbad;	/* unnecessary packet retransmissions */
+	uint64_t tcps_sndacks;		/* ack-only packets sent */
+	uint64_t tcps_sndprobe;		/* window probes sent */
+	uint64_t tcps_sndurg;		/* packets sent with URG only */
+	uint64_t tcps_sndwinup;		/* window update-only packets sent */
+	uint64_t tcps_sndctrl;		/* control (SYN|FIN|RST) packets sent */
+
+	uint64_t tcps_rcvtotal;		/* total packets received */
+	uint64_t tcps_rcvpack;		/* packets received in sequence */
+	uint64_t tcps_rcvbyte;		/* bytes received in sequence */
+	uint64_t tcps_rcvbadsum;	/* packets received with ccksum errs */
+	uint64_t tcps_rcvbadoff;	/* packets received with bad offset */
+	uint64_t tcps_rcvreassfull;	/* packets dropped for no reass space */
+	uint64_t tcps_rcvshort;		/* packets received too short */
+	uint64_t tcps_rcvduppack;	/* duplicate-only packets received */
+	uint64_t tcps_rcvdupbyte;	/* duplicate-only bytes received */
+	uint64_t tcps_rcvpartduppack;	/* packets with some duplicate data */
+	uint64_t tcps_rcvpartdupbyte;	/* dup. bytes in part-dup. packets */
+	uint64_t tcps_rcvoopack;	/* out-of-order packets received */
+	uint64_t tcps_rcvoobyte;	/* out-of-order bytes received */
+	uint64_t tcps_rcvpackafterwin;	/* packets with data after window */
+	uint64_t tcps_rcvbyteafterwin;	/* bytes rcvd after window */
+	uint64_t tcps_rcvafterclose;	/* packets rcvd after "close" */
+	uint64_t tcps_rcvwinprobe;	/* rcvd window probe packets */
+	uint64_t tcps_rcvdupack;	/* rcvd duplicate acks */
+	uint64_t tcps_rcvacktoomuch;	/* rcvd acks for unsent data */
+	uint64_t tcps_rcvackpack;	/* rcvd ack packets */
+	uint64_t tcps_rcvackbyte;	/* bytes acked by rcvd acks */
+	uint64_t tcps_rcvwinupd;	/* rcvd window update packets */
+	uint64_t tcps_pawsdrop;		/* segments dropped due to PAWS */
+	uint64_t tcps_predack;		/* times hdr predict ok for acks */
+	uint64_t tcps_preddat;		/* times hdr predict ok for data pkts */
+	uint64_t tcps_pcbcachemiss;
+	uint64_t tcps_cachedrtt;	/* times cached RTT in route updated */
+	uint64_t tcps_cachedrttvar;	/* times cached rttvar updated */
+	uint64_t tcps_cachedssthresh;	/* times cached ssthresh updated */
+	uint64_t tcps_usedrtt;		/* times RTT initialized from route */
+	uint64_t tcps_usedrttvar;	/* times RTTVAR initialized from rt */
+	uint64_t tcps_usedssthresh;	/* times ssthresh initialized from rt */
+	uint64_t tcps_persistdrop;	/* timeout in persist state */
+	uint64_t tcps_badsyn;		/* bogus SYN, e.g. premature ACK */
+	uint64_t tcps_mturesent;	/* resends due to MTU discovery */
+	uint64_t tcps_listendrop;	/* listen queue overflows */
+	uint64_t tcps_badrst;		/* ignored RSTs in the window */
+
+	uint64_t tcps_sc_added;		/* entry added to syncache */
+	uint64_t tcps_sc_retransmitted;	/* syncache entry was retransmitted */
+	uint64_t tcps_sc_dupsyn;	/* duplicate SYN packet */
+	uint64_t tcps_sc_dropped;	/* could not reply to packet */
+	uint64_t tcps_sc_completed;	/* successful extraction of entry */
+	uint64_t tcps_sc_bucketoverflow; /* syncache per-bucket limit hit */
+	uint64_t tcps_sc_cacheoverflow;	/* syncache cache limit hit */
+	uint64_t tcps_sc_reset;		/* RST removed entry from syncache */
+	uint64_t tcps_sc_stale;		/* timed out or listen socket gone */
+	uint64_t tcps_sc_aborted;	/* syncache entry aborted */
+	uint64_t tcps_sc_badack;	/* removed due to bad ACK */
+	uint64_t tcps_sc_unreach;	/* ICMP unreachable received */
+	uint64_t tcps_sc_zonefail;	/* zalloc() failed */
+	uint64_t tcps_sc_sendcookie;	/* SYN cookie sent */
+	uint64_t tcps_sc_recvcookie;	/* SYN cookie received */
+
+	uint64_t tcps_hc_added;		/* entry added to hostcache */
+	uint64_t tcps_hc_bucketoverflow; /* hostcache per bucket limit hit */
+
+	uint64_t tcps_finwait2_drops;	/* FIN_WAIT_2 dropped after limit */
+
+	uint64_t tcps_sack_recovery_episode; /* SACK recovery episodes */
+	uint64_t tcps_sack_rexmits;	/* SACK rexmit segments */
+	uint64_t tcps_sack_rexmit_bytes; /* SACK rexmit bytes */
+	uint64_t tcps_sack_rcv_blocks;	/* SACK blocks (options) received */
+	uint64_t tcps_sack_send_blocks;	/* SACK blocks (options) sent */
+	uint64_t tcps_sack_lostrexmt;	/* SACK lost retransmission recovered */
+	uint64_t tcps_sack_sboverflow;	/* times scoreboard overflowed */
+
+	uint64_t tcps_ecn_rcvce;	/* ECN Congestion Experienced */
+	uint64_t tcps_ecn_rcvect0;	/* ECN Capable Transport */
+	uint64_t tcps_ecn_rcvect1;	/* ECN Capable Transport */
+	uint64_t tcps_ecn_shs;		/* ECN successful handshakes */
+	uint64_t tcps_ecn_rcwnd;	/* # times ECN reduced the cwnd */
+
+	uint64_t tcps_sig_rcvgoodsig;	/* Total matching signature received */
+	uint64_t tcps_sig_rcvbadsig;	/* Total bad signature received */
+	uint64_t tcps_sig_err_buildsig;	/* Failed to make signature */
+	uint64_t tcps_sig_err_sigopt;	/* No signature expected by socket */
+	uint64_t tcps_sig_err_nosigopt;	/* No signature provided by segment */
+
+	uint64_t tcps_pmtud_blackhole_activated;	/* Black Hole Count */
+	uint64_t tcps_pmtud_blackhole_activated_min_mss; /* BH at min MSS */
+	uint64_t tcps_pmtud_blackhole_failed;	/* Black Hole Failure Count */
+
+	uint64_t tcps_tunneled_pkts;	/* Packets encap's in UDP received */
+	uint64_t tcps_tunneled_errs;	/* Errors in UDP-encapsulated packets */
+
+	uint64_t tcps_dsack_count;	/* Number of ACKs arriving with DSACKs */
+	uint64_t tcps_dsack_bytes;	/* Number of bytes DSACK'ed no TLP */
+	uint64_t tcps_dsack_tlp_bytes;	/* Number of bytes DSACK'ed due to TLPs */
+
+	uint64_t tcps_tw_recycles;	/* Times time-wait was recycled. */
+	uint64_t tcps_tw_resets;	/* Times time-wait sent a reset. */
+	uint64_t tcps_tw_responds;	/* Times time-wait sent a valid ack. */
+
+	uint64_t tcps_ace_nect;		/* ACE SYN packet with Non-ECT */
+	uint64_t tcps_ace_ect1;		/* ACE SYN packet with ECT1 */
+	uint64_t tcps_ace_ect0;		/* ACE SYN packet with ECT0 */
+	uint64_t tcps_ace_ce;		/* ACE SYN packet with CE */
+
+	uint64_t tcps_ecn_sndect0;	/* ECN Capable Transport */
+	uint64_t tcps_ecn_sndect1;	/* ECN Capable Transport */
+
+	uint64_t tcps_tlpresends;	/* number of tlp resends */
+	uint64_t tcps_tlpresend_bytes;	/* number of bytes resent by tlp */
+
+	uint64_t _pad[4];		/* room, as FreeBSD keeps */
+};
+
+/* Drops FreeBSD counts nowhere; ours (net.inet.tcp.xstats). */
+struct tcpxstat {
+	uint64_t tcpx_badflags;		/* SYN with FIN or RST, no flags, ... */
+	uint64_t tcpx_badaddr;		/* broadcast/multicast endpoint */
+	uint64_t tcpx_noport;		/* no socket: answered with RST */
+	uint64_t tcpx_nombuf;		/* no mbuf for a segment we send */
+	uint64_t tcpx_notsyn;		/* LISTEN: not a SYN, dropped */
+	uint64_t tcpx_nopcb;		/* no control block for a new conn. */
+	uint64_t tcpx_outofwin;		/* unacceptable segment (RFC 9293) */
+	uint64_t tcpx_synsentbadack;	/* SYN_SENT: ACK outside iss..snd_max */
+	uint64_t tcpx_noack;		/* synchronized state, no ACK bit */
+	uint64_t tcpx_oerrors;		/* ip_output refused a segment */
+};
+
+/* Timers of one connection (FreeBSD's struct tcp_timer). */
+struct tcp_timer {
+	struct ff_callout tt_rexmt;	/* retransmit; also SYN */
+	struct ff_callout tt_persist;	/* zero-window probes (issue 5) */
+	struct ff_callout tt_keep;	/* keepalive, connection setup limit */
+	struct ff_callout tt_2msl;	/* TIME_WAIT */
+	struct ff_callout tt_delack;	/* delayed ACK */
+};
+
+struct tseg_qent;
+TAILQ_HEAD(tsegqe_head, tseg_qent);
+
+/* The TCP control block of one connection. */
+struct tcpcb {
+	TAILQ_ENTRY(tcpcb) t_link;	/* tcp_state.tcb_list */
+	struct ff_ctx	*t_ctx;		/* for timers */
+	struct inpcb	*t_inpcb;	/* back pointer to internet pcb */
+	int		 t_state;	/* TCPS_* */
+	uint32_t	 t_flags;	/* TF_* */
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	tcp_seq		 snd_una;	/* oldest unacknowledged */
+	tcp_seq		 snd_max;	/* highest sent */
+	tcp_seq		 snd_nxt;	/* next to send */
+	tcp_seq		 snd_up;	/* urgent pointer (unused) */
+	tcp_seq		 snd_wl1;	/* seq of last window update */
+	tcp_seq		 snd_wl2;	/* ack of last window update */
+	tcp_seq		 iss;		/* initial send sequence number */
+	uint32_t	 snd_wnd;	/* peer's window, bytes */
+	uint32_t	 snd_max_wnd;	/* largest window peer offered */
+
+	/* Receive sequence space. */
+	tcp_seq		 irs;		/* initial receive sequence number */
+	tcp_seq		 rcv_nxt;	/* next expected */
+	tcp_seq		 rcv_adv;	/* right edge we advertised */
+	uint32_t	 rcv_wnd;	/* window we offer, bytes */
+
+	/* Congestion control (RFC 5681), see cc.h. */
+	uint32_t	 snd_cwnd;	/* congestion window */
+	uint32_t	 snd_ssthresh;	/* slow start threshold */
+	tcp_seq		 snd_recover;	/* NewReno: snd_max at loss */
+	uint32_t	 snd_cwnd_prev;	/* before a retransmit timeout */
+	uint32_t	 snd_ssthresh_prev;
+	tcp_seq		 snd_recover_prev;
+	int		 t_dupacks;	/* consecutive duplicate ACKs */
+	uint32_t	 t_bytes_acked;	/* for congestion avoidance */
+	struct cc_var	 t_ccv;		/* the algorithm and its state */
+
+	/* Segment size and options. */
+	uint32_t	 t_maxseg;	/* MSS we send with, payload bytes */
+	uint8_t		 snd_scale;	/* peer's window shift */
+	uint8_t		 rcv_scale;	/* our window shift */
+	uint8_t		 request_r_scale; /* shift we asked for */
+	uint32_t	 ts_recent;	/* peer's last timestamp (RFC 7323) */
+	uint32_t	 ts_recent_age;	/* when it was recorded, ms */
+	uint32_t	 ts_offset;	/* our timestamp offset (RFC 7323 5.4) */
+
+	/* Round-trip time and retransmission (RFC 6298). */
+	uint64_t	 t_rtttime;	/* tick the timed segment left, 0 none */
+	tcp_seq		 t_rtseq;	/* sequence number being timed */
+	int		 t_srtt;	/* smoothed rtt, ticks << TCP_RTT_SHIFT */
+	int		 t_rttvar;	/* rtt variance, ticks << TCP_RTTVAR_SHIFT */
+	int		 t_rxtcur;	/* current retransmit timeout, ticks */
+	int		 t_rxtshift;	/* backoff exponent */
+	uint32_t	 t_rttupdated;	/* rtt samples taken */
+	uint64_t	 t_badrxtwin;	/* tick before which an RTO was spurious */
+	int		 t_softerror;	/* possible error not yet reported */
+
+	/* Reassembly (tcp_reass.c). */
+	struct tsegqe_head t_segq;	/* out-of-order segments, by seq */
+	int		 t_segqlen;	/* segments on it */
+	uint32_t	 t_segqbytes;	/* payload bytes on it */
+
+	struct tcp_timer t_timers;	/* callouts */
+	uint64_t	 t_starttime;	/* tick the connection began */
+	int		 t_error;	/* errno for the socket on drop */
+};
+
+/* t_flags: FreeBSD's names and values. */
+#define	TF_ACKNOW	0x00000001	/* ack peer immediately */
+#define	TF_DELACK	0x00000002	/* ack, but try to delay it */
+#define	TF_NODELAY	0x00000004	/* don't delay packets to coalesce */
+#define	TF_NOOPT	0x00000008	/* don't use tcp options */
+#define	TF_SENTFIN	0x00000010	/* have sent FIN */
+#define	TF_REQ_SCALE	0x00000020	/* have/will request window scaling */
+#define	TF_RCVD_SCALE	0x00000040	/* other side has requested scaling */
+#define	TF_REQ_TSTMP	0x00000080	/* have/will request timestamps */
+#define	TF_RCVD_TSTMP	0x00000100	/* a timestamp was received in SYN */
+#define	TF_SACK_PERMIT	0x00000200	/* other side said I could SACK */
+#define	TF_NEEDSYN	0x00000400	/* send SYN (implicit state) */
+#define	TF_NEEDFIN	0x00000800	/* send FIN (implicit state) */
+#define	TF_NOPUSH	0x00001000	/* don't push */
+#define	TF_PREVVALID	0x00002000	/* saved values for bad rxmit valid */
+#define	TF_MORETOCOME	0x00010000	/* more data to be appended to sock */
+#define	TF_LQ_OVERFLOW	0x00020000	/* listen queue overflow */
+#define	TF_LASTIDLE	0x00040000	/* connection was previously idle */
+#define	TF_RXWIN0SENT	0x00080000	/* sent a receiver win 0 in response */
+#define	TF_FASTRECOVERY	0x00100000	/* in NewReno Fast Recovery */
+#define	TF_WASFRECOVERY	0x00200000	/* was in NewReno Fast Recovery */
+#define	TF_CONGRECOVERY	0x01000000	/* congestion recovery mode */
+#define	TF_WASCRECOVERY	0x02000000	/* was in congestion recovery */
+
+#define	IN_FASTRECOVERY(f)	(((f) & TF_FASTRECOVERY) != 0)
+#define	IN_CONGRECOVERY(f)	(((f) & TF_CONGRECOVERY) != 0)
+#define	IN_RECOVERY(f)		(((f) & (TF_CONGRECOVERY | TF_FASTRECOVERY)) != 0)
+#define	ENTER_FASTRECOVERY(f)	((f) |= TF_FASTRECOVERY)
+#define	EXIT_FASTRECOVERY(f)	((f) &= ~TF_FASTRECOVERY)
+#define	ENTER_CONGRECOVERY(f)	((f) |= TF_CONGRECOVERY)
+#define	EXIT_CONGRECOVERY(f)	((f) &= ~TF_CONGRECOVERY)
+#define	ENTER_RECOVERY(f)	((f) |= (TF_CONGRECOVERY | TF_FASTRECOVERY))
+#define	EXIT_RECOVERY(f)	((f) &= ~(TF_CONGRECOVERY | TF_FASTRECOVERY))
+
+/* RTT estimator scaling (FreeBSD's, and RFC 6298's alpha and beta). */
+#define	TCP_RTT_SCALE		32
+#define	TCP_RTT_SHIFT		5
+#define	TCP_RTTVAR_SCALE	16
+#define	TCP_RTTVAR_SHIFT	4
+
+#define	TCP_MAXRXTSHIFT		12	/* retransmissions before drop */
+#define	TCPTV_REXMTMAX_MS	64000	/* FreeBSD's TCPTV_REXMTMAX */
+#define	TCP_FINWAIT2_MS		60000	/* orphaned FIN_WAIT_2 limit */
+#define	TCP_SEGQ_DEFAULT	100	/* net.inet.tcp.reass.maxqueuelen */
+#define	TCP_CC_MAX		4	/* algorithms that may be registered */
+
+/* A bounded pool of control blocks, recycled through a free list. */
+TAILQ_HEAD(tcpcbhead, tcpcb);
+
+/* All TCP state of one stack. */
+struct tcp_state {
+	struct tcpstat	 tcpstat;	/* net.inet.tcp.stats */
+	struct tcpxstat	 tcpxstat;	/* net.inet.tcp.xstats */
+
+	/* Tunables: FreeBSD's MIB names and defaults. */
+	int		 mssdflt;	/* net.inet.tcp.mssdflt */
+	int		 minmss;	/* net.inet.tcp.minmss */
+	int		 rfc1323;	/* net.inet.tcp.rfc1323 */
+	int		 sendspace;	/* net.inet.tcp.sendspace */
+	int		 recvspace;	/* net.inet.tcp.recvspace */
+	int		 delayed_ack;	/* net.inet.tcp.delayed_ack */
+	int		 delacktime;	/* net.inet.tcp.delacktime, ms */
+	int		 msl;		/* net.inet.tcp.msl, ms */
+	int		 rexmit_initial; /* net.inet.tcp.rexmit_initial, ms */
+	int		 rexmit_min;	/* net.inet.tcp.rexmit_min, ms */
+	int		 rexmit_slop;	/* net.inet.tcp.rexmit_slop, ms */
+	int		 initcwnd_segments; /* net.inet.tcp.initcwnd_segments */
+	int		 do_rfc6675_pipe; /* reserved for SACK (issue 5) */
+	int		 reass_maxqueuelen; /* net.inet.tcp.reass.maxqueuelen */
+	int		 maxtcpcb;	/* net.inet.tcp.maxtcpcb: pool bound */
+	int		 nolocaltimewait; /* net.inet.tcp.nolocaltimewait */
+
+	/* Congestion control algorithms (cc.c). */
+	const struct cc_algo *cc_list[TCP_CC_MAX];	/* registered */
+	int		 cc_count;
+	const struct cc_algo *cc_default;	/* net.inet.tcp.cc.algorithm */
+
+	/* RFC 6528 secret and RFC 7323 5.4 timestamp secret. */
+	uint64_t	 isn_key[2];
+
+	/* Control blocks. */
+	struct tcpcbhead tcb_list;	/* every live tcpcb */
+	struct tcpcbhead tcb_free;	/* recycled, ready for reuse */
+	int		 tcb_count;	/* live (net.inet.tcp.pcbcount) */
+	int		 tcb_nfree;	/* on tcb_free */
+
+	/* Reassembly entries (tcp_reass.c): a bounded free list. */
+	struct tsegqe_head segq_free;
+	int		 segq_total;	/* entries allocated, all conns */
+	int		 segq_nfree;
+	int		 reass_maxsegments; /* net.inet.tcp.reass.maxsegments */
+};
+
+#define	V_tcp(ctx)		(&(ctx)->stack->st_tcp)
+#define	TCPSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpstat.f++)
+#define	TCPSTAT_ADD(ctx, f, n)	(V_tcp(ctx)->tcpstat.f += (n))
+#define	TCPXSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpxstat.f++)
+
+/* Socket pointer of a control block (NULL once detached). */
+struct socket	*tcp_socket(const struct tcpcb *tp);
+
+/* tcp_subr.c */
+void	tcp_init(struct ff_ctx *ctx);
+void	tcp_fini(struct ff_ctx *ctx);
+int	tcp_sysctl_attach(struct ff_ctx *ctx);
+struct tcpcb *tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp);
+void	tcp_discardcb(struct tcpcb *tp);
+struct tcpcb *tcp_drop(struct tcpcb *tp, int error);
+struct tcpcb *tcp_close(struct tcpcb *tp);
+void	tcp_state_change(struct tcpcb *tp, int newstate);
+uint32_t tcp_new_isn(struct ff_ctx *ctx, struct in_addr laddr,
+	    uint16_t lport, struct in_addr faddr, uint16_t fport);
+uint32_t tcp_new_ts_offset(struct ff_ctx *ctx, struct in_addr laddr,
+	    uint16_t lport, struct in_addr faddr, uint16_t fport);
+uint32_t tcp_ts_getticks(struct ff_ctx *ctx);
+uint64_t tcp_ticks(struct ff_ctx *ctx);
+uint64_t tcp_siphash(const uint64_t key[2], const void *data, size_t len);
+/* A bare control segment (RST or ACK) outside any connection. */
+void	tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
+	    uint16_t sport, struct in_addr dst, uint16_t dport, tcp_seq seq,
+	    tcp_seq ack, int flags);
+/* MSS to use towards faddr given the peer's offer (0 = none). */
+uint32_t tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr,
+	    uint32_t offer);
+uint32_t tcp_maxmtu(struct ff_ctx *ctx, struct in_addr faddr);
+
+/* tcp_input.c */
+void	tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
+	    struct rte_mbuf *m, int hlen, int lflags);
+
+/* tcp_reass.c: 1 when the segment's FIN became in order (TH_FIN). */
+int	tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
+	    struct rte_mbuf *m);
+int	tcp_reass_deliver(struct tcpcb *tp);
+void	tcp_reass_flush(struct tcpcb *tp);
+void	tcp_reass_fini(struct ff_ctx *ctx);
+
+/* tcp_output.c */
+int	tcp_output(struct tcpcb *tp);
+uint32_t tcp_rcv_space(struct tcpcb *tp);
+void	tcp_setpersist(struct tcpcb *tp);
+
+/* tcp_timer.c */
+void	tcp_timer_activate_rexmt(struct tcpcb *tp, int ticks);
+void	tcp_timer_stop_rexmt(struct tcpcb *tp);
+void	tcp_timer_delack(struct tcpcb *tp);
+void	tcp_timer_2msl(struct tcpcb *tp, uint64_t ms);
+void	tcp_timer_keep(struct tcpcb *tp, uint64_t ms);
+void	tcp_timers_stop(struct tcpcb *tp);
+void	tcp_xmit_timer(struct tcpcb *tp, int rtt);
+int	tcp_rexmtval(const struct tcpcb *tp);
+void	tcp_twstart(struct tcpcb *tp);
+int	tcp_ms_ticks(struct ff_ctx *ctx, int ms);
+
+/* tcp_usrreq.c: the socket layer's protocol switch entry. */
+struct protosw;
+extern const struct protosw tcp_protosw;
+
+#endif /* _NETINET_TCP_VAR_H_ */
