@@ -8,6 +8,8 @@ so tests run it as a subprocess:
                                          answer must carry it back
     ipc_tool.py PREFIX top N             N TOP requests, all must succeed
     ipc_tool.py PREFIX spin              TOP requests until killed
+    ipc_tool.py PREFIX time N            wall time of N TOP requests, one
+                                         by one: median and p90 in µs
     ipc_tool.py PREFIX garbage N SEED    N malformed requests and raw ring
                                          entries; every request that reaches
                                          the stack must get an error answer
@@ -72,6 +74,18 @@ def spin(st):
         st.top(0)
 
 
+def time_requests(st, n):
+    times = []
+    for _ in range(int(n)):
+        t0 = time.perf_counter()
+        st.top(0)
+        times.append((time.perf_counter() - t0) * 1e6)
+    times.sort()
+    return {"ok": True, "count": len(times),
+            "median_us": round(times[len(times) // 2], 1),
+            "p90_us": round(times[int(len(times) * 0.9)], 1)}
+
+
 def garbage_message(rng):
     """A request that is wrong in one random way."""
     kind = rng.randrange(7)
@@ -121,7 +135,7 @@ def main(argv):
     prefix, cmd, args = argv[1], argv[2], argv[3:]
     with Stack(prefix, timeout=5.0) as st:
         result = {"ping": ping, "echo": echo, "top": top, "spin": spin,
-                  "garbage": garbage}[cmd](st, *args)
+                  "time": time_requests, "garbage": garbage}[cmd](st, *args)
     print(json.dumps(result))
     return 0 if result.get("ok") else 1
 
