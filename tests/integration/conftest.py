@@ -151,6 +151,16 @@ def _wait_for(pred, timeout, what, prim):
                          % (what, prim.log_text()))
 
 
+def _tap_exists(prim):
+    return run(["ip", "-n", prim.ns, "link", "show", prim.tap],
+               check=False).returncode == 0
+
+
+def _answers(prim):
+    """One attach and ECHO; a tool can only attach once per process."""
+    return prim.ipc("ping", "1", check=False, timeout=30).get("ok", False)
+
+
 def _start(prim, program):
     logf = open(prim.log, "w")
     prim.proc = subprocess.Popen(
@@ -158,14 +168,13 @@ def _start(prim, program):
         stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT),
         start_new_session=True)
     logf.close()
-    _wait_for(lambda: "running" in prim.log_text(), 30, "the stack to start",
-              prim)
+    _wait_for(lambda: _tap_exists(prim), 30, "the stack's tap", prim)
     ip = ["ip", "-n", prim.ns]
     run(ip + ["link", "set", prim.tap, "address", prim.peer_mac])
     run(ip + ["addr", "add", PEER_ADDR + "/24", "dev", prim.tap])
     run(ip + ["link", "set", prim.tap, "up"])
     run(ip + ["link", "set", "lo", "up"])
-    prim.ipc("ping", "20", timeout=60)
+    _wait_for(lambda: _answers(prim), 30, "the stack's message ring", prim)
 
 
 def _stop(prim):
