@@ -301,6 +301,333 @@ def decode_sysctl_reply(body):
 
 
 # ---------------------------------------------------------------------------
+# BEGIN ioctl/route (FF_MSG_IOCTL, FF_MSG_ROUTE; owned by ff-ifconfig,
+# ff-route, ff-arp; ff_msg.h "FF_MSG_IOCTL" and "FF_MSG_ROUTE")
+
+from ctypes import c_char, c_uint8  # noqa: E402
+
+FF_AF_INET = 2
+FF_IFNAMSIZ = 16
+FF_IFCOUNTERS = 12
+
+FF_IOCTL_LIST = 1
+FF_IOCTL_SETFLAGS = 2
+FF_IOCTL_SETMTU = 3
+FF_IOCTL_ADDADDR = 4
+FF_IOCTL_DELADDR = 5
+
+FF_RTM_VERSION = 5
+FF_RTM_ADD = 0x1
+FF_RTM_DELETE = 0x2
+FF_RTM_CHANGE = 0x3
+FF_RTM_GET = 0x4
+FF_RTM_DUMP = 0x80
+
+FF_RTA_DST = 0x01
+FF_RTA_GATEWAY = 0x02
+FF_RTA_NETMASK = 0x04
+FF_RTA_IFP = 0x10
+FF_RTA_IFA = 0x20
+
+FF_RTV_MTU = 0x1
+
+
+class SockaddrIn(Structure):
+    """struct ff_sockaddr_in (FreeBSD's sockaddr_in)"""
+    _c_name_ = "ff_sockaddr_in"
+    _fields_ = [
+        ("sin_len", c_uint8),
+        ("sin_family", c_uint8),
+        ("sin_port", c_uint16),
+        ("sin_addr", c_uint8 * 4),
+        ("sin_zero", c_uint8 * 8),
+    ]
+
+
+class IoctlReq(Structure):
+    """struct ff_ioctl_req"""
+    _c_name_ = "ff_ioctl_req"
+    _fields_ = [
+        ("ir_len", c_uint32),
+        ("ir_op", c_uint32),
+        ("ir_value", c_uint32),
+        ("ir_spare0", c_uint32),
+        ("ir_name", c_char * FF_IFNAMSIZ),
+        ("ir_addr", SockaddrIn),
+        ("ir_mask", SockaddrIn),
+        ("ir_broadaddr", SockaddrIn),
+        ("ir_spare", c_uint64 * 4),
+    ]
+
+
+class IoctlRep(Structure):
+    """struct ff_ioctl_rep"""
+    _c_name_ = "ff_ioctl_rep"
+    _fields_ = [
+        ("ip_len", c_uint32),
+        ("ip_count", c_uint32),
+        ("ip_first", c_uint32),
+        ("ip_spare0", c_uint32),
+        ("ip_spare", c_uint64 * 2),
+    ]
+
+
+class IfaddrInfo(Structure):
+    """struct ff_ifaddr_info"""
+    _c_name_ = "ff_ifaddr_info"
+    _fields_ = [
+        ("ifa_addr", SockaddrIn),
+        ("ifa_netmask", SockaddrIn),
+        ("ifa_broadaddr", SockaddrIn),
+        ("ifa_flags", c_uint32),
+        ("ifa_spare0", c_uint32),
+    ]
+
+
+class IfInfo(Structure):
+    """struct ff_ifinfo"""
+    _c_name_ = "ff_ifinfo"
+    _fields_ = [
+        ("ii_reclen", c_uint32),
+        ("ii_index", c_uint16),
+        ("ii_type", c_uint8),
+        ("ii_link_state", c_uint8),
+        ("ii_flags", c_uint32),
+        ("ii_mtu", c_uint32),
+        ("ii_metric", c_uint32),
+        ("ii_capenable", c_uint32),
+        ("ii_name", c_char * FF_IFNAMSIZ),
+        ("ii_lladdr", c_uint8 * 8),
+        ("ii_naddrs", c_uint32),
+        ("ii_spare0", c_uint32),
+        ("ii_addrs", MsgIov),
+        ("ii_counters", c_uint64 * FF_IFCOUNTERS),
+        ("ii_spare", c_uint64 * 2),
+    ]
+
+
+class RtMetrics(Structure):
+    """struct ff_rt_metrics"""
+    _c_name_ = "ff_rt_metrics"
+    _fields_ = [
+        ("rmx_mtu", c_uint32),
+        ("rmx_weight", c_uint32),
+        ("rmx_expire", c_uint64),
+        ("rmx_pksent", c_uint64),
+        ("rmx_recvpipe", c_uint32),
+        ("rmx_sendpipe", c_uint32),
+        ("rmx_ssthresh", c_uint32),
+        ("rmx_rtt", c_uint32),
+        ("rmx_spare", c_uint64 * 2),
+    ]
+
+
+class RtMsghdr(Structure):
+    """struct ff_rt_msghdr"""
+    _c_name_ = "ff_rt_msghdr"
+    _fields_ = [
+        ("rtm_msglen", c_uint32),
+        ("rtm_version", c_uint8),
+        ("rtm_type", c_uint8),
+        ("rtm_index", c_uint16),
+        ("rtm_flags", c_uint32),
+        ("rtm_addrs", c_uint32),
+        ("rtm_inits", c_uint32),
+        ("rtm_seq", c_uint32),
+        ("rtm_rmx", RtMetrics),
+        ("rtm_dst", SockaddrIn),
+        ("rtm_gateway", SockaddrIn),
+        ("rtm_netmask", SockaddrIn),
+        ("rtm_ifa", SockaddrIn),
+        ("rtm_ifname", c_char * FF_IFNAMSIZ),
+        ("rtm_lladdr", c_uint8 * 8),
+        ("rtm_spare", c_uint64 * 2),
+    ]
+
+
+class RtDump(Structure):
+    """struct ff_rt_dump"""
+    _c_name_ = "ff_rt_dump"
+    _fields_ = [
+        ("rd_len", c_uint32),
+        ("rd_count", c_uint32),
+        ("rd_first", c_uint32),
+        ("rd_spare0", c_uint32),
+        ("rd_spare", c_uint64 * 2),
+    ]
+
+
+MIRRORED.update({cls._c_name_: cls for cls in (
+    SockaddrIn, IoctlReq, IoctlRep, IfaddrInfo, IfInfo, RtMetrics, RtMsghdr,
+    RtDump)})
+
+
+def _sin(addr):
+    """A dotted quad (str) or 4 bytes -> SockaddrIn; None -> absent (zeros)."""
+    sa = SockaddrIn()
+    if addr is None:
+        return sa
+    if isinstance(addr, str):
+        parts = addr.split(".")
+        if len(parts) != 4 or not all(p.isdigit() and int(p) < 256
+                                      for p in parts):
+            raise ValueError("bad IPv4 address %r" % addr)
+        addr = bytes(int(p) for p in parts)
+    sa.sin_len = ctypes.sizeof(SockaddrIn)
+    sa.sin_family = FF_AF_INET
+    sa.sin_addr[:] = list(addr)
+    return sa
+
+
+def _sin_str(sa):
+    """SockaddrIn -> dotted quad, or None when absent."""
+    if sa.sin_len == 0:
+        return None
+    return "%d.%d.%d.%d" % tuple(sa.sin_addr)
+
+
+def _name(raw):
+    return raw.decode("utf-8", "replace")
+
+
+def encode_ioctl_req(op, name="", value=0, addr=None, mask=None,
+                     broadaddr=None):
+    """A FF_MSG_IOCTL request body (addresses as dotted quads or None)."""
+    data = name.encode("utf-8", "surrogateescape")
+    if len(data) >= FF_IFNAMSIZ:
+        raise ValueError("interface name too long: %r" % name)
+    req = IoctlReq(ir_len=ctypes.sizeof(IoctlReq), ir_op=op,
+                   ir_value=value, ir_name=data, ir_addr=_sin(addr),
+                   ir_mask=_sin(mask), ir_broadaddr=_sin(broadaddr))
+    return bytes(req)
+
+
+def _iface_addrs(body, ii):
+    size = ctypes.sizeof(IfaddrInfo)
+    if ii.ii_naddrs == 0:
+        return []
+    start = ii.ii_addrs.mi_off - HDR_SIZE
+    if (ii.ii_addrs.mi_off < HDR_SIZE or ii.ii_addrs.mi_len
+            != ii.ii_naddrs * size or start + ii.ii_addrs.mi_len > len(body)):
+        raise ProtocolError("ioctl answer: addresses outside the message")
+    out = []
+    for i in range(ii.ii_naddrs):
+        fa = IfaddrInfo.from_buffer_copy(body, start + i * size)
+        out.append({"addr": _sin_str(fa.ifa_addr),
+                    "netmask": _sin_str(fa.ifa_netmask),
+                    "broadaddr": _sin_str(fa.ifa_broadaddr),
+                    "flags": fa.ifa_flags})
+    return out
+
+
+def decode_ioctl_reply(body):
+    """A FF_MSG_IOCTL answer body -> [interface dict, ...].
+
+    Keys: index, type, link_state, flags, mtu, metric, capenable, name,
+    lladdr (6 bytes), counters (12 ints, FreeBSD's ift_counter order),
+    addrs ([{addr, netmask, broadaddr, flags}]).
+    """
+    body = bytes(body)
+    rsize, isize = ctypes.sizeof(IoctlRep), ctypes.sizeof(IfInfo)
+    if len(body) < rsize:
+        raise ProtocolError("ioctl answer too short (%d bytes)" % len(body))
+    rep = IoctlRep.from_buffer_copy(body[:rsize])
+    pos = rep.ip_first - HDR_SIZE
+    out = []
+    for _ in range(rep.ip_count):
+        if pos < rsize or pos + isize > len(body):
+            raise ProtocolError("ioctl answer: record outside the message")
+        ii = IfInfo.from_buffer_copy(body, pos)
+        if ii.ii_reclen < isize:
+            raise ProtocolError("ioctl answer: malformed record")
+        out.append({"index": ii.ii_index, "type": ii.ii_type,
+                    "link_state": ii.ii_link_state, "flags": ii.ii_flags,
+                    "mtu": ii.ii_mtu, "metric": ii.ii_metric,
+                    "capenable": ii.ii_capenable,
+                    "name": _name(ii.ii_name),
+                    "lladdr": bytes(ii.ii_lladdr[:6]),
+                    "counters": list(ii.ii_counters),
+                    "addrs": _iface_addrs(body, ii)})
+        pos += ii.ii_reclen
+    return out
+
+
+def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
+                  ifa=None, ifname="", index=0, mtu=None, lladdr=None,
+                  seq=0):
+    """A FF_MSG_ROUTE request body; rtm_addrs follows what is given."""
+    addrs = 0
+    for bit, value in ((FF_RTA_DST, dst), (FF_RTA_GATEWAY, gateway),
+                       (FF_RTA_NETMASK, netmask), (FF_RTA_IFA, ifa)):
+        if value is not None:
+            addrs |= bit
+    if ifname or index:
+        addrs |= FF_RTA_IFP
+    data = ifname.encode("utf-8", "surrogateescape")
+    if len(data) >= FF_IFNAMSIZ:
+        raise ValueError("interface name too long: %r" % ifname)
+    m = RtMsghdr(rtm_msglen=ctypes.sizeof(RtMsghdr),
+                 rtm_version=FF_RTM_VERSION, rtm_type=rtm_type,
+                 rtm_index=index, rtm_flags=flags, rtm_addrs=addrs,
+                 rtm_seq=seq, rtm_dst=_sin(dst), rtm_gateway=_sin(gateway),
+                 rtm_netmask=_sin(netmask), rtm_ifa=_sin(ifa),
+                 rtm_ifname=data)
+    if mtu is not None:
+        m.rtm_inits |= FF_RTV_MTU
+        m.rtm_rmx.rmx_mtu = mtu
+    if lladdr is not None:
+        m.rtm_lladdr[:6] = list(lladdr)
+    return bytes(m)
+
+
+def _rt_dict(m):
+    return {"type": m.rtm_type, "index": m.rtm_index,
+            "flags": m.rtm_flags, "addrs": m.rtm_addrs,
+            "inits": m.rtm_inits, "seq": m.rtm_seq,
+            "dst": _sin_str(m.rtm_dst), "gateway": _sin_str(m.rtm_gateway),
+            "netmask": _sin_str(m.rtm_netmask), "ifa": _sin_str(m.rtm_ifa),
+            "ifname": _name(m.rtm_ifname),
+            "lladdr": bytes(m.rtm_lladdr[:6]),
+            "mtu": m.rtm_rmx.rmx_mtu, "weight": m.rtm_rmx.rmx_weight,
+            "expire": m.rtm_rmx.rmx_expire,
+            "pksent": m.rtm_rmx.rmx_pksent}
+
+
+def decode_rt_msg(body):
+    """A FF_MSG_ROUTE answer (one message) -> dict (see ``_rt_dict``)."""
+    size = ctypes.sizeof(RtMsghdr)
+    if len(body) < size:
+        raise ProtocolError("route answer too short (%d bytes)" % len(body))
+    m = RtMsghdr.from_buffer_copy(bytes(body[:size]))
+    if m.rtm_msglen != size or m.rtm_version != FF_RTM_VERSION:
+        raise ProtocolError("route answer: malformed message")
+    return _rt_dict(m)
+
+
+def decode_rt_dump(body):
+    """A FF_MSG_ROUTE DUMP answer -> [message dict, ...]."""
+    body = bytes(body)
+    dsize, msize = ctypes.sizeof(RtDump), ctypes.sizeof(RtMsghdr)
+    if len(body) < dsize:
+        raise ProtocolError("route dump too short (%d bytes)" % len(body))
+    rd = RtDump.from_buffer_copy(body[:dsize])
+    pos = rd.rd_first - HDR_SIZE
+    out = []
+    for _ in range(rd.rd_count):
+        if pos < dsize or pos + msize > len(body):
+            raise ProtocolError("route dump: record outside the message")
+        m = RtMsghdr.from_buffer_copy(body, pos)
+        if m.rtm_msglen != msize:
+            raise ProtocolError("route dump: malformed record")
+        out.append(_rt_dict(m))
+        pos += msize
+    return out
+
+# END ioctl/route
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
 # Errors: one table, one function.
 
 class FFError(Exception):

@@ -192,6 +192,229 @@ struct ff_sysctl_node {
 };
 
 /*
+ * A FreeBSD struct sockaddr_in, as the routing socket carries it: 16
+ * bytes, sin_len first, address and port in network byte order.  A field
+ * that is present must have sin_len 16 and sin_family FF_AF_INET.
+ */
+#define	FF_AF_INET		2	/* FreeBSD's AF_INET */
+#define	FF_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
+
+struct ff_sockaddr_in {
+	uint8_t		sin_len;	/* sizeof(struct ff_sockaddr_in) */
+	uint8_t		sin_family;	/* FF_AF_INET */
+	uint16_t	sin_port;	/* 0 */
+	uint32_t	sin_addr;	/* network byte order */
+	uint8_t		sin_zero[8];
+};
+
+/*
+ * FF_MSG_IOCTL: interface ioctls (ff-ifconfig).
+ *
+ * Request body: struct ff_ioctl_req.  ir_name names the interface
+ * (NUL-terminated inside the field); LIST takes an empty name for all.
+ *
+ *  LIST      (SIOCGIFCONF, SIOCGIFFLAGS, ...) interfaces in index order,
+ *            each with its addresses and counters; as many as fit one
+ *            message, fm_cursor = the index to resume from (0: done).
+ *  SETFLAGS  (SIOCSIFFLAGS) ir_value = the new IFF_* flags; only IFF_UP
+ *            and IFF_PROMISC can change, the others are ignored.
+ *  SETMTU    (SIOCSIFMTU) ir_value = the MTU, 68..65535 and what the
+ *            port takes.
+ *  ADDADDR   (SIOCAIFADDR) add ir_addr with ir_mask (sin_len 0: the
+ *            address's class mask, as FreeBSD) and ir_broadaddr (sin_len
+ *            0: the subnet broadcast).  Always an alias: for a plain
+ *            `ifconfig ifname inet addr' the tool deletes the old primary
+ *            first, as ifconfig(8) does.
+ *  DELADDR   (SIOCDIFADDR) remove ir_addr from the interface.
+ *
+ * Reply: LIST as struct ff_ioctl_rep then ir_count records struct
+ * ff_ifinfo (ii_reclen apart, the first at ip_first, offsets from the
+ * message start), each with ii_naddrs struct ff_ifaddr_info at ii_addrs.
+ * The set operations answer with one record: the interface afterwards.
+ *
+ * Errors: ENXIO unknown interface, EAFNOSUPPORT an address that is not
+ * AF_INET, EINVAL malformed request or bad value, EEXIST address already
+ * on the interface, EADDRINUSE on another one, EADDRNOTAVAIL (DELADDR) not
+ * on the interface.
+ */
+#define	FF_IOCTL_LIST		1
+#define	FF_IOCTL_SETFLAGS	2
+#define	FF_IOCTL_SETMTU		3
+#define	FF_IOCTL_ADDADDR	4
+#define	FF_IOCTL_DELADDR	5
+
+/* ii_capenable: FreeBSD's IFCAP_* (ifconfig's options=...). */
+#define	FF_IFCAP_RXCSUM		0x00001
+#define	FF_IFCAP_TXCSUM		0x00002
+#define	FF_IFCAP_TSO4		0x00100
+#define	FF_IFCAP_LINKSTATE	0x80000
+
+/* ii_link_state: FreeBSD's LINK_STATE_*. */
+#define	FF_LINK_STATE_UNKNOWN	0
+#define	FF_LINK_STATE_DOWN	1
+#define	FF_LINK_STATE_UP	2
+
+#define	FF_IFCOUNTERS		12	/* enum ift_counter, FreeBSD's order */
+
+struct ff_ioctl_req {
+	uint32_t	ir_len;		/* sizeof(struct ff_ioctl_req) */
+	uint32_t	ir_op;		/* FF_IOCTL_* */
+	uint32_t	ir_value;	/* SETFLAGS: IFF_*; SETMTU: the MTU */
+	uint32_t	ir_spare0;	/* 0 */
+	char		ir_name[FF_IFNAMSIZ];	/* "f-stack-0"; LIST: "" = all */
+	struct ff_sockaddr_in ir_addr;		/* ADDADDR, DELADDR */
+	struct ff_sockaddr_in ir_mask;		/* ADDADDR */
+	struct ff_sockaddr_in ir_broadaddr;	/* ADDADDR; sin_len 0: default */
+	uint64_t	ir_spare[4];
+};
+
+struct ff_ioctl_rep {
+	uint32_t	ip_len;		/* sizeof(struct ff_ioctl_rep) */
+	uint32_t	ip_count;	/* records that follow */
+	uint32_t	ip_first;	/* offset of the first record */
+	uint32_t	ip_spare0;
+	uint64_t	ip_spare[2];
+};
+
+struct ff_ifaddr_info {
+	struct ff_sockaddr_in ifa_addr;
+	struct ff_sockaddr_in ifa_netmask;
+	struct ff_sockaddr_in ifa_broadaddr;	/* sin_len 0 without IFF_BROADCAST */
+	uint32_t	ifa_flags;	/* 0x10: a [portN] vip_addr */
+	uint32_t	ifa_spare0;
+};
+
+struct ff_ifinfo {
+	uint32_t	ii_reclen;	/* to the next record, 8-byte multiple */
+	uint16_t	ii_index;	/* if_index */
+	uint8_t		ii_type;	/* IFT_ETHER 0x06, IFT_LOOP 0x18 */
+	uint8_t		ii_link_state;	/* FF_LINK_STATE_* */
+	uint32_t	ii_flags;	/* IFF_* (FreeBSD's values) */
+	uint32_t	ii_mtu;
+	uint32_t	ii_metric;	/* always 0 */
+	uint32_t	ii_capenable;	/* FF_IFCAP_* */
+	char		ii_name[FF_IFNAMSIZ];
+	uint8_t		ii_lladdr[8];	/* 6 bytes used; zero for lo0 */
+	uint32_t	ii_naddrs;	/* struct ff_ifaddr_info at ii_addrs */
+	uint32_t	ii_spare0;
+	struct ff_msg_iov ii_addrs;
+	uint64_t	ii_counters[FF_IFCOUNTERS];	/* ipackets, ierrors, ... */
+	uint64_t	ii_spare[2];
+};
+
+/*
+ * FF_MSG_ROUTE: routing messages with FreeBSD's rt_msghdr semantics
+ * (ff-route), and the ARP table (ff-arp).
+ *
+ * Request and reply body: struct ff_rt_msghdr.  The addresses are fixed
+ * fields rather than FreeBSD's packed list; rtm_addrs (RTA_*) says which
+ * are present, as on the routing socket.
+ *
+ *  ADD     dst (+ netmask, else a host route when RTF_HOST or no mask),
+ *          gateway (RTF_GATEWAY) or an interface (RTA_IFP: rtm_ifname or
+ *          rtm_index); rtm_rmx.rmx_mtu with RTV_MTU in rtm_inits.
+ *  DELETE  dst (+ netmask): the exact route.
+ *  CHANGE  dst (+ netmask): the route's gateway / interface / MTU become
+ *          what the message says (delete and re-add, the old one back on
+ *          failure).
+ *  GET     dst (+ netmask: exact, else longest match): the route, its
+ *          gateway, interface name and index, flags and metrics.
+ *  DUMP    (ours: FreeBSD reads NET_RT_DUMP by sysctl) every route, as a
+ *          struct ff_rt_dump then rd_count ff_rt_msghdr records; as many as
+ *          fit, fm_cursor = how many to skip next time (0: done).
+ * With RTF_LLINFO in rtm_flags the same types act on the ARP table (as
+ * FreeBSD's arp(8) does with RTF_LLDATA): ADD a static entry dst at
+ * rtm_lladdr (RTF_ANNOUNCE: published, `pub'); DELETE dst, or every entry
+ * (of rtm_index when non-zero) when RTA_DST is absent; GET dst; DUMP the
+ * table (of rtm_index when non-zero).  An ARP record has rtm_lladdr,
+ * rtm_index, RTF_STATIC for permanent entries, RTF_ANNOUNCE for published
+ * ones, FF_RTF_IFADDR for our own addresses, and rmx_expire = seconds
+ * left (0 permanent).
+ *
+ * Every reply carries RTF_DONE.  Errors: EEXIST route exists, ESRCH no
+ * such route / ARP entry, ENETUNREACH gateway not on a connected subnet,
+ * ENXIO unknown interface, EAFNOSUPPORT a non-AF_INET address, EINVAL
+ * malformed message, EBUSY deleting a connected route, ENOBUFS table full.
+ */
+#define	FF_RTM_VERSION		5	/* RTM_VERSION */
+
+/* rtm_type: FreeBSD's RTM_* numbers; DUMP is ours. */
+#define	FF_RTM_ADD		0x1
+#define	FF_RTM_DELETE		0x2
+#define	FF_RTM_CHANGE		0x3
+#define	FF_RTM_GET		0x4
+#define	FF_RTM_DUMP		0x80
+
+/* rtm_addrs: FreeBSD's RTA_*. */
+#define	FF_RTA_DST		0x01
+#define	FF_RTA_GATEWAY		0x02
+#define	FF_RTA_NETMASK		0x04
+#define	FF_RTA_IFP		0x10
+#define	FF_RTA_IFA		0x20
+#define	FF_RTA_ALL		0x37
+
+/* rtm_flags: FreeBSD's RTF_* (net/route.h), those the stack knows. */
+#define	FF_RTF_UP		0x1
+#define	FF_RTF_GATEWAY		0x2
+#define	FF_RTF_HOST		0x4
+#define	FF_RTF_REJECT		0x8
+#define	FF_RTF_DYNAMIC		0x10
+#define	FF_RTF_DONE		0x40
+#define	FF_RTF_LLINFO		0x400
+#define	FF_RTF_STATIC		0x800
+#define	FF_RTF_BLACKHOLE	0x1000
+#define	FF_RTF_ANNOUNCE		0x4000	/* RTF_PROTO2: proxy ARP (`pub') */
+#define	FF_RTF_PINNED		0x100000
+#define	FF_RTF_LOCAL		0x200000
+#define	FF_RTF_IFADDR		0x1000000	/* ours: ARP entry of our address */
+/* What a request may set. */
+#define	FF_RTF_REQMASK		(FF_RTF_UP | FF_RTF_GATEWAY | FF_RTF_HOST | \
+				 FF_RTF_REJECT | FF_RTF_LLINFO | FF_RTF_STATIC | \
+				 FF_RTF_BLACKHOLE | FF_RTF_ANNOUNCE)
+
+/* rtm_inits: FreeBSD's RTV_*. */
+#define	FF_RTV_MTU		0x1
+
+struct ff_rt_metrics {
+	uint32_t	rmx_mtu;	/* 0: the interface's */
+	uint32_t	rmx_weight;	/* 1 */
+	uint64_t	rmx_expire;	/* seconds left, 0 = never */
+	uint64_t	rmx_pksent;	/* packets sent through the route */
+	uint32_t	rmx_recvpipe;	/* 0 (not kept) */
+	uint32_t	rmx_sendpipe;
+	uint32_t	rmx_ssthresh;
+	uint32_t	rmx_rtt;
+	uint64_t	rmx_spare[2];
+};
+
+struct ff_rt_msghdr {
+	uint32_t	rtm_msglen;	/* sizeof(struct ff_rt_msghdr) */
+	uint8_t		rtm_version;	/* FF_RTM_VERSION */
+	uint8_t		rtm_type;	/* FF_RTM_* */
+	uint16_t	rtm_index;	/* interface index (RTA_IFP, replies) */
+	uint32_t	rtm_flags;	/* FF_RTF_* */
+	uint32_t	rtm_addrs;	/* FF_RTA_*: which addresses are present */
+	uint32_t	rtm_inits;	/* FF_RTV_*: which metrics to set */
+	uint32_t	rtm_seq;	/* the tool's, echoed back */
+	struct ff_rt_metrics rtm_rmx;
+	struct ff_sockaddr_in rtm_dst;		/* RTA_DST */
+	struct ff_sockaddr_in rtm_gateway;	/* RTA_GATEWAY */
+	struct ff_sockaddr_in rtm_netmask;	/* RTA_NETMASK */
+	struct ff_sockaddr_in rtm_ifa;		/* RTA_IFA: source address */
+	char		rtm_ifname[FF_IFNAMSIZ];	/* RTA_IFP by name */
+	uint8_t		rtm_lladdr[8];	/* RTF_LLINFO: the link address */
+	uint64_t	rtm_spare[2];
+};
+
+struct ff_rt_dump {
+	uint32_t	rd_len;		/* sizeof(struct ff_rt_dump) */
+	uint32_t	rd_count;	/* records that follow */
+	uint32_t	rd_first;	/* offset of the first record */
+	uint32_t	rd_spare0;
+	uint64_t	rd_spare[2];
+};
+
+/*
  * One entry of the layout table the library exports so tests can check the
  * Python mirror: struct name, field name ("" for the struct itself, whose
  * size is then in fe_size), offset and size.

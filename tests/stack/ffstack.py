@@ -298,3 +298,40 @@ class Stack:
                                         proto, payload, len(payload), flags)
         self.run()
         return rc
+
+
+# -- the message ring's answer path, without the ring (ff_test_msg) ----------
+
+MSG_CAP = 65536
+
+
+def _msg_fn():
+    fn = lib().ff_test_msg
+    fn.restype = _I
+    fn.argtypes = [_P, _B, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t]
+    return fn
+
+
+def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
+               seq=7):
+    """Answer one request as the ring server would.
+
+    Returns (fm_error, fm_cursor, reply body).  ``raw`` sends those bytes
+    as the whole message; ``fm_len`` lies about the length.
+    """
+    from fstools import _ffi
+    if raw is None:
+        length = _ffi.HDR_SIZE + len(body)
+        raw = _ffi.encode_header(
+            fm_magic=_ffi.FF_MSG_MAGIC, fm_version=_ffi.FF_MSG_ABI_VERSION,
+            fm_type=msg_type, fm_len=length if fm_len is None else fm_len,
+            fm_cursor=cursor, fm_seq=seq) + bytes(body)
+    rep = ctypes.create_string_buffer(MSG_CAP)
+    n = _check(_msg_fn()(self.h, raw, len(raw), rep, MSG_CAP), "msg")
+    h = _ffi.decode("ff_msg_hdr", rep.raw[:_ffi.HDR_SIZE])
+    assert h["fm_flags"] & _ffi.FF_MSGF_REPLY and h["fm_len"] == n
+    self.run()
+    return h["fm_error"], h["fm_cursor"], rep.raw[_ffi.HDR_SIZE:n]
+
+
+Stack.msg = _stack_msg

@@ -6,12 +6,15 @@
 
 #include "ff_msg_server.h"
 #include "kern_sysctl.h"
+#include "net_msg.h"
 
 static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
 	[FF_MSG_ECHO] = ff_msg_echo,
 	[FF_MSG_TOP] = ff_msg_top,
 	[FF_MSG_TRAFFIC] = ff_msg_traffic,
 	[FF_MSG_SYSCTL] = ff_msg_sysctl,
+	[FF_MSG_IOCTL] = ff_msg_ioctl,
+	[FF_MSG_ROUTE] = ff_msg_route,
 };
 
 ff_msg_handler_t

@@ -77,29 +77,21 @@ ff_msg_check(const struct ff_msg_hdr *h, uint32_t len)
 	return (0);
 }
 
-/* Answer the request in slot s (state REQUEST, owned by us until DONE). */
-static void
-ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
-    struct ff_msg_slot *s)
+int
+ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
+    struct ff_msg_hdr *rep, size_t repcap)
 {
-	struct ff_msg_hdr *req = (struct ff_msg_hdr *)sv->sv_req;
-	struct ff_msg_hdr *rep = (struct ff_msg_hdr *)s->ms_buf;
-	uint32_t len = s->ms_len;
 	uint64_t cursor = 0;
 	int error, blen = 0;
 
-	if (len < sizeof(*req) || len > FF_MSG_SIZE) {
-		/* Nothing trustworthy to echo: answer from a blank header. */
-		memset(req, 0, sizeof(*req));
+	if (len < sizeof(*req) || len > FF_MSG_SIZE || repcap < sizeof(*rep))
 		error = EMSGSIZE;
-	} else {
-		memcpy(req, s->ms_buf, len);
+	else
 		error = ff_msg_check(req, len);
-	}
 	if (error == 0) {
 		cursor = req->fm_cursor;
 		blen = ff_msg_handler(req->fm_type)(ctx, req, rep + 1,
-		    FF_MSG_SIZE - sizeof(*rep), &cursor);
+		    repcap - sizeof(*rep), &cursor);
 		if (blen < 0) {
 			error = -blen;
 			blen = 0;
@@ -116,6 +108,25 @@ ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
 	rep->fm_proc_id = ctx->proc_id;
 	rep->fm_seq = req->fm_seq;
 	memset(rep->fm_spare, 0, sizeof(rep->fm_spare));
+	return (error);
+}
+
+/* Answer the request in slot s (state REQUEST, owned by us until DONE). */
+static void
+ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
+    struct ff_msg_slot *s)
+{
+	struct ff_msg_hdr *req = (struct ff_msg_hdr *)sv->sv_req;
+	struct ff_msg_hdr *rep = (struct ff_msg_hdr *)s->ms_buf;
+	uint32_t len = s->ms_len;
+	int error;
+
+	if (len < sizeof(*req) || len > FF_MSG_SIZE)
+		/* Nothing trustworthy to echo: answer from a blank header. */
+		memset(req, 0, sizeof(*req));
+	else
+		memcpy(req, s->ms_buf, len);
+	error = ff_msg_handle(ctx, req, len, rep, FF_MSG_SIZE);
 	s->ms_len = rep->fm_len;
 	sv->sv_stats.ms_served++;
 	if (error)

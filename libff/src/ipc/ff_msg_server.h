@@ -43,6 +43,16 @@ ff_msg_handler_t ff_msg_handler(uint16_t type);
 const void	*ff_msg_iov_get(const struct ff_msg_hdr *req,
 		    const struct ff_msg_iov *iov);
 
+/*
+ * Check one request and answer it: `req' is a private copy of `len'
+ * bytes (its header blanked when len is out of range), `rep' receives
+ * header and body (capacity repcap).  Returns the host errno put in
+ * fm_error, 0 when the handler succeeded.  The ring server and the test
+ * port's ff_test_msg() both answer through here.
+ */
+int	ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
+	    uint32_t len, struct ff_msg_hdr *rep, size_t repcap);
+
 /* Server life (primary and secondary stack processes alike). */
 int	ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen);
 void	ff_msg_server_destroy(struct ff_ctx *ctx);

@@ -63,6 +63,10 @@ int	ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
 int	ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
 	    const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
 
+/* The message ring's answer path, without the ring (ff_test_msg.c). */
+int	ff_test_msg(struct ff_test *t, const void *req, size_t reqlen,
+	    void *rep, size_t repcap);
+
 /* The internal API, for tests (ff_test_api.c). */
 int	ff_test_route_add(struct ff_test *t, const char *dst, int plen,
 	    const char *gw, const char *ifname, uint32_t flags);
