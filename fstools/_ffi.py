@@ -1,13 +1,15 @@
 """The C boundary: the one module of fstools that touches ctypes.
 
-It finds and loads libff.so, declares every function the tools call in one
-table (``_SIGNATURES``), mirrors the ff_msg.h structs as ctypes classes,
+It finds and loads the client library, declares every function the tools
+call in one table (``_SIGNATURES``), mirrors the ff_msg.h structs as ctypes classes,
 and turns every error number into a Python exception in one place
 (``_ERRORS`` and ``error_for``).
 
-Library search order: ``$FF_LIBFF``; ``libff/libff.so`` of the source tree
-this package sits in; then ``libff.so`` through the dynamic linker's own
-search (ldconfig cache, LD_LIBRARY_PATH).
+Library search order: ``$FF_LIBFF``; ``libff/libffipc.so`` (the message-ring
+client with a static EAL: no PMD loading, the fast start) of the source
+tree this package sits in, then ``libff/libff.so`` there (the same client
+inside the stack library); then ``libffipc.so`` and ``libff.so`` through
+the dynamic linker's own search (ldconfig cache, LD_LIBRARY_PATH).
 
 Nothing is loaded at import time: ``library()`` loads on first use, checks
 that every symbol exists and that the library speaks ``FF_MSG_ABI_VERSION``,
@@ -821,8 +823,10 @@ def _candidates():
     if env:
         return [env]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    tree = os.path.join(here, "libff", "libff.so")
-    return [tree] if os.path.exists(tree) else ["libff.so"]
+    tree = [os.path.join(here, "libff", name)
+            for name in ("libffipc.so", "libff.so")]
+    found = [path for path in tree if os.path.exists(path)]
+    return found or ["libffipc.so", "libff.so"]
 
 
 class Library:

@@ -25,6 +25,7 @@
 #include "ff_config.h"
 #include "ff_ctx.h"
 #include "ff_dpdk.h"
+#include "ff_runtime.h"
 #include "ff_msg_server.h"
 #include "ff_stack.h"
 

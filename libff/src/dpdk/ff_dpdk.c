@@ -8,10 +8,7 @@
  * level.  DPDK logs to stderr, or to [dpdk] log_file: never to stdout,
  * which belongs to the application.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
-#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,57 +194,6 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	}
 	ctx->pktmbuf_pool = mp;
 	return (0);
-}
-
-/* Unlink `dir'/`pattern' files. */
-static void
-unlink_matching(const char *dir, const char *pattern)
-{
-	char path[4096];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (fnmatch(pattern, de->d_name, 0) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
-void
-ff_runtime_dir(const char *prefix, char *buf, size_t len)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	/* Where DPDK 22.11 puts them (eal_create_runtime_dir()). */
-	if (getuid() == 0)
-		snprintf(buf, len, "/var/run/dpdk/%s", prefix);
-	else
-		snprintf(buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp",
-		    prefix);
-}
-
-void
-ff_dpdk_remove_runtime_files(const char *prefix)
-{
-	char pattern[128], dir[512];
-	struct mntent *m;
-	FILE *f;
-
-	snprintf(pattern, sizeof(pattern), "%smap_*", prefix);
-	if ((f = setmntent("/proc/mounts", "r")) != NULL) {
-		while ((m = getmntent(f)) != NULL)
-			if (strcmp(m->mnt_type, "hugetlbfs") == 0)
-				unlink_matching(m->mnt_dir, pattern);
-		endmntent(f);
-	}
-	ff_runtime_dir(prefix, dir, sizeof(dir));
-	unlink_matching(dir, "*");
-	rmdir(dir);
 }
 
 int

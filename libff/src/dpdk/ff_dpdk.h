@@ -23,12 +23,5 @@ int	ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen);
 int	ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen);
 /* Open every port in the config's port_list into ctx->ports. */
 int	ff_dpdk_ports_open(struct ff_ctx *ctx, char *err, size_t errlen);
-/* DPDK's runtime directory for `prefix'. */
-void	ff_runtime_dir(const char *prefix, char *buf, size_t len);
-/*
- * After the EAL is cleaned up: remove the primary's hugepage files and
- * runtime directory, which DPDK 22.11 leaves behind.
- */
-void	ff_dpdk_remove_runtime_files(const char *prefix);
 
 #endif /* _FF_DPDK_H_ */

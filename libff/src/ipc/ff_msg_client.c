@@ -32,7 +32,7 @@
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
-#include "ff_dpdk.h"
+#include "ff_runtime.h"
 #include "ff_ipc.h"
 #include "ff_msg_ring.h"
 

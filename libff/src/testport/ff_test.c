@@ -24,6 +24,7 @@
 #include "ff_config.h"
 #include "ff_ctx.h"
 #include "ff_dpdk.h"
+#include "ff_runtime.h"
 #include "ff_port.h"
 #include "ff_stack.h"
 #include "kern_sysctl.h"

@@ -1,0 +1,68 @@
+/*
+ * ff_runtime.c - where DPDK keeps a file prefix's runtime files, and their
+ * removal after a primary has cleaned up (DPDK 22.11 leaves its hugepage
+ * files and runtime directory behind).
+ *
+ * Used by the stack (ff_init.c, the test port) and by the tools' client
+ * (ff_msg_client.c), so it depends on nothing from DPDK.
+ */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ff_runtime.h"
+
+/* Unlink `dir'/`pattern' files. */
+static void
+unlink_matching(const char *dir, const char *pattern)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (fnmatch(pattern, de->d_name, 0) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+void
+ff_runtime_dir(const char *prefix, char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	/* Where DPDK 22.11 puts them (eal_create_runtime_dir()). */
+	if (getuid() == 0)
+		snprintf(buf, len, "/var/run/dpdk/%s", prefix);
+	else
+		snprintf(buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp",
+		    prefix);
+}
+
+void
+ff_dpdk_remove_runtime_files(const char *prefix)
+{
+	char pattern[128], dir[512];
+	struct mntent *m;
+	FILE *f;
+
+	snprintf(pattern, sizeof(pattern), "%smap_*", prefix);
+	if ((f = setmntent("/proc/mounts", "r")) != NULL) {
+		while ((m = getmntent(f)) != NULL)
+			if (strcmp(m->mnt_type, "hugetlbfs") == 0)
+				unlink_matching(m->mnt_dir, pattern);
+		endmntent(f);
+	}
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	unlink_matching(dir, "*");
+	rmdir(dir);
+}
