@@ -33,6 +33,59 @@ def default_prefix():
     return os.environ.get("FF_FILE_PREFIX") or FF_DEFAULT_FILE_PREFIX
 
 
+class _Prefetch:
+    """An attach started early, in a thread (see fstools.launch)."""
+
+    def __init__(self, prefix):
+        import threading
+        self.prefix = prefix
+        self.lib = None
+        self.error = None
+        self.taken = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            lib = _ffi.library()
+            lib.attach(self.prefix)
+            self.lib = lib
+        except Exception as e:          # re-raised by Stack.attach()
+            self.error = e
+            return
+        import atexit
+        atexit.register(self._release)
+
+    def _release(self):
+        """Detach at exit if no Stack took the attach (help, bad usage)."""
+        if self.lib is not None and not self.taken:
+            try:
+                self.lib.detach()
+            except FFError:
+                pass
+
+    def take(self, prefix):
+        """The library if the early attach was for ``prefix``; raises its
+        error if it failed; None if it was for another prefix."""
+        self.thread.join()
+        if prefix != self.prefix:
+            return None
+        self.taken = True
+        if self.error is not None:
+            raise self.error
+        return self.lib
+
+
+_prefetched = None
+
+
+def prefetch_attach(prefix):
+    """Start attaching to ``prefix`` in the background (one per process)."""
+    global _prefetched
+    if _prefetched is None:
+        _prefetched = _Prefetch(prefix)
+
+
 class Reply(NamedTuple):
     """One answer: the header fields that matter and the body bytes."""
     type: int
@@ -88,9 +141,11 @@ class Stack:
     # -- life ---------------------------------------------------------------
 
     def attach(self):
-        lib = _ffi.library()
         try:
-            lib.attach(self.prefix)
+            lib = _prefetched.take(self.prefix) if _prefetched else None
+            if lib is None:
+                lib = _ffi.library()
+                lib.attach(self.prefix)
         except NoStackError as e:
             if not e.message or e.message == "no stack is running":
                 e.args = ('no stack is running with file prefix "%s"'

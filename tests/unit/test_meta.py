@@ -27,6 +27,11 @@ def command_of(tool):
     module, func = scripts()[tool].split(":")
     mod = importlib.import_module(module)
     assert callable(getattr(mod, func)), "%s: no %s()" % (module, func)
+    if module == "fstools.launch":
+        # The launcher runs fstools.<tool name without ff->.
+        module = "fstools." + tool[3:].replace("-", "_")
+        mod = importlib.import_module(module)
+        assert callable(getattr(mod, "main")), "%s: no main()" % module
     for obj in vars(mod).values():
         if isinstance(obj, click.Command) and obj.name == tool:
             return obj

@@ -1,0 +1,46 @@
+"""Console-script entry of every tool: attach while Python imports.
+
+A one-shot tool spends most of its life starting: Python's imports (click
+above all) and the EAL attach (mapping the stack's shared memory).  The
+attach runs in C with the GIL released, so this entry starts it in a
+thread first, then imports the tool; ``Stack.attach()`` picks up the
+result.  The prefix is read from the command line the way every tool
+reads it (``-P``/``--prefix``, else ``$FF_FILE_PREFIX``, else ``ff``).
+
+The tool is named by the command: ``ff-top`` runs ``fstools.top``.
+"""
+
+import importlib
+import os
+import sys
+
+
+def prefix_of(argv):
+    """The file prefix a tool will use, from its arguments."""
+    for i, arg in enumerate(argv):
+        if arg in ("-P", "--prefix") and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--prefix="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-P") and len(arg) > 2:
+            return arg[2:]
+    return None
+
+
+def wants_stack(argv):
+    """False for runs that only print help or fail on usage anyway."""
+    return not any(a in ("--help", "-h") for a in argv)
+
+
+def main():
+    tool = os.path.basename(sys.argv[0])
+    argv = sys.argv[1:]
+    if wants_stack(argv):
+        from fstools import ipc
+        ipc.prefetch_attach(prefix_of(argv) or ipc.default_prefix())
+    module = importlib.import_module("fstools." + tool[3:].replace("-", "_"))
+    return module.main()
+
+
+if __name__ == "__main__":
+    main()
