@@ -70,6 +70,19 @@ nap_us(long us)
 	nanosleep(&ts, NULL);
 }
 
+/* Does root's runtime directory hold the prefix, while we are not root? */
+static int
+root_stack_runs(const char *prefix)
+{
+	char path[600];
+	struct stat st;
+
+	if (getuid() == 0)
+		return (0);
+	snprintf(path, sizeof(path), "/var/run/dpdk/%s/config", prefix);
+	return (stat(path, &st) == 0 || errno == EACCES);
+}
+
 /* Is a primary alive under `prefix'?  0, or -errno with a message. */
 static int
 primary_check(const char *prefix, char *err, size_t errlen)
@@ -80,9 +93,14 @@ primary_check(const char *prefix, char *err, size_t errlen)
 	ff_runtime_dir(prefix, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/config", dir);
 	if (stat(path, &st) != 0) {
+		if (errno == EACCES || root_stack_runs(prefix)) {
+			snprintf(err, errlen, "the stack with file prefix \"%s\" "
+			    "runs as root: run the tool as root too", prefix);
+			return (-EACCES);
+		}
 		snprintf(err, errlen, "no stack is running with file prefix "
 		    "\"%s\" (no %s)", prefix, path);
-		return (errno == EACCES ? -EACCES : -ESRCH);
+		return (-ESRCH);
 	}
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "cannot read %s: %s (tools must run as "
