@@ -252,6 +252,8 @@ struct tcpcb {
 	uint32_t	 t_rttupdated;	/* rtt samples taken */
 	uint64_t	 t_badrxtwin;	/* tick before which an RTO was spurious */
 	int		 t_softerror;	/* possible error not yet reported */
+	int		 t_force;	/* persist: send one byte into win 0 */
+	int		 t_persistshift; /* persist backoff exponent */
 
 	/* Reassembly (tcp_reass.c). */
 	struct tsegqe_head t_segq;	/* out-of-order segments, by seq */
@@ -365,7 +367,7 @@ struct tcp_state {
 struct socket	*tcp_socket(const struct tcpcb *tp);
 
 /* tcp_subr.c */
-void	tcp_init(struct ff_ctx *ctx);
+int	tcp_init(struct ff_ctx *ctx);
 void	tcp_fini(struct ff_ctx *ctx);
 int	tcp_sysctl_attach(struct ff_ctx *ctx);
 struct tcpcb *tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp);

@@ -1,0 +1,895 @@
+/*
+ * tcp_input.c - TCP input (FreeBSD's netinet/tcp_input.c, split by
+ * concern): segment validation, connection lookup, the LISTEN and
+ * SYN_SENT cases, and for synchronized connections the checks of RFC
+ * 9293 3.10.7.4 in their order (PAWS, RST, SYN, acceptability and
+ * trimming, ACK, data, FIN).
+ *
+ * Entry points: tcp_input_consume() (from ip_deliver), tcp_dooptions().
+ *
+ * RFC 9293 3.10.7 (SEGMENT ARRIVES), 3.5.2 (reset generation), RFC 5961
+ * 3 and 4 (challenge ACK for an in-window RST or SYN), RFC 7323 (window
+ * scale, timestamps, PAWS), RFC 5681 3.2 and RFC 6582 (fast retransmit,
+ * NewReno partial ACKs), RFC 6298 5.2-5.3 (timer on new ACKs), RFC 1122
+ * 4.2.3.2 (delayed ACK, ACK at least every second full segment).
+ *
+ * Every segment dropped bumps a named counter: tcpstat's where FreeBSD
+ * has one, tcpxstat's otherwise.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_port.h"
+#include "ff_stack_var.h"
+#include "tcp_var.h"
+
+/* A validated segment: header fields in host order (smoltcp style). */
+struct tcpseg {
+	const struct tcphdr *th;
+	struct in_addr	 src, dst;	/* IP addresses */
+	uint16_t	 sport, dport;	/* network order */
+	tcp_seq		 seq, ack;
+	uint32_t	 win;		/* unscaled window field */
+	int		 flags;		/* TH_* */
+	uint32_t	 tlen;		/* data bytes */
+	uint32_t	 doff;		/* offset of the data in the mbuf */
+	struct tcpopt	 to;		/* options */
+};
+
+/* Verdicts of the synchronized-state steps. */
+#define	TI_CONTINUE	0	/* go on with the next step */
+#define	TI_DROP		1	/* free the segment, nothing more */
+#define	TI_DROPACK	2	/* free it and send an ACK */
+#define	TI_DROPRST	3	/* free it and answer with a RST */
+#define	TI_DONE		4	/* segment consumed, tp may be gone */
+
+static int	tcp_input_fin(struct tcpcb *tp);
+
+static uint32_t
+tcp_get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return (ntohl(v));
+}
+
+void
+tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
+{
+	int opt, optlen, i;
+
+	memset(to, 0, sizeof(*to));
+	for (; cnt > 0; cnt -= optlen, cp += optlen) {
+		opt = cp[0];
+		if (opt == TCPOPT_EOL)
+			break;
+		if (opt == TCPOPT_NOP) {
+			optlen = 1;
+			continue;
+		}
+		if (cnt < 2 || (optlen = cp[1]) < 2 || optlen > cnt)
+			break;
+		switch (opt) {
+		case TCPOPT_MAXSEG:
+			if (optlen != TCPOLEN_MAXSEG || !(flags & TO_SYN))
+				continue;
+			to->to_flags |= TOF_MSS;
+			to->to_mss = (uint16_t)((cp[2] << 8) | cp[3]);
+			break;
+		case TCPOPT_WINDOW:
+			if (optlen != TCPOLEN_WINDOW || !(flags & TO_SYN))
+				continue;
+			to->to_flags |= TOF_SCALE;
+			to->to_wscale = cp[2] > TCP_MAXWINSHIFT ?
+			    TCP_MAXWINSHIFT : cp[2];
+			break;
+		case TCPOPT_SACK_PERMITTED:
+			if (optlen != TCPOLEN_SACK_PERMITTED ||
+			    !(flags & TO_SYN))
+				continue;
+			to->to_flags |= TOF_SACKPERM;
+			break;
+		case TCPOPT_TIMESTAMP:
+			if (optlen != TCPOLEN_TIMESTAMP)
+				continue;
+			to->to_flags |= TOF_TS;
+			to->to_tsval = tcp_get32(cp + 2);
+			to->to_tsecr = tcp_get32(cp + 6);
+			break;
+		case TCPOPT_SACK:
+			if (optlen <= 2 || (optlen - 2) % TCPOLEN_SACK != 0 ||
+			    (flags & TO_SYN))
+				continue;
+			to->to_flags |= TOF_SACK;
+			to->to_nsacks = (uint8_t)((optlen - 2) / TCPOLEN_SACK);
+			if (to->to_nsacks > TCP_MAX_SACK)
+				to->to_nsacks = TCP_MAX_SACK;
+			for (i = 0; i < to->to_nsacks; i++) {
+				to->to_sacks[i].start = tcp_get32(cp + 2 + 8 * i);
+				to->to_sacks[i].end = tcp_get32(cp + 6 + 8 * i);
+			}
+			break;
+		}
+	}
+}
+
+/* 1 when the TCP checksum is right (NIC verdict, loopback, or ours). */
+static int
+tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m,
+    const struct ip *ip, uint32_t iphlen, int lflags)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, s;
+	uint16_t raw;
+
+	if (lflags & M_LOOP)
+		return (1);
+	if (ifp->if_port != NULL && (ifp->if_port->p_offloads.rx_enabled &
+	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0) {
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+			return (1);
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return (0);
+	}
+	if (rte_raw_cksum_mbuf(m, iphlen, len, &raw) != 0)
+		return (0);
+	s = (uint32_t)rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0) +
+	    raw;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (s == 0xffff);
+}
+
+/* Validate the header once; 0 with *seg filled, or -1 (counted). */
+static int
+tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
+    const struct rte_mbuf *m, uint32_t iphlen, int lflags,
+    struct tcpseg *seg)
+{
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, off;
+	const struct tcphdr *th;
+
+	if (len < sizeof(*th) ||
+	    rte_pktmbuf_data_len(m) < iphlen + sizeof(*th)) {
+		TCPSTAT_INC(ctx, tcps_rcvshort);
+		return (-1);
+	}
+	th = rte_pktmbuf_mtod_offset(m, const struct tcphdr *, iphlen);
+	off = (uint32_t)TCP_HDRLEN(th);
+	if (off < sizeof(*th) || off > len) {
+		TCPSTAT_INC(ctx, tcps_rcvbadoff);
+		return (-1);
+	}
+	if (rte_pktmbuf_data_len(m) < iphlen + off) {
+		TCPSTAT_INC(ctx, tcps_rcvshort);	/* options not contiguous */
+		return (-1);
+	}
+	if (!tcp_cksum_ok(ifp, m, ip, iphlen, lflags)) {
+		TCPSTAT_INC(ctx, tcps_rcvbadsum);
+		return (-1);
+	}
+	if ((lflags & (M_BCAST | M_MCAST)) ||
+	    IN_MULTICAST(ntohl(ip->ip_dst.s_addr)) ||
+	    in_broadcast(ip->ip_dst, ifp)) {
+		TCPXSTAT_INC(ctx, tcpx_badaddr);
+		return (-1);
+	}
+	memset(seg, 0, sizeof(*seg));
+	seg->th = th;
+	seg->src = ip->ip_src;
+	seg->dst = ip->ip_dst;
+	seg->sport = th->th_sport;
+	seg->dport = th->th_dport;
+	seg->seq = ntohl(th->th_seq);
+	seg->ack = ntohl(th->th_ack);
+	seg->win = ntohs(th->th_win);
+	seg->flags = th->th_flags & TH_FLAGS;
+	seg->tlen = len - off;
+	seg->doff = iphlen + off;
+	if ((seg->flags & TH_SYN) && (seg->flags & (TH_FIN | TH_RST))) {
+		TCPXSTAT_INC(ctx, tcpx_badflags);
+		return (-1);
+	}
+	tcp_dooptions(&seg->to, (const uint8_t *)(th + 1),
+	    (int)(off - sizeof(*th)), (seg->flags & TH_SYN) ? TO_SYN : 0);
+	return (0);
+}
+
+/*
+ * RFC 9293 3.10.7.1 and 3.5.2: answer a segment that has no connection
+ * (or is unacceptable in a half-open one) with a RST.  Never a RST for a
+ * RST.  Consumes m.
+ */
+static void
+tcp_dropwithreset(struct ff_ctx *ctx, const struct tcpseg *seg,
+    struct rte_mbuf *m)
+{
+	uint32_t len = seg->tlen;
+
+	rte_pktmbuf_free(m);
+	if (seg->flags & TH_RST)
+		return;
+	if (seg->flags & TH_ACK) {
+		tcp_respond(ctx, NULL, seg->dst, seg->dport, seg->src,
+		    seg->sport, seg->ack, 0, TH_RST);
+		return;
+	}
+	if (seg->flags & TH_SYN)
+		len++;
+	if (seg->flags & TH_FIN)
+		len++;
+	tcp_respond(ctx, NULL, seg->dst, seg->dport, seg->src, seg->sport, 0,
+	    seg->seq + len, TH_RST | TH_ACK);
+}
+
+/* RFC 5961: answer with an ACK of what we expect; drop the segment. */
+static void
+tcp_challenge_ack(struct tcpcb *tp)
+{
+	tp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(tp);
+}
+
+/* Options of a SYN: window scale, timestamps, MSS (RFC 7323, 9293). */
+static void
+tcp_syn_options(struct tcpcb *tp, const struct tcpseg *seg)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	const struct tcpopt *to = &seg->to;
+
+	if ((to->to_flags & TOF_SCALE) && (tp->t_flags & TF_REQ_SCALE)) {
+		tp->t_flags |= TF_RCVD_SCALE;
+		tp->snd_scale = to->to_wscale;
+		tp->rcv_scale = tp->request_r_scale;
+	} else {
+		tp->t_flags &= ~TF_REQ_SCALE;
+		tp->snd_scale = tp->rcv_scale = 0;
+	}
+	if ((to->to_flags & TOF_TS) && (tp->t_flags & TF_REQ_TSTMP)) {
+		tp->t_flags |= TF_RCVD_TSTMP;
+		tp->ts_recent = to->to_tsval;
+		tp->ts_recent_age = tcp_ts_getticks(ctx);
+	} else
+		tp->t_flags &= ~TF_REQ_TSTMP;
+	tp->t_maxseg = tcp_mss_for(ctx, tp->t_inpcb->inp_faddr,
+	    (to->to_flags & TOF_MSS) ? to->to_mss : 0);
+}
+
+/* Handshake done: RFC 9293 3.10.7.3 / 3.10.7.4 (SYN-RECEIVED). */
+static void
+tcp_established(struct tcpcb *tp, int passive)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct socket *so = tcp_socket(tp);
+
+	TCPSTAT_INC(ctx, tcps_connects);
+	if (passive)
+		TCPSTAT_INC(ctx, tcps_accepts);
+	tcp_state_change(tp, TCPS_ESTABLISHED);
+	callout_stop(ctx, &tp->t_timers.tt_keep);
+	cc_conn_init(tp);
+	if (so != NULL)
+		soisconnected(so);
+	if (tp->t_flags & TF_NEEDFIN) {
+		tp->t_flags &= ~TF_NEEDFIN;
+		tcp_state_change(tp, TCPS_FIN_WAIT_1);
+	}
+}
+
+/* An RTT sample for an ACK covering the timed segment (Karn-safe). */
+static void
+tcp_ack_rtt(struct tcpcb *tp, tcp_seq ack)
+{
+	if (tp->t_rtttime != 0 && SEQ_GT(ack, tp->t_rtseq))
+		tcp_xmit_timer(tp, (int)(tcp_ticks(tp->t_ctx) + 1 -
+		    tp->t_rtttime));
+}
+
+/* LISTEN: a SYN makes a new connection in SYN_RECEIVED. */
+static void
+tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf *m)
+{
+	struct ff_ctx *ctx = ltp->t_ctx;
+	struct socket *so, *head = tcp_socket(ltp);
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	if (seg->flags & TH_RST) {
+		TCPXSTAT_INC(ctx, tcpx_notsyn);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (seg->flags & TH_ACK) {
+		TCPSTAT_INC(ctx, tcps_badsyn);
+		tcp_dropwithreset(ctx, seg, m);
+		return;
+	}
+	if ((seg->flags & TH_SYN) == 0 || head == NULL) {
+		TCPXSTAT_INC(ctx, tcpx_notsyn);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_pktmbuf_free(m);
+	if ((so = sonewconn(head, 0)) == NULL) {
+		TCPSTAT_INC(ctx, tcps_listendrop);
+		return;
+	}
+	inp = sotoinpcb(so);
+	tp = inp->inp_ppcb;
+	inp->inp_laddr = seg->dst;
+	inp->inp_lport = seg->dport;
+	inp->inp_faddr = seg->src;
+	inp->inp_fport = seg->sport;
+	in_pcbrehash(inp);
+	tp->t_flags |= ltp->t_flags & (TF_NODELAY | TF_NOOPT);
+	tp->request_r_scale = ltp->request_r_scale;
+	tp->irs = seg->seq;
+	tcp_rcvseqinit(tp);
+	tp->iss = tcp_new_isn(ctx, seg->dst, seg->dport, seg->src, seg->sport);
+	tp->ts_offset = tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src,
+	    seg->sport);
+	tcp_sendseqinit(tp);
+	tcp_syn_options(tp, seg);
+	tp->snd_wnd = tp->snd_max_wnd = seg->win;
+	tp->snd_wl1 = seg->seq;
+	tcp_state_change(tp, TCPS_SYN_RECEIVED);
+	tcp_timer_keep(tp, 75000);
+	tp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(tp);
+}
+
+/* SYN_SENT: RFC 9293 3.10.7.3. */
+static void
+tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	int ackok = (seg->flags & TH_ACK) && SEQ_GT(seg->ack, tp->iss) &&
+	    SEQ_LEQ(seg->ack, tp->snd_max);
+
+	if ((seg->flags & TH_ACK) && !ackok) {
+		TCPXSTAT_INC(ctx, tcpx_synsentbadack);
+		tcp_dropwithreset(ctx, seg, m);
+		return;
+	}
+	rte_pktmbuf_free(m);
+	if (seg->flags & TH_RST) {
+		if (ackok)
+			(void)tcp_drop(tp, ECONNREFUSED);
+		else
+			TCPSTAT_INC(ctx, tcps_badrst);
+		return;
+	}
+	if ((seg->flags & TH_SYN) == 0) {
+		TCPXSTAT_INC(ctx, tcpx_notsyn);
+		return;
+	}
+	tp->irs = seg->seq;
+	tcp_rcvseqinit(tp);
+	tcp_syn_options(tp, seg);
+	tp->snd_wnd = tp->snd_max_wnd = seg->win;
+	tp->snd_wl1 = seg->seq;
+	tp->snd_wl2 = seg->ack;
+	tp->t_flags |= TF_ACKNOW;
+	if (ackok) {
+		tcp_ack_rtt(tp, seg->ack);
+		tp->snd_una = seg->ack;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
+		tcp_timer_stop_rexmt(tp);
+		tcp_established(tp, 0);
+	} else {
+		/* Simultaneous open: our SYN again, now with an ACK. */
+		tcp_state_change(tp, TCPS_SYN_RECEIVED);
+		tcp_timer_stop_rexmt(tp);
+		tp->snd_nxt = tp->snd_una;
+	}
+	(void)tcp_output(tp);
+}
+
+/* The window we offer now, for the acceptability test. */
+static uint32_t
+tcp_rcv_wnd(struct tcpcb *tp)
+{
+	uint32_t w = tcp_rcv_space(tp), adv = tp->rcv_adv - tp->rcv_nxt;
+
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) && w < adv)
+		w = adv;
+	return (w);
+}
+
+/* RFC 7323 5.3: PAWS. */
+static int
+tcp_paws(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	uint32_t now = tcp_ts_getticks(ctx);
+
+	if ((seg->to.to_flags & TOF_TS) == 0 ||
+	    (tp->t_flags & TF_RCVD_TSTMP) == 0 || (seg->flags & TH_RST) ||
+	    tp->ts_recent == 0 || !TSTMP_LT(seg->to.to_tsval, tp->ts_recent))
+		return (TI_CONTINUE);
+	if (now - tp->ts_recent_age > 24U * 24 * 60 * 60 * 1000) {
+		tp->ts_recent = 0;	/* idle for 24 days: invalid */
+		return (TI_CONTINUE);
+	}
+	TCPSTAT_INC(ctx, tcps_rcvduppack);
+	TCPSTAT_ADD(ctx, tcps_rcvdupbyte, seg->tlen);
+	TCPSTAT_INC(ctx, tcps_pawsdrop);
+	return (TI_DROPACK);
+}
+
+/* RST in a synchronized state (RFC 9293 3.10.7.4 second, RFC 5961 3). */
+static int
+tcp_input_rst(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	uint32_t wnd = tcp_rcv_wnd(tp);
+
+	if ((seg->flags & TH_RST) == 0)
+		return (TI_CONTINUE);
+	if (seg->seq != tp->rcv_nxt) {
+		TCPSTAT_INC(ctx, tcps_badrst);
+		if (SEQ_GT(seg->seq, tp->rcv_nxt) &&
+		    SEQ_LT(seg->seq, tp->rcv_nxt + wnd))
+			tcp_challenge_ack(tp);
+		return (TI_DROP);
+	}
+	switch (tp->t_state) {
+	case TCPS_SYN_RECEIVED:
+		(void)tcp_drop(tp, ECONNREFUSED);
+		break;
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+		TCPSTAT_INC(ctx, tcps_drops);
+		if (tcp_socket(tp) != NULL)
+			tcp_socket(tp)->so_error = ECONNRESET;
+		(void)tcp_close(tp);
+		break;
+	default:
+		(void)tcp_close(tp);
+	}
+	return (TI_DONE);
+}
+
+/*
+ * Acceptability test and trimming to the window (RFC 9293 3.10.7.4
+ * first check).  Adjusts seg (seq, tlen, doff, flags).
+ */
+static int
+tcp_input_trim(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	uint32_t wnd = tcp_rcv_wnd(tp);
+	int32_t todrop = (int32_t)(tp->rcv_nxt - seg->seq);
+
+	if (todrop > 0) {
+		if (seg->flags & TH_SYN) {
+			seg->flags &= ~TH_SYN;
+			seg->seq++;
+			todrop--;
+		}
+		if (todrop > (int32_t)seg->tlen || (todrop ==
+		    (int32_t)seg->tlen && (seg->flags & TH_FIN) == 0)) {
+			/* Duplicate: keep the ACK, answer with ours. */
+			tp->t_flags |= TF_ACKNOW;
+			TCPSTAT_INC(ctx, tcps_rcvduppack);
+			TCPSTAT_ADD(ctx, tcps_rcvdupbyte, seg->tlen);
+			seg->flags &= ~TH_FIN;
+			todrop = (int32_t)seg->tlen;
+		} else {
+			TCPSTAT_INC(ctx, tcps_rcvpartduppack);
+			TCPSTAT_ADD(ctx, tcps_rcvpartdupbyte, todrop);
+		}
+		seg->seq += (uint32_t)todrop;
+		seg->tlen -= (uint32_t)todrop;
+		seg->doff += (uint32_t)todrop;
+	}
+	todrop = (int32_t)(seg->seq + seg->tlen - (tp->rcv_nxt + wnd));
+	if (todrop > 0) {
+		TCPSTAT_INC(ctx, tcps_rcvpackafterwin);
+		if (todrop >= (int32_t)seg->tlen) {
+			TCPSTAT_ADD(ctx, tcps_rcvbyteafterwin, seg->tlen);
+			if (wnd == 0 && seg->seq == tp->rcv_nxt) {
+				TCPSTAT_INC(ctx, tcps_rcvwinprobe);
+				tp->t_flags |= TF_ACKNOW;
+			} else if (seg->tlen > 0 || (seg->flags & TH_FIN)) {
+				TCPXSTAT_INC(ctx, tcpx_outofwin);
+				return (TI_DROPACK);
+			}
+		} else
+			TCPSTAT_ADD(ctx, tcps_rcvbyteafterwin, todrop);
+		seg->tlen -= (uint32_t)(todrop > (int32_t)seg->tlen ?
+		    (int32_t)seg->tlen : todrop);
+		seg->flags &= ~(TH_PUSH | TH_FIN);
+	}
+	return (TI_CONTINUE);
+}
+
+/* Window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2 rule). */
+static void
+tcp_input_window(struct tcpcb *tp, struct tcpseg *seg)
+{
+	uint32_t wnd = seg->win << tp->snd_scale;
+
+	if ((seg->flags & TH_ACK) && (SEQ_LT(tp->snd_wl1, seg->seq) ||
+	    (tp->snd_wl1 == seg->seq && (SEQ_LT(tp->snd_wl2, seg->ack) ||
+	    (tp->snd_wl2 == seg->ack && wnd > tp->snd_wnd))))) {
+		if (seg->tlen == 0 && tp->snd_wl2 == seg->ack &&
+		    wnd > tp->snd_wnd)
+			TCPSTAT_INC(tp->t_ctx, tcps_rcvwinupd);
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = seg->seq;
+		tp->snd_wl2 = seg->ack;
+		if (wnd > tp->snd_max_wnd)
+			tp->snd_max_wnd = wnd;
+		if (wnd > 0) {
+			callout_stop(tp->t_ctx, &tp->t_timers.tt_persist);
+			tp->t_persistshift = 0;
+		}
+	}
+}
+
+/* A duplicate ACK: fast retransmit on the third (RFC 5681 3.2, 6582). */
+static void
+tcp_dupack(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	tcp_seq onxt;
+
+	TCPSTAT_INC(ctx, tcps_rcvdupack);
+	cc_ack_received(tp, 0, CC_DUPACK);
+	if (IN_FASTRECOVERY(tp->t_flags)) {
+		tp->snd_cwnd += tp->t_maxseg;	/* inflate */
+		(void)tcp_output(tp);
+		return;
+	}
+	if (++tp->t_dupacks != 3)
+		return;
+	/* RFC 6582 3.2 step 2: no new recovery inside the last one. */
+	if (SEQ_LEQ(tp->snd_una, tp->snd_recover) &&
+	    tp->snd_recover != tp->iss) {
+		tp->t_dupacks = 0;
+		return;
+	}
+	cc_cong_signal(tp, CC_NDUPACK);
+	tp->snd_recover = tp->snd_max;
+	tcp_timer_stop_rexmt(tp);
+	tp->t_rtttime = 0;
+	onxt = tp->snd_nxt;
+	tp->snd_nxt = tp->snd_una;
+	tp->snd_cwnd = tp->t_maxseg;
+	(void)tcp_output(tp);
+	tp->snd_cwnd = tp->snd_ssthresh + 3 * tp->t_maxseg;
+	if (SEQ_GT(onxt, tp->snd_nxt))
+		tp->snd_nxt = onxt;
+}
+
+/* RFC 6582 3.2 step 5: a partial ACK retransmits the next hole. */
+static void
+tcp_newreno_partial_ack(struct tcpcb *tp, uint32_t acked)
+{
+	tcp_seq onxt = tp->snd_nxt;
+	uint32_t ocwnd = tp->snd_cwnd;
+
+	tcp_timer_stop_rexmt(tp);
+	tp->t_rtttime = 0;
+	tp->snd_nxt = tp->snd_una;
+	tp->snd_cwnd = tp->t_maxseg + acked;
+	(void)tcp_output(tp);
+	tp->snd_cwnd = ocwnd;
+	if (SEQ_GT(onxt, tp->snd_nxt))
+		tp->snd_nxt = onxt;
+	/* Deflate by the amount acked, add back one segment. */
+	tp->snd_cwnd = tp->snd_cwnd > acked ? tp->snd_cwnd - acked : 0;
+	tp->snd_cwnd += tp->t_maxseg;
+}
+
+/* Our FIN was acked: the state moves on.  TI_DONE when tp is gone. */
+static int
+tcp_finacked(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+
+	switch (tp->t_state) {
+	case TCPS_FIN_WAIT_1:
+		tcp_state_change(tp, TCPS_FIN_WAIT_2);
+		if (so == NULL || (so->so_state & SS_NOFDREF)) {
+			if (so != NULL)
+				soisdisconnected(so);
+			tcp_timer_2msl(tp, TCP_FINWAIT2_MS);
+		}
+		break;
+	case TCPS_CLOSING:
+		tcp_twstart(tp);
+		return (TI_DROP);
+	case TCPS_LAST_ACK:
+		(void)tcp_close(tp);
+		return (TI_DONE);
+	}
+	return (TI_CONTINUE);
+}
+
+/* A new ACK: recovery, RTT, timers, send buffer (RFC 9293 3.10.7.4). */
+static int
+tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct socket *so = tcp_socket(tp);
+	uint32_t acked = seg->ack - tp->snd_una, sbcc;
+	int finacked = 0;
+
+	TCPSTAT_INC(tp->t_ctx, tcps_rcvackpack);
+	TCPSTAT_ADD(tp->t_ctx, tcps_rcvackbyte, acked);
+	if (IN_FASTRECOVERY(tp->t_flags)) {
+		if (SEQ_LT(seg->ack, tp->snd_recover))
+			tcp_newreno_partial_ack(tp, acked);
+		else {
+			cc_post_recovery(tp);
+			EXIT_RECOVERY(tp->t_flags);
+		}
+	} else
+		cc_ack_received(tp, acked, CC_ACK);
+	tp->t_dupacks = 0;
+	tcp_ack_rtt(tp, seg->ack);
+	if (seg->ack == tp->snd_max)
+		tcp_timer_stop_rexmt(tp);
+	else if (!IN_FASTRECOVERY(tp->t_flags) ||
+	    !callout_pending(&tp->t_timers.tt_rexmt))
+		tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
+	sbcc = so != NULL ? so->so_snd.sb_cc : 0;
+	if ((tp->t_flags & TF_SENTFIN) && seg->ack == tp->snd_max &&
+	    acked > sbcc)
+		finacked = 1;
+	if (so != NULL) {
+		sbdrop(&so->so_snd, acked > sbcc ? sbcc : acked);
+		sowwakeup(so);
+	}
+	tp->snd_una = seg->ack;
+	if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+		tp->snd_nxt = tp->snd_una;
+	if (SEQ_LT(tp->snd_recover, tp->snd_una))
+		tp->snd_recover = tp->snd_una;
+	return (finacked ? tcp_finacked(tp) : TI_CONTINUE);
+}
+
+/* The ACK field (RFC 9293 3.10.7.4 fifth check). */
+static int
+tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	if ((seg->flags & TH_ACK) == 0) {
+		TCPXSTAT_INC(ctx, tcpx_noack);
+		return (TI_DROP);
+	}
+	if (tp->t_state == TCPS_SYN_RECEIVED) {
+		if (SEQ_LEQ(seg->ack, tp->snd_una) ||
+		    SEQ_GT(seg->ack, tp->snd_max)) {
+			TCPSTAT_INC(ctx, tcps_badsyn);
+			return (TI_DROPRST);
+		}
+		tcp_established(tp, 1);
+		tp->snd_wl1 = seg->seq - 1;	/* take the window below */
+	}
+	if (SEQ_GT(seg->ack, tp->snd_max)) {
+		TCPSTAT_INC(ctx, tcps_rcvacktoomuch);
+		return (TI_DROPACK);
+	}
+	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
+		if (seg->tlen == 0 && (seg->flags & (TH_SYN | TH_FIN)) == 0 &&
+		    (seg->win << tp->snd_scale) == tp->snd_wnd &&
+		    seg->ack == tp->snd_una && tp->snd_max != tp->snd_una)
+			tcp_dupack(tp);
+		else if (seg->ack == tp->snd_una)
+			tp->t_dupacks = 0;
+		return (TI_CONTINUE);
+	}
+	return (tcp_newack(tp, seg));
+}
+
+/* Timestamp to echo (RFC 7323 4.3): the segment covering rcv_nxt. */
+static void
+tcp_input_tsrecent(struct tcpcb *tp, struct tcpseg *seg)
+{
+	if ((seg->to.to_flags & TOF_TS) && (tp->t_flags & TF_RCVD_TSTMP) &&
+	    SEQ_LEQ(seg->seq, tp->rcv_nxt) &&
+	    SEQ_GEQ(seg->seq + seg->tlen + ((seg->flags & (TH_SYN | TH_FIN)) ?
+	    1 : 0), tp->rcv_nxt) &&
+	    TSTMP_GEQ(seg->to.to_tsval, tp->ts_recent)) {
+		tp->ts_recent = seg->to.to_tsval;
+		tp->ts_recent_age = tcp_ts_getticks(tp->t_ctx);
+	}
+}
+
+/* Delayed ACK (RFC 1122 4.2.3.2): every second segment, or the timer. */
+static void
+tcp_delack(struct tcpcb *tp)
+{
+	if (!V_tcp(tp->t_ctx)->delayed_ack || (tp->t_flags & TF_DELACK))
+		tp->t_flags |= TF_ACKNOW;
+	else {
+		tp->t_flags |= TF_DELACK;
+		tcp_timer_delack(tp);
+	}
+}
+
+/* Data and FIN (RFC 9293 3.10.7.4 seventh and eighth checks). */
+static int
+tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct socket *so = tcp_socket(tp);
+	struct rte_mbuf *m = *mp;
+	int fin = seg->flags & TH_FIN;
+
+	if ((seg->tlen == 0 && !fin) || TCPS_HAVERCVDFIN(tp->t_state))
+		return (TI_CONTINUE);
+	*mp = NULL;
+	if (rte_pktmbuf_adj(m, (uint16_t)seg->doff) == NULL) {
+		/* Data starts past the first segment of a chain: rare. */
+		TCPSTAT_INC(ctx, tcps_rcvshort);
+		rte_pktmbuf_free(m);
+		return (TI_CONTINUE);
+	}
+	if (rte_pktmbuf_pkt_len(m) > seg->tlen)
+		(void)rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) -
+		    seg->tlen));
+	if (seg->seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq)) {
+		tp->rcv_nxt += seg->tlen;
+		TCPSTAT_INC(ctx, tcps_rcvpack);
+		TCPSTAT_ADD(ctx, tcps_rcvbyte, seg->tlen);
+		if (so != NULL && seg->tlen > 0)
+			sbappendstream_consume(&so->so_rcv, m);
+		else
+			rte_pktmbuf_free(m);
+		if (seg->tlen > 0)
+			tcp_delack(tp);
+	} else {
+		if (seg->seq != tp->rcv_nxt) {
+			TCPSTAT_INC(ctx, tcps_rcvoopack);
+			TCPSTAT_ADD(ctx, tcps_rcvoobyte, seg->tlen);
+		}
+		(void)tcp_reass_consume(tp, seg->seq, (int)seg->tlen, fin, m);
+		fin = tcp_reass_deliver(tp);
+		tp->t_flags |= TF_ACKNOW;	/* dup ACK or fill: at once */
+	}
+	if (so != NULL && so->so_rcv.sb_cc > 0)
+		sorwakeup(so);
+	return (fin ? tcp_input_fin(tp) : TI_CONTINUE);
+}
+
+/* The peer's FIN is in order (RFC 9293 3.10.7.4 eighth check). */
+static int
+tcp_input_fin(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+
+	tp->rcv_nxt++;
+	tp->t_flags |= TF_ACKNOW;
+	if (so != NULL)
+		socantrcvmore(so);
+	switch (tp->t_state) {
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+		tcp_state_change(tp, TCPS_CLOSE_WAIT);
+		break;
+	case TCPS_FIN_WAIT_1:
+		tcp_state_change(tp, TCPS_CLOSING);
+		break;
+	case TCPS_FIN_WAIT_2:
+		tcp_twstart(tp);
+		break;
+	}
+	return (TI_CONTINUE);
+}
+
+/* Data for a connection the user closed: RFC 9293 3.10.7.4 (RST). */
+static int
+tcp_input_afterclose(struct tcpcb *tp, struct tcpseg *seg)
+{
+	struct socket *so = tcp_socket(tp);
+
+	if (seg->tlen == 0 || tp->t_state <= TCPS_CLOSE_WAIT ||
+	    (so != NULL && (so->so_state & SS_NOFDREF) == 0))
+		return (TI_CONTINUE);
+	TCPSTAT_INC(tp->t_ctx, tcps_rcvafterclose);
+	(void)tcp_close(tp);
+	return (TI_DROPRST);
+}
+
+/* A SYN in a synchronized state (RFC 5961 4). */
+static int
+tcp_input_syn(struct tcpcb *tp, struct tcpseg *seg)
+{
+	if ((seg->flags & TH_SYN) == 0)
+		return (TI_CONTINUE);
+	if (tp->t_state == TCPS_SYN_RECEIVED && seg->seq == tp->irs) {
+		tp->snd_nxt = tp->snd_una;	/* SYN-ACK lost: resend */
+		(void)tcp_output(tp);
+		return (TI_DROP);
+	}
+	TCPSTAT_INC(tp->t_ctx, tcps_badsyn);
+	tcp_challenge_ack(tp);
+	return (TI_DROP);
+}
+
+/* The checks of RFC 9293 3.10.7.4 for a synchronized connection. */
+static int
+tcp_input_sync(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
+{
+	int r, origfin = seg->flags & TH_FIN;
+
+	if ((r = tcp_paws(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_rst(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_syn(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_trim(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_afterclose(tp, seg)) != TI_CONTINUE)
+		return (r);
+	tcp_input_tsrecent(tp, seg);
+	if ((r = tcp_input_ack(tp, seg)) != TI_CONTINUE)
+		return (r);
+	tcp_input_window(tp, seg);
+	if (tp->t_state == TCPS_TIME_WAIT) {
+		if (origfin)		/* FIN again: our ACK was lost */
+			tcp_timer_2msl(tp, 2 * (uint64_t)V_tcp(tp->t_ctx)->msl);
+		tp->t_flags |= TF_ACKNOW;
+		(void)tcp_output(tp);
+		return (TI_DROP);
+	}
+	if ((r = tcp_input_data(tp, seg, mp)) != TI_CONTINUE)
+		return (r);
+	(void)tcp_output(tp);
+	return (TI_DROP);
+}
+
+void
+tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int hlen, int lflags)
+{
+	struct tcpseg seg;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	int r;
+
+	TCPSTAT_INC(ctx, tcps_rcvtotal);
+	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
+	    &seg) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	inp = in_pcblookup(V_tcbinfo(ctx), seg.src, seg.sport, seg.dst,
+	    seg.dport, INPLOOKUP_WILDCARD);
+	tp = inp != NULL ? inp->inp_ppcb : NULL;
+	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
+		TCPXSTAT_INC(ctx, tcpx_noport);
+		tcp_dropwithreset(ctx, &seg, m);
+		return;
+	}
+	if (tp->t_state == TCPS_LISTEN) {
+		tcp_input_listen(tp, &seg, m);
+		return;
+	}
+	if (tp->t_state == TCPS_SYN_SENT) {
+		tcp_input_synsent(tp, &seg, m);
+		return;
+	}
+	r = tcp_input_sync(tp, &seg, &m);
+	if (r == TI_DROPRST) {
+		tcp_dropwithreset(ctx, &seg, m);
+		return;
+	}
+	if (r == TI_DROPACK && (seg.flags & TH_RST) == 0) {
+		tp->t_flags |= TF_ACKNOW;
+		(void)tcp_output(tp);
+	}
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+}

@@ -1,0 +1,471 @@
+/*
+ * tcp_output.c - TCP output (FreeBSD's netinet/tcp_output.c): decide
+ * whether a segment is due, build it (headers, options, data copied out
+ * of so_snd) and hand it to ip_output; keep the send sequence space, the
+ * retransmit timer and RTT timing up to date.
+ *
+ * Entry points: tcp_output(), tcp_addoptions(), tcp_rcv_space(),
+ * tcp_setpersist().
+ *
+ * RFC 9293 3.8.6 (receive window management, SWS avoidance), RFC 1122
+ * 4.2.3.4 and RFC 896 (Nagle; TCP_NODELAY), RFC 7323 (window scale and
+ * timestamps), RFC 9293 3.7.1 and RFC 6691 (MSS option), RFC 6298 5.1
+ * (arm the retransmit timer), RFC 5681 (cwnd bounds the send window).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "tcp_var.h"
+
+/* Flags each state sends (FreeBSD's tcp_outflags[]). */
+static const uint8_t tcp_outflags[TCP_NSTATES] = {
+	TH_RST | TH_ACK,	/* CLOSED */
+	0,			/* LISTEN */
+	TH_SYN,			/* SYN_SENT */
+	TH_SYN | TH_ACK,	/* SYN_RECEIVED */
+	TH_ACK,			/* ESTABLISHED */
+	TH_ACK,			/* CLOSE_WAIT */
+	TH_FIN | TH_ACK,	/* FIN_WAIT_1 */
+	TH_FIN | TH_ACK,	/* CLOSING */
+	TH_FIN | TH_ACK,	/* LAST_ACK */
+	TH_ACK,			/* FIN_WAIT_2 */
+	TH_ACK,			/* TIME_WAIT */
+};
+
+/* Pad with NOPs until off % mod == rem. */
+static int
+tcp_opt_align(uint8_t *optp, int off, int mod, int rem)
+{
+	while (off % mod != rem)
+		optp[off++] = TCPOPT_NOP;
+	return (off);
+}
+
+static void
+tcp_put32(uint8_t *p, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(p, &v, 4);
+}
+
+int
+tcp_addoptions(const struct tcpopt *to, uint8_t *optp)
+{
+	int off = 0, i, n;
+
+	if (to->to_flags & TOF_MSS) {
+		optp[off++] = TCPOPT_MAXSEG;
+		optp[off++] = TCPOLEN_MAXSEG;
+		optp[off++] = (uint8_t)(to->to_mss >> 8);
+		optp[off++] = (uint8_t)to->to_mss;
+	}
+	if (to->to_flags & TOF_SCALE) {
+		off = tcp_opt_align(optp, off, 4, 1);
+		optp[off++] = TCPOPT_WINDOW;
+		optp[off++] = TCPOLEN_WINDOW;
+		optp[off++] = to->to_wscale;
+	}
+	if (to->to_flags & TOF_SACKPERM) {
+		off = tcp_opt_align(optp, off, 4, 2);
+		optp[off++] = TCPOPT_SACK_PERMITTED;
+		optp[off++] = TCPOLEN_SACK_PERMITTED;
+	}
+	if (to->to_flags & TOF_TS) {
+		off = tcp_opt_align(optp, off, 4, 2);
+		optp[off++] = TCPOPT_TIMESTAMP;
+		optp[off++] = TCPOLEN_TIMESTAMP;
+		tcp_put32(optp + off, to->to_tsval);
+		tcp_put32(optp + off + 4, to->to_tsecr);
+		off += 8;
+	}
+	if ((to->to_flags & TOF_SACK) && to->to_nsacks > 0) {
+		off = tcp_opt_align(optp, off, 4, 2);
+		n = (TCP_MAXOLEN - off - TCPOLEN_SACKHDR) / TCPOLEN_SACK;
+		if (n > to->to_nsacks)
+			n = to->to_nsacks;
+		if (n > 0) {
+			optp[off++] = TCPOPT_SACK;
+			optp[off++] = (uint8_t)(TCPOLEN_SACKHDR +
+			    n * TCPOLEN_SACK);
+			for (i = 0; i < n; i++, off += 8) {
+				tcp_put32(optp + off, to->to_sacks[i].start);
+				tcp_put32(optp + off + 4, to->to_sacks[i].end);
+			}
+		}
+	}
+	while (off % 4 != 0)
+		optp[off++] = TCPOPT_EOL;
+	return (off);
+}
+
+/* Room in the receive buffer, in bytes, within what the scale allows. */
+uint32_t
+tcp_rcv_space(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+	uint32_t max = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
+	long space;
+
+	if (so == NULL)
+		return (0);
+	space = sbspace(&so->so_rcv);
+	if (space < 0)
+		space = 0;
+	return ((uint32_t)space > max ? max : (uint32_t)space);
+}
+
+/* The window to advertise now: SWS avoidance, never shrinking. */
+static uint32_t
+tcp_output_recwin(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+	uint32_t recwin = tcp_rcv_space(tp), adv = tp->rcv_adv - tp->rcv_nxt;
+
+	if (so != NULL && recwin < so->so_rcv.sb_hiwat / 4 &&
+	    recwin < tp->t_maxseg)
+		recwin = 0;
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) && recwin < adv)
+		recwin = adv;
+	return (recwin);
+}
+
+/* Options for this segment; returns their length. */
+static int
+tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct tcpopt to;
+
+	if (tp->t_flags & TF_NOOPT)
+		return (0);
+	memset(&to, 0, sizeof(to));
+	if (flags & TH_SYN) {
+		to.to_flags |= TOF_MSS;
+		to.to_mss = (uint16_t)tcp_mss_for(ctx,
+		    tp->t_inpcb->inp_faddr, TCP_MAXMSS);
+		if ((tp->t_flags & TF_REQ_SCALE) && ((flags & TH_ACK) == 0 ||
+		    (tp->t_flags & TF_RCVD_SCALE))) {
+			to.to_flags |= TOF_SCALE;
+			to.to_wscale = tp->request_r_scale;
+		}
+	}
+	if ((tp->t_flags & TF_REQ_TSTMP) && ((flags & TH_SYN) &&
+	    (flags & TH_ACK) == 0 ? 1 : (tp->t_flags & TF_RCVD_TSTMP) != 0) &&
+	    (flags & TH_RST) == 0) {
+		to.to_flags |= TOF_TS;
+		to.to_tsval = tcp_ts_getticks(ctx) + tp->ts_offset;
+		to.to_tsecr = tp->ts_recent;
+	}
+	return (tcp_addoptions(&to, opt));
+}
+
+/* What to send: the decision half of tcp_output. */
+struct tcp_sendplan {
+	int		flags;		/* TH_* */
+	uint32_t	off;		/* of the data, from snd_una */
+	uint32_t	len;		/* data bytes */
+	uint32_t	recwin;		/* window to advertise, bytes */
+	int		sendalot;	/* more to send after this one */
+	int		optlen;
+	uint8_t		opt[TCP_MAXOLEN];
+};
+
+/* The data length and flags of the next segment. */
+static void
+tcp_plan_len(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
+{
+	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0;
+	uint32_t sendwin = tp->snd_wnd < tp->snd_cwnd ? tp->snd_wnd :
+	    tp->snd_cwnd;
+	int32_t len;
+
+	if (tp->t_force && sendwin == 0)
+		sendwin = 1;
+	sp->off = tp->snd_nxt - tp->snd_una;
+	sp->flags = tcp_outflags[tp->t_state];
+	/* The SYN occupies sequence space ahead of the data. */
+	if ((sp->flags & TH_SYN) && SEQ_GT(tp->snd_nxt, tp->snd_una))
+		sp->flags &= ~TH_SYN;
+	/* No data before the handshake is over (no TCP Fast Open). */
+	if (tp->t_state < TCPS_ESTABLISHED) {
+		sp->len = 0;
+		return;
+	}
+	len = (int32_t)((sb_cc < sendwin ? sb_cc : sendwin) - sp->off);
+	if (len < 0)
+		len = 0;
+	sp->len = (uint32_t)len;
+}
+
+/* Cut the data to the MSS (less options) and to one mbuf. */
+static void
+tcp_plan_cut(struct tcpcb *tp, struct tcp_sendplan *sp, uint32_t room)
+{
+	uint32_t max = tp->t_maxseg - (uint32_t)sp->optlen;
+
+	if (room < max)
+		max = room;
+	if (sp->len > max) {
+		sp->len = max;
+		sp->sendalot = 1;
+	}
+}
+
+/* Is anything due?  (Nagle, window updates, control flags.) */
+static int
+tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
+{
+	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0;
+	uint32_t adv, max;
+	int idle = tp->snd_max == tp->snd_una;
+
+	if (sp->len > 0) {
+		if (sp->len >= tp->t_maxseg - (uint32_t)sp->optlen ||
+		    sp->sendalot)
+			return (1);
+		if ((idle || (tp->t_flags & TF_NODELAY)) &&
+		    (tp->t_flags & TF_MORETOCOME) == 0 &&
+		    sp->off + sp->len >= sb_cc)
+			return (1);
+		if (tp->t_force)
+			return (1);
+		if (tp->snd_max_wnd > 0 && sp->len >= tp->snd_max_wnd / 2)
+			return (1);
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+			return (1);
+	}
+	if (so != NULL && !TCPS_HAVERCVDFIN(tp->t_state) &&
+	    tp->t_state >= TCPS_ESTABLISHED) {
+		max = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
+		adv = (sp->recwin < max ? sp->recwin : max) -
+		    (tp->rcv_adv - tp->rcv_nxt);
+		if ((int32_t)adv >= (int32_t)(2 * tp->t_maxseg) ||
+		    (int32_t)(2 * adv) >= (int32_t)so->so_rcv.sb_hiwat)
+			return (2);
+	}
+	if (tp->t_flags & TF_ACKNOW)
+		return (1);
+	if (sp->flags & (TH_SYN | TH_RST))
+		return (1);
+	if ((sp->flags & TH_FIN) && ((tp->t_flags & TF_SENTFIN) == 0 ||
+	    tp->snd_nxt == tp->snd_una))
+		return (1);
+	return (0);
+}
+
+/* Build the segment into a fresh mbuf; NULL when the pool is empty. */
+static struct rte_mbuf *
+tcp_output_build(struct tcpcb *tp, struct socket *so,
+    struct tcp_sendplan *sp, tcp_seq seq)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct inpcb *inp = tp->t_inpcb;
+	int hdrlen = (int)(sizeof(struct ip) + sizeof(struct tcphdr)) +
+	    sp->optlen;
+	struct rte_mbuf *m;
+	struct tcphdr *th;
+	struct ip *ip;
+	uint32_t win;
+
+	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+		return (NULL);
+	ip = (struct ip *)rte_pktmbuf_append(m, (uint16_t)(hdrlen + sp->len));
+	if (ip == NULL) {
+		rte_pktmbuf_free(m);
+		return (NULL);
+	}
+	memset(ip, 0, (size_t)hdrlen);
+	IP_SET_VHL(ip, sizeof(*ip));
+	ip->ip_len = htons((uint16_t)(hdrlen + sp->len));
+	ip->ip_p = IPPROTO_TCP;
+	ip->ip_src = inp->inp_laddr;
+	ip->ip_dst = inp->inp_faddr;
+	ip->ip_ttl = inp->inp_ip_ttl;
+	ip->ip_tos = inp->inp_ip_tos;
+	th = (struct tcphdr *)(ip + 1);
+	th->th_sport = inp->inp_lport;
+	th->th_dport = inp->inp_fport;
+	th->th_seq = htonl(seq);
+	th->th_ack = (sp->flags & TH_ACK) ? htonl(tp->rcv_nxt) : 0;
+	th->th_off = (uint8_t)((sizeof(*th) + (size_t)sp->optlen) >> 2);
+	th->th_flags = (uint8_t)sp->flags;
+	win = (sp->flags & TH_SYN) ? sp->recwin : sp->recwin >> tp->rcv_scale;
+	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
+	memcpy(th + 1, sp->opt, (size_t)sp->optlen);
+	if (sp->len > 0)
+		(void)sbcopydata(&so->so_snd, sp->off, sp->len,
+		    (uint8_t *)ip + hdrlen);
+	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
+	    th);
+	return (m);
+}
+
+/* Statistics for a segment about to go out. */
+static void
+tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	TCPSTAT_INC(ctx, tcps_sndtotal);
+	if (sp->len > 0) {
+		if (tp->t_force && sp->len == 1)
+			TCPSTAT_INC(ctx, tcps_sndprobe);
+		else if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
+			TCPSTAT_INC(ctx, tcps_sndrexmitpack);
+			TCPSTAT_ADD(ctx, tcps_sndrexmitbyte, sp->len);
+		} else {
+			TCPSTAT_INC(ctx, tcps_sndpack);
+			TCPSTAT_ADD(ctx, tcps_sndbyte, sp->len);
+		}
+	} else if (sp->flags & (TH_SYN | TH_FIN | TH_RST))
+		TCPSTAT_INC(ctx, tcps_sndctrl);
+	else if (due == 2)
+		TCPSTAT_INC(ctx, tcps_sndwinup);
+	else
+		TCPSTAT_INC(ctx, tcps_sndacks);
+}
+
+/* Sequence space, RTT timing and timers after a segment went out. */
+static void
+tcp_output_advance(struct tcpcb *tp, struct tcp_sendplan *sp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	tcp_seq startseq = tp->snd_nxt;
+
+	if (sp->flags & (TH_SYN | TH_FIN)) {
+		if (sp->flags & TH_SYN)
+			tp->snd_nxt++;
+		if (sp->flags & TH_FIN) {
+			tp->snd_nxt++;
+			tp->t_flags |= TF_SENTFIN;
+		}
+	}
+	tp->snd_nxt += sp->len;
+	if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
+		tp->snd_max = tp->snd_nxt;
+		if (tp->t_rtttime == 0 && tp->snd_nxt != startseq) {
+			tp->t_rtttime = tcp_ticks(ctx) + 1;
+			tp->t_rtseq = startseq;
+			TCPSTAT_INC(ctx, tcps_segstimed);
+		}
+	}
+	if (tp->snd_nxt != startseq &&
+	    !callout_pending(&tp->t_timers.tt_rexmt) &&
+	    tp->snd_nxt != tp->snd_una) {
+		callout_stop(ctx, &tp->t_timers.tt_persist);
+		tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
+	}
+	if (sp->recwin > 0 && SEQ_GT(tp->rcv_nxt + sp->recwin, tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + sp->recwin;
+	if (sp->recwin == 0)
+		tp->t_flags |= TF_RXWIN0SENT;
+	else
+		tp->t_flags &= ~TF_RXWIN0SENT;
+	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+	callout_stop(ctx, &tp->t_timers.tt_delack);
+}
+
+/* One segment, if one is due: 0 sent or nothing due, 1 more to send. */
+static int
+tcp_output_one(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct socket *so = tcp_socket(tp);
+	struct tcp_sendplan sp;
+	struct rte_mbuf *m;
+	tcp_seq seq;
+	int due;
+
+	memset(&sp, 0, sizeof(sp));
+	tcp_plan_len(tp, so, &sp);
+	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
+	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
+	    (uint32_t)sp.optlen);
+	/* A FIN only goes with the last byte of the buffer. */
+	if ((sp.flags & TH_FIN) && so != NULL &&
+	    SEQ_LT(tp->snd_nxt + sp.len, tp->snd_una + so->so_snd.sb_cc))
+		sp.flags &= ~TH_FIN;
+	if ((sp.flags & TH_FIN) && (tp->t_flags & TF_SENTFIN) &&
+	    tp->snd_nxt == tp->snd_max)
+		tp->snd_nxt--;		/* resend the FIN in place */
+	sp.recwin = tcp_output_recwin(tp);
+	if ((due = tcp_plan_due(tp, so, &sp)) == 0) {
+		if (so != NULL && so->so_snd.sb_cc > 0 && tp->snd_wnd == 0 &&
+		    !callout_pending(&tp->t_timers.tt_rexmt))
+			tcp_setpersist(tp);
+		return (0);
+	}
+	if (sp.len > 0 && sp.off + sp.len == so->so_snd.sb_cc)
+		sp.flags |= TH_PUSH;
+	seq = (sp.len || (sp.flags & (TH_SYN | TH_FIN)) || tp->t_force ||
+	    callout_pending(&tp->t_timers.tt_persist)) ? tp->snd_nxt :
+	    tp->snd_max;
+	if ((m = tcp_output_build(tp, so, &sp, seq)) == NULL) {
+		TCPXSTAT_INC(ctx, tcpx_nombuf);
+		if (!callout_pending(&tp->t_timers.tt_rexmt))
+			tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
+		return (0);
+	}
+	tcp_output_stats(tp, &sp, due);
+	if (seq == tp->snd_nxt)
+		tcp_output_advance(tp, &sp);
+	else {
+		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+		callout_stop(ctx, &tp->t_timers.tt_delack);
+		if (SEQ_GT(tp->rcv_nxt + sp.recwin, tp->rcv_adv))
+			tp->rcv_adv = tp->rcv_nxt + sp.recwin;
+	}
+	if (ip_output_consume(ctx, m, 0) != 0)
+		TCPXSTAT_INC(ctx, tcpx_oerrors);
+	return (sp.sendalot);
+}
+
+int
+tcp_output(struct tcpcb *tp)
+{
+	int n = 0;
+
+	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
+		return (0);
+	while (tcp_output_one(tp) == 1 && ++n < 1024)
+		;
+	return (0);
+}
+
+/* Persist timer fired: probe the zero window with one byte. */
+static void
+tcp_timer_persist(struct ff_ctx *ctx, void *arg)
+{
+	struct tcpcb *tp = arg;
+
+	TCPSTAT_INC(ctx, tcps_persisttimeo);
+	tp->t_force = 1;
+	(void)tcp_output(tp);
+	tp->t_force = 0;
+	if (tp->t_persistshift < TCP_MAXRXTSHIFT)
+		tp->t_persistshift++;
+	tcp_setpersist(tp);
+}
+
+/* Arm the persist timer with backoff (RFC 9293 3.8.6.1); 5 s .. 60 s. */
+void
+tcp_setpersist(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	int t = ((tp->t_srtt >> TCP_RTT_SHIFT) + 4 * (tp->t_rttvar >>
+	    TCP_RTTVAR_SHIFT)) << tp->t_persistshift;
+	int lo = tcp_ms_ticks(ctx, 5000), hi = tcp_ms_ticks(ctx, 60000);
+	struct socket *so = tcp_socket(tp);
+
+	if (so == NULL || so->so_snd.sb_cc == 0 || tp->snd_wnd != 0 ||
+	    callout_pending(&tp->t_timers.tt_rexmt))
+		return;
+	t = t < lo ? lo : (t > hi ? hi : t);
+	callout_reset(ctx, &tp->t_timers.tt_persist, (uint64_t)t,
+	    tcp_timer_persist, tp);
+}

@@ -1,0 +1,479 @@
+/*
+ * tcp_subr.c - TCP's common routines (FreeBSD's netinet/tcp_subr.c):
+ * per-stack state and sysctls, control blocks from a bounded pool,
+ * initial sequence numbers, bare control segments (RST, ACK), drop and
+ * close.
+ *
+ * Entry points: tcp_init(), tcp_fini(), tcp_sysctl_attach(),
+ * tcp_newtcpcb(), tcp_discardcb(), tcp_close(), tcp_drop(),
+ * tcp_state_change(), tcp_new_isn(), tcp_new_ts_offset(), tcp_respond(),
+ * tcp_mss_for(), tcp_ts_getticks(), tcp_ticks(), tcp_siphash().
+ *
+ * RFC 6528 (ISN = M + F(4-tuple, secret), M a 4 microsecond clock, F
+ * SipHash-2-4 here), RFC 7323 5.4 (per-connection timestamp offset),
+ * RFC 9293 3.10.7.1 (RST for a segment to a closed connection), RFC 9293
+ * 3.7.1 and RFC 6691 (MSS).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+#include "in_cksum.h"
+#include "tcp_var.h"
+
+#define	ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void
+sip_round(uint64_t v[4])
+{
+	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0];
+	v[0] = ROTL(v[0], 32);
+	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
+	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
+	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2];
+	v[2] = ROTL(v[2], 32);
+}
+
+/* SipHash-2-4 (Aumasson and Bernstein) of len bytes under key. */
+uint64_t
+tcp_siphash(const uint64_t key[2], const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t v[4], m, b = (uint64_t)len << 56;
+	size_t i, n = len & ~(size_t)7;
+
+	v[0] = key[0] ^ 0x736f6d6570736575ULL;
+	v[1] = key[1] ^ 0x646f72616e646f6dULL;
+	v[2] = key[0] ^ 0x6c7967656e657261ULL;
+	v[3] = key[1] ^ 0x7465646279746573ULL;
+	for (i = 0; i < n; i += 8) {
+		memcpy(&m, p + i, 8);
+		v[3] ^= m;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m;
+	}
+	for (i = 0; i < (len & 7); i++)
+		b |= (uint64_t)p[n + i] << (8 * i);
+	v[3] ^= b;
+	sip_round(v);
+	sip_round(v);
+	v[0] ^= b;
+	v[2] ^= 0xff;
+	for (i = 0; i < 4; i++)
+		sip_round(v);
+	return (v[0] ^ v[1] ^ v[2] ^ v[3]);
+}
+
+static uint64_t
+tcp_tuple_hash(struct ff_ctx *ctx, uint32_t salt, struct in_addr laddr,
+    uint16_t lport, struct in_addr faddr, uint16_t fport)
+{
+	uint32_t w[4];
+
+	w[0] = laddr.s_addr;
+	w[1] = faddr.s_addr;
+	w[2] = ((uint32_t)lport << 16) | fport;
+	w[3] = salt;
+	return (tcp_siphash(V_tcp(ctx)->isn_key, w, sizeof(w)));
+}
+
+/* RFC 6528: M (4 us ticks of the stack clock) + F(4-tuple, secret). */
+uint32_t
+tcp_new_isn(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
+    struct in_addr faddr, uint16_t fport)
+{
+	uint64_t m = ff_clock_now(&ctx->clock) / 4000;
+
+	return ((uint32_t)(m + tcp_tuple_hash(ctx, 0, laddr, lport, faddr,
+	    fport)));
+}
+
+uint32_t
+tcp_new_ts_offset(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
+    struct in_addr faddr, uint16_t fport)
+{
+	return ((uint32_t)tcp_tuple_hash(ctx, 0x7473, laddr, lport, faddr,
+	    fport));
+}
+
+/* Timestamp clock: milliseconds (RFC 7323 5.4 asks for 1 ms .. 1 s). */
+uint32_t
+tcp_ts_getticks(struct ff_ctx *ctx)
+{
+	return ((uint32_t)(ff_clock_now(&ctx->clock) / FF_NS_PER_MS));
+}
+
+/* The callout wheel's tick count: RTT measurement and timers. */
+uint64_t
+tcp_ticks(struct ff_ctx *ctx)
+{
+	return (ctx->callouts.cw_ticks);
+}
+
+int
+tcp_init(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+
+	memset(ts, 0, sizeof(*ts));
+	ts->mssdflt = TCP_MSS_V4;
+	ts->minmss = TCP_MINMSS;
+	ts->rfc1323 = 1;
+	ts->sendspace = 32768;
+	ts->recvspace = 65536;
+	ts->delayed_ack = 1;
+	ts->delacktime = 40;
+	ts->msl = 30000;
+	ts->rexmit_initial = 1000;
+	ts->rexmit_min = 30;
+	ts->rexmit_slop = 200;
+	ts->initcwnd_segments = 10;
+	ts->reass_maxqueuelen = TCP_SEGQ_DEFAULT;
+	ts->reass_maxsegments = 16384;
+	ts->maxtcpcb = 65536;
+	ts->nolocaltimewait = 1;
+	ts->isn_key[0] = rte_rand();
+	ts->isn_key[1] = rte_rand();
+	TAILQ_INIT(&ts->tcb_list);
+	TAILQ_INIT(&ts->tcb_free);
+	TAILQ_INIT(&ts->segq_free);
+	(void)cc_register(ctx, &newreno_cc_algo);
+	return (pf_proto_register(ctx, &tcp_protosw));
+}
+
+/* Every connection left (TIME_WAIT, orphans) and every pooled item. */
+void
+tcp_fini(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	struct tcpcb *tp;
+
+	while ((tp = TAILQ_FIRST(&ts->tcb_list)) != NULL)
+		(void)tcp_close(tp);
+	while ((tp = TAILQ_FIRST(&ts->tcb_free)) != NULL) {
+		TAILQ_REMOVE(&ts->tcb_free, tp, t_link);
+		free(tp);
+	}
+	ts->tcb_nfree = 0;
+	tcp_reass_fini(ctx);
+}
+
+struct socket *
+tcp_socket(const struct tcpcb *tp)
+{
+	return (tp->t_inpcb != NULL ? tp->t_inpcb->inp_socket : NULL);
+}
+
+static struct tcpcb *
+tcp_tcpcb_get(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	struct tcpcb *tp;
+
+	if ((tp = TAILQ_FIRST(&ts->tcb_free)) != NULL) {
+		TAILQ_REMOVE(&ts->tcb_free, tp, t_link);
+		ts->tcb_nfree--;
+	} else if (ts->tcb_count >= ts->maxtcpcb ||
+	    (tp = malloc(sizeof(*tp))) == NULL)
+		return (NULL);
+	memset(tp, 0, sizeof(*tp));
+	return (tp);
+}
+
+struct tcpcb *
+tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	struct tcpcb *tp;
+
+	if ((tp = tcp_tcpcb_get(ctx)) == NULL) {
+		TCPXSTAT_INC(ctx, tcpx_nopcb);
+		return (NULL);
+	}
+	tp->t_ctx = ctx;
+	tp->t_inpcb = inp;
+	tp->t_state = TCPS_CLOSED;
+	tp->t_maxseg = (uint32_t)ts->mssdflt;
+	if (ts->rfc1323)
+		tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP;
+	tp->t_rxtcur = tcp_ms_ticks(ctx, ts->rexmit_initial);
+	tp->snd_cwnd = TCP_MAXWIN << TCP_MAXWINSHIFT;
+	tp->snd_ssthresh = TCP_MAXWIN << TCP_MAXWINSHIFT;
+	TAILQ_INIT(&tp->t_segq);
+	callout_init(&tp->t_timers.tt_rexmt);
+	callout_init(&tp->t_timers.tt_persist);
+	callout_init(&tp->t_timers.tt_keep);
+	callout_init(&tp->t_timers.tt_2msl);
+	callout_init(&tp->t_timers.tt_delack);
+	cc_attach(ctx, tp);
+	tp->t_starttime = tcp_ticks(ctx);
+	inp->inp_ppcb = tp;
+	TAILQ_INSERT_TAIL(&ts->tcb_list, tp, t_link);
+	ts->tcb_count++;
+	return (tp);
+}
+
+/* Free the control block (the inpcb stays); timers and queues go. */
+void
+tcp_discardcb(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct tcp_state *ts = V_tcp(ctx);
+
+	tcp_timers_stop(tp);
+	tcp_reass_flush(tp);
+	cc_detach(tp);
+	if (tp->t_inpcb != NULL)
+		tp->t_inpcb->inp_ppcb = NULL;
+	TAILQ_REMOVE(&ts->tcb_list, tp, t_link);
+	ts->tcb_count--;
+	TAILQ_INSERT_HEAD(&ts->tcb_free, tp, t_link);
+	ts->tcb_nfree++;
+}
+
+void
+tcp_state_change(struct tcpcb *tp, int newstate)
+{
+	tp->t_state = newstate;
+}
+
+/*
+ * The connection is over: free the control block, tell the socket, and
+ * free the inpcb when the descriptor is gone (which frees the socket,
+ * and takes an unaccepted one off its listener's queue); with a
+ * descriptor the inpcb stays, marked dropped, until close.  Returns NULL.
+ */
+struct tcpcb *
+tcp_close(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct inpcb *inp = tp->t_inpcb;
+	struct socket *so = tcp_socket(tp);
+
+	TCPSTAT_INC(ctx, tcps_closed);
+	tcp_state_change(tp, TCPS_CLOSED);
+	tcp_discardcb(tp);
+	inp->inp_flags |= INP_DROPPED;
+	if (so == NULL) {
+		in_pcbfree(inp);
+		return (NULL);
+	}
+	soisdisconnected(so);
+	if ((so->so_state & SS_NOFDREF) != 0)
+		in_pcbfree(inp);
+	return (NULL);
+}
+
+/* Drop with a RST when synchronized; the socket sees `error'. */
+struct tcpcb *
+tcp_drop(struct tcpcb *tp, int error)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct inpcb *inp = tp->t_inpcb;
+	struct socket *so = tcp_socket(tp);
+
+	if (TCPS_HAVERCVDSYN(tp->t_state)) {
+		tcp_respond(ctx, tp, inp->inp_laddr, inp->inp_lport,
+		    inp->inp_faddr, inp->inp_fport, tp->snd_nxt, tp->rcv_nxt,
+		    TH_RST | TH_ACK);
+		TCPSTAT_INC(ctx, tcps_drops);
+	} else
+		TCPSTAT_INC(ctx, tcps_conndrops);
+	if (error == ETIMEDOUT && tp->t_softerror != 0)
+		error = tp->t_softerror;
+	if (so != NULL)
+		so->so_error = error;
+	return (tcp_close(tp));
+}
+
+uint32_t
+tcp_maxmtu(struct ff_ctx *ctx, struct in_addr faddr)
+{
+	struct rtentry *rt = rt_lookup(ctx, faddr);
+
+	if (rt == NULL)
+		return (0);
+	if (rt->rt_mtu != 0 && rt->rt_mtu < rt->rt_ifp->if_mtu)
+		return (rt->rt_mtu);
+	return (rt->rt_ifp->if_mtu);
+}
+
+/*
+ * The MSS towards faddr: the route's MTU less 40 bytes of headers,
+ * bounded by the peer's offer (RFC 9293 3.7.1: 536 without one) and by
+ * net.inet.tcp.minmss.
+ */
+uint32_t
+tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr, uint32_t offer)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	uint32_t mtu = tcp_maxmtu(ctx, faddr), mss;
+
+	mss = mtu > 40 ? mtu - 40 : (uint32_t)ts->mssdflt;
+	if (offer == 0)
+		offer = (uint32_t)ts->mssdflt;
+	if (offer < mss)
+		mss = offer;
+	if (mss < (uint32_t)ts->minmss)
+		mss = (uint32_t)ts->minmss;
+	/* Leave room for the timestamp option in every segment? FreeBSD
+	 * subtracts options per segment instead; so do we (tcp_output). */
+	return (mss);
+}
+
+/* TCP checksum of the segment behind the IP header ip (RFC 9293 3.1). */
+static void
+tcp_fill_cksum(struct ip *ip, struct tcphdr *th, int tlen)
+{
+	th->th_sum = 0;
+	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
+	    th);
+	(void)tlen;
+}
+
+/*
+ * Send a bare segment (RST or ACK) from src:sport to dst:dport.  With a
+ * control block the window and TTL are its own.  Counted in tcps_sndtotal
+ * and tcps_sndctrl (RST) or tcps_sndacks.
+ */
+void
+tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
+    uint16_t sport, struct in_addr dst, uint16_t dport, tcp_seq seq,
+    tcp_seq ack, int flags)
+{
+	struct rte_mbuf *m;
+	struct tcphdr *th;
+	struct ip *ip;
+	uint32_t win = 0;
+
+	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL ||
+	    (ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) +
+	    sizeof(*th))) == NULL) {
+		rte_pktmbuf_free(m);
+		TCPXSTAT_INC(ctx, tcpx_nombuf);
+		return;
+	}
+	if (tp != NULL && (flags & TH_RST) == 0)
+		win = tcp_rcv_space(tp) >> tp->rcv_scale;
+	memset(ip, 0, sizeof(*ip) + sizeof(*th));
+	IP_SET_VHL(ip, sizeof(*ip));
+	ip->ip_len = htons(sizeof(*ip) + sizeof(*th));
+	ip->ip_p = IPPROTO_TCP;
+	ip->ip_src = src;
+	ip->ip_dst = dst;
+	ip->ip_ttl = (uint8_t)V_ip(ctx)->defttl;
+	th = (struct tcphdr *)(ip + 1);
+	th->th_sport = sport;
+	th->th_dport = dport;
+	th->th_seq = htonl(seq);
+	th->th_ack = (flags & TH_ACK) ? htonl(ack) : 0;
+	th->th_off = sizeof(*th) >> 2;
+	th->th_flags = (uint8_t)flags;
+	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
+	tcp_fill_cksum(ip, th, sizeof(*th));
+	TCPSTAT_INC(ctx, tcps_sndtotal);
+	if (flags & TH_RST)
+		TCPSTAT_INC(ctx, tcps_sndctrl);
+	else
+		TCPSTAT_INC(ctx, tcps_sndacks);
+	if (ip_output_consume(ctx, m, 0) != 0)
+		TCPXSTAT_INC(ctx, tcpx_oerrors);
+}
+
+/* net.inet.tcp.pcbcount: live control blocks. */
+static int
+tcp_sysctl_pcbcount(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+    struct sysctl_req *req)
+{
+	int n = V_tcp(ctx)->tcb_count;
+
+	return (sysctl_out(req, &n, sizeof(n)));
+}
+
+/* The integer tunables: name, field, bounds, description. */
+struct tcp_sysctl_int {
+	const char	*name;
+	size_t		 off;
+	int		 min, max;
+	const char	*descr;
+};
+
+#define	TS_OFF(f)	offsetof(struct tcp_state, f)
+
+static const struct tcp_sysctl_int tcp_sysctl_ints[] = {
+	{ "net.inet.tcp.mssdflt", TS_OFF(mssdflt), TCP_MINMSS, 65495,
+	    "Default TCP Maximum Segment Size" },
+	{ "net.inet.tcp.minmss", TS_OFF(minmss), 64, 65495,
+	    "Minimum TCP Maximum Segment Size" },
+	{ "net.inet.tcp.rfc1323", TS_OFF(rfc1323), 0, 1,
+	    "Enable rfc1323 (high performance TCP) extensions" },
+	{ "net.inet.tcp.sendspace", TS_OFF(sendspace), 1, 1 << 30,
+	    "Initial send socket buffer size" },
+	{ "net.inet.tcp.recvspace", TS_OFF(recvspace), 1, 1 << 30,
+	    "Initial receive socket buffer size" },
+	{ "net.inet.tcp.delayed_ack", TS_OFF(delayed_ack), 0, 1,
+	    "Delay ACK to try and piggyback it onto a data packet" },
+	{ "net.inet.tcp.delacktime", TS_OFF(delacktime), 1, 500,
+	    "Time before a delayed ACK is sent (ms)" },
+	{ "net.inet.tcp.msl", TS_OFF(msl), 1, 600000,
+	    "Maximum segment lifetime (ms)" },
+	{ "net.inet.tcp.rexmit_initial", TS_OFF(rexmit_initial), 1, 60000,
+	    "Initial Retransmission Timeout (ms)" },
+	{ "net.inet.tcp.rexmit_min", TS_OFF(rexmit_min), 1, 60000,
+	    "Minimum Retransmission Timeout (ms)" },
+	{ "net.inet.tcp.rexmit_slop", TS_OFF(rexmit_slop), 0, 60000,
+	    "Retransmission Timer Slop (ms)" },
+	{ "net.inet.tcp.initcwnd_segments", TS_OFF(initcwnd_segments), 0,
+	    1000, "Slow-start flight size (initial congestion window) in "
+	    "number of segments" },
+	{ "net.inet.tcp.reass.maxqueuelen", TS_OFF(reass_maxqueuelen), 0,
+	    1 << 20, "Maximum number of TCP Segments per Reassembly Queue" },
+	{ "net.inet.tcp.reass.maxsegments", TS_OFF(reass_maxsegments), 0,
+	    1 << 24, "Global maximum number of TCP Segments in Reassembly "
+	    "Queue" },
+	{ "net.inet.tcp.maxtcpcb", TS_OFF(maxtcpcb), 1, 1 << 24,
+	    "Maximum number of TCP control blocks (ff)" },
+	{ "net.inet.tcp.nolocaltimewait", TS_OFF(nolocaltimewait), 0, 1,
+	    "Do not create TCP TIME_WAIT state for local connections" },
+};
+
+int
+tcp_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	const struct tcp_sysctl_int *si;
+	size_t i;
+
+	if (sysctl_add_node(ctx, "net.inet.tcp.reass",
+	    "TCP Segment Reassembly Queue") == NULL)
+		return (-errno);
+	for (i = 0; i < sizeof(tcp_sysctl_ints) / sizeof(*si); i++) {
+		si = &tcp_sysctl_ints[i];
+		if (sysctl_add_int(ctx, si->name, CTLFLAG_RW | CTLFLAG_TUN,
+		    (int *)((char *)ts + si->off), si->min, si->max,
+		    si->descr) == NULL)
+			return (-errno);
+	}
+	if (sysctl_add_proc(ctx, "net.inet.tcp.pcbcount",
+	    CTLTYPE_INT | CTLFLAG_RD, tcp_sysctl_pcbcount, NULL, 0, "I",
+	    "Number of active PCBs") == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.tcp.stats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &ts->tcpstat, sizeof(ts->tcpstat),
+	    "S,tcpstat", "TCP statistics (struct tcpstat, netinet/tcp_var.h)")
+	    == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.tcp.xstats",
+	    CTLFLAG_RW | CTLFLAG_STATS, &ts->tcpxstat, sizeof(ts->tcpxstat),
+	    "S,tcpxstat", "TCP drops FreeBSD does not count (struct tcpxstat)")
+	    == NULL)
+		return (-errno);
+	return (cc_sysctl_attach(ctx));
+}
