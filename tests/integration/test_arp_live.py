@@ -1,0 +1,81 @@
+"""ff-arp against a live primary in a namespace: the Linux side's MAC
+learnt and listed as FreeBSD prints it, deleted, a permanent entry and a
+published one that Linux resolves; bad input that leaves the table as it
+was.  Traffic stays in the test's namespace, addresses in 198.18.0.0/15."""
+
+import re
+
+from .conftest import PEER_ADDR, STACK_ADDR
+
+
+def ping(prim, dst, count=1):
+    return prim.nsexec("ping", "-c", str(count), "-W", "1", dst,
+                       check=False, timeout=30).returncode == 0
+
+
+def test_list_delete_set(primary):
+    assert ping(primary, STACK_ADDR)
+    cp = primary.tool("ff-arp", "-a")
+    assert cp.returncode == 0, cp.stderr
+    lines = cp.stdout.splitlines()
+    assert re.fullmatch(
+        r"\? \(198\.18\.0\.1\) at %s on f-stack-0 expires in \d+ seconds "
+        r"\[ethernet\]" % primary.peer_mac, lines[0]), lines
+    assert lines[1] == ("? (198.18.0.2) at %s on f-stack-0 permanent "
+                        "[ethernet]" % primary.mac)
+    cp = primary.tool("ff-arp", "-d", PEER_ADDR)
+    assert (cp.returncode, cp.stdout) == (0, "198.18.0.1 (198.18.0.1) "
+                                             "deleted\n")
+    assert PEER_ADDR not in primary.tool("ff-arp", "-a").stdout
+    cp = primary.tool("ff-arp", "-d", PEER_ADDR)
+    assert (cp.returncode, cp.stderr) == (
+        1, "ff-arp: delete: cannot locate 198.18.0.1\n")
+    cp = primary.tool("ff-arp", "-s", "198.18.0.40", "02:18:00:00:00:40")
+    assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
+    assert primary.tool("ff-arp", "198.18.0.40").stdout == (
+        "? (198.18.0.40) at 02:18:00:00:00:40 on f-stack-0 permanent "
+        "[ethernet]\n")
+
+
+def test_published_entry_answers_linux(primary):
+    cp = primary.tool("ff-arp", "-s", "198.18.0.50", "02:18:00:00:00:50",
+                      "pub")
+    assert cp.returncode == 0, cp.stderr
+    assert "published" in primary.tool("ff-arp", "198.18.0.50").stdout
+    ping(primary, "198.18.0.50")          # no echo reply; the ARP is enough
+    neigh = primary.nsexec("ip", "neigh", "show", "198.18.0.50").stdout
+    assert "lladdr 02:18:00:00:00:50" in neigh
+
+
+def test_delete_all_and_bad_input(primary):
+    assert ping(primary, STACK_ADDR)
+    assert primary.tool("ff-arp", "-s", "198.18.0.40",
+                        "02:18:00:00:00:40").returncode == 0
+    table = lambda: re.sub(r"expires in \d+", "expires in N",
+                           primary.tool("ff-arp", "-a").stdout)
+    before = table()
+    cases = [
+        (("-s", "203.0.113.5", "02:00:00:00:00:01"), 1,
+         "ff-arp: cannot intuit interface index and type for 203.0.113.5\n"),
+        (("-s", "198.18.0.41", "zz:00"), 1,
+         "ff-arp: invalid Ethernet address 'zz:00'\n"),
+        (("-s", "198.18.0.300", "02:00:00:00:00:01"), 1, None),
+        (("-i", "nosuch0", "-a"), 1,
+         "ff-arp: interface nosuch0 does not exist\n"),
+        (("-d", "198.18.0.77"), 1,
+         "ff-arp: delete: cannot locate 198.18.0.77\n"),
+        (("-s", "198.18.0.41"), 2, None),
+        ((), 2, None),
+    ]
+    for args, code, err in cases:
+        cp = primary.tool("ff-arp", *args)
+        assert cp.returncode == code and cp.stderr, (args, cp.stderr)
+        if err:
+            assert cp.stderr == err, args
+    assert table() == before
+    cp = primary.tool("ff-arp", "-d", "-a")
+    assert cp.returncode == 0
+    assert "198.18.0.40 (198.18.0.40) deleted" in cp.stdout
+    assert primary.tool("ff-arp", "-a").stdout == (
+        "? (198.18.0.2) at %s on f-stack-0 permanent [ethernet]\n"
+        % primary.mac)
