@@ -258,7 +258,7 @@ ff_watchdog_start(const char *prefix, int primary)
 
 /* Take the process down; the primary also removes DPDK's leftovers. */
 static void
-ff_shutdown(struct ff_ctx *ctx)
+ff_run_shutdown(struct ff_ctx *ctx)
 {
 	char prefix[sizeof(ctx->cfg->dpdk.file_prefix)];
 	struct rte_mempool *mp = ctx->pktmbuf_pool;
@@ -289,7 +289,7 @@ ff_run(loop_func_t loop, void *arg)
 		if (ff_ctx_iterate(ctx) == 0 && ctx->cfg->dpdk.idle_sleep > 0)
 			ff_idle_sleep(ctx);
 	}
-	ff_shutdown(ctx);
+	ff_run_shutdown(ctx);
 	return (0);
 }
 

@@ -23,7 +23,8 @@ struct ff_ctx;
 #define	DTYPE_EPOLL	100	/* ours */
 
 /* f_flag (FreeBSD's fcntl values). */
-#define	FNONBLOCK	0x0004	/* O_NONBLOCK: recorded; all calls are */
+#undef	FNONBLOCK
+#define	FNONBLOCK	0x0004	/* O_NONBLOCK: recorded; every call is */
 
 struct file {
 	int		 f_type;	/* DTYPE_* */

@@ -21,7 +21,9 @@
  * length are valid when a request sees them).  The socket layer calls:
  *
  *   pru_attach(so)        socreate/sonewconn: allocate the pcb, reserve
- *                         buffer space (sbreserve); so_pcb set on return.
+ *                         buffer space (sbreserve) when sb_hiwat is still
+ *                         0 (sonewconn copied the listener's already);
+ *                         so_pcb set on return.
  *   pru_bind(so, sin)     bind; sin_addr may be INADDR_ANY, port 0 picks
  *                         an ephemeral one (in_pcbbind).
  *   pru_listen(so, bl)    become a listener; bl is already capped by

@@ -157,6 +157,7 @@ struct sockbuf {
 #define	SO_EV_RCV	0x01		/* so_rcv or the listen queue changed */
 #define	SO_EV_SND	0x02		/* so_snd changed, or connected */
 #define	SO_EV_STATE	0x04		/* error, EOF, disconnect */
+#define	SO_EV_CLOSE	0x08		/* socket freed or fd closed: unlink */
 
 struct so_watch {
 	LIST_ENTRY(so_watch) sw_link;	/* on so_watchers */
@@ -178,6 +179,7 @@ struct socket {
 	const struct protosw *so_proto;	/* protocol handle */
 	void		*so_pcb;	/* protocol control block (inpcb) */
 	int		 so_fd;		/* descriptor, -1 when none yet */
+	int		 so_count;	/* holds: sofree() waits for 0 */
 	struct sockbuf	 so_rcv;	/* receive buffer */
 	struct sockbuf	 so_snd;	/* send buffer */
 
@@ -294,6 +296,7 @@ void	so_watch_del(struct so_watch *sw);
 struct uio_lite {
 	const struct iovec *uio_iov;
 	int		 uio_iovcnt;
+	size_t		 uio_iovoff;	/* bytes done in uio_iov[0] */
 	size_t		 uio_resid;	/* bytes still to move */
 };
 

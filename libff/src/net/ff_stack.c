@@ -50,6 +50,10 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	ip_init(ctx);
 	icmp_init(ctx);
 	arp_init(ctx);
+	/* Sockets before the protocols that register in their switch. */
+	if ((error = uipc_init(ctx)) != 0 || (error = udp_init(ctx)) != 0)
+		return (stack_err(err, errlen, "sockets: %s",
+		    strerror(-error)));
 	V_ether(ctx)->vlan_accept = ctx->cfg->dpdk.vlan_accept;
 	if ((error = rt_init(ctx)) != 0)
 		return (stack_err(err, errlen, "routing table: %s",
@@ -60,7 +64,9 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	if ((error = ip_sysctl_attach(ctx)) != 0 ||
 	    (error = icmp_sysctl_attach(ctx)) != 0 ||
 	    (error = arp_sysctl_attach(ctx)) != 0 ||
-	    (error = ether_sysctl_attach(ctx)) != 0)
+	    (error = ether_sysctl_attach(ctx)) != 0 ||
+	    (error = uipc_sysctl_attach(ctx)) != 0 ||
+	    (error = udp_sysctl_attach(ctx)) != 0)
 		return (stack_err(err, errlen, "sysctl registration: %s",
 		    strerror(-error)));
 	return (0);
@@ -201,6 +207,14 @@ ff_stack_detach(struct ff_ctx *ctx)
 {
 	if (ctx->stack == NULL)
 		return;
+	/*
+	 * Descriptors and sockets first, while the protocols are up; the
+	 * protocols' fini (TCP's tcp_fini here) before uipc_fini() frees
+	 * the pcb tables.
+	 */
+	uipc_drain(ctx);
+	udp_fini(ctx);
+	uipc_fini(ctx);
 	if_fini(ctx);
 	ip_fini(ctx);
 	arp_fini(ctx);

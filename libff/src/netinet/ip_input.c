@@ -251,8 +251,7 @@ ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		icmp_input_consume(ctx, ifp, m, hlen, lflags);
 		return;
 	case IPPROTO_UDP:
-		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0,
-		    lflags);
+		udp_input_consume(ctx, ifp, m, hlen, lflags);
 		return;
 	case IPPROTO_TCP:
 		st->ips_delivered--;

@@ -15,6 +15,7 @@
 #include "ff_ctx.h"
 #include "ff_stack_var.h"
 #include "ff_testport.h"
+#include "ff_test_sock.h"
 
 struct counter_field {
 	const char	*cf_name;
@@ -198,5 +199,5 @@ ff_test_counter(struct ff_test *t, const char *name, uint64_t *val)
 		    val));
 	if (strncmp(name, "if.", 3) == 0)
 		return (if_counter_get(ctx, name + 3, val));
-	return (-ENOENT);
+	return (ff_test_sock_counter(ctx, name, val));	/* udp., so. */
 }

@@ -1,0 +1,115 @@
+/*
+ * kern_descrip.c - the descriptor table of one stack (see file.h), after
+ * FreeBSD's kern_descrip.c: the lowest free descriptor first.
+ *
+ * Entry points: fdtable_init(), fdtable_fini(), fdalloc(), fdget(),
+ * fdfree(), kern_close().
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "eventvar.h"
+#include "file.h"
+#include "socketvar.h"
+
+int
+fdtable_init(struct filedesc *fdp, int nfiles)
+{
+	fdp->fd_ofiles = calloc((size_t)nfiles, sizeof(struct file));
+	if (fdp->fd_ofiles == NULL)
+		return (-ENOMEM);
+	fdp->fd_nfiles = nfiles;
+	fdp->fd_lastfile = -1;
+	fdp->fd_freefile = 0;
+	fdp->fd_inuse = 0;
+	return (0);
+}
+
+void
+fdtable_fini(struct filedesc *fdp)
+{
+	free(fdp->fd_ofiles);
+	fdp->fd_ofiles = NULL;
+	fdp->fd_nfiles = 0;
+}
+
+int
+fdalloc(struct filedesc *fdp, int type, void *data)
+{
+	struct file *fp;
+	int fd;
+
+	for (fd = fdp->fd_freefile; fd < fdp->fd_nfiles; fd++)
+		if (fdp->fd_ofiles[fd].f_type == DTYPE_NONE)
+			break;
+	if (fd >= fdp->fd_nfiles)
+		return (-EMFILE);
+	fp = &fdp->fd_ofiles[fd];
+	fp->f_type = type;
+	fp->f_flag = 0;
+	fp->f_data = data;
+	fdp->fd_freefile = fd + 1;
+	if (fd > fdp->fd_lastfile)
+		fdp->fd_lastfile = fd;
+	fdp->fd_inuse++;
+	return (fd);
+}
+
+struct file *
+fdget(struct filedesc *fdp, int fd, int type)
+{
+	struct file *fp;
+
+	if (fd < 0 || fd >= fdp->fd_nfiles || fdp->fd_ofiles == NULL)
+		return (NULL);
+	fp = &fdp->fd_ofiles[fd];
+	if (fp->f_type == DTYPE_NONE ||
+	    (type != DTYPE_NONE && fp->f_type != type))
+		return (NULL);
+	return (fp);
+}
+
+void
+fdfree(struct filedesc *fdp, int fd)
+{
+	struct file *fp = &fdp->fd_ofiles[fd];
+
+	fp->f_type = DTYPE_NONE;
+	fp->f_flag = 0;
+	fp->f_data = NULL;
+	fdp->fd_inuse--;
+	if (fd < fdp->fd_freefile)
+		fdp->fd_freefile = fd;
+	while (fdp->fd_lastfile >= 0 &&
+	    fdp->fd_ofiles[fdp->fd_lastfile].f_type == DTYPE_NONE)
+		fdp->fd_lastfile--;
+}
+
+int
+kern_close(struct ff_ctx *ctx, int fd)
+{
+	struct filedesc *fdp = &V_uipc(ctx)->us_fd;
+	struct file *fp;
+	void *data;
+	int type;
+
+	if ((fp = fdget(fdp, fd, DTYPE_NONE)) == NULL)
+		return (-EBADF);
+	type = fp->f_type;
+	data = fp->f_data;
+	fdfree(fdp, fd);
+	switch (type) {
+	case DTYPE_SOCKET:
+		soclose(data);
+		break;
+	case DTYPE_KQUEUE:
+		kqueue_close(ctx, data);
+		break;
+	case DTYPE_EPOLL:
+		epoll_close(ctx, data);
+		break;
+	}
+	return (0);
+}

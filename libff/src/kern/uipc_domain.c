@@ -1,0 +1,170 @@
+/*
+ * uipc_domain.c - the socket layer of one stack: its state (uipc_var.h),
+ * the protocol switch table (after FreeBSD's kern/uipc_domain.c), its
+ * sysctls, and tear-down.
+ *
+ * Entry points: uipc_init(), uipc_sysctl_attach(), uipc_drain(),
+ * uipc_fini(), uipc_sockets_inuse(), pf_proto_register(), pffindproto().
+ *
+ * Sysctls: kern.ipc.maxsockets, kern.ipc.numopensockets, kern.maxfiles,
+ * kern.openfiles, net.inet.ip.portrange.first/last (FreeBSD's names),
+ * kern.ipc.sostat (ours: struct sostat).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ff_ctx.h"
+#include "kern_sysctl.h"
+#include "ff_stack_var.h"
+#include "eventvar.h"
+#include "in_pcb.h"
+#include "protosw.h"
+
+int
+pf_proto_register(struct ff_ctx *ctx, const struct protosw *pr)
+{
+	struct uipc_state *us = V_uipc(ctx);
+	int i;
+
+	for (i = 0; i < us->us_nprotosw; i++)
+		if (us->us_protosw[i]->pr_type == pr->pr_type &&
+		    us->us_protosw[i]->pr_protocol == pr->pr_protocol)
+			return (-EEXIST);
+	if (us->us_nprotosw >= PF_PROTO_MAX)
+		return (-ENOSPC);
+	us->us_protosw[us->us_nprotosw++] = pr;
+	return (0);
+}
+
+const struct protosw *
+pffindproto(struct ff_ctx *ctx, int type, int protocol)
+{
+	struct uipc_state *us = V_uipc(ctx);
+	int i;
+
+	for (i = 0; i < us->us_nprotosw; i++)
+		if (us->us_protosw[i]->pr_type == type &&
+		    (protocol == 0 ||
+		    us->us_protosw[i]->pr_protocol == protocol))
+			return (us->us_protosw[i]);
+	return (NULL);
+}
+
+int
+uipc_init(struct ff_ctx *ctx)
+{
+	struct uipc_state *us = V_uipc(ctx);
+	int error;
+
+	TAILQ_INIT(&us->us_sockets);
+	TAILQ_INIT(&us->us_kqueues);
+	TAILQ_INIT(&us->us_epolls);
+	us->us_maxsockets = FF_MAXSOCKETS_DEFAULT;
+	us->us_maxfiles = FF_MAXFILES_DEFAULT;
+	us->us_portfirst = IPPORT_EPHEMERALFIRST;
+	us->us_portlast = IPPORT_EPHEMERALLAST;
+	us->us_sockzone = uma_zcreate("socket", sizeof(struct socket),
+	    (unsigned int)us->us_maxsockets);
+	if (us->us_sockzone == NULL)
+		return (-ENOMEM);
+	if ((error = fdtable_init(&us->us_fd, us->us_maxfiles)) != 0 ||
+	    (error = kqueue_init(ctx)) != 0 ||
+	    (error = epoll_init(ctx)) != 0)
+		return (error);
+	return (in_pcbinfo_init(ctx, V_tcbinfo(ctx), "tcp", IPPROTO_TCP,
+	    4096));
+}
+
+/* kern.openfiles: descriptors in use. */
+static int
+uipc_sysctl_openfiles(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+    struct sysctl_req *req)
+{
+	int n = V_uipc(ctx)->us_fd.fd_inuse;
+
+	return (sysctl_out(req, &n, sizeof(n)));
+}
+
+int
+uipc_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct uipc_state *us = V_uipc(ctx);
+
+	if (sysctl_add_int(ctx, "kern.ipc.maxsockets", CTLFLAG_RD,
+	    &us->us_maxsockets, 0, 0, "Maximum number of sockets available")
+	    == NULL ||
+	    sysctl_add_uint(ctx, "kern.ipc.numopensockets", CTLFLAG_RD,
+	    &us->us_numopensockets, 0, 0, "Number of open sockets") == NULL ||
+	    sysctl_add_int(ctx, "kern.maxfiles", CTLFLAG_RD, &us->us_maxfiles,
+	    0, 0, "Maximum number of files") == NULL ||
+	    sysctl_add_proc(ctx, "kern.openfiles", CTLTYPE_INT | CTLFLAG_RD,
+	    uipc_sysctl_openfiles, NULL, 0, "I",
+	    "System-wide number of open files") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.portrange.first", CTLFLAG_RW,
+	    &us->us_portfirst, IPPORT_RESERVED, 65535,
+	    "First port of the ephemeral range") == NULL ||
+	    sysctl_add_int(ctx, "net.inet.ip.portrange.last", CTLFLAG_RW,
+	    &us->us_portlast, IPPORT_RESERVED, 65535,
+	    "Last port of the ephemeral range") == NULL ||
+	    sysctl_add_opaque(ctx, "kern.ipc.sostat", CTLFLAG_RW |
+	    CTLFLAG_STATS, &us->us_stat, sizeof(us->us_stat), "S,sostat",
+	    "Socket layer statistics (ff)") == NULL)
+		return (-errno);
+	return (0);
+}
+
+/* Hard-drop a socket that has no descriptor any more. */
+static void
+uipc_kill(struct socket *so)
+{
+	struct inpcb *inp;
+
+	so->so_count++;
+	soabort(so);
+	so->so_count--;
+	/* The protocol kept its pcb: cut the link so the socket can go. */
+	if ((inp = sotoinpcb(so)) != NULL) {
+		inp->inp_socket = NULL;
+		so->so_pcb = NULL;
+	}
+	sofree(so);
+}
+
+void
+uipc_drain(struct ff_ctx *ctx)
+{
+	struct uipc_state *us;
+	struct socket *so;
+	int fd;
+
+	if (ctx->stack == NULL || (us = V_uipc(ctx))->us_sockzone == NULL)
+		return;
+	for (fd = us->us_fd.fd_lastfile; fd >= 0; fd--)
+		if (fdget(&us->us_fd, fd, DTYPE_NONE) != NULL)
+			(void)kern_close(ctx, fd);
+	while ((so = TAILQ_FIRST(&us->us_sockets)) != NULL)
+		uipc_kill(so);
+}
+
+void
+uipc_fini(struct ff_ctx *ctx)
+{
+	struct uipc_state *us;
+
+	if (ctx->stack == NULL)
+		return;
+	us = V_uipc(ctx);
+	uipc_drain(ctx);
+	in_pcbinfo_destroy(V_tcbinfo(ctx));
+	kqueue_fini(ctx);
+	epoll_fini(ctx);
+	fdtable_fini(&us->us_fd);
+	uma_zdestroy(us->us_sockzone);
+	us->us_sockzone = NULL;
+}
+
+unsigned int
+uipc_sockets_inuse(struct ff_ctx *ctx)
+{
+	return (ctx->stack != NULL ? V_uipc(ctx)->us_numopensockets : 0);
+}

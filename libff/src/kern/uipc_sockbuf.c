@@ -1,0 +1,234 @@
+/*
+ * uipc_sockbuf.c - socket buffers: rte_mbuf chains with byte and buffer
+ * accounting, after FreeBSD's kern/uipc_sockbuf.c.
+ *
+ * Entry points: sbspace(), sbreserve(), sbappendstream_consume(),
+ * sbappendaddr_consume(), sbdrop(), sbdroprecord(), sbflush(),
+ * sbcopydata(), sbsndptr().  Layout of the chains: socketvar.h.
+ *
+ * Nothing here allocates: data moves in as the caller's mbufs and out by
+ * freeing them.  A small stream segment is copied into the tail's free
+ * room when it fits (FreeBSD's sbcompress), so that many tiny segments
+ * do not pin many mbufs.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "kern_sysctl.h"
+#include "ff_stack_var.h"
+#include "socketvar.h"
+
+long
+sbspace(const struct sockbuf *sb)
+{
+	long bleft, mleft;
+
+	bleft = (long)sb->sb_hiwat - (long)sb->sb_cc;
+	mleft = (long)sb->sb_mbmax - (long)sb->sb_mbcnt;
+	return (bleft < mleft ? bleft : mleft);
+}
+
+int
+sbreserve(struct socket *so, struct sockbuf *sb, uint32_t cc)
+{
+	unsigned long max = so->so_ctx->sysctl->st_ipc.ki_maxsockbuf;
+	unsigned long mbmax;
+
+	if (cc > max)
+		return (-ENOBUFS);
+	sb->sb_hiwat = cc;
+	mbmax = (unsigned long)cc * SB_EFFICIENCY;
+	sb->sb_mbmax = (uint32_t)(mbmax < max ? mbmax : max);
+	if (sb->sb_lowat > sb->sb_hiwat)
+		sb->sb_lowat = sb->sb_hiwat;
+	return (0);
+}
+
+/* Whether seg's data fits in the free room of tail (a plain buffer). */
+static int
+sb_fits_tail(const struct rte_mbuf *tail, const struct rte_mbuf *seg)
+{
+	if (tail == NULL || RTE_MBUF_CLONED(tail) ||
+	    rte_mbuf_refcnt_read(tail) != 1 || RTE_MBUF_HAS_EXTBUF(tail))
+		return (0);
+	return (seg->data_len <= rte_pktmbuf_tailroom(tail) &&
+	    seg->data_len <= 512);
+}
+
+/* Link one standalone segment at the tail of a stream buffer. */
+static void
+sb_link_seg(struct sockbuf *sb, struct rte_mbuf *seg)
+{
+	struct rte_mbuf *tail = sb->sb_mbtail;
+
+	sb->sb_cc += seg->data_len;
+	if (sb_fits_tail(tail, seg)) {
+		memcpy(rte_pktmbuf_mtod_offset(tail, char *, tail->data_len),
+		    rte_pktmbuf_mtod(seg, char *), seg->data_len);
+		tail->data_len += seg->data_len;
+		tail->pkt_len += seg->data_len;
+		rte_pktmbuf_free(seg);
+		return;
+	}
+	sb->sb_mbcnt += seg->buf_len;
+	if (tail == NULL)
+		sb->sb_mb = seg;
+	else
+		tail->next = seg;
+	sb->sb_mbtail = seg;
+}
+
+void
+sbappendstream_consume(struct sockbuf *sb, struct rte_mbuf *m)
+{
+	struct rte_mbuf *seg, *next;
+
+	for (seg = m; seg != NULL; seg = next) {
+		next = seg->next;
+		seg->next = NULL;
+		seg->nb_segs = 1;
+		seg->pkt_len = seg->data_len;
+		if (seg->data_len == 0)
+			rte_pktmbuf_free(seg);
+		else
+			sb_link_seg(sb, seg);
+	}
+}
+
+/* Buffer bytes of the nb_segs segments of record m; *lastp its last. */
+static uint32_t
+sb_record_size(struct rte_mbuf *m, struct rte_mbuf **lastp)
+{
+	uint32_t size = 0;
+	uint16_t i;
+
+	for (i = 1; ; i++) {
+		size += m->buf_len;
+		if (i >= m->nb_segs || m->next == NULL)
+			break;
+		m = m->next;
+	}
+	if (lastp != NULL)
+		*lastp = m;
+	return (size);
+}
+
+int
+sbappendaddr_consume(struct socket *so, struct sockbuf *sb,
+    const struct sockaddr_in *from, struct rte_mbuf *m)
+{
+	struct rte_mbuf *last;
+	uint32_t len = rte_pktmbuf_pkt_len(m), size;
+	void *p;
+
+	size = sb_record_size(m, &last);
+	if ((long)len > sbspace(sb) ||
+	    sb->sb_mbcnt + size > sb->sb_mbmax ||
+	    (p = rte_pktmbuf_prepend(m, sizeof(*from))) == NULL) {
+		V_uipc(so->so_ctx)->us_stat.sos_sbfull++;
+		rte_pktmbuf_free(m);
+		return (-ENOBUFS);
+	}
+	memcpy(p, from, sizeof(*from));
+	if (sb->sb_mbtail == NULL)
+		sb->sb_mb = m;
+	else
+		sb->sb_mbtail->next = m;
+	sb->sb_lastrecord = m;
+	sb->sb_mbtail = last;
+	sb->sb_cc += len;
+	sb->sb_mbcnt += size;
+	sb->sb_reccnt++;
+	return (0);
+}
+
+void
+sbdroprecord(struct sockbuf *sb)
+{
+	struct rte_mbuf *m = sb->sb_mb, *last;
+
+	if (m == NULL)
+		return;
+	sb->sb_mbcnt -= sb_record_size(m, &last);
+	sb->sb_cc -= rte_pktmbuf_pkt_len(m) - sizeof(struct sockaddr_in);
+	sb->sb_mb = last->next;
+	last->next = NULL;
+	sb->sb_reccnt--;
+	if (sb->sb_mb == NULL) {
+		sb->sb_mbtail = NULL;
+		sb->sb_lastrecord = NULL;
+	}
+	rte_pktmbuf_free(m);
+}
+
+void
+sbdrop(struct sockbuf *sb, uint32_t len)
+{
+	struct rte_mbuf *m;
+
+	while (len > 0 && (m = sb->sb_mb) != NULL) {
+		if (m->data_len > len) {
+			rte_pktmbuf_adj(m, (uint16_t)len);
+			sb->sb_cc -= len;
+			return;
+		}
+		len -= m->data_len;
+		sb->sb_cc -= m->data_len;
+		sb->sb_mbcnt -= m->buf_len;
+		sb->sb_mb = m->next;
+		m->next = NULL;
+		rte_pktmbuf_free(m);
+	}
+	if (sb->sb_mb == NULL)
+		sb->sb_mbtail = NULL;
+}
+
+void
+sbflush(struct sockbuf *sb)
+{
+	if ((sb->sb_flags & SB_ATOMIC) != 0) {
+		while (sb->sb_mb != NULL)
+			sbdroprecord(sb);
+	} else
+		sbdrop(sb, sb->sb_cc);
+	sb->sb_cc = 0;
+	sb->sb_mbcnt = 0;
+	sb->sb_reccnt = 0;
+}
+
+struct rte_mbuf *
+sbsndptr(const struct sockbuf *sb, uint32_t off, uint32_t *moff)
+{
+	struct rte_mbuf *m;
+
+	for (m = sb->sb_mb; m != NULL; m = m->next) {
+		if (off < m->data_len) {
+			*moff = off;
+			return (m);
+		}
+		off -= m->data_len;
+	}
+	*moff = 0;
+	return (NULL);
+}
+
+uint32_t
+sbcopydata(const struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
+{
+	struct rte_mbuf *m;
+	uint32_t moff, n, done = 0;
+	char *dst = buf;
+
+	m = sbsndptr(sb, off, &moff);
+	for (; m != NULL && done < len; m = m->next, moff = 0) {
+		n = m->data_len - moff;
+		if (n > len - done)
+			n = len - done;
+		memcpy(dst + done, rte_pktmbuf_mtod_offset(m, char *, moff), n);
+		done += n;
+	}
+	return (done);
+}

@@ -1,0 +1,384 @@
+/*
+ * in_pcb.c - Internet protocol control blocks (see in_pcb.h), after
+ * FreeBSD's netinet/in_pcb.c.
+ *
+ * Entry points: in_pcbinfo_init(), in_pcbinfo_destroy(), in_pcballoc(),
+ * in_pcbbind(), in_pcbconnect(), in_pcbdisconnect(), in_pcbdetach(),
+ * in_pcbfree(), in_pcbrehash(), in_pcblookup(), in_pcblookup_local(),
+ * in_pcbladdr(), in_getsockaddr(), in_getpeeraddr(), in_pcb_random().
+ *
+ * Binding follows FreeBSD's rules: without SO_REUSEADDR/SO_REUSEPORT a
+ * bind conflicts with any pcb on the port whose local address overlaps
+ * (wildcards included, connected pcbs too); with one of them only an
+ * unconnected pcb on exactly the same address conflicts; two sockets
+ * that both set SO_REUSEPORT share a port.
+ *
+ * Ephemeral ports: RFC 6056 section 3.3.1 (FreeBSD's default): a random
+ * start in net.inet.ip.portrange.[first, last], then the next free port.
+ * The PRNG is per table; test stacks seed it with a constant, so runs are
+ * deterministic.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_random.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "in_pcb.h"
+#include "uma.h"
+
+#define	INP_HASH(info, faddr, fport, lport)				\
+	((((faddr) ^ ((uint32_t)(fport) << 16 | (lport))) * 0x9e3779b1u >> 8) \
+	& (info)->ipi_hashmask)
+#define	INP_PORTHASH(info, lport)	(ntohs(lport) & (info)->ipi_porthashmask)
+
+int
+in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
+    int proto, unsigned int hashsize)
+{
+	memset(info, 0, sizeof(*info));
+	info->ipi_ctx = ctx;
+	info->ipi_name = name;
+	info->ipi_proto = proto;
+	LIST_INIT(&info->ipi_listhead);
+	info->ipi_limit = 2 * (unsigned int)V_uipc(ctx)->us_maxsockets;
+	info->ipi_hashmask = hashsize - 1;
+	info->ipi_porthashmask = hashsize - 1;
+	info->ipi_hashbase = calloc(hashsize, sizeof(struct inpcbhead));
+	info->ipi_porthashbase = calloc(hashsize, sizeof(struct inpcbhead));
+	info->ipi_zone = uma_zcreate(name, sizeof(struct inpcb),
+	    info->ipi_limit);
+	info->ipi_rand = ctx->testmode ? 0x9e3779b97f4a7c15ULL ^
+	    (uint64_t)proto : rte_rand() | 1;
+	if (info->ipi_hashbase == NULL || info->ipi_porthashbase == NULL ||
+	    info->ipi_zone == NULL) {
+		in_pcbinfo_destroy(info);
+		return (-ENOMEM);
+	}
+	return (0);
+}
+
+void
+in_pcbinfo_destroy(struct inpcbinfo *info)
+{
+	struct inpcb *inp;
+
+	if (info->ipi_zone != NULL)
+		while ((inp = LIST_FIRST(&info->ipi_listhead)) != NULL)
+			in_pcbfree(inp);
+	free(info->ipi_hashbase);
+	free(info->ipi_porthashbase);
+	uma_zdestroy(info->ipi_zone);
+	info->ipi_hashbase = info->ipi_porthashbase = NULL;
+	info->ipi_zone = NULL;
+}
+
+uint32_t
+in_pcb_random(struct inpcbinfo *info)
+{
+	uint64_t x = info->ipi_rand;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	info->ipi_rand = x;
+	return ((uint32_t)((x * 0x2545f4914f6cdd1dULL) >> 32));
+}
+
+int
+in_pcballoc(struct socket *so, struct inpcbinfo *info)
+{
+	struct inpcb *inp;
+
+	if ((inp = uma_zalloc(info->ipi_zone)) == NULL)
+		return (-ENOBUFS);
+	inp->inp_pcbinfo = info;
+	inp->inp_socket = so;
+	so->so_pcb = inp;
+	LIST_INSERT_HEAD(&info->ipi_listhead, inp, inp_list);
+	info->ipi_count++;
+	return (0);
+}
+
+void
+in_pcbrehash(struct inpcb *inp)
+{
+	struct inpcbinfo *info = inp->inp_pcbinfo;
+
+	if ((inp->inp_flags & INP_HASHED) != 0) {
+		LIST_REMOVE(inp, inp_hash);
+		LIST_REMOVE(inp, inp_portlist);
+		inp->inp_flags &= ~INP_HASHED;
+	}
+	if (inp->inp_lport == 0)
+		return;
+	LIST_INSERT_HEAD(&info->ipi_hashbase[INP_HASH(info,
+	    inp->inp_faddr.s_addr, inp->inp_fport, inp->inp_lport)], inp,
+	    inp_hash);
+	LIST_INSERT_HEAD(&info->ipi_porthashbase[INP_PORTHASH(info,
+	    inp->inp_lport)], inp, inp_portlist);
+	inp->inp_flags |= INP_HASHED;
+}
+
+void
+in_pcbdetach(struct inpcb *inp)
+{
+	struct socket *so = inp->inp_socket;
+
+	if (so == NULL)
+		return;
+	inp->inp_so_options = so->so_options;
+	inp->inp_socket = NULL;
+	so->so_pcb = NULL;
+	sofree(so);
+}
+
+void
+in_pcbfree(struct inpcb *inp)
+{
+	struct inpcbinfo *info = inp->inp_pcbinfo;
+
+	in_pcbdetach(inp);
+	inp->inp_lport = 0;
+	in_pcbrehash(inp);
+	LIST_REMOVE(inp, inp_list);
+	info->ipi_count--;
+	uma_zfree(info->ipi_zone, inp);
+}
+
+struct inpcb *
+in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr,
+    uint16_t lport, int lookupflags)
+{
+	struct inpcb *inp, *match = NULL;
+	int wildcard, matchwild = 3;
+
+	LIST_FOREACH(inp, &info->ipi_porthashbase[INP_PORTHASH(info, lport)],
+	    inp_portlist) {
+		if (inp->inp_lport != lport)
+			continue;
+		if ((lookupflags & INPLOOKUP_WILDCARD) == 0) {
+			if (inp->inp_faddr.s_addr == INADDR_ANY &&
+			    inp->inp_laddr.s_addr == laddr.s_addr)
+				return (inp);
+			continue;
+		}
+		wildcard = inp->inp_faddr.s_addr != INADDR_ANY;
+		if (inp->inp_laddr.s_addr != laddr.s_addr) {
+			if (inp->inp_laddr.s_addr != INADDR_ANY &&
+			    laddr.s_addr != INADDR_ANY)
+				continue;
+			wildcard++;
+		}
+		if (wildcard < matchwild) {
+			match = inp;
+			if ((matchwild = wildcard) == 0)
+				break;
+		}
+	}
+	return (match);
+}
+
+struct inpcb *
+in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
+    struct in_addr laddr, uint16_t lport, int lookupflags)
+{
+	struct inpcb *inp, *wild = NULL;
+
+	LIST_FOREACH(inp, &info->ipi_hashbase[INP_HASH(info, faddr.s_addr,
+	    fport, lport)], inp_hash)
+		if (inp->inp_faddr.s_addr == faddr.s_addr &&
+		    inp->inp_fport == fport && inp->inp_lport == lport &&
+		    inp->inp_laddr.s_addr == laddr.s_addr)
+			return (inp);
+	if ((lookupflags & INPLOOKUP_WILDCARD) == 0)
+		return (NULL);
+	LIST_FOREACH(inp, &info->ipi_porthashbase[INP_PORTHASH(info, lport)],
+	    inp_portlist) {
+		if (inp->inp_lport != lport ||
+		    inp->inp_faddr.s_addr != INADDR_ANY)
+			continue;
+		if (inp->inp_laddr.s_addr == laddr.s_addr)
+			return (inp);
+		if (inp->inp_laddr.s_addr == INADDR_ANY)
+			wild = inp;
+	}
+	return (wild);
+}
+
+static int
+inp_options(const struct inpcb *inp)
+{
+	return (inp->inp_socket != NULL ? inp->inp_socket->so_options :
+	    inp->inp_so_options);
+}
+
+/* 1 when binding inp to (laddr, lport) conflicts with another pcb. */
+static int
+in_pcb_conflict(struct inpcb *inp, struct in_addr laddr, uint16_t lport)
+{
+	int opts = inp_options(inp), flags = 0;
+	struct inpcb *t;
+
+	if ((opts & (SO_REUSEADDR | SO_REUSEPORT)) == 0)
+		flags = INPLOOKUP_WILDCARD;
+	t = in_pcblookup_local(inp->inp_pcbinfo, laddr, lport, flags);
+	if (t == NULL || t == inp)
+		return (0);
+	return (!((opts & SO_REUSEPORT) != 0 &&
+	    (inp_options(t) & SO_REUSEPORT) != 0));
+}
+
+/* An ephemeral port for laddr (RFC 6056 3.3.1): 0 or -EADDRNOTAVAIL. */
+static int
+in_pcb_lport(struct inpcb *inp, struct in_addr laddr, uint16_t *lportp)
+{
+	struct uipc_state *us = V_uipc(inp->inp_pcbinfo->ipi_ctx);
+	int first = us->us_portfirst, last = us->us_portlast, tmp;
+	uint32_t count, off, i;
+	uint16_t port;
+
+	if (first > last) {
+		tmp = first;
+		first = last;
+		last = tmp;
+	}
+	count = (uint32_t)(last - first + 1);
+	off = in_pcb_random(inp->inp_pcbinfo) % count;
+	for (i = 0; i < count; i++) {
+		port = htons((uint16_t)(first + (off + i) % count));
+		if (in_pcblookup_local(inp->inp_pcbinfo, laddr, port,
+		    INPLOOKUP_WILDCARD) == NULL) {
+			*lportp = port;
+			return (0);
+		}
+	}
+	return (-EADDRNOTAVAIL);
+}
+
+int
+in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam)
+{
+	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
+	struct in_addr laddr = { INADDR_ANY };
+	uint16_t lport = 0;
+	int error;
+
+	if (inp->inp_lport != 0 || inp->inp_laddr.s_addr != INADDR_ANY)
+		return (-EINVAL);
+	if (nam != NULL) {
+		laddr = nam->sin_addr;
+		lport = nam->sin_port;
+		if (laddr.s_addr != INADDR_ANY && !IN_MULTICAST(ntohl(
+		    laddr.s_addr)) && !in_localip(ctx, laddr))
+			return (-EADDRNOTAVAIL);
+	}
+	if (lport != 0 && in_pcb_conflict(inp, laddr, lport))
+		return (-EADDRINUSE);
+	if (lport == 0) {
+		if ((error = in_pcb_lport(inp, laddr, &lport)) != 0)
+			return (error);
+		inp->inp_flags |= INP_ANONPORT;
+	}
+	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	in_pcbrehash(inp);
+	return (0);
+}
+
+int
+in_pcbladdr(struct ff_ctx *ctx, struct in_addr faddr, struct in_addr *laddr)
+{
+	struct rtentry *rt = rt_lookup(ctx, faddr);
+	struct in_ifaddr *ia;
+
+	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0)
+		return (-ENETUNREACH);
+	ia = rt->rt_ifa != NULL ? rt->rt_ifa : in_ifaddr_primary(rt->rt_ifp);
+	if (ia == NULL)
+		return (-EADDRNOTAVAIL);
+	*laddr = ia->ia_addr;
+	return (0);
+}
+
+int
+in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam)
+{
+	struct inpcbinfo *info = inp->inp_pcbinfo;
+	struct ff_ctx *ctx = info->ipi_ctx;
+	struct in_addr faddr = nam->sin_addr, laddr = inp->inp_laddr;
+	struct in_ifaddr *ia;
+	uint16_t lport = inp->inp_lport;
+	int error, autoaddr = 0;
+
+	if (inp->inp_faddr.s_addr != INADDR_ANY)
+		return (-EISCONN);
+	if (nam->sin_port == 0)
+		return (-EADDRNOTAVAIL);
+	if (faddr.s_addr == INADDR_ANY &&
+	    (ia = TAILQ_FIRST(&V_in(ctx)->in_ifaddrhead)) != NULL)
+		faddr = ia->ia_addr;
+	if (laddr.s_addr == INADDR_ANY) {
+		if ((error = in_pcbladdr(ctx, faddr, &laddr)) != 0)
+			return (error);
+		autoaddr = 1;
+	}
+	if (lport != 0 && in_pcblookup(info, faddr, nam->sin_port, laddr,
+	    lport, 0) != NULL)
+		return (-EADDRINUSE);
+	if (lport == 0) {
+		if ((error = in_pcb_lport(inp, laddr, &lport)) != 0)
+			return (error);
+		inp->inp_flags |= INP_ANONPORT;
+	}
+	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	inp->inp_faddr = faddr;
+	inp->inp_fport = nam->sin_port;
+	if (autoaddr)
+		inp->inp_flags |= INP_LADDR_AUTO;
+	in_pcbrehash(inp);
+	return (0);
+}
+
+void
+in_pcbdisconnect(struct inpcb *inp)
+{
+	inp->inp_faddr.s_addr = INADDR_ANY;
+	inp->inp_fport = 0;
+	if ((inp->inp_flags & INP_LADDR_AUTO) != 0) {
+		inp->inp_laddr.s_addr = INADDR_ANY;
+		inp->inp_flags &= ~INP_LADDR_AUTO;
+	}
+	in_pcbrehash(inp);
+}
+
+int
+in_getsockaddr(struct socket *so, struct sockaddr_in *nam)
+{
+	struct inpcb *inp = sotoinpcb(so);
+
+	memset(nam, 0, sizeof(*nam));
+	nam->sin_family = AF_INET;
+	if (inp == NULL)
+		return (-EINVAL);
+	nam->sin_addr = inp->inp_laddr;
+	nam->sin_port = inp->inp_lport;
+	return (0);
+}
+
+int
+in_getpeeraddr(struct socket *so, struct sockaddr_in *nam)
+{
+	struct inpcb *inp = sotoinpcb(so);
+
+	memset(nam, 0, sizeof(*nam));
+	nam->sin_family = AF_INET;
+	if (inp == NULL || inp->inp_faddr.s_addr == INADDR_ANY)
+		return (-ENOTCONN);
+	nam->sin_addr = inp->inp_faddr;
+	nam->sin_port = inp->inp_fport;
+	return (0);
+}

@@ -1,0 +1,390 @@
+/*
+ * udp_usrreq.c - UDP (RFC 768): input demultiplexing to sockets, output,
+ * and the user requests of the socket layer, after FreeBSD's
+ * netinet/udp_usrreq.c.
+ *
+ * Entry points: udp_init(), udp_sysctl_attach(), udp_fini(),
+ * udp_input_consume() (from ip_deliver), and udp_protosw (pru_*).
+ *
+ * Input: header and length checks (udps_hdrops, udps_badlen), checksum
+ * (hardware verdict when the port gives one, software otherwise;
+ * udps_badsum; no checksum counted in udps_nosum), lookup by 4-tuple
+ * then wildcard; no socket: ICMP port unreachable (RFC 1122 3.2.2.1)
+ * unless broadcast/multicast (udps_noportbcast) or net.inet.udp.blackhole;
+ * full receive buffer: udps_fullsock.  A datagram to a broadcast address
+ * goes to the first matching socket only.
+ *
+ * Output: datagrams up to net.inet.udp.maxdgram (so_snd's limit),
+ * checksum unless net.inet.udp.checksum is 0, SO_BROADCAST needed for a
+ * broadcast destination (-EACCES from ip_output otherwise).
+ *
+ * Sysctls: net.inet.udp.checksum, maxdgram, recvspace, blackhole, stats.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "ff_ctx.h"
+#include "kern_sysctl.h"
+#include "ff_stack_var.h"
+#include "in_cksum.h"
+#include "in_pcb.h"
+#include "protosw.h"
+#include "socketvar.h"
+#include "udp_var.h"
+
+struct udphdr {
+	uint16_t	uh_sport;	/* source port */
+	uint16_t	uh_dport;	/* destination port */
+	uint16_t	uh_ulen;	/* udp length */
+	uint16_t	uh_sum;		/* udp checksum */
+};
+
+#define	UDP_HDRLEN	8
+
+static const struct protosw udp_protosw;
+
+int
+udp_init(struct ff_ctx *ctx)
+{
+	struct udp_state *us = V_udp(ctx);
+	int error;
+
+	memset(&us->udpstat, 0, sizeof(us->udpstat));
+	us->udp_cksum = 1;
+	us->udp_recvspace = UDP_RECVSPACE_DEFAULT;
+	us->udp_sendspace = UDP_MAXDGRAM_DEFAULT;
+	us->udp_blackhole = 0;
+	if ((error = in_pcbinfo_init(ctx, &us->udbinfo, "udp", IPPROTO_UDP,
+	    1024)) != 0)
+		return (error);
+	return (pf_proto_register(ctx, &udp_protosw));
+}
+
+void
+udp_fini(struct ff_ctx *ctx)
+{
+	if (ctx->stack != NULL && V_udbinfo(ctx)->ipi_zone != NULL)
+		in_pcbinfo_destroy(V_udbinfo(ctx));
+}
+
+int
+udp_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct udp_state *us = V_udp(ctx);
+
+	if (sysctl_add_int(ctx, "net.inet.udp.checksum", CTLFLAG_RW,
+	    &us->udp_cksum, 0, 1, "compute udp checksum") == NULL ||
+	    sysctl_add_ulong(ctx, "net.inet.udp.maxdgram", CTLFLAG_RW,
+	    &us->udp_sendspace, "Maximum outgoing UDP datagram size") ==
+	    NULL ||
+	    sysctl_add_ulong(ctx, "net.inet.udp.recvspace", CTLFLAG_RW,
+	    &us->udp_recvspace, "Maximum space for incoming UDP datagrams") ==
+	    NULL ||
+	    sysctl_add_int(ctx, "net.inet.udp.blackhole", CTLFLAG_RW,
+	    &us->udp_blackhole, 0, 1,
+	    "Do not send port unreachables for refused connects") == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.udp.stats", CTLFLAG_RW |
+	    CTLFLAG_STATS, &us->udpstat, sizeof(us->udpstat), "S,udpstat",
+	    "UDP statistics (struct udpstat, netinet/udp_var.h)") == NULL)
+		return (-errno);
+	return (0);
+}
+
+/* -- input ---------------------------------------------------------------- */
+
+/* The UDP checksum of datagram m (IP header at the front): 0 when good. */
+static uint16_t
+udp_cksum_mbuf(const struct rte_mbuf *m, const struct ip *ip, int hlen,
+    uint16_t ulen)
+{
+	struct rte_ipv4_hdr ph;
+	uint16_t raw;
+	uint32_t sum;
+
+	memcpy(&ph, ip, sizeof(ph));
+	ph.total_length = htons((uint16_t)(ulen + sizeof(ph)));
+	ph.version_ihl = 0x45;
+	if (rte_raw_cksum_mbuf(m, (uint32_t)hlen, ulen, &raw) != 0)
+		return (1);
+	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(&ph, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)~sum);
+}
+
+/* Header, length and checksum checks: 0, or -1 when m was dropped. */
+static int
+udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen,
+    struct udphdr *uh)
+{
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	uint32_t len = rte_pktmbuf_pkt_len(m) - (uint32_t)hlen;
+	const void *p;
+	uint16_t ulen;
+
+	if (len < UDP_HDRLEN || (p = rte_pktmbuf_read(m, (uint32_t)hlen,
+	    sizeof(*uh), uh)) == NULL) {
+		UDPSTAT_INC(ctx, udps_hdrops);
+		goto drop;
+	}
+	if (p != uh)
+		memcpy(uh, p, sizeof(*uh));
+	ulen = ntohs(uh->uh_ulen);
+	if (ulen < UDP_HDRLEN || ulen != len) {
+		UDPSTAT_INC(ctx, udps_badlen);
+		goto drop;
+	}
+	if (uh->uh_sum == 0) {
+		UDPSTAT_INC(ctx, udps_nosum);
+		return (0);
+	}
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+	    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return (0);
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+	    RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+	    udp_cksum_mbuf(m, ip, hlen, ulen) != 0) {
+		UDPSTAT_INC(ctx, udps_badsum);
+		goto drop;
+	}
+	return (0);
+drop:
+	rte_pktmbuf_free(m);
+	return (-1);
+}
+
+/* No socket for the datagram: count, and answer unless told not to. */
+static void
+udp_noport_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int lflags)
+{
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+
+	UDPSTAT_INC(ctx, udps_noport);
+	if ((lflags & (M_BCAST | M_MCAST)) != 0 ||
+	    IN_MULTICAST(ntohl(ip->ip_dst.s_addr)) ||
+	    in_broadcast(ip->ip_dst, ifp)) {
+		UDPSTAT_INC(ctx, udps_noportbcast);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (V_udp(ctx)->udp_blackhole) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0, lflags);
+}
+
+void
+udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    int hlen, int lflags)
+{
+	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	struct sockaddr_in from;
+	struct udphdr uh;
+	struct inpcb *inp;
+	struct socket *so;
+
+	UDPSTAT_INC(ctx, udps_ipackets);
+	if (udp_check(ctx, m, hlen, &uh) != 0)
+		return;
+	inp = in_pcblookup(V_udbinfo(ctx), ip->ip_src, uh.uh_sport,
+	    ip->ip_dst, uh.uh_dport, INPLOOKUP_WILDCARD);
+	if (inp == NULL || (so = inp->inp_socket) == NULL) {
+		udp_noport_consume(ctx, ifp, m, lflags);
+		return;
+	}
+	memset(&from, 0, sizeof(from));
+	from.sin_family = AF_INET;
+	from.sin_port = uh.uh_sport;
+	from.sin_addr = ip->ip_src;
+	if (m->data_len < hlen + UDP_HDRLEN) {
+		UDPSTAT_INC(ctx, udps_hdrops);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_pktmbuf_adj(m, (uint16_t)(hlen + UDP_HDRLEN));
+	m->ol_flags = 0;
+	if (sbappendaddr_consume(so, &so->so_rcv, &from, m) != 0) {
+		UDPSTAT_INC(ctx, udps_fullsock);
+		return;
+	}
+	sorwakeup(so);
+}
+
+/* -- output --------------------------------------------------------------- */
+
+/* Prepend the IP and UDP headers to data m; 0 or -EMSGSIZE/-ENOBUFS. */
+static int
+udp_prepend(struct ff_ctx *ctx, struct inpcb *inp, struct rte_mbuf *m,
+    struct in_addr laddr, const struct sockaddr_in *dst)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m) + UDP_HDRLEN;
+	struct udphdr *uh;
+	struct ip *ip;
+
+	if (len + sizeof(struct ip) > IP_MAXPACKET)
+		return (-EMSGSIZE);
+	ip = (struct ip *)rte_pktmbuf_prepend(m, sizeof(*ip) + UDP_HDRLEN);
+	if (ip == NULL)
+		return (-ENOBUFS);
+	memset(ip, 0, sizeof(*ip));
+	IP_SET_VHL(ip, sizeof(*ip));
+	ip->ip_tos = inp->inp_ip_tos;
+	ip->ip_len = htons((uint16_t)(len + sizeof(*ip)));
+	ip->ip_ttl = inp->inp_ip_ttl;
+	ip->ip_p = IPPROTO_UDP;
+	ip->ip_src = laddr;
+	ip->ip_dst = dst->sin_addr;
+	uh = (struct udphdr *)(ip + 1);
+	uh->uh_sport = inp->inp_lport;
+	uh->uh_dport = dst->sin_port;
+	uh->uh_ulen = htons((uint16_t)len);
+	uh->uh_sum = 0;
+	if (V_udp(ctx)->udp_cksum &&
+	    (uh->uh_sum = udp_cksum_mbuf(m, ip, sizeof(*ip),
+	    (uint16_t)len)) == 0)
+		uh->uh_sum = 0xffff;
+	return (0);
+}
+
+/* Destination and source of a datagram; 0 or a negative errno. */
+static int
+udp_addrs(struct inpcb *inp, const struct sockaddr_in *nam,
+    struct sockaddr_in *dst, struct in_addr *laddr)
+{
+	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
+	int error;
+
+	if (nam != NULL) {
+		if (inp->inp_faddr.s_addr != INADDR_ANY)
+			return (-EISCONN);
+		if (nam->sin_port == 0)
+			return (-EADDRNOTAVAIL);
+		*dst = *nam;
+		if (inp->inp_lport == 0 && (error = in_pcbbind(inp, NULL)) != 0)
+			return (error);
+	} else {
+		if (inp->inp_faddr.s_addr == INADDR_ANY)
+			return (-ENOTCONN);
+		memset(dst, 0, sizeof(*dst));
+		dst->sin_family = AF_INET;
+		dst->sin_addr = inp->inp_faddr;
+		dst->sin_port = inp->inp_fport;
+	}
+	*laddr = inp->inp_laddr;
+	if (laddr->s_addr == INADDR_ANY)
+		return (in_pcbladdr(ctx, dst->sin_addr, laddr));
+	return (0);
+}
+
+static int
+udp_send(struct socket *so, int flags, struct rte_mbuf **mp,
+    const struct sockaddr_in *nam)
+{
+	struct inpcb *inp = sotoinpcb(so);
+	struct ff_ctx *ctx = so->so_ctx;
+	struct rte_mbuf *m = *mp;
+	struct sockaddr_in dst;
+	struct in_addr laddr;
+	int error;
+
+	*mp = NULL;
+	if ((error = udp_addrs(inp, nam, &dst, &laddr)) != 0 ||
+	    (error = udp_prepend(ctx, inp, m, laddr, &dst)) != 0) {
+		rte_pktmbuf_free(m);
+		return (error);
+	}
+	UDPSTAT_INC(ctx, udps_opackets);
+	return (ip_output_consume(ctx, m, (so->so_options & SO_BROADCAST) ?
+	    IP_ALLOWBROADCAST : 0));
+}
+
+/* -- user requests -------------------------------------------------------- */
+
+static int
+udp_attach(struct socket *so, int proto)
+{
+	struct udp_state *us = V_udp(so->so_ctx);
+	int error;
+
+	if (so->so_snd.sb_hiwat == 0 &&
+	    ((error = sbreserve(so, &so->so_snd,
+	    (uint32_t)us->udp_sendspace)) != 0 ||
+	    (error = sbreserve(so, &so->so_rcv,
+	    (uint32_t)us->udp_recvspace)) != 0))
+		return (error);
+	return (in_pcballoc(so, &us->udbinfo));
+}
+
+static int
+udp_bind(struct socket *so, const struct sockaddr_in *nam)
+{
+	return (in_pcbbind(sotoinpcb(so), nam));
+}
+
+static int
+udp_connect(struct socket *so, const struct sockaddr_in *nam)
+{
+	int error;
+
+	if ((error = in_pcbconnect(sotoinpcb(so), nam)) != 0)
+		return (error);
+	soisconnected(so);
+	return (0);
+}
+
+static int
+udp_disconnect(struct socket *so)
+{
+	struct inpcb *inp = sotoinpcb(so);
+
+	if (inp->inp_faddr.s_addr == INADDR_ANY)
+		return (-ENOTCONN);
+	in_pcbdisconnect(inp);
+	so->so_state &= ~SS_ISCONNECTED;
+	return (0);
+}
+
+static int
+udp_shutdown(struct socket *so)
+{
+	return (0);
+}
+
+static void
+udp_detach(struct socket *so)
+{
+	in_pcbfree(sotoinpcb(so));
+}
+
+static int
+udp_ctloutput(struct socket *so, struct sockopt *sopt)
+{
+	return (-ENOPROTOOPT);
+}
+
+static const struct pr_usrreqs udp_usrreqs = {
+	.pru_attach =		udp_attach,
+	.pru_bind =		udp_bind,
+	.pru_connect =		udp_connect,
+	.pru_send =		udp_send,
+	.pru_shutdown =		udp_shutdown,
+	.pru_disconnect =	udp_disconnect,
+	.pru_abort =		udp_detach,
+	.pru_detach =		udp_detach,
+	.pru_sockaddr =		in_getsockaddr,
+	.pru_peeraddr =		in_getpeeraddr,
+	.pru_ctloutput =	udp_ctloutput,
+};
+
+static const struct protosw udp_protosw = {
+	.pr_type =		SOCK_DGRAM,
+	.pr_protocol =		IPPROTO_UDP,
+	.pr_flags =		PR_ATOMIC | PR_ADDR,
+	.pr_name =		"udp",
+	.pr_usrreqs =		&udp_usrreqs,
+};
