@@ -1,5 +1,6 @@
 """Fixtures of the stack tests: a fresh stack on the test port per test,
-with a leak check (every mbuf back in the pool) when it is destroyed."""
+with a leak check when it is destroyed: every mbuf back in the pool, no
+socket and no descriptor left open."""
 
 import pytest
 
@@ -22,8 +23,12 @@ def make_stack(libff_path):
         return st
 
     yield make
+    left = [(st.sockets_in_use(), st.files_in_use()) for st in stacks
+            if st.h]
     leaks = [st.destroy() for st in stacks]
     assert leaks == [0] * len(leaks), "mbufs leaked: %r" % leaks
+    assert all(x == (0, 0) for x in left), \
+        "(sockets, descriptors) left open: %r" % left
 
 
 @pytest.fixture

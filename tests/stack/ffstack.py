@@ -335,3 +335,285 @@ def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
 
 
 Stack.msg = _stack_msg
+
+
+# -- sockets API (libff/src/kern, testport/ff_test_sock.c) ---------------------
+#
+# `Api(st)' calls the application API (ff_socket, ff_kevent, ...) on stack
+# st: each call first points the library at st (ff_test_use), then raises
+# OSError(errno) on -1, as the os module does.  Numbers are Linux's (the
+# API's boundary): the socket, errno and select modules' constants work.
+
+_SIGNATURES.update({
+    "ff_test_use": (_I, [_P]),
+    "ff_test_sockets_inuse": (_I, [_P]),
+    "ff_test_files_inuse": (_I, [_P]),
+})
+
+_SSZ = ctypes.c_ssize_t
+_SOCKLEN = ctypes.c_uint32
+
+
+class SockaddrIn(ctypes.Structure):
+    _fields_ = [("sin_family", ctypes.c_uint16), ("sin_port", ctypes.c_uint16),
+                ("sin_addr", ctypes.c_uint8 * 4),
+                ("sin_zero", ctypes.c_uint8 * 8)]
+
+
+class Kevent(ctypes.Structure):
+    """FreeBSD's struct kevent as ff_api.h defines it (64 bytes)."""
+    _fields_ = [("ident", ctypes.c_size_t), ("filter", ctypes.c_short),
+                ("flags", ctypes.c_ushort), ("fflags", ctypes.c_uint),
+                ("data", ctypes.c_int64), ("udata", ctypes.c_void_p),
+                ("ext", ctypes.c_uint64 * 4)]
+
+
+class EpollEvent(ctypes.Structure):
+    """Linux's packed struct epoll_event (12 bytes on x86-64)."""
+    _pack_ = 1
+    _fields_ = [("events", ctypes.c_uint32), ("data", ctypes.c_uint64)]
+
+
+class PollFd(ctypes.Structure):
+    _fields_ = [("fd", ctypes.c_int), ("events", ctypes.c_short),
+                ("revents", ctypes.c_short)]
+
+
+EVFILT_READ, EVFILT_WRITE = -1, -2
+EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE = 0x1, 0x2, 0x4, 0x8
+EV_ONESHOT, EV_CLEAR, EV_RECEIPT, EV_DISPATCH = 0x10, 0x20, 0x40, 0x80
+EV_ERROR, EV_EOF = 0x4000, 0x8000
+FIONREAD, FIONBIO = 0x541B, 0x5421
+
+_API_SIGNATURES = {
+    "ff_socket": (_I, [_I, _I, _I]),
+    "ff_bind": (_I, [_I, ctypes.c_void_p, _SOCKLEN]),
+    "ff_connect": (_I, [_I, ctypes.c_void_p, _SOCKLEN]),
+    "ff_listen": (_I, [_I, _I]),
+    "ff_accept": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
+    "ff_accept4": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN), _I]),
+    "ff_close": (_I, [_I]),
+    "ff_shutdown": (_I, [_I, _I]),
+    "ff_getsockname": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
+    "ff_getpeername": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
+    "ff_setsockopt": (_I, [_I, _I, _I, ctypes.c_void_p, _SOCKLEN]),
+    "ff_getsockopt": (_I, [_I, _I, _I, ctypes.c_void_p,
+                           ctypes.POINTER(_SOCKLEN)]),
+    "ff_read": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
+    "ff_write": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
+    "ff_send": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I]),
+    "ff_recv": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I]),
+    "ff_sendto": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I,
+                         ctypes.c_void_p, _SOCKLEN]),
+    "ff_recvfrom": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I,
+                           ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
+    "ff_ioctl": (_I, [_I, ctypes.c_ulong, ctypes.POINTER(_I)]),
+    "ff_fcntl": (_I, [_I, _I, ctypes.c_long]),
+    "ff_poll": (_I, [ctypes.c_void_p, ctypes.c_ulong, _I]),
+    "ff_kqueue": (_I, []),
+    "ff_kevent": (_I, [_I, ctypes.c_void_p, _I, ctypes.c_void_p, _I,
+                       ctypes.c_void_p]),
+    "ff_epoll_create": (_I, [_I]),
+    "ff_epoll_ctl": (_I, [_I, _I, _I, ctypes.c_void_p]),
+    "ff_epoll_wait": (_I, [_I, ctypes.c_void_p, _I, _I]),
+}
+
+_api_dll = None
+
+
+def api_lib():
+    """libff.so opened with errno capture, the API signatures declared."""
+    global _api_dll
+    if _api_dll is None:
+        lib()
+        dll = ctypes.CDLL(str(libpath()), use_errno=True)
+        for name, (res, args) in _API_SIGNATURES.items():
+            fn = getattr(dll, name)
+            fn.restype, fn.argtypes = res, args
+        _api_dll = dll
+    return _api_dll
+
+
+def sockaddr(addr, port):
+    sa = SockaddrIn()
+    sa.sin_family = 2
+    sa.sin_port = ((port & 0xff) << 8) | (port >> 8)
+    sa.sin_addr[:] = [int(x) for x in addr.split(".")]
+    return sa
+
+
+def _sa_tuple(sa):
+    port = ((sa.sin_port & 0xff) << 8) | (sa.sin_port >> 8)
+    return ".".join(str(b) for b in sa.sin_addr), port
+
+
+class Api:
+    """The ff_* socket API on one test stack; errors raise OSError."""
+
+    def __init__(self, st):
+        self.st = st
+        self.dll = api_lib()
+
+    def _call(self, name, *args):
+        self.st.lib.ff_test_use(self.st.h)
+        rc = getattr(self.dll, name)(*args)
+        if rc == -1:
+            e = ctypes.get_errno()
+            raise OSError(e, "%s: %s" % (name, os.strerror(e)))
+        return rc
+
+    # -- sockets ----------------------------------------------------------
+    def socket(self, type=2, proto=0, domain=2):
+        return self._call("ff_socket", domain, type, proto)
+
+    def bind(self, fd, addr="0.0.0.0", port=0):
+        sa = sockaddr(addr, port)
+        return self._call("ff_bind", fd, ctypes.byref(sa), ctypes.sizeof(sa))
+
+    def bind_raw(self, fd, raw):
+        return self._call("ff_bind", fd, raw, len(raw))
+
+    def connect(self, fd, addr, port):
+        sa = sockaddr(addr, port)
+        return self._call("ff_connect", fd, ctypes.byref(sa),
+                          ctypes.sizeof(sa))
+
+    def connect_raw(self, fd, raw):
+        return self._call("ff_connect", fd, raw, len(raw))
+
+    def listen(self, fd, backlog=128):
+        return self._call("ff_listen", fd, backlog)
+
+    def accept(self, fd, flags=0):
+        """(newfd, (addr, port))."""
+        sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
+        nfd = self._call("ff_accept4", fd, ctypes.byref(sa), ctypes.byref(n),
+                         flags)
+        return nfd, _sa_tuple(sa)
+
+    def close(self, fd):
+        return self._call("ff_close", fd)
+
+    def shutdown(self, fd, how):
+        return self._call("ff_shutdown", fd, how)
+
+    def getsockname(self, fd):
+        sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
+        self._call("ff_getsockname", fd, ctypes.byref(sa), ctypes.byref(n))
+        return _sa_tuple(sa)
+
+    def getpeername(self, fd):
+        sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
+        self._call("ff_getpeername", fd, ctypes.byref(sa), ctypes.byref(n))
+        return _sa_tuple(sa)
+
+    def setsockopt(self, fd, level, name, value):
+        if isinstance(value, int):
+            v = _I(value)
+            return self._call("ff_setsockopt", fd, level, name,
+                              ctypes.byref(v), 4)
+        buf = ctypes.create_string_buffer(bytes(value), len(value))
+        return self._call("ff_setsockopt", fd, level, name, buf, len(value))
+
+    def getsockopt(self, fd, level, name, size=0):
+        """The int value, or `size' raw bytes when size is given."""
+        buf = ctypes.create_string_buffer(size or 4)
+        n = _SOCKLEN(size or 4)
+        self._call("ff_getsockopt", fd, level, name, buf, ctypes.byref(n))
+        if size:
+            return buf.raw[:n.value]
+        return int.from_bytes(buf.raw[:4], "little", signed=True)
+
+    # -- data -------------------------------------------------------------
+    def send(self, fd, data, flags=0):
+        return self._call("ff_send", fd, bytes(data), len(data), flags)
+
+    def write(self, fd, data):
+        return self._call("ff_write", fd, bytes(data), len(data))
+
+    def sendto(self, fd, data, addr, port, flags=0):
+        sa = sockaddr(addr, port)
+        return self._call("ff_sendto", fd, bytes(data), len(data), flags,
+                          ctypes.byref(sa), ctypes.sizeof(sa))
+
+    def recv(self, fd, cap=65536, flags=0):
+        buf = ctypes.create_string_buffer(max(cap, 1))
+        n = self._call("ff_recv", fd, buf, cap, flags)
+        return buf.raw[:n]
+
+    def read(self, fd, cap=65536):
+        buf = ctypes.create_string_buffer(max(cap, 1))
+        n = self._call("ff_read", fd, buf, cap)
+        return buf.raw[:n]
+
+    def recvfrom(self, fd, cap=65536, flags=0):
+        """(data, (addr, port))."""
+        buf = ctypes.create_string_buffer(max(cap, 1))
+        sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
+        got = self._call("ff_recvfrom", fd, buf, cap, flags, ctypes.byref(sa),
+                         ctypes.byref(n))
+        return buf.raw[:got], _sa_tuple(sa)
+
+    def ioctl(self, fd, request, value=0):
+        v = _I(value)
+        self._call("ff_ioctl", fd, request, ctypes.byref(v))
+        return v.value
+
+    def fcntl(self, fd, cmd, arg=0):
+        return self._call("ff_fcntl", fd, cmd, arg)
+
+    def poll(self, fds):
+        """fds: [(fd, events)] -> [revents]."""
+        arr = (PollFd * len(fds))(*[PollFd(fd, ev, 0) for fd, ev in fds])
+        self._call("ff_poll", arr, len(fds), 0)
+        return [p.revents for p in arr]
+
+    # -- kqueue -----------------------------------------------------------
+    def kqueue(self):
+        return self._call("ff_kqueue")
+
+    def kevent(self, kq, changes=(), nevents=16):
+        """changes: [(ident, filter, flags[, fflags, data, udata])];
+        returns [(ident, filter, flags, fflags, data, udata)]."""
+        ch = (Kevent * max(len(changes), 1))()
+        for i, c in enumerate(changes):
+            c = tuple(c) + (0, 0, 0)[len(c) - 3:]
+            ch[i].ident, ch[i].filter, ch[i].flags = c[0], c[1], c[2]
+            ch[i].fflags, ch[i].data, ch[i].udata = c[3], c[4], c[5] or None
+        ev = (Kevent * max(nevents, 1))()
+        n = self._call("ff_kevent", kq, ch, len(changes), ev, nevents, None)
+        return [(e.ident, e.filter, e.flags, e.fflags, e.data, e.udata or 0)
+                for e in ev[:n]]
+
+    # -- epoll ------------------------------------------------------------
+    def epoll_create(self, size=1):
+        return self._call("ff_epoll_create", size)
+
+    def epoll_ctl(self, ep, op, fd, events=0, data=None):
+        ev = EpollEvent(events, fd if data is None else data)
+        return self._call("ff_epoll_ctl", ep, op, fd, ctypes.byref(ev))
+
+    def epoll_wait(self, ep, maxevents=16):
+        """[(events, data)]."""
+        evs = (EpollEvent * max(maxevents, 1))()
+        n = self._call("ff_epoll_wait", ep, evs, maxevents, 0)
+        return [(e.events, e.data) for e in evs[:n]]
+
+
+def _stack_sockets_in_use(self):
+    """Sockets still allocated (0 after a clean test)."""
+    return self.lib.ff_test_sockets_inuse(self.h)
+
+
+def _stack_files_in_use(self):
+    """Descriptors still open (sockets, kqueues, epoll sets)."""
+    return self.lib.ff_test_files_inuse(self.h)
+
+
+def _stack_api(self):
+    return Api(self)
+
+
+Stack.sockets_in_use = _stack_sockets_in_use
+Stack.files_in_use = _stack_files_in_use
+Stack.api = property(_stack_api)
