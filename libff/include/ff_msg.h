@@ -227,7 +227,7 @@ struct ff_sockaddr_in {
  *            first, as ifconfig(8) does.
  *  DELADDR   (SIOCDIFADDR) remove ir_addr from the interface.
  *
- * Reply: LIST as struct ff_ioctl_rep then ir_count records struct
+ * Reply: LIST as struct ff_ioctl_rep then ip_count records struct
  * ff_ifinfo (ii_reclen apart, the first at ip_first, offsets from the
  * message start), each with ii_naddrs struct ff_ifaddr_info at ii_addrs.
  * The set operations answer with one record: the interface afterwards.

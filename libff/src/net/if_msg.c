@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_bitops.h>
+#include <rte_ethdev.h>
 
 #include "ff_ctx.h"
 #include "ff_msg_server.h"
@@ -19,10 +19,14 @@
 #include "ff_stack_var.h"
 #include "net_msg.h"
 
-/* RTE_ETH_{RX,TX}_OFFLOAD_* bits behind ifconfig's options=. */
-#define	IFMSG_RX_CKSUM	(RTE_BIT64(1) | RTE_BIT64(2) | RTE_BIT64(3))
-#define	IFMSG_TX_CKSUM	(RTE_BIT64(1) | RTE_BIT64(2) | RTE_BIT64(3))
-#define	IFMSG_TX_TSO	RTE_BIT64(5)
+/* The offloads behind ifconfig's options=. */
+#define	IFMSG_RX_CKSUM	(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
+			 RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+#define	IFMSG_TX_CKSUM	(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+			 RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+#define	IFMSG_TX_TSO	RTE_ETH_TX_OFFLOAD_TCP_TSO
 
 _Static_assert(FF_IFCOUNTERS == IFCOUNTERS, "counter count");
 _Static_assert(FF_IFNAMSIZ == IFNAMSIZ, "name size");

@@ -298,9 +298,9 @@ rtsock_one(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 			return (error);
 		break;
 	}
-	rq.rq_exact = 1;	/* report the route just made, or asked for */
-	if (rtm->rtm_type == FF_RTM_GET && (rtm->rtm_addrs & FF_RTA_NETMASK) == 0)
-		rq.rq_exact = 0;
+	/* Report the route just made; GET without a mask: longest match. */
+	rq.rq_exact = rtm->rtm_type != FF_RTM_GET ||
+	    (rtm->rtm_addrs & FF_RTA_NETMASK) != 0;
 	if ((error = rtsock_get(ctx, &rq, out)) != 0)
 		return (error);
 	out->rtm_type = rtm->rtm_type;
