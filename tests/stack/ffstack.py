@@ -337,6 +337,126 @@ def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
 Stack.msg = _stack_msg
 
 
+# -- TCP (libff/src/testport/ff_test_tcp.c) ----------------------------------
+
+_SIGNATURES.update({
+    "ff_test_tcp_socket": (_I, [_P]),
+    "ff_test_tcp_bind": (_I, [_P, _I, _S, _I]),
+    "ff_test_tcp_listen": (_I, [_P, _I, _I]),
+    "ff_test_tcp_connect": (_I, [_P, _I, _S, _I]),
+    "ff_test_tcp_accept": (_I, [_P, _I]),
+    "ff_test_tcp_send": (_I, [_P, _I, _B, _U32]),
+    "ff_test_tcp_recv": (_I, [_P, _I, ctypes.c_void_p, _U32]),
+    "ff_test_tcp_shutdown": (_I, [_P, _I, _I]),
+    "ff_test_tcp_close": (_I, [_P, _I]),
+    "ff_test_tcp_setopt": (_I, [_P, _I, _I, _I, _I]),
+    "ff_test_tcp_getopt": (_I, [_P, _I, _I, _I, ctypes.POINTER(_I)]),
+    "ff_test_tcp_info": (_I, [_P, _I, ctypes.POINTER(_U32), _U32]),
+    "ff_test_tcp_establish": (_I, [_P, _S, _I, _S, _I, _U32, _U32, _U32,
+                                   _U32, _U32]),
+    "ff_test_tcp_addoptions": (_I, [_U32, _U32, _U32, _U32, _U32,
+                                    ctypes.c_void_p]),
+    "ff_test_tcp_dooptions": (_I, [_B, _I, _I, ctypes.POINTER(_U32)]),
+})
+
+# TCP states (tcp_fsm.h) and the fields of ff_test_tcp_info(), in order.
+TCPS = ("CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED",
+        "CLOSE_WAIT", "FIN_WAIT_1", "CLOSING", "LAST_ACK", "FIN_WAIT_2",
+        "TIME_WAIT")
+TCP_INFO_FIELDS = ("state", "flags", "iss", "irs", "snd_una", "snd_nxt",
+                   "snd_max", "snd_wnd", "rcv_nxt", "rcv_adv", "cwnd",
+                   "ssthresh", "maxseg", "snd_scale", "rcv_scale", "rxtcur",
+                   "rxtshift", "srtt", "dupacks", "segqlen", "snd_cc",
+                   "rcv_cc")
+# tcp.h's TOF_* and FreeBSD's level/option numbers the tests use.
+TOF_MSS, TOF_SCALE, TOF_SACKPERM, TOF_TS, TOF_SACK = 1, 2, 4, 0x10, 0x80
+IPPROTO_TCP, TCP_NODELAY, TCP_MAXSEG = 6, 1, 2
+SHUT_RD, SHUT_WR, SHUT_RDWR = 0, 1, 2
+
+
+def _tcp_call(name):
+    def call(self, *args):
+        args = [_b(a) if isinstance(a, str) else a for a in args]
+        rc = getattr(self.lib, "ff_test_tcp_" + name)(self.h, *args)
+        self.run()                      # flush what the call sent
+        return rc
+    call.__name__ = "tcp_" + name
+    call.__doc__ = ("ff_test_tcp_%s(): the result, or a negative errno"
+                    % name)
+    return call
+
+
+for _n in ("socket", "bind", "listen", "connect", "accept", "shutdown",
+           "close"):
+    setattr(Stack, "tcp_" + _n, _tcp_call(_n))
+
+
+def _tcp_setopt(self, fd, level, name, value):
+    return self.lib.ff_test_tcp_setopt(self.h, fd, level, name, value)
+
+
+def _tcp_getopt(self, fd, level, name):
+    """(rc, value)."""
+    v = _I()
+    rc = self.lib.ff_test_tcp_getopt(self.h, fd, level, name, ctypes.byref(v))
+    return rc, v.value
+
+
+def _tcp_send(self, fd, data, run=True):
+    rc = self.lib.ff_test_tcp_send(self.h, fd, bytes(data), len(data))
+    if run:
+        self.run()
+    return rc
+
+
+def _tcp_recv(self, fd, cap=65536):
+    """bytes read, or a negative errno (int)."""
+    buf = ctypes.create_string_buffer(cap)
+    rc = self.lib.ff_test_tcp_recv(self.h, fd, buf, cap)
+    return buf.raw[:rc] if rc >= 0 else rc
+
+
+def _tcp_info(self, fd):
+    """The control block of fd as a dict (TCP_INFO_FIELDS), or None."""
+    out = (_U32 * len(TCP_INFO_FIELDS))()
+    rc = self.lib.ff_test_tcp_info(self.h, fd, out, len(out))
+    if rc < 0:
+        return None
+    d = dict(zip(TCP_INFO_FIELDS, out))
+    d["state_name"] = TCPS[d["state"]]
+    return d
+
+
+def _tcp_establish(self, lport, fport, iss, irs, faddr="198.18.0.1",
+                   laddr="198.18.0.2", wnd=65535, mss=1460, tsval=0):
+    """A connection put straight into ESTABLISHED (no handshake): fd."""
+    return _check(self.lib.ff_test_tcp_establish(
+        self.h, _b(laddr), lport, _b(faddr), fport, iss & 0xffffffff,
+        irs & 0xffffffff, wnd, mss, tsval), "tcp_establish")
+
+
+def tcp_addoptions(flags, mss=0, wscale=0, tsval=0, tsecr=0):
+    """tcp_addoptions() of a struct tcpopt: the option bytes."""
+    out = ctypes.create_string_buffer(40)
+    n = lib().ff_test_tcp_addoptions(flags, mss, wscale, tsval, tsecr, out)
+    return out.raw[:n]
+
+
+def tcp_dooptions(raw, syn=True):
+    """tcp_dooptions(): (flags, mss, wscale, tsval, tsecr, nsacks)."""
+    out = (_U32 * 6)()
+    lib().ff_test_tcp_dooptions(bytes(raw), len(raw), 1 if syn else 0, out)
+    return tuple(out)
+
+
+Stack.tcp_setopt = _tcp_setopt
+Stack.tcp_getopt = _tcp_getopt
+Stack.tcp_send = _tcp_send
+Stack.tcp_recv = _tcp_recv
+Stack.tcp_info = _tcp_info
+Stack.tcp_establish = _tcp_establish
+
+
 # -- sockets API (libff/src/kern, testport/ff_test_sock.c) ---------------------
 #
 # `Api(st)' calls the application API (ff_socket, ff_kevent, ...) on stack

@@ -51,7 +51,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	icmp_init(ctx);
 	arp_init(ctx);
 	/* Sockets before the protocols that register in their switch. */
-	if ((error = uipc_init(ctx)) != 0 || (error = udp_init(ctx)) != 0)
+	if ((error = uipc_init(ctx)) != 0 || (error = udp_init(ctx)) != 0 ||
+	    (error = tcp_init(ctx)) != 0)
 		return (stack_err(err, errlen, "sockets: %s",
 		    strerror(-error)));
 	V_ether(ctx)->vlan_accept = ctx->cfg->dpdk.vlan_accept;
@@ -66,7 +67,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	    (error = arp_sysctl_attach(ctx)) != 0 ||
 	    (error = ether_sysctl_attach(ctx)) != 0 ||
 	    (error = uipc_sysctl_attach(ctx)) != 0 ||
-	    (error = udp_sysctl_attach(ctx)) != 0)
+	    (error = udp_sysctl_attach(ctx)) != 0 ||
+	    (error = tcp_sysctl_attach(ctx)) != 0)
 		return (stack_err(err, errlen, "sysctl registration: %s",
 		    strerror(-error)));
 	return (0);
@@ -214,6 +216,7 @@ ff_stack_detach(struct ff_ctx *ctx)
 	 */
 	uipc_drain(ctx);
 	udp_fini(ctx);
+	tcp_fini(ctx);
 	uipc_fini(ctx);
 	if_fini(ctx);
 	ip_fini(ctx);

@@ -15,6 +15,7 @@
 #include "uipc_var.h"	/* sockets (issue 4) */
 #include "in_pcb.h"
 #include "udp_var.h"
+#include "tcp_var.h"
 
 struct ff_stack {
 	struct if_state		st_if;		/* interfaces (if.c) */
@@ -32,6 +33,7 @@ struct ff_stack {
 	struct uipc_state	st_uipc;
 	struct udp_state	st_udp;		/* udp_usrreq.c */
 	struct inpcbinfo	st_tcbinfo;	/* TCP pcbs */
+	struct tcp_state	st_tcp;		/* tcp_*.c */
 };
 
 /* Shorthands, FreeBSD's V_ style. */

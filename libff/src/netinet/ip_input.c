@@ -254,9 +254,7 @@ ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		udp_input_consume(ctx, ifp, m, hlen, lflags);
 		return;
 	case IPPROTO_TCP:
-		st->ips_delivered--;
-		st->ips_noproto++;
-		rte_pktmbuf_free(m);
+		tcp_input_consume(ctx, ifp, m, hlen, lflags);
 		return;
 	default:
 		st->ips_delivered--;

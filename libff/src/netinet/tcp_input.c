@@ -805,17 +805,24 @@ tcp_input_afterclose(struct tcpcb *tp, struct tcpseg *seg)
 	return (TI_DROPRST);
 }
 
-/* A SYN in a synchronized state (RFC 5961 4). */
+/* SYN_RECEIVED and the peer's SYN again: our SYN-ACK was lost. */
+static int
+tcp_input_synagain(struct tcpcb *tp, struct tcpseg *seg)
+{
+	if (tp->t_state != TCPS_SYN_RECEIVED ||
+	    (seg->flags & (TH_SYN | TH_ACK)) != TH_SYN || seg->seq != tp->irs)
+		return (TI_CONTINUE);
+	tp->snd_nxt = tp->snd_una;
+	(void)tcp_output(tp);
+	return (TI_DROP);
+}
+
+/* A SYN left after trimming: in the window (RFC 5961 4). */
 static int
 tcp_input_syn(struct tcpcb *tp, struct tcpseg *seg)
 {
 	if ((seg->flags & TH_SYN) == 0)
 		return (TI_CONTINUE);
-	if (tp->t_state == TCPS_SYN_RECEIVED && seg->seq == tp->irs) {
-		tp->snd_nxt = tp->snd_una;	/* SYN-ACK lost: resend */
-		(void)tcp_output(tp);
-		return (TI_DROP);
-	}
 	TCPSTAT_INC(tp->t_ctx, tcps_badsyn);
 	tcp_challenge_ack(tp);
 	return (TI_DROP);
@@ -829,8 +836,9 @@ tcp_input_sync(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 
 	if ((r = tcp_paws(tp, seg)) != TI_CONTINUE ||
 	    (r = tcp_input_rst(tp, seg)) != TI_CONTINUE ||
-	    (r = tcp_input_syn(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_synagain(tp, seg)) != TI_CONTINUE ||
 	    (r = tcp_input_trim(tp, seg)) != TI_CONTINUE ||
+	    (r = tcp_input_syn(tp, seg)) != TI_CONTINUE ||
 	    (r = tcp_input_afterclose(tp, seg)) != TI_CONTINUE)
 		return (r);
 	tcp_input_tsrecent(tp, seg);

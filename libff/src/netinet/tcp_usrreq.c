@@ -85,6 +85,18 @@ tcp_usr_bind(struct socket *so, const struct sockaddr_in *nam)
 	return (in_pcbbind(sotoinpcb(so), nam));
 }
 
+/* Window shift to ask for: enough to offer the whole receive buffer. */
+static uint8_t
+tcp_rscale(const struct socket *so)
+{
+	uint8_t s = 0;
+
+	while (s < TCP_MAXWINSHIFT &&
+	    ((uint32_t)TCP_MAXWIN << s) < so->so_rcv.sb_hiwat)
+		s++;
+	return (s);
+}
+
 static int
 tcp_usr_listen(struct socket *so, int backlog)
 {
@@ -97,20 +109,9 @@ tcp_usr_listen(struct socket *so, int backlog)
 		return (-EINVAL);
 	if (inp->inp_lport == 0 && (error = in_pcbbind(inp, NULL)) != 0)
 		return (error);
+	tp->request_r_scale = tcp_rscale(so);
 	tcp_state_change(tp, TCPS_LISTEN);
 	return (0);
-}
-
-/* Window shift to ask for: enough to offer the whole receive buffer. */
-static uint8_t
-tcp_rscale(const struct socket *so)
-{
-	uint8_t s = 0;
-
-	while (s < TCP_MAXWINSHIFT &&
-	    ((uint32_t)TCP_MAXWIN << s) < so->so_rcv.sb_hiwat)
-		s++;
-	return (s);
 }
 
 static int

@@ -199,5 +199,7 @@ ff_test_counter(struct ff_test *t, const char *name, uint64_t *val)
 		    val));
 	if (strncmp(name, "if.", 3) == 0)
 		return (if_counter_get(ctx, name + 3, val));
+	if (strncmp(name, "tcp", 3) == 0)	/* tcp.*, tcpx.* */
+		return (ff_test_tcp_counter(ctx, name, val));
 	return (ff_test_sock_counter(ctx, name, val));	/* udp., so. */
 }

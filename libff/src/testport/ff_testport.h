@@ -89,4 +89,32 @@ int	ff_test_if_setflags(struct ff_test *t, const char *ifname,
 int	ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
 	    int proto, const void *payload, uint32_t len, int flags);
 
+/* TCP (ff_test_tcp.c): socket calls return a negative errno. */
+int	ff_test_tcp_socket(struct ff_test *t);
+int	ff_test_tcp_bind(struct ff_test *t, int fd, const char *addr, int port);
+int	ff_test_tcp_listen(struct ff_test *t, int fd, int backlog);
+int	ff_test_tcp_connect(struct ff_test *t, int fd, const char *addr,
+	    int port);
+int	ff_test_tcp_accept(struct ff_test *t, int fd);
+int	ff_test_tcp_send(struct ff_test *t, int fd, const void *buf,
+	    uint32_t len);
+int	ff_test_tcp_recv(struct ff_test *t, int fd, void *buf, uint32_t cap);
+int	ff_test_tcp_shutdown(struct ff_test *t, int fd, int how);
+int	ff_test_tcp_close(struct ff_test *t, int fd);
+int	ff_test_tcp_setopt(struct ff_test *t, int fd, int level, int name,
+	    int v);
+int	ff_test_tcp_getopt(struct ff_test *t, int fd, int level, int name,
+	    int *v);
+int	ff_test_tcp_info(struct ff_test *t, int fd, uint32_t *out,
+	    uint32_t n);
+int	ff_test_tcp_establish(struct ff_test *t, const char *laddr, int lport,
+	    const char *faddr, int fport, uint32_t iss, uint32_t irs,
+	    uint32_t wnd, uint32_t mss, uint32_t tsval);
+int	ff_test_tcp_counter(struct ff_ctx *ctx, const char *name,
+	    uint64_t *val);
+int	ff_test_tcp_addoptions(uint32_t flags, uint32_t mss, uint32_t wscale,
+	    uint32_t tsval, uint32_t tsecr, uint8_t *out);
+int	ff_test_tcp_dooptions(const uint8_t *opt, int len, int syn,
+	    uint32_t *out);
+
 #endif /* _FF_TESTPORT_H_ */

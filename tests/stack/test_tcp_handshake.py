@@ -1,0 +1,196 @@
+"""TCP handshakes through the test port: the options we offer and accept
+(MSS, window scale, timestamps; no SACK-permitted until SACK exists),
+simultaneous open, RST to a closed port."""
+
+import errno
+
+from scapy.layers.inet import TCP
+
+import ffstack
+from tcp_peer import (Peer, establish, handshake_passive, quiesce, tcp_stack)
+
+
+def opts(t):
+    return dict((k, v) for k, v in t.options)
+
+
+def test_passive_open_options(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 8) == 0
+    peer.seq = 1000
+    peer.send("S", options=[("MSS", 1400), ("SAckOK", b""),
+                            ("Timestamp", (12345, 0)), ("NOP", None),
+                            ("WScale", 7)])
+    sa = peer.expect("SA")
+    o = opts(sa)
+    assert sa.ack == 1001
+    assert o["MSS"] == 1460              # ours: MTU 1500 - 40
+    assert o["WScale"] == 1              # 65536 bytes of recvspace
+    assert o["Timestamp"][1] == 12345    # echoed
+    assert "SAckOK" not in o             # no SACK yet
+    assert sa.window == 65535
+    peer.send("A", options=[("Timestamp", (12346, o["Timestamp"][0]))])
+    fd = st.tcp_accept(lfd)
+    assert fd >= 0
+    info = st.tcp_info(fd)
+    assert info["state_name"] == "ESTABLISHED"
+    assert info["maxseg"] == 1400 and info["snd_scale"] == 7
+    assert info["rcv_scale"] == 1
+    assert st.counter("tcp.tcps_accepts") == 1
+    # Data carries timestamps; the payload is cut by the option length.
+    assert st.tcp_send(fd, b"x" * 3000) == 3000
+    seg = peer.expect("A")
+    assert len(bytes(seg.payload)) == 1400 - 12
+    assert "Timestamp" in opts(seg)
+    st.drain()
+    quiesce(st, fd, lfd)
+
+
+def test_passive_open_without_options(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 8) == 0
+    peer.seq = 7
+    peer.send("S")
+    sa = peer.expect("SA")
+    o = opts(sa)
+    assert set(o) == {"MSS"}             # nothing they did not offer
+    peer.send("A")
+    fd = st.tcp_accept(lfd)
+    info = st.tcp_info(fd)
+    assert info["maxseg"] == 536         # RFC 9293 default
+    assert info["snd_scale"] == info["rcv_scale"] == 0
+    quiesce(st, fd, lfd)
+
+
+def test_active_open(make_stack):
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, "198.18.0.1", 8080) == -errno.EINPROGRESS
+    syn = Peer(st).expect("S")
+    o = opts(syn)
+    assert o["MSS"] == 1460 and o["WScale"] == 1 and "Timestamp" in o
+    peer = Peer(st, sport=8080, dport=syn.sport)
+    peer.ack = syn.seq + 1
+    peer.seq = 90000
+    assert st.tcp_info(fd)["state_name"] == "SYN_SENT"
+    peer.send("SA", options=[("MSS", 1200), ("WScale", 2),
+                             ("Timestamp", (1, o["Timestamp"][0]))])
+    ack = peer.expect("A")
+    assert ack.ack == 90001 and ack.seq == syn.seq + 1
+    info = st.tcp_info(fd)
+    assert info["state_name"] == "ESTABLISHED"
+    assert info["maxseg"] == 1200 and info["snd_scale"] == 2
+    assert st.counter("tcp.tcps_connects") == 1
+    assert st.tcp_connect(fd, "198.18.0.1", 8080) == -errno.EISCONN
+    quiesce(st, fd)
+
+
+def test_simultaneous_open(make_stack):
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    assert st.tcp_bind(fd, "", 5555) == 0
+    assert st.tcp_connect(fd, "198.18.0.1", 6666) == -errno.EINPROGRESS
+    peer = Peer(st, sport=6666, dport=5555)
+    syn = peer.expect("S")
+    peer.seq = 300
+    peer.send("S")                      # their SYN crosses ours
+    sa = peer.expect("SA")
+    assert sa.seq == syn.seq and sa.ack == 301
+    assert st.tcp_info(fd)["state_name"] == "SYN_RCVD"
+    peer.send("SA", seq=300, ack=syn.seq + 1, advance=False)
+    assert st.tcp_info(fd)["state_name"] == "ESTABLISHED"
+    quiesce(st, fd)
+
+
+def test_rst_to_closed_port(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st, dport=81)
+    peer.send("S", seq=1000)
+    r = peer.expect("RA")
+    assert r.seq == 0 and r.ack == 1001
+    peer.send("A", seq=5, ack=777, data=b"hello")
+    r = peer.expect("R")
+    assert r.seq == 777
+    peer.send("R", seq=5, ack=0)         # never a RST for a RST
+    peer.expect_nothing()
+    assert st.counter("tcpx.tcpx_noport") == 3
+
+
+def test_connect_refused(make_stack):
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, "198.18.0.1", 9) == -errno.EINPROGRESS
+    syn = Peer(st).expect("S")
+    peer = Peer(st, sport=9, dport=syn.sport)
+    peer.send("RA", seq=0, ack=syn.seq + 1)
+    assert st.tcp_recv(fd) == -errno.ECONNREFUSED
+    assert st.tcp_info(fd) is None
+    quiesce(st, fd)
+
+
+def test_listen_queue_overflow(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 2) == 0    # room for 3 (3/2 rule)
+    answered = 0
+    for port in range(41000, 41006):
+        p = Peer(st, sport=port)
+        p.send("S", seq=100)
+        if p.pop() is not None:
+            answered += 1
+    assert answered == 4                 # FreeBSD: qlen + incqlen <= 3
+    assert st.counter("tcp.tcps_listendrop") == 2
+    quiesce(st, lfd)
+
+
+def test_somaxconn_caps_backlog(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("kern.ipc.somaxconn", 1)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 100) == 0
+    n = 0
+    for port in range(42000, 42004):
+        p = Peer(st, sport=port)
+        p.send("S", seq=100)
+        n += p.pop() is not None
+    assert n == 2
+    assert st.counter("tcp.tcps_listendrop") == 2
+    quiesce(st, lfd)
+
+
+def test_api_errors(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = st.tcp_socket()
+    assert st.tcp_recv(fd) == -errno.ENOTCONN
+    assert st.tcp_send(fd, b"x") == -errno.ENOTCONN
+    assert st.tcp_shutdown(fd, ffstack.SHUT_WR) == -errno.ENOTCONN
+    assert st.tcp_close(fd) == 0
+    lfd, cfd = handshake_passive(st, peer)
+    assert st.tcp_shutdown(cfd, ffstack.SHUT_WR) == 0
+    peer.expect("FA")
+    assert st.tcp_send(cfd, b"x") == -errno.EPIPE
+    fd2 = establish(st, Peer(st, sport=40001, dport=2000))
+    assert st.tcp_connect(fd2, "198.18.0.1", 40001) == -errno.EISCONN
+    quiesce(st, cfd, lfd, fd2)
+
+
+def test_nodelay_and_maxseg_options(make_stack):
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    P, N, M = ffstack.IPPROTO_TCP, ffstack.TCP_NODELAY, ffstack.TCP_MAXSEG
+    assert st.tcp_getopt(fd, P, N) == (0, 0)
+    assert st.tcp_setopt(fd, P, N, 1) == 0
+    assert st.tcp_getopt(fd, P, N) == (0, 1)
+    assert st.tcp_setopt(fd, P, M, 1000) == 0
+    assert st.tcp_getopt(fd, P, M) == (0, 1000)
+    assert st.tcp_setopt(fd, P, M, 10) == -errno.EINVAL
+    quiesce(st, fd)
