@@ -413,6 +413,7 @@ def _tcp_recv(self, fd, cap=65536):
     """bytes read, or a negative errno (int)."""
     buf = ctypes.create_string_buffer(cap)
     rc = self.lib.ff_test_tcp_recv(self.h, fd, buf, cap)
+    self.run()                          # a window update may go out
     return buf.raw[:rc] if rc >= 0 else rc
 
 

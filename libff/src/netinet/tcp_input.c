@@ -555,8 +555,7 @@ tcp_dupack(struct tcpcb *tp)
 	if (++tp->t_dupacks != 3)
 		return;
 	/* RFC 6582 3.2 step 2: no new recovery inside the last one. */
-	if (SEQ_LEQ(tp->snd_una, tp->snd_recover) &&
-	    tp->snd_recover != tp->iss) {
+	if (SEQ_LEQ(tp->snd_una, tp->snd_recover)) {
 		tp->t_dupacks = 0;
 		return;
 	}
@@ -575,14 +574,14 @@ tcp_dupack(struct tcpcb *tp)
 
 /* RFC 6582 3.2 step 5: a partial ACK retransmits the next hole. */
 static void
-tcp_newreno_partial_ack(struct tcpcb *tp, uint32_t acked)
+tcp_newreno_partial_ack(struct tcpcb *tp, tcp_seq ack, uint32_t acked)
 {
 	tcp_seq onxt = tp->snd_nxt;
 	uint32_t ocwnd = tp->snd_cwnd;
 
 	tcp_timer_stop_rexmt(tp);
 	tp->t_rtttime = 0;
-	tp->snd_nxt = tp->snd_una;
+	tp->snd_nxt = ack;
 	tp->snd_cwnd = tp->t_maxseg + acked;
 	(void)tcp_output(tp);
 	tp->snd_cwnd = ocwnd;
@@ -630,7 +629,7 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
 	TCPSTAT_ADD(tp->t_ctx, tcps_rcvackbyte, acked);
 	if (IN_FASTRECOVERY(tp->t_flags)) {
 		if (SEQ_LT(seg->ack, tp->snd_recover))
-			tcp_newreno_partial_ack(tp, acked);
+			tcp_newreno_partial_ack(tp, seg->ack, acked);
 		else {
 			cc_post_recovery(tp);
 			EXIT_RECOVERY(tp->t_flags);
@@ -655,8 +654,10 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
 	tp->snd_una = seg->ack;
 	if (SEQ_LT(tp->snd_nxt, tp->snd_una))
 		tp->snd_nxt = tp->snd_una;
-	if (SEQ_LT(tp->snd_recover, tp->snd_una))
-		tp->snd_recover = tp->snd_una;
+	/* Keep "recover" just behind the ACKs once past it (no wrap). */
+	if (!IN_FASTRECOVERY(tp->t_flags) &&
+	    SEQ_GT(tp->snd_una, tp->snd_recover))
+		tp->snd_recover = tp->snd_una - 1;
 	return (finacked ? tcp_finacked(tp) : TI_CONTINUE);
 }
 

@@ -24,6 +24,6 @@
 #define	tcp_rcvseqinit(tp)	((tp)->rcv_adv = (tp)->rcv_nxt = (tp)->irs + 1)
 #define	tcp_sendseqinit(tp)						\
 	((tp)->snd_una = (tp)->snd_nxt = (tp)->snd_max =		\
-	    (tp)->snd_up = (tp)->snd_recover = (tp)->iss)
+	    (tp)->snd_up = (tp)->iss, (tp)->snd_recover = (tp)->iss - 1)
 
 #endif /* _NETINET_TCP_SEQ_H_ */

@@ -102,7 +102,8 @@ tcp_timer_rexmt(struct ff_ctx *ctx, void *arg)
 		tp->t_flags |= TF_PREVVALID;
 	} else
 		tp->t_flags &= ~TF_PREVVALID;
-	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
+	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED ||
+	    tp->t_srtt == 0)			/* no sample yet: RFC 6298 2.1 */
 		tp->t_rxtcur = tcp_rto_range(tp, tcp_ms_ticks(ctx,
 		    V_tcp(ctx)->rexmit_initial) << tp->t_rxtshift);
 	else

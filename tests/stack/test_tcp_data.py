@@ -1,0 +1,253 @@
+"""TCP data transfer through the test port: in-order and out-of-order
+delivery, sequence number wraparound, retransmission after loss with RTO
+doubling, fast retransmit after three duplicate ACKs, delayed ACK,
+Nagle and TCP_NODELAY, window updates."""
+
+import errno
+
+from scapy.layers.inet import TCP
+
+import ffstack
+from tcp_peer import Peer, establish, quiesce, tcp_stack
+
+
+def payload(t):
+    return bytes(t.payload)
+
+
+def test_out_of_order_reassembled(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    base = peer.seq
+    peer.send("PA", seq=base + 10, data=b"B" * 10, advance=False)
+    ack = peer.expect("A")
+    assert ack.ack == base                      # duplicate ACK for the hole
+    peer.send("PA", seq=base + 30, data=b"D" * 10, advance=False)
+    assert peer.expect("A").ack == base
+    assert st.tcp_info(fd)["segqlen"] == 2
+    assert st.tcp_recv(fd) == -errno.EAGAIN
+    peer.send("PA", seq=base + 20, data=b"C" * 10, advance=False)
+    peer.send("PA", seq=base, data=b"A" * 10, advance=False)
+    ack = peer.expect("A")
+    while (nxt := peer.pop()) is not None:
+        ack = nxt[TCP]
+    assert ack.ack == base + 40
+    assert st.tcp_recv(fd) == b"A" * 10 + b"B" * 10 + b"C" * 10 + b"D" * 10
+    assert st.counter("tcp.tcps_rcvoopack") == 3
+    quiesce(st, fd)
+
+
+def test_overlapping_segments(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    b = peer.seq
+    peer.send("A", seq=b + 5, data=b"fghij", advance=False)
+    peer.send("A", seq=b + 3, data=b"DEFGHIJKL", advance=False)
+    peer.send("A", seq=b, data=b"abcdef", advance=False)
+    st.drain()
+    # As FreeBSD: a later segment replaces what it covers in the queue.
+    assert st.tcp_recv(fd) == b"abcdefGHIJKL"
+    quiesce(st, fd)
+
+
+def test_reassembly_queue_bounded(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.reass.maxqueuelen", 3)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    b = peer.seq
+    for i in range(1, 6):
+        peer.send("A", seq=b + 10 * i, data=b"x" * 5, advance=False)
+    assert st.tcp_info(fd)["segqlen"] == 3
+    assert st.counter("tcp.tcps_rcvreassfull") == 2
+    st.drain()
+    quiesce(st, fd)
+
+
+def test_sequence_wraparound(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer, iss=2**32 - 100, irs=2**32 - 50)
+    st.tcp_setopt(fd, ffstack.IPPROTO_TCP, ffstack.TCP_NODELAY, 1)
+    data = bytes(range(256)) * 2
+    got = b""
+    for i in range(0, len(data), 100):
+        peer.send("PA", data=data[i:i + 100])
+    st.advance(0.1)
+    st.drain()
+    got = st.tcp_recv(fd)
+    assert got == data
+    assert st.tcp_info(fd)["rcv_nxt"] == (2**32 - 50 + 1 + 512) % 2**32
+    assert st.tcp_send(fd, data) == len(data)
+    sent = b""
+    while (p := peer.pop()) is not None:
+        sent += payload(p[TCP])
+        last = p[TCP]
+    assert sent == data
+    assert (last.seq + len(payload(last))) % 2**32 == (2**32 - 99 + 512) % 2**32
+    peer.send("A", ack=(2**32 - 99 + 512) % 2**32)
+    info = st.tcp_info(fd)
+    assert info["snd_una"] == info["snd_max"] == 413
+    assert info["snd_cc"] == 0
+    quiesce(st, fd)
+
+
+def test_retransmission_rto_doubles(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    t0 = st.now()
+    assert st.tcp_send(fd, b"lost" * 25) == 100
+    first = peer.expect("PA")
+    times = []
+    for _ in range(4):
+        for _ in range(1000):
+            st.advance(0.01, step=0.01)
+            p = peer.pop()
+            if p is not None:
+                break
+        assert p is not None, "no retransmission"
+        assert p[TCP].seq == first.seq and payload(p[TCP]) == payload(first)
+        times.append(st.now() - t0)
+    gaps = [round(b - a, 2) for a, b in zip([0] + times, times)]
+    # Initial RTO 1 s (no RTT sample yet), then 2, 4, 8 s.
+    assert gaps == [1.0, 2.0, 4.0, 8.0], gaps
+    assert st.tcp_info(fd)["rxtshift"] == 4
+    assert st.counter("tcp.tcps_rexmttimeo") == 4
+    assert st.counter("tcp.tcps_sndrexmitpack") == 4
+    peer.send("A", ack=first.seq + 100)
+    info = st.tcp_info(fd)
+    assert info["snd_una"] == first.seq + 100
+    quiesce(st, fd)
+
+
+def test_gives_up_after_max_retransmits(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.tcp_send(fd, b"x" * 10)
+    st.advance(600, step=1)
+    assert st.tcp_info(fd) is None
+    assert st.tcp_recv(fd) == -errno.ETIMEDOUT
+    assert st.counter("tcp.tcps_timeoutdrop") == 1
+    st.drain()
+    quiesce(st, fd)
+
+
+def test_rtt_sample_sets_rto(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.tcp_send(fd, b"x" * 10)
+    seg = peer.expect("PA")
+    st.advance(0.1, step=0.01)
+    peer.send("A", ack=seg.seq + 10)
+    info = st.tcp_info(fd)
+    # One sample R = 100 ms: SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR.
+    assert 295 <= info["rxtcur"] <= 310, info
+    quiesce(st, fd)
+
+
+def test_fast_retransmit_three_dupacks(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer, mss=1000)
+    assert st.tcp_send(fd, b"z" * 6000) == 6000
+    segs = []
+    while (p := peer.pop()) is not None:
+        segs.append(p[TCP])
+    assert len(segs) == 6
+    una = segs[0].seq
+    peer.send("A", ack=una + 1000)               # first one arrived
+    for i in range(2):
+        peer.send("A", ack=una + 1000)
+        peer.expect_nothing()
+    peer.send("A", ack=una + 1000)               # third duplicate
+    rx = peer.expect()
+    assert rx.seq == una + 1000 and len(payload(rx)) == 1000
+    assert st.counter("tcp.tcps_rcvdupack") == 3
+    assert st.counter("tcp.tcps_sndrexmitpack") == 1
+    info = st.tcp_info(fd)
+    assert info["ssthresh"] == 2500 // 1000 * 1000 or info["ssthresh"] >= 2000
+    # Partial ACK: the next hole goes at once (NewReno).
+    peer.send("A", ack=una + 3000)
+    rx = peer.expect()
+    assert rx.seq == una + 3000
+    # Full ACK ends recovery with cwnd = ssthresh or less.
+    peer.send("A", ack=una + 6000)
+    info = st.tcp_info(fd)
+    assert info["snd_una"] == una + 6000
+    assert info["cwnd"] <= max(info["ssthresh"], 1000)
+    st.drain()
+    quiesce(st, fd)
+
+
+def test_delayed_ack(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("PA", data=b"a" * 100)
+    peer.expect_nothing()                        # delayed
+    st.advance(0.05, step=0.01)
+    ack = peer.expect("A")
+    assert ack.ack == peer.seq
+    assert st.counter("tcp.tcps_delack") == 1
+    peer.send("PA", data=b"b" * 100)
+    peer.send("PA", data=b"c" * 100)
+    assert peer.expect("A").ack == peer.seq      # every second segment
+    st.sysctl("net.inet.tcp.delayed_ack", 0)
+    peer.send("PA", data=b"d" * 100)
+    assert peer.expect("A").ack == peer.seq
+    quiesce(st, fd)
+
+
+def test_nagle_and_nodelay(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.tcp_send(fd, b"1")
+    first = peer.expect("PA")
+    st.tcp_send(fd, b"2")
+    st.tcp_send(fd, b"3")
+    peer.expect_nothing()                        # Nagle: one in flight
+    peer.send("A", ack=first.seq + 1)
+    assert payload(peer.expect("PA")) == b"23"
+    peer.send("A", ack=first.seq + 3)
+    st.tcp_setopt(fd, ffstack.IPPROTO_TCP, ffstack.TCP_NODELAY, 1)
+    st.tcp_send(fd, b"4")
+    st.tcp_send(fd, b"5")
+    assert payload(peer.expect("PA")) == b"4"
+    assert payload(peer.expect("PA")) == b"5"
+    quiesce(st, fd)
+
+
+def test_window_update_after_read(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.recvspace", 8192)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    assert st.tcp_info(fd)["rcv_adv"] - peer.seq <= 65535
+    st.sysctl("net.inet.tcp.delayed_ack", 0)
+    for _ in range(4):
+        peer.send("PA", data=b"w" * 1460)
+    st.drain()
+    assert len(st.tcp_recv(fd)) == 4 * 1460
+    upd = peer.expect("A")
+    assert upd.ack == peer.seq
+    assert st.counter("tcp.tcps_sndwinup") >= 1
+    quiesce(st, fd)
+
+
+def test_peer_window_limits_sending(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer, wnd=3000, mss=1000)
+    st.tcp_send(fd, b"q" * 5000)
+    segs = st.drain()
+    assert sum(len(payload(p[TCP])) for p in segs) == 3000
+    peer.send("A", ack=peer.ack + 3000, win=3000)
+    segs = st.drain()
+    assert sum(len(payload(p[TCP])) for p in segs) == 2000
+    quiesce(st, fd)
