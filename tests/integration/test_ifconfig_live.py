@@ -76,7 +76,7 @@ def test_mtu_changes_what_the_stack_sends(primary):
     assert cp.returncode == 0, cp.stderr
     assert "mtu 1400" in primary.tool("ff-ifconfig", "f-stack-0").stdout
     assert ping(primary, STACK_ADDR, "-s", "1420", "-M", "dont")
-    assert reassembled(primary) >= n + 2      # each reply came in pieces
+    assert reassembled(primary) > n           # the replies came in pieces
     assert primary.tool("ff-ifconfig", "f-stack-0", "mtu",
                         "1500").returncode == 0
     n = reassembled(primary)
