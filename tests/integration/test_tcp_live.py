@@ -86,7 +86,7 @@ print(n_got, sent.hexdigest() == got.hexdigest())
 
 def test_tcp_echo_transfer(make_primary):
     prim = make_primary(program=ROOT / "examples" / "tcp_echo")
-    size = 20 * 1024 * 1024
+    size = 100 * 1024 * 1024
     cp = prim.nsexec(sys.executable, "-c", ECHO, str(size), check=False,
                      timeout=300)
     assert cp.stdout.split() == [str(size), "True"], (
