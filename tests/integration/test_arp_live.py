@@ -9,7 +9,7 @@ from .conftest import PEER_ADDR, STACK_ADDR
 
 
 def ping(prim, dst, count=1):
-    return prim.nsexec("ping", "-c", str(count), "-W", "1", dst,
+    return prim.nsexec("ping", "-c", str(count), "-W", "2", dst,
                        check=False, timeout=30).returncode == 0
 
 

@@ -10,7 +10,7 @@ from .conftest import PEER_ADDR, STACK_ADDR
 
 
 def ping(prim, dst, *args, count=2):
-    return prim.nsexec("ping", "-c", str(count), "-W", "1", "-i", "0.2",
+    return prim.nsexec("ping", "-c", str(count), "-W", "2", "-i", "0.2",
                        *args, dst, check=False, timeout=30).returncode == 0
 
 

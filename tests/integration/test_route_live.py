@@ -9,7 +9,7 @@ REMOTE = "198.19.1.1"       # a second address on the Linux side
 
 
 def ping_from(prim, src, count=2):
-    return prim.nsexec("ping", "-c", str(count), "-W", "1", "-i", "0.2",
+    return prim.nsexec("ping", "-c", str(count), "-W", "2", "-i", "0.2",
                        "-I", src, STACK_ADDR, check=False,
                        timeout=30).returncode == 0
 
