@@ -14,6 +14,12 @@ def ping(prim, dst, *args, count=2):
                        *args, dst, check=False, timeout=30).returncode == 0
 
 
+def answers(prim, dst, tries=4):
+    """Linux's ping is answered, allowing for neighbour resolution after
+    a change (a FAILED entry waits for the next packet) and a busy host."""
+    return any(ping(prim, dst) for _ in range(tries))
+
+
 def reassembled(prim):
     """Linux's count of datagrams it reassembled (Ip: ReasmOKs)."""
     lines = [l.split() for l in prim.nsexec("cat", "/proc/net/snmp")
@@ -57,14 +63,14 @@ def test_alias_answers_ping_then_stops(primary):
     assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
     assert "\tinet 198.18.1.2 netmask 0xffffff00 broadcast 198.18.1.255" \
         in primary.tool("ff-ifconfig", "f-stack-0").stdout
-    assert ping(primary, "198.18.1.2")
+    assert answers(primary, "198.18.1.2")
     cp = primary.tool("ff-ifconfig", "f-stack-0", "inet", "198.18.1.2",
                       "-alias")
     assert cp.returncode == 0, cp.stderr
     assert "198.18.1.2" not in primary.tool("ff-ifconfig",
                                             "f-stack-0").stdout
     assert not ping(primary, "198.18.1.2", count=2)
-    assert ping(primary, STACK_ADDR)          # the primary address still is
+    assert answers(primary, STACK_ADDR)       # the primary address still is
 
 
 def test_mtu_changes_what_the_stack_sends(primary):
@@ -89,7 +95,7 @@ def test_down_and_up(primary):
     assert primary.tool("ff-ifconfig", "-d", "-l").stdout == "f-stack-0\n"
     assert not ping(primary, STACK_ADDR, count=1)
     assert primary.tool("ff-ifconfig", "f-stack-0", "up").returncode == 0
-    assert ping(primary, STACK_ADDR)
+    assert answers(primary, STACK_ADDR)
 
 
 def test_bad_input_leaves_the_stack_unchanged(primary):
