@@ -233,10 +233,9 @@ ip_forward(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 }
 
 /*
- * Hand a complete datagram to its protocol.  Until UDP and TCP land, UDP
- * is answered as by a host with no socket bound (port unreachable) and
- * TCP is counted and dropped; other protocols get protocol unreachable,
- * as FreeBSD's rip_input does when no raw socket wants them.
+ * Hand a complete datagram to its protocol: ICMP, UDP (udp_usrreq.c),
+ * TCP (tcp_input.c); other protocols get protocol unreachable, as
+ * FreeBSD's rip_input does when no raw socket wants them.
  */
 static void
 ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,

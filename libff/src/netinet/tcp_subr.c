@@ -325,19 +325,17 @@ tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr, uint32_t offer)
 		mss = offer;
 	if (mss < (uint32_t)ts->minmss)
 		mss = (uint32_t)ts->minmss;
-	/* Leave room for the timestamp option in every segment? FreeBSD
-	 * subtracts options per segment instead; so do we (tcp_output). */
+	/* Options come out of each segment's payload (tcp_output). */
 	return (mss);
 }
 
 /* TCP checksum of the segment behind the IP header ip (RFC 9293 3.1). */
 static void
-tcp_fill_cksum(struct ip *ip, struct tcphdr *th, int tlen)
+tcp_fill_cksum(struct ip *ip, struct tcphdr *th)
 {
 	th->th_sum = 0;
 	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
 	    th);
-	(void)tlen;
 }
 
 /*
@@ -379,7 +377,7 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	th->th_off = sizeof(*th) >> 2;
 	th->th_flags = (uint8_t)flags;
 	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
-	tcp_fill_cksum(ip, th, sizeof(*th));
+	tcp_fill_cksum(ip, th);
 	TCPSTAT_INC(ctx, tcps_sndtotal);
 	if (flags & TH_RST)
 		TCPSTAT_INC(ctx, tcps_sndctrl);
