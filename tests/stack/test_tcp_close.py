@@ -239,3 +239,33 @@ def test_close_with_listener_queue(make_stack):
     rsts = [x for x in st.drain() if TCP in x and "R" in x[TCP].flags]
     assert len(rsts) == 2
     quiesce(st)
+
+
+def test_new_syn_recycles_time_wait(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = st.tcp_socket()
+    st.tcp_bind(lfd, "", 80)
+    st.tcp_listen(lfd, 4)
+    peer = Peer(st)
+    peer.seq = 1000
+    peer.send("S")
+    peer.expect("SA")
+    peer.send("A")
+    fd = st.tcp_accept(lfd)
+    st.tcp_close(fd)                     # we close first: TIME_WAIT here
+    fin = peer.expect("FA")
+    peer.send("FA", ack=fin.seq + 1)
+    peer.expect("A")
+    assert st.counter("tcp.tcb_count") == 2      # listener + TIME_WAIT
+    old = peer.seq
+    peer.send("S", seq=old - 100, advance=False)  # older: not recycled
+    assert "S" not in str(peer.expect().flags)
+    peer.seq = old + 100000
+    peer.send("S")                       # newer: a new connection
+    sa = peer.expect("SA")
+    assert sa.ack == old + 100001
+    assert st.counter("tcp.tcps_tw_recycles") == 1
+    peer.send("A")
+    fd2 = st.tcp_accept(lfd)
+    assert fd2 >= 0
+    quiesce(st, fd2, lfd)

@@ -669,7 +669,8 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 
 	if ((seg->flags & TH_ACK) == 0) {
 		TCPXSTAT_INC(ctx, tcpx_noack);
-		return (TI_DROP);
+		/* A duplicate still gets our ACK (FreeBSD's dropafterack). */
+		return ((tp->t_flags & TF_ACKNOW) ? TI_DROPACK : TI_DROP);
 	}
 	if (tp->t_state == TCPS_SYN_RECEIVED) {
 		if (SEQ_LEQ(seg->ack, tp->snd_una) ||
@@ -859,6 +860,25 @@ tcp_input_sync(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 	return (TI_DROP);
 }
 
+/*
+ * A new SYN for a 4-tuple in TIME_WAIT may end it early when it cannot
+ * be confused with the old connection (RFC 1122 4.2.2.13, RFC 6191):
+ * its sequence number, or its timestamp, is beyond the old one's.
+ */
+static int
+tcp_tw_recycle(struct tcpcb *tp, const struct tcpseg *seg)
+{
+	if (tp->t_state != TCPS_TIME_WAIT ||
+	    (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) != TH_SYN)
+		return (0);
+	if ((tp->t_flags & TF_RCVD_TSTMP) && (seg->to.to_flags & TOF_TS)) {
+		if (!TSTMP_GEQ(tp->ts_recent, seg->to.to_tsval))
+			return (1);
+	} else if (SEQ_GT(seg->seq, tp->rcv_nxt))
+		return (1);
+	return (0);
+}
+
 void
 tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
@@ -877,6 +897,13 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	inp = in_pcblookup(V_tcbinfo(ctx), seg.src, seg.sport, seg.dst,
 	    seg.dport, INPLOOKUP_WILDCARD);
 	tp = inp != NULL ? inp->inp_ppcb : NULL;
+	if (tp != NULL && tcp_tw_recycle(tp, &seg)) {
+		TCPSTAT_INC(ctx, tcps_tw_recycles);
+		(void)tcp_close(tp);
+		inp = in_pcblookup(V_tcbinfo(ctx), seg.src, seg.sport, seg.dst,
+		    seg.dport, INPLOOKUP_WILDCARD);
+		tp = inp != NULL ? inp->inp_ppcb : NULL;
+	}
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
 		tcp_dropwithreset(ctx, &seg, m);

@@ -294,6 +294,19 @@ static const char *const tcpt_fields[] = {
 	X(tcps_sc_aborted) X(tcps_sc_badack) X(tcps_sc_unreach)
 	X(tcps_sc_zonefail) X(tcps_sc_sendcookie) X(tcps_sc_recvcookie)
 	X(tcps_hc_added) X(tcps_hc_bucketoverflow) X(tcps_finwait2_drops)
+	X(tcps_sack_recovery_episode) X(tcps_sack_rexmits)
+	X(tcps_sack_rexmit_bytes) X(tcps_sack_rcv_blocks)
+	X(tcps_sack_send_blocks) X(tcps_sack_lostrexmt)
+	X(tcps_sack_sboverflow) X(tcps_ecn_rcvce) X(tcps_ecn_rcvect0)
+	X(tcps_ecn_rcvect1) X(tcps_ecn_shs) X(tcps_ecn_rcwnd)
+	X(tcps_sig_rcvgoodsig) X(tcps_sig_rcvbadsig) X(tcps_sig_err_buildsig)
+	X(tcps_sig_err_sigopt) X(tcps_sig_err_nosigopt)
+	X(tcps_pmtud_blackhole_activated)
+	X(tcps_pmtud_blackhole_activated_min_mss)
+	X(tcps_pmtud_blackhole_failed) X(tcps_tunneled_pkts)
+	X(tcps_tunneled_errs) X(tcps_dsack_count) X(tcps_dsack_bytes)
+	X(tcps_dsack_tlp_bytes) X(tcps_tw_recycles) X(tcps_tw_resets)
+	X(tcps_tw_responds)
 #undef X
 	NULL
 };
