@@ -251,3 +251,29 @@ def test_peer_window_limits_sending(make_stack):
     segs = st.drain()
     assert sum(len(payload(p[TCP])) for p in segs) == 2000
     quiesce(st, fd)
+
+
+def test_cc_algorithm_sysctl(make_stack):
+    import pytest
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.cc.algorithm", "newreno")
+    with pytest.raises(ffstack.StackError) as e:
+        st.sysctl("net.inet.tcp.cc.algorithm", "nosuch")
+    assert e.value.errno == errno.ESRCH
+    with pytest.raises(ffstack.StackError):
+        st.sysctl("net.inet.tcp.cc.available", "newreno")   # read-only
+
+
+def test_initial_window_and_slow_start(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.initcwnd_segments", 2)
+    peer = Peer(st)
+    fd = establish(st, peer, mss=1000)
+    assert st.tcp_info(fd)["cwnd"] == 2000
+    st.tcp_send(fd, b"s" * 20000)
+    segs = [p[TCP] for p in st.drain()]
+    assert len(segs) == 2                        # IW = 2 segments
+    peer.send("A", ack=segs[-1].seq + 1000)      # 2000 bytes acked
+    assert st.tcp_info(fd)["cwnd"] == 4000       # ABC: +min(acked, 2 MSS)
+    assert len(st.drain()) == 4
+    quiesce(st, fd)
