@@ -194,3 +194,25 @@ def test_nodelay_and_maxseg_options(make_stack):
     assert st.tcp_getopt(fd, P, M) == (0, 1000)
     assert st.tcp_setopt(fd, P, M, 10) == -errno.EINVAL
     quiesce(st, fd)
+
+
+def test_syn_retransmitted_then_connect_times_out(make_stack):
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, "198.18.0.1", 8080) == -errno.EINPROGRESS
+    peer = Peer(st)
+    syn = peer.expect("S")
+    times = []
+    t0 = st.now()
+    for _ in range(300):
+        st.advance(0.25, step=0.05)
+        while (p := peer.pop()) is not None:
+            assert "S" in p[TCP].flags and p[TCP].seq == syn.seq
+            times.append(round(st.now() - t0))
+        if st.tcp_info(fd) is None:
+            break
+    assert times[:4] == [1, 3, 7, 15], times     # 1, 2, 4, 8 s apart
+    assert st.tcp_info(fd) is None               # keepinit: 75 s
+    assert 74 <= st.now() - t0 <= 76
+    assert st.tcp_recv(fd) == -errno.ETIMEDOUT
+    quiesce(st, fd)
