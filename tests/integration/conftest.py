@@ -161,6 +161,14 @@ def _answers(prim):
     return prim.ipc("ping", "1", check=False, timeout=30).get("ok", False)
 
 
+def _set_peer_mac(prim):
+    """Give the kernel end of the tap its own MAC, and check it stuck."""
+    run(["ip", "-n", prim.ns, "link", "set", prim.tap, "address",
+         prim.peer_mac])
+    return prim.peer_mac in run(["ip", "-n", prim.ns, "link", "show",
+                                 prim.tap]).stdout
+
+
 def _start(prim, program):
     logf = open(prim.log, "w")
     prim.proc = subprocess.Popen(
@@ -169,12 +177,14 @@ def _start(prim, program):
         start_new_session=True)
     logf.close()
     _wait_for(lambda: _tap_exists(prim), 30, "the stack's tap", prim)
+    # Only once the stack answers has net_tap finished with the tap: it
+    # sets the kernel end's MAC to the port's while it starts the port.
+    _wait_for(lambda: _answers(prim), 30, "the stack's message ring", prim)
+    _wait_for(lambda: _set_peer_mac(prim), 10, "the tap's MAC", prim)
     ip = ["ip", "-n", prim.ns]
-    run(ip + ["link", "set", prim.tap, "address", prim.peer_mac])
     run(ip + ["addr", "add", PEER_ADDR + "/24", "dev", prim.tap])
     run(ip + ["link", "set", prim.tap, "up"])
     run(ip + ["link", "set", "lo", "up"])
-    _wait_for(lambda: _answers(prim), 30, "the stack's message ring", prim)
 
 
 def _stop(prim):
