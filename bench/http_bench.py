@@ -51,16 +51,32 @@ def cpus():
     return mine[-1], mine[0]
 
 
-def capture_response(ns, addr):
-    """The bytes the server sends for one keep-alive GET."""
-    code = ("import socket,sys;s=socket.create_connection((%r,80),5);"
-            "s.sendall(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');"
-            "import time;time.sleep(0.3);s.settimeout(0.5);d=b''\n"
-            "try:\n while True:\n  c=s.recv(65536)\n  if not c: break\n"
-            "  d+=c\nexcept Exception: pass\nsys.stdout.buffer.write(d)"
-            % addr)
+CAPTURE = """
+import socket, sys
+s = socket.create_connection((sys.argv[1], 80), 5)
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode())
+s.settimeout(0.5)
+data = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+except OSError:
+    pass
+sys.stdout.buffer.write(data)
+"""
+
+
+def capture_response(ns, addr, close=False):
+    """The bytes the server sends for one GET (keep-alive or close)."""
+    req = "GET / HTTP/1.1\\r\\nHost: x\\r\\n"
+    if close:
+        req += "Connection: close\\r\\n"
     out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c",
-                          code], capture_output=True, check=True, timeout=30)
+                          CAPTURE, addr, req + "\\r\\n"],
+                         capture_output=True, check=True, timeout=30)
     if not out.stdout.startswith(b"HTTP/1.1 200"):
         sys.exit("http_bench: unexpected answer from %s: %r"
                  % (addr, out.stdout[:80]))
@@ -116,10 +132,10 @@ class LinuxPair:
         sh("ip", "-n", self.srv, "link", "set", "ffbv0", "up")
         sh("ip", "-n", self.cli, "link", "set", "ffbv1", "up")
 
-    def serve(self, binary, page, cpu):
+    def serve(self, binary, pages, cpu):
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", self.srv, "taskset", "-c", str(cpu),
-             str(binary), "80", str(page)])
+             str(binary), "80"] + [str(p) for p in pages])
         time.sleep(0.3)
 
     def down(self):
@@ -183,16 +199,19 @@ def main():
         try:
             sh("ip", "netns", "add", prim.ns)
             live._start(prim, args.app)
-            page = Path(tmp) / "page"
-            page.write_bytes(capture_response(prim.ns, live.STACK_ADDR))
-            print("response: %d bytes; %ds per run, wrk on CPU %d, servers "
-                  "on CPU %d" % (page.stat().st_size, args.duration,
-                                 load_cpu, stack_cpu), flush=True)
+            pages = [Path(tmp) / "keepalive", Path(tmp) / "close"]
+            for page, close in zip(pages, (False, True)):
+                page.write_bytes(capture_response(prim.ns, live.STACK_ADDR,
+                                                  close))
+            print("responses: %d bytes (keep-alive), %d (close); %ds per "
+                  "run, wrk on CPU %d, servers on CPU %d"
+                  % (pages[0].stat().st_size, pages[1].stat().st_size,
+                     args.duration, load_cpu, stack_cpu), flush=True)
             ff = measure(prim.ns, load_cpu, "http://%s/" % live.STACK_ADDR,
                          args.duration, args.conns)
             live._stop(prim)
             pair.up()
-            pair.serve(build_baseline(tmp), page, stack_cpu)
+            pair.serve(build_baseline(tmp), pages, stack_cpu)
             lx = measure(pair.cli, load_cpu, "http://198.18.1.2/",
                          args.duration, args.conns)
         finally:

@@ -1,10 +1,11 @@
 /*
  * linux_http_server - the Linux-kernel baseline for bench/http_bench.py:
  * an epoll HTTP/1.1 server that answers every request with the bytes of
- * a file (the response ff's helloworld sends, captured by the bench), with
- * keep-alive, closing after a request that says "Connection: close".
+ * a file (the responses ff's helloworld sends, captured by the bench):
+ * KEEPALIVE_FILE normally, CLOSE_FILE to a request that says
+ * "Connection: close", after which it closes.
  *
- *	linux_http_server PORT RESPONSE_FILE
+ *	linux_http_server PORT KEEPALIVE_FILE CLOSE_FILE
  *
  * Single-threaded and edge-free (level-triggered), like the sample it is
  * compared with.  Runs until killed.
@@ -25,11 +26,15 @@
 
 #define	MAXEV	512
 
-static char	*page;
-static size_t	 pagelen;
+struct page {
+	char	*p_data;
+	size_t	 p_len;
+};
+
+static struct page pages[2];	/* keep-alive, close */
 
 static void
-load_page(const char *path)
+load_page(struct page *pg, const char *path)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY);
@@ -38,9 +43,10 @@ load_page(const char *path)
 		perror(path);
 		exit(1);
 	}
-	pagelen = (size_t)st.st_size;
-	page = malloc(pagelen);
-	if (page == NULL || read(fd, page, pagelen) != (ssize_t)pagelen) {
+	pg->p_len = (size_t)st.st_size;
+	pg->p_data = malloc(pg->p_len);
+	if (pg->p_data == NULL ||
+	    read(fd, pg->p_data, pg->p_len) != (ssize_t)pg->p_len) {
 		perror(path);
 		exit(1);
 	}
@@ -73,11 +79,14 @@ serve(int fd, const char *buf, ssize_t n)
 	const char *p = buf, *end = buf + n, *eoh;
 	int close_after = 0;
 
+	const struct page *pg;
+
 	while (p < end && (eoh = memmem(p, (size_t)(end - p), "\r\n\r\n", 4))) {
 		if (memmem(p, (size_t)(eoh - p), "Connection: close", 17) ||
 		    memmem(p, (size_t)(eoh - p), "connection: close", 17))
 			close_after = 1;
-		if (write(fd, page, pagelen) != (ssize_t)pagelen)
+		pg = &pages[close_after];
+		if (write(fd, pg->p_data, pg->p_len) != (ssize_t)pg->p_len)
 			return (-1);
 		p = eoh + 4;
 	}
@@ -92,11 +101,13 @@ main(int argc, char *argv[])
 	int ep, ls, i, n, fd, one = 1;
 	ssize_t r;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: linux_http_server PORT RESPONSE_FILE\n");
+	if (argc != 4) {
+		fprintf(stderr, "usage: linux_http_server PORT KEEPALIVE_FILE "
+		    "CLOSE_FILE\n");
 		return (2);
 	}
-	load_page(argv[2]);
+	load_page(&pages[0], argv[2]);
+	load_page(&pages[1], argv[3]);
 	ls = listen_on(atoi(argv[1]));
 	ep = epoll_create1(0);
 	ev.events = EPOLLIN;
