@@ -194,6 +194,9 @@ def dest_name(m, numeric):
 
 def get_block(target, m, numeric):
     """The block ``route get`` prints."""
+    # As FreeBSD: the address asked for, named "default" unless -n.
+    if target in ("default", "0.0.0.0"):
+        target = "0.0.0.0" if numeric else "default"
     lines = ["   route to: %s" % target,
              "destination: %s" % dest_name(m, numeric)]
     if not m["flags"] & RTF_HOST:

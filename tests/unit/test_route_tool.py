@@ -97,6 +97,8 @@ destination: 0.0.0.0
       flags: <UP,GATEWAY,DONE>
  recvpipe  sendpipe  ssthresh  rtt,msec    mtu        weight    expire
        0         0         0         0      1500         1         0 """
+    # Asked by name with -n, the answer is still numeric, as FreeBSD's.
+    assert route.get_block("default", GW, True)[0] == "   route to: 0.0.0.0"
     lines = route.get_block("default", GW, False)
     assert lines[1] == "destination: default"
     lines = route.get_block("198.18.0.2", LOCAL, True)
