@@ -12,8 +12,13 @@ it (Python start-up, EAL attach, request, output):
   ff-top -n 1                                           target 100 ms
   ff-ifconfig f-stack-0, ff-route -n get default, ff-arp -a
                                                         target 100 ms
-and prints each median (and min, max) beside its target.  Not a
-pass/fail test: the machine is shared and noisy.
+and prints each median (and min, max) beside its target, after two
+baselines measured in the same run: a bare Python start (`python3 -c
+pass`) and the same plus `import click`, the floor any click tool stands
+on.  Last, the median of one TOP request inside a running tool (1,000
+requests one after another, tests/integration/ipc_tool.py): the ring's
+own round trip, with the stack sleeping idle_sleep = 100 µs between idle
+loops.  Not a pass/fail test: the machine is shared and noisy.
 
 Network safety: the stack runs in a namespace made here, 198.18.0.0/15;
 it is stopped by its PID and the namespace, hugepage files and DPDK
@@ -68,6 +73,16 @@ def row(label, times, target):
         verdict)
 
 
+def baseline(runs, *code):
+    """Wall times of ``python3 -c CODE``: what every tool pays first."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", *code], check=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 def measure(prim, runs):
     name = sendspace_name(prim)
     cases = [
@@ -80,9 +95,20 @@ def measure(prim, runs):
     ]
     print("%-36s %11s %8s %8s" % ("command (%d runs)" % runs, "median",
                                   "min", "max"))
+    for label, code in (("baseline: python3 -c pass", "pass"),
+                        ("baseline: python3 -c 'import click'",
+                         "import click")):
+        times = baseline(runs, code)
+        print("%-36s %8.1f ms %8.1f %8.1f" % (
+            label, statistics.median(times) * 1e3, min(times) * 1e3,
+            max(times) * 1e3), flush=True)
     for cmd, target in cases:
         print(row(" ".join(cmd), timed(prim, runs, *cmd), target),
               flush=True)
+    res = prim.ipc("time", "1000")
+    print("%-36s %8.1f us (p90 %.1f us)" % (
+        "one TOP request in a running tool", res["median_us"],
+        res["p90_us"]))
 
 
 def main():
