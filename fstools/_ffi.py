@@ -5,11 +5,7 @@ call in one table (``_SIGNATURES``), mirrors the ff_msg.h structs as ctypes clas
 and turns every error number into a Python exception in one place
 (``_ERRORS`` and ``error_for``).
 
-Library search order: ``$FF_LIBFF``; ``libff/libffipc.so`` (the message-ring
-client with a static EAL: no PMD loading, the fast start) of the source
-tree this package sits in, then ``libff/libff.so`` there (the same client
-inside the stack library); then ``libffipc.so`` and ``libff.so`` through
-the dynamic linker's own search (ldconfig cache, LD_LIBRARY_PATH).
+Which library: see ``fstools._libpath`` (``$FF_LIBFF`` first).
 
 Nothing is loaded at import time: ``library()`` loads on first use, checks
 that every symbol exists and that the library speaks ``FF_MSG_ABI_VERSION``,
@@ -21,6 +17,8 @@ import ctypes
 import errno as _errno
 import functools
 import os
+
+from fstools import _libpath
 from ctypes import (POINTER, Structure, c_char_p, c_int, c_int32, c_size_t,
                     c_ssize_t, c_uint16, c_uint32, c_uint64, c_void_p)
 
@@ -43,7 +41,7 @@ FF_MSG_NETSTAT = 8
 FF_MSG_IOCTL6 = 9
 FF_MSG_NDP = 10
 
-FF_DEFAULT_FILE_PREFIX = "ff"
+FF_DEFAULT_FILE_PREFIX = _libpath.DEFAULT_PREFIX
 
 
 # ---------------------------------------------------------------------------
@@ -642,6 +640,184 @@ class FFError(Exception):
     @property
     def message(self):
         return self.args[0]
+
+
+class LibraryError(FFError):
+    """libff.so missing, incomplete or of another ABI version."""
+
+
+class AbiMismatch(LibraryError):
+    """The library speaks another FF_MSG_ABI_VERSION."""
+
+
+class NoStackError(FFError):
+    """No stack runs under the prefix (or no such process): -ESRCH."""
+
+
+class NotAttached(FFError):
+    """A request before attach: -ENOTCONN."""
+
+
+class AlreadyAttached(FFError):
+    """The EAL already runs for another prefix: -EALREADY."""
+
+
+class StackTimeout(FFError):
+    """The stack did not answer in time: -ETIMEDOUT."""
+
+
+class StackBusy(FFError):
+    """No free message slot within the timeout: -EBUSY."""
+
+
+class MessageTooBig(FFError):
+    """Request too long or answer larger than the buffer: -EMSGSIZE."""
+
+
+class PermissionDenied(FFError):
+    """Not allowed to map the stack's shared memory: -EACCES / -EPERM."""
+
+
+class ProtocolError(FFError):
+    """An answer that does not follow ff_msg.h."""
+
+
+class StackError(FFError):
+    """The stack's own verdict (fm_error, a FreeBSD errno)."""
+
+    def __init__(self, message, errno=None, name=None):
+        super().__init__(message, errno)
+        self.name = name
+
+
+# Host (Linux) errno returned by ff_ipc_* -> exception class.  Anything not
+# listed becomes a plain FFError with the system's text.
+_ERRORS = {
+    _errno.ESRCH: NoStackError,
+    _errno.ENOTCONN: NotAttached,
+    _errno.EALREADY: AlreadyAttached,
+    _errno.ETIMEDOUT: StackTimeout,
+    _errno.EBUSY: StackBusy,
+    _errno.EMSGSIZE: MessageTooBig,
+    _errno.EACCES: PermissionDenied,
+    _errno.EPERM: PermissionDenied,
+}
+
+# Default texts where the system's own would not tell a user what happened.
+_TEXTS = {
+    _errno.ESRCH: "no stack is running",
+    _errno.ENOTCONN: "not attached to a stack",
+    _errno.ETIMEDOUT: "the stack did not answer in time",
+    _errno.EBUSY: "the stack has no free message slot",
+}
+
+# FreeBSD errno numbers (sys/sys/errno.h) above the range shared with Linux
+# (1-34 are the same on both).  fm_error carries these.
+_BSD_NAMES = {
+    35: "EAGAIN", 36: "EINPROGRESS", 37: "EALREADY", 38: "ENOTSOCK",
+    39: "EDESTADDRREQ", 40: "EMSGSIZE", 41: "EPROTOTYPE", 42: "ENOPROTOOPT",
+    43: "EPROTONOSUPPORT", 44: "ESOCKTNOSUPPORT", 45: "EOPNOTSUPP",
+    46: "EPFNOSUPPORT", 47: "EAFNOSUPPORT", 48: "EADDRINUSE",
+    49: "EADDRNOTAVAIL", 50: "ENETDOWN", 51: "ENETUNREACH", 52: "ENETRESET",
+    53: "ECONNABORTED", 54: "ECONNRESET", 55: "ENOBUFS", 56: "EISCONN",
+    57: "ENOTCONN", 58: "ESHUTDOWN", 59: "ETOOMANYREFS", 60: "ETIMEDOUT",
+    61: "ECONNREFUSED", 62: "ELOOP", 63: "ENAMETOOLONG", 64: "EHOSTDOWN",
+    65: "EHOSTUNREACH", 66: "ENOTEMPTY", 67: "EPROCLIM", 68: "EUSERS",
+    69: "EDQUOT", 70: "ESTALE", 71: "EREMOTE", 72: "EBADRPC",
+    73: "ERPCMISMATCH", 74: "EPROGUNAVAIL", 75: "EPROGMISMATCH",
+    76: "EPROCUNAVAIL", 77: "ENOLCK", 78: "ENOSYS", 79: "EFTYPE",
+    80: "EAUTH", 81: "ENEEDAUTH", 82: "EIDRM", 83: "ENOMSG",
+    84: "EOVERFLOW", 85: "ECANCELED", 86: "EILSEQ", 87: "ENOATTR",
+    88: "EDOOFUS", 89: "EBADMSG", 90: "EMULTIHOP", 91: "ENOLINK",
+    92: "EPROTO", 93: "ENOTCAPABLE", 94: "ECAPMODE", 95: "ENOTRECOVERABLE",
+    96: "EOWNERDEAD", 97: "EINTEGRITY",
+}
+
+# FreeBSD names Linux lacks (or words differently), with FreeBSD's meaning.
+_BSD_ONLY_TEXTS = {
+    "EOPNOTSUPP": "Operation not supported",
+    "EPROCLIM": "Too many processes",
+    "EBADRPC": "RPC struct is bad",
+    "ERPCMISMATCH": "RPC version wrong",
+    "EPROGUNAVAIL": "RPC program not available",
+    "EPROGMISMATCH": "Program version wrong",
+    "EPROCUNAVAIL": "Bad procedure for program",
+    "EFTYPE": "Inappropriate file type or format",
+    "EAUTH": "Authentication error",
+    "ENEEDAUTH": "Need authenticator",
+    "ENOATTR": "Attribute not found",
+    "EDOOFUS": "Programming error",
+    "ENOTCAPABLE": "Capabilities insufficient",
+    "ECAPMODE": "Not permitted in capability mode",
+    "EINTEGRITY": "Integrity check failed",
+}
+
+
+def bsd_errno_name(num):
+    """FreeBSD errno number -> its name (``E...``), or ``"E<num>"``."""
+    if 0 < num <= 34:
+        return _errno.errorcode.get(num, "E%d" % num)
+    return _BSD_NAMES.get(num, "E%d" % num)
+
+
+def bsd_strerror(num):
+    """FreeBSD errno number -> message text, as FreeBSD's strerror(3)."""
+    name = bsd_errno_name(num)
+    if name in _BSD_ONLY_TEXTS:
+        return _BSD_ONLY_TEXTS[name]
+    host = getattr(_errno, name, None)
+    if host is not None:
+        return os.strerror(host)
+    return "Unknown error: %d" % num
+
+
+def error_for(err, message=None):
+    """The exception for host errno ``err`` (positive), not raised.
+
+    ``message`` replaces the default text (e.g. the library's attach
+    message, or the caller's description with prefix and process).
+    """
+    cls = _ERRORS.get(err, FFError)
+    if not message:
+        message = _TEXTS.get(err) or os.strerror(err)
+    return cls(message, err)
+
+
+def stack_error(bsd_errno, what=None):
+    """The exception for a stack's fm_error (a FreeBSD errno), not raised."""
+    text = bsd_strerror(bsd_errno)
+    if what:
+        text = "%s: %s" % (what, text)
+    return StackError(text, bsd_errno, bsd_errno_name(bsd_errno))
+
+
+def _check(result, func, args):
+    """ctypes errcheck: negative results are -errno."""
+    if result >= 0:
+        return result
+    message = None
+    if func.__name__ == "ff_ipc_attach":
+        message = args[1].value.decode("utf-8", "replace").strip()
+    raise error_for(-result, message)
+
+
+# ---------------------------------------------------------------------------
+# Every function the tools call: name, restype, argtypes, errcheck.
+
+_SIGNATURES = (
+    ("ff_ipc_attach", c_int, (c_char_p, c_char_p, c_size_t), _check),
+    ("ff_ipc_detach", c_int, (), _check),
+    ("ff_ipc_procs", c_int, (POINTER(c_int32), c_int), _check),
+    ("ff_ipc_request", c_ssize_t,
+     (c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_int), _check),
+    ("ff_ipc_post_raw", c_int, (c_int, c_uint32), _check),
+    ("ff_msg_abi_version", c_uint32, (), None),
+    ("ff_msg_abi_table", POINTER(AbiEntry), (), None),
+)
+
+
+def _candidates():
+    return _libpath.candidates()
 
 
 class LibraryError(FFError):

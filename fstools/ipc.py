@@ -16,7 +16,7 @@ import itertools
 import os
 from typing import NamedTuple
 
-from fstools import _ffi
+from fstools import _early, _ffi
 from fstools._ffi import (FF_DEFAULT_FILE_PREFIX, FF_MSG_ECHO, FF_MSG_TOP,
                           FF_MSG_TRAFFIC, FFError, NoStackError,
                           ProtocolError, StackError, StackTimeout)
@@ -31,59 +31,6 @@ __all__ = [
 def default_prefix():
     """$FF_FILE_PREFIX, else the default config's prefix."""
     return os.environ.get("FF_FILE_PREFIX") or FF_DEFAULT_FILE_PREFIX
-
-
-class _Prefetch:
-    """An attach started early, in a thread (see fstools.launch)."""
-
-    def __init__(self, prefix):
-        import threading
-        self.prefix = prefix
-        self.lib = None
-        self.error = None
-        self.taken = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        try:
-            lib = _ffi.library()
-            lib.attach(self.prefix)
-            self.lib = lib
-        except Exception as e:          # re-raised by Stack.attach()
-            self.error = e
-            return
-        import atexit
-        atexit.register(self._release)
-
-    def _release(self):
-        """Detach at exit if no Stack took the attach (help, bad usage)."""
-        if self.lib is not None and not self.taken:
-            try:
-                self.lib.detach()
-            except FFError:
-                pass
-
-    def take(self, prefix):
-        """The library if the early attach was for ``prefix``; raises its
-        error if it failed; None if it was for another prefix."""
-        self.thread.join()
-        if prefix != self.prefix:
-            return None
-        self.taken = True
-        if self.error is not None:
-            raise self.error
-        return self.lib
-
-
-_prefetched = None
-
-
-def prefetch_attach(prefix):
-    """Start attaching to ``prefix`` in the background (one per process)."""
-    global _prefetched
-    if _prefetched is None:
-        _prefetched = _Prefetch(prefix)
 
 
 class Reply(NamedTuple):
@@ -142,10 +89,11 @@ class Stack:
 
     def attach(self):
         try:
-            lib = _prefetched.take(self.prefix) if _prefetched else None
-            if lib is None:
-                lib = _ffi.library()
-                lib.attach(self.prefix)
+            early = _early.take(self.prefix)
+            if early is not None and early[0] < 0:
+                raise _ffi.error_for(-early[0], early[1])
+            lib = _ffi.library()
+            lib.attach(self.prefix)     # at once if attached early
         except NoStackError as e:
             if not e.message or e.message == "no stack is running":
                 e.args = ('no stack is running with file prefix "%s"'

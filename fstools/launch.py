@@ -1,11 +1,10 @@
 """Console-script entry of every tool: attach while Python imports.
 
 A one-shot tool spends most of its life starting: Python's imports (click
-above all) and the EAL attach (mapping the stack's shared memory).  The
-attach runs in C with the GIL released, so this entry starts it in a
-thread first, then imports the tool; ``Stack.attach()`` picks up the
-result.  The prefix is read from the command line the way every tool
-reads it (``-P``/``--prefix``, else ``$FF_FILE_PREFIX``, else ``ff``).
+above all) and the EAL attach (mapping the stack's shared memory).  This
+entry starts the attach first, in a thread (``fstools._early``), then
+imports the tool.  The prefix is read from the command line the way every
+tool reads it (``-P``/``--prefix``, else ``$FF_FILE_PREFIX``, else ``ff``).
 
 The tool is named by the command: ``ff-top`` runs ``fstools.top``.
 """
@@ -36,8 +35,9 @@ def main():
     tool = os.path.basename(sys.argv[0])
     argv = sys.argv[1:]
     if wants_stack(argv):
-        from fstools import ipc
-        ipc.prefetch_attach(prefix_of(argv) or ipc.default_prefix())
+        from fstools import _early, _libpath
+        _early.start(prefix_of(argv) or os.environ.get("FF_FILE_PREFIX")
+                     or _libpath.DEFAULT_PREFIX)
     module = importlib.import_module("fstools." + tool[3:].replace("-", "_"))
     return module.main()
 
