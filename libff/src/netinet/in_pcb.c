@@ -29,8 +29,15 @@
 #include "in_pcb.h"
 #include "uma.h"
 
+/*
+ * Fibonacci hashing of the 4-tuple: the high half of a 64-bit product
+ * depends on every bit of the key.  (Bits of a 32-bit product below bit
+ * 20 ignore the foreign port's high byte: with one client, 28,000
+ * connections shared 16 buckets.)
+ */
 #define	INP_HASH(info, faddr, fport, lport)				\
-	((((faddr) ^ ((uint32_t)(fport) << 16 | (lport))) * 0x9e3779b1u >> 8) \
+	((unsigned long)((((uint64_t)(faddr) << 32 |			\
+	(uint32_t)(fport) << 16 | (lport)) * 0x9e3779b97f4a7c15ULL) >> 40) \
 	& (info)->ipi_hashmask)
 #define	INP_PORTHASH(info, lport)	(ntohs(lport) & (info)->ipi_porthashmask)
 
@@ -195,8 +202,13 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 			return (inp);
 	if ((lookupflags & INPLOOKUP_WILDCARD) == 0)
 		return (NULL);
-	LIST_FOREACH(inp, &info->ipi_porthashbase[INP_PORTHASH(info, lport)],
-	    inp_portlist) {
+	/*
+	 * Unconnected pcbs hash with a zero foreign address and port: their
+	 * bucket, not the local port's, which holds every connection (and
+	 * TIME_WAIT) on the port.
+	 */
+	LIST_FOREACH(inp, &info->ipi_hashbase[INP_HASH(info, INADDR_ANY, 0,
+	    lport)], inp_hash) {
 		if (inp->inp_lport != lport ||
 		    inp->inp_faddr.s_addr != INADDR_ANY)
 			continue;
