@@ -13,7 +13,10 @@
  * main-loop iteration.  SIGINT or SIGTERM stops it.
  */
 #define	_GNU_SOURCE		/* memmem */
+#include <sys/uio.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,29 +120,35 @@ req_wants_close(const char *req, size_t len)
 	return (len > 12 && memmem(req, len, "HTTP/1.0\r\n", 10) != NULL);
 }
 
-/* Where the unsent part of the reply starts, and how much is contiguous. */
-static const char *
-reply_at(const struct conn *c)
+/*
+ * The unsent part of the reply as at most two pieces (the close reply is
+ * its own headers, then the shared body); returns how many.  One writev
+ * makes one segment, as one write() does for a Linux server: two writes
+ * would send the headers alone and hold the body back (Nagle) until the
+ * client acknowledges them or we close.
+ */
+static int
+reply_iov(const struct conn *c, struct iovec *iov)
 {
 	size_t total = c->closing ? CLOSE_HDRLEN + 443 : sizeof(html) - 1;
 	size_t done = total - c->outpend;
 
-	if (!c->closing)
-		return (html + done);
-	if (done < CLOSE_HDRLEN)
-		return (html_close + done);
-	return (html + HTML_HDRLEN + (done - CLOSE_HDRLEN));
-}
-
-static size_t
-reply_chunk(const struct conn *c)
-{
-	size_t total = CLOSE_HDRLEN + 443, done;
-
-	if (!c->closing)
-		return (c->outpend);
-	done = total - c->outpend;
-	return (done < CLOSE_HDRLEN ? CLOSE_HDRLEN - done : c->outpend);
+	if (!c->closing) {
+		iov[0].iov_base = (void *)(uintptr_t)(html + done);
+		iov[0].iov_len = c->outpend;
+		return (1);
+	}
+	if (done >= CLOSE_HDRLEN) {
+		iov[0].iov_base = (void *)(uintptr_t)(html + HTML_HDRLEN +
+		    (done - CLOSE_HDRLEN));
+		iov[0].iov_len = c->outpend;
+		return (1);
+	}
+	iov[0].iov_base = (void *)(uintptr_t)(html_close + done);
+	iov[0].iov_len = CLOSE_HDRLEN - done;
+	iov[1].iov_base = (void *)(uintptr_t)(html + HTML_HDRLEN);
+	iov[1].iov_len = 443;
+	return (2);
 }
 
 /* Write what is pending: 0, or -1 when the connection must go. */
@@ -147,11 +156,12 @@ static int
 conn_flush(struct server *s, int fd)
 {
 	struct conn *c = s->conns[fd];
+	struct iovec iov[2];
 	struct kevent kev;
 	ssize_t n;
 
 	while (c->outpend > 0) {
-		n = ff_write(fd, reply_at(c), reply_chunk(c));
+		n = ff_writev(fd, iov, reply_iov(c, iov));
 		if (n < 0) {
 			if (errno != EAGAIN)
 				return (-1);
