@@ -28,7 +28,7 @@ def test_passive_open_options(make_stack):
     o = opts(sa)
     assert sa.ack == 1001
     assert o["MSS"] == 1460              # ours: MTU 1500 - 40
-    assert o["WScale"] == 1              # 65536 bytes of recvspace
+    assert o["WScale"] == 6              # recvbuf_max (2 MB) autotuned
     assert o["Timestamp"][1] == 12345    # echoed
     assert "SAckOK" not in o             # no SACK yet
     assert sa.window == 65535
@@ -38,7 +38,7 @@ def test_passive_open_options(make_stack):
     info = st.tcp_info(fd)
     assert info["state_name"] == "ESTABLISHED"
     assert info["maxseg"] == 1400 and info["snd_scale"] == 7
-    assert info["rcv_scale"] == 1
+    assert info["rcv_scale"] == 6
     assert st.counter("tcp.tcps_accepts") == 1
     # Data carries timestamps; the payload is cut by the option length.
     assert st.tcp_send(fd, b"x" * 3000) == 3000
@@ -74,7 +74,7 @@ def test_active_open(make_stack):
     assert st.tcp_connect(fd, "198.18.0.1", 8080) == -errno.EINPROGRESS
     syn = Peer(st).expect("S")
     o = opts(syn)
-    assert o["MSS"] == 1460 and o["WScale"] == 1 and "Timestamp" in o
+    assert o["MSS"] == 1460 and o["WScale"] == 6 and "Timestamp" in o
     peer = Peer(st, sport=8080, dport=syn.sport)
     peer.ack = syn.seq + 1
     peer.seq = 90000

@@ -11,7 +11,8 @@
  * bind conflicts with any pcb on the port whose local address overlaps
  * (wildcards included, connected pcbs too); with one of them only an
  * unconnected pcb on exactly the same address conflicts; two sockets
- * that both set SO_REUSEPORT share a port.
+ * that both set SO_REUSEPORT share a port, and what arrives for it is
+ * spread among them by a hash of the foreign end (in_pcb_reuseport()).
  *
  * Ephemeral ports: RFC 6056 section 3.3.1 (FreeBSD's default): a random
  * start in net.inet.ip.portrange.[first, last], then the next free port.
@@ -188,6 +189,53 @@ in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr,
 	return (match);
 }
 
+static int	inp_options(const struct inpcb *inp);
+
+/* 1 when inp shares m's address and port through SO_REUSEPORT. */
+static int
+in_pcb_reuseport_peer(const struct inpcb *inp, const struct inpcb *m)
+{
+	int opts = inp_options(inp);
+
+	return (inp->inp_lport == m->inp_lport &&
+	    inp->inp_faddr.s_addr == INADDR_ANY &&
+	    inp->inp_laddr.s_addr == m->inp_laddr.s_addr &&
+	    (opts & SO_REUSEPORT) != 0 &&
+	    (opts & SO_ACCEPTCONN) == (inp_options(m) & SO_ACCEPTCONN));
+}
+
+/*
+ * SO_REUSEPORT: the unconnected pcbs bound to one address and port with
+ * it (listeners, for TCP) share what arrives, by a hash of the foreign
+ * address and port: one peer's connections (or datagrams) always reach
+ * the same socket, different peers spread evenly.  (FreeBSD 12+ calls
+ * this SO_REUSEPORT_LB; Linux applications, whose SO_REUSEPORT does it,
+ * expect it of SO_REUSEPORT.)
+ */
+static struct inpcb *
+in_pcb_reuseport(struct inpcbinfo *info, struct inpcb *m,
+    struct in_addr faddr, uint16_t fport)
+{
+	struct inpcbhead *head;
+	struct inpcb *inp;
+	uint32_t n = 0, k;
+
+	if (m == NULL || (inp_options(m) & SO_REUSEPORT) == 0)
+		return (m);
+	head = &info->ipi_hashbase[INP_HASH(info, INADDR_ANY, 0, m->inp_lport)];
+	LIST_FOREACH(inp, head, inp_hash)
+		n += in_pcb_reuseport_peer(inp, m);
+	if (n < 2)
+		return (m);
+	k = ((ntohl(faddr.s_addr) ^ ((uint32_t)ntohs(fport) << 16 |
+	    ntohs(fport))) * 0x9e3779b1u) >> 8;
+	k %= n;
+	LIST_FOREACH(inp, head, inp_hash)
+		if (in_pcb_reuseport_peer(inp, m) && k-- == 0)
+			return (inp);
+	return (m);
+}
+
 struct inpcb *
 in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
     struct in_addr laddr, uint16_t lport, int lookupflags)
@@ -213,11 +261,11 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 		    inp->inp_faddr.s_addr != INADDR_ANY)
 			continue;
 		if (inp->inp_laddr.s_addr == laddr.s_addr)
-			return (inp);
+			return (in_pcb_reuseport(info, inp, faddr, fport));
 		if (inp->inp_laddr.s_addr == INADDR_ANY)
 			wild = inp;
 	}
-	return (wild);
+	return (in_pcb_reuseport(info, wild, faddr, fport));
 }
 
 static int

@@ -4,7 +4,8 @@
  *
  * Entry points: icmp_init(), icmp_input_consume(), icmp_error_consume(),
  * icmp_ratecheck().  RFC 792, RFC 1122 3.2.2 (when not to send an
- * error), RFC 1812 4.3.2.8 (rate limiting).
+ * error) and 3.2.2.1 (pass a received error to the transport protocol:
+ * tcp_ctlinput), RFC 1812 4.3.2.8 (rate limiting).
  *
  * Errors are never sent about an ICMP error, a fragment other than the
  * first, a datagram sent to a broadcast or multicast address (link or
@@ -151,6 +152,31 @@ icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
 	return (0);
 }
 
+/*
+ * Tell the transport protocol of the datagram an error quotes (FreeBSD's
+ * pr_ctlinput): TCP only for now.  The quote must hold the whole IP
+ * header and 8 bytes behind it, contiguous (icps_badlen otherwise).
+ */
+static void
+icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
+{
+	struct icmp *icp = rte_pktmbuf_mtod_offset(m, struct icmp *, hlen);
+	const struct ip *oip = (const struct ip *)(icp + 1);
+	uint32_t avail = rte_pktmbuf_data_len(m) - (uint32_t)hlen -
+	    ICMP_MINLEN;
+	int ohlen = IP_HDRLEN(oip);
+
+	if ((uint32_t)icmplen - ICMP_MINLEN < avail)
+		avail = (uint32_t)icmplen - ICMP_MINLEN;
+	if (ohlen < (int)sizeof(struct ip) || avail < (uint32_t)ohlen + 8) {
+		ICMPSTAT_INC(ctx, icps_badlen);
+		return;
+	}
+	if (oip->ip_p == IPPROTO_TCP)
+		tcp_ctlinput(ctx, icp->icmp_type, icp->icmp_code,
+		    ntohs(icp->icmp_nextmtu), oip, avail);
+}
+
 void
 icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
@@ -203,8 +229,8 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	case ICMP_TIMXCEED:
 	case ICMP_PARAMPROB:
 	case ICMP_SOURCEQUENCH:
-		/* No transport protocol to tell yet (pr_ctlinput). */
-		(void)icmp_check_error(ctx, icp, icmplen);
+		if (icmp_check_error(ctx, icp, icmplen) == 0)
+			icmp_notify(ctx, m, hlen, icmplen);
 		goto free;
 	default:
 		/* Replies, redirects, router messages: nobody listens. */

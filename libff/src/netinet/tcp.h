@@ -36,6 +36,14 @@
 #define	TCP_MAXMSS	(65535 - 40)	/* largest MSS we will use */
 #define	TCP_MSS_V4	536		/* RFC 9293 3.7.1 default (mssdflt) */
 
+/* TCP-level options the stack sees: FreeBSD's numbers (netinet/tcp.h). */
+#undef	TCP_KEEPIDLE
+#undef	TCP_KEEPINTVL
+#undef	TCP_KEEPCNT
+#define	TCP_KEEPIDLE	256		/* idle time before probes, s */
+#define	TCP_KEEPINTVL	512		/* time between probes, s */
+#define	TCP_KEEPCNT	1024		/* probes before the drop */
+
 /* One SACK block (RFC 2018), host byte order. */
 struct sackblk {
 	uint32_t	start;		/* first sequence number */

@@ -274,6 +274,7 @@ tcp_established(struct tcpcb *tp, int passive)
 		TCPSTAT_INC(ctx, tcps_accepts);
 	tcp_state_change(tp, TCPS_ESTABLISHED);
 	callout_stop(ctx, &tp->t_timers.tt_keep);
+	tcp_timer_keepalive(tp);
 	cc_conn_init(tp);
 	if (so != NULL)
 		soisconnected(so);
@@ -748,6 +749,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		tp->rcv_nxt += seg->tlen;
 		TCPSTAT_INC(ctx, tcps_rcvpack);
 		TCPSTAT_ADD(ctx, tcps_rcvbyte, seg->tlen);
+		tcp_autorcvbuf(tp, &seg->to, seg->tlen);
 		if (so != NULL && seg->tlen > 0)
 			sbappendstream_consume(&so->so_rcv, m);
 		else
@@ -913,6 +915,7 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		tcp_input_listen(tp, &seg, m);
 		return;
 	}
+	tp->t_rcvtime = tcp_ticks(ctx);		/* keepalive, persist */
 	if (tp->t_state == TCPS_SYN_SENT) {
 		tcp_input_synsent(tp, &seg, m);
 		return;

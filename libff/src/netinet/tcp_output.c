@@ -4,13 +4,15 @@
  * of so_snd) and hand it to ip_output; keep the send sequence space, the
  * retransmit timer and RTT timing up to date.
  *
- * Entry points: tcp_output(), tcp_addoptions(), tcp_rcv_space(),
- * tcp_setpersist().
+ * Entry points: tcp_output(), tcp_addoptions(), tcp_rcv_space().
  *
  * RFC 9293 3.8.6 (receive window management, SWS avoidance), RFC 1122
  * 4.2.3.4 and RFC 896 (Nagle; TCP_NODELAY), RFC 7323 (window scale and
  * timestamps), RFC 9293 3.7.1 and RFC 6691 (MSS option), RFC 6298 5.1
- * (arm the retransmit timer), RFC 5681 (cwnd bounds the send window).
+ * (arm the retransmit timer), RFC 5681 (cwnd bounds the send window),
+ * RFC 9293 3.8.6.1 (zero-window probes: one byte, sent again in place;
+ * the persist timer is in tcp_timer.c), RFC 1191 (DF on every segment
+ * with net.inet.tcp.path_mtu_discovery).
  */
 #include <errno.h>
 #include <string.h>
@@ -287,6 +289,8 @@ tcp_output_build(struct tcpcb *tp, struct socket *so,
 	ip->ip_dst = inp->inp_faddr;
 	ip->ip_ttl = inp->inp_ip_ttl;
 	ip->ip_tos = inp->inp_ip_tos;
+	if (V_tcp(ctx)->path_mtu_discovery)
+		ip->ip_off = htons(IP_DF);
 	th = (struct tcphdr *)(ip + 1);
 	th->th_sport = inp->inp_lport;
 	th->th_dport = inp->inp_fport;
@@ -370,6 +374,46 @@ tcp_output_advance(struct tcpcb *tp, struct tcp_sendplan *sp)
 	callout_stop(ctx, &tp->t_timers.tt_delack);
 }
 
+/*
+ * A window probe went out (persist timer): snd_max covers the byte, but
+ * snd_nxt stays so that the next probe sends it again, and no
+ * retransmission timer runs (FreeBSD's TF_FORCEDATA case).
+ */
+static void
+tcp_output_probe_advance(struct tcpcb *tp, struct tcp_sendplan *sp)
+{
+	tcp_seq end = tp->snd_nxt + sp->len;
+
+	if (sp->flags & TH_FIN) {
+		end++;
+		tp->t_flags |= TF_SENTFIN;
+	}
+	if (SEQ_GT(end, tp->snd_max))
+		tp->snd_max = end;
+	if (SEQ_GT(tp->rcv_nxt + sp->recwin, tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + sp->recwin;
+	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+	callout_stop(tp->t_ctx, &tp->t_timers.tt_delack);
+}
+
+/*
+ * The peer's window is zero with data waiting: no retransmission timer,
+ * back to snd_una, the persist timer probes (FreeBSD's tcp_output).
+ */
+static void
+tcp_output_zerowin(struct tcpcb *tp, struct socket *so)
+{
+	if (tp->snd_wnd != 0 || tp->t_force || so == NULL ||
+	    tp->t_state < TCPS_ESTABLISHED ||
+	    callout_pending(&tp->t_timers.tt_persist) ||
+	    tp->snd_nxt - tp->snd_una >= so->so_snd.sb_cc)
+		return;
+	tcp_timer_stop_rexmt(tp);
+	tp->t_rxtshift = 0;
+	tp->snd_nxt = tp->snd_una;
+	tcp_setpersist(tp);
+}
+
 /* One segment, if one is due: 0 sent or nothing due, 1 more to send. */
 static int
 tcp_output_one(struct tcpcb *tp)
@@ -382,6 +426,7 @@ tcp_output_one(struct tcpcb *tp)
 	int due;
 
 	memset(&sp, 0, sizeof(sp));
+	tcp_output_zerowin(tp, so);
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
 	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
@@ -394,12 +439,8 @@ tcp_output_one(struct tcpcb *tp)
 	    tp->snd_nxt == tp->snd_max)
 		tp->snd_nxt--;		/* resend the FIN in place */
 	sp.recwin = tcp_output_recwin(tp);
-	if ((due = tcp_plan_due(tp, so, &sp)) == 0) {
-		if (so != NULL && so->so_snd.sb_cc > 0 && tp->snd_wnd == 0 &&
-		    !callout_pending(&tp->t_timers.tt_rexmt))
-			tcp_setpersist(tp);
+	if ((due = tcp_plan_due(tp, so, &sp)) == 0)
 		return (0);
-	}
 	if (sp.len > 0 && sp.off + sp.len == so->so_snd.sb_cc)
 		sp.flags |= TH_PUSH;
 	seq = (sp.len || (sp.flags & (TH_SYN | TH_FIN)) || tp->t_force ||
@@ -412,7 +453,10 @@ tcp_output_one(struct tcpcb *tp)
 		return (0);
 	}
 	tcp_output_stats(tp, &sp, due);
-	if (seq == tp->snd_nxt)
+	if (seq == tp->snd_nxt && tp->t_force &&
+	    callout_pending(&tp->t_timers.tt_persist))
+		tcp_output_probe_advance(tp, &sp);
+	else if (seq == tp->snd_nxt)
 		tcp_output_advance(tp, &sp);
 	else {
 		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
@@ -432,40 +476,8 @@ tcp_output(struct tcpcb *tp)
 
 	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
 		return (0);
+	tcp_autosndbuf(tp);
 	while (tcp_output_one(tp) == 1 && ++n < 1024)
 		;
 	return (0);
-}
-
-/* Persist timer fired: probe the zero window with one byte. */
-static void
-tcp_timer_persist(struct ff_ctx *ctx, void *arg)
-{
-	struct tcpcb *tp = arg;
-
-	TCPSTAT_INC(ctx, tcps_persisttimeo);
-	tp->t_force = 1;
-	(void)tcp_output(tp);
-	tp->t_force = 0;
-	if (tp->t_persistshift < TCP_MAXRXTSHIFT)
-		tp->t_persistshift++;
-	tcp_setpersist(tp);
-}
-
-/* Arm the persist timer with backoff (RFC 9293 3.8.6.1); 5 s .. 60 s. */
-void
-tcp_setpersist(struct tcpcb *tp)
-{
-	struct ff_ctx *ctx = tp->t_ctx;
-	int t = ((tp->t_srtt >> TCP_RTT_SHIFT) + 4 * (tp->t_rttvar >>
-	    TCP_RTTVAR_SHIFT)) << tp->t_persistshift;
-	int lo = tcp_ms_ticks(ctx, 5000), hi = tcp_ms_ticks(ctx, 60000);
-	struct socket *so = tcp_socket(tp);
-
-	if (so == NULL || so->so_snd.sb_cc == 0 || tp->snd_wnd != 0 ||
-	    callout_pending(&tp->t_timers.tt_rexmt))
-		return;
-	t = t < lo ? lo : (t > hi ? hi : t);
-	callout_reset(ctx, &tp->t_timers.tt_persist, (uint64_t)t,
-	    tcp_timer_persist, tp);
 }

@@ -141,6 +141,19 @@ tcp_init(struct ff_ctx *ctx)
 	ts->reass_maxsegments = 16384;
 	ts->maxtcpcb = 65536;
 	ts->nolocaltimewait = 1;
+	ts->persmin = 5000;
+	ts->persmax = 60000;
+	ts->keepidle = 7200000;
+	ts->keepintvl = 75000;
+	ts->keepcnt = 8;
+	ts->path_mtu_discovery = 1;
+	ts->icmp_may_rst = 1;
+	ts->sendbuf_auto = 1;
+	ts->sendbuf_inc = 8192;
+	ts->sendbuf_max = 2097152;
+	ts->recvbuf_auto = 1;
+	ts->recvbuf_inc = 16384;
+	ts->recvbuf_max = 2097152;
 	ts->isn_key[0] = rte_rand();
 	ts->isn_key[1] = rte_rand();
 	TAILQ_INIT(&ts->tcb_list);
@@ -216,6 +229,7 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	callout_init(&tp->t_timers.tt_delack);
 	cc_attach(ctx, tp);
 	tp->t_starttime = tcp_ticks(ctx);
+	tp->t_rcvtime = tp->t_starttime;	/* keepalive idle time */
 	inp->inp_ppcb = tp;
 	TAILQ_INSERT_TAIL(&ts->tcb_list, tp, t_link);
 	ts->tcb_count++;
@@ -442,6 +456,35 @@ static const struct tcp_sysctl_int tcp_sysctl_ints[] = {
 	    "Maximum number of TCP control blocks (ff)" },
 	{ "net.inet.tcp.nolocaltimewait", TS_OFF(nolocaltimewait), 0, 1,
 	    "Do not create TCP TIME_WAIT state for local connections" },
+	{ "net.inet.tcp.persmin", TS_OFF(persmin), 1, 1 << 30,
+	    "Minimum persistence interval (ms)" },
+	{ "net.inet.tcp.persmax", TS_OFF(persmax), 1, 1 << 30,
+	    "Maximum persistence interval (ms)" },
+	{ "net.inet.tcp.keepidle", TS_OFF(keepidle), 1, 1 << 30,
+	    "time before keepalive probes begin (ms)" },
+	{ "net.inet.tcp.keepintvl", TS_OFF(keepintvl), 1, 1 << 30,
+	    "time between keepalive probes (ms)" },
+	{ "net.inet.tcp.keepcnt", TS_OFF(keepcnt), 1, 1 << 20,
+	    "Number of keepalive probes to send" },
+	{ "net.inet.tcp.always_keepalive", TS_OFF(always_keepalive), 0, 1,
+	    "Assume SO_KEEPALIVE on all TCP connections" },
+	{ "net.inet.tcp.path_mtu_discovery", TS_OFF(path_mtu_discovery), 0,
+	    1, "Enable Path MTU Discovery" },
+	{ "net.inet.tcp.icmp_may_rst", TS_OFF(icmp_may_rst), 0, 1,
+	    "Certain ICMP unreachable messages may abort connections in "
+	    "SYN_SENT" },
+	{ "net.inet.tcp.sendbuf_auto", TS_OFF(sendbuf_auto), 0, 1,
+	    "Enable automatic send buffer sizing" },
+	{ "net.inet.tcp.sendbuf_inc", TS_OFF(sendbuf_inc), 1, 1 << 30,
+	    "Incrementor step size of automatic send buffer" },
+	{ "net.inet.tcp.sendbuf_max", TS_OFF(sendbuf_max), 1, 1 << 30,
+	    "Max size of automatic send buffer" },
+	{ "net.inet.tcp.recvbuf_auto", TS_OFF(recvbuf_auto), 0, 1,
+	    "Enable automatic receive buffer sizing" },
+	{ "net.inet.tcp.recvbuf_inc", TS_OFF(recvbuf_inc), 1, 1 << 30,
+	    "Incrementor step size of automatic receive buffer" },
+	{ "net.inet.tcp.recvbuf_max", TS_OFF(recvbuf_max), 1, 1 << 30,
+	    "Max size of automatic receive buffer" },
 };
 
 int

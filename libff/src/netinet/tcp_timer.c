@@ -1,19 +1,27 @@
 /*
  * tcp_timer.c - TCP's timers (FreeBSD's netinet/tcp_timer.c): retransmit
- * with exponential backoff, delayed ACK, 2MSL (TIME_WAIT and orphaned
- * FIN_WAIT_2), connection-establishment limit; and the RTT estimator.
+ * with exponential backoff, persist (zero-window probes), keepalive,
+ * delayed ACK, 2MSL (TIME_WAIT and orphaned FIN_WAIT_2),
+ * connection-establishment limit; and the RTT estimator.
  *
  * Entry points: tcp_timer_activate_rexmt(), tcp_timer_stop_rexmt(),
- * tcp_timer_delack(), tcp_timer_2msl(), tcp_timer_keep(),
- * tcp_timers_stop(), tcp_xmit_timer(), tcp_rexmtval(), tcp_twstart(),
- * tcp_ms_ticks().
+ * tcp_setpersist(), tcp_timer_keepalive(), tcp_timer_delack(),
+ * tcp_timer_2msl(), tcp_timer_keep(), tcp_timers_stop(),
+ * tcp_xmit_timer(), tcp_rexmtval(), tcp_twstart(), tcp_ms_ticks().
  *
  * RFC 6298 (RTO = SRTT + max(G, 4 RTTVAR), alpha 1/8, beta 1/4, Karn's
  * rule: no sample from a retransmitted segment, backoff doubling up to
  * 64 s), RFC 1122 4.2.3.2 and RFC 9293 3.8.6.3 (delayed ACK, at most
  * 500 ms; net.inet.tcp.delacktime), RFC 9293 3.10.7.4 (TIME_WAIT for
- * 2 MSL; net.inet.tcp.msl).  Persist and keepalive arrive with issue 5
- * (the callouts are in place: tt_persist, tt_keep).
+ * 2 MSL; net.inet.tcp.msl), RFC 9293 3.8.6.1 and RFC 1122 4.2.2.17
+ * (zero-window probes: the RTO doubled per probe, kept within
+ * net.inet.tcp.persmin and persmax), RFC 1122 4.2.3.6 and RFC 9293
+ * 3.8.4 (keepalive: after keepidle without a segment from the peer,
+ * keepcnt probes keepintvl apart, then the connection is dropped with
+ * ETIMEDOUT; SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
+ *
+ * The keepalive timer is lazy: input only records t_rcvtime, and the
+ * timer, when it fires, re-arms itself for what is left of the idle time.
  */
 #include <errno.h>
 
@@ -172,24 +180,172 @@ tcp_timer_2msl(struct tcpcb *tp, uint64_t ms)
 	    ff_ms_to_ticks(tp->t_ctx, ms), tcp_timer_2msl_fire, tp);
 }
 
-/* Connection establishment took too long (tt_keep before ESTABLISHED). */
+/* 1 when keepalives are wanted on this connection (and its state). */
+static int
+tcp_keepalive_wanted(struct tcpcb *tp)
+{
+	struct inpcb *inp = tp->t_inpcb;
+	int opts;
+
+	if (tp->t_state < TCPS_ESTABLISHED || tp->t_state > TCPS_CLOSING)
+		return (0);
+	opts = inp->inp_socket != NULL ? inp->inp_socket->so_options :
+	    inp->inp_so_options;
+	return ((opts & SO_KEEPALIVE) != 0 ||
+	    V_tcp(tp->t_ctx)->always_keepalive);
+}
+
+/* The connection's keepalive parameters, in ticks (and probes). */
+static uint64_t
+tcp_keepidle_ticks(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	return (ff_ms_to_ticks(ctx, tp->t_keepidle ? tp->t_keepidle :
+	    (uint64_t)V_tcp(ctx)->keepidle));
+}
+
+static uint64_t
+tcp_keepintvl_ticks(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	return (ff_ms_to_ticks(ctx, tp->t_keepintvl ? tp->t_keepintvl :
+	    (uint64_t)V_tcp(ctx)->keepintvl));
+}
+
+static uint64_t
+tcp_keepcnt(struct tcpcb *tp)
+{
+	return (tp->t_keepcnt ? tp->t_keepcnt :
+	    (uint64_t)V_tcp(tp->t_ctx)->keepcnt);
+}
+
+/* A keepalive probe: an old sequence number makes the peer ACK. */
+static void
+tcp_keepalive_probe(struct tcpcb *tp)
+{
+	struct inpcb *inp = tp->t_inpcb;
+
+	TCPSTAT_INC(tp->t_ctx, tcps_keepprobe);
+	tcp_respond(tp->t_ctx, tp, inp->inp_laddr, inp->inp_lport,
+	    inp->inp_faddr, inp->inp_fport, tp->snd_una - 1, tp->rcv_nxt,
+	    TH_ACK);
+}
+
+/*
+ * tt_keep fired.  Before ESTABLISHED it limits connection set-up; after,
+ * it is the keepalive timer: probe once idle for keepidle, every
+ * keepintvl after that, and drop after keepcnt unanswered probes.
+ */
 static void
 tcp_timer_keep_fire(struct ff_ctx *ctx, void *arg)
 {
 	struct tcpcb *tp = arg;
+	uint64_t idle, kidle, intvl;
 
 	TCPSTAT_INC(ctx, tcps_keeptimeo);
 	if (tp->t_state < TCPS_ESTABLISHED) {
 		TCPSTAT_INC(ctx, tcps_keepdrops);
 		(void)tcp_drop(tp, ETIMEDOUT);
+		return;
 	}
+	if (!tcp_keepalive_wanted(tp)) {
+		tcp_timer_keepalive(tp);
+		return;
+	}
+	idle = tcp_ticks(ctx) - tp->t_rcvtime;
+	kidle = tcp_keepidle_ticks(tp);
+	intvl = tcp_keepintvl_ticks(tp);
+	if (idle >= kidle + tcp_keepcnt(tp) * intvl) {
+		TCPSTAT_INC(ctx, tcps_keepdrops);
+		(void)tcp_drop(tp, ETIMEDOUT);
+		return;
+	}
+	if (idle < kidle) {
+		tcp_timer_keepalive(tp);
+		return;
+	}
+	tcp_keepalive_probe(tp);
+	callout_reset(ctx, &tp->t_timers.tt_keep, intvl, tcp_timer_keep_fire,
+	    tp);
 }
 
+/* Connection set-up limit (before ESTABLISHED), ms. */
 void
 tcp_timer_keep(struct tcpcb *tp, uint64_t ms)
 {
 	callout_reset(tp->t_ctx, &tp->t_timers.tt_keep,
 	    ff_ms_to_ticks(tp->t_ctx, ms), tcp_timer_keep_fire, tp);
+}
+
+/* Keepalive: fire when keepidle since the last segment will have passed. */
+void
+tcp_timer_keepalive(struct tcpcb *tp)
+{
+	uint64_t idle = tcp_ticks(tp->t_ctx) - tp->t_rcvtime;
+	uint64_t kidle = tcp_keepidle_ticks(tp);
+
+	if (tp->t_state < TCPS_ESTABLISHED || tp->t_state == TCPS_TIME_WAIT)
+		return;
+	callout_reset(tp->t_ctx, &tp->t_timers.tt_keep,
+	    idle < kidle ? kidle - idle : 1, tcp_timer_keep_fire, tp);
+}
+
+/*
+ * Persist timer fired: probe the zero window with one byte (the first
+ * unsent one, sent again at each probe: snd_nxt stays, tcp_output).  A
+ * peer silent for net.inet.tcp.keepidle while we back off to the
+ * maximum, or for persmax once the user closed, loses the connection.
+ */
+static void
+tcp_timer_persist(struct ff_ctx *ctx, void *arg)
+{
+	struct tcpcb *tp = arg;
+	uint64_t idle = tcp_ticks(ctx) - tp->t_rcvtime;
+
+	TCPSTAT_INC(ctx, tcps_persisttimeo);
+	if ((tp->t_persistshift >= TCP_MAXRXTSHIFT &&
+	    idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->keepidle)) ||
+	    (tp->t_state > TCPS_CLOSE_WAIT &&
+	    idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->persmax))) {
+		TCPSTAT_INC(ctx, tcps_persistdrop);
+		(void)tcp_drop(tp, ETIMEDOUT);
+		return;
+	}
+	tcp_setpersist(tp);
+	tp->t_force = 1;
+	(void)tcp_output(tp);
+	tp->t_force = 0;
+}
+
+/*
+ * Arm the persist timer: the RTO (rexmit_initial before any sample)
+ * doubled per probe already sent, kept within [persmin, persmax]
+ * (RFC 9293 3.8.6.1; FreeBSD's tcp_setpersist).  Only with data waiting
+ * for a zero window and no retransmission pending.
+ */
+void
+tcp_setpersist(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct tcp_state *ts = V_tcp(ctx);
+	struct socket *so = tcp_socket(tp);
+	uint64_t t, lo, hi;
+
+	if (so == NULL || so->so_snd.sb_cc == 0 || tp->snd_wnd != 0 ||
+	    callout_pending(&tp->t_timers.tt_rexmt))
+		return;
+	t = tp->t_srtt != 0 ? (uint64_t)tcp_rto_range(tp, tcp_rexmtval(tp)) :
+	    (uint64_t)tcp_ms_ticks(ctx, ts->rexmit_initial);
+	t <<= tp->t_persistshift;
+	lo = ff_ms_to_ticks(ctx, (uint64_t)ts->persmin);
+	hi = ff_ms_to_ticks(ctx, (uint64_t)ts->persmax);
+	t = t < lo ? lo : (t > hi ? hi : t);
+	callout_reset(ctx, &tp->t_timers.tt_persist, t, tcp_timer_persist,
+	    tp);
+	if (tp->t_persistshift < TCP_MAXRXTSHIFT)
+		tp->t_persistshift++;
 }
 
 void

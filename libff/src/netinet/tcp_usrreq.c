@@ -6,11 +6,17 @@
  * Entry point: tcp_protosw (registered by tcp_init()).  The requests:
  * attach, bind, listen, connect, accept, send, rcvd, shutdown,
  * disconnect, abort, detach, sockaddr, peeraddr, ctloutput
- * (TCP_NODELAY, TCP_MAXSEG).
+ * (TCP_NODELAY, TCP_MAXSEG, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT;
+ * SO_KEEPALIVE starts the keepalive timer of a live connection).
  *
  * RFC 9293 3.10.1 (OPEN), 3.10.2 (SEND), 3.10.4 (CLOSE: FIN after the
- * queued data), 3.10.5 (ABORT: RST), RFC 7323 2.2 (the window shift we
- * ask for, from the receive buffer size).
+ * queued data), 3.10.5 (ABORT: RST; also close with SO_LINGER and a
+ * zero linger time), RFC 7323 2.2 (the window shift we ask for: enough
+ * for the largest receive buffer autotuning may reach).
+ *
+ * SO_LINGER with a non-zero time: every socket here is non-blocking, so
+ * close() returns at once and the data and FIN still go out (FreeBSD's
+ * behaviour for a non-blocking socket).
  *
  * Ownership: when pru_detach or pru_abort end a connection they cut the
  * socket loose from the inpcb themselves (the socket layer frees the
@@ -59,11 +65,18 @@ tcp_usr_attach(struct socket *so, int proto)
 	struct inpcb *inp;
 	int error;
 
-	if ((so->so_snd.sb_hiwat == 0 &&
-	    (error = sbreserve(so, &so->so_snd, (uint32_t)ts->sendspace)) != 0) ||
-	    (so->so_rcv.sb_hiwat == 0 &&
-	    (error = sbreserve(so, &so->so_rcv, (uint32_t)ts->recvspace)) != 0))
-		return (error);
+	if (so->so_snd.sb_hiwat == 0) {
+		if ((error = sbreserve(so, &so->so_snd,
+		    (uint32_t)ts->sendspace)) != 0)
+			return (error);
+		so->so_snd.sb_flags |= SB_AUTOSIZE;	/* sendbuf_auto */
+	}
+	if (so->so_rcv.sb_hiwat == 0) {
+		if ((error = sbreserve(so, &so->so_rcv,
+		    (uint32_t)ts->recvspace)) != 0)
+			return (error);
+		so->so_rcv.sb_flags |= SB_AUTOSIZE;	/* recvbuf_auto */
+	}
 	if ((error = in_pcballoc(so, V_tcbinfo(ctx))) != 0)
 		return (error);
 	inp = sotoinpcb(so);
@@ -85,14 +98,17 @@ tcp_usr_bind(struct socket *so, const struct sockaddr_in *nam)
 	return (in_pcbbind(sotoinpcb(so), nam));
 }
 
-/* Window shift to ask for: enough to offer the whole receive buffer. */
+/*
+ * Window shift to ask for: enough to offer the whole receive buffer,
+ * as large as autotuning may make it.
+ */
 static uint8_t
 tcp_rscale(const struct socket *so)
 {
+	uint32_t want = tcp_autorcvbuf_limit(so->so_ctx, so);
 	uint8_t s = 0;
 
-	while (s < TCP_MAXWINSHIFT &&
-	    ((uint32_t)TCP_MAXWIN << s) < so->so_rcv.sb_hiwat)
+	while (s < TCP_MAXWINSHIFT && ((uint32_t)TCP_MAXWIN << s) < want)
 		s++;
 	return (s);
 }
@@ -320,6 +336,28 @@ tcp_usr_peeraddr(struct socket *so, struct sockaddr_in *nam)
 	return (in_getpeeraddr(so, nam));
 }
 
+/* TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (seconds; Linux's bounds). */
+static int
+tcp_ctloutput_keep(struct tcpcb *tp, int name, int v)
+{
+	if (v < 1 || v > (name == TCP_KEEPCNT ? 127 : 32767))
+		return (-EINVAL);
+	switch (name) {
+	case TCP_KEEPIDLE:
+		tp->t_keepidle = (uint32_t)v * 1000;
+		break;
+	case TCP_KEEPINTVL:
+		tp->t_keepintvl = (uint32_t)v * 1000;
+		break;
+	default:
+		tp->t_keepcnt = (uint32_t)v;
+		return (0);
+	}
+	if (callout_pending(&tp->t_timers.tt_keep))
+		tcp_timer_keepalive(tp);
+	return (0);
+}
+
 static int
 tcp_ctloutput_set(struct tcpcb *tp, struct sockopt *sopt)
 {
@@ -328,6 +366,10 @@ tcp_ctloutput_set(struct tcpcb *tp, struct sockopt *sopt)
 	if ((error = sooptcopyin(sopt, &v, sizeof(v), sizeof(v))) != 0)
 		return (error);
 	switch (sopt->sopt_name) {
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		return (tcp_ctloutput_keep(tp, sopt->sopt_name, v));
 	case TCP_NODELAY:
 		if (v)
 			tp->t_flags |= TF_NODELAY;
@@ -353,8 +395,15 @@ tcp_usr_ctloutput(struct socket *so, struct sockopt *sopt)
 	struct tcpcb *tp = sototcpcb(so);
 	int v;
 
+	if (sopt->sopt_level == SOL_SOCKET) {
+		/* Done by the socket layer; a live connection may need keep. */
+		if (sopt->sopt_dir == SOPT_SET && tp != NULL &&
+		    sopt->sopt_name == SO_KEEPALIVE)
+			tcp_timer_keepalive(tp);
+		return (0);
+	}
 	if (sopt->sopt_level != IPPROTO_TCP)
-		return (sopt->sopt_level == SOL_SOCKET ? 0 : -ENOPROTOOPT);
+		return (-ENOPROTOOPT);
 	if (tp == NULL)
 		return (-ECONNRESET);
 	if (sopt->sopt_dir == SOPT_SET)
@@ -362,6 +411,18 @@ tcp_usr_ctloutput(struct socket *so, struct sockopt *sopt)
 	switch (sopt->sopt_name) {
 	case TCP_NODELAY:
 		v = (tp->t_flags & TF_NODELAY) != 0;
+		break;
+	case TCP_KEEPIDLE:
+		v = (int)((tp->t_keepidle ? tp->t_keepidle :
+		    (uint32_t)V_tcp(tp->t_ctx)->keepidle) / 1000);
+		break;
+	case TCP_KEEPINTVL:
+		v = (int)((tp->t_keepintvl ? tp->t_keepintvl :
+		    (uint32_t)V_tcp(tp->t_ctx)->keepintvl) / 1000);
+		break;
+	case TCP_KEEPCNT:
+		v = tp->t_keepcnt ? (int)tp->t_keepcnt :
+		    V_tcp(tp->t_ctx)->keepcnt;
 		break;
 	case TCP_MAXSEG:
 		v = (int)tp->t_maxseg;

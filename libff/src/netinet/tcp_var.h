@@ -31,6 +31,7 @@ struct ifnet;
 struct inpcb;
 struct socket;
 struct rte_mbuf;
+struct ip;
 
 struct tcpstat {
 	uint64_t tcps_connattempt;	/* connections initiated */
@@ -183,6 +184,9 @@ struct tcpxstat {
 	uint64_t tcpx_synsentbadack;	/* SYN_SENT: ACK outside iss..snd_max */
 	uint64_t tcpx_noack;		/* synchronized state, no ACK bit */
 	uint64_t tcpx_oerrors;		/* ip_output refused a segment */
+	uint64_t tcpx_icmpnopcb;	/* ICMP error: no such connection */
+	uint64_t tcpx_icmpbadseq;	/* ICMP error: quoted seq not in flight */
+	uint64_t tcpx_icmpbadmtu;	/* ICMP frag-needed: MTU not smaller */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
@@ -263,6 +267,16 @@ struct tcpcb {
 	struct tcp_timer t_timers;	/* callouts */
 	uint64_t	 t_starttime;	/* tick the connection began */
 	int		 t_error;	/* errno for the socket on drop */
+	/* Keepalive (tcp_timer.c); 0 = the net.inet.tcp sysctl, ms. */
+	uint64_t	 t_rcvtime;	/* tick the last segment arrived */
+	uint32_t	 t_keepidle;	/* TCP_KEEPIDLE */
+	uint32_t	 t_keepintvl;	/* TCP_KEEPINTVL */
+	uint32_t	 t_keepcnt;	/* TCP_KEEPCNT (probes) */
+
+	/* Receive buffer autotuning (tcp_autotune.c). */
+	uint32_t	 t_rfbuf_ts;	/* start of the measurement, ts ms */
+	uint32_t	 t_rfbuf_cnt;	/* bytes received since then */
+	uint32_t	 t_rcvrtt;	/* RTT seen from timestamps, ms */
 };
 
 /* t_flags: FreeBSD's names and values. */
@@ -336,6 +350,20 @@ struct tcp_state {
 	int		 reass_maxqueuelen; /* net.inet.tcp.reass.maxqueuelen */
 	int		 maxtcpcb;	/* net.inet.tcp.maxtcpcb: pool bound */
 	int		 nolocaltimewait; /* net.inet.tcp.nolocaltimewait */
+	int		 persmin;	/* net.inet.tcp.persmin, ms */
+	int		 persmax;	/* net.inet.tcp.persmax, ms */
+	int		 keepidle;	/* net.inet.tcp.keepidle, ms */
+	int		 keepintvl;	/* net.inet.tcp.keepintvl, ms */
+	int		 keepcnt;	/* net.inet.tcp.keepcnt */
+	int		 always_keepalive; /* net.inet.tcp.always_keepalive */
+	int		 path_mtu_discovery; /* net.inet.tcp.path_mtu_discovery */
+	int		 icmp_may_rst;	/* net.inet.tcp.icmp_may_rst */
+	int		 sendbuf_auto;	/* net.inet.tcp.sendbuf_auto */
+	int		 sendbuf_inc;	/* net.inet.tcp.sendbuf_inc */
+	int		 sendbuf_max;	/* net.inet.tcp.sendbuf_max */
+	int		 recvbuf_auto;	/* net.inet.tcp.recvbuf_auto */
+	int		 recvbuf_inc;	/* net.inet.tcp.recvbuf_inc */
+	int		 recvbuf_max;	/* net.inet.tcp.recvbuf_max */
 
 	/* Congestion control algorithms (cc.c). */
 	const struct cc_algo *cc_list[TCP_CC_MAX];	/* registered */
@@ -405,9 +433,11 @@ void	tcp_reass_fini(struct ff_ctx *ctx);
 /* tcp_output.c */
 int	tcp_output(struct tcpcb *tp);
 uint32_t tcp_rcv_space(struct tcpcb *tp);
-void	tcp_setpersist(struct tcpcb *tp);
 
 /* tcp_timer.c */
+void	tcp_setpersist(struct tcpcb *tp);
+/* (Re)arm the keepalive timer of a synchronized connection. */
+void	tcp_timer_keepalive(struct tcpcb *tp);
 void	tcp_timer_activate_rexmt(struct tcpcb *tp, int ticks);
 void	tcp_timer_stop_rexmt(struct tcpcb *tp);
 void	tcp_timer_delack(struct tcpcb *tp);
@@ -418,6 +448,17 @@ void	tcp_xmit_timer(struct tcpcb *tp, int rtt);
 int	tcp_rexmtval(const struct tcpcb *tp);
 void	tcp_twstart(struct tcpcb *tp);
 int	tcp_ms_ticks(struct ff_ctx *ctx, int ms);
+
+/* tcp_autotune.c: socket buffer autotuning (sendbuf_auto, recvbuf_auto). */
+void	tcp_autosndbuf(struct tcpcb *tp);
+void	tcp_autorcvbuf(struct tcpcb *tp, const struct tcpopt *to,
+	    uint32_t tlen);
+/* The largest receive buffer this connection may grow to, bytes. */
+uint32_t tcp_autorcvbuf_limit(struct ff_ctx *ctx, const struct socket *so);
+
+/* tcp_ctlinput.c: ICMP errors about our segments (from icmp_input). */
+void	tcp_ctlinput(struct ff_ctx *ctx, int type, int code, uint32_t mtu,
+	    const struct ip *oip, uint32_t oiplen);
 
 /* tcp_usrreq.c: the socket layer's protocol switch entry. */
 struct protosw;
