@@ -357,6 +357,7 @@ _SIGNATURES.update({
     "ff_test_tcp_addoptions": (_I, [_U32, _U32, _U32, _U32, _U32,
                                     ctypes.c_void_p]),
     "ff_test_tcp_dooptions": (_I, [_B, _I, _I, ctypes.POINTER(_U32)]),
+    "ff_test_tcp_setflags": (_I, [_P, _I, _U32, _U32]),
 })
 
 # TCP states (tcp_fsm.h) and the fields of ff_test_tcp_info(), in order.
@@ -456,6 +457,8 @@ Stack.tcp_send = _tcp_send
 Stack.tcp_recv = _tcp_recv
 Stack.tcp_info = _tcp_info
 Stack.tcp_establish = _tcp_establish
+Stack.tcp_setflags = lambda self, fd, set=0, clr=0: \
+    self.lib.ff_test_tcp_setflags(self.h, fd, set, clr)
 
 
 # -- sockets API (libff/src/kern, testport/ff_test_sock.c) ---------------------

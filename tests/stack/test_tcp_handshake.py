@@ -30,7 +30,7 @@ def test_passive_open_options(make_stack):
     assert o["MSS"] == 1460              # ours: MTU 1500 - 40
     assert o["WScale"] == 6              # recvbuf_max (2 MB) autotuned
     assert o["Timestamp"][1] == 12345    # echoed
-    assert "SAckOK" not in o             # no SACK yet
+    assert "SAckOK" in o                 # net.inet.tcp.sack.enable (RFC 2018)
     assert sa.window == 65535
     peer.send("A", options=[("Timestamp", (12346, o["Timestamp"][0]))])
     fd = st.tcp_accept(lfd)

@@ -7,9 +7,10 @@
  * Algorithms register per stack (tcp_cc.c) and are listed by
  * net.inet.tcp.cc.available; net.inet.tcp.cc.algorithm picks the one
  * new connections get (a running connection keeps its own).  NewReno
- * (tcp_cc_newreno.c, RFC 5681 and RFC 6582) is built in; CUBIC (RFC
- * 9438) will plug in the same way, keeping its per-connection state in
- * cc_var.cc_mem (no allocation on the packet path).
+ * (tcp_cc_newreno.c, RFC 5681 and RFC 6582) and CUBIC (tcp_cc_cubic.c,
+ * RFC 9438, the default as in FreeBSD 14) are built in; an algorithm
+ * keeps its per-connection state in cc_var.cc_mem (no allocation on the
+ * packet path).
  */
 #ifndef _NETINET_CC_H_
 #define _NETINET_CC_H_
@@ -84,5 +85,6 @@ uint32_t cc_initial_window(struct tcpcb *tp);
 
 /* The algorithms we carry. */
 extern const struct cc_algo newreno_cc_algo;
+extern const struct cc_algo cubic_cc_algo;	/* the default */
 
 #endif /* _NETINET_CC_H_ */

@@ -175,6 +175,8 @@ cc_cong_signal(struct tcpcb *tp, uint32_t type)
 		tp->t_dupacks = 0;
 		tp->t_bytes_acked = 0;
 		EXIT_RECOVERY(tp->t_flags);
+		/* RFC 2018 8, RFC 6675 5.1: the peer may renege. */
+		tcp_free_sackholes(tp);
 	}
 	if (ccv->cc_algo->cong_signal != NULL)
 		ccv->cc_algo->cong_signal(ccv, type);

@@ -258,6 +258,10 @@ tcp_syn_options(struct tcpcb *tp, const struct tcpseg *seg)
 		tp->ts_recent_age = tcp_ts_getticks(ctx);
 	} else
 		tp->t_flags &= ~TF_REQ_TSTMP;
+	if ((to->to_flags & TOF_SACKPERM) && V_tcp(ctx)->sack_enable)
+		tp->t_flags |= TF_SACK_PERMIT;		/* RFC 2018 2 */
+	else
+		tp->t_flags &= ~TF_SACK_PERMIT;
 	tp->t_maxseg = tcp_mss_for(ctx, tp->t_inpcb->inp_faddr,
 	    (to->to_flags & TOF_MSS) ? to->to_mss : 0);
 }
@@ -539,7 +543,10 @@ tcp_input_window(struct tcpcb *tp, struct tcpseg *seg)
 	}
 }
 
-/* A duplicate ACK: fast retransmit on the third (RFC 5681 3.2, 6582). */
+/*
+ * A duplicate ACK: fast retransmit on the third (RFC 5681 3.2, 6582);
+ * with SACK, RFC 6675 5: no inflation, pipe decides what goes out.
+ */
 static void
 tcp_dupack(struct tcpcb *tp)
 {
@@ -549,7 +556,8 @@ tcp_dupack(struct tcpcb *tp)
 	TCPSTAT_INC(ctx, tcps_rcvdupack);
 	cc_ack_received(tp, 0, CC_DUPACK);
 	if (IN_FASTRECOVERY(tp->t_flags)) {
-		tp->snd_cwnd += tp->t_maxseg;	/* inflate */
+		if ((tp->t_flags & TF_SACK_PERMIT) == 0)
+			tp->snd_cwnd += tp->t_maxseg;	/* inflate */
 		(void)tcp_output(tp);
 		return;
 	}
@@ -564,6 +572,11 @@ tcp_dupack(struct tcpcb *tp)
 	tp->snd_recover = tp->snd_max;
 	tcp_timer_stop_rexmt(tp);
 	tp->t_rtttime = 0;
+	if (tp->t_flags & TF_SACK_PERMIT) {
+		tcp_sack_recovery_start(tp);
+		(void)tcp_output(tp);
+		return;
+	}
 	onxt = tp->snd_nxt;
 	tp->snd_nxt = tp->snd_una;
 	tp->snd_cwnd = tp->t_maxseg;
@@ -629,8 +642,11 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
 	TCPSTAT_INC(tp->t_ctx, tcps_rcvackpack);
 	TCPSTAT_ADD(tp->t_ctx, tcps_rcvackbyte, acked);
 	if (IN_FASTRECOVERY(tp->t_flags)) {
-		if (SEQ_LT(seg->ack, tp->snd_recover))
-			tcp_newreno_partial_ack(tp, seg->ack, acked);
+		if (SEQ_LT(seg->ack, tp->snd_recover)) {
+			/* With SACK, the scoreboard says what is next. */
+			if ((tp->t_flags & TF_SACK_PERMIT) == 0)
+				tcp_newreno_partial_ack(tp, seg->ack, acked);
+		}
 		else {
 			cc_post_recovery(tp);
 			EXIT_RECOVERY(tp->t_flags);
@@ -686,6 +702,9 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 		TCPSTAT_INC(ctx, tcps_rcvacktoomuch);
 		return (TI_DROPACK);
 	}
+	if ((tp->t_flags & TF_SACK_PERMIT) && ((seg->to.to_flags & TOF_SACK) ||
+	    !TAILQ_EMPTY(&tp->snd_holes)) && SEQ_GEQ(seg->ack, tp->snd_una))
+		(void)tcp_sack_doack(tp, &seg->to, seg->ack);
 	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
 		if (seg->tlen == 0 && (seg->flags & (TH_SYN | TH_FIN)) == 0 &&
 		    (seg->win << tp->snd_scale) == tp->snd_wnd &&
@@ -731,7 +750,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct socket *so = tcp_socket(tp);
 	struct rte_mbuf *m = *mp;
-	int fin = seg->flags & TH_FIN;
+	int fin = seg->flags & TH_FIN, held;
 
 	if ((seg->tlen == 0 && !fin) || TCPS_HAVERCVDFIN(tp->t_state))
 		return (TI_CONTINUE);
@@ -761,10 +780,16 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 			TCPSTAT_INC(ctx, tcps_rcvoopack);
 			TCPSTAT_ADD(ctx, tcps_rcvoobyte, seg->tlen);
 		}
-		(void)tcp_reass_consume(tp, seg->seq, (int)seg->tlen, fin, m);
+		held = tcp_reass_consume(tp, seg->seq, (int)seg->tlen, fin,
+		    m) == 0;
+		if (tp->t_flags & TF_SACK_PERMIT)
+			tcp_update_sack_list(tp, seg->seq, seg->seq + seg->tlen,
+			    held);
 		fin = tcp_reass_deliver(tp);
 		tp->t_flags |= TF_ACKNOW;	/* dup ACK or fill: at once */
 	}
+	if (tp->rcv_numsacks > 0)
+		tcp_clean_sackreport(tp);
 	if (so != NULL && so->so_rcv.sb_cc > 0)
 		sorwakeup(so);
 	return (fin ? tcp_input_fin(tp) : TI_CONTINUE);

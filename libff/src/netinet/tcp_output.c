@@ -163,6 +163,13 @@ tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
 		to.to_tsval = tcp_ts_getticks(ctx) + tp->ts_offset;
 		to.to_tsecr = tp->ts_recent;
 	}
+	if (flags & TH_SYN) {
+		/* RFC 2018 2: SACK-permitted, on a SYN-ACK only if asked. */
+		if (V_tcp(ctx)->sack_enable && ((flags & TH_ACK) == 0 ||
+		    (tp->t_flags & TF_SACK_PERMIT)))
+			to.to_flags |= TOF_SACKPERM;
+	} else if ((flags & TH_RST) == 0)
+		(void)tcp_sack_fillopt(tp, &to);
 	return (tcp_addoptions(&to, opt));
 }
 
@@ -198,10 +205,15 @@ tcp_plan_len(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 		sp->len = 0;
 		return;
 	}
+	if (TCP_SACK_RECOVERY(tp))
+		sendwin = tp->snd_wnd;	/* and cwnd - pipe, below */
 	len = (int32_t)((sb_cc < sendwin ? sb_cc : sendwin) - sp->off);
 	if (len < 0)
 		len = 0;
 	sp->len = (uint32_t)len;
+	/* RFC 6675 5 (C): new data only while cwnd - pipe >= 1 SMSS. */
+	if (TCP_SACK_RECOVERY(tp) && sp->len > tcp_sack_room(tp))
+		sp->len = tcp_sack_room(tp);
 }
 
 /* Cut the data to the MSS (less options) and to one mbuf. */
@@ -334,6 +346,15 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 		TCPSTAT_INC(ctx, tcps_sndacks);
 }
 
+/* A segment carrying SACK blocks (FreeBSD counts segments). */
+static void
+tcp_output_sackstat(struct tcpcb *tp, int flags)
+{
+	if ((flags & (TH_SYN | TH_RST)) == 0 && tp->rcv_numsacks > 0 &&
+	    (tp->t_flags & (TF_SACK_PERMIT | TF_NOOPT)) == TF_SACK_PERMIT)
+		TCPSTAT_INC(tp->t_ctx, tcps_sack_send_blocks);
+}
+
 /* Sequence space, RTT timing and timers after a segment went out. */
 static void
 tcp_output_advance(struct tcpcb *tp, struct tcp_sendplan *sp)
@@ -414,6 +435,61 @@ tcp_output_zerowin(struct tcpcb *tp, struct socket *so)
 	tcp_setpersist(tp);
 }
 
+/*
+ * SACK recovery (RFC 6675 5 (C), NextSeg() rules 1 and 3): retransmit
+ * from a hole of the scoreboard, at the hole's own sequence number;
+ * snd_nxt and snd_max stay.  1 when a segment went out (more may
+ * follow), 0 when the pool was empty, -1 when no hole is due.
+ */
+static int
+tcp_output_sack(struct tcpcb *tp, struct socket *so)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0, len;
+	uint32_t out = tp->snd_max - tp->snd_una;
+	struct tcp_sendplan sp;
+	struct sackhole *p;
+	struct rte_mbuf *m;
+
+	if (!TCP_SACK_RECOVERY(tp) || (p = tcp_sack_output(tp,
+	    sb_cc > out && tp->snd_wnd > out, &len)) == NULL)
+		return (-1);
+	memset(&sp, 0, sizeof(sp));
+	sp.flags = TH_ACK;
+	sp.off = p->rxmit - tp->snd_una;
+	sp.len = sp.off < sb_cc ? sb_cc - sp.off : 0;	/* not the FIN */
+	if (sp.len > len)
+		sp.len = len;
+	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
+	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
+	    (uint32_t)sp.optlen);
+	if (sp.len == 0) {		/* only the FIN: the RTO resends it */
+		tcp_sack_rexmitted(tp, p, p->end - p->rxmit);
+		return (1);
+	}
+	if (sp.off + sp.len == sb_cc)
+		sp.flags |= TH_PUSH;
+	sp.recwin = tcp_output_recwin(tp);
+	if ((m = tcp_output_build(tp, so, &sp, p->rxmit)) == NULL) {
+		TCPXSTAT_INC(ctx, tcpx_nombuf);
+		return (0);
+	}
+	TCPSTAT_INC(ctx, tcps_sndtotal);
+	TCPSTAT_INC(ctx, tcps_sndrexmitpack);
+	TCPSTAT_ADD(ctx, tcps_sndrexmitbyte, sp.len);
+	tcp_output_sackstat(tp, sp.flags);
+	tcp_sack_rexmitted(tp, p, sp.len);
+	if (!callout_pending(&tp->t_timers.tt_rexmt))
+		tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
+	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+	callout_stop(ctx, &tp->t_timers.tt_delack);
+	if (SEQ_GT(tp->rcv_nxt + sp.recwin, tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + sp.recwin;
+	if (ip_output_consume(ctx, m, 0) != 0)
+		TCPXSTAT_INC(ctx, tcpx_oerrors);
+	return (1);
+}
+
 /* One segment, if one is due: 0 sent or nothing due, 1 more to send. */
 static int
 tcp_output_one(struct tcpcb *tp)
@@ -427,6 +503,8 @@ tcp_output_one(struct tcpcb *tp)
 
 	memset(&sp, 0, sizeof(sp));
 	tcp_output_zerowin(tp, so);
+	if ((due = tcp_output_sack(tp, so)) >= 0)
+		return (due);
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
 	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
@@ -453,6 +531,7 @@ tcp_output_one(struct tcpcb *tp)
 		return (0);
 	}
 	tcp_output_stats(tp, &sp, due);
+	tcp_output_sackstat(tp, sp.flags);
 	if (seq == tp->snd_nxt && tp->t_force &&
 	    callout_pending(&tp->t_timers.tt_persist))
 		tcp_output_probe_advance(tp, &sp);

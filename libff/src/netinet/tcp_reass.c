@@ -201,6 +201,7 @@ tcp_reass_flush(struct tcpcb *tp)
 		rte_pktmbuf_free(q->tqe_m);
 		tqe_free(tp, q);
 	}
+	tp->rcv_numsacks = 0;		/* nothing held: no SACK blocks */
 }
 
 void

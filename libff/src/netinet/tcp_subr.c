@@ -159,7 +159,10 @@ tcp_init(struct ff_ctx *ctx)
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->segq_free);
+	tcp_sack_init(ctx);
 	(void)cc_register(ctx, &newreno_cc_algo);
+	(void)cc_register(ctx, &cubic_cc_algo);
+	ts->cc_default = &cubic_cc_algo;	/* FreeBSD 14's default */
 	return (pf_proto_register(ctx, &tcp_protosw));
 }
 
@@ -178,6 +181,7 @@ tcp_fini(struct ff_ctx *ctx)
 	}
 	ts->tcb_nfree = 0;
 	tcp_reass_fini(ctx);
+	tcp_sack_fini(ctx);
 }
 
 struct socket *
@@ -222,6 +226,7 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	tp->snd_cwnd = TCP_MAXWIN << TCP_MAXWINSHIFT;
 	tp->snd_ssthresh = TCP_MAXWIN << TCP_MAXWINSHIFT;
 	TAILQ_INIT(&tp->t_segq);
+	TAILQ_INIT(&tp->snd_holes);
 	callout_init(&tp->t_timers.tt_rexmt);
 	callout_init(&tp->t_timers.tt_persist);
 	callout_init(&tp->t_timers.tt_keep);
@@ -245,6 +250,7 @@ tcp_discardcb(struct tcpcb *tp)
 
 	tcp_timers_stop(tp);
 	tcp_reass_flush(tp);
+	tcp_free_sackholes(tp);
 	cc_detach(tp);
 	if (tp->t_inpcb != NULL)
 		tp->t_inpcb->inp_ppcb = NULL;
@@ -493,6 +499,7 @@ tcp_sysctl_attach(struct ff_ctx *ctx)
 	struct tcp_state *ts = V_tcp(ctx);
 	const struct tcp_sysctl_int *si;
 	size_t i;
+	int error;
 
 	if (sysctl_add_node(ctx, "net.inet.tcp.reass",
 	    "TCP Segment Reassembly Queue") == NULL)
@@ -516,5 +523,7 @@ tcp_sysctl_attach(struct ff_ctx *ctx)
 	    "S,tcpxstat", "TCP drops FreeBSD does not count (struct tcpxstat)")
 	    == NULL)
 		return (-errno);
+	if ((error = tcp_sack_sysctl_attach(ctx)) != 0)
+		return (error);
 	return (cc_sysctl_attach(ctx));
 }

@@ -187,6 +187,7 @@ struct tcpxstat {
 	uint64_t tcpx_icmpnopcb;	/* ICMP error: no such connection */
 	uint64_t tcpx_icmpbadseq;	/* ICMP error: quoted seq not in flight */
 	uint64_t tcpx_icmpbadmtu;	/* ICMP frag-needed: MTU not smaller */
+	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
@@ -200,6 +201,26 @@ struct tcp_timer {
 
 struct tseg_qent;
 TAILQ_HEAD(tsegqe_head, tseg_qent);
+
+/* A range the peer has not SACKed (tcp_sack.c's scoreboard). */
+struct sackhole {
+	tcp_seq		 start;		/* first unSACKed sequence number */
+	tcp_seq		 end;		/* one after the last */
+	tcp_seq		 rxmit;		/* next to retransmit */
+	int		 lost;		/* RFC 6675 IsLost() of start */
+	TAILQ_ENTRY(sackhole) scblink;	/* by sequence number */
+};
+TAILQ_HEAD(sackhole_head, sackhole);
+
+/* Totals over the scoreboard (RFC 6675 SetPipe). */
+struct sackhint {
+	uint32_t	 sacked_bytes;	/* SACKed above snd_una */
+	uint32_t	 lost_bytes;	/* in holes IsLost() says are lost */
+	uint32_t	 sack_bytes_rexmit; /* retransmitted from holes */
+	int		 force_first;	/* next: the hole at snd_una, now */
+};
+
+#define	MAX_SACK_BLKS	6	/* blocks we remember to report */
 
 /* The TCP control block of one connection. */
 struct tcpcb {
@@ -263,6 +284,14 @@ struct tcpcb {
 	struct tsegqe_head t_segq;	/* out-of-order segments, by seq */
 	int		 t_segqlen;	/* segments on it */
 	uint32_t	 t_segqbytes;	/* payload bytes on it */
+
+	/* SACK (tcp_sack.c, RFC 2018, RFC 6675). */
+	struct sackhole_head snd_holes;	/* scoreboard, by sequence */
+	int		 snd_numholes;	/* holes on it */
+	tcp_seq		 snd_fack;	/* highest SACKed sequence + 1 */
+	struct sackhint	 sackhint;	/* scoreboard totals */
+	int		 rcv_numsacks;	/* blocks in sackblks */
+	struct sackblk	 sackblks[MAX_SACK_BLKS]; /* to report, newest 1st */
 
 	struct tcp_timer t_timers;	/* callouts */
 	uint64_t	 t_starttime;	/* tick the connection began */
@@ -384,6 +413,14 @@ struct tcp_state {
 	int		 segq_total;	/* entries allocated, all conns */
 	int		 segq_nfree;
 	int		 reass_maxsegments; /* net.inet.tcp.reass.maxsegments */
+
+	/* SACK scoreboard holes (tcp_sack.c): a bounded free list. */
+	int		 sack_enable;	/* net.inet.tcp.sack.enable */
+	int		 sack_maxholes;	/* net.inet.tcp.sack.maxholes */
+	int		 sack_globalmaxholes; /* ...sack.globalmaxholes */
+	int		 sack_globalholes; /* ...sack.globalholes: in use */
+	int		 sackhole_total; /* allocated, in use or free */
+	struct sackhole_head sackhole_free;
 };
 
 #define	V_tcp(ctx)		(&(ctx)->stack->st_tcp)
@@ -459,6 +496,26 @@ uint32_t tcp_autorcvbuf_limit(struct ff_ctx *ctx, const struct socket *so);
 /* tcp_ctlinput.c: ICMP errors about our segments (from icmp_input). */
 void	tcp_ctlinput(struct ff_ctx *ctx, int type, int code, uint32_t mtu,
 	    const struct ip *oip, uint32_t oiplen);
+
+/* tcp_sack.c: SACK option, scoreboard and RFC 6675 recovery. */
+void	tcp_sack_init(struct ff_ctx *ctx);
+void	tcp_sack_fini(struct ff_ctx *ctx);
+int	tcp_sack_sysctl_attach(struct ff_ctx *ctx);
+void	tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end,
+	    int held);
+void	tcp_clean_sackreport(struct tcpcb *tp);
+int	tcp_sack_fillopt(struct tcpcb *tp, struct tcpopt *to);
+int	tcp_sack_doack(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack);
+void	tcp_free_sackholes(struct tcpcb *tp);
+void	tcp_sack_recovery_start(struct tcpcb *tp);
+uint32_t tcp_sack_pipe(struct tcpcb *tp);
+uint32_t tcp_sack_room(struct tcpcb *tp);
+struct sackhole *tcp_sack_output(struct tcpcb *tp, int newdata,
+	    uint32_t *len);
+void	tcp_sack_rexmitted(struct tcpcb *tp, struct sackhole *p, uint32_t len);
+/* In SACK-based loss recovery (RFC 6675)? */
+#define	TCP_SACK_RECOVERY(tp)	(((tp)->t_flags & TF_SACK_PERMIT) != 0 && \
+				    IN_FASTRECOVERY((tp)->t_flags))
 
 /* tcp_usrreq.c: the socket layer's protocol switch entry. */
 struct protosw;

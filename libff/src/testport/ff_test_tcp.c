@@ -262,6 +262,7 @@ static const struct {
 	F(tcpxstat, tcpx_notsyn), F(tcpxstat, tcpx_nopcb),
 	F(tcpxstat, tcpx_outofwin), F(tcpxstat, tcpx_synsentbadack),
 	F(tcpxstat, tcpx_noack), F(tcpxstat, tcpx_oerrors),
+	F(tcpxstat, tcpx_badsack),
 };
 
 /* tcpstat by field name through the MIB's own description would be
@@ -378,4 +379,18 @@ ff_test_tcp_dooptions(const uint8_t *opt, int len, int syn, uint32_t *out)
 	out[4] = to.to_tsecr;
 	out[5] = to.to_nsacks;
 	return (0);
+}
+
+/* Set and clear t_flags bits of fd's control block (e.g. TF_SACK_PERMIT
+ * on a connection made by ff_test_tcp_establish()).  New flags, or a
+ * negative errno. */
+int
+ff_test_tcp_setflags(struct ff_test *t, int fd, uint32_t set, uint32_t clr)
+{
+	struct tcpcb *tp = tcpt_tcpcb(tcpt_ctx(t), fd);
+
+	if (tp == NULL)
+		return (-ENOENT);
+	tp->t_flags = (tp->t_flags | set) & ~clr;
+	return ((int)tp->t_flags);
 }

@@ -116,5 +116,7 @@ int	ff_test_tcp_addoptions(uint32_t flags, uint32_t mss, uint32_t wscale,
 	    uint32_t tsval, uint32_t tsecr, uint8_t *out);
 int	ff_test_tcp_dooptions(const uint8_t *opt, int len, int syn,
 	    uint32_t *out);
+int	ff_test_tcp_setflags(struct ff_test *t, int fd, uint32_t set,
+	    uint32_t clr);
 
 #endif /* _FF_TESTPORT_H_ */
