@@ -277,3 +277,38 @@ def test_initial_window_and_slow_start(make_stack):
     assert st.tcp_info(fd)["cwnd"] == 4000       # ABC: +min(acked, 2 MSS)
     assert len(st.drain()) == 4
     quiesce(st, fd)
+
+
+MSG_MORE = 0x8000                               # Linux's value
+
+
+def test_msg_more_holds_until_the_next_send(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    assert st.api.send(fd, b"head", MSG_MORE) == 4
+    st.run()
+    peer.expect_nothing()                        # idle, but more follows
+    assert st.api.send(fd, b"body") == 4
+    st.run()
+    assert payload(peer.expect("PA")) == b"headbody"
+    quiesce(st, fd)
+
+
+def test_msg_more_then_close_sends_data_and_fin_together(make_stack):
+    """A reply sent with MSG_MORE, then close(): one segment, data + FIN
+    (helloworld's Connection: close answer)."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    reply = b"r" * 644
+    assert st.api.send(fd, reply, MSG_MORE) == len(reply)
+    st.run()
+    peer.expect_nothing()
+    assert st.tcp_close(fd) == 0
+    seg = peer.expect("FPA")
+    assert payload(seg) == reply
+    peer.expect_nothing()
+    peer.send("FA", ack=seg.seq + len(reply) + 1)
+    assert peer.expect("A").ack == peer.seq
+    quiesce(st)

@@ -108,10 +108,9 @@ static const struct { int l, b; } msgflags_map[] = {
 	{ 0x04, MSG_DONTROUTE },	{ 0x08, MSG_CTRUNC },
 	{ 0x20, MSG_TRUNC },	{ 0x40, MSG_DONTWAIT },
 	{ 0x80, MSG_EOR },	{ 0x100, MSG_WAITALL },
-	{ 0x4000, MSG_NOSIGNAL },
+	{ 0x4000, MSG_NOSIGNAL },	{ 0x8000, MSG_MORETOCOME },
 };
 
-#define	LINUX_MSG_MORE		0x8000	/* accepted, no meaning here */
 #define	LINUX_MSG_CMSG_CLOEXEC	0x40000000
 
 int
@@ -120,7 +119,7 @@ linux_to_bsd_msgflags(int lflags, int *bflags)
 	size_t i;
 	int b = 0;
 
-	lflags &= ~(LINUX_MSG_MORE | LINUX_MSG_CMSG_CLOEXEC);
+	lflags &= ~LINUX_MSG_CMSG_CLOEXEC;
 	for (i = 0; i < sizeof(msgflags_map) / sizeof(msgflags_map[0]); i++)
 		if ((lflags & msgflags_map[i].l) != 0) {
 			b |= msgflags_map[i].b;

@@ -109,6 +109,7 @@ struct socket;
 #define	MSG_WAITALL	0x00000040	/* wait for full request or error */
 #define	MSG_DONTWAIT	0x00000080	/* this message should be nonblocking */
 #define	MSG_NOSIGNAL	0x00020000	/* do not generate SIGPIPE on EOF */
+#define	MSG_MORETOCOME	0x00100000	/* more data follows (Linux MSG_MORE) */
 
 /* so_state: FreeBSD's values. */
 #define	SS_NOFDREF		0x0001	/* no file table ref any more */

@@ -154,6 +154,9 @@ sosend(struct socket *so, const struct sockaddr_in *to,
 	}
 	if ((flags & MSG_OOB) != 0)
 		prflags |= PRUS_OOB;
+	/* Linux MSG_MORE: hold a short segment for what the caller adds. */
+	if ((flags & MSG_MORETOCOME) != 0)
+		prflags |= PRUS_MORETOCOME;
 	if (so->so_pcb == NULL) {
 		rte_pktmbuf_free(m);
 		return (-ECONNRESET);
