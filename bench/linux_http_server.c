@@ -7,6 +7,9 @@
  *
  *	linux_http_server PORT KEEPALIVE_FILE CLOSE_FILE
  *
+ * The close answer goes with MSG_MORE, as helloworld's does, so that the
+ * FIN leaves with it in both servers: the same packets on both sides.
+ *
  * Single-threaded and edge-free (level-triggered), like the sample it is
  * compared with.  Runs until killed.
  */
@@ -86,7 +89,8 @@ serve(int fd, const char *buf, ssize_t n)
 		    memmem(p, (size_t)(eoh - p), "connection: close", 17))
 			close_after = 1;
 		pg = &pages[close_after];
-		if (write(fd, pg->p_data, pg->p_len) != (ssize_t)pg->p_len)
+		if (send(fd, pg->p_data, pg->p_len, close_after ? MSG_MORE :
+		    0) != (ssize_t)pg->p_len)
 			return (-1);
 		p = eoh + 4;
 	}

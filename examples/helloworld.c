@@ -151,17 +151,33 @@ reply_iov(const struct conn *c, struct iovec *iov)
 	return (2);
 }
 
+/*
+ * Send what iov holds.  The close reply goes with MSG_MORE: we close right
+ * after its last byte, and the FIN then leaves in the same segment as the
+ * reply (one segment and one ACK fewer per connection).
+ */
+static ssize_t
+reply_send(const struct conn *c, int fd)
+{
+	struct iovec iov[2];
+	struct msghdr msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)reply_iov(c, iov);
+	return (ff_sendmsg(fd, &msg, c->closing ? MSG_MORE : 0));
+}
+
 /* Write what is pending: 0, or -1 when the connection must go. */
 static int
 conn_flush(struct server *s, int fd)
 {
 	struct conn *c = s->conns[fd];
-	struct iovec iov[2];
 	struct kevent kev;
 	ssize_t n;
 
 	while (c->outpend > 0) {
-		n = ff_writev(fd, iov, reply_iov(c, iov));
+		n = reply_send(c, fd);
 		if (n < 0) {
 			if (errno != EAGAIN)
 				return (-1);
