@@ -50,6 +50,7 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	ip_init(ctx);
 	icmp_init(ctx);
 	arp_init(ctx);
+	mbuf_init(ctx);
 	/* Sockets before the protocols that register in their switch. */
 	if ((error = uipc_init(ctx)) != 0 || (error = udp_init(ctx)) != 0 ||
 	    (error = tcp_init(ctx)) != 0)
@@ -68,7 +69,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	    (error = ether_sysctl_attach(ctx)) != 0 ||
 	    (error = uipc_sysctl_attach(ctx)) != 0 ||
 	    (error = udp_sysctl_attach(ctx)) != 0 ||
-	    (error = tcp_sysctl_attach(ctx)) != 0)
+	    (error = tcp_sysctl_attach(ctx)) != 0 ||
+	    (error = mbuf_sysctl_attach(ctx)) != 0)
 		return (stack_err(err, errlen, "sysctl registration: %s",
 		    strerror(-error)));
 	return (0);
@@ -238,6 +240,7 @@ ff_stack_input(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts,
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}
+	(void)mbuf_pressure_update(ctx);
 	for (i = 0; i < n; i++)
 		ether_input_consume(ctx, p->p_ifp, pkts[i]);
 }

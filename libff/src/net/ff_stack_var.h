@@ -16,6 +16,7 @@
 #include "in_pcb.h"
 #include "udp_var.h"
 #include "tcp_var.h"
+#include "kern_mbuf.h"
 
 struct ff_stack {
 	struct if_state		st_if;		/* interfaces (if.c) */
@@ -34,6 +35,7 @@ struct ff_stack {
 	struct udp_state	st_udp;		/* udp_usrreq.c */
 	struct inpcbinfo	st_tcbinfo;	/* TCP pcbs */
 	struct tcp_state	st_tcp;		/* tcp_*.c */
+	struct mbuf_state	st_mbuf;	/* overload (kern_mbuf.c) */
 };
 
 /* Shorthands, FreeBSD's V_ style. */

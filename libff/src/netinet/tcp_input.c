@@ -28,19 +28,6 @@
 #include "ff_stack_var.h"
 #include "tcp_var.h"
 
-/* A validated segment: header fields in host order (smoltcp style). */
-struct tcpseg {
-	const struct tcphdr *th;
-	struct in_addr	 src, dst;	/* IP addresses */
-	uint16_t	 sport, dport;	/* network order */
-	tcp_seq		 seq, ack;
-	uint32_t	 win;		/* unscaled window field */
-	int		 flags;		/* TH_* */
-	uint32_t	 tlen;		/* data bytes */
-	uint32_t	 doff;		/* offset of the data in the mbuf */
-	struct tcpopt	 to;		/* options */
-};
-
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */
 #define	TI_DROP		1	/* free the segment, nothing more */
@@ -193,6 +180,7 @@ tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
 	seg->flags = th->th_flags & TH_FLAGS;
 	seg->tlen = len - off;
 	seg->doff = iphlen + off;
+	seg->lflags = lflags;
 	if ((seg->flags & TH_SYN) && (seg->flags & (TH_FIN | TH_RST))) {
 		TCPXSTAT_INC(ctx, tcpx_badflags);
 		return (-1);
@@ -229,10 +217,31 @@ tcp_dropwithreset(struct ff_ctx *ctx, const struct tcpseg *seg,
 	    seg->seq + len, TH_RST | TH_ACK);
 }
 
-/* RFC 5961: answer with an ACK of what we expect; drop the segment. */
+/*
+ * RFC 5961 (3.2, 4.2, 5.2 and 7): answer with an ACK of what we expect,
+ * at most net.inet.tcp.ack_war_cnt per ack_war_timewindow ms per
+ * connection (FreeBSD's names; 0 for either: no limit).
+ */
 static void
 tcp_challenge_ack(struct tcpcb *tp)
 {
+	struct ff_ctx *ctx = tp->t_ctx;
+	struct tcp_state *ts = V_tcp(ctx);
+	uint64_t now = tcp_ticks(ctx);
+
+	if (ts->ack_war_timewindow > 0 && ts->ack_war_cnt > 0) {
+		if (now >= tp->t_challenge_ack_end) {
+			tp->t_challenge_ack_end = now +
+			    (uint64_t)tcp_ms_ticks(ctx, ts->ack_war_timewindow);
+			tp->t_challenge_ack_cnt = 0;
+		}
+		if (tp->t_challenge_ack_cnt >= (uint32_t)ts->ack_war_cnt) {
+			TCPXSTAT_INC(ctx, tcpx_ackwar_limited);
+			return;
+		}
+		tp->t_challenge_ack_cnt++;
+	}
+	TCPXSTAT_INC(ctx, tcpx_challenge_ack);
 	tp->t_flags |= TF_ACKNOW;
 	(void)tcp_output(tp);
 }
@@ -297,57 +306,50 @@ tcp_ack_rtt(struct tcpcb *tp, tcp_seq ack)
 		    tp->t_rtttime));
 }
 
-/* LISTEN: a SYN makes a new connection in SYN_RECEIVED. */
+/*
+ * LISTEN (RFC 9293 3.10.7.2): a SYN goes to the SYN cache, unless the
+ * stack is short of mbufs, sockets or queue room (mbuf_syn_refuse());
+ * the final ACK of a handshake comes back from it as a connection in
+ * SYN_RECEIVED (*tpp), for the caller to process the segment on.
+ */
 static void
-tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf *m)
+tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
+    struct tcpcb **tpp)
 {
 	struct ff_ctx *ctx = ltp->t_ctx;
-	struct socket *so, *head = tcp_socket(ltp);
-	struct inpcb *inp;
-	struct tcpcb *tp;
+	int rst;
 
+	*tpp = NULL;
 	if (seg->flags & TH_RST) {
-		TCPXSTAT_INC(ctx, tcpx_notsyn);
-		rte_pktmbuf_free(m);
+		syncache_chkrst(ltp, seg);
+		rte_pktmbuf_free(*mp);
+		*mp = NULL;
+		return;
+	}
+	if ((seg->flags & (TH_SYN | TH_ACK)) == TH_ACK) {
+		if ((*tpp = syncache_expand(ltp, seg, &rst)) != NULL)
+			return;
+		if (rst) {
+			tcp_dropwithreset(ctx, seg, *mp);
+			*mp = NULL;
+		}
 		return;
 	}
 	if (seg->flags & TH_ACK) {
 		TCPSTAT_INC(ctx, tcps_badsyn);
-		tcp_dropwithreset(ctx, seg, m);
+		tcp_dropwithreset(ctx, seg, *mp);
+		*mp = NULL;
 		return;
 	}
-	if ((seg->flags & TH_SYN) == 0 || head == NULL) {
+	rte_pktmbuf_free(*mp);
+	*mp = NULL;
+	if ((seg->flags & TH_SYN) == 0 || tcp_socket(ltp) == NULL) {
 		TCPXSTAT_INC(ctx, tcpx_notsyn);
-		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_pktmbuf_free(m);
-	if ((so = sonewconn(head, 0)) == NULL) {
-		TCPSTAT_INC(ctx, tcps_listendrop);
+	if (mbuf_syn_refuse(ctx, tcp_socket(ltp)))
 		return;
-	}
-	inp = sotoinpcb(so);
-	tp = inp->inp_ppcb;
-	inp->inp_laddr = seg->dst;
-	inp->inp_lport = seg->dport;
-	inp->inp_faddr = seg->src;
-	inp->inp_fport = seg->sport;
-	in_pcbrehash(inp);
-	tp->t_flags |= ltp->t_flags & (TF_NODELAY | TF_NOOPT);
-	tp->request_r_scale = ltp->request_r_scale;
-	tp->irs = seg->seq;
-	tcp_rcvseqinit(tp);
-	tp->iss = tcp_new_isn(ctx, seg->dst, seg->dport, seg->src, seg->sport);
-	tp->ts_offset = tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src,
-	    seg->sport);
-	tcp_sendseqinit(tp);
-	tcp_syn_options(tp, seg);
-	tp->snd_wnd = tp->snd_max_wnd = seg->win;
-	tp->snd_wl1 = seg->seq;
-	tcp_state_change(tp, TCPS_SYN_RECEIVED);
-	tcp_timer_keep(tp, 75000);
-	tp->t_flags |= TF_ACKNOW;
-	(void)tcp_output(tp);
+	syncache_add(ltp, seg);
 }
 
 /* SYN_SENT: RFC 9293 3.10.7.3. */
@@ -439,6 +441,11 @@ tcp_input_rst(struct tcpcb *tp, struct tcpseg *seg)
 
 	if ((seg->flags & TH_RST) == 0)
 		return (TI_CONTINUE);
+	if (tp->t_state == TCPS_TIME_WAIT) {
+		/* RFC 1337: a RST must not cut TIME_WAIT short. */
+		TCPXSTAT_INC(ctx, tcpx_tw_rstignored);
+		return (TI_DROP);
+	}
 	if (seg->seq != tp->rcv_nxt) {
 		TCPSTAT_INC(ctx, tcps_badrst);
 		if (SEQ_GT(seg->seq, tp->rcv_nxt) &&
@@ -888,6 +895,25 @@ tcp_input_sync(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 }
 
 /*
+ * net.inet.tcp.blackhole: no RST from a closed port, for SYNs (1) or
+ * for anything (2); loopback traffic still gets one unless
+ * net.inet.tcp.blackhole_local.  1 when the segment is to be dropped.
+ */
+static int
+tcp_blackhole(struct ff_ctx *ctx, const struct tcpseg *seg)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+
+	if (ts->blackhole == 0 || (seg->flags & TH_RST) ||
+	    ((seg->lflags & M_LOOP) && !ts->blackhole_local))
+		return (0);
+	if (ts->blackhole == 1 && (seg->flags & TH_SYN) == 0)
+		return (0);
+	TCPXSTAT_INC(ctx, tcpx_blackholed);
+	return (1);
+}
+
+/*
  * A new SYN for a 4-tuple in TIME_WAIT may end it early when it cannot
  * be confused with the old connection (RFC 1122 4.2.2.13, RFC 6191):
  * its sequence number, or its timestamp, is beyond the old one's.
@@ -933,12 +959,17 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	}
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
+		if (tcp_blackhole(ctx, &seg)) {
+			rte_pktmbuf_free(m);
+			return;
+		}
 		tcp_dropwithreset(ctx, &seg, m);
 		return;
 	}
 	if (tp->t_state == TCPS_LISTEN) {
-		tcp_input_listen(tp, &seg, m);
-		return;
+		tcp_input_listen(tp, &seg, &m, &tp);
+		if (tp == NULL)
+			return;
 	}
 	tp->t_rcvtime = tcp_ticks(ctx);		/* keepalive, persist */
 	if (tp->t_state == TCPS_SYN_SENT) {

@@ -118,7 +118,10 @@ tcp_rcv_space(struct tcpcb *tp)
 	space = sbspace(&so->so_rcv);
 	if (space < 0)
 		space = 0;
-	return ((uint32_t)space > max ? max : (uint32_t)space);
+	if ((uint32_t)space > max)
+		space = max;
+	/* A short packet pool offers less (kern_mbuf.c). */
+	return (mbuf_rcv_clamp(tp->t_ctx, (uint32_t)space, tp->t_maxseg));
 }
 
 /* The window to advertise now: SWS avoidance, never shrinking. */

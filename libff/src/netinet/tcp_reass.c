@@ -133,6 +133,12 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	if (seq != tp->rcv_nxt &&
 	    tp->t_segqlen >= V_tcp(ctx)->reass_maxqueuelen)
 		goto full;
+	/* Short of mbufs: hold nothing the peer will send again. */
+	if (seq != tp->rcv_nxt && mbuf_pressure(ctx) >= MBP_REASS) {
+		OVLSTAT_INC(ctx, ovl_reass_refused);
+		rte_pktmbuf_free(m);
+		return (-1);
+	}
 	TAILQ_FOREACH(q, &tp->t_segq, tqe_q) {
 		if (SEQ_GT(q->tqe_seq, seq))
 			break;

@@ -141,6 +141,8 @@ tcp_init(struct ff_ctx *ctx)
 	ts->reass_maxsegments = 16384;
 	ts->maxtcpcb = 65536;
 	ts->nolocaltimewait = 1;
+	ts->ack_war_timewindow = 1000;
+	ts->ack_war_cnt = 5;
 	ts->persmin = 5000;
 	ts->persmax = 60000;
 	ts->keepidle = 7200000;
@@ -159,6 +161,7 @@ tcp_init(struct ff_ctx *ctx)
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->segq_free);
+	syncache_init(ctx);
 	tcp_sack_init(ctx);
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
@@ -180,6 +183,7 @@ tcp_fini(struct ff_ctx *ctx)
 		free(tp);
 	}
 	ts->tcb_nfree = 0;
+	syncache_fini(ctx);
 	tcp_reass_fini(ctx);
 	tcp_sack_fini(ctx);
 }
@@ -263,7 +267,23 @@ tcp_discardcb(struct tcpcb *tp)
 void
 tcp_state_change(struct tcpcb *tp, int newstate)
 {
+	if (tp->t_state == TCPS_LISTEN && newstate != TCPS_LISTEN)
+		syncache_listen_gone(tp);
 	tp->t_state = newstate;
+}
+
+/* FreeBSD's tcp_drain(): memory is short, free out-of-order data. */
+int
+tcp_drain(struct ff_ctx *ctx)
+{
+	struct tcpcb *tp;
+	int n = 0;
+
+	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link) {
+		n += tp->t_segqlen;
+		tcp_reass_flush(tp);
+	}
+	return (n);
 }
 
 /*
@@ -462,6 +482,16 @@ static const struct tcp_sysctl_int tcp_sysctl_ints[] = {
 	    "Maximum number of TCP control blocks (ff)" },
 	{ "net.inet.tcp.nolocaltimewait", TS_OFF(nolocaltimewait), 0, 1,
 	    "Do not create TCP TIME_WAIT state for local connections" },
+	{ "net.inet.tcp.ack_war_timewindow", TS_OFF(ack_war_timewindow), 0,
+	    1 << 30, "Time interval in ms used to limit the number (ack_war_cnt) "
+	    "of challenge ACKs sent per TCP connection" },
+	{ "net.inet.tcp.ack_war_cnt", TS_OFF(ack_war_cnt), 0, 1 << 30,
+	    "Maximum number of challenge ACKs sent per TCP connection during "
+	    "the time interval (ack_war_timewindow)" },
+	{ "net.inet.tcp.blackhole", TS_OFF(blackhole), 0, 2,
+	    "Do not send RST on segments to closed ports" },
+	{ "net.inet.tcp.blackhole_local", TS_OFF(blackhole_local), 0, 1,
+	    "Enforce net.inet.tcp.blackhole for locally originated packets" },
 	{ "net.inet.tcp.persmin", TS_OFF(persmin), 1, 1 << 30,
 	    "Minimum persistence interval (ms)" },
 	{ "net.inet.tcp.persmax", TS_OFF(persmax), 1, 1 << 30,
@@ -523,7 +553,8 @@ tcp_sysctl_attach(struct ff_ctx *ctx)
 	    "S,tcpxstat", "TCP drops FreeBSD does not count (struct tcpxstat)")
 	    == NULL)
 		return (-errno);
-	if ((error = tcp_sack_sysctl_attach(ctx)) != 0)
+	if ((error = tcp_sack_sysctl_attach(ctx)) != 0 ||
+	    (error = syncache_sysctl_attach(ctx)) != 0)
 		return (error);
 	return (cc_sysctl_attach(ctx));
 }

@@ -25,6 +25,7 @@
 #include "tcp_fsm.h"
 #include "tcp_seq.h"
 #include "cc.h"
+#include "tcp_syncache.h"
 
 struct ff_ctx;
 struct ifnet;
@@ -187,6 +188,12 @@ struct tcpxstat {
 	uint64_t tcpx_icmpnopcb;	/* ICMP error: no such connection */
 	uint64_t tcpx_icmpbadseq;	/* ICMP error: quoted seq not in flight */
 	uint64_t tcpx_icmpbadmtu;	/* ICMP frag-needed: MTU not smaller */
+	uint64_t tcpx_sc_badcookie;	/* ACK to a listener, bad cookie */
+	uint64_t tcpx_sc_nosock;	/* cache entry, no socket for it */
+	uint64_t tcpx_challenge_ack;	/* RFC 5961 challenge ACKs sent */
+	uint64_t tcpx_ackwar_limited;	/* ... suppressed by the rate limit */
+	uint64_t tcpx_tw_rstignored;	/* RFC 1337: RST in TIME_WAIT */
+	uint64_t tcpx_blackholed;	/* closed port, no RST (blackhole) */
 	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
 };
 
@@ -295,7 +302,10 @@ struct tcpcb {
 
 	struct tcp_timer t_timers;	/* callouts */
 	uint64_t	 t_starttime;	/* tick the connection began */
+	uint64_t	 t_challenge_ack_end; /* tick the ack_war window ends */
+	uint32_t	 t_challenge_ack_cnt; /* challenge ACKs in the window */
 	int		 t_error;	/* errno for the socket on drop */
+
 	/* Keepalive (tcp_timer.c); 0 = the net.inet.tcp sysctl, ms. */
 	uint64_t	 t_rcvtime;	/* tick the last segment arrived */
 	uint32_t	 t_keepidle;	/* TCP_KEEPIDLE */
@@ -379,6 +389,10 @@ struct tcp_state {
 	int		 reass_maxqueuelen; /* net.inet.tcp.reass.maxqueuelen */
 	int		 maxtcpcb;	/* net.inet.tcp.maxtcpcb: pool bound */
 	int		 nolocaltimewait; /* net.inet.tcp.nolocaltimewait */
+	int		 ack_war_timewindow; /* net.inet.tcp.ack_war_timewindow */
+	int		 ack_war_cnt;	/* net.inet.tcp.ack_war_cnt */
+	int		 blackhole;	/* net.inet.tcp.blackhole: 0, 1, 2 */
+	int		 blackhole_local; /* net.inet.tcp.blackhole_local */
 	int		 persmin;	/* net.inet.tcp.persmin, ms */
 	int		 persmax;	/* net.inet.tcp.persmax, ms */
 	int		 keepidle;	/* net.inet.tcp.keepidle, ms */
@@ -421,12 +435,28 @@ struct tcp_state {
 	int		 sack_globalholes; /* ...sack.globalholes: in use */
 	int		 sackhole_total; /* allocated, in use or free */
 	struct sackhole_head sackhole_free;
+
+	struct tcp_syncache tcp_syncache; /* tcp_syncache.c */
 };
 
 #define	V_tcp(ctx)		(&(ctx)->stack->st_tcp)
 #define	TCPSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpstat.f++)
 #define	TCPSTAT_ADD(ctx, f, n)	(V_tcp(ctx)->tcpstat.f += (n))
 #define	TCPXSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpxstat.f++)
+
+/* A validated segment: header fields in host order (tcp_input.c). */
+struct tcpseg {
+	const struct tcphdr *th;
+	struct in_addr	 src, dst;	/* IP addresses */
+	uint16_t	 sport, dport;	/* network order */
+	tcp_seq		 seq, ack;
+	uint32_t	 win;		/* unscaled window field */
+	int		 flags;		/* TH_* */
+	uint32_t	 tlen;		/* data bytes */
+	uint32_t	 doff;		/* offset of the data in the mbuf */
+	int		 lflags;	/* M_LOOP, ... from ip_input */
+	struct tcpopt	 to;		/* options */
+};
 
 /* Socket pointer of a control block (NULL once detached). */
 struct socket	*tcp_socket(const struct tcpcb *tp);
@@ -455,6 +485,8 @@ void	tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 uint32_t tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr,
 	    uint32_t offer);
 uint32_t tcp_maxmtu(struct ff_ctx *ctx, struct in_addr faddr);
+/* Low memory: free every reassembly queue; returns segments freed. */
+int	tcp_drain(struct ff_ctx *ctx);
 
 /* tcp_input.c */
 void	tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,

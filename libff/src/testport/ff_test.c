@@ -161,6 +161,7 @@ ff_test_destroy(struct ff_test *t)
 	if (t == NULL)
 		return (0);
 	mp = t->t_pool;
+	(void)ff_test_mbuf_release(t);
 	ff_ctx_destroy(tctx(t));
 	ff_ctx_set_current(NULL);
 	if (mp != NULL) {

@@ -262,6 +262,9 @@ static const struct {
 	F(tcpxstat, tcpx_notsyn), F(tcpxstat, tcpx_nopcb),
 	F(tcpxstat, tcpx_outofwin), F(tcpxstat, tcpx_synsentbadack),
 	F(tcpxstat, tcpx_noack), F(tcpxstat, tcpx_oerrors),
+	F(tcpxstat, tcpx_sc_badcookie), F(tcpxstat, tcpx_sc_nosock),
+	F(tcpxstat, tcpx_challenge_ack), F(tcpxstat, tcpx_ackwar_limited),
+	F(tcpxstat, tcpx_tw_rstignored), F(tcpxstat, tcpx_blackholed),
 	F(tcpxstat, tcpx_badsack),
 };
 

@@ -39,6 +39,8 @@ struct ff_test {
 	struct rte_mempool	*t_pool;	/* its private mbuf pool */
 	unsigned int		 t_pool_size;	/* mbufs in t_pool */
 	uint64_t		 t_fuzz_state;	/* PRNG of ff_test_fuzz() */
+	struct rte_mbuf		**t_held;	/* ff_test_mbuf_hold() */
+	unsigned int		 t_nheld;
 };
 
 /* Exported to ctypes. */
@@ -62,6 +64,12 @@ int	ff_test_sysctl_set(struct ff_test *t, const char *name,
 int	ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
 int	ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
 	    const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
+
+/* Overload (ff_test_overload.c): a SYN flood, and the pool held. */
+int	ff_test_synflood(struct ff_test *t, int port, const char *dst,
+	    int dport, uint32_t count, uint64_t seed, uint32_t step_ms);
+int	ff_test_mbuf_hold(struct ff_test *t, uint32_t n);
+int	ff_test_mbuf_release(struct ff_test *t);
 
 /* The message ring's answer path, without the ring (ff_test_msg.c). */
 int	ff_test_msg(struct ff_test *t, const void *req, size_t reqlen,

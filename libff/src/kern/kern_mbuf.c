@@ -1,0 +1,226 @@
+/*
+ * kern_mbuf.c - overload control: the packet pool's fill level, the
+ * watermarks below which new work is refused early, and the counters of
+ * every refusal (F-Stack goes silent when its pool runs dry; we shed new
+ * load first and keep answering).
+ *
+ * Entry points: mbuf_init(), mbuf_sysctl_attach(),
+ * mbuf_pressure_update() (ff_stack_input(), once per burst),
+ * mbuf_pressure(), mbuf_rcv_clamp() (tcp_rcv_space()),
+ * mbuf_syn_refuse() (tcp_input's LISTEN case, before the SYN cache).
+ *
+ * Sysctls: kern.ipc.nmbufs, kern.ipc.overload.{mbuf_win_pct,
+ * mbuf_syn_pct, mbuf_reass_pct, sock_syn_pct} (watermarks, percent
+ * free), kern.ipc.overload.{level, mbufs_free} and one read-only
+ * counter per struct ovlstat field (kern.ipc.overload.syn_nombuf, ...).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "ff_ctx.h"
+#include "ff_stack_var.h"
+#include "kern_sysctl.h"
+#include "kern_mbuf.h"
+
+void
+mbuf_init(struct ff_ctx *ctx)
+{
+	struct mbuf_state *mb = V_mbuf(ctx);
+
+	memset(mb, 0, sizeof(*mb));
+	mb->mb_win_pct = 50;
+	mb->mb_syn_pct = 25;
+	mb->mb_reass_pct = 12;
+	mb->mb_sock_pct = 2;
+	if (ctx->pktmbuf_pool != NULL)
+		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+}
+
+static unsigned int
+mbuf_free_now(struct ff_ctx *ctx)
+{
+	if (ctx->pktmbuf_pool == NULL)
+		return (0);
+	return (rte_mempool_avail_count(ctx->pktmbuf_pool));
+}
+
+/* Free queued out-of-order data when memory gets tight. */
+static void
+mbuf_drain(struct ff_ctx *ctx)
+{
+	struct mbuf_state *mb = V_mbuf(ctx);
+
+	mb->mb_stat.ovl_reass_flushed += (uint64_t)tcp_drain(ctx);
+	ip_reass_drain(ctx);
+}
+
+int
+mbuf_pressure_update(struct ff_ctx *ctx)
+{
+	struct mbuf_state *mb = V_mbuf(ctx);
+	uint64_t pct;
+	int level;
+
+	if (mb->mb_nmbufs == 0 && ctx->pktmbuf_pool != NULL)
+		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+	if (mb->mb_nmbufs == 0)
+		return (MBP_NONE);
+	mb->mb_free = mbuf_free_now(ctx);
+	pct = (uint64_t)mb->mb_free * 100 / mb->mb_nmbufs;
+	if (pct < (uint64_t)mb->mb_reass_pct)
+		level = MBP_REASS;
+	else if (pct < (uint64_t)mb->mb_syn_pct)
+		level = MBP_SYN;
+	else if (pct < (uint64_t)mb->mb_win_pct)
+		level = MBP_WIN;
+	else
+		level = MBP_NONE;
+	if (level > mb->mb_level) {
+		mb->mb_stat.ovl_level_up++;
+		if (level >= MBP_REASS)
+			mbuf_drain(ctx);
+	}
+	mb->mb_level = level;
+	return (level);
+}
+
+int
+mbuf_pressure(struct ff_ctx *ctx)
+{
+	return (V_mbuf(ctx)->mb_level);
+}
+
+/*
+ * Under pressure a connection is offered at most 8, 4 or 2 segments of
+ * new window (MBP_WIN, MBP_SYN, MBP_REASS): peers slow down before the
+ * pool is gone.  tcp_output never shrinks what it already offered.
+ */
+uint32_t
+mbuf_rcv_clamp(struct ff_ctx *ctx, uint32_t space, uint32_t maxseg)
+{
+	static const uint32_t segs[] = { 0, 8, 4, 2 };
+	int level = V_mbuf(ctx)->mb_level;
+	uint32_t cap;
+
+	if (level == MBP_NONE)
+		return (space);
+	cap = segs[level] * maxseg;
+	if (space <= cap)
+		return (space);
+	OVLSTAT_INC(ctx, ovl_win_shrunk);
+	return (cap);
+}
+
+int
+mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head)
+{
+	struct mbuf_state *mb = V_mbuf(ctx);
+	struct uipc_state *us = V_uipc(ctx);
+	struct tcp_state *ts = V_tcp(ctx);
+	uint64_t sockfree;
+
+	if (mb->mb_level >= MBP_SYN) {
+		OVLSTAT_INC(ctx, ovl_syn_nombuf);
+		return (1);
+	}
+	sockfree = us->us_numopensockets >= (unsigned int)us->us_maxsockets ?
+	    0 : (unsigned int)us->us_maxsockets - us->us_numopensockets;
+	if (sockfree * 100 < (uint64_t)us->us_maxsockets * mb->mb_sock_pct ||
+	    sockfree == 0 || ts->tcb_count >= ts->maxtcpcb) {
+		OVLSTAT_INC(ctx, ovl_syn_nosock);
+		return (1);
+	}
+	/* The accept queue: sonewconn()'s own 3/2 rule, checked first. */
+	if (head->so_qlen + head->so_incqlen > 3 * head->so_qlimit / 2) {
+		OVLSTAT_INC(ctx, ovl_syn_listenq);
+		TCPSTAT_INC(ctx, tcps_listendrop);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+mbuf_sysctl_free(struct ff_ctx *ctx, struct sysctl_oid *oidp,
+    struct sysctl_req *req)
+{
+	unsigned int n = mbuf_free_now(ctx);
+
+	return (sysctl_out(req, &n, sizeof(n)));
+}
+
+#define	OVL_OFF(f)	offsetof(struct ovlstat, f)
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+	const char	*descr;
+} mbuf_counters[] = {
+	{ "kern.ipc.overload.syn_nombuf", OVL_OFF(ovl_syn_nombuf),
+	    "SYNs dropped: free mbufs below mbuf_syn_pct" },
+	{ "kern.ipc.overload.syn_nosock", OVL_OFF(ovl_syn_nosock),
+	    "SYNs dropped: sockets or TCP control blocks running out" },
+	{ "kern.ipc.overload.syn_listenq", OVL_OFF(ovl_syn_listenq),
+	    "SYNs dropped: listen queue full" },
+	{ "kern.ipc.overload.win_shrunk", OVL_OFF(ovl_win_shrunk),
+	    "Receive windows offered smaller than the buffer room" },
+	{ "kern.ipc.overload.reass_flushed", OVL_OFF(ovl_reass_flushed),
+	    "Queued out-of-order segments freed below mbuf_reass_pct" },
+	{ "kern.ipc.overload.reass_refused", OVL_OFF(ovl_reass_refused),
+	    "Out-of-order segments refused below mbuf_reass_pct" },
+	{ "kern.ipc.overload.level_up", OVL_OFF(ovl_level_up),
+	    "Times the pool pressure level rose" },
+};
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+	const char	*descr;
+} mbuf_tunables[] = {
+	{ "kern.ipc.overload.mbuf_win_pct",
+	    offsetof(struct mbuf_state, mb_win_pct),
+	    "Free mbufs (percent) below which receive windows shrink" },
+	{ "kern.ipc.overload.mbuf_syn_pct",
+	    offsetof(struct mbuf_state, mb_syn_pct),
+	    "Free mbufs (percent) below which new SYNs are dropped" },
+	{ "kern.ipc.overload.mbuf_reass_pct",
+	    offsetof(struct mbuf_state, mb_reass_pct),
+	    "Free mbufs (percent) below which reassembly queues are freed" },
+	{ "kern.ipc.overload.sock_syn_pct",
+	    offsetof(struct mbuf_state, mb_sock_pct),
+	    "Free sockets (percent of maxsockets) below which SYNs are "
+	    "dropped" },
+};
+
+int
+mbuf_sysctl_attach(struct ff_ctx *ctx)
+{
+	struct mbuf_state *mb = V_mbuf(ctx);
+	size_t i;
+
+	if (sysctl_add_node(ctx, "kern.ipc.overload",
+	    "Overload control: watermarks and what was refused") == NULL ||
+	    sysctl_add_uint(ctx, "kern.ipc.nmbufs", CTLFLAG_RD,
+	    &mb->mb_nmbufs, 0, 0, "Packet buffers in the pool") == NULL ||
+	    sysctl_add_proc(ctx, "kern.ipc.overload.mbufs_free",
+	    CTLTYPE_UINT | CTLFLAG_RD, mbuf_sysctl_free, NULL, 0, "IU",
+	    "Packet buffers free now") == NULL ||
+	    sysctl_add_int(ctx, "kern.ipc.overload.level", CTLFLAG_RD,
+	    &mb->mb_level, 0, 0, "Pool pressure: 0 none, 1 windows, 2 SYNs, "
+	    "3 reassembly") == NULL)
+		return (-errno);
+	for (i = 0; i < sizeof(mbuf_tunables) / sizeof(mbuf_tunables[0]); i++)
+		if (sysctl_add_int(ctx, mbuf_tunables[i].name, CTLFLAG_RW,
+		    (int *)((char *)mb + mbuf_tunables[i].off), 0, 100,
+		    mbuf_tunables[i].descr) == NULL)
+			return (-errno);
+	for (i = 0; i < sizeof(mbuf_counters) / sizeof(mbuf_counters[0]); i++)
+		if (sysctl_add_u64(ctx, mbuf_counters[i].name,
+		    CTLFLAG_RD, (uint64_t *)((char *)&mb->mb_stat +
+		    mbuf_counters[i].off), mbuf_counters[i].descr) == NULL)
+			return (-errno);
+	return (0);
+}

@@ -1,0 +1,196 @@
+"""The SYN cache and SYN cookies (tcp_syncache.c), RFC 5961 challenge
+ACKs with their rate limit, RFC 1337 TIME_WAIT protection, and
+net.inet.tcp.blackhole: through the test port, state by state."""
+
+from scapy.layers.inet import TCP
+
+import ffstack
+from overload_util import sysctl, synflood
+from tcp_peer import Peer, establish, quiesce, tcp_stack
+
+GW_MAC = "02:00:00:00:aa:01"
+
+
+def listener(st, port=80, backlog=128):
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", port) == 0
+    assert st.tcp_listen(lfd, backlog) == 0
+    return lfd
+
+
+def test_entry_added_then_promoted(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    peer = Peer(st)
+    peer.seq = 500
+    peer.send("S", options=[("MSS", 1400), ("WScale", 3)])
+    sa = peer.expect("SA")
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 1
+    assert st.counter("tcp.tcb_count") == 1          # the listener only
+    assert st.counter("tcp.sockets") == 1
+    peer.send("A", ack=sa.seq + 1)
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    fd = st.tcp_accept(lfd)
+    info = st.tcp_info(fd)
+    assert info["state_name"] == "ESTABLISHED" and info["maxseg"] == 1400
+    assert info["snd_scale"] == 3
+    assert st.counter("tcp.tcps_sc_added") == 1
+    assert st.counter("tcp.tcps_sc_completed") == 1
+    quiesce(st, fd, lfd)
+
+
+def test_synack_retransmitted_then_entry_dropped(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    peer = Peer(st)
+    peer.send("S", seq=77)
+    first = peer.expect("SA")
+    times, t0 = [], st.now()
+    for _ in range(200):
+        st.advance(0.1, step=0.05)
+        while (p := peer.pop()) is not None:
+            assert p[TCP].seq == first.seq and p[TCP].flags == "SA"
+            times.append(round(st.now() - t0))
+    assert times == [1, 3, 7]                       # rexmtlimit 3, doubling
+    assert st.counter("tcp.tcps_sc_retransmitted") == 3
+    assert st.counter("tcp.tcps_sc_stale") == 1     # gone after 15 s
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    quiesce(st, lfd)
+
+
+def test_duplicate_syn_and_rst_in_cache(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    peer = Peer(st)
+    peer.send("S", seq=10, advance=False)
+    a = peer.expect("SA")
+    peer.send("S", seq=10)
+    assert peer.expect("SA").seq == a.seq           # same entry, same ISS
+    assert st.counter("tcp.tcps_sc_dupsyn") == 1
+    peer.send("R", seq=11)
+    assert st.counter("tcp.tcps_sc_reset") == 1
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    quiesce(st, lfd)
+
+
+def test_syn_flood_100k_with_cookies(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    st.sysctl("net.inet.tcp.syncache.cachelimit", 1024)
+    base = st.mbufs_in_use()
+    assert synflood(st, 100000, seed=7) == 100000
+    count = sysctl(st, "net.inet.tcp.syncache.count")
+    assert 0 < count <= 1024                        # memory bounded
+    assert st.counter("tcp.tcps_sc_sendcookie") > 90000
+    assert st.counter("tcp.tcps_sc_added") <= 100000 - 90000 + 1024
+    assert st.counter("tcp.tcb_count") == 1 and st.counter("tcp.sockets") == 1
+    assert st.mbufs_in_use() == base                # every mbuf back
+    # A legitimate handshake right after the flood.
+    peer = Peer(st, sport=33333)
+    peer.seq = 1000
+    peer.send("S", options=[("MSS", 1460)])
+    sa = peer.expect("SA")
+    peer.send("A", ack=sa.seq + 1)
+    fd = st.tcp_accept(lfd)
+    assert fd >= 0 and st.tcp_info(fd)["state_name"] == "ESTABLISHED"
+    st.advance(20, step=1)                          # entries time out
+    st.drain()
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    quiesce(st, fd, lfd)
+
+
+def test_cookie_only_handshake_and_bad_cookie(make_stack):
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    st.sysctl("net.inet.tcp.syncookies_only", 1)
+    peer = Peer(st)
+    peer.seq = 4000
+    peer.send("S", options=[("MSS", 1300), ("WScale", 2),
+                            ("Timestamp", (100, 0))])
+    sa = peer.expect("SA")
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0   # no state
+    assert st.counter("tcp.tcps_sc_sendcookie") == 1
+    # A forged cookie: answered with a RST, counted, nothing made.
+    bad = Peer(st, sport=40001)
+    bad.send("A", seq=9, ack=sa.seq + 1 + 4096)
+    assert bad.expect("R").seq == sa.seq + 1 + 4096
+    assert st.counter("tcpx.tcpx_sc_badcookie") == 1
+    assert st.counter("tcp.sockets") == 1
+    # The real one: the connection comes back from the cookie.
+    ts = dict(sa.options)["Timestamp"][0]
+    peer.send("A", ack=sa.seq + 1, options=[("Timestamp", (101, ts))])
+    assert st.counter("tcp.tcps_sc_recvcookie") == 1
+    fd = st.tcp_accept(lfd)
+    info = st.tcp_info(fd)
+    assert info["state_name"] == "ESTABLISHED"
+    assert info["maxseg"] == 1200 - 12 or info["maxseg"] == 1200
+    assert info["snd_scale"] == 2
+    quiesce(st, fd, lfd)
+
+
+def test_challenge_ack_for_in_window_rst_and_syn_rate_limited(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("R", seq=peer.seq + 100, advance=False)   # in window, not exact
+    assert peer.expect("A").ack == peer.seq
+    peer.send("S", seq=peer.seq + 5, advance=False)
+    assert peer.expect("A").ack == peer.seq
+    assert st.tcp_info(fd)["state_name"] == "ESTABLISHED"
+    for _ in range(10):
+        peer.send("R", seq=peer.seq + 100, advance=False)
+    acks = [p for p in st.drain() if TCP in p]
+    assert len(acks) == 3                   # ack_war_cnt 5 per second
+    assert st.counter("tcpx.tcpx_challenge_ack") == 5
+    assert st.counter("tcpx.tcpx_ackwar_limited") == 7
+    st.advance(1.1)
+    peer.send("R", seq=peer.seq + 100, advance=False)
+    assert peer.expect("A").ack == peer.seq           # a new window
+    peer.send("R")                                    # exact: reset
+    assert st.tcp_info(fd) is None
+    quiesce(st, fd)
+
+
+def test_rst_in_time_wait_is_ignored(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.tcp_close(fd)
+    fin = peer.expect("FA")
+    peer.send("FA", ack=fin.seq + 1)
+    peer.expect("A")
+    assert st.counter("tcp.tcb_count") == 1           # TIME_WAIT
+    peer.send("R", ack=fin.seq + 1)                   # RFC 1337
+    assert st.counter("tcp.tcb_count") == 1
+    assert st.counter("tcpx.tcpx_tw_rstignored") == 1
+    quiesce(st)
+
+
+def test_blackhole(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st, dport=81)
+    st.sysctl("net.inet.tcp.blackhole", 1)
+    peer.send("S", seq=1)
+    peer.expect_nothing()                             # no RST for a SYN
+    peer.send("A", seq=5, ack=9)
+    peer.expect("R")                                  # other segments: yes
+    st.sysctl("net.inet.tcp.blackhole", 2)
+    peer.send("A", seq=5, ack=9)
+    peer.expect_nothing()
+    assert st.counter("tcpx.tcpx_blackholed") == 2
+    st.sysctl("net.inet.tcp.blackhole", 0)
+    peer.send("S", seq=1)
+    peer.expect("RA")
+
+
+def test_udp_blackhole(make_stack):
+    from scapy.layers.inet import IP, UDP, ICMP
+    from scapy.layers.l2 import Ether
+    st = tcp_stack(make_stack)
+    pkt = (Ether(dst=st.mac(), src=GW_MAC) /
+           IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=5, dport=999))
+    st.inject(pkt)
+    assert ICMP in st.expect()                        # port unreachable
+    st.sysctl("net.inet.udp.blackhole", 1)
+    st.inject(pkt)
+    st.expect_nothing()
