@@ -254,3 +254,25 @@ def test_rto_discards_scoreboard(make_stack):
     sack_ack(peer, una, 6000, [])
     assert st.tcp_info(fd)["snd_una"] == una + 6000
     quiesce(st, fd)
+
+
+def test_passive_open_negotiates_sack(make_stack):
+    from tcp_peer import handshake_passive
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd = handshake_passive(st, peer, options=[("MSS", 1460),
+                                                   ("SAckOK", b"")])
+    assert st.tcp_info(fd)["flags"] & TF_SACK_PERMIT
+    b = peer.seq
+    assert sack_blocks(ooo(peer, b, 100, 200), b) == [(100, 200)]
+    quiesce(st, fd, lfd)
+
+
+def test_passive_open_without_sackperm(make_stack):
+    from tcp_peer import handshake_passive
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd = handshake_passive(st, peer)
+    assert not st.tcp_info(fd)["flags"] & TF_SACK_PERMIT
+    assert "SAck" not in opts(ooo(peer, peer.seq, 100, 200))
+    quiesce(st, fd, lfd)

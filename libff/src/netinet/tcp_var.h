@@ -12,7 +12,8 @@
  * building, window updates, Nagle), tcp_timer.c (retransmit, delayed
  * ACK, 2MSL), tcp_subr.c (control blocks, ISNs, RSTs and bare ACKs,
  * drop and close, sysctls), tcp_usrreq.c (what the socket layer calls),
- * cc.c and tcp_cc_newreno.c (congestion control).
+ * tcp_sack.c (SACK blocks, scoreboard, RFC 6675 recovery), tcp_cc.c,
+ * tcp_cc_newreno.c and tcp_cc_cubic.c (congestion control).
  */
 #ifndef _NETINET_TCP_VAR_H_
 #define _NETINET_TCP_VAR_H_
