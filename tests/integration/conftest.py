@@ -4,9 +4,11 @@ The ``primary`` fixture makes a network namespace, writes a config with a
 net_tap vdev and a file prefix unique to the test, starts
 examples/ff_primary (or another program) inside the namespace, gives the
 kernel end of the tap its own MAC and 198.18.0.1/24, and waits until the
-stack answers on its message ring.  Afterwards it stops the process by its
-PID, waits for it, and removes the namespace (and so the tap), the
-hugepage files and the DPDK runtime directory of the prefix.
+stack answers on its message ring.  With ``peer_addr=False`` it leaves
+198.18.0.1 off the tap, for a test that puts the Linux side elsewhere
+(test_netem_live.py: behind a user-space lossy link).  Afterwards it stops
+the process by its PID, waits for it, and removes the namespace (and so
+the tap), the hugepage files and the DPDK runtime directory of the prefix.
 
 Network safety: all traffic stays inside the namespace; addresses come from
 198.18.0.0/15.
@@ -169,7 +171,7 @@ def _set_peer_mac(prim):
                                  prim.tap]).stdout
 
 
-def _start(prim, program):
+def _start(prim, program, peer_addr=True):
     logf = open(prim.log, "w")
     prim.proc = subprocess.Popen(
         ["ip", "netns", "exec", prim.ns, str(program), "-c", str(prim.config)],
@@ -182,7 +184,8 @@ def _start(prim, program):
     _wait_for(lambda: _answers(prim), 30, "the stack's message ring", prim)
     _wait_for(lambda: _set_peer_mac(prim), 10, "the tap's MAC", prim)
     ip = ["ip", "-n", prim.ns]
-    run(ip + ["addr", "add", PEER_ADDR + "/24", "dev", prim.tap])
+    if peer_addr:
+        run(ip + ["addr", "add", PEER_ADDR + "/24", "dev", prim.tap])
     run(ip + ["link", "set", prim.tap, "up"])
     run(ip + ["link", "set", "lo", "up"])
 
@@ -203,7 +206,8 @@ def _stop(prim):
 
 @pytest.fixture
 def make_primary(tmp_path):
-    """Factory: make_primary(program=..., extra_config=...) -> Primary."""
+    """Factory: make_primary(program=..., extra_config=..., idle_sleep=...,
+    peer_addr=True) -> Primary."""
     reason = _skip_reason()
     if reason:
         # CI has all it needs (scripts/ff-setup): a skip there hides a fault.
@@ -213,7 +217,7 @@ def make_primary(tmp_path):
     made = []
 
     def factory(program=ROOT / "examples" / "ff_primary", extra_config="",
-                idle_sleep=100):
+                idle_sleep=100, peer_addr=True):
         n = next(_serial)
         tag = "%d%02d" % (os.getpid() % 100000, n % 100)
         prim = Primary(ns="fft-%s" % tag, tap="fft%s" % tag,
@@ -227,7 +231,7 @@ def make_primary(tmp_path):
                                            idle_sleep, extra_config))
         run(["ip", "netns", "add", prim.ns])
         made.append(prim)
-        _start(prim, program)
+        _start(prim, program, peer_addr)
         return prim
 
     yield factory
