@@ -31,12 +31,13 @@ def _attach(prefix):
     _state.update(rc=rc, message=err.value.decode("utf-8", "replace"),
                   lib=lib)
     if rc == 0:
-        atexit.register(_release)
+        atexit.register(release)
 
 
-def _release():
-    """Detach at exit when no Stack took the attach (help, bad usage)."""
-    if not _state.get("taken"):
+def release():
+    """Detach when no Stack took the attach (help, bad usage); once."""
+    if _state.get("rc") == 0 and not _state.get("taken"):
+        _state["taken"] = True
         _state["lib"].ff_ipc_detach()
 
 
