@@ -62,7 +62,7 @@ $(LIBFFIPC): $(LIBFFIPC_OBJS) libff/libffipc.map
 	    -Wl,--version-script=libff/libffipc.map -Wl,--no-undefined \
 	    -Wl,--exclude-libs,ALL $(LIBFFIPC_LIBS)
 
-examples/%: examples/%.c $(LIBFF) libff/include/ff_api.h
+examples/%: examples/%.c $(wildcard examples/*.h) $(LIBFF) libff/include/ff_api.h
 	$(CC) $(CFLAGS) $(WARNS) -std=gnu11 -Ilibff/include $< -o $@ \
 	    -Llibff -lff -Wl,-rpath,'$$ORIGIN/../libff'
 

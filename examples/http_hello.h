@@ -1,0 +1,326 @@
+/*
+ * http_hello.h - what helloworld (kqueue) and helloworld_epoll share: the
+ * page, the connection state, HTTP/1.1 request framing with keep-alive
+ * and "Connection: close", sending the reply, the listening socket and
+ * main().  Each server adds only its way of waiting for events, through
+ * struct server's want_write hook and its own loop function.
+ *
+ * Header-only (static functions): each example is one program built from
+ * one .c file.
+ */
+#ifndef _HTTP_HELLO_H_
+#define _HTTP_HELLO_H_
+
+#define	_GNU_SOURCE		/* memmem */
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "ff_api.h"
+
+#define	MAX_CONNS	65536		/* descriptors we keep state for */
+#define	REQ_MAX		8192		/* largest request head we accept */
+
+static const char html[] =
+"HTTP/1.1 200 OK\r\n"
+"Server: ff\r\n"
+"Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Content-Type: text/html\r\n"
+"Content-Length: 443\r\n"
+"Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Connection: keep-alive\r\n"
+"Accept-Ranges: bytes\r\n"
+"\r\n"
+"<!DOCTYPE html>\r\n"
+"<html>\r\n"
+"<head>\r\n"
+"<title>Welcome to ff!</title>\r\n"
+"<style>\r\n"
+"    body {  width: 35em; margin: 0 auto; font-family: sans-serif; }\r\n"
+"</style>\r\n"
+"</head>\r\n"
+"<body>\r\n"
+"<h1>Welcome to ff!</h1>\r\n"
+"<p>If you see this page, the ff user-space TCP/IP stack is up and "
+"serving HTTP over DPDK 22.</p>\r\n"
+"<p>It follows FreeBSD's network stack: its names, numbers and "
+"behaviour.</p>\r\n"
+"<p><em>Thank you for using ff, the helloworld.</em></p>\r\n"
+"</body>\r\n"
+"</html>";
+
+/* The same page, telling a client that asked to close that we will. */
+static const char html_close[] =
+"HTTP/1.1 200 OK\r\n"
+"Server: ff\r\n"
+"Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Content-Type: text/html\r\n"
+"Content-Length: 443\r\n"
+"Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+"Connection: close\r\n"
+"Accept-Ranges: bytes\r\n"
+"\r\n";
+
+_Static_assert(sizeof(html) - 1 == 649, "the page is 649 bytes with headers");
+
+/* Headers of html_close, then the body of html. */
+#define	HTML_HDRLEN	(sizeof(html) - 1 - 443)
+#define	CLOSE_HDRLEN	(sizeof(html_close) - 1)
+
+
+/* One client connection: its unparsed request bytes and unsent reply. */
+struct conn {
+	char		 req[REQ_MAX];
+	size_t		 reqlen;
+	size_t		 outpend;	/* reply bytes still to write */
+	int		 closing;	/* close once the reply is out */
+};
+
+struct server;
+
+/*
+ * Ask (on != 0) or stop asking (on == 0) to hear when fd is writable: the
+ * one thing kqueue and epoll servers do differently with a connection.
+ */
+typedef void (*want_write_t)(struct server *s, int fd, int on);
+
+struct server {
+	int		 poller;	/* the kqueue or epoll descriptor */
+	int		 lsock;
+	want_write_t	 want_write;
+	const char	*name;		/* for messages */
+	struct conn	*conns[MAX_CONNS];
+	unsigned long	 requests;
+};
+
+static void
+conn_close(struct server *s, int fd)
+{
+	free(s->conns[fd]);
+	s->conns[fd] = NULL;
+	ff_close(fd);		/* leaves the kqueue or epoll set too */
+}
+
+/* 1 when the request head (up to its end) asks to close. */
+static int
+req_wants_close(const char *req, size_t len)
+{
+	static const char key[] = "\r\nconnection:";
+	size_t i, k = sizeof(key) - 1;
+	const char *v;
+
+	for (i = 0; i + k <= len; i++) {
+		if (strncasecmp(req + i, key, k) != 0)
+			continue;
+		for (v = req + i + k; *v == ' ' || *v == '\t'; v++)
+			;
+		return (strncasecmp(v, "close", 5) == 0);
+	}
+	/* HTTP/1.0 closes unless asked to keep alive. */
+	return (len > 12 && memmem(req, len, "HTTP/1.0\r\n", 10) != NULL);
+}
+
+/*
+ * The unsent part of the reply as at most two pieces (the close reply is
+ * its own headers, then the shared body); returns how many.  One writev
+ * makes one segment, as one write() does for a Linux server: two writes
+ * would send the headers alone and hold the body back (Nagle) until the
+ * client acknowledges them or we close.
+ */
+static int
+reply_iov(const struct conn *c, struct iovec *iov)
+{
+	size_t total = c->closing ? CLOSE_HDRLEN + 443 : sizeof(html) - 1;
+	size_t done = total - c->outpend;
+
+	if (!c->closing) {
+		iov[0].iov_base = (void *)(uintptr_t)(html + done);
+		iov[0].iov_len = c->outpend;
+		return (1);
+	}
+	if (done >= CLOSE_HDRLEN) {
+		iov[0].iov_base = (void *)(uintptr_t)(html + HTML_HDRLEN +
+		    (done - CLOSE_HDRLEN));
+		iov[0].iov_len = c->outpend;
+		return (1);
+	}
+	iov[0].iov_base = (void *)(uintptr_t)(html_close + done);
+	iov[0].iov_len = CLOSE_HDRLEN - done;
+	iov[1].iov_base = (void *)(uintptr_t)(html + HTML_HDRLEN);
+	iov[1].iov_len = 443;
+	return (2);
+}
+
+/*
+ * Send what iov holds.  The close reply goes with MSG_MORE: we close right
+ * after its last byte, and the FIN then leaves in the same segment as the
+ * reply (one segment and one ACK fewer per connection).
+ */
+static ssize_t
+reply_send(const struct conn *c, int fd)
+{
+	struct iovec iov[2];
+	struct msghdr msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)reply_iov(c, iov);
+	return (ff_sendmsg(fd, &msg, c->closing ? MSG_MORE : 0));
+}
+
+/* Write what is pending: 0, or -1 when the connection must go. */
+static int
+conn_flush(struct server *s, int fd)
+{
+	struct conn *c = s->conns[fd];
+	ssize_t n;
+
+	while (c->outpend > 0) {
+		n = reply_send(c, fd);
+		if (n < 0) {
+			if (errno != EAGAIN)
+				return (-1);
+			s->want_write(s, fd, 1);
+			return (0);
+		}
+		c->outpend -= (size_t)n;
+	}
+	return (c->closing ? -1 : 0);
+}
+
+/* Answer every complete request in the buffer. */
+static int
+conn_requests(struct server *s, int fd)
+{
+	struct conn *c = s->conns[fd];
+	char *end;
+	size_t used;
+
+	while (c->outpend == 0 && !c->closing &&
+	    (end = memmem(c->req, c->reqlen, "\r\n\r\n", 4)) != NULL) {
+		used = (size_t)(end - c->req) + 4;
+		c->closing = req_wants_close(c->req, used);
+		memmove(c->req, c->req + used, c->reqlen - used);
+		c->reqlen -= used;
+		c->outpend = c->closing ? CLOSE_HDRLEN + 443 :
+		    sizeof(html) - 1;
+		s->requests++;
+		if (conn_flush(s, fd) != 0)
+			return (-1);
+	}
+	if (c->reqlen == sizeof(c->req))
+		return (-1);		/* head too large */
+	return (0);
+}
+
+static void
+conn_read(struct server *s, int fd)
+{
+	struct conn *c = s->conns[fd];
+	ssize_t n;
+
+	for (;;) {
+		n = ff_read(fd, c->req + c->reqlen, sizeof(c->req) - c->reqlen);
+		if (n == 0 || (n < 0 && errno != EAGAIN)) {
+			conn_close(s, fd);
+			return;
+		}
+		if (n < 0)
+			break;
+		c->reqlen += (size_t)n;
+		if (conn_requests(s, fd) != 0) {
+			conn_close(s, fd);
+			return;
+		}
+		if (c->reqlen == sizeof(c->req) || c->outpend > 0)
+			break;
+	}
+}
+
+/* The reply went out (or more of it): write on, then read on. */
+static int
+conn_writable(struct server *s, int fd)
+{
+	if (conn_flush(s, fd) != 0)
+		return (-1);
+	if (s->conns[fd]->outpend == 0)
+		s->want_write(s, fd, 0);
+	return (conn_requests(s, fd));
+}
+
+/* A connection just accepted: its state, or -1 (closed) when none. */
+static int
+conn_new(struct server *s, int fd)
+{
+	if (fd >= MAX_CONNS ||
+	    (s->conns[fd] = calloc(1, sizeof(struct conn))) == NULL) {
+		ff_close(fd);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The listening socket on port; 0 or -1. */
+static int
+server_listen(struct server *s, int port)
+{
+	struct sockaddr_in sin;
+	int on = 1;
+
+	if ((s->lsock = ff_socket(AF_INET, SOCK_STREAM, 0)) < 0) {
+		fprintf(stderr, "%s: ff_socket: %s\n", s->name, strerror(errno));
+		return (-1);
+	}
+	ff_setsockopt(s->lsock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (ff_bind(s->lsock, (struct linux_sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    ff_listen(s->lsock, 4096) < 0) {
+		fprintf(stderr, "%s: ff_bind/ff_listen: %s\n", s->name,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * main() of both servers: port from FF_HTTP_PORT, ff_init(), setup (the
+ * listener and the poller), then the loop until a signal.
+ */
+static int
+server_main(struct server *s, int argc, char *argv[],
+    int (*setup)(struct server *, int), loop_func_t loop, const char *how)
+{
+	const char *p = getenv("FF_HTTP_PORT");
+	int port = p != NULL ? atoi(p) : 80;
+
+	if (port <= 0 || port > 65535) {
+		fprintf(stderr, "%s: bad FF_HTTP_PORT %s\n", s->name, p);
+		return (2);
+	}
+	if (ff_init(argc, argv) != 0)
+		return (1);
+	if (server_listen(s, port) != 0 || setup(s, port) != 0)
+		return (1);
+	printf("%s: HTTP on TCP port %d (%s), pid %d\n", s->name, port, how,
+	    (int)getpid());
+	fflush(stdout);
+	if (ff_run(loop, s) != 0) {
+		perror("ff_run");
+		return (1);
+	}
+	printf("%s: %lu requests answered\n", s->name, s->requests);
+	return (0);
+}
+
+#endif /* _HTTP_HELLO_H_ */
