@@ -79,6 +79,9 @@ void	cc_conn_init(struct tcpcb *tp);
 void	cc_ack_received(struct tcpcb *tp, uint32_t acked, uint16_t type);
 void	cc_cong_signal(struct tcpcb *tp, uint32_t type);
 void	cc_post_recovery(struct tcpcb *tp);
+
+/* End of fast recovery shared by NewReno and CUBIC (tcp_cc_newreno.c). */
+void	newreno_cc_post_recovery(struct cc_var *ccv);
 void	cc_after_idle(struct tcpcb *tp);
 /* Initial window in bytes (RFC 6928 with initcwnd_segments). */
 uint32_t cc_initial_window(struct tcpcb *tp);

@@ -266,21 +266,6 @@ cubic_cong_signal(struct cc_var *ccv, uint32_t type)
 	}
 }
 
-/* End of recovery: as NewReno, min(ssthresh, FlightSize + SMSS). */
-static void
-cubic_post_recovery(struct cc_var *ccv)
-{
-	struct tcpcb *tp = ccv->tp;
-	uint32_t flight = tp->snd_max - tp->snd_una;
-
-	if (!IN_FASTRECOVERY(tp->t_flags))
-		return;
-	if (flight + tp->t_maxseg < tp->snd_ssthresh)
-		tp->snd_cwnd = flight + tp->t_maxseg;
-	else
-		tp->snd_cwnd = tp->snd_ssthresh;
-}
-
 /* Idle restart (RFC 5681 4.1); the CA stage begins again. */
 static void
 cubic_after_idle(struct cc_var *ccv)
@@ -300,6 +285,6 @@ const struct cc_algo cubic_cc_algo = {
 	.conn_init = cubic_conn_init,
 	.ack_received = cubic_ack_received,
 	.cong_signal = cubic_cong_signal,
-	.post_recovery = cubic_post_recovery,
+	.post_recovery = newreno_cc_post_recovery,	/* as NewReno */
 	.after_idle = cubic_after_idle,
 };

@@ -91,10 +91,11 @@ newreno_cong_signal(struct cc_var *ccv, uint32_t type)
 
 /*
  * RFC 6582 3.2 step 3: deflate to min(ssthresh, FlightSize + SMSS), so
- * that a full ACK does not release a burst.
+ * that a full ACK does not release a burst.  CUBIC ends recovery the same
+ * way (RFC 9438 4.6), hence not static.
  */
-static void
-newreno_post_recovery(struct cc_var *ccv)
+void
+newreno_cc_post_recovery(struct cc_var *ccv)
 {
 	struct tcpcb *tp = ccv->tp;
 	uint32_t flight = tp->snd_max - tp->snd_una;
@@ -123,6 +124,6 @@ const struct cc_algo newreno_cc_algo = {
 	.conn_init = newreno_conn_init,
 	.ack_received = newreno_ack_received,
 	.cong_signal = newreno_cong_signal,
-	.post_recovery = newreno_post_recovery,
+	.post_recovery = newreno_cc_post_recovery,
 	.after_idle = newreno_after_idle,
 };
