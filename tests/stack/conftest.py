@@ -2,6 +2,7 @@
 with a leak check when it is destroyed: every mbuf back in the pool, no
 socket and no descriptor left open."""
 
+import socket
 import pytest
 
 import ffstack
@@ -35,3 +36,21 @@ def make_stack(libff_path):
 def st(make_stack):
     """The default stack: f-stack-0 198.18.0.2/24, gateway 198.18.0.1."""
     return make_stack()
+
+
+@pytest.fixture
+def udp_pair(st):
+    """A poller's test bench: (api, receiving socket, sending socket,
+    send(payload)), two UDP sockets over lo0 on port 9000; closed after."""
+    a = st.api
+    rx = a.socket(socket.SOCK_DGRAM)
+    a.bind(rx, "127.0.0.1", 9000)
+    tx = a.socket(socket.SOCK_DGRAM)
+
+    def send(payload=b"data"):
+        a.sendto(tx, payload, "127.0.0.1", 9000)
+        st.run()
+
+    yield a, rx, tx, send
+    for fd in (rx, tx):
+        a.close(fd)

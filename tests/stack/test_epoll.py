@@ -15,21 +15,12 @@ PORT = 9000
 
 
 @pytest.fixture
-def env(st):
+def env(udp_pair):
     """(api, epfd, receiving socket, sending socket, send(payload))."""
-    a = st.api
-    rx = a.socket(socket.SOCK_DGRAM)
-    a.bind(rx, "127.0.0.1", PORT)
-    tx = a.socket(socket.SOCK_DGRAM)
+    a, rx, tx, send = udp_pair
     ep = a.epoll_create()
-
-    def send(payload=b"data"):
-        a.sendto(tx, payload, "127.0.0.1", PORT)
-        st.run()
-
     yield a, ep, rx, tx, send
-    for fd in (rx, tx, ep):
-        a.close(fd)
+    a.close(ep)
 
 
 def test_level_triggered_in(env):

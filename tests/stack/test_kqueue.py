@@ -15,21 +15,12 @@ PORT = 9000
 
 
 @pytest.fixture
-def env(st):
+def env(udp_pair):
     """(api, kq, receiving socket, sending socket, send(payload))."""
-    a = st.api
-    rx = a.socket(socket.SOCK_DGRAM)
-    a.bind(rx, "127.0.0.1", PORT)
-    tx = a.socket(socket.SOCK_DGRAM)
+    a, rx, tx, send = udp_pair
     kq = a.kqueue()
-
-    def send(payload=b"data"):
-        a.sendto(tx, payload, "127.0.0.1", PORT)
-        st.run()
-
     yield a, kq, rx, tx, send
-    for fd in (rx, tx, kq):
-        a.close(fd)
+    a.close(kq)
 
 
 def test_read_filter_level_triggered(env):
