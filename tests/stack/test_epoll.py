@@ -11,7 +11,6 @@ import pytest
 IN, OUT, ET = select.EPOLLIN, select.EPOLLOUT, select.EPOLLET
 RDNORM, WRNORM = select.EPOLLRDNORM, select.EPOLLWRNORM
 ADD, MOD, DEL = 1, 3, 2     # EPOLL_CTL_ADD, _MOD, _DEL
-PORT = 9000
 
 
 @pytest.fixture
