@@ -5,6 +5,7 @@ Each tool run is its own DPDK secondary process.
 """
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -121,9 +122,21 @@ def test_garbage_requests_get_errors_and_stack_serves_on(primary):
     res = primary.ipc("garbage", "2000", "7", timeout=120)
     assert res["ok"], res
     assert res["answered"] == res["errors"] > 1000
-    # And the tools still work.
+    # And the tools still work, and the stack counted what it refused.
     cp = primary.tool("ff-top", "-n", "1", "-d", "0.1", "--json")
     assert cp.returncode == 0, cp.stderr
+    cp = primary.tool("ff-sysctl", "--json", "kern.ipc.msg")
+    assert cp.returncode == 0, cp.stderr
+    text = cp.stdout
+    counters = {}
+    for name in ("errors", "badslot", "badstate"):
+        m = re.search(r'"kern\.ipc\.msg\.%s"[^}]*?"value": (\d+)' % name,
+                      text)
+        assert m, text
+        counters[name] = int(m.group(1))
+    assert counters["errors"] >= res["answered"]
+    # Every raw ring entry was counted as naming no slot or an empty one.
+    assert counters["badslot"] + counters["badstate"] >= res["raw"]
 
 
 def test_stack_stops_cleanly_on_sigterm(make_primary):

@@ -28,6 +28,7 @@
 #include "ff_errno.h"
 #include "ff_msg_ring.h"
 #include "ff_msg_server.h"
+#include "kern_sysctl.h"
 
 #define	FF_MSG_SWEEP_NS	(200 * FF_NS_PER_MS)	/* dead-owner sweep period */
 
@@ -209,6 +210,24 @@ ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 	return ((int)n);
 }
 
+#define	MS_OFF(f)	offsetof(struct ff_msg_stats, f)
+
+/* What tools sent us, and what became of it: ff-sysctl kern.ipc.msg. */
+static const struct sysctl_counter ff_msg_counters[] = {
+	{ "kern.ipc.msg.served", MS_OFF(ms_served),
+	    "Tool requests answered" },
+	{ "kern.ipc.msg.errors", MS_OFF(ms_errors),
+	    "Tool requests answered with an error (bad header, type, field)" },
+	{ "kern.ipc.msg.badslot", MS_OFF(ms_badslot),
+	    "Ring entries naming no message slot" },
+	{ "kern.ipc.msg.badstate", MS_OFF(ms_badstate),
+	    "Ring entries naming a slot that held no request" },
+	{ "kern.ipc.msg.reclaimed", MS_OFF(ms_reclaimed),
+	    "Slots taken back from tools that died" },
+	{ "kern.ipc.msg.abandoned", MS_OFF(ms_abandoned),
+	    "Answers no tool waited for any more" },
+};
+
 /* The shared objects of process `proc' are named after it. */
 static void
 ff_msg_names(int proc, char *area, char *ring, size_t len)
@@ -271,6 +290,17 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	a->ma_nslots = FF_MSG_NSLOTS;
 	a->ma_proc_id = ctx->proc_id;
 	a->ma_server_pid = getpid();
+	/*
+	 * The counters live as long as the server; the stack (and with it
+	 * the tree) goes after the server, with no request served between.
+	 */
+	if (ctx->sysctl != NULL && sysctl_add_counters(ctx, &sv->sv_stats,
+	    ff_msg_counters, sizeof(ff_msg_counters) /
+	    sizeof(ff_msg_counters[0])) != 0) {
+		snprintf(err, errlen, "message ring: cannot register "
+		    "kern.ipc.msg counters");
+		goto fail_free;
+	}
 	__atomic_store_n(&a->ma_magic, FF_MSG_AREA_MAGIC, __ATOMIC_RELEASE);
 	sv->sv_procs->mp_pid[ctx->proc_id] = getpid();
 	ctx->msg = sv;
@@ -278,6 +308,7 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 fail:
 	snprintf(err, errlen, "message ring for process %d: %s",
 	    ctx->proc_id, rte_strerror(rte_errno));
+fail_free:
 	rte_ring_free(sv->sv_ring);
 	rte_memzone_free(sv->sv_area_mz);
 	rte_memzone_free(sv->sv_procs_mz);

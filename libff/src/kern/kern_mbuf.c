@@ -154,11 +154,7 @@ mbuf_sysctl_free(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 #define	OVL_OFF(f)	offsetof(struct ovlstat, f)
 
-static const struct {
-	const char	*name;
-	size_t		 off;
-	const char	*descr;
-} mbuf_counters[] = {
+static const struct sysctl_counter mbuf_counters[] = {
 	{ "kern.ipc.overload.syn_nombuf", OVL_OFF(ovl_syn_nombuf),
 	    "SYNs dropped: free mbufs below mbuf_syn_pct" },
 	{ "kern.ipc.overload.syn_nosock", OVL_OFF(ovl_syn_nosock),
@@ -217,10 +213,6 @@ mbuf_sysctl_attach(struct ff_ctx *ctx)
 		    (int *)((char *)mb + mbuf_tunables[i].off), 0, 100,
 		    mbuf_tunables[i].descr) == NULL)
 			return (-errno);
-	for (i = 0; i < sizeof(mbuf_counters) / sizeof(mbuf_counters[0]); i++)
-		if (sysctl_add_u64(ctx, mbuf_counters[i].name,
-		    CTLFLAG_RD, (uint64_t *)((char *)&mb->mb_stat +
-		    mbuf_counters[i].off), mbuf_counters[i].descr) == NULL)
-			return (-errno);
-	return (0);
+	return (sysctl_add_counters(ctx, &mb->mb_stat, mbuf_counters,
+	    sizeof(mbuf_counters) / sizeof(mbuf_counters[0])));
 }

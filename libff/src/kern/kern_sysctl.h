@@ -121,6 +121,19 @@ struct sysctl_oid *sysctl_add_proc(struct ff_ctx *ctx, const char *name,
 struct sysctl_oid *sysctl_add_node(struct ff_ctx *ctx, const char *name,
 	    const char *descr);
 
+/*
+ * A table of read-only 64-bit counters living in one struct: each entry
+ * names a leaf and the counter's offset in the struct at `base'.
+ */
+struct sysctl_counter {
+	const char	*sc_name;
+	size_t		 sc_off;
+	const char	*sc_descr;
+};
+/* Register every counter of the table; 0 or a negative errno. */
+int	sysctl_add_counters(struct ff_ctx *ctx, void *base,
+	    const struct sysctl_counter *tab, size_t n);
+
 /* Accessors for handlers. */
 void		*sysctl_oid_arg1(const struct sysctl_oid *oidp);
 intptr_t	 sysctl_oid_arg2(const struct sysctl_oid *oidp);

@@ -481,3 +481,17 @@ sysctl_set_string(struct ff_ctx *ctx, const char *name, const char *value)
 		return (ENOENT);
 	return (sysctl_oid_set_text(ctx, oidp, value));
 }
+
+int
+sysctl_add_counters(struct ff_ctx *ctx, void *base,
+    const struct sysctl_counter *tab, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sysctl_add_u64(ctx, tab[i].sc_name, CTLFLAG_RD,
+		    (uint64_t *)((char *)base + tab[i].sc_off),
+		    tab[i].sc_descr) == NULL)
+			return (-errno);
+	return (0);
+}
