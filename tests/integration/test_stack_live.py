@@ -1,6 +1,8 @@
 """Ethernet, ARP, IPv4 and ICMP of a live stack against Linux's own tools,
 inside the test's network namespace."""
 
+import glob
+import os
 import re
 
 STACK = "198.18.0.2"
@@ -55,3 +57,35 @@ def test_no_answer_for_addresses_not_ours(primary):
     assert received(cp) == 0
     assert "198.18.0.77" not in primary.nsexec(
         "ip", "neigh", "show", "nud", "reachable").stdout
+
+
+def tun_fd_flags(pid):
+    """The open-file flags of each /dev/net/tun descriptor of pid."""
+    flags = []
+    for fd in glob.glob("/proc/%d/fd/*" % pid):
+        try:
+            if os.readlink(fd) != "/dev/net/tun":
+                continue
+            info = open(fd.replace("/fd/", "/fdinfo/")).read()
+        except OSError:
+            continue
+        flags.append(int(re.search(r"^flags:\s+([0-7]+)", info, re.M)
+                         .group(1), 8))
+    return flags
+
+
+def test_tap_is_polled_not_signalled(primary):
+    """net_tap's per-packet rx signal is off (ff_dpdk.c): no tap fd is
+    O_ASYNC, and the real-time signals held during set-up are back to
+    their defaults; traffic still flows."""
+    O_ASYNC = 0o20000
+    flags = tun_fd_flags(primary.pid)
+    assert flags, "no /dev/net/tun descriptor in the primary"
+    assert all(not f & O_ASYNC for f in flags), [oct(f) for f in flags]
+    status = open("/proc/%d/status" % primary.pid).read()
+    for key in ("SigIgn", "SigCgt"):
+        mask = int(re.search(r"^%s:\s+([0-9a-f]+)" % key, status,
+                             re.M).group(1), 16)
+        # Bits 34 and up are SIGRTMIN (34, after glibc's two) to SIGRTMAX.
+        assert mask >> 34 == 0, "%s %x" % (key, mask)
+    assert received(ping(primary, "-c", "5", "-i", "0.05")) == 5
