@@ -248,6 +248,7 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	else
 		mp = rte_mempool_lookup(FF_POOL_NAME);
 	if (mp == NULL) {
+		tap_release_rtsigs();	/* the ports will not be opened */
 		snprintf(err, errlen, "packet pool (%d mbufs): %s",
 		    ctx->cfg->dpdk.nb_mbufs, rte_strerror(rte_errno));
 		return (-1);
