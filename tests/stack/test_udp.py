@@ -1,8 +1,10 @@
 """UDP (netinet/udp_usrreq.c) through the socket API: echo with scapy as
 the peer, checksums both ways, port unreachable, buffer limits, connected
-sockets, ephemeral ports, bind conflicts, and udpstat counters."""
+sockets, ephemeral ports, bind conflicts, udpstat counters, and ICMP
+errors about our datagrams reaching connected sockets (udp_ctlinput)."""
 
 import errno
+import select
 import socket
 
 import pytest
@@ -10,6 +12,7 @@ from scapy.layers.inet import ICMP, IP, UDP, UDPerror
 from scapy.layers.l2 import Ether
 
 from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import EV_ADD, EV_CLEAR, EVFILT_READ
 
 
 def to_us(st, l3):
@@ -295,3 +298,141 @@ def test_close_frees_socket_and_pcb(st):
     for fd in fds:
         a.close(fd)
     assert st.sockets_in_use() == 0 and st.counter("so.udp_pcbs") == 0
+
+
+# -- ICMP errors about our datagrams (udp_ctlinput) -------------------------
+
+def icmp_about(st, sent, type=3, code=3, quote=None, src=PEER_IP):
+    """Inject an ICMP error from src quoting the datagram `sent' (a frame
+    we sent): its IP header and the 8 bytes behind, as routers do."""
+    raw = bytes(sent[IP])[:28] if quote is None else quote
+    st.inject(to_us(st, IP(src=src, dst=OUR_IP) /
+                    ICMP(type=type, code=code) / raw))
+
+
+def connected_udp(st, port=5353, addr=PEER_IP):
+    """A connected UDP socket and the first datagram it sent."""
+    a = st.api
+    fd = udp_socket(st, port=None)
+    a.connect(fd, addr, port)
+    a.send(fd, b"query")
+    st.run()
+    return fd, st.expect(UDP)
+
+
+def errno_of(fn, *args):
+    with pytest.raises(OSError) as e:
+        fn(*args)
+    return e.value.errno
+
+
+def test_port_unreachable_refuses_connected_socket_once(peer):
+    st, a = peer, peer.api
+    fd, sent = connected_udp(st)
+    icmp_about(st, sent)
+    assert st.counter("udpx.udpx_icmpnotify") == 1
+    assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == \
+        errno.ECONNREFUSED
+    # SO_ERROR read and cleared it; the next error goes to send.
+    icmp_about(st, sent)
+    assert errno_of(a.send, fd, b"again") == errno.ECONNREFUSED
+    assert a.send(fd, b"again") == 5                # reported once only
+    st.run()
+    assert st.expect(UDP)[UDP].dport == 5353
+    # And to recv, when no datagram is queued before it.
+    icmp_about(st, sent)
+    assert errno_of(a.recv, fd) == errno.ECONNREFUSED
+    assert errno_of(a.recv, fd) == errno.EAGAIN
+    dgram(st, sent[UDP].sport, b"late answer", sport=5353)
+    assert a.recv(fd) == b"late answer"
+    a.close(fd)
+
+
+@pytest.mark.parametrize("type_, code, want", [
+    (3, 1, errno.EHOSTUNREACH),         # host unreachable
+    (3, 0, errno.EHOSTUNREACH),         # net unreachable
+    (3, 2, errno.ECONNREFUSED),         # protocol unreachable
+    (3, 13, errno.ECONNREFUSED),        # administratively prohibited
+    (3, 4, errno.EMSGSIZE),             # fragmentation needed
+    (11, 0, errno.EHOSTUNREACH),        # TTL exceeded in transit
+    (12, 0, errno.ENOPROTOOPT),         # parameter problem
+])
+def test_unreachable_codes_map_like_inetctlerrmap(peer, type_, code, want):
+    # The error comes from the gateway, about a host behind it.
+    st, a = peer, peer.api
+    fd, sent = connected_udp(st, 53, "203.0.113.9")
+    icmp_about(st, sent, type_, code)
+    assert errno_of(a.send, fd, b"x") == want
+    a.close(fd)
+
+
+def test_errors_without_errno_are_ignored(peer):
+    st, a = peer, peer.api
+    fd, sent = connected_udp(st)
+    icmp_about(st, sent, 11, 1)         # reassembly time exceeded
+    icmp_about(st, sent, 4, 0)          # source quench (RFC 6633)
+    assert st.counter("udpx.udpx_icmpignored") == 2
+    assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    a.close(fd)
+
+
+def test_unconnected_socket_is_not_told(peer):
+    st, a = peer, peer.api
+    fd = udp_socket(st, 7000)
+    a.sendto(fd, b"hello", PEER_IP, 5353)
+    st.run()
+    icmp_about(st, st.expect(UDP))
+    assert st.counter("udpx.udpx_icmpnopcb") == 1
+    assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    assert errno_of(a.recv, fd) == errno.EAGAIN
+    assert a.sendto(fd, b"hello", PEER_IP, 5353) == 5
+    a.close(fd)
+
+
+def test_mismatching_or_bad_quote_is_ignored(peer):
+    st, a = peer, peer.api
+    fd, sent = connected_udp(st)
+    ip = sent[IP]
+
+    def quote(**kw):
+        q = ip.copy()
+        for k, v in kw.items():
+            setattr(q[UDP] if k in ("sport", "dport", "len") else q, k, v)
+        del q.chksum
+        return bytes(q)[:28]
+
+    # Another peer, another port of the peer, another local port.
+    icmp_about(st, sent, quote=quote(dst="198.18.0.77"))
+    icmp_about(st, sent, quote=quote(dport=5354))
+    icmp_about(st, sent, quote=quote(sport=ip[UDP].sport + 1))
+    assert st.counter("udpx.udpx_icmpnopcb") == 3
+    # Not a UDP header: a later fragment, a length below the header's.
+    icmp_about(st, sent, quote=quote(frag=185))
+    icmp_about(st, sent, quote=quote(len=4))
+    assert st.counter("udpx.udpx_icmpbadquote") == 2
+    # Too short to hold the ports: icmp_input drops it.
+    icmp_about(st, sent, quote=bytes(ip)[:24])
+    assert st.counter("icmp.icps_badlen") == 1
+    assert st.counter("udpx.udpx_icmpnotify") == 0
+    assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    assert a.send(fd, b"still fine") == 10
+    a.close(fd)
+
+
+def test_error_wakes_kqueue_and_epoll(peer):
+    st, a = peer, peer.api
+    fd, sent = connected_udp(st)
+    kq, ep = a.kqueue(), a.epoll_create()
+    a.kevent(kq, [(fd, EVFILT_READ, EV_ADD | EV_CLEAR)])
+    a.epoll_ctl(ep, 1, fd, select.EPOLLIN)          # EPOLL_CTL_ADD
+    assert a.kevent(kq) == [] and a.epoll_wait(ep) == []
+    icmp_about(st, sent)
+    (ident, filt, _, _, data, _), = a.kevent(kq)
+    assert (ident, filt, data) == (fd, EVFILT_READ, 0)
+    (events, who), = a.epoll_wait(ep)
+    assert who == fd and events & select.EPOLLERR
+    assert events & select.EPOLLIN
+    assert errno_of(a.recv, fd) == errno.ECONNREFUSED
+    assert a.epoll_wait(ep) == []
+    for d in (kq, ep, fd):
+        a.close(d)

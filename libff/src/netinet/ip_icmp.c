@@ -154,8 +154,9 @@ icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
 
 /*
  * Tell the transport protocol of the datagram an error quotes (FreeBSD's
- * pr_ctlinput): TCP only for now.  The quote must hold the whole IP
- * header and 8 bytes behind it, contiguous (icps_badlen otherwise).
+ * ip_ctlprotox[] dispatch to pr_ctlinput).  The quote must hold the whole
+ * IP header and 8 bytes behind it, contiguous (icps_badlen otherwise):
+ * enough for either protocol's ports.
  */
 static void
 icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
@@ -172,9 +173,15 @@ icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
 		ICMPSTAT_INC(ctx, icps_badlen);
 		return;
 	}
-	if (oip->ip_p == IPPROTO_TCP)
+	switch (oip->ip_p) {
+	case IPPROTO_TCP:
 		tcp_ctlinput(ctx, icp->icmp_type, icp->icmp_code,
 		    ntohs(icp->icmp_nextmtu), oip, avail);
+		break;
+	case IPPROTO_UDP:
+		udp_ctlinput(ctx, icp->icmp_type, icp->icmp_code, oip, avail);
+		break;
+	}
 }
 
 void

@@ -4,7 +4,8 @@
  * netinet/udp_usrreq.c.
  *
  * Entry points: udp_init(), udp_sysctl_attach(), udp_fini(),
- * udp_input_consume() (from ip_deliver), and udp_protosw (pru_*).
+ * udp_input_consume() (from ip_deliver), udp_ctlinput() (from
+ * icmp_input), and udp_protosw (pru_*).
  *
  * Input: header and length checks (udps_hdrops, udps_badlen), checksum
  * (hardware verdict when the port gives one, software otherwise;
@@ -18,7 +19,14 @@
  * checksum unless net.inet.udp.checksum is 0, SO_BROADCAST needed for a
  * broadcast destination (-EACCES from ip_output otherwise).
  *
- * Sysctls: net.inet.udp.checksum, maxdgram, recvspace, blackhole, stats.
+ * ICMP errors (RFC 1122 4.1.3.3): one quoting a datagram of a connected
+ * socket, same 4-tuple, sets so_error (FreeBSD's inetctlerrmap: port
+ * unreachable is ECONNREFUSED, host unreachable EHOSTUNREACH, ...), which
+ * the next send or receive returns once; unconnected sockets are not told.
+ * What is not delivered is counted in net.inet.udp.xstats.
+ *
+ * Sysctls: net.inet.udp.checksum, maxdgram, recvspace, blackhole, stats,
+ * xstats.
  */
 #include <errno.h>
 #include <string.h>
@@ -44,6 +52,8 @@ struct udphdr {
 
 #define	UDP_HDRLEN	8
 
+#define	UDPXSTAT_INC(ctx, f)	(V_udp(ctx)->udpxstat.f++)
+
 static const struct protosw udp_protosw;
 
 int
@@ -53,6 +63,7 @@ udp_init(struct ff_ctx *ctx)
 	int error;
 
 	memset(&us->udpstat, 0, sizeof(us->udpstat));
+	memset(&us->udpxstat, 0, sizeof(us->udpxstat));
 	us->udp_cksum = 1;
 	us->udp_recvspace = UDP_RECVSPACE_DEFAULT;
 	us->udp_sendspace = UDP_MAXDGRAM_DEFAULT;
@@ -88,7 +99,10 @@ udp_sysctl_attach(struct ff_ctx *ctx)
 	    "Do not send port unreachables for refused connects") == NULL ||
 	    sysctl_add_opaque(ctx, "net.inet.udp.stats", CTLFLAG_RW |
 	    CTLFLAG_STATS, &us->udpstat, sizeof(us->udpstat), "S,udpstat",
-	    "UDP statistics (struct udpstat, netinet/udp_var.h)") == NULL)
+	    "UDP statistics (struct udpstat, netinet/udp_var.h)") == NULL ||
+	    sysctl_add_opaque(ctx, "net.inet.udp.xstats", CTLFLAG_RW |
+	    CTLFLAG_STATS, &us->udpxstat, sizeof(us->udpxstat), "S,udpxstat",
+	    "UDP drops FreeBSD does not count (struct udpxstat)") == NULL)
 		return (-errno);
 	return (0);
 }
@@ -213,6 +227,90 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		return;
 	}
 	sorwakeup(so);
+}
+
+/* -- ICMP errors ---------------------------------------------------------- */
+
+/*
+ * The errno an ICMP error means to a UDP socket, FreeBSD's inetctlerrmap
+ * through icmp_input's PRC_* codes; 0 ignores it (redirect, source
+ * quench, reassembly timeout: nothing the application can act on).
+ */
+static int
+udp_icmp_errno(int type, int code)
+{
+	switch (type) {
+	case ICMP_UNREACH:
+		switch (code) {
+		case ICMP_UNREACH_PROTOCOL:
+		case ICMP_UNREACH_PORT:
+		case ICMP_UNREACH_NET_PROHIB:	/* PRC_UNREACH_ADMIN_PROHIB */
+		case ICMP_UNREACH_HOST_PROHIB:
+		case ICMP_UNREACH_FILTER_PROHIB:
+			return (ECONNREFUSED);
+		case ICMP_UNREACH_NEEDFRAG:	/* PRC_MSGSIZE */
+			return (EMSGSIZE);
+		default:			/* PRC_UNREACH_NET */
+			return (EHOSTUNREACH);
+		}
+	case ICMP_TIMXCEED:
+		return (code == ICMP_TIMXCEED_INTRANS ? EHOSTUNREACH : 0);
+	case ICMP_PARAMPROB:
+		return (ENOPROTOOPT);
+	default:
+		return (0);
+	}
+}
+
+/*
+ * 0 when the quote can be the start of a datagram we sent: IPv4, UDP, the
+ * first fragment (a later one holds no UDP header), a UDP length that
+ * covers at least the header.
+ */
+static int
+udp_ctl_checkquote(const struct ip *oip, const struct udphdr *uh)
+{
+	if (oip->ip_v != IPVERSION || oip->ip_p != IPPROTO_UDP ||
+	    (ntohs(oip->ip_off) & IP_OFFMASK) != 0 ||
+	    ntohs(uh->uh_ulen) < UDP_HDRLEN)
+		return (-1);
+	return (0);
+}
+
+void
+udp_ctlinput(struct ff_ctx *ctx, int type, int code, const struct ip *oip,
+    uint32_t oiplen)
+{
+	struct udphdr uh;
+	struct inpcb *inp;
+	int error;
+
+	if (IP_HDRLEN(oip) < (int)sizeof(struct ip) ||
+	    oiplen < (uint32_t)IP_HDRLEN(oip) + UDP_HDRLEN)
+		return;			/* icmp_input checked and counted */
+	memcpy(&uh, (const uint8_t *)oip + IP_HDRLEN(oip), sizeof(uh));
+	if (udp_ctl_checkquote(oip, &uh) != 0) {
+		UDPXSTAT_INC(ctx, udpx_icmpbadquote);
+		return;
+	}
+	if ((error = udp_icmp_errno(type, code)) == 0) {
+		UDPXSTAT_INC(ctx, udpx_icmpignored);
+		return;
+	}
+	/*
+	 * Exact 4-tuple only: an unconnected socket has no peer the error
+	 * could be about, and telling it would let anybody who guesses a
+	 * port break a server's next recvfrom (RFC 1122 4.1.3.3 leaves the
+	 * choice to us; FreeBSD does the same).
+	 */
+	inp = in_pcblookup(V_udbinfo(ctx), oip->ip_dst, uh.uh_dport,
+	    oip->ip_src, uh.uh_sport, 0);
+	if (inp == NULL || inp->inp_socket == NULL) {
+		UDPXSTAT_INC(ctx, udpx_icmpnopcb);
+		return;
+	}
+	UDPXSTAT_INC(ctx, udpx_icmpnotify);
+	soseterror(inp->inp_socket, error);	/* FreeBSD's udp_notify */
 }
 
 /* -- output --------------------------------------------------------------- */

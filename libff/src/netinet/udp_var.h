@@ -12,6 +12,7 @@
 
 struct ff_ctx;
 struct ifnet;
+struct ip;
 struct rte_mbuf;
 
 struct udpstat {
@@ -34,11 +35,20 @@ struct udpstat {
 	uint64_t	udps_filtermcast;	/* blocked by multicast filter */
 };
 
+/* What FreeBSD does not count (net.inet.udp.xstats, "S,udpxstat"). */
+struct udpxstat {
+	uint64_t	udpx_icmpnotify;	/* ICMP error: so_error set */
+	uint64_t	udpx_icmpnopcb;		/* ICMP error: no connected socket */
+	uint64_t	udpx_icmpbadquote;	/* ICMP error: quote no UDP header */
+	uint64_t	udpx_icmpignored;	/* ICMP error: no errno for it */
+};
+
 #define	UDP_RECVSPACE_DEFAULT	(40 * (1024 + 28))	/* FreeBSD's 42080 */
 #define	UDP_MAXDGRAM_DEFAULT	9216
 
 struct udp_state {
 	struct udpstat	 udpstat;	/* net.inet.udp.stats */
+	struct udpxstat	 udpxstat;	/* net.inet.udp.xstats */
 	struct inpcbinfo udbinfo;	/* UDP pcbs */
 	int		 udp_cksum;	/* net.inet.udp.checksum */
 	unsigned long	 udp_recvspace;	/* net.inet.udp.recvspace */
@@ -55,5 +65,13 @@ void	udp_fini(struct ff_ctx *ctx);
 /* From ip_deliver: the IP header (hlen bytes) is at the front; consumes m. */
 void	udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	    struct rte_mbuf *m, int hlen, int lflags);
+
+/*
+ * An ICMP error (type, code) quoting a datagram we sent (FreeBSD's
+ * udp_ctlinput): oip is the quoted IP header, oiplen bytes of the quote
+ * are readable (icmp_input checked the IP header and 8 bytes behind it).
+ */
+void	udp_ctlinput(struct ff_ctx *ctx, int type, int code,
+	    const struct ip *oip, uint32_t oiplen);
 
 #endif /* _NETINET_UDP_VAR_H_ */

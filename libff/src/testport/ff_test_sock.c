@@ -1,8 +1,9 @@
 /*
  * ff_test_sock.c - what the stack tests need around the socket API:
  * ff_test_use() points the ff_* calls (which find their stack with
- * ff_ctx_get()) at a test stack, leak gauges, and the UDP and
- * socket-layer counters by name for ff_test_counter().
+ * ff_ctx_get()) at a test stack, leak gauges, and the UDP (udp.*,
+ * udpx.*) and socket-layer (so.*) counters by name for
+ * ff_test_counter().
  *
  * Entry points: ff_test_use(), ff_test_sockets_inuse(),
  * ff_test_files_inuse(), ff_test_sock_counter().
@@ -31,6 +32,12 @@ static const struct sock_field udpstat_fields[] = {
 	F(udpstat, udpps_pcbcachemiss), F(udpstat, udpps_pcbhashmiss),
 	F(udpstat, udps_opackets), F(udpstat, udps_fastout),
 	F(udpstat, udps_noportmcast), F(udpstat, udps_filtermcast),
+	{ NULL, 0 }
+};
+
+static const struct sock_field udpxstat_fields[] = {
+	F(udpxstat, udpx_icmpnotify), F(udpxstat, udpx_icmpnopcb),
+	F(udpxstat, udpx_icmpbadquote), F(udpxstat, udpx_icmpignored),
 	{ NULL, 0 }
 };
 
@@ -79,6 +86,9 @@ ff_test_sock_counter(struct ff_ctx *ctx, const char *name, uint64_t *val)
 	if (strncmp(name, "udp.", 4) == 0)
 		return (sock_field_get(udpstat_fields, &V_udp(ctx)->udpstat,
 		    name + 4, val));
+	if (strncmp(name, "udpx.", 5) == 0)
+		return (sock_field_get(udpxstat_fields, &V_udp(ctx)->udpxstat,
+		    name + 5, val));
 	if (strncmp(name, "so.", 3) == 0)
 		return (sock_gauge_get(ctx, name + 3, val));
 	return (-ENOENT);
