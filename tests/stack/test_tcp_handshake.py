@@ -1,13 +1,17 @@
 """TCP handshakes through the test port: the options we offer and accept
 (MSS, window scale, timestamps; no SACK-permitted until SACK exists),
-simultaneous open, RST to a closed port."""
+simultaneous open, RST to a closed port and its rate limit
+(net.inet.icmp.icmplim, shared with ICMP as FreeBSD's badport_bandlim)."""
 
 import errno
 
-from scapy.layers.inet import TCP
+from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.l2 import Ether
 
 import ffstack
-from tcp_peer import (Peer, establish, handshake_passive, quiesce, tcp_stack)
+from overload_util import synflood, sysctl
+from tcp_peer import (OUR_IP, PEER_IP, PEER_MAC, Peer, establish,
+                      handshake_passive, quiesce, tcp_stack)
 
 
 def opts(t):
@@ -120,6 +124,55 @@ def test_rst_to_closed_port(make_stack):
     peer.send("R", seq=5, ack=0)         # never a RST for a RST
     peer.expect_nothing()
     assert st.counter("tcpx.tcpx_noport") == 3
+
+
+def sent_rsts(st):
+    return [p for p in st.drain() if TCP in p and p[TCP].flags.R]
+
+
+def test_rst_to_closed_port_rate_limited(make_stack):
+    # FreeBSD's badport_bandlim(BANDLIM_RST_CLOSEDPORT): at most
+    # net.inet.icmp.icmplim RSTs per second of the (virtual) clock.
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.icmp.icmplim", 5)
+    peer = Peer(st, dport=81)
+    for i in range(20):
+        peer.send("S", seq=1000 * i)
+    assert len(sent_rsts(st)) == 5
+    assert st.counter("icmp.bandlim.rst_closedport") == 15
+    assert st.counter("tcpx.tcpx_noport") == 20
+    peer.send("R", seq=5)                # no RST for a RST: not counted
+    assert st.counter("icmp.bandlim.rst_closedport") == 15
+    # One limiter per kind: port unreachables still go out.
+    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
+              IP(src=PEER_IP, dst=OUR_IP) / UDP(sport=5, dport=999))
+    assert ICMP in st.expect()
+    # The next second brings another icmplim.
+    st.advance(1.0)
+    for i in range(20):
+        peer.send("S", seq=1000 * i)
+    assert len(sent_rsts(st)) == 5
+    # The limit is the sysctl's; 0 lifts it.
+    st.advance(1.0)
+    st.sysctl("net.inet.icmp.icmplim", 12)
+    for i in range(20):
+        peer.send("S", seq=1000 * i)
+    assert len(sent_rsts(st)) == 12
+    st.sysctl("net.inet.icmp.icmplim", 0)
+    for i in range(20):
+        peer.send("A", seq=5, ack=1000 * i)
+    assert len(sent_rsts(st)) == 20
+    assert st.counter("icmp.bandlim.rst_closedport") == 15 + 15 + 8
+    assert st.counter("icmp.bandlim.icmp_unreach") == 0
+
+
+def test_syn_flood_to_closed_port_gets_icmplim_rsts(make_stack):
+    st = tcp_stack(make_stack)
+    assert sysctl(st, "net.inet.icmp.icmplim") == 200
+    assert synflood(st, 5000, dport=81, step_ms=0) == 5000
+    assert st.counter("tcpx.tcpx_noport") == 5000
+    assert st.counter("icmp.bandlim.rst_closedport") == 4800
+    assert sysctl(st, "net.inet.icmp.bandlim.rst_closedport") == 4800
 
 
 def test_connect_refused(make_stack):

@@ -33,12 +33,16 @@ struct icmpstat {
 	uint64_t	icps_noroute;	/* no route back */
 };
 
-/* Rate-limited kinds, after FreeBSD's BANDLIM_*. */
+/*
+ * Rate-limited kinds, after FreeBSD's BANDLIM_*: each gets its own
+ * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim).
+ */
 enum icmp_bandlim {
 	BANDLIM_ICMP_UNREACH = 0,
 	BANDLIM_ICMP_ECHO,
 	BANDLIM_ICMP_TSTAMP,
 	BANDLIM_ICMP_OTHER,	/* time exceeded, parameter problem */
+	BANDLIM_RST_CLOSEDPORT,	/* tcp_input: RST for a port nobody holds */
 	BANDLIM_MAX
 };
 
@@ -50,6 +54,7 @@ struct icmp_state {
 	uint64_t	lim_sec[BANDLIM_MAX];	/* second being counted */
 	int		lim_count[BANDLIM_MAX];	/* messages in that second */
 	uint64_t	ratelimited;	/* net.inet.icmp.ratelimited (ours) */
+	uint64_t	lim_dropped[BANDLIM_MAX]; /* net.inet.icmp.bandlim.* */
 	uint64_t	unknowntype;	/* type > ICMP_MAXTYPE (ours) */
 };
 
@@ -69,7 +74,11 @@ void	icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 void	icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int type,
 	    int code, uint32_t mtu, int lflags);
 
-/* 1 when one more message of kind `which' may go out this second. */
+/*
+ * 1 when one more response of kind `which' may go out this second (an
+ * ICMP message, or for BANDLIM_RST_CLOSEDPORT a TCP RST); 0 when it is
+ * to be suppressed (counted).
+ */
 int	icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which);
 
 #endif /* _NETINET_ICMP_VAR_H_ */

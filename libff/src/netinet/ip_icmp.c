@@ -1,6 +1,7 @@
 /*
  * ip_icmp.c - ICMP for IPv4 (FreeBSD's netinet/ip_icmp.c): input, echo
- * and timestamp replies, error generation and its rate limit.
+ * and timestamp replies, error generation and its rate limit (shared
+ * with tcp_input's RSTs for closed ports).
  *
  * Entry points: icmp_init(), icmp_input_consume(), icmp_error_consume(),
  * icmp_ratecheck().  RFC 792, RFC 1122 3.2.2 (when not to send an
@@ -10,7 +11,10 @@
  * Errors are never sent about an ICMP error, a fragment other than the
  * first, a datagram sent to a broadcast or multicast address (link or
  * IP), or from an address that names no single host.  Echo, timestamp
- * and error messages each get at most net.inet.icmp.icmplim per second.
+ * and error messages, and TCP's RSTs from closed ports, each get at most
+ * net.inet.icmp.icmplim per second (0: no limit), counted by kind in
+ * net.inet.icmp.bandlim.*: a SYN or port scan flood gets no answer
+ * flood back.
  */
 #include <errno.h>
 #include <limits.h>
@@ -51,6 +55,7 @@ icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which)
 	}
 	if (++is->lim_count[which] > is->icmplim) {
 		is->ratelimited++;
+		is->lim_dropped[which]++;
 		return (0);
 	}
 	return (1);
@@ -340,6 +345,24 @@ icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 		ICMPSTAT_INC(ctx, icps_noroute);
 }
 
+#define	LIM_OFF(k)	((k) * sizeof(uint64_t))
+
+/* What each limiter suppressed; FreeBSD only logs "Limiting ...". */
+static const struct sysctl_counter icmp_bandlim_counters[] = {
+	{ "net.inet.icmp.bandlim.icmp_unreach",
+	    LIM_OFF(BANDLIM_ICMP_UNREACH),
+	    "Limited icmp unreach responses" },
+	{ "net.inet.icmp.bandlim.icmp_ping", LIM_OFF(BANDLIM_ICMP_ECHO),
+	    "Limited icmp ping responses" },
+	{ "net.inet.icmp.bandlim.icmp_tstamp", LIM_OFF(BANDLIM_ICMP_TSTAMP),
+	    "Limited icmp tstamp responses" },
+	{ "net.inet.icmp.bandlim.icmp_other", LIM_OFF(BANDLIM_ICMP_OTHER),
+	    "Limited icmp time exceeded and parameter problem responses" },
+	{ "net.inet.icmp.bandlim.rst_closedport",
+	    LIM_OFF(BANDLIM_RST_CLOSEDPORT),
+	    "Limited closed port RST responses" },
+};
+
 int
 icmp_sysctl_attach(struct ff_ctx *ctx)
 {
@@ -360,7 +383,12 @@ icmp_sysctl_attach(struct ff_ctx *ctx)
 	    "S,icmpstat", "ICMP statistics (struct icmpstat, "
 	    "netinet/icmp_var.h)") == NULL ||
 	    sysctl_add_u64(ctx, "net.inet.icmp.ratelimited", CTLFLAG_RD,
-	    &is->ratelimited, "ICMP messages suppressed by icmplim") == NULL)
+	    &is->ratelimited, "Responses suppressed by icmplim (ICMP "
+	    "messages and closed port RSTs)") == NULL ||
+	    sysctl_add_node(ctx, "net.inet.icmp.bandlim",
+	    "Responses suppressed by icmplim, by kind") == NULL)
 		return (-errno);
-	return (0);
+	return (sysctl_add_counters(ctx, is->lim_dropped,
+	    icmp_bandlim_counters, sizeof(icmp_bandlim_counters) /
+	    sizeof(icmp_bandlim_counters[0])));
 }

@@ -959,7 +959,9 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	}
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
-		if (tcp_blackhole(ctx, &seg)) {
+		/* A scan or SYN flood gets at most icmplim RSTs a second. */
+		if (tcp_blackhole(ctx, &seg) || ((seg.flags & TH_RST) == 0 &&
+		    !icmp_ratecheck(ctx, BANDLIM_RST_CLOSEDPORT))) {
 			rte_pktmbuf_free(m);
 			return;
 		}

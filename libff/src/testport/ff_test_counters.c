@@ -3,7 +3,7 @@
  *
  * Entry point: ff_test_counter().  Names: "ip.ips_badsum", "ipx.*",
  * "icmp.icps_reflect", "icmp.icps_outhist.0", "icmp.icps_inhist.8",
- * "icmp.ratelimited", "arp.rxrequests", "arpx.*", "ether.ethx_vlandrop",
+ * "icmp.ratelimited", "icmp.bandlim.rst_closedport", "arp.rxrequests", "arpx.*", "ether.ethx_vlandrop",
  * "if.f-stack-0.ierrors", "traffic.tx_dropped", and the gauges
  * "ip.ipq_count", "ip.frag_count", "arp.nentries", "rt.count".
  */
@@ -103,6 +103,29 @@ field_get(const struct counter_field *tab, const void *base,
 	return (-ENOENT);
 }
 
+/* The kinds of icmp_ratecheck(), as net.inet.icmp.bandlim.* names them. */
+static const char *const bandlim_names[BANDLIM_MAX] = {
+	[BANDLIM_ICMP_UNREACH] = "icmp_unreach",
+	[BANDLIM_ICMP_ECHO] = "icmp_ping",
+	[BANDLIM_ICMP_TSTAMP] = "icmp_tstamp",
+	[BANDLIM_ICMP_OTHER] = "icmp_other",
+	[BANDLIM_RST_CLOSEDPORT] = "rst_closedport",
+};
+
+/* "bandlim.rst_closedport" */
+static int
+icmp_bandlim_get(struct icmp_state *is, const char *name, uint64_t *val)
+{
+	int i;
+
+	for (i = 0; i < BANDLIM_MAX; i++)
+		if (strcmp(bandlim_names[i], name) == 0) {
+			*val = is->lim_dropped[i];
+			return (0);
+		}
+	return (-ENOENT);
+}
+
 /* "icps_inhist.8" and "icps_outhist.0". */
 static int
 icmp_hist_get(struct icmp_state *is, const char *name, uint64_t *val)
@@ -111,6 +134,8 @@ icmp_hist_get(struct icmp_state *is, const char *name, uint64_t *val)
 	char *end;
 	long n;
 
+	if (strncmp(name, "bandlim.", 8) == 0)
+		return (icmp_bandlim_get(is, name + 8, val));
 	if (strncmp(name, "icps_inhist.", 12) == 0)
 		h = is->icmpstat.icps_inhist, name += 12;
 	else if (strncmp(name, "icps_outhist.", 13) == 0)
