@@ -330,6 +330,7 @@ FF_RTA_IFP = 0x10
 FF_RTA_IFA = 0x20
 
 FF_RTV_MTU = 0x1
+FF_RTV_EXPIRE = 0x4
 
 
 class SockaddrIn(Structure):
@@ -554,8 +555,11 @@ def decode_ioctl_reply(body):
 
 def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
                   ifa=None, ifname="", index=0, mtu=None, lladdr=None,
-                  seq=0):
-    """A FF_MSG_ROUTE request body; rtm_addrs follows what is given."""
+                  expire=None, seq=0):
+    """A FF_MSG_ROUTE request body; rtm_addrs follows what is given.
+
+    ``expire`` (seconds to live, RTV_EXPIRE) makes an ARP entry temporary.
+    """
     addrs = 0
     for bit, value in ((FF_RTA_DST, dst), (FF_RTA_GATEWAY, gateway),
                        (FF_RTA_NETMASK, netmask), (FF_RTA_IFA, ifa)):
@@ -575,6 +579,9 @@ def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
     if mtu is not None:
         m.rtm_inits |= FF_RTV_MTU
         m.rtm_rmx.rmx_mtu = mtu
+    if expire is not None:
+        m.rtm_inits |= FF_RTV_EXPIRE
+        m.rtm_rmx.rmx_expire = expire
     if lladdr is not None:
         m.rtm_lladdr[:6] = list(lladdr)
     return bytes(m)

@@ -324,7 +324,10 @@ struct ff_ifinfo {
  *          fit, fm_cursor = how many to skip next time (0: done).
  * With RTF_LLINFO in rtm_flags the same types act on the ARP table (as
  * FreeBSD's arp(8) does with RTF_LLDATA): ADD a static entry dst at
- * rtm_lladdr (RTF_ANNOUNCE: published, `pub'); DELETE dst, or every entry
+ * rtm_lladdr (RTF_ANNOUNCE: published, `pub'), or a temporary one with
+ * RTV_EXPIRE in rtm_inits, rmx_expire = seconds to live and no
+ * RTF_STATIC (`temp'; RTF_BLACKHOLE and RTF_REJECT: EOPNOTSUPP, an entry
+ * cannot honour them); DELETE dst, or every entry
  * (of rtm_index when non-zero) when RTA_DST is absent; GET dst; DUMP the
  * table (of rtm_index when non-zero).  An ARP record has rtm_lladdr,
  * rtm_index, RTF_STATIC for permanent entries, RTF_ANNOUNCE for published
@@ -374,11 +377,12 @@ struct ff_ifinfo {
 
 /* rtm_inits: FreeBSD's RTV_*. */
 #define	FF_RTV_MTU		0x1
+#define	FF_RTV_EXPIRE		0x4	/* RTF_LLINFO ADD: rmx_expire */
 
 struct ff_rt_metrics {
 	uint32_t	rmx_mtu;	/* 0: the interface's */
 	uint32_t	rmx_weight;	/* 1 */
-	uint64_t	rmx_expire;	/* seconds left, 0 = never */
+	uint64_t	rmx_expire;	/* s left (ADD: to live), 0 never */
 	uint64_t	rmx_pksent;	/* packets sent through the route */
 	uint32_t	rmx_recvpipe;	/* 0 (not kept) */
 	uint32_t	rmx_sendpipe;

@@ -18,6 +18,7 @@ ESRCH, ENXIO, EBUSY, EEXIST, EINVAL = 3, 6, 16, 17, 22
 EOPNOTSUPP, EAFNOSUPPORT, EADDRNOTAVAIL, ENETUNREACH = 45, 47, 49, 51
 
 RTF_UP, RTF_GATEWAY, RTF_HOST, RTF_DONE = 0x1, 0x2, 0x4, 0x40
+RTF_REJECT, RTF_BLACKHOLE = 0x8, 0x1000
 RTF_LLINFO, RTF_STATIC, RTF_ANNOUNCE = 0x400, 0x800, 0x4000
 RTF_PINNED, RTF_LOCAL, RTF_IFADDR = 0x100000, 0x200000, 0x1000000
 
@@ -172,7 +173,8 @@ def test_malformed_messages(st):
     for field, value in (("rtm_msglen", size + 8), ("rtm_version", 4),
                          ("rtm_type", 0), ("rtm_type", 5),
                          ("rtm_flags", 0x80000000), ("rtm_addrs", 0x8),
-                         ("rtm_inits", 0x2)):
+                         ("rtm_inits", 0x2),
+                         ("rtm_inits", _ffi.FF_RTV_EXPIRE)):  # ARP only
         m = _ffi.RtMsghdr.from_buffer_copy(good)
         setattr(m, field, value)
         assert _send(st, m) == EINVAL, field
@@ -274,3 +276,56 @@ def test_arp_refusals(st):
     m.rtm_dst.sin_family = 28
     assert _send(st, m) == EAFNOSUPPORT
     assert st.arp_count() == 0
+
+
+def test_arp_temporary_entry_expires(st):
+    # arp -s ... temp: no RTF_STATIC, RTV_EXPIRE with the lifetime.
+    err, m = arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=MAC9, expire=30,
+                 flags=RTF_ANNOUNCE)
+    assert err == 0 and not m["flags"] & RTF_STATIC and m["expire"] == 30
+    assert m["flags"] & RTF_ANNOUNCE
+    st.advance(10, step=1)
+    entry = arp_dump(st)["198.18.0.9"]
+    assert entry["expire"] == 20 and not entry["flags"] & RTF_STATIC
+    assert entry["lladdr"] == MAC9
+    timeouts = st.counter("arp.timeouts")
+    st.advance(21, step=1)
+    assert "198.18.0.9" not in arp_dump(st)
+    assert st.arp_get("198.18.0.9") is None
+    assert st.counter("arp.timeouts") == timeouts + 1
+
+
+def test_arp_temporary_and_permanent_replace_each_other(st):
+    arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=MAC9, flags=RTF_STATIC)
+    err, m = arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=MAC9, expire=5)
+    assert err == 0 and m["expire"] == 5 and not m["flags"] & RTF_STATIC
+    err, m = arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=MAC9, expire=0)
+    assert err == 0 and m["expire"] == 0 and m["flags"] & RTF_STATIC
+    st.advance(10, step=1)
+    assert st.arp_get("198.18.0.9") is not None       # static now
+
+
+def test_arp_temporary_entry_learnt_over(st):
+    # Like a learnt entry, a temporary one follows the host's replies.
+    arp(st, FF_RTM_ADD, dst=PEER_IP, lladdr=MAC9, expire=30)
+    st.inject(Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC) /
+              ARP(op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP))
+    st.drain()
+    mac, _, left = st.arp_get(PEER_IP)
+    assert mac == PEER_MAC and left == 1200
+
+
+def test_arp_add_refusals_leave_entry(st):
+    arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=MAC9)
+    other = bytes.fromhex("02000000000a")
+    for kw, error in (
+            (dict(flags=RTF_STATIC, expire=30), EINVAL),   # contradiction
+            (dict(expire=2 ** 31), EINVAL),
+            (dict(expire=2 ** 64 - 1), EINVAL),
+            (dict(flags=RTF_BLACKHOLE), EOPNOTSUPP),
+            (dict(flags=RTF_REJECT, expire=30), EOPNOTSUPP)):
+        assert arp(st, FF_RTM_ADD, dst="198.18.0.9", lladdr=other,
+                   **kw)[0] == error, kw
+    mac, flags, left = st.arp_get("198.18.0.9")
+    assert mac == "02:00:00:00:00:09" and left == -1
+    assert st.arp_count() == 1

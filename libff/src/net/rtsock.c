@@ -53,8 +53,9 @@ rtsock_check(const struct ff_msg_hdr *req, struct ff_rt_msghdr *rtm)
 		return (EINVAL);
 	if ((rtm->rtm_flags & ~FF_RTF_REQMASK) != 0 ||
 	    (rtm->rtm_addrs & ~FF_RTA_ALL) != 0 ||
-	    (rtm->rtm_inits & ~FF_RTV_MTU) != 0)
-		return (EINVAL);
+	    (rtm->rtm_inits & ~(FF_RTV_MTU |
+	    ((rtm->rtm_flags & FF_RTF_LLINFO) ? FF_RTV_EXPIRE : 0))) != 0)
+		return (EINVAL);	/* only ARP entries expire */
 	if (memchr(rtm->rtm_ifname, '\0', sizeof(rtm->rtm_ifname)) == NULL)
 		return (EINVAL);
 	return (0);

@@ -1,8 +1,8 @@
 /*
  * rtsock_lle.c - the ARP table through FF_MSG_ROUTE messages carrying
  * RTF_LLINFO (what FreeBSD's arp(8) does with RTF_LLDATA on the routing
- * socket): add a static or published entry, delete one or all, get one,
- * and dump the table.
+ * socket): add a static, temporary or published entry, delete one or all,
+ * get one, and dump the table.
  *
  * Entry point: rtsock_lle(), called by ff_msg_route() after the message's
  * fixed part was checked.  Our own addresses are listed as permanent
@@ -136,13 +136,30 @@ lle_mac_ok(const uint8_t *mac)
 	return ((mac[0] & 0x01) == 0 && memcmp(mac, zero, sizeof(zero)) != 0);
 }
 
+/*
+ * arp -s: a static entry, or with RTV_EXPIRE and a non-zero rmx_expire
+ * (seconds to live, as a dump reports them; arp -s ... temp) a dynamic
+ * one, which RTF_STATIC contradicts.  An entry cannot blackhole or reject
+ * traffic here: RTF_BLACKHOLE and RTF_REJECT are refused, not ignored.
+ */
 static int
 lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
     struct in_addr dst)
 {
 	struct rte_ether_addr mac;
+	uint64_t expire = 0;
 	int flags = LLE_STATIC;
 
+	if (rtm->rtm_flags & (FF_RTF_BLACKHOLE | FF_RTF_REJECT))
+		return (EOPNOTSUPP);
+	if (rtm->rtm_inits & FF_RTV_EXPIRE)
+		expire = rtm->rtm_rmx.rmx_expire;
+	if (expire != 0) {
+		if ((rtm->rtm_flags & FF_RTF_STATIC) != 0 ||
+		    expire > ARP_MAX_EXPIRE)
+			return (EINVAL);
+		flags = 0;
+	}
 	if (!lle_mac_ok(rtm->rtm_lladdr))
 		return (EINVAL);
 	if (in_localip(ctx, dst))
@@ -150,7 +167,7 @@ lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 	if (rtm->rtm_flags & FF_RTF_ANNOUNCE)
 		flags |= LLE_PUB;
 	memcpy(&mac, rtm->rtm_lladdr, sizeof(mac));
-	return (-arp_add(ctx, dst, &mac, flags));
+	return (-arp_add(ctx, dst, &mac, flags, (int)expire));
 }
 
 static int

@@ -9,6 +9,7 @@
 #ifndef _NETINET_ARP_VAR_H_
 #define _NETINET_ARP_VAR_H_
 
+#include <limits.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <netinet/in.h>
@@ -56,6 +57,7 @@ struct arpxstat {
 #define	LLE_IFADDR	0x0004	/* one of our own addresses */
 
 #define	ARP_MAXHOLD_CAP	16	/* hold queue capacity per entry */
+#define	ARP_MAX_EXPIRE	(INT_MAX / 1000)	/* s: bound of max_age, temp */
 #define	ARP_HASHSIZE	64
 
 struct llentry {
@@ -119,12 +121,15 @@ int	arprequest(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr sip,
 	    struct in_addr tip);
 
 /*
- * Add a static entry (flags LLE_STATIC, optionally LLE_PUB); the interface
- * is the one whose subnet holds addr.  0, -ENETUNREACH (no such subnet),
- * -EINVAL, -ENOMEM.  Replaces a dynamic entry.
+ * Add an entry by hand (flags LLE_STATIC and LLE_PUB); the interface is
+ * the one whose subnet holds addr.  Without LLE_STATIC the entry is
+ * dynamic (arp -s ... temp): it expires after `expire' seconds
+ * (1..ARP_MAX_EXPIRE) and is learnt over like a learnt one; `expire' is
+ * ignored for a static entry.  Replaces any entry for addr.  0,
+ * -ENETUNREACH (no such subnet), -EINVAL, -ENOMEM.
  */
 int	arp_add(struct ff_ctx *ctx, struct in_addr addr,
-	    const struct rte_ether_addr *mac, int flags);
+	    const struct rte_ether_addr *mac, int flags, int expire);
 /* Delete the entry for addr: 0 or -ENOENT. */
 int	arp_delete(struct ff_ctx *ctx, struct in_addr addr);
 /* Delete every entry on ifp (all of them when ifp is NULL). */

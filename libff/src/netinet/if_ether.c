@@ -10,9 +10,10 @@
  * unresolved entry holds up to `maxhold' packets and asks again once a
  * second; after `maxtries' unanswered requests it is down for `wait'
  * seconds (packets to it fail with EHOSTDOWN), then removed.  A learnt
- * entry lives `max_age' seconds.  Requests are answered only for our own
- * addresses and for published (proxy) entries; a learnt entry is created
- * only by a packet that was about us.
+ * entry lives `max_age' seconds; one set by hand lives as long as the
+ * message says (arp -s ... temp asks for max_age) or is static.  Requests
+ * are answered only for our own addresses and for published (proxy)
+ * entries; a learnt entry is created only by a packet that was about us.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -127,10 +128,13 @@ lla_send_held(struct ff_ctx *ctx, struct llentry *la)
 		    &la->la_mac, ETHERTYPE_IP);
 }
 
-/* Make la valid with mac; learnt entries expire after max_age. */
+/*
+ * Make la valid with mac.  A dynamic entry (learnt, or set with `temp')
+ * then lives `secs' seconds; a static one never expires.
+ */
 static void
 lla_set_valid(struct ff_ctx *ctx, struct llentry *la,
-    const uint8_t *mac)
+    const uint8_t *mac, int secs)
 {
 	uint64_t now = ff_clock_now(&ctx->clock);
 
@@ -141,10 +145,9 @@ lla_set_valid(struct ff_ctx *ctx, struct llentry *la,
 		callout_stop(ctx, &la->la_timer);
 		la->la_expire = 0;
 	} else {
-		la->la_expire = now + (uint64_t)V_arp(ctx)->max_age *
-		    FF_NS_PER_SEC;
+		la->la_expire = now + (uint64_t)secs * FF_NS_PER_SEC;
 		callout_reset(ctx, &la->la_timer, ff_ms_to_ticks(ctx,
-		    (uint64_t)V_arp(ctx)->max_age * 1000), arp_timer, la);
+		    (uint64_t)secs * 1000), arp_timer, la);
 	}
 	lla_send_held(ctx, la);
 }
@@ -352,7 +355,7 @@ arp_learn(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr isaddr,
 		return;
 	la->la_ifp = ifp;
 	la->la_expire = 0;
-	lla_set_valid(ctx, la, sha);
+	lla_set_valid(ctx, la, sha, V_arp(ctx)->max_age);
 }
 
 /* Sender checks: 1 when the message must be dropped (counted). */
@@ -446,7 +449,7 @@ arp_ifp_for(struct ff_ctx *ctx, struct in_addr addr)
 
 int
 arp_add(struct ff_ctx *ctx, struct in_addr addr,
-    const struct rte_ether_addr *mac, int flags)
+    const struct rte_ether_addr *mac, int flags, int expire)
 {
 	struct llentry *la;
 	struct ifnet *ifp;
@@ -454,15 +457,18 @@ arp_add(struct ff_ctx *ctx, struct in_addr addr,
 	if ((flags & ~(LLE_PUB | LLE_STATIC)) != 0 ||
 	    addr.s_addr == INADDR_ANY || addr.s_addr == INADDR_BROADCAST)
 		return (-EINVAL);
+	if ((flags & LLE_STATIC) == 0 &&
+	    (expire < 1 || expire > ARP_MAX_EXPIRE))
+		return (-EINVAL);
 	if ((ifp = arp_ifp_for(ctx, addr)) == NULL)
 		return (-ENETUNREACH);
 	if ((la = lla_lookup(ctx, addr)) == NULL &&
 	    (la = lla_create(ctx, ifp, addr)) == NULL)
 		return (-ENOMEM);
 	la->la_ifp = ifp;
-	la->la_flags = (uint16_t)(flags | LLE_STATIC);
+	la->la_flags = (uint16_t)flags;
 	la->la_expire = 0;
-	lla_set_valid(ctx, la, mac->addr_bytes);
+	lla_set_valid(ctx, la, mac->addr_bytes, expire);
 	return (0);
 }
 
@@ -564,7 +570,7 @@ arp_sysctl_attach(struct ff_ctx *ctx)
 	struct arp_state *as = V_arp(ctx);
 
 	if (sysctl_add_int(ctx, "net.link.ether.inet.max_age", CTLFLAG_RW,
-	    &as->max_age, 1, INT_MAX / 1000,
+	    &as->max_age, 1, ARP_MAX_EXPIRE,
 	    "ARP entry lifetime in seconds") == NULL ||
 	    sysctl_add_int(ctx, "net.link.ether.inet.maxtries", CTLFLAG_RW,
 	    &as->maxtries, 1, 100,

@@ -112,7 +112,7 @@ ff_test_arp_add(struct ff_test *t, const char *addr, const uint8_t *mac,
 	if (api_addr(addr, &a) != 0)
 		return (-EINVAL);
 	memcpy(&ea, mac, sizeof(ea));
-	return (arp_add(api_ctx(t), a, &ea, flags));
+	return (arp_add(api_ctx(t), a, &ea, flags | LLE_STATIC, 0));
 }
 
 int
