@@ -1,7 +1,8 @@
 """ff-arp against a live primary in a namespace: the Linux side's MAC
 learnt and listed as FreeBSD prints it, deleted, a permanent entry and a
-published one that Linux resolves; bad input that leaves the table as it
-was.  Traffic stays in the test's namespace, addresses in 198.18.0.0/15."""
+published one that Linux resolves, a temporary one with its expiry, -S
+and -f; bad input that leaves the table as it was.  Traffic stays in the
+test's namespace, addresses in 198.18.0.0/15."""
 
 import re
 
@@ -54,6 +55,39 @@ def test_published_entry_answers_linux(primary):
         neigh, primary.tool("ff-sysctl", "net.link.ether.arp").stdout)
 
 
+def test_temp_replace_and_file(primary, tmp_path):
+    max_age = int(primary.tool("ff-sysctl", "-n",
+                               "net.link.ether.inet.max_age").stdout)
+    cp = primary.tool("ff-arp", "-s", "198.18.0.60", "02:18:00:00:00:60",
+                      "temp")
+    assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
+    line = primary.tool("ff-arp", "198.18.0.60").stdout
+    m = re.fullmatch(r"\? \(198\.18\.0\.60\) at 02:18:00:00:00:60 on "
+                     r"f-stack-0 expires in (\d+) seconds \[ethernet\]\n",
+                     line)
+    assert m and 0 < int(m.group(1)) <= max_age, line
+    # -S: the temporary entry goes, a permanent one takes its place.
+    cp = primary.tool("ff-arp", "-S", "198.18.0.60", "02:18:00:00:00:61")
+    assert (cp.returncode, cp.stdout) == (
+        0, "198.18.0.60 (198.18.0.60) deleted\n"), cp.stderr
+    assert primary.tool("ff-arp", "198.18.0.60").stdout == (
+        "? (198.18.0.60) at 02:18:00:00:00:61 on f-stack-0 permanent "
+        "[ethernet]\n")
+    ethers = tmp_path / "ethers"
+    ethers.write_text("# two by hand\n198.18.0.61 02:18:00:00:00:62\n"
+                      "198.18.0.62 02:18:00:00:00:63 temp pub\n")
+    cp = primary.tool("ff-arp", "-f", str(ethers))
+    assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
+    out = primary.tool("ff-arp", "-a").stdout
+    assert ("? (198.18.0.61) at 02:18:00:00:00:62 on f-stack-0 permanent "
+            "[ethernet]\n") in out
+    assert re.search(r"\? \(198\.18\.0\.62\) at 02:18:00:00:00:63 on "
+                     r"f-stack-0 expires in \d+ seconds published "
+                     r"\[ethernet\]\n", out), out
+    for host in ("198.18.0.60", "198.18.0.61", "198.18.0.62"):
+        assert primary.tool("ff-arp", "-d", host).returncode == 0
+
+
 def test_delete_all_and_bad_input(primary):
     assert ping(primary, STACK_ADDR)
     assert primary.tool("ff-arp", "-s", "198.18.0.40",
@@ -72,6 +106,12 @@ def test_delete_all_and_bad_input(primary):
         (("-d", "198.18.0.77"), 1,
          "ff-arp: delete: cannot locate 198.18.0.77\n"),
         (("-s", "198.18.0.41"), 2, None),
+        (("-s", "198.18.0.41", "02:00:00:00:00:01", "temp", "bogus"), 2,
+         None),
+        (("-s", "198.18.0.41", "02:00:00:00:00:01", "reject"), 1, None),
+        (("-f", "/nonexistent/ethers"), 1,
+         "ff-arp: cannot open /nonexistent/ethers: No such file or "
+         "directory\n"),
         ((), 2, None),
     ]
     for args, code, err in cases:

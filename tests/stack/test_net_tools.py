@@ -230,11 +230,79 @@ def test_arp_errors(st, tool):
         1, "", "ff-arp: invalid Ethernet address 'zz:00'\n")
     assert tool(arp, "-s", "bogus", "02:00:00:00:00:01")[0] == 1
     assert tool(arp, "-s", "198.18.0.9")[0] == 2
-    assert tool(arp, "-s", "198.18.0.9", "02:00:00:00:00:01", "temp")[0] == 1
+    assert tool(arp, "-s", "198.18.0.9", "02:00:00:00:00:01", "bogus")[0] == 2
+    assert tool(arp, "-s", "198.18.0.9", "02:00:00:00:00:01", "temp",
+                "blackhole")[0] == 1
+    assert tool(arp, "-s", OUR_IP, "02:00:00:00:00:01", "temp") == (
+        1, "", "ff-arp: set: 198.18.0.2 is one of our addresses\n")
     assert tool(arp, "-i", "nosuch0", "-a") == (
         1, "", "ff-arp: interface nosuch0 does not exist\n")
     assert tool(arp)[0] == 2
     assert st.arp_count() == 0
+
+
+def test_arp_temp_entry_expires(st, tool):
+    assert tool(arp, "-s", "198.18.0.9", "02:18:00:00:00:09", "temp") == (
+        0, "", "")
+    st.advance(5, step=1)
+    assert tool(arp, "198.18.0.9")[1] == (
+        "? (198.18.0.9) at 02:18:00:00:00:09 on f-stack-0 expires in 1195 "
+        "seconds [ethernet]\n")
+    rec, = json.loads(tool(arp, "--json", "198.18.0.9")[1])
+    assert (rec["expires"], rec["permanent"]) == (1195, False)
+    st.advance(1196, step=1)
+    assert tool(arp, "198.18.0.9") == (
+        1, "198.18.0.9 (198.18.0.9) -- no entry\n", "")
+    assert st.arp_count() == 0
+
+
+def test_arp_temp_lifetime_is_max_age(st, tool):
+    st.sysctl("net.link.ether.inet.max_age", 60)
+    assert tool(arp, "-s", "198.18.0.9", "2:18:0:0:0:9", "temp", "pub",
+                "only")[0] == 0
+    assert tool(arp, "198.18.0.9")[1] == (
+        "? (198.18.0.9) at 02:18:00:00:00:09 on f-stack-0 expires in 60 "
+        "seconds published [ethernet]\n")
+    st.advance(61, step=1)
+    assert st.arp_get("198.18.0.9") is None
+
+
+def test_arp_replace(st, tool):
+    # -S: the old entry goes (and says so), the new one takes its place.
+    assert tool(arp, "-S", "198.18.0.9", "02:18:00:00:00:09") == (0, "", "")
+    assert tool(arp, "-S", "198.18.0.9", "02:18:00:00:00:0a", "temp") == (
+        0, "198.18.0.9 (198.18.0.9) deleted\n", "")
+    assert tool(arp, "198.18.0.9")[1] == (
+        "? (198.18.0.9) at 02:18:00:00:00:0a on f-stack-0 expires in 1200 "
+        "seconds [ethernet]\n")
+    # -s alone replaces too, silently: back to permanent.
+    assert tool(arp, "-s", "198.18.0.9", "02:18:00:00:00:0b") == (0, "", "")
+    assert "0b on f-stack-0 permanent" in tool(arp, "198.18.0.9")[1]
+
+
+def test_arp_file(st, tool, tmp_path):
+    f = tmp_path / "ethers"
+    f.write_text("# by hand\n198.18.0.9 02:18:00:00:00:09\n\n"
+                 "  198.18.0.10 02:18:00:00:00:0a temp   # goes away\n"
+                 "198.18.0.11 02:18:00:00:00:0b pub only\n"
+                 "203.0.113.5 02:18:00:00:00:0c\n")
+    code, out, err = tool(arp, "-f", str(f))
+    assert (code, out, err) == (
+        1, "", "ff-arp: cannot intuit interface index and type for "
+               "203.0.113.5\n")
+    assert tool(arp, "-a")[1].splitlines()[1:] == [
+        "? (198.18.0.9) at 02:18:00:00:00:09 on f-stack-0 permanent "
+        "[ethernet]",
+        "? (198.18.0.10) at 02:18:00:00:00:0a on f-stack-0 expires in 1200 "
+        "seconds [ethernet]",
+        "? (198.18.0.11) at 02:18:00:00:00:0b on f-stack-0 permanent "
+        "published [ethernet]"]
+    # One bad line: nothing from the file is set.
+    f.write_text("198.18.0.20 02:18:00:00:00:14\n198.18.0.21 zz\n")
+    assert tool(arp, "-f", str(f)) == (
+        1, "", "ff-arp: %s:2: invalid Ethernet address 'zz'\n"
+               "ff-arp: %s: 1 bad line, no entry set\n" % (f, f))
+    assert st.arp_get("198.18.0.20") is None and st.arp_count() == 3
 
 
 def test_arp_json_and_interface(st, tool):

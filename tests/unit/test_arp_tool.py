@@ -50,10 +50,62 @@ def test_sorted_by_address():
     (["-s", "198.18.0.1"], 2, "missing Ethernet address"),
     (["-s", "198.18.0.1", "zz", ], 1,
      "ff-arp: invalid Ethernet address 'zz'"),
-    (["-s", "198.18.0.1", "02:00:00:00:00:01", "temp"], 1, "ff-arp: temp"),
-    (["-s", "198.18.0.1", "02:00:00:00:00:01", "bogus"], 2, "bad modifier"),
+    (["-s", "198.18.0.1", "02:00:00:00:00:01", "bogus"], 2,
+     "Invalid parameter 'bogus'"),
+    (["-s", "198.18.0.1", "02:00:00:00:00:01", "only"], 2,
+     "Invalid parameter 'only'"),
+    (["-s", "198.18.0.1", "02:00:00:00:00:01", "blackhole"], 1,
+     "ff-arp: blackhole: not supported"),
+    (["-S", "198.18.0.1", "02:00:00:00:00:01", "pub", "reject"], 1,
+     "ff-arp: reject: not supported"),
     (["-d", "host.example"], 1, "ff-arp: host.example: bad address"),
+    (["-f"], 2, "-f takes one file name"),
+    (["-f", "a", "b"], 2, "-f takes one file name"),
+    (["-f", "-a"], 2, "take no -a"),
+    (["-f", "-s", "x"], 2, "exclude each other"),
+    (["-f", "/nonexistent/ethers"], 1,
+     "ff-arp: cannot open /nonexistent/ethers: No such file or directory"),
+    (["-i", "f-stack-0", "-s", "198.18.0.1", "02:00:00:00:00:01"], 1,
+     "ff-arp: -i not applicable to this operation"),
+    (["-i", "f-stack-0", "-d", "198.18.0.1"], 1,
+     "ff-arp: -i not applicable to this operation"),
 ])
 def test_operand_errors(args, code, message):
     r = CliRunner().invoke(arp.command, args)
     assert r.exit_code == code and message in r.output
+
+
+@pytest.mark.parametrize("words,entry", [
+    ("198.18.0.9 2:18:0:0:0:9", (False, False)),
+    ("198.18.0.9 2:18:0:0:0:9 temp", (True, False)),
+    ("198.18.0.9 2:18:0:0:0:9 pub", (False, True)),
+    ("198.18.0.9 2:18:0:0:0:9 pub only", (False, True)),
+    ("198.18.0.9 2:18:0:0:0:9 temp pub only", (True, True)),
+    ("198.18.0.9 2:18:0:0:0:9 pub temp", (True, True)),
+])
+def test_set_grammar(words, entry):
+    e = arp.parse_entry(words.split())
+    assert e == arp.Entry("198.18.0.9", bytes.fromhex("021800000009"),
+                          *entry)
+
+
+def test_file_checked_before_anything_is_set(tmp_path):
+    good = tmp_path / "good"
+    good.write_text("# gateways\n\n  198.18.0.1 02:18:00:00:00:01\n"
+                    "198.18.0.9 2:18:0:0:0:9 temp pub # proxied\n")
+    assert arp.read_file(str(good)) == [
+        arp.Entry("198.18.0.1", bytes.fromhex("021800000001")),
+        arp.Entry("198.18.0.9", bytes.fromhex("021800000009"), True, True)]
+    bad = tmp_path / "bad"
+    bad.write_text("198.18.0.1 02:18:00:00:00:01\n198.18.0.2\n"
+                   "198.18.0.3 zz\n198.18.0.4 02:18:00:00:00:04 bogus\n"
+                   "198.18.0.5 02:18:00:00:00:05 blackhole\n")
+    r = CliRunner().invoke(arp.command, ["-f", str(bad)])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.splitlines() == [
+        "ff-arp: %s:2: bad line: 198.18.0.2" % bad,
+        "ff-arp: %s:3: invalid Ethernet address 'zz'" % bad,
+        "ff-arp: %s:4: Invalid parameter 'bogus'" % bad,
+        "ff-arp: %s:5: blackhole: not supported: this stack's ARP entries "
+        "cannot discard or reject traffic" % bad,
+        "ff-arp: %s: 4 bad lines, no entry set" % bad]
