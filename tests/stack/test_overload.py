@@ -1,7 +1,11 @@
 """Overload that never goes silent (kern_mbuf.c): with the packet pool
 nearly empty the stack drops new SYNs before allocating anything and
 counts them, shrinks the windows it offers, drops queued out-of-order
-data, and still answers ping, the tools and established connections."""
+data, and still answers ping, the tools and established connections;
+with the socket table nearly full (sock_syn_pct) new SYNs are dropped
+the same way."""
+
+import socket
 
 from scapy.layers.inet import ICMP, IP, TCP
 from scapy.layers.l2 import Ether
@@ -89,3 +93,61 @@ def test_watermarks_are_sysctls(make_stack):
     p.expect_nothing()
     assert sysctl(st, "kern.ipc.overload.syn_nombuf") == 1
     quiesce(st, lfd)
+
+
+def test_nearly_full_socket_table_refuses_syns(make_stack):
+    # kern.ipc.overload.sock_syn_pct: with fewer than that share of
+    # kern.ipc.maxsockets free, a SYN is dropped before the SYN cache, so
+    # completing handshakes cannot take the last sockets (accept, the
+    # application's own sockets, the tools' work).
+    st = tcp_stack(make_stack)
+    a = st.api
+    lfd = st.tcp_socket()
+    st.tcp_bind(lfd, "", 80)
+    st.tcp_listen(lfd, 16)
+    peer = Peer(st, sport=40000, dport=8080)
+    fd = establish(st, peer)
+    maxsock = sysctl(st, "kern.ipc.maxsockets")
+    pct = sysctl(st, "kern.ipc.overload.sock_syn_pct")
+    assert pct == 2
+    # The most sockets open with the watermark still kept.
+    keep = -(-maxsock * pct // 100)
+    fill = [a.socket(socket.SOCK_DGRAM) for _ in range(
+        maxsock - keep - sysctl(st, "kern.ipc.numopensockets"))]
+    assert sysctl(st, "kern.ipc.numopensockets") == maxsock - keep
+    p1 = Peer(st, sport=41000)
+    p1.send("S", seq=100)
+    assert p1.expect("SA").ack == 101            # at the watermark: welcome
+    p1.send("R", seq=101)
+    # One socket more: below the watermark.
+    fill.append(a.socket(socket.SOCK_DGRAM))
+    p2 = Peer(st, sport=42000)
+    p2.send("S", seq=200)
+    p2.expect_nothing()
+    assert sysctl(st, "kern.ipc.overload.syn_nosock") == 1
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    assert sysctl(st, "kern.ipc.overload.syn_nombuf") == 0
+    # The established connection and ping carry on.
+    peer.send("PA", data=b"y" * 50)
+    st.advance(0.2)                     # the delayed ACK
+    assert peer.expect("A").ack == peer.seq
+    assert st.tcp_recv(fd) == b"y" * 50
+    assert st.tcp_send(fd, b"z" * 20) == 20
+    assert bytes(peer.expect("PA").payload) == b"z" * 20
+    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
+              IP(src="198.18.0.1", dst="198.18.0.2") / ICMP(id=9, seq=1))
+    assert st.expect(ICMP)[ICMP].type == 0
+    # Sockets freed: the next handshake goes through and is accepted.
+    for s in fill[-100:]:
+        a.close(s)
+    del fill[-100:]
+    p2.seq = 200
+    p2.send("S")
+    assert p2.expect("SA").ack == 201
+    p2.send("A")
+    cfd = st.tcp_accept(lfd)
+    assert cfd >= 0 and st.tcp_info(cfd)["state_name"] == "ESTABLISHED"
+    assert sysctl(st, "kern.ipc.overload.syn_nosock") == 1
+    for s in fill:
+        a.close(s)
+    quiesce(st, fd, cfd, lfd)
