@@ -1,5 +1,7 @@
 """TCP data transfer through the test port: in-order and out-of-order
-delivery, sequence number wraparound, retransmission after loss with RTO
+delivery (a whole window held behind one hole, contiguous segments
+joined into one block and cut again by overlaps, the queue bounded by
+the receive buffer), sequence number wraparound, retransmission after loss with RTO
 doubling, fast retransmit after three duplicate ACKs, delayed ACK,
 Nagle and TCP_NODELAY, window updates."""
 
@@ -63,6 +65,99 @@ def test_reassembly_queue_bounded(make_stack):
     assert st.tcp_info(fd)["segqlen"] == 3
     assert st.counter("tcp.tcps_rcvreassfull") == 2
     st.drain()
+    quiesce(st, fd)
+
+
+TF_SACK_PERMIT = 0x200
+
+
+def sack_blocks(t, base):
+    raw = dict(t.options).get("SAck", ())
+    return [((raw[i] - base) & 0xffffffff, (raw[i + 1] - base) & 0xffffffff)
+            for i in range(0, len(raw), 2)]
+
+
+def test_window_behind_a_hole_held_whole(make_stack):
+    # 150 segments behind one hole, well inside the 64 KB window: every
+    # one is held (the queue is bounded by what the receive buffer takes
+    # and by blocks, not by maxqueuelen segments), the SACK block grows
+    # with each, and the hole's retransmission delivers all of it.  Were
+    # any dropped, the sender would have to send it again.
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.tcp_setflags(fd, TF_SACK_PERMIT, 0)
+    b = peer.seq
+    data = bytes(i % 251 for i in range(15100))
+    for i in range(1, 151):
+        peer.send("A", seq=b + 100 * i, data=data[100 * i:100 * (i + 1)],
+                  advance=False)
+        a = peer.expect("A")
+        assert a.ack == b and sack_blocks(a, b) == [(100, 100 * (i + 1))]
+    assert st.tcp_info(fd)["segqlen"] == 1          # one block
+    assert st.counter("tcp.tcps_rcvreassfull") == 0
+    peer.send("A", seq=b, data=data[:100], advance=False)
+    a = peer.expect("A")
+    assert a.ack == b + 15100 and sack_blocks(a, b) == []
+    assert st.tcp_info(fd)["segqlen"] == 0
+    assert st.tcp_recv(fd, 20000) == data
+    quiesce(st, fd)
+
+
+def test_reassembly_joins_blocks_and_trims_chains(make_stack):
+    # Segments joined into one block are cut again by later overlapping
+    # ones, across the mbufs the block is made of: what reaches the
+    # socket is each byte once, in order.
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    b = peer.seq
+    data = bytes((i * 7) % 256 for i in range(1000))
+
+    def send(start, end):
+        peer.send("A", seq=b + start, data=data[start:end], advance=False)
+        return peer.expect("A")
+
+    send(400, 500)
+    send(500, 600)                      # continues the block
+    send(300, 400)                      # is continued by it
+    assert st.tcp_info(fd)["segqlen"] == 1
+    send(700, 800)
+    send(900, 1000)
+    assert st.tcp_info(fd)["segqlen"] == 3
+    send(800, 900)                      # joins two blocks
+    assert st.tcp_info(fd)["segqlen"] == 2
+    send(250, 550)                      # covers 300..500, cuts into 500..
+    assert st.tcp_info(fd)["segqlen"] == 2
+    send(560, 720)                      # bridges the two, cut at both ends
+    assert st.tcp_info(fd)["segqlen"] == 1
+    dup = st.counter("tcp.tcps_rcvduppack")
+    send(600, 650)                      # nothing new
+    assert st.counter("tcp.tcps_rcvduppack") == dup + 1
+    a = send(0, 250)
+    assert a.ack == b + 1000
+    assert st.tcp_recv(fd, 2000) == data
+    assert st.counter("tcp.tcps_rcvreassfull") == 0
+    quiesce(st, fd)
+
+
+def test_reassembly_bounded_by_receive_buffer(make_stack):
+    # Tiny segments cost a whole mbuf each: the queue holds no more mbuf
+    # memory than the receive buffer may (sb_mbmax = 8 * 4096 bytes of
+    # 2176-byte mbufs: 15), then drops and counts, as when full of blocks.
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.recvspace", 4096)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    b = peer.seq
+    for i in range(1, 41):
+        peer.send("A", seq=b + i, data=b"t", advance=False)
+        peer.expect("A")
+    assert st.tcp_info(fd)["segqlen"] == 1
+    assert st.counter("tcp.tcps_rcvreassfull") == 40 - 15
+    peer.send("A", seq=b, data=b"h", advance=False)
+    assert peer.expect("A").ack == b + 16
+    assert st.tcp_recv(fd) == b"h" + b"t" * 15
     quiesce(st, fd)
 
 

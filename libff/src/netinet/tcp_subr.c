@@ -253,7 +253,7 @@ tcp_discardcb(struct tcpcb *tp)
 	struct tcp_state *ts = V_tcp(ctx);
 
 	tcp_timers_stop(tp);
-	tcp_reass_flush(tp);
+	(void)tcp_reass_flush(tp);
 	tcp_free_sackholes(tp);
 	cc_detach(tp);
 	if (tp->t_inpcb != NULL)
@@ -279,10 +279,8 @@ tcp_drain(struct ff_ctx *ctx)
 	struct tcpcb *tp;
 	int n = 0;
 
-	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link) {
-		n += tp->t_segqlen;
-		tcp_reass_flush(tp);
-	}
+	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link)
+		n += tcp_reass_flush(tp);
 	return (n);
 }
 

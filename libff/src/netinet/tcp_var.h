@@ -289,9 +289,10 @@ struct tcpcb {
 	int		 t_persistshift; /* persist backoff exponent */
 
 	/* Reassembly (tcp_reass.c). */
-	struct tsegqe_head t_segq;	/* out-of-order segments, by seq */
-	int		 t_segqlen;	/* segments on it */
+	struct tsegqe_head t_segq;	/* out-of-order data, by seq */
+	int		 t_segqlen;	/* entries (contiguous blocks) on it */
 	uint32_t	 t_segqbytes;	/* payload bytes on it */
+	uint32_t	 t_segqmbcnt;	/* mbuf buffer bytes on it */
 
 	/* SACK (tcp_sack.c, RFC 2018, RFC 6675). */
 	struct sackhole_head snd_holes;	/* scoreboard, by sequence */
@@ -497,7 +498,7 @@ void	tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 int	tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	    struct rte_mbuf *m);
 int	tcp_reass_deliver(struct tcpcb *tp);
-void	tcp_reass_flush(struct tcpcb *tp);
+int	tcp_reass_flush(struct tcpcb *tp);
 void	tcp_reass_fini(struct ff_ctx *ctx);
 
 /* tcp_output.c */
