@@ -7,10 +7,6 @@ import pytest
 
 import ffstack
 
-PEER_MAC = "02:00:00:00:aa:01"
-PEER_IP = "198.18.0.1"
-OUR_IP = "198.18.0.2"
-
 
 @pytest.fixture
 def make_stack(libff_path):

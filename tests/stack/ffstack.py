@@ -119,6 +119,13 @@ def _mac_str(raw):
     return ":".join("%02x" % b for b in raw)
 
 
+# The test port's Linux-side peer and our address in CONFIG.  Tests import
+# them from here, not from conftest: tests/unit has a conftest too, and a
+# bare "import conftest" gets whichever was loaded first.
+PEER_MAC = "02:00:00:00:aa:01"
+PEER_IP = "198.18.0.1"
+OUR_IP = "198.18.0.2"
+
 CONFIG = """
 [dpdk]
 lcore_mask=1

@@ -7,7 +7,7 @@ import errno
 from scapy.layers.inet import ICMP, IP
 from scapy.layers.l2 import ARP, Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import LLE_PUB, LLE_STATIC, LLE_VALID, CONFIG
 
 BCAST = "ff:ff:ff:ff:ff:ff"

@@ -6,7 +6,7 @@ built here, so the run takes a few seconds."""
 from scapy.layers.inet import ICMP, IP, UDP, fragment
 from scapy.layers.l2 import ARP, Dot1Q, Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import CONFIG
 
 FUZZ_CONFIG = CONFIG.replace("port_list=0", "port_list=0,1") + """

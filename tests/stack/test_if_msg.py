@@ -8,7 +8,7 @@ import pytest
 from scapy.layers.inet import ICMP, IP
 from scapy.layers.l2 import Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from fstools import _ffi
 from fstools._ffi import (FF_IOCTL_ADDADDR, FF_IOCTL_DELADDR, FF_IOCTL_LIST,
                           FF_IOCTL_SETFLAGS, FF_IOCTL_SETMTU, FF_MSG_IOCTL)

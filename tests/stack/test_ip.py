@@ -9,7 +9,7 @@ import pytest
 from scapy.layers.inet import ICMP, IP, UDP, fragment
 from scapy.layers.l2 import Dot1Q, Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import RX_IP_CKSUM_BAD, RX_IP_CKSUM_GOOD, \
     RX_OFFLOAD_IPV4_CKSUM, RX_VLAN_STRIPPED, IFF_UP, CONFIG
 

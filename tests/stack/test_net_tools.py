@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from fstools import _ffi, arp, ifconfig, ipc, route
 
 

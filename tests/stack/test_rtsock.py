@@ -9,7 +9,7 @@ import pytest
 from scapy.layers.inet import IP
 from scapy.layers.l2 import ARP, Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from fstools import _ffi
 from fstools._ffi import (FF_MSG_ROUTE, FF_RTM_ADD, FF_RTM_CHANGE,
                           FF_RTM_DELETE, FF_RTM_DUMP, FF_RTM_GET)

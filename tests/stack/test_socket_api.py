@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from conftest import OUR_IP, PEER_IP
+from ffstack import OUR_IP, PEER_IP
 
 
 def raises(err, fn, *args):

@@ -10,7 +10,7 @@ import pytest
 from scapy.layers.inet import IP, TCP
 from scapy.layers.l2 import Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import EV_ADD, EVFILT_READ
 
 EPOLL_CTL_ADD = 1

@@ -11,7 +11,7 @@ import pytest
 from scapy.layers.inet import ICMP, IP, UDP, UDPerror
 from scapy.layers.l2 import Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import EV_ADD, EV_CLEAR, EVFILT_READ
 
 

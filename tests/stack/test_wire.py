@@ -6,7 +6,7 @@ encoders; a change in any byte is a change in the wire format."""
 from scapy.layers.inet import ICMP, IP, fragment
 from scapy.layers.l2 import ARP, Ether
 
-from conftest import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import OUR_IP, PEER_IP, PEER_MAC
 
 H = bytes.fromhex
 
