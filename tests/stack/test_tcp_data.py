@@ -1,9 +1,9 @@
 """TCP data transfer through the test port: in-order and out-of-order
 delivery (a whole window held behind one hole, contiguous segments
 joined into one block and cut again by overlaps, the queue bounded by
-the receive buffer), sequence number wraparound, retransmission after loss with RTO
-doubling, fast retransmit after three duplicate ACKs, delayed ACK,
-Nagle and TCP_NODELAY, window updates."""
+the receive buffer), sequence number wraparound, retransmission after
+loss with RTO doubling, fast retransmit after three duplicate ACKs,
+delayed ACK, Nagle and TCP_NODELAY, window updates."""
 
 import errno
 

@@ -1,6 +1,8 @@
 """SACK through the test port (RFC 2018, RFC 6675): SACK-permitted on
 SYN and SYN-ACK, the blocks we send for holes in the reassembly queue
-(exact blocks, most recent first, 4 without and 3 with timestamps), the
+(exact blocks, most recent first, 4 without and 3 with timestamps),
+D-SACK blocks for duplicates below rcv_nxt or inside a block (RFC 2883,
+first and once), the
 scoreboard and RFC 6675 recovery as a sender (only the holes the peer
 reports are sent again), bad blocks ignored and counted, the scoreboard
 bound, and net.inet.tcp.sack.enable."""
@@ -94,9 +96,10 @@ def test_receiver_blocks_most_recent_first(make_stack):
     # Filling the hole between two blocks merges them, reported first.
     a = ooo(peer, b, 200, 300)
     assert sack_blocks(a, b) == [(100, 400), (500, 600)]
-    # A segment inside a block: that block first (RFC 2018 4).
+    # A segment inside a block: that block first (RFC 2018 4), after
+    # the D-SACK block for the duplicate (RFC 2883 4.1).
     a = ooo(peer, b, 520, 540)
-    assert sack_blocks(a, b) == [(500, 600), (100, 400)]
+    assert sack_blocks(a, b) == [(520, 540), (500, 600), (100, 400)]
     for s in (700, 900, 1100):
         a = ooo(peer, b, s, s + 100)
     # Without timestamps 4 blocks fit: the oldest is left out.
@@ -126,6 +129,73 @@ def test_receiver_three_blocks_with_timestamps(make_stack):
         a = ooo(peer, b, s, s + 100, ts=(101 + i, 0))
     assert "Timestamp" in opts(a)
     assert sack_blocks(a, b) == [(700, 800), (500, 600), (300, 400)]
+    quiesce(st, fd)
+
+
+def test_dsack_for_data_below_rcv_nxt(make_stack):
+    # RFC 2883: a segment that brings nothing new is answered at once,
+    # the duplicate reported as the first (here only) block, and once.
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = sack_conn(st, peer)
+    b = peer.seq
+    peer.send("A", data=b"x" * 100)
+    st.advance(0.5)                         # the delayed ACK
+    assert peer.expect("A").ack == b + 100
+    a = ooo(peer, b, 0, 100)                # the same segment again
+    assert a.ack == b + 100 and sack_blocks(a, b) == [(0, 100)]
+    # Part old, part new: the old part reported, the new part taken.
+    a = ooo(peer, b, 60, 160)
+    assert a.ack == b + 160 and sack_blocks(a, b) == [(60, 100)]
+    peer.expect_nothing()
+    # Reported once: the next ACK has only the hole's block.
+    a = ooo(peer, b, 200, 300)
+    assert a.ack == b + 160 and sack_blocks(a, b) == [(200, 300)]
+    quiesce(st, fd)
+
+
+def test_dsack_inside_a_block_then_its_block(make_stack):
+    # RFC 2883 4.1: a duplicate above rcv_nxt, the D-SACK block first,
+    # then the block holding it, then the others.
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = sack_conn(st, peer)
+    b = peer.seq
+    ooo(peer, b, 100, 200)
+    ooo(peer, b, 300, 400)
+    a = ooo(peer, b, 100, 200)
+    assert a.ack == b
+    assert sack_blocks(a, b) == [(100, 200), (100, 200), (300, 400)]
+    a = ooo(peer, b, 500, 600)
+    assert sack_blocks(a, b) == [(500, 600), (100, 200), (300, 400)]
+    assert st.counter("tcp.tcps_rcvduppack") == 1
+    quiesce(st, fd)
+
+
+def test_dsack_with_timestamps_fits(make_stack):
+    # With timestamps three blocks fit: the D-SACK and the two newest.
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = sack_conn(st, peer, tsval=100)
+    b = peer.seq
+    for i, s in enumerate((100, 300, 500)):
+        ooo(peer, b, s, s + 100, ts=(101 + i, 0))
+    a = ooo(peer, b, 300, 400, ts=(110, 0))
+    assert "Timestamp" in opts(a)
+    assert sack_blocks(a, b) == [(300, 400), (300, 400), (500, 600)]
+    quiesce(st, fd)
+
+
+def test_no_dsack_unless_permitted(make_stack):
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    b = peer.seq
+    peer.send("A", data=b"x" * 100)
+    st.advance(0.5)
+    peer.expect("A")
+    a = ooo(peer, b, 0, 100)
+    assert a.ack == b + 100 and "SAck" not in opts(a)
     quiesce(st, fd)
 
 

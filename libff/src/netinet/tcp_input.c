@@ -489,6 +489,10 @@ tcp_input_trim(struct tcpcb *tp, struct tcpseg *seg)
 			seg->seq++;
 			todrop--;
 		}
+		/* The data below rcv_nxt came twice (RFC 2883). */
+		tcp_update_dsack_list(tp, seg->seq, seg->seq +
+		    (uint32_t)(todrop < (int32_t)seg->tlen ? todrop :
+		    (int32_t)seg->tlen));
 		if (todrop > (int32_t)seg->tlen || (todrop ==
 		    (int32_t)seg->tlen && (seg->flags & TH_FIN) == 0)) {
 			/* Duplicate: keep the ACK, answer with ours. */

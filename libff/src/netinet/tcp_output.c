@@ -349,13 +349,19 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 		TCPSTAT_INC(ctx, tcps_sndacks);
 }
 
-/* A segment carrying SACK blocks (FreeBSD counts segments). */
+/*
+ * A segment carrying SACK blocks (FreeBSD counts segments); a D-SACK
+ * in it is not sent again.
+ */
 static void
 tcp_output_sackstat(struct tcpcb *tp, int flags)
 {
-	if ((flags & (TH_SYN | TH_RST)) == 0 && tp->rcv_numsacks > 0 &&
-	    (tp->t_flags & (TF_SACK_PERMIT | TF_NOOPT)) == TF_SACK_PERMIT)
+	if ((flags & (TH_SYN | TH_RST)) != 0 ||
+	    (tp->t_flags & (TF_SACK_PERMIT | TF_NOOPT)) != TF_SACK_PERMIT)
+		return;
+	if (tp->rcv_numsacks > 0 || tp->rcv_dsack.start != tp->rcv_dsack.end)
 		TCPSTAT_INC(tp->t_ctx, tcps_sack_send_blocks);
+	tcp_sack_sent(tp);
 }
 
 /* Sequence space, RTT timing and timers after a segment went out. */

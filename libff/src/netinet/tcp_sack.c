@@ -2,13 +2,14 @@
  * tcp_sack.c - selective acknowledgments (FreeBSD's netinet/tcp_sack.c):
  * as a receiver, the list of out-of-order blocks we report (RFC 2018 4:
  * the block holding the latest segment first, then the others, newest
- * first); as a sender, the scoreboard of what the peer has not SACKed
+ * first) and, ahead of them once, the duplicate a segment brought
+ * (D-SACK, RFC 2883); as a sender, the scoreboard of what the peer has not SACKed
  * (holes between snd_una and snd_fack) and the loss recovery of RFC 6675
  * built on it: IsLost(), pipe (SetPipe) and NextSeg().
  *
  * Entry points: tcp_sack_init(), tcp_sack_fini(), tcp_sack_sysctl_attach(),
- * tcp_update_sack_list(), tcp_clean_sackreport(), tcp_sack_fillopt(),
- * tcp_sack_doack(), tcp_free_sackholes(), tcp_sack_recovery_start(),
+ * tcp_update_sack_list(), tcp_update_dsack_list(), tcp_clean_sackreport(),
+ * tcp_sack_fillopt(), tcp_sack_sent(), tcp_sack_doack(), tcp_free_sackholes(), tcp_sack_recovery_start(),
  * tcp_sack_pipe(), tcp_sack_output(), tcp_sack_rexmitted().
  *
  * RFC 2018 (option, receiver rules), RFC 6675 (conservative SACK-based
@@ -105,10 +106,10 @@ tcp_sack_covered(const struct tcpcb *tp, tcp_seq start, tcp_seq end)
 
 /*
  * The out-of-order segment [start, end) arrived, and was queued (held)
- * or was a duplicate of queued data: its block (merged with every block
- * it touches) goes first, the others follow in their order, the oldest
- * falls off past MAX_SACK_BLKS.  A segment dropped unqueued changes
- * nothing.
+ * or was a duplicate of queued data (also reported as a D-SACK): its
+ * block (merged with every block it touches) goes first, the others
+ * follow in their order, the oldest falls off past MAX_SACK_BLKS.  A
+ * segment dropped unqueued changes nothing.
  */
 void
 tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end, int held)
@@ -117,9 +118,13 @@ tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end, int held)
 	struct sackblk *b;
 	int i, n = 0;
 
-	if (SEQ_GEQ(start, end) || SEQ_LEQ(end, tp->rcv_nxt) ||
-	    (!held && !tcp_sack_covered(tp, start, end)))
+	if (SEQ_GEQ(start, end) || SEQ_LEQ(end, tp->rcv_nxt))
 		return;
+	if (!held) {
+		if (!tcp_sack_covered(tp, start, end))
+			return;
+		tcp_update_dsack_list(tp, start, end);
+	}
 	for (i = 0; i < tp->rcv_numsacks; i++) {
 		b = &tp->sackblks[i];
 		if (SEQ_LEQ(b->start, nb.end) && SEQ_GEQ(b->end, nb.start)) {
@@ -134,6 +139,34 @@ tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end, int held)
 	tp->sackblks[0] = nb;
 	memcpy(&tp->sackblks[1], keep, (size_t)n * sizeof(keep[0]));
 	tp->rcv_numsacks = n + 1;
+}
+
+/*
+ * [start, end) arrived again, below rcv_nxt or inside a block we hold
+ * (RFC 2883): the next ACK, sent at once, reports it as its first block,
+ * so the sender can tell a retransmission that was not needed (or a
+ * duplicate from the network) from a loss and undo what it did for it.
+ * Each duplicate is reported once; one adjacent to or overlapping the
+ * pending report extends it, another replaces it.
+ */
+void
+tcp_update_dsack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end)
+{
+	struct sackblk *d = &tp->rcv_dsack;
+
+	if ((tp->t_flags & TF_SACK_PERMIT) == 0 || SEQ_GEQ(start, end))
+		return;
+	if (d->start != d->end && SEQ_LEQ(d->start, end) &&
+	    SEQ_GEQ(d->end, start)) {
+		if (SEQ_LT(start, d->start))
+			d->start = start;
+		if (SEQ_GT(end, d->end))
+			d->end = end;
+	} else {
+		d->start = start;
+		d->end = end;
+	}
+	tp->t_flags |= TF_ACKNOW;
 }
 
 /* rcv_nxt moved: drop the blocks it covers, trim one it enters. */
@@ -158,21 +191,36 @@ tcp_clean_sackreport(struct tcpcb *tp)
 	tp->rcv_numsacks = n;
 }
 
-/* SACK blocks for an outgoing ACK; 1 when to carries some. */
+/*
+ * SACK blocks for an outgoing ACK; 1 when to carries some.  A pending
+ * D-SACK goes first (RFC 2883 4), then the blocks newest first; for a
+ * duplicate inside a block, that block is the newest, so it comes
+ * second, as RFC 2883 4.1 asks.  What does not fit the option space
+ * (tcp_addoptions) is left out from the end.
+ */
 int
 tcp_sack_fillopt(struct tcpcb *tp, struct tcpopt *to)
 {
-	int i, n = tp->rcv_numsacks;
+	int i, n = 0;
 
-	if ((tp->t_flags & TF_SACK_PERMIT) == 0 || n == 0)
+	if ((tp->t_flags & TF_SACK_PERMIT) == 0)
 		return (0);
-	if (n > TCP_MAX_SACK)
-		n = TCP_MAX_SACK;
-	for (i = 0; i < n; i++)
-		to->to_sacks[i] = tp->sackblks[i];
+	if (tp->rcv_dsack.start != tp->rcv_dsack.end)
+		to->to_sacks[n++] = tp->rcv_dsack;
+	for (i = 0; i < tp->rcv_numsacks && n < TCP_MAX_SACK; i++)
+		to->to_sacks[n++] = tp->sackblks[i];
+	if (n == 0)
+		return (0);
 	to->to_nsacks = (uint8_t)n;
 	to->to_flags |= TOF_SACK;
 	return (1);
+}
+
+/* A segment with our SACK option left: its D-SACK has been reported. */
+void
+tcp_sack_sent(struct tcpcb *tp)
+{
+	tp->rcv_dsack.start = tp->rcv_dsack.end;
 }
 
 /* ---- Sender: the scoreboard. ---- */

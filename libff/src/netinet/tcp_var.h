@@ -301,6 +301,8 @@ struct tcpcb {
 	struct sackhint	 sackhint;	/* scoreboard totals */
 	int		 rcv_numsacks;	/* blocks in sackblks */
 	struct sackblk	 sackblks[MAX_SACK_BLKS]; /* to report, newest 1st */
+	struct sackblk	 rcv_dsack;	/* duplicate to report (RFC 2883);
+					   none when start == end */
 
 	struct tcp_timer t_timers;	/* callouts */
 	uint64_t	 t_starttime;	/* tick the connection began */
@@ -537,8 +539,10 @@ void	tcp_sack_fini(struct ff_ctx *ctx);
 int	tcp_sack_sysctl_attach(struct ff_ctx *ctx);
 void	tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end,
 	    int held);
+void	tcp_update_dsack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end);
 void	tcp_clean_sackreport(struct tcpcb *tp);
 int	tcp_sack_fillopt(struct tcpcb *tp, struct tcpopt *to);
+void	tcp_sack_sent(struct tcpcb *tp);
 int	tcp_sack_doack(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack);
 void	tcp_free_sackholes(struct tcpcb *tp);
 void	tcp_sack_recovery_start(struct tcpcb *tp);
