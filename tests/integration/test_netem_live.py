@@ -27,8 +27,11 @@ MSS/RTT * 1.22/sqrt(p) = 1460 B / 20 ms * 12.2 = 0.9 MB/s (Mathis et
 al.): measured on the 2-core VM, CUBIC took 139.5 s through the stack
 and 142.5 s for 100 MB one way Linux to Linux on the same lossy_link:
 the formula's limit, not the stack's.  With BBR (this VM's default),
-which does not back off for random loss, it took 24 to 30 s.  Both fit
-the bound of 180 s (LIMIT_S); the size stays at the issue's 100 MB.
+which does not back off for random loss, it takes 13 to 15 s, with
+about 0.95 % of Linux's segments retransmitted (the 1 % loss; 26 s and
+13 % while the reassembly queue dropped in-window segments; more than
+4 % fails the test).  Both fit the bound of 180 s (LIMIT_S); the size
+stays at the issue's 100 MB.
 The time taken is printed (pytest -s).  Everything lives in namespaces
 the test creates and goes with them; lossy_link is stopped by its PID."""
 
@@ -245,6 +248,11 @@ def test_echo_100mb_under_loss_and_delay(make_primary, lossy_link,
     assert cp.stdout.split() == [str(SIZE), "True"], (
         cp.stdout + cp.stderr + prim.log_text())
     assert took < LIMIT_S, "took %.1f s" % took
+    if "TcpRetransSegs" in linux and "TcpOutSegs" in linux:
+        # Linux resends what was lost on the way (1 %), not what the
+        # stack threw away or made it believe lost.
+        resent = int(linux["TcpRetransSegs"]) / int(linux["TcpOutSegs"])
+        assert resent < 0.04, linux
     if link is not None:
         # What Linux sent lost about 1 %; what the stack sent, nothing.
         to_stack, to_linux = counters[link.va], counters[prim.tap]
