@@ -129,6 +129,16 @@ tqe_trim_front(struct tcpcb *tp, struct tseg_qent *q, uint32_t n)
 	tp->t_segqmbcnt -= freed;
 }
 
+/* q holds len more bytes in mbcnt more buffer bytes. */
+static void
+tqe_grow(struct tcpcb *tp, struct tseg_qent *q, uint32_t len, uint32_t mbcnt)
+{
+	q->tqe_len += len;
+	q->tqe_mbcnt += mbcnt;
+	tp->t_segqbytes += len;
+	tp->t_segqmbcnt += mbcnt;
+}
+
 /*
  * Chain m (len bytes, mbcnt buffer bytes) after q's data; 0 when the
  * chain would be too long for an mbuf's segment count.
@@ -145,10 +155,7 @@ tqe_append(struct tcpcb *tp, struct tseg_qent *q, struct rte_mbuf *m,
 	head->nb_segs = (uint16_t)(head->nb_segs + m->nb_segs);
 	head->pkt_len += m->pkt_len;
 	q->tqe_last = rte_pktmbuf_lastseg(m);
-	q->tqe_len += len;
-	q->tqe_mbcnt += mbcnt;
-	tp->t_segqbytes += len;
-	tp->t_segqmbcnt += mbcnt;
+	tqe_grow(tp, q, len, mbcnt);
 	return (1);
 }
 
@@ -166,10 +173,7 @@ tqe_prepend(struct tcpcb *tp, struct tseg_qent *q, struct rte_mbuf *m,
 	m->pkt_len += head->pkt_len;
 	q->tqe_m = m;
 	q->tqe_seq -= len;
-	q->tqe_len += len;
-	q->tqe_mbcnt += mbcnt;
-	tp->t_segqbytes += len;
-	tp->t_segqmbcnt += mbcnt;
+	tqe_grow(tp, q, len, mbcnt);
 	return (1);
 }
 
