@@ -1,6 +1,6 @@
 """TCP handshakes through the test port: the options we offer and accept
 (MSS, window scale, timestamps; no SACK-permitted until SACK exists),
-simultaneous open, RST to a closed port and its rate limit
+simultaneous open, RSTs to closed and open ports and their rate limits
 (net.inet.icmp.icmplim, shared with ICMP as FreeBSD's badport_bandlim)."""
 
 import errno
@@ -173,6 +173,102 @@ def test_syn_flood_to_closed_port_gets_icmplim_rsts(make_stack):
     assert st.counter("tcpx.tcpx_noport") == 5000
     assert st.counter("icmp.bandlim.rst_closedport") == 4800
     assert sysctl(st, "net.inet.icmp.bandlim.rst_closedport") == 4800
+
+
+def test_rst_from_open_port_rate_limited(make_stack):
+    # FreeBSD's BANDLIM_RST_OPENPORT: ACKs to a listener that no SYN
+    # cache entry or cookie expects (an ACK flood) get at most icmplim
+    # RSTs a second, on a limiter of their own.
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.icmp.icmplim", 5)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 8) == 0
+    peer = Peer(st)
+    for i in range(20):
+        peer.send("A", seq=7, ack=1000 * i + 1)
+    assert len(sent_rsts(st)) == 5
+    assert st.counter("icmp.bandlim.rst_openport") == 15
+    assert sysctl(st, "net.inet.icmp.bandlim.rst_openport") == 15
+    assert st.counter("icmp.ratelimited") == 15
+    # A SYN-ACK to a listener is answered through the same limiter.
+    peer.send("SA", seq=7, ack=99)
+    assert sent_rsts(st) == []
+    assert st.counter("icmp.bandlim.rst_openport") == 16
+    # Closed ports keep their own limiter.
+    Peer(st, dport=81).send("A", seq=7, ack=5)
+    assert len(sent_rsts(st)) == 1
+    assert st.counter("icmp.bandlim.rst_closedport") == 0
+    # The next second brings another icmplim; the limit is the sysctl's.
+    st.advance(1.0)
+    st.sysctl("net.inet.icmp.icmplim", 12)
+    for i in range(20):
+        peer.send("A", seq=7, ack=1000 * i + 1)
+    assert len(sent_rsts(st)) == 12
+    assert st.counter("icmp.bandlim.rst_openport") == 16 + 8
+    st.sysctl("net.inet.icmp.icmplim", 0)              # no limit
+    for i in range(20):
+        peer.send("A", seq=7, ack=1000 * i + 1)
+    assert len(sent_rsts(st)) == 20
+    assert st.counter("icmp.bandlim.rst_openport") == 24
+    quiesce(st, lfd)
+
+
+def test_rst_for_bad_ack_in_syn_received_rate_limited(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.icmp.icmplim", 3)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, "198.18.0.1", 9) == -errno.EINPROGRESS
+    syn = Peer(st).expect("S")
+    peer = Peer(st, sport=9, dport=syn.sport)
+    peer.send("S", seq=500)                 # simultaneous open
+    peer.expect("SA")
+    assert st.tcp_info(fd)["state_name"] == "SYN_RCVD"
+    for i in range(10):                     # ACKs of nothing we sent
+        peer.send("A", ack=syn.seq + 1000 + i, advance=False)
+    assert len(sent_rsts(st)) == 3
+    assert st.counter("icmp.bandlim.rst_openport") == 7
+    quiesce(st, fd)
+
+
+def test_rst_for_bad_ack_in_syn_sent_not_limited(make_stack):
+    # As in FreeBSD (BANDLIM_UNLIMITED): this RST clears a half-open
+    # connection the peer holds, so that our SYN gets through; it takes
+    # the 4-tuple to draw one, and a shared limiter an ACK flood drains
+    # would hold it back.
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.icmp.icmplim", 3)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, "198.18.0.1", 9) == -errno.EINPROGRESS
+    syn = Peer(st).expect("S")
+    peer = Peer(st, sport=9, dport=syn.sport)
+    for i in range(10):
+        peer.send("A", seq=500, ack=syn.seq + 1000 + i)
+    assert len(sent_rsts(st)) == 10
+    assert st.counter("icmp.bandlim.rst_openport") == 0
+    assert st.tcp_info(fd)["state_name"] == "SYN_SENT"
+    quiesce(st, fd)
+
+
+def test_challenge_acks_not_under_icmplim(make_stack):
+    # RFC 5961 challenge ACKs keep their own limit (ack_war_cnt), even
+    # with the RST limiters spent.
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.icmp.icmplim", 1)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 8) == 0
+    flood = Peer(st, sport=40100)
+    for i in range(3):
+        flood.send("A", seq=7, ack=1000 * i + 1)
+    assert len(sent_rsts(st)) == 1
+    peer = Peer(st, sport=40001, dport=2000)
+    fd = establish(st, peer)
+    for _ in range(3):
+        peer.send("R", seq=peer.seq + 100, advance=False)
+    acks = [p for p in st.drain() if TCP in p]
+    assert len(acks) == 3 and all(a[TCP].flags == "A" for a in acks)
+    quiesce(st, fd, lfd)
 
 
 def test_connect_refused(make_stack):

@@ -36,13 +36,17 @@ struct icmpstat {
 /*
  * Rate-limited kinds, after FreeBSD's BANDLIM_*: each gets its own
  * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim).
+ * BANDLIM_UNLIMITED names a response that is never limited.
  */
 enum icmp_bandlim {
+	BANDLIM_UNLIMITED = -1,
 	BANDLIM_ICMP_UNREACH = 0,
 	BANDLIM_ICMP_ECHO,
 	BANDLIM_ICMP_TSTAMP,
 	BANDLIM_ICMP_OTHER,	/* time exceeded, parameter problem */
 	BANDLIM_RST_CLOSEDPORT,	/* tcp_input: RST for a port nobody holds */
+	BANDLIM_RST_OPENPORT,	/* tcp_input: RST from a listener or a
+				   connection (bad ACK in the handshake) */
 	BANDLIM_MAX
 };
 
@@ -76,8 +80,8 @@ void	icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int type,
 
 /*
  * 1 when one more response of kind `which' may go out this second (an
- * ICMP message, or for BANDLIM_RST_CLOSEDPORT a TCP RST); 0 when it is
- * to be suppressed (counted).
+ * ICMP message, or for BANDLIM_RST_* a TCP RST); 0 when it is to be
+ * suppressed (counted).  BANDLIM_UNLIMITED always passes.
  */
 int	icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which);
 

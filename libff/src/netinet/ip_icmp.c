@@ -1,7 +1,7 @@
 /*
  * ip_icmp.c - ICMP for IPv4 (FreeBSD's netinet/ip_icmp.c): input, echo
  * and timestamp replies, error generation and its rate limit (shared
- * with tcp_input's RSTs for closed ports).
+ * with tcp_input's RSTs).
  *
  * Entry points: icmp_init(), icmp_input_consume(), icmp_error_consume(),
  * icmp_ratecheck().  RFC 792, RFC 1122 3.2.2 (when not to send an
@@ -11,10 +11,10 @@
  * Errors are never sent about an ICMP error, a fragment other than the
  * first, a datagram sent to a broadcast or multicast address (link or
  * IP), or from an address that names no single host.  Echo, timestamp
- * and error messages, and TCP's RSTs from closed ports, each get at most
- * net.inet.icmp.icmplim per second (0: no limit), counted by kind in
- * net.inet.icmp.bandlim.*: a SYN or port scan flood gets no answer
- * flood back.
+ * and error messages, and TCP's RSTs from closed and from open ports,
+ * each get at most net.inet.icmp.icmplim per second (0: no limit),
+ * counted by kind in net.inet.icmp.bandlim.*: a SYN, ACK or port scan
+ * flood gets no answer flood back.
  */
 #include <errno.h>
 #include <limits.h>
@@ -47,7 +47,7 @@ icmp_ratecheck(struct ff_ctx *ctx, enum icmp_bandlim which)
 	struct icmp_state *is = V_icmp(ctx);
 	uint64_t sec = ff_clock_uptime(&ctx->clock);
 
-	if (is->icmplim <= 0)
+	if (is->icmplim <= 0 || which == BANDLIM_UNLIMITED)
 		return (1);
 	if (is->lim_sec[which] != sec) {
 		is->lim_sec[which] = sec;
@@ -361,6 +361,9 @@ static const struct sysctl_counter icmp_bandlim_counters[] = {
 	{ "net.inet.icmp.bandlim.rst_closedport",
 	    LIM_OFF(BANDLIM_RST_CLOSEDPORT),
 	    "Limited closed port RST responses" },
+	{ "net.inet.icmp.bandlim.rst_openport",
+	    LIM_OFF(BANDLIM_RST_OPENPORT),
+	    "Limited open port RST responses" },
 };
 
 int
@@ -384,7 +387,7 @@ icmp_sysctl_attach(struct ff_ctx *ctx)
 	    "netinet/icmp_var.h)") == NULL ||
 	    sysctl_add_u64(ctx, "net.inet.icmp.ratelimited", CTLFLAG_RD,
 	    &is->ratelimited, "Responses suppressed by icmplim (ICMP "
-	    "messages and closed port RSTs)") == NULL ||
+	    "messages and TCP RSTs)") == NULL ||
 	    sysctl_add_node(ctx, "net.inet.icmp.bandlim",
 	    "Responses suppressed by icmplim, by kind") == NULL)
 		return (-errno);

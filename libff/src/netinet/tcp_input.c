@@ -32,8 +32,9 @@
 #define	TI_CONTINUE	0	/* go on with the next step */
 #define	TI_DROP		1	/* free the segment, nothing more */
 #define	TI_DROPACK	2	/* free it and send an ACK */
-#define	TI_DROPRST	3	/* free it and answer with a RST */
+#define	TI_DROPRST	3	/* free it and answer with a RST (limited) */
 #define	TI_DONE		4	/* segment consumed, tp may be gone */
+#define	TI_DROPRST_UNLIM 5	/* the same, a RST never rate limited */
 
 static int	tcp_input_fin(struct tcpcb *tp);
 
@@ -193,16 +194,18 @@ tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
 /*
  * RFC 9293 3.10.7.1 and 3.5.2: answer a segment that has no connection
  * (or is unacceptable in a half-open one) with a RST.  Never a RST for a
- * RST.  Consumes m.
+ * RST.  rstreason is the icmplim limiter the RST goes through
+ * (BANDLIM_RST_CLOSEDPORT, BANDLIM_RST_OPENPORT, or BANDLIM_UNLIMITED),
+ * so that a flood of segments gets no flood of RSTs back.  Consumes m.
  */
 static void
 tcp_dropwithreset(struct ff_ctx *ctx, const struct tcpseg *seg,
-    struct rte_mbuf *m)
+    struct rte_mbuf *m, enum icmp_bandlim rstreason)
 {
 	uint32_t len = seg->tlen;
 
 	rte_pktmbuf_free(m);
-	if (seg->flags & TH_RST)
+	if ((seg->flags & TH_RST) || !icmp_ratecheck(ctx, rstreason))
 		return;
 	if (seg->flags & TH_ACK) {
 		tcp_respond(ctx, NULL, seg->dst, seg->dport, seg->src,
@@ -310,7 +313,11 @@ tcp_ack_rtt(struct tcpcb *tp, tcp_seq ack)
  * LISTEN (RFC 9293 3.10.7.2): a SYN goes to the SYN cache, unless the
  * stack is short of mbufs, sockets or queue room (mbuf_syn_refuse());
  * the final ACK of a handshake comes back from it as a connection in
- * SYN_RECEIVED (*tpp), for the caller to process the segment on.
+ * SYN_RECEIVED (*tpp), for the caller to process the segment on.  The
+ * RSTs for ACKs nobody expects (an ACK flood) are rate limited as
+ * BANDLIM_RST_OPENPORT; the one for a handshake that found no socket
+ * (rst_on_sock_fail) answers a peer that did everything right and is
+ * not.
  */
 static void
 tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
@@ -329,15 +336,16 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 	if ((seg->flags & (TH_SYN | TH_ACK)) == TH_ACK) {
 		if ((*tpp = syncache_expand(ltp, seg, &rst)) != NULL)
 			return;
-		if (rst) {
-			tcp_dropwithreset(ctx, seg, *mp);
+		if (rst != SC_RST_NONE) {
+			tcp_dropwithreset(ctx, seg, *mp, rst == SC_RST_SOCKFAIL ?
+			    BANDLIM_UNLIMITED : BANDLIM_RST_OPENPORT);
 			*mp = NULL;
 		}
 		return;
 	}
 	if (seg->flags & TH_ACK) {
 		TCPSTAT_INC(ctx, tcps_badsyn);
-		tcp_dropwithreset(ctx, seg, *mp);
+		tcp_dropwithreset(ctx, seg, *mp, BANDLIM_RST_OPENPORT);
 		*mp = NULL;
 		return;
 	}
@@ -352,7 +360,12 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 	syncache_add(ltp, seg);
 }
 
-/* SYN_SENT: RFC 9293 3.10.7.3. */
+/*
+ * SYN_SENT: RFC 9293 3.10.7.3.  The RST for a bad ACK clears a half-open
+ * connection the peer still holds, so our SYN can get through; it takes
+ * the full 4-tuple to draw one, so it is never rate limited (as in
+ * FreeBSD): a shared limiter would let an ACK flood elsewhere starve it.
+ */
 static void
 tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
 {
@@ -362,7 +375,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
 
 	if ((seg->flags & TH_ACK) && !ackok) {
 		TCPXSTAT_INC(ctx, tcpx_synsentbadack);
-		tcp_dropwithreset(ctx, seg, m);
+		tcp_dropwithreset(ctx, seg, m, BANDLIM_UNLIMITED);
 		return;
 	}
 	rte_pktmbuf_free(m);
@@ -831,7 +844,12 @@ tcp_input_fin(struct tcpcb *tp)
 	return (TI_CONTINUE);
 }
 
-/* Data for a connection the user closed: RFC 9293 3.10.7.4 (RST). */
+/*
+ * Data for a connection the user closed: RFC 9293 3.10.7.4 (RST).  The
+ * connection goes with it, so at most one such RST per connection: not
+ * rate limited (FreeBSD's BANDLIM_UNLIMITED), the peer must learn its
+ * data went nowhere.
+ */
 static int
 tcp_input_afterclose(struct tcpcb *tp, struct tcpseg *seg)
 {
@@ -842,7 +860,7 @@ tcp_input_afterclose(struct tcpcb *tp, struct tcpseg *seg)
 		return (TI_CONTINUE);
 	TCPSTAT_INC(tp->t_ctx, tcps_rcvafterclose);
 	(void)tcp_close(tp);
-	return (TI_DROPRST);
+	return (TI_DROPRST_UNLIM);
 }
 
 /* SYN_RECEIVED and the peer's SYN again: our SYN-ACK was lost. */
@@ -963,13 +981,12 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	}
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
-		/* A scan or SYN flood gets at most icmplim RSTs a second. */
-		if (tcp_blackhole(ctx, &seg) || ((seg.flags & TH_RST) == 0 &&
-		    !icmp_ratecheck(ctx, BANDLIM_RST_CLOSEDPORT))) {
+		if (tcp_blackhole(ctx, &seg)) {
 			rte_pktmbuf_free(m);
 			return;
 		}
-		tcp_dropwithreset(ctx, &seg, m);
+		/* A scan or SYN flood gets at most icmplim RSTs a second. */
+		tcp_dropwithreset(ctx, &seg, m, BANDLIM_RST_CLOSEDPORT);
 		return;
 	}
 	if (tp->t_state == TCPS_LISTEN) {
@@ -983,8 +1000,10 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		return;
 	}
 	r = tcp_input_sync(tp, &seg, &m);
-	if (r == TI_DROPRST) {
-		tcp_dropwithreset(ctx, &seg, m);
+	if (r == TI_DROPRST || r == TI_DROPRST_UNLIM) {
+		/* A bad ACK in SYN_RECEIVED: an ACK flood's, perhaps. */
+		tcp_dropwithreset(ctx, &seg, m, r == TI_DROPRST ?
+		    BANDLIM_RST_OPENPORT : BANDLIM_UNLIMITED);
 		return;
 	}
 	if (r == TI_DROPACK && (seg.flags & TH_RST) == 0) {

@@ -601,7 +601,7 @@ syncache_expand(struct tcpcb *ltp, const struct tcpseg *seg, int *rst)
 	struct syncache tmp, *sc = NULL;
 	struct tcpcb *tp;
 
-	*rst = 1;
+	*rst = SC_RST_BADACK;
 	if (tsc->hashbase != NULL) {
 		sch = syncache_hashbucket(ctx, seg);
 		sc = syncache_lookup(sch, seg);
@@ -622,11 +622,11 @@ syncache_expand(struct tcpcb *ltp, const struct tcpseg *seg, int *rst)
 	} else
 		TCPSTAT_INC(ctx, tcps_sc_recvcookie);
 	if ((tp = syncache_socket(ltp, &tmp)) == NULL) {
-		*rst = tsc->rst_on_sock_fail;
+		*rst = tsc->rst_on_sock_fail ? SC_RST_SOCKFAIL : SC_RST_NONE;
 		return (NULL);
 	}
 	TCPSTAT_INC(ctx, tcps_sc_completed);
-	*rst = 0;
+	*rst = SC_RST_NONE;
 	return (tp);
 }
 

@@ -96,9 +96,12 @@ void	syncache_add(struct tcpcb *ltp, const struct tcpseg *seg);
  * An ACK (without SYN or RST) for listener ltp: the final ACK of a
  * handshake in the cache or carrying a valid cookie.  Returns the new
  * connection in SYN_RECEIVED (the caller processes the segment on it),
- * or NULL: *rst says whether to answer with a RST (bad ACK or cookie,
- * no socket).  Counted either way.
+ * or NULL: *rst says whether to answer with a RST, and why (bad ACK or
+ * cookie: SC_RST_BADACK; no socket: SC_RST_SOCKFAIL).  Counted either way.
  */
+#define	SC_RST_NONE	0
+#define	SC_RST_BADACK	1	/* rate limited (BANDLIM_RST_OPENPORT) */
+#define	SC_RST_SOCKFAIL	2	/* rst_on_sock_fail: never limited */
 struct tcpcb *syncache_expand(struct tcpcb *ltp, const struct tcpseg *seg,
 	    int *rst);
 /* A RST for listener ltp: drops a matching entry (tcps_sc_reset). */

@@ -110,6 +110,7 @@ static const char *const bandlim_names[BANDLIM_MAX] = {
 	[BANDLIM_ICMP_TSTAMP] = "icmp_tstamp",
 	[BANDLIM_ICMP_OTHER] = "icmp_other",
 	[BANDLIM_RST_CLOSEDPORT] = "rst_closedport",
+	[BANDLIM_RST_OPENPORT] = "rst_openport",
 };
 
 /* "bandlim.rst_closedport" */
