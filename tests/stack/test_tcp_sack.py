@@ -4,8 +4,9 @@ SYN and SYN-ACK, the blocks we send for holes in the reassembly queue
 D-SACK blocks for duplicates below rcv_nxt or inside a block (RFC 2883,
 first and once), the
 scoreboard and RFC 6675 recovery as a sender (only the holes the peer
-reports are sent again), bad blocks ignored and counted, the scoreboard
-bound, and net.inet.tcp.sack.enable."""
+reports are sent again; one rescue retransmission of a lost tail per
+recovery), bad blocks ignored and counted, the scoreboard bound, and
+net.inet.tcp.sack.enable."""
 
 from scapy.layers.inet import TCP
 
@@ -346,3 +347,53 @@ def test_passive_open_without_sackperm(make_stack):
     assert not st.tcp_info(fd)["flags"] & TF_SACK_PERMIT
     assert "SAck" not in opts(ooo(peer, peer.seq, 100, 200))
     quiesce(st, fd, lfd)
+
+
+def test_rescue_retransmission_of_the_tail(make_stack):
+    """RFC 6675 NextSeg rule 4: segment 0 and the tail (8, 9) are lost.
+    SACKs for 1..7 start recovery and resend 0 only: nothing above it is
+    lost per IsLost (nothing is SACKed above 7), there is no new data,
+    and no rescue before the ACK passes the first retransmission
+    (RescueRxt, 4.3).  The ACK of 0..7 then passes it: the last segment
+    goes once as the rescue; later ACKs of the recovery bring no other."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    for e in (2000, 3000, 4000):
+        sack_ack(peer, una, 0, [(1000, e)])
+    assert rexmits(st, una) == [(0, 1000)]
+    for e in (5000, 6000, 7000, 8000):
+        sack_ack(peer, una, 0, [(1000, e)])
+    assert rexmits(st, una) == []               # RescueRxt not passed
+    assert st.counter("tcpx.tcpx_sack_rescue") == 0
+    sack_ack(peer, una, 8000, [])               # partial ACK, no SACK
+    assert rexmits(st, una) == [(9000, 1000)]   # the highest unSACKed
+    assert st.counter("tcpx.tcpx_sack_rescue") == 1
+    assert st.tcp_info(fd)["flags"] & 0x00100000    # still in recovery
+    # One per recovery: more ACKs at 8000 bring no second rescue.
+    for _ in range(3):
+        sack_ack(peer, una, 8000, [])
+    assert rexmits(st, una) == []
+    # The rescue's SACK shows segment 8 missing: NextSeg rule 3 sends it.
+    sack_ack(peer, una, 8000, [(9000, 10000)])
+    assert rexmits(st, una) == [(8000, 1000)]
+    sack_ack(peer, una, 10000, [])
+    assert not st.tcp_info(fd)["flags"] & 0x00100000
+    assert st.counter("tcpx.tcpx_sack_rescue") == 1
+    assert st.counter("tcp.tcps_sack_recovery_episode") == 1
+    quiesce(st, fd)
+
+
+def test_no_rescue_for_a_hole_already_resent(make_stack):
+    """Everything up to snd_max SACKed but a hole rule 3 has resent: the
+    highest unSACKed octet is in that hole, a rescue would only send it
+    a second time; the timer has it."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    for e in (2000, 3000, 4000):
+        sack_ack(peer, una, 0, [(1000, e)])
+    sack_ack(peer, una, 0, [(5000, 10000), (1000, 4000)])
+    assert rexmits(st, una) == [(0, 1000), (4000, 1000)]
+    sack_ack(peer, una, 4000, [(5000, 10000)])  # past RescueRxt
+    assert rexmits(st, una) == []
+    assert st.counter("tcpx.tcpx_sack_rescue") == 0
+    sack_ack(peer, una, 10000, [])
+    quiesce(st, fd)
+

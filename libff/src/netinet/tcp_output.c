@@ -445,10 +445,11 @@ tcp_output_zerowin(struct tcpcb *tp, struct socket *so)
 }
 
 /*
- * SACK recovery (RFC 6675 5 (C), NextSeg() rules 1 and 3): retransmit
- * from a hole of the scoreboard, at the hole's own sequence number;
- * snd_nxt and snd_max stay.  1 when a segment went out (more may
- * follow), 0 when the pool was empty, -1 when no hole is due.
+ * SACK recovery (RFC 6675 5 (C), NextSeg() rules 1, 3 and 4): retransmit
+ * from a hole of the scoreboard, at the hole's own sequence number, or
+ * the rescue retransmission at the tail; snd_nxt and snd_max stay.  1
+ * when a segment went out (more may follow), 0 when the pool was empty,
+ * -1 when nothing is due.
  */
 static int
 tcp_output_sack(struct tcpcb *tp, struct socket *so)
@@ -456,16 +457,21 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	struct ff_ctx *ctx = tp->t_ctx;
 	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0, len;
 	uint32_t out = tp->snd_max - tp->snd_una;
+	int newdata = sb_cc > out && tp->snd_wnd > out;
 	struct tcp_sendplan sp;
 	struct sackhole *p;
 	struct rte_mbuf *m;
+	tcp_seq seq;
 
-	if (!TCP_SACK_RECOVERY(tp) || (p = tcp_sack_output(tp,
-	    sb_cc > out && tp->snd_wnd > out, &len)) == NULL)
+	if (!TCP_SACK_RECOVERY(tp))
+		return (-1);
+	if ((p = tcp_sack_output(tp, newdata, &len)) != NULL)
+		seq = p->rxmit;
+	else if (newdata || !tcp_sack_rescue(tp, &seq, &len))
 		return (-1);
 	memset(&sp, 0, sizeof(sp));
 	sp.flags = TH_ACK;
-	sp.off = p->rxmit - tp->snd_una;
+	sp.off = seq - tp->snd_una;
 	sp.len = sp.off < sb_cc ? sb_cc - sp.off : 0;	/* not the FIN */
 	if (sp.len > len)
 		sp.len = len;
@@ -473,13 +479,16 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
 	    (uint32_t)sp.optlen);
 	if (sp.len == 0) {		/* only the FIN: the RTO resends it */
-		tcp_sack_rexmitted(tp, p, p->end - p->rxmit);
+		if (p != NULL)
+			tcp_sack_rexmitted(tp, p, p->end - p->rxmit);
+		else
+			tcp_sack_rescued(tp, 0);
 		return (1);
 	}
 	if (sp.off + sp.len == sb_cc)
 		sp.flags |= TH_PUSH;
 	sp.recwin = tcp_output_recwin(tp);
-	if ((m = tcp_output_build(tp, so, &sp, p->rxmit)) == NULL) {
+	if ((m = tcp_output_build(tp, so, &sp, seq)) == NULL) {
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return (0);
 	}
@@ -487,7 +496,10 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	TCPSTAT_INC(ctx, tcps_sndrexmitpack);
 	TCPSTAT_ADD(ctx, tcps_sndrexmitbyte, sp.len);
 	tcp_output_sackstat(tp, sp.flags);
-	tcp_sack_rexmitted(tp, p, sp.len);
+	if (p != NULL)
+		tcp_sack_rexmitted(tp, p, sp.len);
+	else
+		tcp_sack_rescued(tp, sp.len);
 	if (!callout_pending(&tp->t_timers.tt_rexmt))
 		tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
 	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);

@@ -5,12 +5,14 @@
  * first) and, ahead of them once, the duplicate a segment brought
  * (D-SACK, RFC 2883); as a sender, the scoreboard of what the peer has not SACKed
  * (holes between snd_una and snd_fack) and the loss recovery of RFC 6675
- * built on it: IsLost(), pipe (SetPipe) and NextSeg().
+ * built on it: IsLost(), pipe (SetPipe) and NextSeg(), with its rescue
+ * retransmission (rule 4) for a loss at the tail of the flight.
  *
  * Entry points: tcp_sack_init(), tcp_sack_fini(), tcp_sack_sysctl_attach(),
  * tcp_update_sack_list(), tcp_update_dsack_list(), tcp_clean_sackreport(),
  * tcp_sack_fillopt(), tcp_sack_sent(), tcp_sack_doack(), tcp_free_sackholes(), tcp_sack_recovery_start(),
- * tcp_sack_pipe(), tcp_sack_output(), tcp_sack_rexmitted().
+ * tcp_sack_pipe(), tcp_sack_output(), tcp_sack_rexmitted(),
+ * tcp_sack_rescue(), tcp_sack_rescued().
  *
  * RFC 2018 (option, receiver rules), RFC 6675 (conservative SACK-based
  * loss recovery; DupThresh 3), RFC 2883 (D-SACK blocks: counted, not
@@ -469,7 +471,8 @@ tcp_sack_pipe(struct tcpcb *tp)
  * Fast retransmit with SACK (RFC 6675 5 steps 4.1-4.3): cwnd becomes
  * ssthresh (the algorithm set it), and the first segment goes out at
  * once.  Without any SACK information yet, the first segment is the one
- * hole we know of.
+ * hole we know of.  RescueRxt is that segment's end: no rescue before
+ * the ACK for it shows the retransmission got through (4.3).
  */
 void
 tcp_sack_recovery_start(struct tcpcb *tp)
@@ -492,6 +495,9 @@ tcp_sack_recovery_start(struct tcpcb *tp)
 		tcp_sack_hint(tp, tp->snd_una);
 	}
 	tp->sackhint.force_first = 1;
+	len = tp->snd_max - tp->snd_una;
+	tp->sackhint.rescue_rxt = tp->snd_una +
+	    (len < tp->t_maxseg ? len : tp->t_maxseg);
 }
 
 /*
@@ -539,6 +545,50 @@ tcp_sack_rexmitted(struct tcpcb *tp, struct sackhole *p, uint32_t len)
 {
 	p->rxmit += len;
 	tp->sackhint.sack_bytes_rexmit += len;
+	TCPSTAT_INC(tp->t_ctx, tcps_sack_rexmits);
+	TCPSTAT_ADD(tp->t_ctx, tcps_sack_rexmit_bytes, len);
+}
+
+/*
+ * RFC 6675 NextSeg() rule 4, the rescue retransmission, for when rules
+ * 1 to 3 found nothing and no new data can go: once the cumulative ACK
+ * is past RescueRxt, one segment holding the highest unSACKed octet,
+ * [*seq, *seq + *len).  It is meant for a loss at the tail of the
+ * flight, above the highest SACK, that no rule reaches and that would
+ * otherwise wait for the RTO; its SACKs then show what else is missing.
+ * When the highest unSACKed octet is in a hole (nothing unSACKed above
+ * snd_fack), rule 3 has already resent it, and a second copy is left to
+ * the timer.  0 when no rescue is due.
+ */
+int
+tcp_sack_rescue(struct tcpcb *tp, tcp_seq *seq, uint32_t *len)
+{
+	tcp_seq hi = tp->snd_max, lo;
+
+	if (tp->t_flags & TF_SENTFIN)
+		hi--;			/* the FIN is the RTO's to resend */
+	if (!SEQ_GT(tp->snd_una, tp->sackhint.rescue_rxt) ||
+	    !SEQ_LT(tp->snd_fack, hi) || tcp_sack_room(tp) == 0)
+		return (0);
+	lo = hi - tp->t_maxseg;
+	if (SEQ_LT(lo, tp->snd_fack))
+		lo = tp->snd_fack;
+	if (SEQ_LT(lo, tp->snd_una))
+		lo = tp->snd_una;
+	*seq = lo;
+	*len = hi - lo;
+	return (1);
+}
+
+/*
+ * The rescue went out (len bytes): RescueRxt becomes the recovery point,
+ * so there is one per recovery; HighRxt (the holes' rxmit) stays.
+ */
+void
+tcp_sack_rescued(struct tcpcb *tp, uint32_t len)
+{
+	tp->sackhint.rescue_rxt = tp->snd_recover;
+	TCPXSTAT_INC(tp->t_ctx, tcpx_sack_rescue);
 	TCPSTAT_INC(tp->t_ctx, tcps_sack_rexmits);
 	TCPSTAT_ADD(tp->t_ctx, tcps_sack_rexmit_bytes, len);
 }

@@ -196,6 +196,7 @@ struct tcpxstat {
 	uint64_t tcpx_tw_rstignored;	/* RFC 1337: RST in TIME_WAIT */
 	uint64_t tcpx_blackholed;	/* closed port, no RST (blackhole) */
 	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
+	uint64_t tcpx_sack_rescue;	/* RFC 6675 rescue retransmissions */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
@@ -226,6 +227,8 @@ struct sackhint {
 	uint32_t	 lost_bytes;	/* in holes IsLost() says are lost */
 	uint32_t	 sack_bytes_rexmit; /* retransmitted from holes */
 	int		 force_first;	/* next: the hole at snd_una, now */
+	tcp_seq		 rescue_rxt;	/* RFC 6675 RescueRxt + 1: no rescue
+					   until snd_una is past it */
 };
 
 #define	MAX_SACK_BLKS	6	/* blocks we remember to report */
@@ -551,6 +554,8 @@ uint32_t tcp_sack_room(struct tcpcb *tp);
 struct sackhole *tcp_sack_output(struct tcpcb *tp, int newdata,
 	    uint32_t *len);
 void	tcp_sack_rexmitted(struct tcpcb *tp, struct sackhole *p, uint32_t len);
+int	tcp_sack_rescue(struct tcpcb *tp, tcp_seq *seq, uint32_t *len);
+void	tcp_sack_rescued(struct tcpcb *tp, uint32_t len);
 /* In SACK-based loss recovery (RFC 6675)? */
 #define	TCP_SACK_RECOVERY(tp)	(((tp)->t_flags & TF_SACK_PERMIT) != 0 && \
 				    IN_FASTRECOVERY((tp)->t_flags))
