@@ -5,7 +5,8 @@ D-SACK blocks for duplicates below rcv_nxt or inside a block (RFC 2883,
 first and once), the
 scoreboard and RFC 6675 recovery as a sender (only the holes the peer
 reports are sent again; one rescue retransmission of a lost tail per
-recovery), bad blocks ignored and counted, the scoreboard bound, and
+recovery; a new recovery once the ACK reaches the old recovery point),
+bad blocks ignored and counted, the scoreboard bound, and
 net.inet.tcp.sack.enable."""
 
 from scapy.layers.inet import TCP
@@ -397,3 +398,25 @@ def test_no_rescue_for_a_hole_already_resent(make_stack):
     sack_ack(peer, una, 10000, [])
     quiesce(st, fd)
 
+
+def test_new_recovery_right_at_the_recovery_point(make_stack):
+    """RFC 6675 5.1: a new recovery may start once HighACK reaches the
+    old RecoveryPoint.  The recovery ends with an ACK of exactly
+    snd_recover; the first segment sent after it is lost: its three
+    duplicate ACKs start the next recovery instead of waiting for the
+    RTO."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    for e in (2000, 3000, 4000):
+        sack_ack(peer, una, 0, [(1000, e)])
+    assert rexmits(st, una) == [(0, 1000)]
+    sack_ack(peer, una, 10000, [])              # snd_recover: recovery over
+    assert not st.tcp_info(fd)["flags"] & 0x00100000
+    st.tcp_send(fd, b"n" * 7000)
+    assert [o for o, _ in rexmits(st, una)][:4] == [10000, 11000, 12000,
+                                                   13000]
+    for e in (12000, 13000, 14000):
+        sack_ack(peer, una, 10000, [(11000, e)])
+    assert rexmits(st, una) == [(10000, 1000)]
+    assert st.counter("tcp.tcps_sack_recovery_episode") == 2
+    sack_ack(peer, una, 17000, [])
+    quiesce(st, fd)

@@ -587,8 +587,15 @@ tcp_dupack(struct tcpcb *tp)
 	}
 	if (++tp->t_dupacks != 3)
 		return;
-	/* RFC 6582 3.2 step 2: no new recovery inside the last one. */
-	if (SEQ_LEQ(tp->snd_una, tp->snd_recover)) {
+	/*
+	 * No new recovery inside the last one.  RFC 6582 3.2 step 2: the
+	 * ACK must cover more than recover.  With SACK, RFC 6675 5.1: not
+	 * until HighACK reaches RecoveryPoint, i.e. snd_una at snd_recover
+	 * is enough (the first segment sent after a recovery may be lost).
+	 */
+	if (SEQ_LT(tp->snd_una, tp->snd_recover) ||
+	    (tp->snd_una == tp->snd_recover &&
+	    (tp->t_flags & TF_SACK_PERMIT) == 0)) {
 		tp->t_dupacks = 0;
 		return;
 	}
