@@ -214,13 +214,19 @@ def test_rst_from_open_port_rate_limited(make_stack):
     quiesce(st, lfd)
 
 
-def test_rst_for_bad_ack_in_syn_received_rate_limited(make_stack):
+def connecting_with_icmplim(make_stack, limit):
+    """A stack with icmplim at limit, one socket in SYN_SENT to port 9:
+    (stack, fd, our SYN, the peer as port 9)."""
     st = tcp_stack(make_stack)
-    st.sysctl("net.inet.icmp.icmplim", 3)
+    st.sysctl("net.inet.icmp.icmplim", limit)
     fd = st.tcp_socket()
     assert st.tcp_connect(fd, "198.18.0.1", 9) == -errno.EINPROGRESS
     syn = Peer(st).expect("S")
-    peer = Peer(st, sport=9, dport=syn.sport)
+    return st, fd, syn, Peer(st, sport=9, dport=syn.sport)
+
+
+def test_rst_for_bad_ack_in_syn_received_rate_limited(make_stack):
+    st, fd, syn, peer = connecting_with_icmplim(make_stack, 3)
     peer.send("S", seq=500)                 # simultaneous open
     peer.expect("SA")
     assert st.tcp_info(fd)["state_name"] == "SYN_RCVD"
@@ -236,12 +242,7 @@ def test_rst_for_bad_ack_in_syn_sent_not_limited(make_stack):
     # connection the peer holds, so that our SYN gets through; it takes
     # the 4-tuple to draw one, and a shared limiter an ACK flood drains
     # would hold it back.
-    st = tcp_stack(make_stack)
-    st.sysctl("net.inet.icmp.icmplim", 3)
-    fd = st.tcp_socket()
-    assert st.tcp_connect(fd, "198.18.0.1", 9) == -errno.EINPROGRESS
-    syn = Peer(st).expect("S")
-    peer = Peer(st, sport=9, dport=syn.sport)
+    st, fd, syn, peer = connecting_with_icmplim(make_stack, 3)
     for i in range(10):
         peer.send("A", seq=500, ack=syn.seq + 1000 + i)
     assert len(sent_rsts(st)) == 10
