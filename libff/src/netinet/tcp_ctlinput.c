@@ -14,8 +14,9 @@
  *     less 40 bytes (an old router's zero MTU picks the RFC 1191
  *     plateau below the quoted datagram), at least net.inet.tcp.minmss,
  *     and everything in flight is sent again in the new size
- *     (tcps_mturesent).  The lower MSS is the connection's only: there
- *     is no host cache yet.
+ *     (tcps_mturesent).  The lower path MTU also goes to the host cache
+ *     (tcp_hostcache.c), so that later connections to the host start
+ *     with an MSS that fits.
  *   - port or protocol unreachable, administratively prohibited, TTL
  *     exceeded in transit: a connection still in SYN_SENT is dropped
  *     with ECONNREFUSED or EHOSTUNREACH (net.inet.tcp.icmp_may_rst);
@@ -69,6 +70,8 @@ tcp_mtudisc(struct tcpcb *tp, uint32_t mtu, const struct ip *oip)
 		TCPXSTAT_INC(ctx, tcpx_icmpbadmtu);
 		return;
 	}
+	/* The MTU the MSS now fits, minmss applied: the next connection's. */
+	tcp_hc_updatemtu(ctx, tp->t_inpcb->inp_faddr, mss + 40);
 	tp->t_maxseg = mss;
 	TCPSTAT_INC(ctx, tcps_mturesent);
 	tp->t_rtttime = 0;		/* Karn: no sample from a resend */

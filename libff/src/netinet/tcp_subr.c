@@ -162,6 +162,7 @@ tcp_init(struct ff_ctx *ctx)
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->segq_free);
 	syncache_init(ctx);
+	tcp_hc_init(ctx);
 	tcp_sack_init(ctx);
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
@@ -184,6 +185,7 @@ tcp_fini(struct ff_ctx *ctx)
 	}
 	ts->tcb_nfree = 0;
 	syncache_fini(ctx);
+	tcp_hc_destroy(ctx);		/* after the closes above fed it */
 	tcp_reass_fini(ctx);
 	tcp_sack_fini(ctx);
 }
@@ -346,15 +348,21 @@ tcp_maxmtu(struct ff_ctx *ctx, struct in_addr faddr)
 }
 
 /*
- * The MSS towards faddr: the route's MTU less 40 bytes of headers,
- * bounded by the peer's offer (RFC 9293 3.7.1: 536 without one) and by
- * net.inet.tcp.minmss.
+ * The MSS towards faddr: the path MTU less 40 bytes of headers, bounded
+ * by the peer's offer (RFC 9293 3.7.1: 536 without one) and by
+ * net.inet.tcp.minmss.  The path MTU is the route's, or the smaller one
+ * the host cache learnt from ICMP (FreeBSD's tcp_mss_update() and
+ * tcp_mssopt()), so the MSS we offer fits the path too.
  */
 uint32_t
 tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr, uint32_t offer)
 {
 	struct tcp_state *ts = V_tcp(ctx);
-	uint32_t mtu = tcp_maxmtu(ctx, faddr), mss;
+	uint32_t mtu = tcp_maxmtu(ctx, faddr), hcmtu, mss;
+
+	if ((hcmtu = tcp_hc_getmtu(ctx, faddr)) != 0 &&
+	    (mtu == 0 || hcmtu < mtu))
+		mtu = hcmtu;
 
 	mss = mtu > 40 ? mtu - 40 : (uint32_t)ts->mssdflt;
 	if (offer == 0)
@@ -552,7 +560,8 @@ tcp_sysctl_attach(struct ff_ctx *ctx)
 	    == NULL)
 		return (-errno);
 	if ((error = tcp_sack_sysctl_attach(ctx)) != 0 ||
-	    (error = syncache_sysctl_attach(ctx)) != 0)
+	    (error = syncache_sysctl_attach(ctx)) != 0 ||
+	    (error = tcp_hc_sysctl_attach(ctx)) != 0)
 		return (error);
 	return (cc_sysctl_attach(ctx));
 }

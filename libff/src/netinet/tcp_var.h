@@ -13,7 +13,8 @@
  * ACK, 2MSL), tcp_subr.c (control blocks, ISNs, RSTs and bare ACKs,
  * drop and close, sysctls), tcp_usrreq.c (what the socket layer calls),
  * tcp_sack.c (SACK blocks, scoreboard, RFC 6675 recovery), tcp_cc.c,
- * tcp_cc_newreno.c and tcp_cc_cubic.c (congestion control).
+ * tcp_cc_newreno.c and tcp_cc_cubic.c (congestion control),
+ * tcp_hostcache.c (per-host metrics that outlive a connection).
  */
 #ifndef _NETINET_TCP_VAR_H_
 #define _NETINET_TCP_VAR_H_
@@ -27,6 +28,7 @@
 #include "tcp_seq.h"
 #include "cc.h"
 #include "tcp_syncache.h"
+#include "tcp_hostcache.h"
 
 struct ff_ctx;
 struct ifnet;
@@ -197,6 +199,7 @@ struct tcpxstat {
 	uint64_t tcpx_blackholed;	/* closed port, no RST (blackhole) */
 	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
 	uint64_t tcpx_sack_rescue;	/* RFC 6675 rescue retransmissions */
+	uint64_t tcpx_hc_nospace;	/* host cache full: entry not added */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
@@ -444,6 +447,7 @@ struct tcp_state {
 	struct sackhole_head sackhole_free;
 
 	struct tcp_syncache tcp_syncache; /* tcp_syncache.c */
+	struct tcp_hostcache tcp_hostcache; /* tcp_hostcache.c */
 };
 
 #define	V_tcp(ctx)		(&(ctx)->stack->st_tcp)
