@@ -2,7 +2,8 @@
 learnt from ICMP fragmentation-needed is used by the next connection to
 the same host (the MSS it offers and sends with), not by one to another
 host; entries expire on the virtual clock; net.inet.tcp.hostcache.enable,
-purgenow, cachelimit, hashsize and bucketlimit; the list."""
+purgenow, cachelimit, hashsize and bucketlimit; the list; a closed
+connection's RTT and ssthresh seed the next one to the host."""
 
 import errno
 
@@ -267,3 +268,102 @@ def test_bad_sizes_refused(make_stack, name, value):
     assert sysctl_get(st, HC + "cachelimit") == 512 * 30
     with pytest.raises(ffstack.StackError):
         st.sysctl(HC + "count", 1)              # read-only
+
+
+def rtt_connection(st, peer, rounds=6, rtt=0.2):
+    """A connection with `rounds' RTT samples of rtt seconds, then reset by
+    the peer (the control block is discarded at once)."""
+    fd = establish(st, peer)
+    st.tcp_setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1)
+    for _ in range(rounds):
+        assert st.tcp_send(fd, b"r" * 100) == 100
+        seg = peer.expect("PA")
+        st.advance(rtt, step=0.01)
+        peer.send("A", ack=seg.seq + 100)
+    peer.send("R")
+    assert st.tcp_info(fd) is None
+    return fd
+
+
+def test_rtt_seeds_next_connection(make_stack):
+    st = tcp_stack(make_stack)
+    hz = sysctl_get(st, "kern.hz")
+    ticks_ms = 1000.0 / hz
+    fd1 = rtt_connection(st, Peer(st, sport=40000))
+    assert st.counter("tcp.tcps_cachedrtt") == 1
+    assert st.counter("tcp.tcps_cachedrttvar") == 1
+    entry = hc_list(st)[PEER_IP]
+    assert entry["RTT"] in ("199ms", "200ms", "201ms", "202ms",
+                            "203ms", "204ms", "205ms", "210ms")
+    # A new connection starts from the cached RTT: its first RTO is one
+    # of a 200 ms path, not net.inet.tcp.rexmit_initial (1 s).
+    p2 = Peer(st, sport=40001, dport=81)
+    fd2 = establish(st, p2)
+    assert st.counter("tcp.tcps_usedrtt") == 1
+    assert st.counter("tcp.tcps_usedrttvar") == 1
+    info = st.tcp_info(fd2)
+    srtt_ms = info["srtt"] / 32 * ticks_ms
+    rto_ms = info["rxtcur"] * ticks_ms
+    assert 190 <= srtt_ms <= 215, srtt_ms
+    assert srtt_ms < rto_ms < 600, rto_ms
+    # The retransmission timer runs on it (virtual time).
+    assert st.tcp_send(fd2, b"z" * 10) == 10
+    p2.expect("PA")
+    st.advance(rto_ms / 1000 - 0.05, step=0.01)
+    p2.expect_nothing()
+    st.advance(0.1, step=0.01)
+    assert p2.expect("PA").seq == p2.ack - 10
+    # Another host starts from the defaults.
+    other = "198.18.0.9"
+    assert st.arp_add(other, PEER_MAC, ffstack.LLE_STATIC) == 0
+    fd3 = establish(st, Peer(st, sport=40002, dport=82, ip=other),
+                    faddr=other)
+    assert st.tcp_info(fd3)["srtt"] == 0
+    assert st.tcp_info(fd3)["rxtcur"] * ticks_ms >= 999
+    # An active open's SYN sample refines the cached RTT, not replace it.
+    mss, cfd, syn = syn_mss(st, PEER_IP, 83)
+    p4 = Peer(st, sport=83, dport=syn.sport)
+    p4.seq, p4.ack = 7000, syn.seq + 1
+    p4.send("SA", options=[("MSS", 1460)])      # at once: a 1-tick RTT
+    p4.expect("A")
+    assert st.tcp_info(cfd)["srtt"] / 32 * ticks_ms > 150
+    p2.send("A", ack=p2.ack)
+    quiesce(st, fd1, fd2, fd3, cfd)
+
+
+def test_few_samples_not_cached(make_stack):
+    st = tcp_stack(make_stack)
+    fd = rtt_connection(st, Peer(st), rounds=3)
+    assert st.counter("tcp.tcps_cachedrtt") == 0
+    assert hc_count(st) == 0
+    quiesce(st, fd)
+
+
+def test_ssthresh_after_loss_seeds_next_connection(make_stack):
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.sendspace", 1 << 20)
+    peer = Peer(st)
+    fd = establish(st, peer, mss=1000)
+    st.tcp_setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1)
+    for _ in range(4):                          # RTT samples
+        assert st.tcp_send(fd, b"r" * 100) == 100
+        seg = peer.expect("PA")
+        st.advance(0.05, step=0.01)
+        peer.send("A", ack=seg.seq + 100)
+    assert st.tcp_send(fd, b"l" * 8000) == 8000
+    first = sent_segments(peer)[0][TCP].seq
+    st.advance(1, step=0.01)                    # a timeout: ssthresh halves
+    sent_segments(peer)
+    peer.send("A", ack=first + 8000)
+    ss = st.tcp_info(fd)["ssthresh"]
+    assert 2000 <= ss < 8000
+    peer.send("R")
+    # In whole segments of 1000 bytes, as whole packets of 1040.
+    cached = max(2, (ss + 500) // 1000) * 1040
+    assert hc_list(st)[PEER_IP]["SSTRESH"] == str(cached)
+    assert st.counter("tcp.tcps_cachedssthresh") == 1
+    p2 = Peer(st, sport=40001, dport=81)
+    fd2 = establish(st, p2, mss=1000)
+    assert st.tcp_info(fd2)["ssthresh"] == cached
+    assert st.counter("tcp.tcps_usedssthresh") == 1
+    quiesce(st, fd, fd2)

@@ -8,6 +8,7 @@
  * cc_attach(), cc_detach(), cc_conn_init(), cc_ack_received(),
  * cc_cong_signal(), cc_post_recovery(), cc_after_idle(),
  * cc_initial_window().  RFC 5681, RFC 6928 (initial window).
+ * cc_conn_init() first seeds RTT and ssthresh from the host cache.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -142,11 +143,50 @@ cc_initial_window(struct tcpcb *tp)
 	return (4 * tp->t_maxseg);
 }
 
+/*
+ * RTT from the host cache, when the connection has no sample of its own
+ * yet: the RTO follows it from the first segment.  Without a cached
+ * variance, assume the RTT itself (+- 1 RTT), as FreeBSD does.
+ */
+static void
+cc_hc_rtt(struct tcpcb *tp, const struct hc_metrics_lite *metrics)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	if (tp->t_srtt != 0 || metrics->rmx_rtt == 0)
+		return;
+	tp->t_srtt = (int)metrics->rmx_rtt;
+	TCPSTAT_INC(ctx, tcps_usedrtt);
+	if (metrics->rmx_rttvar != 0) {
+		tp->t_rttvar = (int)metrics->rmx_rttvar;
+		TCPSTAT_INC(ctx, tcps_usedrttvar);
+	} else
+		tp->t_rttvar = tp->t_srtt * TCP_RTTVAR_SCALE / TCP_RTT_SCALE;
+	tp->t_rxtcur = tcp_rto_range(tp, tcp_rexmtval(tp));
+}
+
+/*
+ * A connection is established (FreeBSD's cc_conn_init()): start from what
+ * the host cache knows of the path, then let the algorithm set the
+ * initial window.  A cached ssthresh says where the path dropped packets
+ * before; slow start stops there, never below 2 segments.
+ */
 void
 cc_conn_init(struct tcpcb *tp)
 {
 	const struct cc_algo *a = tp->t_ccv.cc_algo;
+	struct hc_metrics_lite metrics;
 
+	if (tp->t_inpcb != NULL) {
+		tcp_hc_get(tp->t_ctx, tp->t_inpcb->inp_faddr, &metrics);
+		cc_hc_rtt(tp, &metrics);
+		if (metrics.rmx_ssthresh != 0) {
+			tp->snd_ssthresh = metrics.rmx_ssthresh >
+			    2 * tp->t_maxseg ? metrics.rmx_ssthresh :
+			    2 * tp->t_maxseg;
+			TCPSTAT_INC(tp->t_ctx, tcps_usedssthresh);
+		}
+	}
 	if (a->conn_init != NULL)
 		a->conn_init(&tp->t_ccv);
 }

@@ -398,12 +398,17 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
 	tp->snd_wl2 = seg->ack;
 	tp->t_flags |= TF_ACKNOW;
 	if (ackok) {
+		/*
+		 * Established first, as in FreeBSD: cc_conn_init() takes the
+		 * host cache's RTT only while there is no sample, and the
+		 * SYN's then refines it instead of replacing it.
+		 */
+		tcp_established(tp, 0);
 		tcp_ack_rtt(tp, seg->ack);
 		tp->snd_una = seg->ack;
 		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
 			tp->snd_nxt = tp->snd_una;
 		tcp_timer_stop_rexmt(tp);
-		tcp_established(tp, 0);
 	} else {
 		/* Simultaneous open: our SYN again, now with an ACK. */
 		tcp_state_change(tp, TCPS_SYN_RECEIVED);

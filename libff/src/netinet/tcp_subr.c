@@ -8,6 +8,7 @@
  * tcp_newtcpcb(), tcp_discardcb(), tcp_close(), tcp_drop(),
  * tcp_state_change(), tcp_new_isn(), tcp_new_ts_offset(), tcp_respond(),
  * tcp_mss_for(), tcp_ts_getticks(), tcp_ticks(), tcp_siphash().
+ * tcp_discardcb() leaves the connection's metrics in the host cache.
  *
  * RFC 6528 (ISN = M + F(4-tuple, secret), M a 4 microsecond clock, F
  * SipHash-2-4 here), RFC 7323 5.4 (per-connection timestamp offset),
@@ -247,6 +248,52 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	return (tp);
 }
 
+/*
+ * The slow start threshold worth remembering for the path: only one a
+ * loss set (below half the send buffer), in segments rounded and turned
+ * into bytes of whole packets, headers included (as FreeBSD keeps it).
+ */
+static uint32_t
+tcp_hc_ssthresh(struct tcpcb *tp)
+{
+	struct socket *so = tcp_socket(tp);
+	uint32_t hiwat, segs, ss = tp->snd_ssthresh;
+
+	/* A socket already gone had the default buffer, near enough. */
+	hiwat = so != NULL ? so->so_snd.sb_hiwat :
+	    (uint32_t)V_tcp(tp->t_ctx)->sendspace;
+	if (ss == 0 || ss >= hiwat / 2 || tp->t_maxseg == 0)
+		return (0);
+	segs = (ss + tp->t_maxseg / 2) / tp->t_maxseg;
+	if (segs < 2)
+		segs = 2;
+	return (segs * (tp->t_maxseg + (uint32_t)(sizeof(struct ip) +
+	    sizeof(struct tcphdr))));
+}
+
+/*
+ * What the connection learnt of the path goes to the host cache for the
+ * next one (FreeBSD does it in tcp_discardcb()).  Only after 4 RTT
+ * samples: fewer and the smoothed RTT may not have converged yet, and a
+ * bogus one would mislead every later connection to the host.
+ */
+static void
+tcp_hc_save(struct tcpcb *tp)
+{
+	struct inpcb *inp = tp->t_inpcb;
+	struct hc_metrics_lite metrics;
+
+	if (inp == NULL || inp->inp_faddr.s_addr == INADDR_ANY ||
+	    tp->t_rttupdated < 4)
+		return;
+	memset(&metrics, 0, sizeof(metrics));
+	metrics.rmx_ssthresh = tcp_hc_ssthresh(tp);
+	metrics.rmx_rtt = (uint32_t)tp->t_srtt;
+	metrics.rmx_rttvar = (uint32_t)tp->t_rttvar;
+	metrics.rmx_cwnd = tp->snd_cwnd;
+	tcp_hc_update(tp->t_ctx, inp->inp_faddr, &metrics);
+}
+
 /* Free the control block (the inpcb stays); timers and queues go. */
 void
 tcp_discardcb(struct tcpcb *tp)
@@ -254,6 +301,7 @@ tcp_discardcb(struct tcpcb *tp)
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct tcp_state *ts = V_tcp(ctx);
 
+	tcp_hc_save(tp);
 	tcp_timers_stop(tp);
 	(void)tcp_reass_flush(tp);
 	tcp_free_sackholes(tp);

@@ -46,8 +46,8 @@ tcp_rexmtval(const struct tcpcb *tp)
 	return ((tp->t_srtt >> TCP_RTT_SHIFT) + var);
 }
 
-/* RTO clamped to [rexmit_min, 64 s], with the backoff applied. */
-static int
+/* RTO clamped to [rexmit_min, 64 s], the backoff already applied. */
+int
 tcp_rto_range(struct tcpcb *tp, int rto)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
