@@ -94,6 +94,7 @@ typedef int (*sysctl_handler_t)(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 int	sysctl_out(struct sysctl_req *req, const void *p, size_t len);
 int	sysctl_in(struct sysctl_req *req, void *p, size_t len);
+int	sysctl_handle_value(struct sysctl_req *req, void *p, size_t len);
 
 /* Register a leaf; each returns the new oid or NULL with errno set. */
 struct sysctl_oid *sysctl_add_int(struct ff_ctx *ctx, const char *name,

@@ -49,6 +49,25 @@ sysctl_in(struct sysctl_req *req, void *p, size_t len)
 	return (0);
 }
 
+/*
+ * A scalar kept in a handler's local: the old value out and, on a write,
+ * exactly len new bytes in over it (FreeBSD's sysctl_handle_int for any
+ * size).  The handler checks req->newptr afterwards to know whether *p is
+ * new and still has to be validated.
+ */
+int
+sysctl_handle_value(struct sysctl_req *req, void *p, size_t len)
+{
+	int error;
+
+	error = sysctl_out(req, p, len);
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (req->newlen != len)
+		return (EINVAL);
+	return (sysctl_in(req, p, len));
+}
+
 /* Numbers: one handler for every integer type. */
 
 static size_t
@@ -118,17 +137,13 @@ static int
 sysctl_handle_num(struct ff_ctx *ctx, struct sysctl_oid *oidp,
     struct sysctl_req *req)
 {
-	uint64_t tmp;
+	uint64_t tmp = 0;
 	size_t size = sysctl_num_size(oidp->oid_kind & CTLTYPE);
 	int error;
 
-	error = sysctl_out(req, oidp->oid_arg1, size);
+	memcpy(&tmp, oidp->oid_arg1, size);
+	error = sysctl_handle_value(req, &tmp, size);
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != size)
-		return (EINVAL);
-	error = sysctl_in(req, &tmp, size);
-	if (error != 0)
 		return (error);
 	if (!sysctl_num_inrange(oidp, &tmp))
 		return (EINVAL);

@@ -34,13 +34,8 @@ kern_sysctl_maxsockbuf(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	unsigned long v = ipc->ki_maxsockbuf;
 	int error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != sizeof(v))
-		return (EINVAL);
-	error = sysctl_in(req, &v, sizeof(v));
-	if (error != 0)
 		return (error);
 	if (v < KERN_MAXSOCKBUF_MIN)
 		return (EINVAL);

@@ -51,17 +51,13 @@ sysctl_test_even(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 {
 	int *p = sysctl_oid_arg1(oidp), v = *p, error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
 		return (error);
-	if (req->newlen != sizeof(v))
+	if (v & 1)
 		return (EINVAL);
-	error = sysctl_in(req, &v, sizeof(v));
-	if (error == 0 && (v & 1))
-		error = EINVAL;
-	if (error == 0)
-		*p = v;
-	return (error);
+	*p = v;
+	return (0);
 }
 
 /* debug.test.broken: a handler that always fails. */

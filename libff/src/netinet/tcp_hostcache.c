@@ -368,12 +368,8 @@ tcp_hc_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	uint64_t limit;
 	int error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != sizeof(v))
-		return (EINVAL);
-	if ((error = sysctl_in(req, &v, sizeof(v))) != 0)
 		return (error);
 	if (v == 0 || v > TCP_HOSTCACHE_MAXLIMIT)
 		return (EINVAL);
@@ -410,12 +406,8 @@ tcp_hc_sysctl_prune(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	int v = hc->prune, error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != sizeof(v))
-		return (EINVAL);
-	if ((error = sysctl_in(req, &v, sizeof(v))) != 0)
 		return (error);
 	if (v < 1 || v > TCP_HOSTCACHE_MAXTIME)
 		return (EINVAL);
@@ -433,12 +425,8 @@ tcp_hc_sysctl_purgenow(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	int v = 0, error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != sizeof(v))
-		return (EINVAL);
-	if ((error = sysctl_in(req, &v, sizeof(v))) != 0)
 		return (error);
 	if (v < 0 || v > 2)
 		return (EINVAL);

@@ -725,12 +725,8 @@ syncache_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	unsigned int *p = sysctl_oid_arg1(oidp), v = *p;
 	int error;
 
-	error = sysctl_out(req, &v, sizeof(v));
+	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
-		return (error);
-	if (req->newlen != sizeof(v))
-		return (EINVAL);
-	if ((error = sysctl_in(req, &v, sizeof(v))) != 0)
 		return (error);
 	if (v == 0 || v > SYNCACHE_MAXLIMIT || (p == &tsc->hashsize &&
 	    (v > SYNCACHE_MAXHASH || (v & (v - 1)) != 0)))
