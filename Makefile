@@ -15,7 +15,7 @@ WARNS	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wno-unused-parameter -Wno-address-of-packed-member
 CFLAGS	?= -O2 -g
 LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 -D_GNU_SOURCE \
-	  -Ilibff/include $(addprefix -I,$(LIBFF_SRCDIRS)) $(DPDK_CFLAGS)
+	  -Ilibff/include -iquote libff/src $(DPDK_CFLAGS)
 
 LIBFF_SRCDIRS	= libff/src/core libff/src/dpdk libff/src/kern libff/src/net \
 		  libff/src/netinet libff/src/ipc libff/src/testport

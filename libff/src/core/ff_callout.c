@@ -11,8 +11,8 @@
  */
 #include <stddef.h>
 
-#include "ff_ctx.h"
-#include "ff_callout.h"
+#include "core/ff_ctx.h"
+#include "core/ff_callout.h"
 
 static uint64_t
 ns_to_ticks(uint64_t ns, uint32_t hz)

@@ -6,7 +6,7 @@
 
 #include <rte_cycles.h>
 
-#include "ff_clock.h"
+#include "core/ff_clock.h"
 
 static uint64_t
 monotonic_ns(void)

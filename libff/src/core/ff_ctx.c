@@ -14,10 +14,10 @@
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack.h"
-#include "ff_msg_server.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack.h"
+#include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */
 #define	FF_MSG_BUDGET	32

@@ -16,8 +16,8 @@
 #include <sys/queue.h>
 
 #include "ff_config.h"
-#include "ff_clock.h"
-#include "ff_callout.h"
+#include "core/ff_clock.h"
+#include "core/ff_callout.h"
 
 struct rte_mempool;
 struct rte_mbuf;

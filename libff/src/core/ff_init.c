@@ -23,11 +23,11 @@
 
 #include "ff_api.h"
 #include "ff_config.h"
-#include "ff_ctx.h"
-#include "ff_dpdk.h"
-#include "ff_runtime.h"
-#include "ff_msg_server.h"
-#include "ff_stack.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_runtime.h"
+#include "ipc/ff_msg_server.h"
+#include "net/ff_stack.h"
 
 /* Set from signal context; ff_run() turns it into ctx->stop. */
 static volatile sig_atomic_t ff_signalled;

@@ -21,9 +21,9 @@
 #include <rte_mbuf.h>
 
 #include "ff_config.h"
-#include "ff_ctx.h"
-#include "ff_dpdk.h"
-#include "ff_port.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_port.h"
 
 #define	FF_POOL_NAME	"ff_pktmbuf_pool"
 #define	FF_POOL_CACHE	256

@@ -19,8 +19,8 @@
 #include <rte_ethdev.h>
 
 #include "ff_config.h"
-#include "ff_ctx.h"
-#include "ff_port.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
 
 #define	FF_RX_DESC	1024
 #define	FF_TX_DESC	1024

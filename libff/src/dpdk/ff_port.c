@@ -8,8 +8,8 @@
  */
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
 
 int
 ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)

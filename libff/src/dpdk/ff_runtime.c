@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ff_runtime.h"
+#include "dpdk/ff_runtime.h"
 
 /* Unlink `dir'/`pattern' files. */
 static void

@@ -32,9 +32,9 @@
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
-#include "ff_runtime.h"
+#include "dpdk/ff_runtime.h"
 #include "ff_ipc.h"
-#include "ff_msg_ring.h"
+#include "ipc/ff_msg_ring.h"
 
 struct ff_ipc_proc {
 	struct ff_msg_area	*ip_area;

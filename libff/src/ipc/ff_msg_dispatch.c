@@ -4,9 +4,9 @@
  */
 #include <stddef.h>
 
-#include "ff_msg_server.h"
-#include "kern_sysctl.h"
-#include "net_msg.h"
+#include "ipc/ff_msg_server.h"
+#include "kern/kern_sysctl.h"
+#include "net/net_msg.h"
 
 static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
 	[FF_MSG_ECHO] = ff_msg_echo,

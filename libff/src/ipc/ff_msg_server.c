@@ -24,11 +24,11 @@
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
-#include "ff_ctx.h"
-#include "ff_errno.h"
-#include "ff_msg_ring.h"
-#include "ff_msg_server.h"
-#include "kern_sysctl.h"
+#include "core/ff_ctx.h"
+#include "kern/ff_errno.h"
+#include "ipc/ff_msg_ring.h"
+#include "ipc/ff_msg_server.h"
+#include "kern/kern_sysctl.h"
 
 #define	FF_MSG_SWEEP_NS	(200 * FF_NS_PER_MS)	/* dead-owner sweep period */
 

@@ -26,10 +26,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "eventvar.h"
-#include "socketvar.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/eventvar.h"
+#include "kern/socketvar.h"
 
 #define	EP_PRIVATE_BITS	(EPOLLONESHOT | EPOLLET | EPOLLWAKEUP | \
 	EPOLLEXCLUSIVE)

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include "ff_errno.h"
+#include "kern/ff_errno.h"
 
 static const struct {
 	int	host;

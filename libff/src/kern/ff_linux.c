@@ -14,8 +14,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "socketvar.h"
-#include "ff_linux.h"
+#include "kern/socketvar.h"
+#include "kern/ff_linux.h"
 
 /* Linux levels. */
 #define	LINUX_SOL_SOCKET	1

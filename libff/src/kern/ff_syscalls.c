@@ -20,13 +20,13 @@
 #include <sys/epoll.h>
 #include <sys/time.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "eventvar.h"
-#include "file.h"
-#include "socketvar.h"
-#include "protosw.h"
-#include "ff_linux.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/eventvar.h"
+#include "kern/file.h"
+#include "kern/socketvar.h"
+#include "kern/protosw.h"
+#include "kern/ff_linux.h"
 #include "ff_api.h"
 
 #define	FF_IOV_MAX	1024

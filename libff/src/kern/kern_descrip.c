@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "eventvar.h"
-#include "file.h"
-#include "socketvar.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/eventvar.h"
+#include "kern/file.h"
+#include "kern/socketvar.h"
 
 int
 fdtable_init(struct filedesc *fdp, int nfiles)

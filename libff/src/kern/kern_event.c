@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 #include "ff_api.h"
-#include "eventvar.h"
-#include "socketvar.h"
+#include "kern/eventvar.h"
+#include "kern/socketvar.h"
 
 #define	KN_QUEUED	0x01		/* on kq_head */
 #define	KN_DISABLED	0x02		/* EV_DISABLE, or dispatched */

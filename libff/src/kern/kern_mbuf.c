@@ -21,10 +21,10 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "kern_mbuf.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "kern/kern_mbuf.h"
 
 void
 mbuf_init(struct ff_ctx *ctx)

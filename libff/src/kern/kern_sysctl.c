@@ -16,9 +16,9 @@
 #include <string.h>
 #include <sys/queue.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "kern_sysctl_var.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "kern/kern_sysctl_var.h"
 
 /*
  * FreeBSD's fixed numbers, by full dotted name.  A name not listed gets

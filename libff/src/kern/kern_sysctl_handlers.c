@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "kern_sysctl_var.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "kern/kern_sysctl_var.h"
 
 /* Moving values in and out of a request. */
 

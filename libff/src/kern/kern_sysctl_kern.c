@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "kern_sysctl_var.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "kern/kern_sysctl_var.h"
 
 /* FreeBSD refuses a socket buffer limit below MSIZE + MCLBYTES. */
 #define	KERN_MAXSOCKBUF_MIN	(256 + 2048)

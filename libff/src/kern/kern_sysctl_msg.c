@@ -13,11 +13,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_errno.h"
+#include "core/ff_ctx.h"
+#include "kern/ff_errno.h"
 #include "ff_msg.h"
-#include "ff_msg_server.h"
-#include "kern_sysctl.h"
+#include "ipc/ff_msg_server.h"
+#include "kern/kern_sysctl.h"
 
 /* Where a reply is being written. */
 struct sysctl_msg_out {

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_errno.h"
+#include "core/ff_ctx.h"
+#include "kern/ff_errno.h"
 #include "ff_msg.h"
-#include "ff_msg_server.h"
-#include "kern_sysctl.h"
-#include "kern_sysctl_test.h"
+#include "ipc/ff_msg_server.h"
+#include "kern/kern_sysctl.h"
+#include "kern/kern_sysctl_test.h"
 
 /* Layout known to the test: "S,teststat" is four uint64_t. */
 struct sysctl_teststat {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include "kern_sysctl.h"
+#include "kern/kern_sysctl.h"
 
 struct sysctl_oid {
 	struct sysctl_oid	*oid_parent;	/* NULL for the root */

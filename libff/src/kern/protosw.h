@@ -67,7 +67,7 @@
 
 #include <stdint.h>
 
-#include "socketvar.h"
+#include "kern/socketvar.h"
 
 struct ff_ctx;
 struct rte_mbuf;

@@ -13,12 +13,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "ff_stack_var.h"
-#include "eventvar.h"
-#include "in_pcb.h"
-#include "protosw.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "net/ff_stack_var.h"
+#include "kern/eventvar.h"
+#include "netinet/in_pcb.h"
+#include "kern/protosw.h"
 
 int
 pf_proto_register(struct ff_ctx *ctx, const struct protosw *pr)

@@ -16,10 +16,10 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "ff_stack_var.h"
-#include "socketvar.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "net/ff_stack_var.h"
+#include "kern/socketvar.h"
 
 long
 sbspace(const struct sockbuf *sb)

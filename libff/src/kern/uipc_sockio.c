@@ -18,11 +18,11 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "ff_stack_var.h"
-#include "protosw.h"
-#include "socketvar.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "net/ff_stack_var.h"
+#include "kern/protosw.h"
+#include "kern/socketvar.h"
 
 #define	PRU(so)	((so)->so_proto->pr_usrreqs)
 

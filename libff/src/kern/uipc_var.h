@@ -16,10 +16,10 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include "file.h"
-#include "protosw.h"
-#include "socketvar.h"
-#include "uma.h"
+#include "kern/file.h"
+#include "kern/protosw.h"
+#include "kern/socketvar.h"
+#include "kern/uma.h"
 
 struct kqueue;
 struct eventpoll;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uma.h"
+#include "kern/uma.h"
 
 struct uma_slab {
 	struct uma_slab	*us_next;	/* zone's slab list */

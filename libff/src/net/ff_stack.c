@@ -20,11 +20,11 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
 
 static int
 stack_err(char *err, size_t errlen, const char *fmt, ...)

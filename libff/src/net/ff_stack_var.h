@@ -5,18 +5,18 @@
 #ifndef _FF_STACK_VAR_H_
 #define _FF_STACK_VAR_H_
 
-#include "if_var.h"
-#include "ether_var.h"
-#include "route.h"
-#include "in_var.h"
-#include "ip_var.h"
-#include "icmp_var.h"
-#include "arp_var.h"
-#include "uipc_var.h"	/* sockets (issue 4) */
-#include "in_pcb.h"
-#include "udp_var.h"
-#include "tcp_var.h"
-#include "kern_mbuf.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/arp_var.h"
+#include "kern/uipc_var.h"	/* sockets (issue 4) */
+#include "netinet/in_pcb.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
+#include "kern/kern_mbuf.h"
 
 struct ff_stack {
 	struct if_state		st_if;		/* interfaces (if.c) */

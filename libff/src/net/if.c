@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
 
 #define	IF_MINMTU	68	/* RFC 791: every link carries 68 bytes */
 

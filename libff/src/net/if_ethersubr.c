@@ -16,11 +16,11 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "if_ether.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "net/if_ether.h"
 
 /* Remove an in-frame 802.1Q tag: 0, or -1 when the frame is too short. */
 static int

@@ -10,8 +10,8 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 
 #define	LOOP_MAXDEPTH	4
 

@@ -13,11 +13,11 @@
 
 #include <rte_ethdev.h>
 
-#include "ff_ctx.h"
-#include "ff_msg_server.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "net_msg.h"
+#include "core/ff_ctx.h"
+#include "ipc/ff_msg_server.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "net/net_msg.h"
 
 /* The offloads behind ifconfig's options=. */
 #define	IFMSG_RX_CKSUM	(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \

@@ -7,9 +7,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "net_msg.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "net/net_msg.h"
 
 void
 net_msg_out_init(struct net_msg_out *no, void *body, size_t cap, size_t head)

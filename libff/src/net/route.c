@@ -17,8 +17,8 @@
 
 #include <rte_rib.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 
 #define	RT_MAX_ROUTES	4096
 

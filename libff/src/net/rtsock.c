@@ -12,10 +12,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_msg_server.h"
-#include "ff_stack_var.h"
-#include "net_msg.h"
+#include "core/ff_ctx.h"
+#include "ipc/ff_msg_server.h"
+#include "net/ff_stack_var.h"
+#include "net/net_msg.h"
 
 _Static_assert(FF_RTF_GATEWAY == RTF_GATEWAY && FF_RTF_HOST == RTF_HOST &&
     FF_RTF_STATIC == RTF_STATIC && FF_RTF_PINNED == RTF_PINNED &&

@@ -12,9 +12,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "net_msg.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "net/net_msg.h"
 
 /* An entry as a message. */
 static void

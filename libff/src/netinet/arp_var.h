@@ -15,7 +15,7 @@
 #include <netinet/in.h>
 #include <rte_ether.h>
 
-#include "ff_callout.h"
+#include "core/ff_callout.h"
 
 struct ff_ctx;
 struct ifnet;

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "ip_icmp.h"
+#include "netinet/ip_icmp.h"
 
 struct ff_ctx;
 struct ifnet;

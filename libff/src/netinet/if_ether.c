@@ -22,10 +22,10 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "if_ether.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "net/if_ether.h"
 
 #define	ARP_REXMT_MS	1000	/* between requests while unresolved */
 

@@ -25,10 +25,10 @@
 
 #include <rte_random.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "in_pcb.h"
-#include "uma.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
+#include "kern/uma.h"
 
 /*
  * Fibonacci hashing of the 4-tuple: the high half of a 64-bit product

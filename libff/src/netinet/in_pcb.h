@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include "socketvar.h"
+#include "kern/socketvar.h"
 
 struct ff_ctx;
 struct socket;

@@ -22,10 +22,10 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "in_cksum.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/in_cksum.h"
 
 #define	ICMP_TSLEN	20	/* header + three timestamps */
 

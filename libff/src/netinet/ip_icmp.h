@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <rte_common.h>
 
-#include "ip.h"
+#include "netinet/ip.h"
 
 struct icmp {
 	uint8_t		icmp_type;	/* type of message */

@@ -19,11 +19,11 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "in_cksum.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/in_cksum.h"
 
 void
 ip_init(struct ff_ctx *ctx)

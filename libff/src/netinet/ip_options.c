@@ -17,8 +17,8 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 
 /* Reject: ICMP error and ips_badoptions; consumes m, returns 1. */
 static int

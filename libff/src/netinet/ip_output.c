@@ -13,10 +13,10 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "in_cksum.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "netinet/in_cksum.h"
 
 /* Header checksum by the NIC when the port offers it, else here. */
 static void

@@ -21,9 +21,9 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "in_cksum.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "netinet/in_cksum.h"
 
 static void	ipq_timeout(struct ff_ctx *ctx, void *arg);
 

@@ -11,8 +11,8 @@
 #include <sys/queue.h>
 #include <netinet/in.h>
 
-#include "ff_callout.h"
-#include "ip.h"
+#include "core/ff_callout.h"
+#include "netinet/ip.h"
 
 struct ff_ctx;
 struct ifnet;

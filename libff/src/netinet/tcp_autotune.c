@@ -20,10 +20,10 @@
  */
 #include <errno.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/tcp_var.h"
 
 static uint32_t
 tcp_autolimit(struct ff_ctx *ctx, int max)

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
 
 int
 cc_register(struct ff_ctx *ctx, const struct cc_algo *algo)

@@ -25,8 +25,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 
 #define	CUBIC_BETA_NUM		7	/* beta_cubic = 7/10 */
 #define	CUBIC_BETA_DEN		10

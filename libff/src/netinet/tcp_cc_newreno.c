@@ -10,8 +10,8 @@
  */
 #include <stdint.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
 
 static void
 newreno_conn_init(struct cc_var *ccv)

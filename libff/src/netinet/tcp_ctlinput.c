@@ -31,10 +31,10 @@
 
 #include <rte_byteorder.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "ip_icmp.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "netinet/ip_icmp.h"
+#include "netinet/tcp_var.h"
 
 /* RFC 1191 section 7: MTU plateaus, largest first. */
 static const uint16_t tcp_mtu_plateau[] = {

@@ -42,10 +42,10 @@
 
 #include <rte_random.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/tcp_var.h"
 
 #define	TCP_HOSTCACHE_HASHSIZE		512	/* FreeBSD's defaults */
 #define	TCP_HOSTCACHE_BUCKETLIMIT	30

@@ -13,7 +13,7 @@
 #include <sys/queue.h>
 #include <netinet/in.h>
 
-#include "ff_callout.h"
+#include "core/ff_callout.h"
 
 struct ff_ctx;
 

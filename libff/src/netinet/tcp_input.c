@@ -23,10 +23,10 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */

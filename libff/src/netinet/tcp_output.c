@@ -20,9 +20,9 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 
 /* Flags each state sends (FreeBSD's tcp_outflags[]). */
 static const uint8_t tcp_outflags[TCP_NSTATES] = {

@@ -26,10 +26,10 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "socketvar.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/socketvar.h"
+#include "netinet/tcp_var.h"
 
 struct tseg_qent {
 	TAILQ_ENTRY(tseg_qent) tqe_q;	/* by sequence number */

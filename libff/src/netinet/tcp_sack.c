@@ -32,10 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/tcp_var.h"
 
 #define	TCP_SACK_DUPTHRESH	3	/* RFC 6675 DupThresh */
 

@@ -24,11 +24,11 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "kern_sysctl.h"
-#include "in_cksum.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/kern_sysctl.h"
+#include "netinet/in_cksum.h"
+#include "netinet/tcp_var.h"
 
 #define	ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include "ff_callout.h"
-#include "tcp_seq.h"
+#include "core/ff_callout.h"
+#include "netinet/tcp_seq.h"
 
 struct ff_ctx;
 struct tcpcb;

@@ -25,9 +25,9 @@
  */
 #include <errno.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 
 int
 tcp_ms_ticks(struct ff_ctx *ctx, int ms)

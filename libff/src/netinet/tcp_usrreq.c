@@ -29,10 +29,10 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "protosw.h"
-#include "tcp_var.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "kern/protosw.h"
+#include "netinet/tcp_var.h"
 
 #define	TCPTV_KEEP_INIT_MS	75000	/* FreeBSD's keepinit: connect limit */
 

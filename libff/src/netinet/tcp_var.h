@@ -22,13 +22,13 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
-#include "ff_callout.h"
-#include "tcp.h"
-#include "tcp_fsm.h"
-#include "tcp_seq.h"
-#include "cc.h"
-#include "tcp_syncache.h"
-#include "tcp_hostcache.h"
+#include "core/ff_callout.h"
+#include "netinet/tcp.h"
+#include "netinet/tcp_fsm.h"
+#include "netinet/tcp_seq.h"
+#include "netinet/cc.h"
+#include "netinet/tcp_syncache.h"
+#include "netinet/tcp_hostcache.h"
 
 struct ff_ctx;
 struct ifnet;

@@ -34,14 +34,14 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "kern_sysctl.h"
-#include "ff_stack_var.h"
-#include "in_cksum.h"
-#include "in_pcb.h"
-#include "protosw.h"
-#include "socketvar.h"
-#include "udp_var.h"
+#include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
+#include "net/ff_stack_var.h"
+#include "netinet/in_cksum.h"
+#include "netinet/in_pcb.h"
+#include "kern/protosw.h"
+#include "kern/socketvar.h"
+#include "netinet/udp_var.h"
 
 struct udphdr {
 	uint16_t	uh_sport;	/* source port */

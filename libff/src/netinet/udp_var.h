@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "in_pcb.h"
+#include "netinet/in_pcb.h"
 
 struct ff_ctx;
 struct ifnet;

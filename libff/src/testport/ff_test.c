@@ -22,13 +22,13 @@
 #include <rte_mempool.h>
 
 #include "ff_config.h"
-#include "ff_ctx.h"
-#include "ff_dpdk.h"
-#include "ff_runtime.h"
-#include "ff_port.h"
-#include "ff_stack.h"
-#include "kern_sysctl.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_runtime.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack.h"
+#include "kern/kern_sysctl.h"
+#include "testport/ff_testport.h"
 
 #define	TEST_MAX_ITER	100000	/* bound on "run until idle" */
 

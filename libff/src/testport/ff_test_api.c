@@ -14,9 +14,9 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "testport/ff_testport.h"
 
 static struct ff_ctx *
 api_ctx(struct ff_test *t)

@@ -14,9 +14,9 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "testport/ff_testport.h"
 
 #define	FUZZ_MAXLEN	1518
 #define	FUZZ_BURST	32

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_msg_server.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "ipc/ff_msg_server.h"
+#include "testport/ff_testport.h"
 
 /*
  * Answer `req' (reqlen bytes) into rep (capacity repcap, at least a

@@ -20,10 +20,10 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
-#include "ff_ctx.h"
-#include "ff_port.h"
-#include "ff_stack_var.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "dpdk/ff_port.h"
+#include "net/ff_stack_var.h"
+#include "testport/ff_testport.h"
 
 #define	FLOOD_BURST	32
 #define	FLOOD_LEN	(RTE_ETHER_HDR_LEN + 20 + 24)

@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "ff_testport.h"
-#include "ff_test_sock.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "testport/ff_testport.h"
+#include "testport/ff_test_sock.h"
 
 struct sock_field {
 	const char	*sf_name;

@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "ff_ctx.h"
-#include "ff_stack_var.h"
-#include "ff_testport.h"
+#include "core/ff_ctx.h"
+#include "net/ff_stack_var.h"
+#include "testport/ff_testport.h"
 #include "ff_api.h"
 
 static struct ff_ctx *

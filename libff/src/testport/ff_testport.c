@@ -16,8 +16,8 @@
 
 #include <rte_mbuf.h>
 
-#include "ff_port.h"
-#include "ff_testport.h"
+#include "dpdk/ff_port.h"
+#include "testport/ff_testport.h"
 
 /* A bounded FIFO of mbufs. */
 struct tp_queue {
