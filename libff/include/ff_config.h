@@ -130,12 +130,4 @@ int	ff_config_load_string(const char *text, const char *name,
 
 void	ff_config_defaults(struct ff_config *cfg);
 
-/*
- * Write `cfg' as "name=value" lines into `buf' (always NUL-terminated when
- * len > 0), for tests and for showing the effective configuration.
- * Returns the length the full text needs, like snprintf().
- */
-size_t	ff_test_config_dump(const struct ff_config *cfg, char *buf,
-	    size_t len);
-
 #endif /* _FF_CONFIG_H_ */

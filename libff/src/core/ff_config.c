@@ -2,7 +2,10 @@
  * ff_config.c - read and check config.ini.
  *
  * Entry points: ff_config_defaults(), ff_config_load(),
- * ff_config_load_string(), ff_test_config_dump().
+ * ff_config_load_string().  The value parsers are in ff_config_parse.c,
+ * the [vdevN] drivers and devargs folding in ff_config_vdev.c, what the
+ * three share in ff_config_var.h; the test dump, ff_test_config_dump(), is
+ * part of the test harness (testport/ff_test_config.c).
  *
  * libinih splits the text into sections and name=value pairs; this file
  * owns the rest: one table of keys (section, name, parser, field), the
@@ -91,7 +94,6 @@
  *   every name=value is kept in cfg->sysctl, with its line, and set at start
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,96 +102,11 @@
 
 #include <ini.h>
 
-#include "ff_config.h"
 #include "ff_ipc.h"
-
-#ifndef nitems
-#define	nitems(x)	(sizeof((x)) / sizeof((x)[0]))
-#endif
-
-/* DPDK's RTE_LOG_* numbers, here so that this file needs no DPDK header. */
-#define	FF_LOG_WARNING	5
-static const char *const cfg_log_names[] = {
-	NULL, "emerg", "alert", "crit", "err", "warning", "notice", "info",
-	"debug",
-};
+#include "core/ff_config_var.h"
 
 /* A config file is small; a bigger one is a mistake (a log, a binary). */
 #define	CFG_MAX_FILE	(1024 * 1024)
-
-enum cfg_sect {
-	CS_NONE = 0,		/* before the first section header */
-	CS_DPDK,
-	CS_PORT,
-	CS_VDEV,
-	CS_BOOT,
-	CS_SYSCTL,
-	CS_NKINDS
-};
-
-/* How a field is shown in devargs and dumps. */
-enum cfg_type {
-	CT_NONE = 0,		/* no field, or printed by hand */
-	CT_INT,
-	CT_STR,
-	CT_IP,
-};
-
-#define	CK_EMPTY	0x01	/* an empty value is allowed */
-
-struct cfg_parse;
-struct cfg_key;
-typedef int cfg_parse_fn(struct cfg_parse *, const struct cfg_key *,
-    void *, const char *);
-
-/* One key of one kind of section. */
-struct cfg_key {
-	enum cfg_sect	 ck_sect;
-	const char	*ck_name;
-	const char	*ck_alias;	/* another accepted name, or NULL */
-	cfg_parse_fn	*ck_parse;
-	enum cfg_type	 ck_type;
-	int		 ck_flags;	/* CK_* */
-	size_t		 ck_off;	/* field in the section's struct */
-	size_t		 ck_size;	/* its size; 0 = the key stores nothing */
-	long		 ck_min;	/* range of an integer */
-	long		 ck_max;
-	const char	*ck_why;	/* the message for a refused value */
-};
-
-#define	CFG_NKEYS	64		/* >= nitems(cfg_keys) */
-#define	CFG_NSECTS	24		/* >= sections that can be open at once */
-
-/* The state of one parse.  It lives on the caller's stack. */
-struct cfg_parse {
-	struct ff_config *pp_cfg;	/* scratch copy being filled */
-	const char	*pp_file;	/* name used in messages */
-	const char	*pp_text;	/* where the reader is */
-	int		 pp_lineno;	/* line the reader handed out last */
-	const char	*pp_key;	/* key being parsed, as written */
-	enum cfg_sect	 pp_sect;	/* current section ... */
-	int		 pp_index;	/* ... its N for [portN] and [vdevN] */
-	char		 pp_section[64];	/* ... and its name as written */
-	int		 pp_nhist;	/* sections opened so far, for messages */
-	struct {
-		int	 h_line;
-		char	 h_name[64];
-	}		 pp_hist[CFG_NSECTS];
-	int		 pp_sect_line[CS_NKINDS]; /* [dpdk] etc. seen on */
-	/* The line each key was set on, 0 = not set, per section instance. */
-	int		 pp_dpdk_lines[CFG_NKEYS];
-	int		 pp_boot_lines[CFG_NKEYS];
-	int		 pp_port_lines[FF_MAX_PORTS][CFG_NKEYS];
-	int		 pp_vdev_lines[FF_MAX_VDEVS][CFG_NKEYS];
-	char		*pp_err;
-	size_t		 pp_errlen;
-	int		 pp_failed;	/* only the first error is reported */
-	int		 pp_err_line;
-};
-
-static cfg_parse_fn cfg_int, cfg_str, cfg_name, cfg_hex, cfg_lcore_mask,
-    cfg_log_level, cfg_port_list, cfg_lcore_list, cfg_ipv4, cfg_netmask,
-    cfg_gateway, cfg_vips, cfg_mac, cfg_driver, cfg_refuse, cfg_cmdline;
 
 #define	KEY(s, st, n, a, fn, t, fl, f, lo, hi, why)			\
 	{ s, n, a, fn, t, fl, offsetof(st, f), sizeof(((st *)0)->f),	\
@@ -204,7 +121,7 @@ static cfg_parse_fn cfg_int, cfg_str, cfg_name, cfg_hex, cfg_lcore_mask,
 #define	NO(s, n, fn, why)						\
 	{ s, n, NULL, fn, CT_NONE, CK_EMPTY, 0, 0, 0, 0, why }
 
-static const struct cfg_key cfg_keys[] = {
+const struct cfg_key cfg_keys[] = {
 	D("lcore_mask", cfg_lcore_mask, CT_STR, 0, lcore_mask, 0, 0),
 	D("channel", cfg_int, CT_INT, 0, channel, 0, 32),
 	D("memory", cfg_int, CT_INT, 0, memory, 0, 1 << 20),
@@ -273,31 +190,7 @@ static const struct cfg_key cfg_keys[] = {
 };
 
 _Static_assert(nitems(cfg_keys) <= CFG_NKEYS, "raise CFG_NKEYS");
-
-/* How an F-Stack [vdevN] key becomes a devarg of one driver. */
-struct cfg_fold {
-	const char	*cf_key;
-	const char	*cf_arg;
-};
-
-struct cfg_driver {
-	const char	*cd_name;
-	const char	*cd_needs;	/* key the driver cannot do without */
-	struct cfg_fold	 cd_fold[6];
-};
-
-static const struct cfg_driver cfg_drivers[] = {
-	{ "net_tap", NULL, { { "iface", "iface" }, { "mac", "mac" } } },
-	{ "net_memif", NULL, { { "path", "socket" }, { "mac", "mac" } } },
-	{ "net_af_packet", "iface",
-	  { { "iface", "iface" }, { "queues", "qpairs" } } },
-	{ "net_af_xdp", "iface",
-	  { { "iface", "iface" }, { "queues", "queue_count" } } },
-	{ "net_ring", NULL, { { NULL, NULL } } },
-	{ "virtio_user", "path",
-	  { { "path", "path" }, { "queues", "queues" },
-	    { "queue_size", "queue_size" }, { "mac", "mac" }, { "cq", "cq" } } },
-};
+const size_t cfg_nkeys = nitems(cfg_keys);
 
 /* Sections F-Stack has and ff does not: say so rather than "unknown". */
 static const char *const cfg_fstack_only[] = {
@@ -328,7 +221,7 @@ cfg_verr(struct cfg_parse *pp, int line, const char *section,
 }
 
 /* An error at a given place; returns -1. */
-static int __attribute__((format(printf, 5, 6)))
+int
 cfg_err_at(struct cfg_parse *pp, int line, const char *section,
     const char *key, const char *fmt, ...)
 {
@@ -341,7 +234,7 @@ cfg_err_at(struct cfg_parse *pp, int line, const char *section,
 }
 
 /* An error about the line being read; returns -1. */
-static int __attribute__((format(printf, 2, 3)))
+int
 cfg_err(struct cfg_parse *pp, const char *fmt, ...)
 {
 	va_list ap;
@@ -365,7 +258,7 @@ cfg_ntoa(uint32_t hbo, char *buf)
  * Where things are: a section's struct inside struct ff_config, and the
  * per-key line table of one section instance.
  */
-static size_t
+size_t
 cfg_section_offset(enum cfg_sect sect, int idx)
 {
 	switch (sect) {
@@ -413,7 +306,7 @@ cfg_key_find(enum cfg_sect sect, const char *name)
 }
 
 /* The line `name' was set on in one section instance, 0 if never. */
-static int
+int
 cfg_key_line(struct cfg_parse *pp, enum cfg_sect sect, int idx,
     const char *name)
 {
@@ -423,322 +316,6 @@ cfg_key_line(struct cfg_parse *pp, enum cfg_sect sect, int idx,
 	if (kp == NULL)
 		return (0);
 	return (cfg_lines(pp, sect, idx)[kp - cfg_keys]);
-}
-
-/*
- * Value parsers.  Each checks one value, stores it in its field and
- * returns 0, or reports the error and returns -1.  The handler has already
- * refused an empty value unless the key has CK_EMPTY.
- */
-static int
-cfg_strtol(const char *s, long *np)
-{
-	char *end;
-
-	errno = 0;
-	*np = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || isspace((unsigned char)*s))
-		return (-1);
-	return (0);			/* ERANGE leaves LONG_MIN/MAX: out of range */
-}
-
-static int
-cfg_int(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	long n;
-
-	if (cfg_strtol(v, &n) != 0)
-		return (cfg_err(pp, "%s is not an integer", v));
-	if (n < kp->ck_min || n > kp->ck_max) {
-		if (kp->ck_why != NULL)
-			return (cfg_err(pp, "%s", kp->ck_why));
-		return (cfg_err(pp, "%s is out of range (%ld..%ld)", v,
-		    kp->ck_min, kp->ck_max));
-	}
-	if (kp->ck_size != 0)
-		*(int *)((char *)base + kp->ck_off) = (int)n;
-	return (0);
-}
-
-static int
-cfg_str(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	size_t len;
-
-	len = strlen(v);
-	if (len >= kp->ck_size)
-		return (cfg_err(pp, "%s is too long (at most %zu characters)",
-		    v, kp->ck_size - 1));
-	memcpy((char *)base + kp->ck_off, v, len + 1);
-	return (0);
-}
-
-/* Interface names and the file prefix end up in paths and EAL options. */
-static int
-cfg_name(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-
-	if (v[strspn(v, ok)] != '\0')
-		return (cfg_err(pp, "%s is not a valid name "
-		    "(letters, digits, '.', '_' and '-' only)", v));
-	return (cfg_str(pp, kp, base, v));
-}
-
-static int
-cfg_hex(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	const char *h;
-
-	h = v;
-	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
-		h += 2;
-	if (*h == '\0' || h[strspn(h, "0123456789abcdefABCDEF")] != '\0')
-		return (cfg_err(pp, "%s is not a hexadecimal number", v));
-	return (cfg_str(pp, kp, base, v));
-}
-
-static int
-cfg_lcore_mask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_dpdk_cfg *d = base;
-	const char *h;
-	uint64_t bits;
-
-	if (cfg_hex(pp, kp, base, v) != 0)
-		return (-1);
-	h = v;
-	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
-		h += 2;
-	h += strspn(h, "0");
-	if (strlen(h) > 16)
-		return (cfg_err(pp, "%s names lcores above %d", v,
-		    FF_MAX_LCORES - 1));
-	bits = strtoull(h, NULL, 16);
-	if (bits == 0)
-		return (cfg_err(pp, "%s selects no lcore", v));
-	d->lcore_mask_bits = bits;
-	d->nb_procs = __builtin_popcountll(bits);
-	return (0);
-}
-
-static int
-cfg_log_level(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	size_t i;
-
-	for (i = 1; i < nitems(cfg_log_names); i++) {
-		if (strcmp(v, cfg_log_names[i]) == 0) {
-			*(int *)((char *)base + kp->ck_off) = (int)i;
-			return (0);
-		}
-	}
-	if (!isdigit((unsigned char)v[0]))
-		return (cfg_err(pp, "%s is not a log level (1-8, emerg, alert, "
-		    "crit, err, warning, notice, info or debug)", v));
-	return (cfg_int(pp, kp, base, v));
-}
-
-/* Append `n' to a list unless it is already there or the list is full. */
-static int
-cfg_list_add(struct cfg_parse *pp, const char *what, uint16_t *out, int max,
-    int *np, long n)
-{
-	int i;
-
-	for (i = 0; i < *np; i++)
-		if (out[i] == n)
-			return (cfg_err(pp, "%s %ld is listed twice", what, n));
-	if (*np >= max)
-		return (cfg_err(pp, "more than %d %ss", max, what));
-	out[(*np)++] = (uint16_t)n;
-	return (0);
-}
-
-/* A list such as "0-3,5" (port_list, lcore_list), each entry below limit. */
-static int
-cfg_ranges(struct cfg_parse *pp, const char *v, const char *what,
-    uint16_t *out, int max, long limit, int *np)
-{
-	const char *s;
-	char *end;
-	long lo, hi;
-
-	*np = 0;
-	for (s = v;; s = end + 1) {
-		if (!isdigit((unsigned char)*s))
-			break;
-		lo = hi = strtol(s, &end, 10);
-		if (*end == '-') {
-			if (!isdigit((unsigned char)end[1]))
-				break;
-			hi = strtol(end + 1, &end, 10);
-		}
-		if (lo > hi)
-			break;
-		if (hi >= limit)
-			return (cfg_err(pp, "%s %ld is out of range (0..%ld)",
-			    what, hi, limit - 1));
-		for (; lo <= hi; lo++)
-			if (cfg_list_add(pp, what, out, max, np, lo) != 0)
-				return (-1);
-		if (*end == '\0')
-			return (0);
-		if (*end != ',')
-			break;
-	}
-	return (cfg_err(pp, "%s is not a list such as 0-3,5", v));
-}
-
-static int
-cfg_port_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_dpdk_cfg *d = base;
-
-	return (cfg_ranges(pp, v, "port", d->port_list, FF_MAX_PORTS,
-	    FF_MAX_PORTS, &d->nb_ports));
-}
-
-static int
-cfg_lcore_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_port_cfg *pc = base;
-
-	return (cfg_ranges(pp, v, "lcore", pc->pc_lcores, FF_MAX_LCORES,
-	    FF_MAX_LCORES, &pc->pc_nb_lcores));
-}
-
-static int
-cfg_ipv4(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct in_addr *a = (struct in_addr *)((char *)base + kp->ck_off);
-
-	/* inet_pton, unlike inet_aton, takes only the dotted quad. */
-	if (inet_pton(AF_INET, v, a) != 1)
-		return (cfg_err(pp, "%s is not an IPv4 address", v));
-	return (0);
-}
-
-static int
-cfg_netmask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_port_cfg *pc = base;
-	uint32_t m;
-
-	if (cfg_ipv4(pp, kp, base, v) != 0)
-		return (-1);
-	m = ntohl(pc->pc_netmask.s_addr);
-	/* Contiguous: the host part ~m is one run of low bits. */
-	if ((~m & (~m + 1)) != 0)
-		return (cfg_err(pp, "%s is not a contiguous netmask", v));
-	if (m == 0)
-		return (cfg_err(pp, "%s leaves no network part", v));
-	return (0);
-}
-
-static int
-cfg_gateway(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_port_cfg *pc = base;
-
-	if (cfg_ipv4(pp, kp, base, v) != 0)
-		return (-1);
-	pc->pc_has_gateway = 1;
-	return (0);
-}
-
-/* vip_addr: IPv4 addresses separated by `;', blanks around them ignored. */
-static int
-cfg_vips(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	struct ff_port_cfg *pc = base;
-	char buf[INI_MAX_LINE], *tok, *save;
-	size_t len;
-
-	snprintf(buf, sizeof(buf), "%s", v);	/* a line fits, so v does */
-	for (tok = strtok_r(buf, ";", &save); tok != NULL;
-	    tok = strtok_r(NULL, ";", &save)) {
-		tok += strspn(tok, " \t");
-		len = strcspn(tok, " \t");
-		if (tok[len + strspn(tok + len, " \t")] != '\0')
-			return (cfg_err(pp, "%s is not an IPv4 address", tok));
-		tok[len] = '\0';
-		if (pc->pc_nb_vips == FF_MAX_VIPS)
-			return (cfg_err(pp, "more than %d addresses",
-			    FF_MAX_VIPS));
-		if (inet_pton(AF_INET, tok, &pc->pc_vips[pc->pc_nb_vips]) != 1)
-			return (cfg_err(pp, "%s is not an IPv4 address", tok));
-		pc->pc_nb_vips++;
-	}
-	return (0);
-}
-
-static int
-cfg_mac(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	int i;
-
-	/* Stops at the NUL of a short string before reading past it. */
-	for (i = 0; i < 17; i++)
-		if (i % 3 == 2 ? v[i] != ':' : !isxdigit((unsigned char)v[i]))
-			break;
-	if (i != 17 || v[17] != '\0')
-		return (cfg_err(pp, "%s is not a MAC address "
-		    "(xx:xx:xx:xx:xx:xx)", v));
-	return (cfg_str(pp, kp, base, v));
-}
-
-static const struct cfg_driver *
-cfg_driver_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(cfg_drivers); i++)
-		if (strcmp(cfg_drivers[i].cd_name, name) == 0)
-			return (&cfg_drivers[i]);
-	return (NULL);
-}
-
-static int
-cfg_driver(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	if (cfg_driver_find(v) == NULL)
-		return (cfg_err(pp, "%s is not a supported driver (net_tap, "
-		    "net_memif, net_af_packet, net_af_xdp, net_ring, "
-		    "virtio_user)", v));
-	return (cfg_str(pp, kp, base, v));
-}
-
-/* F-Stack keys for features we lack: fine while empty. */
-static int
-cfg_refuse(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	if (*v == '\0')
-		return (0);
-	return (cfg_err(pp, "%s", kp->ck_why));
-}
-
-static int
-cfg_cmdline(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
-{
-	return (cfg_err(pp, "%s", kp->ck_why));
 }
 
 /*
@@ -956,138 +533,6 @@ cfg_handler(void *arg, const char *section, const char *name,
 /*
  * Checks that span keys, run once the whole text is read.
  */
-
-/* Whether comma-separated devargs `args' set `name'. */
-static int
-cfg_args_have(const char *args, const char *name)
-{
-	size_t len;
-
-	len = strlen(name);
-	for (; args != NULL; args = strchr(args, ',')) {
-		args += *args == ',';
-		if (strncmp(args, name, len) == 0 && args[len] == '=')
-			return (1);
-	}
-	return (0);
-}
-
-static int __attribute__((format(printf, 3, 4)))
-cfg_append(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	size_t len;
-	int n;
-
-	len = strlen(buf);
-	va_start(ap, fmt);
-	n = vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-	return (n < 0 || (size_t)n >= size - len ? -1 : 0);
-}
-
-/* Fold one F-Stack key given in [vdevN] into the devargs. */
-static int
-cfg_fold_key(struct cfg_parse *pp, const char *sect, int line,
-    const struct cfg_key *kp, const struct cfg_driver *cd,
-    struct ff_vdev_cfg *vc)
-{
-	const struct cfg_fold *cf;
-	const char *field;
-
-	for (cf = cd->cd_fold; cf->cf_key != NULL; cf++)
-		if (strcmp(cf->cf_key, kp->ck_name) == 0)
-			break;
-	if (cf->cf_key == NULL)
-		return (cfg_err_at(pp, line, sect, kp->ck_name,
-		    "%s has no such setting", cd->cd_name));
-	if (cfg_args_have(vc->vc_args, cf->cf_arg))
-		return (cfg_err_at(pp, line, sect, kp->ck_name,
-		    "%s= is also given in args", cf->cf_arg));
-	field = (const char *)vc + kp->ck_off;
-	if ((kp->ck_type == CT_INT ? cfg_append(vc->vc_devargs,
-	    sizeof(vc->vc_devargs), ",%s=%d", cf->cf_arg, *(const int *)field) :
-	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s=%s",
-	    cf->cf_arg, field)) != 0)
-		return (cfg_err_at(pp, line, sect, kp->ck_name,
-		    "devargs too long"));
-	return (0);
-}
-
-/* Build "<driver><N>,<folded keys>,<args>" for EAL --vdev. */
-static int
-cfg_finish_vdev(struct cfg_parse *pp, int i)
-{
-	struct ff_vdev_cfg *vc = &pp->pp_cfg->vdevs[i];
-	const struct cfg_driver *cd;
-	const struct cfg_key *kp;
-	char sect[24];
-	int *lines;
-
-	snprintf(sect, sizeof(sect), "vdev%d", i);
-	lines = pp->pp_vdev_lines[i];
-	if (vc->vc_driver[0] == '\0')
-		snprintf(vc->vc_driver, sizeof(vc->vc_driver), "virtio_user");
-	cd = cfg_driver_find(vc->vc_driver);
-	snprintf(vc->vc_devargs, sizeof(vc->vc_devargs), "%s%d", cd->cd_name,
-	    i);
-	for (kp = cfg_keys; kp < cfg_keys + nitems(cfg_keys); kp++) {
-		if (kp->ck_sect != CS_VDEV || lines[kp - cfg_keys] == 0 ||
-		    strcmp(kp->ck_name, "driver") == 0 ||
-		    strcmp(kp->ck_name, "args") == 0)
-			continue;
-		if (cfg_fold_key(pp, sect, lines[kp - cfg_keys], kp, cd,
-		    vc) != 0)
-			return (-1);
-	}
-	if (cd->cd_needs != NULL &&
-	    cfg_key_line(pp, CS_VDEV, i, cd->cd_needs) == 0 &&
-	    !cfg_args_have(vc->vc_args, cd->cd_needs))
-		return (cfg_err_at(pp, vc->vc_line, sect, cd->cd_needs,
-		    "missing (%s needs it)", cd->cd_name));
-	if (vc->vc_args[0] != '\0' && cfg_append(vc->vc_devargs,
-	    sizeof(vc->vc_devargs), ",%s", vc->vc_args) != 0)
-		return (cfg_err_at(pp, vc->vc_line, sect, "args",
-		    "devargs too long"));
-	return (0);
-}
-
-/* [vdev0] .. [vdevN-1] for nb_vdev=N; without nb_vdev, as many as given. */
-static int
-cfg_finish_vdevs(struct cfg_parse *pp)
-{
-	struct ff_config *cfg = pp->pp_cfg;
-	char sect[24];
-	int i, last, nbline;
-
-	last = -1;
-	for (i = 0; i < FF_MAX_VDEVS; i++)
-		if (cfg->vdevs[i].vc_present)
-			last = i;
-	nbline = cfg_key_line(pp, CS_DPDK, 0, "nb_vdev");
-	if (nbline == 0)
-		cfg->dpdk.nb_vdev = last + 1;
-	for (i = 0; i < FF_MAX_VDEVS; i++) {
-		snprintf(sect, sizeof(sect), "vdev%d", i);
-		if (i >= cfg->dpdk.nb_vdev && cfg->vdevs[i].vc_present)
-			return (cfg_err_at(pp, cfg->vdevs[i].vc_line, sect,
-			    NULL, "beyond nb_vdev=%d", cfg->dpdk.nb_vdev));
-		if (i < cfg->dpdk.nb_vdev && !cfg->vdevs[i].vc_present &&
-		    nbline != 0)
-			return (cfg_err_at(pp, nbline, "dpdk", "nb_vdev",
-			    "%d, but there is no [vdev%d] section",
-			    cfg->dpdk.nb_vdev, i));
-		if (i < cfg->dpdk.nb_vdev && !cfg->vdevs[i].vc_present) {
-			snprintf(sect, sizeof(sect), "vdev%d", last);
-			return (cfg_err_at(pp, cfg->vdevs[last].vc_line, sect,
-			    NULL, "no [vdev%d] before it (vdevs are numbered "
-			    "from 0)", i));
-		}
-		if (cfg->vdevs[i].vc_present && cfg_finish_vdev(pp, i) != 0)
-			return (-1);
-	}
-	return (0);
-}
 
 /* Address checks of one [portN]. */
 static int
@@ -1365,126 +810,4 @@ ff_config_load(const char *path, struct ff_config *cfg, char *err,
 	free(text);
 	errno = error;
 	return (rc);
-}
-
-/*
- * The dump, for tests: "name=value" lines.
- */
-struct cfg_out {
-	char	*co_buf;
-	size_t	 co_len;
-	size_t	 co_off;		/* what the whole text needs */
-};
-
-static void __attribute__((format(printf, 2, 3)))
-cfg_out(struct cfg_out *co, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(co->co_off < co->co_len ? co->co_buf + co->co_off : NULL,
-	    co->co_off < co->co_len ? co->co_len - co->co_off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		co->co_off += n;
-}
-
-/* Every key of one section instance that has a plain field. */
-static void
-cfg_dump_keys(struct cfg_out *co, const struct ff_config *cfg,
-    enum cfg_sect sect, int idx, const char *prefix)
-{
-	const struct cfg_key *kp;
-	const char *field, *base;
-	char a[INET_ADDRSTRLEN];
-
-	base = (const char *)cfg + cfg_section_offset(sect, idx);
-	for (kp = cfg_keys; kp < cfg_keys + nitems(cfg_keys); kp++) {
-		if (kp->ck_sect != sect || kp->ck_size == 0)
-			continue;
-		field = base + kp->ck_off;
-		if (kp->ck_type == CT_INT)
-			cfg_out(co, "%s%s=%d\n", prefix, kp->ck_name,
-			    *(const int *)field);
-		else if (kp->ck_type == CT_STR)
-			cfg_out(co, "%s%s=%s\n", prefix, kp->ck_name, field);
-		else if (kp->ck_type == CT_IP)
-			cfg_out(co, "%s%s=%s\n", prefix, kp->ck_name,
-			    inet_ntop(AF_INET, field, a, sizeof(a)));
-	}
-}
-
-static void
-cfg_dump_list(struct cfg_out *co, const char *name, const uint16_t *v, int n)
-{
-	int i;
-
-	cfg_out(co, "%s=", name);
-	for (i = 0; i < n; i++)
-		cfg_out(co, "%s%u", i > 0 ? "," : "", v[i]);
-	cfg_out(co, "\n");
-}
-
-static void
-cfg_dump_port(struct cfg_out *co, const struct ff_config *cfg, int i)
-{
-	const struct ff_port_cfg *pc = &cfg->ports[i];
-	char prefix[24], name[40], a[INET_ADDRSTRLEN];
-	int j;
-
-	snprintf(prefix, sizeof(prefix), "port%d.", i);
-	cfg_dump_keys(co, cfg, CS_PORT, i, prefix);
-	cfg_out(co, "%shas_gateway=%d\n", prefix, pc->pc_has_gateway);
-	snprintf(name, sizeof(name), "%slcore_list", prefix);
-	cfg_dump_list(co, name, pc->pc_lcores, pc->pc_nb_lcores);
-	cfg_out(co, "%svip_addr=", prefix);
-	for (j = 0; j < pc->pc_nb_vips; j++)
-		cfg_out(co, "%s%s", j > 0 ? ";" : "",
-		    inet_ntop(AF_INET, &pc->pc_vips[j], a, sizeof(a)));
-	cfg_out(co, "\n");
-}
-
-static void
-cfg_dump_kv(struct cfg_out *co, const char *prefix, const struct ff_kv *kv,
-    int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		cfg_out(co, "%s.%s=%s\n%s.%s@line=%d\n", prefix,
-		    kv[i].kv_name, kv[i].kv_value, prefix, kv[i].kv_name,
-		    kv[i].kv_line);
-}
-
-size_t
-ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len)
-{
-	const struct ff_dpdk_cfg *d = &cfg->dpdk;
-	struct cfg_out co = { buf, len, 0 };
-	char prefix[24];
-	int i;
-
-	if (len > 0)
-		buf[0] = '\0';
-	cfg_out(&co, "path=%s\n", cfg->path);
-	cfg_dump_keys(&co, cfg, CS_DPDK, 0, "dpdk.");
-	cfg_out(&co, "dpdk.lcore_mask_bits=0x%llx\ndpdk.nb_procs=%d\n",
-	    (unsigned long long)d->lcore_mask_bits, d->nb_procs);
-	cfg_dump_list(&co, "dpdk.port_list", d->port_list, d->nb_ports);
-	for (i = 0; i < FF_MAX_PORTS; i++)
-		if (cfg->ports[i].pc_present)
-			cfg_dump_port(&co, cfg, i);
-	for (i = 0; i < FF_MAX_VDEVS; i++) {
-		if (!cfg->vdevs[i].vc_present)
-			continue;
-		snprintf(prefix, sizeof(prefix), "vdev%d.", i);
-		cfg_dump_keys(&co, cfg, CS_VDEV, i, prefix);
-		cfg_out(&co, "%sdevargs=%s\n", prefix,
-		    cfg->vdevs[i].vc_devargs);
-	}
-	cfg_out(&co, "boot.hz=%d\n", cfg->hz);
-	cfg_dump_kv(&co, "boot", cfg->boot, cfg->nb_boot);
-	cfg_dump_kv(&co, "sysctl", cfg->sysctl, cfg->nb_sysctl);
-	return (co.co_off);
 }

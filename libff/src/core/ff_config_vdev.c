@@ -1,0 +1,197 @@
+/*
+ * ff_config_vdev.c - config.ini's [vdevN] sections: the DPDK virtual
+ * device drivers ff knows, and F-Stack's virtio-user keys folded into the
+ * devargs of the drivers that have them.
+ *
+ * Entry points: cfg_driver() (the value parser of `driver'),
+ * cfg_finish_vdevs() (run once the whole text is read).
+ *
+ * The result is each vdev's vc_devargs, "<driver><N>,<folded keys>,<args>",
+ * as the EAL's --vdev option takes it, e.g. "net_tap0,iface=fftap0".  A key
+ * the driver has no use for, a key also given in args, or a missing key
+ * the driver needs is an error naming the line it was set on.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/ff_config_var.h"
+
+/* How an F-Stack [vdevN] key becomes a devarg of one driver. */
+struct cfg_fold {
+	const char	*cf_key;
+	const char	*cf_arg;
+};
+
+struct cfg_driver {
+	const char	*cd_name;
+	const char	*cd_needs;	/* key the driver cannot do without */
+	struct cfg_fold	 cd_fold[6];
+};
+
+static const struct cfg_driver cfg_drivers[] = {
+	{ "net_tap", NULL, { { "iface", "iface" }, { "mac", "mac" } } },
+	{ "net_memif", NULL, { { "path", "socket" }, { "mac", "mac" } } },
+	{ "net_af_packet", "iface",
+	  { { "iface", "iface" }, { "queues", "qpairs" } } },
+	{ "net_af_xdp", "iface",
+	  { { "iface", "iface" }, { "queues", "queue_count" } } },
+	{ "net_ring", NULL, { { NULL, NULL } } },
+	{ "virtio_user", "path",
+	  { { "path", "path" }, { "queues", "queues" },
+	    { "queue_size", "queue_size" }, { "mac", "mac" }, { "cq", "cq" } } },
+};
+
+static const struct cfg_driver *
+cfg_driver_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(cfg_drivers); i++)
+		if (strcmp(cfg_drivers[i].cd_name, name) == 0)
+			return (&cfg_drivers[i]);
+	return (NULL);
+}
+
+int
+cfg_driver(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
+    const char *v)
+{
+	if (cfg_driver_find(v) == NULL)
+		return (cfg_err(pp, "%s is not a supported driver (net_tap, "
+		    "net_memif, net_af_packet, net_af_xdp, net_ring, "
+		    "virtio_user)", v));
+	return (cfg_str(pp, kp, base, v));
+}
+
+/* Whether comma-separated devargs `args' set `name'. */
+static int
+cfg_args_have(const char *args, const char *name)
+{
+	size_t len;
+
+	len = strlen(name);
+	for (; args != NULL; args = strchr(args, ',')) {
+		args += *args == ',';
+		if (strncmp(args, name, len) == 0 && args[len] == '=')
+			return (1);
+	}
+	return (0);
+}
+
+static int __attribute__((format(printf, 3, 4)))
+cfg_append(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+	int n;
+
+	len = strlen(buf);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= size - len ? -1 : 0);
+}
+
+/* Fold one F-Stack key given in [vdevN] into the devargs. */
+static int
+cfg_fold_key(struct cfg_parse *pp, const char *sect, int line,
+    const struct cfg_key *kp, const struct cfg_driver *cd,
+    struct ff_vdev_cfg *vc)
+{
+	const struct cfg_fold *cf;
+	const char *field;
+
+	for (cf = cd->cd_fold; cf->cf_key != NULL; cf++)
+		if (strcmp(cf->cf_key, kp->ck_name) == 0)
+			break;
+	if (cf->cf_key == NULL)
+		return (cfg_err_at(pp, line, sect, kp->ck_name,
+		    "%s has no such setting", cd->cd_name));
+	if (cfg_args_have(vc->vc_args, cf->cf_arg))
+		return (cfg_err_at(pp, line, sect, kp->ck_name,
+		    "%s= is also given in args", cf->cf_arg));
+	field = (const char *)vc + kp->ck_off;
+	if ((kp->ck_type == CT_INT ? cfg_append(vc->vc_devargs,
+	    sizeof(vc->vc_devargs), ",%s=%d", cf->cf_arg, *(const int *)field) :
+	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s=%s",
+	    cf->cf_arg, field)) != 0)
+		return (cfg_err_at(pp, line, sect, kp->ck_name,
+		    "devargs too long"));
+	return (0);
+}
+
+/* Build "<driver><N>,<folded keys>,<args>" for EAL --vdev. */
+static int
+cfg_finish_vdev(struct cfg_parse *pp, int i)
+{
+	struct ff_vdev_cfg *vc = &pp->pp_cfg->vdevs[i];
+	const struct cfg_driver *cd;
+	const struct cfg_key *kp;
+	char sect[24];
+	int *lines;
+
+	snprintf(sect, sizeof(sect), "vdev%d", i);
+	lines = pp->pp_vdev_lines[i];
+	if (vc->vc_driver[0] == '\0')
+		snprintf(vc->vc_driver, sizeof(vc->vc_driver), "virtio_user");
+	cd = cfg_driver_find(vc->vc_driver);
+	snprintf(vc->vc_devargs, sizeof(vc->vc_devargs), "%s%d", cd->cd_name,
+	    i);
+	for (kp = cfg_keys; kp < cfg_keys + cfg_nkeys; kp++) {
+		if (kp->ck_sect != CS_VDEV || lines[kp - cfg_keys] == 0 ||
+		    strcmp(kp->ck_name, "driver") == 0 ||
+		    strcmp(kp->ck_name, "args") == 0)
+			continue;
+		if (cfg_fold_key(pp, sect, lines[kp - cfg_keys], kp, cd,
+		    vc) != 0)
+			return (-1);
+	}
+	if (cd->cd_needs != NULL &&
+	    cfg_key_line(pp, CS_VDEV, i, cd->cd_needs) == 0 &&
+	    !cfg_args_have(vc->vc_args, cd->cd_needs))
+		return (cfg_err_at(pp, vc->vc_line, sect, cd->cd_needs,
+		    "missing (%s needs it)", cd->cd_name));
+	if (vc->vc_args[0] != '\0' && cfg_append(vc->vc_devargs,
+	    sizeof(vc->vc_devargs), ",%s", vc->vc_args) != 0)
+		return (cfg_err_at(pp, vc->vc_line, sect, "args",
+		    "devargs too long"));
+	return (0);
+}
+
+/* [vdev0] .. [vdevN-1] for nb_vdev=N; without nb_vdev, as many as given. */
+int
+cfg_finish_vdevs(struct cfg_parse *pp)
+{
+	struct ff_config *cfg = pp->pp_cfg;
+	char sect[24];
+	int i, last, nbline;
+
+	last = -1;
+	for (i = 0; i < FF_MAX_VDEVS; i++)
+		if (cfg->vdevs[i].vc_present)
+			last = i;
+	nbline = cfg_key_line(pp, CS_DPDK, 0, "nb_vdev");
+	if (nbline == 0)
+		cfg->dpdk.nb_vdev = last + 1;
+	for (i = 0; i < FF_MAX_VDEVS; i++) {
+		snprintf(sect, sizeof(sect), "vdev%d", i);
+		if (i >= cfg->dpdk.nb_vdev && cfg->vdevs[i].vc_present)
+			return (cfg_err_at(pp, cfg->vdevs[i].vc_line, sect,
+			    NULL, "beyond nb_vdev=%d", cfg->dpdk.nb_vdev));
+		if (i < cfg->dpdk.nb_vdev && !cfg->vdevs[i].vc_present &&
+		    nbline != 0)
+			return (cfg_err_at(pp, nbline, "dpdk", "nb_vdev",
+			    "%d, but there is no [vdev%d] section",
+			    cfg->dpdk.nb_vdev, i));
+		if (i < cfg->dpdk.nb_vdev && !cfg->vdevs[i].vc_present) {
+			snprintf(sect, sizeof(sect), "vdev%d", last);
+			return (cfg_err_at(pp, cfg->vdevs[last].vc_line, sect,
+			    NULL, "no [vdev%d] before it (vdevs are numbered "
+			    "from 0)", i));
+		}
+		if (cfg->vdevs[i].vc_present && cfg_finish_vdev(pp, i) != 0)
+			return (-1);
+	}
+	return (0);
+}
