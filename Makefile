@@ -1,6 +1,7 @@
 # ff: libff.so, the example programs, and the checks around them.
 #
-#   make            build libff/libff.so and examples/
+#   make            build libff/libff.so, libff/libffipc.so,
+#                   libff/libff_test.so and examples/
 #   make check      the whole test suite (as the README's test command does)
 #   make clean
 
@@ -18,13 +19,22 @@ LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 -D_GNU_SOURCE \
 	  -Ilibff/include -iquote libff/src $(DPDK_CFLAGS)
 
 LIBFF_SRCDIRS	= libff/src/core libff/src/dpdk libff/src/kern libff/src/net \
-		  libff/src/netinet libff/src/ipc libff/src/testport
+		  libff/src/netinet libff/src/ipc
 LIBFF_SRCS	:= $(sort $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.c)))
 LIBFF_OBJS	:= $(LIBFF_SRCS:%.c=build/%.o)
 LIBFF_HDRS	:= $(wildcard libff/include/*.h) \
-		   $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.h))
+		   $(foreach d,$(LIBFF_SRCDIRS) $(TEST_SRCDIR),$(wildcard $(d)/*.h))
 
 LIBFF	= libff/libff.so
+
+# The test harness (the in-memory test port, the virtual clock's driver and
+# the ff_test_* hooks that tests/ call through ctypes) is no part of the
+# product: it links with the stack's own objects into libff_test.so, which
+# exports what libff.so exports (libff.map) plus ff_test_* (libff_test.map).
+TEST_SRCDIR	= libff/src/testport
+LIBFF_TEST_SRCS	:= $(sort $(wildcard $(TEST_SRCDIR)/*.c))
+LIBFF_TEST_OBJS	:= $(LIBFF_TEST_SRCS:%.c=build/%.o)
+LIBFF_TEST	= libff/libff_test.so
 
 # The tools' client (fstools loads it through ctypes): the message-ring
 # client of libff.so again, but with the EAL linked in statically.  A
@@ -43,7 +53,7 @@ LIBFFIPC_LIBS	= $(addprefix $(DPDK_LIBDIR)/,librte_ring.a librte_eal.a \
 EXAMPLES_SRCS	:= $(wildcard examples/*.c)
 EXAMPLES	:= $(EXAMPLES_SRCS:%.c=%)
 
-all: $(LIBFF) $(LIBFFIPC) $(EXAMPLES)
+all: $(LIBFF) $(LIBFFIPC) $(LIBFF_TEST) $(EXAMPLES)
 
 build/%.o: %.c $(LIBFF_HDRS)
 	@mkdir -p $(dir $@)
@@ -51,6 +61,12 @@ build/%.o: %.c $(LIBFF_HDRS)
 
 $(LIBFF): $(LIBFF_OBJS) libff/libff.map
 	$(CC) -shared -o $@ $(LIBFF_OBJS) -Wl,--version-script=libff/libff.map \
+	    -Wl,--no-undefined -Wl,--as-needed $(DPDK_LIBS) $(INIH_LIBS) -lm
+
+$(LIBFF_TEST): $(LIBFF_OBJS) $(LIBFF_TEST_OBJS) libff/libff.map libff/libff_test.map
+	$(CC) -shared -o $@ $(LIBFF_OBJS) $(LIBFF_TEST_OBJS) \
+	    -Wl,--version-script=libff/libff.map \
+	    -Wl,--version-script=libff/libff_test.map \
 	    -Wl,--no-undefined -Wl,--as-needed $(DPDK_LIBS) $(INIH_LIBS) -lm
 
 build/ipc-static/%.o: %.c $(LIBFF_HDRS)
@@ -70,6 +86,6 @@ check: all
 	scripts/ff-setup test
 
 clean:
-	rm -rf build $(LIBFF) $(LIBFFIPC) $(EXAMPLES)
+	rm -rf build $(LIBFF) $(LIBFFIPC) $(LIBFF_TEST) $(EXAMPLES)
 
 .PHONY: all check clean

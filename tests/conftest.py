@@ -16,19 +16,15 @@ def repo_root():
     return REPO
 
 
-@pytest.fixture(scope="session")
-def libff_path():
-    """Path of a built libff.so: $FF_LIBFF, else `make libff/libff.so`.
-
-    Skips when the library cannot be built; under CI (``$CI`` set) that is
-    a failure instead, so the tests that need it always run there.
-    """
-    env = os.environ.get("FF_LIBFF")
-    if env:
-        return Path(env)
-    lib = REPO / "libff" / "libff.so"
+def _built(env, target):
+    """$env if set, else REPO/target made with make; skips (fails under
+    CI, ``$CI`` set, so the tests that need it always run there) when it
+    cannot be built."""
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    lib = REPO / target
     try:
-        r = subprocess.run(["make", "-C", str(REPO), "libff/libff.so"],
+        r = subprocess.run(["make", "-C", str(REPO), target],
                            capture_output=True, text=True, timeout=600)
         ok, why = r.returncode == 0, (r.stdout + r.stderr).strip()
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -37,6 +33,21 @@ def libff_path():
         return lib
     tail = "\n".join(why.splitlines()[-5:])
     if os.environ.get("CI"):
-        pytest.fail("libff.so cannot be built:\n" + tail)
-    pytest.skip("libff.so cannot be built (make libff/libff.so failed):\n"
-                + tail)
+        pytest.fail("%s cannot be built:\n%s" % (lib.name, tail))
+    pytest.skip("%s cannot be built (make %s failed):\n%s"
+                % (lib.name, target, tail))
+
+
+@pytest.fixture(scope="session")
+def libff_path():
+    """Path of a built libff.so (the product: application API, config and
+    the tools' client): $FF_LIBFF, else `make libff/libff.so`."""
+    return _built("FF_LIBFF", "libff/libff.so")
+
+
+@pytest.fixture(scope="session")
+def libff_test_path():
+    """Path of a built libff_test.so (libff.so's API plus the test
+    harness's ff_test_* hooks): $FF_TEST_LIBFF, else
+    `make libff/libff_test.so`."""
+    return _built("FF_TEST_LIBFF", "libff/libff_test.so")

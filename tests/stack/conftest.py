@@ -9,7 +9,7 @@ import ffstack
 
 
 @pytest.fixture
-def make_stack(libff_path):
+def make_stack(libff_test_path):
     """Factory: make_stack(config=None) -> Stack; all destroyed and
     leak-checked at the end of the test."""
     stacks = []

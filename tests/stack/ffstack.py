@@ -1,7 +1,8 @@
 """The deterministic test port of libff, from Python.
 
-This module is the only place in tests/stack that loads libff.so for the
-stack tests: one table of signatures (`_SIGNATURES`), one place where a
+This module is the only place in tests/stack that loads the test library
+(libff/libff_test.so: libff.so's API plus the ff_test_* hooks, or
+$FF_TEST_LIBFF) for the stack tests: one table of signatures (`_SIGNATURES`), one place where a
 negative errno becomes an exception (`_check`).  A test sees `Stack`:
 
     st = Stack(CONFIG)
@@ -78,11 +79,13 @@ _lib = None
 
 
 def libpath():
-    return Path(os.environ.get("FF_LIBFF") or REPO / "libff" / "libff.so")
+    """The test library: $FF_TEST_LIBFF, else the tree's libff_test.so."""
+    return Path(os.environ.get("FF_TEST_LIBFF")
+                or REPO / "libff" / "libff_test.so")
 
 
 def lib():
-    """libff.so with every signature declared, the EAL started once."""
+    """libff_test.so with every signature declared, the EAL started once."""
     global _lib
     if _lib is None:
         dll = ctypes.CDLL(str(libpath()))
@@ -553,7 +556,8 @@ _api_dll = None
 
 
 def api_lib():
-    """libff.so opened with errno capture, the API signatures declared."""
+    """libff_test.so opened with errno capture, the API signatures
+    declared."""
     global _api_dll
     if _api_dll is None:
         lib()

@@ -399,7 +399,7 @@ def test_vip_addresses(make_stack):
     assert st.expect(ICMP)[IP].src == "198.18.1.2"
 
 
-def test_bad_sysctl_in_config_names_line(libff_path):
+def test_bad_sysctl_in_config_names_line(libff_test_path):
     import ffstack
     with pytest.raises(ffstack.StackError) as e:
         ffstack.Stack(CONFIG + "\n[freebsd.sysctl]\nnet.inet.ip.ttl=0\n")

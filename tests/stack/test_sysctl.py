@@ -7,7 +7,6 @@ ff-sysctl, with requests built by fstools._ffi.  No EAL, no hugepages.
 
 import ctypes
 import errno
-import os
 import random
 import struct
 
@@ -26,17 +25,9 @@ NODE_SIZE = _ffi.sizeof("ff_sysctl_node")
 EPERM, ENOENT, EIO, ENOMEM, EISDIR, EINVAL = 1, 2, 5, 12, 21, 22
 
 
-def _libpath():
-    return os.environ.get("FF_LIBFF") or os.path.join(
-        os.path.dirname(__file__), "..", "..", "libff", "libff.so")
-
-
 @pytest.fixture(scope="module")
-def lib():
-    path = _libpath()
-    if not os.path.exists(path):
-        pytest.skip("libff.so not built (%s)" % path)
-    dll = ctypes.CDLL(path)
+def lib(libff_test_path):
+    dll = ctypes.CDLL(str(libff_test_path))
     dll.ff_test_sysctl_new.restype = ctypes.c_void_p
     dll.ff_test_sysctl_new.argtypes = [ctypes.c_int]
     dll.ff_test_sysctl_free.restype = None

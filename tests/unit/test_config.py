@@ -1,7 +1,8 @@
-"""config.ini parser (libff/src/core/ff_config.c), driven through ctypes.
+"""config.ini parser (libff/src/core/ff_config*.c), driven through ctypes.
 
 struct ff_config is opaque here: the tests hand the library a buffer big
-enough for it and read the result back through ff_test_config_dump(),
+enough for it and read the result back through ff_test_config_dump() of
+the test harness (libff/src/testport/ff_test_config.c, in libff_test.so),
 which prints it as name=value lines.  Nothing here needs root, hugepages
 or the EAL.
 """
@@ -9,12 +10,10 @@ import ctypes
 import errno
 import os
 import pathlib
-import subprocess
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LIBFF = ROOT / "libff" / "libff.so"
 CFG_SIZE = 1 << 20      # more than sizeof(struct ff_config)
 ERR_SIZE = 512
 
@@ -23,13 +22,9 @@ PORT0 = "[port0]\naddr=198.18.0.2\nnetmask=255.255.255.0\n"
 
 
 @pytest.fixture(scope="session")
-def lib():
-    # FF_TEST_LIBFF lets a developer test a library built elsewhere.
-    path = pathlib.Path(os.environ.get("FF_TEST_LIBFF", LIBFF))
-    if not path.exists():
-        subprocess.run(["make", "-C", str(ROOT), "libff/libff.so"],
-                       check=True)
-    so = ctypes.CDLL(str(path), use_errno=True)
+def lib(libff_test_path):
+    # $FF_TEST_LIBFF lets a developer test a library built elsewhere.
+    so = ctypes.CDLL(str(libff_test_path), use_errno=True)
     so.ff_config_load.argtypes = [ctypes.c_char_p, ctypes.c_void_p,
                                   ctypes.c_char_p, ctypes.c_size_t]
     so.ff_config_load.restype = ctypes.c_int

@@ -1,11 +1,11 @@
 /*
- * kern_sysctl_test.h - test entry points of the sysctl tree (exported as
+ * ff_test_sysctl.h - test entry points of the sysctl tree (exported as
  * ff_test_sysctl_*, driven by tests/stack/test_sysctl.py through ctypes).
  * Errors are host errno values: returned negative by ff_test_sysctl_msg(),
  * positive by the others.
  */
-#ifndef _KERN_SYSCTL_TEST_H_
-#define _KERN_SYSCTL_TEST_H_
+#ifndef _FF_TEST_SYSCTL_H_
+#define _FF_TEST_SYSCTL_H_
 
 #include <stddef.h>
 
@@ -22,4 +22,4 @@ unsigned int	 ff_test_sysctl_somaxconn(void *handle);
 int		 ff_test_sysctl_add_int(void *handle, const char *name,
 		    int *ptr);
 
-#endif /* _KERN_SYSCTL_TEST_H_ */
+#endif /* _FF_TEST_SYSCTL_H_ */

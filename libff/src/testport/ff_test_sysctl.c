@@ -1,5 +1,5 @@
 /*
- * kern_sysctl_test.c - test entry points for the sysctl tree and its
+ * ff_test_sysctl.c - test entry points for the sysctl tree and its
  * message, exported as ff_test_sysctl_* for tests/stack/test_sysctl.py.
  *
  * A test tree is a bare context (no EAL, no ports, no protocols) holding
@@ -15,7 +15,7 @@
 #include "ff_msg.h"
 #include "ipc/ff_msg_server.h"
 #include "kern/kern_sysctl.h"
-#include "kern/kern_sysctl_test.h"
+#include "testport/ff_test_sysctl.h"
 
 /* Layout known to the test: "S,teststat" is four uint64_t. */
 struct sysctl_teststat {
