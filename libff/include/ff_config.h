@@ -114,20 +114,33 @@ struct ff_config {
 
 /*
  * Fill `cfg' with defaults, then read `path'.  Returns 0, or -1 with errno
- * set (ENOENT, EACCES, EINVAL) and a one-line message in `err':
+ * set and a one-line message in `err' (when err is not NULL and errlen is
+ * not 0):
  *   "config.ini:12: [port0] netmask: 255.255.225.0 is not a contiguous netmask"
+ *   EINVAL	path or cfg is NULL; a syntax error, an unknown section or
+ *		key, a bad value, or a check across keys failed; the file
+ *		is bigger than 1 MiB or holds a NUL byte
+ *   ENOENT, EACCES, EISDIR, ...  the file cannot be opened or read
+ *		(fopen(3)'s and fread(3)'s errno)
+ *   ENOMEM	no memory for the scratch configuration
  * On error `cfg' holds the defaults, never part of the file.  Needs no EAL.
  * proc_id and proc_type are left at their defaults: they come from the
  * command line, which the caller applies afterwards.  The syntax and every
- * key are described at the top of ff_config.c.
+ * key are described at the top of core/ff_config.c.
  */
 int	ff_config_load(const char *path, struct ff_config *cfg,
 	    char *err, size_t errlen);
 
-/* Same as ff_config_load() on a string (tests, embedded configs). */
+/*
+ * Same as ff_config_load() on a string (tests, embedded configs); `name'
+ * (NULL: "<string>") stands for the file in messages.  Returns 0, or -1:
+ *   EINVAL	text or cfg is NULL, or the text is not a valid config
+ *   ENOMEM	no memory for the scratch configuration
+ */
 int	ff_config_load_string(const char *text, const char *name,
 	    struct ff_config *cfg, char *err, size_t errlen);
 
+/* Fill `cfg' with the defaults (the config of an empty file).  No errors. */
 void	ff_config_defaults(struct ff_config *cfg);
 
 #endif /* _FF_CONFIG_H_ */

@@ -1,6 +1,8 @@
 """Every tool ships complete: for each console script in pyproject.toml a
 man page in man/ (mdoc, lint-clean, SYNOPSIS matching --help), bash, zsh
-and fish completions naming every option, and a test that mentions it."""
+and fish completions naming every option, and a test that mentions it.
+The library too: man/libff.3 documents every call libff.map exports for
+applications (NAME, SYNOPSIS and its own ERRORS)."""
 
 import importlib
 import re
@@ -130,3 +132,62 @@ def test_mandoc_lint(page):
     msgs = [l for l in (r.stdout + r.stderr).splitlines()
             if "outdated mandoc.db" not in l]
     assert r.returncode == 0 and not msgs, "\n".join(msgs)
+
+
+# -- libff.3 ------------------------------------------------------------------
+
+LIBFF3 = REPO / "man" / "libff.3"
+# Calls that cannot fail, or whose errors are the host's: libff.3 says so
+# in RETURN VALUES instead of giving them an ERRORS entry.
+NO_ERRORS = {"ff_stop_run", "ff_config_defaults", "ff_gettimeofday"}
+
+
+def application_calls():
+    """The names libff.map exports for applications: its "Application API"
+    and "Configuration" groups (not the tools' client)."""
+    text = (REPO / "libff" / "libff.map").read_text()
+    names, group = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("/*"):
+            group = line
+        elif re.fullmatch(r"ff_\w+;", line) and group and (
+                "Application API" in group or "Configuration" in group):
+            names.append(line[:-1])
+    return names
+
+
+def page_section(name):
+    text = LIBFF3.read_text()
+    m = re.search(r"^\.Sh %s\n(.*?)(?=^\.Sh |\Z)" % name, text, re.M | re.S)
+    assert m, "libff.3 has no %s section" % name
+    return m.group(1)
+
+
+def test_libff_map_has_application_calls():
+    calls = application_calls()
+    assert "ff_socket" in calls and "ff_config_load" in calls
+    assert not [n for n in calls if n.startswith(("ff_test_", "ff_ipc_"))]
+
+
+@pytest.mark.parametrize("call", application_calls())
+def test_libff3_documents_call(call):
+    named = re.findall(r"^\.Nm (\w+)", page_section("NAME"), re.M)
+    assert call in named, "libff.3 NAME lacks " + call
+    synopsis = re.findall(r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"),
+                          re.M)
+    assert call in synopsis, "libff.3 SYNOPSIS lacks " + call
+    headings = re.findall(r"^\.Ss (.*)$", page_section("ERRORS"), re.M)
+    own = [h for h in headings if call in re.split(r"[ ,]+", h)]
+    if call in NO_ERRORS:
+        assert not own
+        assert "Fn %s" % call in page_section("RETURN VALUES")
+    else:
+        assert own, "libff.3 ERRORS has no entry for " + call
+
+
+def test_libff3_synopsis_is_exported():
+    exported = set(application_calls())
+    synopsis = re.findall(r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"),
+                          re.M)
+    assert synopsis and set(synopsis) <= exported

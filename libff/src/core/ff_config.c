@@ -108,6 +108,11 @@
 /* A config file is small; a bigger one is a mistake (a log, a binary). */
 #define	CFG_MAX_FILE	(1024 * 1024)
 
+/*
+ * The key table: one entry per key of each kind of section, naming its
+ * value parser (ff_config_parse.c, cfg_driver() in ff_config_vdev.c) and
+ * the field it fills.
+ */
 #define	KEY(s, st, n, a, fn, t, fl, f, lo, hi, why)			\
 	{ s, n, a, fn, t, fl, offsetof(st, f), sizeof(((st *)0)->f),	\
 	  lo, hi, why }

@@ -4,8 +4,8 @@
  * injection, running the loop until idle, the virtual clock, popping
  * transmitted frames, mbuf accounting, and a seeded fuzzer.
  *
- * Entry points: the ff_test_* functions of ff_testport.h (exported by
- * libff.map's ff_test_* pattern).
+ * Entry points: the ff_test_* functions of ff_testport.h (exported from
+ * libff_test.so by libff_test.map, never from libff.so).
  *
  * Every call sets the current context to the test's stack for its
  * duration, as ff_init() does for a real process.
