@@ -738,6 +738,17 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 		TCPSTAT_INC(ctx, tcps_rcvacktoomuch);
 		return (TI_DROPACK);
 	}
+	/*
+	 * RFC 5961 5.2: an ACK below SND.UNA - MAX.SND.WND acknowledges
+	 * nothing we could have sent in this window's life (a blind
+	 * injection, or a segment from long ago): drop it, data included,
+	 * and answer with a rate-limited challenge ACK.
+	 */
+	if (SEQ_LT(seg->ack, tp->snd_una - tp->snd_max_wnd)) {
+		TCPXSTAT_INC(ctx, tcpx_ghostack);
+		tcp_challenge_ack(tp);
+		return (TI_DROP);
+	}
 	if ((tp->t_flags & TF_SACK_PERMIT) && ((seg->to.to_flags & TOF_SACK) ||
 	    !TAILQ_EMPTY(&tp->snd_holes)) && SEQ_GEQ(seg->ack, tp->snd_una))
 		(void)tcp_sack_doack(tp, &seg->to, seg->ack);

@@ -200,6 +200,7 @@ struct tcpxstat {
 	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
 	uint64_t tcpx_sack_rescue;	/* RFC 6675 rescue retransmissions */
 	uint64_t tcpx_hc_nospace;	/* host cache full: entry not added */
+	uint64_t tcpx_ghostack;		/* ACK below snd_una - max window */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
