@@ -27,6 +27,7 @@
 #include "dpdk/ff_port.h"
 #include "net/ff_stack_var.h"
 #include "netinet/tcp_var.h"
+#include "kern/uipc_mbuf.h"
 
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */
@@ -987,6 +988,11 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	int r;
 
 	TCPSTAT_INC(ctx, tcps_rcvtotal);
+	/*
+	 * A reassembled segment may hold its header across fragments (a
+	 * first fragment of 8 bytes is legal): make the header contiguous.
+	 */
+	(void)m_pullup(m, RTE_MIN(m->pkt_len, (uint32_t)hlen + TCP_MAXHLEN));
 	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
 	    &seg) != 0) {
 		rte_pktmbuf_free(m);
