@@ -2,6 +2,8 @@
 (protocol, port and host unreachable, time exceeded), the rate limit, and
 the cases where no error may be sent."""
 
+import time
+
 from scapy.layers.inet import ICMP, IP, UDP, IPerror, UDPerror
 from scapy.layers.l2 import Ether
 
@@ -137,10 +139,30 @@ def test_icmplim_rate_limits_errors(st):
     assert len(st.drain()) == 1
 
 
+DAY_MS = 24 * 3600 * 1000
+
+
+def ms_since_midnight_ut(t):
+    return int(t * 1000) % DAY_MS
+
+
 def test_timestamp_reply(st):
+    """RFC 792: receive and transmit timestamps in milliseconds since
+    midnight UT, a standard value (high bit clear)."""
     known_peer(st)
     st.advance(2.5)
     st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) /
                     ICMP(type=13, ts_ori=1, ts_rx=0, ts_tx=0)))
     rep = st.expect(ICMP)
-    assert rep[ICMP].type == 14 and rep[ICMP].ts_rx == 2500
+    # The stack's wall clock is the real time at its start plus its own
+    # (virtual) 2.5 s: it lies at most a few seconds behind ours + 2.5 s.
+    want = ms_since_midnight_ut(time.time() + 2.5)
+    ic = rep[ICMP]
+    assert ic.type == 14 and ic.ts_ori == 1 and ic.ts_rx == ic.ts_tx
+    assert ic.ts_rx < 1 << 31 and ic.ts_rx < DAY_MS
+    assert 0 <= (want - ic.ts_rx) % DAY_MS < 5000, (want, ic.ts_rx)
+    # It moves with the stack's clock, to the millisecond.
+    st.advance(1.25)
+    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) /
+                    ICMP(type=13, ts_ori=2, ts_rx=0, ts_tx=0)))
+    assert (st.expect(ICMP)[ICMP].ts_rx - ic.ts_rx) % DAY_MS == 1250

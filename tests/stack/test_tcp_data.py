@@ -240,8 +240,10 @@ def test_rtt_sample_sets_rto(make_stack):
     st.advance(0.1, step=0.01)
     peer.send("A", ack=seg.seq + 10)
     info = st.tcp_info(fd)
-    # One sample R = 100 ms: SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR.
-    assert 295 <= info["rxtcur"] <= 310, info
+    # One sample R = 100 ms: SRTT = R, RTTVAR = R/2, RTO = R + 4 RTTVAR
+    # (RFC 6298 2.2), plus net.inet.tcp.rexmit_slop (200 ms) as FreeBSD's
+    # TCPT_RANGESET adds it.
+    assert 495 <= info["rxtcur"] <= 510, info
     quiesce(st, fd)
 
 

@@ -68,9 +68,9 @@ def test_zero_window_probes_back_off(make_stack):
     peer = Peer(st)
     fd = establish(st, peer)
     una, rto = zero_window(st, peer, fd)
-    assert 700 <= rto <= 800, rto               # R = 250 ms: R + 4 R/2
+    assert 945 <= rto <= 960, rto               # R + 4 R/2 + slop 200 ms
     gaps = probe_gaps(st, peer, una, 8, 120)
-    want = persist_gaps(rto, 5000, 60000, 8)    # 5 5 5 6 12 24 48 60
+    want = persist_gaps(rto, 5000, 60000, 8)    # 5 5 5 7.6 15.2 30.4 60 60
     assert close_to(gaps, want), (gaps, want)
     assert st.counter("tcp.tcps_persisttimeo") == 8
     assert st.counter("tcp.tcps_sndprobe") == 8

@@ -2,6 +2,8 @@
 ACKs with their rate limit, RFC 1337 TIME_WAIT protection, and
 net.inet.tcp.blackhole: through the test port, state by state."""
 
+import errno
+
 from scapy.layers.inet import TCP
 
 import ffstack
@@ -194,3 +196,31 @@ def test_udp_blackhole(make_stack):
     st.sysctl("net.inet.udp.blackhole", 1)
     st.inject(pkt)
     st.expect_nothing()
+
+
+def test_ack_far_below_snd_una_gets_rate_limited_challenge(make_stack):
+    """RFC 5961 5.2: SEG.ACK must lie in [SND.UNA - MAX.SND.WND, SND.NXT];
+    an ACK below it (here 2^30 below SND.UNA, still "older" in sequence
+    space) is discarded with its data and answered by a challenge ACK,
+    at most ack_war_cnt (5) per ack_war_timewindow (1 s)."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    una = peer.ack
+    ghost = (una - (1 << 30)) % (1 << 32)
+    peer.send("PA", ack=ghost, data=b"forged", advance=False)
+    ch = peer.expect("A")
+    assert ch.ack == peer.seq and ch.seq == una     # what we expect
+    assert st.tcp_recv(fd) == -errno.EAGAIN         # data discarded
+    for _ in range(9):
+        peer.send("A", ack=ghost, advance=False)
+    acks = [p for p in st.drain() if TCP in p]
+    assert len(acks) == 4                           # 5 in the window
+    assert st.counter("tcpx.tcpx_ghostack") == 10
+    assert st.counter("tcpx.tcpx_ackwar_limited") == 5
+    # An ACK just inside the window (SND.UNA - MAX.SND.WND) is an old
+    # duplicate: accepted silently, its data taken.
+    peer.send("PA", ack=(una - 65535) % (1 << 32), data=b"ok")
+    assert st.tcp_recv(fd) == b"ok"
+    assert st.tcp_info(fd)["state_name"] == "ESTABLISHED"
+    quiesce(st, fd)

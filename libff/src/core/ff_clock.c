@@ -9,12 +9,18 @@
 #include "core/ff_clock.h"
 
 static uint64_t
-monotonic_ns(void)
+clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ((uint64_t)ts.tv_sec * FF_NS_PER_SEC + (uint64_t)ts.tv_nsec);
+}
+
+static uint64_t
+monotonic_ns(void)
+{
+	return (clock_ns(CLOCK_MONOTONIC));
 }
 
 void
@@ -23,6 +29,7 @@ ff_clock_init(struct ff_clock *clk, int is_virtual)
 	clk->clk_virtual = is_virtual;
 	clk->clk_now_ns = 0;
 	clk->clk_base_ns = is_virtual ? 0 : monotonic_ns();
+	clk->clk_wall_ns = clock_ns(CLOCK_REALTIME);
 	clk->clk_tsc_hz = rte_get_tsc_hz();
 }
 

@@ -15,6 +15,7 @@ struct ff_clock {
 	int		clk_virtual;	/* test port: moved by ff_clock_advance() */
 	uint64_t	clk_now_ns;	/* time of the current loop iteration */
 	uint64_t	clk_base_ns;	/* monotonic time at stack start */
+	uint64_t	clk_wall_ns;	/* CLOCK_REALTIME at stack start */
 	uint64_t	clk_tsc_hz;	/* cycles per second (top accounting) */
 };
 
@@ -38,6 +39,17 @@ static inline uint64_t
 ff_clock_uptime(const struct ff_clock *clk)
 {
 	return (clk->clk_now_ns / FF_NS_PER_SEC);
+}
+
+/*
+ * Wall-clock time (ns since the Epoch, UTC) as of this loop iteration:
+ * the real time at start plus the stack's own clock, so it moves with
+ * the virtual clock in tests and never jumps inside the stack.
+ */
+static inline uint64_t
+ff_clock_wall(const struct ff_clock *clk)
+{
+	return (clk->clk_wall_ns + clk->clk_now_ns);
 }
 
 #endif /* _FF_CLOCK_H_ */

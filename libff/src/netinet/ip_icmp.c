@@ -118,11 +118,14 @@ icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	(void)ip_output_consume(ctx, m, 0);
 }
 
-/* Milliseconds since midnight UT (RFC 792 timestamp), virtual-clocked. */
+/*
+ * Milliseconds since midnight UT from the wall clock (RFC 792: a standard
+ * value, so the high bit stays clear), as FreeBSD's iptime().
+ */
 static uint32_t
 icmp_iptime(struct ff_ctx *ctx)
 {
-	uint64_t ms = ff_clock_now(&ctx->clock) / FF_NS_PER_MS;
+	uint64_t ms = ff_clock_wall(&ctx->clock) / FF_NS_PER_MS;
 
 	return (htonl((uint32_t)(ms % (24ULL * 3600 * 1000))));
 }

@@ -26,6 +26,7 @@
 #define	TCP_HDRLEN(th)	((int)(th)->th_off << 2)
 #define	TCP_MINHDRLEN	20
 #define	TCP_MAXOLEN	(60 - TCP_MINHDRLEN)	/* options fit in 40 bytes */
+#define	TCP_MAXHLEN	(0xf << 2)	/* largest header: th_off 15 */
 
 #define	TCPOLEN_SACKHDR		2
 #define	TCPOLEN_SACK		8	/* one block: two sequence numbers */

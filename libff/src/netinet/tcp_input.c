@@ -27,6 +27,7 @@
 #include "dpdk/ff_port.h"
 #include "net/ff_stack_var.h"
 #include "netinet/tcp_var.h"
+#include "kern/uipc_mbuf.h"
 
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */
@@ -738,6 +739,17 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 		TCPSTAT_INC(ctx, tcps_rcvacktoomuch);
 		return (TI_DROPACK);
 	}
+	/*
+	 * RFC 5961 5.2: an ACK below SND.UNA - MAX.SND.WND acknowledges
+	 * nothing we could have sent in this window's life (a blind
+	 * injection, or a segment from long ago): drop it, data included,
+	 * and answer with a rate-limited challenge ACK.
+	 */
+	if (SEQ_LT(seg->ack, tp->snd_una - tp->snd_max_wnd)) {
+		TCPXSTAT_INC(ctx, tcpx_ghostack);
+		tcp_challenge_ack(tp);
+		return (TI_DROP);
+	}
 	if ((tp->t_flags & TF_SACK_PERMIT) && ((seg->to.to_flags & TOF_SACK) ||
 	    !TAILQ_EMPTY(&tp->snd_holes)) && SEQ_GEQ(seg->ack, tp->snd_una))
 		(void)tcp_sack_doack(tp, &seg->to, seg->ack);
@@ -976,6 +988,11 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	int r;
 
 	TCPSTAT_INC(ctx, tcps_rcvtotal);
+	/*
+	 * A reassembled segment may hold its header across fragments (a
+	 * first fragment of 8 bytes is legal): make the header contiguous.
+	 */
+	(void)m_pullup(m, RTE_MIN(m->pkt_len, (uint32_t)hlen + TCP_MAXHLEN));
 	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
 	    &seg) != 0) {
 		rte_pktmbuf_free(m);

@@ -46,7 +46,13 @@ tcp_rexmtval(const struct tcpcb *tp)
 	return ((tp->t_srtt >> TCP_RTT_SHIFT) + var);
 }
 
-/* RTO clamped to [rexmit_min, 64 s], the backoff already applied. */
+/*
+ * The base RTO from an estimate of rto ticks, as FreeBSD's TCPT_RANGESET
+ * makes it: at least rexmit_min, plus net.inet.tcp.rexmit_slop (room for
+ * a peer's delayed ACK: without it a sub-millisecond RTT gives a 30 ms
+ * timeout that fires before a 40-200 ms delayed ACK comes back), at most
+ * 64 s.  Backoff doubles this value (tcp_rto_backoff).
+ */
 int
 tcp_rto_range(struct tcpcb *tp, int rto)
 {
@@ -56,7 +62,41 @@ tcp_rto_range(struct tcpcb *tp, int rto)
 
 	if (rto < lo)
 		rto = lo;
+	rto += tcp_ms_ticks(ctx, V_tcp(ctx)->rexmit_slop);
 	return (rto > hi ? hi : rto);
+}
+
+/*
+ * RFC 6298 5.5: each expiry doubles the (already clamped) timeout, up to
+ * the 64 s ceiling.  Doubling after the clamp matters: a sub-millisecond
+ * RTT doubled n times stays under rexmit_min and would never back off.
+ */
+int
+tcp_rto_backoff(struct tcpcb *tp, int base, int shift)
+{
+	int hi = tcp_ms_ticks(tp->t_ctx, TCPTV_REXMTMAX_MS);
+
+	while (shift-- > 0 && base < hi)
+		base <<= 1;
+	return (base > hi ? hi : base);
+}
+
+/*
+ * The timeout before backoff: rexmit_initial (RFC 6298 2.1, 1 s) while
+ * there is no RTT sample, with no slop (a SYN or first segment is not
+ * held by a delayed ACK); the estimate through tcp_rto_range() after.
+ */
+static int
+tcp_rto_base(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+	int init = tcp_ms_ticks(ctx, V_tcp(ctx)->rexmit_initial);
+	int lo = tcp_ms_ticks(ctx, V_tcp(ctx)->rexmit_min);
+
+	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED ||
+	    tp->t_srtt == 0)
+		return (init < lo ? lo : init);
+	return (tcp_rto_range(tp, tcp_rexmtval(tp)));
 }
 
 /* A new RTT sample of rtt ticks (RFC 6298 2.2 and 2.3). */
@@ -110,13 +150,7 @@ tcp_timer_rexmt(struct ff_ctx *ctx, void *arg)
 		tp->t_flags |= TF_PREVVALID;
 	} else
 		tp->t_flags &= ~TF_PREVVALID;
-	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED ||
-	    tp->t_srtt == 0)			/* no sample yet: RFC 6298 2.1 */
-		tp->t_rxtcur = tcp_rto_range(tp, tcp_ms_ticks(ctx,
-		    V_tcp(ctx)->rexmit_initial) << tp->t_rxtshift);
-	else
-		tp->t_rxtcur = tcp_rto_range(tp, tcp_rexmtval(tp) <<
-		    tp->t_rxtshift);
+	tp->t_rxtcur = tcp_rto_backoff(tp, tcp_rto_base(tp), tp->t_rxtshift);
 	/* Karn: the segment in flight will not give an RTT sample. */
 	tp->t_rtttime = 0;
 	tp->snd_recover = tp->snd_max;

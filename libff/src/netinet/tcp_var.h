@@ -200,6 +200,7 @@ struct tcpxstat {
 	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
 	uint64_t tcpx_sack_rescue;	/* RFC 6675 rescue retransmissions */
 	uint64_t tcpx_hc_nospace;	/* host cache full: entry not added */
+	uint64_t tcpx_ghostack;		/* ACK below snd_una - max window */
 };
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
@@ -526,8 +527,10 @@ void	tcp_timer_keep(struct tcpcb *tp, uint64_t ms);
 void	tcp_timers_stop(struct tcpcb *tp);
 void	tcp_xmit_timer(struct tcpcb *tp, int rtt);
 int	tcp_rexmtval(const struct tcpcb *tp);
-/* rto ticks within [net.inet.tcp.rexmit_min, 64 s]. */
+/* max(rto, rexmit_min) + rexmit_slop, at most 64 s, in ticks. */
 int	tcp_rto_range(struct tcpcb *tp, int rto);
+/* base doubled shift times (RFC 6298 5.5), at most 64 s. */
+int	tcp_rto_backoff(struct tcpcb *tp, int base, int shift);
 void	tcp_twstart(struct tcpcb *tp);
 int	tcp_ms_ticks(struct ff_ctx *ctx, int ms);
 

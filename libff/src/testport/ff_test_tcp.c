@@ -266,7 +266,7 @@ static const struct {
 	F(tcpxstat, tcpx_challenge_ack), F(tcpxstat, tcpx_ackwar_limited),
 	F(tcpxstat, tcpx_tw_rstignored), F(tcpxstat, tcpx_blackholed),
 	F(tcpxstat, tcpx_badsack), F(tcpxstat, tcpx_sack_rescue),
-	F(tcpxstat, tcpx_hc_nospace),
+	F(tcpxstat, tcpx_hc_nospace), F(tcpxstat, tcpx_ghostack),
 };
 
 /* tcpstat by field name through the MIB's own description would be

@@ -1,0 +1,67 @@
+/*
+ * uipc_mbuf.c - operations on packet chains shared by the protocols.
+ *
+ * Entry points: m_pullup() (see uipc_mbuf.h).
+ *
+ * Why: a reassembled datagram is a chain of the fragments' segments, and
+ * RFC 791 lets a first fragment carry as little as 8 bytes, less than a
+ * TCP header.  Protocols read their header through one pointer, so the
+ * header is first made contiguous here (FreeBSD does the same in
+ * tcp_input() with m_pullup()).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "kern/uipc_mbuf.h"
+
+/* Room for len bytes in m's own buffer, sliding the data to its start. */
+static int
+m_makeroom(struct rte_mbuf *m, uint32_t len)
+{
+	char *start = (char *)m->buf_addr;
+
+	if (len > m->buf_len)
+		return (-ENOSPC);
+	if ((uint32_t)m->data_off + len <= m->buf_len)
+		return (0);
+	memmove(start, rte_pktmbuf_mtod(m, char *), m->data_len);
+	m->data_off = 0;
+	return (0);
+}
+
+int
+m_pullup(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *n;
+	uint32_t k;
+	int error;
+
+	if (m->data_len >= len)
+		return (0);
+	if (m->pkt_len < len)
+		return (-EINVAL);
+	if ((error = m_makeroom(m, len)) != 0)
+		return (error);
+	while (m->data_len < len && (n = m->next) != NULL) {
+		k = len - m->data_len;
+		if (k > n->data_len)
+			k = n->data_len;
+		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len),
+		    rte_pktmbuf_mtod(n, char *), k);
+		m->data_len += (uint16_t)k;
+		n->data_off += (uint16_t)k;
+		n->data_len -= (uint16_t)k;
+		n->pkt_len -= k;
+		if (n->data_len == 0) {
+			/* Unlink the emptied segment; its tail moves up. */
+			m->next = n->next;
+			n->next = NULL;
+			n->nb_segs = 1;
+			m->nb_segs--;
+			rte_pktmbuf_free_seg(n);
+		}
+	}
+	return (0);
+}
