@@ -344,6 +344,55 @@ def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
 Stack.msg = _stack_msg
 
 
+# -- sysctl through the tools' message path (as ff-sysctl asks) -------------
+
+def _sysctl_ask(self, op, **kw):
+    """One FF_MSG_SYSCTL request: (fm_error, fm_cursor, records)."""
+    from fstools import _ffi
+    err, cursor, body = self.msg(_ffi.FF_MSG_SYSCTL,
+                                 _ffi.encode_sysctl_req(op, **kw))
+    if err:
+        return err, cursor, []
+    return err, cursor, _ffi.decode_sysctl_reply(body)[1]
+
+
+def _sysctl_get(self, name):
+    """The record of one node (value as the stack sent it: bytes)."""
+    from fstools import _ffi
+    err, _, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_GET, name=name)
+    if err:
+        raise StackError(err, "sysctl %s: %s" % (name, os.strerror(err)))
+    return recs[0]
+
+
+def _sysctl_set_raw(self, name, new):
+    """Write bytes to a node; 0 or the FreeBSD errno it answered."""
+    from fstools import _ffi
+    err, _, _ = _sysctl_ask(self, _ffi.FF_SYSCTL_SET, name=name, new=new)
+    return err
+
+
+def _sysctl_walk(self, flags=0):
+    """Every record of a whole-tree walk (``ff-sysctl -a``), resumed."""
+    from fstools import _ffi
+    err, cursor, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_WALK, flags=flags)
+    out = list(recs)
+    while err == 0 and cursor and recs:
+        err, cursor, recs = _sysctl_ask(
+            self, _ffi.FF_SYSCTL_WALK, oid=out[-1]["oid"],
+            flags=flags | _ffi.FF_SYSCTLF_AFTER)
+        out.extend(recs)
+    if err:
+        raise StackError(err, "sysctl walk: " + os.strerror(err))
+    return out
+
+
+Stack.sysctl_ask = _sysctl_ask
+Stack.sysctl_get = _sysctl_get
+Stack.sysctl_set_raw = _sysctl_set_raw
+Stack.sysctl_walk = _sysctl_walk
+
+
 # -- TCP (libff/src/testport/ff_test_tcp.c) ----------------------------------
 
 _SIGNATURES.update({

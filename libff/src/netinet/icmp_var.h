@@ -8,30 +8,35 @@
 
 #include <stdint.h>
 
+#include "kern/kern_sysctl_stats.h"
 #include "netinet/ip_icmp.h"
 
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 
+#define	ICMPSTAT_LIST(X, A)						\
+	/* Messages generated. */					\
+	X(icps_error)		/* calls to icmp_error */		\
+	X(icps_oldshort)	/* no error: old ip too short */	\
+	X(icps_oldicmp)		/* no error: old was an icmp error */	\
+	A(icps_outhist, ICMP_MAXTYPE + 1) /* sent, by type */		\
+	/* Messages received. */					\
+	X(icps_badcode)		/* icmp_code out of range */		\
+	X(icps_tooshort)	/* packet < ICMP_MINLEN */		\
+	X(icps_checksum)	/* bad checksum */			\
+	X(icps_badlen)		/* calculated bound mismatch */		\
+	X(icps_reflect)		/* responses sent */			\
+	A(icps_inhist, ICMP_MAXTYPE + 1) /* received, by type */	\
+	X(icps_bmcastecho)	/* b/mcast echo requests dropped */	\
+	X(icps_bmcasttstamp)	/* b/mcast tstamp requests dropped */	\
+	X(icps_badaddr)		/* bad return address */		\
+	X(icps_noroute)		/* no route back */
+
 struct icmpstat {
-	/* Messages generated. */
-	uint64_t	icps_error;	/* calls to icmp_error */
-	uint64_t	icps_oldshort;	/* no error: old ip too short */
-	uint64_t	icps_oldicmp;	/* no error: old was an icmp error */
-	uint64_t	icps_outhist[ICMP_MAXTYPE + 1];	/* sent, by type */
-	/* Messages received. */
-	uint64_t	icps_badcode;	/* icmp_code out of range */
-	uint64_t	icps_tooshort;	/* packet < ICMP_MINLEN */
-	uint64_t	icps_checksum;	/* bad checksum */
-	uint64_t	icps_badlen;	/* calculated bound mismatch */
-	uint64_t	icps_reflect;	/* responses sent */
-	uint64_t	icps_inhist[ICMP_MAXTYPE + 1];	/* received, by type */
-	uint64_t	icps_bmcastecho;	/* b/mcast echo requests dropped */
-	uint64_t	icps_bmcasttstamp;	/* b/mcast tstamp requests dropped */
-	uint64_t	icps_badaddr;	/* bad return address */
-	uint64_t	icps_noroute;	/* no route back */
+	ICMPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(icmpstat, ICMPSTAT_LIST);
 
 /*
  * Rate-limited kinds, after FreeBSD's BANDLIM_*: each gets its own
