@@ -387,6 +387,41 @@ def _sysctl_walk(self, flags=0):
     return out
 
 
+def stats_layout():
+    """Every stats struct's layout as libff exports it (ff_msg_abi_table(),
+    made from the struct's own list): {struct: [(field, offset, size)]},
+    fields in order; the struct's size under the field name ""."""
+    from fstools import _ffi
+    fn = ctypes.cast(lib().ff_msg_abi_table,
+                     ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry)))
+    table, layout, i = fn(), {}, 0
+    while table[i].fe_struct is not None:
+        e = table[i]
+        layout.setdefault(e.fe_struct.decode(), []).append(
+            (e.fe_field.decode(), e.fe_offset, e.fe_size))
+        i += 1
+    return layout
+
+
+def decode_stats(fmt, value):
+    """An opaque stats value ("S,tcpstat") -> {field: int, array: [int]}."""
+    import struct
+    fields = stats_layout()[fmt.split(",", 1)[1]]
+    out = {}
+    for field, off, size in fields:
+        if field:
+            words = struct.unpack_from("=%dQ" % (size // 8), value, off)
+            out[field] = words[0] if size == 8 else list(words)
+    return out
+
+
+def _sysctl_stats(self, name):
+    """A stats sysctl (net.inet.tcp.stats, ...) read and decoded."""
+    rec = self.sysctl_get(name)
+    return decode_stats(rec["fmt"], rec["value"])
+
+
+Stack.sysctl_stats = _sysctl_stats
 Stack.sysctl_ask = _sysctl_ask
 Stack.sysctl_get = _sysctl_get
 Stack.sysctl_set_raw = _sysctl_set_raw
