@@ -40,20 +40,33 @@ STATS_CHECK(icmpstat, ICMPSTAT_LIST);
 
 /*
  * Rate-limited kinds, after FreeBSD's BANDLIM_*: each gets its own
- * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim).
+ * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim), and
+ * what it suppressed is net.inet.icmp.bandlim.<leaf>.  X(KIND, leaf,
+ * description) makes BANDLIM_KIND, the sysctl and the tests' name.
  * BANDLIM_UNLIMITED names a response that is never limited.
  */
+#define	BANDLIM_LIST(X)							\
+	X(ICMP_UNREACH, icmp_unreach, "Limited icmp unreach responses")	\
+	X(ICMP_ECHO, icmp_ping, "Limited icmp ping responses")		\
+	X(ICMP_TSTAMP, icmp_tstamp, "Limited icmp tstamp responses")	\
+	/* time exceeded, parameter problem */				\
+	X(ICMP_OTHER, icmp_other,					\
+	    "Limited icmp time exceeded and parameter problem responses") \
+	/* tcp_input: RST for a port nobody holds */			\
+	X(RST_CLOSEDPORT, rst_closedport,				\
+	    "Limited closed port RST responses")			\
+	/* tcp_input: RST from a listener or a connection (bad ACK in	\
+	   the handshake) */						\
+	X(RST_OPENPORT, rst_openport, "Limited open port RST responses")
+
+#define	BANDLIM_ENUM(K, leaf, descr)	BANDLIM_##K,
 enum icmp_bandlim {
 	BANDLIM_UNLIMITED = -1,
-	BANDLIM_ICMP_UNREACH = 0,
-	BANDLIM_ICMP_ECHO,
-	BANDLIM_ICMP_TSTAMP,
-	BANDLIM_ICMP_OTHER,	/* time exceeded, parameter problem */
-	BANDLIM_RST_CLOSEDPORT,	/* tcp_input: RST for a port nobody holds */
-	BANDLIM_RST_OPENPORT,	/* tcp_input: RST from a listener or a
-				   connection (bad ACK in the handshake) */
+	BANDLIM_LIST(BANDLIM_ENUM)
 	BANDLIM_MAX
 };
+#undef BANDLIM_ENUM
+_Static_assert(BANDLIM_ICMP_UNREACH == 0, "lim_dropped[] is by kind");
 
 struct icmp_state {
 	struct icmpstat	icmpstat;	/* net.inet.icmp.stats */

@@ -348,9 +348,9 @@ icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 #define	STATE	struct icmp_state
 
 /* What each limiter suppressed (lim_dropped); FreeBSD only logs them. */
-#define	ICMP_BANDLIM(name, k, descr)					\
-	SYSCTL_U64("net.inet.icmp.bandlim." name, CTLFLAG_RD, STATE,	\
-	    lim_dropped[k], descr)
+#define	ICMP_BANDLIM(K, leaf, descr)					\
+	SYSCTL_U64("net.inet.icmp.bandlim." #leaf, CTLFLAG_RD, STATE,	\
+	    lim_dropped[BANDLIM_##K], descr),
 
 static const struct sysctl_entry icmp_sysctls[] = {
 	SYSCTL_INT("net.inet.icmp.icmplim", CTLFLAG_RW, STATE, icmplim, 0,
@@ -367,18 +367,7 @@ static const struct sysctl_entry icmp_sysctls[] = {
 	    "TCP RSTs)"),
 	SYSCTL_NODE("net.inet.icmp.bandlim",
 	    "Responses suppressed by icmplim, by kind"),
-	ICMP_BANDLIM("icmp_unreach", BANDLIM_ICMP_UNREACH,
-	    "Limited icmp unreach responses"),
-	ICMP_BANDLIM("icmp_ping", BANDLIM_ICMP_ECHO,
-	    "Limited icmp ping responses"),
-	ICMP_BANDLIM("icmp_tstamp", BANDLIM_ICMP_TSTAMP,
-	    "Limited icmp tstamp responses"),
-	ICMP_BANDLIM("icmp_other", BANDLIM_ICMP_OTHER,
-	    "Limited icmp time exceeded and parameter problem responses"),
-	ICMP_BANDLIM("rst_closedport", BANDLIM_RST_CLOSEDPORT,
-	    "Limited closed port RST responses"),
-	ICMP_BANDLIM("rst_openport", BANDLIM_RST_OPENPORT,
-	    "Limited open port RST responses"),
+	BANDLIM_LIST(ICMP_BANDLIM)
 };
 
 #undef ICMP_BANDLIM

@@ -2,7 +2,8 @@
  * ip_var.h - IPv4 statistics, tunables, reassembly queues and the entry
  * points of ip_input.c, ip_output.c, ip_reass.c and ip_options.c, after
  * FreeBSD's netinet/ip_var.h.  struct ipstat keeps FreeBSD's field names
- * and order (net.inet.ip.stats, "S,ipstat").
+ * and order (net.inet.ip.stats, "S,ipstat"), written once as IPSTAT_LIST
+ * (kern/kern_sysctl_stats.h).
  */
 #ifndef _NETINET_IP_VAR_H_
 #define _NETINET_IP_VAR_H_

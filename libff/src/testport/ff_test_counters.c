@@ -137,13 +137,9 @@ static const char *const ifcounter_names[IFCOUNTERS] = {
 };
 
 /* The kinds of icmp_ratecheck(), as net.inet.icmp.bandlim.* names them. */
+#define	BANDLIM_NAME(K, leaf, descr)	[BANDLIM_##K] = #leaf,
 static const char *const bandlim_names[BANDLIM_MAX] = {
-	[BANDLIM_ICMP_UNREACH] = "icmp_unreach",
-	[BANDLIM_ICMP_ECHO] = "icmp_ping",
-	[BANDLIM_ICMP_TSTAMP] = "icmp_tstamp",
-	[BANDLIM_ICMP_OTHER] = "icmp_other",
-	[BANDLIM_RST_CLOSEDPORT] = "rst_closedport",
-	[BANDLIM_RST_OPENPORT] = "rst_openport",
+	BANDLIM_LIST(BANDLIM_NAME)
 };
 
 /* "bandlim.rst_closedport" */
