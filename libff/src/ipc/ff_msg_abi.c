@@ -26,7 +26,8 @@
  * A stats struct from its list: its size, then one row per counter (an
  * array is one row of its whole size).  ABI_S names the struct.
  */
-#define	ABI_STATS(LIST)	ABI_STRUCT_(ABI_S), LIST(ABI_STATS_X, ABI_STATS_A)
+#define	ABI_STATS(LIST)							\
+	ABI_STRUCT_(ABI_S), LIST(ABI_STATS_X, ABI_STATS_A)
 #define	ABI_STATS_X(f, ...)	ABI_FIELD_(ABI_S, f),
 #define	ABI_STATS_A(f, n, ...)	ABI_FIELD_(ABI_S, f),
 #define	ABI_STRUCT_(s)	ABI_STRUCT(s)	/* expands ABI_S first */

@@ -280,18 +280,21 @@ sysctl_default_handler(int type)
 static int
 sysctl_entry_valid(const struct sysctl_entry *e, void *var)
 {
-	int type = e->se_kind & CTLTYPE;
-
 	if (e->se_handler != NULL)
 		return (1);
 	if (var == NULL)
 		return (0);
-	if (type == CTLTYPE_INT || type == CTLTYPE_UINT ||
-	    type == CTLTYPE_LONG)
-		return (type == CTLTYPE_UINT ? e->se_min >= 0 &&
-		    e->se_max >= e->se_min : e->se_max >= e->se_min);
-	if (type == CTLTYPE_STRING)
+	switch (e->se_kind & CTLTYPE) {
+	case CTLTYPE_UINT:
+		if (e->se_min < 0)
+			return (0);
+		/* FALLTHROUGH */
+	case CTLTYPE_INT:
+	case CTLTYPE_LONG:
+		return (e->se_min <= e->se_max);
+	case CTLTYPE_STRING:
 		return (e->se_size > 0 && e->se_size <= INT_MAX);
+	}
 	return (e->se_size <= INT_MAX);
 }
 
@@ -299,7 +302,8 @@ static struct sysctl_oid *
 sysctl_add_entry(struct ff_ctx *ctx, char *base, const struct sysctl_entry *e)
 {
 	int type = e->se_kind & CTLTYPE;
-	void *var = (e->se_off == SYSCTL_NOVAR) ? NULL : base + e->se_off;
+	void *var = (e->se_off == SYSCTL_NOVAR || base == NULL) ? NULL :
+	    base + e->se_off;
 	sysctl_handler_t handler = e->se_handler;
 	struct sysctl_oid *oidp;
 

@@ -12,7 +12,9 @@
  *		A(foos_hist, 8)		(* received, by type *)
  *
  * and everything else is made from it:
- *   the struct		struct foostat { FOOSTAT_LIST(STATS_X, STATS_A) };
+ *   the struct		struct foostat {
+ *				FOOSTAT_LIST(STATS_X, STATS_A)
+ *			};
  *   a static check	STATS_CHECK(foostat, FOOSTAT_LIST): the counters
  *			times their size is the struct's size, so nothing
  *			was added beside the list and there are no gaps;
@@ -20,8 +22,9 @@
  *			field, offset, size) into ff_msg_abi_table(): the
  *			tools decode the opaque sysctl with it, and the test
  *			harness looks counters up by name in it;
- *   the sysctl		the whole struct as one opaque node with FreeBSD's
- *			"S,foostat" format (SYSCTL_STATS in kern_sysctl.h).
+ *   the sysctl		the whole struct as one opaque node with
+ *			FreeBSD's "S,foostat" format (SYSCTL_STATS in
+ *			kern_sysctl.h).
  */
 #ifndef _KERN_KERN_SYSCTL_STATS_H_
 #define _KERN_KERN_SYSCTL_STATS_H_

@@ -5,8 +5,9 @@
  * struct tcpstat keeps FreeBSD's field names and order
  * (net.inet.tcp.stats, "S,tcpstat"); drops FreeBSD counts nowhere go to
  * struct tcpxstat (net.inet.tcp.xstats).  Both are written once, as the
- * lists TCPSTAT_LIST and TCPXSTAT_LIST (kern/kern_sysctl_stats.h).  Everything mutable lives in
- * struct tcp_state (ctx->stack->st_tcp, V_tcp(ctx)).
+ * lists TCPSTAT_LIST and TCPXSTAT_LIST (kern/kern_sysctl_stats.h).
+ * Everything mutable lives in struct tcp_state (ctx->stack->st_tcp,
+ * V_tcp(ctx)).
  *
  * Files: tcp_input.c (segment validation, the RFC 9293 state machine,
  * options), tcp_reass.c (out-of-order queue), tcp_output.c (segment
