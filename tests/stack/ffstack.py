@@ -347,6 +347,90 @@ def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
 Stack.msg = _stack_msg
 
 
+# -- sysctl through the tools' message path (as ff-sysctl asks) -------------
+
+def _sysctl_ask(self, op, **kw):
+    """One FF_MSG_SYSCTL request: (fm_error, fm_cursor, records)."""
+    from fstools import _ffi
+    err, cursor, body = self.msg(_ffi.FF_MSG_SYSCTL,
+                                 _ffi.encode_sysctl_req(op, **kw))
+    if err:
+        return err, cursor, []
+    return err, cursor, _ffi.decode_sysctl_reply(body)[1]
+
+
+def _sysctl_get(self, name):
+    """The record of one node (value as the stack sent it: bytes)."""
+    from fstools import _ffi
+    err, _, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_GET, name=name)
+    if err:
+        raise StackError(err, "sysctl %s: %s" % (name, os.strerror(err)))
+    return recs[0]
+
+
+def _sysctl_set_raw(self, name, new):
+    """Write bytes to a node; 0 or the FreeBSD errno it answered."""
+    from fstools import _ffi
+    err, _, _ = _sysctl_ask(self, _ffi.FF_SYSCTL_SET, name=name, new=new)
+    return err
+
+
+def _sysctl_walk(self, flags=0):
+    """Every record of a whole-tree walk (``ff-sysctl -a``), resumed."""
+    from fstools import _ffi
+    err, cursor, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_WALK, flags=flags)
+    out = list(recs)
+    while err == 0 and cursor and recs:
+        err, cursor, recs = _sysctl_ask(
+            self, _ffi.FF_SYSCTL_WALK, oid=out[-1]["oid"],
+            flags=flags | _ffi.FF_SYSCTLF_AFTER)
+        out.extend(recs)
+    if err:
+        raise StackError(err, "sysctl walk: " + os.strerror(err))
+    return out
+
+
+def stats_layout():
+    """Every stats struct's layout as libff exports it (ff_msg_abi_table(),
+    made from the struct's own list): {struct: [(field, offset, size)]},
+    fields in order; the struct's size under the field name ""."""
+    from fstools import _ffi
+    fn = ctypes.cast(lib().ff_msg_abi_table,
+                     ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry)))
+    table, layout, i = fn(), {}, 0
+    while table[i].fe_struct is not None:
+        e = table[i]
+        layout.setdefault(e.fe_struct.decode(), []).append(
+            (e.fe_field.decode(), e.fe_offset, e.fe_size))
+        i += 1
+    return layout
+
+
+def decode_stats(fmt, value):
+    """An opaque stats value ("S,tcpstat") -> {field: int, array: [int]}."""
+    import struct
+    fields = stats_layout()[fmt.split(",", 1)[1]]
+    out = {}
+    for field, off, size in fields:
+        if field:
+            words = struct.unpack_from("=%dQ" % (size // 8), value, off)
+            out[field] = words[0] if size == 8 else list(words)
+    return out
+
+
+def _sysctl_stats(self, name):
+    """A stats sysctl (net.inet.tcp.stats, ...) read and decoded."""
+    rec = self.sysctl_get(name)
+    return decode_stats(rec["fmt"], rec["value"])
+
+
+Stack.sysctl_stats = _sysctl_stats
+Stack.sysctl_ask = _sysctl_ask
+Stack.sysctl_get = _sysctl_get
+Stack.sysctl_set_raw = _sysctl_set_raw
+Stack.sysctl_walk = _sysctl_walk
+
+
 # -- TCP (libff/src/testport/ff_test_tcp.c) ----------------------------------
 
 _SIGNATURES.update({

@@ -18,6 +18,7 @@
 #include "ff_config.h"
 #include "core/ff_clock.h"
 #include "core/ff_callout.h"
+#include "kern/kern_sysctl_stats.h"
 
 struct rte_mempool;
 struct rte_mbuf;
@@ -36,14 +37,18 @@ struct ff_top {
 };
 
 /* Port traffic, shown by ff-traffic (struct ff_traffic_stats). */
+#define	FF_TRAFFIC_LIST(X, A)						\
+	X(rx_packets)							\
+	X(rx_bytes)							\
+	X(rx_dropped)							\
+	X(tx_packets)							\
+	X(tx_bytes)							\
+	X(tx_dropped)
+
 struct ff_traffic {
-	uint64_t	rx_packets;
-	uint64_t	rx_bytes;
-	uint64_t	rx_dropped;
-	uint64_t	tx_packets;
-	uint64_t	tx_bytes;
-	uint64_t	tx_dropped;
+	FF_TRAFFIC_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(ff_traffic, FF_TRAFFIC_LIST);
 
 typedef int (*ff_loop_func_t)(void *arg);
 

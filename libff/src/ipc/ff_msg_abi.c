@@ -1,16 +1,37 @@
 /*
  * ff_msg_abi.c - the layout of every ff_msg.h struct as the compiler laid
  * it out, so the Python mirror (fstools/_ffi.py) can be checked field by
- * field against the library it talks to (tests/unit/test_abi.py).
+ * field against the library it talks to (tests/unit/test_abi.py); and of
+ * every statistics struct exported whole as an opaque sysctl ("S,tcpstat"
+ * ...), made from the struct's own list (kern_sysctl_stats.h), so tools
+ * decode net.inet.tcp.stats and the like without a copy of the fields.
  */
 #include <stddef.h>
 
 #include "ff_msg.h"
 #include "ff_ipc.h"
+#include "kern/socketvar.h"
+#include "net/ether_var.h"
+#include "netinet/arp_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/tcp_var.h"
+#include "netinet/udp_var.h"
 
 #define	ABI_STRUCT(s)	{ #s, "", 0, sizeof(struct s) }
 #define	ABI_FIELD(s, f)	{ #s, #f, offsetof(struct s, f), \
 			    sizeof(((struct s *)0)->f) }
+
+/*
+ * A stats struct from its list: its size, then one row per counter (an
+ * array is one row of its whole size).  ABI_S names the struct.
+ */
+#define	ABI_STATS(LIST)							\
+	ABI_STRUCT_(ABI_S), LIST(ABI_STATS_X, ABI_STATS_A)
+#define	ABI_STATS_X(f, ...)	ABI_FIELD_(ABI_S, f),
+#define	ABI_STATS_A(f, n, ...)	ABI_FIELD_(ABI_S, f),
+#define	ABI_STRUCT_(s)	ABI_STRUCT(s)	/* expands ABI_S first */
+#define	ABI_FIELD_(s, f)	ABI_FIELD(s, f)
 
 static const struct ff_msg_abi_entry ff_msg_abi[] = {
 	ABI_STRUCT(ff_msg_hdr),
@@ -177,6 +198,41 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = {
 	ABI_FIELD(ff_rt_dump, rd_spare0),
 	ABI_FIELD(ff_rt_dump, rd_spare),
 	/* Later message kinds append their structs here. */
+
+	/* Statistics exported as opaque sysctls, FreeBSD's first. */
+#define	ABI_S	tcpstat
+	ABI_STATS(TCPSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	ipstat
+	ABI_STATS(IPSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	udpstat
+	ABI_STATS(UDPSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	icmpstat
+	ABI_STATS(ICMPSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	arpstat
+	ABI_STATS(ARPSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	tcpxstat
+	ABI_STATS(TCPXSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	ipxstat
+	ABI_STATS(IPXSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	udpxstat
+	ABI_STATS(UDPXSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	arpxstat
+	ABI_STATS(ARPXSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	etherxstat
+	ABI_STATS(ETHERXSTAT_LIST)
+#undef ABI_S
+#define	ABI_S	sostat
+	ABI_STATS(SOSTAT_LIST)
+#undef ABI_S
 
 	{ NULL, NULL, 0, 0 }
 };

@@ -210,23 +210,25 @@ ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 	return ((int)n);
 }
 
-#define	MS_OFF(f)	offsetof(struct ff_msg_stats, f)
-
 /* What tools sent us, and what became of it: ff-sysctl kern.ipc.msg. */
-static const struct sysctl_counter ff_msg_counters[] = {
-	{ "kern.ipc.msg.served", MS_OFF(ms_served),
-	    "Tool requests answered" },
-	{ "kern.ipc.msg.errors", MS_OFF(ms_errors),
-	    "Tool requests answered with an error (bad header, type, field)" },
-	{ "kern.ipc.msg.badslot", MS_OFF(ms_badslot),
-	    "Ring entries naming no message slot" },
-	{ "kern.ipc.msg.badstate", MS_OFF(ms_badstate),
-	    "Ring entries naming a slot that held no request" },
-	{ "kern.ipc.msg.reclaimed", MS_OFF(ms_reclaimed),
-	    "Slots taken back from tools that died" },
-	{ "kern.ipc.msg.abandoned", MS_OFF(ms_abandoned),
-	    "Answers no tool waited for any more" },
+#define	MSG_STAT(name, f, descr)					\
+	SYSCTL_U64("kern.ipc.msg." name, CTLFLAG_RD, struct ff_msg_server, \
+	    sv_stats.f, descr)
+
+static const struct sysctl_entry ff_msg_sysctls[] = {
+	MSG_STAT("served", ms_served, "Tool requests answered"),
+	MSG_STAT("errors", ms_errors,
+	    "Tool requests answered with an error (bad header, type, field)"),
+	MSG_STAT("badslot", ms_badslot, "Ring entries naming no message slot"),
+	MSG_STAT("badstate", ms_badstate,
+	    "Ring entries naming a slot that held no request"),
+	MSG_STAT("reclaimed", ms_reclaimed,
+	    "Slots taken back from tools that died"),
+	MSG_STAT("abandoned", ms_abandoned,
+	    "Answers no tool waited for any more"),
 };
+
+#undef MSG_STAT
 
 /* The shared objects of process `proc' are named after it. */
 static void
@@ -294,9 +296,8 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	 * The counters live as long as the server; the stack (and with it
 	 * the tree) goes after the server, with no request served between.
 	 */
-	if (ctx->sysctl != NULL && sysctl_add_counters(ctx, &sv->sv_stats,
-	    ff_msg_counters, sizeof(ff_msg_counters) /
-	    sizeof(ff_msg_counters[0])) != 0) {
+	if (ctx->sysctl != NULL &&
+	    SYSCTL_ADD_TABLE(ctx, sv, ff_msg_sysctls) != 0) {
 		snprintf(err, errlen, "message ring: cannot register "
 		    "kern.ipc.msg counters");
 		goto fail_free;

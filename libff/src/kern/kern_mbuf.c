@@ -152,67 +152,44 @@ mbuf_sysctl_free(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-#define	OVL_OFF(f)	offsetof(struct ovlstat, f)
+#define	STATE	struct mbuf_state
 
-static const struct sysctl_counter mbuf_counters[] = {
-	{ "kern.ipc.overload.syn_nombuf", OVL_OFF(ovl_syn_nombuf),
-	    "SYNs dropped: free mbufs below mbuf_syn_pct" },
-	{ "kern.ipc.overload.syn_nosock", OVL_OFF(ovl_syn_nosock),
-	    "SYNs dropped: sockets or TCP control blocks running out" },
-	{ "kern.ipc.overload.syn_listenq", OVL_OFF(ovl_syn_listenq),
-	    "SYNs dropped: listen queue full" },
-	{ "kern.ipc.overload.win_shrunk", OVL_OFF(ovl_win_shrunk),
-	    "Receive windows offered smaller than the buffer room" },
-	{ "kern.ipc.overload.reass_flushed", OVL_OFF(ovl_reass_flushed),
-	    "Queued out-of-order segments freed below mbuf_reass_pct" },
-	{ "kern.ipc.overload.reass_refused", OVL_OFF(ovl_reass_refused),
-	    "Out-of-order segments refused below mbuf_reass_pct" },
-	{ "kern.ipc.overload.level_up", OVL_OFF(ovl_level_up),
-	    "Times the pool pressure level rose" },
-};
+/* A watermark, percent of the pool (or of kern.ipc.maxsockets). */
+#define	MBUF_PCT(name, f, descr)					\
+	SYSCTL_INT("kern.ipc.overload." name, CTLFLAG_RW, STATE, f, 0,	\
+	    100, descr)
+/* An entry of OVLSTAT_LIST: a read-only counter. */
+#define	MBUF_OVL(f, leaf, descr)					\
+	SYSCTL_U64("kern.ipc.overload." #leaf, CTLFLAG_RD, STATE,	\
+	    mb_stat.f, descr),
 
-static const struct {
-	const char	*name;
-	size_t		 off;
-	const char	*descr;
-} mbuf_tunables[] = {
-	{ "kern.ipc.overload.mbuf_win_pct",
-	    offsetof(struct mbuf_state, mb_win_pct),
-	    "Free mbufs (percent) below which receive windows shrink" },
-	{ "kern.ipc.overload.mbuf_syn_pct",
-	    offsetof(struct mbuf_state, mb_syn_pct),
-	    "Free mbufs (percent) below which new SYNs are dropped" },
-	{ "kern.ipc.overload.mbuf_reass_pct",
-	    offsetof(struct mbuf_state, mb_reass_pct),
-	    "Free mbufs (percent) below which reassembly queues are freed" },
-	{ "kern.ipc.overload.sock_syn_pct",
-	    offsetof(struct mbuf_state, mb_sock_pct),
+static const struct sysctl_entry mbuf_sysctls[] = {
+	SYSCTL_NODE("kern.ipc.overload",
+	    "Overload control: watermarks and what was refused"),
+	SYSCTL_UINT("kern.ipc.nmbufs", CTLFLAG_RD, STATE, mb_nmbufs, 0, 0,
+	    "Packet buffers in the pool"),
+	SYSCTL_PROC("kern.ipc.overload.mbufs_free", CTLTYPE_UINT | CTLFLAG_RD,
+	    mbuf_sysctl_free, "IU", "Packet buffers free now"),
+	SYSCTL_INT("kern.ipc.overload.level", CTLFLAG_RD, STATE, mb_level, 0,
+	    0, "Pool pressure: 0 none, 1 windows, 2 SYNs, 3 reassembly"),
+	MBUF_PCT("mbuf_win_pct", mb_win_pct,
+	    "Free mbufs (percent) below which receive windows shrink"),
+	MBUF_PCT("mbuf_syn_pct", mb_syn_pct,
+	    "Free mbufs (percent) below which new SYNs are dropped"),
+	MBUF_PCT("mbuf_reass_pct", mb_reass_pct,
+	    "Free mbufs (percent) below which reassembly queues are freed"),
+	MBUF_PCT("sock_syn_pct", mb_sock_pct,
 	    "Free sockets (percent of maxsockets) below which SYNs are "
-	    "dropped" },
+	    "dropped"),
+	OVLSTAT_LIST(MBUF_OVL, MBUF_OVL)
 };
+
+#undef MBUF_OVL
+#undef MBUF_PCT
+#undef STATE
 
 int
 mbuf_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct mbuf_state *mb = V_mbuf(ctx);
-	size_t i;
-
-	if (sysctl_add_node(ctx, "kern.ipc.overload",
-	    "Overload control: watermarks and what was refused") == NULL ||
-	    sysctl_add_uint(ctx, "kern.ipc.nmbufs", CTLFLAG_RD,
-	    &mb->mb_nmbufs, 0, 0, "Packet buffers in the pool") == NULL ||
-	    sysctl_add_proc(ctx, "kern.ipc.overload.mbufs_free",
-	    CTLTYPE_UINT | CTLFLAG_RD, mbuf_sysctl_free, NULL, 0, "IU",
-	    "Packet buffers free now") == NULL ||
-	    sysctl_add_int(ctx, "kern.ipc.overload.level", CTLFLAG_RD,
-	    &mb->mb_level, 0, 0, "Pool pressure: 0 none, 1 windows, 2 SYNs, "
-	    "3 reassembly") == NULL)
-		return (-errno);
-	for (i = 0; i < sizeof(mbuf_tunables) / sizeof(mbuf_tunables[0]); i++)
-		if (sysctl_add_int(ctx, mbuf_tunables[i].name, CTLFLAG_RW,
-		    (int *)((char *)mb + mbuf_tunables[i].off), 0, 100,
-		    mbuf_tunables[i].descr) == NULL)
-			return (-errno);
-	return (sysctl_add_counters(ctx, &mb->mb_stat, mbuf_counters,
-	    sizeof(mbuf_counters) / sizeof(mbuf_counters[0])));
+	return (SYSCTL_ADD_TABLE(ctx, V_mbuf(ctx), mbuf_sysctls));
 }

@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "kern/kern_sysctl_stats.h"
+
 struct ff_ctx;
 struct socket;
 
@@ -27,16 +29,30 @@ struct socket;
 #define	MBP_SYN		2
 #define	MBP_REASS	3
 
-/* What overload refused (kern.ipc.overload.*; ours). */
+/*
+ * What overload refused (kern.ipc.overload.*; ours): X(field, sysctl
+ * leaf under kern.ipc.overload, description).
+ */
+#define	OVLSTAT_LIST(X, A)						\
+	X(ovl_syn_nombuf, syn_nombuf,					\
+	    "SYNs dropped: free mbufs below mbuf_syn_pct")		\
+	X(ovl_syn_nosock, syn_nosock,					\
+	    "SYNs dropped: sockets or TCP control blocks running out")	\
+	X(ovl_syn_listenq, syn_listenq,					\
+	    "SYNs dropped: listen queue full")				\
+	X(ovl_win_shrunk, win_shrunk,					\
+	    "Receive windows offered smaller than the buffer room")	\
+	X(ovl_reass_flushed, reass_flushed,				\
+	    "Queued out-of-order segments freed below mbuf_reass_pct")	\
+	X(ovl_reass_refused, reass_refused,				\
+	    "Out-of-order segments refused below mbuf_reass_pct")	\
+	X(ovl_level_up, level_up,					\
+	    "Times the pool pressure level rose")
+
 struct ovlstat {
-	uint64_t	ovl_syn_nombuf;	/* SYNs dropped: pool below syn_pct */
-	uint64_t	ovl_syn_nosock;	/* SYNs dropped: sockets or pcbs short */
-	uint64_t	ovl_syn_listenq; /* SYNs dropped: accept queue full */
-	uint64_t	ovl_win_shrunk;	/* windows offered smaller than room */
-	uint64_t	ovl_reass_flushed; /* queued out-of-order segs freed */
-	uint64_t	ovl_reass_refused; /* out-of-order segments refused */
-	uint64_t	ovl_level_up;	/* times the pressure level rose */
+	OVLSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(ovlstat, OVLSTAT_LIST);
 
 struct mbuf_state {
 	int		 mb_win_pct;	/* kern.ipc.overload.mbuf_win_pct */

@@ -3,7 +3,7 @@
  * by name and by number, depth-first walks, and the generic read/write
  * path with its checks (kern_sysctl.h says which errors mean what).
  *
- * Entry points: sysctl_ctx_init(), sysctl_ctx_fini(), sysctl_add_*(),
+ * Entry points: sysctl_ctx_init(), sysctl_ctx_fini(),
  * sysctl_find_name(), sysctl_find_oid(), sysctl_next(),
  * sysctl_next_after(), sysctl_oid_handle(), sysctl_oid_read(),
  * sysctl_oid_write().  Typed handlers and text parsing live in

@@ -1,9 +1,10 @@
 /*
  * kern_sysctl.h - the sysctl MIB tree of one stack, after sysctl(9).
  *
- * Nodes are registered at stack attach by the subsystem that owns the
- * variable, right beside it (e.g. ip_init() registers
- * net.inet.ip.forwarding).  Interior nodes are created on demand from the
+ * Nodes are declared by the subsystem that owns the variable, in one
+ * table right beside it, and registered at stack attach (ip_input.c's
+ * ip_sysctls[] holds net.inet.ip.forwarding; see struct sysctl_entry
+ * below).  Interior nodes are created on demand from the
  * dotted name, with FreeBSD's numbers where FreeBSD fixes them (kern=1,
  * net=4, inet=2, ip=0, icmp=1, tcp=6, udp=17, ...) and OID_AUTO numbers
  * (>= 0x100) otherwise.  Types, flags and format strings are FreeBSD's.
@@ -68,6 +69,7 @@ struct sysctl_oid;
 #define	CTLFLAG_WR	0x40000000
 #define	CTLFLAG_RW	(CTLFLAG_RD | CTLFLAG_WR)
 #define	CTLFLAG_TUN	0x00080000	/* may be set from [freebsd.boot] */
+#define	CTLFLAG_RWTUN	(CTLFLAG_RW | CTLFLAG_TUN)
 #define	CTLFLAG_STATS	0x00002000	/* statistics; zeroed by a write */
 
 #define	OID_AUTO	(-1)
@@ -96,44 +98,100 @@ int	sysctl_out(struct sysctl_req *req, const void *p, size_t len);
 int	sysctl_in(struct sysctl_req *req, void *p, size_t len);
 int	sysctl_handle_value(struct sysctl_req *req, void *p, size_t len);
 
-/* Register a leaf; each returns the new oid or NULL with errno set. */
-struct sysctl_oid *sysctl_add_int(struct ff_ctx *ctx, const char *name,
-	    int flags, int *ptr, int min, int max, const char *descr);
-struct sysctl_oid *sysctl_add_uint(struct ff_ctx *ctx, const char *name,
-	    int flags, unsigned int *ptr, unsigned int min, unsigned int max,
-	    const char *descr);
-struct sysctl_oid *sysctl_add_long(struct ff_ctx *ctx, const char *name,
-	    int flags, long *ptr, long min, long max, const char *descr);
-struct sysctl_oid *sysctl_add_ulong(struct ff_ctx *ctx, const char *name,
-	    int flags, unsigned long *ptr, const char *descr);
-struct sysctl_oid *sysctl_add_u64(struct ff_ctx *ctx, const char *name,
-	    int flags, uint64_t *ptr, const char *descr);
-struct sysctl_oid *sysctl_add_string(struct ff_ctx *ctx, const char *name,
-	    int flags, char *buf, size_t size, const char *descr);
-/* A struct such as ipstat: fmt is FreeBSD's, e.g. "S,ipstat". */
-struct sysctl_oid *sysctl_add_opaque(struct ff_ctx *ctx, const char *name,
-	    int flags, void *ptr, size_t len, const char *fmt,
-	    const char *descr);
-/* A leaf with its own handler; kind = CTLTYPE_* | CTLFLAG_*. */
-struct sysctl_oid *sysctl_add_proc(struct ff_ctx *ctx, const char *name,
-	    int kind, sysctl_handler_t handler, void *arg1, intptr_t arg2,
-	    const char *fmt, const char *descr);
-/* An interior node with a description (created implicitly otherwise). */
-struct sysctl_oid *sysctl_add_node(struct ff_ctx *ctx, const char *name,
-	    const char *descr);
+/*
+ * Declaring nodes: each file keeps one static const table of entries
+ * beside its variables, as FreeBSD's SYSCTL_INT() / SYSCTL_PROC()
+ * declarations sit beside theirs, and registers it at attach with
+ * SYSCTL_ADD_TABLE(ctx, base, table).  The state is per stack, so an
+ * entry names its variable by offset into the subsystem's state struct
+ * S, and `base' is that struct of this stack.  Nodes are registered in
+ * table order (OID_AUTO numbers follow it).
+ *
+ *	static const struct sysctl_entry ip_sysctls[] = {
+ *		SYSCTL_INT("net.inet.ip.ttl", CTLFLAG_RW, struct ip_state,
+ *		    defttl, 1, MAXTTL, "Maximum TTL on IP packets"),
+ *		SYSCTL_STATS("net.inet.ip.stats", struct ip_state, ipstat,
+ *		    "S,ipstat", "IP statistics"),
+ *	};
+ *	error = SYSCTL_ADD_TABLE(ctx, V_ip(ctx), ip_sysctls);
+ *
+ * Kinds:
+ *   SYSCTL_NODE	an interior node with its description;
+ *   SYSCTL_INT, _UINT, _LONG	a number with the [min, max] a write must
+ *			respect; _ULONG, _U64 any value of their type;
+ *   SYSCTL_STRING	a char array, written with room for its NUL;
+ *   SYSCTL_OPAQUE	a struct, read whole and written whole;
+ *   SYSCTL_STATS	a statistics struct (FreeBSD's net.inet.tcp.stats):
+ *			read whole; any write zeroes it and answers the
+ *			values before (netstat -z), as FreeBSD's counter
+ *			handler does;
+ *   SYSCTL_PROC	a handler of its own; arg1 is NULL, or the field
+ *			with SYSCTL_PROC_VAR.
+ * The type of the field is checked at compile time against the kind.
+ */
+struct sysctl_entry {
+	const char	*se_name;	/* full dotted name */
+	int		 se_kind;	/* CTLTYPE_* | CTLFLAG_* */
+	size_t		 se_off;	/* variable at base + se_off */
+	size_t		 se_size;	/* string buffer or struct size */
+	int64_t		 se_min;	/* range of INT, UINT, LONG */
+	int64_t		 se_max;
+	sysctl_handler_t se_handler;	/* PROC only */
+	const char	*se_fmt;	/* NULL: the type's ("I", "LU", ...) */
+	const char	*se_descr;
+};
+
+#define	SYSCTL_NOVAR	((size_t)-1)	/* se_off: no variable */
+
+/* offsetof(S, f), refused at compile time unless f is of type T. */
+#define	SYSCTL_OFF(S, f, T)						\
+	(offsetof(S, f) + 0 * sizeof(char[__builtin_types_compatible_p(	\
+	    __typeof__(((S *)0)->f), T) ? 1 : -1]))
+
+#define	SYSCTL_ENTRY(name, kind, off, size, min, max, h, fmt, descr)	\
+	{ name, kind, off, size, min, max, h, fmt, descr }
+#define	SYSCTL_NODE(name, descr)					\
+	SYSCTL_ENTRY(name, CTLTYPE_NODE | CTLFLAG_RD, SYSCTL_NOVAR, 0, 0, \
+	    0, NULL, "N", descr)
+#define	SYSCTL_INT(name, flags, S, f, min, max, descr)			\
+	SYSCTL_ENTRY(name, CTLTYPE_INT | (flags), SYSCTL_OFF(S, f, int), \
+	    0, min, max, NULL, NULL, descr)
+#define	SYSCTL_UINT(name, flags, S, f, min, max, descr)		\
+	SYSCTL_ENTRY(name, CTLTYPE_UINT | (flags),			\
+	    SYSCTL_OFF(S, f, unsigned int), 0, min, max, NULL, NULL, descr)
+#define	SYSCTL_LONG(name, flags, S, f, min, max, descr)		\
+	SYSCTL_ENTRY(name, CTLTYPE_LONG | (flags), SYSCTL_OFF(S, f, long), \
+	    0, min, max, NULL, NULL, descr)
+#define	SYSCTL_ULONG(name, flags, S, f, descr)				\
+	SYSCTL_ENTRY(name, CTLTYPE_ULONG | (flags),			\
+	    SYSCTL_OFF(S, f, unsigned long), 0, 0, 0, NULL, NULL, descr)
+#define	SYSCTL_U64(name, flags, S, f, descr)				\
+	SYSCTL_ENTRY(name, CTLTYPE_U64 | (flags),			\
+	    SYSCTL_OFF(S, f, uint64_t), 0, 0, 0, NULL, NULL, descr)
+#define	SYSCTL_STRING(name, flags, S, f, descr)			\
+	SYSCTL_ENTRY(name, CTLTYPE_STRING | (flags),			\
+	    SYSCTL_OFF(S, f, char[sizeof(((S *)0)->f)]),		\
+	    sizeof(((S *)0)->f), 0, 0, NULL, NULL, descr)
+#define	SYSCTL_OPAQUE(name, flags, S, f, fmt, descr)			\
+	SYSCTL_ENTRY(name, CTLTYPE_OPAQUE | (flags), offsetof(S, f),	\
+	    sizeof(((S *)0)->f), 0, 0, NULL, fmt, descr)
+#define	SYSCTL_STATS(name, S, f, fmt, descr)				\
+	SYSCTL_OPAQUE(name, CTLFLAG_RW | CTLFLAG_STATS, S, f, fmt, descr)
+#define	SYSCTL_PROC(name, kind, handler, fmt, descr)			\
+	SYSCTL_ENTRY(name, kind, SYSCTL_NOVAR, 0, 0, 0, handler, fmt, descr)
+#define	SYSCTL_PROC_VAR(name, kind, S, f, handler, fmt, descr)		\
+	SYSCTL_ENTRY(name, kind, offsetof(S, f), 0, 0, 0, handler, fmt,	\
+	    descr)
 
 /*
- * A table of read-only 64-bit counters living in one struct: each entry
- * names a leaf and the counter's offset in the struct at `base'.
+ * Register every entry of tab[0..n) with its variables in `base'; stops
+ * at the first failure.  0 or a negative errno (EINVAL for a bad entry,
+ * EEXIST, ENOMEM, ...).
  */
-struct sysctl_counter {
-	const char	*sc_name;
-	size_t		 sc_off;
-	const char	*sc_descr;
-};
-/* Register every counter of the table; 0 or a negative errno. */
-int	sysctl_add_counters(struct ff_ctx *ctx, void *base,
-	    const struct sysctl_counter *tab, size_t n);
+int	sysctl_add_table(struct ff_ctx *ctx, void *base,
+	    const struct sysctl_entry *tab, size_t n);
+#define	SYSCTL_ADD_TABLE(ctx, base, tab)				\
+	sysctl_add_table(ctx, base, tab, sizeof(tab) / sizeof((tab)[0]))
 
 /* Accessors for handlers. */
 void		*sysctl_oid_arg1(const struct sysctl_oid *oidp);

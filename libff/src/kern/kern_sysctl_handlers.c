@@ -3,7 +3,7 @@
  * typed leaves, their default handlers, and the one read/write path with
  * its checks (read-only, leaf, size, range), binary or from text.
  *
- * Entry points: sysctl_add_*(), sysctl_out(), sysctl_in(),
+ * Entry points: sysctl_add_table(), sysctl_out(), sysctl_in(),
  * sysctl_oid_handle(), sysctl_oid_read(), sysctl_oid_write(),
  * sysctl_oid_set_text(), sysctl_set_string().
  */
@@ -246,127 +246,94 @@ sysctl_add_leaf(struct ff_ctx *ctx, const char *name, int kind,
 	return (oidp);
 }
 
+/* A number's [min, max]: signed types, then unsigned ones. */
+static void
+sysctl_set_range(struct sysctl_oid *oidp, const struct sysctl_entry *e)
+{
+	switch (oidp->oid_kind & CTLTYPE) {
+	case CTLTYPE_INT:
+	case CTLTYPE_LONG:
+		oidp->oid_smin = e->se_min;
+		oidp->oid_smax = e->se_max;
+		break;
+	case CTLTYPE_UINT:
+		oidp->oid_umin = (uint64_t)e->se_min;
+		oidp->oid_umax = (uint64_t)e->se_max;
+		break;
+	}
+}
+
+/* The handler that serves an entry of `type' without one of its own. */
+static sysctl_handler_t
+sysctl_default_handler(int type)
+{
+	switch (type) {
+	case CTLTYPE_STRING:
+		return (sysctl_handle_string);
+	case CTLTYPE_OPAQUE:
+		return (sysctl_handle_opaque);
+	}
+	return (sysctl_num_size(type) != 0 ? sysctl_handle_num : NULL);
+}
+
+/* Whether an entry holds together before anything is registered. */
+static int
+sysctl_entry_valid(const struct sysctl_entry *e, void *var)
+{
+	if (e->se_handler != NULL)
+		return (1);
+	if (var == NULL)
+		return (0);
+	switch (e->se_kind & CTLTYPE) {
+	case CTLTYPE_UINT:
+		if (e->se_min < 0)
+			return (0);
+		/* FALLTHROUGH */
+	case CTLTYPE_INT:
+	case CTLTYPE_LONG:
+		return (e->se_min <= e->se_max);
+	case CTLTYPE_STRING:
+		return (e->se_size > 0 && e->se_size <= INT_MAX);
+	}
+	return (e->se_size <= INT_MAX);
+}
+
 static struct sysctl_oid *
-sysctl_add_num(struct ff_ctx *ctx, const char *name, int type, int flags,
-    void *ptr, const char *descr)
+sysctl_add_entry(struct ff_ctx *ctx, char *base, const struct sysctl_entry *e)
 {
-	if (ptr == NULL) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	return (sysctl_add_leaf(ctx, name, type | (flags & SYSCTL_FLAGMASK),
-	    sysctl_handle_num, ptr, 0, NULL, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_int(struct ff_ctx *ctx, const char *name, int flags, int *ptr,
-    int min, int max, const char *descr)
-{
+	int type = e->se_kind & CTLTYPE;
+	void *var = (e->se_off == SYSCTL_NOVAR || base == NULL) ? NULL :
+	    base + e->se_off;
+	sysctl_handler_t handler = e->se_handler;
 	struct sysctl_oid *oidp;
 
-	if (min > max) {
+	if (type == CTLTYPE_NODE)
+		return (sysctl_register(ctx, e->se_name,
+		    CTLTYPE_NODE | CTLFLAG_RD, "N", e->se_descr));
+	if (!sysctl_entry_valid(e, var)) {
 		errno = EINVAL;
 		return (NULL);
 	}
-	oidp = sysctl_add_num(ctx, name, CTLTYPE_INT, flags, ptr, descr);
-	if (oidp != NULL) {
-		oidp->oid_smin = min;
-		oidp->oid_smax = max;
-	}
+	if (handler == NULL)
+		handler = sysctl_default_handler(type);
+	oidp = sysctl_add_leaf(ctx, e->se_name,
+	    type | (e->se_kind & SYSCTL_FLAGMASK), handler, var,
+	    (intptr_t)e->se_size, e->se_fmt, e->se_descr);
+	if (oidp != NULL && e->se_handler == NULL)
+		sysctl_set_range(oidp, e);
 	return (oidp);
 }
 
-struct sysctl_oid *
-sysctl_add_uint(struct ff_ctx *ctx, const char *name, int flags,
-    unsigned int *ptr, unsigned int min, unsigned int max, const char *descr)
+int
+sysctl_add_table(struct ff_ctx *ctx, void *base,
+    const struct sysctl_entry *tab, size_t n)
 {
-	struct sysctl_oid *oidp;
+	size_t i;
 
-	if (min > max) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	oidp = sysctl_add_num(ctx, name, CTLTYPE_UINT, flags, ptr, descr);
-	if (oidp != NULL) {
-		oidp->oid_umin = min;
-		oidp->oid_umax = max;
-	}
-	return (oidp);
-}
-
-struct sysctl_oid *
-sysctl_add_long(struct ff_ctx *ctx, const char *name, int flags, long *ptr,
-    long min, long max, const char *descr)
-{
-	struct sysctl_oid *oidp;
-
-	if (min > max) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	oidp = sysctl_add_num(ctx, name, CTLTYPE_LONG, flags, ptr, descr);
-	if (oidp != NULL) {
-		oidp->oid_smin = min;
-		oidp->oid_smax = max;
-	}
-	return (oidp);
-}
-
-struct sysctl_oid *
-sysctl_add_ulong(struct ff_ctx *ctx, const char *name, int flags,
-    unsigned long *ptr, const char *descr)
-{
-	return (sysctl_add_num(ctx, name, CTLTYPE_ULONG, flags, ptr, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_u64(struct ff_ctx *ctx, const char *name, int flags,
-    uint64_t *ptr, const char *descr)
-{
-	return (sysctl_add_num(ctx, name, CTLTYPE_U64, flags, ptr, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_string(struct ff_ctx *ctx, const char *name, int flags,
-    char *buf, size_t size, const char *descr)
-{
-	if (buf == NULL || size == 0 || size > INT_MAX) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	return (sysctl_add_leaf(ctx, name,
-	    CTLTYPE_STRING | (flags & SYSCTL_FLAGMASK), sysctl_handle_string,
-	    buf, (intptr_t)size, NULL, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_opaque(struct ff_ctx *ctx, const char *name, int flags,
-    void *ptr, size_t len, const char *fmt, const char *descr)
-{
-	if (ptr == NULL || len > INT_MAX) {
-		errno = EINVAL;
-		return (NULL);
-	}
-	return (sysctl_add_leaf(ctx, name,
-	    CTLTYPE_OPAQUE | (flags & SYSCTL_FLAGMASK), sysctl_handle_opaque,
-	    ptr, (intptr_t)len, fmt, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_proc(struct ff_ctx *ctx, const char *name, int kind,
-    sysctl_handler_t handler, void *arg1, intptr_t arg2, const char *fmt,
-    const char *descr)
-{
-	return (sysctl_add_leaf(ctx, name,
-	    (kind & CTLTYPE) | (kind & SYSCTL_FLAGMASK), handler, arg1, arg2,
-	    fmt, descr));
-}
-
-struct sysctl_oid *
-sysctl_add_node(struct ff_ctx *ctx, const char *name, const char *descr)
-{
-	return (sysctl_register(ctx, name, CTLTYPE_NODE | CTLFLAG_RD, "N",
-	    descr));
+	for (i = 0; i < n; i++)
+		if (sysctl_add_entry(ctx, base, &tab[i]) == NULL)
+			return (-errno);
+	return (0);
 }
 
 /* The one path every read and write takes. */
@@ -495,18 +462,4 @@ sysctl_set_string(struct ff_ctx *ctx, const char *name, const char *value)
 	if (oidp == NULL)
 		return (ENOENT);
 	return (sysctl_oid_set_text(ctx, oidp, value));
-}
-
-int
-sysctl_add_counters(struct ff_ctx *ctx, void *base,
-    const struct sysctl_counter *tab, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (sysctl_add_u64(ctx, tab[i].sc_name, CTLFLAG_RD,
-		    (uint64_t *)((char *)base + tab[i].sc_off),
-		    tab[i].sc_descr) == NULL)
-			return (-errno);
-	return (0);
 }

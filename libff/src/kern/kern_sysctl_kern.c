@@ -43,35 +43,35 @@ kern_sysctl_maxsockbuf(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (0);
 }
 
-static const struct kern_sysctl_node {
-	const char	*kn_name;
-	const char	*kn_descr;
-} kern_sysctl_nodes[] = {
-	{ "kern", "Kernel: identity, clock and IPC limits" },
-	{ "kern.ipc", "Sockets and socket buffers" },
-	{ "net", "Networking" },
-	{ "net.inet", "Internet (IPv4) protocols" },
-	{ "net.inet.ip", "IP" },
-	{ "net.inet.icmp", "ICMP" },
-	{ "net.inet.tcp", "TCP" },
-	{ "net.inet.udp", "UDP" },
-	{ "net.link", "Link layers" },
-	{ "net.link.ether", "Ethernet" },
-	{ "debug", "Debugging" },
+#define	STATE	struct sysctl_tree
+
+static const struct sysctl_entry kern_sysctls[] = {
+	SYSCTL_NODE("kern", "Kernel: identity, clock and IPC limits"),
+	SYSCTL_NODE("kern.ipc", "Sockets and socket buffers"),
+	SYSCTL_NODE("net", "Networking"),
+	SYSCTL_NODE("net.inet", "Internet (IPv4) protocols"),
+	SYSCTL_NODE("net.inet.ip", "IP"),
+	SYSCTL_NODE("net.inet.icmp", "ICMP"),
+	SYSCTL_NODE("net.inet.tcp", "TCP"),
+	SYSCTL_NODE("net.inet.udp", "UDP"),
+	SYSCTL_NODE("net.link", "Link layers"),
+	SYSCTL_NODE("net.link.ether", "Ethernet"),
+	SYSCTL_NODE("debug", "Debugging"),
+	SYSCTL_STRING("kern.ostype", CTLFLAG_RD, STATE, st_ostype,
+	    "Operating system type"),
+	SYSCTL_STRING("kern.osrelease", CTLFLAG_RD, STATE, st_osrelease,
+	    "Operating system release"),
+	SYSCTL_PROC("kern.hz", CTLTYPE_INT | CTLFLAG_RD, kern_sysctl_hz, "I",
+	    "Timer ticks per second (callout wheel)"),
+	SYSCTL_PROC("kern.ipc.maxsockbuf",
+	    CTLTYPE_ULONG | CTLFLAG_RW | CTLFLAG_TUN, kern_sysctl_maxsockbuf,
+	    "LU", "Largest socket buffer size, bytes"),
+	SYSCTL_UINT("kern.ipc.somaxconn", CTLFLAG_RW | CTLFLAG_TUN, STATE,
+	    st_ipc.ki_somaxconn, 0, 65535,
+	    "Largest listen queue a socket may ask for"),
 };
 
-static int
-kern_sysctl_register_nodes(struct ff_ctx *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(kern_sysctl_nodes) /
-	    sizeof(kern_sysctl_nodes[0]); i++)
-		if (sysctl_add_node(ctx, kern_sysctl_nodes[i].kn_name,
-		    kern_sysctl_nodes[i].kn_descr) == NULL)
-			return (-1);
-	return (0);
-}
+#undef STATE
 
 int
 kern_sysctl_register(struct ff_ctx *ctx)
@@ -83,22 +83,5 @@ kern_sysctl_register(struct ff_ctx *ctx)
 	snprintf(t->st_ostype, sizeof(t->st_ostype), "%s", KERN_OSTYPE_STR);
 	snprintf(t->st_osrelease, sizeof(t->st_osrelease), "%s",
 	    KERN_OSRELEASE_STR);
-
-	if (kern_sysctl_register_nodes(ctx) != 0 ||
-	    sysctl_add_string(ctx, "kern.ostype", CTLFLAG_RD, t->st_ostype,
-	    sizeof(t->st_ostype), "Operating system type") == NULL ||
-	    sysctl_add_string(ctx, "kern.osrelease", CTLFLAG_RD,
-	    t->st_osrelease, sizeof(t->st_osrelease),
-	    "Operating system release") == NULL ||
-	    sysctl_add_proc(ctx, "kern.hz", CTLTYPE_INT | CTLFLAG_RD,
-	    kern_sysctl_hz, NULL, 0, "I",
-	    "Timer ticks per second (callout wheel)") == NULL ||
-	    sysctl_add_proc(ctx, "kern.ipc.maxsockbuf",
-	    CTLTYPE_ULONG | CTLFLAG_RW | CTLFLAG_TUN, kern_sysctl_maxsockbuf,
-	    NULL, 0, "LU", "Largest socket buffer size, bytes") == NULL ||
-	    sysctl_add_uint(ctx, "kern.ipc.somaxconn", CTLFLAG_RW | CTLFLAG_TUN,
-	    &t->st_ipc.ki_somaxconn, 0, 65535,
-	    "Largest listen queue a socket may ask for") == NULL)
-		return (-1);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, t, kern_sysctls) == 0 ? 0 : -1);
 }

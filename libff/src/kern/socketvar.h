@@ -42,6 +42,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "kern/kern_sysctl_stats.h"
+
 struct ff_ctx;
 struct rte_mbuf;
 struct rte_mempool;
@@ -199,14 +201,18 @@ struct socket {
 };
 
 /* Per-stack socket-layer counters (ours; FreeBSD logs these). */
+#define	SOSTAT_LIST(X, A)						\
+	X(sos_created)		/* sockets created */			\
+	X(sos_freed)		/* sockets freed */			\
+	X(sos_limit) /* refused: kern.ipc.maxsockets reached */		\
+	X(sos_qoverflow)	/* sonewconn: listen queue overflow */	\
+	X(sos_nobufs)		/* sosend: no mbuf for the data */	\
+	X(sos_sbfull)		/* sbappendaddr: no room (dropped) */
+
 struct sostat {
-	uint64_t	sos_created;	/* sockets created */
-	uint64_t	sos_freed;	/* sockets freed */
-	uint64_t	sos_limit;	/* refused: kern.ipc.maxsockets reached */
-	uint64_t	sos_qoverflow;	/* sonewconn: listen queue overflow */
-	uint64_t	sos_nobufs;	/* sosend: no mbuf for the data */
-	uint64_t	sos_sbfull;	/* sbappendaddr: no room (dropped) */
+	SOSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(sostat, SOSTAT_LIST);
 
 /* Readiness, as kqueue and epoll see it. */
 #define	soreadable(so)	soreadable_data(so) >= 0

@@ -85,32 +85,33 @@ uipc_sysctl_openfiles(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
+#define	STATE	struct uipc_state
+
+static const struct sysctl_entry uipc_sysctls[] = {
+	SYSCTL_INT("kern.ipc.maxsockets", CTLFLAG_RD, STATE, us_maxsockets,
+	    0, 0, "Maximum number of sockets available"),
+	SYSCTL_UINT("kern.ipc.numopensockets", CTLFLAG_RD, STATE,
+	    us_numopensockets, 0, 0, "Number of open sockets"),
+	SYSCTL_INT("kern.maxfiles", CTLFLAG_RD, STATE, us_maxfiles, 0, 0,
+	    "Maximum number of files"),
+	SYSCTL_PROC("kern.openfiles", CTLTYPE_INT | CTLFLAG_RD,
+	    uipc_sysctl_openfiles, "I", "System-wide number of open files"),
+	SYSCTL_INT("net.inet.ip.portrange.first", CTLFLAG_RW, STATE,
+	    us_portfirst, IPPORT_RESERVED, 65535,
+	    "First port of the ephemeral range"),
+	SYSCTL_INT("net.inet.ip.portrange.last", CTLFLAG_RW, STATE,
+	    us_portlast, IPPORT_RESERVED, 65535,
+	    "Last port of the ephemeral range"),
+	SYSCTL_STATS("kern.ipc.sostat", STATE, us_stat, "S,sostat",
+	    "Socket layer statistics (ff)"),
+};
+
+#undef STATE
+
 int
 uipc_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct uipc_state *us = V_uipc(ctx);
-
-	if (sysctl_add_int(ctx, "kern.ipc.maxsockets", CTLFLAG_RD,
-	    &us->us_maxsockets, 0, 0, "Maximum number of sockets available")
-	    == NULL ||
-	    sysctl_add_uint(ctx, "kern.ipc.numopensockets", CTLFLAG_RD,
-	    &us->us_numopensockets, 0, 0, "Number of open sockets") == NULL ||
-	    sysctl_add_int(ctx, "kern.maxfiles", CTLFLAG_RD, &us->us_maxfiles,
-	    0, 0, "Maximum number of files") == NULL ||
-	    sysctl_add_proc(ctx, "kern.openfiles", CTLTYPE_INT | CTLFLAG_RD,
-	    uipc_sysctl_openfiles, NULL, 0, "I",
-	    "System-wide number of open files") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.portrange.first", CTLFLAG_RW,
-	    &us->us_portfirst, IPPORT_RESERVED, 65535,
-	    "First port of the ephemeral range") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.portrange.last", CTLFLAG_RW,
-	    &us->us_portlast, IPPORT_RESERVED, 65535,
-	    "Last port of the ephemeral range") == NULL ||
-	    sysctl_add_opaque(ctx, "kern.ipc.sostat", CTLFLAG_RW |
-	    CTLFLAG_STATS, &us->us_stat, sizeof(us->us_stat), "S,sostat",
-	    "Socket layer statistics (ff)") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_uipc(ctx), uipc_sysctls));
 }
 
 /* Hard-drop a socket that has no descriptor any more. */

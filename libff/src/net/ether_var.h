@@ -8,21 +8,27 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "kern/kern_sysctl_stats.h"
+
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 struct rte_ether_addr;
 
 /* net.link.ether.xstats (ours): every Ethernet-level drop by cause. */
+#define	ETHERXSTAT_LIST(X, A)						\
+	X(ethx_tooshort)	/* shorter than a header (ierrors) */	\
+	X(ethx_vlandrop)	/* tagged, vlan_accept off (noproto) */	\
+	X(ethx_llc)		/* 802.3 length field (noproto) */	\
+	X(ethx_unknown)		/* unknown ether type (noproto) */	\
+	X(ethx_notours)		/* unicast to another station */	\
+	X(ethx_ifdown)		/* interface down (iqdrops) */		\
+	X(ethx_nobufs)		/* no room for a link header */
+
 struct etherxstat {
-	uint64_t	ethx_tooshort;	/* shorter than a header (ierrors) */
-	uint64_t	ethx_vlandrop;	/* tagged, vlan_accept off (noproto) */
-	uint64_t	ethx_llc;	/* 802.3 length field (noproto) */
-	uint64_t	ethx_unknown;	/* unknown ether type (noproto) */
-	uint64_t	ethx_notours;	/* unicast to another station */
-	uint64_t	ethx_ifdown;	/* interface down (iqdrops) */
-	uint64_t	ethx_nobufs;	/* no room for a link header */
+	ETHERXSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(etherxstat, ETHERXSTAT_LIST);
 
 struct ether_state {
 	struct etherxstat etherxstat;

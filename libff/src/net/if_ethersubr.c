@@ -203,15 +203,13 @@ ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	return (ether_output_frame(ctx, ifp, m, &mac, ETHERTYPE_IP));
 }
 
+static const struct sysctl_entry ether_sysctls[] = {
+	SYSCTL_STATS("net.link.ether.xstats", struct ether_state, etherxstat,
+	    "S,etherxstat", "Ethernet input drops by cause (struct etherxstat)"),
+};
+
 int
 ether_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct ether_state *es = V_ether(ctx);
-
-	if (sysctl_add_opaque(ctx, "net.link.ether.xstats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &es->etherxstat,
-	    sizeof(es->etherxstat), "S,etherxstat",
-	    "Ethernet input drops by cause (struct etherxstat)") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_ether(ctx), ether_sysctls));
 }

@@ -39,22 +39,32 @@ struct in_ifaddr;
 #define	IFT_ETHER	0x06
 #define	IFT_LOOP	0x18
 
-/* Per-interface counters, in FreeBSD's ift_counter order. */
+/*
+ * Per-interface counters, in FreeBSD's ift_counter order: X(NAME, name)
+ * makes IFCOUNTER_NAME and the name the tools and tests know it by.
+ */
+#define	IFCOUNTER_LIST(X)						\
+	X(IPACKETS, ipackets)	/* frames received */			\
+	X(IERRORS, ierrors)	/* input errors (bad frames) */		\
+	X(OPACKETS, opackets)	/* frames sent */			\
+	X(OERRORS, oerrors)	/* output errors */			\
+	X(COLLISIONS, collisions) /* always 0 here */			\
+	X(IBYTES, ibytes)	/* bytes received */			\
+	X(OBYTES, obytes)	/* bytes sent */			\
+	X(IMCASTS, imcasts)	/* multicast/broadcast frames received */ \
+	X(OMCASTS, omcasts)	/* multicast/broadcast frames sent */	\
+	X(IQDROPS, iqdrops)	/* dropped on input (no resources, VLAN) */ \
+	X(OQDROPS, oqdrops)	/* dropped on output */			\
+	X(NOPROTO, noproto)	/* unknown or unsupported protocol */
+
+#define	IFCOUNTER_ENUM(N, n)	IFCOUNTER_##N,
 enum ift_counter {
-	IFCOUNTER_IPACKETS = 0,	/* frames received */
-	IFCOUNTER_IERRORS,	/* input errors (bad frames) */
-	IFCOUNTER_OPACKETS,	/* frames sent */
-	IFCOUNTER_OERRORS,	/* output errors */
-	IFCOUNTER_COLLISIONS,	/* always 0 here */
-	IFCOUNTER_IBYTES,	/* bytes received */
-	IFCOUNTER_OBYTES,	/* bytes sent */
-	IFCOUNTER_IMCASTS,	/* multicast/broadcast frames received */
-	IFCOUNTER_OMCASTS,	/* multicast/broadcast frames sent */
-	IFCOUNTER_IQDROPS,	/* dropped on input (no resources, VLAN) */
-	IFCOUNTER_OQDROPS,	/* dropped on output */
-	IFCOUNTER_NOPROTO,	/* unknown or unsupported protocol */
+	IFCOUNTER_LIST(IFCOUNTER_ENUM)
 	IFCOUNTERS
 };
+#undef IFCOUNTER_ENUM
+_Static_assert(IFCOUNTER_IPACKETS == 0 && IFCOUNTER_NOPROTO == 11,
+    "FreeBSD's ift_counter numbers");
 
 struct ifnet {
 	TAILQ_ENTRY(ifnet) if_link;	/* all interfaces of the stack */

@@ -16,39 +16,48 @@
 #include <rte_ether.h>
 
 #include "core/ff_callout.h"
+#include "kern/kern_sysctl_stats.h"
 
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 
 /* FreeBSD's struct arpstat: net.link.ether.arp.stats, "S,arpstat". */
+#define	ARPSTAT_LIST(X, A)						\
+	X(txrequests)		/* ARP requests sent */			\
+	X(txreplies)		/* ARP replies sent */			\
+	X(rxrequests)		/* ARP requests received */		\
+	X(rxreplies)		/* ARP replies received */		\
+	X(received)		/* ARP packets received */		\
+	X(txerrors) /* ARP requests that failed to go out */		\
+	A(arp_spares, 3)	/* room to grow */			\
+	X(dropped) /* packets dropped waiting for a reply */		\
+	X(timeouts)		/* entries removed by timeout */	\
+	X(dupips)		/* duplicate IPs detected */
+
 struct arpstat {
-	uint64_t	txrequests;	/* ARP requests sent */
-	uint64_t	txreplies;	/* ARP replies sent */
-	uint64_t	rxrequests;	/* ARP requests received */
-	uint64_t	rxreplies;	/* ARP replies received */
-	uint64_t	received;	/* ARP packets received */
-	uint64_t	txerrors;	/* ARP requests that failed to go out */
-	uint64_t	arp_spares[3];	/* room to grow */
-	uint64_t	dropped;	/* packets dropped waiting for a reply */
-	uint64_t	timeouts;	/* entries removed by timeout */
-	uint64_t	dupips;		/* duplicate IPs detected */
+	ARPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(arpstat, ARPSTAT_LIST);
 
 /* Input drops FreeBSD only logs; ours (net.link.ether.arp.xstats). */
+#define	ARPXSTAT_LIST(X, A)						\
+	X(arpx_tooshort)	/* shorter than an Ethernet ARP */	\
+	X(arpx_badhrd)		/* hardware type not Ethernet */	\
+	X(arpx_badpro)		/* protocol not IPv4 */			\
+	X(arpx_badlen)		/* address lengths not 6/4 */		\
+	X(arpx_badop)		/* neither request nor reply */		\
+	X(arpx_fromself)	/* sender hardware address is ours */	\
+	X(arpx_bcastsrc)	/* sender hardware is broadcast */	\
+	X(arpx_badaddr)		/* sender IP multicast/broadcast */	\
+	X(arpx_notours)		/* not about our addresses: ignored */	\
+	X(arpx_permanent)	/* tried to change a static entry */	\
+	X(arpx_tablefull)	/* no room for a new entry */
+
 struct arpxstat {
-	uint64_t	arpx_tooshort;	/* shorter than an Ethernet ARP */
-	uint64_t	arpx_badhrd;	/* hardware type not Ethernet */
-	uint64_t	arpx_badpro;	/* protocol not IPv4 */
-	uint64_t	arpx_badlen;	/* address lengths not 6/4 */
-	uint64_t	arpx_badop;	/* neither request nor reply */
-	uint64_t	arpx_fromself;	/* sender hardware address is ours */
-	uint64_t	arpx_bcastsrc;	/* sender hardware is broadcast */
-	uint64_t	arpx_badaddr;	/* sender IP multicast/broadcast */
-	uint64_t	arpx_notours;	/* not about our addresses: ignored */
-	uint64_t	arpx_permanent;	/* tried to change a static entry */
-	uint64_t	arpx_tablefull;	/* no room for a new entry */
+	ARPXSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(arpxstat, ARPXSTAT_LIST);
 
 /* Entry flags (FreeBSD's LLE_*). */
 #define	LLE_VALID	0x0008	/* link address is known */

@@ -8,47 +8,65 @@
 
 #include <stdint.h>
 
+#include "kern/kern_sysctl_stats.h"
 #include "netinet/ip_icmp.h"
 
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 
+#define	ICMPSTAT_LIST(X, A)						\
+	/* Messages generated. */					\
+	X(icps_error)		/* calls to icmp_error */		\
+	X(icps_oldshort)	/* no error: old ip too short */	\
+	X(icps_oldicmp)		/* no error: old was an icmp error */	\
+	A(icps_outhist, ICMP_MAXTYPE + 1) /* sent, by type */		\
+	/* Messages received. */					\
+	X(icps_badcode)		/* icmp_code out of range */		\
+	X(icps_tooshort)	/* packet < ICMP_MINLEN */		\
+	X(icps_checksum)	/* bad checksum */			\
+	X(icps_badlen)		/* calculated bound mismatch */		\
+	X(icps_reflect)		/* responses sent */			\
+	A(icps_inhist, ICMP_MAXTYPE + 1) /* received, by type */	\
+	X(icps_bmcastecho)	/* b/mcast echo requests dropped */	\
+	X(icps_bmcasttstamp)	/* b/mcast tstamp requests dropped */	\
+	X(icps_badaddr)		/* bad return address */		\
+	X(icps_noroute)		/* no route back */
+
 struct icmpstat {
-	/* Messages generated. */
-	uint64_t	icps_error;	/* calls to icmp_error */
-	uint64_t	icps_oldshort;	/* no error: old ip too short */
-	uint64_t	icps_oldicmp;	/* no error: old was an icmp error */
-	uint64_t	icps_outhist[ICMP_MAXTYPE + 1];	/* sent, by type */
-	/* Messages received. */
-	uint64_t	icps_badcode;	/* icmp_code out of range */
-	uint64_t	icps_tooshort;	/* packet < ICMP_MINLEN */
-	uint64_t	icps_checksum;	/* bad checksum */
-	uint64_t	icps_badlen;	/* calculated bound mismatch */
-	uint64_t	icps_reflect;	/* responses sent */
-	uint64_t	icps_inhist[ICMP_MAXTYPE + 1];	/* received, by type */
-	uint64_t	icps_bmcastecho;	/* b/mcast echo requests dropped */
-	uint64_t	icps_bmcasttstamp;	/* b/mcast tstamp requests dropped */
-	uint64_t	icps_badaddr;	/* bad return address */
-	uint64_t	icps_noroute;	/* no route back */
+	ICMPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(icmpstat, ICMPSTAT_LIST);
 
 /*
  * Rate-limited kinds, after FreeBSD's BANDLIM_*: each gets its own
- * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim).
+ * net.inet.icmp.icmplim per second (FreeBSD's badport_bandlim), and
+ * what it suppressed is net.inet.icmp.bandlim.<leaf>.  X(KIND, leaf,
+ * description) makes BANDLIM_KIND, the sysctl and the tests' name.
  * BANDLIM_UNLIMITED names a response that is never limited.
  */
+#define	BANDLIM_LIST(X)							\
+	X(ICMP_UNREACH, icmp_unreach, "Limited icmp unreach responses")	\
+	X(ICMP_ECHO, icmp_ping, "Limited icmp ping responses")		\
+	X(ICMP_TSTAMP, icmp_tstamp, "Limited icmp tstamp responses")	\
+	/* time exceeded, parameter problem */				\
+	X(ICMP_OTHER, icmp_other,					\
+	    "Limited icmp time exceeded and parameter problem responses") \
+	/* tcp_input: RST for a port nobody holds */			\
+	X(RST_CLOSEDPORT, rst_closedport,				\
+	    "Limited closed port RST responses")			\
+	/* tcp_input: RST from a listener or a connection (bad ACK in	\
+	   the handshake) */						\
+	X(RST_OPENPORT, rst_openport, "Limited open port RST responses")
+
+#define	BANDLIM_ENUM(K, leaf, descr)	BANDLIM_##K,
 enum icmp_bandlim {
 	BANDLIM_UNLIMITED = -1,
-	BANDLIM_ICMP_UNREACH = 0,
-	BANDLIM_ICMP_ECHO,
-	BANDLIM_ICMP_TSTAMP,
-	BANDLIM_ICMP_OTHER,	/* time exceeded, parameter problem */
-	BANDLIM_RST_CLOSEDPORT,	/* tcp_input: RST for a port nobody holds */
-	BANDLIM_RST_OPENPORT,	/* tcp_input: RST from a listener or a
-				   connection (bad ACK in the handshake) */
+	BANDLIM_LIST(BANDLIM_ENUM)
 	BANDLIM_MAX
 };
+#undef BANDLIM_ENUM
+_Static_assert(BANDLIM_ICMP_UNREACH == 0, "lim_dropped[] is by kind");
 
 struct icmp_state {
 	struct icmpstat	icmpstat;	/* net.inet.icmp.stats */

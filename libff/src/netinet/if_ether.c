@@ -564,31 +564,28 @@ arp_foreach(struct ff_ctx *ctx,
 	return (0);
 }
 
+#define	STATE	struct arp_state
+
+static const struct sysctl_entry arp_sysctls[] = {
+	SYSCTL_INT("net.link.ether.inet.max_age", CTLFLAG_RW, STATE, max_age,
+	    1, ARP_MAX_EXPIRE, "ARP entry lifetime in seconds"),
+	SYSCTL_INT("net.link.ether.inet.maxtries", CTLFLAG_RW, STATE,
+	    maxtries, 1, 100,
+	    "ARP resolution attempts before returning error"),
+	SYSCTL_INT("net.link.ether.inet.maxhold", CTLFLAG_RW, STATE, maxhold,
+	    1, ARP_MAXHOLD_CAP, "Number of packets to hold per ARP entry"),
+	SYSCTL_INT("net.link.ether.inet.wait", CTLFLAG_RW, STATE, arpt_down,
+	    1, 3600, "Incomplete ARP entry lifetime in seconds"),
+	SYSCTL_STATS("net.link.ether.arp.stats", STATE, arpstat, "S,arpstat",
+	    "ARP statistics (struct arpstat, netinet/if_ether.h)"),
+	SYSCTL_STATS("net.link.ether.arp.xstats", STATE, arpxstat,
+	    "S,arpxstat", "ARP input drops by cause (struct arpxstat)"),
+};
+
+#undef STATE
+
 int
 arp_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct arp_state *as = V_arp(ctx);
-
-	if (sysctl_add_int(ctx, "net.link.ether.inet.max_age", CTLFLAG_RW,
-	    &as->max_age, 1, ARP_MAX_EXPIRE,
-	    "ARP entry lifetime in seconds") == NULL ||
-	    sysctl_add_int(ctx, "net.link.ether.inet.maxtries", CTLFLAG_RW,
-	    &as->maxtries, 1, 100,
-	    "ARP resolution attempts before returning error") == NULL ||
-	    sysctl_add_int(ctx, "net.link.ether.inet.maxhold", CTLFLAG_RW,
-	    &as->maxhold, 1, ARP_MAXHOLD_CAP,
-	    "Number of packets to hold per ARP entry") == NULL ||
-	    sysctl_add_int(ctx, "net.link.ether.inet.wait", CTLFLAG_RW,
-	    &as->arpt_down, 1, 3600,
-	    "Incomplete ARP entry lifetime in seconds") == NULL ||
-	    sysctl_add_opaque(ctx, "net.link.ether.arp.stats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &as->arpstat, sizeof(as->arpstat),
-	    "S,arpstat", "ARP statistics (struct arpstat, "
-	    "netinet/if_ether.h)") == NULL ||
-	    sysctl_add_opaque(ctx, "net.link.ether.arp.xstats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &as->arpxstat, sizeof(as->arpxstat),
-	    "S,arpxstat", "ARP input drops by cause (struct arpxstat)")
-	    == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_arp(ctx), arp_sysctls));
 }

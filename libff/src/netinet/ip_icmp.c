@@ -348,53 +348,36 @@ icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 		ICMPSTAT_INC(ctx, icps_noroute);
 }
 
-#define	LIM_OFF(k)	((k) * sizeof(uint64_t))
+#define	STATE	struct icmp_state
 
-/* What each limiter suppressed; FreeBSD only logs "Limiting ...". */
-static const struct sysctl_counter icmp_bandlim_counters[] = {
-	{ "net.inet.icmp.bandlim.icmp_unreach",
-	    LIM_OFF(BANDLIM_ICMP_UNREACH),
-	    "Limited icmp unreach responses" },
-	{ "net.inet.icmp.bandlim.icmp_ping", LIM_OFF(BANDLIM_ICMP_ECHO),
-	    "Limited icmp ping responses" },
-	{ "net.inet.icmp.bandlim.icmp_tstamp", LIM_OFF(BANDLIM_ICMP_TSTAMP),
-	    "Limited icmp tstamp responses" },
-	{ "net.inet.icmp.bandlim.icmp_other", LIM_OFF(BANDLIM_ICMP_OTHER),
-	    "Limited icmp time exceeded and parameter problem responses" },
-	{ "net.inet.icmp.bandlim.rst_closedport",
-	    LIM_OFF(BANDLIM_RST_CLOSEDPORT),
-	    "Limited closed port RST responses" },
-	{ "net.inet.icmp.bandlim.rst_openport",
-	    LIM_OFF(BANDLIM_RST_OPENPORT),
-	    "Limited open port RST responses" },
+/* What each limiter suppressed (lim_dropped); FreeBSD only logs them. */
+#define	ICMP_BANDLIM(K, leaf, descr)					\
+	SYSCTL_U64("net.inet.icmp.bandlim." #leaf, CTLFLAG_RD, STATE,	\
+	    lim_dropped[BANDLIM_##K], descr),
+
+static const struct sysctl_entry icmp_sysctls[] = {
+	SYSCTL_INT("net.inet.icmp.icmplim", CTLFLAG_RW, STATE, icmplim, 0,
+	    INT_MAX, "Maximum number of ICMP responses per second"),
+	SYSCTL_INT("net.inet.icmp.bmcastecho", CTLFLAG_RW, STATE, bmcastecho,
+	    0, 1, "Reply to multicast/broadcast ICMP echo and timestamp"),
+	SYSCTL_INT("net.inet.icmp.quotelen", CTLFLAG_RW, STATE, quotelen, 8,
+	    548, "Number of bytes from original packet to quote in ICMP "
+	    "reply"),
+	SYSCTL_STATS("net.inet.icmp.stats", STATE, icmpstat, "S,icmpstat",
+	    "ICMP statistics (struct icmpstat, netinet/icmp_var.h)"),
+	SYSCTL_U64("net.inet.icmp.ratelimited", CTLFLAG_RD, STATE,
+	    ratelimited, "Responses suppressed by icmplim (ICMP messages and "
+	    "TCP RSTs)"),
+	SYSCTL_NODE("net.inet.icmp.bandlim",
+	    "Responses suppressed by icmplim, by kind"),
+	BANDLIM_LIST(ICMP_BANDLIM)
 };
+
+#undef ICMP_BANDLIM
+#undef STATE
 
 int
 icmp_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct icmp_state *is = V_icmp(ctx);
-
-	if (sysctl_add_int(ctx, "net.inet.icmp.icmplim", CTLFLAG_RW,
-	    &is->icmplim, 0, INT_MAX,
-	    "Maximum number of ICMP responses per second") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.icmp.bmcastecho", CTLFLAG_RW,
-	    &is->bmcastecho, 0, 1,
-	    "Reply to multicast/broadcast ICMP echo and timestamp") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.icmp.quotelen", CTLFLAG_RW,
-	    &is->quotelen, 8, 548,
-	    "Number of bytes from original packet to quote in ICMP reply")
-	    == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.icmp.stats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &is->icmpstat, sizeof(is->icmpstat),
-	    "S,icmpstat", "ICMP statistics (struct icmpstat, "
-	    "netinet/icmp_var.h)") == NULL ||
-	    sysctl_add_u64(ctx, "net.inet.icmp.ratelimited", CTLFLAG_RD,
-	    &is->ratelimited, "Responses suppressed by icmplim (ICMP "
-	    "messages and TCP RSTs)") == NULL ||
-	    sysctl_add_node(ctx, "net.inet.icmp.bandlim",
-	    "Responses suppressed by icmplim, by kind") == NULL)
-		return (-errno);
-	return (sysctl_add_counters(ctx, is->lim_dropped,
-	    icmp_bandlim_counters, sizeof(icmp_bandlim_counters) /
-	    sizeof(icmp_bandlim_counters[0])));
+	return (SYSCTL_ADD_TABLE(ctx, V_icmp(ctx), icmp_sysctls));
 }

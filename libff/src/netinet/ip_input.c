@@ -306,41 +306,37 @@ ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	ip_deliver_consume(ctx, ifp, m, hlen, lflags);
 }
 
+#define	STATE	struct ip_state
+
+static const struct sysctl_entry ip_sysctls[] = {
+	SYSCTL_INT("net.inet.ip.forwarding", CTLFLAG_RW, STATE, forwarding,
+	    0, 1, "Enable IP forwarding between interfaces"),
+	SYSCTL_INT("net.inet.ip.ttl", CTLFLAG_RW, STATE, defttl, 1, MAXTTL,
+	    "Maximum TTL on IP packets"),
+	SYSCTL_INT("net.inet.ip.process_options", CTLFLAG_RW, STATE,
+	    process_options, 0, 2,
+	    "Enable IP options processing ([LS]SRR, RR, TS)"),
+	SYSCTL_INT("net.inet.ip.maxfragpackets", CTLFLAG_RW, STATE,
+	    maxfragpackets, 0, 4096,
+	    "Maximum number of IPv4 fragment reassembly queue entries"),
+	SYSCTL_INT("net.inet.ip.maxfragsperpacket", CTLFLAG_RW, STATE,
+	    maxfragsperpacket, 1, IPQ_MAXFRAGS,
+	    "Maximum number of IPv4 fragments allowed per packet"),
+	SYSCTL_INT("net.inet.ip.maxfrags", CTLFLAG_RW, STATE, maxfrags, 0,
+	    65536, "Maximum number of IPv4 fragments allowed across all "
+	    "reassembly queues"),
+	SYSCTL_INT("net.inet.ip.fragttl", CTLFLAG_RD, STATE, fragttl, 1, 3600,
+	    "IP fragment life time on reassembly queue (seconds)"),
+	SYSCTL_STATS("net.inet.ip.stats", STATE, ipstat, "S,ipstat",
+	    "IP statistics (struct ipstat, netinet/ip_var.h)"),
+	SYSCTL_STATS("net.inet.ip.xstats", STATE, ipxstat, "S,ipxstat",
+	    "IP drops FreeBSD does not count (struct ipxstat)"),
+};
+
+#undef STATE
+
 int
 ip_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct ip_state *ips = V_ip(ctx);
-
-	if (sysctl_add_int(ctx, "net.inet.ip.forwarding", CTLFLAG_RW,
-	    &ips->forwarding, 0, 1, "Enable IP forwarding between interfaces")
-	    == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.ttl", CTLFLAG_RW, &ips->defttl,
-	    1, MAXTTL, "Maximum TTL on IP packets") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.process_options", CTLFLAG_RW,
-	    &ips->process_options, 0, 2,
-	    "Enable IP options processing ([LS]SRR, RR, TS)") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.maxfragpackets", CTLFLAG_RW,
-	    &ips->maxfragpackets, 0, 4096,
-	    "Maximum number of IPv4 fragment reassembly queue entries")
-	    == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.maxfragsperpacket", CTLFLAG_RW,
-	    &ips->maxfragsperpacket, 1, IPQ_MAXFRAGS,
-	    "Maximum number of IPv4 fragments allowed per packet") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.maxfrags", CTLFLAG_RW,
-	    &ips->maxfrags, 0, 65536,
-	    "Maximum number of IPv4 fragments allowed across all reassembly "
-	    "queues") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.ip.fragttl", CTLFLAG_RD,
-	    &ips->fragttl, 1, 3600, "IP fragment life time on reassembly "
-	    "queue (seconds)") == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.ip.stats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &ips->ipstat, sizeof(ips->ipstat),
-	    "S,ipstat", "IP statistics (struct ipstat, netinet/ip_var.h)")
-	    == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.ip.xstats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &ips->ipxstat, sizeof(ips->ipxstat),
-	    "S,ipxstat", "IP drops FreeBSD does not count (struct ipxstat)")
-	    == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_ip(ctx), ip_sysctls));
 }

@@ -2,7 +2,8 @@
  * ip_var.h - IPv4 statistics, tunables, reassembly queues and the entry
  * points of ip_input.c, ip_output.c, ip_reass.c and ip_options.c, after
  * FreeBSD's netinet/ip_var.h.  struct ipstat keeps FreeBSD's field names
- * and order (net.inet.ip.stats, "S,ipstat").
+ * and order (net.inet.ip.stats, "S,ipstat"), written once as IPSTAT_LIST
+ * (kern/kern_sysctl_stats.h).
  */
 #ifndef _NETINET_IP_VAR_H_
 #define _NETINET_IP_VAR_H_
@@ -12,50 +13,59 @@
 #include <netinet/in.h>
 
 #include "core/ff_callout.h"
+#include "kern/kern_sysctl_stats.h"
 #include "netinet/ip.h"
 
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 
+#define	IPSTAT_LIST(X, A)						\
+	X(ips_total)		/* total packets received */		\
+	X(ips_badsum)		/* checksum bad */			\
+	X(ips_tooshort)		/* packet too short */			\
+	X(ips_toosmall)		/* not enough data */			\
+	X(ips_badhlen)		/* ip header length < data size */	\
+	X(ips_badlen)		/* ip length < ip header length */	\
+	X(ips_fragments)	/* fragments received */		\
+	X(ips_fragdropped) /* frags dropped (dups, out of space) */	\
+	X(ips_fragtimeout)	/* fragments timed out */		\
+	X(ips_forward)		/* packets forwarded */			\
+	X(ips_fastforward)	/* packets fast forwarded */		\
+	X(ips_cantforward)	/* packets rcvd for unreachable dest */	\
+	X(ips_redirectsent)	/* packets forwarded on same net */	\
+	X(ips_noproto)		/* unknown or unsupported protocol */	\
+	X(ips_delivered) /* datagrams delivered to upper level */	\
+	X(ips_localout)		/* total ip packets generated here */	\
+	X(ips_odropped)		/* lost packets due to nobufs, etc. */	\
+	X(ips_reassembled)	/* total packets reassembled ok */	\
+	X(ips_fragmented)	/* datagrams successfully fragmented */	\
+	X(ips_ofragments)	/* output fragments created */		\
+	X(ips_cantfrag)		/* don't fragment flag was set, etc. */	\
+	X(ips_badoptions)	/* error in option processing */	\
+	X(ips_noroute)		/* packets discarded due to no route */	\
+	X(ips_badvers)		/* ip version != 4 */			\
+	X(ips_rawout)		/* total raw ip packets generated */	\
+	X(ips_toolong)		/* ip length > max ip packet size */	\
+	X(ips_notmember)	/* multicasts for unregistered grps */	\
+	X(ips_nogif)		/* no match gif found */		\
+	X(ips_badaddr)		/* invalid address on header */
+
 struct ipstat {
-	uint64_t	ips_total;	/* total packets received */
-	uint64_t	ips_badsum;	/* checksum bad */
-	uint64_t	ips_tooshort;	/* packet too short */
-	uint64_t	ips_toosmall;	/* not enough data */
-	uint64_t	ips_badhlen;	/* ip header length < data size */
-	uint64_t	ips_badlen;	/* ip length < ip header length */
-	uint64_t	ips_fragments;	/* fragments received */
-	uint64_t	ips_fragdropped;	/* frags dropped (dups, out of space) */
-	uint64_t	ips_fragtimeout;	/* fragments timed out */
-	uint64_t	ips_forward;	/* packets forwarded */
-	uint64_t	ips_fastforward;	/* packets fast forwarded */
-	uint64_t	ips_cantforward;	/* packets rcvd for unreachable dest */
-	uint64_t	ips_redirectsent;	/* packets forwarded on same net */
-	uint64_t	ips_noproto;	/* unknown or unsupported protocol */
-	uint64_t	ips_delivered;	/* datagrams delivered to upper level */
-	uint64_t	ips_localout;	/* total ip packets generated here */
-	uint64_t	ips_odropped;	/* lost packets due to nobufs, etc. */
-	uint64_t	ips_reassembled;	/* total packets reassembled ok */
-	uint64_t	ips_fragmented;	/* datagrams successfully fragmented */
-	uint64_t	ips_ofragments;	/* output fragments created */
-	uint64_t	ips_cantfrag;	/* don't fragment flag was set, etc. */
-	uint64_t	ips_badoptions;	/* error in option processing */
-	uint64_t	ips_noroute;	/* packets discarded due to no route */
-	uint64_t	ips_badvers;	/* ip version != 4 */
-	uint64_t	ips_rawout;	/* total raw ip packets generated */
-	uint64_t	ips_toolong;	/* ip length > max ip packet size */
-	uint64_t	ips_notmember;	/* multicasts for unregistered grps */
-	uint64_t	ips_nogif;	/* no match gif found */
-	uint64_t	ips_badaddr;	/* invalid address on header */
+	IPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(ipstat, IPSTAT_LIST);
 
 /* Drops FreeBSD counts nowhere; ours (net.inet.ip.xstats). */
+#define	IPXSTAT_LIST(X, A)						\
+	X(ipx_ttlexceeded)	/* TTL ran out while forwarding */	\
+	X(ipx_loopdrop)		/* loopback nesting too deep */		\
+	X(ipx_reassmem)		/* fragment refused: memory bound */
+
 struct ipxstat {
-	uint64_t	ipx_ttlexceeded;	/* TTL ran out while forwarding */
-	uint64_t	ipx_loopdrop;	/* loopback nesting too deep */
-	uint64_t	ipx_reassmem;	/* fragment refused: memory bound */
+	IPXSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(ipxstat, IPXSTAT_LIST);
 
 /* Link-level flags passed up with a packet (FreeBSD's m_flags). */
 #define	M_BCAST		0x01	/* received as link broadcast */

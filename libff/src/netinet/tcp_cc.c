@@ -91,19 +91,20 @@ cc_sysctl_available(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (sysctl_out(req, buf, off + 1));
 }
 
+static const struct sysctl_entry cc_sysctls[] = {
+	SYSCTL_NODE("net.inet.tcp.cc", "Congestion control related settings"),
+	SYSCTL_PROC("net.inet.tcp.cc.algorithm",
+	    CTLTYPE_STRING | CTLFLAG_RW | CTLFLAG_TUN, cc_sysctl_algorithm, "A",
+	    "Default congestion control algorithm"),
+	SYSCTL_PROC("net.inet.tcp.cc.available", CTLTYPE_STRING | CTLFLAG_RD,
+	    cc_sysctl_available, "A",
+	    "List available congestion control algorithms"),
+};
+
 int
 cc_sysctl_attach(struct ff_ctx *ctx)
 {
-	if (sysctl_add_node(ctx, "net.inet.tcp.cc",
-	    "Congestion control related settings") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.cc.algorithm",
-	    CTLTYPE_STRING | CTLFLAG_RW | CTLFLAG_TUN, cc_sysctl_algorithm,
-	    NULL, 0, "A", "Default congestion control algorithm") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.cc.available",
-	    CTLTYPE_STRING | CTLFLAG_RD, cc_sysctl_available, NULL, 0, "A",
-	    "List available congestion control algorithms") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, NULL, cc_sysctls));
 }
 
 void

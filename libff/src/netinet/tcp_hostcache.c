@@ -492,49 +492,49 @@ tcp_hc_sysctl_list(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (first != 0 ? first : error);
 }
 
+#define	STATE	struct tcp_hostcache
+#define	HC_SIZE	(CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
+
+static const struct sysctl_entry tcp_hc_sysctls[] = {
+	SYSCTL_NODE("net.inet.tcp.hostcache", "TCP host cache"),
+	SYSCTL_INT("net.inet.tcp.hostcache.enable", CTLFLAG_RW | CTLFLAG_TUN,
+	    STATE, enable, 0, 1,
+	    "Start new connections from, and leave their metrics in, the "
+	    "TCP host cache"),
+	SYSCTL_PROC_VAR("net.inet.tcp.hostcache.cachelimit", HC_SIZE, STATE,
+	    cache_limit, tcp_hc_sysctl_size, "IU",
+	    "Most entries the host cache holds (at most hashsize * "
+	    "bucketlimit)"),
+	SYSCTL_PROC_VAR("net.inet.tcp.hostcache.hashsize", HC_SIZE, STATE,
+	    hashsize, tcp_hc_sysctl_size, "IU",
+	    "Buckets of the host cache hash table (a power of 2)"),
+	SYSCTL_PROC_VAR("net.inet.tcp.hostcache.bucketlimit", HC_SIZE, STATE,
+	    bucket_limit, tcp_hc_sysctl_size, "IU",
+	    "Most entries in one host cache bucket"),
+	SYSCTL_PROC("net.inet.tcp.hostcache.count", CTLTYPE_UINT | CTLFLAG_RD,
+	    tcp_hc_sysctl_count, "IU", "Entries in the host cache now"),
+	SYSCTL_INT("net.inet.tcp.hostcache.expire", CTLFLAG_RW | CTLFLAG_TUN,
+	    STATE, expire, 1, TCP_HOSTCACHE_MAXTIME,
+	    "Seconds a host cache entry lives after its last use or update"),
+	SYSCTL_PROC("net.inet.tcp.hostcache.prune",
+	    CTLTYPE_INT | CTLFLAG_RW | CTLFLAG_TUN, tcp_hc_sysctl_prune, "I",
+	    "Seconds between the runs that free expired host cache entries"),
+	SYSCTL_INT("net.inet.tcp.hostcache.purge", CTLFLAG_RW, STATE,
+	    purgeall, 0, 1,
+	    "Drop every host cache entry at the next prune run"),
+	SYSCTL_PROC("net.inet.tcp.hostcache.purgenow",
+	    CTLTYPE_INT | CTLFLAG_RW, tcp_hc_sysctl_purgenow, "I",
+	    "Write 1 to drop every host cache entry now, 2 to also pick a "
+	    "new hash secret"),
+	SYSCTL_PROC("net.inet.tcp.hostcache.list", CTLTYPE_STRING | CTLFLAG_RD,
+	    tcp_hc_sysctl_list, "A", "The host cache, one host a line"),
+};
+
+#undef HC_SIZE
+#undef STATE
+
 int
 tcp_hc_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct tcp_hostcache *hc = V_hostcache(ctx);
-	int kind = CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN;
-
-	if (sysctl_add_node(ctx, "net.inet.tcp.hostcache", "TCP host cache")
-	    == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.hostcache.enable",
-	    CTLFLAG_RW | CTLFLAG_TUN, &hc->enable, 0, 1,
-	    "Start new connections from, and leave their metrics in, the "
-	    "TCP host cache") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.cachelimit", kind,
-	    tcp_hc_sysctl_size, &hc->cache_limit, 0, "IU",
-	    "Most entries the host cache holds (at most hashsize * "
-	    "bucketlimit)") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.hashsize", kind,
-	    tcp_hc_sysctl_size, &hc->hashsize, 0, "IU",
-	    "Buckets of the host cache hash table (a power of 2)") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.bucketlimit", kind,
-	    tcp_hc_sysctl_size, &hc->bucket_limit, 0, "IU",
-	    "Most entries in one host cache bucket") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.count",
-	    CTLTYPE_UINT | CTLFLAG_RD, tcp_hc_sysctl_count, NULL, 0, "IU",
-	    "Entries in the host cache now") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.hostcache.expire",
-	    CTLFLAG_RW | CTLFLAG_TUN, &hc->expire, 1, TCP_HOSTCACHE_MAXTIME,
-	    "Seconds a host cache entry lives after its last use or update")
-	    == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.prune",
-	    CTLTYPE_INT | CTLFLAG_RW | CTLFLAG_TUN, tcp_hc_sysctl_prune, NULL,
-	    0, "I", "Seconds between the runs that free expired host cache "
-	    "entries") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.hostcache.purge", CTLFLAG_RW,
-	    &hc->purgeall, 0, 1, "Drop every host cache entry at the next "
-	    "prune run") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.purgenow",
-	    CTLTYPE_INT | CTLFLAG_RW, tcp_hc_sysctl_purgenow, NULL, 0, "I",
-	    "Write 1 to drop every host cache entry now, 2 to also pick a "
-	    "new hash secret") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.hostcache.list",
-	    CTLTYPE_STRING | CTLFLAG_RD, tcp_hc_sysctl_list, NULL, 0, "A",
-	    "The host cache, one host a line") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_hostcache(ctx), tcp_hc_sysctls));
 }

@@ -67,28 +67,29 @@ tcp_sack_fini(struct ff_ctx *ctx)
 	ts->sackhole_total = 0;
 }
 
+#define	STATE	struct tcp_state
+
+static const struct sysctl_entry tcp_sack_sysctls[] = {
+	SYSCTL_NODE("net.inet.tcp.sack", "TCP SACK"),
+	SYSCTL_INT("net.inet.tcp.sack.enable", CTLFLAG_RW | CTLFLAG_TUN,
+	    STATE, sack_enable, 0, 1, "Enable/Disable TCP SACK support"),
+	SYSCTL_INT("net.inet.tcp.sack.maxholes", CTLFLAG_RW | CTLFLAG_TUN,
+	    STATE, sack_maxholes, 1, 1 << 16,
+	    "Maximum number of TCP SACK holes allowed per connection"),
+	SYSCTL_INT("net.inet.tcp.sack.globalmaxholes",
+	    CTLFLAG_RW | CTLFLAG_TUN, STATE, sack_globalmaxholes, 1, 1 << 24,
+	    "Global maximum number of TCP SACK holes"),
+	SYSCTL_INT("net.inet.tcp.sack.globalholes", CTLFLAG_RD, STATE,
+	    sack_globalholes, 0, 1 << 24,
+	    "Global number of TCP SACK holes currently allocated"),
+};
+
+#undef STATE
+
 int
 tcp_sack_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct tcp_state *ts = V_tcp(ctx);
-
-	if (sysctl_add_node(ctx, "net.inet.tcp.sack",
-	    "TCP SACK") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.sack.enable",
-	    CTLFLAG_RW | CTLFLAG_TUN, &ts->sack_enable, 0, 1,
-	    "Enable/Disable TCP SACK support") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.sack.maxholes",
-	    CTLFLAG_RW | CTLFLAG_TUN, &ts->sack_maxholes, 1, 1 << 16,
-	    "Maximum number of TCP SACK holes allowed per connection") ==
-	    NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.sack.globalmaxholes",
-	    CTLFLAG_RW | CTLFLAG_TUN, &ts->sack_globalmaxholes, 1, 1 << 24,
-	    "Global maximum number of TCP SACK holes") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.sack.globalholes",
-	    CTLFLAG_RD, &ts->sack_globalholes, 0, 1 << 24,
-	    "Global number of TCP SACK holes currently allocated") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_tcp(ctx), tcp_sack_sysctls));
 }
 
 /* ---- Receiver: the blocks we report (RFC 2018 4). ---- */

@@ -491,123 +491,111 @@ tcp_sysctl_pcbcount(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-/* The integer tunables: name, field, bounds, description. */
-struct tcp_sysctl_int {
-	const char	*name;
-	size_t		 off;
-	int		 min, max;
-	const char	*descr;
-};
+#define	STATE	struct tcp_state
 
-#define	TS_OFF(f)	offsetof(struct tcp_state, f)
-
-static const struct tcp_sysctl_int tcp_sysctl_ints[] = {
-	{ "net.inet.tcp.mssdflt", TS_OFF(mssdflt), TCP_MINMSS, 65495,
-	    "Default TCP Maximum Segment Size" },
-	{ "net.inet.tcp.minmss", TS_OFF(minmss), 64, 65495,
-	    "Minimum TCP Maximum Segment Size" },
-	{ "net.inet.tcp.rfc1323", TS_OFF(rfc1323), 0, 1,
-	    "Enable rfc1323 (high performance TCP) extensions" },
-	{ "net.inet.tcp.sendspace", TS_OFF(sendspace), 1, 1 << 30,
-	    "Initial send socket buffer size" },
-	{ "net.inet.tcp.recvspace", TS_OFF(recvspace), 1, 1 << 30,
-	    "Initial receive socket buffer size" },
-	{ "net.inet.tcp.delayed_ack", TS_OFF(delayed_ack), 0, 1,
-	    "Delay ACK to try and piggyback it onto a data packet" },
-	{ "net.inet.tcp.delacktime", TS_OFF(delacktime), 1, 500,
-	    "Time before a delayed ACK is sent (ms)" },
-	{ "net.inet.tcp.msl", TS_OFF(msl), 1, 600000,
-	    "Maximum segment lifetime (ms)" },
-	{ "net.inet.tcp.rexmit_initial", TS_OFF(rexmit_initial), 1, 60000,
-	    "Initial Retransmission Timeout (ms)" },
-	{ "net.inet.tcp.rexmit_min", TS_OFF(rexmit_min), 1, 60000,
-	    "Minimum Retransmission Timeout (ms)" },
-	{ "net.inet.tcp.rexmit_slop", TS_OFF(rexmit_slop), 0, 60000,
-	    "Retransmission Timer Slop (ms)" },
-	{ "net.inet.tcp.initcwnd_segments", TS_OFF(initcwnd_segments), 0,
-	    1000, "Slow-start flight size (initial congestion window) in "
-	    "number of segments" },
-	{ "net.inet.tcp.reass.maxqueuelen", TS_OFF(reass_maxqueuelen), 0,
-	    1 << 20, "Maximum number of TCP Segments per Reassembly Queue" },
-	{ "net.inet.tcp.reass.maxsegments", TS_OFF(reass_maxsegments), 0,
-	    1 << 24, "Global maximum number of TCP Segments in Reassembly "
-	    "Queue" },
-	{ "net.inet.tcp.maxtcpcb", TS_OFF(maxtcpcb), 1, 1 << 24,
-	    "Maximum number of TCP control blocks (ff)" },
-	{ "net.inet.tcp.nolocaltimewait", TS_OFF(nolocaltimewait), 0, 1,
-	    "Do not create TCP TIME_WAIT state for local connections" },
-	{ "net.inet.tcp.ack_war_timewindow", TS_OFF(ack_war_timewindow), 0,
-	    1 << 30, "Time interval in ms used to limit the number (ack_war_cnt) "
-	    "of challenge ACKs sent per TCP connection" },
-	{ "net.inet.tcp.ack_war_cnt", TS_OFF(ack_war_cnt), 0, 1 << 30,
-	    "Maximum number of challenge ACKs sent per TCP connection during "
-	    "the time interval (ack_war_timewindow)" },
-	{ "net.inet.tcp.blackhole", TS_OFF(blackhole), 0, 2,
-	    "Do not send RST on segments to closed ports" },
-	{ "net.inet.tcp.blackhole_local", TS_OFF(blackhole_local), 0, 1,
-	    "Enforce net.inet.tcp.blackhole for locally originated packets" },
-	{ "net.inet.tcp.persmin", TS_OFF(persmin), 1, 1 << 30,
-	    "Minimum persistence interval (ms)" },
-	{ "net.inet.tcp.persmax", TS_OFF(persmax), 1, 1 << 30,
-	    "Maximum persistence interval (ms)" },
-	{ "net.inet.tcp.keepidle", TS_OFF(keepidle), 1, 1 << 30,
-	    "time before keepalive probes begin (ms)" },
-	{ "net.inet.tcp.keepintvl", TS_OFF(keepintvl), 1, 1 << 30,
-	    "time between keepalive probes (ms)" },
-	{ "net.inet.tcp.keepcnt", TS_OFF(keepcnt), 1, 1 << 20,
-	    "Number of keepalive probes to send" },
-	{ "net.inet.tcp.always_keepalive", TS_OFF(always_keepalive), 0, 1,
-	    "Assume SO_KEEPALIVE on all TCP connections" },
-	{ "net.inet.tcp.path_mtu_discovery", TS_OFF(path_mtu_discovery), 0,
-	    1, "Enable Path MTU Discovery" },
-	{ "net.inet.tcp.icmp_may_rst", TS_OFF(icmp_may_rst), 0, 1,
+static const struct sysctl_entry tcp_sysctls[] = {
+	SYSCTL_NODE("net.inet.tcp.reass", "TCP Segment Reassembly Queue"),
+	SYSCTL_INT("net.inet.tcp.mssdflt", CTLFLAG_RWTUN, STATE,
+	    mssdflt, TCP_MINMSS, 65495, "Default TCP Maximum Segment Size"),
+	SYSCTL_INT("net.inet.tcp.minmss", CTLFLAG_RWTUN, STATE,
+	    minmss, 64, 65495, "Minimum TCP Maximum Segment Size"),
+	SYSCTL_INT("net.inet.tcp.rfc1323", CTLFLAG_RWTUN, STATE,
+	    rfc1323, 0, 1, "Enable rfc1323 (high performance TCP) extensions"),
+	SYSCTL_INT("net.inet.tcp.sendspace", CTLFLAG_RWTUN, STATE,
+	    sendspace, 1, 1 << 30, "Initial send socket buffer size"),
+	SYSCTL_INT("net.inet.tcp.recvspace", CTLFLAG_RWTUN, STATE,
+	    recvspace, 1, 1 << 30, "Initial receive socket buffer size"),
+	SYSCTL_INT("net.inet.tcp.delayed_ack", CTLFLAG_RWTUN, STATE,
+	    delayed_ack, 0, 1,
+	    "Delay ACK to try and piggyback it onto a data packet"),
+	SYSCTL_INT("net.inet.tcp.delacktime", CTLFLAG_RWTUN, STATE,
+	    delacktime, 1, 500, "Time before a delayed ACK is sent (ms)"),
+	SYSCTL_INT("net.inet.tcp.msl", CTLFLAG_RWTUN, STATE,
+	    msl, 1, 600000, "Maximum segment lifetime (ms)"),
+	SYSCTL_INT("net.inet.tcp.rexmit_initial", CTLFLAG_RWTUN, STATE,
+	    rexmit_initial, 1, 60000, "Initial Retransmission Timeout (ms)"),
+	SYSCTL_INT("net.inet.tcp.rexmit_min", CTLFLAG_RWTUN, STATE,
+	    rexmit_min, 1, 60000, "Minimum Retransmission Timeout (ms)"),
+	SYSCTL_INT("net.inet.tcp.rexmit_slop", CTLFLAG_RWTUN, STATE,
+	    rexmit_slop, 0, 60000, "Retransmission Timer Slop (ms)"),
+	SYSCTL_INT("net.inet.tcp.initcwnd_segments", CTLFLAG_RWTUN, STATE,
+	    initcwnd_segments, 0, 1000,
+	    "Slow-start flight size (initial congestion window) in number "
+	    "of segments"),
+	SYSCTL_INT("net.inet.tcp.reass.maxqueuelen", CTLFLAG_RWTUN, STATE,
+	    reass_maxqueuelen, 0, 1 << 20,
+	    "Maximum number of TCP Segments per Reassembly Queue"),
+	SYSCTL_INT("net.inet.tcp.reass.maxsegments", CTLFLAG_RWTUN, STATE,
+	    reass_maxsegments, 0, 1 << 24,
+	    "Global maximum number of TCP Segments in Reassembly Queue"),
+	SYSCTL_INT("net.inet.tcp.maxtcpcb", CTLFLAG_RWTUN, STATE,
+	    maxtcpcb, 1, 1 << 24, "Maximum number of TCP control blocks (ff)"),
+	SYSCTL_INT("net.inet.tcp.nolocaltimewait", CTLFLAG_RWTUN, STATE,
+	    nolocaltimewait, 0, 1,
+	    "Do not create TCP TIME_WAIT state for local connections"),
+	SYSCTL_INT("net.inet.tcp.ack_war_timewindow", CTLFLAG_RWTUN, STATE,
+	    ack_war_timewindow, 0, 1 << 30,
+	    "Time interval in ms used to limit the number (ack_war_cnt) of "
+	    "challenge ACKs sent per TCP connection"),
+	SYSCTL_INT("net.inet.tcp.ack_war_cnt", CTLFLAG_RWTUN, STATE,
+	    ack_war_cnt, 0, 1 << 30,
+	    "Maximum number of challenge ACKs sent per TCP connection "
+	    "during the time interval (ack_war_timewindow)"),
+	SYSCTL_INT("net.inet.tcp.blackhole", CTLFLAG_RWTUN, STATE,
+	    blackhole, 0, 2, "Do not send RST on segments to closed ports"),
+	SYSCTL_INT("net.inet.tcp.blackhole_local", CTLFLAG_RWTUN, STATE,
+	    blackhole_local, 0, 1,
+	    "Enforce net.inet.tcp.blackhole for locally originated packets"),
+	SYSCTL_INT("net.inet.tcp.persmin", CTLFLAG_RWTUN, STATE,
+	    persmin, 1, 1 << 30, "Minimum persistence interval (ms)"),
+	SYSCTL_INT("net.inet.tcp.persmax", CTLFLAG_RWTUN, STATE,
+	    persmax, 1, 1 << 30, "Maximum persistence interval (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepidle", CTLFLAG_RWTUN, STATE,
+	    keepidle, 1, 1 << 30, "time before keepalive probes begin (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepintvl", CTLFLAG_RWTUN, STATE,
+	    keepintvl, 1, 1 << 30, "time between keepalive probes (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepcnt", CTLFLAG_RWTUN, STATE,
+	    keepcnt, 1, 1 << 20, "Number of keepalive probes to send"),
+	SYSCTL_INT("net.inet.tcp.always_keepalive", CTLFLAG_RWTUN, STATE,
+	    always_keepalive, 0, 1,
+	    "Assume SO_KEEPALIVE on all TCP connections"),
+	SYSCTL_INT("net.inet.tcp.path_mtu_discovery", CTLFLAG_RWTUN, STATE,
+	    path_mtu_discovery, 0, 1, "Enable Path MTU Discovery"),
+	SYSCTL_INT("net.inet.tcp.icmp_may_rst", CTLFLAG_RWTUN, STATE,
+	    icmp_may_rst, 0, 1,
 	    "Certain ICMP unreachable messages may abort connections in "
-	    "SYN_SENT" },
-	{ "net.inet.tcp.sendbuf_auto", TS_OFF(sendbuf_auto), 0, 1,
-	    "Enable automatic send buffer sizing" },
-	{ "net.inet.tcp.sendbuf_inc", TS_OFF(sendbuf_inc), 1, 1 << 30,
-	    "Incrementor step size of automatic send buffer" },
-	{ "net.inet.tcp.sendbuf_max", TS_OFF(sendbuf_max), 1, 1 << 30,
-	    "Max size of automatic send buffer" },
-	{ "net.inet.tcp.recvbuf_auto", TS_OFF(recvbuf_auto), 0, 1,
-	    "Enable automatic receive buffer sizing" },
-	{ "net.inet.tcp.recvbuf_inc", TS_OFF(recvbuf_inc), 1, 1 << 30,
-	    "Incrementor step size of automatic receive buffer" },
-	{ "net.inet.tcp.recvbuf_max", TS_OFF(recvbuf_max), 1, 1 << 30,
-	    "Max size of automatic receive buffer" },
+	    "SYN_SENT"),
+	SYSCTL_INT("net.inet.tcp.sendbuf_auto", CTLFLAG_RWTUN, STATE,
+	    sendbuf_auto, 0, 1, "Enable automatic send buffer sizing"),
+	SYSCTL_INT("net.inet.tcp.sendbuf_inc", CTLFLAG_RWTUN, STATE,
+	    sendbuf_inc, 1, 1 << 30,
+	    "Incrementor step size of automatic send buffer"),
+	SYSCTL_INT("net.inet.tcp.sendbuf_max", CTLFLAG_RWTUN, STATE,
+	    sendbuf_max, 1, 1 << 30, "Max size of automatic send buffer"),
+	SYSCTL_INT("net.inet.tcp.recvbuf_auto", CTLFLAG_RWTUN, STATE,
+	    recvbuf_auto, 0, 1, "Enable automatic receive buffer sizing"),
+	SYSCTL_INT("net.inet.tcp.recvbuf_inc", CTLFLAG_RWTUN, STATE,
+	    recvbuf_inc, 1, 1 << 30,
+	    "Incrementor step size of automatic receive buffer"),
+	SYSCTL_INT("net.inet.tcp.recvbuf_max", CTLFLAG_RWTUN, STATE,
+	    recvbuf_max, 1, 1 << 30, "Max size of automatic receive buffer"),
+	SYSCTL_PROC("net.inet.tcp.pcbcount", CTLTYPE_INT | CTLFLAG_RD,
+	    tcp_sysctl_pcbcount, "I", "Number of active PCBs"),
+	SYSCTL_STATS("net.inet.tcp.stats", STATE, tcpstat, "S,tcpstat",
+	    "TCP statistics (struct tcpstat, netinet/tcp_var.h)"),
+	SYSCTL_STATS("net.inet.tcp.xstats", STATE, tcpxstat, "S,tcpxstat",
+	    "TCP drops FreeBSD does not count (struct tcpxstat)"),
 };
+
+#undef STATE
 
 int
 tcp_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct tcp_state *ts = V_tcp(ctx);
-	const struct tcp_sysctl_int *si;
-	size_t i;
 	int error;
 
-	if (sysctl_add_node(ctx, "net.inet.tcp.reass",
-	    "TCP Segment Reassembly Queue") == NULL)
-		return (-errno);
-	for (i = 0; i < sizeof(tcp_sysctl_ints) / sizeof(*si); i++) {
-		si = &tcp_sysctl_ints[i];
-		if (sysctl_add_int(ctx, si->name, CTLFLAG_RW | CTLFLAG_TUN,
-		    (int *)((char *)ts + si->off), si->min, si->max,
-		    si->descr) == NULL)
-			return (-errno);
-	}
-	if (sysctl_add_proc(ctx, "net.inet.tcp.pcbcount",
-	    CTLTYPE_INT | CTLFLAG_RD, tcp_sysctl_pcbcount, NULL, 0, "I",
-	    "Number of active PCBs") == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.tcp.stats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &ts->tcpstat, sizeof(ts->tcpstat),
-	    "S,tcpstat", "TCP statistics (struct tcpstat, netinet/tcp_var.h)")
-	    == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.tcp.xstats",
-	    CTLFLAG_RW | CTLFLAG_STATS, &ts->tcpxstat, sizeof(ts->tcpxstat),
-	    "S,tcpxstat", "TCP drops FreeBSD does not count (struct tcpxstat)")
-	    == NULL)
-		return (-errno);
-	if ((error = tcp_sack_sysctl_attach(ctx)) != 0 ||
+	if ((error = SYSCTL_ADD_TABLE(ctx, V_tcp(ctx), tcp_sysctls)) != 0 ||
+	    (error = tcp_sack_sysctl_attach(ctx)) != 0 ||
 	    (error = syncache_sysctl_attach(ctx)) != 0 ||
 	    (error = tcp_hc_sysctl_attach(ctx)) != 0)
 		return (error);

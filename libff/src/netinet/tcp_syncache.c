@@ -749,37 +749,39 @@ syncache_sysctl_count(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
+#define	STATE	struct tcp_syncache
+#define	SC_SIZE	(CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
+
+static const struct sysctl_entry syncache_sysctls[] = {
+	SYSCTL_NODE("net.inet.tcp.syncache", "TCP SYN cache"),
+	SYSCTL_PROC_VAR("net.inet.tcp.syncache.hashsize", SC_SIZE, STATE,
+	    hashsize, syncache_sysctl_size, "IU",
+	    "Size of TCP syncache hashtable"),
+	SYSCTL_PROC_VAR("net.inet.tcp.syncache.bucketlimit", SC_SIZE, STATE,
+	    bucket_limit, syncache_sysctl_size, "IU",
+	    "Per-bucket hash limit for syncache"),
+	SYSCTL_PROC_VAR("net.inet.tcp.syncache.cachelimit", SC_SIZE, STATE,
+	    cache_limit, syncache_sysctl_size, "IU",
+	    "Overall entry limit for syncache"),
+	SYSCTL_PROC("net.inet.tcp.syncache.count", CTLTYPE_UINT | CTLFLAG_RD,
+	    syncache_sysctl_count, "IU",
+	    "Current number of entries in syncache"),
+	SYSCTL_UINT("net.inet.tcp.syncache.rexmtlimit", CTLFLAG_RW, STATE,
+	    rexmt_limit, 0, 16, "Limit on SYN/ACK retransmissions"),
+	SYSCTL_INT("net.inet.tcp.syncache.rst_on_sock_fail", CTLFLAG_RW,
+	    STATE, rst_on_sock_fail, 0, 1,
+	    "Send reset on socket allocation failure"),
+	SYSCTL_INT("net.inet.tcp.syncookies", CTLFLAG_RW, STATE, syncookies,
+	    0, 1, "Use TCP SYN cookies if the syncache overflows"),
+	SYSCTL_INT("net.inet.tcp.syncookies_only", CTLFLAG_RW, STATE,
+	    syncookies_only, 0, 1, "Use only TCP SYN cookies"),
+};
+
+#undef SC_SIZE
+#undef STATE
+
 int
 syncache_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct tcp_syncache *tsc = V_syncache(ctx);
-	int kind = CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN;
-
-	if (sysctl_add_node(ctx, "net.inet.tcp.syncache", "TCP SYN cache")
-	    == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.syncache.hashsize", kind,
-	    syncache_sysctl_size, &tsc->hashsize, 0, "IU",
-	    "Size of TCP syncache hashtable") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.syncache.bucketlimit", kind,
-	    syncache_sysctl_size, &tsc->bucket_limit, 0, "IU",
-	    "Per-bucket hash limit for syncache") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.syncache.cachelimit", kind,
-	    syncache_sysctl_size, &tsc->cache_limit, 0, "IU",
-	    "Overall entry limit for syncache") == NULL ||
-	    sysctl_add_proc(ctx, "net.inet.tcp.syncache.count",
-	    CTLTYPE_UINT | CTLFLAG_RD, syncache_sysctl_count, NULL, 0, "IU",
-	    "Current number of entries in syncache") == NULL ||
-	    sysctl_add_uint(ctx, "net.inet.tcp.syncache.rexmtlimit",
-	    CTLFLAG_RW, &tsc->rexmt_limit, 0, 16,
-	    "Limit on SYN/ACK retransmissions") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.syncache.rst_on_sock_fail",
-	    CTLFLAG_RW, &tsc->rst_on_sock_fail, 0, 1,
-	    "Send reset on socket allocation failure") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.syncookies", CTLFLAG_RW,
-	    &tsc->syncookies, 0, 1, "Use TCP SYN cookies if the syncache "
-	    "overflows") == NULL ||
-	    sysctl_add_int(ctx, "net.inet.tcp.syncookies_only", CTLFLAG_RW,
-	    &tsc->syncookies_only, 0, 1, "Use only TCP SYN cookies") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_syncache(ctx), syncache_sysctls));
 }

@@ -4,8 +4,10 @@
  *
  * struct tcpstat keeps FreeBSD's field names and order
  * (net.inet.tcp.stats, "S,tcpstat"); drops FreeBSD counts nowhere go to
- * struct tcpxstat (net.inet.tcp.xstats).  Everything mutable lives in
- * struct tcp_state (ctx->stack->st_tcp, V_tcp(ctx)).
+ * struct tcpxstat (net.inet.tcp.xstats).  Both are written once, as the
+ * lists TCPSTAT_LIST and TCPXSTAT_LIST (kern/kern_sysctl_stats.h).
+ * Everything mutable lives in struct tcp_state (ctx->stack->st_tcp,
+ * V_tcp(ctx)).
  *
  * Files: tcp_input.c (segment validation, the RFC 9293 state machine,
  * options), tcp_reass.c (out-of-order queue), tcp_output.c (segment
@@ -23,6 +25,7 @@
 #include <sys/queue.h>
 
 #include "core/ff_callout.h"
+#include "kern/kern_sysctl_stats.h"
 #include "netinet/tcp.h"
 #include "netinet/tcp_fsm.h"
 #include "netinet/tcp_seq.h"
@@ -37,171 +40,163 @@ struct socket;
 struct rte_mbuf;
 struct ip;
 
+#define	TCPSTAT_LIST(X, A)						\
+	X(tcps_connattempt)	/* connections initiated */		\
+	X(tcps_accepts)		/* connections accepted */		\
+	X(tcps_connects)	/* connections established */		\
+	X(tcps_drops)		/* connections dropped */		\
+	X(tcps_conndrops)	/* embryonic connections dropped */	\
+	X(tcps_minmssdrops)	/* average minmss too low drops */	\
+	X(tcps_closed)		/* conn. closed (includes drops) */	\
+	X(tcps_segstimed)	/* segs where we tried to get rtt */	\
+	X(tcps_rttupdated)	/* times we succeeded */		\
+	X(tcps_delack)		/* delayed acks sent */			\
+	X(tcps_timeoutdrop)	/* conn. dropped in rxmt timeout */	\
+	X(tcps_rexmttimeo)	/* retransmit timeouts */		\
+	X(tcps_persisttimeo)	/* persist timeouts */			\
+	X(tcps_keeptimeo)	/* keepalive timeouts */		\
+	X(tcps_keepprobe)	/* keepalive probes sent */		\
+	X(tcps_keepdrops)	/* connections dropped in keepalive */	\
+	X(tcps_progdrops)	/* drops due to no progress */		\
+	X(tcps_sndtotal)	/* total packets sent */		\
+	X(tcps_sndpack)		/* data packets sent */			\
+	X(tcps_sndbyte)		/* data bytes sent */			\
+	X(tcps_sndrexmitpack)	/* data packets retransmitted */	\
+	X(tcps_sndrexmitbyte)	/* data bytes retransmitted */		\
+	X(tcps_sndrexmitbad) /* unnecessary packet retransmissions */	\
+	X(tcps_sndacks)		/* ack-only packets sent */		\
+	X(tcps_sndprobe)	/* window probes sent */		\
+	X(tcps_sndurg)		/* packets sent with URG only */	\
+	X(tcps_sndwinup)	/* window update-only packets sent */	\
+	X(tcps_sndctrl) /* control (SYN|FIN|RST) packets sent */	\
+	X(tcps_rcvtotal)	/* total packets received */		\
+	X(tcps_rcvpack)		/* packets received in sequence */	\
+	X(tcps_rcvbyte)		/* bytes received in sequence */	\
+	X(tcps_rcvbadsum)	/* packets received with ccksum errs */	\
+	X(tcps_rcvbadoff)	/* packets received with bad offset */	\
+	X(tcps_rcvreassfull) /* packets dropped for no reass space */	\
+	X(tcps_rcvshort)	/* packets received too short */	\
+	X(tcps_rcvduppack)	/* duplicate-only packets received */	\
+	X(tcps_rcvdupbyte)	/* duplicate-only bytes received */	\
+	X(tcps_rcvpartduppack)	/* packets with some duplicate data */	\
+	X(tcps_rcvpartdupbyte)	/* dup. bytes in part-dup. packets */	\
+	X(tcps_rcvoopack)	/* out-of-order packets received */	\
+	X(tcps_rcvoobyte)	/* out-of-order bytes received */	\
+	X(tcps_rcvpackafterwin)	/* packets with data after window */	\
+	X(tcps_rcvbyteafterwin)	/* bytes rcvd after window */		\
+	X(tcps_rcvafterclose)	/* packets rcvd after "close" */	\
+	X(tcps_rcvwinprobe)	/* rcvd window probe packets */		\
+	X(tcps_rcvdupack)	/* rcvd duplicate acks */		\
+	X(tcps_rcvacktoomuch)	/* rcvd acks for unsent data */		\
+	X(tcps_rcvackpack)	/* rcvd ack packets */			\
+	X(tcps_rcvackbyte)	/* bytes acked by rcvd acks */		\
+	X(tcps_rcvwinupd)	/* rcvd window update packets */	\
+	X(tcps_pawsdrop)	/* segments dropped due to PAWS */	\
+	X(tcps_predack)		/* times hdr predict ok for acks */	\
+	X(tcps_preddat) /* times hdr predict ok for data pkts */	\
+	X(tcps_pcbcachemiss)						\
+	X(tcps_cachedrtt)	/* times cached RTT in route updated */	\
+	X(tcps_cachedrttvar)	/* times cached rttvar updated */	\
+	X(tcps_cachedssthresh)	/* times cached ssthresh updated */	\
+	X(tcps_usedrtt)		/* times RTT initialized from route */	\
+	X(tcps_usedrttvar)	/* times RTTVAR initialized from rt */	\
+	X(tcps_usedssthresh) /* times ssthresh initialized from rt */	\
+	X(tcps_persistdrop)	/* timeout in persist state */		\
+	X(tcps_badsyn)		/* bogus SYN, e.g. premature ACK */	\
+	X(tcps_mturesent)	/* resends due to MTU discovery */	\
+	X(tcps_listendrop)	/* listen queue overflows */		\
+	X(tcps_badrst)		/* ignored RSTs in the window */	\
+	X(tcps_sc_added)	/* entry added to syncache */		\
+	X(tcps_sc_retransmitted) /* syncache entry was retransmitted */	\
+	X(tcps_sc_dupsyn)	/* duplicate SYN packet */		\
+	X(tcps_sc_dropped)	/* could not reply to packet */		\
+	X(tcps_sc_completed)	/* successful extraction of entry */	\
+	X(tcps_sc_bucketoverflow) /* syncache per-bucket limit hit */	\
+	X(tcps_sc_cacheoverflow) /* syncache cache limit hit */		\
+	X(tcps_sc_reset)	/* RST removed entry from syncache */	\
+	X(tcps_sc_stale)	/* timed out or listen socket gone */	\
+	X(tcps_sc_aborted)	/* syncache entry aborted */		\
+	X(tcps_sc_badack)	/* removed due to bad ACK */		\
+	X(tcps_sc_unreach)	/* ICMP unreachable received */		\
+	X(tcps_sc_zonefail)	/* zalloc() failed */			\
+	X(tcps_sc_sendcookie)	/* SYN cookie sent */			\
+	X(tcps_sc_recvcookie)	/* SYN cookie received */		\
+	X(tcps_hc_added)	/* entry added to hostcache */		\
+	X(tcps_hc_bucketoverflow) /* hostcache per bucket limit hit */	\
+	X(tcps_finwait2_drops)	/* FIN_WAIT_2 dropped after limit */	\
+	X(tcps_sack_recovery_episode) /* SACK recovery episodes */	\
+	X(tcps_sack_rexmits)	/* SACK rexmit segments */		\
+	X(tcps_sack_rexmit_bytes) /* SACK rexmit bytes */		\
+	X(tcps_sack_rcv_blocks)	/* SACK blocks (options) received */	\
+	X(tcps_sack_send_blocks) /* SACK blocks (options) sent */	\
+	X(tcps_sack_lostrexmt) /* SACK lost retransmission recovered */	\
+	X(tcps_sack_sboverflow)	/* times scoreboard overflowed */	\
+	X(tcps_ecn_rcvce)	/* ECN Congestion Experienced */	\
+	X(tcps_ecn_rcvect0)	/* ECN Capable Transport */		\
+	X(tcps_ecn_rcvect1)	/* ECN Capable Transport */		\
+	X(tcps_ecn_shs)		/* ECN successful handshakes */		\
+	X(tcps_ecn_rcwnd)	/* # times ECN reduced the cwnd */	\
+	X(tcps_sig_rcvgoodsig)	/* Total matching signature received */	\
+	X(tcps_sig_rcvbadsig)	/* Total bad signature received */	\
+	X(tcps_sig_err_buildsig) /* Failed to make signature */		\
+	X(tcps_sig_err_sigopt)	/* No signature expected by socket */	\
+	X(tcps_sig_err_nosigopt) /* No signature provided by segment */	\
+	X(tcps_pmtud_blackhole_activated) /* Black Hole Count */	\
+	X(tcps_pmtud_blackhole_activated_min_mss) /* BH at min MSS */	\
+	X(tcps_pmtud_blackhole_failed) /* Black Hole Failure Count */	\
+	X(tcps_tunneled_pkts)	/* Packets encap's in UDP received */	\
+	X(tcps_tunneled_errs) /* Errors in UDP-encapsulated packets */	\
+	X(tcps_dsack_count) /* Number of ACKs arriving with DSACKs */	\
+	X(tcps_dsack_bytes)	/* Number of bytes DSACK'ed no TLP */	\
+	X(tcps_dsack_tlp_bytes) /* Number of bytes DSACK'ed due to TLPs */ \
+	X(tcps_tw_recycles)	/* Times time-wait was recycled. */	\
+	X(tcps_tw_resets)	/* Times time-wait sent a reset. */	\
+	X(tcps_tw_responds)	/* Times time-wait sent a valid ack. */	\
+	X(tcps_ace_nect)	/* ACE SYN packet with Non-ECT */	\
+	X(tcps_ace_ect1)	/* ACE SYN packet with ECT1 */		\
+	X(tcps_ace_ect0)	/* ACE SYN packet with ECT0 */		\
+	X(tcps_ace_ce)		/* ACE SYN packet with CE */		\
+	X(tcps_ecn_sndect0)	/* ECN Capable Transport */		\
+	X(tcps_ecn_sndect1)	/* ECN Capable Transport */		\
+	X(tcps_tlpresends)	/* number of tlp resends */		\
+	X(tcps_tlpresend_bytes)	/* number of bytes resent by tlp */	\
+	A(_pad, 4)		/* room, as FreeBSD keeps */
+
 struct tcpstat {
-	uint64_t tcps_connattempt;	/* connections initiated */
-	uint64_t tcps_accepts;		/* connections accepted */
-	uint64_t tcps_connects;		/* connections established */
-	uint64_t tcps_drops;		/* connections dropped */
-	uint64_t tcps_conndrops;	/* embryonic connections dropped */
-	uint64_t tcps_minmssdrops;	/* average minmss too low drops */
-	uint64_t tcps_closed;		/* conn. closed (includes drops) */
-	uint64_t tcps_segstimed;	/* segs where we tried to get rtt */
-	uint64_t tcps_rttupdated;	/* times we succeeded */
-	uint64_t tcps_delack;		/* delayed acks sent */
-	uint64_t tcps_timeoutdrop;	/* conn. dropped in rxmt timeout */
-	uint64_t tcps_rexmttimeo;	/* retransmit timeouts */
-	uint64_t tcps_persisttimeo;	/* persist timeouts */
-	uint64_t tcps_keeptimeo;	/* keepalive timeouts */
-	uint64_t tcps_keepprobe;	/* keepalive probes sent */
-	uint64_t tcps_keepdrops;	/* connections dropped in keepalive */
-	uint64_t tcps_progdrops;	/* drops due to no progress */
-
-	uint64_t tcps_sndtotal;		/* total packets sent */
-	uint64_t tcps_sndpack;		/* data packets sent */
-	uint64_t tcps_sndbyte;		/* data bytes sent */
-	uint64_t tcps_sndrexmitpack;	/* data packets retransmitted */
-	uint64_t tcps_sndrexmitbyte;	/* data bytes retransmitted */
-	uint64_t tcps_sndrexmitbad;	/* unnecessary packet retransmissions */
-	uint64_t tcps_sndacks;		/* ack-only packets sent */
-	uint64_t tcps_sndprobe;		/* window probes sent */
-	uint64_t tcps_sndurg;		/* packets sent with URG only */
-	uint64_t tcps_sndwinup;		/* window update-only packets sent */
-	uint64_t tcps_sndctrl;		/* control (SYN|FIN|RST) packets sent */
-
-	uint64_t tcps_rcvtotal;		/* total packets received */
-	uint64_t tcps_rcvpack;		/* packets received in sequence */
-	uint64_t tcps_rcvbyte;		/* bytes received in sequence */
-	uint64_t tcps_rcvbadsum;	/* packets received with ccksum errs */
-	uint64_t tcps_rcvbadoff;	/* packets received with bad offset */
-	uint64_t tcps_rcvreassfull;	/* packets dropped for no reass space */
-	uint64_t tcps_rcvshort;		/* packets received too short */
-	uint64_t tcps_rcvduppack;	/* duplicate-only packets received */
-	uint64_t tcps_rcvdupbyte;	/* duplicate-only bytes received */
-	uint64_t tcps_rcvpartduppack;	/* packets with some duplicate data */
-	uint64_t tcps_rcvpartdupbyte;	/* dup. bytes in part-dup. packets */
-	uint64_t tcps_rcvoopack;	/* out-of-order packets received */
-	uint64_t tcps_rcvoobyte;	/* out-of-order bytes received */
-	uint64_t tcps_rcvpackafterwin;	/* packets with data after window */
-	uint64_t tcps_rcvbyteafterwin;	/* bytes rcvd after window */
-	uint64_t tcps_rcvafterclose;	/* packets rcvd after "close" */
-	uint64_t tcps_rcvwinprobe;	/* rcvd window probe packets */
-	uint64_t tcps_rcvdupack;	/* rcvd duplicate acks */
-	uint64_t tcps_rcvacktoomuch;	/* rcvd acks for unsent data */
-	uint64_t tcps_rcvackpack;	/* rcvd ack packets */
-	uint64_t tcps_rcvackbyte;	/* bytes acked by rcvd acks */
-	uint64_t tcps_rcvwinupd;	/* rcvd window update packets */
-	uint64_t tcps_pawsdrop;		/* segments dropped due to PAWS */
-	uint64_t tcps_predack;		/* times hdr predict ok for acks */
-	uint64_t tcps_preddat;		/* times hdr predict ok for data pkts */
-	uint64_t tcps_pcbcachemiss;
-	uint64_t tcps_cachedrtt;	/* times cached RTT in route updated */
-	uint64_t tcps_cachedrttvar;	/* times cached rttvar updated */
-	uint64_t tcps_cachedssthresh;	/* times cached ssthresh updated */
-	uint64_t tcps_usedrtt;		/* times RTT initialized from route */
-	uint64_t tcps_usedrttvar;	/* times RTTVAR initialized from rt */
-	uint64_t tcps_usedssthresh;	/* times ssthresh initialized from rt */
-	uint64_t tcps_persistdrop;	/* timeout in persist state */
-	uint64_t tcps_badsyn;		/* bogus SYN, e.g. premature ACK */
-	uint64_t tcps_mturesent;	/* resends due to MTU discovery */
-	uint64_t tcps_listendrop;	/* listen queue overflows */
-	uint64_t tcps_badrst;		/* ignored RSTs in the window */
-
-	uint64_t tcps_sc_added;		/* entry added to syncache */
-	uint64_t tcps_sc_retransmitted;	/* syncache entry was retransmitted */
-	uint64_t tcps_sc_dupsyn;	/* duplicate SYN packet */
-	uint64_t tcps_sc_dropped;	/* could not reply to packet */
-	uint64_t tcps_sc_completed;	/* successful extraction of entry */
-	uint64_t tcps_sc_bucketoverflow; /* syncache per-bucket limit hit */
-	uint64_t tcps_sc_cacheoverflow;	/* syncache cache limit hit */
-	uint64_t tcps_sc_reset;		/* RST removed entry from syncache */
-	uint64_t tcps_sc_stale;		/* timed out or listen socket gone */
-	uint64_t tcps_sc_aborted;	/* syncache entry aborted */
-	uint64_t tcps_sc_badack;	/* removed due to bad ACK */
-	uint64_t tcps_sc_unreach;	/* ICMP unreachable received */
-	uint64_t tcps_sc_zonefail;	/* zalloc() failed */
-	uint64_t tcps_sc_sendcookie;	/* SYN cookie sent */
-	uint64_t tcps_sc_recvcookie;	/* SYN cookie received */
-
-	uint64_t tcps_hc_added;		/* entry added to hostcache */
-	uint64_t tcps_hc_bucketoverflow; /* hostcache per bucket limit hit */
-
-	uint64_t tcps_finwait2_drops;	/* FIN_WAIT_2 dropped after limit */
-
-	uint64_t tcps_sack_recovery_episode; /* SACK recovery episodes */
-	uint64_t tcps_sack_rexmits;	/* SACK rexmit segments */
-	uint64_t tcps_sack_rexmit_bytes; /* SACK rexmit bytes */
-	uint64_t tcps_sack_rcv_blocks;	/* SACK blocks (options) received */
-	uint64_t tcps_sack_send_blocks;	/* SACK blocks (options) sent */
-	uint64_t tcps_sack_lostrexmt;	/* SACK lost retransmission recovered */
-	uint64_t tcps_sack_sboverflow;	/* times scoreboard overflowed */
-
-	uint64_t tcps_ecn_rcvce;	/* ECN Congestion Experienced */
-	uint64_t tcps_ecn_rcvect0;	/* ECN Capable Transport */
-	uint64_t tcps_ecn_rcvect1;	/* ECN Capable Transport */
-	uint64_t tcps_ecn_shs;		/* ECN successful handshakes */
-	uint64_t tcps_ecn_rcwnd;	/* # times ECN reduced the cwnd */
-
-	uint64_t tcps_sig_rcvgoodsig;	/* Total matching signature received */
-	uint64_t tcps_sig_rcvbadsig;	/* Total bad signature received */
-	uint64_t tcps_sig_err_buildsig;	/* Failed to make signature */
-	uint64_t tcps_sig_err_sigopt;	/* No signature expected by socket */
-	uint64_t tcps_sig_err_nosigopt;	/* No signature provided by segment */
-
-	uint64_t tcps_pmtud_blackhole_activated;	/* Black Hole Count */
-	uint64_t tcps_pmtud_blackhole_activated_min_mss; /* BH at min MSS */
-	uint64_t tcps_pmtud_blackhole_failed;	/* Black Hole Failure Count */
-
-	uint64_t tcps_tunneled_pkts;	/* Packets encap's in UDP received */
-	uint64_t tcps_tunneled_errs;	/* Errors in UDP-encapsulated packets */
-
-	uint64_t tcps_dsack_count;	/* Number of ACKs arriving with DSACKs */
-	uint64_t tcps_dsack_bytes;	/* Number of bytes DSACK'ed no TLP */
-	uint64_t tcps_dsack_tlp_bytes;	/* Number of bytes DSACK'ed due to TLPs */
-
-	uint64_t tcps_tw_recycles;	/* Times time-wait was recycled. */
-	uint64_t tcps_tw_resets;	/* Times time-wait sent a reset. */
-	uint64_t tcps_tw_responds;	/* Times time-wait sent a valid ack. */
-
-	uint64_t tcps_ace_nect;		/* ACE SYN packet with Non-ECT */
-	uint64_t tcps_ace_ect1;		/* ACE SYN packet with ECT1 */
-	uint64_t tcps_ace_ect0;		/* ACE SYN packet with ECT0 */
-	uint64_t tcps_ace_ce;		/* ACE SYN packet with CE */
-
-	uint64_t tcps_ecn_sndect0;	/* ECN Capable Transport */
-	uint64_t tcps_ecn_sndect1;	/* ECN Capable Transport */
-
-	uint64_t tcps_tlpresends;	/* number of tlp resends */
-	uint64_t tcps_tlpresend_bytes;	/* number of bytes resent by tlp */
-
-	uint64_t _pad[4];		/* room, as FreeBSD keeps */
+	TCPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(tcpstat, TCPSTAT_LIST);
 
 /* Drops FreeBSD counts nowhere; ours (net.inet.tcp.xstats). */
+#define	TCPXSTAT_LIST(X, A)						\
+	X(tcpx_badflags) /* SYN with FIN or RST, no flags, ... */	\
+	X(tcpx_badaddr)		/* broadcast/multicast endpoint */	\
+	X(tcpx_noport)		/* no socket: answered with RST */	\
+	X(tcpx_nombuf)		/* no mbuf for a segment we send */	\
+	X(tcpx_notsyn)		/* LISTEN: not a SYN, dropped */	\
+	X(tcpx_nopcb)		/* no control block for a new conn. */	\
+	X(tcpx_outofwin)	/* unacceptable segment (RFC 9293) */	\
+	X(tcpx_synsentbadack) /* SYN_SENT: ACK outside iss..snd_max */	\
+	X(tcpx_noack)		/* synchronized state, no ACK bit */	\
+	X(tcpx_oerrors)		/* ip_output refused a segment */	\
+	X(tcpx_icmpnopcb)	/* ICMP error: no such connection */	\
+	X(tcpx_icmpbadseq) /* ICMP error: quoted seq not in flight */	\
+	X(tcpx_icmpbadmtu)	/* ICMP frag-needed: MTU not smaller */	\
+	X(tcpx_sc_badcookie)	/* ACK to a listener, bad cookie */	\
+	X(tcpx_sc_nosock)	/* cache entry, no socket for it */	\
+	X(tcpx_challenge_ack)	/* RFC 5961 challenge ACKs sent */	\
+	X(tcpx_ackwar_limited)	/* ... suppressed by the rate limit */	\
+	X(tcpx_tw_rstignored)	/* RFC 1337: RST in TIME_WAIT */	\
+	X(tcpx_blackholed)	/* closed port, no RST (blackhole) */	\
+	X(tcpx_badsack) /* SACK block outside snd_una..snd_max */	\
+	X(tcpx_sack_rescue)	/* RFC 6675 rescue retransmissions */	\
+	X(tcpx_hc_nospace)	/* host cache full: entry not added */	\
+	X(tcpx_ghostack)	/* ACK below snd_una - max window */
+
 struct tcpxstat {
-	uint64_t tcpx_badflags;		/* SYN with FIN or RST, no flags, ... */
-	uint64_t tcpx_badaddr;		/* broadcast/multicast endpoint */
-	uint64_t tcpx_noport;		/* no socket: answered with RST */
-	uint64_t tcpx_nombuf;		/* no mbuf for a segment we send */
-	uint64_t tcpx_notsyn;		/* LISTEN: not a SYN, dropped */
-	uint64_t tcpx_nopcb;		/* no control block for a new conn. */
-	uint64_t tcpx_outofwin;		/* unacceptable segment (RFC 9293) */
-	uint64_t tcpx_synsentbadack;	/* SYN_SENT: ACK outside iss..snd_max */
-	uint64_t tcpx_noack;		/* synchronized state, no ACK bit */
-	uint64_t tcpx_oerrors;		/* ip_output refused a segment */
-	uint64_t tcpx_icmpnopcb;	/* ICMP error: no such connection */
-	uint64_t tcpx_icmpbadseq;	/* ICMP error: quoted seq not in flight */
-	uint64_t tcpx_icmpbadmtu;	/* ICMP frag-needed: MTU not smaller */
-	uint64_t tcpx_sc_badcookie;	/* ACK to a listener, bad cookie */
-	uint64_t tcpx_sc_nosock;	/* cache entry, no socket for it */
-	uint64_t tcpx_challenge_ack;	/* RFC 5961 challenge ACKs sent */
-	uint64_t tcpx_ackwar_limited;	/* ... suppressed by the rate limit */
-	uint64_t tcpx_tw_rstignored;	/* RFC 1337: RST in TIME_WAIT */
-	uint64_t tcpx_blackholed;	/* closed port, no RST (blackhole) */
-	uint64_t tcpx_badsack;		/* SACK block outside snd_una..snd_max */
-	uint64_t tcpx_sack_rescue;	/* RFC 6675 rescue retransmissions */
-	uint64_t tcpx_hc_nospace;	/* host cache full: entry not added */
-	uint64_t tcpx_ghostack;		/* ACK below snd_una - max window */
+	TCPXSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(tcpxstat, TCPXSTAT_LIST);
 
 /* Timers of one connection (FreeBSD's struct tcp_timer). */
 struct tcp_timer {

@@ -81,30 +81,30 @@ udp_fini(struct ff_ctx *ctx)
 		in_pcbinfo_destroy(V_udbinfo(ctx));
 }
 
+#define	STATE	struct udp_state
+
+static const struct sysctl_entry udp_sysctls[] = {
+	SYSCTL_INT("net.inet.udp.checksum", CTLFLAG_RW, STATE, udp_cksum, 0,
+	    1, "compute udp checksum"),
+	SYSCTL_ULONG("net.inet.udp.maxdgram", CTLFLAG_RW, STATE,
+	    udp_sendspace, "Maximum outgoing UDP datagram size"),
+	SYSCTL_ULONG("net.inet.udp.recvspace", CTLFLAG_RW, STATE,
+	    udp_recvspace, "Maximum space for incoming UDP datagrams"),
+	SYSCTL_INT("net.inet.udp.blackhole", CTLFLAG_RW, STATE,
+	    udp_blackhole, 0, 1,
+	    "Do not send port unreachables for refused connects"),
+	SYSCTL_STATS("net.inet.udp.stats", STATE, udpstat, "S,udpstat",
+	    "UDP statistics (struct udpstat, netinet/udp_var.h)"),
+	SYSCTL_STATS("net.inet.udp.xstats", STATE, udpxstat, "S,udpxstat",
+	    "UDP drops FreeBSD does not count (struct udpxstat)"),
+};
+
+#undef STATE
+
 int
 udp_sysctl_attach(struct ff_ctx *ctx)
 {
-	struct udp_state *us = V_udp(ctx);
-
-	if (sysctl_add_int(ctx, "net.inet.udp.checksum", CTLFLAG_RW,
-	    &us->udp_cksum, 0, 1, "compute udp checksum") == NULL ||
-	    sysctl_add_ulong(ctx, "net.inet.udp.maxdgram", CTLFLAG_RW,
-	    &us->udp_sendspace, "Maximum outgoing UDP datagram size") ==
-	    NULL ||
-	    sysctl_add_ulong(ctx, "net.inet.udp.recvspace", CTLFLAG_RW,
-	    &us->udp_recvspace, "Maximum space for incoming UDP datagrams") ==
-	    NULL ||
-	    sysctl_add_int(ctx, "net.inet.udp.blackhole", CTLFLAG_RW,
-	    &us->udp_blackhole, 0, 1,
-	    "Do not send port unreachables for refused connects") == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.udp.stats", CTLFLAG_RW |
-	    CTLFLAG_STATS, &us->udpstat, sizeof(us->udpstat), "S,udpstat",
-	    "UDP statistics (struct udpstat, netinet/udp_var.h)") == NULL ||
-	    sysctl_add_opaque(ctx, "net.inet.udp.xstats", CTLFLAG_RW |
-	    CTLFLAG_STATS, &us->udpxstat, sizeof(us->udpxstat), "S,udpxstat",
-	    "UDP drops FreeBSD does not count (struct udpxstat)") == NULL)
-		return (-errno);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, V_udp(ctx), udp_sysctls));
 }
 
 /* -- input ---------------------------------------------------------------- */

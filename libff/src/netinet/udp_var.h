@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "kern/kern_sysctl_stats.h"
 #include "netinet/in_pcb.h"
 
 struct ff_ctx;
@@ -15,33 +16,41 @@ struct ifnet;
 struct ip;
 struct rte_mbuf;
 
+#define	UDPSTAT_LIST(X, A)						\
+	/* input statistics: */						\
+	X(udps_ipackets)	/* total input packets */		\
+	X(udps_hdrops)		/* packet shorter than header */	\
+	X(udps_badsum)		/* checksum error */			\
+	X(udps_nosum)		/* no checksum */			\
+	X(udps_badlen)		/* data length larger than packet */	\
+	X(udps_noport)		/* no socket on port */			\
+	X(udps_noportbcast)	/* of above, arrived as broadcast */	\
+	X(udps_fullsock)	/* not delivered, input socket full */	\
+	X(udpps_pcbcachemiss)	/* input packets missing pcb cache */	\
+	X(udpps_pcbhashmiss)	/* input packets not for hashed pcb */	\
+	/* output statistics: */					\
+	X(udps_opackets)	/* total output packets */		\
+	X(udps_fastout)		/* output packets on fast path */	\
+	/* of no socket on port, arrived as multicast */		\
+	X(udps_noportmcast)						\
+	X(udps_filtermcast)	/* blocked by multicast filter */
+
 struct udpstat {
-	/* input statistics: */
-	uint64_t	udps_ipackets;	/* total input packets */
-	uint64_t	udps_hdrops;	/* packet shorter than header */
-	uint64_t	udps_badsum;	/* checksum error */
-	uint64_t	udps_nosum;	/* no checksum */
-	uint64_t	udps_badlen;	/* data length larger than packet */
-	uint64_t	udps_noport;	/* no socket on port */
-	uint64_t	udps_noportbcast;	/* of above, arrived as broadcast */
-	uint64_t	udps_fullsock;	/* not delivered, input socket full */
-	uint64_t	udpps_pcbcachemiss;	/* input packets missing pcb cache */
-	uint64_t	udpps_pcbhashmiss;	/* input packets not for hashed pcb */
-	/* output statistics: */
-	uint64_t	udps_opackets;	/* total output packets */
-	uint64_t	udps_fastout;	/* output packets on fast path */
-	/* of no socket on port, arrived as multicast */
-	uint64_t	udps_noportmcast;
-	uint64_t	udps_filtermcast;	/* blocked by multicast filter */
+	UDPSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(udpstat, UDPSTAT_LIST);
 
 /* What FreeBSD does not count (net.inet.udp.xstats, "S,udpxstat"). */
+#define	UDPXSTAT_LIST(X, A)						\
+	X(udpx_icmpnotify)	/* ICMP error: so_error set */		\
+	X(udpx_icmpnopcb)	/* ICMP error: no connected socket */	\
+	X(udpx_icmpbadquote)	/* ICMP error: quote no UDP header */	\
+	X(udpx_icmpignored)	/* ICMP error: no errno for it */
+
 struct udpxstat {
-	uint64_t	udpx_icmpnotify;	/* ICMP error: so_error set */
-	uint64_t	udpx_icmpnopcb;		/* ICMP error: no connected socket */
-	uint64_t	udpx_icmpbadquote;	/* ICMP error: quote no UDP header */
-	uint64_t	udpx_icmpignored;	/* ICMP error: no errno for it */
+	UDPXSTAT_LIST(STATS_X, STATS_A)
 };
+STATS_CHECK(udpxstat, UDPXSTAT_LIST);
 
 #define	UDP_RECVSPACE_DEFAULT	(40 * (1024 + 28))	/* FreeBSD's 42080 */
 #define	UDP_MAXDGRAM_DEFAULT	9216

@@ -1,11 +1,14 @@
 /*
  * ff_test_counters.c - read any stack counter by name, for tests.
  *
- * Entry point: ff_test_counter().  Names: "ip.ips_badsum", "ipx.*",
- * "icmp.icps_reflect", "icmp.icps_outhist.0", "icmp.icps_inhist.8",
- * "icmp.ratelimited", "icmp.bandlim.rst_closedport", "arp.rxrequests", "arpx.*", "ether.ethx_vlandrop",
- * "if.f-stack-0.ierrors", "traffic.tx_dropped", and the gauges
- * "ip.ipq_count", "ip.frag_count", "arp.nentries", "rt.count".
+ * Entry point: ff_test_counter().  Names: a prefix for the stats struct
+ * and the field's name, e.g. "ip.ips_badsum", "icmp.icps_outhist.0"
+ * (arrays by index), "tcp.tcps_rcvbadsum", "udpx.*", "so.sos_created";
+ * the field tables come from the structs' own lists (kern_sysctl_stats.h),
+ * so a field is never named twice.  Also "icmp.ratelimited",
+ * "icmp.bandlim.rst_closedport", "if.f-stack-0.ierrors", and the gauges
+ * "ip.ipq_count", "ip.frag_count", "arp.nentries", "rt.count" (and those
+ * of ff_test_tcp.c and ff_test_sock.c).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,100 +20,126 @@
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 
+/*
+ * The stats structs by prefix, each field table made from the struct's
+ * own list (its _var.h): the struct is that list of uint64_t in order,
+ * which STATS_CHECK() holds, so a field's offset is its position.
+ */
 struct counter_field {
 	const char	*cf_name;
-	size_t		 cf_off;
+	uint32_t	 cf_count;	/* 1, or the array's length */
 };
 
-#define	F(s, f)	{ #f, offsetof(struct s, f) }
+#define	CF_X(f, ...)	{ #f, 1 },
+#define	CF_A(f, n, ...)	{ #f, (n) },
+#define	CF_TABLE(name, LIST)						\
+	static const struct counter_field name[] = { LIST(CF_X, CF_A) }
 
-static const struct counter_field ipstat_fields[] = {
-	F(ipstat, ips_total), F(ipstat, ips_badsum), F(ipstat, ips_tooshort),
-	F(ipstat, ips_toosmall), F(ipstat, ips_badhlen),
-	F(ipstat, ips_badlen), F(ipstat, ips_fragments),
-	F(ipstat, ips_fragdropped), F(ipstat, ips_fragtimeout),
-	F(ipstat, ips_forward), F(ipstat, ips_fastforward),
-	F(ipstat, ips_cantforward), F(ipstat, ips_redirectsent),
-	F(ipstat, ips_noproto), F(ipstat, ips_delivered),
-	F(ipstat, ips_localout), F(ipstat, ips_odropped),
-	F(ipstat, ips_reassembled), F(ipstat, ips_fragmented),
-	F(ipstat, ips_ofragments), F(ipstat, ips_cantfrag),
-	F(ipstat, ips_badoptions), F(ipstat, ips_noroute),
-	F(ipstat, ips_badvers), F(ipstat, ips_rawout), F(ipstat, ips_toolong),
-	F(ipstat, ips_notmember), F(ipstat, ips_nogif),
-	F(ipstat, ips_badaddr), { NULL, 0 }
+CF_TABLE(ipstat_fields, IPSTAT_LIST);
+CF_TABLE(ipxstat_fields, IPXSTAT_LIST);
+CF_TABLE(icmpstat_fields, ICMPSTAT_LIST);
+CF_TABLE(arpstat_fields, ARPSTAT_LIST);
+CF_TABLE(arpxstat_fields, ARPXSTAT_LIST);
+CF_TABLE(etherxstat_fields, ETHERXSTAT_LIST);
+CF_TABLE(traffic_fields, FF_TRAFFIC_LIST);
+CF_TABLE(tcpstat_fields, TCPSTAT_LIST);
+CF_TABLE(tcpxstat_fields, TCPXSTAT_LIST);
+CF_TABLE(udpstat_fields, UDPSTAT_LIST);
+CF_TABLE(udpxstat_fields, UDPXSTAT_LIST);
+CF_TABLE(sostat_fields, SOSTAT_LIST);
+
+#define	CS_SET(prefix, tab, instack, off)				\
+	{ prefix, tab, sizeof(tab) / sizeof(tab[0]), instack, off }
+/* A set in struct ff_stack, and one in the context itself. */
+#define	CS(prefix, tab, m)						\
+	CS_SET(prefix, tab, 1, offsetof(struct ff_stack, m))
+#define	CS_CTX(prefix, tab, m)						\
+	CS_SET(prefix, tab, 0, offsetof(struct ff_ctx, m))
+
+static const struct counter_set {
+	const char			*cs_prefix;
+	const struct counter_field	*cs_fields;
+	size_t				 cs_nfields;
+	int				 cs_instack;
+	size_t				 cs_off;	/* in the stack or ctx */
+} counter_sets[] = {
+	CS("ip.", ipstat_fields, st_ip.ipstat),
+	CS("ipx.", ipxstat_fields, st_ip.ipxstat),
+	CS("icmp.", icmpstat_fields, st_icmp.icmpstat),
+	CS("arp.", arpstat_fields, st_arp.arpstat),
+	CS("arpx.", arpxstat_fields, st_arp.arpxstat),
+	CS("ether.", etherxstat_fields, st_ether.etherxstat),
+	CS_CTX("traffic.", traffic_fields, traffic),
+	CS("tcp.", tcpstat_fields, st_tcp.tcpstat),
+	CS("tcpx.", tcpxstat_fields, st_tcp.tcpxstat),
+	CS("udp.", udpstat_fields, st_udp.udpstat),
+	CS("udpx.", udpxstat_fields, st_udp.udpxstat),
+	CS("so.", sostat_fields, st_uipc.us_stat),
 };
 
-static const struct counter_field ipxstat_fields[] = {
-	F(ipxstat, ipx_ttlexceeded), F(ipxstat, ipx_loopdrop),
-	F(ipxstat, ipx_reassmem), { NULL, 0 }
-};
-
-static const struct counter_field icmpstat_fields[] = {
-	F(icmpstat, icps_error), F(icmpstat, icps_oldshort),
-	F(icmpstat, icps_oldicmp), F(icmpstat, icps_badcode),
-	F(icmpstat, icps_tooshort), F(icmpstat, icps_checksum),
-	F(icmpstat, icps_badlen), F(icmpstat, icps_reflect),
-	F(icmpstat, icps_bmcastecho), F(icmpstat, icps_bmcasttstamp),
-	F(icmpstat, icps_badaddr), F(icmpstat, icps_noroute), { NULL, 0 }
-};
-
-static const struct counter_field arpstat_fields[] = {
-	F(arpstat, txrequests), F(arpstat, txreplies), F(arpstat, rxrequests),
-	F(arpstat, rxreplies), F(arpstat, received), F(arpstat, txerrors),
-	F(arpstat, dropped), F(arpstat, timeouts), F(arpstat, dupips),
-	{ NULL, 0 }
-};
-
-static const struct counter_field arpxstat_fields[] = {
-	F(arpxstat, arpx_tooshort), F(arpxstat, arpx_badhrd),
-	F(arpxstat, arpx_badpro), F(arpxstat, arpx_badlen),
-	F(arpxstat, arpx_badop), F(arpxstat, arpx_fromself),
-	F(arpxstat, arpx_bcastsrc), F(arpxstat, arpx_badaddr),
-	F(arpxstat, arpx_notours), F(arpxstat, arpx_permanent),
-	F(arpxstat, arpx_tablefull), { NULL, 0 }
-};
-
-static const struct counter_field etherxstat_fields[] = {
-	F(etherxstat, ethx_tooshort), F(etherxstat, ethx_vlandrop),
-	F(etherxstat, ethx_llc), F(etherxstat, ethx_unknown),
-	F(etherxstat, ethx_notours), F(etherxstat, ethx_ifdown),
-	F(etherxstat, ethx_nobufs), { NULL, 0 }
-};
-
-static const struct counter_field traffic_fields[] = {
-	F(ff_traffic, rx_packets), F(ff_traffic, rx_bytes),
-	F(ff_traffic, rx_dropped), F(ff_traffic, tx_packets),
-	F(ff_traffic, tx_bytes), F(ff_traffic, tx_dropped), { NULL, 0 }
-};
-
-static const char *const ifcounter_names[IFCOUNTERS] = {
-	"ipackets", "ierrors", "opackets", "oerrors", "collisions", "ibytes",
-	"obytes", "imcasts", "omcasts", "iqdrops", "oqdrops", "noproto",
-};
-
+/* "tcps_rcvbadsum", or "icps_inhist.8" for an element of an array. */
 static int
-field_get(const struct counter_field *tab, const void *base,
+field_get(const struct counter_set *cs, const uint64_t *base,
     const char *name, uint64_t *val)
 {
-	for (; tab->cf_name != NULL; tab++) {
-		if (strcmp(tab->cf_name, name) == 0) {
-			memcpy(val, (const char *)base + tab->cf_off,
-			    sizeof(*val));
+	const struct counter_field *cf;
+	size_t i, pos = 0, len;
+	char *end;
+	long n;
+
+	for (i = 0; i < cs->cs_nfields; pos += cs->cs_fields[i++].cf_count) {
+		cf = &cs->cs_fields[i];
+		len = strlen(cf->cf_name);
+		if (strncmp(cf->cf_name, name, len) != 0)
+			continue;
+		if (cf->cf_count == 1 && name[len] == '\0') {
+			*val = base[pos];
+			return (0);
+		}
+		if (cf->cf_count > 1 && name[len] == '.') {
+			n = strtol(name + len + 1, &end, 10);
+			if (name[len + 1] == '\0' || *end != '\0' || n < 0 ||
+			    n >= (long)cf->cf_count)
+				return (-ENOENT);
+			*val = base[pos + (size_t)n];
 			return (0);
 		}
 	}
 	return (-ENOENT);
 }
 
+/* A counter of one of the stats structs; -ENOENT when none matches. */
+static int
+stats_get(struct ff_ctx *ctx, const char *name, uint64_t *val)
+{
+	const struct counter_set *cs;
+	size_t i, plen;
+	char *base;
+
+	for (i = 0; i < sizeof(counter_sets) / sizeof(counter_sets[0]); i++) {
+		cs = &counter_sets[i];
+		plen = strlen(cs->cs_prefix);
+		if (strncmp(name, cs->cs_prefix, plen) != 0)
+			continue;
+		if (cs->cs_instack && ctx->stack == NULL)
+			return (-ENOENT);
+		base = cs->cs_instack ? (char *)ctx->stack : (char *)ctx;
+		return (field_get(cs, (const uint64_t *)(base + cs->cs_off),
+		    name + plen, val));
+	}
+	return (-ENOENT);
+}
+
+/* Interface counter names, in enum ift_counter order. */
+#define	IFC_NAME(N, n)	#n,
+static const char *const ifcounter_names[IFCOUNTERS] = {
+	IFCOUNTER_LIST(IFC_NAME)
+};
+
 /* The kinds of icmp_ratecheck(), as net.inet.icmp.bandlim.* names them. */
+#define	BANDLIM_NAME(K, leaf, descr)	[BANDLIM_##K] = #leaf,
 static const char *const bandlim_names[BANDLIM_MAX] = {
-	[BANDLIM_ICMP_UNREACH] = "icmp_unreach",
-	[BANDLIM_ICMP_ECHO] = "icmp_ping",
-	[BANDLIM_ICMP_TSTAMP] = "icmp_tstamp",
-	[BANDLIM_ICMP_OTHER] = "icmp_other",
-	[BANDLIM_RST_CLOSEDPORT] = "rst_closedport",
-	[BANDLIM_RST_OPENPORT] = "rst_openport",
+	BANDLIM_LIST(BANDLIM_NAME)
 };
 
 /* "bandlim.rst_closedport" */
@@ -127,32 +156,18 @@ icmp_bandlim_get(struct icmp_state *is, const char *name, uint64_t *val)
 	return (-ENOENT);
 }
 
-/* "icps_inhist.8" and "icps_outhist.0". */
+/* ICMP counters beside struct icmpstat (ours). */
 static int
-icmp_hist_get(struct icmp_state *is, const char *name, uint64_t *val)
+icmp_extra_get(struct icmp_state *is, const char *name, uint64_t *val)
 {
-	const uint64_t *h;
-	char *end;
-	long n;
-
 	if (strncmp(name, "bandlim.", 8) == 0)
 		return (icmp_bandlim_get(is, name + 8, val));
-	if (strncmp(name, "icps_inhist.", 12) == 0)
-		h = is->icmpstat.icps_inhist, name += 12;
-	else if (strncmp(name, "icps_outhist.", 13) == 0)
-		h = is->icmpstat.icps_outhist, name += 13;
-	else if (strcmp(name, "ratelimited") == 0) {
+	if (strcmp(name, "ratelimited") == 0)
 		*val = is->ratelimited;
-		return (0);
-	} else if (strcmp(name, "unknowntype") == 0) {
+	else if (strcmp(name, "unknowntype") == 0)
 		*val = is->unknowntype;
-		return (0);
-	} else
-		return (field_get(icmpstat_fields, &is->icmpstat, name, val));
-	n = strtol(name, &end, 10);
-	if (*end != '\0' || n < 0 || n > ICMP_MAXTYPE)
+	else
 		return (-ENOENT);
-	*val = h[n];
 	return (0);
 }
 
@@ -201,31 +216,13 @@ ff_test_counter(struct ff_test *t, const char *name, uint64_t *val)
 {
 	struct ff_ctx *ctx = t->t_ctx;
 
-	if (gauge_get(ctx, name, val) == 0)
+	if (gauge_get(ctx, name, val) == 0 || stats_get(ctx, name, val) == 0)
 		return (0);
-	if (strncmp(name, "ip.", 3) == 0)
-		return (field_get(ipstat_fields, &V_ip(ctx)->ipstat, name + 3,
-		    val));
-	if (strncmp(name, "ipx.", 4) == 0)
-		return (field_get(ipxstat_fields, &V_ip(ctx)->ipxstat,
-		    name + 4, val));
 	if (strncmp(name, "icmp.", 5) == 0)
-		return (icmp_hist_get(V_icmp(ctx), name + 5, val));
-	if (strncmp(name, "arp.", 4) == 0)
-		return (field_get(arpstat_fields, &V_arp(ctx)->arpstat,
-		    name + 4, val));
-	if (strncmp(name, "arpx.", 5) == 0)
-		return (field_get(arpxstat_fields, &V_arp(ctx)->arpxstat,
-		    name + 5, val));
-	if (strncmp(name, "ether.", 6) == 0)
-		return (field_get(etherxstat_fields,
-		    &V_ether(ctx)->etherxstat, name + 6, val));
-	if (strncmp(name, "traffic.", 8) == 0)
-		return (field_get(traffic_fields, &ctx->traffic, name + 8,
-		    val));
+		return (icmp_extra_get(V_icmp(ctx), name + 5, val));
 	if (strncmp(name, "if.", 3) == 0)
 		return (if_counter_get(ctx, name + 3, val));
-	if (strncmp(name, "tcp", 3) == 0)	/* tcp.*, tcpx.* */
+	if (strncmp(name, "tcp.", 4) == 0)	/* gauges */
 		return (ff_test_tcp_counter(ctx, name, val));
-	return (ff_test_sock_counter(ctx, name, val));	/* udp., so. */
+	return (ff_test_sock_counter(ctx, name, val));	/* so. gauges */
 }

@@ -68,38 +68,41 @@ sysctl_test_broken(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (EIO);
 }
 
+#define	STATE	struct sysctl_testvars
+
+static const struct sysctl_entry sysctl_test_sysctls[] = {
+	SYSCTL_NODE("debug.test", "Test leaves"),
+	SYSCTL_INT("debug.test.int", CTLFLAG_RW, STATE, tv_int, -100, 100,
+	    "An int in [-100, 100]"),
+	SYSCTL_UINT("debug.test.uint", CTLFLAG_RW, STATE, tv_uint, 10, 1000,
+	    "An unsigned int in [10, 1000]"),
+	SYSCTL_LONG("debug.test.long", CTLFLAG_RW, STATE, tv_long,
+	    -5000000000L, 5000000000L, "A long in +-5e9"),
+	SYSCTL_ULONG("debug.test.ulong", CTLFLAG_RW, STATE, tv_ulong,
+	    "An unsigned long"),
+	SYSCTL_U64("debug.test.u64", CTLFLAG_RW, STATE, tv_u64, "A uint64_t"),
+	SYSCTL_STRING("debug.test.string", CTLFLAG_RW, STATE, tv_string,
+	    "A string of 15"),
+	SYSCTL_INT("debug.test.ro", CTLFLAG_RD, STATE, tv_ro, 0, 0x7fffffff,
+	    "Read-only"),
+	SYSCTL_STATS("debug.test.stats", STATE, tv_stats, "S,teststat",
+	    "Statistics, zeroed by a write"),
+	SYSCTL_OPAQUE("debug.test.blob", CTLFLAG_RW, STATE, tv_blob, "S,blob",
+	    "Opaque, written whole"),
+	SYSCTL_OPAQUE("debug.test.big", CTLFLAG_RD, STATE, tv_big, "S,big",
+	    "Larger than a message"),
+	SYSCTL_PROC_VAR("debug.test.even", CTLTYPE_INT | CTLFLAG_RW, STATE,
+	    tv_even, sysctl_test_even, "I", "Even numbers only"),
+	SYSCTL_PROC("debug.test.broken", CTLTYPE_INT | CTLFLAG_RD,
+	    sysctl_test_broken, "I", "Fails to read"),
+};
+
+#undef STATE
+
 static int
 sysctl_test_register(struct ff_ctx *ctx, struct sysctl_testvars *v)
 {
-	if (sysctl_add_node(ctx, "debug.test", "Test leaves") == NULL ||
-	    sysctl_add_int(ctx, "debug.test.int", CTLFLAG_RW, &v->tv_int,
-	    -100, 100, "An int in [-100, 100]") == NULL ||
-	    sysctl_add_uint(ctx, "debug.test.uint", CTLFLAG_RW, &v->tv_uint,
-	    10, 1000, "An unsigned int in [10, 1000]") == NULL ||
-	    sysctl_add_long(ctx, "debug.test.long", CTLFLAG_RW, &v->tv_long,
-	    -5000000000L, 5000000000L, "A long in +-5e9") == NULL ||
-	    sysctl_add_ulong(ctx, "debug.test.ulong", CTLFLAG_RW, &v->tv_ulong,
-	    "An unsigned long") == NULL ||
-	    sysctl_add_u64(ctx, "debug.test.u64", CTLFLAG_RW, &v->tv_u64,
-	    "A uint64_t") == NULL ||
-	    sysctl_add_string(ctx, "debug.test.string", CTLFLAG_RW,
-	    v->tv_string, sizeof(v->tv_string), "A string of 15") == NULL ||
-	    sysctl_add_int(ctx, "debug.test.ro", CTLFLAG_RD, &v->tv_ro,
-	    0, 0x7fffffff, "Read-only") == NULL ||
-	    sysctl_add_opaque(ctx, "debug.test.stats", CTLFLAG_RW |
-	    CTLFLAG_STATS, &v->tv_stats, sizeof(v->tv_stats), "S,teststat",
-	    "Statistics, zeroed by a write") == NULL ||
-	    sysctl_add_opaque(ctx, "debug.test.blob", CTLFLAG_RW, v->tv_blob,
-	    sizeof(v->tv_blob), "S,blob", "Opaque, written whole") == NULL ||
-	    sysctl_add_opaque(ctx, "debug.test.big", CTLFLAG_RD, v->tv_big,
-	    sizeof(v->tv_big), "S,big", "Larger than a message") == NULL ||
-	    sysctl_add_proc(ctx, "debug.test.even", CTLTYPE_INT | CTLFLAG_RW,
-	    sysctl_test_even, &v->tv_even, 0, "I", "Even numbers only") ==
-	    NULL ||
-	    sysctl_add_proc(ctx, "debug.test.broken", CTLTYPE_INT | CTLFLAG_RD,
-	    sysctl_test_broken, NULL, 0, "I", "Fails to read") == NULL)
-		return (-1);
-	return (0);
+	return (SYSCTL_ADD_TABLE(ctx, v, sysctl_test_sysctls) == 0 ? 0 : -1);
 }
 
 /*
@@ -225,7 +228,10 @@ int
 ff_test_sysctl_add_int(void *handle, const char *name, int *ptr)
 {
 	struct sysctl_testctx *tc = handle;
+	/* The name comes at run time: an entry of its own, the int at 0. */
+	const struct sysctl_entry e = SYSCTL_ENTRY(name,
+	    CTLTYPE_INT | CTLFLAG_RW, 0, 0, -1000, 1000, NULL, NULL,
+	    "Added by a test");
 
-	return (sysctl_add_int(&tc->tc_ctx, name, CTLFLAG_RW, ptr, -1000,
-	    1000, "Added by a test") == NULL ? errno : 0);
+	return (-sysctl_add_table(&tc->tc_ctx, ptr, &e, 1));
 }

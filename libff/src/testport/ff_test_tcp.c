@@ -8,8 +8,8 @@
  * Entry points: ff_test_tcp_socket(), _bind(), _listen(), _connect(),
  * _accept(), _send(), _recv(), _shutdown(), _close(), _setopt(),
  * _getopt(), _info(), _establish(), _set_iss(), ff_test_tcp_counter()
- * (called by ff_test_counter() for "tcp.*", "tcpx.*" and the gauges
- * "tcp.tcb_count", "tcp.sockets").
+ * (called by ff_test_counter() for the gauges "tcp.tcb_count",
+ * "tcp.sockets", "tcp.inpcbs").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -251,106 +251,19 @@ ff_test_tcp_establish(struct ff_test *t, const char *laddr, int lport,
 	return (fd);
 }
 
-#define	F(s, f)	{ #f, offsetof(struct s, f) }
-
-static const struct {
-	const char	*name;
-	size_t		 off;
-} tcpt_xfields[] = {
-	F(tcpxstat, tcpx_badflags), F(tcpxstat, tcpx_badaddr),
-	F(tcpxstat, tcpx_noport), F(tcpxstat, tcpx_nombuf),
-	F(tcpxstat, tcpx_notsyn), F(tcpxstat, tcpx_nopcb),
-	F(tcpxstat, tcpx_outofwin), F(tcpxstat, tcpx_synsentbadack),
-	F(tcpxstat, tcpx_noack), F(tcpxstat, tcpx_oerrors),
-	F(tcpxstat, tcpx_sc_badcookie), F(tcpxstat, tcpx_sc_nosock),
-	F(tcpxstat, tcpx_challenge_ack), F(tcpxstat, tcpx_ackwar_limited),
-	F(tcpxstat, tcpx_tw_rstignored), F(tcpxstat, tcpx_blackholed),
-	F(tcpxstat, tcpx_badsack), F(tcpxstat, tcpx_sack_rescue),
-	F(tcpxstat, tcpx_hc_nospace), F(tcpxstat, tcpx_ghostack),
-};
-
-/* tcpstat by field name through the MIB's own description would be
- * nicer; the fields are listed once here instead. */
-static const char *const tcpt_fields[] = {
-#define	X(f)	#f,
-	X(tcps_connattempt) X(tcps_accepts) X(tcps_connects) X(tcps_drops)
-	X(tcps_conndrops) X(tcps_minmssdrops) X(tcps_closed) X(tcps_segstimed)
-	X(tcps_rttupdated) X(tcps_delack) X(tcps_timeoutdrop)
-	X(tcps_rexmttimeo) X(tcps_persisttimeo) X(tcps_keeptimeo)
-	X(tcps_keepprobe) X(tcps_keepdrops) X(tcps_progdrops)
-	X(tcps_sndtotal) X(tcps_sndpack) X(tcps_sndbyte)
-	X(tcps_sndrexmitpack) X(tcps_sndrexmitbyte) X(tcps_sndrexmitbad)
-	X(tcps_sndacks) X(tcps_sndprobe) X(tcps_sndurg) X(tcps_sndwinup)
-	X(tcps_sndctrl) X(tcps_rcvtotal) X(tcps_rcvpack) X(tcps_rcvbyte)
-	X(tcps_rcvbadsum) X(tcps_rcvbadoff) X(tcps_rcvreassfull)
-	X(tcps_rcvshort) X(tcps_rcvduppack) X(tcps_rcvdupbyte)
-	X(tcps_rcvpartduppack) X(tcps_rcvpartdupbyte) X(tcps_rcvoopack)
-	X(tcps_rcvoobyte) X(tcps_rcvpackafterwin) X(tcps_rcvbyteafterwin)
-	X(tcps_rcvafterclose) X(tcps_rcvwinprobe) X(tcps_rcvdupack)
-	X(tcps_rcvacktoomuch) X(tcps_rcvackpack) X(tcps_rcvackbyte)
-	X(tcps_rcvwinupd) X(tcps_pawsdrop) X(tcps_predack) X(tcps_preddat)
-	X(tcps_pcbcachemiss) X(tcps_cachedrtt) X(tcps_cachedrttvar)
-	X(tcps_cachedssthresh) X(tcps_usedrtt) X(tcps_usedrttvar)
-	X(tcps_usedssthresh) X(tcps_persistdrop) X(tcps_badsyn)
-	X(tcps_mturesent) X(tcps_listendrop) X(tcps_badrst)
-	X(tcps_sc_added) X(tcps_sc_retransmitted) X(tcps_sc_dupsyn)
-	X(tcps_sc_dropped) X(tcps_sc_completed) X(tcps_sc_bucketoverflow)
-	X(tcps_sc_cacheoverflow) X(tcps_sc_reset) X(tcps_sc_stale)
-	X(tcps_sc_aborted) X(tcps_sc_badack) X(tcps_sc_unreach)
-	X(tcps_sc_zonefail) X(tcps_sc_sendcookie) X(tcps_sc_recvcookie)
-	X(tcps_hc_added) X(tcps_hc_bucketoverflow) X(tcps_finwait2_drops)
-	X(tcps_sack_recovery_episode) X(tcps_sack_rexmits)
-	X(tcps_sack_rexmit_bytes) X(tcps_sack_rcv_blocks)
-	X(tcps_sack_send_blocks) X(tcps_sack_lostrexmt)
-	X(tcps_sack_sboverflow) X(tcps_ecn_rcvce) X(tcps_ecn_rcvect0)
-	X(tcps_ecn_rcvect1) X(tcps_ecn_shs) X(tcps_ecn_rcwnd)
-	X(tcps_sig_rcvgoodsig) X(tcps_sig_rcvbadsig) X(tcps_sig_err_buildsig)
-	X(tcps_sig_err_sigopt) X(tcps_sig_err_nosigopt)
-	X(tcps_pmtud_blackhole_activated)
-	X(tcps_pmtud_blackhole_activated_min_mss)
-	X(tcps_pmtud_blackhole_failed) X(tcps_tunneled_pkts)
-	X(tcps_tunneled_errs) X(tcps_dsack_count) X(tcps_dsack_bytes)
-	X(tcps_dsack_tlp_bytes) X(tcps_tw_recycles) X(tcps_tw_resets)
-	X(tcps_tw_responds)
-#undef X
-	NULL
-};
-
+/* The TCP gauges; tcpstat and tcpxstat are ff_test_counters.c's. */
 int
 ff_test_tcp_counter(struct ff_ctx *ctx, const char *name, uint64_t *val)
 {
-	struct tcp_state *ts = V_tcp(ctx);
-	size_t i;
-
-	if (strcmp(name, "tcp.tcb_count") == 0) {
-		*val = (uint64_t)ts->tcb_count;
-		return (0);
-	}
-	if (strcmp(name, "tcp.sockets") == 0) {
+	if (strcmp(name, "tcp.tcb_count") == 0)
+		*val = (uint64_t)V_tcp(ctx)->tcb_count;
+	else if (strcmp(name, "tcp.sockets") == 0)
 		*val = uipc_sockets_inuse(ctx);
-		return (0);
-	}
-	if (strcmp(name, "tcp.inpcbs") == 0) {
+	else if (strcmp(name, "tcp.inpcbs") == 0)
 		*val = V_tcbinfo(ctx)->ipi_count;
-		return (0);
-	}
-	if (strncmp(name, "tcp.", 4) == 0) {
-		for (i = 0; tcpt_fields[i] != NULL; i++)
-			if (strcmp(tcpt_fields[i], name + 4) == 0) {
-				memcpy(val, (const uint64_t *)&ts->tcpstat + i,
-				    sizeof(*val));
-				return (0);
-			}
-	}
-	if (strncmp(name, "tcpx.", 5) == 0)
-		for (i = 0; i < sizeof(tcpt_xfields) / sizeof(tcpt_xfields[0]);
-		    i++)
-			if (strcmp(tcpt_xfields[i].name, name + 5) == 0) {
-				memcpy(val, (const char *)&ts->tcpxstat +
-				    tcpt_xfields[i].off, sizeof(*val));
-				return (0);
-			}
-	return (-ENOENT);
+	else
+		return (-ENOENT);
+	return (0);
 }
 
 /* Golden bytes: build options, and parse them back. */
