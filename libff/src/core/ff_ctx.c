@@ -15,7 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "net/ff_port.h"
 #include "net/ff_stack.h"
 #include "ipc/ff_msg_server.h"
 

@@ -18,13 +18,11 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-#include <rte_mempool.h>
-
 #include "core/ff_ctx.h"
 #include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
 #include "kern/kern_mbuf.h"
+#include "kern/mbuf.h"
 
 void
 mbuf_init(struct ff_ctx *ctx)
@@ -45,7 +43,7 @@ mbuf_free_now(struct ff_ctx *ctx)
 {
 	if (ctx->pktmbuf_pool == NULL)
 		return (0);
-	return (rte_mempool_avail_count(ctx->pktmbuf_pool));
+	return (m_pool_avail(ctx->pktmbuf_pool));
 }
 
 /* Free queued out-of-order data when memory gets tight. */

@@ -18,10 +18,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "kern/mbuf.h"
+#include "net/ff_port.h"
 #include "net/ff_stack.h"
 #include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
@@ -237,7 +236,7 @@ ff_stack_input(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts,
 
 	if (ctx->stack == NULL || p->p_ifp == NULL) {
 		ctx->traffic.rx_dropped += n;
-		rte_pktmbuf_free_bulk(pkts, n);
+		m_freem_bulk(pkts, n);
 		return;
 	}
 	(void)mbuf_pressure_update(ctx);

@@ -28,8 +28,7 @@
  *     is ignored (RFC 6633).
  */
 #include <errno.h>
-
-#include <rte_byteorder.h>
+#include <string.h>
 
 #include "core/ff_ctx.h"
 #include "net/ff_stack_var.h"

@@ -19,14 +19,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "net/ff_port.h"
 #include "net/ff_stack_var.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
+#include "netinet/in_cksum.h"
 
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */
@@ -112,23 +110,17 @@ static int
 tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m,
     const struct ip *ip, uint32_t iphlen, int lflags)
 {
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, s;
+	uint32_t f = m_pkthdr(m)->csum_flags;
+	uint32_t len = m_pktlen(m) - iphlen, s;
 	uint16_t raw;
 
 	if (lflags & M_LOOP)
 		return (1);
-	if (ifp->if_port != NULL && (ifp->if_port->p_offloads.rx_enabled &
-	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0) {
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-			return (1);
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-			return (0);
-	}
-	if (rte_raw_cksum_mbuf(m, iphlen, len, &raw) != 0)
+	if ((f & CSUM_L4_CALC) != 0 && (ifp->if_capenable & IFCAP_RXCSUM) != 0)
+		return ((f & CSUM_L4_VALID) != 0);
+	if (in_cksum_raw_mbuf(m, iphlen, len, &raw) != 0)
 		return (0);
-	s = (uint32_t)rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0) +
-	    raw;
+	s = (uint32_t)in_pseudo_sum(ip) + raw;
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	return (s == 0xffff);
@@ -140,22 +132,22 @@ tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
     const struct rte_mbuf *m, uint32_t iphlen, int lflags,
     struct tcpseg *seg)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
-	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, off;
+	const struct ip *ip = mtod(m, const struct ip *);
+	uint32_t len = m_pktlen(m) - iphlen, off;
 	const struct tcphdr *th;
 
 	if (len < sizeof(*th) ||
-	    rte_pktmbuf_data_len(m) < iphlen + sizeof(*th)) {
+	    m_len(m) < iphlen + sizeof(*th)) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);
 		return (-1);
 	}
-	th = rte_pktmbuf_mtod_offset(m, const struct tcphdr *, iphlen);
+	th = mtodo(m, iphlen);
 	off = (uint32_t)TCP_HDRLEN(th);
 	if (off < sizeof(*th) || off > len) {
 		TCPSTAT_INC(ctx, tcps_rcvbadoff);
 		return (-1);
 	}
-	if (rte_pktmbuf_data_len(m) < iphlen + off) {
+	if (m_len(m) < iphlen + off) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);	/* options not contiguous */
 		return (-1);
 	}
@@ -204,7 +196,7 @@ tcp_dropwithreset(struct ff_ctx *ctx, const struct tcpseg *seg,
 {
 	uint32_t len = seg->tlen;
 
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	if ((seg->flags & TH_RST) || !icmp_ratecheck(ctx, rstreason))
 		return;
 	if (seg->flags & TH_ACK) {
@@ -329,7 +321,7 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 	*tpp = NULL;
 	if (seg->flags & TH_RST) {
 		syncache_chkrst(ltp, seg);
-		rte_pktmbuf_free(*mp);
+		m_freem(*mp);
 		*mp = NULL;
 		return;
 	}
@@ -349,7 +341,7 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 		*mp = NULL;
 		return;
 	}
-	rte_pktmbuf_free(*mp);
+	m_freem(*mp);
 	*mp = NULL;
 	if ((seg->flags & TH_SYN) == 0 || tcp_socket(ltp) == NULL) {
 		TCPXSTAT_INC(ctx, tcpx_notsyn);
@@ -378,7 +370,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
 		tcp_dropwithreset(ctx, seg, m, BANDLIM_UNLIMITED);
 		return;
 	}
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	if (seg->flags & TH_RST) {
 		if (ackok)
 			(void)tcp_drop(tp, ECONNREFUSED);
@@ -791,14 +783,14 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 	if ((seg->tlen == 0 && !fin) || TCPS_HAVERCVDFIN(tp->t_state))
 		return (TI_CONTINUE);
 	*mp = NULL;
-	if (rte_pktmbuf_adj(m, (uint16_t)seg->doff) == NULL) {
+	if (m_adj(m, (uint16_t)seg->doff) == NULL) {
 		/* Data starts past the first segment of a chain: rare. */
 		TCPSTAT_INC(ctx, tcps_rcvshort);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (TI_CONTINUE);
 	}
-	if (rte_pktmbuf_pkt_len(m) > seg->tlen)
-		(void)rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) -
+	if (m_pktlen(m) > seg->tlen)
+		(void)m_trim(m, (uint16_t)(m_pktlen(m) -
 		    seg->tlen));
 	if (seg->seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq)) {
 		tp->rcv_nxt += seg->tlen;
@@ -808,7 +800,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		if (so != NULL && seg->tlen > 0)
 			sbappendstream_consume(&so->so_rcv, m);
 		else
-			rte_pktmbuf_free(m);
+			m_freem(m);
 		if (seg->tlen > 0)
 			tcp_delack(tp);
 	} else {
@@ -978,7 +970,7 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	TCPSTAT_INC(ctx, tcps_rcvtotal);
 	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
 	    &seg) != 0) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	inp = in_pcblookup(V_tcbinfo(ctx), seg.src, seg.sport, seg.dst,
@@ -994,7 +986,7 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
 		if (tcp_blackhole(ctx, &seg)) {
-			rte_pktmbuf_free(m);
+			m_freem(m);
 			return;
 		}
 		/* A scan or SYN flood gets at most icmplim RSTs a second. */
@@ -1023,5 +1015,5 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		(void)tcp_output(tp);
 	}
 	if (m != NULL)
-		rte_pktmbuf_free(m);
+		m_freem(m);
 }

@@ -20,15 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-#include <rte_random.h>
-
 #include "core/ff_ctx.h"
 #include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
+#include "kern/libkern.h"
 
 #define	ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -157,8 +155,8 @@ tcp_init(struct ff_ctx *ctx)
 	ts->recvbuf_auto = 1;
 	ts->recvbuf_inc = 16384;
 	ts->recvbuf_max = 2097152;
-	ts->isn_key[0] = rte_rand();
-	ts->isn_key[1] = rte_rand();
+	ts->isn_key[0] = ff_random64();
+	ts->isn_key[1] = ff_random64();
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->segq_free);
@@ -428,8 +426,7 @@ static void
 tcp_fill_cksum(struct ip *ip, struct tcphdr *th)
 {
 	th->th_sum = 0;
-	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
-	    th);
+	th->th_sum = in_cksum_l4(ip, th);
 }
 
 /*
@@ -447,10 +444,10 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	struct ip *ip;
 	uint32_t win = 0;
 
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) +
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
+	    (ip = (struct ip *)m_append(m, sizeof(*ip) +
 	    sizeof(*th))) == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return;
 	}

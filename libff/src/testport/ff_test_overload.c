@@ -21,7 +21,7 @@
 #include <rte_tcp.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "net/ff_port.h"
 #include "net/ff_stack_var.h"
 #include "testport/ff_testport.h"
 
