@@ -7,9 +7,10 @@ imports (nm -u).
 Every rule is one row of RULES, with its reason.  A row names a scope
 (source directories, or single files), what they must not reach (header
 names or imported symbols, as regular expressions), and the exceptions
-(seam files, allowed symbols); `pending' marks a row that is known to
-break until a named change lands.  Row kinds:
-  include      a file in scope has a matching #include;
+(seam files, allowed symbols).  Row kinds:
+  include      a file in scope has a matching #include (with
+               transitive=True: anywhere among the stack's own headers
+               it pulls in);
   symbol       an object in scope imports a matching symbol;
   defined_in   an object in scope imports a symbol that an object of
                another directory defines (a call into that layer).
@@ -66,13 +67,11 @@ RULES = [
          reason="protocols do not answer tools: the message handlers in "
                 "net/ and kern/ read protocol state and call the protocols"),
     dict(name="kern-no-netinet-include", kind="include", scope=("kern",),
-         forbid=r"^netinet/", allow={},
-         pending="kern/uipc_domain.c still includes netinet/in_pcb.h",
+         forbid=r"^netinet/", allow={}, transitive=True,
          reason="kern/ (sockets, mbufs, domains) reaches protocols only "
                 "through struct protosw / struct domain, as FreeBSD's does"),
     dict(name="kern-calls-no-netinet", kind="defined_in", scope=("kern",),
          forbid="netinet", allow=set(),
-         pending="kern/ still calls tcp_drain, ip_reass_drain, in_pcbinfo_*",
          reason="the same, on what kern/ objects call: set-up, drain, "
                 "timers and tear-down go through pr_init/pr_drain/..."),
     # ---- Python rules -------------------------------------------------
@@ -125,12 +124,26 @@ def nm(objs, *flags):
     return syms
 
 
+def closure(graph, name):
+    """Everything name includes, directly or through the stack's own
+    headers (system headers are not followed)."""
+    seen, todo = [], list(graph.get(name, ()))
+    while todo:
+        inc = todo.pop(0)
+        if inc not in seen:
+            seen.append(inc)
+            todo.extend(graph.get(inc, ()))
+    return seen
+
+
 def check_include(rule, graph):
     """graph: {"dir/file": [included, ...]} -> violation lines."""
     bad = []
     for name, incs in sorted(graph.items()):
         if name.split("/")[0] not in rule["scope"]:
             continue
+        if rule.get("transitive"):
+            incs = closure(graph, name)
         ok = rule["allow"].get(name, set())
         for inc in incs:
             if not re.search(rule["forbid"], inc) or inc.strip("<>") in ok:
@@ -199,16 +212,7 @@ def check(rule, graph, imports, defined):
     return check_defined_in(rule, imports, defined)
 
 
-def rule_params():
-    """A row with `pending' is known broken: it must fail (strict xfail)
-    until the change that makes it true removes the key."""
-    for r in RULES:
-        marks = ([pytest.mark.xfail(strict=True, reason=r["pending"])]
-                 if r.get("pending") else [])
-        yield pytest.param(r, id=r["name"], marks=marks)
-
-
-@pytest.mark.parametrize("rule", list(rule_params()))
+@pytest.mark.parametrize("rule", RULES, ids=[r["name"] for r in RULES])
 def test_rule(rule, graph, imports, defined):
     bad = check(rule, graph, imports, defined)
     assert not bad, "layering rule %s broken (%s):\n  %s" % (
@@ -244,6 +248,15 @@ def test_checker_catches_a_broken_include():
         "netinet/ip_input.c includes <rte_ethdev.h>"]
     assert check_include(rule("netinet-no-ipc"), g) == [
         "netinet/tcp_input.c includes ipc/ff_msg_server.h"]
+
+
+def test_checker_follows_headers():
+    """kern/ reaching a netinet header through a net/ header is caught."""
+    g = {"kern/uipc_socket.c": ["core/ff_ctx.h", "net/if_var.h"],
+         "net/if_var.h": ["<stdint.h>", "netinet/in_var.h"],
+         "netinet/in_var.h": ["<netinet/in.h>"]}
+    assert check_include(rule("kern-no-netinet-include"), g) == [
+        "kern/uipc_socket.c includes netinet/in_var.h"]
 
 
 def test_checker_catches_a_broken_call():

@@ -16,7 +16,7 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack.h"
+#include "core/ff_stack.h"
 #include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */

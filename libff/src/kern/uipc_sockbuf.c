@@ -16,7 +16,7 @@
 
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/socketvar.h"
 #include "kern/mbuf.h"
 

@@ -21,7 +21,7 @@
 
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/protosw.h"
 #include "kern/socketvar.h"
 #include "kern/libkern.h"

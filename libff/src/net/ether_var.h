@@ -29,6 +29,8 @@ struct ether_state {
 	int		vlan_accept;	/* [dpdk] vlan_accept */
 };
 
+#define	V_ether(ctx)	((ctx)->vnet.v_ether)
+
 /* Register net.link.ether.xstats; 0 or a negative errno. */
 int	ether_sysctl_attach(struct ff_ctx *ctx);
 

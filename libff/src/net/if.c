@@ -11,7 +11,10 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 
 #define	IF_MINMTU	68	/* RFC 791: every link carries 68 bytes */
 

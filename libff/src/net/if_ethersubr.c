@@ -16,7 +16,10 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/arp_var.h"
 #include "kern/kern_sysctl.h"
 #include "net/if_ether.h"
 #include "kern/mbuf.h"

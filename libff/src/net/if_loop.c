@@ -9,7 +9,8 @@
 #include <errno.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/ip_var.h"
 #include "kern/mbuf.h"
 
 #define	LOOP_MAXDEPTH	4

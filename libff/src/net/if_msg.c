@@ -14,7 +14,8 @@
 #include "core/ff_ctx.h"
 #include "ipc/ff_msg_server.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
 #include "net/net_msg.h"
 
 _Static_assert(FF_IFCOUNTERS == IFCOUNTERS, "counter count");

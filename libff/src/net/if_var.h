@@ -96,6 +96,9 @@ struct if_state {
 	int		if_loopdepth;	/* nesting of if_simloop() */
 };
 
+/* This stack's interfaces (FreeBSD's V_ifnet). */
+#define	V_if(ctx)	((ctx)->vnet.v_if)
+
 static inline void
 if_inc_counter(struct ifnet *ifp, enum ift_counter c, uint64_t n)
 {

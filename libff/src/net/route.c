@@ -17,7 +17,9 @@
 
 #include "core/ff_ctx.h"
 #include "net/rib.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
 
 #define	RT_MAX_ROUTES	4096
 

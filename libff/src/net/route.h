@@ -54,6 +54,8 @@ struct rt_state {
 	char		rt_name[32];	/* unique trie name */
 };
 
+#define	V_rt(ctx)	((ctx)->vnet.v_rt)
+
 /* What rt_add() is asked for (a routing message, or the stack itself). */
 struct rt_addinfo {
 	struct in_addr	ra_dst;

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 #include "net/net_msg.h"
 
 /* An entry as a message. */

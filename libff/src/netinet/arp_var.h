@@ -89,6 +89,9 @@ struct arp_state {
 	struct llentries arp_hash[ARP_HASHSIZE];
 };
 
+#define	V_arp(ctx)		((ctx)->vnet.v_arp)
+#define	ARPSTAT_INC(ctx, f)	(V_arp(ctx)->arpstat.f++)
+
 /* A snapshot of one entry for ff-arp. */
 struct arp_entry_info {
 	struct in_addr	ai_addr;

@@ -21,7 +21,10 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 #include "kern/kern_sysctl.h"
 #include "net/if_ether.h"
 #include "kern/mbuf.h"

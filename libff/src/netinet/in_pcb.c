@@ -24,7 +24,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "kern/uipc_var.h"
 #include "netinet/in_pcb.h"
 #include "kern/uma.h"
 #include "kern/libkern.h"

@@ -21,7 +21,12 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
@@ -29,7 +34,7 @@
 
 #define	ICMP_TSLEN	20	/* header + three timestamps */
 
-void
+int
 icmp_init(struct ff_ctx *ctx)
 {
 	struct icmp_state *is = V_icmp(ctx);
@@ -39,6 +44,7 @@ icmp_init(struct ff_ctx *ctx)
 	is->bmcastecho = 0;
 	is->quotelen = 8;
 	memset(is->lim_sec, 0xff, sizeof(is->lim_sec));
+	return (0);
 }
 
 int

@@ -18,12 +18,18 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
 
-void
+int
 ip_init(struct ff_ctx *ctx)
 {
 	struct ip_state *ips = V_ip(ctx);
@@ -39,6 +45,7 @@ ip_init(struct ff_ctx *ctx)
 	ips->fragttl = 30;	/* IPFRAGTTL: 60 half-second slow ticks */
 	ips->ip_id = 1;
 	TAILQ_INIT(&ips->ipq_list);
+	return (0);
 }
 
 void

@@ -16,7 +16,10 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
 #include "kern/mbuf.h"
 
 /* Reject: ICMP error and ips_badoptions; consumes m, returns 1. */

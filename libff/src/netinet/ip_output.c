@@ -12,7 +12,11 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
 #include "kern/libkern.h"

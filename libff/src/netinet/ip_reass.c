@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/ip_var.h"
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
 

@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
 #include "netinet/ip_icmp.h"
 #include "netinet/tcp_var.h"
 

@@ -41,7 +41,6 @@
 #include <arpa/inet.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
 #include "kern/libkern.h"

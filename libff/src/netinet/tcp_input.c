@@ -21,7 +21,12 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/in_pcb.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
 #include "netinet/in_cksum.h"
@@ -347,9 +352,17 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 		TCPXSTAT_INC(ctx, tcpx_notsyn);
 		return;
 	}
-	if (mbuf_syn_refuse(ctx, tcp_socket(ltp)))
+	switch (mbuf_syn_refuse(ctx, tcp_socket(ltp),
+	    V_tcp(ctx)->tcb_count >= V_tcp(ctx)->maxtcpcb)) {
+	case 0:
+		syncache_add(ltp, seg);
 		return;
-	syncache_add(ltp, seg);
+	case MBSYN_LISTENQ:
+		TCPSTAT_INC(ctx, tcps_listendrop);
+		return;
+	default:
+		return;
+	}
 }
 
 /*

@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
 #include "netinet/in_cksum.h"

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/kern_mbuf.h"
 #include "kern/socketvar.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"

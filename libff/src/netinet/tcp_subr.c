@@ -21,9 +21,13 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
@@ -166,7 +170,7 @@ tcp_init(struct ff_ctx *ctx)
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
 	ts->cc_default = &cubic_cc_algo;	/* FreeBSD 14's default */
-	return (pf_proto_register(ctx, &tcp_protosw));
+	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 4096));
 }
 
 /* Every connection left (TIME_WAIT, orphans) and every pooled item. */
@@ -187,6 +191,8 @@ tcp_fini(struct ff_ctx *ctx)
 	tcp_hc_destroy(ctx);		/* after the closes above fed it */
 	tcp_reass_fini(ctx);
 	tcp_sack_fini(ctx);
+	if (ts->tcbinfo.ipi_zone != NULL)	/* after every pcb went */
+		in_pcbinfo_destroy(&ts->tcbinfo);
 }
 
 struct socket *
@@ -320,8 +326,11 @@ tcp_state_change(struct tcpcb *tp, int newstate)
 	tp->t_state = newstate;
 }
 
-/* FreeBSD's tcp_drain(): memory is short, free out-of-order data. */
-int
+/*
+ * FreeBSD's tcp_drain() (pr_drain): memory is short, free out-of-order
+ * data; the segments freed count in kern.ipc.overload.reass_flushed.
+ */
+void
 tcp_drain(struct ff_ctx *ctx)
 {
 	struct tcpcb *tp;
@@ -329,7 +338,7 @@ tcp_drain(struct ff_ctx *ctx)
 
 	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link)
 		n += tcp_reass_flush(tp);
-	return (n);
+	V_mbuf(ctx)->mb_stat.ovl_reass_flushed += (uint64_t)n;
 }
 
 /*

@@ -33,7 +33,8 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"

@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/protosw.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
@@ -455,4 +455,7 @@ const struct protosw tcp_protosw = {
 	.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD,
 	.pr_name = "tcp",
 	.pr_usrreqs = &tcp_usrreqs,
+	.pr_init = tcp_init,
+	.pr_drain = tcp_drain,
+	.pr_destroy = tcp_fini,
 };

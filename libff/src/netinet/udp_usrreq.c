@@ -33,7 +33,10 @@
 
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
 #include "netinet/in_cksum.h"
 #include "netinet/in_pcb.h"
 #include "kern/protosw.h"
@@ -52,13 +55,10 @@ struct udphdr {
 
 #define	UDPXSTAT_INC(ctx, f)	(V_udp(ctx)->udpxstat.f++)
 
-static const struct protosw udp_protosw;
-
 int
 udp_init(struct ff_ctx *ctx)
 {
 	struct udp_state *us = V_udp(ctx);
-	int error;
 
 	memset(&us->udpstat, 0, sizeof(us->udpstat));
 	memset(&us->udpxstat, 0, sizeof(us->udpxstat));
@@ -66,10 +66,7 @@ udp_init(struct ff_ctx *ctx)
 	us->udp_recvspace = UDP_RECVSPACE_DEFAULT;
 	us->udp_sendspace = UDP_MAXDGRAM_DEFAULT;
 	us->udp_blackhole = 0;
-	if ((error = in_pcbinfo_init(ctx, &us->udbinfo, "udp", IPPROTO_UDP,
-	    1024)) != 0)
-		return (error);
-	return (pf_proto_register(ctx, &udp_protosw));
+	return (in_pcbinfo_init(ctx, &us->udbinfo, "udp", IPPROTO_UDP, 1024));
 }
 
 void
@@ -478,10 +475,12 @@ static const struct pr_usrreqs udp_usrreqs = {
 	.pru_ctloutput =	udp_ctloutput,
 };
 
-static const struct protosw udp_protosw = {
+const struct protosw udp_protosw = {
 	.pr_type =		SOCK_DGRAM,
 	.pr_protocol =		IPPROTO_UDP,
 	.pr_flags =		PR_ATOMIC | PR_ADDR,
 	.pr_name =		"udp",
 	.pr_usrreqs =		&udp_usrreqs,
+	.pr_init =		udp_init,
+	.pr_destroy =		udp_fini,
 };

@@ -27,7 +27,7 @@
 #include "dpdk/ff_runtime.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
-#include "net/ff_stack.h"
+#include "core/ff_stack.h"
 #include "kern/kern_sysctl.h"
 #include "testport/ff_testport.h"
 

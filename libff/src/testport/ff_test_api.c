@@ -14,7 +14,11 @@
 
 #include "core/ff_ctx.h"
 #include "kern/mbuf.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/arp_var.h"
 #include "testport/ff_testport.h"
 
 static struct ff_ctx *

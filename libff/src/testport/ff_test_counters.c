@@ -13,7 +13,12 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/arp_var.h"
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 

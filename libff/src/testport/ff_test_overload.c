@@ -22,7 +22,7 @@
 
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "kern/kern_mbuf.h"
 #include "testport/ff_testport.h"
 
 #define	FLOOD_BURST	32
