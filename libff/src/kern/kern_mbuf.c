@@ -36,7 +36,7 @@ mbuf_init(struct ff_ctx *ctx)
 	mb->mb_reass_pct = 12;
 	mb->mb_sock_pct = 2;
 	if (ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
 }
 
 static unsigned int
@@ -55,7 +55,7 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 	int level;
 
 	if (mb->mb_nmbufs == 0 && ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
 	if (mb->mb_nmbufs == 0)
 		return (MBP_NONE);
 	mb->mb_free = mbuf_free_now(ctx);

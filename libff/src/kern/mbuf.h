@@ -181,6 +181,13 @@ M_WRITABLE(const struct rte_mbuf *m)
 	    !RTE_MBUF_HAS_EXTBUF(m));
 }
 
+/* Mbufs in pool mp, free or not (kern.ipc.nmbufs). */
+static inline unsigned int
+m_pool_size(const struct rte_mempool *mp)
+{
+	return (mp->size);
+}
+
 /* Free mbufs left in pool mp. */
 static inline unsigned int
 m_pool_avail(const struct rte_mempool *mp)
