@@ -63,8 +63,15 @@ struct pkthdr {
 	uint8_t		pad[6];
 };
 
-/* Private area every stack pool gives each mbuf. */
-#define	M_PRIVSIZE	RTE_ALIGN(sizeof(struct pkthdr), RTE_MBUF_PRIV_ALIGN)
+/*
+ * Private area every stack pool gives each mbuf: a whole cache line, so
+ * that packet data (after it and the headroom) still starts on a line
+ * and a frame's headers share one.  The pool's elements are rounded up
+ * to cache lines anyway: 16 bytes would cost the same memory.
+ */
+#define	M_PRIVSIZE	RTE_CACHE_LINE_SIZE
+_Static_assert(sizeof(struct pkthdr) <= M_PRIVSIZE &&
+    M_PRIVSIZE % RTE_MBUF_PRIV_ALIGN == 0, "pkthdr fits the private area");
 /* Data room of one segment (FreeBSD's cluster size is the same 2 KiB). */
 #define	MCLBYTES	RTE_MBUF_DEFAULT_DATAROOM
 /* Most segments one chain may have. */
