@@ -15,8 +15,8 @@
 #include <rte_mbuf.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack.h"
+#include "net/ff_port.h"
+#include "core/ff_stack.h"
 #include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */

@@ -26,6 +26,40 @@ struct ff_port;
 struct ff_msg_server;
 struct ff_stack;
 struct sysctl_tree;
+struct if_state;
+struct ether_state;
+struct rt_state;
+struct in_state;
+struct arp_state;
+struct ip_state;
+struct icmp_state;
+struct uipc_state;
+struct udp_state;
+struct tcp_state;
+struct mbuf_state;
+
+/*
+ * Where each subsystem's state is, inside ctx->stack (FreeBSD's VNET in
+ * spirit).  core/ff_stack.c, the composition root, allocates all of it
+ * as one struct ff_stack and points these at its parts; a subsystem's
+ * V_x(ctx) shorthand, beside its state in its own _var.h, reads one of
+ * them, so a file includes only the states it uses.  Reaching a field
+ * costs what a field of one struct behind ctx->stack would: one load
+ * and an offset.
+ */
+struct ff_vnet {
+	struct if_state		*v_if;		/* net/if_var.h */
+	struct ether_state	*v_ether;	/* net/ether_var.h */
+	struct rt_state		*v_rt;		/* net/route.h */
+	struct in_state		*v_in;		/* netinet/in_var.h */
+	struct arp_state	*v_arp;		/* netinet/arp_var.h */
+	struct ip_state		*v_ip;		/* netinet/ip_var.h */
+	struct icmp_state	*v_icmp;	/* netinet/icmp_var.h */
+	struct uipc_state	*v_uipc;	/* kern/uipc_var.h */
+	struct udp_state	*v_udp;		/* netinet/udp_var.h */
+	struct tcp_state	*v_tcp;		/* netinet/tcp_var.h */
+	struct mbuf_state	*v_mbuf;	/* kern/kern_mbuf.h */
+};
 
 /* Main loop accounting, shown by ff-top (struct ff_top_stats). */
 struct ff_top {
@@ -65,7 +99,8 @@ struct ff_ctx {
 	int			 nb_ports;
 
 	struct ff_msg_server	*msg;		/* tool requests; NULL in tests */
-	struct ff_stack		*stack;		/* the protocols (src/net, netinet) */
+	struct ff_stack		*stack;		/* the protocols (core/ff_stack.c) */
+	struct ff_vnet		 vnet;		/* their parts of *stack */
 	struct sysctl_tree	*sysctl;	/* MIB tree (src/kern/kern_sysctl.c) */
 
 	struct ff_top		 top;

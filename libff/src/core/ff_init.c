@@ -27,7 +27,7 @@
 #include "dpdk/ff_dpdk.h"
 #include "dpdk/ff_runtime.h"
 #include "ipc/ff_msg_server.h"
-#include "net/ff_stack.h"
+#include "core/ff_stack.h"
 
 /* Set from signal context; ff_run() turns it into ctx->stop. */
 static volatile sig_atomic_t ff_signalled;

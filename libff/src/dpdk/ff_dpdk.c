@@ -23,7 +23,8 @@
 #include "ff_config.h"
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
-#include "dpdk/ff_port.h"
+#include "kern/mbuf.h"
+#include "net/ff_port.h"
 
 #define	FF_POOL_NAME	"ff_pktmbuf_pool"
 #define	FF_POOL_CACHE	256
@@ -243,10 +244,18 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		mp = rte_pktmbuf_pool_create(FF_POOL_NAME,
-		    ctx->cfg->dpdk.nb_mbufs, FF_POOL_CACHE, 0,
+		    ctx->cfg->dpdk.nb_mbufs, FF_POOL_CACHE, M_PRIVSIZE,
 		    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	else
 		mp = rte_mempool_lookup(FF_POOL_NAME);
+	/* Every mbuf carries the stack's struct pkthdr (kern/mbuf.h). */
+	if (mp != NULL && rte_pktmbuf_priv_size(mp) < M_PRIVSIZE) {
+		snprintf(err, errlen, "packet pool %s: private area of %u "
+		    "bytes, the stack needs %u", FF_POOL_NAME,
+		    (unsigned int)rte_pktmbuf_priv_size(mp),
+		    (unsigned int)M_PRIVSIZE);
+		return (-1);
+	}
 	if (mp == NULL) {
 		tap_release_rtsigs();	/* the ports will not be opened */
 		snprintf(err, errlen, "packet pool (%d mbufs): %s",

@@ -5,9 +5,12 @@
 #define _FF_DPDK_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ff_config;
 struct ff_ctx;
+struct ff_port;
+struct ff_port_cfg;
 
 #define	FF_EAL_MAXARGS	64
 
@@ -23,5 +26,8 @@ int	ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen);
 int	ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen);
 /* Open every port in the config's port_list into ctx->ports. */
 int	ff_dpdk_ports_open(struct ff_ctx *ctx, char *err, size_t errlen);
+/* Open one port (ff_dpdk_port.c); NULL with a message in err. */
+struct ff_port	*ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
+		    const struct ff_port_cfg *pc, char *err, size_t errlen);
 
 #endif /* _FF_DPDK_H_ */

@@ -6,8 +6,10 @@
  * process (process N owns queue N), enables the checksum offloads the
  * device offers (unless [dpdk] tx_csum_offoad_skip), starts it and sets
  * promiscuous mode as configured.  Secondary stack processes only use
- * their queue.  The offload capabilities are kept in the port for the
- * stack to use.
+ * their queue.  The offloads become FreeBSD's capability words in the
+ * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
+ * every frame's DPDK flags are translated to and from the stack's
+ * struct pkthdr at the burst (dpdk/ff_dpdk_mbuf.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,20 +22,46 @@
 
 #include "ff_config.h"
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_dpdk_mbuf.h"
+#include "net/ff_port.h"
 
 #define	FF_RX_DESC	1024
 #define	FF_TX_DESC	1024
 
+/* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
+struct dpdk_offloads {
+	uint64_t	rx_capa;
+	uint64_t	tx_capa;
+	uint64_t	rx_enabled;
+	uint64_t	tx_enabled;
+};
+
+struct dpdk_port {
+	struct ff_port	dp_port;	/* must be first */
+	struct dpdk_offloads dp_off;
+};
+
 static uint16_t
 dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
-	return (rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n));
+	uint64_t rx = ((struct dpdk_port *)p)->dp_off.rx_enabled;
+	uint16_t i, got;
+
+	got = rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n);
+	for (i = 0; i < got; i++)
+		ff_dpdk_rx_import(pkts[i], rx);
+	return (got);
 }
 
 static uint16_t
 dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
+	uint16_t i;
+
+	if (p->p_hwassist != 0)
+		for (i = 0; i < n; i++)
+			ff_dpdk_tx_export(pkts[i]);
 	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
 }
 
@@ -91,7 +119,7 @@ static const struct ff_port_ops dpdk_port_ops = {
 /* Checksum offloads: what the device has, less what config turns off. */
 static void
 dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
-    struct ff_port_offloads *o)
+    struct dpdk_offloads *o)
 {
 	const uint64_t rx_want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
@@ -118,8 +146,8 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	int rc, sock = rte_eth_dev_socket_id(p->p_port_id);
 
 	memset(&conf, 0, sizeof(conf));
-	conf.rxmode.offloads = p->p_offloads.rx_enabled;
-	conf.txmode.offloads = p->p_offloads.tx_enabled;
+	conf.rxmode.offloads = ((struct dpdk_port *)p)->dp_off.rx_enabled;
+	conf.txmode.offloads = ((struct dpdk_port *)p)->dp_off.tx_enabled;
 	if (nq > 1 && (di->flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = di->flow_type_rss_offloads &
@@ -166,6 +194,7 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
     const struct ff_port_cfg *pc, char *err, size_t errlen)
 {
 	struct rte_eth_dev_info di;
+	struct dpdk_port *dp;
 	struct ff_port *p;
 
 	if (!rte_eth_dev_is_valid_port(port_id)) {
@@ -175,22 +204,27 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 		return (NULL);
 	}
 	if (rte_eth_dev_info_get(port_id, &di) != 0 ||
-	    (p = calloc(1, sizeof(*p))) == NULL) {
+	    (dp = calloc(1, sizeof(*dp))) == NULL) {
 		snprintf(err, errlen, "port %u: cannot get device info", port_id);
 		return (NULL);
 	}
+	p = &dp->dp_port;
 	p->p_ops = &dpdk_port_ops;
 	p->p_port_id = port_id;
 	p->p_queue = (uint16_t)ctx->proc_id;
 	rte_eth_dev_get_name_by_port(port_id, p->p_name);
-	dpdk_pick_offloads(ctx, &di, &p->p_offloads);
+	dpdk_pick_offloads(ctx, &di, &dp->dp_off);
+	p->p_capabilities = ff_dpdk_ifcap(dp->dp_off.rx_capa, dp->dp_off.tx_capa);
+	p->p_capenable = ff_dpdk_ifcap(dp->dp_off.rx_enabled,
+	    dp->dp_off.tx_enabled);
+	p->p_hwassist = ff_dpdk_hwassist(dp->dp_off.tx_enabled);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
 	    (dpdk_queues_setup(ctx, p, &di, err, errlen) != 0 ||
 	    dpdk_port_start(ctx, p, err, errlen) != 0)) {
 		free(p);
 		return (NULL);
 	}
-	rte_eth_macaddr_get(port_id, &p->p_mac);
+	rte_eth_macaddr_get(port_id, (struct rte_ether_addr *)&p->p_mac);
 	if (rte_eth_dev_get_mtu(port_id, &p->p_mtu) != 0)
 		p->p_mtu = RTE_ETHER_MTU;
 	p->p_promisc = rte_eth_promiscuous_get(port_id) == 1;

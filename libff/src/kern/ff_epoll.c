@@ -27,7 +27,7 @@
 #include <sys/epoll.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/eventvar.h"
 #include "kern/socketvar.h"
 

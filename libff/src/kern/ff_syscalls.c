@@ -21,7 +21,7 @@
 #include <sys/time.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/eventvar.h"
 #include "kern/file.h"
 #include "kern/socketvar.h"

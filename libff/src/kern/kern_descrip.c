@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/eventvar.h"
 #include "kern/file.h"
 #include "kern/socketvar.h"

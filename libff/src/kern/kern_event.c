@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "ff_api.h"
 #include "kern/eventvar.h"
 #include "kern/socketvar.h"

@@ -18,13 +18,12 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-#include <rte_mempool.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/kern_sysctl.h"
 #include "kern/kern_mbuf.h"
+#include "kern/mbuf.h"
+#include "kern/protosw.h"
 
 void
 mbuf_init(struct ff_ctx *ctx)
@@ -37,7 +36,7 @@ mbuf_init(struct ff_ctx *ctx)
 	mb->mb_reass_pct = 12;
 	mb->mb_sock_pct = 2;
 	if (ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
 }
 
 static unsigned int
@@ -45,17 +44,7 @@ mbuf_free_now(struct ff_ctx *ctx)
 {
 	if (ctx->pktmbuf_pool == NULL)
 		return (0);
-	return (rte_mempool_avail_count(ctx->pktmbuf_pool));
-}
-
-/* Free queued out-of-order data when memory gets tight. */
-static void
-mbuf_drain(struct ff_ctx *ctx)
-{
-	struct mbuf_state *mb = V_mbuf(ctx);
-
-	mb->mb_stat.ovl_reass_flushed += (uint64_t)tcp_drain(ctx);
-	ip_reass_drain(ctx);
+	return (m_pool_avail(ctx->pktmbuf_pool));
 }
 
 int
@@ -66,7 +55,7 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 	int level;
 
 	if (mb->mb_nmbufs == 0 && ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = ctx->pktmbuf_pool->size;
+		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
 	if (mb->mb_nmbufs == 0)
 		return (MBP_NONE);
 	mb->mb_free = mbuf_free_now(ctx);
@@ -81,8 +70,8 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 		level = MBP_NONE;
 	if (level > mb->mb_level) {
 		mb->mb_stat.ovl_level_up++;
-		if (level >= MBP_REASS)
-			mbuf_drain(ctx);
+		if (level >= MBP_REASS)	/* free reassembly queues */
+			domain_drain(ctx);
 	}
 	mb->mb_level = level;
 	return (level);
@@ -116,29 +105,28 @@ mbuf_rcv_clamp(struct ff_ctx *ctx, uint32_t space, uint32_t maxseg)
 }
 
 int
-mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head)
+mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head,
+    int pcbs_short)
 {
 	struct mbuf_state *mb = V_mbuf(ctx);
 	struct uipc_state *us = V_uipc(ctx);
-	struct tcp_state *ts = V_tcp(ctx);
 	uint64_t sockfree;
 
 	if (mb->mb_level >= MBP_SYN) {
 		OVLSTAT_INC(ctx, ovl_syn_nombuf);
-		return (1);
+		return (MBSYN_NOMBUF);
 	}
 	sockfree = us->us_numopensockets >= (unsigned int)us->us_maxsockets ?
 	    0 : (unsigned int)us->us_maxsockets - us->us_numopensockets;
 	if (sockfree * 100 < (uint64_t)us->us_maxsockets * mb->mb_sock_pct ||
-	    sockfree == 0 || ts->tcb_count >= ts->maxtcpcb) {
+	    sockfree == 0 || pcbs_short) {
 		OVLSTAT_INC(ctx, ovl_syn_nosock);
-		return (1);
+		return (MBSYN_NOSOCK);
 	}
 	/* The accept queue: sonewconn()'s own 3/2 rule, checked first. */
 	if (head->so_qlen + head->so_incqlen > 3 * head->so_qlimit / 2) {
 		OVLSTAT_INC(ctx, ovl_syn_listenq);
-		TCPSTAT_INC(ctx, tcps_listendrop);
-		return (1);
+		return (MBSYN_LISTENQ);
 	}
 	return (0);
 }

@@ -65,7 +65,7 @@ struct mbuf_state {
 	struct ovlstat	 mb_stat;
 };
 
-#define	V_mbuf(ctx)		(&(ctx)->stack->st_mbuf)
+#define	V_mbuf(ctx)		((ctx)->vnet.v_mbuf)
 #define	OVLSTAT_INC(ctx, f)	(V_mbuf(ctx)->mb_stat.f++)
 
 void	mbuf_init(struct ff_ctx *ctx);
@@ -81,9 +81,15 @@ int	mbuf_pressure(struct ff_ctx *ctx);
 /* A receive window of `space' bytes as pressure allows (counted). */
 uint32_t mbuf_rcv_clamp(struct ff_ctx *ctx, uint32_t space, uint32_t maxseg);
 /*
- * 1 when a SYN for listener `head' must be dropped before anything is
- * allocated for it: pool, socket table or accept queue short (counted).
+ * Whether a SYN for listener `head' must be dropped before anything is
+ * allocated for it: 0, or why (counted): the pool is short, the socket
+ * table is (or the protocol's own pcbs are: pcbs_short), or the accept
+ * queue is full.
  */
-int	mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head);
+#define	MBSYN_NOMBUF	1
+#define	MBSYN_NOSOCK	2
+#define	MBSYN_LISTENQ	3
+int	mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head,
+	    int pcbs_short);
 
 #endif /* _KERN_KERN_MBUF_H_ */

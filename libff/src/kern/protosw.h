@@ -1,20 +1,35 @@
 /*
- * protosw.h - the protocol switch: how the socket layer calls a protocol
- * (UDP, TCP), after FreeBSD's sys/protosw.h.
+ * protosw.h - the protocol switch and protocol domains: how the socket
+ * layer and the rest of kern/ call a protocol (IP, ICMP, UDP, TCP), after
+ * FreeBSD's sys/protosw.h and sys/domain.h.
  *
  * Each protocol describes itself with a struct protosw (type, protocol
- * number, flags) and its user requests (struct pr_usrreqs), and registers
- * it in its stack at attach:
+ * number, flags), its life-cycle hooks and, when sockets can use it, its
+ * user requests (struct pr_usrreqs).  A domain lists its protocols in
+ * set-up order; the composition root (core/ff_stack.c) attaches it:
  *
  *	static const struct pr_usrreqs tcp_usrreqs = { .pru_attach = ..., };
- *	static const struct protosw tcp_protosw = {
+ *	const struct protosw tcp_protosw = {
  *		.pr_type = SOCK_STREAM, .pr_protocol = IPPROTO_TCP,
  *		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD,
  *		.pr_name = "tcp", .pr_usrreqs = &tcp_usrreqs,
+ *		.pr_init = tcp_init, .pr_drain = tcp_drain,
+ *		.pr_destroy = tcp_fini,
  *	};
- *	tcp_init(ctx): pf_proto_register(ctx, &tcp_protosw);
+ *	inetdomain (netinet/in_proto.c): ip, icmp, udp, tcp.
+ *	domain_attach(ctx, &inetdomain): register all, then pr_init each.
  *
- * socreate(ctx, SOCK_STREAM, 0 or IPPROTO_TCP) then finds it.
+ * socreate(ctx, SOCK_STREAM, 0 or IPPROTO_TCP) then finds TCP; the pool
+ * running short calls every pr_drain (domain_drain(), kern_mbuf.c); the
+ * stack's detach calls every pr_destroy, last protocol first, after the
+ * sockets are gone (domain_detach()).  So kern/ names no protocol.
+ *
+ * Life-cycle hooks (any may be NULL):
+ *   pr_init(ctx)          the protocol's state, at attach; 0 or a
+ *                         negative errno (the attach fails).
+ *   pr_drain(ctx)         memory is short: free what can be rebuilt
+ *                         (reassembly queues).
+ *   pr_destroy(ctx)       at detach: free everything it holds.
  *
  * Every request returns 0 or a negative errno.  Addresses are
  * struct sockaddr_in (AF_INET, checked by the socket layer: family and
@@ -46,8 +61,9 @@
  *                         socket layer already called socantsendmore().
  *   pru_disconnect(so)    close of a connected socket: orderly release
  *                         (TCP: FIN, or RST with SO_LINGER 0).
- *   pru_abort(so)         drop an unaccepted connection (RST); the socket
- *                         layer frees the socket after it.
+ *   pru_abort(so)         drop an unaccepted connection (RST); returns
+ *                         with socket and pcb apart (so_pcb NULL): the
+ *                         socket layer frees the socket after it.
  *   pru_detach(so)        the descriptor is gone (SS_NOFDREF set): free
  *                         the pcb now (in_pcbdetach + in_pcbfree), or
  *                         later when the connection is done; the socket
@@ -106,11 +122,22 @@ struct pr_usrreqs {
 };
 
 struct protosw {
-	short		 pr_type;	/* SOCK_STREAM, SOCK_DGRAM */
-	short		 pr_protocol;	/* IPPROTO_TCP, IPPROTO_UDP */
+	short		 pr_type;	/* SOCK_STREAM, SOCK_DGRAM, 0 */
+	short		 pr_protocol;	/* IPPROTO_TCP, IPPROTO_UDP, ... */
 	short		 pr_flags;	/* PR_* */
 	const char	*pr_name;	/* "tcp", "udp" */
-	const struct pr_usrreqs *pr_usrreqs;
+	const struct pr_usrreqs *pr_usrreqs;	/* NULL: no sockets */
+	int	(*pr_init)(struct ff_ctx *ctx);
+	void	(*pr_drain)(struct ff_ctx *ctx);
+	void	(*pr_destroy)(struct ff_ctx *ctx);
+};
+
+/* A protocol family: its protocols in set-up order (sys/domain.h). */
+struct domain {
+	int		 dom_family;	/* AF_INET */
+	const char	*dom_name;	/* "internet" */
+	const struct protosw *const *dom_protosw;
+	int		 dom_nprotosw;
 };
 
 #define	PF_PROTO_MAX	8		/* protocols per stack */
@@ -120,8 +147,20 @@ struct protosw {
  * (same type and protocol already there) or -ENOSPC.
  */
 int	pf_proto_register(struct ff_ctx *ctx, const struct protosw *pr);
-/* The protocol of (type, protocol); protocol 0 = the type's default. */
+/*
+ * The socket protocol of (type, protocol); protocol 0 = the type's
+ * default.  Protocols without pr_usrreqs are never found.
+ */
 const struct protosw *pffindproto(struct ff_ctx *ctx, int type,
 	    int protocol);
+/*
+ * Register every protocol of dom, then run their pr_init in order.  0, or
+ * the first negative errno (what was registered stays, for detach).
+ */
+int	domain_attach(struct ff_ctx *ctx, const struct domain *dom);
+/* Every registered protocol's pr_drain (memory is short). */
+void	domain_drain(struct ff_ctx *ctx);
+/* Every registered protocol's pr_destroy, the last registered first. */
+void	domain_detach(struct ff_ctx *ctx);
 
 #endif /* _KERN_PROTOSW_H_ */

@@ -46,7 +46,6 @@
 
 struct ff_ctx;
 struct rte_mbuf;
-struct rte_mempool;
 struct protosw;
 struct socket;
 

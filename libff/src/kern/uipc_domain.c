@@ -1,10 +1,11 @@
 /*
  * uipc_domain.c - the socket layer of one stack: its state (uipc_var.h),
- * the protocol switch table (after FreeBSD's kern/uipc_domain.c), its
- * sysctls, and tear-down.
+ * the protocol switch table and protocol domains (after FreeBSD's
+ * kern/uipc_domain.c), its sysctls, and tear-down.
  *
  * Entry points: uipc_init(), uipc_sysctl_attach(), uipc_drain(),
- * uipc_fini(), uipc_sockets_inuse(), pf_proto_register(), pffindproto().
+ * uipc_fini(), uipc_sockets_inuse(), pf_proto_register(), pffindproto(),
+ * domain_attach(), domain_drain(), domain_detach().
  *
  * Sysctls: kern.ipc.maxsockets, kern.ipc.numopensockets, kern.maxfiles,
  * kern.openfiles, net.inet.ip.portrange.first/last (FreeBSD's names),
@@ -15,9 +16,8 @@
 
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/eventvar.h"
-#include "netinet/in_pcb.h"
 #include "kern/protosw.h"
 
 int
@@ -43,11 +43,55 @@ pffindproto(struct ff_ctx *ctx, int type, int protocol)
 	int i;
 
 	for (i = 0; i < us->us_nprotosw; i++)
-		if (us->us_protosw[i]->pr_type == type &&
+		if (us->us_protosw[i]->pr_usrreqs != NULL &&
+		    us->us_protosw[i]->pr_type == type &&
 		    (protocol == 0 ||
 		    us->us_protosw[i]->pr_protocol == protocol))
 			return (us->us_protosw[i]);
 	return (NULL);
+}
+
+int
+domain_attach(struct ff_ctx *ctx, const struct domain *dom)
+{
+	const struct protosw *pr;
+	int error, i;
+
+	for (i = 0; i < dom->dom_nprotosw; i++)
+		if ((error = pf_proto_register(ctx, dom->dom_protosw[i])) != 0)
+			return (error);
+	for (i = 0; i < dom->dom_nprotosw; i++) {
+		pr = dom->dom_protosw[i];
+		if (pr->pr_init != NULL && (error = pr->pr_init(ctx)) != 0)
+			return (error);
+	}
+	return (0);
+}
+
+void
+domain_drain(struct ff_ctx *ctx)
+{
+	struct uipc_state *us = V_uipc(ctx);
+	int i;
+
+	for (i = 0; i < us->us_nprotosw; i++)
+		if (us->us_protosw[i]->pr_drain != NULL)
+			us->us_protosw[i]->pr_drain(ctx);
+}
+
+void
+domain_detach(struct ff_ctx *ctx)
+{
+	struct uipc_state *us;
+	int i;
+
+	if (ctx->stack == NULL)
+		return;
+	us = V_uipc(ctx);
+	for (i = us->us_nprotosw - 1; i >= 0; i--)
+		if (us->us_protosw[i]->pr_destroy != NULL)
+			us->us_protosw[i]->pr_destroy(ctx);
+	us->us_nprotosw = 0;
 }
 
 int
@@ -71,8 +115,7 @@ uipc_init(struct ff_ctx *ctx)
 	    (error = kqueue_init(ctx)) != 0 ||
 	    (error = epoll_init(ctx)) != 0)
 		return (error);
-	return (in_pcbinfo_init(ctx, V_tcbinfo(ctx), "tcp", IPPROTO_TCP,
-	    4096));
+	return (0);
 }
 
 /* kern.openfiles: descriptors in use. */
@@ -118,16 +161,10 @@ uipc_sysctl_attach(struct ff_ctx *ctx)
 static void
 uipc_kill(struct socket *so)
 {
-	struct inpcb *inp;
-
 	so->so_count++;
-	soabort(so);
+	soabort(so);	/* pru_abort leaves so_pcb NULL (protosw.h) */
 	so->so_count--;
-	/* The protocol kept its pcb: cut the link so the socket can go. */
-	if ((inp = sotoinpcb(so)) != NULL) {
-		inp->inp_socket = NULL;
-		so->so_pcb = NULL;
-	}
+	so->so_pcb = NULL;
 	sofree(so);
 }
 
@@ -156,7 +193,6 @@ uipc_fini(struct ff_ctx *ctx)
 		return;
 	us = V_uipc(ctx);
 	uipc_drain(ctx);
-	in_pcbinfo_destroy(V_tcbinfo(ctx));
 	kqueue_fini(ctx);
 	epoll_fini(ctx);
 	fdtable_fini(&us->us_fd);

@@ -1,7 +1,7 @@
 /*
  * uipc_mbuf.c - operations on packet chains shared by the protocols.
  *
- * Entry points: m_pullup() (see uipc_mbuf.h).
+ * Entry points: m_pullup() (see kern/mbuf.h).
  *
  * Why: a reassembled datagram is a chain of the fragments' segments, and
  * RFC 791 lets a first fragment carry as little as 8 bytes, less than a
@@ -12,9 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
-#include "kern/uipc_mbuf.h"
+#include "kern/mbuf.h"
 
 /* Room for len bytes in m's own buffer, sliding the data to its start. */
 static int
@@ -26,7 +24,7 @@ m_makeroom(struct rte_mbuf *m, uint32_t len)
 		return (-ENOSPC);
 	if ((uint32_t)m->data_off + len <= m->buf_len)
 		return (0);
-	memmove(start, rte_pktmbuf_mtod(m, char *), m->data_len);
+	memmove(start, mtod(m, char *), m->data_len);
 	m->data_off = 0;
 	return (0);
 }
@@ -48,8 +46,7 @@ m_pullup(struct rte_mbuf *m, uint32_t len)
 		k = len - m->data_len;
 		if (k > n->data_len)
 			k = n->data_len;
-		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len),
-		    rte_pktmbuf_mtod(n, char *), k);
+		memcpy((char *)mtodo(m, m->data_len), mtod(n, char *), k);
 		m->data_len += (uint16_t)k;
 		n->data_off += (uint16_t)k;
 		n->data_len -= (uint16_t)k;
@@ -60,7 +57,7 @@ m_pullup(struct rte_mbuf *m, uint32_t len)
 			n->next = NULL;
 			n->nb_segs = 1;
 			m->nb_segs--;
-			rte_pktmbuf_free_seg(n);
+			m_free(n);
 		}
 	}
 	return (0);

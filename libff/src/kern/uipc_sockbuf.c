@@ -14,12 +14,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/socketvar.h"
+#include "kern/mbuf.h"
 
 long
 sbspace(const struct sockbuf *sb)
@@ -51,10 +50,9 @@ sbreserve(struct socket *so, struct sockbuf *sb, uint32_t cc)
 static int
 sb_fits_tail(const struct rte_mbuf *tail, const struct rte_mbuf *seg)
 {
-	if (tail == NULL || RTE_MBUF_CLONED(tail) ||
-	    rte_mbuf_refcnt_read(tail) != 1 || RTE_MBUF_HAS_EXTBUF(tail))
+	if (tail == NULL || !M_WRITABLE(tail))
 		return (0);
-	return (seg->data_len <= rte_pktmbuf_tailroom(tail) &&
+	return (seg->data_len <= M_TRAILINGSPACE(tail) &&
 	    seg->data_len <= 512);
 }
 
@@ -66,11 +64,11 @@ sb_link_seg(struct sockbuf *sb, struct rte_mbuf *seg)
 
 	sb->sb_cc += seg->data_len;
 	if (sb_fits_tail(tail, seg)) {
-		memcpy(rte_pktmbuf_mtod_offset(tail, char *, tail->data_len),
-		    rte_pktmbuf_mtod(seg, char *), seg->data_len);
+		memcpy(mtodo(tail, tail->data_len),
+		    mtod(seg, char *), seg->data_len);
 		tail->data_len += seg->data_len;
 		tail->pkt_len += seg->data_len;
-		rte_pktmbuf_free(seg);
+		m_freem(seg);
 		return;
 	}
 	sb->sb_mbcnt += seg->buf_len;
@@ -92,7 +90,7 @@ sbappendstream_consume(struct sockbuf *sb, struct rte_mbuf *m)
 		seg->nb_segs = 1;
 		seg->pkt_len = seg->data_len;
 		if (seg->data_len == 0)
-			rte_pktmbuf_free(seg);
+			m_freem(seg);
 		else
 			sb_link_seg(sb, seg);
 	}
@@ -121,15 +119,15 @@ sbappendaddr_consume(struct socket *so, struct sockbuf *sb,
     const struct sockaddr_in *from, struct rte_mbuf *m)
 {
 	struct rte_mbuf *last;
-	uint32_t len = rte_pktmbuf_pkt_len(m), size;
+	uint32_t len = m_pktlen(m), size;
 	void *p;
 
 	size = sb_record_size(m, &last);
 	if ((long)len > sbspace(sb) ||
 	    sb->sb_mbcnt + size > sb->sb_mbmax ||
-	    (p = rte_pktmbuf_prepend(m, sizeof(*from))) == NULL) {
+	    (p = m_prepend(m, sizeof(*from))) == NULL) {
 		V_uipc(so->so_ctx)->us_stat.sos_sbfull++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ENOBUFS);
 	}
 	memcpy(p, from, sizeof(*from));
@@ -153,7 +151,7 @@ sbdroprecord(struct sockbuf *sb)
 	if (m == NULL)
 		return;
 	sb->sb_mbcnt -= sb_record_size(m, &last);
-	sb->sb_cc -= rte_pktmbuf_pkt_len(m) - sizeof(struct sockaddr_in);
+	sb->sb_cc -= m_pktlen(m) - sizeof(struct sockaddr_in);
 	sb->sb_mb = last->next;
 	last->next = NULL;
 	sb->sb_reccnt--;
@@ -161,7 +159,7 @@ sbdroprecord(struct sockbuf *sb)
 		sb->sb_mbtail = NULL;
 		sb->sb_lastrecord = NULL;
 	}
-	rte_pktmbuf_free(m);
+	m_freem(m);
 }
 
 void
@@ -171,7 +169,7 @@ sbdrop(struct sockbuf *sb, uint32_t len)
 
 	while (len > 0 && (m = sb->sb_mb) != NULL) {
 		if (m->data_len > len) {
-			rte_pktmbuf_adj(m, (uint16_t)len);
+			m_adj(m, (uint16_t)len);
 			sb->sb_cc -= len;
 			return;
 		}
@@ -180,7 +178,7 @@ sbdrop(struct sockbuf *sb, uint32_t len)
 		sb->sb_mbcnt -= m->buf_len;
 		sb->sb_mb = m->next;
 		m->next = NULL;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 	}
 	if (sb->sb_mb == NULL)
 		sb->sb_mbtail = NULL;
@@ -227,7 +225,7 @@ sbcopydata(const struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
 		n = m->data_len - moff;
 		if (n > len - done)
 			n = len - done;
-		memcpy(dst + done, rte_pktmbuf_mtod_offset(m, char *, moff), n);
+		memcpy(dst + done, mtodo(m, moff), n);
 		done += n;
 	}
 	return (done);

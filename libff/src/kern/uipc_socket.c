@@ -19,13 +19,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/protosw.h"
 #include "kern/socketvar.h"
+#include "kern/libkern.h"
 
 #define	PRU(so)	((so)->so_proto->pr_usrreqs)
 
@@ -128,7 +127,7 @@ socreate(struct ff_ctx *ctx, int type, int proto, struct socket **sop)
 		return (error);
 	}
 	if (so->so_snd.sb_lowat == 0)
-		so->so_snd.sb_lowat = RTE_MIN(2048u, so->so_snd.sb_hiwat);
+		so->so_snd.sb_lowat = min(2048u, so->so_snd.sb_hiwat);
 	if (so->so_rcv.sb_lowat == 0)
 		so->so_rcv.sb_lowat = 1;
 	*sop = so;

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
 #include "kern/protosw.h"
 #include "kern/socketvar.h"
+#include "kern/mbuf.h"
+#include "kern/libkern.h"
 
 #define	PRU(so)	((so)->so_proto->pr_usrreqs)
 
@@ -39,7 +39,7 @@ uiomove(void *buf, size_t len, struct uio_lite *uio, int out)
 
 	while (done < len && uio->uio_iovcnt > 0) {
 		iov = uio->uio_iov;
-		n = RTE_MIN(len - done, iov->iov_len - uio->uio_iovoff);
+		n = ulmin(len - done, iov->iov_len - uio->uio_iovoff);
 		ip = (char *)iov->iov_base + uio->uio_iovoff;
 		if (out)
 			memcpy(ip, p + done, n);
@@ -69,13 +69,16 @@ m_uiotombuf(struct ff_ctx *ctx, struct uio_lite *uio, size_t len)
 	size_t n;
 
 	do {
-		if ((seg = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL) {
-			rte_pktmbuf_free(m);
+		/* The first segment may become a datagram: a pkthdr. */
+		seg = m == NULL ? m_gethdr(ctx->pktmbuf_pool) :
+		    m_get(ctx->pktmbuf_pool);
+		if (seg == NULL) {
+			m_freem(m);
 			*uio = save;
 			return (NULL);
 		}
-		n = RTE_MIN(len, (size_t)rte_pktmbuf_tailroom(seg));
-		uiomove(rte_pktmbuf_mtod(seg, char *), n, uio, 0);
+		n = ulmin(len, (size_t)M_TRAILINGSPACE(seg));
+		uiomove(mtod(seg, char *), n, uio, 0);
 		seg->data_len = (uint16_t)n;
 		len -= n;
 		if (m == NULL)
@@ -130,7 +133,7 @@ sosend_len(struct socket *so, size_t resid, int *errp)
 		*errp = -EAGAIN;
 		return (0);
 	}
-	return (RTE_MIN(resid, (size_t)space));
+	return (ulmin(resid, (size_t)space));
 }
 
 long
@@ -158,12 +161,12 @@ sosend(struct socket *so, const struct sockaddr_in *to,
 	if ((flags & MSG_MORETOCOME) != 0)
 		prflags |= PRUS_MORETOCOME;
 	if (so->so_pcb == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ECONNRESET);
 	}
 	error = PRU(so)->pru_send(so, prflags, &m, to);
 	if (m != NULL)
-		rte_pktmbuf_free(m);
+		m_freem(m);
 	return (error != 0 ? error : (long)len);
 }
 
@@ -183,8 +186,8 @@ m_copyout_uio(const struct rte_mbuf *m, uint32_t off, size_t n,
 		m = m->next;
 	}
 	for (; m != NULL && done < n && uio->uio_resid > 0; m = m->next) {
-		k = RTE_MIN(n - done, (size_t)(m->data_len - off));
-		got = uiomove(rte_pktmbuf_mtod_offset(m, char *, off), k, uio,
+		k = ulmin(n - done, (size_t)(m->data_len - off));
+		got = uiomove(mtodo(m, off), k, uio,
 		    1);
 		done += got;
 		off = 0;
@@ -224,9 +227,9 @@ soreceive_dgram(struct socket *so, struct sockaddr_in *from,
 	uint32_t dlen;
 	size_t n;
 
-	dlen = rte_pktmbuf_pkt_len(m) - sizeof(struct sockaddr_in);
+	dlen = m_pktlen(m) - sizeof(struct sockaddr_in);
 	if (from != NULL)
-		memcpy(from, rte_pktmbuf_mtod(m, void *), sizeof(*from));
+		memcpy(from, mtod(m, void *), sizeof(*from));
 	n = m_copyout_uio(m, sizeof(struct sockaddr_in), dlen, uio);
 	if (n < dlen)
 		*flagsp |= MSG_TRUNC;
@@ -241,7 +244,7 @@ soreceive_stream(struct socket *so, struct uio_lite *uio, int flags)
 	struct sockbuf *sb = &so->so_rcv;
 	size_t n;
 
-	n = m_copyout_uio(sb->sb_mb, 0, RTE_MIN((size_t)sb->sb_cc,
+	n = m_copyout_uio(sb->sb_mb, 0, ulmin((size_t)sb->sb_cc,
 	    uio->uio_resid), uio);
 	if ((flags & MSG_PEEK) == 0 && n > 0) {
 		sbdrop(sb, (uint32_t)n);
@@ -338,7 +341,7 @@ so_setbuf(struct socket *so, struct sockopt *sopt)
 	default:
 		sb = sopt->sopt_name == SO_SNDLOWAT ? &so->so_snd :
 		    &so->so_rcv;
-		sb->sb_lowat = RTE_MIN((uint32_t)v, sb->sb_hiwat);
+		sb->sb_lowat = min((uint32_t)v, sb->sb_hiwat);
 		return (0);
 	}
 }
@@ -363,7 +366,7 @@ so_setsolevel(struct socket *so, struct sockopt *sopt)
 	case SO_LINGER:
 		if ((error = sooptcopyin(sopt, &l, sizeof(l), sizeof(l))) != 0)
 			return (error);
-		so->so_linger = (short)RTE_MIN(l.l_linger, 32767);
+		so->so_linger = (short)imin(l.l_linger, 32767);
 		if (l.l_onoff)
 			so->so_options |= SO_LINGER;
 		else

@@ -3,18 +3,20 @@
  * descriptor table, socket zone and list, protocol switch table,
  * kqueue/epoll bookkeeping, ephemeral port range and counters.
  *
- * Life cycle (ff_stack.c):
- *   uipc_init()          at attach, before the protocols register;
+ * Life cycle (core/ff_stack.c):
+ *   uipc_init()          at attach, before the protocols register
+ *                        (domain_attach());
  *   uipc_sysctl_attach() kern.ipc.*, kern.maxfiles, net.inet.ip.portrange.*;
  *   uipc_drain()         at detach, first: closes every descriptor and
  *                        aborts every socket (protocols still up);
- *   uipc_fini()          after the protocols' fini: pcb tables, zones.
+ *   uipc_fini()          after domain_detach(): kqueue, epoll, zones.
  */
 #ifndef _KERN_UIPC_VAR_H_
 #define _KERN_UIPC_VAR_H_
 
 #include <stdint.h>
 #include <sys/queue.h>
+#include <netinet/in.h>
 
 #include "kern/file.h"
 #include "kern/protosw.h"
@@ -27,6 +29,14 @@ TAILQ_HEAD(kqlist, kqueue);
 TAILQ_HEAD(eplist, eventpoll);
 
 #define	FF_MAXSOCKETS_DEFAULT	65536	/* kern.ipc.maxsockets */
+
+/*
+ * Ephemeral port range (net.inet.ip.portrange.*; FreeBSD's netinet/in.h
+ * values, IPPORT_RESERVED the C library's), kept with the socket state;
+ * in_pcb.c picks ports from it.
+ */
+#define	IPPORT_EPHEMERALFIRST	10000
+#define	IPPORT_EPHEMERALLAST	65535
 
 struct uipc_state {
 	struct filedesc	 us_fd;		/* descriptors */
@@ -45,6 +55,8 @@ struct uipc_state {
 	const struct protosw *us_protosw[PF_PROTO_MAX];
 	int		 us_nprotosw;
 };
+
+#define	V_uipc(ctx)	((ctx)->vnet.v_uipc)
 
 int	uipc_init(struct ff_ctx *ctx);
 int	uipc_sysctl_attach(struct ff_ctx *ctx);

@@ -13,7 +13,7 @@
 struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
-struct rte_ether_addr;
+struct ether_addr;
 
 /* net.link.ether.xstats (ours): every Ethernet-level drop by cause. */
 #define	ETHERXSTAT_LIST(X, A)						\
@@ -35,6 +35,8 @@ struct ether_state {
 	int		vlan_accept;	/* [dpdk] vlan_accept */
 };
 
+#define	V_ether(ctx)	((ctx)->vnet.v_ether)
+
 /* Register net.link.ether.xstats; 0 or a negative errno. */
 int	ether_sysctl_attach(struct ff_ctx *ctx);
 
@@ -55,7 +57,7 @@ int	ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
  * on the port.  Consumes m.  0 or a negative errno.
  */
 int	ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
-	    struct rte_mbuf *m, const struct rte_ether_addr *dst,
+	    struct rte_mbuf *m, const struct ether_addr *dst,
 	    uint16_t type);
 
 #endif /* _NET_ETHER_VAR_H_ */

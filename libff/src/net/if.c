@@ -10,8 +10,11 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 
 #define	IF_MINMTU	68	/* RFC 791: every link carries 68 bytes */
 
@@ -84,6 +87,15 @@ if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
 		ifp->if_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING |
 		    IFF_MULTICAST;
 		ifp->if_mtu = 16384;
+		/*
+		 * Nothing on lo0 is corrupted in transit: received packets
+		 * are not checked (M_LOOP), which is what RXCSUM/TXCSUM say
+		 * to ifconfig; headers are still summed on output
+		 * (if_hwassist 0) so a looped packet is a valid one.
+		 */
+		ifp->if_capabilities = IFCAP_RXCSUM | IFCAP_TXCSUM |
+		    IFCAP_LINKSTATE;
+		ifp->if_capenable = ifp->if_capabilities;
 		ifs->if_loif = ifp;
 	} else {
 		ifp->if_flags = IFF_UP | IFF_BROADCAST | IFF_RUNNING |
@@ -91,6 +103,9 @@ if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
 		ifp->if_port = port;
 		ifp->if_mtu = port->p_mtu ? port->p_mtu : 1500;
 		ifp->if_lladdr = port->p_mac;
+		ifp->if_capabilities = port->p_capabilities;
+		ifp->if_capenable = port->p_capenable;
+		ifp->if_hwassist = port->p_hwassist;
 		if (port->p_promisc)
 			ifp->if_flags |= IFF_PROMISC;
 		port->p_ifp = ifp;

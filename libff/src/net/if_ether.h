@@ -10,7 +10,6 @@
 #define _NET_IF_ETHER_H_
 
 #include <stdint.h>
-#include <rte_common.h>
 
 #define	ETHER_ADDR_LEN		6
 #define	ETHER_TYPE_LEN		2
@@ -28,11 +27,16 @@
 #define	ETHERTYPE_QINQ		0x88a8
 #define	ETHERTYPE_MIN		0x0600	/* below: an 802.3 length field */
 
+/* A link-level address (FreeBSD's net/ethernet.h). */
+struct ether_addr {
+	uint8_t		octet[ETHER_ADDR_LEN];
+} __attribute__((__packed__));
+
 struct ether_header {
 	uint8_t		ether_dhost[ETHER_ADDR_LEN];	/* destination */
 	uint8_t		ether_shost[ETHER_ADDR_LEN];	/* source */
 	uint16_t	ether_type;	/* network order */
-} __rte_packed;
+} __attribute__((__packed__));
 
 struct ether_vlan_header {
 	uint8_t		evl_dhost[ETHER_ADDR_LEN];
@@ -40,7 +44,7 @@ struct ether_vlan_header {
 	uint16_t	evl_encap_proto;	/* ETHERTYPE_VLAN */
 	uint16_t	evl_tag;	/* PCP, DEI, VID */
 	uint16_t	evl_proto;	/* the real type */
-} __rte_packed;
+} __attribute__((__packed__));
 
 #define	ETHER_IS_MULTICAST(a)	(((a)[0] & 0x01) != 0)
 #define	ETHER_IS_BROADCAST(a)						\
@@ -55,7 +59,7 @@ struct arphdr {
 	uint8_t		ar_hln;		/* hardware address length */
 	uint8_t		ar_pln;		/* protocol address length */
 	uint16_t	ar_op;		/* operation */
-} __rte_packed;
+} __attribute__((__packed__));
 
 #define	ARPHRD_ETHER		1
 #define	ARPHRD_IEEE802		6
@@ -69,6 +73,6 @@ struct ether_arp {
 	uint8_t		arp_spa[4];			/* sender protocol */
 	uint8_t		arp_tha[ETHER_ADDR_LEN];	/* target hardware */
 	uint8_t		arp_tpa[4];			/* target protocol */
-} __rte_packed;
+} __attribute__((__packed__));
 
 #endif /* _NET_IF_ETHER_H_ */

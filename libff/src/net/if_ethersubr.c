@@ -14,13 +14,15 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/arp_var.h"
 #include "kern/kern_sysctl.h"
 #include "net/if_ether.h"
+#include "kern/mbuf.h"
 
 /* Remove an in-frame 802.1Q tag: 0, or -1 when the frame is too short. */
 static int
@@ -28,11 +30,11 @@ ether_vlan_strip(struct rte_mbuf *m)
 {
 	uint8_t *p;
 
-	if (rte_pktmbuf_data_len(m) < ETHER_HDR_LEN + ETHER_VLAN_ENCAP_LEN)
+	if (m_len(m) < ETHER_HDR_LEN + ETHER_VLAN_ENCAP_LEN)
 		return (-1);
-	p = rte_pktmbuf_mtod(m, uint8_t *);
+	p = mtod(m, uint8_t *);
 	memmove(p + ETHER_VLAN_ENCAP_LEN, p, 2 * ETHER_ADDR_LEN);
-	rte_pktmbuf_adj(m, ETHER_VLAN_ENCAP_LEN);
+	m_adj(m, ETHER_VLAN_ENCAP_LEN);
 	return (0);
 }
 
@@ -61,22 +63,22 @@ ether_vlan_input(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 
 	if (!es->vlan_accept)
 		goto drop;
-	m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+	m_pkthdr(m)->m_flags &= ~M_VLANTAG;
 	if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
 		return (type);		/* the NIC took the tag off */
-	evl = rte_pktmbuf_mtod(m, const struct ether_vlan_header *);
+	evl = mtod(m, const struct ether_vlan_header *);
 	type = ntohs(evl->evl_proto);
 	if (ether_vlan_strip(m) != 0) {
 		es->etherxstat.ethx_tooshort++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (0);
 	}
 	return (type);
 drop:
 	es->etherxstat.ethx_vlandrop++;
 	if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (0);
 }
 
@@ -89,30 +91,30 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	uint16_t type;
 	int lflags;
 
-	if (rte_pktmbuf_data_len(m) < ETHER_HDR_LEN) {
+	if (m_len(m) < ETHER_HDR_LEN) {
 		xs->ethx_tooshort++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
 		goto free;
 	}
 	if_inc_counter(ifp, IFCOUNTER_IPACKETS, 1);
-	if_inc_counter(ifp, IFCOUNTER_IBYTES, rte_pktmbuf_pkt_len(m));
+	if_inc_counter(ifp, IFCOUNTER_IBYTES, m_pktlen(m));
 	if ((ifp->if_flags & IFF_UP) == 0) {
 		xs->ethx_ifdown++;
 		if_inc_counter(ifp, IFCOUNTER_IQDROPS, 1);
 		goto free;
 	}
-	eh = rte_pktmbuf_mtod(m, const struct ether_header *);
+	eh = mtod(m, const struct ether_header *);
 	if (!ether_for_us(ifp, eh, &lflags)) {
 		xs->ethx_notours++;
 		goto free;
 	}
 	type = ntohs(eh->ether_type);
 	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
-	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) != 0) {
+	    (m_pkthdr(m)->m_flags & M_VLANTAG) != 0) {
 		if ((type = ether_vlan_input(ctx, ifp, m, type)) == 0)
 			return;
 	}
-	rte_pktmbuf_adj(m, ETHER_HDR_LEN);
+	m_adj(m, ETHER_HDR_LEN);
 	switch (type) {
 	case ETHERTYPE_IP:
 		ip_input_consume(ctx, ifp, m, lflags);
@@ -128,65 +130,66 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 		if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
 	}
 free:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 }
 
 int
 ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct rte_mbuf *m, const struct rte_ether_addr *dst, uint16_t type)
+    struct rte_mbuf *m, const struct ether_addr *dst, uint16_t type)
 {
 	struct ether_header *eh;
 
 	if (ifp->if_port == NULL || (ifp->if_flags & IFF_UP) == 0) {
 		if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ENETDOWN);
 	}
-	eh = (struct ether_header *)rte_pktmbuf_prepend(m, ETHER_HDR_LEN);
+	eh = (struct ether_header *)m_prepend(m, ETHER_HDR_LEN);
 	if (eh == NULL) {
 		V_ether(ctx)->etherxstat.ethx_nobufs++;
 		if_inc_counter(ifp, IFCOUNTER_OERRORS, 1);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ENOBUFS);
 	}
 	memcpy(eh->ether_dhost, dst, ETHER_ADDR_LEN);
 	memcpy(eh->ether_shost, &ifp->if_lladdr, ETHER_ADDR_LEN);
 	eh->ether_type = htons(type);
 	if_inc_counter(ifp, IFCOUNTER_OPACKETS, 1);
-	if_inc_counter(ifp, IFCOUNTER_OBYTES, rte_pktmbuf_pkt_len(m));
+	if_inc_counter(ifp, IFCOUNTER_OBYTES, m_pktlen(m));
 	if (ETHER_IS_MULTICAST(eh->ether_dhost))
 		if_inc_counter(ifp, IFCOUNTER_OMCASTS, 1);
-	m->l2_len = ETHER_HDR_LEN;
+	if (ifp->if_hwassist != 0)	/* the NIC needs to find the IP header */
+		m_pkthdr(m)->l2hlen = ETHER_HDR_LEN;
 	ff_port_tx_consume(ctx, ifp->if_port, m);
 	return (0);
 }
 
 /* RFC 1112 6.4: 01:00:5e and the low 23 bits of the group. */
 static void
-ether_map_multicast(struct in_addr group, struct rte_ether_addr *mac)
+ether_map_multicast(struct in_addr group, struct ether_addr *mac)
 {
 	uint32_t g = ntohl(group.s_addr);
 
-	mac->addr_bytes[0] = 0x01;
-	mac->addr_bytes[1] = 0x00;
-	mac->addr_bytes[2] = 0x5e;
-	mac->addr_bytes[3] = (g >> 16) & 0x7f;
-	mac->addr_bytes[4] = (g >> 8) & 0xff;
-	mac->addr_bytes[5] = g & 0xff;
+	mac->octet[0] = 0x01;
+	mac->octet[1] = 0x00;
+	mac->octet[2] = 0x5e;
+	mac->octet[3] = (g >> 16) & 0x7f;
+	mac->octet[4] = (g >> 8) & 0xff;
+	mac->octet[5] = g & 0xff;
 }
 
 int
 ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
     struct rte_mbuf *m, struct in_addr dst, int bcast)
 {
-	struct rte_ether_addr mac;
+	struct ether_addr mac;
 	int error;
 
 	if (ifp->if_type == IFT_LOOP)
 		return (if_simloop_consume(ctx, ifp, m));
 	if ((ifp->if_flags & IFF_UP) == 0) {
 		if_inc_counter(ifp, IFCOUNTER_OQDROPS, 1);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ENETDOWN);
 	}
 	if (bcast) {

@@ -8,10 +8,10 @@
  */
 #include <errno.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/ip_var.h"
+#include "kern/mbuf.h"
 
 #define	LOOP_MAXDEPTH	4
 
@@ -20,13 +20,13 @@ if_simloop_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 {
 	struct if_state *ifs = V_if(ctx);
 	struct ifnet *lo = ifs->if_loif;
-	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint32_t len = m_pktlen(m);
 
 	if (lo == NULL || ifs->if_loopdepth >= LOOP_MAXDEPTH) {
 		V_ip(ctx)->ipxstat.ipx_loopdrop++;
 		if (lo != NULL)
 			if_inc_counter(lo, IFCOUNTER_OQDROPS, 1);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-ENOBUFS);
 	}
 	if_inc_counter(lo, IFCOUNTER_OPACKETS, 1);
@@ -34,8 +34,7 @@ if_simloop_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	if_inc_counter(lo, IFCOUNTER_IPACKETS, 1);
 	if_inc_counter(lo, IFCOUNTER_IBYTES, len);
 	/* Our own packets need no checksum check on the way back in. */
-	m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
-	    RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	m_pkthdr(m)->csum_flags = CSUM_L3_CALC | CSUM_L3_VALID;
 	ifs->if_loopdepth++;
 	ip_input_consume(ctx, lo, m, M_LOOP);
 	ifs->if_loopdepth--;

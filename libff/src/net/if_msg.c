@@ -11,42 +11,18 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-
 #include "core/ff_ctx.h"
 #include "ipc/ff_msg_server.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
 #include "net/net_msg.h"
-
-/* The offloads behind ifconfig's options=. */
-#define	IFMSG_RX_CKSUM	(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
-			 RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
-			 RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
-#define	IFMSG_TX_CKSUM	(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
-			 RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
-			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
-#define	IFMSG_TX_TSO	RTE_ETH_TX_OFFLOAD_TCP_TSO
 
 _Static_assert(FF_IFCOUNTERS == IFCOUNTERS, "counter count");
 _Static_assert(FF_IFNAMSIZ == IFNAMSIZ, "name size");
-
-static uint32_t
-ifmsg_capenable(const struct ifnet *ifp)
-{
-	const struct ff_port *p = ifp->if_port;
-	uint32_t cap = 0;
-
-	if (p == NULL)	/* lo0: nothing to check, nothing to compute */
-		return (FF_IFCAP_RXCSUM | FF_IFCAP_TXCSUM | FF_IFCAP_LINKSTATE);
-	if (p->p_offloads.rx_enabled & IFMSG_RX_CKSUM)
-		cap |= FF_IFCAP_RXCSUM;
-	if (p->p_offloads.tx_enabled & IFMSG_TX_CKSUM)
-		cap |= FF_IFCAP_TXCSUM;
-	if (p->p_offloads.tx_enabled & IFMSG_TX_TSO)
-		cap |= FF_IFCAP_TSO4;
-	return (cap);
-}
+_Static_assert(FF_IFCAP_RXCSUM == IFCAP_RXCSUM &&
+    FF_IFCAP_TXCSUM == IFCAP_TXCSUM && FF_IFCAP_TSO4 == IFCAP_TSO4 &&
+    FF_IFCAP_LINKSTATE == IFCAP_LINKSTATE, "ii_capenable is if_capenable");
 
 static uint8_t
 ifmsg_link_state(struct ifnet *ifp)
@@ -69,10 +45,10 @@ ifmsg_fill(struct ifnet *ifp, struct ff_ifinfo *ii)
 	ii->ii_link_state = ifmsg_link_state(ifp);
 	ii->ii_flags = ifp->if_flags;
 	ii->ii_mtu = ifp->if_mtu;
-	ii->ii_capenable = ifmsg_capenable(ifp);
+	ii->ii_capenable = ifp->if_capenable;
 	memcpy(ii->ii_name, ifp->if_xname, sizeof(ii->ii_name));
 	if (ifp->if_type == IFT_ETHER)
-		memcpy(ii->ii_lladdr, &ifp->if_lladdr, RTE_ETHER_ADDR_LEN);
+		memcpy(ii->ii_lladdr, &ifp->if_lladdr, ETHER_ADDR_LEN);
 	memcpy(ii->ii_counters, ifp->if_counters, sizeof(ii->ii_counters));
 }
 

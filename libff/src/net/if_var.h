@@ -15,9 +15,9 @@
 
 #include <stdint.h>
 #include <sys/queue.h>
-#include <rte_ether.h>
 
 #include "ff_config.h"
+#include "net/if_ether.h"
 
 struct ff_ctx;
 struct ff_port;
@@ -34,6 +34,20 @@ struct in_ifaddr;
 #define	IFF_PROMISC	0x100		/* receive all frames */
 #define	IFF_SIMPLEX	0x800		/* cannot hear own transmissions */
 #define	IFF_MULTICAST	0x8000		/* supports multicast */
+
+/*
+ * Capabilities (if_capabilities: what the port can do; if_capenable:
+ * what is on).  FreeBSD's values (net/if.h); ifconfig's options=.
+ */
+#define	IFCAP_RXCSUM		0x00001	/* checks IPv4/TCP/UDP sums on rx */
+#define	IFCAP_TXCSUM		0x00002	/* computes them on tx */
+#define	IFCAP_VLAN_MTU		0x00008	/* carries full-size tagged frames */
+#define	IFCAP_VLAN_HWTAGGING	0x00010	/* strips/inserts 802.1Q tags */
+#define	IFCAP_JUMBO_MTU		0x00020	/* frames over 1500 bytes */
+#define	IFCAP_TSO4		0x00100	/* TCP segmentation over IPv4 */
+#define	IFCAP_LRO		0x00400	/* coalesces received TCP segments */
+#define	IFCAP_VLAN_HWFILTER	0x10000	/* filters VLAN ids in hardware */
+#define	IFCAP_LINKSTATE		0x80000	/* reports link state */
 
 /* Interface types (IANA ifType, FreeBSD net/if_types.h). */
 #define	IFT_ETHER	0x06
@@ -73,7 +87,10 @@ struct ifnet {
 	uint8_t		if_type;	/* IFT_ETHER, IFT_LOOP */
 	uint32_t	if_flags;	/* IFF_* */
 	uint32_t	if_mtu;		/* IP MTU */
-	struct rte_ether_addr if_lladdr;	/* link-level address */
+	uint32_t	if_capabilities;	/* IFCAP_*: what it can do */
+	uint32_t	if_capenable;	/* IFCAP_*: what is on */
+	uint32_t	if_hwassist;	/* CSUM_* the port does on tx */
+	struct ether_addr if_lladdr;	/* link-level address */
 	struct ff_port	*if_port;	/* NULL for lo0 */
 	TAILQ_HEAD(, in_ifaddr) if_addrhead;	/* IPv4 addresses, primary first */
 	uint64_t	if_counters[IFCOUNTERS];	/* enum ift_counter */
@@ -88,6 +105,9 @@ struct if_state {
 	struct ifnet	*if_loif;	/* lo0 */
 	int		if_loopdepth;	/* nesting of if_simloop() */
 };
+
+/* This stack's interfaces (FreeBSD's V_ifnet). */
+#define	V_if(ctx)	((ctx)->vnet.v_if)
 
 static inline void
 if_inc_counter(struct ifnet *ifp, enum ift_counter c, uint64_t n)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
 #include "net/net_msg.h"
 
 void

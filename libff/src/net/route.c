@@ -6,19 +6,20 @@
  * rt_delete_ifp(), rt_delete_ifa(), rt_lookup(), rt_lookup_exact(),
  * rt_foreach().
  *
- * Longest-prefix match is rte_rib's; our struct rtentry lives in each
- * node's extension area, so a lookup returns the record directly.  rte_rib
- * also creates nodes for trie branching that carry no route: those are
+ * Longest-prefix match is net/rib.h's (DPDK's rte_rib); our struct
+ * rtentry lives in each node's extension area, so a lookup returns the
+ * record directly.  The trie also creates nodes for trie branching that carry no route: those are
  * told apart by rt_flags == 0 (every real route has RTF_UP).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_rib.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/rib.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
 
 #define	RT_MAX_ROUTES	4096
 
@@ -26,14 +27,12 @@ int
 rt_init(struct ff_ctx *ctx)
 {
 	struct rt_state *rs = V_rt(ctx);
-	struct rte_rib_conf conf;
 
-	memset(&conf, 0, sizeof(conf));
-	conf.ext_sz = sizeof(struct rtentry);
-	conf.max_nodes = RT_MAX_ROUTES * 2;	/* routes plus branch nodes */
-	/* rte_rib names are process-wide: the context's address is unique. */
+	/* Trie names are process-wide: the context's address is unique. */
 	snprintf(rs->rt_name, sizeof(rs->rt_name), "ffrt%p", (void *)ctx);
-	rs->rt_rib = rte_rib_create(rs->rt_name, SOCKET_ID_ANY, &conf);
+	/* Routes plus branch nodes. */
+	rs->rt_rib = rib_create(rs->rt_name, RT_MAX_ROUTES * 2,
+	    sizeof(struct rtentry));
 	if (rs->rt_rib == NULL)
 		return (-ENOMEM);
 	rs->rt_count = 0;
@@ -47,34 +46,34 @@ rt_fini(struct ff_ctx *ctx)
 	struct rt_state *rs = V_rt(ctx);
 
 	if (rs->rt_rib != NULL)
-		rte_rib_free(rs->rt_rib);
+		rib_free(rs->rt_rib);
 	rs->rt_rib = NULL;
 	rs->rt_count = 0;
 }
 
 static struct rtentry *
-rt_from_node(struct rte_rib_node *node)
+rt_from_node(struct rib_node *node)
 {
 	struct rtentry *rt;
 
 	if (node == NULL)
 		return (NULL);
-	rt = rte_rib_get_ext(node);
+	rt = rib_ext(node);
 	return (rt->rt_flags != 0 ? rt : NULL);
 }
 
 struct rtentry *
 rt_lookup(struct ff_ctx *ctx, struct in_addr dst)
 {
-	struct rte_rib_node *node;
+	struct rib_node *node;
 	struct rtentry *rt;
 
-	node = rte_rib_lookup(V_rt(ctx)->rt_rib, ntohl(dst.s_addr));
+	node = rib_lookup(V_rt(ctx)->rt_rib, ntohl(dst.s_addr));
 	/* Skip branch nodes up to the nearest real route. */
 	while (node != NULL) {
 		if ((rt = rt_from_node(node)) != NULL)
 			return (rt);
-		node = rte_rib_lookup_parent(node);
+		node = rib_lookup_parent(node);
 	}
 	return (NULL);
 }
@@ -86,8 +85,8 @@ rt_lookup_exact(struct ff_ctx *ctx, struct in_addr dst, int plen)
 
 	if (plen < 0 || plen > 32)
 		return (NULL);
-	a = ntohl(dst.s_addr) & rte_rib_depth_to_mask((uint8_t)plen);
-	return (rt_from_node(rte_rib_lookup_exact(V_rt(ctx)->rt_rib, a,
+	a = ntohl(dst.s_addr) & rib_depth_to_mask((uint8_t)plen);
+	return (rt_from_node(rib_lookup_exact(V_rt(ctx)->rt_rib, a,
 	    (uint8_t)plen)));
 }
 
@@ -121,7 +120,7 @@ int
 rt_add(struct ff_ctx *ctx, const struct rt_addinfo *info)
 {
 	struct rt_state *rs = V_rt(ctx);
-	struct rte_rib_node *node;
+	struct rib_node *node;
 	struct in_ifaddr *ia;
 	struct ifnet *ifp;
 	struct rtentry *rt;
@@ -130,7 +129,7 @@ rt_add(struct ff_ctx *ctx, const struct rt_addinfo *info)
 
 	if (info->ra_plen < 0 || info->ra_plen > 32)
 		return (-EINVAL);
-	mask = rte_rib_depth_to_mask((uint8_t)info->ra_plen);
+	mask = rib_depth_to_mask((uint8_t)info->ra_plen);
 	a = ntohl(info->ra_dst.s_addr) & mask;
 	if (rt_lookup_exact(ctx, info->ra_dst, info->ra_plen) != NULL)
 		return (-EEXIST);
@@ -138,12 +137,12 @@ rt_add(struct ff_ctx *ctx, const struct rt_addinfo *info)
 		return (-ENOBUFS);
 	if ((error = rt_resolve_ifp(ctx, info, &ifp, &ia)) != 0)
 		return (error);
-	node = rte_rib_lookup_exact(rs->rt_rib, a, (uint8_t)info->ra_plen);
+	node = rib_lookup_exact(rs->rt_rib, a, (uint8_t)info->ra_plen);
 	if (node == NULL)
-		node = rte_rib_insert(rs->rt_rib, a, (uint8_t)info->ra_plen);
+		node = rib_insert(rs->rt_rib, a, (uint8_t)info->ra_plen);
 	if (node == NULL)
 		return (-ENOBUFS);
-	rt = rte_rib_get_ext(node);
+	rt = rib_ext(node);
 	memset(rt, 0, sizeof(*rt));
 	rt->rt_dst.s_addr = htonl(a);
 	rt->rt_netmask.s_addr = htonl(mask);
@@ -167,8 +166,8 @@ rt_delete(struct ff_ctx *ctx, struct in_addr dst, int plen)
 
 	if ((rt = rt_lookup_exact(ctx, dst, plen)) == NULL)
 		return (-ESRCH);
-	rt->rt_flags = 0;	/* in case rte_rib keeps the node for branching */
-	rte_rib_remove(rs->rt_rib, ntohl(rt->rt_dst.s_addr), rt->rt_plen);
+	rt->rt_flags = 0;	/* in case the trie keeps the node for branching */
+	rib_remove(rs->rt_rib, ntohl(rt->rt_dst.s_addr), rt->rt_plen);
 	rs->rt_count--;
 	return (0);
 }
@@ -230,19 +229,18 @@ int
 rt_foreach(struct ff_ctx *ctx, int (*fn)(void *arg,
     const struct rtentry *rt), void *arg)
 {
-	struct rte_rib *rib = V_rt(ctx)->rt_rib;
-	struct rte_rib_node *node = NULL;
+	struct rib *rib = V_rt(ctx)->rt_rib;
+	struct rib_node *node = NULL;
 	struct rtentry *rt;
 	int r;
 
 	if (rib == NULL)
 		return (0);
-	/* rte_rib_get_nxt() leaves out the covering prefix: 0/0 first. */
-	rt = rt_from_node(rte_rib_lookup_exact(rib, 0, 0));
+	/* rib_next() leaves out the covering prefix: 0/0 first. */
+	rt = rt_from_node(rib_lookup_exact(rib, 0, 0));
 	if (rt != NULL && (r = fn(arg, rt)) != 0)
 		return (r);
-	while ((node = rte_rib_get_nxt(rib, 0, 0, node,
-	    RTE_RIB_GET_NXT_ALL)) != NULL) {
+	while ((node = rib_next(rib, node)) != NULL) {
 		rt = rt_from_node(node);
 		if (rt != NULL && rt->rt_plen != 0 && (r = fn(arg, rt)) != 0)
 			return (r);

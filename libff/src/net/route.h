@@ -2,7 +2,7 @@
  * route.h - the IPv4 routing table of one stack, after FreeBSD's
  * net/route.h.
  *
- * Longest-prefix match is DPDK's rte_rib (a compressed binary trie); each
+ * Longest-prefix match is net/rib.h's trie (DPDK's rte_rib); each
  * trie node carries our entry record (struct rtentry) in its extension
  * area: destination, mask, gateway, flags, interface, source address,
  * use count and MTU, which ff-route and ff-netstat -r list.
@@ -19,7 +19,7 @@
 struct ff_ctx;
 struct ifnet;
 struct in_ifaddr;
-struct rte_rib;
+struct rib;
 
 /* Route flags: FreeBSD's values. */
 #define	RTF_UP		0x1		/* route usable */
@@ -48,11 +48,13 @@ struct rtentry {
 };
 
 struct rt_state {
-	struct rte_rib	*rt_rib;	/* the trie; entries in node ext */
+	struct rib	*rt_rib;	/* the trie; entries in node ext */
 	int		rt_count;	/* entries */
 	int		rt_max;		/* capacity (trie nodes / 2) */
-	char		rt_name[32];	/* unique rte_rib name */
+	char		rt_name[32];	/* unique trie name */
 };
+
+#define	V_rt(ctx)	((ctx)->vnet.v_rt)
 
 /* What rt_add() is asked for (a routing message, or the stack itself). */
 struct rt_addinfo {

@@ -14,7 +14,9 @@
 
 #include "core/ff_ctx.h"
 #include "ipc/ff_msg_server.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
 #include "net/net_msg.h"
 
 _Static_assert(FF_RTF_GATEWAY == RTF_GATEWAY && FF_RTF_HOST == RTF_HOST &&

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 #include "net/net_msg.h"
 
 /* An entry as a message. */
@@ -36,7 +38,7 @@ lle_fill(struct ff_ctx *ctx, const struct arp_entry_info *ai,
 		out->rtm_flags |= FF_RTF_IFADDR | FF_RTF_STATIC;
 	/* An entry still waiting for its reply has no link address. */
 	if (ai->ai_flags & (LLE_VALID | LLE_IFADDR))
-		memcpy(out->rtm_lladdr, &ai->ai_mac, RTE_ETHER_ADDR_LEN);
+		memcpy(out->rtm_lladdr, &ai->ai_mac, ETHER_ADDR_LEN);
 	else
 		out->rtm_flags &= ~FF_RTF_UP;
 	out->rtm_addrs = FF_RTA_DST | FF_RTA_IFP;
@@ -131,7 +133,7 @@ lle_dump(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 static int
 lle_mac_ok(const uint8_t *mac)
 {
-	static const uint8_t zero[RTE_ETHER_ADDR_LEN];
+	static const uint8_t zero[ETHER_ADDR_LEN];
 
 	return ((mac[0] & 0x01) == 0 && memcmp(mac, zero, sizeof(zero)) != 0);
 }
@@ -146,7 +148,7 @@ static int
 lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
     struct in_addr dst)
 {
-	struct rte_ether_addr mac;
+	struct ether_addr mac;
 	uint64_t expire = 0;
 	int flags = LLE_STATIC;
 

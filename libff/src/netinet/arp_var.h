@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include <sys/queue.h>
 #include <netinet/in.h>
-#include <rte_ether.h>
 
 #include "core/ff_callout.h"
 #include "kern/kern_sysctl_stats.h"
+#include "net/if_ether.h"
 
 struct ff_ctx;
 struct ifnet;
@@ -73,7 +73,7 @@ struct llentry {
 	LIST_ENTRY(llentry) la_hash;	/* bucket of arp_state.arp_hash */
 	struct in_addr	la_addr;	/* the neighbour */
 	struct ifnet	*la_ifp;	/* interface it lives on */
-	struct rte_ether_addr la_mac;	/* its link address, when valid */
+	struct ether_addr la_mac;	/* its link address, when valid */
 	uint16_t	la_flags;	/* LLE_* */
 	uint16_t	la_asked;	/* requests sent while incomplete */
 	uint64_t	la_expire;	/* ns: valid until / down until */
@@ -98,10 +98,13 @@ struct arp_state {
 	struct llentries arp_hash[ARP_HASHSIZE];
 };
 
+#define	V_arp(ctx)		((ctx)->vnet.v_arp)
+#define	ARPSTAT_INC(ctx, f)	(V_arp(ctx)->arpstat.f++)
+
 /* A snapshot of one entry for ff-arp. */
 struct arp_entry_info {
 	struct in_addr	ai_addr;
-	struct rte_ether_addr ai_mac;
+	struct ether_addr ai_mac;
 	uint16_t	ai_if_index;
 	uint16_t	ai_flags;	/* LLE_* */
 	int64_t		ai_expire;	/* seconds left; -1 permanent */
@@ -123,7 +126,7 @@ void	arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
  * (-EHOSTDOWN while the entry is down, -ENOBUFS) when m was freed.
  */
 int	arpresolve(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-	    struct in_addr dst, struct rte_ether_addr *mac);
+	    struct in_addr dst, struct ether_addr *mac);
 
 /* Send a request for tip from sip (sip == tip: gratuitous). */
 int	arprequest(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr sip,
@@ -138,7 +141,7 @@ int	arprequest(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr sip,
  * -ENETUNREACH (no such subnet), -EINVAL, -ENOMEM.
  */
 int	arp_add(struct ff_ctx *ctx, struct in_addr addr,
-	    const struct rte_ether_addr *mac, int flags, int expire);
+	    const struct ether_addr *mac, int flags, int expire);
 /* Delete the entry for addr: 0 or -ENOENT. */
 int	arp_delete(struct ff_ctx *ctx, struct in_addr addr);
 /* Delete every entry on ifp (all of them when ifp is NULL). */

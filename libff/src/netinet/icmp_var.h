@@ -80,7 +80,11 @@ struct icmp_state {
 	uint64_t	unknowntype;	/* type > ICMP_MAXTYPE (ours) */
 };
 
-void	icmp_init(struct ff_ctx *ctx);
+#define	V_icmp(ctx)		((ctx)->vnet.v_icmp)
+#define	ICMPSTAT_INC(ctx, f)	(V_icmp(ctx)->icmpstat.f++)
+
+/* pr_init of ICMP (netinet/in_proto.c); always 0. */
+int	icmp_init(struct ff_ctx *ctx);
 /* Register net.inet.icmp.*; 0 or a negative errno. */
 int	icmp_sysctl_attach(struct ff_ctx *ctx);
 

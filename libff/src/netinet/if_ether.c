@@ -20,12 +20,14 @@
 #include <limits.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 #include "kern/kern_sysctl.h"
 #include "net/if_ether.h"
+#include "kern/mbuf.h"
 
 #define	ARP_REXMT_MS	1000	/* between requests while unresolved */
 
@@ -101,7 +103,7 @@ lla_drop_held(struct ff_ctx *ctx, struct llentry *la)
 	uint16_t i;
 
 	for (i = 0; i < la->la_numheld; i++)
-		rte_pktmbuf_free(la->la_hold[i]);
+		m_freem(la->la_hold[i]);
 	V_arp(ctx)->arpstat.dropped += la->la_numheld;
 	la->la_numheld = 0;
 }
@@ -156,16 +158,16 @@ int
 arprequest(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr sip,
     struct in_addr tip)
 {
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct ether_addr bcast = {
+		.octet = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	struct ether_arp *ea;
 	struct rte_mbuf *m;
 
-	m = rte_pktmbuf_alloc(ctx->pktmbuf_pool);
+	m = m_gethdr(ctx->pktmbuf_pool);
 	if (m == NULL ||
-	    (ea = (struct ether_arp *)rte_pktmbuf_append(m,
+	    (ea = (struct ether_arp *)m_append(m,
 	    sizeof(*ea))) == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		ARPSTAT_INC(ctx, txerrors);
 		return (-ENOBUFS);
 	}
@@ -235,7 +237,7 @@ lla_hold(struct ff_ctx *ctx, struct llentry *la, struct rte_mbuf *m)
 	if (maxhold < 1)
 		maxhold = 1;
 	while (la->la_numheld >= maxhold) {
-		rte_pktmbuf_free(la->la_hold[0]);
+		m_freem(la->la_hold[0]);
 		V_arp(ctx)->arpstat.dropped++;
 		la->la_numheld--;
 		memmove(&la->la_hold[0], &la->la_hold[1],
@@ -246,7 +248,7 @@ lla_hold(struct ff_ctx *ctx, struct llentry *la, struct rte_mbuf *m)
 
 int
 arpresolve(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    struct in_addr dst, struct rte_ether_addr *mac)
+    struct in_addr dst, struct ether_addr *mac)
 {
 	struct llentry *la;
 
@@ -258,13 +260,13 @@ arpresolve(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	if (la != NULL && la->la_expire != 0) {
 		/* Down after maxtries unanswered requests. */
 		ARPSTAT_INC(ctx, dropped);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EHOSTDOWN);
 	}
 	if (la == NULL) {
 		if ((la = lla_create(ctx, ifp, dst)) == NULL) {
 			ARPSTAT_INC(ctx, dropped);
-			rte_pktmbuf_free(m);
+			m_freem(m);
 			return (-ENOBUFS);
 		}
 		lla_hold(ctx, la, m);
@@ -285,11 +287,11 @@ arp_check(struct ff_ctx *ctx, struct rte_mbuf *m)
 	struct ether_arp *ea;
 	uint16_t hrd;
 
-	if (rte_pktmbuf_data_len(m) < sizeof(struct arphdr)) {
+	if (m_len(m) < sizeof(struct arphdr)) {
 		xs->arpx_tooshort++;
 		goto drop;
 	}
-	ea = rte_pktmbuf_mtod(m, struct ether_arp *);
+	ea = mtod(m, struct ether_arp *);
 	hrd = ntohs(ea->ea_hdr.ar_hrd);
 	if (hrd != ARPHRD_ETHER && hrd != ARPHRD_IEEE802) {
 		xs->arpx_badhrd++;
@@ -303,27 +305,27 @@ arp_check(struct ff_ctx *ctx, struct rte_mbuf *m)
 		xs->arpx_badlen++;
 		goto drop;
 	}
-	if (rte_pktmbuf_data_len(m) < sizeof(*ea)) {
+	if (m_len(m) < sizeof(*ea)) {
 		xs->arpx_tooshort++;
 		goto drop;
 	}
 	return (ea);
 drop:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (NULL);
 }
 
 /* Turn the request in m into our reply for itaddr/mac, and send it. */
 static void
 arp_reply_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    struct in_addr itaddr, const struct rte_ether_addr *mac)
+    struct in_addr itaddr, const struct ether_addr *mac)
 {
-	struct ether_arp *ea = rte_pktmbuf_mtod(m, struct ether_arp *);
-	struct rte_ether_addr dst;
+	struct ether_arp *ea = mtod(m, struct ether_arp *);
+	struct ether_addr dst;
 
-	if (rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - sizeof(*ea)) != 0) {
+	if (m_trim(m, m_pktlen(m) - sizeof(*ea)) != 0) {
 		ARPSTAT_INC(ctx, txerrors);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	memcpy(&dst, ea->arp_sha, ETHER_ADDR_LEN);
@@ -431,7 +433,7 @@ arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	}
 	V_arp(ctx)->arpxstat.arpx_notours++;
 drop:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 }
 
 /* The interface whose subnet holds addr, or NULL. */
@@ -449,7 +451,7 @@ arp_ifp_for(struct ff_ctx *ctx, struct in_addr addr)
 
 int
 arp_add(struct ff_ctx *ctx, struct in_addr addr,
-    const struct rte_ether_addr *mac, int flags, int expire)
+    const struct ether_addr *mac, int flags, int expire)
 {
 	struct llentry *la;
 	struct ifnet *ifp;
@@ -468,7 +470,7 @@ arp_add(struct ff_ctx *ctx, struct in_addr addr,
 	la->la_ifp = ifp;
 	la->la_flags = (uint16_t)flags;
 	la->la_expire = 0;
-	lla_set_valid(ctx, la, mac->addr_bytes, expire);
+	lla_set_valid(ctx, la, mac->octet, expire);
 	return (0);
 }
 

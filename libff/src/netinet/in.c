@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/arp_var.h"
 
 void
 in_init(struct ff_ctx *ctx)

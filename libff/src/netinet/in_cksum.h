@@ -1,13 +1,24 @@
 /*
- * in_cksum.h - the Internet checksum (RFC 1071) over flat buffers and
- * mbuf chains, on top of DPDK's raw one's-complement sums.
+ * in_cksum.h - the Internet checksum (RFC 1071, RFC 1624's one's
+ * complement arithmetic) over flat buffers and mbuf chains, and the
+ * TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768).
+ *
+ * Entry points: in_cksum_buf(), in_cksum_mbuf(), in_cksum_raw_mbuf(),
+ * in_pseudo_sum(), in_cksum_l4().
+ *
+ * A seam header, like kern/mbuf.h: the sums are DPDK's optimised inline
+ * ones (rte_ip.h), and this is the only file of netinet/ that includes
+ * that header.  Everything here is static inline: no function call and
+ * no rte_* symbol per packet.
  */
 #ifndef _NETINET_IN_CKSUM_H_
 #define _NETINET_IN_CKSUM_H_
 
 #include <stdint.h>
 #include <rte_ip.h>
-#include <rte_mbuf.h>
+
+#include "kern/mbuf.h"
+#include "netinet/ip.h"
 
 /* Checksum of len bytes at p: 0 when a received header is intact. */
 static inline uint16_t
@@ -16,6 +27,17 @@ in_cksum_buf(const void *p, size_t len)
 	uint16_t s = rte_raw_cksum(p, len);
 
 	return ((uint16_t)~s);
+}
+
+/*
+ * The raw one's-complement sum (not inverted) of len bytes from offset
+ * off in chain m; 0, or -1 when the chain is shorter.
+ */
+static inline int
+in_cksum_raw_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+    uint16_t *raw)
+{
+	return (rte_raw_cksum_mbuf(m, off, len, raw) != 0 ? -1 : 0);
 }
 
 /*
@@ -28,12 +50,29 @@ in_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
 {
 	uint16_t s;
 
-	if (rte_pktmbuf_pkt_len(m) < off + len)
+	if (m_pktlen(m) < off + len)
 		return (-1);
-	if (rte_raw_cksum_mbuf(m, off, len, &s) != 0)
+	if (in_cksum_raw_mbuf(m, off, len, &s) != 0)
 		return (-1);
 	*sum = (uint16_t)~s;
 	return (0);
+}
+
+/*
+ * Pseudo-header sum of ip (addresses, protocol, and ip_len less the
+ * header as the upper-layer length), not inverted.
+ */
+static inline uint16_t
+in_pseudo_sum(const struct ip *ip)
+{
+	return (rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0));
+}
+
+/* The TCP or UDP checksum to send for l4 (contiguous after ip). */
+static inline uint16_t
+in_cksum_l4(const struct ip *ip, const void *l4)
+{
+	return (rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, l4));
 }
 
 #endif /* _NETINET_IN_CKSUM_H_ */

@@ -23,12 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_random.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "kern/uipc_var.h"
 #include "netinet/in_pcb.h"
 #include "kern/uma.h"
+#include "kern/libkern.h"
 
 /*
  * Fibonacci hashing of the 4-tuple: the high half of a 64-bit product
@@ -59,7 +60,7 @@ in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
 	info->ipi_zone = uma_zcreate(name, sizeof(struct inpcb),
 	    info->ipi_limit);
 	info->ipi_rand = ctx->testmode ? 0x9e3779b97f4a7c15ULL ^
-	    (uint64_t)proto : rte_rand() | 1;
+	    (uint64_t)proto : ff_random64() | 1;
 	if (info->ipi_hashbase == NULL || info->ipi_porthashbase == NULL ||
 	    info->ipi_zone == NULL) {
 		in_pcbinfo_destroy(info);

@@ -74,11 +74,6 @@ struct inpcbinfo {
 	struct uma_zone	*ipi_zone;	/* the pcbs */
 };
 
-/* Ephemeral port range (net.inet.ip.portrange.*), in the socket state. */
-#define	IPPORT_EPHEMERALFIRST	10000
-#define	IPPORT_EPHEMERALLAST	65535
-#define	IPPORT_RESERVED		1024
-
 /* Lookup flags. */
 #define	INPLOOKUP_WILDCARD	0x1	/* accept a wildcard match */
 

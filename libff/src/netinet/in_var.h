@@ -43,6 +43,8 @@ struct in_state {
 	int		in_naddrs;		/* how many */
 };
 
+#define	V_in(ctx)	((ctx)->vnet.v_in)
+
 void	in_init(struct ff_ctx *ctx);
 void	in_fini(struct ff_ctx *ctx);
 
@@ -72,5 +74,9 @@ int	in_broadcast(struct in_addr addr, const struct ifnet *ifp);
 /* Prefix length of a contiguous netmask, or -1. */
 int	in_mask2len(struct in_addr mask);
 struct in_addr in_len2mask(int len);
+
+/* The Internet domain: ip, icmp, udp, tcp (in_proto.c). */
+struct domain;
+extern const struct domain inetdomain;
 
 #endif /* _NETINET_IN_VAR_H_ */

@@ -20,16 +20,21 @@
 #include <limits.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
+#include "kern/mbuf.h"
+#include "kern/libkern.h"
 
 #define	ICMP_TSLEN	20	/* header + three timestamps */
 
-void
+int
 icmp_init(struct ff_ctx *ctx)
 {
 	struct icmp_state *is = V_icmp(ctx);
@@ -39,6 +44,7 @@ icmp_init(struct ff_ctx *ctx)
 	is->bmcastecho = 0;
 	is->quotelen = 8;
 	memset(is->lim_sec, 0xff, sizeof(is->lim_sec));
+	return (0);
 }
 
 int
@@ -80,7 +86,7 @@ static void
 icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
     struct rte_mbuf *m, int hlen)
 {
-	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct ip *ip = mtod(m, struct ip *);
 	struct in_ifaddr *ia;
 	struct icmp *icp;
 	struct in_addr src;
@@ -89,7 +95,7 @@ icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 
 	if (icmp_badsrc(ip->ip_src)) {
 		ICMPSTAT_INC(ctx, icps_badaddr);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	if (in_localip(ctx, ip->ip_dst))
@@ -102,7 +108,7 @@ icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 		/* Strip options: move the fixed header up against the data. */
 		memmove((uint8_t *)ip + hlen - sizeof(struct ip), ip,
 		    sizeof(struct ip));
-		ip = (struct ip *)rte_pktmbuf_adj(m, hlen - sizeof(struct ip));
+		ip = (struct ip *)m_adj(m, hlen - sizeof(struct ip));
 		IP_SET_VHL(ip, sizeof(struct ip));
 	}
 	ip->ip_dst = ip->ip_src;
@@ -169,9 +175,9 @@ icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
 static void
 icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
 {
-	struct icmp *icp = rte_pktmbuf_mtod_offset(m, struct icmp *, hlen);
+	struct icmp *icp = mtodo(m, hlen);
 	const struct ip *oip = (const struct ip *)(icp + 1);
-	uint32_t avail = rte_pktmbuf_data_len(m) - (uint32_t)hlen -
+	uint32_t avail = m_len(m) - (uint32_t)hlen -
 	    ICMP_MINLEN;
 	int ohlen = IP_HDRLEN(oip);
 
@@ -197,14 +203,14 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
 	struct icmpstat *st = &V_icmp(ctx)->icmpstat;
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 	int icmplen = ntohs(ip->ip_len) - hlen;
 	uint32_t *ts;
 	struct icmp *icp;
 	uint16_t sum;
 
 	if (icmplen < ICMP_MINLEN ||
-	    rte_pktmbuf_data_len(m) < (uint32_t)(hlen + ICMP_MINLEN)) {
+	    m_len(m) < (uint32_t)(hlen + ICMP_MINLEN)) {
 		st->icps_tooshort++;
 		goto free;
 	}
@@ -212,7 +218,7 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		st->icps_checksum++;
 		goto free;
 	}
-	icp = rte_pktmbuf_mtod_offset(m, struct icmp *, hlen);
+	icp = mtodo(m, hlen);
 	if (icp->icmp_type > ICMP_MAXTYPE) {
 		V_icmp(ctx)->unknowntype++;
 		goto free;
@@ -231,7 +237,7 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		    !icmp_ratecheck(ctx, BANDLIM_ICMP_TSTAMP))
 			goto free;
 		if (icmplen < ICMP_TSLEN ||
-		    rte_pktmbuf_data_len(m) < (uint32_t)(hlen + ICMP_TSLEN)) {
+		    m_len(m) < (uint32_t)(hlen + ICMP_TSLEN)) {
 			st->icps_badlen++;
 			goto free;
 		}
@@ -252,7 +258,7 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		goto free;
 	}
 free:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 }
 
 /* RFC 1122 3.2.2: may we answer the datagram n with an error? */
@@ -260,7 +266,7 @@ static int
 icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
     int lflags)
 {
-	const struct ip *oip = rte_pktmbuf_mtod(n, const struct ip *);
+	const struct ip *oip = mtod(n, const struct ip *);
 	int ohlen = IP_HDRLEN(oip);
 	const struct icmp *oicp;
 
@@ -270,12 +276,12 @@ icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 	    IN_MULTICAST(ntohl(oip->ip_dst.s_addr)) ||
 	    oip->ip_dst.s_addr == INADDR_BROADCAST || icmp_badsrc(oip->ip_src))
 		return (0);
-	if (rte_pktmbuf_data_len(n) < (uint32_t)(ohlen + 8)) {
+	if (m_len(n) < (uint32_t)(ohlen + 8)) {
 		ICMPSTAT_INC(ctx, icps_oldshort);
 		return (0);
 	}
 	if (oip->ip_p == IPPROTO_ICMP && type != ICMP_REDIRECT) {
-		oicp = rte_pktmbuf_mtod_offset(n, const struct icmp *, ohlen);
+		oicp = mtodo(n, ohlen);
 		if (!ICMP_INFOTYPE(oicp->icmp_type)) {
 			ICMPSTAT_INC(ctx, icps_oldicmp);
 			return (0);
@@ -290,20 +296,20 @@ static struct rte_mbuf *
 icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
     uint32_t mtu)
 {
-	const struct ip *oip = rte_pktmbuf_mtod(n, const struct ip *);
+	const struct ip *oip = mtod(n, const struct ip *);
 	uint32_t quote = IP_HDRLEN(oip) + V_icmp(ctx)->quotelen;
 	struct rte_mbuf *m;
 	struct icmp *icp;
 	struct ip *ip;
 
-	quote = RTE_MIN(quote, rte_pktmbuf_pkt_len(n));
-	quote = RTE_MIN(quote, (uint32_t)(IP_MSS - sizeof(*ip) - ICMP_MINLEN));
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+	quote = min(quote, m_pktlen(n));
+	quote = min(quote, (uint32_t)(IP_MSS - sizeof(*ip) - ICMP_MINLEN));
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) + ICMP_MINLEN +
+	ip = (struct ip *)m_append(m, sizeof(*ip) + ICMP_MINLEN +
 	    quote);
 	if (ip == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (NULL);
 	}
 	memset(ip, 0, sizeof(*ip) + ICMP_MINLEN);
@@ -315,7 +321,7 @@ icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
 		icp->icmp_code = (uint8_t)code;
 	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
 		icp->icmp_nextmtu = htons((uint16_t)mtu);
-	rte_memcpy(icp + 1, rte_pktmbuf_read(n, 0, quote, icp + 1), quote);
+	memcpy(icp + 1, m_copydata_p(n, 0, quote, icp + 1), quote);
 	icp->icmp_cksum = in_cksum_buf(icp, ICMP_MINLEN + quote);
 	IP_SET_VHL(ip, sizeof(*ip));
 	ip->ip_len = htons((uint16_t)(sizeof(*ip) + ICMP_MINLEN + quote));
@@ -334,11 +340,11 @@ icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 
 	ICMPSTAT_INC(ctx, icps_error);
 	if (!icmp_error_allowed(ctx, n, type, lflags)) {
-		rte_pktmbuf_free(n);
+		m_freem(n);
 		return;
 	}
 	m = icmp_error_build(ctx, n, type, code, mtu);
-	rte_pktmbuf_free(n);
+	m_freem(n);
 	if (m == NULL) {
 		IPSTAT_INC(ctx, ips_odropped);
 		return;

@@ -6,7 +6,6 @@
 #define _NETINET_IP_ICMP_H_
 
 #include <stdint.h>
-#include <rte_common.h>
 
 #include "netinet/ip.h"
 
@@ -20,14 +19,14 @@ struct icmp {
 		struct ih_idseq {
 			uint16_t icd_id;	/* echo identifier */
 			uint16_t icd_seq;	/* echo sequence */
-		} __rte_packed ih_idseq;
+		} __attribute__((__packed__)) ih_idseq;
 		uint32_t	ih_void;	/* unused, zero */
 		struct ih_pmtu {
 			uint16_t ipm_void;
 			uint16_t ipm_nextmtu;	/* NEEDFRAG: next-hop MTU */
-		} __rte_packed ih_pmtu;
+		} __attribute__((__packed__)) ih_pmtu;
 	} icmp_hun;
-} __rte_packed __rte_aligned(2);
+} __attribute__((__packed__)) __attribute__((__aligned__(2)));
 
 #define	icmp_pptr	icmp_hun.ih_pptr
 #define	icmp_gwaddr	icmp_hun.ih_gwaddr

@@ -16,16 +16,20 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
+#include "kern/mbuf.h"
 
-void
+int
 ip_init(struct ff_ctx *ctx)
 {
 	struct ip_state *ips = V_ip(ctx);
@@ -41,6 +45,7 @@ ip_init(struct ff_ctx *ctx)
 	ips->fragttl = 30;	/* IPFRAGTTL: 60 half-second slow ticks */
 	ips->ip_id = 1;
 	TAILQ_INIT(&ips->ipq_list);
+	return (0);
 }
 
 void
@@ -65,7 +70,7 @@ ip_trim_to(struct rte_mbuf *m, uint32_t len)
 	seg->next = NULL;
 	if (rest != NULL) {
 		m->nb_segs -= rest->nb_segs;
-		rte_pktmbuf_free(rest);
+		m_freem(rest);
 	}
 	m->pkt_len = len;
 }
@@ -75,15 +80,12 @@ static int
 ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const struct ip *ip,
     int hlen, int lflags)
 {
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	int offload = (lflags & M_LOOP) != 0 || (ifp->if_port != NULL &&
-	    (ifp->if_port->p_offloads.rx_enabled &
-	    RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0);
+	uint32_t f = m_pkthdr(m)->csum_flags;
 
-	if (offload && f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
-		return (1);
-	if (offload && f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
-		return (0);
+	/* The port says only with IFCAP_RXCSUM on; lo0 (M_LOOP) always. */
+	if ((f & CSUM_L3_CALC) != 0 && ((lflags & M_LOOP) != 0 ||
+	    (ifp->if_capenable & IFCAP_RXCSUM) != 0))
+		return ((f & CSUM_L3_VALID) != 0);
 	return (in_cksum_buf(ip, hlen) == 0);
 }
 
@@ -99,17 +101,17 @@ ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	const struct ip *ip;
 	uint32_t hlen, len;
 
-	if (rte_pktmbuf_data_len(m) < sizeof(struct ip)) {
+	if (m_len(m) < sizeof(struct ip)) {
 		st->ips_toosmall++;
 		goto bad;
 	}
-	ip = rte_pktmbuf_mtod(m, const struct ip *);
+	ip = mtod(m, const struct ip *);
 	if (ip->ip_v != IPVERSION) {
 		st->ips_badvers++;
 		goto bad;
 	}
 	hlen = IP_HDRLEN(ip);
-	if (hlen < sizeof(struct ip) || hlen > rte_pktmbuf_data_len(m)) {
+	if (hlen < sizeof(struct ip) || hlen > m_len(m)) {
 		st->ips_badhlen++;
 		goto bad;
 	}
@@ -122,15 +124,15 @@ ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		st->ips_badlen++;
 		goto bad;
 	}
-	if (rte_pktmbuf_pkt_len(m) < len) {
+	if (m_pktlen(m) < len) {
 		st->ips_tooshort++;
 		goto bad;
 	}
-	if (rte_pktmbuf_pkt_len(m) > len)
+	if (m_pktlen(m) > len)
 		ip_trim_to(m, len);
 	return ((int)hlen);
 bad:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (0);
 }
 
@@ -198,14 +200,14 @@ ip_forward(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct ip *ip = mtod(m, struct ip *);
 	struct rtentry *rt;
 	uint32_t mtu, dst = ntohl(ip->ip_dst.s_addr);
 
 	if ((lflags & (M_BCAST | M_MCAST)) != 0 || IN_MULTICAST(dst) ||
 	    IN_EXPERIMENTAL(dst) || (dst >> IN_CLASSA_NSHIFT) == 0) {
 		st->ips_cantforward++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	if (ip_forward_ttl(ctx, m, ip, lflags) != 0)
@@ -242,7 +244,7 @@ ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 
 	st->ips_delivered++;
 	switch (ip->ip_p) {
@@ -274,10 +276,10 @@ ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	ips->ipstat.ips_total++;
 	if ((hlen = ip_check(ctx, ifp, m, lflags)) == 0)
 		return;
-	ip = rte_pktmbuf_mtod(m, const struct ip *);
+	ip = mtod(m, const struct ip *);
 	if (ip_badaddr(ifp, ip)) {
 		ips->ipstat.ips_badaddr++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	if (hlen > (int)sizeof(struct ip) && ip_dooptions(ctx, ifp, m, lflags))
@@ -285,13 +287,13 @@ ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	ours = ip_ours(ctx, ifp, ip, &lflags);
 	if (ours < 0) {
 		ips->ipstat.ips_notmember++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	if (ours == 0) {
 		if (!ips->forwarding) {
 			ips->ipstat.ips_cantforward++;
-			rte_pktmbuf_free(m);
+			m_freem(m);
 		} else
 			ip_forward(ctx, ifp, m, lflags);
 		return;
@@ -300,7 +302,7 @@ ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		ips->ipstat.ips_fragments++;
 		if ((m = ip_reass_consume(ctx, ifp, m, &lflags)) == NULL)
 			return;
-		ip = rte_pktmbuf_mtod(m, const struct ip *);
+		ip = mtod(m, const struct ip *);
 		hlen = IP_HDRLEN(ip);
 	}
 	ip_deliver_consume(ctx, ifp, m, hlen, lflags);

@@ -15,10 +15,12 @@
  */
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "kern/mbuf.h"
 
 /* Reject: ICMP error and ips_badoptions; consumes m, returns 1. */
 static int
@@ -35,7 +37,7 @@ static int
 ip_opt_srcroute(struct ff_ctx *ctx, struct rte_mbuf *m, const uint8_t *cp,
     int optlen, int ptroff, int lflags)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 	int off = cp[IPOPT_OFFSET];
 
 	if (optlen < IPOPT_OFFSET + 1 || off < IPOPT_MINOFF)
@@ -45,7 +47,7 @@ ip_opt_srcroute(struct ff_ctx *ctx, struct rte_mbuf *m, const uint8_t *cp,
 	if (!in_localip(ctx, ip->ip_dst) && !V_ip(ctx)->forwarding) {
 		/* Not acting as a router: drop without a word. */
 		IPSTAT_INC(ctx, ips_cantforward);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (1);
 	}
 	return (ip_opt_bad(ctx, m, ICMP_UNREACH, ICMP_UNREACH_SRCFAIL,
@@ -56,7 +58,7 @@ int
 ip_dooptions(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int lflags)
 {
-	const uint8_t *cp = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *cp = mtod(m, const uint8_t *);
 	int hlen = IP_HDRLEN((const struct ip *)cp);
 	int off = sizeof(struct ip), opt, optlen;
 

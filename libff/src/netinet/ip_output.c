@@ -10,25 +10,29 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
 #include "netinet/in_cksum.h"
+#include "kern/mbuf.h"
+#include "kern/libkern.h"
 
 /* Header checksum by the NIC when the port offers it, else here. */
 static void
 ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, struct ip *ip,
     int hlen)
 {
+	struct pkthdr *ph;
+
 	ip->ip_sum = 0;
-	if (ifp->if_port != NULL && (ifp->if_port->p_offloads.tx_enabled &
-	    RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0) {
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-		m->l2_len = 14;
-		m->l3_len = hlen;
+	if ((ifp->if_hwassist & CSUM_IP) != 0) {
+		ph = m_pkthdr(m);
+		ph->csum_flags |= CSUM_IP;
+		ph->l3hlen = (uint8_t)hlen;
 		return;
 	}
 	ip->ip_sum = in_cksum_buf(ip, hlen);
@@ -69,17 +73,17 @@ static struct rte_mbuf *
 ip_frag_one(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int fhlen,
     int off, int len, int more)
 {
-	const struct ip *oip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *oip = mtod(m, const struct ip *);
 	struct rte_mbuf *n;
 	const void *src;
 	struct ip *ip;
 	uint16_t ooff = ntohs(oip->ip_off);
 	uint8_t *p;
 
-	if ((n = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+	if ((n = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	if ((p = (uint8_t *)rte_pktmbuf_append(n, fhlen + len)) == NULL) {
-		rte_pktmbuf_free(n);
+	if ((p = (uint8_t *)m_append(n, fhlen + len)) == NULL) {
+		m_freem(n);
 		return (NULL);
 	}
 	memcpy(p, oip, sizeof(struct ip));
@@ -90,7 +94,7 @@ ip_frag_one(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int fhlen,
 			(void)ip_optcopy((const uint8_t *)(oip + 1), hlen - 20,
 			    p + sizeof(struct ip));
 	}
-	src = rte_pktmbuf_read(m, hlen + off, len, p + fhlen);
+	src = m_copydata_p(m, hlen + off, len, p + fhlen);
 	if (src != p + fhlen)
 		memcpy(p + fhlen, src, len);
 	ip = (struct ip *)p;
@@ -107,7 +111,7 @@ static int
 ip_frag_hlen(const struct rte_mbuf *m, int hlen)
 {
 	uint8_t opts[IP_MAXHDRLEN];
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 
 	if (hlen == (int)sizeof(struct ip))
 		return (hlen);
@@ -121,7 +125,7 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, uint32_t mtu, struct in_addr nexthop, int bcast)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 	int total = ntohs(ip->ip_len) - hlen, off, len, fhlen, error = 0;
 	int fragsize = ((int)mtu - hlen) & ~7;
 	int later = ip_frag_hlen(m, hlen);
@@ -129,12 +133,12 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 
 	if (fragsize < 8 || (((int)mtu - later) & ~7) < 8) {
 		st->ips_cantfrag++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EMSGSIZE);
 	}
 	for (off = 0; off < total && error == 0; off += len) {
 		fhlen = off == 0 ? hlen : later;
-		len = RTE_MIN(((int)mtu - fhlen) & ~7, total - off);
+		len = imin(((int)mtu - fhlen) & ~7, total - off);
 		n = ip_frag_one(ctx, m, hlen, fhlen, off, len,
 		    off + len < total);
 		if (n == NULL) {
@@ -142,14 +146,14 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 			error = -ENOBUFS;
 			break;
 		}
-		ip_output_cksum(ifp, n, rte_pktmbuf_mtod(n, struct ip *),
+		ip_output_cksum(ifp, n, mtod(n, struct ip *),
 		    fhlen);
 		st->ips_ofragments++;
 		error = ether_output_consume(ctx, ifp, n, nexthop, bcast);
 	}
 	if (error == 0)
 		st->ips_fragmented++;
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (error);
 }
 
@@ -176,12 +180,12 @@ ip_output_route(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
 	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0 ||
 	    (rt->rt_ifp->if_flags & IFF_UP) == 0) {
 		IPSTAT_INC(ctx, ips_noroute);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EHOSTUNREACH);
 	}
 	if ((rt->rt_flags & RTF_BLACKHOLE) != 0) {
 		IPSTAT_INC(ctx, ips_odropped);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EHOSTUNREACH);
 	}
 	*rtp = rt;
@@ -191,7 +195,7 @@ ip_output_route(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
 int
 ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 {
-	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct ip *ip = mtod(m, struct ip *);
 	struct in_addr nexthop;
 	struct rtentry *rt;
 	struct ifnet *ifp;
@@ -209,7 +213,7 @@ ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 	    in_broadcast(ip->ip_dst, ifp)) {
 		if ((flags & IP_ALLOWBROADCAST) == 0) {
 			IPSTAT_INC(ctx, ips_odropped);
-			rte_pktmbuf_free(m);
+			m_freem(m);
 			return (-EACCES);
 		}
 		bcast = 1;
@@ -217,14 +221,14 @@ ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 	if (ip->ip_src.s_addr == INADDR_ANY && rt->rt_ifa != NULL)
 		ip->ip_src = rt->rt_ifa->ia_addr;
 	rt->rt_use++;
-	mtu = rt->rt_mtu ? RTE_MIN(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
+	mtu = rt->rt_mtu ? min(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
 	if (ntohs(ip->ip_len) <= mtu) {
 		ip_output_cksum(ifp, m, ip, hlen);
 		return (ether_output_consume(ctx, ifp, m, nexthop, bcast));
 	}
 	if ((ntohs(ip->ip_off) & IP_DF) != 0) {
 		IPSTAT_INC(ctx, ips_cantfrag);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EMSGSIZE);
 	}
 	return (ip_fragment(ctx, ifp, m, hlen, mtu, nexthop, bcast));

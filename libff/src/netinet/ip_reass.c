@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/ip_var.h"
 #include "netinet/in_cksum.h"
+#include "kern/mbuf.h"
 
 static void	ipq_timeout(struct ff_ctx *ctx, void *arg);
 
@@ -35,7 +35,7 @@ ipq_free(struct ff_ctx *ctx, struct ipq *q, uint64_t *counter)
 	int i;
 
 	for (i = 0; i < q->ipq_nfrags; i++)
-		rte_pktmbuf_free(q->ipq_frags[i]);
+		m_freem(q->ipq_frags[i]);
 	if (counter != NULL)
 		*counter += q->ipq_nfrags;
 	ips->frag_count -= q->ipq_nfrags;
@@ -156,18 +156,18 @@ static struct rte_mbuf *
 ipq_join(struct ff_ctx *ctx, struct ipq *q, int *lflags)
 {
 	struct rte_mbuf *m = q->ipq_frags[0], *n;
-	struct ip *ip = rte_pktmbuf_mtod(m, struct ip *);
+	struct ip *ip = mtod(m, struct ip *);
 	int i, hlen = IP_HDRLEN(ip);
 
 	for (i = 1; i < q->ipq_nfrags; i++) {
 		n = q->ipq_frags[i];
-		rte_pktmbuf_adj(n, IP_HDRLEN(rte_pktmbuf_mtod(n, struct ip *)));
-		if (rte_pktmbuf_chain(m, n) != 0) {
+		m_adj(n, IP_HDRLEN(mtod(n, struct ip *)));
+		if (m_cat(m, n) != 0) {
 			/* Out of segments (multi-segment fragments): drop. */
 			V_ip(ctx)->ipstat.ips_fragdropped += q->ipq_nfrags;
-			rte_pktmbuf_free(m);
+			m_freem(m);
 			for (; i < q->ipq_nfrags; i++)
-				rte_pktmbuf_free(q->ipq_frags[i]);
+				m_freem(q->ipq_frags[i]);
 			V_ip(ctx)->frag_count -= q->ipq_nfrags;
 			q->ipq_nfrags = 0;
 			ipq_free(ctx, q, NULL);
@@ -210,7 +210,7 @@ ip_reass_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int *lflags)
 {
 	struct ip_state *ips = V_ip(ctx);
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 	int hlen = IP_HDRLEN(ip), ipoff = ntohs(ip->ip_off);
 	int off = (ipoff & IP_OFFMASK) << 3, mf = (ipoff & IP_MF) != 0;
 	int len = ntohs(ip->ip_len) - hlen;
@@ -231,7 +231,7 @@ ip_reass_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	    q->ipq_nfrags >= IPQ_MAXFRAGS ||
 	    ipq_insert(q, m, off, len, !mf) != 0) {
 		ips->ipstat.ips_fragdropped++;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		ipq_free(ctx, q, &ips->ipstat.ips_fragdropped);
 		return (NULL);
 	}
@@ -245,6 +245,6 @@ ip_reass_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	return (ipq_join(ctx, q, lflags));
 drop:
 	ips->ipstat.ips_fragdropped++;
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (NULL);
 }

@@ -115,7 +115,11 @@ struct ip_state {
 	int		frag_count;	/* fragments held, all queues */
 };
 
-void	ip_init(struct ff_ctx *ctx);
+#define	V_ip(ctx)		((ctx)->vnet.v_ip)
+#define	IPSTAT_INC(ctx, f)	(V_ip(ctx)->ipstat.f++)
+
+/* pr_init (always 0) / pr_destroy of IP (netinet/in_proto.c). */
+int	ip_init(struct ff_ctx *ctx);
 void	ip_fini(struct ff_ctx *ctx);
 /* Register net.inet.ip.*; 0 or a negative errno. */
 int	ip_sysctl_attach(struct ff_ctx *ctx);
@@ -142,7 +146,7 @@ int	ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags);
  */
 struct rte_mbuf *ip_reass_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	    struct rte_mbuf *m, int *lflags);
-/* Free every queue (detach, low memory). */
+/* Free every queue (detach; IP's pr_drain when memory is short). */
 void	ip_reass_drain(struct ff_ctx *ctx);
 
 /*

@@ -21,7 +21,6 @@
 #include <errno.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 #include "kern/kern_sysctl.h"
 
 int

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 
 #define	CUBIC_BETA_NUM		7	/* beta_cubic = 7/10 */
 #define	CUBIC_BETA_DEN		10

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/tcp_var.h"
 
 static void
 newreno_conn_init(struct cc_var *ccv)

@@ -28,11 +28,10 @@
  *     is ignored (RFC 6633).
  */
 #include <errno.h>
-
-#include <rte_byteorder.h>
+#include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
 #include "netinet/ip_icmp.h"
 #include "netinet/tcp_var.h"
 

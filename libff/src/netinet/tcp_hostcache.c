@@ -40,12 +40,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include <rte_random.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
+#include "kern/libkern.h"
 
 #define	TCP_HOSTCACHE_HASHSIZE		512	/* FreeBSD's defaults */
 #define	TCP_HOSTCACHE_BUCKETLIMIT	30
@@ -338,8 +336,8 @@ tcp_hc_init(struct ff_ctx *ctx)
 	hc->cache_limit = TCP_HOSTCACHE_HASHSIZE * TCP_HOSTCACHE_BUCKETLIMIT;
 	hc->expire = TCP_HOSTCACHE_EXPIRE;
 	hc->prune = TCP_HOSTCACHE_PRUNE;
-	hc->hashkey[0] = rte_rand();
-	hc->hashkey[1] = rte_rand();
+	hc->hashkey[0] = ff_random64();
+	hc->hashkey[1] = ff_random64();
 }
 
 void
@@ -433,8 +431,8 @@ tcp_hc_sysctl_purgenow(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	if (v >= 1)
 		tcp_hc_purge_internal(ctx, 1);
 	if (v == 2) {			/* empty now: nothing to rehash */
-		hc->hashkey[0] = rte_rand();
-		hc->hashkey[1] = rte_rand();
+		hc->hashkey[0] = ff_random64();
+		hc->hashkey[1] = ff_random64();
 	}
 	return (0);
 }

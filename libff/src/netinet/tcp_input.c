@@ -19,15 +19,18 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/in_pcb.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
-#include "kern/uipc_mbuf.h"
+#include "kern/libkern.h"
+#include "kern/mbuf.h"
+#include "netinet/in_cksum.h"
 
 /* Verdicts of the synchronized-state steps. */
 #define	TI_CONTINUE	0	/* go on with the next step */
@@ -113,23 +116,17 @@ static int
 tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m,
     const struct ip *ip, uint32_t iphlen, int lflags)
 {
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, s;
+	uint32_t f = m_pkthdr(m)->csum_flags;
+	uint32_t len = m_pktlen(m) - iphlen, s;
 	uint16_t raw;
 
 	if (lflags & M_LOOP)
 		return (1);
-	if (ifp->if_port != NULL && (ifp->if_port->p_offloads.rx_enabled &
-	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0) {
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-			return (1);
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-			return (0);
-	}
-	if (rte_raw_cksum_mbuf(m, iphlen, len, &raw) != 0)
+	if ((f & CSUM_L4_CALC) != 0 && (ifp->if_capenable & IFCAP_RXCSUM) != 0)
+		return ((f & CSUM_L4_VALID) != 0);
+	if (in_cksum_raw_mbuf(m, iphlen, len, &raw) != 0)
 		return (0);
-	s = (uint32_t)rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0) +
-	    raw;
+	s = (uint32_t)in_pseudo_sum(ip) + raw;
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	return (s == 0xffff);
@@ -141,22 +138,22 @@ tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
     const struct rte_mbuf *m, uint32_t iphlen, int lflags,
     struct tcpseg *seg)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
-	uint32_t len = rte_pktmbuf_pkt_len(m) - iphlen, off;
+	const struct ip *ip = mtod(m, const struct ip *);
+	uint32_t len = m_pktlen(m) - iphlen, off;
 	const struct tcphdr *th;
 
 	if (len < sizeof(*th) ||
-	    rte_pktmbuf_data_len(m) < iphlen + sizeof(*th)) {
+	    m_len(m) < iphlen + sizeof(*th)) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);
 		return (-1);
 	}
-	th = rte_pktmbuf_mtod_offset(m, const struct tcphdr *, iphlen);
+	th = mtodo(m, iphlen);
 	off = (uint32_t)TCP_HDRLEN(th);
 	if (off < sizeof(*th) || off > len) {
 		TCPSTAT_INC(ctx, tcps_rcvbadoff);
 		return (-1);
 	}
-	if (rte_pktmbuf_data_len(m) < iphlen + off) {
+	if (m_len(m) < iphlen + off) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);	/* options not contiguous */
 		return (-1);
 	}
@@ -205,7 +202,7 @@ tcp_dropwithreset(struct ff_ctx *ctx, const struct tcpseg *seg,
 {
 	uint32_t len = seg->tlen;
 
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	if ((seg->flags & TH_RST) || !icmp_ratecheck(ctx, rstreason))
 		return;
 	if (seg->flags & TH_ACK) {
@@ -330,7 +327,7 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 	*tpp = NULL;
 	if (seg->flags & TH_RST) {
 		syncache_chkrst(ltp, seg);
-		rte_pktmbuf_free(*mp);
+		m_freem(*mp);
 		*mp = NULL;
 		return;
 	}
@@ -350,15 +347,23 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 		*mp = NULL;
 		return;
 	}
-	rte_pktmbuf_free(*mp);
+	m_freem(*mp);
 	*mp = NULL;
 	if ((seg->flags & TH_SYN) == 0 || tcp_socket(ltp) == NULL) {
 		TCPXSTAT_INC(ctx, tcpx_notsyn);
 		return;
 	}
-	if (mbuf_syn_refuse(ctx, tcp_socket(ltp)))
+	switch (mbuf_syn_refuse(ctx, tcp_socket(ltp),
+	    V_tcp(ctx)->tcb_count >= V_tcp(ctx)->maxtcpcb)) {
+	case 0:
+		syncache_add(ltp, seg);
 		return;
-	syncache_add(ltp, seg);
+	case MBSYN_LISTENQ:
+		TCPSTAT_INC(ctx, tcps_listendrop);
+		return;
+	default:
+		return;
+	}
 }
 
 /*
@@ -379,7 +384,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf *m)
 		tcp_dropwithreset(ctx, seg, m, BANDLIM_UNLIMITED);
 		return;
 	}
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	if (seg->flags & TH_RST) {
 		if (ackok)
 			(void)tcp_drop(tp, ECONNREFUSED);
@@ -803,14 +808,14 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 	if ((seg->tlen == 0 && !fin) || TCPS_HAVERCVDFIN(tp->t_state))
 		return (TI_CONTINUE);
 	*mp = NULL;
-	if (rte_pktmbuf_adj(m, (uint16_t)seg->doff) == NULL) {
+	if (m_adj(m, (uint16_t)seg->doff) == NULL) {
 		/* Data starts past the first segment of a chain: rare. */
 		TCPSTAT_INC(ctx, tcps_rcvshort);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (TI_CONTINUE);
 	}
-	if (rte_pktmbuf_pkt_len(m) > seg->tlen)
-		(void)rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) -
+	if (m_pktlen(m) > seg->tlen)
+		(void)m_trim(m, (uint16_t)(m_pktlen(m) -
 		    seg->tlen));
 	if (seg->seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq)) {
 		tp->rcv_nxt += seg->tlen;
@@ -820,7 +825,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		if (so != NULL && seg->tlen > 0)
 			sbappendstream_consume(&so->so_rcv, m);
 		else
-			rte_pktmbuf_free(m);
+			m_freem(m);
 		if (seg->tlen > 0)
 			tcp_delack(tp);
 	} else {
@@ -992,10 +997,10 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	 * A reassembled segment may hold its header across fragments (a
 	 * first fragment of 8 bytes is legal): make the header contiguous.
 	 */
-	(void)m_pullup(m, RTE_MIN(m->pkt_len, (uint32_t)hlen + TCP_MAXHLEN));
+	(void)m_pullup(m, min(m_pktlen(m), (unsigned int)hlen + TCP_MAXHLEN));
 	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
 	    &seg) != 0) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	inp = in_pcblookup(V_tcbinfo(ctx), seg.src, seg.sport, seg.dst,
@@ -1011,7 +1016,7 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
 		TCPXSTAT_INC(ctx, tcpx_noport);
 		if (tcp_blackhole(ctx, &seg)) {
-			rte_pktmbuf_free(m);
+			m_freem(m);
 			return;
 		}
 		/* A scan or SYN flood gets at most icmplim RSTs a second. */
@@ -1040,5 +1045,5 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		(void)tcp_output(tp);
 	}
 	if (m != NULL)
-		rte_pktmbuf_free(m);
+		m_freem(m);
 }

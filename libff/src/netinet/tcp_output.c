@@ -17,12 +17,13 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
+#include "netinet/in_cksum.h"
 
 /* Flags each state sends (FreeBSD's tcp_outflags[]). */
 static const uint8_t tcp_outflags[TCP_NSTATES] = {
@@ -289,11 +290,11 @@ tcp_output_build(struct tcpcb *tp, struct socket *so,
 	struct ip *ip;
 	uint32_t win;
 
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)rte_pktmbuf_append(m, (uint16_t)(hdrlen + sp->len));
+	ip = (struct ip *)m_append(m, (uint16_t)(hdrlen + sp->len));
 	if (ip == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (NULL);
 	}
 	memset(ip, 0, (size_t)hdrlen);
@@ -319,8 +320,7 @@ tcp_output_build(struct tcpcb *tp, struct socket *so,
 	if (sp->len > 0)
 		(void)sbcopydata(&so->so_snd, sp->off, sp->len,
 		    (uint8_t *)ip + hdrlen);
-	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
-	    th);
+	th->th_sum = in_cksum_l4(ip, th);
 	return (m);
 }
 
@@ -476,7 +476,7 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	if (sp.len > len)
 		sp.len = len;
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
+	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 -
 	    (uint32_t)sp.optlen);
 	if (sp.len == 0) {		/* only the FIN: the RTO resends it */
 		if (p != NULL)
@@ -528,7 +528,7 @@ tcp_output_one(struct tcpcb *tp)
 		return (due);
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, RTE_MBUF_DEFAULT_DATAROOM - 40 - 14 -
+	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 -
 	    (uint32_t)sp.optlen);
 	/* A FIN only goes with the last byte of the buffer. */
 	if ((sp.flags & TH_FIN) && so != NULL &&

@@ -24,12 +24,11 @@
  */
 #include <stdlib.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/kern_mbuf.h"
 #include "kern/socketvar.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
 
 struct tseg_qent {
 	TAILQ_ENTRY(tseg_qent) tqe_q;	/* by sequence number */
@@ -107,11 +106,11 @@ m_cut_front(struct rte_mbuf *m, uint32_t n, uint32_t *freed)
 		*freed += m->buf_len;
 		m->next = NULL;
 		m->nb_segs = 1;
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		m = next;
 	}
 	if (n > 0)
-		(void)rte_pktmbuf_adj(m, (uint16_t)n);
+		(void)m_adj(m, (uint16_t)n);
 	return (m);
 }
 
@@ -149,12 +148,12 @@ tqe_append(struct tcpcb *tp, struct tseg_qent *q, struct rte_mbuf *m,
 {
 	struct rte_mbuf *head = q->tqe_m;
 
-	if (head->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
+	if (head->nb_segs + m->nb_segs > M_MAXSEGS)
 		return (0);
 	q->tqe_last->next = m;
 	head->nb_segs = (uint16_t)(head->nb_segs + m->nb_segs);
 	head->pkt_len += m->pkt_len;
-	q->tqe_last = rte_pktmbuf_lastseg(m);
+	q->tqe_last = m_last(m);
 	tqe_grow(tp, q, len, mbcnt);
 	return (1);
 }
@@ -166,9 +165,9 @@ tqe_prepend(struct tcpcb *tp, struct tseg_qent *q, struct rte_mbuf *m,
 {
 	struct rte_mbuf *head = q->tqe_m;
 
-	if (head->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
+	if (head->nb_segs + m->nb_segs > M_MAXSEGS)
 		return (0);
-	rte_pktmbuf_lastseg(m)->next = head;
+	m_last(m)->next = head;
 	m->nb_segs = (uint16_t)(m->nb_segs + head->nb_segs);
 	m->pkt_len += head->pkt_len;
 	q->tqe_m = m;
@@ -186,7 +185,7 @@ tqe_join_next(struct tcpcb *tp, struct tseg_qent *q)
 	uint32_t len = nq->tqe_len, mbcnt = nq->tqe_mbcnt;
 
 	if (q->tqe_fin || q->tqe_seq + q->tqe_len != nq->tqe_seq ||
-	    q->tqe_m->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
+	    q->tqe_m->nb_segs + m->nb_segs > M_MAXSEGS)
 		return;
 	q->tqe_fin = nq->tqe_fin;
 	nq->tqe_m = NULL;
@@ -275,7 +274,7 @@ tcp_reass_next(struct tcpcb *tp, struct tseg_qent *q, tcp_seq seq,
 		nq = TAILQ_NEXT(q, tqe_q);
 		if (q->tqe_fin && seq + len == q->tqe_seq + q->tqe_len)
 			*finp = 1;
-		rte_pktmbuf_free(q->tqe_m);
+		m_freem(q->tqe_m);
 		tqe_free(tp, q);
 		q = nq;
 	}
@@ -311,7 +310,7 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	/* Short of mbufs: hold nothing the peer will send again. */
 	if (seq != tp->rcv_nxt && mbuf_pressure(ctx) >= MBP_REASS) {
 		OVLSTAT_INC(ctx, ovl_reass_refused);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-1);
 	}
 	p = tcp_reass_pred(tp, seq);
@@ -319,7 +318,7 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	if (!tcp_reass_prev(tp, p, &seq, &len, &m, &cut)) {
 		TCPSTAT_INC(ctx, tcps_rcvduppack);
 		TCPSTAT_ADD(ctx, tcps_rcvdupbyte, (uint32_t)tlen);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-1);
 	}
 	mbcnt -= cut;
@@ -347,7 +346,7 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	if (te == NULL && (te = tqe_alloc(ctx)) == NULL) {
 		/* A chain too long to join, and no entry: rare. */
 		TCPSTAT_INC(ctx, tcps_rcvreassfull);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-1);
 	}
 	te->tqe_seq = seq;
@@ -355,7 +354,7 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	te->tqe_mbcnt = mbcnt;
 	te->tqe_fin = fin;
 	te->tqe_m = m;
-	te->tqe_last = rte_pktmbuf_lastseg(m);
+	te->tqe_last = m_last(m);
 	if (p != NULL)
 		TAILQ_INSERT_AFTER(&tp->t_segq, p, te, tqe_q);
 	else
@@ -366,7 +365,7 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 	return (0);
 full:
 	TCPSTAT_INC(ctx, tcps_rcvreassfull);
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (-1);
 }
 
@@ -387,7 +386,7 @@ tcp_reass_deliver(struct tcpcb *tp)
 		if (so != NULL && q->tqe_len > 0)
 			sbappendstream_consume(&so->so_rcv, q->tqe_m);
 		else
-			rte_pktmbuf_free(q->tqe_m);
+			m_freem(q->tqe_m);
 		if (q->tqe_fin)
 			flags = TH_FIN;
 		tqe_free(tp, q);
@@ -406,7 +405,7 @@ tcp_reass_flush(struct tcpcb *tp)
 
 	while ((q = TAILQ_FIRST(&tp->t_segq)) != NULL) {
 		n += q->tqe_m->nb_segs;
-		rte_pktmbuf_free(q->tqe_m);
+		m_freem(q->tqe_m);
 		tqe_free(tp, q);
 	}
 	tp->rcv_numsacks = 0;		/* nothing held: no SACK blocks */

@@ -20,15 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-#include <rte_random.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/in_cksum.h"
+#include "kern/kern_mbuf.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
+#include "kern/libkern.h"
 
 #define	ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -157,8 +159,8 @@ tcp_init(struct ff_ctx *ctx)
 	ts->recvbuf_auto = 1;
 	ts->recvbuf_inc = 16384;
 	ts->recvbuf_max = 2097152;
-	ts->isn_key[0] = rte_rand();
-	ts->isn_key[1] = rte_rand();
+	ts->isn_key[0] = ff_random64();
+	ts->isn_key[1] = ff_random64();
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->segq_free);
@@ -168,7 +170,7 @@ tcp_init(struct ff_ctx *ctx)
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
 	ts->cc_default = &cubic_cc_algo;	/* FreeBSD 14's default */
-	return (pf_proto_register(ctx, &tcp_protosw));
+	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 4096));
 }
 
 /* Every connection left (TIME_WAIT, orphans) and every pooled item. */
@@ -189,6 +191,8 @@ tcp_fini(struct ff_ctx *ctx)
 	tcp_hc_destroy(ctx);		/* after the closes above fed it */
 	tcp_reass_fini(ctx);
 	tcp_sack_fini(ctx);
+	if (ts->tcbinfo.ipi_zone != NULL)	/* after every pcb went */
+		in_pcbinfo_destroy(&ts->tcbinfo);
 }
 
 struct socket *
@@ -322,8 +326,11 @@ tcp_state_change(struct tcpcb *tp, int newstate)
 	tp->t_state = newstate;
 }
 
-/* FreeBSD's tcp_drain(): memory is short, free out-of-order data. */
-int
+/*
+ * FreeBSD's tcp_drain() (pr_drain): memory is short, free out-of-order
+ * data; the segments freed count in kern.ipc.overload.reass_flushed.
+ */
+void
 tcp_drain(struct ff_ctx *ctx)
 {
 	struct tcpcb *tp;
@@ -331,7 +338,7 @@ tcp_drain(struct ff_ctx *ctx)
 
 	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link)
 		n += tcp_reass_flush(tp);
-	return (n);
+	V_mbuf(ctx)->mb_stat.ovl_reass_flushed += (uint64_t)n;
 }
 
 /*
@@ -428,8 +435,7 @@ static void
 tcp_fill_cksum(struct ip *ip, struct tcphdr *th)
 {
 	th->th_sum = 0;
-	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
-	    th);
+	th->th_sum = in_cksum_l4(ip, th);
 }
 
 /*
@@ -447,10 +453,10 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	struct ip *ip;
 	uint32_t win = 0;
 
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) +
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
+	    (ip = (struct ip *)m_append(m, sizeof(*ip) +
 	    sizeof(*th))) == NULL) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return;
 	}

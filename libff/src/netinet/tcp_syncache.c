@@ -32,14 +32,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-#include <rte_random.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
+#include "netinet/in_cksum.h"
+#include "kern/libkern.h"
 
 #define	SYNCACHE_HASHSIZE	512	/* FreeBSD's defaults */
 #define	SYNCACHE_BUCKETLIMIT	30
@@ -157,8 +157,8 @@ syncookie_reseed(struct ff_ctx *ctx)
 
 	for (i = 0; i < 2 && now >= s->next_ms; i++) {
 		s->oddeven ^= 1;
-		s->key[s->oddeven][0] = rte_rand();
-		s->key[s->oddeven][1] = rte_rand();
+		s->key[s->oddeven][0] = ff_random64();
+		s->key[s->oddeven][1] = ff_random64();
 		s->gen[s->oddeven] = s->gen[s->oddeven ^ 1] + 1;
 		s->next_ms += SYNCOOKIE_LIFETIME_MS;
 	}
@@ -286,9 +286,9 @@ syncache_respond(struct ff_ctx *ctx, const struct syncache *sc)
 	struct tcphdr *th;
 	struct ip *ip;
 
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)rte_pktmbuf_append(m, len)) == NULL) {
-		rte_pktmbuf_free(m);
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
+	    (ip = (struct ip *)m_append(m, len)) == NULL) {
+		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		TCPSTAT_INC(ctx, tcps_sc_dropped);
 		return;
@@ -310,8 +310,7 @@ syncache_respond(struct ff_ctx *ctx, const struct syncache *sc)
 	th->th_flags = TH_SYN | TH_ACK;
 	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
 	memcpy(th + 1, opt, (size_t)optlen);
-	th->th_sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip,
-	    th);
+	th->th_sum = in_cksum_l4(ip, th);
 	TCPSTAT_INC(ctx, tcps_sndtotal);
 	TCPSTAT_INC(ctx, tcps_sndctrl);
 	if (ip_output_consume(ctx, m, 0) != 0)
@@ -689,12 +688,12 @@ syncache_init(struct ff_ctx *ctx)
 	tsc->rexmt_limit = SYNCACHE_MAXREXMTS;
 	tsc->rst_on_sock_fail = 1;
 	tsc->syncookies = 1;
-	tsc->hashkey[0] = rte_rand();
-	tsc->hashkey[1] = rte_rand();
-	tsc->secret.key[0][0] = rte_rand();
-	tsc->secret.key[0][1] = rte_rand();
-	tsc->secret.key[1][0] = rte_rand();
-	tsc->secret.key[1][1] = rte_rand();
+	tsc->hashkey[0] = ff_random64();
+	tsc->hashkey[1] = ff_random64();
+	tsc->secret.key[0][0] = ff_random64();
+	tsc->secret.key[0][1] = ff_random64();
+	tsc->secret.key[1][0] = ff_random64();
+	tsc->secret.key[1][1] = ff_random64();
 	tsc->secret.gen[1] = 1;
 	tsc->secret.oddeven = 1;
 	tsc->secret.next_ms = ff_clock_now(&ctx->clock) / FF_NS_PER_MS +

@@ -26,7 +26,7 @@
 #include <errno.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
 #include "netinet/tcp_var.h"
 
 int

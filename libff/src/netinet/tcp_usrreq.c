@@ -27,12 +27,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "netinet/in_pcb.h"
 #include "kern/protosw.h"
 #include "netinet/tcp_var.h"
+#include "kern/mbuf.h"
 
 #define	TCPTV_KEEP_INIT_MS	75000	/* FreeBSD's keepinit: connect limit */
 
@@ -203,13 +202,13 @@ tcp_usr_send(struct socket *so, int flags, struct rte_mbuf **mp,
 
 	*mp = NULL;
 	if (tp == NULL || tp->t_state < TCPS_SYN_SENT) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (tp == NULL ? -ECONNRESET : -ENOTCONN);
 	}
 	if (nam != NULL && (nam->sin_addr.s_addr !=
 	    tp->t_inpcb->inp_faddr.s_addr || nam->sin_port !=
 	    tp->t_inpcb->inp_fport)) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (-EISCONN);
 	}
 	sbappendstream_consume(&so->so_snd, m);
@@ -456,4 +455,7 @@ const struct protosw tcp_protosw = {
 	.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD,
 	.pr_name = "tcp",
 	.pr_usrreqs = &tcp_usrreqs,
+	.pr_init = tcp_init,
+	.pr_drain = tcp_drain,
+	.pr_destroy = tcp_fini,
 };

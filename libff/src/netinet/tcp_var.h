@@ -6,8 +6,7 @@
  * (net.inet.tcp.stats, "S,tcpstat"); drops FreeBSD counts nowhere go to
  * struct tcpxstat (net.inet.tcp.xstats).  Both are written once, as the
  * lists TCPSTAT_LIST and TCPXSTAT_LIST (kern/kern_sysctl_stats.h).
- * Everything mutable lives in struct tcp_state (ctx->stack->st_tcp,
- * V_tcp(ctx)).
+ * Everything mutable lives in struct tcp_state (V_tcp(ctx)).
  *
  * Files: tcp_input.c (segment validation, the RFC 9293 state machine,
  * options), tcp_reass.c (out-of-order queue), tcp_output.c (segment
@@ -30,6 +29,7 @@
 #include "netinet/tcp_fsm.h"
 #include "netinet/tcp_seq.h"
 #include "netinet/cc.h"
+#include "netinet/in_pcb.h"
 #include "netinet/tcp_syncache.h"
 #include "netinet/tcp_hostcache.h"
 
@@ -444,9 +444,11 @@ struct tcp_state {
 
 	struct tcp_syncache tcp_syncache; /* tcp_syncache.c */
 	struct tcp_hostcache tcp_hostcache; /* tcp_hostcache.c */
+	struct inpcbinfo tcbinfo;	/* TCP pcbs (tcp_init .. tcp_fini) */
 };
 
-#define	V_tcp(ctx)		(&(ctx)->stack->st_tcp)
+#define	V_tcp(ctx)		((ctx)->vnet.v_tcp)
+#define	V_tcbinfo(ctx)		(&V_tcp(ctx)->tcbinfo)
 #define	TCPSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpstat.f++)
 #define	TCPSTAT_ADD(ctx, f, n)	(V_tcp(ctx)->tcpstat.f += (n))
 #define	TCPXSTAT_INC(ctx, f)	(V_tcp(ctx)->tcpxstat.f++)
@@ -469,6 +471,7 @@ struct tcpseg {
 struct socket	*tcp_socket(const struct tcpcb *tp);
 
 /* tcp_subr.c */
+/* pr_init / pr_destroy: state, pcb table, caches; 0 or -errno. */
 int	tcp_init(struct ff_ctx *ctx);
 void	tcp_fini(struct ff_ctx *ctx);
 int	tcp_sysctl_attach(struct ff_ctx *ctx);
@@ -492,8 +495,8 @@ void	tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 uint32_t tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr,
 	    uint32_t offer);
 uint32_t tcp_maxmtu(struct ff_ctx *ctx, struct in_addr faddr);
-/* Low memory: free every reassembly queue; returns segments freed. */
-int	tcp_drain(struct ff_ctx *ctx);
+/* Low memory (pr_drain): free every reassembly queue, count it. */
+void	tcp_drain(struct ff_ctx *ctx);
 
 /* tcp_input.c */
 void	tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,

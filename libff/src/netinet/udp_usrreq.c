@@ -31,17 +31,18 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
 #include "netinet/in_cksum.h"
 #include "netinet/in_pcb.h"
 #include "kern/protosw.h"
 #include "kern/socketvar.h"
 #include "netinet/udp_var.h"
+#include "kern/mbuf.h"
 
 struct udphdr {
 	uint16_t	uh_sport;	/* source port */
@@ -54,13 +55,10 @@ struct udphdr {
 
 #define	UDPXSTAT_INC(ctx, f)	(V_udp(ctx)->udpxstat.f++)
 
-static const struct protosw udp_protosw;
-
 int
 udp_init(struct ff_ctx *ctx)
 {
 	struct udp_state *us = V_udp(ctx);
-	int error;
 
 	memset(&us->udpstat, 0, sizeof(us->udpstat));
 	memset(&us->udpxstat, 0, sizeof(us->udpxstat));
@@ -68,10 +66,7 @@ udp_init(struct ff_ctx *ctx)
 	us->udp_recvspace = UDP_RECVSPACE_DEFAULT;
 	us->udp_sendspace = UDP_MAXDGRAM_DEFAULT;
 	us->udp_blackhole = 0;
-	if ((error = in_pcbinfo_init(ctx, &us->udbinfo, "udp", IPPROTO_UDP,
-	    1024)) != 0)
-		return (error);
-	return (pf_proto_register(ctx, &udp_protosw));
+	return (in_pcbinfo_init(ctx, &us->udbinfo, "udp", IPPROTO_UDP, 1024));
 }
 
 void
@@ -114,16 +109,17 @@ static uint16_t
 udp_cksum_mbuf(const struct rte_mbuf *m, const struct ip *ip, int hlen,
     uint16_t ulen)
 {
-	struct rte_ipv4_hdr ph;
+	struct ip ph;
 	uint16_t raw;
 	uint32_t sum;
 
+	/* The pseudo header counts ulen, whatever options ip carries. */
 	memcpy(&ph, ip, sizeof(ph));
-	ph.total_length = htons((uint16_t)(ulen + sizeof(ph)));
-	ph.version_ihl = 0x45;
-	if (rte_raw_cksum_mbuf(m, (uint32_t)hlen, ulen, &raw) != 0)
+	ph.ip_len = htons((uint16_t)(ulen + sizeof(ph)));
+	IP_SET_VHL(&ph, sizeof(ph));
+	if (in_cksum_raw_mbuf(m, (uint32_t)hlen, ulen, &raw) != 0)
 		return (1);
-	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(&ph, 0);
+	sum = (uint32_t)raw + in_pseudo_sum(&ph);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return ((uint16_t)~sum);
@@ -134,12 +130,13 @@ static int
 udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen,
     struct udphdr *uh)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
-	uint32_t len = rte_pktmbuf_pkt_len(m) - (uint32_t)hlen;
+	const struct ip *ip = mtod(m, const struct ip *);
+	uint32_t len = m_pktlen(m) - (uint32_t)hlen;
 	const void *p;
+	uint32_t csum;
 	uint16_t ulen;
 
-	if (len < UDP_HDRLEN || (p = rte_pktmbuf_read(m, (uint32_t)hlen,
+	if (len < UDP_HDRLEN || (p = m_copydata_p(m, (uint32_t)hlen,
 	    sizeof(*uh), uh)) == NULL) {
 		UDPSTAT_INC(ctx, udps_hdrops);
 		goto drop;
@@ -155,18 +152,18 @@ udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen,
 		UDPSTAT_INC(ctx, udps_nosum);
 		return (0);
 	}
-	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
-	    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+	csum = m_pkthdr(m)->csum_flags;
+	if ((csum & (CSUM_L4_CALC | CSUM_L4_VALID)) ==
+	    (CSUM_L4_CALC | CSUM_L4_VALID))
 		return (0);
-	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
-	    RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+	if ((csum & CSUM_L4_CALC) != 0 ||
 	    udp_cksum_mbuf(m, ip, hlen, ulen) != 0) {
 		UDPSTAT_INC(ctx, udps_badsum);
 		goto drop;
 	}
 	return (0);
 drop:
-	rte_pktmbuf_free(m);
+	m_freem(m);
 	return (-1);
 }
 
@@ -175,18 +172,18 @@ static void
 udp_noport_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int lflags)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 
 	UDPSTAT_INC(ctx, udps_noport);
 	if ((lflags & (M_BCAST | M_MCAST)) != 0 ||
 	    IN_MULTICAST(ntohl(ip->ip_dst.s_addr)) ||
 	    in_broadcast(ip->ip_dst, ifp)) {
 		UDPSTAT_INC(ctx, udps_noportbcast);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	if (V_udp(ctx)->udp_blackhole) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
 	icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0, lflags);
@@ -196,7 +193,7 @@ void
 udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
-	const struct ip *ip = rte_pktmbuf_mtod(m, const struct ip *);
+	const struct ip *ip = mtod(m, const struct ip *);
 	struct sockaddr_in from;
 	struct udphdr uh;
 	struct inpcb *inp;
@@ -217,11 +214,10 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	from.sin_addr = ip->ip_src;
 	if (m->data_len < hlen + UDP_HDRLEN) {
 		UDPSTAT_INC(ctx, udps_hdrops);
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return;
 	}
-	rte_pktmbuf_adj(m, (uint16_t)(hlen + UDP_HDRLEN));
-	m->ol_flags = 0;
+	m_adj(m, (uint16_t)(hlen + UDP_HDRLEN));
 	if (sbappendaddr_consume(so, &so->so_rcv, &from, m) != 0) {
 		UDPSTAT_INC(ctx, udps_fullsock);
 		return;
@@ -320,13 +316,13 @@ static int
 udp_prepend(struct ff_ctx *ctx, struct inpcb *inp, struct rte_mbuf *m,
     struct in_addr laddr, const struct sockaddr_in *dst)
 {
-	uint32_t len = rte_pktmbuf_pkt_len(m) + UDP_HDRLEN;
+	uint32_t len = m_pktlen(m) + UDP_HDRLEN;
 	struct udphdr *uh;
 	struct ip *ip;
 
 	if (len + sizeof(struct ip) > IP_MAXPACKET)
 		return (-EMSGSIZE);
-	ip = (struct ip *)rte_pktmbuf_prepend(m, sizeof(*ip) + UDP_HDRLEN);
+	ip = (struct ip *)m_prepend(m, sizeof(*ip) + UDP_HDRLEN);
 	if (ip == NULL)
 		return (-ENOBUFS);
 	memset(ip, 0, sizeof(*ip));
@@ -393,7 +389,7 @@ udp_send(struct socket *so, int flags, struct rte_mbuf **mp,
 	*mp = NULL;
 	if ((error = udp_addrs(inp, nam, &dst, &laddr)) != 0 ||
 	    (error = udp_prepend(ctx, inp, m, laddr, &dst)) != 0) {
-		rte_pktmbuf_free(m);
+		m_freem(m);
 		return (error);
 	}
 	UDPSTAT_INC(ctx, udps_opackets);
@@ -479,10 +475,12 @@ static const struct pr_usrreqs udp_usrreqs = {
 	.pru_ctloutput =	udp_ctloutput,
 };
 
-static const struct protosw udp_protosw = {
+const struct protosw udp_protosw = {
 	.pr_type =		SOCK_DGRAM,
 	.pr_protocol =		IPPROTO_UDP,
 	.pr_flags =		PR_ATOMIC | PR_ADDR,
 	.pr_name =		"udp",
 	.pr_usrreqs =		&udp_usrreqs,
+	.pr_init =		udp_init,
+	.pr_destroy =		udp_fini,
 };

@@ -65,11 +65,18 @@ struct udp_state {
 	int		 udp_blackhole;	/* net.inet.udp.blackhole */
 };
 
-/* Attach: state, pcb table, protosw; 0 or a negative errno. */
+#define	V_udp(ctx)		((ctx)->vnet.v_udp)
+#define	V_udbinfo(ctx)		(&V_udp(ctx)->udbinfo)
+#define	UDPSTAT_INC(ctx, f)	(V_udp(ctx)->udpstat.f++)
+
+/* pr_init: state and pcb table; 0 or a negative errno. */
 int	udp_init(struct ff_ctx *ctx);
 /* Register net.inet.udp.*; 0 or a negative errno. */
 int	udp_sysctl_attach(struct ff_ctx *ctx);
 void	udp_fini(struct ff_ctx *ctx);
+/* UDP's entry in inetdomain (netinet/in_proto.c). */
+struct protosw;
+extern const struct protosw udp_protosw;
 
 /* From ip_deliver: the IP header (hlen bytes) is at the front; consumes m. */
 void	udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,

@@ -25,8 +25,9 @@
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
 #include "dpdk/ff_runtime.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack.h"
+#include "kern/mbuf.h"
+#include "net/ff_port.h"
+#include "core/ff_stack.h"
 #include "kern/kern_sysctl.h"
 #include "testport/ff_testport.h"
 
@@ -103,8 +104,8 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 
 	snprintf(name, sizeof(name), "fftest%u", test_pool_seq++);
 	t->t_pool_size = (unsigned int)cfg->dpdk.nb_mbufs;
-	t->t_pool = rte_pktmbuf_pool_create(name, t->t_pool_size, 0, 0,
-	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	t->t_pool = rte_pktmbuf_pool_create(name, t->t_pool_size, 0,
+	    M_PRIVSIZE, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (t->t_pool == NULL) {
 		snprintf(err, errlen, "mbuf pool: %s", rte_strerror(rte_errno));
 		return (-1);
@@ -288,8 +289,7 @@ ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx, uint64_t tx)
 
 	if (p == NULL)
 		return (-ENODEV);
-	p->p_offloads.rx_capa = p->p_offloads.rx_enabled = rx;
-	p->p_offloads.tx_capa = p->p_offloads.tx_enabled = tx;
+	ff_testport_set_offloads(p, rx, tx);
 	return (0);
 }
 

@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/mbuf.h"
+#include "net/if_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/arp_var.h"
 #include "testport/ff_testport.h"
 
 static struct ff_ctx *
@@ -106,7 +109,7 @@ int
 ff_test_arp_add(struct ff_test *t, const char *addr, const uint8_t *mac,
     int flags)
 {
-	struct rte_ether_addr ea;
+	struct ether_addr ea;
 	struct in_addr a;
 
 	if (api_addr(addr, &a) != 0)
@@ -212,7 +215,7 @@ ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
 	if (len > IP_MAXPACKET - sizeof(*ip) ||
 	    len + sizeof(*ip) > RTE_MBUF_DEFAULT_DATAROOM)
 		return (-EMSGSIZE);
-	if ((m = rte_pktmbuf_alloc(ctx->pktmbuf_pool)) == NULL)
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (-ENOBUFS);
 	ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) + len);
 	if (ip == NULL) {

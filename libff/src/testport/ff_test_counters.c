@@ -16,7 +16,15 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/arp_var.h"
+#include "netinet/tcp_var.h"
+#include "netinet/udp_var.h"
+#include "kern/uipc_var.h"
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 
@@ -48,33 +56,51 @@ CF_TABLE(udpstat_fields, UDPSTAT_LIST);
 CF_TABLE(udpxstat_fields, UDPXSTAT_LIST);
 CF_TABLE(sostat_fields, SOSTAT_LIST);
 
-#define	CS_SET(prefix, tab, instack, off)				\
-	{ prefix, tab, sizeof(tab) / sizeof(tab[0]), instack, off }
-/* A set in struct ff_stack, and one in the context itself. */
-#define	CS(prefix, tab, m)						\
-	CS_SET(prefix, tab, 1, offsetof(struct ff_stack, m))
-#define	CS_CTX(prefix, tab, m)						\
-	CS_SET(prefix, tab, 0, offsetof(struct ff_ctx, m))
+/*
+ * Where each set lives: through the subsystem's V_x() pointer (NULL
+ * before the stack is attached), or in the context itself.
+ */
+#define	CS_BASE(fn, v, expr)						\
+	static const uint64_t *						\
+	fn(struct ff_ctx *ctx)						\
+	{								\
+		return ((v) == NULL ? NULL : (const uint64_t *)&(expr));\
+	}
+
+CS_BASE(cs_ip, V_ip(ctx), V_ip(ctx)->ipstat)
+CS_BASE(cs_ipx, V_ip(ctx), V_ip(ctx)->ipxstat)
+CS_BASE(cs_icmp, V_icmp(ctx), V_icmp(ctx)->icmpstat)
+CS_BASE(cs_arp, V_arp(ctx), V_arp(ctx)->arpstat)
+CS_BASE(cs_arpx, V_arp(ctx), V_arp(ctx)->arpxstat)
+CS_BASE(cs_ether, V_ether(ctx), V_ether(ctx)->etherxstat)
+CS_BASE(cs_traffic, ctx, ctx->traffic)
+CS_BASE(cs_tcp, V_tcp(ctx), V_tcp(ctx)->tcpstat)
+CS_BASE(cs_tcpx, V_tcp(ctx), V_tcp(ctx)->tcpxstat)
+CS_BASE(cs_udp, V_udp(ctx), V_udp(ctx)->udpstat)
+CS_BASE(cs_udpx, V_udp(ctx), V_udp(ctx)->udpxstat)
+CS_BASE(cs_so, V_uipc(ctx), V_uipc(ctx)->us_stat)
+
+#define	CS(prefix, tab, fn)						\
+	{ prefix, tab, sizeof(tab) / sizeof(tab[0]), fn }
 
 static const struct counter_set {
 	const char			*cs_prefix;
 	const struct counter_field	*cs_fields;
 	size_t				 cs_nfields;
-	int				 cs_instack;
-	size_t				 cs_off;	/* in the stack or ctx */
+	const uint64_t			*(*cs_base)(struct ff_ctx *);
 } counter_sets[] = {
-	CS("ip.", ipstat_fields, st_ip.ipstat),
-	CS("ipx.", ipxstat_fields, st_ip.ipxstat),
-	CS("icmp.", icmpstat_fields, st_icmp.icmpstat),
-	CS("arp.", arpstat_fields, st_arp.arpstat),
-	CS("arpx.", arpxstat_fields, st_arp.arpxstat),
-	CS("ether.", etherxstat_fields, st_ether.etherxstat),
-	CS_CTX("traffic.", traffic_fields, traffic),
-	CS("tcp.", tcpstat_fields, st_tcp.tcpstat),
-	CS("tcpx.", tcpxstat_fields, st_tcp.tcpxstat),
-	CS("udp.", udpstat_fields, st_udp.udpstat),
-	CS("udpx.", udpxstat_fields, st_udp.udpxstat),
-	CS("so.", sostat_fields, st_uipc.us_stat),
+	CS("ip.", ipstat_fields, cs_ip),
+	CS("ipx.", ipxstat_fields, cs_ipx),
+	CS("icmp.", icmpstat_fields, cs_icmp),
+	CS("arp.", arpstat_fields, cs_arp),
+	CS("arpx.", arpxstat_fields, cs_arpx),
+	CS("ether.", etherxstat_fields, cs_ether),
+	CS("traffic.", traffic_fields, cs_traffic),
+	CS("tcp.", tcpstat_fields, cs_tcp),
+	CS("tcpx.", tcpxstat_fields, cs_tcpx),
+	CS("udp.", udpstat_fields, cs_udp),
+	CS("udpx.", udpxstat_fields, cs_udpx),
+	CS("so.", sostat_fields, cs_so),
 };
 
 /* "tcps_rcvbadsum", or "icps_inhist.8" for an element of an array. */
@@ -113,19 +139,17 @@ static int
 stats_get(struct ff_ctx *ctx, const char *name, uint64_t *val)
 {
 	const struct counter_set *cs;
+	const uint64_t *base;
 	size_t i, plen;
-	char *base;
 
 	for (i = 0; i < sizeof(counter_sets) / sizeof(counter_sets[0]); i++) {
 		cs = &counter_sets[i];
 		plen = strlen(cs->cs_prefix);
 		if (strncmp(name, cs->cs_prefix, plen) != 0)
 			continue;
-		if (cs->cs_instack && ctx->stack == NULL)
+		if ((base = cs->cs_base(ctx)) == NULL)
 			return (-ENOENT);
-		base = cs->cs_instack ? (char *)ctx->stack : (char *)ctx;
-		return (field_get(cs, (const uint64_t *)(base + cs->cs_off),
-		    name + plen, val));
+		return (field_get(cs, base, name + plen, val));
 	}
 	return (-ENOENT);
 }

@@ -15,7 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "net/ff_port.h"
 #include "testport/ff_testport.h"
 
 #define	FUZZ_MAXLEN	1518

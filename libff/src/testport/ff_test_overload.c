@@ -21,8 +21,8 @@
 #include <rte_tcp.h>
 
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack_var.h"
+#include "net/ff_port.h"
+#include "kern/kern_mbuf.h"
 #include "testport/ff_testport.h"
 
 #define	FLOOD_BURST	32

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 

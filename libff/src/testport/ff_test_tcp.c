@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "core/ff_ctx.h"
-#include "net/ff_stack_var.h"
+#include "kern/uipc_var.h"
+#include "netinet/in_pcb.h"
+#include "netinet/tcp_var.h"
 #include "testport/ff_testport.h"
 #include "ff_api.h"
 

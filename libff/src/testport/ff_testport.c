@@ -2,12 +2,15 @@
  * ff_testport.c - an ff_port backend made of two in-memory queues.
  *
  * Entry points: ff_testport_open(), ff_testport_rx_put(),
- * ff_testport_tx_get(), ff_testport_tx_count().
+ * ff_testport_tx_get(), ff_testport_tx_count(), ff_testport_set_offloads().
  *
  * Tests put frames on the receive queue (the main loop takes them with
  * po_rx_burst, as from a NIC) and take what the stack sent from the
  * transmit queue.  Both queues are bounded: a full transmit queue
  * refuses frames like a full NIC ring, and the core counts the drop.
+ * Offloads are whatever the test sets (in DPDK's words, as a device
+ * reports them): they become the port's IFCAP_* / CSUM_* words, and
+ * received frames' flags are translated as the DPDK backend does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +19,8 @@
 
 #include <rte_mbuf.h>
 
-#include "dpdk/ff_port.h"
+#include "dpdk/ff_dpdk_mbuf.h"
+#include "net/ff_port.h"
 #include "testport/ff_testport.h"
 
 /* A bounded FIFO of mbufs. */
@@ -30,6 +34,7 @@ struct ff_testport {
 	struct ff_port	 tp_port;	/* must be first */
 	struct tp_queue	 tp_rx;		/* injected, not yet received */
 	struct tp_queue	 tp_tx;		/* sent, not yet popped */
+	uint64_t	 tp_rx_offloads; /* RTE_ETH_RX_OFFLOAD_* "enabled" */
 };
 
 static int
@@ -70,9 +75,12 @@ tp_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	struct ff_testport *tp = (struct ff_testport *)p;
 	uint16_t i;
 
-	for (i = 0; i < n; i++)
+	/* Frames carry the DPDK flags the test gave: translate as dpdk/. */
+	for (i = 0; i < n; i++) {
 		if ((pkts[i] = tpq_get(&tp->tp_rx)) == NULL)
 			break;
+		ff_dpdk_rx_import(pkts[i], tp->tp_rx_offloads);
+	}
 	return (i);
 }
 
@@ -140,8 +148,8 @@ ff_testport_open(uint16_t port_id)
 	p->p_port_id = port_id;
 	snprintf(p->p_name, sizeof(p->p_name), "testport%u", port_id);
 	/* Locally administered, unicast: 02:00:00:00:00:<port + 1>. */
-	p->p_mac.addr_bytes[0] = 0x02;
-	p->p_mac.addr_bytes[5] = (uint8_t)(port_id + 1);
+	p->p_mac.octet[0] = 0x02;
+	p->p_mac.octet[5] = (uint8_t)(port_id + 1);
 	p->p_mtu = 1500;
 	p->p_backend = tp;
 	return (p);
@@ -157,6 +165,23 @@ ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m)
 		return (-ENOBUFS);
 	}
 	return (0);
+}
+
+void
+ff_testport_set_offloads(struct ff_port *p, uint64_t rx, uint64_t tx)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+	struct ifnet *ifp = p->p_ifp;
+
+	tp->tp_rx_offloads = rx;
+	/* A test port can do whatever the test says, and does it all. */
+	p->p_capabilities = p->p_capenable = ff_dpdk_ifcap(rx, tx);
+	p->p_hwassist = ff_dpdk_hwassist(tx);
+	if (ifp != NULL) {
+		ifp->if_capabilities = p->p_capabilities;
+		ifp->if_capenable = p->p_capenable;
+		ifp->if_hwassist = p->p_hwassist;
+	}
 }
 
 struct rte_mbuf *

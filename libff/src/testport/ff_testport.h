@@ -32,6 +32,13 @@ int		 ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 /* Oldest transmitted frame, or NULL; the caller owns it. */
 struct rte_mbuf	*ff_testport_tx_get(struct ff_port *p);
 unsigned int	 ff_testport_tx_count(const struct ff_port *p);
+/*
+ * Offloads the port "has and enabled", as RTE_ETH_{RX,TX}_OFFLOAD_*
+ * words: they set the port's and its ifnet's capability words, and which
+ * received-frame verdicts are trusted.
+ */
+void		 ff_testport_set_offloads(struct ff_port *p, uint64_t rx,
+		    uint64_t tx);
 
 /* The stack under test (ff_test.c). */
 struct ff_test {

@@ -6,10 +6,9 @@
  * (ff_ctx_iterate()).  A frame the device refuses is freed and counted in
  * tx_dropped: the stack never blocks on a full queue.
  */
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
+#include "kern/mbuf.h"
+#include "net/ff_port.h"
 
 int
 ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
@@ -21,15 +20,15 @@ ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
 		return (0);
 	/* Count before the burst: the device may free what it took at once. */
 	for (i = 0; i < p->p_ntx; i++)
-		bytes += rte_pktmbuf_pkt_len(p->p_txbuf[i]);
+		bytes += m_pktlen(p->p_txbuf[i]);
 	sent = p->p_ops->po_tx_burst(p, p->p_txbuf, p->p_ntx);
 	for (i = sent; i < p->p_ntx; i++)
-		bytes -= rte_pktmbuf_pkt_len(p->p_txbuf[i]);
+		bytes -= m_pktlen(p->p_txbuf[i]);
 	ctx->traffic.tx_packets += sent;
 	ctx->traffic.tx_bytes += bytes;
 	if (sent < p->p_ntx) {
 		ctx->traffic.tx_dropped += p->p_ntx - sent;
-		rte_pktmbuf_free_bulk(&p->p_txbuf[sent], p->p_ntx - sent);
+		m_freem_bulk(&p->p_txbuf[sent], p->p_ntx - sent);
 	}
 	p->p_ntx = 0;
 	return (sent);

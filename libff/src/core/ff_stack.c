@@ -1,6 +1,6 @@
 /*
- * ff_stack.c - attach and detach the protocol stack of a context, and the
- * entry point for received frames.
+ * ff_stack.c - the stack's composition root: attach and detach the
+ * protocol stack of a context, and the entry point for received frames.
  *
  * Entry points: ff_stack_attach(), ff_stack_detach(), ff_stack_input().
  *
@@ -10,6 +10,10 @@
  * finally applies [freebsd.sysctl].  Detach undoes it all: interfaces
  * (with their addresses, routes and ARP entries), reassembly queues,
  * every timer and every held mbuf.
+ *
+ * This is the one file that knows every subsystem: struct ff_stack holds
+ * all their states in one allocation, and ctx->vnet points each V_x()
+ * shorthand at its part, so that no other file needs the whole list.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,13 +22,54 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include <rte_mbuf.h>
-
 #include "core/ff_ctx.h"
-#include "dpdk/ff_port.h"
-#include "net/ff_stack.h"
-#include "net/ff_stack_var.h"
+#include "kern/mbuf.h"
+#include "net/ff_port.h"
+#include "core/ff_stack.h"
+#include "net/if_var.h"
+#include "net/ether_var.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_var.h"
+#include "netinet/icmp_var.h"
+#include "netinet/arp_var.h"
+#include "kern/uipc_var.h"
+#include "kern/protosw.h"
+#include "netinet/udp_var.h"
+#include "netinet/tcp_var.h"
+#include "kern/kern_mbuf.h"
 #include "kern/kern_sysctl.h"
+
+/* Every subsystem's state; only this file sees the whole. */
+struct ff_stack {
+	struct if_state		st_if;		/* interfaces (if.c) */
+	struct ether_state	st_ether;	/* if_ethersubr.c */
+	struct rt_state		st_rt;		/* routing table (route.c) */
+	struct in_state		st_in;		/* IPv4 addresses (in.c) */
+	struct arp_state	st_arp;		/* ARP (if_ether.c) */
+	struct ip_state		st_ip;		/* ip_input/output/reass */
+	struct icmp_state	st_icmp;	/* ip_icmp.c */
+	struct uipc_state	st_uipc;	/* sockets, descriptors (kern/) */
+	struct udp_state	st_udp;		/* udp_usrreq.c */
+	struct tcp_state	st_tcp;		/* tcp_*.c */
+	struct mbuf_state	st_mbuf;	/* overload (kern_mbuf.c) */
+};
+
+static void
+stack_vnet(struct ff_vnet *v, struct ff_stack *st)
+{
+	v->v_if = &st->st_if;
+	v->v_ether = &st->st_ether;
+	v->v_rt = &st->st_rt;
+	v->v_in = &st->st_in;
+	v->v_arp = &st->st_arp;
+	v->v_ip = &st->st_ip;
+	v->v_icmp = &st->st_icmp;
+	v->v_uipc = &st->st_uipc;
+	v->v_udp = &st->st_udp;
+	v->v_tcp = &st->st_tcp;
+	v->v_mbuf = &st->st_mbuf;
+}
 
 static int
 stack_err(char *err, size_t errlen, const char *fmt, ...)
@@ -47,13 +92,11 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 
 	if_init(ctx);
 	in_init(ctx);
-	ip_init(ctx);
-	icmp_init(ctx);
 	arp_init(ctx);
 	mbuf_init(ctx);
-	/* Sockets before the protocols that register in their switch. */
-	if ((error = uipc_init(ctx)) != 0 || (error = udp_init(ctx)) != 0 ||
-	    (error = tcp_init(ctx)) != 0)
+	/* Sockets, then the protocols that register in their switch. */
+	if ((error = uipc_init(ctx)) != 0 ||
+	    (error = domain_attach(ctx, &inetdomain)) != 0)
 		return (stack_err(err, errlen, "sockets: %s",
 		    strerror(-error)));
 	V_ether(ctx)->vlan_accept = ctx->cfg->dpdk.vlan_accept;
@@ -194,6 +237,7 @@ ff_stack_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 		errno = ENOMEM;
 		return (stack_err(err, errlen, "stack: %s", strerror(ENOMEM)));
 	}
+	stack_vnet(&ctx->vnet, ctx->stack);
 	if (stack_protocols(ctx, err, errlen) != 0 ||
 	    stack_loopback(ctx, err, errlen) != 0 ||
 	    stack_ports(ctx, err, errlen) != 0 ||
@@ -212,21 +256,20 @@ ff_stack_detach(struct ff_ctx *ctx)
 	if (ctx->stack == NULL)
 		return;
 	/*
-	 * Descriptors and sockets first, while the protocols are up; the
-	 * protocols' fini (TCP's tcp_fini here) before uipc_fini() frees
-	 * the pcb tables.
+	 * Descriptors and sockets first, while the protocols are up; then
+	 * the protocols' pr_destroy (TCP, UDP, IP: connections left, pcb
+	 * tables, reassembly queues) before uipc_fini() frees the zones.
 	 */
 	uipc_drain(ctx);
-	udp_fini(ctx);
-	tcp_fini(ctx);
+	domain_detach(ctx);
 	uipc_fini(ctx);
 	if_fini(ctx);
-	ip_fini(ctx);
 	arp_fini(ctx);
 	rt_fini(ctx);
 	sysctl_ctx_fini(ctx);
 	free(ctx->stack);
 	ctx->stack = NULL;
+	memset(&ctx->vnet, 0, sizeof(ctx->vnet));
 }
 
 void
@@ -237,7 +280,7 @@ ff_stack_input(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts,
 
 	if (ctx->stack == NULL || p->p_ifp == NULL) {
 		ctx->traffic.rx_dropped += n;
-		rte_pktmbuf_free_bulk(pkts, n);
+		m_freem_bulk(pkts, n);
 		return;
 	}
 	(void)mbuf_pressure_update(ctx);

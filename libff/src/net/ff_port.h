@@ -1,19 +1,23 @@
 /*
- * ff_port.h - a port as the stack sees it: a receive and a transmit burst
- * function, a MAC address, an MTU, offload capabilities and a transmit
- * buffer flushed once per main-loop iteration.
+ * ff_port.h - a port as the stack sees it: the port ops table (receive
+ * and transmit bursts, link state, MTU, promiscuous mode, close), a MAC
+ * address, an MTU, FreeBSD's capability words and a transmit buffer
+ * flushed once per main-loop iteration.
  *
- * Two backends implement it: ff_dpdk_port.c (rte_eth_* on a real or
- * virtual DPDK device; the only code that calls rte_eth_*) and the test
- * port (src/testport), an in-memory queue pair driven by tests.
+ * Generic: two backends implement it, dpdk/ff_dpdk_port.c (rte_eth_* on
+ * a real or virtual DPDK device; the only code that calls rte_eth_*) and
+ * the test port (src/testport), an in-memory queue pair driven by tests.
+ * A backend fills p_capabilities / p_capenable / p_hwassist from what the
+ * device offers and what it turned on (if_attach() copies them into the
+ * ifnet), and, for every frame it receives, the frame's struct pkthdr
+ * (kern/mbuf.h): protocols never see the device's own flags.
  */
-#ifndef _FF_PORT_H_
-#define _FF_PORT_H_
+#ifndef _NET_FF_PORT_H_
+#define _NET_FF_PORT_H_
 
 #include <stdint.h>
-#include <rte_ether.h>
 
-#include "ff_config.h"
+#include "net/if_ether.h"
 
 struct rte_mbuf;
 struct ff_ctx;
@@ -37,23 +41,17 @@ struct ff_port_ops {
 	void	(*po_close)(struct ff_port *p);
 };
 
-/* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
-struct ff_port_offloads {
-	uint64_t	rx_capa;
-	uint64_t	tx_capa;
-	uint64_t	rx_enabled;
-	uint64_t	tx_enabled;
-};
-
 struct ff_port {
 	const struct ff_port_ops *p_ops;
 	uint16_t	p_port_id;	/* DPDK port id or test port number */
 	uint16_t	p_queue;	/* rx/tx queue this process owns */
 	char		p_name[64];	/* device name, for messages */
-	struct rte_ether_addr p_mac;
+	struct ether_addr p_mac;
 	uint16_t	p_mtu;
 	int		p_promisc;
-	struct ff_port_offloads p_offloads;
+	uint32_t	p_capabilities;	/* IFCAP_* the device has */
+	uint32_t	p_capenable;	/* IFCAP_* turned on */
+	uint32_t	p_hwassist;	/* CSUM_* it computes on tx */
 	struct ifnet	*p_ifp;		/* the stack's interface on this port */
 	void		*p_backend;	/* backend private state */
 
@@ -72,8 +70,4 @@ void	ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p,
 /* Push buffered frames to the device; returns how many went out. */
 int	ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
 
-/* DPDK backend (ff_dpdk_port.c). */
-struct ff_port	*ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
-		    const struct ff_port_cfg *pc, char *err, size_t errlen);
-
-#endif /* _FF_PORT_H_ */
+#endif /* _NET_FF_PORT_H_ */

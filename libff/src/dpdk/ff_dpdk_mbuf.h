@@ -1,0 +1,119 @@
+/*
+ * ff_dpdk_mbuf.h - where DPDK's offload words meet the stack's: the
+ * translation a port backend applies to every frame it receives or
+ * sends, and to the device's offload capabilities once at open.
+ *
+ * Entry points (all static inline, nothing allocated, no syscall):
+ *   ff_dpdk_rx_import()  RTE_MBUF_F_RX_* of a received frame into its
+ *                        struct pkthdr (CSUM_L3_* / CSUM_L4_*, M_VLANTAG),
+ *                        trusting a verdict only when the device was
+ *                        asked for that offload;
+ *   ff_dpdk_tx_export()  the stack's CSUM_IP request into
+ *                        RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+ *   ff_dpdk_ifcap(), ff_dpdk_hwassist()
+ *                        RTE_ETH_*_OFFLOAD_* words into FreeBSD's IFCAP_*
+ *                        and CSUM_* (struct ff_port's p_capabilities,
+ *                        p_capenable, p_hwassist).
+ * Used by dpdk/ff_dpdk_port.c and by the test port, whose tests speak in
+ * DPDK's flags.
+ */
+#ifndef _DPDK_FF_DPDK_MBUF_H_
+#define _DPDK_FF_DPDK_MBUF_H_
+
+#include <stdint.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "kern/mbuf.h"
+#include "net/if_var.h"
+
+#define	FF_DPDK_RX_L4_CKSUM	(RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
+				 RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
+
+/* One verdict: valid | calc when good, calc alone when bad, else 0. */
+static inline uint32_t
+ff_dpdk_verdict(uint64_t f, uint64_t good, uint64_t bad, uint32_t calc,
+    uint32_t valid)
+{
+	if (f == good)
+		return (calc | valid);
+	if (f == bad)
+		return (calc);
+	return (0);
+}
+
+static inline void
+ff_dpdk_rx_import(struct rte_mbuf *m, uint64_t rx_offloads)
+{
+	struct pkthdr *ph = m_pkthdr(m);
+	uint64_t f = m->ol_flags;
+	uint32_t csum = 0;
+
+	if ((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) != 0)
+		csum |= ff_dpdk_verdict(f & RTE_MBUF_F_RX_IP_CKSUM_MASK,
+		    RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD,
+		    CSUM_L3_CALC, CSUM_L3_VALID);
+	if ((rx_offloads & FF_DPDK_RX_L4_CKSUM) != 0)
+		csum |= ff_dpdk_verdict(f & RTE_MBUF_F_RX_L4_CKSUM_MASK,
+		    RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD,
+		    CSUM_L4_CALC, CSUM_L4_VALID);
+	ph->csum_flags = csum;
+	if ((f & RTE_MBUF_F_RX_VLAN_STRIPPED) != 0) {
+		ph->m_flags = M_VLANTAG;
+		ph->ether_vtag = m->vlan_tci;
+	} else
+		ph->m_flags = 0;
+}
+
+static inline void
+ff_dpdk_tx_export(struct rte_mbuf *m)
+{
+	const struct pkthdr *ph = m_pkthdr(m);
+
+	if ((ph->csum_flags & CSUM_IP) != 0) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l2_len = ph->l2hlen;
+		m->l3_len = ph->l3hlen;
+	}
+}
+
+/* IFCAP_* of rx and tx offload words (capabilities or enabled ones). */
+static inline uint32_t
+ff_dpdk_ifcap(uint64_t rx, uint64_t tx)
+{
+	uint32_t cap = 0;
+
+	if ((rx & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | FF_DPDK_RX_L4_CKSUM)) != 0)
+		cap |= IFCAP_RXCSUM;
+	if ((tx & (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) != 0)
+		cap |= IFCAP_TXCSUM;
+	if ((rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0)
+		cap |= IFCAP_VLAN_HWTAGGING;
+	if ((rx & RTE_ETH_RX_OFFLOAD_VLAN_FILTER) != 0)
+		cap |= IFCAP_VLAN_HWFILTER;
+	if ((rx & RTE_ETH_RX_OFFLOAD_TCP_LRO) != 0)
+		cap |= IFCAP_LRO;
+	if ((tx & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0)
+		cap |= IFCAP_TSO4;
+	return (cap);
+}
+
+/* CSUM_* the device computes on tx, from the enabled tx offloads. */
+static inline uint32_t
+ff_dpdk_hwassist(uint64_t tx)
+{
+	uint32_t a = 0;
+
+	if ((tx & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0)
+		a |= CSUM_IP;
+	if ((tx & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0)
+		a |= CSUM_IP_UDP;
+	if ((tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) != 0)
+		a |= CSUM_IP_TCP;
+	if ((tx & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0)
+		a |= CSUM_IP_TSO;
+	return (a);
+}
+
+#endif /* _DPDK_FF_DPDK_MBUF_H_ */

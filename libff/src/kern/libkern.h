@@ -1,0 +1,58 @@
+/*
+ * libkern.h - small helpers every layer uses (FreeBSD's sys/libkern.h):
+ * typed min/max and the stack's pseudo-random numbers.
+ *
+ * Entry points: imin(), imax(), min(), max(), ulmin(), ulmax(),
+ * ff_random64().
+ *
+ * ff_random64() is DPDK's rte_rand() behind an out-of-line wrapper
+ * (dpdk/ff_dpdk_lib.c), so that protocols name no rte_* symbol; it is
+ * used for keys and initial values at set-up and per connection, never
+ * per packet.
+ */
+#ifndef _KERN_LIBKERN_H_
+#define _KERN_LIBKERN_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline int
+imin(int a, int b)
+{
+	return (a < b ? a : b);
+}
+
+static inline int
+imax(int a, int b)
+{
+	return (a > b ? a : b);
+}
+
+static inline unsigned int
+min(unsigned int a, unsigned int b)
+{
+	return (a < b ? a : b);
+}
+
+static inline unsigned int
+max(unsigned int a, unsigned int b)
+{
+	return (a > b ? a : b);
+}
+
+static inline size_t
+ulmin(size_t a, size_t b)
+{
+	return (a < b ? a : b);
+}
+
+static inline size_t
+ulmax(size_t a, size_t b)
+{
+	return (a > b ? a : b);
+}
+
+/* 64 pseudo-random bits (not for cryptography); never fails. */
+uint64_t	ff_random64(void);
+
+#endif /* _KERN_LIBKERN_H_ */
