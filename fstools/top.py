@@ -49,7 +49,7 @@ def _delta(new, old):
 def usage(prev, cur, wall):
     """One interval of one process: a record with the JSON_KEYS.
 
-    ``prev`` and ``cur`` are ipc.TopStats; ``wall`` is the interval as
+    ``prev`` and ``cur`` are stack.TopStats; ``wall`` is the interval as
     measured here, used when the stack's own clock tells nothing.
     """
     work = _delta(cur.work_tsc, prev.work_tsc)
@@ -149,7 +149,7 @@ def since_start(cur):
 
     work_tsc counts every cycle the loop accounted, so it is the stack's
     age in cycles."""
-    zero = {f: 0 for f in cur._fields}
+    zero = {f: 0 for f in vars(cur)}
     zero.update(proc_id=cur.proc_id, tsc_hz=cur.tsc_hz,
                 now_tsc=max(cur.now_tsc - cur.work_tsc, 0))
     return type(cur)(**zero)
@@ -181,15 +181,12 @@ def _run_live(opts, stack, ids, delay):
 
 
 def _run_plain(opts, stack, ids, delay, count):
+    out = opts.out(NAME, json_lines=True)
     for n, records in enumerate(interval_records(stack, ids, delay, count)):
-        if opts.json:
-            for r in records:
-                output.emit_json_line(r)
-            continue
         lines = table_rows(records)
         if n == 0 or len(records) > 1:
             lines.insert(0, TABLE.header())
-        output.emit("\n".join(lines))
+        out.table(records, lines)
 
 
 @cli.command(NAME, epilog=cli.examples(
@@ -209,9 +206,9 @@ def _run_plain(opts, stack, ids, delay, count):
 def command(opts, delay, count):
     """Show where the stack processes spend their cycles: idle, stack
     (sys) and application (usr) shares, and main-loop iterations."""
-    live = count is None and not opts.json and output.is_terminal()
+    live = count is None and opts.out(NAME).interactive
     with opts.stack() as stack:
-        ids = stack.proc_ids(opts.proc)
+        ids = stack.targets()
         try:
             if live:
                 _run_live(opts, stack, ids, delay)

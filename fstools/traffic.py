@@ -34,7 +34,7 @@ TABLE = output.PipeTable(("rx packets", "rx bytes", "tx packets", "tx bytes",
 
 
 def counters(stats):
-    """ipc.TrafficStats -> a record with the JSON_KEYS (absolute values)."""
+    """stack.TrafficStats -> a record with the JSON_KEYS (absolute values)."""
     rec = {"proc_id": stats.proc_id}
     for key in COUNTERS:
         rec[key] = getattr(stats, key)
@@ -65,18 +65,14 @@ def sample(stack, ids):
 
 
 def _run(opts, stack, ids, delay, count):
+    out = opts.out(NAME, json_lines=True)
     prev = sample(stack, ids)
     for n in cli.intervals(delay, count):
         cur = sample(stack, ids)
         records = [delta(p, c) for p, c in zip(prev, cur)]
         prev = cur
-        if opts.json:
-            for r in records:
-                output.emit_json_line(r)
-        elif n == 1:
-            output.emit(TABLE.header() + "\n" + TABLE.row(summed(records)))
-        else:
-            output.emit(TABLE.row(summed(records)))
+        head = [TABLE.header()] if n == 1 else []
+        out.table(records, head + [TABLE.row(summed(records))])
 
 
 @cli.command(NAME, epilog=cli.examples(
@@ -97,14 +93,12 @@ def command(opts, delay, count, snapshot):
     """Show packets, bytes and drops through the stack's ports, per
     interval, summed over the chosen processes."""
     with opts.stack() as stack:
-        ids = stack.proc_ids(opts.proc)
+        ids = stack.targets()
         if snapshot:
             records = sample(stack, ids)
-            if opts.json:
-                output.emit_json(records)
-            else:
-                output.emit(csv_snapshot(records))
-            return
+            out = opts.out(NAME)
+            out.table(records, [csv_snapshot(records)])
+            return out.finish()
         try:
             _run(opts, stack, ids, delay, count)
         except KeyboardInterrupt:

@@ -13,17 +13,17 @@ from fstools import _ffi, arp, ifconfig, ipc, route
 
 
 class FakeStack:
-    """ipc.Stack's shape, answered by one or two test stacks."""
+    """ipc.Session's shape, answered by one or two test stacks."""
     stacks = []
 
     def __init__(self, prefix=None, timeout=2.0):
         pass
 
-    def __enter__(self):
+    def attach(self):
         return self
 
-    def __exit__(self, *exc):
-        return False
+    def detach(self):
+        pass
 
     def proc_ids(self, spec):
         return list(range(len(self.stacks))) if spec == "all" else [spec]
@@ -46,7 +46,7 @@ class FakeStack:
 
 @pytest.fixture
 def tool(st, monkeypatch):
-    monkeypatch.setattr(ipc, "Stack", FakeStack)
+    monkeypatch.setattr(ipc, "Session", FakeStack)
     monkeypatch.setattr(FakeStack, "stacks", [st])
     monkeypatch.delenv("FF_PROC_ID", raising=False)
 
@@ -116,7 +116,7 @@ def test_ifconfig_json(st, tool):
     eth = recs[1]
     assert eth["inet"] == [{"addr": OUR_IP, "netmask": "255.255.255.0",
                             "prefixlen": 24, "broadcast": "198.18.0.255"}]
-    assert tuple(eth["counters"]) == ifconfig.COUNTER_NAMES
+    assert tuple(eth["counters"]) == _ffi.IF_COUNTER_NAMES
 
 
 def test_route_add_get_delete(st, tool):
@@ -318,7 +318,7 @@ def test_arp_json_and_interface(st, tool):
 
 def test_changes_go_to_every_process(make_stack, monkeypatch):
     a, b = make_stack(), make_stack()
-    monkeypatch.setattr(ipc, "Stack", FakeStack)
+    monkeypatch.setattr(ipc, "Session", FakeStack)
     monkeypatch.setattr(FakeStack, "stacks", [a, b])
     monkeypatch.delenv("FF_PROC_ID", raising=False)
     r = CliRunner().invoke(

@@ -8,14 +8,16 @@ is exercised in tests/stack/test_sysctl.py."""
 import ctypes
 import json
 import struct
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
-from fstools import _ffi, ipc, sysctl
-from fstools.sysctl import Node, Options
+from fstools import _ffi, ipc, stack, sysctl
+from fstools.stack import SysctlNode as Node
+from fstools.sysctl import Options
 
-RD, WR, TUN = sysctl.CTLFLAG_RD, sysctl.CTLFLAG_WR, sysctl.CTLFLAG_TUN
+RD, WR, TUN = stack.CTLFLAG_RD, stack.CTLFLAG_WR, stack.CTLFLAG_TUN
 
 
 def node(name, type_, fmt, value, kind=RD, descr="", oid=(1, 2), error=0,
@@ -24,21 +26,21 @@ def node(name, type_, fmt, value, kind=RD, descr="", oid=(1, 2), error=0,
                 fmt=fmt, descr=descr, value=value, error=error)
 
 
-INT = node("net.inet.tcp.sendspace", sysctl.CTLTYPE_INT, "I",
+INT = node("net.inet.tcp.sendspace", stack.CTLTYPE_INT, "I",
            struct.pack("=i", 16384), kind=RD | WR, descr="Send space",
            oid=(4, 2, 6, 8))
-NEG = node("debug.x", sysctl.CTLTYPE_INT, "I", struct.pack("=i", -3))
-UINT = node("kern.ipc.somaxconn", sysctl.CTLTYPE_UINT, "IU",
+NEG = node("debug.x", stack.CTLTYPE_INT, "I", struct.pack("=i", -3))
+UINT = node("kern.ipc.somaxconn", stack.CTLTYPE_UINT, "IU",
             struct.pack("=I", 4294967295))
-ULONG = node("kern.ipc.maxsockbuf", sysctl.CTLTYPE_ULONG, "LU",
+ULONG = node("kern.ipc.maxsockbuf", stack.CTLTYPE_ULONG, "LU",
              struct.pack("=Q", 2097152))
-U64 = node("debug.u64", sysctl.CTLTYPE_U64, "QU", struct.pack("=Q", 2**64 - 1))
-HEX = node("debug.hex", sysctl.CTLTYPE_INT, "IX", struct.pack("=i", 255))
-ARR = node("debug.arr", sysctl.CTLTYPE_INT, "I", struct.pack("=3i", 1, 2, 3))
-STR = node("kern.ostype", sysctl.CTLTYPE_STRING, "A", b"ff\0")
-KNOWN = node("debug.test.stats", sysctl.CTLTYPE_OPAQUE, "S,teststat",
+U64 = node("debug.u64", stack.CTLTYPE_U64, "QU", struct.pack("=Q", 2**64 - 1))
+HEX = node("debug.hex", stack.CTLTYPE_INT, "IX", struct.pack("=i", 255))
+ARR = node("debug.arr", stack.CTLTYPE_INT, "I", struct.pack("=3i", 1, 2, 3))
+STR = node("kern.ostype", stack.CTLTYPE_STRING, "A", b"ff\0")
+KNOWN = node("debug.test.stats", stack.CTLTYPE_OPAQUE, "S,teststat",
              struct.pack("=4Q", 1, 2, 3, 4))
-BLOB = node("net.inet.ip.stats", sysctl.CTLTYPE_OPAQUE, "S,ipstat",
+BLOB = node("net.inet.ip.stats", stack.CTLTYPE_OPAQUE, "S,ipstat",
             bytes(range(20)))
 
 
@@ -66,7 +68,7 @@ def test_parse_operand(arg, expect):
     (U64, "x", "invalid uint64_t 'x'"),
     (STR, "anything", None),
     (BLOB, "1", "oid 'net.inet.ip.stats' is type 5, cannot set that"),
-    (node("kern", sysctl.CTLTYPE_NODE, "N", b""), "1",
+    (node("kern", stack.CTLTYPE_NODE, "N", b""), "1",
      "oid 'kern' isn't a leaf node"),
 ])
 def test_check_text(n, text, verdict):
@@ -113,7 +115,7 @@ def test_render_opaque():
 
 
 def test_render_write():
-    new = INT._replace(value=struct.pack("=i", 65536))
+    new = replace(INT, value=struct.pack("=i", 65536))
     assert sysctl.render_write(INT, new, Options()) == \
         "net.inet.tcp.sendspace: 16384 -> 65536"
     assert sysctl.render_write(INT, new, Options(values_only=True)) == \
@@ -137,7 +139,7 @@ def test_json_read_keys():
 
 
 def test_json_write_keys():
-    new = INT._replace(value=struct.pack("=i", 1))
+    new = replace(INT, value=struct.pack("=i", 1))
     rec = sysctl.json_write(INT, new)
     assert tuple(rec) == sysctl.JSON_WRITE_KEYS == (
         "proc_id", "name", "old", "new")
@@ -242,11 +244,11 @@ def fake(monkeypatch):
         def __init__(self, prefix=None, timeout=2.0):
             pass
 
-        def __enter__(self):
+        def attach(self):
             return self
 
-        def __exit__(self, *exc):
-            return False
+        def detach(self):
+            pass
 
         def proc_ids(self, spec):
             return sorted(trees) if spec == "all" else [int(spec)]
@@ -263,7 +265,7 @@ def fake(monkeypatch):
             return ipc.Reply(type=msg_type, error=0, cursor=0, proc_id=proc,
                              seq=1, body=encode_reply(recs))
 
-    monkeypatch.setattr(ipc, "Stack", Fake)
+    monkeypatch.setattr(ipc, "Session", Fake)
     monkeypatch.delenv("FF_PROC_ID", raising=False)
     Fake.trees = trees
     return Fake
