@@ -316,18 +316,32 @@ def _node(proc, rec):
                       value=rec["value"], error=rec["error"])
 
 
-def _prefix(dest, prefixlen):
-    """``a.b.c.d[/len]`` and a length -> (address, netmask or None)."""
-    addr, _, plen = dest.partition("/")
+def _dotted(n):
+    return ".".join(str(b) for b in n.to_bytes(4, "big"))
+
+
+def _addr_mask(text, prefixlen=None):
+    """``a.b.c.d[/len]`` -> (address, netmask or None), host bits kept."""
+    addr, _, plen = text.partition("/")
     if plen:
         prefixlen = int(plen)
     if prefixlen is None:
         return addr, None
-    mask = (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF if prefixlen else 0
-    masked = int.from_bytes(bytes(int(p) for p in addr.split(".")),
-                            "big") & mask
-    return (".".join(str(b) for b in masked.to_bytes(4, "big")),
-            ".".join(str(b) for b in mask.to_bytes(4, "big")))
+    return addr, _dotted((0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF
+                         if prefixlen else 0)
+
+
+def _prefix(dest, prefixlen):
+    """A route's destination: (network address, netmask or None);
+    "default" is 0.0.0.0/0."""
+    if dest == "default":
+        return "0.0.0.0", "0.0.0.0"
+    addr, mask = _addr_mask(dest, prefixlen)
+    if mask is None:
+        return addr, None
+    net = int.from_bytes(bytes(int(p) for p in addr.split(".")), "big") & \
+        int.from_bytes(bytes(int(p) for p in mask.split(".")), "big")
+    return _dotted(net), mask
 
 
 def _mac_bytes(mac):
@@ -462,7 +476,7 @@ class Stack:
         ("ioctl (SIOCAIFADDR): File exists")."""
         self.interface(name, proc)
         if addr is not None:
-            a, mask = _prefix(addr, None)
+            a, mask = _addr_mask(addr)
             mask = netmask or mask
             if alias == "delete":
                 self._step(proc, name, "ioctl (SIOCDIFADDR)",
@@ -474,8 +488,8 @@ class Stack:
                         self._step(proc, name, "ioctl (SIOCDIFADDR)",
                                    _ffi.FF_IOCTL_DELADDR, addr=cur[0].addr)
                 self._step(proc, name, "ioctl (SIOCAIFADDR)",
-                           _ffi.FF_IOCTL_ADDADDR, addr=_prefix(a, None)[0],
-                           mask=mask, broadaddr=broadcast)
+                           _ffi.FF_IOCTL_ADDADDR, addr=a, mask=mask,
+                           broadaddr=broadcast)
         if mtu is not None:
             self._step(proc, name, "ioctl SIOCSIFMTU (set mtu)",
                        _ffi.FF_IOCTL_SETMTU, value=mtu)
@@ -518,7 +532,8 @@ class Stack:
     def route_get(self, destination: str,
                   proc: int | None = None) -> Route:
         """The route to ``destination`` (longest match; "a.b.c.d/len"
-        for an exact network).  StackRefused ESRCH when there is none."""
+        for an exact network, "default" for the default route).
+        StackRefused ESRCH when there is none."""
         return self._route_msg(proc, _ffi.FF_RTM_GET, destination)
 
     def route_add(self, destination: str, gateway: str | None = None, *,
