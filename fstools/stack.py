@@ -35,8 +35,11 @@ tests that start many stacks talk to them from subprocesses (see
 above ``fstools._ffi``; tools use this API only.
 """
 
-import struct
-from dataclasses import dataclass, fields, replace
+from __future__ import annotations
+
+import importlib
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING
 
 from fstools import _ffi, ipc
 from fstools._ffi import (CTLFLAG_RD, CTLFLAG_STATS, CTLFLAG_TUN,  # noqa: F401
@@ -65,190 +68,31 @@ __all__ = [
 ]
 
 
-def _names(value, table):
-    return tuple(name for bit, name in table if value & bit)
-
-
-def _mac(raw):
-    return ":".join("%02x" % b for b in raw)
-
-
-def _plen(mask):
-    """Prefix length of a dotted netmask (None for a non-contiguous one)."""
-    n = int.from_bytes(bytes(int(p) for p in mask.split(".")), "big")
-    plen = bin(n).count("1")
-    return plen if n == ((0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF) else None
-
-
 # -- records -------------------------------------------------------------------
+#
+# The dataclasses live in fstools.records, a module per kind, loaded on
+# first use (a tool defines only the ones it needs: start-up time).
 
-@dataclass(frozen=True)
-class Address:
-    """One IPv4 address of an interface (FreeBSD's in_ifaddr)."""
-    addr: str
-    netmask: str
-    broadcast: str | None
-    flags: int = 0
+_RECORDS = {"Address": "iface", "Interface": "iface", "Route": "route",
+            "ArpEntry": "arp", "SysctlNode": "sysctl", "TopStats": "top",
+            "TrafficStats": "traffic"}
 
-    @property
-    def prefixlen(self) -> int | None:
-        return _plen(self.netmask)
-
-
-@dataclass(frozen=True)
-class Interface:
-    """One interface of one process, as ``ifconfig`` shows it."""
-    proc_id: int
-    name: str
-    index: int
-    type: int               # IFT_ETHER, IFT_LOOP
-    link_state: int         # LINK_STATE_UP, LINK_STATE_DOWN, 0 (unknown)
-    flags: int              # IFF_*
-    mtu: int
-    metric: int
-    capenable: int          # IFCAP_* enabled (ifconfig's options=)
-    lladdr: str             # "02:18:00:00:00:02"
-    addrs: tuple            # of Address
-    counters: dict          # FreeBSD's if_data counters, by name
-
-    @property
-    def flag_names(self) -> tuple:
-        return _names(self.flags, _ffi.IFF_NAMES)
-
-    @property
-    def option_names(self) -> tuple:
-        return _names(self.capenable, _ffi.IFCAP_NAMES)
-
-    @property
-    def is_ether(self) -> bool:
-        return self.type == _ffi.IFT_ETHER
-
-    @property
-    def up(self) -> bool:
-        return bool(self.flags & _ffi.IFF_UP)
+if TYPE_CHECKING:
+    from fstools.records.arp import ArpEntry
+    from fstools.records.iface import Address, Interface
+    from fstools.records.route import Route
+    from fstools.records.sysctl import SysctlNode
+    from fstools.records.top import TopStats
+    from fstools.records.traffic import TrafficStats
 
 
-@dataclass(frozen=True)
-class Route:
-    """One route of one process (an rt_msghdr's meaning)."""
-    proc_id: int
-    destination: str
-    netmask: str | None     # None: a host route
-    gateway: str | None
-    flags: int              # RTF_*
-    interface: str
-    index: int
-    mtu: int
-    weight: int
-    expire: int
-    use: int                # packets sent (rmx_pksent)
-
-    @property
-    def prefixlen(self) -> int:
-        return _plen(self.netmask) if self.netmask else 32
-
-    @property
-    def flag_names(self) -> tuple:
-        return _names(self.flags, _ffi.RTF_NAMES)
-
-    @property
-    def is_host(self) -> bool:
-        return bool(self.flags & _ffi.RTF_HOST)
-
-    @property
-    def via_gateway(self) -> bool:
-        return bool(self.flags & _ffi.RTF_GATEWAY)
-
-
-@dataclass(frozen=True)
-class ArpEntry:
-    """One ARP entry of one process (an RTF_LLINFO route message)."""
-    proc_id: int
-    ip: str
-    mac: str                # meaningful once ``complete``
-    interface: str
-    index: int
-    flags: int              # RTF_*
-    expire: int             # seconds left (0: permanent or expired)
-
-    @property
-    def complete(self) -> bool:
-        """Resolved (RTF_UP); else the request is still unanswered."""
-        return bool(self.flags & _ffi.RTF_UP)
-
-    @property
-    def permanent(self) -> bool:
-        return bool(self.flags & _ffi.RTF_STATIC)
-
-    @property
-    def published(self) -> bool:
-        return bool(self.flags & _ffi.RTF_ANNOUNCE)
-
-    @property
-    def local(self) -> bool:
-        """One of the stack's own addresses (not deleted by ``-d -a``)."""
-        return bool(self.flags & _ffi.RTF_IFADDR)
-
-
-@dataclass(frozen=True)
-class SysctlNode:
-    """One sysctl node of one process, with its raw value."""
-    proc_id: int
-    name: str
-    oid: tuple
-    kind: int               # CTLTYPE_* | CTLFLAG_*
-    fmt: str                # "I", "IU", "LU", "A", "S,ipstat", ...
-    descr: str
-    value: bytes
-    error: int = 0          # reading it failed: a FreeBSD errno, else 0
-
-    @property
-    def type(self) -> int:
-        return self.kind & CTLTYPE
-
-    @property
-    def type_name(self) -> str:
-        return _ffi.CTLTYPE_NAMES.get(self.type, str(self.type))
-
-    @property
-    def flag_names(self) -> tuple:
-        return _names(self.kind, _ffi.CTLFLAG_NAMES)
-
-    @property
-    def decoded(self):
-        """The value as Python: int, [int], str, dict (a known struct),
-        bytes (an unknown one), or None (an interior node)."""
-        return _decode_sysctl(self)
-
-
-@dataclass(frozen=True)
-class TopStats:
-    """Main-loop counters of one process since it started (``ff-top``)."""
-    proc_id: int
-    loops: int
-    idle_tsc: int
-    sys_tsc: int
-    usr_tsc: int
-    work_tsc: int
-    tsc_hz: int
-    now_tsc: int
-    rx_packets: int
-    tx_packets: int
-    rx_bytes: int
-    tx_bytes: int
-
-
-@dataclass(frozen=True)
-class TrafficStats:
-    """Port counters of one process since it started (``ff-traffic``)."""
-    proc_id: int
-    rx_packets: int
-    rx_bytes: int
-    rx_dropped: int
-    tx_packets: int
-    tx_bytes: int
-    tx_dropped: int
-    now_ns: int
+def __getattr__(name):
+    """``fstools.stack.Route`` and the other records, loaded on first use."""
+    if name not in _RECORDS:
+        raise AttributeError("module %r has no attribute %r"
+                             % (__name__, name))
+    module = importlib.import_module("fstools.records." + _RECORDS[name])
+    return getattr(module, name)
 
 
 def _record(cls, raw, prefix, **extra):
@@ -259,25 +103,8 @@ def _record(cls, raw, prefix, **extra):
     return cls(**vals)
 
 
-def _decode_sysctl(node):
-    fmt = node.fmt or ""
-    if node.type == CTLTYPE_NODE:
-        return None
-    if fmt.startswith("A") or node.type == CTLTYPE_STRING:
-        return node.value.split(b"\0", 1)[0].decode("utf-8", "replace")
-    if fmt[:1] in ("I", "L", "Q"):
-        size = 4 if fmt[0] == "I" else 8
-        code = {4: "i", 8: "q"}[size]
-        if fmt[1:2] in ("U", "X"):
-            code = code.upper()
-        n = len(node.value) // size
-        vals = list(struct.unpack("=%d%s" % (n, code), node.value[:n * size]))
-        return vals[0] if len(vals) == 1 else vals
-    if fmt in _ffi.SYSCTL_STRUCTS:
-        layout, names = _ffi.SYSCTL_STRUCTS[fmt]
-        if len(node.value) == struct.calcsize(layout):
-            return dict(zip(names, struct.unpack(layout, node.value)))
-    return bytes(node.value)
+def _mac(raw):
+    return ":".join("%02x" % b for b in raw)
 
 
 def address_key(entry):
@@ -286,6 +113,7 @@ def address_key(entry):
 
 
 def _interface(proc, d):
+    from fstools.records.iface import Address, Interface
     addrs = tuple(Address(a["addr"], a["netmask"], a["broadaddr"],
                           a["flags"]) for a in d["addrs"])
     return Interface(proc_id=proc, name=d["name"], index=d["index"],
@@ -298,6 +126,7 @@ def _interface(proc, d):
 
 
 def _route(proc, m):
+    from fstools.records.route import Route
     return Route(proc_id=proc, destination=m["dst"], netmask=m["netmask"],
                  gateway=m["gateway"], flags=m["flags"],
                  interface=m["ifname"], index=m["index"], mtu=m["mtu"],
@@ -305,12 +134,14 @@ def _route(proc, m):
 
 
 def _arp(proc, m):
+    from fstools.records.arp import ArpEntry
     return ArpEntry(proc_id=proc, ip=m["dst"], mac=_mac(m["lladdr"]),
                     interface=m["ifname"], index=m["index"],
                     flags=m["flags"], expire=m["expire"])
 
 
 def _node(proc, rec):
+    from fstools.records.sysctl import SysctlNode
     return SysctlNode(proc_id=proc, name=rec["name"], oid=tuple(rec["oid"]),
                       kind=rec["kind"], fmt=rec["fmt"], descr=rec["descr"],
                       value=rec["value"], error=rec["error"])
@@ -432,13 +263,13 @@ class Stack:
 
     def top(self, proc: int | None = None) -> TopStats:
         """Main-loop counters of one process (ff-top's sample)."""
-        proc = self._one(proc)
+        from fstools.records.top import TopStats
         raw = _ffi.decode("ff_top_stats", self._ask(proc, _ffi.FF_MSG_TOP).body)
         return _record(TopStats, raw, "ts_")
 
     def traffic(self, proc: int | None = None) -> TrafficStats:
         """Port counters of one process (ff-traffic's sample)."""
-        proc = self._one(proc)
+        from fstools.records.traffic import TrafficStats
         raw = _ffi.decode("ff_traffic_stats",
                           self._ask(proc, _ffi.FF_MSG_TRAFFIC).body)
         return _record(TrafficStats, raw, "tr_")
