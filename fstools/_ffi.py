@@ -950,7 +950,7 @@ class Library:
         self._ff_ipc_detach()
 
     def procs(self):
-        """Pids of the stack processes, indexed by proc id (0 = not running)."""
+        """Pids of the stack processes by proc id (0: not running)."""
         pids = (c_int32 * FF_MAX_PROCS)()
         n = self._ff_ipc_procs(pids, FF_MAX_PROCS)
         return list(pids[:min(n, FF_MAX_PROCS)])

@@ -26,12 +26,10 @@ import click
 
 from fstools import cli, netcmd
 from fstools.stack import StackRefused
+from fstools.views import arp as view
 
 NAME = "ff-arp"
 
-# --json keys, pinned by tests/unit/test_arp_tool.py.
-JSON_KEYS = ("proc_id", "ip", "mac", "interface", "expires", "permanent",
-             "published", "type")
 
 
 class Entry(NamedTuple):
@@ -40,32 +38,6 @@ class Entry(NamedTuple):
     mac: bytes
     temp: bool = False
     pub: bool = False
-
-
-# -- rendering ---------------------------------------------------------------
-
-def line(e):
-    """FreeBSD's arp -a line for one entry (a stack.ArpEntry)."""
-    text = "? (%s) at %s on %s" % (
-        e.ip, e.mac if e.complete else "(incomplete)", e.interface)
-    if e.permanent:
-        text += " permanent"
-    elif e.expire:
-        text += " expires in %d seconds" % e.expire
-    else:
-        text += " expired"
-    if e.published:
-        text += " published"
-    return text + " [ethernet]"
-
-
-def json_entry(e):
-    return {"proc_id": e.proc_id, "ip": e.ip,
-            "mac": e.mac if e.complete else None,
-            "interface": e.interface,
-            "expires": None if e.permanent else e.expire,
-            "permanent": e.permanent, "published": e.published,
-            "type": "ethernet"}
 
 
 # -- the command -------------------------------------------------------------
@@ -88,8 +60,8 @@ def show(st, out, ifname, host=None):
             out.line("%s (%s) -- no entry" % (host, host))
             out.failed = True
         for e in found:
-            out.item(json_entry(e), [("[%d] " % proc if len(procs) > 1
-                                      else "") + line(e)])
+            out.item(view.json_entry(e), [("[%d] " % proc if len(procs) > 1
+                                      else "") + view.line(e)])
 
 
 def delete_entry(st, out, host):

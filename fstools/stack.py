@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 
-# -- records -------------------------------------------------------------------
+# -- records ---------------------------------------------------------------
 #
 # The dataclasses live in fstools.records, a module per kind, loaded on
 # first use (a tool defines only the ones it needs: start-up time).
@@ -182,7 +182,7 @@ def _mac_bytes(mac):
     return bytes(int(p, 16) for p in parts)
 
 
-# -- the API -------------------------------------------------------------------
+# -- the API ---------------------------------------------------------------
 
 class Stack:
     """A running ff stack under one DPDK file prefix.
@@ -209,7 +209,7 @@ class Stack:
     def timeout(self) -> float:
         return self._session.timeout
 
-    # -- life -----------------------------------------------------------------
+    # -- life ---------------------------------------------------------------
 
     def attach(self) -> "Stack":
         self._session.attach()
@@ -225,7 +225,7 @@ class Stack:
         self.detach()
         return False
 
-    # -- processes --------------------------------------------------------------
+    # -- processes ----------------------------------------------------------
 
     def pids(self) -> list:
         """Pid of every stack process, indexed by proc id (0: not running)."""
@@ -259,12 +259,13 @@ class Stack:
         """The stack's echo of ``body`` (a liveness check)."""
         return self._ask(proc, _ffi.FF_MSG_ECHO, body).body
 
-    # -- top and traffic --------------------------------------------------------
+    # -- top and traffic ----------------------------------------------------
 
     def top(self, proc: int | None = None) -> TopStats:
         """Main-loop counters of one process (ff-top's sample)."""
         from fstools.records.top import TopStats
-        raw = _ffi.decode("ff_top_stats", self._ask(proc, _ffi.FF_MSG_TOP).body)
+        raw = _ffi.decode("ff_top_stats",
+                          self._ask(proc, _ffi.FF_MSG_TOP).body)
         return _record(TopStats, raw, "ts_")
 
     def traffic(self, proc: int | None = None) -> TrafficStats:
@@ -274,7 +275,7 @@ class Stack:
                           self._ask(proc, _ffi.FF_MSG_TRAFFIC).body)
         return _record(TrafficStats, raw, "tr_")
 
-    # -- interfaces (ifconfig) --------------------------------------------------
+    # -- interfaces (ifconfig) ----------------------------------------------
 
     def _ioctl(self, proc, op, name="", **kw):
         body = _ffi.encode_ioctl_req(op, name, **kw)
@@ -338,7 +339,7 @@ class Stack:
         except StackRefused as e:
             raise _ffi.stack_error(e.errno, what) from None
 
-    # -- routes (route) ---------------------------------------------------------
+    # -- routes (route) -----------------------------------------------------
 
     def _rt(self, proc, rtm_type, **kw):
         body = _ffi.encode_rt_msg(rtm_type, **kw)
@@ -407,7 +408,7 @@ class Stack:
             out.extend(_ffi.decode_rt_dump(reply.body))
         return [_route(self._one(proc), m) for m in out]
 
-    # -- ARP (arp) --------------------------------------------------------------
+    # -- ARP (arp) ----------------------------------------------------------
 
     def arp_entries(self, interface: str | None = None,
                     proc: int | None = None) -> list:
@@ -458,7 +459,7 @@ class Stack:
             self._max_age[proc] = node.decoded
         return self._max_age[proc]
 
-    # -- sysctl -----------------------------------------------------------------
+    # -- sysctl -------------------------------------------------------------
 
     def _sysctl_req(self, proc, *args, **kw):
         body = _ffi.encode_sysctl_req(*args, **kw)

@@ -18,8 +18,6 @@ process 0 (or ``--proc``); when several processes answer, each line starts
 with ``[N] ``.
 """
 
-from typing import NamedTuple
-
 import click
 
 from fstools import cli
@@ -27,13 +25,10 @@ from fstools.stack import (CTLFLAG_TUN, CTLTYPE_INT, CTLTYPE_LONG,
                            CTLTYPE_NODE, CTLTYPE_OPAQUE, CTLTYPE_S64,
                            CTLTYPE_STRING, CTLTYPE_U64, CTLTYPE_UINT,
                            CTLTYPE_ULONG, StackRefused, bsd_strerror)
+from fstools.views import sysctl as view
 
 NAME = "ff-sysctl"
 
-# --json keys, pinned by tests/unit/test_sysctl_tool.py.
-JSON_KEYS = ("proc_id", "name", "oid", "type", "format", "flags", "value",
-             "description")
-JSON_WRITE_KEYS = ("proc_id", "name", "old", "new")
 
 # Type names as sysctl(8) words them in "invalid <type> '<value>'".
 TYPE_WORDS = {
@@ -48,90 +43,6 @@ TYPE_RANGES = {
     CTLTYPE_LONG: (-2**63, 2**63 - 1), CTLTYPE_ULONG: (0, 2**64 - 1),
     CTLTYPE_S64: (-2**63, 2**63 - 1), CTLTYPE_U64: (0, 2**64 - 1),
 }
-
-class Options(NamedTuple):
-    """How to print (sysctl(8)'s -n -N -d -e -o -x)."""
-    values_only: bool = False   # -n
-    names_only: bool = False    # -N
-    descr: bool = False         # -d
-    equals: bool = False        # -e
-    opaque: bool = False        # -o
-    hexdump: bool = False       # -x
-
-
-# -- rendering ---------------------------------------------------------------
-
-def format_value(node, opts):
-    """The text after ``name: ``, or None when sysctl(8) prints nothing
-    (an unknown struct without -o or -x)."""
-    value = node.decoded
-    fmt = node.fmt or ""
-    if isinstance(value, bytes):
-        if not (opts.opaque or opts.hexdump):
-            return None
-        shown = value if opts.hexdump else value[:16]
-        text = "Format:%s Length:%d Dump:0x%s" % (fmt, len(value),
-                                                   shown.hex())
-        if len(shown) < len(value):
-            text += "..."
-        return text
-    if isinstance(value, dict):
-        return "{ %s }" % ", ".join("%s = %s" % kv for kv in value.items())
-    if isinstance(value, list):
-        value = " ".join(_hex(fmt, v) for v in value)
-    elif isinstance(value, int):
-        value = _hex(fmt, value)
-    return str(value)
-
-
-def _hex(fmt, v):
-    if fmt[1:2] == "X":
-        size = 4 if fmt[0] == "I" else 8
-        return "%#0*x" % (2 + size * 2, v)
-    return str(v)
-
-
-def render(node, opts):
-    """One line of output for a read, or None to print nothing."""
-    sep = "=" if opts.equals else ": "
-    if opts.names_only:
-        return node.name
-    if opts.descr:
-        return node.descr if opts.values_only else node.name + sep + \
-            node.descr
-    text = format_value(node, opts)
-    if text is None:
-        return None
-    return text if opts.values_only else node.name + sep + text
-
-
-def render_write(old, new, opts):
-    """``name: old -> new`` (just ``old -> new`` with -n)."""
-    plain = opts._replace(descr=False, names_only=False, values_only=True)
-    before = format_value(old, plain) or ""
-    after = format_value(new, plain) or ""
-    line = "%s -> %s" % (before, after)
-    return line if opts.values_only else new.name + \
-        ("=" if opts.equals else ": ") + line
-
-
-def _json_value(node):
-    value = node.decoded
-    return value.hex() if isinstance(value, bytes) else value
-
-
-def json_record(node, with_descr):
-    """A read as a --json object (JSON_KEYS)."""
-    return {"proc_id": node.proc_id, "name": node.name,
-            "oid": list(node.oid), "type": node.type_name,
-            "format": node.fmt, "flags": list(node.flag_names),
-            "value": None if node.error else _json_value(node),
-            "description": node.descr if with_descr else None}
-
-
-def json_write(old, new):
-    return {"proc_id": new.proc_id, "name": new.name,
-            "old": _json_value(old), "new": _json_value(new)}
 
 
 # -- parsing -----------------------------------------------------------------
@@ -203,10 +114,10 @@ class Run:
                     self.out.warn("%s: %s" % (node.name,
                                               bsd_strerror(node.error)))
                 continue
-            text = render(node, self.opts)
+            text = view.render(node, self.opts)
             if text is None and explicit and len(nodes) == 1:
-                text = render(node, self.opts._replace(opaque=True))
-            self.out.item(json_record(node, self.opts.descr),
+                text = view.render(node, self.opts._replace(opaque=True))
+            self.out.item(view.json_record(node, self.opts.descr),
                           [t for t in [self.line(proc, text)] if t])
 
     def write(self, procs, name, text):
@@ -217,8 +128,8 @@ class Run:
                 if not self.write_error(proc, name, text, e):
                     return
                 continue
-            self.out.item(json_write(old, new),
-                          [self.line(proc, render_write(old, new,
+            self.out.item(view.json_write(old, new),
+                          [self.line(proc, view.render_write(old, new,
                                                         self.opts))])
 
     def write_error(self, proc, name, text, exc):
@@ -283,7 +194,8 @@ def command(common, all_, values_only, names_only, descr, equals, opaque,
         raise click.UsageError("-n and -N exclude each other")
     if not operands and not all_:
         raise click.UsageError("give -a or at least one name")
-    opts = Options(values_only, names_only, descr, equals, opaque, hexdump)
+    opts = view.Options(values_only, names_only, descr, equals, opaque,
+                        hexdump)
     out = common.out(NAME)
     with common.stack() as st:
         run = Run(st, opts, out)

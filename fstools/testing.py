@@ -192,7 +192,7 @@ def serve(prefix, timeout):
             if failed is not None:
                 raise failed
             _send(out, (True, getattr(st, name)(*args, **kwargs)))
-        except Exception as e:          # noqa: BLE001 - sent back, raised there
+        except Exception as e:          # noqa: BLE001 - raised in the caller
             _send(out, (False, e))
     if failed is None:
         st.detach()

@@ -10,6 +10,9 @@ from click.testing import CliRunner
 
 from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from fstools import _ffi, arp, ifconfig, ipc, route
+from fstools.views import arp as arp_view
+from fstools.views import iface as iface_view
+from fstools.views import route as route_view
 
 
 class FakeStack:
@@ -112,7 +115,7 @@ def test_ifconfig_errors(st, tool):
 
 def test_ifconfig_json(st, tool):
     recs = json.loads(tool(ifconfig, "--json")[1])
-    assert [tuple(r) for r in recs] == [ifconfig.JSON_KEYS] * 2
+    assert [tuple(r) for r in recs] == [iface_view.JSON_KEYS] * 2
     eth = recs[1]
     assert eth["inet"] == [{"addr": OUR_IP, "netmask": "255.255.255.0",
                             "prefixlen": 24, "broadcast": "198.18.0.255"}]
@@ -184,7 +187,7 @@ def test_route_errors(st, tool):
 
 def test_route_json(st, tool):
     recs = json.loads(tool(route, "--json", "show")[1])
-    assert recs and all(tuple(r) == route.JSON_KEYS for r in recs)
+    assert recs and all(tuple(r) == route_view.JSON_KEYS for r in recs)
     recs = json.loads(tool(route, "--json", "add", "198.19.0.0/16",
                            PEER_IP)[1])
     assert [tuple(r) for r in recs] == [route.JSON_CHANGE_KEYS]
@@ -308,7 +311,7 @@ def test_arp_file(st, tool, tmp_path):
 def test_arp_json_and_interface(st, tool):
     st.arp_add(PEER_IP, PEER_MAC)
     recs = json.loads(tool(arp, "--json", "-i", "f-stack-0", "-a")[1])
-    assert [tuple(r) for r in recs] == [arp.JSON_KEYS] * 2
+    assert [tuple(r) for r in recs] == [arp_view.JSON_KEYS] * 2
     assert recs[0] == {"proc_id": 0, "ip": PEER_IP, "mac": PEER_MAC,
                        "interface": "f-stack-0", "expires": None,
                        "permanent": True, "published": False,

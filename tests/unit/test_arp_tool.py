@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from fstools import arp, stack
+from fstools.views import arp as arp_view
 
 LEARNT = stack.ArpEntry(proc_id=0, ip="198.18.0.1", mac="02:18:00:00:00:01",
                         interface="f-stack-0", flags=0x445, expire=1195,
@@ -26,12 +27,12 @@ LEARNT = stack.ArpEntry(proc_id=0, ip="198.18.0.1", mac="02:18:00:00:00:01",
      "? (198.18.0.1) at (incomplete) on f-stack-0 expired [ethernet]"),
 ])
 def test_lines_golden(entry, text):
-    assert arp.line(entry) == text
+    assert arp_view.line(entry) == text
 
 
 def test_json_keys_pinned():
-    rec = arp.json_entry(LEARNT)
-    assert tuple(rec) == arp.JSON_KEYS
+    rec = arp_view.json_entry(LEARNT)
+    assert tuple(rec) == arp_view.JSON_KEYS
     assert rec == {"proc_id": 0, "ip": "198.18.0.1",
                    "mac": "02:18:00:00:00:01", "interface": "f-stack-0",
                    "expires": 1195, "permanent": False, "published": False,

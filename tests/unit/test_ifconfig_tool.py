@@ -8,6 +8,7 @@ import click
 import pytest
 
 from fstools import ifconfig, netcmd, stack
+from fstools.views import iface as iface_view
 from fstools._ffi import IF_COUNTER_NAMES
 from fstools.ifconfig import Change, parse_change
 
@@ -40,12 +41,12 @@ lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384
 
 
 def test_render_golden():
-    assert "\n".join(ifconfig.render(ETH)) == GOLDEN_ETH
-    assert "\n".join(ifconfig.render(LO)) == GOLDEN_LO
+    assert "\n".join(iface_view.render(ETH)) == GOLDEN_ETH
+    assert "\n".join(iface_view.render(LO)) == GOLDEN_LO
 
 
 def test_render_verbose_counters():
-    lines = ifconfig.render(ETH, verbose=True)
+    lines = iface_view.render(ETH, verbose=True)
     assert lines[-2:] == [
         "\tinput: packets 10 bytes 1200 errors 0 drops 0 multicast 2 "
         "noproto 0",
@@ -55,7 +56,7 @@ def test_render_verbose_counters():
 
 def test_render_down_promisc_no_carrier():
     rec = replace(ETH, flags=0x8942, link_state=1, capenable=0)
-    lines = ifconfig.render(rec)
+    lines = iface_view.render(rec)
     assert lines[0].startswith("f-stack-0: flags=8942<BROADCAST,RUNNING,"
                                "PROMISC,SIMPLEX,MULTICAST>")
     assert lines[-1] == "\tstatus: no carrier"
@@ -63,14 +64,14 @@ def test_render_down_promisc_no_carrier():
 
 
 def test_json_keys_pinned():
-    rec = ifconfig.json_record(ETH)
-    assert tuple(rec) == ifconfig.JSON_KEYS
-    assert tuple(rec["inet"][0]) == ifconfig.INET_KEYS
+    rec = iface_view.json_record(ETH)
+    assert tuple(rec) == iface_view.JSON_KEYS
+    assert tuple(rec["inet"][0]) == iface_view.INET_KEYS
     assert tuple(rec["counters"]) == IF_COUNTER_NAMES
     assert rec["ether"] == "02:18:00:00:00:02"
     assert rec["flag_names"] == ["UP", "BROADCAST", "RUNNING", "SIMPLEX",
                                  "MULTICAST"]
-    assert ifconfig.json_record(LO)["ether"] is None
+    assert iface_view.json_record(LO)["ether"] is None
 
 
 @pytest.mark.parametrize("words,change", [

@@ -1,5 +1,5 @@
-"""fstools.ipc.Session (and stack.Stack's samples) over a fake library: message framing, errors,
-multi-part requests, records."""
+"""fstools.ipc.Session over a fake library: message framing, errors,
+multi-part requests; stack.Stack's top and traffic records."""
 
 import errno
 import struct

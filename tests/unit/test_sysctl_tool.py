@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from fstools import _ffi, ipc, stack, sysctl
 from fstools.stack import SysctlNode as Node
-from fstools.sysctl import Options
+from fstools.views import sysctl as sysctl_view
+
+Options = sysctl_view.Options
 
 RD, WR, TUN = stack.CTLFLAG_RD, stack.CTLFLAG_WR, stack.CTLFLAG_TUN
 
@@ -90,58 +92,59 @@ def test_check_text(n, text, verdict):
     (BLOB, None),
 ])
 def test_render_default(n, line):
-    assert sysctl.render(n, Options()) == line
+    assert sysctl_view.render(n, Options()) == line
 
 
 def test_render_flags():
-    assert sysctl.render(INT, Options(values_only=True)) == "16384"
-    assert sysctl.render(INT, Options(names_only=True)) == \
+    assert sysctl_view.render(INT, Options(values_only=True)) == "16384"
+    assert sysctl_view.render(INT, Options(names_only=True)) == \
         "net.inet.tcp.sendspace"
-    assert sysctl.render(INT, Options(equals=True)) == \
+    assert sysctl_view.render(INT, Options(equals=True)) == \
         "net.inet.tcp.sendspace=16384"
-    assert sysctl.render(INT, Options(descr=True)) == \
+    assert sysctl_view.render(INT, Options(descr=True)) == \
         "net.inet.tcp.sendspace: Send space"
-    assert sysctl.render(INT, Options(descr=True, values_only=True)) == \
+    assert sysctl_view.render(INT, Options(descr=True, values_only=True)) == \
         "Send space"
 
 
 def test_render_opaque():
-    assert sysctl.render(BLOB, Options(opaque=True)) == (
+    assert sysctl_view.render(BLOB, Options(opaque=True)) == (
         "net.inet.ip.stats: Format:S,ipstat Length:20 "
         "Dump:0x000102030405060708090a0b0c0d0e0f...")
-    assert sysctl.render(BLOB, Options(hexdump=True)) == (
+    assert sysctl_view.render(BLOB, Options(hexdump=True)) == (
         "net.inet.ip.stats: Format:S,ipstat Length:20 "
         "Dump:0x" + bytes(range(20)).hex())
 
 
 def test_render_write():
     new = replace(INT, value=struct.pack("=i", 65536))
-    assert sysctl.render_write(INT, new, Options()) == \
+    assert sysctl_view.render_write(INT, new, Options()) == \
         "net.inet.tcp.sendspace: 16384 -> 65536"
-    assert sysctl.render_write(INT, new, Options(values_only=True)) == \
+    assert sysctl_view.render_write(INT, new, Options(values_only=True)) == \
         "16384 -> 65536"
 
 
 # -- --json keys, pinned -----------------------------------------------------
 
 def test_json_read_keys():
-    rec = sysctl.json_record(INT, with_descr=False)
-    assert tuple(rec) == sysctl.JSON_KEYS == (
+    rec = sysctl_view.json_record(INT, with_descr=False)
+    assert tuple(rec) == sysctl_view.JSON_KEYS == (
         "proc_id", "name", "oid", "type", "format", "flags", "value",
         "description")
     assert rec == {"proc_id": 0, "name": "net.inet.tcp.sendspace",
                    "oid": [4, 2, 6, 8], "type": "int", "format": "I",
                    "flags": ["RD", "WR"], "value": 16384,
                    "description": None}
-    assert sysctl.json_record(BLOB, True)["value"] == bytes(range(20)).hex()
-    assert sysctl.json_record(KNOWN, True)["value"] == {
+    assert sysctl_view.json_record(BLOB, True)["value"] == \
+        bytes(range(20)).hex()
+    assert sysctl_view.json_record(KNOWN, True)["value"] == {
         "a": 1, "b": 2, "c": 3, "d": 4}
 
 
 def test_json_write_keys():
     new = replace(INT, value=struct.pack("=i", 1))
-    rec = sysctl.json_write(INT, new)
-    assert tuple(rec) == sysctl.JSON_WRITE_KEYS == (
+    rec = sysctl_view.json_write(INT, new)
+    assert tuple(rec) == sysctl_view.JSON_WRITE_KEYS == (
         "proc_id", "name", "old", "new")
     assert rec == {"proc_id": 0, "name": "net.inet.tcp.sendspace",
                    "old": 16384, "new": 1}
@@ -349,7 +352,7 @@ def test_cli_json(fake):
     r = run("--json", "kern.ipc.somaxconn")
     assert r.exit_code == 0
     recs = json.loads(r.stdout)
-    assert [tuple(x) for x in recs] == [sysctl.JSON_KEYS]
+    assert [tuple(x) for x in recs] == [sysctl_view.JSON_KEYS]
     assert recs[0]["value"] == 128 and recs[0]["flags"] == ["RD", "WR",
                                                             "TUN"]
     r = run("--json", "-p", "0", "kern.ipc.somaxconn=3")
