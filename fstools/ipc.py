@@ -14,7 +14,7 @@ the early attach (see ``fstools._ffi``).
 
 import itertools
 import os
-from typing import NamedTuple
+from collections import namedtuple
 
 from fstools import _ffi
 from fstools._ffi import (FF_DEFAULT_FILE_PREFIX, FF_MSG_ECHO, NoStackError,
@@ -39,14 +39,10 @@ def default_prefix():
     return os.environ.get("FF_FILE_PREFIX") or FF_DEFAULT_FILE_PREFIX
 
 
-class Reply(NamedTuple):
-    """One answer: the header fields that matter and the body bytes."""
-    type: int
-    error: int
-    cursor: int
-    proc_id: int
-    seq: int
-    body: bytes
+# One answer: the header fields that matter and the body bytes.  (A
+# collections namedtuple: the launcher imports this module before it
+# starts the early attach, and typing would cost it 3 ms.)
+Reply = namedtuple("Reply", "type error cursor proc_id seq body")
 
 
 class Session:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from fstools import testing
-from fstools.testing import (PEER_ADDR, ROOT, STACK_ADDR, VENV_BIN,  # noqa: F401
-                             make_config, run)
+from fstools.testing import (  # noqa: F401 - the tests' and bench's names
+    PEER_ADDR, ROOT, STACK_ADDR, VENV_BIN, make_config, run)
 
 IPC_TOOL = Path(__file__).with_name("ipc_tool.py")
 
