@@ -6,7 +6,8 @@ written.  Golden tests: tests/unit/test_ifconfig_tool.py.
 """
 
 from fstools import netcmd
-from fstools.stack import IFT_ETHER, IFT_LOOP, LINK_STATE_DOWN, LINK_STATE_UP
+from fstools.stack import (IFCAP_NAMES, IFF_NAMES, IFT_ETHER, IFT_LOOP,
+                           LINK_STATE_DOWN, LINK_STATE_UP)
 
 JSON_KEYS = ("proc_id", "name", "index", "flags", "flag_names", "metric",
              "mtu", "options", "option_names", "ether", "inet", "media",
@@ -25,11 +26,10 @@ def status_word(ifp):
 
 def render(ifp, verbose=False):
     """One stack.Interface as FreeBSD's ifconfig prints it (lines)."""
-    lines = ["%s: flags=%x<%s> metric %d mtu %d" % (
-        ifp.name, ifp.flags, ",".join(ifp.flag_names), ifp.metric, ifp.mtu)]
+    lines = ["%s: flags=%s metric %d mtu %d" % (
+        ifp.name, netcmd.bits(ifp.flags, IFF_NAMES), ifp.metric, ifp.mtu)]
     if ifp.capenable:
-        lines.append("\toptions=%x<%s>" % (ifp.capenable,
-                                           ",".join(ifp.option_names)))
+        lines.append("\toptions=" + netcmd.bits(ifp.capenable, IFCAP_NAMES))
     if ifp.type == IFT_ETHER:
         lines.append("\tether " + ifp.lladdr)
     for a in ifp.addrs:
