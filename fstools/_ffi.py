@@ -13,10 +13,12 @@ and fails loudly otherwise.  Code above this module sees bytes, dicts and
 exceptions, never ctypes objects.
 """
 
+import atexit
 import ctypes
 import errno as _errno
 import functools
 import os
+import threading
 
 from fstools import _libpath
 from ctypes import (POINTER, Structure, c_char_p, c_int, c_int32, c_size_t,
@@ -159,6 +161,21 @@ CTLFLAG_RD = 0x80000000
 CTLFLAG_WR = 0x40000000
 CTLFLAG_TUN = 0x00080000
 CTLFLAG_STATS = 0x00002000
+
+# Short type names (--json, SysctlNode.type_name) and flag names.
+CTLTYPE_NAMES = {
+    CTLTYPE_NODE: "node", CTLTYPE_INT: "int", CTLTYPE_STRING: "string",
+    CTLTYPE_S64: "s64", CTLTYPE_OPAQUE: "opaque", CTLTYPE_UINT: "uint",
+    CTLTYPE_LONG: "long", CTLTYPE_ULONG: "ulong", CTLTYPE_U64: "u64",
+}
+CTLFLAG_NAMES = [(CTLFLAG_RD, "RD"), (CTLFLAG_WR, "WR"), (CTLFLAG_TUN, "TUN"),
+                 (CTLFLAG_STATS, "STATS")]
+
+# Opaque values decoded field by field: format tag -> (struct module
+# layout, field names).  Stats structs add theirs here as they land.
+SYSCTL_STRUCTS = {
+    "S,teststat": ("=4Q", ("a", "b", "c", "d")),
+}
 
 
 class SysctlReq(Structure):
@@ -331,6 +348,53 @@ FF_RTA_IFA = 0x20
 
 FF_RTV_MTU = 0x1
 FF_RTV_EXPIRE = 0x4
+
+# FreeBSD's if.h, if_types.h and route.h values the answers carry.
+IFF_UP = 0x1
+IFF_PROMISC = 0x100
+IFT_ETHER = 0x06
+IFT_LOOP = 0x18
+LINK_STATE_DOWN = 1
+LINK_STATE_UP = 2
+RTF_UP = 0x1
+RTF_GATEWAY = 0x2
+RTF_HOST = 0x4
+RTF_REJECT = 0x8
+RTF_DONE = 0x40
+RTF_LLINFO = 0x400
+RTF_STATIC = 0x800
+RTF_BLACKHOLE = 0x1000
+RTF_ANNOUNCE = 0x4000
+RTF_IFADDR = 0x1000000
+
+# FreeBSD's IFFBITS and IFCAPBITS (ifconfig's flags= and options=) and
+# route(8)'s routeflags, in bit order.
+IFF_NAMES = [(0x1, "UP"), (0x2, "BROADCAST"), (0x4, "DEBUG"),
+             (0x8, "LOOPBACK"), (0x10, "POINTOPOINT"), (0x20, "NEEDSEPOCH"),
+             (0x40, "RUNNING"), (0x80, "NOARP"), (0x100, "PROMISC"),
+             (0x200, "ALLMULTI"), (0x400, "OACTIVE"), (0x800, "SIMPLEX"),
+             (0x1000, "LINK0"), (0x2000, "LINK1"), (0x4000, "LINK2"),
+             (0x8000, "MULTICAST")]
+IFCAP_NAMES = [(0x1, "RXCSUM"), (0x2, "TXCSUM"), (0x4, "NETCONS"),
+               (0x8, "VLAN_MTU"), (0x10, "VLAN_HWTAGGING"),
+               (0x20, "JUMBO_MTU"), (0x40, "POLLING"),
+               (0x80, "VLAN_HWCSUM"), (0x100, "TSO4"), (0x200, "TSO6"),
+               (0x400, "LRO"), (0x800, "WOL_UCAST"), (0x1000, "WOL_MCAST"),
+               (0x2000, "WOL_MAGIC"), (0x4000, "TOE4"), (0x8000, "TOE6"),
+               (0x10000, "VLAN_HWFILTER"), (0x40000, "VLAN_HWTSO"),
+               (0x80000, "LINKSTATE"), (0x100000, "NETMAP"),
+               (0x200000, "RXCSUM_IPV6"), (0x400000, "TXCSUM_IPV6")]
+RTF_NAMES = [(0x1, "UP"), (0x2, "GATEWAY"), (0x4, "HOST"), (0x8, "REJECT"),
+             (0x10, "DYNAMIC"), (0x20, "MODIFIED"), (0x40, "DONE"),
+             (0x200, "XRESOLVE"), (0x400, "LLINFO"), (0x800, "STATIC"),
+             (0x1000, "BLACKHOLE"), (0x4000, "PROTO2"), (0x8000, "PROTO1"),
+             (0x40000, "PROTO3"), (0x80000, "FIXEDMTU"),
+             (0x100000, "PINNED"), (0x200000, "LOCAL"),
+             (0x400000, "BROADCAST"), (0x800000, "MULTICAST")]
+# ii_counters, in FreeBSD's ift_counter order.
+IF_COUNTER_NAMES = ("ipackets", "ierrors", "opackets", "oerrors",
+                    "collisions", "ibytes", "obytes", "imcasts", "omcasts",
+                    "iqdrops", "oqdrops", "noproto")
 
 
 class SockaddrIn(Structure):
@@ -637,19 +701,35 @@ def decode_rt_dump(body):
 # ---------------------------------------------------------------------------
 # Errors: one table, one function.
 
-class FFError(Exception):
-    """Base of every error fstools reports.  ``errno`` may be None."""
+class StackError(Exception):
+    """Base of every error fstools reports: ``StackError(errno, message)``.
 
-    def __init__(self, message, errno=None):
-        super().__init__(message)
+    ``errno`` is a host (Linux) errno for what went wrong on the way to
+    the stack (NoStackError, StackTimeout, ...), a FreeBSD errno for the
+    stack's own verdict (StackRefused), or None (ProtocolError,
+    LibraryError).  ``message`` is the text a tool prints.  A single
+    argument is the message, as ``StackError("...")``.
+    """
+
+    def __init__(self, errno, message=None):
+        if message is None and not isinstance(errno, int):
+            errno, message = None, errno
+        super().__init__(errno, message)
         self.errno = errno
 
     @property
     def message(self):
-        return self.args[0]
+        return self.args[1]
+
+    def __str__(self):
+        return str(self.args[1])
 
 
-class LibraryError(FFError):
+# The name of the base before it carried errno first; kept for scripts.
+FFError = StackError
+
+
+class LibraryError(StackError):
     """libff.so missing, incomplete or of another ABI version."""
 
 
@@ -657,48 +737,55 @@ class AbiMismatch(LibraryError):
     """The library speaks another FF_MSG_ABI_VERSION."""
 
 
-class NoStackError(FFError):
+class NoStackError(StackError):
     """No stack runs under the prefix (or no such process): -ESRCH."""
 
 
-class NotAttached(FFError):
+class NotAttached(StackError):
     """A request before attach: -ENOTCONN."""
 
 
-class AlreadyAttached(FFError):
+class AlreadyAttached(StackError):
     """The EAL already runs for another prefix: -EALREADY."""
 
 
-class StackTimeout(FFError):
+class StackTimeout(StackError):
     """The stack did not answer in time: -ETIMEDOUT."""
 
 
-class StackBusy(FFError):
+class StackBusy(StackError):
     """No free message slot within the timeout: -EBUSY."""
 
 
-class MessageTooBig(FFError):
+class MessageTooBig(StackError):
     """Request too long or answer larger than the buffer: -EMSGSIZE."""
 
 
-class PermissionDenied(FFError):
+class PermissionDenied(StackError):
     """Not allowed to map the stack's shared memory: -EACCES / -EPERM."""
 
 
-class ProtocolError(FFError):
+class ProtocolError(StackError):
     """An answer that does not follow ff_msg.h."""
 
 
-class StackError(FFError):
-    """The stack's own verdict (fm_error, a FreeBSD errno)."""
+class StackRefused(StackError):
+    """The stack's own verdict (fm_error): ``errno`` is a FreeBSD number,
+    ``name`` its FreeBSD name ("EEXIST"), as a system call's would be;
+    ``what`` the step that was refused, when the message starts with it
+    ("ioctl (SIOCAIFADDR): File exists")."""
 
-    def __init__(self, message, errno=None, name=None):
-        super().__init__(message, errno)
+    def __init__(self, errno, message=None, name=None, what=None):
+        super().__init__(errno, message)
         self.name = name
+        self.what = what
+
+    def __reduce__(self):
+        return (type(self), (self.errno, self.message, self.name, self.what))
 
 
 # Host (Linux) errno returned by ff_ipc_* -> exception class.  Anything not
-# listed becomes a plain FFError with the system's text.
+# listed becomes a plain StackError with the system's text.
 _ERRORS = {
     _errno.ESRCH: NoStackError,
     _errno.ENOTCONN: NotAttached,
@@ -784,10 +871,10 @@ def error_for(err, message=None):
     ``message`` replaces the default text (e.g. the library's attach
     message, or the caller's description with prefix and process).
     """
-    cls = _ERRORS.get(err, FFError)
+    cls = _ERRORS.get(err, StackError)
     if not message:
         message = _TEXTS.get(err) or os.strerror(err)
-    return cls(message, err)
+    return cls(err, message)
 
 
 def stack_error(bsd_errno, what=None):
@@ -795,7 +882,7 @@ def stack_error(bsd_errno, what=None):
     text = bsd_strerror(bsd_errno)
     if what:
         text = "%s: %s" % (what, text)
-    return StackError(text, bsd_errno, bsd_errno_name(bsd_errno))
+    return StackRefused(bsd_errno, text, bsd_errno_name(bsd_errno), what)
 
 
 def _check(result, func, args):
@@ -863,7 +950,7 @@ class Library:
         self._ff_ipc_detach()
 
     def procs(self):
-        """Pids of the stack processes, indexed by proc id (0 = not running)."""
+        """Pids of the stack processes by proc id (0: not running)."""
         pids = (c_int32 * FF_MAX_PROCS)()
         n = self._ff_ipc_procs(pids, FF_MAX_PROCS)
         return list(pids[:min(n, FF_MAX_PROCS)])
@@ -904,6 +991,60 @@ def library():
         except LibraryError as e:
             errors.append(e.message)
     raise LibraryError("; ".join(errors))
+
+
+# ---------------------------------------------------------------------------
+# The early attach.  A one-shot tool spends most of its life starting:
+# Python's imports (click above all) and the EAL attach.  The attach runs in
+# C with the GIL released, so the launcher (fstools.launch, through
+# fstools.ipc) starts it in a thread before importing the tool, and
+# ``ipc.Session.attach()`` collects the outcome with ``take_early()``.  The
+# library keeps its attached state per process, so the session's own
+# attach then returns at once.
+
+_early = {}
+
+
+def _attach_early(prefix):
+    try:
+        lib = library()
+        lib.attach(prefix)
+    except StackError as e:
+        _early["error"] = e
+        return
+    _early["lib"] = lib
+    atexit.register(release_early)
+
+
+def start_early(prefix):
+    """Begin attaching to ``prefix`` in the background (once)."""
+    if "thread" not in _early:
+        _early["prefix"] = prefix
+        _early["thread"] = threading.Thread(target=_attach_early,
+                                            args=(prefix,), daemon=True)
+        _early["thread"].start()
+
+
+def take_early(prefix):
+    """Wait for the early attach to ``prefix``; raise its error, if any.
+
+    True when it attached, False when there was none for that prefix.
+    The caller then owns the attach (and detaches it)."""
+    thread = _early.get("thread")
+    if thread is None or _early.get("prefix") != prefix:
+        return False
+    thread.join()
+    _early["taken"] = True
+    if "error" in _early:
+        raise _early["error"]
+    return True
+
+
+def release_early():
+    """Detach when no session took the attach (help, bad usage); once."""
+    if "lib" in _early and not _early.get("taken"):
+        _early["taken"] = True
+        _early["lib"].detach()
 
 
 # ---------------------------------------------------------------------------

@@ -6,8 +6,8 @@ in, then ``libff/libff.so`` there (the same client inside the stack
 library); then ``libffipc.so`` and ``libff.so`` through the dynamic
 linker's own search (ldconfig cache, LD_LIBRARY_PATH).
 
-Kept apart from ``_ffi`` so the early attach (``fstools._early``) can find
-the library without importing the ABI mirrors.
+Kept apart from the ABI module so the launcher can name the default prefix
+without importing the ABI mirrors.
 """
 
 import os

@@ -20,24 +20,16 @@ addresses.  A change goes to every stack process unless ``--proc`` names
 one.  Every entry of ``-f`` is checked before the first is set.
 """
 
-import struct
 from typing import NamedTuple
 
 import click
 
-from fstools import cli, netcmd, output
+from fstools import cli, netcmd
+from fstools.stack import StackRefused
+from fstools.views import arp as view
 
 NAME = "ff-arp"
 
-# --json keys, pinned by tests/unit/test_arp_tool.py.
-JSON_KEYS = ("proc_id", "ip", "mac", "interface", "expires", "permanent",
-             "published", "type")
-
-RTF_UP, RTF_LLINFO, RTF_STATIC, RTF_ANNOUNCE = 0x1, 0x400, 0x800, 0x4000
-RTF_IFADDR = 0x1000000
-ESRCH, ENXIO, EEXIST, ENETUNREACH = 3, 6, 17, 51
-
-MAX_AGE = "net.link.ether.inet.max_age"
 
 
 class Entry(NamedTuple):
@@ -48,191 +40,78 @@ class Entry(NamedTuple):
     pub: bool = False
 
 
-# -- rendering ---------------------------------------------------------------
-
-def line(e):
-    """FreeBSD's arp -a line for one entry (a route-message dict)."""
-    mac = (netcmd.mac_str(e["lladdr"]) if e["flags"] & RTF_UP
-           else "(incomplete)")
-    text = "? (%s) at %s on %s" % (e["dst"], mac, e["ifname"])
-    if e["flags"] & RTF_STATIC:
-        text += " permanent"
-    elif e["expire"]:
-        text += " expires in %d seconds" % e["expire"]
-    else:
-        text += " expired"
-    if e["flags"] & RTF_ANNOUNCE:
-        text += " published"
-    return text + " [ethernet]"
-
-
-def json_entry(proc, e):
-    static = bool(e["flags"] & RTF_STATIC)
-    return {"proc_id": proc, "ip": e["dst"],
-            "mac": netcmd.mac_str(e["lladdr"]) if e["flags"] & RTF_UP
-            else None,
-            "interface": e["ifname"],
-            "expires": None if static else e["expire"],
-            "permanent": static, "published": bool(e["flags"] & RTF_ANNOUNCE),
-            "type": "ethernet"}
-
-
-def sort_key(e):
-    return netcmd.aton(e["dst"])
-
-
-# -- talking to the stack ----------------------------------------------------
-
-def _msg(stack, proc, rtm_type, **kw):
-    from fstools import _ffi
-    kw["flags"] = kw.get("flags", 0) | RTF_LLINFO
-    body = _ffi.encode_rt_msg(rtm_type, **kw)
-    return _ffi.decode_rt_msg(stack.request(proc, _ffi.FF_MSG_ROUTE,
-                                            body).body)
-
-
-def entries(stack, proc, ifindex=0):
-    from fstools import _ffi
-    body = _ffi.encode_rt_msg(_ffi.FF_RTM_DUMP, flags=RTF_LLINFO,
-                              index=ifindex)
-    out = []
-    for reply in stack.request_parts(proc, _ffi.FF_MSG_ROUTE, body):
-        out.extend(_ffi.decode_rt_dump(reply.body))
-    return sorted(out, key=sort_key)
-
-
-def max_age(stack, proc):
-    """The lifetime of a temporary entry on proc: its MAX_AGE, seconds."""
-    from fstools import _ffi
-    body = _ffi.encode_sysctl_req(_ffi.FF_SYSCTL_GET, name=MAX_AGE)
-    reply = stack.request(proc, _ffi.FF_MSG_SYSCTL, body)
-    _, recs = _ffi.decode_sysctl_reply(reply.body)
-    if len(recs) != 1 or len(recs[0]["value"]) != 4:
-        raise _ffi.ProtocolError("sysctl %s: not an int" % MAX_AGE)
-    return struct.unpack("=i", recs[0]["value"])[0]
-
-
-def ifindex_of(stack, proc, ifname):
-    """The index of ``ifname`` on proc, or None."""
-    from fstools import _ffi
-    from fstools.ipc import StackError
-    body = _ffi.encode_ioctl_req(_ffi.FF_IOCTL_LIST, ifname)
-    try:
-        reply = stack.request(proc, _ffi.FF_MSG_IOCTL, body)
-    except StackError as e:
-        if e.errno == ENXIO:
-            return None
-        raise
-    return _ffi.decode_ioctl_reply(reply.body)[0]["index"]
-
-
 # -- the command -------------------------------------------------------------
 
-class Run:
-    def __init__(self, stack, common, ifname):
-        self.stack, self.common, self.ifname = stack, common, ifname
-        self.failed = False
-        self.records = []
-        self.lifetimes = {}         # proc -> its MAX_AGE, read once
+def _no_interface(out, e, ifname):
+    if e.name != "ENXIO" or not ifname:
+        raise e
+    out.warn("interface %s does not exist" % ifname)
 
-    def fail(self, message):
-        netcmd.warn(NAME, message)
-        self.failed = True
 
-    def index(self, proc):
-        if not self.ifname:
-            return 0
-        idx = ifindex_of(self.stack, proc, self.ifname)
-        if idx is None:
-            self.fail("interface %s does not exist" % self.ifname)
-        return idx
+def show(st, out, ifname, host=None):
+    procs = st.targets()
+    for proc in procs:
+        try:
+            entries = st.arp_entries(ifname, proc=proc)
+        except StackRefused as e:
+            return _no_interface(out, e, ifname)
+        found = [e for e in entries if host is None or e.ip == host]
+        if host is not None and not found:
+            out.line("%s (%s) -- no entry" % (host, host))
+            out.failed = True
+        for e in found:
+            out.item(view.json_entry(e), [("[%d] " % proc if len(procs) > 1
+                                      else "") + view.line(e)])
 
-    def show(self, host=None):
-        procs = netcmd.targets(self.stack, self.common, writing=False)
-        for proc in procs:
-            idx = self.index(proc)
-            if idx is None:
-                return
-            found = [e for e in entries(self.stack, proc, idx)
-                     if host is None or e["dst"] == host]
-            if host is not None and not found:
-                output.emit("%s (%s) -- no entry" % (host, host))
-                self.failed = True
-            for e in found:
-                if self.common.json:
-                    self.records.append(json_entry(proc, e))
-                else:
-                    output.emit(("[%d] " % proc if len(procs) > 1 else "")
-                                + line(e))
 
-    def delete(self, host):
-        from fstools import _ffi
-        from fstools.ipc import StackError
-        for proc in netcmd.targets(self.stack, self.common, writing=True):
+def delete_entry(st, out, host):
+    for proc in st.targets(writing=True):
+        try:
+            st.arp_delete(host, proc=proc)
+        except StackRefused as e:
+            if e.name != "ESRCH":
+                raise
+            return out.warn("delete: cannot locate %s" % host)
+    out.line("%s (%s) deleted" % (host, host))
+
+
+def delete_all(st, out, ifname):
+    for proc in st.targets(writing=True):
+        try:
+            gone = st.arp_flush(ifname, proc=proc)
+        except StackRefused as e:
+            return _no_interface(out, e, ifname)
+        for e in gone:
+            out.line("%s (%s) deleted" % (e.ip, e.ip))
+
+
+def set_entry(st, out, entry, replace=False):
+    """arp -s (-S: delete any entry for the host first)."""
+    procs = st.targets(writing=True)
+    deleted = False
+    for proc in procs:
+        where = "proc %d: " % proc if len(procs) > 1 else ""
+        if replace:
             try:
-                _msg(self.stack, proc, _ffi.FF_RTM_DELETE, dst=host)
-            except StackError as e:
-                if e.errno != ESRCH:
+                st.arp_delete(entry.host, proc=proc)
+                if not deleted:
+                    out.line("%s (%s) deleted" % (entry.host, entry.host))
+                deleted = True
+            except StackRefused as e:
+                if e.name != "ESRCH":
                     raise
-                self.fail("delete: cannot locate %s" % host)
-                return
-        if not self.common.json:
-            output.emit("%s (%s) deleted" % (host, host))
+        try:
+            st.arp_set(entry.host, entry.mac, temp=entry.temp,
+                       pub=entry.pub, proc=proc)
+        except StackRefused as e:
+            reason = SET_ERRORS.get(e.name)
+            out.warn(where + (reason % entry.host if reason else
+                              "set: %s: %s" % (entry.host, e.message)))
 
-    def delete_all(self):
-        from fstools import _ffi
-        for proc in netcmd.targets(self.stack, self.common, writing=True):
-            idx = self.index(proc)
-            if idx is None:
-                return
-            gone = [e for e in entries(self.stack, proc, idx)
-                    if not e["flags"] & RTF_IFADDR]
-            _msg(self.stack, proc, _ffi.FF_RTM_DELETE, index=idx)
-            for e in gone:
-                if not self.common.json:
-                    output.emit("%s (%s) deleted" % (e["dst"], e["dst"]))
 
-    def lifetime(self, proc):
-        if proc not in self.lifetimes:
-            self.lifetimes[proc] = max_age(self.stack, proc)
-        return self.lifetimes[proc]
-
-    def set(self, entry, replace=False):
-        """arp -s (-S: delete any entry for the host first)."""
-        from fstools import _ffi
-        from fstools.ipc import StackError
-        host = entry.host
-        flags = RTF_ANNOUNCE if entry.pub else 0
-        procs = netcmd.targets(self.stack, self.common, writing=True)
-        deleted = False
-        for proc in procs:
-            where = "proc %d: " % proc if len(procs) > 1 else ""
-            if replace:
-                try:
-                    _msg(self.stack, proc, _ffi.FF_RTM_DELETE, dst=host)
-                    if not deleted and not self.common.json:
-                        output.emit("%s (%s) deleted" % (host, host))
-                    deleted = True
-                except StackError as e:
-                    if e.errno != ESRCH:
-                        raise
-            if entry.temp:
-                kw = {"flags": flags, "expire": self.lifetime(proc)}
-            else:
-                kw = {"flags": flags | RTF_STATIC}
-            try:
-                _msg(self.stack, proc, _ffi.FF_RTM_ADD, dst=host,
-                     lladdr=entry.mac, **kw)
-            except StackError as e:
-                if e.errno == ENETUNREACH:
-                    self.fail("%scannot intuit interface index and type "
-                              "for %s" % (where, host))
-                elif e.errno == EEXIST:
-                    self.fail("%sset: %s is one of our addresses"
-                              % (where, host))
-                else:
-                    self.fail("%sset: %s: %s" % (where, host,
-                                                 netcmd.strerror(e)))
+# arp(8)'s words for the stack's refusals of -s.
+SET_ERRORS = {"ENETUNREACH": "cannot intuit interface index and type for %s",
+              "EEXIST": "set: %s is one of our addresses"}
 
 
 def _host(word):
@@ -295,7 +174,7 @@ def read_file(path):
                 raise netcmd.BadValue("bad line: %s" % text.strip())
             out.append(parse_entry(words))
         except (netcmd.BadValue, click.UsageError) as e:
-            netcmd.warn(NAME, "%s:%d: %s" % (path, n, e))
+            click.echo("%s: %s:%d: %s" % (NAME, path, n, e), err=True)
             bad += 1
     if bad:
         cli.fail(NAME, "%s: %d bad line%s, no entry set"
@@ -357,20 +236,18 @@ def command(common, all_, delete, set_, replace, file_, interface, numeric,
             host = _host(operands[0])
     except netcmd.BadValue as e:
         cli.fail(NAME, str(e))
-    with common.stack() as stack:
-        run = Run(stack, common, interface)
+    out = common.out(NAME)
+    with common.stack() as st:
         if setting or file_:
             for entry in todo:
-                run.set(entry, replace)
+                set_entry(st, out, entry, replace)
         elif delete and all_:
-            run.delete_all()
+            delete_all(st, out, interface)
         elif delete:
-            run.delete(host)
+            delete_entry(st, out, host)
         else:
-            run.show(None if all_ else host)
-        if common.json:
-            output.emit_json(run.records)
-    netcmd.finish(run.failed)
+            show(st, out, interface, None if all_ else host)
+    out.finish()
 
 
 def main(argv=None):

@@ -1,10 +1,14 @@
 """Command-line plumbing shared by every ff-* tool.
 
 - ``command(name, ...)``: a click command whose failures all go through
-  ``FFCommand.invoke``: an ``FFError`` prints ``<tool>: <message>`` on
-  stderr and exits 1; click's usage errors exit 2; success exits 0.
+  ``FFCommand.invoke``, the one place errors become exit codes: a
+  ``StackError`` prints ``<tool>: <message>`` on stderr and exits 1,
+  ``fail()`` and ``Renderer.warn()`` do the same, click's usage errors
+  exit 2; success exits 0.
 - ``common_options()``: ``--proc ID|all``, ``--prefix``, ``--json`` and
-  ``--timeout`` on every tool, collected into one ``Common`` object.
+  ``--timeout`` on every tool, collected into one ``Common`` object,
+  whose ``stack()`` is the tool's ``fstools.Stack`` and ``out()`` its
+  ``output.Renderer``.
 - ``Words``: the positional grammars of the BSD tools (``ifconfig ifname
   inet addr/len up``, ``route add -net ...``), parsed after click.
 - ``intervals()``: the sleep/count loop of interval tools (top, traffic).
@@ -23,7 +27,9 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
-MAX_PROCS = 32          # ff_msg.h FF_MAX_PROCS (no ctypes import here)
+def _max_procs():
+    from fstools.stack import MAX_PROCS
+    return MAX_PROCS
 
 CONTEXT_SETTINGS = {"max_content_width": 100}
 
@@ -38,13 +44,14 @@ class ProcSpec(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, int) or value == "all":
             return value
+        max_procs = _max_procs()
         try:
             n = int(value, 10)
         except (TypeError, ValueError):
             self.fail("%r is not a process id (0-%d) or 'all'"
-                      % (value, MAX_PROCS - 1), param, ctx)
-        if not 0 <= n < MAX_PROCS:
-            self.fail("process id %d out of range 0-%d" % (n, MAX_PROCS - 1),
+                      % (value, max_procs - 1), param, ctx)
+        if not 0 <= n < max_procs:
+            self.fail("process id %d out of range 0-%d" % (n, max_procs - 1),
                       param, ctx)
         return n
 
@@ -55,11 +62,20 @@ class Common(NamedTuple):
     prefix: str
     json: bool
     timeout: float
+    explicit: bool = True   # --proc or $FF_PROC_ID named the process
 
     def stack(self):
-        """An unattached ``ipc.Stack`` for these options (use ``with``)."""
-        from fstools import ipc
-        return ipc.Stack(self.prefix, self.timeout)
+        """An unattached ``fstools.Stack`` for these options (use
+        ``with``).  Without an explicit process, reads ask process 0 and
+        changes go to every process (``Stack.targets``)."""
+        from fstools import stack
+        return stack.Stack(self.prefix, self.proc if self.explicit else None,
+                           self.timeout)
+
+    def out(self, tool, json_lines=False):
+        """The run's ``output.Renderer``."""
+        from fstools import output
+        return output.Renderer(tool, self.json, json_lines)
 
 
 def _default_proc():
@@ -68,6 +84,13 @@ def _default_proc():
 
 def _default_prefix():
     return os.environ.get("FF_FILE_PREFIX") or "ff"
+
+
+def _explicit_proc():
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source("proc") if ctx else None
+    return (source is not None and source.name != "DEFAULT") or \
+        bool(os.environ.get("FF_PROC_ID"))
 
 
 def common_options(proc_short="-p", prefix_short="-P"):
@@ -99,7 +122,7 @@ def common_options(proc_short="-p", prefix_short="-P"):
         @functools.wraps(f)
         def wrapper(*args, proc, prefix, as_json, timeout, **kwargs):
             opts = Common(proc=proc, prefix=prefix, json=as_json,
-                          timeout=timeout)
+                          timeout=timeout, explicit=_explicit_proc())
             return f(opts, *args, **kwargs)
         wrapper.__click_params__ = list(getattr(f, "__click_params__", []))
         for option in reversed(options):
@@ -118,10 +141,10 @@ class FFCommand(click.Command):
     """A tool's command: the one place errors become exit codes."""
 
     def invoke(self, ctx):
-        from fstools._ffi import FFError
+        from fstools.stack import StackError
         try:
             return super().invoke(ctx)
-        except FFError as e:
+        except StackError as e:
             fail(self.name, e.message)
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
@@ -172,13 +195,14 @@ def main(cmd, argv=None):
 
 def _leave(code):
     import sys
-    from fstools import _early
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             code = code or 1        # a closed pipe: the output is lost
-    _early.release()
+    ipc = sys.modules.get("fstools.ipc")
+    if ipc is not None:
+        ipc.release_early()
     os._exit(code)
 
 

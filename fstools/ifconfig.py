@@ -23,40 +23,11 @@ from typing import NamedTuple
 
 import click
 
-from fstools import cli, netcmd, output
+from fstools import cli, netcmd
+from fstools.stack import StackRefused
+from fstools.views import iface as view
 
 NAME = "ff-ifconfig"
-
-# --json keys, pinned by tests/unit/test_ifconfig_tool.py.
-JSON_KEYS = ("proc_id", "name", "index", "flags", "flag_names", "metric",
-             "mtu", "options", "option_names", "ether", "inet", "media",
-             "status", "counters")
-INET_KEYS = ("addr", "netmask", "prefixlen", "broadcast")
-COUNTER_NAMES = ("ipackets", "ierrors", "opackets", "oerrors", "collisions",
-                 "ibytes", "obytes", "imcasts", "omcasts", "iqdrops",
-                 "oqdrops", "noproto")
-
-IFF_UP, IFF_PROMISC = 0x1, 0x100
-IFT_ETHER, IFT_LOOP = 0x06, 0x18
-LINK_STATE_DOWN, LINK_STATE_UP = 1, 2
-ENXIO = 6
-
-# FreeBSD's IFFBITS and IFCAPBITS, in bit order.
-FLAG_NAMES = [(0x1, "UP"), (0x2, "BROADCAST"), (0x4, "DEBUG"),
-              (0x8, "LOOPBACK"), (0x10, "POINTOPOINT"), (0x20, "NEEDSEPOCH"),
-              (0x40, "RUNNING"), (0x80, "NOARP"), (0x100, "PROMISC"),
-              (0x200, "ALLMULTI"), (0x400, "OACTIVE"), (0x800, "SIMPLEX"),
-              (0x1000, "LINK0"), (0x2000, "LINK1"), (0x4000, "LINK2"),
-              (0x8000, "MULTICAST")]
-OPTION_NAMES = [(0x1, "RXCSUM"), (0x2, "TXCSUM"), (0x4, "NETCONS"),
-                (0x8, "VLAN_MTU"), (0x10, "VLAN_HWTAGGING"),
-                (0x20, "JUMBO_MTU"), (0x40, "POLLING"),
-                (0x80, "VLAN_HWCSUM"), (0x100, "TSO4"), (0x200, "TSO6"),
-                (0x400, "LRO"), (0x800, "WOL_UCAST"), (0x1000, "WOL_MCAST"),
-                (0x2000, "WOL_MAGIC"), (0x4000, "TOE4"), (0x8000, "TOE6"),
-                (0x10000, "VLAN_HWFILTER"), (0x40000, "VLAN_HWTSO"),
-                (0x80000, "LINKSTATE"), (0x100000, "NETMAP"),
-                (0x200000, "RXCSUM_IPV6"), (0x400000, "TXCSUM_IPV6")]
 
 
 class Change(NamedTuple):
@@ -126,186 +97,55 @@ def effective_mask(change):
     return None
 
 
-# -- rendering ---------------------------------------------------------------
+# -- selecting ---------------------------------------------------------------
 
-def status_word(rec):
-    if rec["type"] != IFT_ETHER:
-        return None
-    return {LINK_STATE_UP: "active", LINK_STATE_DOWN: "no carrier"}.get(
-        rec["link_state"], "unknown")
-
-
-def render(rec, verbose=False):
-    """One interface as FreeBSD's ifconfig prints it (lines, no newline)."""
-    lines = ["%s: flags=%s metric %d mtu %d" % (
-        rec["name"], netcmd.bits(rec["flags"], FLAG_NAMES), rec["metric"],
-        rec["mtu"])]
-    if rec["capenable"]:
-        lines.append("\toptions=" + netcmd.bits(rec["capenable"],
-                                                 OPTION_NAMES))
-    if rec["type"] == IFT_ETHER:
-        lines.append("\tether " + netcmd.mac_str(rec["lladdr"]))
-    for a in rec["addrs"]:
-        line = "\tinet %s netmask 0x%08x" % (a["addr"],
-                                            netcmd.aton(a["netmask"]))
-        if a["broadaddr"]:
-            line += " broadcast " + a["broadaddr"]
-        lines.append(line)
-    if rec["type"] == IFT_ETHER:
-        lines.append("\tmedia: Ethernet autoselect")
-        lines.append("\tstatus: " + status_word(rec))
-    if rec["type"] == IFT_LOOP:
-        lines.append("\tgroups: lo")
-    if verbose:
-        c = dict(zip(COUNTER_NAMES, rec["counters"]))
-        lines.append("\tinput: packets %(ipackets)d bytes %(ibytes)d "
-                     "errors %(ierrors)d drops %(iqdrops)d "
-                     "multicast %(imcasts)d noproto %(noproto)d" % c)
-        lines.append("\toutput: packets %(opackets)d bytes %(obytes)d "
-                     "errors %(oerrors)d drops %(oqdrops)d "
-                     "multicast %(omcasts)d collisions %(collisions)d" % c)
-    return lines
-
-
-def json_record(proc, rec):
-    def names(value, table):
-        return [n for bit, n in table if value & bit]
-    inet = []
-    for a in rec["addrs"]:
-        inet.append({"addr": a["addr"], "netmask": a["netmask"],
-                     "prefixlen": netcmd.mask2len(netcmd.aton(a["netmask"])),
-                     "broadcast": a["broadaddr"]})
-    eth = rec["type"] == IFT_ETHER
-    return {"proc_id": proc, "name": rec["name"], "index": rec["index"],
-            "flags": rec["flags"],
-            "flag_names": names(rec["flags"], FLAG_NAMES),
-            "metric": rec["metric"], "mtu": rec["mtu"],
-            "options": rec["capenable"],
-            "option_names": names(rec["capenable"], OPTION_NAMES),
-            "ether": netcmd.mac_str(rec["lladdr"]) if eth else None,
-            "inet": inet,
-            "media": "Ethernet autoselect" if eth else None,
-            "status": status_word(rec),
-            "counters": dict(zip(COUNTER_NAMES, rec["counters"]))}
-
-
-def selected(recs, up_only, down_only):
-    return [r for r in recs
-            if not (up_only and not r["flags"] & IFF_UP)
-            and not (down_only and r["flags"] & IFF_UP)]
-
-
-# -- talking to the stack ----------------------------------------------------
-
-def ioctl(stack, proc, op, name="", **kw):
-    """One FF_MSG_IOCTL; the interface records of the answer."""
-    from fstools import _ffi
-    body = _ffi.encode_ioctl_req(op, name, **kw)
-    recs = []
-    for reply in stack.request_parts(proc, _ffi.FF_MSG_IOCTL, body):
-        recs.extend(_ffi.decode_ioctl_reply(reply.body))
-    return recs
-
-
-def interfaces(stack, proc, name=""):
-    from fstools import _ffi
-    return ioctl(stack, proc, _ffi.FF_IOCTL_LIST, name)
-
-
-def apply(stack, proc, name, change):
-    """Carry out ``change`` on one process; returns [(what, error)] for
-    the steps that failed (what: FreeBSD's ioctl wording)."""
-    from fstools import _ffi
-    from fstools.ipc import StackError
-    steps = []
-    if change.addr is not None:
-        addr = netcmd.ntoa(change.addr)
-        mask = effective_mask(change)
-        kw = {"addr": addr,
-              "mask": netcmd.ntoa(mask) if mask is not None else None,
-              "broadaddr": (netcmd.ntoa(change.broadcast)
-                            if change.broadcast is not None else None)}
-        if change.alias == "delete":
-            steps.append(("ioctl (SIOCDIFADDR)", _ffi.FF_IOCTL_DELADDR,
-                          {"addr": addr}))
-        else:
-            if change.alias is None:
-                cur = interfaces(stack, proc, name)[0]["addrs"]
-                if cur:
-                    steps.append(("ioctl (SIOCDIFADDR)",
-                                  _ffi.FF_IOCTL_DELADDR,
-                                  {"addr": cur[0]["addr"]}))
-            steps.append(("ioctl (SIOCAIFADDR)", _ffi.FF_IOCTL_ADDADDR, kw))
-    if change.mtu is not None:
-        steps.append(("ioctl SIOCSIFMTU (set mtu)", _ffi.FF_IOCTL_SETMTU,
-                      {"value": change.mtu}))
-    if change.up is not None or change.promisc is not None:
-        steps.append(("ioctl (SIOCSIFFLAGS)", _ffi.FF_IOCTL_SETFLAGS, None))
-    failed = []
-    for what, op, kw in steps:
-        if kw is None:
-            flags = interfaces(stack, proc, name)[0]["flags"]
-            for on, bit in ((change.up, IFF_UP),
-                            (change.promisc, IFF_PROMISC)):
-                if on is not None:
-                    flags = flags | bit if on else flags & ~bit
-            kw = {"value": flags}
-        try:
-            ioctl(stack, proc, op, name, **kw)
-        except StackError as e:
-            failed.append((what, e))
-            break
-    return failed
+def selected(ifps, up_only, down_only):
+    return [i for i in ifps
+            if not (up_only and not i.up) and not (down_only and i.up)]
 
 
 # -- the command -------------------------------------------------------------
 
-def _show(stack, common, procs, name, opts):
-    from fstools.ipc import StackError
-    records, failed = [], False
+def show(st, out, name, opts):
+    procs = st.targets()
     for proc in procs:
         try:
-            recs = interfaces(stack, proc, name or "")
-        except StackError as e:
-            if e.errno == ENXIO:
-                netcmd.warn(NAME, "interface %s does not exist" % name)
-                return True
-            raise
-        recs = selected(recs, opts["u"], opts["d"])
-        if common.json:
-            records.extend(json_record(proc, r) for r in recs)
-            continue
+            ifps = st.interfaces(name, proc=proc)
+        except StackRefused as e:
+            if e.name != "ENXIO":
+                raise
+            return out.warn("interface %s does not exist" % name)
+        ifps = selected(ifps, opts["u"], opts["d"])
         prefix = "[%d] " % proc if len(procs) > 1 else ""
         if opts["l"]:
-            output.emit(prefix + " ".join(r["name"] for r in recs))
-            continue
-        for r in recs:
-            lines = render(r, opts["v"])
-            lines[0] = prefix + lines[0]
-            output.emit("\n".join(lines))
-    if common.json:
-        output.emit_json(records)
-    return failed
+            out.line(prefix + " ".join(i.name for i in ifps))
+        for ifp in ifps:
+            lines = [] if opts["l"] else view.render(ifp, opts["v"])
+            if lines:
+                lines[0] = prefix + lines[0]
+            out.item(view.json_record(ifp), lines)
 
 
-def _configure(stack, common, name, change):
-    from fstools.ipc import StackError
-    procs = netcmd.targets(stack, common, writing=True)
-    failed = False
+def _ntoa(n):
+    return None if n is None else netcmd.ntoa(n)
+
+
+def configure(st, out, name, change):
+    procs = st.targets(writing=True)
     for proc in procs:
         where = "proc %d: " % proc if len(procs) > 1 else ""
         try:
-            interfaces(stack, proc, name)
-            errors = apply(stack, proc, name, change)
-        except StackError as e:
-            if e.errno == ENXIO:
-                netcmd.warn(NAME, "interface %s does not exist" % name)
-                return True
-            raise
-        for what, e in errors:
-            netcmd.warn(NAME, "%s%s: %s" % (where, what, netcmd.strerror(e)))
-            failed = True
-    return failed
+            st.set_interface(name, addr=_ntoa(change.addr),
+                             netmask=_ntoa(effective_mask(change)),
+                             broadcast=_ntoa(change.broadcast),
+                             alias=change.alias, mtu=change.mtu,
+                             up=change.up, promisc=change.promisc, proc=proc)
+        except StackRefused as e:
+            if e.what is None and e.name == "ENXIO":
+                return out.warn("interface %s does not exist" % name)
+            if e.what is None:
+                raise
+            out.warn(where + e.message)
 
 
 @cli.command(NAME, words=True, epilog=cli.examples(
@@ -344,14 +184,13 @@ def command(common, all_, list_, up_only, down_only, verbose, words):
     if not change.empty() and (all_ or list_):
         raise click.UsageError("-a and -l take no configuration")
     opts = {"l": list_, "u": up_only, "d": down_only, "v": verbose}
-    with common.stack() as stack:
+    out = common.out(NAME)
+    with common.stack() as st:
         if change.empty():
-            failed = _show(stack, common, netcmd.targets(stack, common,
-                                                         writing=False),
-                           name, opts)
+            show(st, out, name, opts)
         else:
-            failed = _configure(stack, common, name, change)
-    netcmd.finish(failed)
+            configure(st, out, name, change)
+    out.finish()
 
 
 def main(argv=None):

@@ -1,31 +1,37 @@
-"""Talking to a running stack: attach, ask, get records back.
+"""The message ring: one session with the stack processes of a prefix.
 
-    with Stack("ff", timeout=2) as st:
-        for proc in st.proc_ids("all"):
-            print(st.top(proc).loops)
+    with Session("ff", timeout=2) as s:
+        reply = s.request(0, FF_MSG_ECHO, b"ping")
 
-``Stack`` is the only thing tool modules use to reach the stack; it turns
-answers into the records below (``TopStats``, ``TrafficStats``) and
-errors into the exceptions of ``fstools._ffi`` (re-exported here).
-Records are NamedTuples: a dataclass costs ten times more to define, and
-start-up time matters for one-shot tools.  Tests
-replace ``fstools.ipc.Stack`` with a fake of the same shape.
+``Session`` attaches (as a DPDK secondary), frames each request with its
+ff_msg_hdr, checks the answer's header and follows multi-part cursors;
+the stack's verdict (fm_error) becomes ``StackRefused``, every other
+failure the ``StackError`` subclass ``fstools._ffi`` maps it to.  It
+knows nothing of what a message means: ``fstools.stack.Stack`` (the
+public API) builds on it.  ``start_early`` is the launcher's way in to
+the early attach (see ``fstools._ffi``).
 """
 
 import itertools
 import os
-from typing import NamedTuple
+from collections import namedtuple
 
-from fstools import _early, _ffi
-from fstools._ffi import (FF_DEFAULT_FILE_PREFIX, FF_MSG_ECHO, FF_MSG_TOP,
-                          FF_MSG_TRAFFIC, FFError, NoStackError,
-                          ProtocolError, StackError, StackTimeout)
+from fstools import _ffi
+from fstools._ffi import (FF_DEFAULT_FILE_PREFIX, FF_MSG_ECHO, NoStackError,
+                          ProtocolError, StackTimeout)
 
-__all__ = [
-    "Stack", "Reply", "TopStats", "TrafficStats", "default_prefix",
-    "FFError", "NoStackError", "ProtocolError", "StackError",
-    "StackTimeout",
-]
+__all__ = ["Session", "Reply", "default_prefix", "start_early",
+           "release_early"]
+
+
+def start_early(prefix):
+    """Start attaching to ``prefix`` in a thread (fstools.launch)."""
+    _ffi.start_early(prefix)
+
+
+def release_early():
+    """Detach an early attach nobody took (a tool leaving early)."""
+    _ffi.release_early()
 
 
 def default_prefix():
@@ -33,51 +39,18 @@ def default_prefix():
     return os.environ.get("FF_FILE_PREFIX") or FF_DEFAULT_FILE_PREFIX
 
 
-class Reply(NamedTuple):
-    """One answer: the header fields that matter and the body bytes."""
-    type: int
-    error: int
-    cursor: int
-    proc_id: int
-    seq: int
-    body: bytes
+# One answer: the header fields that matter and the body bytes.  (A
+# collections namedtuple: the launcher imports this module before it
+# starts the early attach, and typing would cost it 3 ms.)
+Reply = namedtuple("Reply", "type error cursor proc_id seq body")
 
 
-class TopStats(NamedTuple):
-    """Main-loop counters of one process since it started."""
-    proc_id: int
-    loops: int
-    idle_tsc: int
-    sys_tsc: int
-    usr_tsc: int
-    work_tsc: int
-    tsc_hz: int
-    now_tsc: int
-    rx_packets: int
-    tx_packets: int
-    rx_bytes: int
-    tx_bytes: int
+class Session:
+    """A connection to the stack processes under one DPDK file prefix.
 
-
-class TrafficStats(NamedTuple):
-    """Port counters of one process since it started."""
-    proc_id: int
-    rx_packets: int
-    rx_bytes: int
-    rx_dropped: int
-    tx_packets: int
-    tx_bytes: int
-    tx_dropped: int
-    now_ns: int
-
-
-def _strip(d, prefix):
-    return {k[len(prefix):]: v for k, v in d.items()
-            if k.startswith(prefix) and k != prefix + "len"}
-
-
-class Stack:
-    """A connection to the stack processes under one DPDK file prefix."""
+    A process attaches to one prefix in its life (the EAL starts once):
+    a second session must use the same prefix.
+    """
 
     def __init__(self, prefix=None, timeout=2.0):
         self.prefix = prefix or default_prefix()
@@ -89,15 +62,13 @@ class Stack:
 
     def attach(self):
         try:
-            early = _early.take(self.prefix)
-            if early is not None and early[0] < 0:
-                raise _ffi.error_for(-early[0], early[1])
+            _ffi.take_early(self.prefix)
             lib = _ffi.library()
             lib.attach(self.prefix)     # at once if attached early
         except NoStackError as e:
             if not e.message or e.message == "no stack is running":
-                e.args = ('no stack is running with file prefix "%s"'
-                          % self.prefix,)
+                e.args = (e.errno, 'no stack is running with file prefix '
+                          '"%s"' % self.prefix)
             raise
         self._lib = lib
         return self
@@ -133,7 +104,7 @@ class Stack:
     # -- messages -----------------------------------------------------------
 
     def request(self, proc, msg_type, body=b"", cursor=0):
-        """One request/answer; raises StackError when fm_error is set."""
+        """One request/answer; raises StackRefused when fm_error is set."""
         lib = self._attached()
         seq = next(self._seq) & 0xFFFFFFFF
         hdr = _ffi.encode_header(
@@ -170,15 +141,6 @@ class Stack:
 
     def echo(self, proc, body=b""):
         return self.request(proc, FF_MSG_ECHO, body).body
-
-    def top(self, proc):
-        body = self.request(proc, FF_MSG_TOP).body
-        return TopStats(**_strip(_ffi.decode("ff_top_stats", body), "ts_"))
-
-    def traffic(self, proc):
-        body = self.request(proc, FF_MSG_TRAFFIC).body
-        return TrafficStats(**_strip(_ffi.decode("ff_traffic_stats", body),
-                                     "tr_"))
 
     # -- internals ----------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 A one-shot tool spends most of its life starting: Python's imports (click
 above all) and the EAL attach (mapping the stack's shared memory).  This
-entry starts the attach first, in a thread (``fstools._early``), then
+entry starts the attach first, in a thread (``ipc.start_early``), then
 imports the tool.  The prefix is read from the command line the way every
 tool reads it (``-P``/``--prefix``, else ``$FF_FILE_PREFIX``, else ``ff``).
 
@@ -35,9 +35,9 @@ def main():
     tool = os.path.basename(sys.argv[0])
     argv = sys.argv[1:]
     if wants_stack(argv):
-        from fstools import _early, _libpath
-        _early.start(prefix_of(argv) or os.environ.get("FF_FILE_PREFIX")
-                     or _libpath.DEFAULT_PREFIX)
+        from fstools import _libpath, ipc
+        ipc.start_early(prefix_of(argv) or os.environ.get("FF_FILE_PREFIX")
+                        or _libpath.DEFAULT_PREFIX)
     module = importlib.import_module("fstools." + tool[3:].replace("-", "_"))
     return module.main()
 

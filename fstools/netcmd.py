@@ -1,15 +1,9 @@
-"""Shared by ff-ifconfig, ff-route and ff-arp: IPv4 and MAC text, FreeBSD
-flag words, and running one change on every stack process.
+"""Shared by ff-ifconfig, ff-route and ff-arp: IPv4 and MAC text and
+FreeBSD flag words, for parsing their operands and rendering answers.
 
-No ctypes here: ``fstools._ffi`` is imported by the functions that talk
-to the stack, so parsing and rendering stay cheap to import and to test.
+Which processes a change goes to is ``Stack.targets``; talking to the
+stack is ``fstools.stack``'s: this module is pure text.
 """
-
-import os
-
-import click
-
-from fstools import cli
 
 
 class BadValue(Exception):
@@ -95,31 +89,3 @@ def bits(value, names, hexfmt="%x"):
     """FreeBSD's ``%b``: ``8843<UP,BROADCAST,...>`` from [(bit, name)]."""
     words = [name for bit, name in names if value & bit]
     return (hexfmt % value) + "<" + ",".join(words) + ">"
-
-
-def strerror(exc):
-    """The FreeBSD text of a stack error."""
-    from fstools import _ffi
-    return _ffi.bsd_strerror(exc.errno) if exc.errno else exc.message
-
-
-def targets(stack, common, writing):
-    """Processes to ask: a read asks --proc (default 0, or all); a change
-    goes to every running process unless --proc or $FF_PROC_ID names one.
-    """
-    ctx = click.get_current_context()
-    source = ctx.get_parameter_source("proc")
-    explicit = (source is not None and source.name != "DEFAULT") or \
-        bool(os.environ.get("FF_PROC_ID"))
-    if writing and not explicit:
-        return stack.proc_ids("all")
-    return stack.proc_ids(common.proc)
-
-
-def warn(tool, message):
-    click.echo("%s: %s" % (tool, message), err=True)
-
-
-def finish(failed):
-    if failed:
-        raise click.exceptions.Exit(cli.EXIT_FAILURE)

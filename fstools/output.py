@@ -1,5 +1,14 @@
 """The output layer shared by every tool: one set of records, three looks.
 
+Every tool hands what it has to one ``Renderer`` (``cli.Common.out()``):
+``item(record, lines)`` for one record and its FreeBSD text,
+``table(records, lines, keys, titles)`` for a table, ``line(text)`` for
+what only the text shows, ``warn(message)`` for a failure the tool goes
+on after.  The renderer alone decides what is written: the records as
+``--json``, the text in a pipe, a rich table on a terminal; its
+``finish()`` writes the JSON document and ends the run with status 1
+after a warning.  No tool tests ``--json`` itself.
+
 - ``--json``: ``emit_json`` (one document) or ``emit_json_line`` (one
   object per line, for interval tools).  Keys are the record's keys, in
   order; tests pin them.
@@ -157,3 +166,64 @@ def render(records, keys, *, as_json, titles=None, widths=None,
         emit(columns(rows, list(zip(titles, widths))), stream)
     else:
         emit(plain_table(rows, titles), stream)
+
+
+class Renderer:
+    """One tool run's output (see the module's docstring).
+
+    ``json_lines``: JSON as one object per line as records come (interval
+    tools), instead of one document at the end.
+    """
+
+    def __init__(self, tool, as_json=False, json_lines=False, stream=None):
+        self.tool = tool
+        self.as_json = as_json
+        self.json_lines = json_lines
+        self.stream = stream
+        self.records = []
+        self.failed = False
+
+    @property
+    def interactive(self):
+        """Text to a terminal: where a live view may run."""
+        return not self.as_json and is_terminal(self.stream)
+
+    def line(self, text):
+        """Text only (a heading, a confirmation): nothing with --json."""
+        if not self.as_json and text is not None:
+            emit(text, self.stream)
+
+    def item(self, record, lines=()):
+        """One record: ``record`` in JSON, ``lines`` (FreeBSD's) as text."""
+        if not self.as_json:
+            if lines:
+                emit("\n".join(lines), self.stream)
+        elif self.json_lines:
+            emit_json_line(record, self.stream)
+        elif record is not None:
+            self.records.append(record)
+
+    def table(self, records, lines, keys=None, titles=None):
+        """A table: JSON records, a rich table of ``keys`` on a terminal
+        (when given), else FreeBSD's ``lines``."""
+        if self.as_json:
+            for rec in records:
+                self.item(rec)
+        elif keys and is_terminal(self.stream):
+            console(self.stream).print(rich_table(records, keys, titles))
+        else:
+            emit("\n".join(lines), self.stream)
+
+    def warn(self, message):
+        """``tool: message`` on stderr; the run will end with status 1."""
+        import click
+        click.echo("%s: %s" % (self.tool, message), err=True)
+        self.failed = True
+
+    def finish(self):
+        """The JSON document (unless streamed); exit 1 after a warning."""
+        if self.as_json and not self.json_lines:
+            emit_json(self.records, self.stream)
+        if self.failed:
+            import click
+            raise click.exceptions.Exit(1)

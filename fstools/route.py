@@ -33,36 +33,19 @@ from typing import NamedTuple
 
 import click
 
-from fstools import cli, netcmd, output
+from fstools import cli, netcmd
+from fstools.stack import RTF_BLACKHOLE, RTF_REJECT, RTF_STATIC, StackRefused
+from fstools.views import route as view
 
 NAME = "ff-route"
 
-# --json keys, pinned by tests/unit/test_route_tool.py.
-JSON_KEYS = ("proc_id", "destination", "prefixlen", "gateway", "flags",
-             "flag_names", "interface", "mtu", "expire", "use")
 JSON_CHANGE_KEYS = ("proc_id", "command", "kind", "destination", "gateway",
                     "result")
 
-RTF_UP, RTF_GATEWAY, RTF_HOST, RTF_DONE = 0x1, 0x2, 0x4, 0x40
-RTF_REJECT, RTF_STATIC, RTF_BLACKHOLE = 0x8, 0x800, 0x1000
 
-# FreeBSD's route(8) flag names (routeflags), bit order.
-FLAG_NAMES = [(0x1, "UP"), (0x2, "GATEWAY"), (0x4, "HOST"), (0x8, "REJECT"),
-              (0x10, "DYNAMIC"), (0x20, "MODIFIED"), (0x40, "DONE"),
-              (0x200, "XRESOLVE"), (0x400, "LLINFO"), (0x800, "STATIC"),
-              (0x1000, "BLACKHOLE"), (0x4000, "PROTO2"), (0x8000, "PROTO1"),
-              (0x40000, "PROTO3"), (0x80000, "FIXEDMTU"),
-              (0x100000, "PINNED"), (0x200000, "LOCAL"),
-              (0x400000, "BROADCAST"), (0x800000, "MULTICAST")]
-# netstat -r's letters.
-FLAG_LETTERS = [(0x1, "U"), (0x2, "G"), (0x4, "H"), (0x8, "R"), (0x10, "D"),
-                (0x20, "M"), (0x800, "S"), (0x8000, "1"), (0x4000, "2"),
-                (0x40000, "3"), (0x1000, "B")]
-
-# FreeBSD errno numbers and route(8)'s words for them.
-ESRCH, EBUSY, EEXIST, ENOBUFS, ENXIO = 3, 16, 17, 55, 6
-REASONS = {ESRCH: "not in table", EBUSY: "entry in use",
-           ENOBUFS: "not enough memory", EEXIST: "route already in table"}
+# route(8)'s words for the stack's refusals.
+REASONS = {"ESRCH": "not in table", "EBUSY": "entry in use",
+           "ENOBUFS": "not enough memory", "EEXIST": "route already in table"}
 
 
 class Request(NamedTuple):
@@ -173,7 +156,7 @@ def _class_len(addr):
     return plen
 
 
-# -- rendering ---------------------------------------------------------------
+# -- messages ----------------------------------------------------------------
 
 def change_line(req, reason=None):
     """``add net 198.19.0.0: gateway 198.18.0.1[: reason]``."""
@@ -186,185 +169,82 @@ def change_line(req, reason=None):
     return line
 
 
-def dest_name(m, numeric):
-    if m["dst"] == "0.0.0.0" and m["netmask"] == "0.0.0.0" and not numeric:
-        return "default"
-    return m["dst"]
-
-
-def get_block(target, m, numeric):
-    """The block ``route get`` prints."""
-    # As FreeBSD: the address asked for, named "default" unless -n.
-    if target in ("default", "0.0.0.0"):
-        target = "0.0.0.0" if numeric else "default"
-    lines = ["   route to: %s" % target,
-             "destination: %s" % dest_name(m, numeric)]
-    if not m["flags"] & RTF_HOST:
-        lines.append("       mask: %s" % m["netmask"])
-    if m["flags"] & RTF_GATEWAY and m["gateway"]:
-        lines.append("    gateway: %s" % m["gateway"])
-    lines.append("        fib: 0")
-    lines.append("  interface: %s" % m["ifname"])
-    lines.append("      flags: <%s>" % ",".join(
-        n for bit, n in FLAG_NAMES if m["flags"] & bit))
-    lines.append(" recvpipe  sendpipe  ssthresh  rtt,msec    mtu        "
-                 "weight    expire")
-    lines.append("%8d  %8d  %8d  %8d  %8d  %8d  %8d " % (
-        0, 0, 0, 0, m["mtu"], m["weight"], m["expire"]))
-    return lines
-
-
-def table_dest(m):
-    if m["dst"] == "0.0.0.0" and m["netmask"] == "0.0.0.0":
-        return "default"
-    if m["flags"] & RTF_HOST:
-        return m["dst"]
-    return "%s/%d" % (m["dst"], netcmd.mask2len(netcmd.aton(m["netmask"])))
-
-
-def table_flags(flags):
-    return "".join(c for bit, c in FLAG_LETTERS if flags & bit)
-
-
-def show_table(routes):
-    """netstat -rn's Internet part: FreeBSD's columns, Netif widened to fit."""
-    width = max([8] + [len(m["ifname"]) for m in routes])
-    lines = ["Routing tables", "", "Internet:",
-             "%-18s %-18s %-6s %*s %s" % ("Destination", "Gateway", "Flags",
-                                          width, "Netif", "Expire")]
-    for m in routes:
-        gw = (m["gateway"] if m["flags"] & RTF_GATEWAY
-              else "link#%d" % m["index"])
-        expire = str(m["expire"]) if m["expire"] else ""
-        lines.append(("%-18s %-18s %-6s %*s %s" % (
-            table_dest(m), gw, table_flags(m["flags"]), width, m["ifname"],
-            expire)).rstrip())
-    return lines
-
-
-def json_route(proc, m):
-    return {"proc_id": proc, "destination": m["dst"],
-            "prefixlen": netcmd.mask2len(netcmd.aton(m["netmask"]))
-            if m["netmask"] else 32,
-            "gateway": m["gateway"] if m["flags"] & RTF_GATEWAY else None,
-            "flags": m["flags"] & ~RTF_DONE,
-            "flag_names": [n for bit, n in FLAG_NAMES
-                           if m["flags"] & ~RTF_DONE & bit],
-            "interface": m["ifname"], "mtu": m["mtu"],
-            "expire": m["expire"], "use": m["pksent"]}
-
-
-# -- talking to the stack ----------------------------------------------------
-
-def send(stack, proc, req, rtm_type):
-    from fstools import _ffi
-    plen = req.plen
-    body = _ffi.encode_rt_msg(
-        rtm_type, flags=req.flags | (0x4 if req.host else 0),
-        dst=netcmd.ntoa(req.addr),
-        netmask=netcmd.ntoa(netcmd.len2mask(plen)) if plen is not None
-        and not req.host else None,
-        gateway=req.gateway and netcmd.ntoa(req.gw_addr),
-        ifname=req.ifname or "", mtu=req.mtu)
-    reply = stack.request(proc, _ffi.FF_MSG_ROUTE, body)
-    return _ffi.decode_rt_msg(reply.body)
-
-
-def dump(stack, proc):
-    from fstools import _ffi
-    body = _ffi.encode_rt_msg(_ffi.FF_RTM_DUMP)
-    routes = []
-    for reply in stack.request_parts(proc, _ffi.FF_MSG_ROUTE, body):
-        routes.extend(_ffi.decode_rt_dump(reply.body))
-    return routes
-
-
-RTM_TYPES = {"add": 0x1, "delete": 0x2, "change": 0x3, "get": 0x4}
-
-
 # -- the command -------------------------------------------------------------
 
-class Run:
-    def __init__(self, stack, common, quiet, numeric):
-        self.stack, self.common = stack, common
-        self.quiet, self.numeric = quiet, numeric
-        self.failed = False
-        self.records = []
+def send(st, proc, req):
+    """The request on one process, through the Stack call of its verb."""
+    call = {"add": st.route_add, "change": st.route_change,
+            "delete": st.route_delete, "get": st.route_get}[req.cmd]
+    dest = netcmd.ntoa(req.addr)
+    if req.plen is not None and not req.host:
+        dest += "/%d" % req.plen
+    if req.cmd == "get":
+        return call(dest, proc=proc)
+    return call(dest, req.gateway and netcmd.ntoa(req.gw_addr),
+                host=req.host, interface=req.ifname, mtu=req.mtu,
+                static=bool(req.flags & RTF_STATIC),
+                blackhole=bool(req.flags & RTF_BLACKHOLE),
+                reject=bool(req.flags & RTF_REJECT), proc=proc)
 
-    def change(self, req):
-        from fstools.ipc import StackError
-        procs = netcmd.targets(self.stack, self.common, writing=True)
-        for proc in procs:
-            prefix = "[%d] " % proc if len(procs) > 1 else ""
-            try:
-                send(self.stack, proc, req, RTM_TYPES[req.cmd])
-                result = "ok"
-            except StackError as e:
-                if e.errno == ENXIO and req.ifname:
-                    netcmd.warn(NAME, "interface %s does not exist"
-                                % req.ifname)
-                    self.failed = True
-                    return
-                netcmd.warn(NAME, "%swriting to routing socket: %s"
-                            % (prefix, netcmd.strerror(e)))
-                netcmd.warn(NAME, prefix + change_line(
-                    req, REASONS.get(e.errno, netcmd.strerror(e))))
-                self.failed = True
-                result = netcmd.strerror(e)
-            else:
-                if not self.quiet and not self.common.json:
-                    output.emit(prefix + change_line(req))
-            self.records.append({"proc_id": proc, "command": req.cmd,
-                                 "kind": req.kind, "destination": req.dest,
-                                 "gateway": req.gateway or req.ifname,
-                                 "result": result})
 
-    def get(self, req):
-        from fstools.ipc import StackError
-        for proc in netcmd.targets(self.stack, self.common, writing=False):
-            try:
-                m = send(self.stack, proc, req, RTM_TYPES["get"])
-            except StackError as e:
-                if e.errno != ESRCH:
-                    raise
-                netcmd.warn(NAME, "route has not been found")
-                self.failed = True
+def change(st, out, req, quiet):
+    procs = st.targets(writing=True)
+    for proc in procs:
+        prefix = "[%d] " % proc if len(procs) > 1 else ""
+        try:
+            send(st, proc, req)
+            result = "ok"
+        except StackRefused as e:
+            if e.name == "ENXIO" and req.ifname:
+                return out.warn("interface %s does not exist" % req.ifname)
+            out.warn("%swriting to routing socket: %s" % (prefix, e.message))
+            out.warn(prefix + change_line(req, REASONS.get(e.name,
+                                                           e.message)))
+            result = e.message
+        else:
+            if not quiet:
+                out.line(prefix + change_line(req))
+        out.item({"proc_id": proc, "command": req.cmd, "kind": req.kind,
+                  "destination": req.dest,
+                  "gateway": req.gateway or req.ifname, "result": result})
+
+
+def get(st, out, req, quiet, numeric):
+    for proc in st.targets():
+        try:
+            r = send(st, proc, req)
+        except StackRefused as e:
+            if e.name != "ESRCH":
+                raise
+            out.warn("route has not been found")
+            continue
+        out.item(view.json_route(r), () if quiet else
+                 view.get_block(req.dest, r, numeric))
+
+
+def show(st, out):
+    for proc in st.targets():
+        routes = st.routes(proc=proc)
+        out.table([view.json_route(r) for r in routes],
+                  view.show_table(routes),
+                  view.TABLE_KEYS, view.TABLE_TITLES)
+
+
+def flush(st, out, quiet):
+    """Every gateway route goes, as route(8)'s flush."""
+    for proc in st.targets(writing=True):
+        for r in st.routes(proc=proc):
+            if not r.via_gateway:
                 continue
-            if self.common.json:
-                self.records.append(json_route(proc, m))
-            elif not self.quiet:
-                output.emit("\n".join(get_block(req.dest, m, self.numeric)))
-
-    def show(self):
-        for proc in netcmd.targets(self.stack, self.common, writing=False):
-            routes = dump(self.stack, proc)
-            if self.common.json:
-                self.records.extend(json_route(proc, m) for m in routes)
-            else:
-                output.emit("\n".join(show_table(routes)))
-
-    def flush(self):
-        """Every gateway route goes, as route(8)'s flush."""
-        from fstools.ipc import StackError
-        procs = netcmd.targets(self.stack, self.common, writing=True)
-        for proc in procs:
-            for m in dump(self.stack, proc):
-                if not m["flags"] & RTF_GATEWAY:
-                    continue
-                plen = netcmd.mask2len(netcmd.aton(m["netmask"]))
-                req = Request("delete", dest=m["dst"],
-                              addr=netcmd.aton(m["dst"]), plen=plen,
-                              host=bool(m["flags"] & RTF_HOST))
-                try:
-                    send(self.stack, proc, req, RTM_TYPES["delete"])
-                except StackError as e:
-                    netcmd.warn(NAME, "%s: %s" % (m["dst"],
-                                                  netcmd.strerror(e)))
-                    self.failed = True
-                    continue
-                if not self.quiet and not self.common.json:
-                    output.emit("%-20.20s %-20.20s done" % (
-                        table_dest(m), m["gateway"]))
+            try:
+                st.route_delete(r.destination, prefixlen=r.prefixlen,
+                                host=r.is_host, proc=proc)
+            except StackRefused as e:
+                out.warn("%s: %s" % (r.destination, e.message))
+                continue
+            if not quiet:
+                out.line("%-20.20s %-20.20s done" % (view.table_dest(r),
+                                                     r.gateway))
 
 
 @cli.command(NAME, words=True, epilog=cli.examples(
@@ -393,19 +273,17 @@ def command(common, numeric, quiet, verbose, words):
         req = parse(words)
     except netcmd.BadValue as e:
         cli.fail(NAME, "%s: bad address" % e)
-    with common.stack() as stack:
-        run = Run(stack, common, quiet, numeric)
+    out = common.out(NAME)
+    with common.stack() as st:
         if req.cmd == "show":
-            run.show()
+            show(st, out)
         elif req.cmd == "flush":
-            run.flush()
+            flush(st, out, quiet)
         elif req.cmd == "get":
-            run.get(req)
+            get(st, out, req, quiet, numeric)
         else:
-            run.change(req)
-        if common.json:
-            output.emit_json(run.records)
-    netcmd.finish(run.failed)
+            change(st, out, req, quiet)
+    out.finish()
 
 
 def main(argv=None):

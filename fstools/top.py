@@ -30,112 +30,9 @@ import time
 import click
 
 from fstools import cli, output
+from fstools.views import top as view
 
 NAME = "ff-top"
-
-# F-Stack's columns and widths.
-TABLE = output.PipeTable(("proc_id", "idle", "sys", "usr", "loop"),
-                         (9, 9, 9, 9, 15))
-
-JSON_KEYS = ("proc_id", "idle", "sys", "usr", "loops",
-             "rx_pps", "tx_pps", "rx_bps", "tx_bps")
-
-
-def _delta(new, old):
-    # A restarted process starts its counters again from 0.
-    return new - old if new >= old else new
-
-
-def usage(prev, cur, wall):
-    """One interval of one process: a record with the JSON_KEYS.
-
-    ``prev`` and ``cur`` are ipc.TopStats; ``wall`` is the interval as
-    measured here, used when the stack's own clock tells nothing.
-    """
-    work = _delta(cur.work_tsc, prev.work_tsc)
-    ticks = _delta(cur.now_tsc, prev.now_tsc)
-    secs = ticks / cur.tsc_hz if cur.tsc_hz and ticks else wall
-
-    def pct(new, old):
-        return round(100.0 * _delta(new, old) / work, 2) if work else 0.0
-
-    def rate(new, old, scale=1):
-        return round(scale * _delta(new, old) / secs, 1) if secs else 0.0
-
-    return {
-        "proc_id": cur.proc_id,
-        "idle": pct(cur.idle_tsc, prev.idle_tsc),
-        "sys": pct(cur.sys_tsc, prev.sys_tsc),
-        "usr": pct(cur.usr_tsc, prev.usr_tsc),
-        "loops": _delta(cur.loops, prev.loops),
-        "rx_pps": rate(cur.rx_packets, prev.rx_packets),
-        "tx_pps": rate(cur.tx_packets, prev.tx_packets),
-        "rx_bps": rate(cur.rx_bytes, prev.rx_bytes, 8),
-        "tx_bps": rate(cur.tx_bytes, prev.tx_bytes, 8),
-    }
-
-
-def total(records):
-    """The ``total`` row: sums of every column, as F-Stack prints it."""
-    tot = {"proc_id": "total"}
-    for key in JSON_KEYS[1:]:
-        tot[key] = sum(r[key] for r in records)
-    for key in ("idle", "sys", "usr"):
-        tot[key] = round(tot[key], 2)
-    return tot
-
-
-def table_rows(records):
-    """The F-Stack table lines for one interval (no header)."""
-    rows = list(records)
-    if len(rows) > 1:
-        rows.append(total(rows))
-    return [TABLE.row((r["proc_id"], "%.2f%%" % r["idle"],
-                       "%.2f%%" % r["sys"], "%.2f%%" % r["usr"], r["loops"]))
-            for r in rows]
-
-
-# -- live view (rich, terminal only) -----------------------------------------
-
-def _si(value):
-    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if value >= scale:
-            return "%.1f%s" % (value / scale, prefix)
-    return "%.0f" % value
-
-
-def _bar(pct, width, style):
-    from rich.text import Text
-    filled = int(round(width * min(max(pct, 0.0), 100.0) / 100.0))
-    bar = Text("\u2588" * filled, style=style)
-    bar.append("\u2591" * (width - filled), style="dim")
-    bar.append("%7.2f%%" % pct)
-    return bar
-
-
-def dashboard(records, delay, prefix, width=120):
-    """The live view of one interval, as a rich renderable.
-
-    The bars take what a ``width``-column terminal leaves over (at 80
-    columns, none: the percentages remain).
-    """
-    from rich.table import Table
-    bar = max(0, min(20, (width - 60) // 3 - 8))
-    table = Table(title="ff-top  prefix %s  every %gs  (Ctrl-C quits)"
-                  % (prefix, delay), title_justify="left", box=None,
-                  header_style="bold")
-    table.add_column("proc", justify="right", no_wrap=True)
-    for name in ("idle", "sys", "usr"):
-        table.add_column(name, no_wrap=True)
-    for name in ("loops/s", "rx pps", "tx pps", "rx bit/s", "tx bit/s"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for r in records:
-        table.add_row(str(r["proc_id"]), _bar(r["idle"], bar, "green"),
-                      _bar(r["sys"], bar, "yellow"),
-                      _bar(r["usr"], bar, "cyan"),
-                      _si(r["loops"] / delay), _si(r["rx_pps"]),
-                      _si(r["tx_pps"]), _si(r["rx_bps"]), _si(r["tx_bps"]))
-    return table
 
 
 # -- sampling ----------------------------------------------------------------
@@ -149,7 +46,7 @@ def since_start(cur):
 
     work_tsc counts every cycle the loop accounted, so it is the stack's
     age in cycles."""
-    zero = {f: 0 for f in cur._fields}
+    zero = {f: 0 for f in vars(cur)}
     zero.update(proc_id=cur.proc_id, tsc_hz=cur.tsc_hz,
                 now_tsc=max(cur.now_tsc - cur.work_tsc, 0))
     return type(cur)(**zero)
@@ -159,13 +56,13 @@ def interval_records(stack, ids, delay, count):
     """Yield the records of each row (a list per row): the first since
     the stack started, then one per ``delay`` seconds."""
     prev_t, prev = sample(stack, ids)
-    yield [usage(since_start(c), c, 0.0) for c in prev]
+    yield [view.usage(since_start(c), c, 0.0) for c in prev]
     more = None if count is None else count - 1
     if more == 0:
         return
     for _ in cli.intervals(delay, more):
         cur_t, cur = sample(stack, ids)
-        yield [usage(p, c, cur_t - prev_t) for p, c in zip(prev, cur)]
+        yield [view.usage(p, c, cur_t - prev_t) for p, c in zip(prev, cur)]
         prev_t, prev = cur_t, cur
 
 
@@ -176,20 +73,17 @@ def _run_live(opts, stack, ids, delay):
     with Live(Text("ff-top: first sample taken, waiting %gs..." % delay),
               console=con, auto_refresh=False, transient=False) as live:
         for records in interval_records(stack, ids, delay, None):
-            live.update(dashboard(records, delay, opts.prefix, con.width),
+            live.update(view.dashboard(records, delay, opts.prefix, con.width),
                         refresh=True)
 
 
 def _run_plain(opts, stack, ids, delay, count):
+    out = opts.out(NAME, json_lines=True)
     for n, records in enumerate(interval_records(stack, ids, delay, count)):
-        if opts.json:
-            for r in records:
-                output.emit_json_line(r)
-            continue
-        lines = table_rows(records)
+        lines = view.table_rows(records)
         if n == 0 or len(records) > 1:
-            lines.insert(0, TABLE.header())
-        output.emit("\n".join(lines))
+            lines.insert(0, view.TABLE.header())
+        out.table(records, lines)
 
 
 @cli.command(NAME, epilog=cli.examples(
@@ -209,9 +103,9 @@ def _run_plain(opts, stack, ids, delay, count):
 def command(opts, delay, count):
     """Show where the stack processes spend their cycles: idle, stack
     (sys) and application (usr) shares, and main-loop iterations."""
-    live = count is None and not opts.json and output.is_terminal()
+    live = count is None and opts.out(NAME).interactive
     with opts.stack() as stack:
-        ids = stack.proc_ids(opts.proc)
+        ids = stack.targets()
         try:
             if live:
                 _run_live(opts, stack, ids, delay)

@@ -20,63 +20,25 @@ the packets dropped, summed over the chosen processes:
 
 import click
 
-from fstools import cli, output
+from fstools import cli
+from fstools.views import traffic as view
 
 NAME = "ff-traffic"
 
-COUNTERS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
-            "rx_dropped", "tx_dropped")
-JSON_KEYS = ("proc_id",) + COUNTERS
-
-# F-Stack's traffic table: six columns of 20, ruled header.
-TABLE = output.PipeTable(("rx packets", "rx bytes", "tx packets", "tx bytes",
-                          "rx_dropped", "tx_dropped"), (20,) * 6, rule=True)
-
-
-def counters(stats):
-    """ipc.TrafficStats -> a record with the JSON_KEYS (absolute values)."""
-    rec = {"proc_id": stats.proc_id}
-    for key in COUNTERS:
-        rec[key] = getattr(stats, key)
-    return rec
-
-
-def delta(prev, cur):
-    """The record of one interval (restarted counters count from 0)."""
-    rec = {"proc_id": cur["proc_id"]}
-    for key in COUNTERS:
-        new, old = cur[key], prev[key]
-        rec[key] = new - old if new >= old else new
-    return rec
-
-
-def summed(records):
-    return [sum(r[key] for r in records) for key in COUNTERS]
-
-
-def csv_snapshot(records):
-    """``-s``: a header line and one line of absolute counters (summed)."""
-    return "%s\n%s" % (",".join(COUNTERS),
-                       ",".join(str(v) for v in summed(records)))
-
 
 def sample(stack, ids):
-    return [counters(stack.traffic(i)) for i in ids]
+    return [view.counters(stack.traffic(i)) for i in ids]
 
 
 def _run(opts, stack, ids, delay, count):
+    out = opts.out(NAME, json_lines=True)
     prev = sample(stack, ids)
     for n in cli.intervals(delay, count):
         cur = sample(stack, ids)
-        records = [delta(p, c) for p, c in zip(prev, cur)]
+        records = [view.delta(p, c) for p, c in zip(prev, cur)]
         prev = cur
-        if opts.json:
-            for r in records:
-                output.emit_json_line(r)
-        elif n == 1:
-            output.emit(TABLE.header() + "\n" + TABLE.row(summed(records)))
-        else:
-            output.emit(TABLE.row(summed(records)))
+        head = [view.TABLE.header()] if n == 1 else []
+        out.table(records, head + [view.TABLE.row(view.summed(records))])
 
 
 @cli.command(NAME, epilog=cli.examples(
@@ -97,14 +59,12 @@ def command(opts, delay, count, snapshot):
     """Show packets, bytes and drops through the stack's ports, per
     interval, summed over the chosen processes."""
     with opts.stack() as stack:
-        ids = stack.proc_ids(opts.proc)
+        ids = stack.targets()
         if snapshot:
             records = sample(stack, ids)
-            if opts.json:
-                output.emit_json(records)
-            else:
-                output.emit(csv_snapshot(records))
-            return
+            out = opts.out(NAME)
+            out.table(records, [view.csv_snapshot(records)])
+            return out.finish()
         try:
             _run(opts, stack, ids, delay, count)
         except KeyboardInterrupt:

@@ -10,6 +10,13 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    """fstools' pytest plugin (ff_stack) comes through its pytest11 entry
+    point; load it by hand in a virtualenv installed before it had one."""
+    if not config.pluginmanager.has_plugin("fstools"):
+        config.pluginmanager.import_plugin("fstools.testing")
+
+
 @pytest.fixture(scope="session")
 def repo_root():
     """The source tree's root (the directory holding pyproject.toml)."""

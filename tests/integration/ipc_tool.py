@@ -27,7 +27,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 from fstools import _ffi  # noqa: E402
-from fstools.ipc import Stack  # noqa: E402
+from fstools.stack import Stack  # noqa: E402
 
 HDR = _ffi.HDR_SIZE
 
@@ -43,9 +43,9 @@ def ping(st, seconds=10.0):
     end = time.monotonic() + float(seconds)
     while True:
         try:
-            st.echo(0, b"ping")
+            st.echo(b"ping", proc=0)
             return {"ok": True}
-        except _ffi.FFError:
+        except _ffi.StackError:
             if time.monotonic() > end:
                 raise
             time.sleep(0.05)
@@ -54,7 +54,7 @@ def ping(st, seconds=10.0):
 def echo(st, n, tag):
     for i in range(int(n)):
         body = ("%s:%d" % (tag, i)).encode()
-        got = st.echo(0, body)
+        got = st.echo(body, proc=0)
         if got != body:
             return {"ok": False, "sent": body.decode(), "got": repr(got)}
     return {"ok": True, "count": int(n)}
@@ -126,7 +126,7 @@ def garbage(st, n, seed):
         if err == 0:
             return {"ok": False, "kind": kind, "msg": msg[:80].hex()}
         errors += 1
-    alive = st.echo(0, b"still here") == b"still here"
+    alive = st.echo(b"still here", proc=0) == b"still here"
     return {"ok": alive and errors == answered, "answered": answered,
             "errors": errors, "raw": raw}
 

@@ -10,20 +10,23 @@ from click.testing import CliRunner
 
 from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from fstools import _ffi, arp, ifconfig, ipc, route
+from fstools.views import arp as arp_view
+from fstools.views import iface as iface_view
+from fstools.views import route as route_view
 
 
 class FakeStack:
-    """ipc.Stack's shape, answered by one or two test stacks."""
+    """ipc.Session's shape, answered by one or two test stacks."""
     stacks = []
 
     def __init__(self, prefix=None, timeout=2.0):
         pass
 
-    def __enter__(self):
+    def attach(self):
         return self
 
-    def __exit__(self, *exc):
-        return False
+    def detach(self):
+        pass
 
     def proc_ids(self, spec):
         return list(range(len(self.stacks))) if spec == "all" else [spec]
@@ -46,7 +49,7 @@ class FakeStack:
 
 @pytest.fixture
 def tool(st, monkeypatch):
-    monkeypatch.setattr(ipc, "Stack", FakeStack)
+    monkeypatch.setattr(ipc, "Session", FakeStack)
     monkeypatch.setattr(FakeStack, "stacks", [st])
     monkeypatch.delenv("FF_PROC_ID", raising=False)
 
@@ -112,11 +115,11 @@ def test_ifconfig_errors(st, tool):
 
 def test_ifconfig_json(st, tool):
     recs = json.loads(tool(ifconfig, "--json")[1])
-    assert [tuple(r) for r in recs] == [ifconfig.JSON_KEYS] * 2
+    assert [tuple(r) for r in recs] == [iface_view.JSON_KEYS] * 2
     eth = recs[1]
     assert eth["inet"] == [{"addr": OUR_IP, "netmask": "255.255.255.0",
                             "prefixlen": 24, "broadcast": "198.18.0.255"}]
-    assert tuple(eth["counters"]) == ifconfig.COUNTER_NAMES
+    assert tuple(eth["counters"]) == _ffi.IF_COUNTER_NAMES
 
 
 def test_route_add_get_delete(st, tool):
@@ -184,7 +187,7 @@ def test_route_errors(st, tool):
 
 def test_route_json(st, tool):
     recs = json.loads(tool(route, "--json", "show")[1])
-    assert recs and all(tuple(r) == route.JSON_KEYS for r in recs)
+    assert recs and all(tuple(r) == route_view.JSON_KEYS for r in recs)
     recs = json.loads(tool(route, "--json", "add", "198.19.0.0/16",
                            PEER_IP)[1])
     assert [tuple(r) for r in recs] == [route.JSON_CHANGE_KEYS]
@@ -308,7 +311,7 @@ def test_arp_file(st, tool, tmp_path):
 def test_arp_json_and_interface(st, tool):
     st.arp_add(PEER_IP, PEER_MAC)
     recs = json.loads(tool(arp, "--json", "-i", "f-stack-0", "-a")[1])
-    assert [tuple(r) for r in recs] == [arp.JSON_KEYS] * 2
+    assert [tuple(r) for r in recs] == [arp_view.JSON_KEYS] * 2
     assert recs[0] == {"proc_id": 0, "ip": PEER_IP, "mac": PEER_MAC,
                        "interface": "f-stack-0", "expires": None,
                        "permanent": True, "published": False,
@@ -318,7 +321,7 @@ def test_arp_json_and_interface(st, tool):
 
 def test_changes_go_to_every_process(make_stack, monkeypatch):
     a, b = make_stack(), make_stack()
-    monkeypatch.setattr(ipc, "Stack", FakeStack)
+    monkeypatch.setattr(ipc, "Session", FakeStack)
     monkeypatch.setattr(FakeStack, "stacks", [a, b])
     monkeypatch.delenv("FF_PROC_ID", raising=False)
     r = CliRunner().invoke(

@@ -543,17 +543,17 @@ def test_fuzz(tree):
 # -- ff-sysctl end to end, against the real handler ---------------------------
 
 class TreeStack:
-    """fstools.ipc.Stack's shape, answered by test trees (one per proc)."""
+    """fstools.ipc.Session's shape, answered by test trees (one per proc)."""
 
     def __init__(self, trees):
         self.trees = trees
         self.trips = 0
 
-    def __enter__(self):
+    def attach(self):
         return self
 
-    def __exit__(self, *exc):
-        return False
+    def detach(self):
+        pass
 
     def proc_ids(self, spec):
         return sorted(self.trees) if spec == "all" else [int(spec)]
@@ -574,7 +574,7 @@ def cli(lib, monkeypatch):
     from fstools import ipc, sysctl
     trees = {0: Tree(lib), 1: Tree(lib)}
     backend = TreeStack(trees)
-    monkeypatch.setattr(ipc, "Stack", lambda *a, **k: backend)
+    monkeypatch.setattr(ipc, "Session", lambda *a, **k: backend)
     monkeypatch.delenv("FF_PROC_ID", raising=False)
 
     def run(*args):

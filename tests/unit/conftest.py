@@ -1,16 +1,16 @@
-"""Fixtures for the tool tests: a fake stack in place of fstools.ipc.Stack,
+"""Fixtures for the tool tests: a fake stack in place of fstools.stack.Stack,
 so tools run in-process (click's CliRunner) with no stack and no libff."""
 
 import time
 
 import pytest
 
-from fstools import ipc
+from fstools import stack as ipc
 
 
 def top_stats(proc, loops=0, idle=0, sys=0, usr=0, hz=1_000_000_000,
               now=0, rx=0, tx=0, rxb=0, txb=0):
-    """An ipc.TopStats; work = idle + sys + usr."""
+    """A stack.TopStats; work = idle + sys + usr."""
     return ipc.TopStats(proc_id=proc, loops=loops, idle_tsc=idle,
                         sys_tsc=sys, usr_tsc=usr, work_tsc=idle + sys + usr,
                         tsc_hz=hz, now_tsc=now, rx_packets=rx, tx_packets=tx,
@@ -26,7 +26,7 @@ def traffic_stats(proc, rx=0, rxb=0, rxd=0, tx=0, txb=0, txd=0, now=0):
 @pytest.fixture
 def fake_stack(monkeypatch):
     """install(top={proc: [TopStats...]}, traffic=..., pids=[...],
-    attach_error=exc) replaces ipc.Stack; each top()/traffic() call
+    attach_error=exc) replaces stack.Stack; each top()/traffic() call
     returns the process's next sample (an exception in the list is
     raised).  time.sleep is recorded in Fake.sleeps, not slept."""
 
@@ -38,8 +38,9 @@ def fake_stack(monkeypatch):
             sleeps = []
             made = []
 
-            def __init__(self, prefix=None, timeout=2.0):
+            def __init__(self, prefix=None, proc=0, timeout=2.0):
                 self.prefix = prefix or "ff"
+                self.proc = proc
                 self.timeout = timeout
                 Fake.made.append(self)
 
@@ -58,6 +59,9 @@ def fake_stack(monkeypatch):
                 if spec == "all":
                     return [i for i, pid in enumerate(pids) if pid]
                 return [int(spec)]
+
+            def targets(self, writing=False):
+                return self.proc_ids(0 if self.proc is None else self.proc)
 
             def _next(self, kind, proc):
                 try:

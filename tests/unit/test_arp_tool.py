@@ -1,35 +1,38 @@
 """ff-arp: arp(8)'s lines for every kind of entry, operand checks,
 --json keys pinned.  End to end: tests/stack/test_net_tools.py."""
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 
-from fstools import arp
+from fstools import arp, stack
+from fstools.views import arp as arp_view
 
-MAC = bytes.fromhex("021800000001")
-LEARNT = {"dst": "198.18.0.1", "lladdr": MAC, "ifname": "f-stack-0",
-          "flags": 0x445, "expire": 1195, "index": 2}
+LEARNT = stack.ArpEntry(proc_id=0, ip="198.18.0.1", mac="02:18:00:00:00:01",
+                        interface="f-stack-0", flags=0x445, expire=1195,
+                        index=2)
 
 
 @pytest.mark.parametrize("entry,text", [
     (LEARNT, "? (198.18.0.1) at 02:18:00:00:00:01 on f-stack-0 expires in "
              "1195 seconds [ethernet]"),
-    (dict(LEARNT, flags=0xC45, expire=0),
+    (replace(LEARNT, flags=0xC45, expire=0),
      "? (198.18.0.1) at 02:18:00:00:00:01 on f-stack-0 permanent "
      "[ethernet]"),
-    (dict(LEARNT, flags=0x4C45, expire=0),
+    (replace(LEARNT, flags=0x4C45, expire=0),
      "? (198.18.0.1) at 02:18:00:00:00:01 on f-stack-0 permanent "
      "published [ethernet]"),
-    (dict(LEARNT, flags=0x444, expire=0),
+    (replace(LEARNT, flags=0x444, expire=0),
      "? (198.18.0.1) at (incomplete) on f-stack-0 expired [ethernet]"),
 ])
 def test_lines_golden(entry, text):
-    assert arp.line(entry) == text
+    assert arp_view.line(entry) == text
 
 
 def test_json_keys_pinned():
-    rec = arp.json_entry(0, LEARNT)
-    assert tuple(rec) == arp.JSON_KEYS
+    rec = arp_view.json_entry(LEARNT)
+    assert tuple(rec) == arp_view.JSON_KEYS
     assert rec == {"proc_id": 0, "ip": "198.18.0.1",
                    "mac": "02:18:00:00:00:01", "interface": "f-stack-0",
                    "expires": 1195, "permanent": False, "published": False,
@@ -37,9 +40,9 @@ def test_json_keys_pinned():
 
 
 def test_sorted_by_address():
-    es = [dict(LEARNT, dst=d) for d in ("198.18.0.10", "198.18.0.9",
-                                        "10.0.0.1")]
-    assert [e["dst"] for e in sorted(es, key=arp.sort_key)] == [
+    es = [replace(LEARNT, ip=d) for d in ("198.18.0.10", "198.18.0.9",
+                                          "10.0.0.1")]
+    assert [e.ip for e in sorted(es, key=stack.address_key)] == [
         "10.0.0.1", "198.18.0.9", "198.18.0.10"]
 
 

@@ -1,24 +1,28 @@
 """ff-ifconfig: the word grammar and FreeBSD ifconfig(8)'s output, from
-records shaped like _ffi.decode_ioctl_reply()'s; --json keys pinned.
+stack.Interface records; --json keys pinned.
 End to end against the real handler: tests/stack/test_net_tools.py."""
+
+from dataclasses import replace
 
 import click
 import pytest
 
-from fstools import ifconfig, netcmd
+from fstools import ifconfig, netcmd, stack
+from fstools.views import iface as iface_view
+from fstools._ffi import IF_COUNTER_NAMES
 from fstools.ifconfig import Change, parse_change
 
-ETH = {"index": 2, "type": 6, "link_state": 2, "flags": 0x8843, "mtu": 1500,
-       "metric": 0, "capenable": 3, "name": "f-stack-0",
-       "lladdr": bytes.fromhex("021800000002"),
-       "counters": [10, 0, 9, 0, 0, 1200, 900, 2, 1, 0, 0, 0],
-       "addrs": [{"addr": "198.18.0.2", "netmask": "255.255.255.0",
-                  "broadaddr": "198.18.0.255", "flags": 0}]}
-LO = {"index": 1, "type": 0x18, "link_state": 2, "flags": 0x8049,
-      "mtu": 16384, "metric": 0, "capenable": 0x80003, "name": "lo0",
-      "lladdr": bytes(6), "counters": [0] * 12,
-      "addrs": [{"addr": "127.0.0.1", "netmask": "255.0.0.0",
-                 "broadaddr": None, "flags": 0}]}
+ETH = stack.Interface(
+    proc_id=0, index=2, type=6, link_state=2, flags=0x8843, mtu=1500,
+    metric=0, capenable=3, name="f-stack-0", lladdr="02:18:00:00:00:02",
+    counters=dict(zip(IF_COUNTER_NAMES,
+                      [10, 0, 9, 0, 0, 1200, 900, 2, 1, 0, 0, 0])),
+    addrs=(stack.Address("198.18.0.2", "255.255.255.0", "198.18.0.255"),))
+LO = stack.Interface(
+    proc_id=0, index=1, type=0x18, link_state=2, flags=0x8049, mtu=16384,
+    metric=0, capenable=0x80003, name="lo0", lladdr="00:00:00:00:00:00",
+    counters=dict.fromkeys(IF_COUNTER_NAMES, 0),
+    addrs=(stack.Address("127.0.0.1", "255.0.0.0", None),))
 
 # FreeBSD's format (../shared/reference/fstack-tool-outputs.md), with
 # two-digit MAC bytes as FreeBSD prints them.
@@ -37,12 +41,12 @@ lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384
 
 
 def test_render_golden():
-    assert "\n".join(ifconfig.render(ETH)) == GOLDEN_ETH
-    assert "\n".join(ifconfig.render(LO)) == GOLDEN_LO
+    assert "\n".join(iface_view.render(ETH)) == GOLDEN_ETH
+    assert "\n".join(iface_view.render(LO)) == GOLDEN_LO
 
 
 def test_render_verbose_counters():
-    lines = ifconfig.render(ETH, verbose=True)
+    lines = iface_view.render(ETH, verbose=True)
     assert lines[-2:] == [
         "\tinput: packets 10 bytes 1200 errors 0 drops 0 multicast 2 "
         "noproto 0",
@@ -51,8 +55,8 @@ def test_render_verbose_counters():
 
 
 def test_render_down_promisc_no_carrier():
-    rec = dict(ETH, flags=0x8942, link_state=1, capenable=0)
-    lines = ifconfig.render(rec)
+    rec = replace(ETH, flags=0x8942, link_state=1, capenable=0)
+    lines = iface_view.render(rec)
     assert lines[0].startswith("f-stack-0: flags=8942<BROADCAST,RUNNING,"
                                "PROMISC,SIMPLEX,MULTICAST>")
     assert lines[-1] == "\tstatus: no carrier"
@@ -60,14 +64,14 @@ def test_render_down_promisc_no_carrier():
 
 
 def test_json_keys_pinned():
-    rec = ifconfig.json_record(0, ETH)
-    assert tuple(rec) == ifconfig.JSON_KEYS
-    assert tuple(rec["inet"][0]) == ifconfig.INET_KEYS
-    assert tuple(rec["counters"]) == ifconfig.COUNTER_NAMES
+    rec = iface_view.json_record(ETH)
+    assert tuple(rec) == iface_view.JSON_KEYS
+    assert tuple(rec["inet"][0]) == iface_view.INET_KEYS
+    assert tuple(rec["counters"]) == IF_COUNTER_NAMES
     assert rec["ether"] == "02:18:00:00:00:02"
     assert rec["flag_names"] == ["UP", "BROADCAST", "RUNNING", "SIMPLEX",
                                  "MULTICAST"]
-    assert ifconfig.json_record(0, LO)["ether"] is None
+    assert iface_view.json_record(LO)["ether"] is None
 
 
 @pytest.mark.parametrize("words,change", [
@@ -114,7 +118,7 @@ def test_effective_mask():
 
 
 def test_selected():
-    down = dict(ETH, flags=0x8842)
+    down = replace(ETH, flags=0x8842)
     assert ifconfig.selected([LO, down], True, False) == [LO]
     assert ifconfig.selected([LO, down], False, True) == [down]
 

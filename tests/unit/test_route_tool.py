@@ -2,21 +2,22 @@
 netstat -rn table compared with FreeBSD's, --json keys pinned.
 End to end against the real handler: tests/stack/test_net_tools.py."""
 
+from dataclasses import replace
+
 import click
 import pytest
 
-from fstools import netcmd, route
+from fstools import netcmd, route, stack
+from fstools.views import route as route_view
 from fstools.route import Request, parse
 
-GW = {"type": 4, "index": 2, "flags": 0x843, "addrs": 0x37, "inits": 0,
-      "seq": 0, "dst": "0.0.0.0", "gateway": "198.18.0.1",
-      "netmask": "0.0.0.0", "ifa": "198.18.0.2", "ifname": "f-stack-0",
-      "lladdr": bytes(6), "mtu": 1500, "weight": 1, "expire": 0,
-      "pksent": 5}
-NET = dict(GW, dst="198.18.0.0", netmask="255.255.255.0", gateway=None,
-           flags=0x100041)
-LOCAL = dict(GW, dst="198.18.0.2", netmask="255.255.255.255", gateway=None,
-             flags=0x300845, index=1, ifname="lo0")
+GW = stack.Route(proc_id=0, destination="0.0.0.0", netmask="0.0.0.0",
+                 gateway="198.18.0.1", flags=0x843, interface="f-stack-0",
+                 index=2, mtu=1500, weight=1, expire=0, use=5)
+NET = replace(GW, destination="198.18.0.0", netmask="255.255.255.0",
+              gateway=None, flags=0x100041)
+LOCAL = replace(GW, destination="198.18.0.2", netmask="255.255.255.255",
+                gateway=None, flags=0x300845, index=1, interface="lo0")
 
 
 @pytest.mark.parametrize("words,req", [
@@ -86,7 +87,7 @@ def test_change_lines():
 def test_get_block_golden():
     # ../shared/reference/fstack-tool-outputs.md, "route -p 0 -n get default"
     # (our default route is also STATIC: added from the config).
-    assert "\n".join(route.get_block("0.0.0.0", dict(GW, flags=0x43),
+    assert "\n".join(route_view.get_block("0.0.0.0", replace(GW, flags=0x43),
                                      True)) == """\
    route to: 0.0.0.0
 destination: 0.0.0.0
@@ -98,31 +99,32 @@ destination: 0.0.0.0
  recvpipe  sendpipe  ssthresh  rtt,msec    mtu        weight    expire
        0         0         0         0      1500         1         0 """
     # Asked by name with -n, the answer is still numeric, as FreeBSD's.
-    assert route.get_block("default", GW, True)[0] == "   route to: 0.0.0.0"
-    lines = route.get_block("default", GW, False)
+    assert route_view.get_block("default", GW, True)[0] == \
+        "   route to: 0.0.0.0"
+    lines = route_view.get_block("default", GW, False)
     assert lines[1] == "destination: default"
-    lines = route.get_block("198.18.0.2", LOCAL, True)
+    lines = route_view.get_block("198.18.0.2", LOCAL, True)
     assert "mask" not in "".join(lines) and "gateway" not in "".join(lines)
     assert lines[-3] == "      flags: <UP,HOST,DONE,STATIC,PINNED,LOCAL>"
 
 
 def test_show_table_golden():
-    assert route.show_table([GW, LOCAL, NET]) == [
+    assert route_view.show_table([GW, LOCAL, NET]) == [
         "Routing tables", "", "Internet:",
         "Destination        Gateway            Flags      Netif Expire",
         "default            198.18.0.1         UGS    f-stack-0",
         "198.18.0.2         link#1             UHS          lo0",
         "198.18.0.0/24      link#2             U      f-stack-0"]
-    short = dict(NET, ifname="lo0")
-    assert route.show_table([short])[3] == (
+    short = replace(NET, interface="lo0")
+    assert route_view.show_table([short])[3] == (
         "Destination        Gateway            Flags     Netif Expire")
 
 
 def test_json_keys_pinned():
-    rec = route.json_route(0, GW)
-    assert tuple(rec) == route.JSON_KEYS
+    rec = route_view.json_route(GW)
+    assert tuple(rec) == route_view.JSON_KEYS
     assert rec["prefixlen"] == 0 and rec["gateway"] == "198.18.0.1"
-    assert route.json_route(0, NET)["gateway"] is None
+    assert route_view.json_route(NET)["gateway"] is None
 
 
 def test_class_len():

@@ -8,14 +8,18 @@ is exercised in tests/stack/test_sysctl.py."""
 import ctypes
 import json
 import struct
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
-from fstools import _ffi, ipc, sysctl
-from fstools.sysctl import Node, Options
+from fstools import _ffi, ipc, stack, sysctl
+from fstools.stack import SysctlNode as Node
+from fstools.views import sysctl as sysctl_view
 
-RD, WR, TUN = sysctl.CTLFLAG_RD, sysctl.CTLFLAG_WR, sysctl.CTLFLAG_TUN
+Options = sysctl_view.Options
+
+RD, WR, TUN = stack.CTLFLAG_RD, stack.CTLFLAG_WR, stack.CTLFLAG_TUN
 
 
 def node(name, type_, fmt, value, kind=RD, descr="", oid=(1, 2), error=0,
@@ -24,21 +28,21 @@ def node(name, type_, fmt, value, kind=RD, descr="", oid=(1, 2), error=0,
                 fmt=fmt, descr=descr, value=value, error=error)
 
 
-INT = node("net.inet.tcp.sendspace", sysctl.CTLTYPE_INT, "I",
+INT = node("net.inet.tcp.sendspace", stack.CTLTYPE_INT, "I",
            struct.pack("=i", 16384), kind=RD | WR, descr="Send space",
            oid=(4, 2, 6, 8))
-NEG = node("debug.x", sysctl.CTLTYPE_INT, "I", struct.pack("=i", -3))
-UINT = node("kern.ipc.somaxconn", sysctl.CTLTYPE_UINT, "IU",
+NEG = node("debug.x", stack.CTLTYPE_INT, "I", struct.pack("=i", -3))
+UINT = node("kern.ipc.somaxconn", stack.CTLTYPE_UINT, "IU",
             struct.pack("=I", 4294967295))
-ULONG = node("kern.ipc.maxsockbuf", sysctl.CTLTYPE_ULONG, "LU",
+ULONG = node("kern.ipc.maxsockbuf", stack.CTLTYPE_ULONG, "LU",
              struct.pack("=Q", 2097152))
-U64 = node("debug.u64", sysctl.CTLTYPE_U64, "QU", struct.pack("=Q", 2**64 - 1))
-HEX = node("debug.hex", sysctl.CTLTYPE_INT, "IX", struct.pack("=i", 255))
-ARR = node("debug.arr", sysctl.CTLTYPE_INT, "I", struct.pack("=3i", 1, 2, 3))
-STR = node("kern.ostype", sysctl.CTLTYPE_STRING, "A", b"ff\0")
-KNOWN = node("debug.test.stats", sysctl.CTLTYPE_OPAQUE, "S,teststat",
+U64 = node("debug.u64", stack.CTLTYPE_U64, "QU", struct.pack("=Q", 2**64 - 1))
+HEX = node("debug.hex", stack.CTLTYPE_INT, "IX", struct.pack("=i", 255))
+ARR = node("debug.arr", stack.CTLTYPE_INT, "I", struct.pack("=3i", 1, 2, 3))
+STR = node("kern.ostype", stack.CTLTYPE_STRING, "A", b"ff\0")
+KNOWN = node("debug.test.stats", stack.CTLTYPE_OPAQUE, "S,teststat",
              struct.pack("=4Q", 1, 2, 3, 4))
-BLOB = node("net.inet.ip.stats", sysctl.CTLTYPE_OPAQUE, "S,ipstat",
+BLOB = node("net.inet.ip.stats", stack.CTLTYPE_OPAQUE, "S,ipstat",
             bytes(range(20)))
 
 
@@ -66,7 +70,7 @@ def test_parse_operand(arg, expect):
     (U64, "x", "invalid uint64_t 'x'"),
     (STR, "anything", None),
     (BLOB, "1", "oid 'net.inet.ip.stats' is type 5, cannot set that"),
-    (node("kern", sysctl.CTLTYPE_NODE, "N", b""), "1",
+    (node("kern", stack.CTLTYPE_NODE, "N", b""), "1",
      "oid 'kern' isn't a leaf node"),
 ])
 def test_check_text(n, text, verdict):
@@ -88,58 +92,59 @@ def test_check_text(n, text, verdict):
     (BLOB, None),
 ])
 def test_render_default(n, line):
-    assert sysctl.render(n, Options()) == line
+    assert sysctl_view.render(n, Options()) == line
 
 
 def test_render_flags():
-    assert sysctl.render(INT, Options(values_only=True)) == "16384"
-    assert sysctl.render(INT, Options(names_only=True)) == \
+    assert sysctl_view.render(INT, Options(values_only=True)) == "16384"
+    assert sysctl_view.render(INT, Options(names_only=True)) == \
         "net.inet.tcp.sendspace"
-    assert sysctl.render(INT, Options(equals=True)) == \
+    assert sysctl_view.render(INT, Options(equals=True)) == \
         "net.inet.tcp.sendspace=16384"
-    assert sysctl.render(INT, Options(descr=True)) == \
+    assert sysctl_view.render(INT, Options(descr=True)) == \
         "net.inet.tcp.sendspace: Send space"
-    assert sysctl.render(INT, Options(descr=True, values_only=True)) == \
+    assert sysctl_view.render(INT, Options(descr=True, values_only=True)) == \
         "Send space"
 
 
 def test_render_opaque():
-    assert sysctl.render(BLOB, Options(opaque=True)) == (
+    assert sysctl_view.render(BLOB, Options(opaque=True)) == (
         "net.inet.ip.stats: Format:S,ipstat Length:20 "
         "Dump:0x000102030405060708090a0b0c0d0e0f...")
-    assert sysctl.render(BLOB, Options(hexdump=True)) == (
+    assert sysctl_view.render(BLOB, Options(hexdump=True)) == (
         "net.inet.ip.stats: Format:S,ipstat Length:20 "
         "Dump:0x" + bytes(range(20)).hex())
 
 
 def test_render_write():
-    new = INT._replace(value=struct.pack("=i", 65536))
-    assert sysctl.render_write(INT, new, Options()) == \
+    new = replace(INT, value=struct.pack("=i", 65536))
+    assert sysctl_view.render_write(INT, new, Options()) == \
         "net.inet.tcp.sendspace: 16384 -> 65536"
-    assert sysctl.render_write(INT, new, Options(values_only=True)) == \
+    assert sysctl_view.render_write(INT, new, Options(values_only=True)) == \
         "16384 -> 65536"
 
 
 # -- --json keys, pinned -----------------------------------------------------
 
 def test_json_read_keys():
-    rec = sysctl.json_record(INT, with_descr=False)
-    assert tuple(rec) == sysctl.JSON_KEYS == (
+    rec = sysctl_view.json_record(INT, with_descr=False)
+    assert tuple(rec) == sysctl_view.JSON_KEYS == (
         "proc_id", "name", "oid", "type", "format", "flags", "value",
         "description")
     assert rec == {"proc_id": 0, "name": "net.inet.tcp.sendspace",
                    "oid": [4, 2, 6, 8], "type": "int", "format": "I",
                    "flags": ["RD", "WR"], "value": 16384,
                    "description": None}
-    assert sysctl.json_record(BLOB, True)["value"] == bytes(range(20)).hex()
-    assert sysctl.json_record(KNOWN, True)["value"] == {
+    assert sysctl_view.json_record(BLOB, True)["value"] == \
+        bytes(range(20)).hex()
+    assert sysctl_view.json_record(KNOWN, True)["value"] == {
         "a": 1, "b": 2, "c": 3, "d": 4}
 
 
 def test_json_write_keys():
-    new = INT._replace(value=struct.pack("=i", 1))
-    rec = sysctl.json_write(INT, new)
-    assert tuple(rec) == sysctl.JSON_WRITE_KEYS == (
+    new = replace(INT, value=struct.pack("=i", 1))
+    rec = sysctl_view.json_write(INT, new)
+    assert tuple(rec) == sysctl_view.JSON_WRITE_KEYS == (
         "proc_id", "name", "old", "new")
     assert rec == {"proc_id": 0, "name": "net.inet.tcp.sendspace",
                    "old": 16384, "new": 1}
@@ -242,11 +247,11 @@ def fake(monkeypatch):
         def __init__(self, prefix=None, timeout=2.0):
             pass
 
-        def __enter__(self):
+        def attach(self):
             return self
 
-        def __exit__(self, *exc):
-            return False
+        def detach(self):
+            pass
 
         def proc_ids(self, spec):
             return sorted(trees) if spec == "all" else [int(spec)]
@@ -263,7 +268,7 @@ def fake(monkeypatch):
             return ipc.Reply(type=msg_type, error=0, cursor=0, proc_id=proc,
                              seq=1, body=encode_reply(recs))
 
-    monkeypatch.setattr(ipc, "Stack", Fake)
+    monkeypatch.setattr(ipc, "Session", Fake)
     monkeypatch.delenv("FF_PROC_ID", raising=False)
     Fake.trees = trees
     return Fake
@@ -347,7 +352,7 @@ def test_cli_json(fake):
     r = run("--json", "kern.ipc.somaxconn")
     assert r.exit_code == 0
     recs = json.loads(r.stdout)
-    assert [tuple(x) for x in recs] == [sysctl.JSON_KEYS]
+    assert [tuple(x) for x in recs] == [sysctl_view.JSON_KEYS]
     assert recs[0]["value"] == 128 and recs[0]["flags"] == ["RD", "WR",
                                                             "TUN"]
     r = run("--json", "-p", "0", "kern.ipc.somaxconn=3")

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from fstools import ipc, top
+from fstools.views import top as top_view
 
 HEADER = "|  proc_id|     idle|      sys|      usr|           loop|"
 
@@ -25,10 +26,10 @@ def samples(make_top, proc, n, loops=13427):
 
 
 def test_table_header_and_row_widths():
-    assert top.TABLE.header() == HEADER
+    assert top_view.TABLE.header() == HEADER
     rec = {"proc_id": 0, "idle": 92.44, "sys": 4.0, "usr": 3.56,
            "loops": 13427}
-    assert top.table_rows([rec]) == [
+    assert top_view.table_rows([rec]) == [
         "|        0|   92.44%|    4.00%|    3.56%|          13427|"]
 
 
@@ -39,7 +40,7 @@ def test_total_row_when_several_processes():
             {"proc_id": 1, "idle": 95.1, "sys": 2.9, "usr": 2.0,
              "loops": 14002, "rx_pps": 1.0, "tx_pps": 2.0, "rx_bps": 3.0,
              "tx_bps": 4.0}]
-    assert top.table_rows(recs) == [
+    assert top_view.table_rows(recs) == [
         "|        0|   92.44%|    4.00%|    3.56%|          13427|",
         "|        1|   95.10%|    2.90%|    2.00%|          14002|",
         "|    total|  187.54%|    6.90%|    5.56%|          27429|",
@@ -48,7 +49,7 @@ def test_total_row_when_several_processes():
 
 def test_usage_is_per_interval(make_top):
     a, b = samples(make_top, 0, 3)[1:]
-    rec = top.usage(a, b, wall=1.0)
+    rec = top_view.usage(a, b, wall=1.0)
     assert rec == {"proc_id": 0, "idle": 92.44, "sys": 4.0, "usr": 3.56,
                    "loops": 13427, "rx_pps": 1000.0, "tx_pps": 900.0,
                    "rx_bps": 800000.0, "tx_bps": 7200000.0}
@@ -57,12 +58,12 @@ def test_usage_is_per_interval(make_top):
 def test_usage_idle_stack_and_restart(make_top):
     a = make_top(0, loops=50, idle=10, hz=0, now=0)
     # No cycles elapsed: 0 %, wall clock for rates.
-    rec = top.usage(a, a, wall=2.0)
+    rec = top_view.usage(a, a, wall=2.0)
     assert (rec["idle"], rec["sys"], rec["loops"], rec["rx_pps"]) == \
         (0.0, 0.0, 0, 0.0)
     # Counters went backwards: the process restarted, count from 0.
     b = make_top(0, loops=7, idle=5, hz=0, rx=4)
-    rec = top.usage(make_top(0, loops=100, idle=90, rx=10), b, wall=2.0)
+    rec = top_view.usage(make_top(0, loops=100, idle=90, rx=10), b, wall=2.0)
     assert rec["loops"] == 7 and rec["idle"] == 100.0 and rec["rx_pps"] == 2.0
 
 
@@ -171,11 +172,12 @@ def test_dashboard_renders(make_top):
     from rich.console import Console
     a, b = samples(make_top, 0, 3)[1:]
     con = Console(width=140, record=True, color_system=None)
-    con.print(top.dashboard([top.usage(a, b, 1.0)], 1.0, "ff", 140))
+    con.print(top_view.dashboard([top_view.usage(a, b, 1.0)], 1.0, "ff", 140))
     text = con.export_text()
     assert "92.44%" in text and "13.4k" in text and "800.0k" in text
     assert "\u2588" in text
     narrow = Console(width=80, record=True, color_system=None)
-    narrow.print(top.dashboard([top.usage(a, b, 1.0)], 1.0, "ff", 80))
+    narrow.print(top_view.dashboard([top_view.usage(a, b, 1.0)], 1.0, "ff",
+                                    80))
     lines = narrow.export_text().splitlines()
     assert "92.44%" in lines[-1] and len(lines) == 3      # no wrapping

@@ -5,6 +5,7 @@ import json
 from click.testing import CliRunner
 
 from fstools import traffic
+from fstools.views import traffic as traffic_view
 
 RULE = "|" + "|".join(["-" * 20] * 6) + "|"
 HEAD = ("|          rx packets|            rx bytes|          tx packets|"
@@ -22,8 +23,8 @@ def series(make_traffic, proc, n, scale=1):
 
 
 def test_table_layout():
-    assert traffic.TABLE.header() == "\n".join((RULE, HEAD, RULE))
-    assert traffic.TABLE.row([42731, 4358562, 42731, 30552665, 0, 0]) == (
+    assert traffic_view.TABLE.header() == "\n".join((RULE, HEAD, RULE))
+    assert traffic_view.TABLE.row([42731, 4358562, 42731, 30552665, 0, 0]) == (
         "|               42731|             4358562|               42731|"
         "            30552665|                   0|                   0|")
 
@@ -80,7 +81,7 @@ def test_restarted_counters():
     prev = dict(proc_id=0, rx_packets=100, rx_bytes=1000, tx_packets=100,
                 tx_bytes=1000, rx_dropped=5, tx_dropped=5)
     cur = dict(prev, rx_packets=3, rx_bytes=300, rx_dropped=6)
-    d = traffic.delta(prev, cur)
+    d = traffic_view.delta(prev, cur)
     assert (d["rx_packets"], d["rx_bytes"], d["rx_dropped"],
             d["tx_packets"]) == (3, 300, 1, 0)
 

@@ -1,0 +1,111 @@
+"""Main-loop samples (stack.TopStats) as shares and rates: F-Stack's top
+table, the --json records and the live view's rich table.
+
+Used by ff-top.  fstools.output decides which look is
+written.  Golden tests: tests/unit/test_top.py.
+"""
+
+from fstools import output
+
+# F-Stack's columns and widths.
+TABLE = output.PipeTable(("proc_id", "idle", "sys", "usr", "loop"),
+                         (9, 9, 9, 9, 15))
+
+
+JSON_KEYS = ("proc_id", "idle", "sys", "usr", "loops",
+             "rx_pps", "tx_pps", "rx_bps", "tx_bps")
+
+
+def _delta(new, old):
+    # A restarted process starts its counters again from 0.
+    return new - old if new >= old else new
+
+
+def usage(prev, cur, wall):
+    """One interval of one process: a record with the JSON_KEYS.
+
+    ``prev`` and ``cur`` are stack.TopStats; ``wall`` is the interval as
+    measured here, used when the stack's own clock tells nothing.
+    """
+    work = _delta(cur.work_tsc, prev.work_tsc)
+    ticks = _delta(cur.now_tsc, prev.now_tsc)
+    secs = ticks / cur.tsc_hz if cur.tsc_hz and ticks else wall
+
+    def pct(new, old):
+        return round(100.0 * _delta(new, old) / work, 2) if work else 0.0
+
+    def rate(new, old, scale=1):
+        return round(scale * _delta(new, old) / secs, 1) if secs else 0.0
+
+    return {
+        "proc_id": cur.proc_id,
+        "idle": pct(cur.idle_tsc, prev.idle_tsc),
+        "sys": pct(cur.sys_tsc, prev.sys_tsc),
+        "usr": pct(cur.usr_tsc, prev.usr_tsc),
+        "loops": _delta(cur.loops, prev.loops),
+        "rx_pps": rate(cur.rx_packets, prev.rx_packets),
+        "tx_pps": rate(cur.tx_packets, prev.tx_packets),
+        "rx_bps": rate(cur.rx_bytes, prev.rx_bytes, 8),
+        "tx_bps": rate(cur.tx_bytes, prev.tx_bytes, 8),
+    }
+
+
+def total(records):
+    """The ``total`` row: sums of every column, as F-Stack prints it."""
+    tot = {"proc_id": "total"}
+    for key in JSON_KEYS[1:]:
+        tot[key] = sum(r[key] for r in records)
+    for key in ("idle", "sys", "usr"):
+        tot[key] = round(tot[key], 2)
+    return tot
+
+
+def table_rows(records):
+    """The F-Stack table lines for one interval (no header)."""
+    rows = list(records)
+    if len(rows) > 1:
+        rows.append(total(rows))
+    return [TABLE.row((r["proc_id"], "%.2f%%" % r["idle"],
+                       "%.2f%%" % r["sys"], "%.2f%%" % r["usr"], r["loops"]))
+            for r in rows]
+
+
+def _si(value):
+    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= scale:
+            return "%.1f%s" % (value / scale, prefix)
+    return "%.0f" % value
+
+
+def _bar(pct, width, style):
+    from rich.text import Text
+    filled = int(round(width * min(max(pct, 0.0), 100.0) / 100.0))
+    bar = Text("\u2588" * filled, style=style)
+    bar.append("\u2591" * (width - filled), style="dim")
+    bar.append("%7.2f%%" % pct)
+    return bar
+
+
+def dashboard(records, delay, prefix, width=120):
+    """The live view of one interval, as a rich renderable.
+
+    The bars take what a ``width``-column terminal leaves over (at 80
+    columns, none: the percentages remain).
+    """
+    from rich.table import Table
+    bar = max(0, min(20, (width - 60) // 3 - 8))
+    table = Table(title="ff-top  prefix %s  every %gs  (Ctrl-C quits)"
+                  % (prefix, delay), title_justify="left", box=None,
+                  header_style="bold")
+    table.add_column("proc", justify="right", no_wrap=True)
+    for name in ("idle", "sys", "usr"):
+        table.add_column(name, no_wrap=True)
+    for name in ("loops/s", "rx pps", "tx pps", "rx bit/s", "tx bit/s"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in records:
+        table.add_row(str(r["proc_id"]), _bar(r["idle"], bar, "green"),
+                      _bar(r["sys"], bar, "yellow"),
+                      _bar(r["usr"], bar, "cyan"),
+                      _si(r["loops"] / delay), _si(r["rx_pps"]),
+                      _si(r["tx_pps"]), _si(r["rx_bps"]), _si(r["tx_bps"]))
+    return table
