@@ -8,6 +8,7 @@ so tests run it as a subprocess:
                                          answer must carry it back
     ipc_tool.py PREFIX top N             N TOP requests, all must succeed
     ipc_tool.py PREFIX spin              TOP requests until killed
+    ipc_tool.py PREFIX churn             the same, 0.5 ms apart
     ipc_tool.py PREFIX time N            wall time of N TOP requests, one
                                          by one: median and p90 in µs
     ipc_tool.py PREFIX garbage N SEED    N malformed requests and raw ring
@@ -74,6 +75,16 @@ def spin(st):
         st.top(0)
 
 
+def churn(st):
+    """Like spin, with a 0.5 ms pause between requests: dozens of these
+    at once leave the stack and new tools some of the machine."""
+    st.top(0)
+    print("spinning", flush=True)
+    while True:
+        st.top(0)
+        time.sleep(0.0005)
+
+
 def time_requests(st, n):
     times = []
     for _ in range(int(n)):
@@ -134,7 +145,7 @@ def garbage(st, n, seed):
 def main(argv):
     prefix, cmd, args = argv[1], argv[2], argv[3:]
     with Stack(prefix, timeout=5.0) as st:
-        result = {"ping": ping, "echo": echo, "top": top, "spin": spin,
+        result = {"ping": ping, "echo": echo, "top": top, "spin": spin, "churn": churn,
                   "time": time_requests, "garbage": garbage}[cmd](st, *args)
     print(json.dumps(result))
     return 0 if result.get("ok") else 1

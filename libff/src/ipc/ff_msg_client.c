@@ -39,6 +39,7 @@
 struct ff_ipc_proc {
 	struct ff_msg_area	*ip_area;
 	struct rte_ring		*ip_ring;
+	uint32_t		 ip_owner;	/* our owner id there; 0 = none */
 };
 
 static struct ff_ipc_client {
@@ -48,6 +49,7 @@ static struct ff_ipc_client {
 	struct ff_msg_procs *procs;
 	struct ff_ipc_proc proc[FF_MAX_PROCS];
 	uint32_t	 seq;
+	uint64_t	 pidns;		/* our PID namespace (ff_msg_pidns) */
 	FILE		*log;		/* EAL log, kept in memory */
 	char		*logbuf;
 	size_t		 logsize;
@@ -56,10 +58,7 @@ static struct ff_ipc_client {
 static uint64_t
 mono_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+	return (ff_msg_mono_ns());
 }
 
 static void
@@ -219,6 +218,7 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 	ffc.procs = mz->addr;
 	snprintf(ffc.prefix, sizeof(ffc.prefix), "%s", prefix);
 	ffc.seq = (uint32_t)getpid() << 16;
+	ffc.pidns = ff_msg_pidns();
 	ffc.attached = 1;
 	return (0);
 }
@@ -284,7 +284,12 @@ proc_running(int proc_id)
 {
 	int32_t pid = ffc.procs->mp_pid[proc_id];
 
-	return (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH));
+	if (pid <= 0)
+		return (0);
+	/* From another PID namespace its pid means nothing: trust the table. */
+	if (ffc.pidns == 0 || ffc.procs->mp_pidns != ffc.pidns)
+		return (1);
+	return (kill(pid, 0) == 0 || errno != ESRCH);
 }
 
 /* Find process proc_id's slot area and ring; 0 or -errno. */
@@ -318,52 +323,131 @@ proc_lookup(int proc_id, struct ff_ipc_proc **pp)
 }
 
 static int
-slot_cas(struct ff_msg_slot *s, uint32_t from, uint32_t to)
+slot_cas(struct ff_msg_slot *s, uint64_t from, uint64_t to)
 {
-	return (__atomic_compare_exchange_n(&s->ms_state, &from, to, 0,
+	return (__atomic_compare_exchange_n(&s->ms_word, &from, to, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 }
 
-/* Claim a free slot, searching from a per-process start; -1 if none. */
-static int
-slot_claim(struct ff_msg_area *a)
+/* Who we are, and that we are alive, in our owner record. */
+static void
+owner_fill(struct ff_msg_owner *o)
 {
-	uint32_t i, start = (uint32_t)getpid() % FF_MSG_NSLOTS;
+	o->mo_pid = getpid();
+	o->mo_pidns = ffc.pidns;
+	__atomic_store_n(&o->mo_seen_ns, mono_ns(), __ATOMIC_RELEASE);
+}
+
+/*
+ * Our owner record in p's area, registered on first use (and again if
+ * the stack took it back while we were silent for a lease): 0 or -EBUSY.
+ * The record is filled before and after the claim: whoever's fields a
+ * sweep reads in between belong to a tool alive right now.
+ */
+static int
+owner_ensure(struct ff_ipc_proc *p)
+{
+	struct ff_msg_area *a = p->ip_area;
+	struct ff_msg_owner *o;
+	uint32_t i, seq, id, zero;
+
+	if (p->ip_owner != 0) {
+		o = &a->ma_owners[FF_MSG_OWNER_IDX(p->ip_owner)];
+		if (__atomic_load_n(&o->mo_id, __ATOMIC_ACQUIRE) ==
+		    p->ip_owner) {
+			owner_fill(o);
+			return (0);
+		}
+	}
+	seq = __atomic_add_fetch(&a->ma_owner_seq, 1, __ATOMIC_ACQ_REL);
+	for (i = 0; i < FF_MSG_NOWNERS; i++) {
+		o = &a->ma_owners[(seq + i) % FF_MSG_NOWNERS];
+		if (__atomic_load_n(&o->mo_id, __ATOMIC_ACQUIRE) != 0)
+			continue;
+		id = (seq | 1) * FF_MSG_NOWNERS +
+		    (uint32_t)((seq + i) % FF_MSG_NOWNERS);
+		owner_fill(o);
+		zero = 0;
+		if (__atomic_compare_exchange_n(&o->mo_id, &zero, id, 0,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			owner_fill(o);
+			p->ip_owner = id;
+			return (0);
+		}
+	}
+	return (-EBUSY);
+}
+
+/* We are still here: keeps the stack from taking our slot back. */
+static void
+owner_touch(struct ff_ipc_proc *p)
+{
+	__atomic_store_n(&p->ip_area->ma_owners[FF_MSG_OWNER_IDX(
+	    p->ip_owner)].mo_seen_ns, mono_ns(), __ATOMIC_RELEASE);
+}
+
+/*
+ * Claim a free slot, searching from a per-process start: its index, with
+ * the word we left in it in *wp, or -1 if none is free.  The owner goes
+ * into the word with the claim itself.
+ */
+static int
+slot_claim(struct ff_ipc_proc *p, uint64_t *wp)
+{
+	uint32_t i, idx, start = (uint32_t)getpid() % FF_MSG_NSLOTS;
 	struct ff_msg_slot *s;
+	uint64_t w, nw;
 
 	for (i = 0; i < FF_MSG_NSLOTS; i++) {
-		s = &a->ma_slots[(start + i) % FF_MSG_NSLOTS];
-		if (slot_cas(s, MS_FREE, MS_CLAIMED)) {
-			s->ms_owner = getpid();
-			s->ms_gen++;
-			s->ms_claimed_ns = mono_ns();
-			return ((int)((start + i) % FF_MSG_NSLOTS));
+		idx = (start + i) % FF_MSG_NSLOTS;
+		s = &p->ip_area->ma_slots[idx];
+		w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE);
+		if (MS_STATE(w) != MS_FREE)
+			continue;
+		nw = MS_WORD(MS_CLAIMED, MS_GEN(w) + 1, p->ip_owner);
+		if (slot_cas(s, w, nw)) {
+			*wp = nw;
+			return ((int)idx);
 		}
 	}
 	return (-1);
 }
 
+/* Give the slot back if it is still ours as *wp says. */
 static void
-slot_release(struct ff_msg_slot *s)
+slot_release(struct ff_msg_slot *s, uint64_t w)
 {
-	s->ms_owner = 0;
-	__atomic_store_n(&s->ms_state, MS_FREE, __ATOMIC_RELEASE);
+	(void)slot_cas(s, w, MS_WORD(MS_FREE, MS_GEN(w), 0));
 }
 
-/* Post the request in slot idx; waits for ring room until `deadline'. */
+/* The word with another state, same generation and owner. */
+static uint64_t
+slot_as(uint64_t w, uint32_t st)
+{
+	return (MS_WORD(st, MS_GEN(w), MS_OWNER(w)));
+}
+
+/*
+ * Post the request in slot idx; waits for ring room until `deadline'.
+ * -ETIMEDOUT if the stack took the slot back meanwhile.
+ */
 static int
-slot_post(struct ff_ipc_proc *p, int idx, uint64_t deadline)
+slot_post(struct ff_ipc_proc *p, int idx, uint64_t *wp, uint64_t deadline)
 {
 	struct ff_msg_slot *s = &p->ip_area->ma_slots[idx];
 	uint32_t v = (uint32_t)idx;
 
-	__atomic_store_n(&s->ms_state, MS_REQUEST, __ATOMIC_RELEASE);
+	if (!slot_cas(s, *wp, slot_as(*wp, MS_REQUEST)))
+		return (-ETIMEDOUT);
+	*wp = slot_as(*wp, MS_REQUEST);
 	while (rte_ring_mp_enqueue_elem(p->ip_ring, &v, sizeof(v)) != 0) {
 		if (mono_ns() >= deadline) {
-			if (slot_cas(s, MS_REQUEST, MS_CLAIMED))
-				slot_release(s);
+			/* Not posted; a stale ring entry may have served it. */
+			if (!slot_cas(s, *wp, MS_WORD(MS_FREE, MS_GEN(*wp), 0)))
+				slot_release(s, slot_as(*wp, MS_DONE));
 			return (-EBUSY);
 		}
+		owner_touch(p);
 		nap_us(50);
 	}
 	return (0);
@@ -371,29 +455,36 @@ slot_post(struct ff_ipc_proc *p, int idx, uint64_t deadline)
 
 /*
  * Wait until the stack answered slot s; polls fast at first (a live stack
- * answers within one loop), then backs off.
+ * answers within one loop), then backs off.  *wp becomes the DONE word.
  */
 static int
-slot_wait(int proc_id, struct ff_msg_slot *s, uint64_t deadline)
+slot_wait(struct ff_ipc_proc *p, int proc_id, struct ff_msg_slot *s,
+    uint64_t *wp, uint64_t deadline)
 {
+	uint64_t done = slot_as(*wp, MS_DONE), w;
 	unsigned int spins = 0;
 
-	while (__atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE) != MS_DONE) {
+	while ((w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE)) != done) {
+		if (w != *wp)
+			return (-ETIMEDOUT);	/* taken back: not ours now */
 		if (mono_ns() >= deadline) {
-			if (slot_cas(s, MS_REQUEST, MS_ABANDONED))
+			if (slot_cas(s, *wp, slot_as(*wp, MS_ABANDONED)))
 				return (-ETIMEDOUT);
-			break;	/* answered just now */
+			continue;		/* answered just now */
 		}
 		if ((++spins & 1023) == 0 && !proc_running(proc_id)) {
-			if (slot_cas(s, MS_REQUEST, MS_ABANDONED))
+			if (slot_cas(s, *wp, slot_as(*wp, MS_ABANDONED)))
 				return (-ESRCH);
-			break;
+			continue;
 		}
+		if ((spins & 255) == 0)
+			owner_touch(p);
 		if (spins < 200)
 			sched_yield();
 		else
 			nap_us(spins < 2000 ? 10 : 100);
 	}
+	*wp = done;
 	return (0);
 }
 
@@ -403,7 +494,7 @@ ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
 {
 	struct ff_ipc_proc *p;
 	struct ff_msg_slot *s;
-	uint64_t deadline;
+	uint64_t deadline, w;
 	uint32_t len;
 	int idx, rc;
 
@@ -413,25 +504,28 @@ ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
 		return (-EMSGSIZE);
 	deadline = mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) *
 	    1000000ULL;
-	while ((idx = slot_claim(p->ip_area)) < 0) {
+	while ((rc = owner_ensure(p)) != 0 ||
+	    (idx = slot_claim(p, &w)) < 0) {
 		if (mono_ns() >= deadline)
-			return (-EBUSY);
+			return (rc != 0 ? rc : -EBUSY);
 		nap_us(100);
 	}
 	s = &p->ip_area->ma_slots[idx];
 	memcpy(s->ms_buf, req, reqlen);
 	s->ms_len = (uint32_t)reqlen;
-	if ((rc = slot_post(p, idx, deadline)) != 0)
+	if ((rc = slot_post(p, idx, &w, deadline)) != 0)
 		return (rc);
-	if ((rc = slot_wait(proc_id, s, deadline)) != 0)
+	if ((rc = slot_wait(p, proc_id, s, &w, deadline)) != 0)
 		return (rc);
 	len = s->ms_len;
 	if (len > repcap || len > FF_MSG_SIZE) {
-		slot_release(s);
+		slot_release(s, w);
 		return (-EMSGSIZE);
 	}
 	memcpy(rep, s->ms_buf, len);
-	slot_release(s);
+	/* Taken back while we copied: what we read may be another's. */
+	if (!slot_cas(s, w, MS_WORD(MS_FREE, MS_GEN(w), 0)))
+		return (-ETIMEDOUT);
 	return ((ssize_t)len);
 }
 

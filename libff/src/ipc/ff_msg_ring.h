@@ -8,25 +8,38 @@
  *   memzone "ff_msg_<proc>"   struct ff_msg_area: the slots of one process
  *   ring    "ff_msg_in_<proc>" slot indices posted by tools (MP/SC)
  *
- * Slot life (all transitions by compare-and-swap on ms_state):
+ * Slot life.  A slot's state, generation and owner live in one 64-bit
+ * word, ms_word, and every transition is one compare-and-swap of it, so
+ * the owner is recorded in the same instant as the claim and a stale
+ * actor (an old ring entry, a sweep that read the slot earlier) can only
+ * fail its CAS:
  *
  *   FREE --tool claims--> CLAIMED --tool posts--> REQUEST
  *   REQUEST --stack answers--> DONE --tool reads--> FREE
  *   REQUEST --tool times out--> ABANDONED --stack sees it--> FREE
- *   CLAIMED/DONE with a dead owner --stack's sweep--> FREE
+ *   any state but FREE, owner gone --stack's sweep--> FREE
  *
- * ms_gen counts every claim, so a stale ring entry or a late sweep cannot
- * act on a slot that has since changed hands.
+ * Owners.  A tool registers in the area's owner table before it claims
+ * a slot; the slot word names the record (index and a sequence number).
+ * A record says who the tool is (pid, and which PID namespace that pid
+ * belongs to) and when it was last seen (refreshed while it waits).  The
+ * stack takes an owner for gone when its pid is dead in the stack's own
+ * PID namespace, or when it has not been seen for FF_MSG_LEASE_NS: the
+ * lease covers tools in other PID namespaces, whose pids mean nothing
+ * here, and tools stopped for long.  A tool whose slot was taken back
+ * notices (the word changed) and fails its request with ETIMEDOUT.
  */
 #ifndef _FF_MSG_RING_H_
 #define _FF_MSG_RING_H_
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "ff_msg.h"
 
-#define	FF_MSG_AREA_MAGIC	0x66666d73	/* "ffms" */
+#define	FF_MSG_AREA_MAGIC	0x66666d32	/* "ffm2": slot words, owners */
 #define	FF_PROCS_MZ		"ff_procs"
 #define	FF_MSG_AREA_FMT		"ff_msg_%d"
 #define	FF_MSG_RING_FMT		"ff_msg_in_%d"
@@ -39,15 +52,38 @@ enum ff_msg_slot_state {
 	MS_ABANDONED,		/* the tool gave up waiting */
 };
 
+/* ms_word: owner (32 bits) | generation (24) | state (8). */
+#define	MS_WORD(st, gen, own)	((uint64_t)(own) << 32 | \
+				 ((uint64_t)(gen) & 0xffffff) << 8 | (st))
+#define	MS_STATE(w)		((uint32_t)((w) & 0xff))
+#define	MS_GEN(w)		((uint32_t)((w) >> 8) & 0xffffff)
+#define	MS_OWNER(w)		((uint32_t)((w) >> 32))
+
 struct ff_msg_slot {
-	volatile uint32_t ms_state;	/* enum ff_msg_slot_state */
-	volatile uint32_t ms_gen;	/* bumped on every claim */
-	volatile int32_t ms_owner;	/* pid of the tool holding it */
+	volatile uint64_t ms_word;	/* MS_WORD(state, gen, owner) */
 	uint32_t	ms_len;		/* bytes of the message in ms_buf */
-	uint64_t	ms_claimed_ns;	/* CLOCK_MONOTONIC at claim */
-	uint8_t		ms_pad[40];	/* keep ms_buf cache-line aligned */
+	uint32_t	ms_pad0;
+	uint8_t		ms_pad[48];	/* keep ms_buf cache-line aligned */
 	uint8_t		ms_buf[FF_MSG_SIZE];
 } __attribute__((aligned(64)));
+
+/*
+ * One attached tool.  mo_id is 0 when the record is free; otherwise the
+ * owner id that slot words carry: a sequence number above the record's
+ * index (FF_MSG_OWNER_IDX), so a record reused by another tool has
+ * another id.
+ */
+#define	FF_MSG_NOWNERS		256
+#define	FF_MSG_OWNER_IDX(id)	((id) & (FF_MSG_NOWNERS - 1))
+#define	FF_MSG_LEASE_NS		(5ULL * 1000000000ULL)
+
+struct ff_msg_owner {
+	volatile uint32_t mo_id;	/* owner id; 0 = free */
+	volatile int32_t mo_pid;	/* pid, in PID namespace mo_pidns */
+	volatile uint64_t mo_pidns;	/* inode of /proc/self/ns/pid; 0 = ? */
+	volatile uint64_t mo_seen_ns;	/* CLOCK_MONOTONIC, last sign of life */
+	uint64_t	mo_pad;
+};
 
 struct ff_msg_area {
 	uint32_t	ma_magic;	/* FF_MSG_AREA_MAGIC */
@@ -55,8 +91,9 @@ struct ff_msg_area {
 	uint32_t	ma_nslots;
 	uint32_t	ma_proc_id;
 	volatile int32_t ma_server_pid;	/* stack process serving it; 0 = gone */
-	uint32_t	ma_pad;
+	volatile uint32_t ma_owner_seq;	/* last owner sequence handed out */
 	uint64_t	ma_pad2[5];
+	struct ff_msg_owner ma_owners[FF_MSG_NOWNERS];
 	struct ff_msg_slot ma_slots[FF_MSG_NSLOTS];
 };
 
@@ -64,6 +101,26 @@ struct ff_msg_procs {
 	uint32_t	mp_magic;
 	uint32_t	mp_nb_procs;	/* from the primary's lcore_mask */
 	volatile int32_t mp_pid[FF_MAX_PROCS];	/* 0 = not running */
+	uint64_t	mp_pidns;	/* PID namespace those pids are in */
 };
+
+/* CLOCK_MONOTONIC in ns: one clock for every process on the machine. */
+static inline uint64_t
+ff_msg_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* The inode of this process's PID namespace, 0 if /proc cannot tell. */
+static inline uint64_t
+ff_msg_pidns(void)
+{
+	struct stat st;
+
+	return (stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0);
+}
 
 #endif /* _FF_MSG_RING_H_ */

@@ -39,15 +39,23 @@ struct ff_msg_server {
 	const struct rte_memzone *sv_procs_mz;	/* proc 0 made it */
 	struct ff_msg_procs	*sv_procs;
 	uint64_t		 sv_next_sweep;
+	uint64_t		 sv_pidns;	/* our PID namespace */
 	struct ff_msg_stats	 sv_stats;
 	uint8_t			 sv_req[FF_MSG_SIZE];	/* private request copy */
 };
 
 static int
-slot_cas(struct ff_msg_slot *s, uint32_t from, uint32_t to)
+slot_cas(struct ff_msg_slot *s, uint64_t from, uint64_t to)
 {
-	return (__atomic_compare_exchange_n(&s->ms_state, &from, to, 0,
+	return (__atomic_compare_exchange_n(&s->ms_word, &from, to, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+}
+
+/* The same slot, now free: generation kept, owner cleared. */
+static uint64_t
+slot_freed(uint64_t w)
+{
+	return (MS_WORD(MS_FREE, MS_GEN(w), 0));
 }
 
 const void *
@@ -134,59 +142,112 @@ ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
 		sv->sv_stats.ms_errors++;
 }
 
+/*
+ * Slots in use and tools registered, counted as a request is answered
+ * (so a kern.ipc.msg.inuse read counts its own slot: 1 when idle).
+ */
+static void
+ff_msg_census(struct ff_msg_server *sv)
+{
+	struct ff_msg_area *a = sv->sv_area;
+	uint32_t i, inuse = 0, owners = 0;
+
+	for (i = 0; i < FF_MSG_NSLOTS; i++)
+		if (MS_STATE(__atomic_load_n(&a->ma_slots[i].ms_word,
+		    __ATOMIC_ACQUIRE)) != MS_FREE)
+			inuse++;
+	for (i = 0; i < FF_MSG_NOWNERS; i++)
+		if (__atomic_load_n(&a->ma_owners[i].mo_id,
+		    __ATOMIC_ACQUIRE) != 0)
+			owners++;
+	sv->sv_stats.ms_inuse = inuse;
+	sv->sv_stats.ms_owners = owners;
+}
+
 static void
 ff_msg_serve_slot(struct ff_ctx *ctx, struct ff_msg_server *sv, uint32_t idx)
 {
 	struct ff_msg_slot *s;
+	uint64_t w;
 
 	if (idx >= FF_MSG_NSLOTS) {
 		sv->sv_stats.ms_badslot++;
 		return;
 	}
 	s = &sv->sv_area->ma_slots[idx];
-	if (__atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE) != MS_REQUEST) {
+	w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE);
+	if (MS_STATE(w) != MS_REQUEST) {
 		/* A tool that gave up before we got here: the slot is free. */
-		if (slot_cas(s, MS_ABANDONED, MS_FREE))
+		if (MS_STATE(w) == MS_ABANDONED && slot_cas(s, w, slot_freed(w)))
 			sv->sv_stats.ms_abandoned++;
 		else
 			sv->sv_stats.ms_badstate++;
 		return;
 	}
+	ff_msg_census(sv);
 	ff_msg_answer(ctx, sv, s);
-	if (!slot_cas(s, MS_REQUEST, MS_DONE)) {
+	if (!slot_cas(s, w, MS_WORD(MS_DONE, MS_GEN(w), MS_OWNER(w)))) {
 		/* The tool timed out while we worked: nobody will read it. */
 		sv->sv_stats.ms_abandoned++;
-		__atomic_store_n(&s->ms_state, MS_FREE, __ATOMIC_RELEASE);
+		w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE);
+		if (MS_STATE(w) == MS_ABANDONED)
+			(void)slot_cas(s, w, slot_freed(w));
 	}
 }
 
+/*
+ * Is the owner record o gone?  Its pid is dead in our PID namespace, or
+ * it has not been seen for a lease (other namespaces, stopped tools).
+ */
 static int
-pid_dead(int32_t pid)
+owner_gone(const struct ff_msg_server *sv, const struct ff_msg_owner *o,
+    uint64_t now)
 {
-	return (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH));
+	int32_t pid = o->mo_pid;
+
+	if (sv->sv_pidns != 0 && o->mo_pidns == sv->sv_pidns &&
+	    (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH)))
+		return (1);
+	return (now - o->mo_seen_ns > FF_MSG_LEASE_NS &&
+	    (int64_t)(now - o->mo_seen_ns) > 0);
+}
+
+/* Does owner id name a live record? */
+static int
+owner_alive(const struct ff_msg_server *sv, uint32_t id, uint64_t now)
+{
+	const struct ff_msg_owner *o =
+	    &sv->sv_area->ma_owners[FF_MSG_OWNER_IDX(id)];
+
+	return (id != 0 && o->mo_id == id && !owner_gone(sv, o, now));
 }
 
 /*
- * Take back slots whose tool died between claiming and reading.  A slot
- * in REQUEST is ours to finish, and is freed then if its owner is gone.
+ * Take back what tools that died (or went silent) left behind: slots in
+ * any state, then their owner records.  A slot in REQUEST of a live
+ * owner is ours to finish; of a gone owner, nobody would read it.
  */
 static void
 ff_msg_sweep(struct ff_msg_server *sv)
 {
-	struct ff_msg_slot *s;
-	uint32_t i, st, gen;
+	struct ff_msg_area *a = sv->sv_area;
+	uint64_t now = ff_msg_mono_ns(), w;
+	struct ff_msg_owner *o;
+	uint32_t i, id;
 
 	for (i = 0; i < FF_MSG_NSLOTS; i++) {
-		s = &sv->sv_area->ma_slots[i];
-		st = __atomic_load_n(&s->ms_state, __ATOMIC_ACQUIRE);
-		if (st != MS_CLAIMED && st != MS_DONE)
+		w = __atomic_load_n(&a->ma_slots[i].ms_word, __ATOMIC_ACQUIRE);
+		if (MS_STATE(w) == MS_FREE || owner_alive(sv, MS_OWNER(w), now))
 			continue;
-		gen = s->ms_gen;
-		if (!pid_dead(s->ms_owner))
-			continue;
-		/* Same owner generation still, or the slot changed hands. */
-		if (s->ms_gen == gen && slot_cas(s, st, MS_FREE))
+		if (slot_cas(&a->ma_slots[i], w, slot_freed(w)))
 			sv->sv_stats.ms_reclaimed++;
+	}
+	for (i = 0; i < FF_MSG_NOWNERS; i++) {
+		o = &a->ma_owners[i];
+		id = __atomic_load_n(&o->mo_id, __ATOMIC_ACQUIRE);
+		if (id != 0 && owner_gone(sv, o, now))
+			(void)__atomic_compare_exchange_n(&o->mo_id, &id, 0, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	}
 }
 
@@ -226,6 +287,10 @@ static const struct sysctl_entry ff_msg_sysctls[] = {
 	    "Slots taken back from tools that died"),
 	MSG_STAT("abandoned", ms_abandoned,
 	    "Answers no tool waited for any more"),
+	MSG_STAT("inuse", ms_inuse,
+	    "Slots in use, the asking tool's included"),
+	MSG_STAT("owners", ms_owners,
+	    "Tools registered with this process, the asking one included"),
 };
 
 #undef MSG_STAT
@@ -255,6 +320,7 @@ ff_msg_procs_attach(struct ff_ctx *ctx, struct ff_msg_server *sv)
 		memset(mz->addr, 0, sizeof(struct ff_msg_procs));
 		((struct ff_msg_procs *)mz->addr)->mp_nb_procs =
 		    ctx->cfg->dpdk.nb_procs;
+		((struct ff_msg_procs *)mz->addr)->mp_pidns = ff_msg_pidns();
 		((struct ff_msg_procs *)mz->addr)->mp_magic = FF_MSG_AREA_MAGIC;
 		sv->sv_procs_mz = mz;
 	} else if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL)
@@ -292,6 +358,7 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	a->ma_nslots = FF_MSG_NSLOTS;
 	a->ma_proc_id = ctx->proc_id;
 	a->ma_server_pid = getpid();
+	sv->sv_pidns = ff_msg_pidns();
 	/*
 	 * The counters live as long as the server; the stack (and with it
 	 * the tree) goes after the server, with no request served between.

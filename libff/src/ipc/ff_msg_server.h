@@ -67,6 +67,8 @@ struct ff_msg_stats {
 	uint64_t	ms_badstate;	/* slot posted without a request in it */
 	uint64_t	ms_reclaimed;	/* slots taken back from dead tools */
 	uint64_t	ms_abandoned;	/* answers nobody waited for */
+	uint64_t	ms_inuse;	/* slots not FREE (at the last request) */
+	uint64_t	ms_owners;	/* tools registered (same moment) */
 };
 
 const struct ff_msg_stats *ff_msg_server_stats(const struct ff_ctx *ctx);
