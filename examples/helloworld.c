@@ -14,7 +14,7 @@
  */
 #include "http_hello.h"
 
-#define	MAX_EVENTS	512
+#define MAX_EVENTS 512
 
 /* A one-shot write filter: it goes by itself once it fired. */
 static void
@@ -90,7 +90,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct server s = { .name = "helloworld",
-	    .want_write = kq_want_write };
+		.want_write = kq_want_write };
 
 	return (server_main(&s, argc, argv, kq_setup, loop, "kqueue"));
 }

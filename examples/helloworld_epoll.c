@@ -11,11 +11,11 @@
  * non-blocking: the loop function handles what epoll reports once per
  * main-loop iteration.  SIGINT or SIGTERM stops it.
  */
-#include "http_hello.h"		/* first: it sets _GNU_SOURCE */
+#include "http_hello.h" /* first: it sets _GNU_SOURCE */
 
 #include <sys/epoll.h>
 
-#define	MAX_EVENTS	512
+#define MAX_EVENTS 512
 
 /* Readable always; writable too while a reply waits for room. */
 static void
@@ -95,7 +95,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct server s = { .name = "helloworld_epoll",
-	    .want_write = ep_want_write };
+		.want_write = ep_want_write };
 
 	return (server_main(&s, argc, argv, ep_setup, loop, "epoll"));
 }

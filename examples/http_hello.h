@@ -11,7 +11,7 @@
 #ifndef _HTTP_HELLO_H_
 #define _HTTP_HELLO_H_
 
-#define	_GNU_SOURCE		/* memmem */
+#define _GNU_SOURCE /* memmem */
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -26,62 +26,61 @@
 
 #include "ff_api.h"
 
-#define	MAX_CONNS	65536		/* descriptors we keep state for */
-#define	REQ_MAX		8192		/* largest request head we accept */
+#define MAX_CONNS 65536 /* descriptors we keep state for */
+#define REQ_MAX	  8192	/* largest request head we accept */
 
 static const char html[] =
-"HTTP/1.1 200 OK\r\n"
-"Server: ff\r\n"
-"Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
-"Content-Type: text/html\r\n"
-"Content-Length: 443\r\n"
-"Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
-"Connection: keep-alive\r\n"
-"Accept-Ranges: bytes\r\n"
-"\r\n"
-"<!DOCTYPE html>\r\n"
-"<html>\r\n"
-"<head>\r\n"
-"<title>Welcome to ff!</title>\r\n"
-"<style>\r\n"
-"    body {  width: 35em; margin: 0 auto; font-family: sans-serif; }\r\n"
-"</style>\r\n"
-"</head>\r\n"
-"<body>\r\n"
-"<h1>Welcome to ff!</h1>\r\n"
-"<p>If you see this page, the ff user-space TCP/IP stack is up and "
-"serving HTTP over DPDK 22.</p>\r\n"
-"<p>It follows FreeBSD's network stack: its names, numbers and "
-"behaviour.</p>\r\n"
-"<p><em>Thank you for using ff, the helloworld.</em></p>\r\n"
-"</body>\r\n"
-"</html>";
+    "HTTP/1.1 200 OK\r\n"
+    "Server: ff\r\n"
+    "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+    "Content-Type: text/html\r\n"
+    "Content-Length: 443\r\n"
+    "Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+    "Connection: keep-alive\r\n"
+    "Accept-Ranges: bytes\r\n"
+    "\r\n"
+    "<!DOCTYPE html>\r\n"
+    "<html>\r\n"
+    "<head>\r\n"
+    "<title>Welcome to ff!</title>\r\n"
+    "<style>\r\n"
+    "    body {  width: 35em; margin: 0 auto; font-family: sans-serif; }\r\n"
+    "</style>\r\n"
+    "</head>\r\n"
+    "<body>\r\n"
+    "<h1>Welcome to ff!</h1>\r\n"
+    "<p>If you see this page, the ff user-space TCP/IP stack is up and "
+    "serving HTTP over DPDK 22.</p>\r\n"
+    "<p>It follows FreeBSD's network stack: its names, numbers and "
+    "behaviour.</p>\r\n"
+    "<p><em>Thank you for using ff, the helloworld.</em></p>\r\n"
+    "</body>\r\n"
+    "</html>";
 
 /* The same page, telling a client that asked to close that we will. */
 static const char html_close[] =
-"HTTP/1.1 200 OK\r\n"
-"Server: ff\r\n"
-"Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
-"Content-Type: text/html\r\n"
-"Content-Length: 443\r\n"
-"Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
-"Connection: close\r\n"
-"Accept-Ranges: bytes\r\n"
-"\r\n";
+    "HTTP/1.1 200 OK\r\n"
+    "Server: ff\r\n"
+    "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+    "Content-Type: text/html\r\n"
+    "Content-Length: 443\r\n"
+    "Last-Modified: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
+    "Connection: close\r\n"
+    "Accept-Ranges: bytes\r\n"
+    "\r\n";
 
 _Static_assert(sizeof(html) - 1 == 649, "the page is 649 bytes with headers");
 
 /* Headers of html_close, then the body of html. */
-#define	HTML_HDRLEN	(sizeof(html) - 1 - 443)
-#define	CLOSE_HDRLEN	(sizeof(html_close) - 1)
-
+#define HTML_HDRLEN  (sizeof(html) - 1 - 443)
+#define CLOSE_HDRLEN (sizeof(html_close) - 1)
 
 /* One client connection: its unparsed request bytes and unsent reply. */
 struct conn {
-	char		 req[REQ_MAX];
-	size_t		 reqlen;
-	size_t		 outpend;	/* reply bytes still to write */
-	int		 closing;	/* close once the reply is out */
+	char req[REQ_MAX];
+	size_t reqlen;
+	size_t outpend; /* reply bytes still to write */
+	int closing;	/* close once the reply is out */
 };
 
 struct server;
@@ -93,12 +92,12 @@ struct server;
 typedef void (*want_write_t)(struct server *s, int fd, int on);
 
 struct server {
-	int		 poller;	/* the kqueue or epoll descriptor */
-	int		 lsock;
-	want_write_t	 want_write;
-	const char	*name;		/* for messages */
-	struct conn	*conns[MAX_CONNS];
-	unsigned long	 requests;
+	int poller; /* the kqueue or epoll descriptor */
+	int lsock;
+	want_write_t want_write;
+	const char *name; /* for messages */
+	struct conn *conns[MAX_CONNS];
+	unsigned long requests;
 };
 
 static void
@@ -106,7 +105,7 @@ conn_close(struct server *s, int fd)
 {
 	free(s->conns[fd]);
 	s->conns[fd] = NULL;
-	ff_close(fd);		/* leaves the kqueue or epoll set too */
+	ff_close(fd); /* leaves the kqueue or epoll set too */
 }
 
 /* 1 when the request head (up to its end) asks to close. */
@@ -210,14 +209,13 @@ conn_requests(struct server *s, int fd)
 		c->closing = req_wants_close(c->req, used);
 		memmove(c->req, c->req + used, c->reqlen - used);
 		c->reqlen -= used;
-		c->outpend = c->closing ? CLOSE_HDRLEN + 443 :
-		    sizeof(html) - 1;
+		c->outpend = c->closing ? CLOSE_HDRLEN + 443 : sizeof(html) - 1;
 		s->requests++;
 		if (conn_flush(s, fd) != 0)
 			return (-1);
 	}
 	if (c->reqlen == sizeof(c->req))
-		return (-1);		/* head too large */
+		return (-1); /* head too large */
 	return (0);
 }
 
@@ -276,7 +274,8 @@ server_listen(struct server *s, int port)
 	int on = 1;
 
 	if ((s->lsock = ff_socket(AF_INET, SOCK_STREAM, 0)) < 0) {
-		fprintf(stderr, "%s: ff_socket: %s\n", s->name, strerror(errno));
+		fprintf(
+		    stderr, "%s: ff_socket: %s\n", s->name, strerror(errno));
 		return (-1);
 	}
 	ff_setsockopt(s->lsock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));

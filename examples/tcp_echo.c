@@ -22,22 +22,22 @@
 
 #include "ff_api.h"
 
-#define	MAX_EVENTS	256
-#define	MAX_CONNS	65536
-#define	BUF_SIZE	65536
+#define MAX_EVENTS 256
+#define MAX_CONNS  65536
+#define BUF_SIZE   65536
 
 struct conn {
-	size_t		 off, len;	/* pending bytes: buf[off, off+len) */
-	int		 eof;		/* the client sent its FIN */
-	char		 buf[BUF_SIZE];
+	size_t off, len; /* pending bytes: buf[off, off+len) */
+	int eof;	 /* the client sent its FIN */
+	char buf[BUF_SIZE];
 };
 
 struct echo {
-	int		 epfd;
-	int		 lsock;
-	int		 sink;
+	int epfd;
+	int lsock;
+	int sink;
 	unsigned long long bytes;
-	struct conn	*conns[MAX_CONNS];
+	struct conn *conns[MAX_CONNS];
 };
 
 static void

@@ -20,14 +20,14 @@
 
 #include "ff_api.h"
 
-#define	MAX_EVENTS	64
-#define	MAX_DGRAM	9216
+#define MAX_EVENTS 64
+#define MAX_DGRAM  9216
 
 struct echo {
-	int		 epfd;
-	int		 sock;
-	unsigned long	 echoed;
-	char		 buf[MAX_DGRAM];
+	int epfd;
+	int sock;
+	unsigned long echoed;
+	char buf[MAX_DGRAM];
 };
 
 /* Send back every datagram queued on the socket. */
@@ -48,7 +48,7 @@ echo_drain(struct echo *e)
 			return;
 		}
 		if (ff_sendto(e->sock, e->buf, (size_t)n, 0,
-		    (struct linux_sockaddr *)&from, fromlen) < 0)
+			(struct linux_sockaddr *)&from, fromlen) < 0)
 			perror("udp_echo: ff_sendto");
 		else
 			e->echoed++;
@@ -117,8 +117,8 @@ main(int argc, char *argv[])
 		return (1);
 	if (echo_setup(&e, port) != 0)
 		return (1);
-	printf("udp_echo: echoing on UDP port %d, pid %d\n", port,
-	    (int)getpid());
+	printf(
+	    "udp_echo: echoing on UDP port %d, pid %d\n", port, (int)getpid());
 	fflush(stdout);
 	if (ff_run(loop, &e) != 0) {
 		perror("ff_run");

@@ -38,7 +38,7 @@ typedef int (*loop_func_t)(void *arg);
  *   EIO	the EAL, the mbuf pool, a port or the message ring failed
  *		to start
  */
-int	ff_init(int argc, char * const argv[]);
+int ff_init(int argc, char *const argv[]);
 
 /*
  * Run the main loop, calling loop(arg) once per iteration, until
@@ -46,9 +46,9 @@ int	ff_init(int argc, char * const argv[]);
  * EAL (no hugepage files or runtime dirs are left).  Returns 0, or -1:
  *   ENXIO	ff_init() was not called or failed
  */
-int	ff_run(loop_func_t loop, void *arg);
+int ff_run(loop_func_t loop, void *arg);
 /* Make ff_run() return after the current iteration.  No errors. */
-void	ff_stop_run(void);
+void ff_stop_run(void);
 
 /*
  * Sockets.  Addresses use the Linux layout (struct linux_sockaddr: a
@@ -66,8 +66,8 @@ void	ff_stop_run(void);
  * before anything else; the other errors are listed with each call.
  */
 struct linux_sockaddr {
-	short	sa_family;
-	char	sa_data[14];
+	short sa_family;
+	char sa_data[14];
 };
 
 /*
@@ -82,7 +82,7 @@ struct linux_sockaddr {
  *   ENOBUFS	no memory for the socket, its pcb or its buffers
  *   EMFILE	the descriptor table is full
  */
-int	ff_socket(int domain, int type, int protocol);
+int ff_socket(int domain, int type, int protocol);
 /*
  * Set an option: SOL_SOCKET (SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
  * SO_BROADCAST, SO_DEBUG, SO_DONTROUTE, SO_OOBINLINE, SO_TIMESTAMP,
@@ -98,8 +98,8 @@ int	ff_socket(int domain, int type, int protocol);
  *   ENOBUFS	SO_SNDBUF or SO_RCVBUF above kern.ipc.maxsockbuf
  *   ECONNRESET	an IPPROTO_TCP option on a connection that is gone
  */
-int	ff_setsockopt(int s, int level, int optname, const void *optval,
-	    socklen_t optlen);
+int ff_setsockopt(
+    int s, int level, int optname, const void *optval, socklen_t optlen);
 /*
  * Read an option (the ones ff_setsockopt() takes, and SO_TYPE, SO_ERROR,
  * which clears the pending error, SO_ACCEPTCONN, SO_PROTOCOL); *optlen
@@ -108,8 +108,8 @@ int	ff_setsockopt(int s, int level, int optname, const void *optval,
  *   EFAULT	optval or optlen is NULL
  *   ECONNRESET	an IPPROTO_TCP option on a connection that is gone
  */
-int	ff_getsockopt(int s, int level, int optname, void *optval,
-	    socklen_t *optlen);
+int
+ff_getsockopt(int s, int level, int optname, void *optval, socklen_t *optlen);
 /*
  * Accept connections on s, at most backlog queued (a negative backlog
  * or one above kern.ipc.somaxconn means kern.ipc.somaxconn).  An unbound
@@ -118,7 +118,7 @@ int	ff_getsockopt(int s, int level, int optname, void *optval,
  *   EINVAL	s is connected or connecting
  *   EADDRNOTAVAIL	no ephemeral port is free
  */
-int	ff_listen(int s, int backlog);
+int ff_listen(int s, int backlog);
 /*
  * Give s a local address and port (INADDR_ANY: any local address; port
  * 0: an ephemeral port from net.inet.ip.portrange).  Returns 0, or -1:
@@ -132,7 +132,7 @@ int	ff_listen(int s, int backlog);
  *		an exact match counts; SO_REUSEPORT on both sockets lets
  *		them share)
  */
-int	ff_bind(int s, const struct linux_sockaddr *addr, socklen_t addrlen);
+int ff_bind(int s, const struct linux_sockaddr *addr, socklen_t addrlen);
 /*
  * The first completed connection of listening socket s, as a new
  * descriptor; its peer goes to addr (*addrlen in and out) when addr is
@@ -147,9 +147,9 @@ int	ff_bind(int s, const struct linux_sockaddr *addr, socklen_t addrlen);
  *   EMFILE	the descriptor table is full
  *   other	an error pending on the listening socket (SO_ERROR)
  */
-int	ff_accept(int s, struct linux_sockaddr *addr, socklen_t *addrlen);
-int	ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen,
-	    int flags);
+int ff_accept(int s, struct linux_sockaddr *addr, socklen_t *addrlen);
+int
+ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen, int flags);
 /*
  * Connect s to name.  TCP starts the handshake and fails with
  * EINPROGRESS: the socket becomes writable (EVFILT_WRITE, EPOLLOUT,
@@ -171,15 +171,14 @@ int	ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen,
  *   other	an error that ended the attempt before the call returned
  *		(the pending SO_ERROR, such as ECONNREFUSED), cleared
  */
-int	ff_connect(int s, const struct linux_sockaddr *name,
-	    socklen_t namelen);
+int ff_connect(int s, const struct linux_sockaddr *name, socklen_t namelen);
 /*
  * Close a socket, kqueue or epoll descriptor.  A connected TCP socket
  * sends its FIN (or a RST with SO_LINGER and a zero linger time) after
  * the descriptor is gone.  Returns 0, or -1:
  *   EBADF	fd is not an open descriptor
  */
-int	ff_close(int fd);
+int ff_close(int fd);
 /*
  * Shut down the receive side (SHUT_RD), the send side (SHUT_WR: TCP
  * sends its FIN) or both.  On a listening socket, SHUT_RD and SHUT_RDWR
@@ -188,7 +187,7 @@ int	ff_close(int fd);
  *   ENOTCONN	s is not connected
  *   ECONNRESET	the TCP connection is already gone
  */
-int	ff_shutdown(int s, int how);
+int ff_shutdown(int s, int how);
 /*
  * The peer's (ff_getpeername) or the local (ff_getsockname) address of
  * s into name, truncated to *namelen; *namelen becomes its full size.
@@ -197,10 +196,8 @@ int	ff_shutdown(int s, int how);
  *   EINVAL	*namelen is negative
  *   ENOTCONN	(ff_getpeername) s is not connected
  */
-int	ff_getpeername(int s, struct linux_sockaddr *name,
-	    socklen_t *namelen);
-int	ff_getsockname(int s, struct linux_sockaddr *name,
-	    socklen_t *namelen);
+int ff_getpeername(int s, struct linux_sockaddr *name, socklen_t *namelen);
+int ff_getsockname(int s, struct linux_sockaddr *name, socklen_t *namelen);
 
 /*
  * Receive: ff_read() and ff_readv() read, ff_recv(), ff_recvfrom() and
@@ -222,8 +219,8 @@ int	ff_getsockname(int s, struct linux_sockaddr *name,
  *		unanswered
  *   EHOSTUNREACH, ENETUNREACH	an ICMP unreachable for the connection
  */
-ssize_t	ff_read(int d, void *buf, size_t nbytes);
-ssize_t	ff_readv(int fd, const struct iovec *iov, int iovcnt);
+ssize_t ff_read(int d, void *buf, size_t nbytes);
+ssize_t ff_readv(int fd, const struct iovec *iov, int iovcnt);
 /*
  * Send: ff_write() and ff_writev() write, ff_send(), ff_sendto() and
  * ff_sendmsg() take flags (MSG_DONTWAIT, MSG_MORE, MSG_NOSIGNAL, ...) and
@@ -256,16 +253,16 @@ ssize_t	ff_readv(int fd, const struct iovec *iov, int iovcnt);
  *		...), cleared; only EPIPE and the arguments' errors come
  *		first
  */
-ssize_t	ff_write(int fd, const void *buf, size_t nbytes);
-ssize_t	ff_writev(int fd, const struct iovec *iov, int iovcnt);
-ssize_t	ff_send(int s, const void *buf, size_t len, int flags);
-ssize_t	ff_sendto(int s, const void *buf, size_t len, int flags,
-	    const struct linux_sockaddr *to, socklen_t tolen);
-ssize_t	ff_sendmsg(int s, const struct msghdr *msg, int flags);
-ssize_t	ff_recv(int s, void *buf, size_t len, int flags);
-ssize_t	ff_recvfrom(int s, void *buf, size_t len, int flags,
-	    struct linux_sockaddr *from, socklen_t *fromlen);
-ssize_t	ff_recvmsg(int s, struct msghdr *msg, int flags);
+ssize_t ff_write(int fd, const void *buf, size_t nbytes);
+ssize_t ff_writev(int fd, const struct iovec *iov, int iovcnt);
+ssize_t ff_send(int s, const void *buf, size_t len, int flags);
+ssize_t ff_sendto(int s, const void *buf, size_t len, int flags,
+    const struct linux_sockaddr *to, socklen_t tolen);
+ssize_t ff_sendmsg(int s, const struct msghdr *msg, int flags);
+ssize_t ff_recv(int s, void *buf, size_t len, int flags);
+ssize_t ff_recvfrom(int s, void *buf, size_t len, int flags,
+    struct linux_sockaddr *from, socklen_t *fromlen);
+ssize_t ff_recvmsg(int s, struct msghdr *msg, int flags);
 
 /*
  * FIONBIO (int *: non-blocking flag) and FIONREAD (int *: bytes
@@ -273,14 +270,14 @@ ssize_t	ff_recvmsg(int s, struct msghdr *msg, int flags);
  *   EFAULT	the argument is NULL
  *   ENOTTY	another request
  */
-int	ff_ioctl(int fd, unsigned long request, ...);
+int ff_ioctl(int fd, unsigned long request, ...);
 /*
  * F_GETFL (O_RDWR, and O_NONBLOCK when set), F_SETFL (O_NONBLOCK), F_GETFD
  * and F_SETFD (0; accepted) on any descriptor.  Returns that, or -1:
  *   EBADF	fd is not an open descriptor
  *   EINVAL	another command
  */
-int	ff_fcntl(int fd, int cmd, ...);
+int ff_fcntl(int fd, int cmd, ...);
 
 /*
  * poll(2) over stack descriptors: revents for each entry (POLLNVAL for a
@@ -289,10 +286,10 @@ int	ff_fcntl(int fd, int cmd, ...);
  *   EINVAL	no stack is running
  *   EFAULT	fds is NULL and nfds is not 0
  */
-int	ff_poll(struct pollfd fds[], nfds_t nfds, int timeout);
+int ff_poll(struct pollfd fds[], nfds_t nfds, int timeout);
 
 /* The host's gettimeofday(2), with its return value and errors. */
-int	ff_gettimeofday(struct timeval *tv, struct timezone *tz);
+int ff_gettimeofday(struct timeval *tv, struct timezone *tz);
 
 /*
  * kqueue, with FreeBSD's struct kevent (as F-Stack exposes it).  Filters
@@ -304,43 +301,44 @@ int	ff_gettimeofday(struct timeval *tv, struct timezone *tz);
  * when there is room in the event list.  The timeout is ignored.
  */
 struct kevent {
-	uintptr_t	ident;		/* identifier for this event */
-	short		filter;		/* filter for event */
-	unsigned short	flags;		/* action flags for kqueue */
-	unsigned int	fflags;		/* filter flag value */
-	int64_t		data;		/* filter data value */
-	void		*udata;		/* opaque user data identifier */
-	uint64_t	ext[4];		/* extensions */
+	uintptr_t ident;      /* identifier for this event */
+	short filter;	      /* filter for event */
+	unsigned short flags; /* action flags for kqueue */
+	unsigned int fflags;  /* filter flag value */
+	int64_t data;	      /* filter data value */
+	void *udata;	      /* opaque user data identifier */
+	uint64_t ext[4];      /* extensions */
 };
 
-#define	EVFILT_READ		(-1)
-#define	EVFILT_WRITE		(-2)
+#define EVFILT_READ  (-1)
+#define EVFILT_WRITE (-2)
 
-#define	EV_ADD		0x0001		/* add event to kq (implies enable) */
-#define	EV_DELETE	0x0002		/* delete event from kq */
-#define	EV_ENABLE	0x0004		/* enable event */
-#define	EV_DISABLE	0x0008		/* disable event (not reported) */
-#define	EV_FORCEONESHOT	0x0100		/* enable _ONESHOT and force trigger */
-#define	EV_ONESHOT	0x0010		/* only report one occurrence */
-#define	EV_CLEAR	0x0020		/* clear event state after reporting */
-#define	EV_RECEIPT	0x0040		/* force EV_ERROR on success, data=0 */
-#define	EV_DISPATCH	0x0080		/* disable event after reporting */
-#define	EV_EOF		0x8000		/* EOF detected */
-#define	EV_ERROR	0x4000		/* error, data contains errno */
+#define EV_ADD		0x0001 /* add event to kq (implies enable) */
+#define EV_DELETE	0x0002 /* delete event from kq */
+#define EV_ENABLE	0x0004 /* enable event */
+#define EV_DISABLE	0x0008 /* disable event (not reported) */
+#define EV_FORCEONESHOT 0x0100 /* enable _ONESHOT and force trigger */
+#define EV_ONESHOT	0x0010 /* only report one occurrence */
+#define EV_CLEAR	0x0020 /* clear event state after reporting */
+#define EV_RECEIPT	0x0040 /* force EV_ERROR on success, data=0 */
+#define EV_DISPATCH	0x0080 /* disable event after reporting */
+#define EV_EOF		0x8000 /* EOF detected */
+#define EV_ERROR	0x4000 /* error, data contains errno */
 
-#define	EV_SET(kevp_, a, b, c, d, e, f) do {	\
-	struct kevent *kevp = (kevp_);		\
-	(kevp)->ident = (a);			\
-	(kevp)->filter = (b);			\
-	(kevp)->flags = (c);			\
-	(kevp)->fflags = (d);			\
-	(kevp)->data = (e);			\
-	(kevp)->udata = (f);			\
-	(kevp)->ext[0] = 0;			\
-	(kevp)->ext[1] = 0;			\
-	(kevp)->ext[2] = 0;			\
-	(kevp)->ext[3] = 0;			\
-} while (0)
+#define EV_SET(kevp_, a, b, c, d, e, f)        \
+	do {                                   \
+		struct kevent *kevp = (kevp_); \
+		(kevp)->ident = (a);           \
+		(kevp)->filter = (b);          \
+		(kevp)->flags = (c);           \
+		(kevp)->fflags = (d);          \
+		(kevp)->data = (e);            \
+		(kevp)->udata = (f);           \
+		(kevp)->ext[0] = 0;            \
+		(kevp)->ext[1] = 0;            \
+		(kevp)->ext[2] = 0;            \
+		(kevp)->ext[3] = 0;            \
+	} while (0)
 
 struct timespec;
 /*
@@ -349,7 +347,7 @@ struct timespec;
  *   ENOMEM	no memory for the kqueue
  *   EMFILE	the descriptor table is full
  */
-int	ff_kqueue(void);
+int ff_kqueue(void);
 /*
  * Apply changelist, then return up to nevents ready events.  Returns the
  * number of events stored (EV_ERROR entries included), or -1:
@@ -364,9 +362,8 @@ int	ff_kqueue(void);
  *   ENOENT	EV_DELETE, EV_ENABLE or EV_DISABLE of an event never added
  *   ENOMEM	no memory for the knote
  */
-int	ff_kevent(int kq, const struct kevent *changelist, int nchanges,
-	    struct kevent *eventlist, int nevents,
-	    const struct timespec *timeout);
+int ff_kevent(int kq, const struct kevent *changelist, int nchanges,
+    struct kevent *eventlist, int nevents, const struct timespec *timeout);
 
 /*
  * epoll with Linux semantics and the host's struct epoll_event
@@ -384,7 +381,7 @@ struct epoll_event;
  *   ENOMEM	no memory for it
  *   EMFILE	the descriptor table is full
  */
-int	ff_epoll_create(int size);
+int ff_epoll_create(int size);
 /*
  * EPOLL_CTL_ADD, EPOLL_CTL_MOD or EPOLL_CTL_DEL socket fd on epfd.
  * Returns 0, or -1:
@@ -397,7 +394,7 @@ int	ff_epoll_create(int size);
  *   ENOENT	EPOLL_CTL_MOD or EPOLL_CTL_DEL of a socket not there
  *   ENOMEM	no memory for the entry
  */
-int	ff_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+int ff_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
 /*
  * Up to maxevents ready events into events.  Returns their number (0:
  * none ready), or -1:
@@ -405,8 +402,8 @@ int	ff_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
  *   EINVAL	epfd is not an epoll descriptor, maxevents is not
  *		positive, or events is NULL
  */
-int	ff_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
-	    int timeout);
+int
+ff_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 
 #ifdef __cplusplus
 }

@@ -19,12 +19,12 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define	FF_MAX_PORTS		8
-#define	FF_MAX_VDEVS		8
-#define	FF_MAX_VIPS		64
-#define	FF_MAX_KV		256
-#define	FF_MAX_LCORES		64
-#define	FF_IFNAMSIZ		16
+#define FF_MAX_PORTS  8
+#define FF_MAX_VDEVS  8
+#define FF_MAX_VIPS   64
+#define FF_MAX_KV     256
+#define FF_MAX_LCORES 64
+#define FF_IFNAMSIZ   16
 
 enum ff_proc_type {
 	FF_PROC_AUTO = 0,
@@ -34,82 +34,82 @@ enum ff_proc_type {
 
 /* A name=value pair kept with its source line, for [freebsd.*]. */
 struct ff_kv {
-	char		kv_name[128];
-	char		kv_value[256];
-	int		kv_line;
+	char kv_name[128];
+	char kv_value[256];
+	int kv_line;
 };
 
 struct ff_port_cfg {
-	int		pc_present;		/* a [portN] section was read */
-	uint16_t	pc_port_id;
-	char		pc_if_name[FF_IFNAMSIZ];	/* default f-stack-N */
-	struct in_addr	pc_addr;
-	struct in_addr	pc_netmask;
-	struct in_addr	pc_broadcast;
-	struct in_addr	pc_gateway;
-	int		pc_has_gateway;
-	uint16_t	pc_lcores[FF_MAX_LCORES];	/* lcore_list */
-	int		pc_nb_lcores;
-	struct in_addr	pc_vips[FF_MAX_VIPS];	/* vip_addr, ';'-separated */
-	int		pc_nb_vips;
-	char		pc_vip_ifname[FF_IFNAMSIZ];
-	char		pc_ipfw_pr[192];	/* ipfw_pr, as given */
-	int		pc_line;		/* line of the section header */
+	int pc_present; /* a [portN] section was read */
+	uint16_t pc_port_id;
+	char pc_if_name[FF_IFNAMSIZ]; /* default f-stack-N */
+	struct in_addr pc_addr;
+	struct in_addr pc_netmask;
+	struct in_addr pc_broadcast;
+	struct in_addr pc_gateway;
+	int pc_has_gateway;
+	uint16_t pc_lcores[FF_MAX_LCORES]; /* lcore_list */
+	int pc_nb_lcores;
+	struct in_addr pc_vips[FF_MAX_VIPS]; /* vip_addr, ';'-separated */
+	int pc_nb_vips;
+	char pc_vip_ifname[FF_IFNAMSIZ];
+	char pc_ipfw_pr[192]; /* ipfw_pr, as given */
+	int pc_line;	      /* line of the section header */
 };
 
 struct ff_vdev_cfg {
-	int		vc_present;
-	char		vc_driver[32];		/* net_tap, net_memif, ... */
-	char		vc_args[512];		/* devargs as given */
-	char		vc_iface[FF_IFNAMSIZ];
-	char		vc_path[256];
-	char		vc_mac[18];
-	int		vc_queues;
-	int		vc_queue_size;
-	int		vc_cq;
-	char		vc_devargs[1024];	/* full "name,args" for --vdev */
-	int		vc_line;
+	int vc_present;
+	char vc_driver[32]; /* net_tap, net_memif, ... */
+	char vc_args[512];  /* devargs as given */
+	char vc_iface[FF_IFNAMSIZ];
+	char vc_path[256];
+	char vc_mac[18];
+	int vc_queues;
+	int vc_queue_size;
+	int vc_cq;
+	char vc_devargs[1024]; /* full "name,args" for --vdev */
+	int vc_line;
 };
 
 struct ff_dpdk_cfg {
-	char		lcore_mask[32];		/* hex, as given */
-	uint64_t	lcore_mask_bits;
-	int		nb_procs;		/* bits set in lcore_mask */
-	int		proc_id;		/* from -p, default 0 */
-	enum ff_proc_type proc_type;		/* from -t */
-	int		channel;		/* -n; 0 = EAL default */
-	int		memory;			/* -m MB; 0 = on demand */
-	int		no_huge;
-	char		base_virtaddr[32];
-	char		file_prefix[64];	/* default FF_DEFAULT_FILE_PREFIX */
-	char		allow[512];		/* PCI allow list, comma-separated */
-	int		log_level;		/* RTE_LOG_*; default warning */
-	char		log_file[PATH_MAX];	/* "" = stderr */
-	uint16_t	port_list[FF_MAX_PORTS];
-	int		nb_ports;
-	int		nb_vdev;
-	int		promiscuous;		/* default 1 */
-	int		numa_on;		/* default 1 */
-	int		tx_csum_offload_skip;	/* F-Stack: tx_csum_offoad_skip */
-	int		tso;
-	int		vlan_strip;		/* default 1 */
-	int		vlan_accept;		/* ours: accept tagged frames */
-	int		idle_sleep;		/* µs to sleep after an idle loop */
-	int		pkt_tx_delay;		/* µs; 0 = flush every loop */
-	int		symmetric_rss;
-	int		nb_mbufs;		/* ours: mbuf pool size */
+	char lcore_mask[32]; /* hex, as given */
+	uint64_t lcore_mask_bits;
+	int nb_procs;		     /* bits set in lcore_mask */
+	int proc_id;		     /* from -p, default 0 */
+	enum ff_proc_type proc_type; /* from -t */
+	int channel;		     /* -n; 0 = EAL default */
+	int memory;		     /* -m MB; 0 = on demand */
+	int no_huge;
+	char base_virtaddr[32];
+	char file_prefix[64];	 /* default FF_DEFAULT_FILE_PREFIX */
+	char allow[512];	 /* PCI allow list, comma-separated */
+	int log_level;		 /* RTE_LOG_*; default warning */
+	char log_file[PATH_MAX]; /* "" = stderr */
+	uint16_t port_list[FF_MAX_PORTS];
+	int nb_ports;
+	int nb_vdev;
+	int promiscuous;	  /* default 1 */
+	int numa_on;		  /* default 1 */
+	int tx_csum_offload_skip; /* F-Stack: tx_csum_offoad_skip */
+	int tso;
+	int vlan_strip;	  /* default 1 */
+	int vlan_accept;  /* ours: accept tagged frames */
+	int idle_sleep;	  /* µs to sleep after an idle loop */
+	int pkt_tx_delay; /* µs; 0 = flush every loop */
+	int symmetric_rss;
+	int nb_mbufs; /* ours: mbuf pool size */
 };
 
 struct ff_config {
-	char		path[PATH_MAX];
+	char path[PATH_MAX];
 	struct ff_dpdk_cfg dpdk;
 	struct ff_port_cfg ports[FF_MAX_PORTS];
 	struct ff_vdev_cfg vdevs[FF_MAX_VDEVS];
-	int		hz;			/* [freebsd.boot] hz, default 1000 */
-	struct ff_kv	boot[FF_MAX_KV];	/* other [freebsd.boot] tunables */
-	int		nb_boot;
-	struct ff_kv	sysctl[FF_MAX_KV];	/* [freebsd.sysctl] */
-	int		nb_sysctl;
+	int hz;			      /* [freebsd.boot] hz, default 1000 */
+	struct ff_kv boot[FF_MAX_KV]; /* other [freebsd.boot] tunables */
+	int nb_boot;
+	struct ff_kv sysctl[FF_MAX_KV]; /* [freebsd.sysctl] */
+	int nb_sysctl;
 };
 
 /*
@@ -128,8 +128,8 @@ struct ff_config {
  * command line, which the caller applies afterwards.  The syntax and every
  * key are described at the top of core/ff_config.c.
  */
-int	ff_config_load(const char *path, struct ff_config *cfg,
-	    char *err, size_t errlen);
+int ff_config_load(
+    const char *path, struct ff_config *cfg, char *err, size_t errlen);
 
 /*
  * Same as ff_config_load() on a string (tests, embedded configs); `name'
@@ -137,10 +137,10 @@ int	ff_config_load(const char *path, struct ff_config *cfg,
  *   EINVAL	text or cfg is NULL, or the text is not a valid config
  *   ENOMEM	no memory for the scratch configuration
  */
-int	ff_config_load_string(const char *text, const char *name,
-	    struct ff_config *cfg, char *err, size_t errlen);
+int ff_config_load_string(const char *text, const char *name,
+    struct ff_config *cfg, char *err, size_t errlen);
 
 /* Fill `cfg' with the defaults (the config of an empty file).  No errors. */
-void	ff_config_defaults(struct ff_config *cfg);
+void ff_config_defaults(struct ff_config *cfg);
 
 #endif /* _FF_CONFIG_H_ */

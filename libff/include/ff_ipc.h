@@ -24,20 +24,20 @@
  * unless it names the same prefix.  `err' receives a one-line message.
  * Returns 0 or a negative errno.
  */
-int	ff_ipc_attach(const char *prefix, char *err, size_t errlen);
+int ff_ipc_attach(const char *prefix, char *err, size_t errlen);
 
 /*
  * Stop using the stack.  The EAL is not cleaned up (see
  * ff_msg_client.c): detach only right before the process exits.
  */
-int	ff_ipc_detach(void);
+int ff_ipc_detach(void);
 
 /*
  * Stack processes known under the attached prefix: returns how many, and
  * fills `pids' (up to `max') with each process's pid, 0 where a process
  * has not started or has gone.
  */
-int	ff_ipc_procs(int32_t *pids, int max);
+int ff_ipc_procs(int32_t *pids, int max);
 
 /*
  * One request/answer with process `proc_id'.  `req' holds a whole message
@@ -49,20 +49,20 @@ int	ff_ipc_procs(int32_t *pids, int max);
  *   -ETIMEDOUT  no answer within `timeout_ms' (the slot is given back).
  * The stack's own verdict is in the answer's fm_error.
  */
-ssize_t	ff_ipc_request(int proc_id, const void *req, size_t reqlen,
-	    void *rep, size_t repcap, int timeout_ms);
+ssize_t ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
+    size_t repcap, int timeout_ms);
 
 /*
  * Test hook: post a raw value on a process's request ring, as a broken or
  * hostile client might.  Returns 0 or a negative errno.
  */
-int	ff_ipc_post_raw(int proc_id, uint32_t value);
+int ff_ipc_post_raw(int proc_id, uint32_t value);
 
 /* The library's ABI version and layout table (ends with a NULL entry). */
-uint32_t			 ff_msg_abi_version(void);
-const struct ff_msg_abi_entry	*ff_msg_abi_table(void);
+uint32_t ff_msg_abi_version(void);
+const struct ff_msg_abi_entry *ff_msg_abi_table(void);
 
 /* The prefix tools use when none is given: the default config's. */
-#define	FF_DEFAULT_FILE_PREFIX	"ff"
+#define FF_DEFAULT_FILE_PREFIX "ff"
 
 #endif /* _FF_IPC_H_ */

@@ -19,49 +19,50 @@
 
 #include <stdint.h>
 
-#define	FF_MSG_ABI_VERSION	1
-#define	FF_MSG_MAGIC		0x4d46		/* "FM" little-endian */
-#define	FF_MSG_SIZE		65536		/* one slot: header + body */
-#define	FF_MSG_NSLOTS		64		/* slots (and ring entries) per process */
-#define	FF_MAX_PROCS		32
+#define FF_MSG_ABI_VERSION 1
+#define FF_MSG_MAGIC	   0x4d46 /* "FM" little-endian */
+#define FF_MSG_SIZE	   65536  /* one slot: header + body */
+#define FF_MSG_NSLOTS	   64	  /* slots (and ring entries) per process */
+#define FF_MAX_PROCS	   32
 
 /* Message types.  0 is never valid. */
-#define	FF_MSG_NONE		0
-#define	FF_MSG_ECHO		1	/* body returned as is: liveness, tests */
-#define	FF_MSG_TOP		2	/* struct ff_top_stats */
-#define	FF_MSG_TRAFFIC		3	/* struct ff_traffic_stats */
-#define	FF_MSG_SYSCTL		4	/* struct ff_sysctl_req */
-#define	FF_MSG_IOCTL		5	/* interface ioctls */
-#define	FF_MSG_ROUTE		6	/* rt_msghdr-style routing messages, ARP */
-#define	FF_MSG_IPFW		7	/* firewall rules */
-#define	FF_MSG_NETSTAT		8	/* pcb lists, multi-part */
-#define	FF_MSG_IOCTL6		9	/* reserved: IPv6 interface ioctls */
-#define	FF_MSG_NDP		10	/* reserved: IPv6 neighbours */
-#define	FF_MSG_TYPE_MAX		16	/* first number never valid */
+#define FF_MSG_NONE	0
+#define FF_MSG_ECHO	1  /* body returned as is: liveness, tests */
+#define FF_MSG_TOP	2  /* struct ff_top_stats */
+#define FF_MSG_TRAFFIC	3  /* struct ff_traffic_stats */
+#define FF_MSG_SYSCTL	4  /* struct ff_sysctl_req */
+#define FF_MSG_IOCTL	5  /* interface ioctls */
+#define FF_MSG_ROUTE	6  /* rt_msghdr-style routing messages, ARP */
+#define FF_MSG_IPFW	7  /* firewall rules */
+#define FF_MSG_NETSTAT	8  /* pcb lists, multi-part */
+#define FF_MSG_IOCTL6	9  /* reserved: IPv6 interface ioctls */
+#define FF_MSG_NDP	10 /* reserved: IPv6 neighbours */
+#define FF_MSG_TYPE_MAX 16 /* first number never valid */
 
 /* fm_flags */
-#define	FF_MSGF_REPLY		0x0001	/* set by the stack on the answer */
+#define FF_MSGF_REPLY 0x0001 /* set by the stack on the answer */
 
 /*
  * Header of every request and reply.  64 bytes.
  */
 struct ff_msg_hdr {
-	uint16_t	fm_magic;	/* FF_MSG_MAGIC */
-	uint16_t	fm_version;	/* FF_MSG_ABI_VERSION */
-	uint16_t	fm_type;	/* FF_MSG_* */
-	uint16_t	fm_flags;	/* FF_MSGF_* */
-	uint32_t	fm_len;		/* header + body, bytes */
-	int32_t		fm_error;	/* reply: 0 or a FreeBSD errno */
-	uint64_t	fm_cursor;	/* multi-part: resume point; reply: next, 0 = done */
-	uint32_t	fm_proc_id;	/* reply: the process that answered */
-	uint32_t	fm_seq;		/* request number, echoed back */
-	uint64_t	fm_spare[4];
+	uint16_t fm_magic;   /* FF_MSG_MAGIC */
+	uint16_t fm_version; /* FF_MSG_ABI_VERSION */
+	uint16_t fm_type;    /* FF_MSG_* */
+	uint16_t fm_flags;   /* FF_MSGF_* */
+	uint32_t fm_len;     /* header + body, bytes */
+	int32_t fm_error;    /* reply: 0 or a FreeBSD errno */
+	uint64_t
+	    fm_cursor; /* multi-part: resume point; reply: next, 0 = done */
+	uint32_t fm_proc_id; /* reply: the process that answered */
+	uint32_t fm_seq;     /* request number, echoed back */
+	uint64_t fm_spare[4];
 };
 
 /* A variable part of a message: offset from the message start, length. */
 struct ff_msg_iov {
-	uint32_t	mi_off;
-	uint32_t	mi_len;
+	uint32_t mi_off;
+	uint32_t mi_len;
 };
 
 /*
@@ -70,20 +71,20 @@ struct ff_msg_iov {
  * the elapsed cycles, loops per interval).
  */
 struct ff_top_stats {
-	uint32_t	ts_len;		/* sizeof(struct ff_top_stats) */
-	uint32_t	ts_proc_id;
-	uint64_t	ts_loops;	/* main loop iterations */
-	uint64_t	ts_idle_tsc;	/* cycles in iterations that did no work */
-	uint64_t	ts_sys_tsc;	/* cycles in the stack and the driver */
-	uint64_t	ts_usr_tsc;	/* cycles in the application's loop */
-	uint64_t	ts_work_tsc;	/* all cycles accounted: idle + sys + usr */
-	uint64_t	ts_tsc_hz;	/* cycles per second */
-	uint64_t	ts_now_tsc;	/* stack's clock when the reply was made */
-	uint64_t	ts_rx_packets;	/* convenience for live views */
-	uint64_t	ts_tx_packets;
-	uint64_t	ts_rx_bytes;
-	uint64_t	ts_tx_bytes;
-	uint64_t	ts_spare[4];
+	uint32_t ts_len; /* sizeof(struct ff_top_stats) */
+	uint32_t ts_proc_id;
+	uint64_t ts_loops;	/* main loop iterations */
+	uint64_t ts_idle_tsc;	/* cycles in iterations that did no work */
+	uint64_t ts_sys_tsc;	/* cycles in the stack and the driver */
+	uint64_t ts_usr_tsc;	/* cycles in the application's loop */
+	uint64_t ts_work_tsc;	/* all cycles accounted: idle + sys + usr */
+	uint64_t ts_tsc_hz;	/* cycles per second */
+	uint64_t ts_now_tsc;	/* stack's clock when the reply was made */
+	uint64_t ts_rx_packets; /* convenience for live views */
+	uint64_t ts_tx_packets;
+	uint64_t ts_rx_bytes;
+	uint64_t ts_tx_bytes;
+	uint64_t ts_spare[4];
 };
 
 /*
@@ -92,16 +93,16 @@ struct ff_top_stats {
  * tx queue full) and the stack (bad frames, no room).
  */
 struct ff_traffic_stats {
-	uint32_t	tr_len;		/* sizeof(struct ff_traffic_stats) */
-	uint32_t	tr_proc_id;
-	uint64_t	tr_rx_packets;
-	uint64_t	tr_rx_bytes;
-	uint64_t	tr_rx_dropped;
-	uint64_t	tr_tx_packets;
-	uint64_t	tr_tx_bytes;
-	uint64_t	tr_tx_dropped;
-	uint64_t	tr_now_ns;	/* stack's clock when the reply was made */
-	uint64_t	tr_spare[4];
+	uint32_t tr_len; /* sizeof(struct ff_traffic_stats) */
+	uint32_t tr_proc_id;
+	uint64_t tr_rx_packets;
+	uint64_t tr_rx_bytes;
+	uint64_t tr_rx_dropped;
+	uint64_t tr_tx_packets;
+	uint64_t tr_tx_bytes;
+	uint64_t tr_tx_dropped;
+	uint64_t tr_now_ns; /* stack's clock when the reply was made */
+	uint64_t tr_spare[4];
 };
 
 /*
@@ -137,58 +138,58 @@ struct ff_traffic_stats {
  * GET whose value does not fit one message.  Within a WALK a node whose
  * handler fails is returned with sn_error set and no value.
  */
-#define	FF_SYSCTL_MAXNAME	24	/* CTL_MAXNAME */
-#define	FF_SYSCTL_NAMEMAX	256	/* dotted name with its NUL */
+#define FF_SYSCTL_MAXNAME 24  /* CTL_MAXNAME */
+#define FF_SYSCTL_NAMEMAX 256 /* dotted name with its NUL */
 
 /* sr_op */
-#define	FF_SYSCTL_GET		1
-#define	FF_SYSCTL_SET		2
-#define	FF_SYSCTL_WALK		3
+#define FF_SYSCTL_GET  1
+#define FF_SYSCTL_SET  2
+#define FF_SYSCTL_WALK 3
 
 /* sr_flags */
-#define	FF_SYSCTLF_DESCR	0x0001	/* include descriptions */
-#define	FF_SYSCTLF_NOVALUE	0x0002	/* no values: names and types (-N) */
-#define	FF_SYSCTLF_TEXT		0x0004	/* SET: sr_new is text */
-#define	FF_SYSCTLF_AFTER	0x0008	/* WALK: resume after sr_oid */
-#define	FF_SYSCTLF_NODES	0x0010	/* WALK: interior nodes as well */
-#define	FF_SYSCTLF_ALL		0x001f
+#define FF_SYSCTLF_DESCR   0x0001 /* include descriptions */
+#define FF_SYSCTLF_NOVALUE 0x0002 /* no values: names and types (-N) */
+#define FF_SYSCTLF_TEXT	   0x0004 /* SET: sr_new is text */
+#define FF_SYSCTLF_AFTER   0x0008 /* WALK: resume after sr_oid */
+#define FF_SYSCTLF_NODES   0x0010 /* WALK: interior nodes as well */
+#define FF_SYSCTLF_ALL	   0x001f
 
 struct ff_sysctl_req {
-	uint32_t	sr_len;		/* sizeof(struct ff_sysctl_req) */
-	uint32_t	sr_op;		/* FF_SYSCTL_* */
-	uint32_t	sr_flags;	/* FF_SYSCTLF_* */
-	uint32_t	sr_oidlen;	/* numbers in sr_oid; 0: by sr_name */
-	int32_t		sr_oid[FF_SYSCTL_MAXNAME];
-	uint32_t	sr_rootlen;	/* WALK + AFTER: subtree = sr_oid[0..n) */
-	uint32_t	sr_maxnodes;	/* WALK: at most this many; 0: no limit */
-	struct ff_msg_iov sr_name;	/* dotted name, NUL-terminated */
-	struct ff_msg_iov sr_new;	/* SET: the new value */
-	uint64_t	sr_spare[4];
+	uint32_t sr_len;    /* sizeof(struct ff_sysctl_req) */
+	uint32_t sr_op;	    /* FF_SYSCTL_* */
+	uint32_t sr_flags;  /* FF_SYSCTLF_* */
+	uint32_t sr_oidlen; /* numbers in sr_oid; 0: by sr_name */
+	int32_t sr_oid[FF_SYSCTL_MAXNAME];
+	uint32_t sr_rootlen;	   /* WALK + AFTER: subtree = sr_oid[0..n) */
+	uint32_t sr_maxnodes;	   /* WALK: at most this many; 0: no limit */
+	struct ff_msg_iov sr_name; /* dotted name, NUL-terminated */
+	struct ff_msg_iov sr_new;  /* SET: the new value */
+	uint64_t sr_spare[4];
 };
 
 struct ff_sysctl_rep {
-	uint32_t	sp_len;		/* sizeof(struct ff_sysctl_rep) */
-	uint32_t	sp_count;	/* records that follow */
-	uint32_t	sp_first;	/* offset of the first record */
-	uint32_t	sp_spare0;
-	uint64_t	sp_remaining;	/* WALK: nodes after these (= fm_cursor) */
-	uint64_t	sp_spare[2];
+	uint32_t sp_len;   /* sizeof(struct ff_sysctl_rep) */
+	uint32_t sp_count; /* records that follow */
+	uint32_t sp_first; /* offset of the first record */
+	uint32_t sp_spare0;
+	uint64_t sp_remaining; /* WALK: nodes after these (= fm_cursor) */
+	uint64_t sp_spare[2];
 };
 
 struct ff_sysctl_node {
-	uint32_t	sn_reclen;	/* to the next record, 8-byte multiple */
-	uint32_t	sn_kind;	/* CTLTYPE_* | CTLFLAG_* (FreeBSD's) */
-	uint32_t	sn_oidlen;	/* numbers in sn_oid */
-	int32_t		sn_error;	/* reading the value failed: errno */
-	int32_t		sn_oid[FF_SYSCTL_MAXNAME];
-	struct ff_msg_iov sn_name;	/* "net.inet.tcp.sendspace" */
-	struct ff_msg_iov sn_fmt;	/* "I", "IU", "LU", "A", "S,tcpstat" */
-	struct ff_msg_iov sn_descr;	/* with FF_SYSCTLF_DESCR, else empty */
-	struct ff_msg_iov sn_value;	/* the value's bytes (host order) */
-	struct ff_msg_iov sn_oldvalue;	/* SET: the value before the write */
-	uint32_t	sn_valuesize;	/* the value's full size */
-	uint32_t	sn_spare0;
-	uint64_t	sn_spare[2];
+	uint32_t sn_reclen; /* to the next record, 8-byte multiple */
+	uint32_t sn_kind;   /* CTLTYPE_* | CTLFLAG_* (FreeBSD's) */
+	uint32_t sn_oidlen; /* numbers in sn_oid */
+	int32_t sn_error;   /* reading the value failed: errno */
+	int32_t sn_oid[FF_SYSCTL_MAXNAME];
+	struct ff_msg_iov sn_name;     /* "net.inet.tcp.sendspace" */
+	struct ff_msg_iov sn_fmt;      /* "I", "IU", "LU", "A", "S,tcpstat" */
+	struct ff_msg_iov sn_descr;    /* with FF_SYSCTLF_DESCR, else empty */
+	struct ff_msg_iov sn_value;    /* the value's bytes (host order) */
+	struct ff_msg_iov sn_oldvalue; /* SET: the value before the write */
+	uint32_t sn_valuesize;	       /* the value's full size */
+	uint32_t sn_spare0;
+	uint64_t sn_spare[2];
 };
 
 /*
@@ -196,15 +197,15 @@ struct ff_sysctl_node {
  * bytes, sin_len first, address and port in network byte order.  A field
  * that is present must have sin_len 16 and sin_family FF_AF_INET.
  */
-#define	FF_AF_INET		2	/* FreeBSD's AF_INET */
-#define	FF_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
+#define FF_AF_INET  2  /* FreeBSD's AF_INET */
+#define FF_IFNAMSIZ 16 /* IFNAMSIZ, with the NUL */
 
 struct ff_sockaddr_in {
-	uint8_t		sin_len;	/* sizeof(struct ff_sockaddr_in) */
-	uint8_t		sin_family;	/* FF_AF_INET */
-	uint16_t	sin_port;	/* 0 */
-	uint32_t	sin_addr;	/* network byte order */
-	uint8_t		sin_zero[8];
+	uint8_t sin_len;    /* sizeof(struct ff_sockaddr_in) */
+	uint8_t sin_family; /* FF_AF_INET */
+	uint16_t sin_port;  /* 0 */
+	uint32_t sin_addr;  /* network byte order */
+	uint8_t sin_zero[8];
 };
 
 /*
@@ -237,69 +238,70 @@ struct ff_sockaddr_in {
  * on the interface, EADDRINUSE on another one, EADDRNOTAVAIL (DELADDR) not
  * on the interface.
  */
-#define	FF_IOCTL_LIST		1
-#define	FF_IOCTL_SETFLAGS	2
-#define	FF_IOCTL_SETMTU		3
-#define	FF_IOCTL_ADDADDR	4
-#define	FF_IOCTL_DELADDR	5
+#define FF_IOCTL_LIST	  1
+#define FF_IOCTL_SETFLAGS 2
+#define FF_IOCTL_SETMTU	  3
+#define FF_IOCTL_ADDADDR  4
+#define FF_IOCTL_DELADDR  5
 
 /* ii_capenable: FreeBSD's IFCAP_* (ifconfig's options=...). */
-#define	FF_IFCAP_RXCSUM		0x00001
-#define	FF_IFCAP_TXCSUM		0x00002
-#define	FF_IFCAP_TSO4		0x00100
-#define	FF_IFCAP_LINKSTATE	0x80000
+#define FF_IFCAP_RXCSUM	   0x00001
+#define FF_IFCAP_TXCSUM	   0x00002
+#define FF_IFCAP_TSO4	   0x00100
+#define FF_IFCAP_LINKSTATE 0x80000
 
 /* ii_link_state: FreeBSD's LINK_STATE_*. */
-#define	FF_LINK_STATE_UNKNOWN	0
-#define	FF_LINK_STATE_DOWN	1
-#define	FF_LINK_STATE_UP	2
+#define FF_LINK_STATE_UNKNOWN 0
+#define FF_LINK_STATE_DOWN    1
+#define FF_LINK_STATE_UP      2
 
-#define	FF_IFCOUNTERS		12	/* enum ift_counter, FreeBSD's order */
+#define FF_IFCOUNTERS 12 /* enum ift_counter, FreeBSD's order */
 
 struct ff_ioctl_req {
-	uint32_t	ir_len;		/* sizeof(struct ff_ioctl_req) */
-	uint32_t	ir_op;		/* FF_IOCTL_* */
-	uint32_t	ir_value;	/* SETFLAGS: IFF_*; SETMTU: the MTU */
-	uint32_t	ir_spare0;	/* 0 */
-	char		ir_name[FF_IFNAMSIZ];	/* "f-stack-0"; LIST: "" = all */
-	struct ff_sockaddr_in ir_addr;		/* ADDADDR, DELADDR */
-	struct ff_sockaddr_in ir_mask;		/* ADDADDR */
-	struct ff_sockaddr_in ir_broadaddr;	/* ADDADDR; sin_len 0: default */
-	uint64_t	ir_spare[4];
+	uint32_t ir_len;	       /* sizeof(struct ff_ioctl_req) */
+	uint32_t ir_op;		       /* FF_IOCTL_* */
+	uint32_t ir_value;	       /* SETFLAGS: IFF_*; SETMTU: the MTU */
+	uint32_t ir_spare0;	       /* 0 */
+	char ir_name[FF_IFNAMSIZ];     /* "f-stack-0"; LIST: "" = all */
+	struct ff_sockaddr_in ir_addr; /* ADDADDR, DELADDR */
+	struct ff_sockaddr_in ir_mask; /* ADDADDR */
+	struct ff_sockaddr_in ir_broadaddr; /* ADDADDR; sin_len 0: default */
+	uint64_t ir_spare[4];
 };
 
 struct ff_ioctl_rep {
-	uint32_t	ip_len;		/* sizeof(struct ff_ioctl_rep) */
-	uint32_t	ip_count;	/* records that follow */
-	uint32_t	ip_first;	/* offset of the first record */
-	uint32_t	ip_spare0;
-	uint64_t	ip_spare[2];
+	uint32_t ip_len;   /* sizeof(struct ff_ioctl_rep) */
+	uint32_t ip_count; /* records that follow */
+	uint32_t ip_first; /* offset of the first record */
+	uint32_t ip_spare0;
+	uint64_t ip_spare[2];
 };
 
 struct ff_ifaddr_info {
 	struct ff_sockaddr_in ifa_addr;
 	struct ff_sockaddr_in ifa_netmask;
-	struct ff_sockaddr_in ifa_broadaddr;	/* sin_len 0 without IFF_BROADCAST */
-	uint32_t	ifa_flags;	/* 0x10: a [portN] vip_addr */
-	uint32_t	ifa_spare0;
+	struct ff_sockaddr_in
+	    ifa_broadaddr;  /* sin_len 0 without IFF_BROADCAST */
+	uint32_t ifa_flags; /* 0x10: a [portN] vip_addr */
+	uint32_t ifa_spare0;
 };
 
 struct ff_ifinfo {
-	uint32_t	ii_reclen;	/* to the next record, 8-byte multiple */
-	uint16_t	ii_index;	/* if_index */
-	uint8_t		ii_type;	/* IFT_ETHER 0x06, IFT_LOOP 0x18 */
-	uint8_t		ii_link_state;	/* FF_LINK_STATE_* */
-	uint32_t	ii_flags;	/* IFF_* (FreeBSD's values) */
-	uint32_t	ii_mtu;
-	uint32_t	ii_metric;	/* always 0 */
-	uint32_t	ii_capenable;	/* FF_IFCAP_* */
-	char		ii_name[FF_IFNAMSIZ];
-	uint8_t		ii_lladdr[8];	/* 6 bytes used; zero for lo0 */
-	uint32_t	ii_naddrs;	/* struct ff_ifaddr_info at ii_addrs */
-	uint32_t	ii_spare0;
+	uint32_t ii_reclen;    /* to the next record, 8-byte multiple */
+	uint16_t ii_index;     /* if_index */
+	uint8_t ii_type;       /* IFT_ETHER 0x06, IFT_LOOP 0x18 */
+	uint8_t ii_link_state; /* FF_LINK_STATE_* */
+	uint32_t ii_flags;     /* IFF_* (FreeBSD's values) */
+	uint32_t ii_mtu;
+	uint32_t ii_metric;    /* always 0 */
+	uint32_t ii_capenable; /* FF_IFCAP_* */
+	char ii_name[FF_IFNAMSIZ];
+	uint8_t ii_lladdr[8]; /* 6 bytes used; zero for lo0 */
+	uint32_t ii_naddrs;   /* struct ff_ifaddr_info at ii_addrs */
+	uint32_t ii_spare0;
 	struct ff_msg_iov ii_addrs;
-	uint64_t	ii_counters[FF_IFCOUNTERS];	/* ipackets, ierrors, ... */
-	uint64_t	ii_spare[2];
+	uint64_t ii_counters[FF_IFCOUNTERS]; /* ipackets, ierrors, ... */
+	uint64_t ii_spare[2];
 };
 
 /*
@@ -339,83 +341,84 @@ struct ff_ifinfo {
  * ENXIO unknown interface, EAFNOSUPPORT a non-AF_INET address, EINVAL
  * malformed message, EBUSY deleting a connected route, ENOBUFS table full.
  */
-#define	FF_RTM_VERSION		5	/* RTM_VERSION */
+#define FF_RTM_VERSION 5 /* RTM_VERSION */
 
 /* rtm_type: FreeBSD's RTM_* numbers; DUMP is ours. */
-#define	FF_RTM_ADD		0x1
-#define	FF_RTM_DELETE		0x2
-#define	FF_RTM_CHANGE		0x3
-#define	FF_RTM_GET		0x4
-#define	FF_RTM_DUMP		0x80
+#define FF_RTM_ADD    0x1
+#define FF_RTM_DELETE 0x2
+#define FF_RTM_CHANGE 0x3
+#define FF_RTM_GET    0x4
+#define FF_RTM_DUMP   0x80
 
 /* rtm_addrs: FreeBSD's RTA_*. */
-#define	FF_RTA_DST		0x01
-#define	FF_RTA_GATEWAY		0x02
-#define	FF_RTA_NETMASK		0x04
-#define	FF_RTA_IFP		0x10
-#define	FF_RTA_IFA		0x20
-#define	FF_RTA_ALL		0x37
+#define FF_RTA_DST     0x01
+#define FF_RTA_GATEWAY 0x02
+#define FF_RTA_NETMASK 0x04
+#define FF_RTA_IFP     0x10
+#define FF_RTA_IFA     0x20
+#define FF_RTA_ALL     0x37
 
 /* rtm_flags: FreeBSD's RTF_* (net/route.h), those the stack knows. */
-#define	FF_RTF_UP		0x1
-#define	FF_RTF_GATEWAY		0x2
-#define	FF_RTF_HOST		0x4
-#define	FF_RTF_REJECT		0x8
-#define	FF_RTF_DYNAMIC		0x10
-#define	FF_RTF_DONE		0x40
-#define	FF_RTF_LLINFO		0x400
-#define	FF_RTF_STATIC		0x800
-#define	FF_RTF_BLACKHOLE	0x1000
-#define	FF_RTF_ANNOUNCE		0x4000	/* RTF_PROTO2: proxy ARP (`pub') */
-#define	FF_RTF_PINNED		0x100000
-#define	FF_RTF_LOCAL		0x200000
-#define	FF_RTF_IFADDR		0x1000000	/* ours: ARP entry of our address */
+#define FF_RTF_UP	 0x1
+#define FF_RTF_GATEWAY	 0x2
+#define FF_RTF_HOST	 0x4
+#define FF_RTF_REJECT	 0x8
+#define FF_RTF_DYNAMIC	 0x10
+#define FF_RTF_DONE	 0x40
+#define FF_RTF_LLINFO	 0x400
+#define FF_RTF_STATIC	 0x800
+#define FF_RTF_BLACKHOLE 0x1000
+#define FF_RTF_ANNOUNCE	 0x4000 /* RTF_PROTO2: proxy ARP (`pub') */
+#define FF_RTF_PINNED	 0x100000
+#define FF_RTF_LOCAL	 0x200000
+#define FF_RTF_IFADDR	 0x1000000 /* ours: ARP entry of our address */
 /* What a request may set. */
-#define	FF_RTF_REQMASK		(FF_RTF_UP | FF_RTF_GATEWAY | FF_RTF_HOST | \
-				 FF_RTF_REJECT | FF_RTF_LLINFO | FF_RTF_STATIC | \
-				 FF_RTF_BLACKHOLE | FF_RTF_ANNOUNCE)
+#define FF_RTF_REQMASK                                              \
+	(FF_RTF_UP | FF_RTF_GATEWAY | FF_RTF_HOST | FF_RTF_REJECT | \
+	    FF_RTF_LLINFO | FF_RTF_STATIC | FF_RTF_BLACKHOLE |      \
+	    FF_RTF_ANNOUNCE)
 
 /* rtm_inits: FreeBSD's RTV_*. */
-#define	FF_RTV_MTU		0x1
-#define	FF_RTV_EXPIRE		0x4	/* RTF_LLINFO ADD: rmx_expire */
+#define FF_RTV_MTU    0x1
+#define FF_RTV_EXPIRE 0x4 /* RTF_LLINFO ADD: rmx_expire */
 
 struct ff_rt_metrics {
-	uint32_t	rmx_mtu;	/* 0: the interface's */
-	uint32_t	rmx_weight;	/* 1 */
-	uint64_t	rmx_expire;	/* s left (ADD: to live), 0 never */
-	uint64_t	rmx_pksent;	/* packets sent through the route */
-	uint32_t	rmx_recvpipe;	/* 0 (not kept) */
-	uint32_t	rmx_sendpipe;
-	uint32_t	rmx_ssthresh;
-	uint32_t	rmx_rtt;
-	uint64_t	rmx_spare[2];
+	uint32_t rmx_mtu;      /* 0: the interface's */
+	uint32_t rmx_weight;   /* 1 */
+	uint64_t rmx_expire;   /* s left (ADD: to live), 0 never */
+	uint64_t rmx_pksent;   /* packets sent through the route */
+	uint32_t rmx_recvpipe; /* 0 (not kept) */
+	uint32_t rmx_sendpipe;
+	uint32_t rmx_ssthresh;
+	uint32_t rmx_rtt;
+	uint64_t rmx_spare[2];
 };
 
 struct ff_rt_msghdr {
-	uint32_t	rtm_msglen;	/* sizeof(struct ff_rt_msghdr) */
-	uint8_t		rtm_version;	/* FF_RTM_VERSION */
-	uint8_t		rtm_type;	/* FF_RTM_* */
-	uint16_t	rtm_index;	/* interface index (RTA_IFP, replies) */
-	uint32_t	rtm_flags;	/* FF_RTF_* */
-	uint32_t	rtm_addrs;	/* FF_RTA_*: which addresses are present */
-	uint32_t	rtm_inits;	/* FF_RTV_*: which metrics to set */
-	uint32_t	rtm_seq;	/* the tool's, echoed back */
+	uint32_t rtm_msglen; /* sizeof(struct ff_rt_msghdr) */
+	uint8_t rtm_version; /* FF_RTM_VERSION */
+	uint8_t rtm_type;    /* FF_RTM_* */
+	uint16_t rtm_index;  /* interface index (RTA_IFP, replies) */
+	uint32_t rtm_flags;  /* FF_RTF_* */
+	uint32_t rtm_addrs;  /* FF_RTA_*: which addresses are present */
+	uint32_t rtm_inits;  /* FF_RTV_*: which metrics to set */
+	uint32_t rtm_seq;    /* the tool's, echoed back */
 	struct ff_rt_metrics rtm_rmx;
-	struct ff_sockaddr_in rtm_dst;		/* RTA_DST */
-	struct ff_sockaddr_in rtm_gateway;	/* RTA_GATEWAY */
-	struct ff_sockaddr_in rtm_netmask;	/* RTA_NETMASK */
-	struct ff_sockaddr_in rtm_ifa;		/* RTA_IFA: source address */
-	char		rtm_ifname[FF_IFNAMSIZ];	/* RTA_IFP by name */
-	uint8_t		rtm_lladdr[8];	/* RTF_LLINFO: the link address */
-	uint64_t	rtm_spare[2];
+	struct ff_sockaddr_in rtm_dst;	   /* RTA_DST */
+	struct ff_sockaddr_in rtm_gateway; /* RTA_GATEWAY */
+	struct ff_sockaddr_in rtm_netmask; /* RTA_NETMASK */
+	struct ff_sockaddr_in rtm_ifa;	   /* RTA_IFA: source address */
+	char rtm_ifname[FF_IFNAMSIZ];	   /* RTA_IFP by name */
+	uint8_t rtm_lladdr[8];		   /* RTF_LLINFO: the link address */
+	uint64_t rtm_spare[2];
 };
 
 struct ff_rt_dump {
-	uint32_t	rd_len;		/* sizeof(struct ff_rt_dump) */
-	uint32_t	rd_count;	/* records that follow */
-	uint32_t	rd_first;	/* offset of the first record */
-	uint32_t	rd_spare0;
-	uint64_t	rd_spare[2];
+	uint32_t rd_len;   /* sizeof(struct ff_rt_dump) */
+	uint32_t rd_count; /* records that follow */
+	uint32_t rd_first; /* offset of the first record */
+	uint32_t rd_spare0;
+	uint64_t rd_spare[2];
 };
 
 /*
@@ -424,10 +427,10 @@ struct ff_rt_dump {
  * size is then in fe_size), offset and size.
  */
 struct ff_msg_abi_entry {
-	const char	*fe_struct;
-	const char	*fe_field;
-	uint32_t	fe_offset;
-	uint32_t	fe_size;
+	const char *fe_struct;
+	const char *fe_field;
+	uint32_t fe_offset;
+	uint32_t fe_size;
 };
 
 #endif /* _FF_MSG_H_ */

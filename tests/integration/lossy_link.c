@@ -41,29 +41,29 @@
 #include <time.h>
 #include <unistd.h>
 
-#define	SLOT_SIZE	2048	/* largest frame carried (MTU 1500 + L2) */
-#define	RX_BURST	256	/* frames read per wake-up per socket */
-#define	DEF_QLEN	4096
+#define SLOT_SIZE 2048 /* largest frame carried (MTU 1500 + L2) */
+#define RX_BURST  256  /* frames read per wake-up per socket */
+#define DEF_QLEN  4096
 
 struct slot {
-	uint64_t	 due;		/* monotonic ns */
-	uint32_t	 len;
-	unsigned char	 data[SLOT_SIZE];
+	uint64_t due; /* monotonic ns */
+	uint32_t len;
+	unsigned char data[SLOT_SIZE];
 };
 
 struct dir {
-	const char	*name;		/* "ifA>ifB" */
-	int		 rxfd, txfd;
-	uint64_t	 loss;		/* threshold on a 64-bit draw */
-	uint64_t	 delay;		/* ns */
-	struct slot	*q;
-	uint32_t	 qlen, head, count;
-	uint64_t	 rx, fwd, lost, qfull, big, txerr;
+	const char *name; /* "ifA>ifB" */
+	int rxfd, txfd;
+	uint64_t loss;	/* threshold on a 64-bit draw */
+	uint64_t delay; /* ns */
+	struct slot *q;
+	uint32_t qlen, head, count;
+	uint64_t rx, fwd, lost, qfull, big, txerr;
 };
 
 struct link {
-	uint64_t	 rng;
-	struct dir	 dir[2];
+	uint64_t rng;
+	struct dir dir[2];
 };
 
 static volatile sig_atomic_t stop;
@@ -71,7 +71,6 @@ static volatile sig_atomic_t stop;
 static void
 onsig(int sig)
 {
-
 	(void)sig;
 	stop = 1;
 }
@@ -79,8 +78,8 @@ onsig(int sig)
 static void
 usage(void)
 {
-
-	fprintf(stderr, "usage: lossy_link [-s seed] [-l loss%%] [-d ms] "
+	fprintf(stderr,
+	    "usage: lossy_link [-s seed] [-l loss%%] [-d ms] "
 	    "[-L loss%%] [-D ms] [-q frames] ifA ifB\n");
 	exit(2);
 }
@@ -126,7 +125,6 @@ parse_num(const char *s, double max, const char *what)
 static uint64_t
 loss_threshold(double pct)
 {
-
 	if (pct >= 100)
 		return (UINT64_MAX);
 	return ((uint64_t)(pct / 100 * 18446744073709551616.0));
@@ -142,8 +140,8 @@ open_if(const char *ifname)
 
 	idx = if_nametoindex(ifname);
 	if (idx == 0) {
-		fprintf(stderr, "lossy_link: %s: %s\n", ifname,
-		    strerror(errno));
+		fprintf(
+		    stderr, "lossy_link: %s: %s\n", ifname, strerror(errno));
 		exit(1);
 	}
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -155,7 +153,7 @@ open_if(const char *ifname)
 	/* Our own transmissions must not come back to us. */
 	one = 1;
 	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-	    sizeof(one)) < 0) {
+		sizeof(one)) < 0) {
 		perror("lossy_link: PACKET_IGNORE_OUTGOING");
 		exit(1);
 	}
@@ -172,8 +170,8 @@ open_if(const char *ifname)
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = (int)idx;
 	mr.mr_type = PACKET_MR_PROMISC;
-	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-	    sizeof(mr)) < 0) {
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) <
+	    0) {
 		fprintf(stderr, "lossy_link: promisc %s: %s\n", ifname,
 		    strerror(errno));
 		exit(1);
@@ -266,7 +264,7 @@ report(const struct link *l)
 	for (i = 0; i < 2; i++) {
 		d = &l->dir[i];
 		printf("%s rx %" PRIu64 " fwd %" PRIu64 " lost %" PRIu64
-		    " qfull %" PRIu64 " big %" PRIu64 " txerr %" PRIu64 "\n",
+		       " qfull %" PRIu64 " big %" PRIu64 " txerr %" PRIu64 "\n",
 		    d->name, d->rx, d->fwd, d->lost, d->qfull, d->big,
 		    d->txerr);
 	}
@@ -307,8 +305,8 @@ main(int argc, char **argv)
 			loss[1] = parse_num(optarg, 100, "loss");
 			break;
 		case 'q':
-			qlen = (unsigned long)parse_num(optarg, 1 << 20,
-			    "queue length");
+			qlen = (unsigned long)parse_num(
+			    optarg, 1 << 20, "queue length");
 			if (qlen == 0)
 				usage();
 			break;
@@ -333,8 +331,8 @@ main(int argc, char **argv)
 	fd[1] = open_if(argv[1]);
 	for (i = 0; i < 2; i++) {
 		d = &l.dir[i];
-		snprintf(name[i], sizeof(name[i]), "%s>%s", argv[i],
-		    argv[1 - i]);
+		snprintf(
+		    name[i], sizeof(name[i]), "%s>%s", argv[i], argv[1 - i]);
 		d->name = name[i];
 		d->rxfd = fd[i];
 		d->txfd = fd[1 - i];
@@ -364,9 +362,9 @@ main(int argc, char **argv)
 	sigdelset(&waitmask, SIGINT);
 
 	printf("lossy_link %s<>%s: %s>%s loss %g%% delay %g ms, "
-	    "%s>%s loss %g%% delay %g ms, queue %lu\n", argv[0], argv[1],
-	    argv[0], argv[1], loss[0], delay[0], argv[1], argv[0], loss[1],
-	    delay[1], qlen);
+	       "%s>%s loss %g%% delay %g ms, queue %lu\n",
+	    argv[0], argv[1], argv[0], argv[1], loss[0], delay[0], argv[1],
+	    argv[0], loss[1], delay[1], qlen);
 	fflush(stdout);
 
 	while (!stop) {

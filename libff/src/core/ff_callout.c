@@ -62,8 +62,8 @@ callout_stop(struct ff_ctx *ctx, struct ff_callout *c)
 	/* Keep a running bucket walk valid when a callback stops its successor. */
 	if (cw->cw_next == c)
 		cw->cw_next = TAILQ_NEXT(c, c_link);
-	TAILQ_REMOVE(&cw->cw_bucket[c->c_time & (FF_CALLOUT_WHEEL - 1)], c,
-	    c_link);
+	TAILQ_REMOVE(
+	    &cw->cw_bucket[c->c_time & (FF_CALLOUT_WHEEL - 1)], c, c_link);
 	c->c_flags &= ~CALLOUT_PENDING;
 	cw->cw_pending--;
 	return (1);
@@ -81,15 +81,14 @@ callout_reset(struct ff_ctx *ctx, struct ff_callout *c, uint64_t ticks,
 	c->c_func = func;
 	c->c_arg = arg;
 	c->c_flags |= CALLOUT_PENDING;
-	TAILQ_INSERT_TAIL(&cw->cw_bucket[c->c_time & (FF_CALLOUT_WHEEL - 1)],
-	    c, c_link);
+	TAILQ_INSERT_TAIL(
+	    &cw->cw_bucket[c->c_time & (FF_CALLOUT_WHEEL - 1)], c, c_link);
 	cw->cw_pending++;
 }
 
 /* Fire everything due in the bucket of tick `t'. */
 static int
-callout_run_bucket(struct ff_ctx *ctx, struct ff_callout_wheel *cw,
-    uint64_t t)
+callout_run_bucket(struct ff_ctx *ctx, struct ff_callout_wheel *cw, uint64_t t)
 {
 	struct ff_callout_list *b = &cw->cw_bucket[t & (FF_CALLOUT_WHEEL - 1)];
 	struct ff_callout *c;
@@ -98,7 +97,7 @@ callout_run_bucket(struct ff_ctx *ctx, struct ff_callout_wheel *cw,
 	for (c = TAILQ_FIRST(b); c != NULL; c = cw->cw_next) {
 		cw->cw_next = TAILQ_NEXT(c, c_link);
 		if (c->c_time > t)
-			continue;	/* a later lap */
+			continue; /* a later lap */
 		TAILQ_REMOVE(b, c, c_link);
 		c->c_flags &= ~CALLOUT_PENDING;
 		cw->cw_pending--;
@@ -110,8 +109,7 @@ callout_run_bucket(struct ff_ctx *ctx, struct ff_callout_wheel *cw,
 }
 
 int
-ff_callout_run(struct ff_ctx *ctx, struct ff_callout_wheel *cw,
-    uint64_t now_ns)
+ff_callout_run(struct ff_ctx *ctx, struct ff_callout_wheel *cw, uint64_t now_ns)
 {
 	uint64_t target = ns_to_ticks(now_ns, cw->cw_hz);
 	int ran = 0;

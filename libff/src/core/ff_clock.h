@@ -12,20 +12,20 @@
 #include <stdint.h>
 
 struct ff_clock {
-	int		clk_virtual;	/* test port: moved by ff_clock_advance() */
-	uint64_t	clk_now_ns;	/* time of the current loop iteration */
-	uint64_t	clk_base_ns;	/* monotonic time at stack start */
-	uint64_t	clk_wall_ns;	/* CLOCK_REALTIME at stack start */
-	uint64_t	clk_tsc_hz;	/* cycles per second (top accounting) */
+	int clk_virtual;      /* test port: moved by ff_clock_advance() */
+	uint64_t clk_now_ns;  /* time of the current loop iteration */
+	uint64_t clk_base_ns; /* monotonic time at stack start */
+	uint64_t clk_wall_ns; /* CLOCK_REALTIME at stack start */
+	uint64_t clk_tsc_hz;  /* cycles per second (top accounting) */
 };
 
-#define	FF_NS_PER_SEC	1000000000ULL
-#define	FF_NS_PER_MS	1000000ULL
-#define	FF_NS_PER_US	1000ULL
+#define FF_NS_PER_SEC 1000000000ULL
+#define FF_NS_PER_MS  1000000ULL
+#define FF_NS_PER_US  1000ULL
 
-void		ff_clock_init(struct ff_clock *clk, int is_virtual);
-uint64_t	ff_clock_update(struct ff_clock *clk);	/* returns new now */
-void		ff_clock_advance(struct ff_clock *clk, uint64_t ns);
+void ff_clock_init(struct ff_clock *clk, int is_virtual);
+uint64_t ff_clock_update(struct ff_clock *clk); /* returns new now */
+void ff_clock_advance(struct ff_clock *clk, uint64_t ns);
 
 /* Nanoseconds since the stack started, as of this loop iteration. */
 static inline uint64_t

@@ -106,25 +106,29 @@
 #include "core/ff_config_var.h"
 
 /* A config file is small; a bigger one is a mistake (a log, a binary). */
-#define	CFG_MAX_FILE	(1024 * 1024)
+#define CFG_MAX_FILE (1024 * 1024)
 
 /*
  * The key table: one entry per key of each kind of section, naming its
  * value parser (ff_config_parse.c, cfg_driver() in ff_config_vdev.c) and
  * the field it fills.
  */
-#define	KEY(s, st, n, a, fn, t, fl, f, lo, hi, why)			\
-	{ s, n, a, fn, t, fl, offsetof(st, f), sizeof(((st *)0)->f),	\
-	  lo, hi, why }
-#define	D(n, fn, t, fl, f, lo, hi)					\
+#define KEY(s, st, n, a, fn, t, fl, f, lo, hi, why)                            \
+	{                                                                      \
+		s, n, a, fn, t, fl, offsetof(st, f), sizeof(((st *)0)->f), lo, \
+		    hi, why                                                    \
+	}
+#define D(n, fn, t, fl, f, lo, hi) \
 	KEY(CS_DPDK, struct ff_dpdk_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
-#define	P(n, fn, t, fl, f)						\
+#define P(n, fn, t, fl, f) \
 	KEY(CS_PORT, struct ff_port_cfg, n, NULL, fn, t, fl, f, 0, 0, NULL)
-#define	V(n, fn, t, fl, f, lo, hi)					\
+#define V(n, fn, t, fl, f, lo, hi) \
 	KEY(CS_VDEV, struct ff_vdev_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 /* A key F-Stack has and we refuse unless it is empty (or always). */
-#define	NO(s, n, fn, why)						\
-	{ s, n, NULL, fn, CT_NONE, CK_EMPTY, 0, 0, 0, 0, why }
+#define NO(s, n, fn, why)                                          \
+	{                                                          \
+		s, n, NULL, fn, CT_NONE, CK_EMPTY, 0, 0, 0, 0, why \
+	}
 
 const struct cfg_key cfg_keys[] = {
 	D("lcore_mask", cfg_lcore_mask, CT_STR, 0, lcore_mask, 0, 0),
@@ -140,12 +144,12 @@ const struct cfg_key cfg_keys[] = {
 	D("port_list", cfg_port_list, CT_NONE, 0, port_list, 0, 0),
 	D("nb_vdev", cfg_int, CT_INT, 0, nb_vdev, 0, FF_MAX_VDEVS),
 	{ CS_DPDK, "nb_bond", NULL, cfg_int, CT_NONE, 0, 0, 0, 0, 0,
-	  "bonding is not supported (only 0)" },
+	    "bonding is not supported (only 0)" },
 	D("promiscuous", cfg_int, CT_INT, 0, promiscuous, 0, 1),
 	D("numa_on", cfg_int, CT_INT, 0, numa_on, 0, 1),
 	KEY(CS_DPDK, struct ff_dpdk_cfg, "tx_csum_offoad_skip",
-	    "tx_csum_offload_skip", cfg_int, CT_INT, 0, tx_csum_offload_skip,
-	    0, 1, NULL),
+	    "tx_csum_offload_skip", cfg_int, CT_INT, 0, tx_csum_offload_skip, 0,
+	    1, NULL),
 	D("tso", cfg_int, CT_INT, 0, tso, 0, 1),
 	D("vlan_strip", cfg_int, CT_INT, 0, vlan_strip, 0, 1),
 	NO(CS_DPDK, "vlan_filter", cfg_refuse,
@@ -190,8 +194,8 @@ const struct cfg_key cfg_keys[] = {
 	V("mac", cfg_mac, CT_STR, 0, vc_mac, 0, 0),
 	V("cq", cfg_int, CT_INT, 0, vc_cq, 0, 1),
 
-	KEY(CS_BOOT, struct ff_config, "hz", NULL, cfg_int, CT_INT, 0, hz,
-	    1, 100000, NULL),
+	KEY(CS_BOOT, struct ff_config, "hz", NULL, cfg_int, CT_INT, 0, hz, 1,
+	    100000, NULL),
 };
 
 _Static_assert(nitems(cfg_keys) <= CFG_NKEYS, "raise CFG_NKEYS");
@@ -199,15 +203,18 @@ const size_t cfg_nkeys = nitems(cfg_keys);
 
 /* Sections F-Stack has and ff does not: say so rather than "unknown". */
 static const char *const cfg_fstack_only[] = {
-	"bond", "vlan", "pcap", "kni", "rss_check",
+	"bond",
+	"vlan",
+	"pcap",
+	"kni",
+	"rss_check",
 };
 
 /*
  * Messages.
  */
-static int __attribute__((format(printf, 5, 0)))
-cfg_verr(struct cfg_parse *pp, int line, const char *section,
-    const char *key, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 5, 0))) cfg_verr(struct cfg_parse *pp,
+    int line, const char *section, const char *key, const char *fmt, va_list ap)
 {
 	int n;
 
@@ -217,9 +224,9 @@ cfg_verr(struct cfg_parse *pp, int line, const char *section,
 	pp->pp_err_line = line;
 	if (pp->pp_err == NULL || pp->pp_errlen == 0)
 		return (-1);
-	n = snprintf(pp->pp_err, pp->pp_errlen, "%s:%d: [%s]%s%s: ",
-	    pp->pp_file, line, section, key != NULL ? " " : "",
-	    key != NULL ? key : "");
+	n = snprintf(pp->pp_err, pp->pp_errlen,
+	    "%s:%d: [%s]%s%s: ", pp->pp_file, line, section,
+	    key != NULL ? " " : "", key != NULL ? key : "");
 	if (n >= 0 && (size_t)n < pp->pp_errlen)
 		vsnprintf(pp->pp_err + n, pp->pp_errlen - n, fmt, ap);
 	return (-1);
@@ -227,8 +234,8 @@ cfg_verr(struct cfg_parse *pp, int line, const char *section,
 
 /* An error at a given place; returns -1. */
 int
-cfg_err_at(struct cfg_parse *pp, int line, const char *section,
-    const char *key, const char *fmt, ...)
+cfg_err_at(struct cfg_parse *pp, int line, const char *section, const char *key,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -312,8 +319,8 @@ cfg_key_find(enum cfg_sect sect, const char *name)
 
 /* The line `name' was set on in one section instance, 0 if never. */
 int
-cfg_key_line(struct cfg_parse *pp, enum cfg_sect sect, int idx,
-    const char *name)
+cfg_key_line(
+    struct cfg_parse *pp, enum cfg_sect sect, int idx, const char *name)
 {
 	const struct cfg_key *kp;
 
@@ -347,7 +354,7 @@ cfg_section_kind(const char *name, long *idx)
 		return (CS_NONE);
 	if (*digits == '\0' || digits[strspn(digits, "0123456789")] != '\0')
 		return (CS_NONE);
-	*idx = strtol(digits, NULL, 10);	/* overflow: LONG_MAX, too big */
+	*idx = strtol(digits, NULL, 10); /* overflow: LONG_MAX, too big */
 	return (name[0] == 'p' ? CS_PORT : CS_VDEV);
 }
 
@@ -359,10 +366,12 @@ cfg_section_unknown(struct cfg_parse *pp)
 	for (i = 0; i < nitems(cfg_fstack_only); i++) {
 		len = strlen(cfg_fstack_only[i]);
 		if (strncmp(pp->pp_section, cfg_fstack_only[i], len) == 0)
-			return (cfg_err(pp, "F-Stack section not supported "
+			return (cfg_err(pp,
+			    "F-Stack section not supported "
 			    "by ff"));
 	}
-	return (cfg_err(pp, "unknown section (dpdk, portN, vdevN, "
+	return (cfg_err(pp,
+	    "unknown section (dpdk, portN, vdevN, "
 	    "freebsd.boot, freebsd.sysctl)"));
 }
 
@@ -398,12 +407,12 @@ cfg_section_open(struct cfg_parse *pp, const char *line)
 
 	end = strchr(line, ']');
 	if (end == NULL)
-		return (0);		/* libinih reports the syntax error */
+		return (0); /* libinih reports the syntax error */
 	len = end - line - 1;
 	pp->pp_key = NULL;
 	pp->pp_sect = CS_NONE;
-	snprintf(pp->pp_section, sizeof(pp->pp_section), "%.*s", (int)len,
-	    line + 1);
+	snprintf(
+	    pp->pp_section, sizeof(pp->pp_section), "%.*s", (int)len, line + 1);
 	sect = cfg_section_kind(pp->pp_section, &idx);
 	if (sect == CS_NONE || len >= sizeof(pp->pp_section))
 		return (cfg_section_unknown(pp));
@@ -413,8 +422,8 @@ cfg_section_open(struct cfg_parse *pp, const char *line)
 		    sect == CS_PORT ? "port" : "vdev", idx, max - 1));
 	first = cfg_section_mark(pp, sect, (int)idx);
 	if (first != 0)
-		return (cfg_err(pp, "duplicate section (first on line %d)",
-		    first));
+		return (
+		    cfg_err(pp, "duplicate section (first on line %d)", first));
 	pp->pp_sect = sect;
 	pp->pp_index = (int)idx;
 	if (pp->pp_nhist < CFG_NSECTS) {
@@ -447,7 +456,7 @@ cfg_reader(char *buf, int size, void *arg)
 	pp->pp_lineno++;
 	if (pp->pp_lineno == 1 && len >= 3 &&
 	    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-		line += 3;		/* UTF-8 byte order mark */
+		line += 3; /* UTF-8 byte order mark */
 		len -= 3;
 	}
 	for (; len > 0 && (*line == ' ' || *line == '\t'); len--)
@@ -480,8 +489,8 @@ cfg_kv_add(struct cfg_parse *pp, struct ff_kv *kv, int *np, const char *name,
 	if (*value == '\0')
 		return (cfg_err(pp, "empty value"));
 	if (*np == FF_MAX_KV)
-		return (cfg_err(pp, "more than %d entries in one section",
-		    FF_MAX_KV));
+		return (cfg_err(
+		    pp, "more than %d entries in one section", FF_MAX_KV));
 	if (strlen(name) >= sizeof(kv->kv_name))
 		return (cfg_err(pp, "name too long (at most %zu characters)",
 		    sizeof(kv->kv_name) - 1));
@@ -502,8 +511,8 @@ cfg_key_set(struct cfg_parse *pp, const char *name, const char *value)
 	int *lines;
 
 	if (pp->pp_sect == CS_SYSCTL)
-		return (cfg_kv_add(pp, cfg->sysctl, &cfg->nb_sysctl, name,
-		    value));
+		return (
+		    cfg_kv_add(pp, cfg->sysctl, &cfg->nb_sysctl, name, value));
 	kp = cfg_key_find(pp->pp_sect, name);
 	if (kp == NULL && pp->pp_sect == CS_BOOT)
 		return (cfg_kv_add(pp, cfg->boot, &cfg->nb_boot, name, value));
@@ -516,14 +525,14 @@ cfg_key_set(struct cfg_parse *pp, const char *name, const char *value)
 	lines[kp - cfg_keys] = pp->pp_lineno;
 	if (*value == '\0' && (kp->ck_flags & CK_EMPTY) == 0)
 		return (cfg_err(pp, "empty value"));
-	return (kp->ck_parse(pp, kp, (char *)cfg +
-	    cfg_section_offset(pp->pp_sect, pp->pp_index), value));
+	return (kp->ck_parse(pp, kp,
+	    (char *)cfg + cfg_section_offset(pp->pp_sect, pp->pp_index),
+	    value));
 }
 
 /* The libinih handler: nonzero means the pair was fine. */
 static int
-cfg_handler(void *arg, const char *section, const char *name,
-    const char *value)
+cfg_handler(void *arg, const char *section, const char *name, const char *value)
 {
 	struct cfg_parse *pp = arg;
 
@@ -571,8 +580,8 @@ cfg_finish_addr(struct cfg_parse *pp, int i, const char *sect)
 	if (gw == addr)
 		return (cfg_err_at(pp, line, sect, "gateway",
 		    "%s is the port's own address", cfg_ntoa(gw, a)));
-	if ((gw & mask) != net || (mask < 0xfffffffe &&
-	    (gw == net || gw == bcast)))
+	if ((gw & mask) != net ||
+	    (mask < 0xfffffffe && (gw == net || gw == bcast)))
 		return (cfg_err_at(pp, line, sect, "gateway",
 		    "%s is not a host of %s/%d", cfg_ntoa(gw, a),
 		    cfg_ntoa(net, b), __builtin_popcount(mask)));
@@ -652,8 +661,7 @@ cfg_parse(struct cfg_parse *pp)
 	rc = ini_parse_stream(cfg_reader, pp, cfg_handler, pp);
 	if (rc < 0) {
 		pp->pp_failed = 0;
-		return (cfg_err_at(pp, 0, "", NULL, "libinih failed (%d)",
-		    rc));
+		return (cfg_err_at(pp, 0, "", NULL, "libinih failed (%d)", rc));
 	}
 	/*
 	 * libinih keeps going after a line it cannot parse and returns the
@@ -742,8 +750,10 @@ cfg_read_file(const char *path, char *err, size_t errlen)
 fail:
 	error = errno;
 	if (error == EINVAL)
-		snprintf(err, err != NULL ? errlen : 0, "%s: not a config file "
-		    "(bigger than %d bytes, or binary)", path, CFG_MAX_FILE);
+		snprintf(err, err != NULL ? errlen : 0,
+		    "%s: not a config file "
+		    "(bigger than %d bytes, or binary)",
+		    path, CFG_MAX_FILE);
 	else
 		snprintf(err, err != NULL ? errlen : 0, "%s: %s", path,
 		    strerror(error));
@@ -781,20 +791,20 @@ ff_config_defaults(struct ff_config *cfg)
 }
 
 int
-ff_config_load_string(const char *text, const char *name,
-    struct ff_config *cfg, char *err, size_t errlen)
+ff_config_load_string(const char *text, const char *name, struct ff_config *cfg,
+    char *err, size_t errlen)
 {
 	if (text == NULL || cfg == NULL) {
 		errno = EINVAL;
 		return (-1);
 	}
-	return (cfg_load_text(text, name != NULL ? name : "<string>", cfg,
-	    err, errlen));
+	return (cfg_load_text(
+	    text, name != NULL ? name : "<string>", cfg, err, errlen));
 }
 
 int
-ff_config_load(const char *path, struct ff_config *cfg, char *err,
-    size_t errlen)
+ff_config_load(
+    const char *path, struct ff_config *cfg, char *err, size_t errlen)
 {
 	char *text;
 	int rc, error;

@@ -24,7 +24,14 @@
 #include "core/ff_config_var.h"
 
 static const char *const cfg_log_names[] = {
-	NULL, "emerg", "alert", "crit", "err", "warning", "notice", "info",
+	NULL,
+	"emerg",
+	"alert",
+	"crit",
+	"err",
+	"warning",
+	"notice",
+	"info",
 	"debug",
 };
 
@@ -42,12 +49,12 @@ cfg_strtol(const char *s, long *np)
 	*np = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || isspace((unsigned char)*s))
 		return (-1);
-	return (0);			/* ERANGE leaves LONG_MIN/MAX: out of range */
+	return (0); /* ERANGE leaves LONG_MIN/MAX: out of range */
 }
 
 int
-cfg_int(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_int(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	long n;
 
@@ -65,8 +72,8 @@ cfg_int(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_str(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_str(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	size_t len;
 
@@ -80,21 +87,23 @@ cfg_str(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 
 /* Interface names and the file prefix end up in paths and EAL options. */
 int
-cfg_name(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_name(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 
 	if (v[strspn(v, ok)] != '\0')
-		return (cfg_err(pp, "%s is not a valid name "
-		    "(letters, digits, '.', '_' and '-' only)", v));
+		return (cfg_err(pp,
+		    "%s is not a valid name "
+		    "(letters, digits, '.', '_' and '-' only)",
+		    v));
 	return (cfg_str(pp, kp, base, v));
 }
 
 int
-cfg_hex(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_hex(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	const char *h;
 
@@ -107,8 +116,8 @@ cfg_hex(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_lcore_mask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_lcore_mask(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_dpdk_cfg *d = base;
 	const char *h;
@@ -121,8 +130,8 @@ cfg_lcore_mask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 		h += 2;
 	h += strspn(h, "0");
 	if (strlen(h) > 16)
-		return (cfg_err(pp, "%s names lcores above %d", v,
-		    FF_MAX_LCORES - 1));
+		return (cfg_err(
+		    pp, "%s names lcores above %d", v, FF_MAX_LCORES - 1));
 	bits = strtoull(h, NULL, 16);
 	if (bits == 0)
 		return (cfg_err(pp, "%s selects no lcore", v));
@@ -132,8 +141,8 @@ cfg_lcore_mask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_log_level(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_log_level(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	size_t i;
 
@@ -144,8 +153,10 @@ cfg_log_level(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 		}
 	}
 	if (!isdigit((unsigned char)v[0]))
-		return (cfg_err(pp, "%s is not a log level (1-8, emerg, alert, "
-		    "crit, err, warning, notice, info or debug)", v));
+		return (cfg_err(pp,
+		    "%s is not a log level (1-8, emerg, alert, "
+		    "crit, err, warning, notice, info or debug)",
+		    v));
 	return (cfg_int(pp, kp, base, v));
 }
 
@@ -167,8 +178,8 @@ cfg_list_add(struct cfg_parse *pp, const char *what, uint16_t *out, int max,
 
 /* A list such as "0-3,5" (port_list, lcore_list), each entry below limit. */
 static int
-cfg_ranges(struct cfg_parse *pp, const char *v, const char *what,
-    uint16_t *out, int max, long limit, int *np)
+cfg_ranges(struct cfg_parse *pp, const char *v, const char *what, uint16_t *out,
+    int max, long limit, int *np)
 {
 	const char *s;
 	char *end;
@@ -201,8 +212,8 @@ cfg_ranges(struct cfg_parse *pp, const char *v, const char *what,
 }
 
 int
-cfg_port_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_port_list(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_dpdk_cfg *d = base;
 
@@ -211,8 +222,8 @@ cfg_port_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_lcore_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_lcore_list(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_port_cfg *pc = base;
 
@@ -221,8 +232,8 @@ cfg_lcore_list(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_ipv4(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_ipv4(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct in_addr *a = (struct in_addr *)((char *)base + kp->ck_off);
 
@@ -233,8 +244,8 @@ cfg_ipv4(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_netmask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_netmask(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_port_cfg *pc = base;
 	uint32_t m;
@@ -251,8 +262,8 @@ cfg_netmask(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_gateway(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_gateway(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_port_cfg *pc = base;
 
@@ -264,24 +275,24 @@ cfg_gateway(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 
 /* vip_addr: IPv4 addresses separated by `;', blanks around them ignored. */
 int
-cfg_vips(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_vips(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	struct ff_port_cfg *pc = base;
 	char buf[INI_MAX_LINE], *tok, *save;
 	size_t len;
 
-	snprintf(buf, sizeof(buf), "%s", v);	/* a line fits, so v does */
+	snprintf(buf, sizeof(buf), "%s", v); /* a line fits, so v does */
 	for (tok = strtok_r(buf, ";", &save); tok != NULL;
-	    tok = strtok_r(NULL, ";", &save)) {
+	     tok = strtok_r(NULL, ";", &save)) {
 		tok += strspn(tok, " \t");
 		len = strcspn(tok, " \t");
 		if (tok[len + strspn(tok + len, " \t")] != '\0')
 			return (cfg_err(pp, "%s is not an IPv4 address", tok));
 		tok[len] = '\0';
 		if (pc->pc_nb_vips == FF_MAX_VIPS)
-			return (cfg_err(pp, "more than %d addresses",
-			    FF_MAX_VIPS));
+			return (
+			    cfg_err(pp, "more than %d addresses", FF_MAX_VIPS));
 		if (inet_pton(AF_INET, tok, &pc->pc_vips[pc->pc_nb_vips]) != 1)
 			return (cfg_err(pp, "%s is not an IPv4 address", tok));
 		pc->pc_nb_vips++;
@@ -290,8 +301,8 @@ cfg_vips(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_mac(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_mac(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	int i;
 
@@ -300,15 +311,17 @@ cfg_mac(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 		if (i % 3 == 2 ? v[i] != ':' : !isxdigit((unsigned char)v[i]))
 			break;
 	if (i != 17 || v[17] != '\0')
-		return (cfg_err(pp, "%s is not a MAC address "
-		    "(xx:xx:xx:xx:xx:xx)", v));
+		return (cfg_err(pp,
+		    "%s is not a MAC address "
+		    "(xx:xx:xx:xx:xx:xx)",
+		    v));
 	return (cfg_str(pp, kp, base, v));
 }
 
 /* F-Stack keys for features we lack: fine while empty. */
 int
-cfg_refuse(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_refuse(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	if (*v == '\0')
 		return (0);
@@ -316,8 +329,8 @@ cfg_refuse(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
 }
 
 int
-cfg_cmdline(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_cmdline(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	return (cfg_err(pp, "%s", kp->ck_why));
 }

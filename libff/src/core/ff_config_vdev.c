@@ -19,27 +19,28 @@
 
 /* How an F-Stack [vdevN] key becomes a devarg of one driver. */
 struct cfg_fold {
-	const char	*cf_key;
-	const char	*cf_arg;
+	const char *cf_key;
+	const char *cf_arg;
 };
 
 struct cfg_driver {
-	const char	*cd_name;
-	const char	*cd_needs;	/* key the driver cannot do without */
-	struct cfg_fold	 cd_fold[6];
+	const char *cd_name;
+	const char *cd_needs; /* key the driver cannot do without */
+	struct cfg_fold cd_fold[6];
 };
 
 static const struct cfg_driver cfg_drivers[] = {
 	{ "net_tap", NULL, { { "iface", "iface" }, { "mac", "mac" } } },
 	{ "net_memif", NULL, { { "path", "socket" }, { "mac", "mac" } } },
 	{ "net_af_packet", "iface",
-	  { { "iface", "iface" }, { "queues", "qpairs" } } },
+	    { { "iface", "iface" }, { "queues", "qpairs" } } },
 	{ "net_af_xdp", "iface",
-	  { { "iface", "iface" }, { "queues", "queue_count" } } },
+	    { { "iface", "iface" }, { "queues", "queue_count" } } },
 	{ "net_ring", NULL, { { NULL, NULL } } },
 	{ "virtio_user", "path",
-	  { { "path", "path" }, { "queues", "queues" },
-	    { "queue_size", "queue_size" }, { "mac", "mac" }, { "cq", "cq" } } },
+	    { { "path", "path" }, { "queues", "queues" },
+		{ "queue_size", "queue_size" }, { "mac", "mac" },
+		{ "cq", "cq" } } },
 };
 
 static const struct cfg_driver *
@@ -54,13 +55,15 @@ cfg_driver_find(const char *name)
 }
 
 int
-cfg_driver(struct cfg_parse *pp, const struct cfg_key *kp, void *base,
-    const char *v)
+cfg_driver(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
 {
 	if (cfg_driver_find(v) == NULL)
-		return (cfg_err(pp, "%s is not a supported driver (net_tap, "
+		return (cfg_err(pp,
+		    "%s is not a supported driver (net_tap, "
 		    "net_memif, net_af_packet, net_af_xdp, net_ring, "
-		    "virtio_user)", v));
+		    "virtio_user)",
+		    v));
 	return (cfg_str(pp, kp, base, v));
 }
 
@@ -112,12 +115,13 @@ cfg_fold_key(struct cfg_parse *pp, const char *sect, int line,
 		return (cfg_err_at(pp, line, sect, kp->ck_name,
 		    "%s= is also given in args", cf->cf_arg));
 	field = (const char *)vc + kp->ck_off;
-	if ((kp->ck_type == CT_INT ? cfg_append(vc->vc_devargs,
-	    sizeof(vc->vc_devargs), ",%s=%d", cf->cf_arg, *(const int *)field) :
-	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s=%s",
-	    cf->cf_arg, field)) != 0)
-		return (cfg_err_at(pp, line, sect, kp->ck_name,
-		    "devargs too long"));
+	if ((kp->ck_type == CT_INT
+		    ? cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs),
+			  ",%s=%d", cf->cf_arg, *(const int *)field)
+		    : cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs),
+			  ",%s=%s", cf->cf_arg, field)) != 0)
+		return (cfg_err_at(
+		    pp, line, sect, kp->ck_name, "devargs too long"));
 	return (0);
 }
 
@@ -136,15 +140,15 @@ cfg_finish_vdev(struct cfg_parse *pp, int i)
 	if (vc->vc_driver[0] == '\0')
 		snprintf(vc->vc_driver, sizeof(vc->vc_driver), "virtio_user");
 	cd = cfg_driver_find(vc->vc_driver);
-	snprintf(vc->vc_devargs, sizeof(vc->vc_devargs), "%s%d", cd->cd_name,
-	    i);
+	snprintf(
+	    vc->vc_devargs, sizeof(vc->vc_devargs), "%s%d", cd->cd_name, i);
 	for (kp = cfg_keys; kp < cfg_keys + cfg_nkeys; kp++) {
 		if (kp->ck_sect != CS_VDEV || lines[kp - cfg_keys] == 0 ||
 		    strcmp(kp->ck_name, "driver") == 0 ||
 		    strcmp(kp->ck_name, "args") == 0)
 			continue;
-		if (cfg_fold_key(pp, sect, lines[kp - cfg_keys], kp, cd,
-		    vc) != 0)
+		if (cfg_fold_key(pp, sect, lines[kp - cfg_keys], kp, cd, vc) !=
+		    0)
 			return (-1);
 	}
 	if (cd->cd_needs != NULL &&
@@ -152,10 +156,11 @@ cfg_finish_vdev(struct cfg_parse *pp, int i)
 	    !cfg_args_have(vc->vc_args, cd->cd_needs))
 		return (cfg_err_at(pp, vc->vc_line, sect, cd->cd_needs,
 		    "missing (%s needs it)", cd->cd_name));
-	if (vc->vc_args[0] != '\0' && cfg_append(vc->vc_devargs,
-	    sizeof(vc->vc_devargs), ",%s", vc->vc_args) != 0)
-		return (cfg_err_at(pp, vc->vc_line, sect, "args",
-		    "devargs too long"));
+	if (vc->vc_args[0] != '\0' &&
+	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s",
+		vc->vc_args) != 0)
+		return (cfg_err_at(
+		    pp, vc->vc_line, sect, "args", "devargs too long"));
 	return (0);
 }
 
@@ -186,9 +191,11 @@ cfg_finish_vdevs(struct cfg_parse *pp)
 			    cfg->dpdk.nb_vdev, i));
 		if (i < cfg->dpdk.nb_vdev && !cfg->vdevs[i].vc_present) {
 			snprintf(sect, sizeof(sect), "vdev%d", last);
-			return (cfg_err_at(pp, cfg->vdevs[last].vc_line, sect,
-			    NULL, "no [vdev%d] before it (vdevs are numbered "
-			    "from 0)", i));
+			return (
+			    cfg_err_at(pp, cfg->vdevs[last].vc_line, sect, NULL,
+				"no [vdev%d] before it (vdevs are numbered "
+				"from 0)",
+				i));
 		}
 		if (cfg->vdevs[i].vc_present && cfg_finish_vdev(pp, i) != 0)
 			return (-1);

@@ -20,7 +20,7 @@
 #include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */
-#define	FF_MSG_BUDGET	32
+#define FF_MSG_BUDGET 32
 
 /*
  * The one process-wide pointer: the API (ff_socket() and friends) has no

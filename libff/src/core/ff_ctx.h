@@ -48,35 +48,35 @@ struct mbuf_state;
  * and an offset.
  */
 struct ff_vnet {
-	struct if_state		*v_if;		/* net/if_var.h */
-	struct ether_state	*v_ether;	/* net/ether_var.h */
-	struct rt_state		*v_rt;		/* net/route.h */
-	struct in_state		*v_in;		/* netinet/in_var.h */
-	struct arp_state	*v_arp;		/* netinet/arp_var.h */
-	struct ip_state		*v_ip;		/* netinet/ip_var.h */
-	struct icmp_state	*v_icmp;	/* netinet/icmp_var.h */
-	struct uipc_state	*v_uipc;	/* kern/uipc_var.h */
-	struct udp_state	*v_udp;		/* netinet/udp_var.h */
-	struct tcp_state	*v_tcp;		/* netinet/tcp_var.h */
-	struct mbuf_state	*v_mbuf;	/* kern/kern_mbuf.h */
+	struct if_state *v_if;	     /* net/if_var.h */
+	struct ether_state *v_ether; /* net/ether_var.h */
+	struct rt_state *v_rt;	     /* net/route.h */
+	struct in_state *v_in;	     /* netinet/in_var.h */
+	struct arp_state *v_arp;     /* netinet/arp_var.h */
+	struct ip_state *v_ip;	     /* netinet/ip_var.h */
+	struct icmp_state *v_icmp;   /* netinet/icmp_var.h */
+	struct uipc_state *v_uipc;   /* kern/uipc_var.h */
+	struct udp_state *v_udp;     /* netinet/udp_var.h */
+	struct tcp_state *v_tcp;     /* netinet/tcp_var.h */
+	struct mbuf_state *v_mbuf;   /* kern/kern_mbuf.h */
 };
 
 /* Main loop accounting, shown by ff-top (struct ff_top_stats). */
 struct ff_top {
-	uint64_t	loops;
-	uint64_t	idle_tsc;
-	uint64_t	sys_tsc;
-	uint64_t	usr_tsc;
-	uint64_t	work_tsc;
+	uint64_t loops;
+	uint64_t idle_tsc;
+	uint64_t sys_tsc;
+	uint64_t usr_tsc;
+	uint64_t work_tsc;
 };
 
 /* Port traffic, shown by ff-traffic (struct ff_traffic_stats). */
-#define	FF_TRAFFIC_LIST(X, A)						\
-	X(rx_packets)							\
-	X(rx_bytes)							\
-	X(rx_dropped)							\
-	X(tx_packets)							\
-	X(tx_bytes)							\
+#define FF_TRAFFIC_LIST(X, A) \
+	X(rx_packets)         \
+	X(rx_bytes)           \
+	X(rx_dropped)         \
+	X(tx_packets)         \
+	X(tx_bytes)           \
 	X(tx_dropped)
 
 struct ff_traffic {
@@ -87,28 +87,28 @@ STATS_CHECK(ff_traffic, FF_TRAFFIC_LIST);
 typedef int (*ff_loop_func_t)(void *arg);
 
 struct ff_ctx {
-	struct ff_config	*cfg;		/* owned */
-	int			 proc_id;
-	int			 testmode;	/* test port + virtual clock */
+	struct ff_config *cfg; /* owned */
+	int proc_id;
+	int testmode; /* test port + virtual clock */
 
-	struct ff_clock		 clock;		/* read once per loop */
-	struct ff_callout_wheel	 callouts;	/* timers at cfg->hz */
+	struct ff_clock clock;		  /* read once per loop */
+	struct ff_callout_wheel callouts; /* timers at cfg->hz */
 
-	struct rte_mempool	*pktmbuf_pool;
-	struct ff_port		*ports[FF_MAX_PORTS];
-	int			 nb_ports;
+	struct rte_mempool *pktmbuf_pool;
+	struct ff_port *ports[FF_MAX_PORTS];
+	int nb_ports;
 
-	struct ff_msg_server	*msg;		/* tool requests; NULL in tests */
-	struct ff_stack		*stack;		/* the protocols (core/ff_stack.c) */
-	struct ff_vnet		 vnet;		/* their parts of *stack */
-	struct sysctl_tree	*sysctl;	/* MIB tree (src/kern/kern_sysctl.c) */
+	struct ff_msg_server *msg;  /* tool requests; NULL in tests */
+	struct ff_stack *stack;	    /* the protocols (core/ff_stack.c) */
+	struct ff_vnet vnet;	    /* their parts of *stack */
+	struct sysctl_tree *sysctl; /* MIB tree (src/kern/kern_sysctl.c) */
 
-	struct ff_top		 top;
-	struct ff_traffic	 traffic;
+	struct ff_top top;
+	struct ff_traffic traffic;
 
-	ff_loop_func_t		 loop;
-	void			*loop_arg;
-	volatile int		 stop;		/* set by ff_stop_run(), signals */
+	ff_loop_func_t loop;
+	void *loop_arg;
+	volatile int stop; /* set by ff_stop_run(), signals */
 };
 
 /*
@@ -116,9 +116,9 @@ struct ff_ctx {
  * timers and counters, no ports and no stack yet.  `testmode' selects the
  * virtual clock.  Returns NULL with errno set.
  */
-struct ff_ctx	*ff_ctx_create(struct ff_config *cfg, int testmode);
+struct ff_ctx *ff_ctx_create(struct ff_config *cfg, int testmode);
 /* Detach the stack, close ports and message server, free everything. */
-void		 ff_ctx_destroy(struct ff_ctx *ctx);
+void ff_ctx_destroy(struct ff_ctx *ctx);
 
 /*
  * One main-loop iteration: read the clock, run due timers, receive on
@@ -126,14 +126,14 @@ void		 ff_ctx_destroy(struct ff_ctx *ctx);
  * application's loop, flush transmit buffers, account cycles.  Returns
  * how much work was done (frames, timers, requests); 0 means idle.
  */
-int		 ff_ctx_iterate(struct ff_ctx *ctx);
+int ff_ctx_iterate(struct ff_ctx *ctx);
 
 /*
  * The process's current context, for the application API that has no
  * context argument: set by ff_init(), and by the test port around the
  * calls it makes into a given stack.
  */
-struct ff_ctx	*ff_ctx_get(void);
-void		 ff_ctx_set_current(struct ff_ctx *ctx);
+struct ff_ctx *ff_ctx_get(void);
+void ff_ctx_set_current(struct ff_ctx *ctx);
 
 #endif /* _FF_CTX_H_ */

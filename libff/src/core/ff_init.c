@@ -33,15 +33,14 @@
 static volatile sig_atomic_t ff_signalled;
 
 struct ff_args {
-	const char	*conf;
-	int		 proc_id;
+	const char *conf;
+	int proc_id;
 	enum ff_proc_type proc_type;
 };
 
 /* "-c X", "-cX", "--conf X" and "--conf=X" all give X. */
 static const char *
-opt_value(char * const argv[], int argc, int *i, const char *s,
-    const char *l)
+opt_value(char *const argv[], int argc, int *i, const char *s, const char *l)
 {
 	const char *a = argv[*i];
 	size_t ll = strlen(l);
@@ -74,7 +73,7 @@ parse_proc_type(const char *v, enum ff_proc_type *t)
  * F-Stack does.
  */
 static int
-parse_args(int argc, char * const argv[], struct ff_args *a)
+parse_args(int argc, char *const argv[], struct ff_args *a)
 {
 	const char *v;
 	char *end;
@@ -86,20 +85,23 @@ parse_args(int argc, char * const argv[], struct ff_args *a)
 	for (i = 1; i < argc; i++) {
 		if ((v = opt_value(argv, argc, &i, "-c", "--conf")) != NULL)
 			a->conf = v;
-		else if ((v = opt_value(argv, argc, &i, "-p",
-		    "--proc-id")) != NULL) {
+		else if ((v = opt_value(argv, argc, &i, "-p", "--proc-id")) !=
+		    NULL) {
 			errno = 0;
 			a->proc_id = (int)strtol(v, &end, 10);
 			if (*v == '\0' || *end != '\0' || a->proc_id < 0 ||
 			    a->proc_id >= FF_MAX_PROCS) {
-				fprintf(stderr, "ff_init: bad proc id \"%s\"\n", v);
+				fprintf(
+				    stderr, "ff_init: bad proc id \"%s\"\n", v);
 				return (-1);
 			}
-		} else if ((v = opt_value(argv, argc, &i, "-t",
-		    "--proc-type")) != NULL &&
+		} else if ((v = opt_value(
+				argv, argc, &i, "-t", "--proc-type")) != NULL &&
 		    parse_proc_type(v, &a->proc_type) != 0) {
-			fprintf(stderr, "ff_init: bad proc type \"%s\" (primary, "
-			    "secondary or auto)\n", v);
+			fprintf(stderr,
+			    "ff_init: bad proc type \"%s\" (primary, "
+			    "secondary or auto)\n",
+			    v);
 			return (-1);
 		}
 	}
@@ -142,9 +144,11 @@ ff_load_config(const struct ff_args *a, char *err, size_t errlen)
 	cfg->dpdk.proc_id = a->proc_id;
 	cfg->dpdk.proc_type = a->proc_type;
 	if (a->proc_id >= cfg->dpdk.nb_procs) {
-		snprintf(err, errlen, "%s: proc id %d, but [dpdk] lcore_mask "
-		    "%s has %d process(es)", a->conf, a->proc_id,
-		    cfg->dpdk.lcore_mask, cfg->dpdk.nb_procs);
+		snprintf(err, errlen,
+		    "%s: proc id %d, but [dpdk] lcore_mask "
+		    "%s has %d process(es)",
+		    a->conf, a->proc_id, cfg->dpdk.lcore_mask,
+		    cfg->dpdk.nb_procs);
 		free(cfg);
 		return (NULL);
 	}
@@ -164,7 +168,7 @@ ff_bring_up(struct ff_ctx *ctx, char *err, size_t errlen)
 }
 
 int
-ff_init(int argc, char * const argv[])
+ff_init(int argc, char *const argv[])
 {
 	struct ff_args a;
 	struct ff_config *cfg;
@@ -216,11 +220,11 @@ ff_idle_sleep(struct ff_ctx *ctx)
 	ctx->top.work_tsc += rte_rdtsc() - t0;
 }
 
-#define	FF_SHUTDOWN_GRACE	5	/* seconds the clean-up may take */
+#define FF_SHUTDOWN_GRACE 5 /* seconds the clean-up may take */
 
 struct ff_watchdog {
-	char	wd_prefix[64];
-	int	wd_primary;
+	char wd_prefix[64];
+	int wd_primary;
 };
 
 /*
@@ -235,7 +239,8 @@ ff_shutdown_watchdog(void *arg)
 	struct ff_watchdog *wd = arg;
 
 	sleep(FF_SHUTDOWN_GRACE);
-	fprintf(stderr, "ff: EAL clean-up still blocked after %d s (a tool "
+	fprintf(stderr,
+	    "ff: EAL clean-up still blocked after %d s (a tool "
 	    "killed while attaching holds a DPDK lock); exiting anyway\n",
 	    FF_SHUTDOWN_GRACE);
 	if (wd->wd_primary)
@@ -247,7 +252,7 @@ ff_shutdown_watchdog(void *arg)
 static void
 ff_watchdog_start(const char *prefix, int primary)
 {
-	static struct ff_watchdog wd;	/* read by the thread only */
+	static struct ff_watchdog wd; /* read by the thread only */
 	pthread_t tid;
 
 	snprintf(wd.wd_prefix, sizeof(wd.wd_prefix), "%s", prefix);

@@ -42,17 +42,17 @@
 
 /* Every subsystem's state; only this file sees the whole. */
 struct ff_stack {
-	struct if_state		st_if;		/* interfaces (if.c) */
-	struct ether_state	st_ether;	/* if_ethersubr.c */
-	struct rt_state		st_rt;		/* routing table (route.c) */
-	struct in_state		st_in;		/* IPv4 addresses (in.c) */
-	struct arp_state	st_arp;		/* ARP (if_ether.c) */
-	struct ip_state		st_ip;		/* ip_input/output/reass */
-	struct icmp_state	st_icmp;	/* ip_icmp.c */
-	struct uipc_state	st_uipc;	/* sockets, descriptors (kern/) */
-	struct udp_state	st_udp;		/* udp_usrreq.c */
-	struct tcp_state	st_tcp;		/* tcp_*.c */
-	struct mbuf_state	st_mbuf;	/* overload (kern_mbuf.c) */
+	struct if_state st_if;	     /* interfaces (if.c) */
+	struct ether_state st_ether; /* if_ethersubr.c */
+	struct rt_state st_rt;	     /* routing table (route.c) */
+	struct in_state st_in;	     /* IPv4 addresses (in.c) */
+	struct arp_state st_arp;     /* ARP (if_ether.c) */
+	struct ip_state st_ip;	     /* ip_input/output/reass */
+	struct icmp_state st_icmp;   /* ip_icmp.c */
+	struct uipc_state st_uipc;   /* sockets, descriptors (kern/) */
+	struct udp_state st_udp;     /* udp_usrreq.c */
+	struct tcp_state st_tcp;     /* tcp_*.c */
+	struct mbuf_state st_mbuf;   /* overload (kern_mbuf.c) */
 };
 
 static void
@@ -97,15 +97,15 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	/* Sockets, then the protocols that register in their switch. */
 	if ((error = uipc_init(ctx)) != 0 ||
 	    (error = domain_attach(ctx, &inetdomain)) != 0)
-		return (stack_err(err, errlen, "sockets: %s",
-		    strerror(-error)));
+		return (
+		    stack_err(err, errlen, "sockets: %s", strerror(-error)));
 	V_ether(ctx)->vlan_accept = ctx->cfg->dpdk.vlan_accept;
 	if ((error = rt_init(ctx)) != 0)
-		return (stack_err(err, errlen, "routing table: %s",
-		    strerror(-error)));
+		return (stack_err(
+		    err, errlen, "routing table: %s", strerror(-error)));
 	if (sysctl_ctx_init(ctx) != 0)
-		return (stack_err(err, errlen, "sysctl tree: %s",
-		    strerror(errno)));
+		return (
+		    stack_err(err, errlen, "sysctl tree: %s", strerror(errno)));
 	if ((error = ip_sysctl_attach(ctx)) != 0 ||
 	    (error = icmp_sysctl_attach(ctx)) != 0 ||
 	    (error = arp_sysctl_attach(ctx)) != 0 ||
@@ -114,8 +114,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	    (error = udp_sysctl_attach(ctx)) != 0 ||
 	    (error = tcp_sysctl_attach(ctx)) != 0 ||
 	    (error = mbuf_sysctl_attach(ctx)) != 0)
-		return (stack_err(err, errlen, "sysctl registration: %s",
-		    strerror(-error)));
+		return (stack_err(
+		    err, errlen, "sysctl registration: %s", strerror(-error)));
 	return (0);
 }
 
@@ -132,8 +132,8 @@ stack_loopback(struct ff_ctx *ctx, char *err, size_t errlen)
 	m = in_len2mask(8);
 	b.s_addr = INADDR_ANY;
 	if ((error = in_addr_add(ctx, lo, a, m, b, 0)) != 0)
-		return (stack_err(err, errlen, "lo0: 127.0.0.1: %s",
-		    strerror(-error)));
+		return (stack_err(
+		    err, errlen, "lo0: 127.0.0.1: %s", strerror(-error)));
 	return (0);
 }
 
@@ -148,8 +148,7 @@ stack_port_cfg(struct ff_ctx *ctx, const struct ff_port *p)
 		if (cfg->ports[i].pc_present &&
 		    cfg->ports[i].pc_port_id == p->p_port_id)
 			return (&cfg->ports[i]);
-	return (p->p_port_id < FF_MAX_PORTS ? &cfg->ports[p->p_port_id] :
-	    NULL);
+	return (p->p_port_id < FF_MAX_PORTS ? &cfg->ports[p->p_port_id] : NULL);
 }
 
 /* Addresses and the default route of one port's interface. */
@@ -163,12 +162,13 @@ stack_port_addrs(struct ff_ctx *ctx, struct ifnet *ifp,
 
 	if (pc->pc_addr.s_addr != INADDR_ANY &&
 	    (error = in_addr_add(ctx, ifp, pc->pc_addr, pc->pc_netmask,
-	    pc->pc_broadcast, 0)) != 0)
+		 pc->pc_broadcast, 0)) != 0)
 		return (stack_err(err, errlen, "%s: addr %s: %s", ifp->if_xname,
 		    inet_ntoa(pc->pc_addr), strerror(-error)));
 	for (i = 0; i < pc->pc_nb_vips; i++)
-		if ((error = in_addr_add(ctx, ifp, pc->pc_vips[i], host, none,
-		    IA_VIP)) != 0 && error != -EEXIST)
+		if ((error = in_addr_add(
+			 ctx, ifp, pc->pc_vips[i], host, none, IA_VIP)) != 0 &&
+		    error != -EEXIST)
 			return (stack_err(err, errlen, "%s: vip_addr %s: %s",
 			    ifp->if_xname, inet_ntoa(pc->pc_vips[i]),
 			    strerror(-error)));
@@ -178,8 +178,9 @@ stack_port_addrs(struct ff_ctx *ctx, struct ifnet *ifp,
 	ri.ra_gateway = pc->pc_gateway;
 	ri.ra_flags = RTF_GATEWAY | RTF_STATIC;
 	if ((error = rt_add(ctx, &ri)) != 0)
-		return (stack_err(err, errlen, "%s: gateway %s: %s",
-		    ifp->if_xname, inet_ntoa(pc->pc_gateway), strerror(-error)));
+		return (
+		    stack_err(err, errlen, "%s: gateway %s: %s", ifp->if_xname,
+			inet_ntoa(pc->pc_gateway), strerror(-error)));
 	return (0);
 }
 
@@ -199,12 +200,13 @@ stack_ports(struct ff_ctx *ctx, char *err, size_t errlen)
 		if (pc != NULL && pc->pc_if_name[0] != '\0')
 			snprintf(name, sizeof(name), "%s", pc->pc_if_name);
 		else
-			snprintf(name, sizeof(name), "f-stack-%u", p->p_port_id);
+			snprintf(
+			    name, sizeof(name), "f-stack-%u", p->p_port_id);
 		if ((ifp = if_attach(ctx, name, IFT_ETHER, p)) == NULL)
-			return (stack_err(err, errlen, "%s: %s", name,
-			    strerror(errno)));
-		if (pc != NULL && stack_port_addrs(ctx, ifp, pc, err,
-		    errlen) != 0)
+			return (stack_err(
+			    err, errlen, "%s: %s", name, strerror(errno)));
+		if (pc != NULL &&
+		    stack_port_addrs(ctx, ifp, pc, err, errlen) != 0)
 			return (-1);
 	}
 	return (0);
@@ -273,8 +275,8 @@ ff_stack_detach(struct ff_ctx *ctx)
 }
 
 void
-ff_stack_input(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts,
-    uint16_t n)
+ff_stack_input(
+    struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t i;
 

@@ -19,11 +19,11 @@ struct rte_mbuf;
  * (addresses, connected and default routes from the config), lo0, then
  * [freebsd.sysctl] applied.  Returns 0, or -1 with a message in err.
  */
-int	ff_stack_attach(struct ff_ctx *ctx, char *err, size_t errlen);
+int ff_stack_attach(struct ff_ctx *ctx, char *err, size_t errlen);
 /* Free every socket, route, ARP entry, queued mbuf and timer. */
-void	ff_stack_detach(struct ff_ctx *ctx);
+void ff_stack_detach(struct ff_ctx *ctx);
 /* Push a burst of frames received on port p up the stack; consumes them. */
-void	ff_stack_input(struct ff_ctx *ctx, struct ff_port *p,
-	    struct rte_mbuf **pkts, uint16_t n);
+void ff_stack_input(
+    struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts, uint16_t n);
 
 #endif /* _FF_STACK_H_ */

@@ -26,16 +26,16 @@
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
 
-#define	FF_POOL_NAME	"ff_pktmbuf_pool"
-#define	FF_POOL_CACHE	256
+#define FF_POOL_NAME  "ff_pktmbuf_pool"
+#define FF_POOL_CACHE 256
 
 /* Argument builder: strings live in one caller-provided buffer. */
 struct eal_argv {
-	char	**av;
-	int	  ac, max;
-	char	 *buf;
-	size_t	  used, len;
-	int	  overflow;
+	char **av;
+	int ac, max;
+	char *buf;
+	size_t used, len;
+	int overflow;
 };
 
 static void
@@ -92,21 +92,23 @@ eal_add_pci(struct eal_argv *a, const struct ff_config *cfg)
 	}
 	snprintf(list, sizeof(list), "%s", cfg->dpdk.allow);
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save))
+	     tok = strtok_r(NULL, ",", &save))
 		eal_add(a, "--allow=%s", tok);
 }
 
 int
-ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max,
-    char *buf, size_t buflen, char *err, size_t errlen)
+ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max, char *buf,
+    size_t buflen, char *err, size_t errlen)
 {
 	struct eal_argv a = { argv, 0, max, buf, 0, buflen, 0 };
 	char num[32];
 	int i, lcore = proc_lcore(cfg);
 
 	if (lcore < 0) {
-		snprintf(err, errlen, "proc id %d: lcore_mask %s has no bit "
-		    "for it", cfg->dpdk.proc_id, cfg->dpdk.lcore_mask);
+		snprintf(err, errlen,
+		    "proc id %d: lcore_mask %s has no bit "
+		    "for it",
+		    cfg->dpdk.proc_id, cfg->dpdk.lcore_mask);
 		return (-1);
 	}
 	eal_add(&a, "%s", "ff");
@@ -133,7 +135,8 @@ ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max,
 	if (cfg->dpdk.proc_type != FF_PROC_SECONDARY)
 		for (i = 0; i < FF_MAX_VDEVS; i++)
 			if (cfg->vdevs[i].vc_present)
-				eal_add(&a, "--vdev=%s", cfg->vdevs[i].vc_devargs);
+				eal_add(
+				    &a, "--vdev=%s", cfg->vdevs[i].vc_devargs);
 	if (a.overflow) {
 		snprintf(err, errlen, "too many or too long EAL arguments");
 		return (-1);
@@ -179,8 +182,7 @@ tap_hold_rtsigs(const struct ff_config *cfg)
 	sa.sa_handler = SIG_IGN;
 	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
 		if (sigaction(sig, NULL, &old) == 0 &&
-		    old.sa_handler == SIG_DFL &&
-		    sigaction(sig, &sa, NULL) == 0)
+		    old.sa_handler == SIG_DFL && sigaction(sig, &sa, NULL) == 0)
 			sigaddset(&tap_held, sig);
 }
 
@@ -223,15 +225,17 @@ ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
 	char *argv[FF_EAL_MAXARGS], buf[8192];
 	int argc;
 
-	argc = ff_dpdk_eal_args(cfg, argv, FF_EAL_MAXARGS, buf, sizeof(buf),
-	    err, errlen);
+	argc = ff_dpdk_eal_args(
+	    cfg, argv, FF_EAL_MAXARGS, buf, sizeof(buf), err, errlen);
 	if (argc < 0 || eal_log_open(cfg, err, errlen) != 0)
 		return (-1);
 	tap_hold_rtsigs(cfg);
 	if (rte_eal_init(argc, argv) < 0) {
 		tap_release_rtsigs();
-		snprintf(err, errlen, "EAL start failed with file prefix "
-		    "\"%s\": %s", cfg->dpdk.file_prefix, rte_strerror(rte_errno));
+		snprintf(err, errlen,
+		    "EAL start failed with file prefix "
+		    "\"%s\": %s",
+		    cfg->dpdk.file_prefix, rte_strerror(rte_errno));
 		return (-1);
 	}
 	return (0);
@@ -250,14 +254,15 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 		mp = rte_mempool_lookup(FF_POOL_NAME);
 	/* Every mbuf carries the stack's struct pkthdr (kern/mbuf.h). */
 	if (mp != NULL && rte_pktmbuf_priv_size(mp) < M_PRIVSIZE) {
-		snprintf(err, errlen, "packet pool %s: private area of %u "
-		    "bytes, the stack needs %u", FF_POOL_NAME,
-		    (unsigned int)rte_pktmbuf_priv_size(mp),
+		snprintf(err, errlen,
+		    "packet pool %s: private area of %u "
+		    "bytes, the stack needs %u",
+		    FF_POOL_NAME, (unsigned int)rte_pktmbuf_priv_size(mp),
 		    (unsigned int)M_PRIVSIZE);
 		return (-1);
 	}
 	if (mp == NULL) {
-		tap_release_rtsigs();	/* the ports will not be opened */
+		tap_release_rtsigs(); /* the ports will not be opened */
 		snprintf(err, errlen, "packet pool (%d mbufs): %s",
 		    ctx->cfg->dpdk.nb_mbufs, rte_strerror(rte_errno));
 		return (-1);

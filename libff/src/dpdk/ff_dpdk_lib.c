@@ -59,15 +59,15 @@ rib_lookup_parent(struct rib_node *node)
 struct rib_node *
 rib_lookup_exact(struct rib *rib, uint32_t addr, uint8_t depth)
 {
-	return ((struct rib_node *)rte_rib_lookup_exact((struct rte_rib *)rib,
-	    addr, depth));
+	return ((struct rib_node *)rte_rib_lookup_exact(
+	    (struct rte_rib *)rib, addr, depth));
 }
 
 struct rib_node *
 rib_insert(struct rib *rib, uint32_t addr, uint8_t depth)
 {
-	return ((struct rib_node *)rte_rib_insert((struct rte_rib *)rib, addr,
-	    depth));
+	return ((struct rib_node *)rte_rib_insert(
+	    (struct rte_rib *)rib, addr, depth));
 }
 
 void

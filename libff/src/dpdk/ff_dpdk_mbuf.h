@@ -27,13 +27,13 @@
 #include "kern/mbuf.h"
 #include "net/if_var.h"
 
-#define	FF_DPDK_RX_L4_CKSUM	(RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
-				 RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
+#define FF_DPDK_RX_L4_CKSUM \
+	(RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
 
 /* One verdict: valid | calc when good, calc alone when bad, else 0. */
 static inline uint32_t
-ff_dpdk_verdict(uint64_t f, uint64_t good, uint64_t bad, uint32_t calc,
-    uint32_t valid)
+ff_dpdk_verdict(
+    uint64_t f, uint64_t good, uint64_t bad, uint32_t calc, uint32_t valid)
 {
 	if (f == good)
 		return (calc | valid);
@@ -85,8 +85,9 @@ ff_dpdk_ifcap(uint64_t rx, uint64_t tx)
 
 	if ((rx & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | FF_DPDK_RX_L4_CKSUM)) != 0)
 		cap |= IFCAP_RXCSUM;
-	if ((tx & (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) != 0)
+	if ((tx &
+		(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+		    RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) != 0)
 		cap |= IFCAP_TXCSUM;
 	if ((rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0)
 		cap |= IFCAP_VLAN_HWTAGGING;

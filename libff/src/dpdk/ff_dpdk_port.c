@@ -26,19 +26,19 @@
 #include "dpdk/ff_dpdk_mbuf.h"
 #include "net/ff_port.h"
 
-#define	FF_RX_DESC	1024
-#define	FF_TX_DESC	1024
+#define FF_RX_DESC 1024
+#define FF_TX_DESC 1024
 
 /* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
 struct dpdk_offloads {
-	uint64_t	rx_capa;
-	uint64_t	tx_capa;
-	uint64_t	rx_enabled;
-	uint64_t	tx_enabled;
+	uint64_t rx_capa;
+	uint64_t tx_capa;
+	uint64_t rx_enabled;
+	uint64_t tx_enabled;
 };
 
 struct dpdk_port {
-	struct ff_port	dp_port;	/* must be first */
+	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
 };
 
@@ -88,8 +88,8 @@ dpdk_set_mtu(struct ff_port *p, uint16_t mtu)
 static int
 dpdk_set_promisc(struct ff_port *p, int on)
 {
-	int rc = on ? rte_eth_promiscuous_enable(p->p_port_id) :
-	    rte_eth_promiscuous_disable(p->p_port_id);
+	int rc = on ? rte_eth_promiscuous_enable(p->p_port_id)
+		    : rte_eth_promiscuous_disable(p->p_port_id);
 
 	if (rc == 0)
 		p->p_promisc = on;
@@ -129,11 +129,12 @@ dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
 	o->rx_capa = di->rx_offload_capa;
 	o->tx_capa = di->tx_offload_capa;
 	o->rx_enabled = di->rx_offload_capa & rx_want;
-	o->tx_enabled = ctx->cfg->dpdk.tx_csum_offload_skip ? 0 :
-	    di->tx_offload_capa & tx_want;
+	o->tx_enabled = ctx->cfg->dpdk.tx_csum_offload_skip
+	    ? 0
+	    : di->tx_offload_capa & tx_want;
 	if (ctx->cfg->dpdk.vlan_strip)
-		o->rx_enabled |= di->rx_offload_capa &
-		    RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+		o->rx_enabled |=
+		    di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
 }
 
 static int
@@ -160,9 +161,9 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 		sock = (int)rte_socket_id();
 	for (q = 0; q < nq; q++) {
 		if ((rc = rte_eth_rx_queue_setup(p->p_port_id, q, nrx, sock,
-		    NULL, ctx->pktmbuf_pool)) != 0 ||
-		    (rc = rte_eth_tx_queue_setup(p->p_port_id, q, ntx, sock,
-		    NULL)) != 0)
+			 NULL, ctx->pktmbuf_pool)) != 0 ||
+		    (rc = rte_eth_tx_queue_setup(
+			 p->p_port_id, q, ntx, sock, NULL)) != 0)
 			goto fail;
 	}
 	return (0);
@@ -173,8 +174,7 @@ fail:
 }
 
 static int
-dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err,
-    size_t errlen)
+dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err, size_t errlen)
 {
 	int rc;
 
@@ -198,14 +198,16 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	struct ff_port *p;
 
 	if (!rte_eth_dev_is_valid_port(port_id)) {
-		snprintf(err, errlen, "port %u: no such DPDK device (is a "
-		    "[vdev%u] or an allowed PCI device configured?)", port_id,
-		    port_id);
+		snprintf(err, errlen,
+		    "port %u: no such DPDK device (is a "
+		    "[vdev%u] or an allowed PCI device configured?)",
+		    port_id, port_id);
 		return (NULL);
 	}
 	if (rte_eth_dev_info_get(port_id, &di) != 0 ||
 	    (dp = calloc(1, sizeof(*dp))) == NULL) {
-		snprintf(err, errlen, "port %u: cannot get device info", port_id);
+		snprintf(
+		    err, errlen, "port %u: cannot get device info", port_id);
 		return (NULL);
 	}
 	p = &dp->dp_port;
@@ -214,13 +216,14 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	p->p_queue = (uint16_t)ctx->proc_id;
 	rte_eth_dev_get_name_by_port(port_id, p->p_name);
 	dpdk_pick_offloads(ctx, &di, &dp->dp_off);
-	p->p_capabilities = ff_dpdk_ifcap(dp->dp_off.rx_capa, dp->dp_off.tx_capa);
-	p->p_capenable = ff_dpdk_ifcap(dp->dp_off.rx_enabled,
-	    dp->dp_off.tx_enabled);
+	p->p_capabilities =
+	    ff_dpdk_ifcap(dp->dp_off.rx_capa, dp->dp_off.tx_capa);
+	p->p_capenable =
+	    ff_dpdk_ifcap(dp->dp_off.rx_enabled, dp->dp_off.tx_enabled);
 	p->p_hwassist = ff_dpdk_hwassist(dp->dp_off.tx_enabled);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
 	    (dpdk_queues_setup(ctx, p, &di, err, errlen) != 0 ||
-	    dpdk_port_start(ctx, p, err, errlen) != 0)) {
+		dpdk_port_start(ctx, p, err, errlen) != 0)) {
 		free(p);
 		return (NULL);
 	}

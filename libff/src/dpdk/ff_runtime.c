@@ -44,8 +44,8 @@ ff_runtime_dir(const char *prefix, char *buf, size_t len)
 	if (getuid() == 0)
 		snprintf(buf, len, "/var/run/dpdk/%s", prefix);
 	else
-		snprintf(buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp",
-		    prefix);
+		snprintf(
+		    buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp", prefix);
 }
 
 void

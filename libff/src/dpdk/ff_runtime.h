@@ -7,11 +7,11 @@
 #include <stddef.h>
 
 /* DPDK's runtime directory for `prefix' (/var/run/dpdk/<prefix> as root). */
-void	ff_runtime_dir(const char *prefix, char *buf, size_t len);
+void ff_runtime_dir(const char *prefix, char *buf, size_t len);
 /*
  * After the EAL is cleaned up: remove the primary's hugepage files and
  * runtime directory, which DPDK 22.11 leaves behind.
  */
-void	ff_dpdk_remove_runtime_files(const char *prefix);
+void ff_dpdk_remove_runtime_files(const char *prefix);
 
 #endif /* _FF_RUNTIME_H_ */

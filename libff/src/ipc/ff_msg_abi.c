@@ -18,56 +18,48 @@
 #include "netinet/tcp_var.h"
 #include "netinet/udp_var.h"
 
-#define	ABI_STRUCT(s)	{ #s, "", 0, sizeof(struct s) }
-#define	ABI_FIELD(s, f)	{ #s, #f, offsetof(struct s, f), \
-			    sizeof(((struct s *)0)->f) }
+#define ABI_STRUCT(s)                       \
+	{                                   \
+#s, "", 0, sizeof(struct s) \
+	}
+#define ABI_FIELD(s, f)                                                   \
+	{                                                                 \
+#s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f) \
+	}
 
 /*
  * A stats struct from its list: its size, then one row per counter (an
  * array is one row of its whole size).  ABI_S names the struct.
  */
-#define	ABI_STATS(LIST)							\
-	ABI_STRUCT_(ABI_S), LIST(ABI_STATS_X, ABI_STATS_A)
-#define	ABI_STATS_X(f, ...)	ABI_FIELD_(ABI_S, f),
-#define	ABI_STATS_A(f, n, ...)	ABI_FIELD_(ABI_S, f),
-#define	ABI_STRUCT_(s)	ABI_STRUCT(s)	/* expands ABI_S first */
-#define	ABI_FIELD_(s, f)	ABI_FIELD(s, f)
+#define ABI_STATS(LIST)	       ABI_STRUCT_(ABI_S), LIST(ABI_STATS_X, ABI_STATS_A)
+#define ABI_STATS_X(f, ...)    ABI_FIELD_(ABI_S, f),
+#define ABI_STATS_A(f, n, ...) ABI_FIELD_(ABI_S, f),
+#define ABI_STRUCT_(s)	       ABI_STRUCT(s) /* expands ABI_S first */
+#define ABI_FIELD_(s, f)       ABI_FIELD(s, f)
 
-static const struct ff_msg_abi_entry ff_msg_abi[] = {
-	ABI_STRUCT(ff_msg_hdr),
-	ABI_FIELD(ff_msg_hdr, fm_magic),
-	ABI_FIELD(ff_msg_hdr, fm_version),
-	ABI_FIELD(ff_msg_hdr, fm_type),
-	ABI_FIELD(ff_msg_hdr, fm_flags),
-	ABI_FIELD(ff_msg_hdr, fm_len),
-	ABI_FIELD(ff_msg_hdr, fm_error),
-	ABI_FIELD(ff_msg_hdr, fm_cursor),
-	ABI_FIELD(ff_msg_hdr, fm_proc_id),
-	ABI_FIELD(ff_msg_hdr, fm_seq),
-	ABI_FIELD(ff_msg_hdr, fm_spare),
+static const struct ff_msg_abi_entry ff_msg_abi[] = { ABI_STRUCT(ff_msg_hdr),
+	ABI_FIELD(ff_msg_hdr, fm_magic), ABI_FIELD(ff_msg_hdr, fm_version),
+	ABI_FIELD(ff_msg_hdr, fm_type), ABI_FIELD(ff_msg_hdr, fm_flags),
+	ABI_FIELD(ff_msg_hdr, fm_len), ABI_FIELD(ff_msg_hdr, fm_error),
+	ABI_FIELD(ff_msg_hdr, fm_cursor), ABI_FIELD(ff_msg_hdr, fm_proc_id),
+	ABI_FIELD(ff_msg_hdr, fm_seq), ABI_FIELD(ff_msg_hdr, fm_spare),
 
-	ABI_STRUCT(ff_msg_iov),
-	ABI_FIELD(ff_msg_iov, mi_off),
+	ABI_STRUCT(ff_msg_iov), ABI_FIELD(ff_msg_iov, mi_off),
 	ABI_FIELD(ff_msg_iov, mi_len),
 
-	ABI_STRUCT(ff_top_stats),
-	ABI_FIELD(ff_top_stats, ts_len),
-	ABI_FIELD(ff_top_stats, ts_proc_id),
-	ABI_FIELD(ff_top_stats, ts_loops),
+	ABI_STRUCT(ff_top_stats), ABI_FIELD(ff_top_stats, ts_len),
+	ABI_FIELD(ff_top_stats, ts_proc_id), ABI_FIELD(ff_top_stats, ts_loops),
 	ABI_FIELD(ff_top_stats, ts_idle_tsc),
 	ABI_FIELD(ff_top_stats, ts_sys_tsc),
 	ABI_FIELD(ff_top_stats, ts_usr_tsc),
 	ABI_FIELD(ff_top_stats, ts_work_tsc),
-	ABI_FIELD(ff_top_stats, ts_tsc_hz),
-	ABI_FIELD(ff_top_stats, ts_now_tsc),
+	ABI_FIELD(ff_top_stats, ts_tsc_hz), ABI_FIELD(ff_top_stats, ts_now_tsc),
 	ABI_FIELD(ff_top_stats, ts_rx_packets),
 	ABI_FIELD(ff_top_stats, ts_tx_packets),
 	ABI_FIELD(ff_top_stats, ts_rx_bytes),
-	ABI_FIELD(ff_top_stats, ts_tx_bytes),
-	ABI_FIELD(ff_top_stats, ts_spare),
+	ABI_FIELD(ff_top_stats, ts_tx_bytes), ABI_FIELD(ff_top_stats, ts_spare),
 
-	ABI_STRUCT(ff_traffic_stats),
-	ABI_FIELD(ff_traffic_stats, tr_len),
+	ABI_STRUCT(ff_traffic_stats), ABI_FIELD(ff_traffic_stats, tr_len),
 	ABI_FIELD(ff_traffic_stats, tr_proc_id),
 	ABI_FIELD(ff_traffic_stats, tr_rx_packets),
 	ABI_FIELD(ff_traffic_stats, tr_rx_bytes),
@@ -78,34 +70,25 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = {
 	ABI_FIELD(ff_traffic_stats, tr_now_ns),
 	ABI_FIELD(ff_traffic_stats, tr_spare),
 
-	ABI_STRUCT(ff_sysctl_req),
-	ABI_FIELD(ff_sysctl_req, sr_len),
-	ABI_FIELD(ff_sysctl_req, sr_op),
-	ABI_FIELD(ff_sysctl_req, sr_flags),
-	ABI_FIELD(ff_sysctl_req, sr_oidlen),
-	ABI_FIELD(ff_sysctl_req, sr_oid),
+	ABI_STRUCT(ff_sysctl_req), ABI_FIELD(ff_sysctl_req, sr_len),
+	ABI_FIELD(ff_sysctl_req, sr_op), ABI_FIELD(ff_sysctl_req, sr_flags),
+	ABI_FIELD(ff_sysctl_req, sr_oidlen), ABI_FIELD(ff_sysctl_req, sr_oid),
 	ABI_FIELD(ff_sysctl_req, sr_rootlen),
 	ABI_FIELD(ff_sysctl_req, sr_maxnodes),
-	ABI_FIELD(ff_sysctl_req, sr_name),
-	ABI_FIELD(ff_sysctl_req, sr_new),
+	ABI_FIELD(ff_sysctl_req, sr_name), ABI_FIELD(ff_sysctl_req, sr_new),
 	ABI_FIELD(ff_sysctl_req, sr_spare),
 
-	ABI_STRUCT(ff_sysctl_rep),
-	ABI_FIELD(ff_sysctl_rep, sp_len),
-	ABI_FIELD(ff_sysctl_rep, sp_count),
-	ABI_FIELD(ff_sysctl_rep, sp_first),
+	ABI_STRUCT(ff_sysctl_rep), ABI_FIELD(ff_sysctl_rep, sp_len),
+	ABI_FIELD(ff_sysctl_rep, sp_count), ABI_FIELD(ff_sysctl_rep, sp_first),
 	ABI_FIELD(ff_sysctl_rep, sp_spare0),
 	ABI_FIELD(ff_sysctl_rep, sp_remaining),
 	ABI_FIELD(ff_sysctl_rep, sp_spare),
 
-	ABI_STRUCT(ff_sysctl_node),
-	ABI_FIELD(ff_sysctl_node, sn_reclen),
+	ABI_STRUCT(ff_sysctl_node), ABI_FIELD(ff_sysctl_node, sn_reclen),
 	ABI_FIELD(ff_sysctl_node, sn_kind),
 	ABI_FIELD(ff_sysctl_node, sn_oidlen),
-	ABI_FIELD(ff_sysctl_node, sn_error),
-	ABI_FIELD(ff_sysctl_node, sn_oid),
-	ABI_FIELD(ff_sysctl_node, sn_name),
-	ABI_FIELD(ff_sysctl_node, sn_fmt),
+	ABI_FIELD(ff_sysctl_node, sn_error), ABI_FIELD(ff_sysctl_node, sn_oid),
+	ABI_FIELD(ff_sysctl_node, sn_name), ABI_FIELD(ff_sysctl_node, sn_fmt),
 	ABI_FIELD(ff_sysctl_node, sn_descr),
 	ABI_FIELD(ff_sysctl_node, sn_value),
 	ABI_FIELD(ff_sysctl_node, sn_oldvalue),
@@ -113,129 +96,98 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = {
 	ABI_FIELD(ff_sysctl_node, sn_spare0),
 	ABI_FIELD(ff_sysctl_node, sn_spare),
 
-	ABI_STRUCT(ff_sockaddr_in),
-	ABI_FIELD(ff_sockaddr_in, sin_len),
+	ABI_STRUCT(ff_sockaddr_in), ABI_FIELD(ff_sockaddr_in, sin_len),
 	ABI_FIELD(ff_sockaddr_in, sin_family),
 	ABI_FIELD(ff_sockaddr_in, sin_port),
 	ABI_FIELD(ff_sockaddr_in, sin_addr),
 	ABI_FIELD(ff_sockaddr_in, sin_zero),
 
-	ABI_STRUCT(ff_ioctl_req),
-	ABI_FIELD(ff_ioctl_req, ir_len),
-	ABI_FIELD(ff_ioctl_req, ir_op),
-	ABI_FIELD(ff_ioctl_req, ir_value),
-	ABI_FIELD(ff_ioctl_req, ir_spare0),
-	ABI_FIELD(ff_ioctl_req, ir_name),
-	ABI_FIELD(ff_ioctl_req, ir_addr),
-	ABI_FIELD(ff_ioctl_req, ir_mask),
+	ABI_STRUCT(ff_ioctl_req), ABI_FIELD(ff_ioctl_req, ir_len),
+	ABI_FIELD(ff_ioctl_req, ir_op), ABI_FIELD(ff_ioctl_req, ir_value),
+	ABI_FIELD(ff_ioctl_req, ir_spare0), ABI_FIELD(ff_ioctl_req, ir_name),
+	ABI_FIELD(ff_ioctl_req, ir_addr), ABI_FIELD(ff_ioctl_req, ir_mask),
 	ABI_FIELD(ff_ioctl_req, ir_broadaddr),
 	ABI_FIELD(ff_ioctl_req, ir_spare),
 
-	ABI_STRUCT(ff_ioctl_rep),
-	ABI_FIELD(ff_ioctl_rep, ip_len),
-	ABI_FIELD(ff_ioctl_rep, ip_count),
-	ABI_FIELD(ff_ioctl_rep, ip_first),
-	ABI_FIELD(ff_ioctl_rep, ip_spare0),
-	ABI_FIELD(ff_ioctl_rep, ip_spare),
+	ABI_STRUCT(ff_ioctl_rep), ABI_FIELD(ff_ioctl_rep, ip_len),
+	ABI_FIELD(ff_ioctl_rep, ip_count), ABI_FIELD(ff_ioctl_rep, ip_first),
+	ABI_FIELD(ff_ioctl_rep, ip_spare0), ABI_FIELD(ff_ioctl_rep, ip_spare),
 
-	ABI_STRUCT(ff_ifaddr_info),
-	ABI_FIELD(ff_ifaddr_info, ifa_addr),
+	ABI_STRUCT(ff_ifaddr_info), ABI_FIELD(ff_ifaddr_info, ifa_addr),
 	ABI_FIELD(ff_ifaddr_info, ifa_netmask),
 	ABI_FIELD(ff_ifaddr_info, ifa_broadaddr),
 	ABI_FIELD(ff_ifaddr_info, ifa_flags),
 	ABI_FIELD(ff_ifaddr_info, ifa_spare0),
 
-	ABI_STRUCT(ff_ifinfo),
-	ABI_FIELD(ff_ifinfo, ii_reclen),
-	ABI_FIELD(ff_ifinfo, ii_index),
-	ABI_FIELD(ff_ifinfo, ii_type),
-	ABI_FIELD(ff_ifinfo, ii_link_state),
-	ABI_FIELD(ff_ifinfo, ii_flags),
-	ABI_FIELD(ff_ifinfo, ii_mtu),
-	ABI_FIELD(ff_ifinfo, ii_metric),
-	ABI_FIELD(ff_ifinfo, ii_capenable),
-	ABI_FIELD(ff_ifinfo, ii_name),
-	ABI_FIELD(ff_ifinfo, ii_lladdr),
-	ABI_FIELD(ff_ifinfo, ii_naddrs),
-	ABI_FIELD(ff_ifinfo, ii_spare0),
-	ABI_FIELD(ff_ifinfo, ii_addrs),
-	ABI_FIELD(ff_ifinfo, ii_counters),
-	ABI_FIELD(ff_ifinfo, ii_spare),
+	ABI_STRUCT(ff_ifinfo), ABI_FIELD(ff_ifinfo, ii_reclen),
+	ABI_FIELD(ff_ifinfo, ii_index), ABI_FIELD(ff_ifinfo, ii_type),
+	ABI_FIELD(ff_ifinfo, ii_link_state), ABI_FIELD(ff_ifinfo, ii_flags),
+	ABI_FIELD(ff_ifinfo, ii_mtu), ABI_FIELD(ff_ifinfo, ii_metric),
+	ABI_FIELD(ff_ifinfo, ii_capenable), ABI_FIELD(ff_ifinfo, ii_name),
+	ABI_FIELD(ff_ifinfo, ii_lladdr), ABI_FIELD(ff_ifinfo, ii_naddrs),
+	ABI_FIELD(ff_ifinfo, ii_spare0), ABI_FIELD(ff_ifinfo, ii_addrs),
+	ABI_FIELD(ff_ifinfo, ii_counters), ABI_FIELD(ff_ifinfo, ii_spare),
 
-	ABI_STRUCT(ff_rt_metrics),
-	ABI_FIELD(ff_rt_metrics, rmx_mtu),
+	ABI_STRUCT(ff_rt_metrics), ABI_FIELD(ff_rt_metrics, rmx_mtu),
 	ABI_FIELD(ff_rt_metrics, rmx_weight),
 	ABI_FIELD(ff_rt_metrics, rmx_expire),
 	ABI_FIELD(ff_rt_metrics, rmx_pksent),
 	ABI_FIELD(ff_rt_metrics, rmx_recvpipe),
 	ABI_FIELD(ff_rt_metrics, rmx_sendpipe),
 	ABI_FIELD(ff_rt_metrics, rmx_ssthresh),
-	ABI_FIELD(ff_rt_metrics, rmx_rtt),
-	ABI_FIELD(ff_rt_metrics, rmx_spare),
+	ABI_FIELD(ff_rt_metrics, rmx_rtt), ABI_FIELD(ff_rt_metrics, rmx_spare),
 
-	ABI_STRUCT(ff_rt_msghdr),
-	ABI_FIELD(ff_rt_msghdr, rtm_msglen),
-	ABI_FIELD(ff_rt_msghdr, rtm_version),
-	ABI_FIELD(ff_rt_msghdr, rtm_type),
-	ABI_FIELD(ff_rt_msghdr, rtm_index),
-	ABI_FIELD(ff_rt_msghdr, rtm_flags),
-	ABI_FIELD(ff_rt_msghdr, rtm_addrs),
-	ABI_FIELD(ff_rt_msghdr, rtm_inits),
-	ABI_FIELD(ff_rt_msghdr, rtm_seq),
-	ABI_FIELD(ff_rt_msghdr, rtm_rmx),
-	ABI_FIELD(ff_rt_msghdr, rtm_dst),
-	ABI_FIELD(ff_rt_msghdr, rtm_gateway),
-	ABI_FIELD(ff_rt_msghdr, rtm_netmask),
-	ABI_FIELD(ff_rt_msghdr, rtm_ifa),
+	ABI_STRUCT(ff_rt_msghdr), ABI_FIELD(ff_rt_msghdr, rtm_msglen),
+	ABI_FIELD(ff_rt_msghdr, rtm_version), ABI_FIELD(ff_rt_msghdr, rtm_type),
+	ABI_FIELD(ff_rt_msghdr, rtm_index), ABI_FIELD(ff_rt_msghdr, rtm_flags),
+	ABI_FIELD(ff_rt_msghdr, rtm_addrs), ABI_FIELD(ff_rt_msghdr, rtm_inits),
+	ABI_FIELD(ff_rt_msghdr, rtm_seq), ABI_FIELD(ff_rt_msghdr, rtm_rmx),
+	ABI_FIELD(ff_rt_msghdr, rtm_dst), ABI_FIELD(ff_rt_msghdr, rtm_gateway),
+	ABI_FIELD(ff_rt_msghdr, rtm_netmask), ABI_FIELD(ff_rt_msghdr, rtm_ifa),
 	ABI_FIELD(ff_rt_msghdr, rtm_ifname),
-	ABI_FIELD(ff_rt_msghdr, rtm_lladdr),
-	ABI_FIELD(ff_rt_msghdr, rtm_spare),
+	ABI_FIELD(ff_rt_msghdr, rtm_lladdr), ABI_FIELD(ff_rt_msghdr, rtm_spare),
 
-	ABI_STRUCT(ff_rt_dump),
-	ABI_FIELD(ff_rt_dump, rd_len),
-	ABI_FIELD(ff_rt_dump, rd_count),
-	ABI_FIELD(ff_rt_dump, rd_first),
-	ABI_FIELD(ff_rt_dump, rd_spare0),
-	ABI_FIELD(ff_rt_dump, rd_spare),
-	/* Later message kinds append their structs here. */
+	ABI_STRUCT(ff_rt_dump), ABI_FIELD(ff_rt_dump, rd_len),
+	ABI_FIELD(ff_rt_dump, rd_count), ABI_FIELD(ff_rt_dump, rd_first),
+	ABI_FIELD(ff_rt_dump, rd_spare0), ABI_FIELD(ff_rt_dump, rd_spare),
+/* Later message kinds append their structs here. */
 
-	/* Statistics exported as opaque sysctls, FreeBSD's first. */
-#define	ABI_S	tcpstat
+/* Statistics exported as opaque sysctls, FreeBSD's first. */
+#define ABI_S tcpstat
 	ABI_STATS(TCPSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	ipstat
-	ABI_STATS(IPSTAT_LIST)
+#define ABI_S ipstat
+	    ABI_STATS(IPSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	udpstat
-	ABI_STATS(UDPSTAT_LIST)
+#define ABI_S udpstat
+		ABI_STATS(UDPSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	icmpstat
-	ABI_STATS(ICMPSTAT_LIST)
+#define ABI_S icmpstat
+		    ABI_STATS(ICMPSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	arpstat
-	ABI_STATS(ARPSTAT_LIST)
+#define ABI_S arpstat
+			ABI_STATS(ARPSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	tcpxstat
-	ABI_STATS(TCPXSTAT_LIST)
+#define ABI_S tcpxstat
+			    ABI_STATS(TCPXSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	ipxstat
-	ABI_STATS(IPXSTAT_LIST)
+#define ABI_S ipxstat
+				ABI_STATS(IPXSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	udpxstat
-	ABI_STATS(UDPXSTAT_LIST)
+#define ABI_S udpxstat
+				    ABI_STATS(UDPXSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	arpxstat
-	ABI_STATS(ARPXSTAT_LIST)
+#define ABI_S arpxstat
+					ABI_STATS(ARPXSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	etherxstat
-	ABI_STATS(ETHERXSTAT_LIST)
+#define ABI_S etherxstat
+					    ABI_STATS(ETHERXSTAT_LIST)
 #undef ABI_S
-#define	ABI_S	sostat
-	ABI_STATS(SOSTAT_LIST)
+#define ABI_S sostat
+						ABI_STATS(SOSTAT_LIST)
 #undef ABI_S
 
-	{ NULL, NULL, 0, 0 }
-};
+						    { NULL, NULL, 0, 0 } };
 
 uint32_t
 ff_msg_abi_version(void)

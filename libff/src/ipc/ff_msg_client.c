@@ -37,22 +37,22 @@
 #include "ipc/ff_msg_ring.h"
 
 struct ff_ipc_proc {
-	struct ff_msg_area	*ip_area;
-	struct rte_ring		*ip_ring;
-	uint32_t		 ip_owner;	/* our owner id there; 0 = none */
+	struct ff_msg_area *ip_area;
+	struct rte_ring *ip_ring;
+	uint32_t ip_owner; /* our owner id there; 0 = none */
 };
 
 static struct ff_ipc_client {
-	int		 attached;
-	int		 eal_done;	/* the EAL ran once: no second start */
-	char		 prefix[64];
+	int attached;
+	int eal_done; /* the EAL ran once: no second start */
+	char prefix[64];
 	struct ff_msg_procs *procs;
 	struct ff_ipc_proc proc[FF_MAX_PROCS];
-	uint32_t	 seq;
-	uint64_t	 pidns;		/* our PID namespace (ff_msg_pidns) */
-	FILE		*log;		/* EAL log, kept in memory */
-	char		*logbuf;
-	size_t		 logsize;
+	uint32_t seq;
+	uint64_t pidns; /* our PID namespace (ff_msg_pidns) */
+	FILE *log;	/* EAL log, kept in memory */
+	char *logbuf;
+	size_t logsize;
 } ffc;
 
 static uint64_t
@@ -93,22 +93,30 @@ primary_check(const char *prefix, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/config", dir);
 	if (stat(path, &st) != 0) {
 		if (errno == EACCES || root_stack_runs(prefix)) {
-			snprintf(err, errlen, "the stack with file prefix \"%s\" "
-			    "runs as root: run the tool as root too", prefix);
+			snprintf(err, errlen,
+			    "the stack with file prefix \"%s\" "
+			    "runs as root: run the tool as root too",
+			    prefix);
 			return (-EACCES);
 		}
-		snprintf(err, errlen, "no stack is running with file prefix "
-		    "\"%s\" (no %s)", prefix, path);
+		snprintf(err, errlen,
+		    "no stack is running with file prefix "
+		    "\"%s\" (no %s)",
+		    prefix, path);
 		return (-ESRCH);
 	}
 	if (access(path, R_OK) != 0) {
-		snprintf(err, errlen, "cannot read %s: %s (tools must run as "
-		    "the stack's user, usually root)", path, strerror(errno));
+		snprintf(err, errlen,
+		    "cannot read %s: %s (tools must run as "
+		    "the stack's user, usually root)",
+		    path, strerror(errno));
 		return (-EACCES);
 	}
 	if (!rte_eal_primary_proc_alive(path)) {
-		snprintf(err, errlen, "no stack is running with file prefix "
-		    "\"%s\" (stale %s)", prefix, path);
+		snprintf(err, errlen,
+		    "no stack is running with file prefix "
+		    "\"%s\" (stale %s)",
+		    prefix, path);
 		return (-ESRCH);
 	}
 	return (0);
@@ -156,8 +164,8 @@ static int
 eal_start(const char *prefix, char *err, size_t errlen)
 {
 	char fp[128], lc[64];
-	char *argv[] = { "ff-tool", "--proc-type=secondary", fp, lc,
-	    "--no-pci", "--no-telemetry", "--log-level=6", NULL };
+	char *argv[] = { "ff-tool", "--proc-type=secondary", fp, lc, "--no-pci",
+		"--no-telemetry", "--log-level=6", NULL };
 	int argc = sizeof(argv) / sizeof(argv[0]) - 1;
 	sigset_t block, old;
 	int rc;
@@ -181,8 +189,10 @@ eal_start(const char *prefix, char *err, size_t errlen)
 	rc = rte_eal_init(argc, argv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot attach to the stack with file "
-		    "prefix \"%s\": %s", prefix, eal_last_line());
+		snprintf(err, errlen,
+		    "cannot attach to the stack with file "
+		    "prefix \"%s\": %s",
+		    prefix, eal_last_line());
 		return (-(rte_errno ? rte_errno : EIO));
 	}
 	return (0);
@@ -203,7 +213,8 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 	if (ffc.attached)
 		return (strcmp(prefix, ffc.prefix) == 0 ? 0 : -EALREADY);
 	if (ffc.eal_done) {
-		snprintf(err, errlen, "the EAL cannot start twice in a process");
+		snprintf(
+		    err, errlen, "the EAL cannot start twice in a process");
 		return (-EALREADY);
 	}
 	if ((rc = primary_check(prefix, err, errlen)) != 0)
@@ -211,8 +222,10 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 	if ((rc = eal_start(prefix, err, errlen)) != 0)
 		return (rc);
 	if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL) {
-		snprintf(err, errlen, "the DPDK process with file prefix \"%s\" "
-		    "is not an ff stack, or is still starting", prefix);
+		snprintf(err, errlen,
+		    "the DPDK process with file prefix \"%s\" "
+		    "is not an ff stack, or is still starting",
+		    prefix);
 		return (-ESRCH);
 	}
 	ffc.procs = mz->addr;
@@ -316,7 +329,8 @@ proc_lookup(int proc_id, struct ff_ipc_proc **pp)
 		p->ip_area = mz->addr;
 	}
 	if (__atomic_load_n(&p->ip_area->ma_magic, __ATOMIC_ACQUIRE) !=
-	    FF_MSG_AREA_MAGIC || p->ip_area->ma_version != FF_MSG_ABI_VERSION)
+		FF_MSG_AREA_MAGIC ||
+	    p->ip_area->ma_version != FF_MSG_ABI_VERSION)
 		return (-EPROTONOSUPPORT);
 	*pp = p;
 	return (0);
@@ -325,8 +339,8 @@ proc_lookup(int proc_id, struct ff_ipc_proc **pp)
 static int
 slot_cas(struct ff_msg_slot *s, uint64_t from, uint64_t to)
 {
-	return (__atomic_compare_exchange_n(&s->ms_word, &from, to, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return (__atomic_compare_exchange_n(
+	    &s->ms_word, &from, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 }
 
 /* Who we are, and that we are alive, in our owner record. */
@@ -369,7 +383,7 @@ owner_ensure(struct ff_ipc_proc *p)
 		owner_fill(o);
 		zero = 0;
 		if (__atomic_compare_exchange_n(&o->mo_id, &zero, id, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			owner_fill(o);
 			p->ip_owner = id;
 			return (0);
@@ -382,8 +396,9 @@ owner_ensure(struct ff_ipc_proc *p)
 static void
 owner_touch(struct ff_ipc_proc *p)
 {
-	__atomic_store_n(&p->ip_area->ma_owners[FF_MSG_OWNER_IDX(
-	    p->ip_owner)].mo_seen_ns, mono_ns(), __ATOMIC_RELEASE);
+	__atomic_store_n(
+	    &p->ip_area->ma_owners[FF_MSG_OWNER_IDX(p->ip_owner)].mo_seen_ns,
+	    mono_ns(), __ATOMIC_RELEASE);
 }
 
 /*
@@ -466,11 +481,11 @@ slot_wait(struct ff_ipc_proc *p, int proc_id, struct ff_msg_slot *s,
 
 	while ((w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE)) != done) {
 		if (w != *wp)
-			return (-ETIMEDOUT);	/* taken back: not ours now */
+			return (-ETIMEDOUT); /* taken back: not ours now */
 		if (mono_ns() >= deadline) {
 			if (slot_cas(s, *wp, slot_as(*wp, MS_ABANDONED)))
 				return (-ETIMEDOUT);
-			continue;		/* answered just now */
+			continue; /* answered just now */
 		}
 		if ((++spins & 1023) == 0 && !proc_running(proc_id)) {
 			if (slot_cas(s, *wp, slot_as(*wp, MS_ABANDONED)))
@@ -502,10 +517,9 @@ ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
 		return (rc);
 	if (reqlen > FF_MSG_SIZE)
 		return (-EMSGSIZE);
-	deadline = mono_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) *
-	    1000000ULL;
-	while ((rc = owner_ensure(p)) != 0 ||
-	    (idx = slot_claim(p, &w)) < 0) {
+	deadline = mono_ns() +
+	    (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ULL;
+	while ((rc = owner_ensure(p)) != 0 || (idx = slot_claim(p, &w)) < 0) {
 		if (mono_ns() >= deadline)
 			return (rc != 0 ? rc : -EBUSY);
 		nap_us(100);

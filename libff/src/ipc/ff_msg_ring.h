@@ -39,32 +39,32 @@
 
 #include "ff_msg.h"
 
-#define	FF_MSG_AREA_MAGIC	0x66666d32	/* "ffm2": slot words, owners */
-#define	FF_PROCS_MZ		"ff_procs"
-#define	FF_MSG_AREA_FMT		"ff_msg_%d"
-#define	FF_MSG_RING_FMT		"ff_msg_in_%d"
+#define FF_MSG_AREA_MAGIC 0x66666d32 /* "ffm2": slot words, owners */
+#define FF_PROCS_MZ	  "ff_procs"
+#define FF_MSG_AREA_FMT	  "ff_msg_%d"
+#define FF_MSG_RING_FMT	  "ff_msg_in_%d"
 
 enum ff_msg_slot_state {
 	MS_FREE = 0,
-	MS_CLAIMED,		/* a tool is writing its request */
-	MS_REQUEST,		/* posted, waiting for the stack */
-	MS_DONE,		/* answered, waiting for the tool */
-	MS_ABANDONED,		/* the tool gave up waiting */
+	MS_CLAIMED,   /* a tool is writing its request */
+	MS_REQUEST,   /* posted, waiting for the stack */
+	MS_DONE,      /* answered, waiting for the tool */
+	MS_ABANDONED, /* the tool gave up waiting */
 };
 
 /* ms_word: owner (32 bits) | generation (24) | state (8). */
-#define	MS_WORD(st, gen, own)	((uint64_t)(own) << 32 | \
-				 ((uint64_t)(gen) & 0xffffff) << 8 | (st))
-#define	MS_STATE(w)		((uint32_t)((w) & 0xff))
-#define	MS_GEN(w)		((uint32_t)((w) >> 8) & 0xffffff)
-#define	MS_OWNER(w)		((uint32_t)((w) >> 32))
+#define MS_WORD(st, gen, own) \
+	((uint64_t)(own) << 32 | ((uint64_t)(gen)&0xffffff) << 8 | (st))
+#define MS_STATE(w) ((uint32_t)((w)&0xff))
+#define MS_GEN(w)   ((uint32_t)((w) >> 8) & 0xffffff)
+#define MS_OWNER(w) ((uint32_t)((w) >> 32))
 
 struct ff_msg_slot {
-	volatile uint64_t ms_word;	/* MS_WORD(state, gen, owner) */
-	uint32_t	ms_len;		/* bytes of the message in ms_buf */
-	uint32_t	ms_pad0;
-	uint8_t		ms_pad[48];	/* keep ms_buf cache-line aligned */
-	uint8_t		ms_buf[FF_MSG_SIZE];
+	volatile uint64_t ms_word; /* MS_WORD(state, gen, owner) */
+	uint32_t ms_len;	   /* bytes of the message in ms_buf */
+	uint32_t ms_pad0;
+	uint8_t ms_pad[48]; /* keep ms_buf cache-line aligned */
+	uint8_t ms_buf[FF_MSG_SIZE];
 } __attribute__((aligned(64)));
 
 /*
@@ -73,35 +73,35 @@ struct ff_msg_slot {
  * index (FF_MSG_OWNER_IDX), so a record reused by another tool has
  * another id.
  */
-#define	FF_MSG_NOWNERS		256
-#define	FF_MSG_OWNER_IDX(id)	((id) & (FF_MSG_NOWNERS - 1))
-#define	FF_MSG_LEASE_NS		(5ULL * 1000000000ULL)
+#define FF_MSG_NOWNERS	     256
+#define FF_MSG_OWNER_IDX(id) ((id) & (FF_MSG_NOWNERS - 1))
+#define FF_MSG_LEASE_NS	     (5ULL * 1000000000ULL)
 
 struct ff_msg_owner {
-	volatile uint32_t mo_id;	/* owner id; 0 = free */
-	volatile int32_t mo_pid;	/* pid, in PID namespace mo_pidns */
-	volatile uint64_t mo_pidns;	/* inode of /proc/self/ns/pid; 0 = ? */
-	volatile uint64_t mo_seen_ns;	/* CLOCK_MONOTONIC, last sign of life */
-	uint64_t	mo_pad;
+	volatile uint32_t mo_id;      /* owner id; 0 = free */
+	volatile int32_t mo_pid;      /* pid, in PID namespace mo_pidns */
+	volatile uint64_t mo_pidns;   /* inode of /proc/self/ns/pid; 0 = ? */
+	volatile uint64_t mo_seen_ns; /* CLOCK_MONOTONIC, last sign of life */
+	uint64_t mo_pad;
 };
 
 struct ff_msg_area {
-	uint32_t	ma_magic;	/* FF_MSG_AREA_MAGIC */
-	uint32_t	ma_version;	/* FF_MSG_ABI_VERSION */
-	uint32_t	ma_nslots;
-	uint32_t	ma_proc_id;
-	volatile int32_t ma_server_pid;	/* stack process serving it; 0 = gone */
-	volatile uint32_t ma_owner_seq;	/* last owner sequence handed out */
-	uint64_t	ma_pad2[5];
+	uint32_t ma_magic;   /* FF_MSG_AREA_MAGIC */
+	uint32_t ma_version; /* FF_MSG_ABI_VERSION */
+	uint32_t ma_nslots;
+	uint32_t ma_proc_id;
+	volatile int32_t ma_server_pid; /* stack process serving it; 0 = gone */
+	volatile uint32_t ma_owner_seq; /* last owner sequence handed out */
+	uint64_t ma_pad2[5];
 	struct ff_msg_owner ma_owners[FF_MSG_NOWNERS];
 	struct ff_msg_slot ma_slots[FF_MSG_NSLOTS];
 };
 
 struct ff_msg_procs {
-	uint32_t	mp_magic;
-	uint32_t	mp_nb_procs;	/* from the primary's lcore_mask */
-	volatile int32_t mp_pid[FF_MAX_PROCS];	/* 0 = not running */
-	uint64_t	mp_pidns;	/* PID namespace those pids are in */
+	uint32_t mp_magic;
+	uint32_t mp_nb_procs; /* from the primary's lcore_mask */
+	volatile int32_t mp_pid[FF_MAX_PROCS]; /* 0 = not running */
+	uint64_t mp_pidns; /* PID namespace those pids are in */
 };
 
 /* CLOCK_MONOTONIC in ns: one clock for every process on the machine. */

@@ -30,25 +30,25 @@
 #include "ipc/ff_msg_server.h"
 #include "kern/kern_sysctl.h"
 
-#define	FF_MSG_SWEEP_NS	(200 * FF_NS_PER_MS)	/* dead-owner sweep period */
+#define FF_MSG_SWEEP_NS (200 * FF_NS_PER_MS) /* dead-owner sweep period */
 
 struct ff_msg_server {
 	const struct rte_memzone *sv_area_mz;
-	struct ff_msg_area	*sv_area;
-	struct rte_ring		*sv_ring;
-	const struct rte_memzone *sv_procs_mz;	/* proc 0 made it */
-	struct ff_msg_procs	*sv_procs;
-	uint64_t		 sv_next_sweep;
-	uint64_t		 sv_pidns;	/* our PID namespace */
-	struct ff_msg_stats	 sv_stats;
-	uint8_t			 sv_req[FF_MSG_SIZE];	/* private request copy */
+	struct ff_msg_area *sv_area;
+	struct rte_ring *sv_ring;
+	const struct rte_memzone *sv_procs_mz; /* proc 0 made it */
+	struct ff_msg_procs *sv_procs;
+	uint64_t sv_next_sweep;
+	uint64_t sv_pidns; /* our PID namespace */
+	struct ff_msg_stats sv_stats;
+	uint8_t sv_req[FF_MSG_SIZE]; /* private request copy */
 };
 
 static int
 slot_cas(struct ff_msg_slot *s, uint64_t from, uint64_t to)
 {
-	return (__atomic_compare_exchange_n(&s->ms_word, &from, to, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return (__atomic_compare_exchange_n(
+	    &s->ms_word, &from, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 }
 
 /* The same slot, now free: generation kept, owner cleared. */
@@ -99,8 +99,8 @@ ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
 		error = ff_msg_check(req, len);
 	if (error == 0) {
 		cursor = req->fm_cursor;
-		blen = ff_msg_handler(req->fm_type)(ctx, req, rep + 1,
-		    repcap - sizeof(*rep), &cursor);
+		blen = ff_msg_handler(req->fm_type)(
+		    ctx, req, rep + 1, repcap - sizeof(*rep), &cursor);
 		if (blen < 0) {
 			error = -blen;
 			blen = 0;
@@ -122,8 +122,8 @@ ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
 
 /* Answer the request in slot s (state REQUEST, owned by us until DONE). */
 static void
-ff_msg_answer(struct ff_ctx *ctx, struct ff_msg_server *sv,
-    struct ff_msg_slot *s)
+ff_msg_answer(
+    struct ff_ctx *ctx, struct ff_msg_server *sv, struct ff_msg_slot *s)
 {
 	struct ff_msg_hdr *req = (struct ff_msg_hdr *)sv->sv_req;
 	struct ff_msg_hdr *rep = (struct ff_msg_hdr *)s->ms_buf;
@@ -153,12 +153,12 @@ ff_msg_census(struct ff_msg_server *sv)
 	uint32_t i, inuse = 0, owners = 0;
 
 	for (i = 0; i < FF_MSG_NSLOTS; i++)
-		if (MS_STATE(__atomic_load_n(&a->ma_slots[i].ms_word,
-		    __ATOMIC_ACQUIRE)) != MS_FREE)
+		if (MS_STATE(__atomic_load_n(
+			&a->ma_slots[i].ms_word, __ATOMIC_ACQUIRE)) != MS_FREE)
 			inuse++;
 	for (i = 0; i < FF_MSG_NOWNERS; i++)
-		if (__atomic_load_n(&a->ma_owners[i].mo_id,
-		    __ATOMIC_ACQUIRE) != 0)
+		if (__atomic_load_n(&a->ma_owners[i].mo_id, __ATOMIC_ACQUIRE) !=
+		    0)
 			owners++;
 	sv->sv_stats.ms_inuse = inuse;
 	sv->sv_stats.ms_owners = owners;
@@ -178,7 +178,8 @@ ff_msg_serve_slot(struct ff_ctx *ctx, struct ff_msg_server *sv, uint32_t idx)
 	w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE);
 	if (MS_STATE(w) != MS_REQUEST) {
 		/* A tool that gave up before we got here: the slot is free. */
-		if (MS_STATE(w) == MS_ABANDONED && slot_cas(s, w, slot_freed(w)))
+		if (MS_STATE(w) == MS_ABANDONED &&
+		    slot_cas(s, w, slot_freed(w)))
 			sv->sv_stats.ms_abandoned++;
 		else
 			sv->sv_stats.ms_badstate++;
@@ -200,8 +201,8 @@ ff_msg_serve_slot(struct ff_ctx *ctx, struct ff_msg_server *sv, uint32_t idx)
  * it has not been seen for a lease (other namespaces, stopped tools).
  */
 static int
-owner_gone(const struct ff_msg_server *sv, const struct ff_msg_owner *o,
-    uint64_t now)
+owner_gone(
+    const struct ff_msg_server *sv, const struct ff_msg_owner *o, uint64_t now)
 {
 	int32_t pid = o->mo_pid;
 
@@ -260,8 +261,8 @@ ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 
 	if (budget > FF_MSG_NSLOTS)
 		budget = FF_MSG_NSLOTS;
-	n = rte_ring_sc_dequeue_burst_elem(sv->sv_ring, idx, sizeof(idx[0]),
-	    budget, NULL);
+	n = rte_ring_sc_dequeue_burst_elem(
+	    sv->sv_ring, idx, sizeof(idx[0]), budget, NULL);
 	for (i = 0; i < n; i++)
 		ff_msg_serve_slot(ctx, sv, idx[i]);
 	if (ctx->clock.clk_now_ns >= sv->sv_next_sweep) {
@@ -272,7 +273,7 @@ ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 }
 
 /* What tools sent us, and what became of it: ff-sysctl kern.ipc.msg. */
-#define	MSG_STAT(name, f, descr)					\
+#define MSG_STAT(name, f, descr)                                           \
 	SYSCTL_U64("kern.ipc.msg." name, CTLFLAG_RD, struct ff_msg_server, \
 	    sv_stats.f, descr)
 
@@ -283,12 +284,11 @@ static const struct sysctl_entry ff_msg_sysctls[] = {
 	MSG_STAT("badslot", ms_badslot, "Ring entries naming no message slot"),
 	MSG_STAT("badstate", ms_badstate,
 	    "Ring entries naming a slot that held no request"),
-	MSG_STAT("reclaimed", ms_reclaimed,
-	    "Slots taken back from tools that died"),
-	MSG_STAT("abandoned", ms_abandoned,
-	    "Answers no tool waited for any more"),
-	MSG_STAT("inuse", ms_inuse,
-	    "Slots in use, the asking tool's included"),
+	MSG_STAT(
+	    "reclaimed", ms_reclaimed, "Slots taken back from tools that died"),
+	MSG_STAT(
+	    "abandoned", ms_abandoned, "Answers no tool waited for any more"),
+	MSG_STAT("inuse", ms_inuse, "Slots in use, the asking tool's included"),
 	MSG_STAT("owners", ms_owners,
 	    "Tools registered with this process, the asking one included"),
 };
@@ -313,8 +313,8 @@ ff_msg_procs_attach(struct ff_ctx *ctx, struct ff_msg_server *sv)
 	const struct rte_memzone *mz;
 
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
-		mz = rte_memzone_reserve(FF_PROCS_MZ,
-		    sizeof(struct ff_msg_procs), SOCKET_ID_ANY, 0);
+		mz = rte_memzone_reserve(
+		    FF_PROCS_MZ, sizeof(struct ff_msg_procs), SOCKET_ID_ANY, 0);
 		if (mz == NULL)
 			return (-1);
 		memset(mz->addr, 0, sizeof(struct ff_msg_procs));
@@ -343,8 +343,8 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	ff_msg_names(ctx->proc_id, aname, rname, sizeof(aname));
 	if (ff_msg_procs_attach(ctx, sv) != 0)
 		goto fail;
-	sv->sv_area_mz = rte_memzone_reserve_aligned(aname, sizeof(*a),
-	    SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
+	sv->sv_area_mz = rte_memzone_reserve_aligned(
+	    aname, sizeof(*a), SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
 	if (sv->sv_area_mz == NULL)
 		goto fail;
 	/* Twice the slots: a ring of N holds N - 1, and garbage may crowd it. */
@@ -365,7 +365,8 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	 */
 	if (ctx->sysctl != NULL &&
 	    SYSCTL_ADD_TABLE(ctx, sv, ff_msg_sysctls) != 0) {
-		snprintf(err, errlen, "message ring: cannot register "
+		snprintf(err, errlen,
+		    "message ring: cannot register "
 		    "kern.ipc.msg counters");
 		goto fail_free;
 	}
@@ -374,8 +375,8 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	ctx->msg = sv;
 	return (0);
 fail:
-	snprintf(err, errlen, "message ring for process %d: %s",
-	    ctx->proc_id, rte_strerror(rte_errno));
+	snprintf(err, errlen, "message ring for process %d: %s", ctx->proc_id,
+	    rte_strerror(rte_errno));
 fail_free:
 	rte_ring_free(sv->sv_ring);
 	rte_memzone_free(sv->sv_area_mz);

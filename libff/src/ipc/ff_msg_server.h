@@ -30,8 +30,7 @@ struct ff_ctx;
  * resumes (left 0 when complete).
  */
 typedef int (*ff_msg_handler_t)(struct ff_ctx *ctx,
-	    const struct ff_msg_hdr *req, void *body, size_t cap,
-	    uint64_t *cursor);
+    const struct ff_msg_hdr *req, void *body, size_t cap, uint64_t *cursor);
 
 /* The handler table (ff_msg_dispatch.c). */
 ff_msg_handler_t ff_msg_handler(uint16_t type);
@@ -40,8 +39,8 @@ ff_msg_handler_t ff_msg_handler(uint16_t type);
  * Find a variable part of a request: returns a pointer to it when
  * (off, len) lies inside the body of `req', NULL otherwise.
  */
-const void	*ff_msg_iov_get(const struct ff_msg_hdr *req,
-		    const struct ff_msg_iov *iov);
+const void *
+ff_msg_iov_get(const struct ff_msg_hdr *req, const struct ff_msg_iov *iov);
 
 /*
  * Check one request and answer it: `req' is a private copy of `len'
@@ -50,35 +49,35 @@ const void	*ff_msg_iov_get(const struct ff_msg_hdr *req,
  * fm_error, 0 when the handler succeeded.  The ring server and the test
  * port's ff_test_msg() both answer through here.
  */
-int	ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
-	    uint32_t len, struct ff_msg_hdr *rep, size_t repcap);
+int ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
+    uint32_t len, struct ff_msg_hdr *rep, size_t repcap);
 
 /* Server life (primary and secondary stack processes alike). */
-int	ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen);
-void	ff_msg_server_destroy(struct ff_ctx *ctx);
+int ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen);
+void ff_msg_server_destroy(struct ff_ctx *ctx);
 /* Serve up to `budget' requests; returns how many were served. */
-int	ff_msg_server_poll(struct ff_ctx *ctx, int budget);
+int ff_msg_server_poll(struct ff_ctx *ctx, int budget);
 
 /* Counters, shown by tests and by sysctl later. */
 struct ff_msg_stats {
-	uint64_t	ms_served;	/* requests answered */
-	uint64_t	ms_errors;	/* answered with fm_error != 0 */
-	uint64_t	ms_badslot;	/* ring entries naming no valid slot */
-	uint64_t	ms_badstate;	/* slot posted without a request in it */
-	uint64_t	ms_reclaimed;	/* slots taken back from dead tools */
-	uint64_t	ms_abandoned;	/* answers nobody waited for */
-	uint64_t	ms_inuse;	/* slots not FREE (at the last request) */
-	uint64_t	ms_owners;	/* tools registered (same moment) */
+	uint64_t ms_served;    /* requests answered */
+	uint64_t ms_errors;    /* answered with fm_error != 0 */
+	uint64_t ms_badslot;   /* ring entries naming no valid slot */
+	uint64_t ms_badstate;  /* slot posted without a request in it */
+	uint64_t ms_reclaimed; /* slots taken back from dead tools */
+	uint64_t ms_abandoned; /* answers nobody waited for */
+	uint64_t ms_inuse;     /* slots not FREE (at the last request) */
+	uint64_t ms_owners;    /* tools registered (same moment) */
 };
 
 const struct ff_msg_stats *ff_msg_server_stats(const struct ff_ctx *ctx);
 
 /* Built-in handlers (ff_msg_server.c). */
-int	ff_msg_echo(struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t,
-	    uint64_t *);
-int	ff_msg_top(struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t,
-	    uint64_t *);
-int	ff_msg_traffic(struct ff_ctx *, const struct ff_msg_hdr *, void *,
-	    size_t, uint64_t *);
+int ff_msg_echo(
+    struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t, uint64_t *);
+int ff_msg_top(
+    struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t, uint64_t *);
+int ff_msg_traffic(
+    struct ff_ctx *, const struct ff_msg_hdr *, void *, size_t, uint64_t *);
 
 #endif /* _FF_MSG_SERVER_H_ */

@@ -31,27 +31,26 @@
 #include "kern/eventvar.h"
 #include "kern/socketvar.h"
 
-#define	EP_PRIVATE_BITS	(EPOLLONESHOT | EPOLLET | EPOLLWAKEUP | \
-	EPOLLEXCLUSIVE)
-#define	EP_ALWAYS	(EPOLLERR | EPOLLHUP)
+#define EP_PRIVATE_BITS (EPOLLONESHOT | EPOLLET | EPOLLWAKEUP | EPOLLEXCLUSIVE)
+#define EP_ALWAYS	(EPOLLERR | EPOLLHUP)
 
 struct epitem {
-	struct so_watch	 epi_watch;	/* on the socket: first member */
+	struct so_watch epi_watch;	 /* on the socket: first member */
 	TAILQ_ENTRY(epitem) epi_rdllink; /* ep_rdllist */
-	LIST_ENTRY(epitem) epi_link;	/* ep_items */
+	LIST_ENTRY(epitem) epi_link;	 /* ep_items */
 	struct eventpoll *epi_ep;
-	struct socket	*epi_so;
-	int		 epi_fd;
-	int		 epi_ready;	/* on ep_rdllist */
-	struct epoll_event epi_event;	/* mask and data as given */
+	struct socket *epi_so;
+	int epi_fd;
+	int epi_ready;		      /* on ep_rdllist */
+	struct epoll_event epi_event; /* mask and data as given */
 };
 TAILQ_HEAD(epitemhead, epitem);
 
 struct eventpoll {
-	TAILQ_ENTRY(eventpoll) ep_link;	/* us_epolls */
+	TAILQ_ENTRY(eventpoll) ep_link; /* us_epolls */
 	struct epitemhead ep_rdllist;	/* ready items */
 	LIST_HEAD(, epitem) ep_items;	/* every item */
-	int		 ep_fd;
+	int ep_fd;
 };
 
 static void ep_notify(struct so_watch *sw, struct socket *so, int what);
@@ -167,7 +166,7 @@ ep_notify(struct so_watch *sw, struct socket *so, int what)
 	if ((what & SO_EV_STATE) != 0)
 		key = ~0u;
 	if ((epi->epi_event.events & ~EP_PRIVATE_BITS) == 0)
-		return;		/* disabled EPOLLONESHOT */
+		return; /* disabled EPOLLONESHOT */
 	if ((key & (epi->epi_event.events | EP_ALWAYS)) != 0)
 		ep_enqueue(epi);
 }
@@ -178,9 +177,8 @@ ep_find(struct eventpoll *ep, struct socket *so)
 	struct so_watch *sw;
 
 	LIST_FOREACH(sw, &so->so_watchers, sw_link)
-		if (sw->sw_notify == ep_notify &&
-		    ((struct epitem *)sw)->epi_ep == ep)
-			return ((struct epitem *)sw);
+	if (sw->sw_notify == ep_notify && ((struct epitem *)sw)->epi_ep == ep)
+		return ((struct epitem *)sw);
 	return (NULL);
 }
 
@@ -194,8 +192,8 @@ ep_check(struct epitem *epi)
 }
 
 static int
-ep_insert(struct ff_ctx *ctx, struct eventpoll *ep, struct socket *so,
-    int fd, const struct epoll_event *ev)
+ep_insert(struct ff_ctx *ctx, struct eventpoll *ep, struct socket *so, int fd,
+    const struct epoll_event *ev)
 {
 	struct epitem *epi;
 
@@ -213,8 +211,8 @@ ep_insert(struct ff_ctx *ctx, struct eventpoll *ep, struct socket *so,
 }
 
 int
-kern_epoll_ctl(struct ff_ctx *ctx, int epfd, int op, int fd,
-    const struct epoll_event *ev)
+kern_epoll_ctl(
+    struct ff_ctx *ctx, int epfd, int op, int fd, const struct epoll_event *ev)
 {
 	struct filedesc *fdp = &V_uipc(ctx)->us_fd;
 	struct file *epf, *fp;
@@ -251,8 +249,8 @@ kern_epoll_ctl(struct ff_ctx *ctx, int epfd, int op, int fd,
 }
 
 int
-kern_epoll_wait(struct ff_ctx *ctx, int epfd, struct epoll_event *events,
-    int maxevents)
+kern_epoll_wait(
+    struct ff_ctx *ctx, int epfd, struct epoll_event *events, int maxevents)
 {
 	struct epitemhead again = TAILQ_HEAD_INITIALIZER(again);
 	struct eventpoll *ep;
@@ -269,8 +267,8 @@ kern_epoll_wait(struct ff_ctx *ctx, int epfd, struct epoll_event *events,
 	while (n < maxevents && (epi = TAILQ_FIRST(&ep->ep_rdllist)) != NULL) {
 		TAILQ_REMOVE(&ep->ep_rdllist, epi, epi_rdllink);
 		epi->epi_ready = 0;
-		revents = sopoll(epi->epi_so) &
-		    (epi->epi_event.events | EP_ALWAYS);
+		revents =
+		    sopoll(epi->epi_so) & (epi->epi_event.events | EP_ALWAYS);
 		if ((epi->epi_event.events & ~EP_PRIVATE_BITS) == 0 ||
 		    revents == 0)
 			continue;

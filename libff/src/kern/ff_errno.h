@@ -9,8 +9,8 @@
 #define _FF_ERRNO_H_
 
 /* Host errno to FreeBSD errno; unknown values map to EIO (5). */
-int	ff_errno_to_bsd(int host_errno);
+int ff_errno_to_bsd(int host_errno);
 /* FreeBSD errno to host errno; unknown values map to EIO. */
-int	ff_errno_from_bsd(int bsd_errno);
+int ff_errno_from_bsd(int bsd_errno);
 
 #endif /* _FF_ERRNO_H_ */

@@ -18,51 +18,43 @@
 #include "kern/ff_linux.h"
 
 /* Linux levels. */
-#define	LINUX_SOL_SOCKET	1
-#define	LINUX_IPPROTO_IP	0
-#define	LINUX_IPPROTO_TCP	6
+#define LINUX_SOL_SOCKET  1
+#define LINUX_IPPROTO_IP  0
+#define LINUX_IPPROTO_TCP 6
 
 /* FreeBSD numbers of IP and TCP options (netinet/in.h, netinet/tcp.h). */
-#define	BSD_IP_TOS		3
-#define	BSD_IP_TTL		4
-#define	BSD_TCP_NODELAY		1
-#define	BSD_TCP_MAXSEG		2
-#define	BSD_TCP_INFO		32
-#define	BSD_TCP_CONGESTION	64
-#define	BSD_TCP_KEEPIDLE	256
-#define	BSD_TCP_KEEPINTVL	512
-#define	BSD_TCP_KEEPCNT		1024
+#define BSD_IP_TOS	   3
+#define BSD_IP_TTL	   4
+#define BSD_TCP_NODELAY	   1
+#define BSD_TCP_MAXSEG	   2
+#define BSD_TCP_INFO	   32
+#define BSD_TCP_CONGESTION 64
+#define BSD_TCP_KEEPIDLE   256
+#define BSD_TCP_KEEPINTVL  512
+#define BSD_TCP_KEEPCNT	   1024
 
 struct optmap {
-	int	om_linux;
-	int	om_bsd;
-	int	om_bool;	/* 0/1 at the boundary, a bit inside */
+	int om_linux;
+	int om_bsd;
+	int om_bool; /* 0/1 at the boundary, a bit inside */
 };
 
-static const struct optmap solsocket_map[] = {
-	{ 1, SO_DEBUG, 1 },		{ 2, SO_REUSEADDR, 1 },
-	{ 3, SO_TYPE, 0 },		{ 4, SO_ERROR, 0 },
-	{ 5, SO_DONTROUTE, 1 },		{ 6, SO_BROADCAST, 1 },
-	{ 7, SO_SNDBUF, 0 },		{ 8, SO_RCVBUF, 0 },
-	{ 9, SO_KEEPALIVE, 1 },		{ 10, SO_OOBINLINE, 1 },
-	{ 13, SO_LINGER, 0 },		{ 15, SO_REUSEPORT, 1 },
-	{ 18, SO_RCVLOWAT, 0 },		{ 19, SO_SNDLOWAT, 0 },
-	{ 20, SO_RCVTIMEO, 0 },		{ 21, SO_SNDTIMEO, 0 },
-	{ 29, SO_TIMESTAMP, 1 },	{ 30, SO_ACCEPTCONN, 1 },
-	{ 38, SO_PROTOCOL, 0 },		{ 0, 0, 0 }
-};
+static const struct optmap solsocket_map[] = { { 1, SO_DEBUG, 1 },
+	{ 2, SO_REUSEADDR, 1 }, { 3, SO_TYPE, 0 }, { 4, SO_ERROR, 0 },
+	{ 5, SO_DONTROUTE, 1 }, { 6, SO_BROADCAST, 1 }, { 7, SO_SNDBUF, 0 },
+	{ 8, SO_RCVBUF, 0 }, { 9, SO_KEEPALIVE, 1 }, { 10, SO_OOBINLINE, 1 },
+	{ 13, SO_LINGER, 0 }, { 15, SO_REUSEPORT, 1 }, { 18, SO_RCVLOWAT, 0 },
+	{ 19, SO_SNDLOWAT, 0 }, { 20, SO_RCVTIMEO, 0 }, { 21, SO_SNDTIMEO, 0 },
+	{ 29, SO_TIMESTAMP, 1 }, { 30, SO_ACCEPTCONN, 1 },
+	{ 38, SO_PROTOCOL, 0 }, { 0, 0, 0 } };
 
-static const struct optmap ip_map[] = {
-	{ 1, BSD_IP_TOS, 0 },		{ 2, BSD_IP_TTL, 0 },
-	{ 0, 0, 0 }
-};
+static const struct optmap ip_map[] = { { 1, BSD_IP_TOS, 0 },
+	{ 2, BSD_IP_TTL, 0 }, { 0, 0, 0 } };
 
-static const struct optmap tcp_map[] = {
-	{ 1, BSD_TCP_NODELAY, 0 },	{ 2, BSD_TCP_MAXSEG, 0 },
-	{ 4, BSD_TCP_KEEPIDLE, 0 },	{ 5, BSD_TCP_KEEPINTVL, 0 },
-	{ 6, BSD_TCP_KEEPCNT, 0 },	{ 11, BSD_TCP_INFO, 0 },
-	{ 13, BSD_TCP_CONGESTION, 0 },	{ 0, 0, 0 }
-};
+static const struct optmap tcp_map[] = { { 1, BSD_TCP_NODELAY, 0 },
+	{ 2, BSD_TCP_MAXSEG, 0 }, { 4, BSD_TCP_KEEPIDLE, 0 },
+	{ 5, BSD_TCP_KEEPINTVL, 0 }, { 6, BSD_TCP_KEEPCNT, 0 },
+	{ 11, BSD_TCP_INFO, 0 }, { 13, BSD_TCP_CONGESTION, 0 }, { 0, 0, 0 } };
 
 static const struct optmap *
 optmap_find(const struct optmap *map, int name)
@@ -74,8 +66,8 @@ optmap_find(const struct optmap *map, int name)
 }
 
 int
-linux_to_bsd_sockopt(int level, int name, int *bsdlevel, int *bsdname,
-    int *isbool)
+linux_to_bsd_sockopt(
+    int level, int name, int *bsdlevel, int *bsdname, int *isbool)
 {
 	const struct optmap *map, *om;
 
@@ -103,15 +95,22 @@ linux_to_bsd_sockopt(int level, int name, int *bsdlevel, int *bsdname,
 }
 
 /* Linux MSG_* <-> FreeBSD MSG_*. */
-static const struct { int l, b; } msgflags_map[] = {
-	{ 0x01, MSG_OOB },	{ 0x02, MSG_PEEK },
-	{ 0x04, MSG_DONTROUTE },	{ 0x08, MSG_CTRUNC },
-	{ 0x20, MSG_TRUNC },	{ 0x40, MSG_DONTWAIT },
-	{ 0x80, MSG_EOR },	{ 0x100, MSG_WAITALL },
-	{ 0x4000, MSG_NOSIGNAL },	{ 0x8000, MSG_MORETOCOME },
+static const struct {
+	int l, b;
+} msgflags_map[] = {
+	{ 0x01, MSG_OOB },
+	{ 0x02, MSG_PEEK },
+	{ 0x04, MSG_DONTROUTE },
+	{ 0x08, MSG_CTRUNC },
+	{ 0x20, MSG_TRUNC },
+	{ 0x40, MSG_DONTWAIT },
+	{ 0x80, MSG_EOR },
+	{ 0x100, MSG_WAITALL },
+	{ 0x4000, MSG_NOSIGNAL },
+	{ 0x8000, MSG_MORETOCOME },
 };
 
-#define	LINUX_MSG_CMSG_CLOEXEC	0x40000000
+#define LINUX_MSG_CMSG_CLOEXEC 0x40000000
 
 int
 linux_to_bsd_msgflags(int lflags, int *bflags)
@@ -144,8 +143,8 @@ bsd_to_linux_msgflags(int bflags)
 }
 
 int
-linux_sockaddr_in(const void *addr, socklen_t len, struct sockaddr_in *sin,
-    int allow_unspec)
+linux_sockaddr_in(
+    const void *addr, socklen_t len, struct sockaddr_in *sin, int allow_unspec)
 {
 	uint16_t family;
 
@@ -168,8 +167,7 @@ linux_sockaddr_in(const void *addr, socklen_t len, struct sockaddr_in *sin,
 }
 
 int
-linux_sockaddr_out(const struct sockaddr_in *sin, void *addr,
-    socklen_t *lenp)
+linux_sockaddr_out(const struct sockaddr_in *sin, void *addr, socklen_t *lenp)
 {
 	socklen_t n;
 

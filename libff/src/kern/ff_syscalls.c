@@ -29,7 +29,7 @@
 #include "kern/ff_linux.h"
 #include "ff_api.h"
 
-#define	FF_IOV_MAX	1024
+#define FF_IOV_MAX 1024
 
 /* -1 with errno from a negative errno, or the value itself. */
 static inline long
@@ -103,8 +103,8 @@ ff_socket(int domain, int type, int protocol)
 	error = socreate(ctx, type & LINUX_SOCK_TYPE_MASK, protocol, &so);
 	if (error != 0)
 		return ((int)sys_ret(error));
-	return ((int)sys_ret(sys_falloc(ctx, so,
-	    (flags & LINUX_SOCK_NONBLOCK) != 0)));
+	return ((int)sys_ret(
+	    sys_falloc(ctx, so, (flags & LINUX_SOCK_NONBLOCK) != 0)));
 }
 
 int
@@ -160,8 +160,7 @@ ff_connect(int s, const struct linux_sockaddr *name, socklen_t namelen)
 }
 
 int
-ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen,
-    int flags)
+ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen, int flags)
 {
 	struct ff_ctx *ctx = ff_ctx_get();
 	struct sockaddr_in sin;
@@ -177,8 +176,8 @@ ff_accept4(int s, struct linux_sockaddr *addr, socklen_t *addrlen,
 		return ((int)sys_ret(-EFAULT));
 	if ((error = soaccept(head, &so, &sin)) != 0)
 		return ((int)sys_ret(error));
-	if ((error = sys_falloc(ctx, so, (flags & LINUX_SOCK_NONBLOCK) !=
-	    0)) < 0)
+	if ((error = sys_falloc(ctx, so, (flags & LINUX_SOCK_NONBLOCK) != 0)) <
+	    0)
 		return ((int)sys_ret(error));
 	(void)linux_sockaddr_out(&sin, addr, addrlen);
 	return (error);
@@ -212,8 +211,7 @@ ff_shutdown(int s, int how)
 }
 
 static int
-sys_getname(int s, struct linux_sockaddr *name, socklen_t *namelen,
-    int peer)
+sys_getname(int s, struct linux_sockaddr *name, socklen_t *namelen, int peer)
 {
 	struct sockaddr_in sin;
 	struct socket *so;
@@ -244,8 +242,8 @@ ff_getsockname(int s, struct linux_sockaddr *name, socklen_t *namelen)
 }
 
 int
-ff_setsockopt(int s, int level, int optname, const void *optval,
-    socklen_t optlen)
+ff_setsockopt(
+    int s, int level, int optname, const void *optval, socklen_t optlen)
 {
 	struct sockopt sopt;
 	struct socket *so;
@@ -254,7 +252,7 @@ ff_setsockopt(int s, int level, int optname, const void *optval,
 	memset(&sopt, 0, sizeof(sopt));
 	if ((error = getsock(s, &so, NULL)) != 0 ||
 	    (error = linux_to_bsd_sockopt(level, optname, &sopt.sopt_level,
-	    &sopt.sopt_name, &isbool)) != 0)
+		 &sopt.sopt_name, &isbool)) != 0)
 		return ((int)sys_ret(error));
 	if (optval == NULL && optlen > 0)
 		return ((int)sys_ret(-EFAULT));
@@ -280,7 +278,7 @@ ff_getsockopt(int s, int level, int optname, void *optval, socklen_t *optlen)
 	memset(&sopt, 0, sizeof(sopt));
 	if ((error = getsock(s, &so, NULL)) != 0 ||
 	    (error = linux_to_bsd_sockopt(level, optname, &sopt.sopt_level,
-	    &sopt.sopt_name, &isbool)) != 0)
+		 &sopt.sopt_name, &isbool)) != 0)
 		return ((int)sys_ret(error));
 	if (optval == NULL || optlen == NULL)
 		return ((int)sys_ret(-EFAULT));
@@ -343,8 +341,8 @@ sys_sendit(int s, const struct iovec *iov, int iovcnt, int lflags,
 }
 
 static ssize_t
-sys_recvit(int s, const struct iovec *iov, int iovcnt, int *lflagsp,
-    void *from, socklen_t *fromlen)
+sys_recvit(int s, const struct iovec *iov, int iovcnt, int *lflagsp, void *from,
+    socklen_t *fromlen)
 {
 	struct sockaddr_in sin;
 	struct uio_lite uio;
@@ -507,8 +505,8 @@ ff_fcntl(int fd, int cmd, ...)
 		return ((int)sys_ret(-EBADF));
 	switch (cmd) {
 	case F_GETFL:
-		return (O_RDWR | ((fp->f_flag & FNONBLOCK) ? LINUX_O_NONBLOCK :
-		    0));
+		return (
+		    O_RDWR | ((fp->f_flag & FNONBLOCK) ? LINUX_O_NONBLOCK : 0));
 	case F_SETFL:
 		if ((arg & LINUX_O_NONBLOCK) != 0)
 			fp->f_flag |= FNONBLOCK;
@@ -568,8 +566,8 @@ ff_kevent(int kq, const struct kevent *changelist, int nchanges,
 
 	if (sys_fdp() == NULL)
 		return ((int)sys_ret(-EBADF));
-	return ((int)sys_ret(kern_kevent(ctx, kq, changelist, nchanges,
-	    eventlist, nevents)));
+	return ((int)sys_ret(
+	    kern_kevent(ctx, kq, changelist, nchanges, eventlist, nevents)));
 }
 
 int
@@ -595,8 +593,7 @@ ff_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
 }
 
 int
-ff_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
-    int timeout)
+ff_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 {
 	struct ff_ctx *ctx = ff_ctx_get();
 

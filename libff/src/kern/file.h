@@ -17,38 +17,38 @@
 struct ff_ctx;
 
 /* f_type. */
-#define	DTYPE_NONE	0
-#define	DTYPE_SOCKET	2	/* FreeBSD's number */
-#define	DTYPE_KQUEUE	5	/* FreeBSD's number */
-#define	DTYPE_EPOLL	100	/* ours */
+#define DTYPE_NONE   0
+#define DTYPE_SOCKET 2	 /* FreeBSD's number */
+#define DTYPE_KQUEUE 5	 /* FreeBSD's number */
+#define DTYPE_EPOLL  100 /* ours */
 
 /* f_flag (FreeBSD's fcntl values). */
-#undef	FNONBLOCK
-#define	FNONBLOCK	0x0004	/* O_NONBLOCK: recorded; every call is */
+#undef FNONBLOCK
+#define FNONBLOCK 0x0004 /* O_NONBLOCK: recorded; every call is */
 
 struct file {
-	int		 f_type;	/* DTYPE_* */
-	int		 f_flag;	/* FNONBLOCK */
-	void		*f_data;	/* socket, kqueue, epoll */
+	int f_type;   /* DTYPE_* */
+	int f_flag;   /* FNONBLOCK */
+	void *f_data; /* socket, kqueue, epoll */
 };
 
 struct filedesc {
-	struct file	*fd_ofiles;	/* the table */
-	int		 fd_nfiles;	/* its size (kern.maxfiles) */
-	int		 fd_lastfile;	/* highest index in use, or -1 */
-	int		 fd_freefile;	/* lowest index that may be free */
-	int		 fd_inuse;	/* entries in use */
+	struct file *fd_ofiles; /* the table */
+	int fd_nfiles;		/* its size (kern.maxfiles) */
+	int fd_lastfile;	/* highest index in use, or -1 */
+	int fd_freefile;	/* lowest index that may be free */
+	int fd_inuse;		/* entries in use */
 };
 
-#define	FF_MAXFILES_DEFAULT	65536	/* kern.maxfiles */
+#define FF_MAXFILES_DEFAULT 65536 /* kern.maxfiles */
 
-int	fdtable_init(struct filedesc *fdp, int nfiles);
-void	fdtable_fini(struct filedesc *fdp);
+int fdtable_init(struct filedesc *fdp, int nfiles);
+void fdtable_fini(struct filedesc *fdp);
 /* A new descriptor for data of type: fd >= 0, or -EMFILE. */
-int	fdalloc(struct filedesc *fdp, int type, void *data);
+int fdalloc(struct filedesc *fdp, int type, void *data);
 /* The entry of fd if it is of type (DTYPE_NONE: any), or NULL. */
 struct file *fdget(struct filedesc *fdp, int fd, int type);
 /* Release fd (the caller closed its object). */
-void	fdfree(struct filedesc *fdp, int fd);
+void fdfree(struct filedesc *fdp, int fd);
 
 #endif /* _KERN_FILE_H_ */

@@ -24,29 +24,29 @@
 #include "kern/eventvar.h"
 #include "kern/socketvar.h"
 
-#define	KN_QUEUED	0x01		/* on kq_head */
-#define	KN_DISABLED	0x02		/* EV_DISABLE, or dispatched */
+#define KN_QUEUED   0x01 /* on kq_head */
+#define KN_DISABLED 0x02 /* EV_DISABLE, or dispatched */
 
 struct knote {
-	struct so_watch	 kn_watch;	/* on the socket: first member */
-	TAILQ_ENTRY(knote) kn_tqe;	/* kq_head */
-	LIST_ENTRY(knote) kn_kqlink;	/* kq_knotes */
-	struct kqueue	*kn_kq;
-	struct socket	*kn_so;
-	int		 kn_fd;
-	short		 kn_filter;	/* EVFILT_READ, EVFILT_WRITE */
-	unsigned short	 kn_flags;	/* EV_ONESHOT, EV_CLEAR, EV_DISPATCH */
-	unsigned int	 kn_sfflags;	/* fflags given */
-	void		*kn_udata;
-	int		 kn_status;	/* KN_* */
+	struct so_watch kn_watch;    /* on the socket: first member */
+	TAILQ_ENTRY(knote) kn_tqe;   /* kq_head */
+	LIST_ENTRY(knote) kn_kqlink; /* kq_knotes */
+	struct kqueue *kn_kq;
+	struct socket *kn_so;
+	int kn_fd;
+	short kn_filter;	 /* EVFILT_READ, EVFILT_WRITE */
+	unsigned short kn_flags; /* EV_ONESHOT, EV_CLEAR, EV_DISPATCH */
+	unsigned int kn_sfflags; /* fflags given */
+	void *kn_udata;
+	int kn_status; /* KN_* */
 };
 TAILQ_HEAD(knotehead, knote);
 
 struct kqueue {
-	TAILQ_ENTRY(kqueue) kq_link;	/* us_kqueues */
-	struct knotehead kq_head;	/* ready knotes */
-	LIST_HEAD(, knote) kq_knotes;	/* every knote */
-	int		 kq_fd;
+	TAILQ_ENTRY(kqueue) kq_link;  /* us_kqueues */
+	struct knotehead kq_head;     /* ready knotes */
+	LIST_HEAD(, knote) kq_knotes; /* every knote */
+	int kq_fd;
 };
 
 static void knote_notify(struct so_watch *sw, struct socket *so, int what);
@@ -56,8 +56,8 @@ kqueue_init(struct ff_ctx *ctx)
 {
 	struct uipc_state *us = V_uipc(ctx);
 
-	us->us_knotezone = uma_zcreate("knote", sizeof(struct knote),
-	    4 * (unsigned int)us->us_maxsockets);
+	us->us_knotezone = uma_zcreate(
+	    "knote", sizeof(struct knote), 4 * (unsigned int)us->us_maxsockets);
 	return (us->us_knotezone == NULL ? -ENOMEM : 0);
 }
 
@@ -176,7 +176,8 @@ knote_find(struct kqueue *kq, struct socket *so, short filter)
 	struct so_watch *sw;
 	struct knote *kn;
 
-	LIST_FOREACH(sw, &so->so_watchers, sw_link) {
+	LIST_FOREACH(sw, &so->so_watchers, sw_link)
+	{
 		if (sw->sw_notify != knote_notify)
 			continue;
 		kn = (struct knote *)sw;
@@ -207,8 +208,7 @@ knote_add(struct ff_ctx *ctx, struct kqueue *kq, struct socket *so,
 
 /* Apply one change; 0 or a negative errno. */
 static int
-kqueue_register(struct ff_ctx *ctx, struct kqueue *kq,
-    const struct kevent *kev)
+kqueue_register(struct ff_ctx *ctx, struct kqueue *kq, const struct kevent *kev)
 {
 	struct file *fp;
 	struct knote *kn;
@@ -216,8 +216,9 @@ kqueue_register(struct ff_ctx *ctx, struct kqueue *kq,
 
 	if (kev->filter != EVFILT_READ && kev->filter != EVFILT_WRITE)
 		return (-EINVAL);
-	if (kev->ident > INT32_MAX || (fp = fdget(&V_uipc(ctx)->us_fd,
-	    (int)kev->ident, DTYPE_NONE)) == NULL)
+	if (kev->ident > INT32_MAX ||
+	    (fp = fdget(&V_uipc(ctx)->us_fd, (int)kev->ident, DTYPE_NONE)) ==
+		NULL)
 		return (-EBADF);
 	if (fp->f_type != DTYPE_SOCKET)
 		return (-EINVAL);
@@ -232,8 +233,8 @@ kqueue_register(struct ff_ctx *ctx, struct kqueue *kq,
 	    (error = knote_add(ctx, kq, fp->f_data, kev, &kn)) != 0)
 		return (error);
 	if ((kev->flags & EV_ADD) != 0) {
-		kn->kn_flags = kev->flags & (EV_ONESHOT | EV_CLEAR |
-		    EV_DISPATCH);
+		kn->kn_flags =
+		    kev->flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH);
 		kn->kn_sfflags = kev->fflags;
 		kn->kn_udata = kev->udata;
 		if ((kev->flags & EV_DISABLE) == 0)
@@ -289,8 +290,8 @@ knote_report(struct knote *kn, struct kevent *kev)
 	kn->kn_status &= ~KN_QUEUED;
 	if (!knote_filter(kn, &data, &eof))
 		return (0);
-	EV_SET(kev, (uintptr_t)kn->kn_fd, kn->kn_filter, kn->kn_flags,
-	    0, data, kn->kn_udata);
+	EV_SET(kev, (uintptr_t)kn->kn_fd, kn->kn_filter, kn->kn_flags, 0, data,
+	    kn->kn_udata);
 	if (eof) {
 		kev->flags |= EV_EOF;
 		kev->fflags = (unsigned int)kn->kn_so->so_error;
@@ -312,8 +313,8 @@ kqueue_scan(struct kqueue *kq, struct kevent *events, int nevents)
 
 	while (n < nevents && (kn = TAILQ_FIRST(&kq->kq_head)) != NULL) {
 		TAILQ_REMOVE(&kq->kq_head, kn, kn_tqe);
-		level = (kn->kn_flags & (EV_CLEAR | EV_ONESHOT |
-		    EV_DISPATCH)) == 0;
+		level =
+		    (kn->kn_flags & (EV_CLEAR | EV_ONESHOT | EV_DISPATCH)) == 0;
 		if (!knote_report(kn, &events[n]))
 			continue;
 		n++;
@@ -340,8 +341,8 @@ kern_kevent(struct ff_ctx *ctx, int kqfd, const struct kevent *changes,
 	if (nchanges < 0 || nevents < 0 || (nchanges > 0 && changes == NULL) ||
 	    (nevents > 0 && events == NULL))
 		return (-EINVAL);
-	n = kqueue_changes(ctx, fp->f_data, changes, nchanges, events,
-	    nevents, &error);
+	n = kqueue_changes(
+	    ctx, fp->f_data, changes, nchanges, events, nevents, &error);
 	if (error != 0)
 		return (error);
 	return (n + kqueue_scan(fp->f_data, events + n, nevents - n));

@@ -70,7 +70,7 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 		level = MBP_NONE;
 	if (level > mb->mb_level) {
 		mb->mb_stat.ovl_level_up++;
-		if (level >= MBP_REASS)	/* free reassembly queues */
+		if (level >= MBP_REASS) /* free reassembly queues */
 			domain_drain(ctx);
 	}
 	mb->mb_level = level;
@@ -105,8 +105,7 @@ mbuf_rcv_clamp(struct ff_ctx *ctx, uint32_t space, uint32_t maxseg)
 }
 
 int
-mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head,
-    int pcbs_short)
+mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head, int pcbs_short)
 {
 	struct mbuf_state *mb = V_mbuf(ctx);
 	struct uipc_state *us = V_uipc(ctx);
@@ -116,8 +115,9 @@ mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head,
 		OVLSTAT_INC(ctx, ovl_syn_nombuf);
 		return (MBSYN_NOMBUF);
 	}
-	sockfree = us->us_numopensockets >= (unsigned int)us->us_maxsockets ?
-	    0 : (unsigned int)us->us_maxsockets - us->us_numopensockets;
+	sockfree = us->us_numopensockets >= (unsigned int)us->us_maxsockets
+	    ? 0
+	    : (unsigned int)us->us_maxsockets - us->us_numopensockets;
 	if (sockfree * 100 < (uint64_t)us->us_maxsockets * mb->mb_sock_pct ||
 	    sockfree == 0 || pcbs_short) {
 		OVLSTAT_INC(ctx, ovl_syn_nosock);
@@ -132,24 +132,24 @@ mbuf_syn_refuse(struct ff_ctx *ctx, const struct socket *head,
 }
 
 static int
-mbuf_sysctl_free(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+mbuf_sysctl_free(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	unsigned int n = mbuf_free_now(ctx);
 
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-#define	STATE	struct mbuf_state
+#define STATE struct mbuf_state
 
 /* A watermark, percent of the pool (or of kern.ipc.maxsockets). */
-#define	MBUF_PCT(name, f, descr)					\
-	SYSCTL_INT("kern.ipc.overload." name, CTLFLAG_RW, STATE, f, 0,	\
-	    100, descr)
+#define MBUF_PCT(name, f, descr) \
+	SYSCTL_INT(              \
+	    "kern.ipc.overload." name, CTLFLAG_RW, STATE, f, 0, 100, descr)
 /* An entry of OVLSTAT_LIST: a read-only counter. */
-#define	MBUF_OVL(f, leaf, descr)					\
-	SYSCTL_U64("kern.ipc.overload." #leaf, CTLFLAG_RD, STATE,	\
-	    mb_stat.f, descr),
+#define MBUF_OVL(f, leaf, descr) \
+	SYSCTL_U64(              \
+	    "kern.ipc.overload." #leaf, CTLFLAG_RD, STATE, mb_stat.f, descr),
 
 static const struct sysctl_entry mbuf_sysctls[] = {
 	SYSCTL_NODE("kern.ipc.overload",
@@ -158,8 +158,8 @@ static const struct sysctl_entry mbuf_sysctls[] = {
 	    "Packet buffers in the pool"),
 	SYSCTL_PROC("kern.ipc.overload.mbufs_free", CTLTYPE_UINT | CTLFLAG_RD,
 	    mbuf_sysctl_free, "IU", "Packet buffers free now"),
-	SYSCTL_INT("kern.ipc.overload.level", CTLFLAG_RD, STATE, mb_level, 0,
-	    0, "Pool pressure: 0 none, 1 windows, 2 SYNs, 3 reassembly"),
+	SYSCTL_INT("kern.ipc.overload.level", CTLFLAG_RD, STATE, mb_level, 0, 0,
+	    "Pool pressure: 0 none, 1 windows, 2 SYNs, 3 reassembly"),
 	MBUF_PCT("mbuf_win_pct", mb_win_pct,
 	    "Free mbufs (percent) below which receive windows shrink"),
 	MBUF_PCT("mbuf_syn_pct", mb_syn_pct,

@@ -25,62 +25,62 @@
  * the tree's next OID_AUTO number.
  */
 static const struct sysctl_wellknown {
-	const char	*wk_name;
-	int		 wk_number;
+	const char *wk_name;
+	int wk_number;
 } sysctl_wellknown[] = {
-	{ "kern", 1 },			/* CTL_KERN */
-	{ "kern.ostype", 1 },		/* KERN_OSTYPE */
-	{ "kern.osrelease", 2 },	/* KERN_OSRELEASE */
-	{ "kern.ipc", 30 },		/* KERN_IPC */
-	{ "kern.ipc.maxsockbuf", 1 },	/* KIPC_MAXSOCKBUF */
-	{ "kern.ipc.somaxconn", 3 },	/* KIPC_SOMAXCONN */
-	{ "vm", 2 },			/* CTL_VM */
-	{ "net", 4 },			/* CTL_NET */
-	{ "debug", 5 },			/* CTL_DEBUG */
-	{ "hw", 6 },			/* CTL_HW */
-	{ "user", 8 },			/* CTL_USER */
-	{ "net.inet", 2 },		/* PF_INET */
-	{ "net.inet6", 28 },		/* PF_INET6 */
-	{ "net.route", 17 },		/* PF_ROUTE */
-	{ "net.link", 18 },		/* PF_LINK */
-	{ "net.link.generic", 0 },	/* IFT_OTHER / NETLINK_GENERIC */
-	{ "net.link.ether", 1 },	/* IFT_ETHER */
-	{ "net.link.ether.inet", 2 },	/* PF_INET under ether */
-	{ "net.inet.ip", 0 },		/* IPPROTO_IP */
-	{ "net.inet.icmp", 1 },		/* IPPROTO_ICMP */
-	{ "net.inet.tcp", 6 },		/* IPPROTO_TCP */
-	{ "net.inet.udp", 17 },		/* IPPROTO_UDP */
-	{ "net.inet.raw", 255 },	/* IPPROTO_RAW */
-	{ "net.inet.ip.forwarding", 1 },	/* IPCTL_FORWARDING */
-	{ "net.inet.ip.redirect", 2 },		/* IPCTL_SENDREDIRECTS */
-	{ "net.inet.ip.ttl", 3 },		/* IPCTL_DEFTTL */
-	{ "net.inet.ip.sourceroute", 8 },	/* IPCTL_SOURCEROUTE */
-	{ "net.inet.ip.intr_queue_maxlen", 10 },/* IPCTL_INTRQMAXLEN */
-	{ "net.inet.ip.intr_queue_drops", 11 },	/* IPCTL_INTRQDROPS */
-	{ "net.inet.ip.stats", 12 },		/* IPCTL_STATS */
-	{ "net.inet.ip.accept_sourceroute", 13 },/* IPCTL_ACCEPTSOURCEROUTE */
-	{ "net.inet.icmp.maskrepl", 1 },	/* ICMPCTL_MASKREPL */
-	{ "net.inet.icmp.stats", 2 },		/* ICMPCTL_STATS */
-	{ "net.inet.icmp.icmplim", 3 },		/* ICMPCTL_ICMPLIM */
-	{ "net.inet.tcp.rfc1323", 1 },		/* TCPCTL_DO_RFC1323 */
-	{ "net.inet.tcp.mssdflt", 3 },		/* TCPCTL_MSSDFLT */
-	{ "net.inet.tcp.stats", 4 },		/* TCPCTL_STATS */
-	{ "net.inet.tcp.keepidle", 6 },		/* TCPCTL_KEEPIDLE */
-	{ "net.inet.tcp.keepintvl", 7 },	/* TCPCTL_KEEPINTVL */
-	{ "net.inet.tcp.sendspace", 8 },	/* TCPCTL_SENDSPACE */
-	{ "net.inet.tcp.recvspace", 9 },	/* TCPCTL_RECVSPACE */
-	{ "net.inet.tcp.keepinit", 10 },	/* TCPCTL_KEEPINIT */
-	{ "net.inet.tcp.pcblist", 11 },		/* TCPCTL_PCBLIST */
-	{ "net.inet.tcp.delacktime", 12 },	/* TCPCTL_DELACKTIME */
-	{ "net.inet.tcp.v6mssdflt", 13 },	/* TCPCTL_V6MSSDFLT */
-	{ "net.inet.tcp.sack", 14 },		/* TCPCTL_SACK */
-	{ "net.inet.tcp.drop", 15 },		/* TCPCTL_DROP */
-	{ "net.inet.tcp.states", 16 },		/* TCPCTL_STATES */
-	{ "net.inet.udp.checksum", 1 },		/* UDPCTL_CHECKSUM */
-	{ "net.inet.udp.stats", 2 },		/* UDPCTL_STATS */
-	{ "net.inet.udp.maxdgram", 3 },		/* UDPCTL_MAXDGRAM */
-	{ "net.inet.udp.recvspace", 4 },	/* UDPCTL_RECVSPACE */
-	{ "net.inet.udp.pcblist", 5 },		/* UDPCTL_PCBLIST */
+	{ "kern", 1 },			  /* CTL_KERN */
+	{ "kern.ostype", 1 },		  /* KERN_OSTYPE */
+	{ "kern.osrelease", 2 },	  /* KERN_OSRELEASE */
+	{ "kern.ipc", 30 },		  /* KERN_IPC */
+	{ "kern.ipc.maxsockbuf", 1 },	  /* KIPC_MAXSOCKBUF */
+	{ "kern.ipc.somaxconn", 3 },	  /* KIPC_SOMAXCONN */
+	{ "vm", 2 },			  /* CTL_VM */
+	{ "net", 4 },			  /* CTL_NET */
+	{ "debug", 5 },			  /* CTL_DEBUG */
+	{ "hw", 6 },			  /* CTL_HW */
+	{ "user", 8 },			  /* CTL_USER */
+	{ "net.inet", 2 },		  /* PF_INET */
+	{ "net.inet6", 28 },		  /* PF_INET6 */
+	{ "net.route", 17 },		  /* PF_ROUTE */
+	{ "net.link", 18 },		  /* PF_LINK */
+	{ "net.link.generic", 0 },	  /* IFT_OTHER / NETLINK_GENERIC */
+	{ "net.link.ether", 1 },	  /* IFT_ETHER */
+	{ "net.link.ether.inet", 2 },	  /* PF_INET under ether */
+	{ "net.inet.ip", 0 },		  /* IPPROTO_IP */
+	{ "net.inet.icmp", 1 },		  /* IPPROTO_ICMP */
+	{ "net.inet.tcp", 6 },		  /* IPPROTO_TCP */
+	{ "net.inet.udp", 17 },		  /* IPPROTO_UDP */
+	{ "net.inet.raw", 255 },	  /* IPPROTO_RAW */
+	{ "net.inet.ip.forwarding", 1 },  /* IPCTL_FORWARDING */
+	{ "net.inet.ip.redirect", 2 },	  /* IPCTL_SENDREDIRECTS */
+	{ "net.inet.ip.ttl", 3 },	  /* IPCTL_DEFTTL */
+	{ "net.inet.ip.sourceroute", 8 }, /* IPCTL_SOURCEROUTE */
+	{ "net.inet.ip.intr_queue_maxlen", 10 },  /* IPCTL_INTRQMAXLEN */
+	{ "net.inet.ip.intr_queue_drops", 11 },	  /* IPCTL_INTRQDROPS */
+	{ "net.inet.ip.stats", 12 },		  /* IPCTL_STATS */
+	{ "net.inet.ip.accept_sourceroute", 13 }, /* IPCTL_ACCEPTSOURCEROUTE */
+	{ "net.inet.icmp.maskrepl", 1 },	  /* ICMPCTL_MASKREPL */
+	{ "net.inet.icmp.stats", 2 },		  /* ICMPCTL_STATS */
+	{ "net.inet.icmp.icmplim", 3 },		  /* ICMPCTL_ICMPLIM */
+	{ "net.inet.tcp.rfc1323", 1 },		  /* TCPCTL_DO_RFC1323 */
+	{ "net.inet.tcp.mssdflt", 3 },		  /* TCPCTL_MSSDFLT */
+	{ "net.inet.tcp.stats", 4 },		  /* TCPCTL_STATS */
+	{ "net.inet.tcp.keepidle", 6 },		  /* TCPCTL_KEEPIDLE */
+	{ "net.inet.tcp.keepintvl", 7 },	  /* TCPCTL_KEEPINTVL */
+	{ "net.inet.tcp.sendspace", 8 },	  /* TCPCTL_SENDSPACE */
+	{ "net.inet.tcp.recvspace", 9 },	  /* TCPCTL_RECVSPACE */
+	{ "net.inet.tcp.keepinit", 10 },	  /* TCPCTL_KEEPINIT */
+	{ "net.inet.tcp.pcblist", 11 },		  /* TCPCTL_PCBLIST */
+	{ "net.inet.tcp.delacktime", 12 },	  /* TCPCTL_DELACKTIME */
+	{ "net.inet.tcp.v6mssdflt", 13 },	  /* TCPCTL_V6MSSDFLT */
+	{ "net.inet.tcp.sack", 14 },		  /* TCPCTL_SACK */
+	{ "net.inet.tcp.drop", 15 },		  /* TCPCTL_DROP */
+	{ "net.inet.tcp.states", 16 },		  /* TCPCTL_STATES */
+	{ "net.inet.udp.checksum", 1 },		  /* UDPCTL_CHECKSUM */
+	{ "net.inet.udp.stats", 2 },		  /* UDPCTL_STATS */
+	{ "net.inet.udp.maxdgram", 3 },		  /* UDPCTL_MAXDGRAM */
+	{ "net.inet.udp.recvspace", 4 },	  /* UDPCTL_RECVSPACE */
+	{ "net.inet.udp.pcblist", 5 },		  /* UDPCTL_PCBLIST */
 };
 
 static int
@@ -88,8 +88,8 @@ sysctl_wellknown_number(const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(sysctl_wellknown) /
-	    sizeof(sysctl_wellknown[0]); i++)
+	for (i = 0; i < sizeof(sysctl_wellknown) / sizeof(sysctl_wellknown[0]);
+	     i++)
 		if (strcmp(sysctl_wellknown[i].wk_name, path) == 0)
 			return (sysctl_wellknown[i].wk_number);
 	return (OID_AUTO);
@@ -137,7 +137,8 @@ sysctl_oid_link(struct sysctl_oid *parent, struct sysctl_oid *oidp)
 	struct sysctl_oid *c;
 
 	oidp->oid_parent = parent;
-	TAILQ_FOREACH(c, &parent->oid_children, oid_link) {
+	TAILQ_FOREACH(c, &parent->oid_children, oid_link)
+	{
 		if (c->oid_number > oidp->oid_number) {
 			TAILQ_INSERT_BEFORE(c, oidp, oid_link);
 			return;
@@ -152,9 +153,8 @@ sysctl_child_by_name(struct sysctl_oid *parent, const char *name, size_t len)
 	struct sysctl_oid *c;
 
 	TAILQ_FOREACH(c, &parent->oid_children, oid_link)
-		if (strncmp(c->oid_name, name, len) == 0 &&
-		    c->oid_name[len] == '\0')
-			return (c);
+	if (strncmp(c->oid_name, name, len) == 0 && c->oid_name[len] == '\0')
+		return (c);
 	return (NULL);
 }
 
@@ -164,8 +164,8 @@ sysctl_child_by_number(struct sysctl_oid *parent, int number)
 	struct sysctl_oid *c;
 
 	TAILQ_FOREACH(c, &parent->oid_children, oid_link)
-		if (c->oid_number == number)
-			return (c);
+	if (c->oid_number == number)
+		return (c);
 	return (NULL);
 }
 
@@ -252,7 +252,7 @@ sysctl_oid_new(struct sysctl_tree *t, struct sysctl_oid *parent,
 		return (NULL);
 	}
 	oidp->oid_number = number;
-		sysctl_oid_link(parent, oidp);
+	sysctl_oid_link(parent, oidp);
 	t->st_count++;
 	return (oidp);
 }
@@ -263,8 +263,8 @@ sysctl_oid_new(struct sysctl_tree *t, struct sysctl_oid *parent,
  * are interior nodes, in which case the existing one is returned.
  */
 struct sysctl_oid *
-sysctl_register(struct ff_ctx *ctx, const char *name, int kind,
-    const char *fmt, const char *descr)
+sysctl_register(struct ff_ctx *ctx, const char *name, int kind, const char *fmt,
+    const char *descr)
 {
 	struct sysctl_tree *t = ctx->sysctl;
 	struct sysctl_oid *parent, *oidp;
@@ -278,8 +278,8 @@ sysctl_register(struct ff_ctx *ctx, const char *name, int kind,
 	len = strlen(name);
 	last = strrchr(name, '.');
 	start = (last == NULL) ? 0 : (size_t)(last - name) + 1;
-	parent = (last == NULL) ? t->st_root :
-	    sysctl_mknodes(t, name, start - 1);
+	parent =
+	    (last == NULL) ? t->st_root : sysctl_mknodes(t, name, start - 1);
 	if (parent == NULL)
 		return (NULL);
 	oidp = sysctl_child_by_name(parent, name + start, len - start);
@@ -300,8 +300,7 @@ sysctl_register(struct ff_ctx *ctx, const char *name, int kind,
 
 /* Set format and description; NULL with ENOMEM on failure. */
 struct sysctl_oid *
-sysctl_oid_describe(struct sysctl_oid *oidp, const char *fmt,
-    const char *descr)
+sysctl_oid_describe(struct sysctl_oid *oidp, const char *fmt, const char *descr)
 {
 	if (fmt != NULL && oidp->oid_fmt == NULL) {
 		oidp->oid_fmt = strdup(fmt);
@@ -382,8 +381,8 @@ sysctl_find_name(struct ff_ctx *ctx, const char *name)
 	node = ctx->sysctl->st_root;
 	for (p = name; node != NULL; p = dot + 1) {
 		dot = strchr(p, '.');
-		node = sysctl_child_by_name(node, p,
-		    dot == NULL ? strlen(p) : (size_t)(dot - p));
+		node = sysctl_child_by_name(
+		    node, p, dot == NULL ? strlen(p) : (size_t)(dot - p));
 		if (dot == NULL)
 			break;
 	}
@@ -429,8 +428,7 @@ sysctl_next_up(struct sysctl_oid *top, struct sysctl_oid *oidp)
 {
 	struct sysctl_oid *n;
 
-	for (; oidp != top && oidp->oid_parent != NULL;
-	    oidp = oidp->oid_parent)
+	for (; oidp != top && oidp->oid_parent != NULL; oidp = oidp->oid_parent)
 		if ((n = TAILQ_NEXT(oidp, oid_link)) != NULL)
 			return (n);
 	return (NULL);
@@ -438,14 +436,12 @@ sysctl_next_up(struct sysctl_oid *top, struct sysctl_oid *oidp)
 
 /* From `oidp' included: itself if it qualifies, else the next that does. */
 struct sysctl_oid *
-sysctl_first_from(struct sysctl_oid *top, struct sysctl_oid *oidp,
-    int leaves)
+sysctl_first_from(struct sysctl_oid *top, struct sysctl_oid *oidp, int leaves)
 {
 	if (oidp == NULL)
 		return (NULL);
 	/* The root has no name: never part of a walk. */
-	if (oidp->oid_parent != NULL &&
-	    (!leaves || sysctl_oid_is_leaf(oidp)))
+	if (oidp->oid_parent != NULL && (!leaves || sysctl_oid_is_leaf(oidp)))
 		return (oidp);
 	return (sysctl_next(top, oidp, leaves));
 }
@@ -466,8 +462,8 @@ sysctl_next(struct sysctl_oid *top, struct sysctl_oid *oidp, int leaves)
 }
 
 struct sysctl_oid *
-sysctl_next_after(struct ff_ctx *ctx, struct sysctl_oid *top,
-    const int *oid, unsigned int len, int leaves)
+sysctl_next_after(struct ff_ctx *ctx, struct sysctl_oid *top, const int *oid,
+    unsigned int len, int leaves)
 {
 	struct sysctl_oid *node, *c;
 	unsigned int i;
@@ -488,9 +484,10 @@ sysctl_next_after(struct ff_ctx *ctx, struct sysctl_oid *top,
 		return (sysctl_next(top, node, leaves));
 	/* The path left the tree at depth i: the first larger sibling. */
 	TAILQ_FOREACH(c, &node->oid_children, oid_link)
-		if (c->oid_number > oid[i])
-			return (sysctl_oid_within(top, c) ?
-			    sysctl_first_from(top, c, leaves) : NULL);
+	if (c->oid_number > oid[i])
+		return (sysctl_oid_within(top, c)
+			? sysctl_first_from(top, c, leaves)
+			: NULL);
 	if (!sysctl_oid_within(top, node))
 		return (NULL);
 	return (sysctl_first_from(top, sysctl_next_up(top, node), leaves));
@@ -568,7 +565,7 @@ sysctl_oid_path(const struct sysctl_oid *oidp, char *buf, size_t size)
 	for (p = oidp; p != NULL && p->oid_parent != NULL; p = p->oid_parent)
 		len += strlen(p->oid_name) + 1;
 	if (len == 0)
-		len = 1;		/* the root: "" */
+		len = 1; /* the root: "" */
 	if (len > size)
 		return (-ENAMETOOLONG);
 	n = len - 1;

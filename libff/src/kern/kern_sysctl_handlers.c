@@ -25,7 +25,8 @@ sysctl_out(struct sysctl_req *req, const void *p, size_t len)
 	int error = 0;
 
 	if (req->oldptr != NULL) {
-		room = req->oldidx < req->oldlen ? req->oldlen - req->oldidx : 0;
+		room =
+		    req->oldidx < req->oldlen ? req->oldlen - req->oldidx : 0;
 		if (n > room) {
 			n = room;
 			error = ENOMEM;
@@ -90,8 +91,8 @@ sysctl_num_size(int type)
 static int
 sysctl_type_signed(int type)
 {
-	return (type == CTLTYPE_INT || type == CTLTYPE_LONG ||
-	    type == CTLTYPE_S64);
+	return (
+	    type == CTLTYPE_INT || type == CTLTYPE_LONG || type == CTLTYPE_S64);
 }
 
 /* Widen a value of `type' held at p; signed types sign-extend. */
@@ -134,8 +135,8 @@ sysctl_num_inrange(const struct sysctl_oid *oidp, const void *p)
 }
 
 static int
-sysctl_handle_num(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_handle_num(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	uint64_t tmp = 0;
 	size_t size = sysctl_num_size(oidp->oid_kind & CTLTYPE);
@@ -153,8 +154,8 @@ sysctl_handle_num(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 /* Strings: read with their NUL; a write must leave room for one. */
 static int
-sysctl_handle_string(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_handle_string(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	char *buf = oidp->oid_arg1;
 	size_t size = (size_t)oidp->oid_arg2, len;
@@ -180,8 +181,8 @@ sysctl_handle_string(struct ff_ctx *ctx, struct sysctl_oid *oidp,
  * write must bring the whole struct.
  */
 static int
-sysctl_handle_opaque(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_handle_opaque(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	size_t len = (size_t)oidp->oid_arg2;
 	int error;
@@ -205,20 +206,28 @@ static const char *
 sysctl_default_fmt(int type)
 {
 	switch (type) {
-	case CTLTYPE_NODE:	return ("N");
-	case CTLTYPE_INT:	return ("I");
-	case CTLTYPE_UINT:	return ("IU");
-	case CTLTYPE_LONG:	return ("L");
-	case CTLTYPE_ULONG:	return ("LU");
-	case CTLTYPE_S64:	return ("Q");
-	case CTLTYPE_U64:	return ("QU");
-	case CTLTYPE_STRING:	return ("A");
+	case CTLTYPE_NODE:
+		return ("N");
+	case CTLTYPE_INT:
+		return ("I");
+	case CTLTYPE_UINT:
+		return ("IU");
+	case CTLTYPE_LONG:
+		return ("L");
+	case CTLTYPE_ULONG:
+		return ("LU");
+	case CTLTYPE_S64:
+		return ("Q");
+	case CTLTYPE_U64:
+		return ("QU");
+	case CTLTYPE_STRING:
+		return ("A");
 	}
 	return ("");
 }
 
 /* Only access and tunable flags come from the caller; the type is ours. */
-#define	SYSCTL_FLAGMASK	(CTLFLAG_RW | CTLFLAG_TUN | CTLFLAG_STATS)
+#define SYSCTL_FLAGMASK (CTLFLAG_RW | CTLFLAG_TUN | CTLFLAG_STATS)
 
 static struct sysctl_oid *
 sysctl_add_leaf(struct ff_ctx *ctx, const char *name, int kind,
@@ -302,8 +311,9 @@ static struct sysctl_oid *
 sysctl_add_entry(struct ff_ctx *ctx, char *base, const struct sysctl_entry *e)
 {
 	int type = e->se_kind & CTLTYPE;
-	void *var = (e->se_off == SYSCTL_NOVAR || base == NULL) ? NULL :
-	    base + e->se_off;
+	void *var = (e->se_off == SYSCTL_NOVAR || base == NULL)
+	    ? NULL
+	    : base + e->se_off;
 	sysctl_handler_t handler = e->se_handler;
 	struct sysctl_oid *oidp;
 
@@ -325,8 +335,8 @@ sysctl_add_entry(struct ff_ctx *ctx, char *base, const struct sysctl_entry *e)
 }
 
 int
-sysctl_add_table(struct ff_ctx *ctx, void *base,
-    const struct sysctl_entry *tab, size_t n)
+sysctl_add_table(
+    struct ff_ctx *ctx, void *base, const struct sysctl_entry *tab, size_t n)
 {
 	size_t i;
 
@@ -339,8 +349,8 @@ sysctl_add_table(struct ff_ctx *ctx, void *base,
 /* The one path every read and write takes. */
 
 int
-sysctl_oid_handle(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_oid_handle(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	if (!sysctl_oid_is_leaf(oidp) || oidp->oid_handler == NULL)
 		return (EISDIR);
@@ -365,8 +375,8 @@ sysctl_oid_read(struct ff_ctx *ctx, struct sysctl_oid *oidp, void *buf,
 }
 
 int
-sysctl_oid_write(struct ff_ctx *ctx, struct sysctl_oid *oidp, const void *p,
-    size_t len)
+sysctl_oid_write(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const void *p, size_t len)
 {
 	struct sysctl_req req;
 	static const char empty[1];
@@ -386,8 +396,7 @@ sysctl_oid_write(struct ff_ctx *ctx, struct sysctl_oid *oidp, const void *p,
  * fit the type or the node's registered range.
  */
 static int
-sysctl_parse_num(const struct sysctl_oid *oidp, const char *value,
-    void *buf)
+sysctl_parse_num(const struct sysctl_oid *oidp, const char *value, void *buf)
 {
 	int type = oidp->oid_kind & CTLTYPE;
 	char *end;
@@ -401,8 +410,8 @@ sysctl_parse_num(const struct sysctl_oid *oidp, const char *value,
 		s = strtoll(value, &end, 0);
 		if (*end != '\0')
 			return (EINVAL);
-		if (errno == ERANGE || (type == CTLTYPE_INT &&
-		    (s < INT_MIN || s > INT_MAX)))
+		if (errno == ERANGE ||
+		    (type == CTLTYPE_INT && (s < INT_MIN || s > INT_MAX)))
 			return (ERANGE);
 		if (type == CTLTYPE_INT)
 			*(int *)buf = (int)s;
@@ -431,8 +440,8 @@ sysctl_parse_num(const struct sysctl_oid *oidp, const char *value,
 }
 
 int
-sysctl_oid_set_text(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    const char *value)
+sysctl_oid_set_text(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value)
 {
 	uint64_t num;
 	int type = oidp->oid_kind & CTLTYPE, error;
@@ -444,7 +453,7 @@ sysctl_oid_set_text(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	if (type == CTLTYPE_STRING)
 		return (sysctl_oid_write(ctx, oidp, value, strlen(value)));
 	if (sysctl_num_size(type) == 0)
-		return (EINVAL);	/* opaque: not settable from text */
+		return (EINVAL); /* opaque: not settable from text */
 	error = sysctl_parse_num(oidp, value, &num);
 	if (error != 0)
 		return (error);

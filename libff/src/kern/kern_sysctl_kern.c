@@ -13,12 +13,12 @@
 #include "kern/kern_sysctl_var.h"
 
 /* FreeBSD refuses a socket buffer limit below MSIZE + MCLBYTES. */
-#define	KERN_MAXSOCKBUF_MIN	(256 + 2048)
+#define KERN_MAXSOCKBUF_MIN (256 + 2048)
 
 /* kern.hz: the callout wheel's rate, fixed at start. */
 static int
-kern_sysctl_hz(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+kern_sysctl_hz(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	int hz = (int)ctx->callouts.cw_hz;
 
@@ -27,8 +27,8 @@ kern_sysctl_hz(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 /* kern.ipc.maxsockbuf: an unsigned long with a floor. */
 static int
-kern_sysctl_maxsockbuf(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+kern_sysctl_maxsockbuf(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct kern_ipc *ipc = &ctx->sysctl->st_ipc;
 	unsigned long v = ipc->ki_maxsockbuf;
@@ -43,7 +43,7 @@ kern_sysctl_maxsockbuf(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (0);
 }
 
-#define	STATE	struct sysctl_tree
+#define STATE struct sysctl_tree
 
 static const struct sysctl_entry kern_sysctls[] = {
 	SYSCTL_NODE("kern", "Kernel: identity, clock and IPC limits"),
@@ -81,7 +81,7 @@ kern_sysctl_register(struct ff_ctx *ctx)
 	t->st_ipc.ki_maxsockbuf = KERN_MAXSOCKBUF_DEFAULT;
 	t->st_ipc.ki_somaxconn = KERN_SOMAXCONN_DEFAULT;
 	snprintf(t->st_ostype, sizeof(t->st_ostype), "%s", KERN_OSTYPE_STR);
-	snprintf(t->st_osrelease, sizeof(t->st_osrelease), "%s",
-	    KERN_OSRELEASE_STR);
+	snprintf(
+	    t->st_osrelease, sizeof(t->st_osrelease), "%s", KERN_OSRELEASE_STR);
 	return (SYSCTL_ADD_TABLE(ctx, t, kern_sysctls) == 0 ? 0 : -1);
 }

@@ -21,11 +21,11 @@
 
 /* Where a reply is being written. */
 struct sysctl_msg_out {
-	char	*mo_body;	/* reply body (the message after its header) */
-	size_t	 mo_cap;
-	size_t	 mo_off;	/* bytes used */
-	uint32_t mo_count;	/* records written */
-	int	 mo_strict;	/* GET, SET: a failed read fails the request */
+	char *mo_body; /* reply body (the message after its header) */
+	size_t mo_cap;
+	size_t mo_off;	   /* bytes used */
+	uint32_t mo_count; /* records written */
+	int mo_strict;	   /* GET, SET: a failed read fails the request */
 };
 
 /* A body offset as the tool sees it: from the start of the message. */
@@ -62,14 +62,13 @@ sysctl_msg_append(struct sysctl_msg_out *mo, const void *p, size_t len,
  */
 static int
 sysctl_msg_value(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
-    struct sysctl_oid *oidp, struct ff_sysctl_node *sn,
-    struct ff_msg_iov *iov)
+    struct sysctl_oid *oidp, struct ff_sysctl_node *sn, struct ff_msg_iov *iov)
 {
 	size_t len = 0;
 	int error;
 
-	error = sysctl_oid_read(ctx, oidp, mo->mo_body + mo->mo_off,
-	    mo->mo_cap - mo->mo_off, &len);
+	error = sysctl_oid_read(
+	    ctx, oidp, mo->mo_body + mo->mo_off, mo->mo_cap - mo->mo_off, &len);
 	sn->sn_valuesize = (uint32_t)len;
 	if (error == ENOMEM && mo->mo_count > 0)
 		return (ENOSPC);
@@ -123,8 +122,8 @@ sysctl_msg_head(struct sysctl_msg_out *mo, struct sysctl_oid *oidp,
  */
 static int
 sysctl_msg_record(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
-    struct sysctl_oid *oidp, const struct ff_sysctl_req *sr,
-    const void *newval, size_t newlen)
+    struct sysctl_oid *oidp, const struct ff_sysctl_req *sr, const void *newval,
+    size_t newlen)
 {
 	struct ff_sysctl_node sn;
 	size_t start = mo->mo_off;
@@ -134,9 +133,9 @@ sysctl_msg_record(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
 	if (error == 0 && sr->sr_op == FF_SYSCTL_SET) {
 		error = sysctl_msg_value(ctx, mo, oidp, &sn, &sn.sn_oldvalue);
 		if (error == 0)
-			error = (sr->sr_flags & FF_SYSCTLF_TEXT) ?
-			    sysctl_oid_set_text(ctx, oidp, newval) :
-			    sysctl_oid_write(ctx, oidp, newval, newlen);
+			error = (sr->sr_flags & FF_SYSCTLF_TEXT)
+			    ? sysctl_oid_set_text(ctx, oidp, newval)
+			    : sysctl_oid_write(ctx, oidp, newval, newlen);
 		/* On the wire a value out of range is EINVAL, as FreeBSD's. */
 		if (error == ERANGE)
 			error = EINVAL;
@@ -159,8 +158,8 @@ sysctl_msg_record(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
 
 /* A NUL-terminated string inside the request, or NULL. */
 static const char *
-sysctl_msg_string(const struct ff_msg_hdr *req, const struct ff_msg_iov *iov,
-    size_t max)
+sysctl_msg_string(
+    const struct ff_msg_hdr *req, const struct ff_msg_iov *iov, size_t max)
 {
 	const char *s;
 
@@ -182,8 +181,7 @@ sysctl_msg_check(const struct ff_msg_hdr *req, struct ff_sysctl_req *sr)
 	memcpy(sr, req + 1, sizeof(*sr));
 	if (sr->sr_len != sizeof(*sr) || sr->sr_op < FF_SYSCTL_GET ||
 	    sr->sr_op > FF_SYSCTL_WALK || (sr->sr_flags & ~FF_SYSCTLF_ALL) ||
-	    sr->sr_oidlen > FF_SYSCTL_MAXNAME ||
-	    sr->sr_rootlen > sr->sr_oidlen)
+	    sr->sr_oidlen > FF_SYSCTL_MAXNAME || sr->sr_rootlen > sr->sr_oidlen)
 		return (EINVAL);
 	if ((sr->sr_flags & FF_SYSCTLF_AFTER) &&
 	    (sr->sr_op != FF_SYSCTL_WALK || sr->sr_oidlen == 0))
@@ -230,21 +228,20 @@ sysctl_msg_count(struct sysctl_oid *top, struct sysctl_oid *oidp, int leaves)
 
 static int
 sysctl_msg_walk(struct ff_ctx *ctx, struct sysctl_msg_out *mo,
-    const struct ff_sysctl_req *sr, struct sysctl_oid *oidp,
-    uint64_t *cursor)
+    const struct ff_sysctl_req *sr, struct sysctl_oid *oidp, uint64_t *cursor)
 {
 	struct sysctl_oid *top, *n;
 	int leaves = !(sr->sr_flags & FF_SYSCTLF_NODES), error;
 
 	top = (oidp != NULL) ? oidp : sysctl_root(ctx);
 	if (sr->sr_flags & FF_SYSCTLF_AFTER) {
-		top = (sr->sr_rootlen > 0) ?
-		    sysctl_find_oid(ctx, sr->sr_oid, sr->sr_rootlen) :
-		    sysctl_root(ctx);
+		top = (sr->sr_rootlen > 0)
+		    ? sysctl_find_oid(ctx, sr->sr_oid, sr->sr_rootlen)
+		    : sysctl_root(ctx);
 		if (top == NULL)
 			return (ENOENT);
-		n = sysctl_next_after(ctx, top, sr->sr_oid, sr->sr_oidlen,
-		    leaves);
+		n = sysctl_next_after(
+		    ctx, top, sr->sr_oid, sr->sr_oidlen, leaves);
 	} else
 		n = sysctl_walk_first(top, leaves);
 	for (; n != NULL; n = sysctl_next(top, n, leaves)) {
@@ -310,7 +307,7 @@ ff_msg_sysctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 		error = EISDIR;
 	else if (sr.sr_op == FF_SYSCTL_SET &&
 	    (sysctl_oid_kind(oidp) & CTLFLAG_WR) == 0)
-		error = EPERM;	/* before reading an old value that may fail */
+		error = EPERM; /* before reading an old value that may fail */
 	else if (sr.sr_op == FF_SYSCTL_SET &&
 	    (error = sysctl_msg_newval(req, &sr, &newval, &newlen)) != 0)
 		;
@@ -323,8 +320,8 @@ ff_msg_sysctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 	memset(&rep, 0, sizeof(rep));
 	rep.sp_len = sizeof(rep);
 	rep.sp_count = mo.mo_count;
-	rep.sp_first = mo.mo_count ? sysctl_msg_off(sysctl_align8(sizeof(rep))) :
-	    0;
+	rep.sp_first =
+	    mo.mo_count ? sysctl_msg_off(sysctl_align8(sizeof(rep))) : 0;
 	rep.sp_remaining = *cursor;
 	memcpy(body, &rep, sizeof(rep));
 	return ((int)mo.mo_off);

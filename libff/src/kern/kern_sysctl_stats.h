@@ -36,17 +36,18 @@
  * gives each counter's sysctl leaf and description); the struct needs
  * only the name.
  */
-#define	STATS_X(f, ...)		uint64_t f;
-#define	STATS_A(f, n, ...)	uint64_t f[n];
+#define STATS_X(f, ...)	   uint64_t f;
+#define STATS_A(f, n, ...) uint64_t f[n];
 
 /* How many uint64_t the list holds. */
-#define	STATS_COUNT_X(f, ...)	+ 1
-#define	STATS_COUNT_A(f, n, ...)	+ (n)
-#define	STATS_COUNT(LIST)	(0 LIST(STATS_COUNT_X, STATS_COUNT_A))
+#define STATS_COUNT_X(f, ...)	 +1
+#define STATS_COUNT_A(f, n, ...) +(n)
+#define STATS_COUNT(LIST)	 (0 LIST(STATS_COUNT_X, STATS_COUNT_A))
 
 /* The list is the whole struct: nothing beside it, no padding. */
-#define	STATS_CHECK(s, LIST)						\
-	_Static_assert(STATS_COUNT(LIST) * sizeof(uint64_t) ==		\
-	    sizeof(struct s), "struct " #s " is not exactly its list")
+#define STATS_CHECK(s, LIST)                                          \
+	_Static_assert(                                               \
+	    STATS_COUNT(LIST) * sizeof(uint64_t) == sizeof(struct s), \
+	    "struct " #s " is not exactly its list")
 
 #endif /* _KERN_KERN_SYSCTL_STATS_H_ */

@@ -53,6 +53,6 @@ ulmax(size_t a, size_t b)
 }
 
 /* 64 pseudo-random bits (not for cryptography); never fails. */
-uint64_t	ff_random64(void);
+uint64_t ff_random64(void);
 
 #endif /* _KERN_LIBKERN_H_ */

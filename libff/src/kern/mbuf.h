@@ -35,18 +35,18 @@
 #include <rte_mbuf.h>
 
 /* m_pkthdr.csum_flags, transmit requests (FreeBSD sys/mbuf.h values). */
-#define	CSUM_IP		0x00000001	/* IPv4 header checksum by the NIC */
-#define	CSUM_IP_UDP	0x00000002	/* UDP checksum by the NIC */
-#define	CSUM_IP_TCP	0x00000004	/* TCP checksum by the NIC */
-#define	CSUM_IP_TSO	0x00000010	/* TCP segmentation by the NIC */
+#define CSUM_IP	      0x00000001 /* IPv4 header checksum by the NIC */
+#define CSUM_IP_UDP   0x00000002 /* UDP checksum by the NIC */
+#define CSUM_IP_TCP   0x00000004 /* TCP checksum by the NIC */
+#define CSUM_IP_TSO   0x00000010 /* TCP segmentation by the NIC */
 /* m_pkthdr.csum_flags, receive verdicts: CALC without VALID is bad. */
-#define	CSUM_L3_CALC	0x01000000	/* the NIC checked the IP header */
-#define	CSUM_L3_VALID	0x02000000	/* ... and it was correct */
-#define	CSUM_L4_CALC	0x04000000	/* the NIC checked TCP/UDP */
-#define	CSUM_L4_VALID	0x08000000	/* ... and it was correct */
+#define CSUM_L3_CALC  0x01000000 /* the NIC checked the IP header */
+#define CSUM_L3_VALID 0x02000000 /* ... and it was correct */
+#define CSUM_L4_CALC  0x04000000 /* the NIC checked TCP/UDP */
+#define CSUM_L4_VALID 0x08000000 /* ... and it was correct */
 
 /* pkthdr m_flags (FreeBSD keeps these in struct mbuf; values its own). */
-#define	M_VLANTAG	0x0080		/* ether_vtag holds a stripped tag */
+#define M_VLANTAG 0x0080 /* ether_vtag holds a stripped tag */
 
 /*
  * The stack's per-packet header, in the private area of the first
@@ -55,12 +55,12 @@
  * with a single store.
  */
 struct pkthdr {
-	uint32_t	csum_flags;	/* CSUM_* above */
-	uint16_t	ether_vtag;	/* 802.1Q TCI when M_VLANTAG */
-	uint16_t	m_flags;	/* M_VLANTAG */
-	uint8_t		l2hlen;		/* link header bytes, for CSUM_IP */
-	uint8_t		l3hlen;		/* IP header bytes, for CSUM_IP */
-	uint8_t		pad[6];
+	uint32_t csum_flags; /* CSUM_* above */
+	uint16_t ether_vtag; /* 802.1Q TCI when M_VLANTAG */
+	uint16_t m_flags;    /* M_VLANTAG */
+	uint8_t l2hlen;	     /* link header bytes, for CSUM_IP */
+	uint8_t l3hlen;	     /* IP header bytes, for CSUM_IP */
+	uint8_t pad[6];
 };
 
 /*
@@ -69,13 +69,14 @@ struct pkthdr {
  * and a frame's headers share one.  The pool's elements are rounded up
  * to cache lines anyway: 16 bytes would cost the same memory.
  */
-#define	M_PRIVSIZE	RTE_CACHE_LINE_SIZE
+#define M_PRIVSIZE RTE_CACHE_LINE_SIZE
 _Static_assert(sizeof(struct pkthdr) <= M_PRIVSIZE &&
-    M_PRIVSIZE % RTE_MBUF_PRIV_ALIGN == 0, "pkthdr fits the private area");
+	M_PRIVSIZE % RTE_MBUF_PRIV_ALIGN == 0,
+    "pkthdr fits the private area");
 /* Data room of one segment (FreeBSD's cluster size is the same 2 KiB). */
-#define	MCLBYTES	RTE_MBUF_DEFAULT_DATAROOM
+#define MCLBYTES  RTE_MBUF_DEFAULT_DATAROOM
 /* Most segments one chain may have. */
-#define	M_MAXSEGS	RTE_MBUF_MAX_NB_SEGS
+#define M_MAXSEGS RTE_MBUF_MAX_NB_SEGS
 
 /* m's pkthdr: the private area right after the rte_mbuf (as DPDK's). */
 static inline struct pkthdr *
@@ -85,14 +86,14 @@ m_pkthdr(const struct rte_mbuf *m)
 }
 
 /* The data of m as type t, and at offset o (FreeBSD's mtod, mtodo). */
-#define	mtod(m, t)		rte_pktmbuf_mtod(m, t)
-#define	mtodo(m, o)		rte_pktmbuf_mtod_offset(m, void *, o)
+#define mtod(m, t)  rte_pktmbuf_mtod(m, t)
+#define mtodo(m, o) rte_pktmbuf_mtod_offset(m, void *, o)
 
 /* Bytes in the whole chain / in this segment. */
-#define	m_pktlen(m)		rte_pktmbuf_pkt_len(m)
-#define	m_len(m)		rte_pktmbuf_data_len(m)
+#define m_pktlen(m)	   rte_pktmbuf_pkt_len(m)
+#define m_len(m)	   rte_pktmbuf_data_len(m)
 /* Free room after this segment's data (FreeBSD's M_TRAILINGSPACE). */
-#define	M_TRAILINGSPACE(m)	rte_pktmbuf_tailroom(m)
+#define M_TRAILINGSPACE(m) rte_pktmbuf_tailroom(m)
 
 /*
  * A data segment from pool mp for the middle of a chain (its pkthdr is
@@ -169,7 +170,7 @@ m_free(struct rte_mbuf *m)
  * -EINVAL when the chain holds fewer than len bytes, -ENOSPC when the
  * first segment's buffer cannot hold len bytes.
  */
-int	m_pullup(struct rte_mbuf *m, uint32_t len);
+int m_pullup(struct rte_mbuf *m, uint32_t len);
 
 /* The last segment of a chain. */
 static inline struct rte_mbuf *

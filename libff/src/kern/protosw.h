@@ -91,76 +91,74 @@ struct socket;
 struct sockopt;
 
 /* pr_flags: FreeBSD's values. */
-#define	PR_ATOMIC	0x01		/* exchange atomic messages only */
-#define	PR_ADDR		0x02		/* addresses given with messages */
-#define	PR_CONNREQUIRED	0x04		/* connection required by protocol */
-#define	PR_WANTRCVD	0x08		/* want PRU_RCVD calls */
-#define	PR_IMPLOPCL	0x20		/* implied open/close */
+#define PR_ATOMIC	0x01 /* exchange atomic messages only */
+#define PR_ADDR		0x02 /* addresses given with messages */
+#define PR_CONNREQUIRED 0x04 /* connection required by protocol */
+#define PR_WANTRCVD	0x08 /* want PRU_RCVD calls */
+#define PR_IMPLOPCL	0x20 /* implied open/close */
 
 /* pru_send flags: FreeBSD's values. */
-#define	PRUS_OOB	0x1		/* urgent data */
-#define	PRUS_EOF	0x2		/* send, then shut down (sendto+EOF) */
-#define	PRUS_MORETOCOME	0x4		/* more data follows: Nagle may wait */
+#define PRUS_OOB	0x1 /* urgent data */
+#define PRUS_EOF	0x2 /* send, then shut down (sendto+EOF) */
+#define PRUS_MORETOCOME 0x4 /* more data follows: Nagle may wait */
 
 struct pr_usrreqs {
-	int	(*pru_attach)(struct socket *so, int proto);
-	int	(*pru_bind)(struct socket *so, const struct sockaddr_in *nam);
-	int	(*pru_listen)(struct socket *so, int backlog);
-	int	(*pru_connect)(struct socket *so,
-		    const struct sockaddr_in *nam);
-	int	(*pru_accept)(struct socket *so, struct sockaddr_in *nam);
-	int	(*pru_send)(struct socket *so, int flags, struct rte_mbuf **mp,
-		    const struct sockaddr_in *nam);
-	int	(*pru_rcvd)(struct socket *so, int flags);
-	int	(*pru_shutdown)(struct socket *so);
-	int	(*pru_disconnect)(struct socket *so);
-	void	(*pru_abort)(struct socket *so);
-	void	(*pru_detach)(struct socket *so);
-	int	(*pru_sockaddr)(struct socket *so, struct sockaddr_in *nam);
-	int	(*pru_peeraddr)(struct socket *so, struct sockaddr_in *nam);
-	int	(*pru_ctloutput)(struct socket *so, struct sockopt *sopt);
+	int (*pru_attach)(struct socket *so, int proto);
+	int (*pru_bind)(struct socket *so, const struct sockaddr_in *nam);
+	int (*pru_listen)(struct socket *so, int backlog);
+	int (*pru_connect)(struct socket *so, const struct sockaddr_in *nam);
+	int (*pru_accept)(struct socket *so, struct sockaddr_in *nam);
+	int (*pru_send)(struct socket *so, int flags, struct rte_mbuf **mp,
+	    const struct sockaddr_in *nam);
+	int (*pru_rcvd)(struct socket *so, int flags);
+	int (*pru_shutdown)(struct socket *so);
+	int (*pru_disconnect)(struct socket *so);
+	void (*pru_abort)(struct socket *so);
+	void (*pru_detach)(struct socket *so);
+	int (*pru_sockaddr)(struct socket *so, struct sockaddr_in *nam);
+	int (*pru_peeraddr)(struct socket *so, struct sockaddr_in *nam);
+	int (*pru_ctloutput)(struct socket *so, struct sockopt *sopt);
 };
 
 struct protosw {
-	short		 pr_type;	/* SOCK_STREAM, SOCK_DGRAM, 0 */
-	short		 pr_protocol;	/* IPPROTO_TCP, IPPROTO_UDP, ... */
-	short		 pr_flags;	/* PR_* */
-	const char	*pr_name;	/* "tcp", "udp" */
-	const struct pr_usrreqs *pr_usrreqs;	/* NULL: no sockets */
-	int	(*pr_init)(struct ff_ctx *ctx);
-	void	(*pr_drain)(struct ff_ctx *ctx);
-	void	(*pr_destroy)(struct ff_ctx *ctx);
+	short pr_type;			     /* SOCK_STREAM, SOCK_DGRAM, 0 */
+	short pr_protocol;		     /* IPPROTO_TCP, IPPROTO_UDP, ... */
+	short pr_flags;			     /* PR_* */
+	const char *pr_name;		     /* "tcp", "udp" */
+	const struct pr_usrreqs *pr_usrreqs; /* NULL: no sockets */
+	int (*pr_init)(struct ff_ctx *ctx);
+	void (*pr_drain)(struct ff_ctx *ctx);
+	void (*pr_destroy)(struct ff_ctx *ctx);
 };
 
 /* A protocol family: its protocols in set-up order (sys/domain.h). */
 struct domain {
-	int		 dom_family;	/* AF_INET */
-	const char	*dom_name;	/* "internet" */
+	int dom_family;	      /* AF_INET */
+	const char *dom_name; /* "internet" */
 	const struct protosw *const *dom_protosw;
-	int		 dom_nprotosw;
+	int dom_nprotosw;
 };
 
-#define	PF_PROTO_MAX	8		/* protocols per stack */
+#define PF_PROTO_MAX 8 /* protocols per stack */
 
 /*
  * Register pr in ctx's table (at attach, before any socket): 0, -EEXIST
  * (same type and protocol already there) or -ENOSPC.
  */
-int	pf_proto_register(struct ff_ctx *ctx, const struct protosw *pr);
+int pf_proto_register(struct ff_ctx *ctx, const struct protosw *pr);
 /*
  * The socket protocol of (type, protocol); protocol 0 = the type's
  * default.  Protocols without pr_usrreqs are never found.
  */
-const struct protosw *pffindproto(struct ff_ctx *ctx, int type,
-	    int protocol);
+const struct protosw *pffindproto(struct ff_ctx *ctx, int type, int protocol);
 /*
  * Register every protocol of dom, then run their pr_init in order.  0, or
  * the first negative errno (what was registered stays, for detach).
  */
-int	domain_attach(struct ff_ctx *ctx, const struct domain *dom);
+int domain_attach(struct ff_ctx *ctx, const struct domain *dom);
 /* Every registered protocol's pr_drain (memory is short). */
-void	domain_drain(struct ff_ctx *ctx);
+void domain_drain(struct ff_ctx *ctx);
 /* Every registered protocol's pr_destroy, the last registered first. */
-void	domain_detach(struct ff_ctx *ctx);
+void domain_detach(struct ff_ctx *ctx);
 
 #endif /* _KERN_PROTOSW_H_ */

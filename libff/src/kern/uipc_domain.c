@@ -46,7 +46,7 @@ pffindproto(struct ff_ctx *ctx, int type, int protocol)
 		if (us->us_protosw[i]->pr_usrreqs != NULL &&
 		    us->us_protosw[i]->pr_type == type &&
 		    (protocol == 0 ||
-		    us->us_protosw[i]->pr_protocol == protocol))
+			us->us_protosw[i]->pr_protocol == protocol))
 			return (us->us_protosw[i]);
 	return (NULL);
 }
@@ -107,32 +107,31 @@ uipc_init(struct ff_ctx *ctx)
 	us->us_maxfiles = FF_MAXFILES_DEFAULT;
 	us->us_portfirst = IPPORT_EPHEMERALFIRST;
 	us->us_portlast = IPPORT_EPHEMERALLAST;
-	us->us_sockzone = uma_zcreate("socket", sizeof(struct socket),
-	    (unsigned int)us->us_maxsockets);
+	us->us_sockzone = uma_zcreate(
+	    "socket", sizeof(struct socket), (unsigned int)us->us_maxsockets);
 	if (us->us_sockzone == NULL)
 		return (-ENOMEM);
 	if ((error = fdtable_init(&us->us_fd, us->us_maxfiles)) != 0 ||
-	    (error = kqueue_init(ctx)) != 0 ||
-	    (error = epoll_init(ctx)) != 0)
+	    (error = kqueue_init(ctx)) != 0 || (error = epoll_init(ctx)) != 0)
 		return (error);
 	return (0);
 }
 
 /* kern.openfiles: descriptors in use. */
 static int
-uipc_sysctl_openfiles(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+uipc_sysctl_openfiles(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	int n = V_uipc(ctx)->us_fd.fd_inuse;
 
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-#define	STATE	struct uipc_state
+#define STATE struct uipc_state
 
 static const struct sysctl_entry uipc_sysctls[] = {
-	SYSCTL_INT("kern.ipc.maxsockets", CTLFLAG_RD, STATE, us_maxsockets,
-	    0, 0, "Maximum number of sockets available"),
+	SYSCTL_INT("kern.ipc.maxsockets", CTLFLAG_RD, STATE, us_maxsockets, 0,
+	    0, "Maximum number of sockets available"),
 	SYSCTL_UINT("kern.ipc.numopensockets", CTLFLAG_RD, STATE,
 	    us_numopensockets, 0, 0, "Number of open sockets"),
 	SYSCTL_INT("kern.maxfiles", CTLFLAG_RD, STATE, us_maxfiles, 0, 0,
@@ -142,9 +141,8 @@ static const struct sysctl_entry uipc_sysctls[] = {
 	SYSCTL_INT("net.inet.ip.portrange.first", CTLFLAG_RW, STATE,
 	    us_portfirst, IPPORT_RESERVED, 65535,
 	    "First port of the ephemeral range"),
-	SYSCTL_INT("net.inet.ip.portrange.last", CTLFLAG_RW, STATE,
-	    us_portlast, IPPORT_RESERVED, 65535,
-	    "Last port of the ephemeral range"),
+	SYSCTL_INT("net.inet.ip.portrange.last", CTLFLAG_RW, STATE, us_portlast,
+	    IPPORT_RESERVED, 65535, "Last port of the ephemeral range"),
 	SYSCTL_STATS("kern.ipc.sostat", STATE, us_stat, "S,sostat",
 	    "Socket layer statistics (ff)"),
 };
@@ -162,7 +160,7 @@ static void
 uipc_kill(struct socket *so)
 {
 	so->so_count++;
-	soabort(so);	/* pru_abort leaves so_pcb NULL (protosw.h) */
+	soabort(so); /* pru_abort leaves so_pcb NULL (protosw.h) */
 	so->so_count--;
 	so->so_pcb = NULL;
 	sofree(so);

@@ -52,8 +52,7 @@ sb_fits_tail(const struct rte_mbuf *tail, const struct rte_mbuf *seg)
 {
 	if (tail == NULL || !M_WRITABLE(tail))
 		return (0);
-	return (seg->data_len <= M_TRAILINGSPACE(tail) &&
-	    seg->data_len <= 512);
+	return (seg->data_len <= M_TRAILINGSPACE(tail) && seg->data_len <= 512);
 }
 
 /* Link one standalone segment at the tail of a stream buffer. */
@@ -64,8 +63,8 @@ sb_link_seg(struct sockbuf *sb, struct rte_mbuf *seg)
 
 	sb->sb_cc += seg->data_len;
 	if (sb_fits_tail(tail, seg)) {
-		memcpy(mtodo(tail, tail->data_len),
-		    mtod(seg, char *), seg->data_len);
+		memcpy(mtodo(tail, tail->data_len), mtod(seg, char *),
+		    seg->data_len);
 		tail->data_len += seg->data_len;
 		tail->pkt_len += seg->data_len;
 		m_freem(seg);
@@ -103,7 +102,7 @@ sb_record_size(struct rte_mbuf *m, struct rte_mbuf **lastp)
 	uint32_t size = 0;
 	uint16_t i;
 
-	for (i = 1; ; i++) {
+	for (i = 1;; i++) {
 		size += m->buf_len;
 		if (i >= m->nb_segs || m->next == NULL)
 			break;
@@ -123,8 +122,7 @@ sbappendaddr_consume(struct socket *so, struct sockbuf *sb,
 	void *p;
 
 	size = sb_record_size(m, &last);
-	if ((long)len > sbspace(sb) ||
-	    sb->sb_mbcnt + size > sb->sb_mbmax ||
+	if ((long)len > sbspace(sb) || sb->sb_mbcnt + size > sb->sb_mbmax ||
 	    (p = m_prepend(m, sizeof(*from))) == NULL) {
 		V_uipc(so->so_ctx)->us_stat.sos_sbfull++;
 		m_freem(m);

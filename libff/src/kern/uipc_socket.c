@@ -26,7 +26,7 @@
 #include "kern/socketvar.h"
 #include "kern/libkern.h"
 
-#define	PRU(so)	((so)->so_proto->pr_usrreqs)
+#define PRU(so) ((so)->so_proto->pr_usrreqs)
 
 static struct socket *
 soalloc(struct ff_ctx *ctx)
@@ -150,8 +150,8 @@ solisten(struct socket *so, int backlog)
 
 	if (PRU(so)->pru_listen == NULL)
 		return (-EOPNOTSUPP);
-	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
-	    SS_ISDISCONNECTING)) != 0)
+	if ((so->so_state &
+		(SS_ISCONNECTED | SS_ISCONNECTING | SS_ISDISCONNECTING)) != 0)
 		return (-EINVAL);
 	if (backlog < 0 || (unsigned int)backlog > somaxconn)
 		backlog = (int)somaxconn;
@@ -174,8 +174,9 @@ soconnect(struct socket *so, const struct sockaddr_in *nam)
 	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) != 0) {
 		if ((so->so_state & SS_ISCONNECTING) != 0)
 			return (-EALREADY);
-		if ((so->so_state & (SS_ISCONNECTED | SS_ISDISCONNECTING |
-		    SS_ISDISCONNECTED)) != 0)
+		if ((so->so_state &
+			(SS_ISCONNECTED | SS_ISDISCONNECTING |
+			    SS_ISDISCONNECTED)) != 0)
 			return (-EISCONN);
 	} else if ((so->so_state & SS_ISCONNECTED) != 0 &&
 	    (error = sodisconnect(so)) != 0)
@@ -231,13 +232,15 @@ soaccept(struct socket *head, struct socket **sop, struct sockaddr_in *nam)
 		return (-error);
 	}
 	if ((so = TAILQ_FIRST(&head->so_comp)) == NULL)
-		return ((head->so_rcv.sb_state & SBS_CANTRCVMORE) != 0 ?
-		    -ECONNABORTED : -EAGAIN);
+		return ((head->so_rcv.sb_state & SBS_CANTRCVMORE) != 0
+			? -ECONNABORTED
+			: -EAGAIN);
 	so_dequeue(so);
 	so->so_state &= ~SS_NOFDREF;
 	memset(nam, 0, sizeof(*nam));
-	error = so->so_pcb == NULL ? -ECONNABORTED :
-	    PRU(so)->pru_accept != NULL ? PRU(so)->pru_accept(so, nam) : 0;
+	error = so->so_pcb == NULL	  ? -ECONNABORTED
+	    : PRU(so)->pru_accept != NULL ? PRU(so)->pru_accept(so, nam)
+					  : 0;
 	if (error != 0) {
 		soabort(so);
 		return (error);
@@ -319,8 +322,8 @@ soshutdown(struct socket *so, int how)
 		}
 		return (0);
 	}
-	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
-	    SS_ISDISCONNECTING)) == 0)
+	if ((so->so_state &
+		(SS_ISCONNECTED | SS_ISCONNECTING | SS_ISDISCONNECTING)) == 0)
 		return (-ENOTCONN);
 	if (how != SHUT_WR) {
 		sbflush(&so->so_rcv);
@@ -373,8 +376,8 @@ soisconnected(struct socket *so)
 {
 	struct socket *head = so->so_head;
 
-	so->so_state &= ~(SS_ISCONNECTING | SS_ISDISCONNECTING |
-	    SS_ISCONFIRMING);
+	so->so_state &=
+	    ~(SS_ISCONNECTING | SS_ISDISCONNECTING | SS_ISCONFIRMING);
 	so->so_state |= SS_ISCONNECTED;
 	if (head != NULL && so->so_qstate == SQ_INCOMP) {
 		TAILQ_REMOVE(&head->so_incomp, so, so_list);
@@ -401,8 +404,8 @@ soisdisconnecting(struct socket *so)
 void
 soisdisconnected(struct socket *so)
 {
-	so->so_state &= ~(SS_ISCONNECTING | SS_ISCONNECTED |
-	    SS_ISDISCONNECTING);
+	so->so_state &=
+	    ~(SS_ISCONNECTING | SS_ISCONNECTED | SS_ISDISCONNECTING);
 	so->so_state |= SS_ISDISCONNECTED;
 	so->so_rcv.sb_state |= SBS_CANTRCVMORE;
 	so->so_snd.sb_state |= SBS_CANTSENDMORE;
@@ -495,10 +498,11 @@ soreadable_data(const struct socket *so)
 	const struct sockbuf *sb = &so->so_rcv;
 
 	if ((so->so_options & SO_ACCEPTCONN) != 0)
-		return (so->so_qlen > 0 || so->so_error != 0 ||
-		    so_rcv_eof(so) ? (long)so->so_qlen : -1);
-	if (sb->sb_cc >= sb->sb_lowat || sb->sb_reccnt > 0 ||
-	    so_rcv_eof(so) || so->so_error != 0)
+		return (so->so_qlen > 0 || so->so_error != 0 || so_rcv_eof(so)
+			? (long)so->so_qlen
+			: -1);
+	if (sb->sb_cc >= sb->sb_lowat || sb->sb_reccnt > 0 || so_rcv_eof(so) ||
+	    so->so_error != 0)
 		return ((long)sb->sb_cc);
 	return (-1);
 }

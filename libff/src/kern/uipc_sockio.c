@@ -24,7 +24,7 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define	PRU(so)	((so)->so_proto->pr_usrreqs)
+#define PRU(so) ((so)->so_proto->pr_usrreqs)
 
 /*
  * Move up to len bytes between buf and the iovecs of uio (towards the
@@ -70,8 +70,8 @@ m_uiotombuf(struct ff_ctx *ctx, struct uio_lite *uio, size_t len)
 
 	do {
 		/* The first segment may become a datagram: a pkthdr. */
-		seg = m == NULL ? m_gethdr(ctx->pktmbuf_pool) :
-		    m_get(ctx->pktmbuf_pool);
+		seg = m == NULL ? m_gethdr(ctx->pktmbuf_pool)
+				: m_get(ctx->pktmbuf_pool);
 		if (seg == NULL) {
 			m_freem(m);
 			*uio = save;
@@ -128,8 +128,8 @@ sosend_len(struct socket *so, size_t resid, int *errp)
 			*errp = -EMSGSIZE;
 		return (resid);
 	}
-	if (space <= 0 || ((size_t)space < resid &&
-	    space < (long)so->so_snd.sb_lowat)) {
+	if (space <= 0 ||
+	    ((size_t)space < resid && space < (long)so->so_snd.sb_lowat)) {
 		*errp = -EAGAIN;
 		return (0);
 	}
@@ -137,8 +137,8 @@ sosend_len(struct socket *so, size_t resid, int *errp)
 }
 
 long
-sosend(struct socket *so, const struct sockaddr_in *to,
-    struct uio_lite *uio, int flags)
+sosend(struct socket *so, const struct sockaddr_in *to, struct uio_lite *uio,
+    int flags)
 {
 	struct rte_mbuf *m;
 	size_t len;
@@ -170,14 +170,13 @@ sosend(struct socket *so, const struct sockaddr_in *to,
 	return (error != 0 ? error : (long)len);
 }
 
-
 /*
  * Copy up to n bytes at offset off of the segment chain m out to uio
  * (segments followed by m->next, at most n bytes); returns bytes moved.
  */
 static size_t
-m_copyout_uio(const struct rte_mbuf *m, uint32_t off, size_t n,
-    struct uio_lite *uio)
+m_copyout_uio(
+    const struct rte_mbuf *m, uint32_t off, size_t n, struct uio_lite *uio)
 {
 	size_t done = 0, k, got;
 
@@ -187,8 +186,7 @@ m_copyout_uio(const struct rte_mbuf *m, uint32_t off, size_t n,
 	}
 	for (; m != NULL && done < n && uio->uio_resid > 0; m = m->next) {
 		k = ulmin(n - done, (size_t)(m->data_len - off));
-		got = uiomove(mtodo(m, off), k, uio,
-		    1);
+		got = uiomove(mtodo(m, off), k, uio, 1);
 		done += got;
 		off = 0;
 		if (got < k)
@@ -211,8 +209,9 @@ soreceive_empty(struct socket *so, int flags)
 	}
 	if ((so->so_rcv.sb_state & SBS_CANTRCVMORE) != 0)
 		return (0);
-	if ((so->so_state & (SS_ISCONNECTING | SS_ISCONNECTED |
-	    SS_ISDISCONNECTING | SS_ISDISCONNECTED)) == 0 &&
+	if ((so->so_state &
+		(SS_ISCONNECTING | SS_ISCONNECTED | SS_ISDISCONNECTING |
+		    SS_ISDISCONNECTED)) == 0 &&
 	    (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0)
 		return (-ENOTCONN);
 	return (-EAGAIN);
@@ -244,8 +243,8 @@ soreceive_stream(struct socket *so, struct uio_lite *uio, int flags)
 	struct sockbuf *sb = &so->so_rcv;
 	size_t n;
 
-	n = m_copyout_uio(sb->sb_mb, 0, ulmin((size_t)sb->sb_cc,
-	    uio->uio_resid), uio);
+	n = m_copyout_uio(
+	    sb->sb_mb, 0, ulmin((size_t)sb->sb_cc, uio->uio_resid), uio);
 	if ((flags & MSG_PEEK) == 0 && n > 0) {
 		sbdrop(sb, (uint32_t)n);
 		if ((so->so_proto->pr_flags & PR_WANTRCVD) != 0 &&
@@ -339,8 +338,7 @@ so_setbuf(struct socket *so, struct sockopt *sopt)
 		sb->sb_flags &= ~SB_AUTOSIZE;
 		return (0);
 	default:
-		sb = sopt->sopt_name == SO_SNDLOWAT ? &so->so_snd :
-		    &so->so_rcv;
+		sb = sopt->sopt_name == SO_SNDLOWAT ? &so->so_snd : &so->so_rcv;
 		sb->sb_lowat = min((uint32_t)v, sb->sb_hiwat);
 		return (0);
 	}
@@ -378,7 +376,7 @@ so_setsolevel(struct socket *so, struct sockopt *sopt)
 	case SO_RCVLOWAT:
 		return (so_setbuf(so, sopt));
 	case SO_SNDTIMEO:
-	case SO_RCVTIMEO:	/* accepted; every call is non-blocking */
+	case SO_RCVTIMEO: /* accepted; every call is non-blocking */
 		return (sooptcopyin(sopt, &tv, sizeof(tv), sizeof(tv)));
 	}
 	return (-ENOPROTOOPT);
@@ -391,8 +389,8 @@ sosetopt(struct socket *so, struct sockopt *sopt)
 
 	if (sopt->sopt_level != SOL_SOCKET) {
 		if (PRU(so)->pru_ctloutput == NULL || so->so_pcb == NULL)
-			return (so->so_pcb == NULL ? -ECONNRESET :
-			    -ENOPROTOOPT);
+			return (
+			    so->so_pcb == NULL ? -ECONNRESET : -ENOPROTOOPT);
 		return (PRU(so)->pru_ctloutput(so, sopt));
 	}
 	if ((error = so_setsolevel(so, sopt)) != 0)
@@ -411,12 +409,24 @@ so_getint(struct socket *so, int name, int *v)
 		return (0);
 	}
 	switch (name) {
-	case SO_SNDBUF:	*v = (int)so->so_snd.sb_hiwat; break;
-	case SO_RCVBUF:	*v = (int)so->so_rcv.sb_hiwat; break;
-	case SO_SNDLOWAT: *v = (int)so->so_snd.sb_lowat; break;
-	case SO_RCVLOWAT: *v = (int)so->so_rcv.sb_lowat; break;
-	case SO_TYPE:	*v = so->so_type; break;
-	case SO_PROTOCOL: *v = so->so_proto->pr_protocol; break;
+	case SO_SNDBUF:
+		*v = (int)so->so_snd.sb_hiwat;
+		break;
+	case SO_RCVBUF:
+		*v = (int)so->so_rcv.sb_hiwat;
+		break;
+	case SO_SNDLOWAT:
+		*v = (int)so->so_snd.sb_lowat;
+		break;
+	case SO_RCVLOWAT:
+		*v = (int)so->so_rcv.sb_lowat;
+		break;
+	case SO_TYPE:
+		*v = so->so_type;
+		break;
+	case SO_PROTOCOL:
+		*v = so->so_proto->pr_protocol;
+		break;
 	case SO_ERROR:
 		*v = so->so_error;
 		so->so_error = 0;
@@ -436,8 +446,8 @@ sogetopt(struct socket *so, struct sockopt *sopt)
 
 	if (sopt->sopt_level != SOL_SOCKET) {
 		if (PRU(so)->pru_ctloutput == NULL || so->so_pcb == NULL)
-			return (so->so_pcb == NULL ? -ECONNRESET :
-			    -ENOPROTOOPT);
+			return (
+			    so->so_pcb == NULL ? -ECONNRESET : -ENOPROTOOPT);
 		return (PRU(so)->pru_ctloutput(so, sopt));
 	}
 	switch (sopt->sopt_name) {

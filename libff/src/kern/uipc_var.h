@@ -28,40 +28,40 @@ struct eventpoll;
 TAILQ_HEAD(kqlist, kqueue);
 TAILQ_HEAD(eplist, eventpoll);
 
-#define	FF_MAXSOCKETS_DEFAULT	65536	/* kern.ipc.maxsockets */
+#define FF_MAXSOCKETS_DEFAULT 65536 /* kern.ipc.maxsockets */
 
 /*
  * Ephemeral port range (net.inet.ip.portrange.*; FreeBSD's netinet/in.h
  * values, IPPORT_RESERVED the C library's), kept with the socket state;
  * in_pcb.c picks ports from it.
  */
-#define	IPPORT_EPHEMERALFIRST	10000
-#define	IPPORT_EPHEMERALLAST	65535
+#define IPPORT_EPHEMERALFIRST 10000
+#define IPPORT_EPHEMERALLAST  65535
 
 struct uipc_state {
-	struct filedesc	 us_fd;		/* descriptors */
-	uma_zone_t	 us_sockzone;	/* struct socket */
-	uma_zone_t	 us_knotezone;	/* kqueue knotes */
-	uma_zone_t	 us_epizone;	/* epoll items */
-	struct sockhead	 us_sockets;	/* every socket */
-	struct kqlist	 us_kqueues;	/* every kqueue */
-	struct eplist	 us_epolls;	/* every epoll instance */
-	int		 us_maxsockets;	/* kern.ipc.maxsockets (read-only) */
-	int		 us_maxfiles;	/* kern.maxfiles (read-only) */
-	unsigned int	 us_numopensockets; /* kern.ipc.numopensockets */
-	int		 us_portfirst;	/* net.inet.ip.portrange.first */
-	int		 us_portlast;	/* net.inet.ip.portrange.last */
-	struct sostat	 us_stat;	/* kern.ipc.sostat (ours) */
+	struct filedesc us_fd;		/* descriptors */
+	uma_zone_t us_sockzone;		/* struct socket */
+	uma_zone_t us_knotezone;	/* kqueue knotes */
+	uma_zone_t us_epizone;		/* epoll items */
+	struct sockhead us_sockets;	/* every socket */
+	struct kqlist us_kqueues;	/* every kqueue */
+	struct eplist us_epolls;	/* every epoll instance */
+	int us_maxsockets;		/* kern.ipc.maxsockets (read-only) */
+	int us_maxfiles;		/* kern.maxfiles (read-only) */
+	unsigned int us_numopensockets; /* kern.ipc.numopensockets */
+	int us_portfirst;		/* net.inet.ip.portrange.first */
+	int us_portlast;		/* net.inet.ip.portrange.last */
+	struct sostat us_stat;		/* kern.ipc.sostat (ours) */
 	const struct protosw *us_protosw[PF_PROTO_MAX];
-	int		 us_nprotosw;
+	int us_nprotosw;
 };
 
-#define	V_uipc(ctx)	((ctx)->vnet.v_uipc)
+#define V_uipc(ctx) ((ctx)->vnet.v_uipc)
 
-int	uipc_init(struct ff_ctx *ctx);
-int	uipc_sysctl_attach(struct ff_ctx *ctx);
-void	uipc_drain(struct ff_ctx *ctx);
-void	uipc_fini(struct ff_ctx *ctx);
+int uipc_init(struct ff_ctx *ctx);
+int uipc_sysctl_attach(struct ff_ctx *ctx);
+void uipc_drain(struct ff_ctx *ctx);
+void uipc_fini(struct ff_ctx *ctx);
 
 /* Sockets in use (leak checks). */
 unsigned int uipc_sockets_inuse(struct ff_ctx *ctx);

@@ -18,18 +18,18 @@
 struct uma_zone;
 typedef struct uma_zone *uma_zone_t;
 
-#define	UMA_SLAB_ITEMS	64	/* items per slab */
+#define UMA_SLAB_ITEMS 64 /* items per slab */
 
 /* A zone of `size' byte items, at most `limit' in use; NULL (ENOMEM). */
-uma_zone_t	uma_zcreate(const char *name, size_t size, unsigned int limit);
+uma_zone_t uma_zcreate(const char *name, size_t size, unsigned int limit);
 /* Free every slab; items still in use are lost (counted by the caller). */
-void		uma_zdestroy(uma_zone_t zone);
+void uma_zdestroy(uma_zone_t zone);
 /* A zeroed item, or NULL when the limit is reached or memory is out. */
-void		*uma_zalloc(uma_zone_t zone);
-void		uma_zfree(uma_zone_t zone, void *item);
+void *uma_zalloc(uma_zone_t zone);
+void uma_zfree(uma_zone_t zone, void *item);
 /* Items in use. */
-unsigned int	uma_zone_inuse(uma_zone_t zone);
+unsigned int uma_zone_inuse(uma_zone_t zone);
 /* Failed allocations (limit or memory). */
-unsigned long	uma_zone_fails(uma_zone_t zone);
+unsigned long uma_zone_fails(uma_zone_t zone);
 
 #endif /* _KERN_UMA_H_ */

@@ -18,23 +18,23 @@
 #include "kern/uma.h"
 
 struct uma_slab {
-	struct uma_slab	*us_next;	/* zone's slab list */
-	/* items follow */
+	struct uma_slab *us_next; /* zone's slab list */
+				  /* items follow */
 };
 
 struct uma_free {
-	struct uma_free	*uf_next;
+	struct uma_free *uf_next;
 };
 
 struct uma_zone {
-	const char	*uz_name;
-	size_t		 uz_size;	/* item size, rounded */
-	unsigned int	 uz_limit;	/* max items in use */
-	unsigned int	 uz_inuse;	/* items handed out */
-	unsigned int	 uz_items;	/* items in all slabs */
-	unsigned long	 uz_fails;	/* refused allocations */
-	struct uma_slab	*uz_slabs;
-	struct uma_free	*uz_free;
+	const char *uz_name;
+	size_t uz_size;		/* item size, rounded */
+	unsigned int uz_limit;	/* max items in use */
+	unsigned int uz_inuse;	/* items handed out */
+	unsigned int uz_items;	/* items in all slabs */
+	unsigned long uz_fails; /* refused allocations */
+	struct uma_slab *uz_slabs;
+	struct uma_free *uz_free;
 };
 
 uma_zone_t

@@ -24,50 +24,50 @@ struct ff_ctx;
 struct ff_port;
 struct ifnet;
 
-#define	FF_PORT_BURST	32
+#define FF_PORT_BURST 32
 
 struct ff_port_ops {
 	/* Receive up to n frames; returns how many. */
-	uint16_t (*po_rx_burst)(struct ff_port *p, struct rte_mbuf **pkts,
-	    uint16_t n);
+	uint16_t (*po_rx_burst)(
+	    struct ff_port *p, struct rte_mbuf **pkts, uint16_t n);
 	/* Hand n frames to the device; returns how many it took. */
-	uint16_t (*po_tx_burst)(struct ff_port *p, struct rte_mbuf **pkts,
-	    uint16_t n);
+	uint16_t (*po_tx_burst)(
+	    struct ff_port *p, struct rte_mbuf **pkts, uint16_t n);
 	/* Link state now: 1 up, 0 down. */
-	int	(*po_link_up)(struct ff_port *p);
+	int (*po_link_up)(struct ff_port *p);
 	/* Set the MTU / promiscuous mode; 0 or a negative errno. */
-	int	(*po_set_mtu)(struct ff_port *p, uint16_t mtu);
-	int	(*po_set_promisc)(struct ff_port *p, int on);
-	void	(*po_close)(struct ff_port *p);
+	int (*po_set_mtu)(struct ff_port *p, uint16_t mtu);
+	int (*po_set_promisc)(struct ff_port *p, int on);
+	void (*po_close)(struct ff_port *p);
 };
 
 struct ff_port {
 	const struct ff_port_ops *p_ops;
-	uint16_t	p_port_id;	/* DPDK port id or test port number */
-	uint16_t	p_queue;	/* rx/tx queue this process owns */
-	char		p_name[64];	/* device name, for messages */
+	uint16_t p_port_id; /* DPDK port id or test port number */
+	uint16_t p_queue;   /* rx/tx queue this process owns */
+	char p_name[64];    /* device name, for messages */
 	struct ether_addr p_mac;
-	uint16_t	p_mtu;
-	int		p_promisc;
-	uint32_t	p_capabilities;	/* IFCAP_* the device has */
-	uint32_t	p_capenable;	/* IFCAP_* turned on */
-	uint32_t	p_hwassist;	/* CSUM_* it computes on tx */
-	struct ifnet	*p_ifp;		/* the stack's interface on this port */
-	void		*p_backend;	/* backend private state */
+	uint16_t p_mtu;
+	int p_promisc;
+	uint32_t p_capabilities; /* IFCAP_* the device has */
+	uint32_t p_capenable;	 /* IFCAP_* turned on */
+	uint32_t p_hwassist;	 /* CSUM_* it computes on tx */
+	struct ifnet *p_ifp;	 /* the stack's interface on this port */
+	void *p_backend;	 /* backend private state */
 
 	/* Transmit buffer: frames wait here until the loop flushes. */
-	struct rte_mbuf	*p_txbuf[FF_PORT_BURST];
-	uint16_t	p_ntx;
-	uint64_t	p_tx_first_ns;	/* when the oldest buffered frame came */
+	struct rte_mbuf *p_txbuf[FF_PORT_BURST];
+	uint16_t p_ntx;
+	uint64_t p_tx_first_ns; /* when the oldest buffered frame came */
 };
 
 /*
  * Queue one frame for transmission; takes ownership of m in every case
  * (a frame that finds the device full is freed and counted as a drop).
  */
-void	ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p,
-	    struct rte_mbuf *m);
+void
+ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m);
 /* Push buffered frames to the device; returns how many went out. */
-int	ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
+int ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
 
 #endif /* _NET_FF_PORT_H_ */

@@ -16,7 +16,7 @@
 #include "netinet/in_var.h"
 #include "netinet/arp_var.h"
 
-#define	IF_MINMTU	68	/* RFC 791: every link carries 68 bytes */
+#define IF_MINMTU 68 /* RFC 791: every link carries 68 bytes */
 
 void
 if_init(struct ff_ctx *ctx)
@@ -44,8 +44,8 @@ ifunit(struct ff_ctx *ctx, const char *name)
 	struct ifnet *ifp;
 
 	TAILQ_FOREACH(ifp, &V_if(ctx)->if_list, if_link)
-		if (strncmp(ifp->if_xname, name, IFNAMSIZ) == 0)
-			return (ifp);
+	if (strncmp(ifp->if_xname, name, IFNAMSIZ) == 0)
+		return (ifp);
 	return (NULL);
 }
 
@@ -55,14 +55,14 @@ ifnet_byindex(struct ff_ctx *ctx, uint16_t index)
 	struct ifnet *ifp;
 
 	TAILQ_FOREACH(ifp, &V_if(ctx)->if_list, if_link)
-		if (ifp->if_index == index)
-			return (ifp);
+	if (ifp->if_index == index)
+		return (ifp);
 	return (NULL);
 }
 
 struct ifnet *
-if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
-    struct ff_port *port)
+if_attach(
+    struct ff_ctx *ctx, const char *name, uint8_t type, struct ff_port *port)
 {
 	struct if_state *ifs = V_if(ctx);
 	struct ifnet *ifp;
@@ -84,8 +84,8 @@ if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
 	ifp->if_type = type;
 	TAILQ_INIT(&ifp->if_addrhead);
 	if (type == IFT_LOOP) {
-		ifp->if_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING |
-		    IFF_MULTICAST;
+		ifp->if_flags =
+		    IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_MULTICAST;
 		ifp->if_mtu = 16384;
 		/*
 		 * Nothing on lo0 is corrupted in transit: received packets
@@ -93,8 +93,8 @@ if_attach(struct ff_ctx *ctx, const char *name, uint8_t type,
 		 * to ifconfig; headers are still summed on output
 		 * (if_hwassist 0) so a looped packet is a valid one.
 		 */
-		ifp->if_capabilities = IFCAP_RXCSUM | IFCAP_TXCSUM |
-		    IFCAP_LINKSTATE;
+		ifp->if_capabilities =
+		    IFCAP_RXCSUM | IFCAP_TXCSUM | IFCAP_LINKSTATE;
 		ifp->if_capenable = ifp->if_capabilities;
 		ifs->if_loif = ifp;
 	} else {

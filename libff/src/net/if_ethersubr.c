@@ -44,19 +44,18 @@ ether_for_us(struct ifnet *ifp, const struct ether_header *eh, int *lflags)
 {
 	*lflags = 0;
 	if (ETHER_IS_MULTICAST(eh->ether_dhost)) {
-		*lflags = ETHER_IS_BROADCAST(eh->ether_dhost) ? M_BCAST :
-		    M_MCAST;
+		*lflags =
+		    ETHER_IS_BROADCAST(eh->ether_dhost) ? M_BCAST : M_MCAST;
 		if_inc_counter(ifp, IFCOUNTER_IMCASTS, 1);
 		return (1);
 	}
-	return (memcmp(eh->ether_dhost, &ifp->if_lladdr,
-	    ETHER_ADDR_LEN) == 0);
+	return (memcmp(eh->ether_dhost, &ifp->if_lladdr, ETHER_ADDR_LEN) == 0);
 }
 
 /* Tag handling; returns the inner type, or 0 when m was dropped. */
 static uint16_t
-ether_vlan_input(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    uint16_t type)
+ether_vlan_input(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, uint16_t type)
 {
 	struct ether_state *es = V_ether(ctx);
 	const struct ether_vlan_header *evl;
@@ -65,7 +64,7 @@ ether_vlan_input(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		goto drop;
 	m_pkthdr(m)->m_flags &= ~M_VLANTAG;
 	if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
-		return (type);		/* the NIC took the tag off */
+		return (type); /* the NIC took the tag off */
 	evl = mtod(m, const struct ether_vlan_header *);
 	type = ntohs(evl->evl_proto);
 	if (ether_vlan_strip(m) != 0) {
@@ -83,8 +82,7 @@ drop:
 }
 
 void
-ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct rte_mbuf *m)
+ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 {
 	struct etherxstat *xs = &V_ether(ctx)->etherxstat;
 	const struct ether_header *eh;
@@ -134,8 +132,8 @@ free:
 }
 
 int
-ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct rte_mbuf *m, const struct ether_addr *dst, uint16_t type)
+ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    const struct ether_addr *dst, uint16_t type)
 {
 	struct ether_header *eh;
 
@@ -158,7 +156,7 @@ ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp,
 	if_inc_counter(ifp, IFCOUNTER_OBYTES, m_pktlen(m));
 	if (ETHER_IS_MULTICAST(eh->ether_dhost))
 		if_inc_counter(ifp, IFCOUNTER_OMCASTS, 1);
-	if (ifp->if_hwassist != 0)	/* the NIC needs to find the IP header */
+	if (ifp->if_hwassist != 0) /* the NIC needs to find the IP header */
 		m_pkthdr(m)->l2hlen = ETHER_HDR_LEN;
 	ff_port_tx_consume(ctx, ifp->if_port, m);
 	return (0);
@@ -179,8 +177,8 @@ ether_map_multicast(struct in_addr group, struct ether_addr *mac)
 }
 
 int
-ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct rte_mbuf *m, struct in_addr dst, int bcast)
+ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
+    struct in_addr dst, int bcast)
 {
 	struct ether_addr mac;
 	int error;
@@ -199,16 +197,17 @@ ether_output_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	} else {
 		error = arpresolve(ctx, ifp, m, dst, &mac);
 		if (error == -EWOULDBLOCK)
-			return (0);	/* held until the reply comes */
+			return (0); /* held until the reply comes */
 		if (error != 0)
-			return (error);	/* m freed and counted by ARP */
+			return (error); /* m freed and counted by ARP */
 	}
 	return (ether_output_frame(ctx, ifp, m, &mac, ETHERTYPE_IP));
 }
 
 static const struct sysctl_entry ether_sysctls[] = {
 	SYSCTL_STATS("net.link.ether.xstats", struct ether_state, etherxstat,
-	    "S,etherxstat", "Ethernet input drops by cause (struct etherxstat)"),
+	    "S,etherxstat",
+	    "Ethernet input drops by cause (struct etherxstat)"),
 };
 
 int

@@ -13,7 +13,7 @@
 #include "netinet/ip_var.h"
 #include "kern/mbuf.h"
 
-#define	LOOP_MAXDEPTH	4
+#define LOOP_MAXDEPTH 4
 
 int
 if_simloop_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)

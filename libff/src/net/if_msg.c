@@ -21,8 +21,9 @@
 _Static_assert(FF_IFCOUNTERS == IFCOUNTERS, "counter count");
 _Static_assert(FF_IFNAMSIZ == IFNAMSIZ, "name size");
 _Static_assert(FF_IFCAP_RXCSUM == IFCAP_RXCSUM &&
-    FF_IFCAP_TXCSUM == IFCAP_TXCSUM && FF_IFCAP_TSO4 == IFCAP_TSO4 &&
-    FF_IFCAP_LINKSTATE == IFCAP_LINKSTATE, "ii_capenable is if_capenable");
+	FF_IFCAP_TXCSUM == IFCAP_TXCSUM && FF_IFCAP_TSO4 == IFCAP_TSO4 &&
+	FF_IFCAP_LINKSTATE == IFCAP_LINKSTATE,
+    "ii_capenable is if_capenable");
 
 static uint8_t
 ifmsg_link_state(struct ifnet *ifp)
@@ -33,8 +34,8 @@ ifmsg_link_state(struct ifnet *ifp)
 		return (FF_LINK_STATE_UP);
 	if (p->p_ops == NULL || p->p_ops->po_link_up == NULL)
 		return (FF_LINK_STATE_UNKNOWN);
-	return (p->p_ops->po_link_up(p) ? FF_LINK_STATE_UP :
-	    FF_LINK_STATE_DOWN);
+	return (
+	    p->p_ops->po_link_up(p) ? FF_LINK_STATE_UP : FF_LINK_STATE_DOWN);
 }
 
 static void
@@ -64,7 +65,8 @@ ifmsg_record(struct net_msg_out *no, struct ifnet *ifp)
 	if ((ii = net_msg_reserve(no, sizeof(*ii))) == NULL)
 		goto full;
 	ifmsg_fill(ifp, ii);
-	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link) {
+	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link)
+	{
 		if ((fa = net_msg_reserve(no, sizeof(*fa))) == NULL)
 			goto full;
 		if (ii->ii_naddrs++ == 0)
@@ -98,7 +100,8 @@ ifmsg_list(struct ff_ctx *ctx, struct net_msg_out *no, struct ifnet *only,
 	*cursor = 0;
 	if (only != NULL)
 		return (ifmsg_record(no, only) == 0 ? 0 : ENOMEM);
-	TAILQ_FOREACH(ifp, &V_if(ctx)->if_list, if_link) {
+	TAILQ_FOREACH(ifp, &V_if(ctx)->if_list, if_link)
+	{
 		if (ifp->if_index < from)
 			continue;
 		if (ifmsg_record(no, ifp) != 0) {
@@ -113,8 +116,8 @@ ifmsg_list(struct ff_ctx *ctx, struct net_msg_out *no, struct ifnet *only,
 
 /* The mask of an ADDADDR: given, or the address's class (FreeBSD's). */
 static int
-ifmsg_mask(const struct ff_ioctl_req *ir, struct in_addr addr,
-    struct in_addr *mask)
+ifmsg_mask(
+    const struct ff_ioctl_req *ir, struct in_addr addr, struct in_addr *mask)
 {
 	uint32_t a = ntohl(addr.s_addr);
 
@@ -130,8 +133,8 @@ ifmsg_mask(const struct ff_ioctl_req *ir, struct in_addr addr,
 }
 
 static int
-ifmsg_addaddr(struct ff_ctx *ctx, struct ifnet *ifp,
-    const struct ff_ioctl_req *ir)
+ifmsg_addaddr(
+    struct ff_ctx *ctx, struct ifnet *ifp, const struct ff_ioctl_req *ir)
 {
 	struct in_addr addr, mask, bcast;
 	int error;
@@ -149,8 +152,8 @@ ifmsg_addaddr(struct ff_ctx *ctx, struct ifnet *ifp,
 }
 
 static int
-ifmsg_deladdr(struct ff_ctx *ctx, struct ifnet *ifp,
-    const struct ff_ioctl_req *ir)
+ifmsg_deladdr(
+    struct ff_ctx *ctx, struct ifnet *ifp, const struct ff_ioctl_req *ir)
 {
 	struct in_addr addr;
 	int error;
@@ -185,8 +188,7 @@ ifmsg_check(const struct ff_msg_hdr *req, struct ff_ioctl_req *ir)
 
 /* Carry out a set operation on ifp: 0 or a host errno. */
 static int
-ifmsg_set(struct ff_ctx *ctx, struct ifnet *ifp,
-    const struct ff_ioctl_req *ir)
+ifmsg_set(struct ff_ctx *ctx, struct ifnet *ifp, const struct ff_ioctl_req *ir)
 {
 	switch (ir->ir_op) {
 	case FF_IOCTL_SETFLAGS:
@@ -231,8 +233,8 @@ ff_msg_ioctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 	memset(&rep, 0, sizeof(rep));
 	rep.ip_len = sizeof(rep);
 	rep.ip_count = no.no_count;
-	rep.ip_first = no.no_count ? net_msg_off(&no, no.no_body +
-	    sizeof(rep)) : 0;
+	rep.ip_first =
+	    no.no_count ? net_msg_off(&no, no.no_body + sizeof(rep)) : 0;
 	memcpy(body, &rep, sizeof(rep));
 	return ((int)no.no_off);
 }

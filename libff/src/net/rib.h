@@ -19,25 +19,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct rib;		/* opaque */
-struct rib_node;	/* opaque */
+struct rib;	 /* opaque */
+struct rib_node; /* opaque */
 
 /* A trie of at most max_nodes nodes; NULL with errno.  Names are unique. */
-struct rib	*rib_create(const char *name, uint32_t max_nodes,
-		    size_t ext_size);
-void		 rib_free(struct rib *rib);
+struct rib *rib_create(const char *name, uint32_t max_nodes, size_t ext_size);
+void rib_free(struct rib *rib);
 /* Longest match of addr, the next shorter prefix above node, exact. */
-struct rib_node	*rib_lookup(struct rib *rib, uint32_t addr);
-struct rib_node	*rib_lookup_parent(struct rib_node *node);
-struct rib_node	*rib_lookup_exact(struct rib *rib, uint32_t addr,
-		    uint8_t depth);
+struct rib_node *rib_lookup(struct rib *rib, uint32_t addr);
+struct rib_node *rib_lookup_parent(struct rib_node *node);
+struct rib_node *
+rib_lookup_exact(struct rib *rib, uint32_t addr, uint8_t depth);
 /* Add addr/depth (NULL with errno when full) / remove it. */
-struct rib_node	*rib_insert(struct rib *rib, uint32_t addr, uint8_t depth);
-void		 rib_remove(struct rib *rib, uint32_t addr, uint8_t depth);
+struct rib_node *rib_insert(struct rib *rib, uint32_t addr, uint8_t depth);
+void rib_remove(struct rib *rib, uint32_t addr, uint8_t depth);
 /* Every node after last (NULL: the first), 0/0 itself excluded. */
-struct rib_node	*rib_next(struct rib *rib, struct rib_node *last);
+struct rib_node *rib_next(struct rib *rib, struct rib_node *last);
 /* The node's extension area (ext_size bytes). */
-void		*rib_ext(struct rib_node *node);
+void *rib_ext(struct rib_node *node);
 
 static inline uint32_t
 rib_depth_to_mask(uint8_t depth)

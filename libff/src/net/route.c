@@ -21,7 +21,7 @@
 #include "net/route.h"
 #include "netinet/in_var.h"
 
-#define	RT_MAX_ROUTES	4096
+#define RT_MAX_ROUTES 4096
 
 int
 rt_init(struct ff_ctx *ctx)
@@ -31,8 +31,8 @@ rt_init(struct ff_ctx *ctx)
 	/* Trie names are process-wide: the context's address is unique. */
 	snprintf(rs->rt_name, sizeof(rs->rt_name), "ffrt%p", (void *)ctx);
 	/* Routes plus branch nodes. */
-	rs->rt_rib = rib_create(rs->rt_name, RT_MAX_ROUTES * 2,
-	    sizeof(struct rtentry));
+	rs->rt_rib =
+	    rib_create(rs->rt_name, RT_MAX_ROUTES * 2, sizeof(struct rtentry));
 	if (rs->rt_rib == NULL)
 		return (-ENOMEM);
 	rs->rt_count = 0;
@@ -86,8 +86,8 @@ rt_lookup_exact(struct ff_ctx *ctx, struct in_addr dst, int plen)
 	if (plen < 0 || plen > 32)
 		return (NULL);
 	a = ntohl(dst.s_addr) & rib_depth_to_mask((uint8_t)plen);
-	return (rt_from_node(rib_lookup_exact(V_rt(ctx)->rt_rib, a,
-	    (uint8_t)plen)));
+	return (rt_from_node(
+	    rib_lookup_exact(V_rt(ctx)->rt_rib, a, (uint8_t)plen)));
 }
 
 /* Interface and source address for a new route: 0 or a negative errno. */
@@ -166,7 +166,7 @@ rt_delete(struct ff_ctx *ctx, struct in_addr dst, int plen)
 
 	if ((rt = rt_lookup_exact(ctx, dst, plen)) == NULL)
 		return (-ESRCH);
-	rt->rt_flags = 0;	/* in case the trie keeps the node for branching */
+	rt->rt_flags = 0; /* in case the trie keeps the node for branching */
 	rib_remove(rs->rt_rib, ntohl(rt->rt_dst.s_addr), rt->rt_plen);
 	rs->rt_count--;
 	return (0);
@@ -174,11 +174,11 @@ rt_delete(struct ff_ctx *ctx, struct in_addr dst, int plen)
 
 /* Collect up to n matching routes (the table cannot change mid-walk). */
 struct rt_match {
-	struct ifnet	*m_ifp;
+	struct ifnet *m_ifp;
 	struct in_ifaddr *m_ia;
-	struct in_addr	m_dst[64];
-	int		m_plen[64];
-	int		m_n;
+	struct in_addr m_dst[64];
+	int m_plen[64];
+	int m_n;
 };
 
 static int
@@ -197,8 +197,7 @@ rt_match_cb(void *arg, const struct rtentry *rt)
 }
 
 static void
-rt_delete_matching(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct in_ifaddr *ia)
+rt_delete_matching(struct ff_ctx *ctx, struct ifnet *ifp, struct in_ifaddr *ia)
 {
 	struct rt_match mt;
 	int i, more;
@@ -226,8 +225,8 @@ rt_delete_ifa(struct ff_ctx *ctx, struct in_ifaddr *ia)
 }
 
 int
-rt_foreach(struct ff_ctx *ctx, int (*fn)(void *arg,
-    const struct rtentry *rt), void *arg)
+rt_foreach(struct ff_ctx *ctx, int (*fn)(void *arg, const struct rtentry *rt),
+    void *arg)
 {
 	struct rib *rib = V_rt(ctx)->rt_rib;
 	struct rib_node *node = NULL;

@@ -20,23 +20,23 @@
 #include "net/net_msg.h"
 
 _Static_assert(FF_RTF_GATEWAY == RTF_GATEWAY && FF_RTF_HOST == RTF_HOST &&
-    FF_RTF_STATIC == RTF_STATIC && FF_RTF_PINNED == RTF_PINNED &&
-    FF_RTF_LOCAL == RTF_LOCAL && FF_RTF_LLINFO == RTF_LLINFO &&
-    FF_RTF_BLACKHOLE == RTF_BLACKHOLE && FF_RTF_REJECT == RTF_REJECT,
+	FF_RTF_STATIC == RTF_STATIC && FF_RTF_PINNED == RTF_PINNED &&
+	FF_RTF_LOCAL == RTF_LOCAL && FF_RTF_LLINFO == RTF_LLINFO &&
+	FF_RTF_BLACKHOLE == RTF_BLACKHOLE && FF_RTF_REJECT == RTF_REJECT,
     "route flags are FreeBSD's on both sides");
 
-#define	RTSOCK_MINMTU	68
+#define RTSOCK_MINMTU 68
 
 /* What a checked message asks for. */
 struct rtsock_req {
-	struct in_addr	rq_dst;
-	int		rq_plen;	/* from the netmask, or 32 */
-	int		rq_exact;	/* a netmask was given */
-	struct in_addr	rq_gateway;
-	int		rq_has_gw;
-	struct ifnet	*rq_ifp;	/* RTA_IFP, else NULL */
-	struct in_ifaddr *rq_ifa;	/* RTA_IFA, else NULL */
-	uint32_t	rq_mtu;		/* RTV_MTU, else 0 */
+	struct in_addr rq_dst;
+	int rq_plen;  /* from the netmask, or 32 */
+	int rq_exact; /* a netmask was given */
+	struct in_addr rq_gateway;
+	int rq_has_gw;
+	struct ifnet *rq_ifp;	  /* RTA_IFP, else NULL */
+	struct in_ifaddr *rq_ifa; /* RTA_IFA, else NULL */
+	uint32_t rq_mtu;	  /* RTV_MTU, else 0 */
 };
 
 /* The fixed part: lengths, version, type and the flag words. */
@@ -55,9 +55,11 @@ rtsock_check(const struct ff_msg_hdr *req, struct ff_rt_msghdr *rtm)
 		return (EINVAL);
 	if ((rtm->rtm_flags & ~FF_RTF_REQMASK) != 0 ||
 	    (rtm->rtm_addrs & ~FF_RTA_ALL) != 0 ||
-	    (rtm->rtm_inits & ~(FF_RTV_MTU |
-	    ((rtm->rtm_flags & FF_RTF_LLINFO) ? FF_RTV_EXPIRE : 0))) != 0)
-		return (EINVAL);	/* only ARP entries expire */
+	    (rtm->rtm_inits &
+		~(FF_RTV_MTU |
+		    ((rtm->rtm_flags & FF_RTF_LLINFO) ? FF_RTV_EXPIRE : 0))) !=
+		0)
+		return (EINVAL); /* only ARP entries expire */
 	if (memchr(rtm->rtm_ifname, '\0', sizeof(rtm->rtm_ifname)) == NULL)
 		return (EINVAL);
 	return (0);
@@ -65,8 +67,8 @@ rtsock_check(const struct ff_msg_hdr *req, struct ff_rt_msghdr *rtm)
 
 /* The interface of RTA_IFP: by name, else by index. */
 static int
-rtsock_ifp(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
-    struct ifnet **ifpp)
+rtsock_ifp(
+    struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm, struct ifnet **ifpp)
 {
 	if (rtm->rtm_ifname[0] != '\0')
 		return (net_msg_ifunit(ctx, rtm->rtm_ifname, ifpp));
@@ -102,8 +104,8 @@ rtsock_dst(const struct ff_rt_msghdr *rtm, struct rtsock_req *rq)
 
 /* Every address and metric of the message, resolved. */
 static int
-rtsock_parse(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
-    struct rtsock_req *rq)
+rtsock_parse(
+    struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm, struct rtsock_req *rq)
 {
 	struct in_addr ifa;
 	int error;
@@ -112,8 +114,8 @@ rtsock_parse(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 	if ((error = rtsock_dst(rtm, rq)) != 0)
 		return (error);
 	if (rtm->rtm_addrs & FF_RTA_GATEWAY) {
-		if ((error = net_msg_sin_get(&rtm->rtm_gateway,
-		    &rq->rq_gateway)) != 0)
+		if ((error = net_msg_sin_get(
+			 &rtm->rtm_gateway, &rq->rq_gateway)) != 0)
 			return (error);
 		rq->rq_has_gw = 1;
 	}
@@ -154,8 +156,8 @@ rtsock_fill(const struct rtentry *rt, struct ff_rt_msghdr *out)
 		out->rtm_index = rt->rt_ifp->if_index;
 		memcpy(out->rtm_ifname, rt->rt_ifp->if_xname,
 		    sizeof(out->rtm_ifname));
-		out->rtm_rmx.rmx_mtu = rt->rt_mtu ? rt->rt_mtu :
-		    rt->rt_ifp->if_mtu;
+		out->rtm_rmx.rmx_mtu =
+		    rt->rt_mtu ? rt->rt_mtu : rt->rt_ifp->if_mtu;
 	}
 	if (rt->rt_ifa != NULL) {
 		out->rtm_addrs |= FF_RTA_IFA;
@@ -179,13 +181,14 @@ rtsock_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 	memset(&ri, 0, sizeof(ri));
 	ri.ra_dst = rq->rq_dst;
 	ri.ra_plen = rq->rq_plen;
-	ri.ra_flags = RTF_STATIC | (rtm->rtm_flags &
-	    (RTF_REJECT | RTF_BLACKHOLE));
+	ri.ra_flags =
+	    RTF_STATIC | (rtm->rtm_flags & (RTF_REJECT | RTF_BLACKHOLE));
 	ri.ra_ifp = rq->rq_ifp;
 	ri.ra_ifa = rq->rq_ifa;
 	ri.ra_mtu = rq->rq_mtu;
-	if (rq->rq_has_gw && (ia = in_ifaddr_lookup(ctx, rq->rq_gateway)) !=
-	    NULL && (rtm->rtm_flags & FF_RTF_GATEWAY) == 0) {
+	if (rq->rq_has_gw &&
+	    (ia = in_ifaddr_lookup(ctx, rq->rq_gateway)) != NULL &&
+	    (rtm->rtm_flags & FF_RTF_GATEWAY) == 0) {
 		if (ri.ra_ifp == NULL)
 			ri.ra_ifp = ia->ia_ifp;
 		if (ri.ra_ifa == NULL)
@@ -194,7 +197,7 @@ rtsock_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 		ri.ra_flags |= RTF_GATEWAY;
 		ri.ra_gateway = rq->rq_gateway;
 	} else if (ri.ra_ifp == NULL)
-		return (EINVAL);	/* neither gateway nor interface */
+		return (EINVAL); /* neither gateway nor interface */
 	if (ri.ra_ifp != NULL && ri.ra_ifa != NULL &&
 	    ri.ra_ifa->ia_ifp != ri.ra_ifp)
 		return (EINVAL);
@@ -258,13 +261,13 @@ rtsock_change(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 }
 
 static int
-rtsock_get(struct ff_ctx *ctx, const struct rtsock_req *rq,
-    struct ff_rt_msghdr *out)
+rtsock_get(
+    struct ff_ctx *ctx, const struct rtsock_req *rq, struct ff_rt_msghdr *out)
 {
 	struct rtentry *rt;
 
-	rt = rq->rq_exact ? rt_lookup_exact(ctx, rq->rq_dst, rq->rq_plen) :
-	    rt_lookup(ctx, rq->rq_dst);
+	rt = rq->rq_exact ? rt_lookup_exact(ctx, rq->rq_dst, rq->rq_plen)
+			  : rt_lookup(ctx, rq->rq_dst);
 	if (rt == NULL)
 		return (ESRCH);
 	rtsock_fill(rt, out);
@@ -314,9 +317,9 @@ rtsock_one(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 /* A dump in progress. */
 struct rtsock_walk {
 	struct net_msg_out *rw_no;
-	uint64_t	rw_skip;	/* routes sent in earlier parts */
-	uint64_t	rw_seen;
-	int		rw_full;
+	uint64_t rw_skip; /* routes sent in earlier parts */
+	uint64_t rw_seen;
+	int rw_full;
 };
 
 static int
@@ -374,8 +377,8 @@ rtsock_dump_reply(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 	memset(&rd, 0, sizeof(rd));
 	rd.rd_len = sizeof(rd);
 	rd.rd_count = no->no_count;
-	rd.rd_first = no->no_count ? net_msg_off(no, no->no_body +
-	    sizeof(rd)) : 0;
+	rd.rd_first =
+	    no->no_count ? net_msg_off(no, no->no_body + sizeof(rd)) : 0;
 	memcpy(no->no_body, &rd, sizeof(rd));
 	return (0);
 }

@@ -45,21 +45,20 @@ lle_fill(struct ff_ctx *ctx, const struct arp_entry_info *ai,
 	net_msg_sin_set(&out->rtm_dst, ai->ai_addr);
 	out->rtm_index = ai->ai_if_index;
 	if (ifp != NULL)
-		memcpy(out->rtm_ifname, ifp->if_xname,
-		    sizeof(out->rtm_ifname));
-	out->rtm_rmx.rmx_expire = ai->ai_expire > 0 ?
-	    (uint64_t)ai->ai_expire : 0;
+		memcpy(out->rtm_ifname, ifp->if_xname, sizeof(out->rtm_ifname));
+	out->rtm_rmx.rmx_expire =
+	    ai->ai_expire > 0 ? (uint64_t)ai->ai_expire : 0;
 	out->rtm_rmx.rmx_weight = 1;
 }
 
 /* A dump in progress: skip, then records while they fit. */
 struct lle_walk {
-	struct ff_ctx	*lw_ctx;
+	struct ff_ctx *lw_ctx;
 	struct net_msg_out *lw_no;
-	uint16_t	lw_index;	/* 0: every interface */
-	uint64_t	lw_skip;
-	uint64_t	lw_seen;
-	int		lw_full;
+	uint16_t lw_index; /* 0: every interface */
+	uint64_t lw_skip;
+	uint64_t lw_seen;
+	int lw_full;
 };
 
 static int
@@ -90,10 +89,12 @@ lle_dump_ifaddrs(struct lle_walk *lw)
 	struct ifnet *ifp;
 	int r;
 
-	TAILQ_FOREACH(ifp, &V_if(lw->lw_ctx)->if_list, if_link) {
+	TAILQ_FOREACH(ifp, &V_if(lw->lw_ctx)->if_list, if_link)
+	{
 		if (ifp->if_type != IFT_ETHER)
 			continue;
-		TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link) {
+		TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link)
+		{
 			memset(&ai, 0, sizeof(ai));
 			ai.ai_addr = ia->ia_addr;
 			ai.ai_mac = ifp->if_lladdr;
@@ -145,8 +146,7 @@ lle_mac_ok(const uint8_t *mac)
  * traffic here: RTF_BLACKHOLE and RTF_REJECT are refused, not ignored.
  */
 static int
-lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
-    struct in_addr dst)
+lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm, struct in_addr dst)
 {
 	struct ether_addr mac;
 	uint64_t expire = 0;
@@ -165,7 +165,7 @@ lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 	if (!lle_mac_ok(rtm->rtm_lladdr))
 		return (EINVAL);
 	if (in_localip(ctx, dst))
-		return (EEXIST);	/* our own address has its entry */
+		return (EEXIST); /* our own address has its entry */
 	if (rtm->rtm_flags & FF_RTF_ANNOUNCE)
 		flags |= LLE_PUB;
 	memcpy(&mac, rtm->rtm_lladdr, sizeof(mac));
@@ -173,8 +173,8 @@ lle_add(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 }
 
 static int
-lle_delete(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
-    struct in_addr dst)
+lle_delete(
+    struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm, struct in_addr dst)
 {
 	struct ifnet *ifp = NULL;
 
@@ -220,7 +220,7 @@ rtsock_lle(struct ff_ctx *ctx, const struct ff_rt_msghdr *rtm,
 		error = 0;
 		break;
 	default:
-		return (EOPNOTSUPP);	/* CHANGE: delete and add instead */
+		return (EOPNOTSUPP); /* CHANGE: delete and add instead */
 	}
 	if (error != 0)
 		return (error);

@@ -29,9 +29,9 @@
 #include "net/if_ether.h"
 #include "kern/mbuf.h"
 
-#define	ARP_REXMT_MS	1000	/* between requests while unresolved */
+#define ARP_REXMT_MS 1000 /* between requests while unresolved */
 
-static void	arp_timer(struct ff_ctx *ctx, void *arg);
+static void arp_timer(struct ff_ctx *ctx, void *arg);
 
 void
 arp_init(struct ff_ctx *ctx)
@@ -71,8 +71,8 @@ lla_lookup(struct ff_ctx *ctx, struct in_addr a)
 	struct llentry *la;
 
 	LIST_FOREACH(la, arp_bucket(V_arp(ctx), a), la_hash)
-		if (la->la_addr.s_addr == a.s_addr)
-			return (la);
+	if (la->la_addr.s_addr == a.s_addr)
+		return (la);
 	return (NULL);
 }
 
@@ -126,8 +126,8 @@ lla_send_held(struct ff_ctx *ctx, struct llentry *la)
 
 	la->la_numheld = 0;
 	for (i = 0; i < n; i++)
-		(void)ether_output_frame(ctx, la->la_ifp, la->la_hold[i],
-		    &la->la_mac, ETHERTYPE_IP);
+		(void)ether_output_frame(
+		    ctx, la->la_ifp, la->la_hold[i], &la->la_mac, ETHERTYPE_IP);
 }
 
 /*
@@ -135,8 +135,8 @@ lla_send_held(struct ff_ctx *ctx, struct llentry *la)
  * then lives `secs' seconds; a static one never expires.
  */
 static void
-lla_set_valid(struct ff_ctx *ctx, struct llentry *la,
-    const uint8_t *mac, int secs)
+lla_set_valid(
+    struct ff_ctx *ctx, struct llentry *la, const uint8_t *mac, int secs)
 {
 	uint64_t now = ff_clock_now(&ctx->clock);
 
@@ -148,8 +148,8 @@ lla_set_valid(struct ff_ctx *ctx, struct llentry *la,
 		la->la_expire = 0;
 	} else {
 		la->la_expire = now + (uint64_t)secs * FF_NS_PER_SEC;
-		callout_reset(ctx, &la->la_timer, ff_ms_to_ticks(ctx,
-		    (uint64_t)secs * 1000), arp_timer, la);
+		callout_reset(ctx, &la->la_timer,
+		    ff_ms_to_ticks(ctx, (uint64_t)secs * 1000), arp_timer, la);
 	}
 	lla_send_held(ctx, la);
 }
@@ -158,15 +158,14 @@ int
 arprequest(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr sip,
     struct in_addr tip)
 {
-	static const struct ether_addr bcast = {
-		.octet = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct ether_addr bcast = { .octet = { 0xff, 0xff, 0xff,
+						     0xff, 0xff, 0xff } };
 	struct ether_arp *ea;
 	struct rte_mbuf *m;
 
 	m = m_gethdr(ctx->pktmbuf_pool);
 	if (m == NULL ||
-	    (ea = (struct ether_arp *)m_append(m,
-	    sizeof(*ea))) == NULL) {
+	    (ea = (struct ether_arp *)m_append(m, sizeof(*ea))) == NULL) {
 		m_freem(m);
 		ARPSTAT_INC(ctx, txerrors);
 		return (-ENOBUFS);
@@ -411,8 +410,9 @@ arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	ia = in_ifaddr_lookup(ctx, itaddr);
 	if (ia != NULL && ia->ia_ifp != ifp)
 		ia = NULL;
-	if (isaddr.s_addr != INADDR_ANY && in_ifaddr_lookup(ctx, isaddr) !=
-	    NULL && in_ifaddr_lookup(ctx, isaddr)->ia_ifp == ifp) {
+	if (isaddr.s_addr != INADDR_ANY &&
+	    in_ifaddr_lookup(ctx, isaddr) != NULL &&
+	    in_ifaddr_lookup(ctx, isaddr)->ia_ifp == ifp) {
 		/* Someone uses our address: defend it with a reply. */
 		ARPSTAT_INC(ctx, dupips);
 		itaddr = isaddr;
@@ -443,15 +443,14 @@ arp_ifp_for(struct ff_ctx *ctx, struct in_addr addr)
 	struct ifnet *ifp;
 
 	TAILQ_FOREACH(ifp, &V_if(ctx)->if_list, if_link)
-		if (ifp->if_type == IFT_ETHER &&
-		    in_ifaddr_onlink(ifp, addr) != NULL)
-			return (ifp);
+	if (ifp->if_type == IFT_ETHER && in_ifaddr_onlink(ifp, addr) != NULL)
+		return (ifp);
 	return (NULL);
 }
 
 int
-arp_add(struct ff_ctx *ctx, struct in_addr addr,
-    const struct ether_addr *mac, int flags, int expire)
+arp_add(struct ff_ctx *ctx, struct in_addr addr, const struct ether_addr *mac,
+    int flags, int expire)
 {
 	struct llentry *la;
 	struct ifnet *ifp;
@@ -498,8 +497,10 @@ arp_sweep(struct ff_ctx *ctx, struct ifnet *ifp, int offlink_only)
 			next = LIST_NEXT(la, la_hash);
 			if (ifp != NULL && la->la_ifp != ifp)
 				continue;
-			if (offlink_only && ((la->la_flags & LLE_STATIC) != 0 ||
-			    in_ifaddr_onlink(la->la_ifp, la->la_addr) != NULL))
+			if (offlink_only &&
+			    ((la->la_flags & LLE_STATIC) != 0 ||
+				in_ifaddr_onlink(la->la_ifp, la->la_addr) !=
+				    NULL))
 				continue;
 			lla_free(ctx, la);
 		}
@@ -519,8 +520,8 @@ arp_prune(struct ff_ctx *ctx, struct ifnet *ifp)
 }
 
 static void
-arp_info(struct ff_ctx *ctx, const struct llentry *la,
-    struct arp_entry_info *info)
+arp_info(
+    struct ff_ctx *ctx, const struct llentry *la, struct arp_entry_info *info)
 {
 	uint64_t now = ff_clock_now(&ctx->clock);
 
@@ -532,8 +533,8 @@ arp_info(struct ff_ctx *ctx, const struct llentry *la,
 	if ((la->la_flags & LLE_STATIC) != 0)
 		info->ai_expire = -1;
 	else if (la->la_expire > now)
-		info->ai_expire = (int64_t)((la->la_expire - now) /
-		    FF_NS_PER_SEC);
+		info->ai_expire =
+		    (int64_t)((la->la_expire - now) / FF_NS_PER_SEC);
 }
 
 int
@@ -557,7 +558,8 @@ arp_foreach(struct ff_ctx *ctx,
 	int i, r;
 
 	for (i = 0; i < ARP_HASHSIZE; i++) {
-		LIST_FOREACH(la, &as->arp_hash[i], la_hash) {
+		LIST_FOREACH(la, &as->arp_hash[i], la_hash)
+		{
 			arp_info(ctx, la, &info);
 			if ((r = fn(arg, &info)) != 0)
 				return (r);
@@ -566,22 +568,21 @@ arp_foreach(struct ff_ctx *ctx,
 	return (0);
 }
 
-#define	STATE	struct arp_state
+#define STATE struct arp_state
 
 static const struct sysctl_entry arp_sysctls[] = {
-	SYSCTL_INT("net.link.ether.inet.max_age", CTLFLAG_RW, STATE, max_age,
-	    1, ARP_MAX_EXPIRE, "ARP entry lifetime in seconds"),
-	SYSCTL_INT("net.link.ether.inet.maxtries", CTLFLAG_RW, STATE,
-	    maxtries, 1, 100,
-	    "ARP resolution attempts before returning error"),
-	SYSCTL_INT("net.link.ether.inet.maxhold", CTLFLAG_RW, STATE, maxhold,
-	    1, ARP_MAXHOLD_CAP, "Number of packets to hold per ARP entry"),
-	SYSCTL_INT("net.link.ether.inet.wait", CTLFLAG_RW, STATE, arpt_down,
-	    1, 3600, "Incomplete ARP entry lifetime in seconds"),
+	SYSCTL_INT("net.link.ether.inet.max_age", CTLFLAG_RW, STATE, max_age, 1,
+	    ARP_MAX_EXPIRE, "ARP entry lifetime in seconds"),
+	SYSCTL_INT("net.link.ether.inet.maxtries", CTLFLAG_RW, STATE, maxtries,
+	    1, 100, "ARP resolution attempts before returning error"),
+	SYSCTL_INT("net.link.ether.inet.maxhold", CTLFLAG_RW, STATE, maxhold, 1,
+	    ARP_MAXHOLD_CAP, "Number of packets to hold per ARP entry"),
+	SYSCTL_INT("net.link.ether.inet.wait", CTLFLAG_RW, STATE, arpt_down, 1,
+	    3600, "Incomplete ARP entry lifetime in seconds"),
 	SYSCTL_STATS("net.link.ether.arp.stats", STATE, arpstat, "S,arpstat",
 	    "ARP statistics (struct arpstat, netinet/if_ether.h)"),
-	SYSCTL_STATS("net.link.ether.arp.xstats", STATE, arpxstat,
-	    "S,arpxstat", "ARP input drops by cause (struct arpxstat)"),
+	SYSCTL_STATS("net.link.ether.arp.xstats", STATE, arpxstat, "S,arpxstat",
+	    "ARP input drops by cause (struct arpxstat)"),
 };
 
 #undef STATE

@@ -40,7 +40,7 @@ in_mask2len(struct in_addr mask)
 	while (len < 32 && (m & (0x80000000u >> len)) != 0)
 		len++;
 	if (len < 32 && (m << len) != 0)
-		return (-1);		/* not contiguous */
+		return (-1); /* not contiguous */
 	return (len);
 }
 
@@ -59,8 +59,8 @@ in_ifaddr_lookup(struct ff_ctx *ctx, struct in_addr addr)
 	struct in_ifaddr *ia;
 
 	TAILQ_FOREACH(ia, &V_in(ctx)->in_ifaddrhead, ia_global)
-		if (ia->ia_addr.s_addr == addr.s_addr)
-			return (ia);
+	if (ia->ia_addr.s_addr == addr.s_addr)
+		return (ia);
 	return (NULL);
 }
 
@@ -77,8 +77,8 @@ in_ifaddr_onlink(struct ifnet *ifp, struct in_addr addr)
 	uint32_t a = ntohl(addr.s_addr);
 
 	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link)
-		if ((a & ia->ia_subnetmask) == ia->ia_subnet)
-			return (ia);
+	if ((a & ia->ia_subnetmask) == ia->ia_subnet)
+		return (ia);
 	return (NULL);
 }
 
@@ -98,7 +98,8 @@ in_broadcast(struct in_addr addr, const struct ifnet *ifp)
 		return (1);
 	if ((ifp->if_flags & IFF_BROADCAST) == 0)
 		return (0);
-	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link) {
+	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link)
+	{
 		if (addr.s_addr == ia->ia_broadaddr.s_addr)
 			return (1);
 		/* The old all-zeros broadcast of the subnet (RFC 1122). */
@@ -173,8 +174,8 @@ in_addr_add(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr addr,
 	if (bcast.s_addr != INADDR_ANY)
 		ia->ia_broadaddr = bcast;
 	else
-		ia->ia_broadaddr.s_addr = htonl(ia->ia_subnet |
-		    ~ia->ia_subnetmask);
+		ia->ia_broadaddr.s_addr =
+		    htonl(ia->ia_subnet | ~ia->ia_subnetmask);
 	ia->ia_flags = flags & IA_VIP;
 	TAILQ_INSERT_TAIL(&ifp->if_addrhead, ia, ia_link);
 	TAILQ_INSERT_TAIL(&V_in(ctx)->in_ifaddrhead, ia, ia_global);
@@ -199,8 +200,8 @@ in_ifaddr_free(struct ff_ctx *ctx, struct in_ifaddr *ia)
 	rt_delete_ifa(ctx, ia);
 	/* Another address on the same prefix takes the connected route. */
 	TAILQ_FOREACH(other, &ifp->if_addrhead, ia_link)
-		if ((other->ia_flags & IFA_ROUTE) == 0)
-			in_addroute(ctx, other);
+	if ((other->ia_flags & IFA_ROUTE) == 0)
+		in_addroute(ctx, other);
 	free(ia);
 }
 
@@ -210,12 +211,12 @@ in_addr_delete(struct ff_ctx *ctx, struct ifnet *ifp, struct in_addr addr)
 	struct in_ifaddr *ia;
 
 	TAILQ_FOREACH(ia, &ifp->if_addrhead, ia_link)
-		if (ia->ia_addr.s_addr == addr.s_addr)
-			break;
+	if (ia->ia_addr.s_addr == addr.s_addr)
+		break;
 	if (ia == NULL)
 		return (-EADDRNOTAVAIL);
 	in_ifaddr_free(ctx, ia);
-	arp_prune(ctx, ifp);	/* entries no longer on a subnet of ifp */
+	arp_prune(ctx, ifp); /* entries no longer on a subnet of ifp */
 	return (0);
 }
 

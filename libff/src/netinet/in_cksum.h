@@ -34,8 +34,8 @@ in_cksum_buf(const void *p, size_t len)
  * off in chain m; 0, or -1 when the chain is shorter.
  */
 static inline int
-in_cksum_raw_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
-    uint16_t *raw)
+in_cksum_raw_mbuf(
+    const struct rte_mbuf *m, uint32_t off, uint32_t len, uint16_t *raw)
 {
 	return (rte_raw_cksum_mbuf(m, off, len, raw) != 0 ? -1 : 0);
 }
@@ -45,8 +45,8 @@ in_cksum_raw_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
  * Returns 0, or -1 when the chain is shorter than off + len.
  */
 static inline int
-in_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
-    uint16_t *sum)
+in_cksum_mbuf(
+    const struct rte_mbuf *m, uint32_t off, uint32_t len, uint16_t *sum)
 {
 	uint16_t s;
 

@@ -37,11 +37,13 @@
  * 20 ignore the foreign port's high byte: with one client, 28,000
  * connections shared 16 buckets.)
  */
-#define	INP_HASH(info, faddr, fport, lport)				\
-	((unsigned long)((((uint64_t)(faddr) << 32 |			\
-	(uint32_t)(fport) << 16 | (lport)) * 0x9e3779b97f4a7c15ULL) >> 40) \
-	& (info)->ipi_hashmask)
-#define	INP_PORTHASH(info, lport)	(ntohs(lport) & (info)->ipi_porthashmask)
+#define INP_HASH(info, faddr, fport, lport)                                    \
+	((unsigned long)((((uint64_t)(faddr) << 32 | (uint32_t)(fport) << 16 | \
+			      (lport)) *                                       \
+			     0x9e3779b97f4a7c15ULL) >>                         \
+	     40) &                                                             \
+	    (info)->ipi_hashmask)
+#define INP_PORTHASH(info, lport) (ntohs(lport) & (info)->ipi_porthashmask)
 
 int
 in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
@@ -57,10 +59,10 @@ in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
 	info->ipi_porthashmask = hashsize - 1;
 	info->ipi_hashbase = calloc(hashsize, sizeof(struct inpcbhead));
 	info->ipi_porthashbase = calloc(hashsize, sizeof(struct inpcbhead));
-	info->ipi_zone = uma_zcreate(name, sizeof(struct inpcb),
-	    info->ipi_limit);
-	info->ipi_rand = ctx->testmode ? 0x9e3779b97f4a7c15ULL ^
-	    (uint64_t)proto : ff_random64() | 1;
+	info->ipi_zone =
+	    uma_zcreate(name, sizeof(struct inpcb), info->ipi_limit);
+	info->ipi_rand = ctx->testmode ? 0x9e3779b97f4a7c15ULL ^ (uint64_t)proto
+				       : ff_random64() | 1;
 	if (info->ipi_hashbase == NULL || info->ipi_porthashbase == NULL ||
 	    info->ipi_zone == NULL) {
 		in_pcbinfo_destroy(info);
@@ -123,11 +125,13 @@ in_pcbrehash(struct inpcb *inp)
 	}
 	if (inp->inp_lport == 0)
 		return;
-	LIST_INSERT_HEAD(&info->ipi_hashbase[INP_HASH(info,
-	    inp->inp_faddr.s_addr, inp->inp_fport, inp->inp_lport)], inp,
-	    inp_hash);
-	LIST_INSERT_HEAD(&info->ipi_porthashbase[INP_PORTHASH(info,
-	    inp->inp_lport)], inp, inp_portlist);
+	LIST_INSERT_HEAD(
+	    &info->ipi_hashbase[INP_HASH(
+		info, inp->inp_faddr.s_addr, inp->inp_fport, inp->inp_lport)],
+	    inp, inp_hash);
+	LIST_INSERT_HEAD(
+	    &info->ipi_porthashbase[INP_PORTHASH(info, inp->inp_lport)], inp,
+	    inp_portlist);
 	inp->inp_flags |= INP_HASHED;
 }
 
@@ -158,14 +162,15 @@ in_pcbfree(struct inpcb *inp)
 }
 
 struct inpcb *
-in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr,
-    uint16_t lport, int lookupflags)
+in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr, uint16_t lport,
+    int lookupflags)
 {
 	struct inpcb *inp, *match = NULL;
 	int wildcard, matchwild = 3;
 
 	LIST_FOREACH(inp, &info->ipi_porthashbase[INP_PORTHASH(info, lport)],
-	    inp_portlist) {
+	    inp_portlist)
+	{
 		if (inp->inp_lport != lport)
 			continue;
 		if ((lookupflags & INPLOOKUP_WILDCARD) == 0) {
@@ -190,7 +195,7 @@ in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr,
 	return (match);
 }
 
-static int	inp_options(const struct inpcb *inp);
+static int inp_options(const struct inpcb *inp);
 
 /* 1 when inp shares m's address and port through SO_REUSEPORT. */
 static int
@@ -214,8 +219,8 @@ in_pcb_reuseport_peer(const struct inpcb *inp, const struct inpcb *m)
  * expect it of SO_REUSEPORT.)
  */
 static struct inpcb *
-in_pcb_reuseport(struct inpcbinfo *info, struct inpcb *m,
-    struct in_addr faddr, uint16_t fport)
+in_pcb_reuseport(struct inpcbinfo *info, struct inpcb *m, struct in_addr faddr,
+    uint16_t fport)
 {
 	struct inpcbhead *head;
 	struct inpcb *inp;
@@ -225,15 +230,17 @@ in_pcb_reuseport(struct inpcbinfo *info, struct inpcb *m,
 		return (m);
 	head = &info->ipi_hashbase[INP_HASH(info, INADDR_ANY, 0, m->inp_lport)];
 	LIST_FOREACH(inp, head, inp_hash)
-		n += in_pcb_reuseport_peer(inp, m);
+	n += in_pcb_reuseport_peer(inp, m);
 	if (n < 2)
 		return (m);
-	k = ((ntohl(faddr.s_addr) ^ ((uint32_t)ntohs(fport) << 16 |
-	    ntohs(fport))) * 0x9e3779b1u) >> 8;
+	k = ((ntohl(faddr.s_addr) ^
+		 ((uint32_t)ntohs(fport) << 16 | ntohs(fport))) *
+		0x9e3779b1u) >>
+	    8;
 	k %= n;
 	LIST_FOREACH(inp, head, inp_hash)
-		if (in_pcb_reuseport_peer(inp, m) && k-- == 0)
-			return (inp);
+	if (in_pcb_reuseport_peer(inp, m) && k-- == 0)
+		return (inp);
 	return (m);
 }
 
@@ -243,12 +250,12 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 {
 	struct inpcb *inp, *wild = NULL;
 
-	LIST_FOREACH(inp, &info->ipi_hashbase[INP_HASH(info, faddr.s_addr,
-	    fport, lport)], inp_hash)
-		if (inp->inp_faddr.s_addr == faddr.s_addr &&
-		    inp->inp_fport == fport && inp->inp_lport == lport &&
-		    inp->inp_laddr.s_addr == laddr.s_addr)
-			return (inp);
+	LIST_FOREACH(inp,
+	    &info->ipi_hashbase[INP_HASH(info, faddr.s_addr, fport, lport)],
+	    inp_hash)
+	if (inp->inp_faddr.s_addr == faddr.s_addr && inp->inp_fport == fport &&
+	    inp->inp_lport == lport && inp->inp_laddr.s_addr == laddr.s_addr)
+		return (inp);
 	if ((lookupflags & INPLOOKUP_WILDCARD) == 0)
 		return (NULL);
 	/*
@@ -256,8 +263,9 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 	 * bucket, not the local port's, which holds every connection (and
 	 * TIME_WAIT) on the port.
 	 */
-	LIST_FOREACH(inp, &info->ipi_hashbase[INP_HASH(info, INADDR_ANY, 0,
-	    lport)], inp_hash) {
+	LIST_FOREACH(inp,
+	    &info->ipi_hashbase[INP_HASH(info, INADDR_ANY, 0, lport)], inp_hash)
+	{
 		if (inp->inp_lport != lport ||
 		    inp->inp_faddr.s_addr != INADDR_ANY)
 			continue;
@@ -272,8 +280,8 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 static int
 inp_options(const struct inpcb *inp)
 {
-	return (inp->inp_socket != NULL ? inp->inp_socket->so_options :
-	    inp->inp_so_options);
+	return (inp->inp_socket != NULL ? inp->inp_socket->so_options
+					: inp->inp_so_options);
 }
 
 /* 1 when binding inp to (laddr, lport) conflicts with another pcb. */
@@ -311,7 +319,7 @@ in_pcb_lport(struct inpcb *inp, struct in_addr laddr, uint16_t *lportp)
 	for (i = 0; i < count; i++) {
 		port = htons((uint16_t)(first + (off + i) % count));
 		if (in_pcblookup_local(inp->inp_pcbinfo, laddr, port,
-		    INPLOOKUP_WILDCARD) == NULL) {
+			INPLOOKUP_WILDCARD) == NULL) {
 			*lportp = port;
 			return (0);
 		}
@@ -332,8 +340,9 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam)
 	if (nam != NULL) {
 		laddr = nam->sin_addr;
 		lport = nam->sin_port;
-		if (laddr.s_addr != INADDR_ANY && !IN_MULTICAST(ntohl(
-		    laddr.s_addr)) && !in_localip(ctx, laddr))
+		if (laddr.s_addr != INADDR_ANY &&
+		    !IN_MULTICAST(ntohl(laddr.s_addr)) &&
+		    !in_localip(ctx, laddr))
 			return (-EADDRNOTAVAIL);
 	}
 	if (lport != 0 && in_pcb_conflict(inp, laddr, lport))
@@ -386,8 +395,8 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam)
 			return (error);
 		autoaddr = 1;
 	}
-	if (lport != 0 && in_pcblookup(info, faddr, nam->sin_port, laddr,
-	    lport, 0) != NULL)
+	if (lport != 0 &&
+	    in_pcblookup(info, faddr, nam->sin_port, laddr, lport, 0) != NULL)
 		return (-EADDRINUSE);
 	if (lport == 0) {
 		if ((error = in_pcb_lport(inp, laddr, &lport)) != 0)

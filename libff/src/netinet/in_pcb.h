@@ -37,77 +37,77 @@ LIST_HEAD(inpcbhead, inpcb);
 
 struct inpcb {
 	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple hash bucket */
-	LIST_ENTRY(inpcb) inp_portlist;	/* local port hash bucket */
+	LIST_ENTRY(inpcb) inp_portlist; /* local port hash bucket */
 	LIST_ENTRY(inpcb) inp_list;	/* every pcb of the protocol */
 	struct inpcbinfo *inp_pcbinfo;	/* the protocol's table */
-	struct socket	*inp_socket;	/* back pointer, NULL once detached */
-	void		*inp_ppcb;	/* per-protocol pcb (struct tcpcb) */
-	struct in_addr	 inp_faddr;	/* foreign address */
-	struct in_addr	 inp_laddr;	/* local address */
-	uint16_t	 inp_fport;	/* foreign port */
-	uint16_t	 inp_lport;	/* local port */
-	int		 inp_flags;	/* INP_* */
-	int		 inp_so_options; /* so_options kept after detach */
-	uint8_t		 inp_ip_ttl;	/* IP_TTL, 0 = net.inet.ip.ttl */
-	uint8_t		 inp_ip_tos;	/* IP_TOS */
+	struct socket *inp_socket;	/* back pointer, NULL once detached */
+	void *inp_ppcb;			/* per-protocol pcb (struct tcpcb) */
+	struct in_addr inp_faddr;	/* foreign address */
+	struct in_addr inp_laddr;	/* local address */
+	uint16_t inp_fport;		/* foreign port */
+	uint16_t inp_lport;		/* local port */
+	int inp_flags;			/* INP_* */
+	int inp_so_options;		/* so_options kept after detach */
+	uint8_t inp_ip_ttl;		/* IP_TTL, 0 = net.inet.ip.ttl */
+	uint8_t inp_ip_tos;		/* IP_TOS */
 };
 
 /* inp_flags. */
-#define	INP_HASHED	0x0001		/* on the hash lists */
-#define	INP_TIMEWAIT	0x0002		/* TCP TIME_WAIT: no socket */
-#define	INP_DROPPED	0x0004		/* protocol dropped it */
-#define	INP_ANONPORT	0x0008		/* port chosen by the stack */
-#define	INP_LADDR_AUTO	0x0010		/* laddr chosen by in_pcbconnect */
+#define INP_HASHED     0x0001 /* on the hash lists */
+#define INP_TIMEWAIT   0x0002 /* TCP TIME_WAIT: no socket */
+#define INP_DROPPED    0x0004 /* protocol dropped it */
+#define INP_ANONPORT   0x0008 /* port chosen by the stack */
+#define INP_LADDR_AUTO 0x0010 /* laddr chosen by in_pcbconnect */
 
 struct inpcbinfo {
-	struct ff_ctx	*ipi_ctx;	/* back pointer */
-	const char	*ipi_name;	/* "udp", "tcp" */
-	int		 ipi_proto;	/* IPPROTO_* */
+	struct ff_ctx *ipi_ctx;		/* back pointer */
+	const char *ipi_name;		/* "udp", "tcp" */
+	int ipi_proto;			/* IPPROTO_* */
 	struct inpcbhead ipi_listhead;	/* every pcb */
-	unsigned int	 ipi_count;	/* pcbs allocated */
-	struct inpcbhead *ipi_hashbase;	/* by 4-tuple */
-	unsigned long	 ipi_hashmask;
-	struct inpcbhead *ipi_porthashbase;	/* by local port */
-	unsigned long	 ipi_porthashmask;
-	uint64_t	 ipi_rand;	/* RFC 6056 PRNG state */
-	unsigned int	 ipi_limit;	/* max pcbs (kern.ipc.maxsockets) */
-	struct uma_zone	*ipi_zone;	/* the pcbs */
+	unsigned int ipi_count;		/* pcbs allocated */
+	struct inpcbhead *ipi_hashbase; /* by 4-tuple */
+	unsigned long ipi_hashmask;
+	struct inpcbhead *ipi_porthashbase; /* by local port */
+	unsigned long ipi_porthashmask;
+	uint64_t ipi_rand;	   /* RFC 6056 PRNG state */
+	unsigned int ipi_limit;	   /* max pcbs (kern.ipc.maxsockets) */
+	struct uma_zone *ipi_zone; /* the pcbs */
 };
 
 /* Lookup flags. */
-#define	INPLOOKUP_WILDCARD	0x1	/* accept a wildcard match */
+#define INPLOOKUP_WILDCARD 0x1 /* accept a wildcard match */
 
 /*
  * A table for protocol proto with 2^n buckets per hash; 0 or -ENOMEM.
  * Called by the socket layer at attach for UDP and TCP.
  */
-int	in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *pcbinfo,
-	    const char *name, int proto, unsigned int hashsize);
+int in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *pcbinfo,
+    const char *name, int proto, unsigned int hashsize);
 /* Free every pcb (their sockets are gone by then) and the hashes. */
-void	in_pcbinfo_destroy(struct inpcbinfo *pcbinfo);
+void in_pcbinfo_destroy(struct inpcbinfo *pcbinfo);
 
 /* A zeroed pcb linked to so (so_pcb): 0 or -ENOBUFS. */
-int	in_pcballoc(struct socket *so, struct inpcbinfo *pcbinfo);
+int in_pcballoc(struct socket *so, struct inpcbinfo *pcbinfo);
 /*
  * Bind to nam (NULL or port 0: an ephemeral port; INADDR_ANY: every
  * address).  -EADDRINUSE, -EADDRNOTAVAIL (not one of our addresses),
  * -EINVAL (already bound), -EACCES, -EAFNOSUPPORT.
  */
-int	in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam);
+int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam);
 /*
  * Set the foreign address; choose the local address by route and bind an
  * ephemeral port when unbound.  -EADDRNOTAVAIL (port 0), -ENETUNREACH /
  * -EHOSTUNREACH (no route), -EADDRINUSE (4-tuple taken), -EISCONN.
  */
-int	in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam);
+int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam);
 /* Forget the foreign address (UDP connect to AF_UNSPEC). */
-void	in_pcbdisconnect(struct inpcb *inp);
+void in_pcbdisconnect(struct inpcb *inp);
 /* Unlink from the socket (see the top); keeps the pcb hashed. */
-void	in_pcbdetach(struct inpcb *inp);
+void in_pcbdetach(struct inpcb *inp);
 /* Unhash and free (in_pcbdetach() first if still attached). */
-void	in_pcbfree(struct inpcb *inp);
+void in_pcbfree(struct inpcb *inp);
 /* Re-insert in the hashes after a change of address or port. */
-void	in_pcbrehash(struct inpcb *inp);
+void in_pcbrehash(struct inpcb *inp);
 
 /*
  * The pcb for a packet from (faddr, fport) to (laddr, lport): the exact
@@ -115,25 +115,24 @@ void	in_pcbrehash(struct inpcb *inp);
  * (local address exact before INADDR_ANY; foreign address unset).
  */
 struct inpcb *in_pcblookup(struct inpcbinfo *pcbinfo, struct in_addr faddr,
-	    uint16_t fport, struct in_addr laddr, uint16_t lport,
-	    int lookupflags);
+    uint16_t fport, struct in_addr laddr, uint16_t lport, int lookupflags);
 /* A pcb bound to (laddr, lport) (bind conflicts), wildcards as flags. */
 struct inpcb *in_pcblookup_local(struct inpcbinfo *pcbinfo,
-	    struct in_addr laddr, uint16_t lport, int lookupflags);
+    struct in_addr laddr, uint16_t lport, int lookupflags);
 
 /*
  * The local address to use towards faddr (route's source address):
  * 0 with *laddr, -ENETUNREACH.
  */
-int	in_pcbladdr(struct ff_ctx *ctx, struct in_addr faddr,
-	    struct in_addr *laddr);
+int
+in_pcbladdr(struct ff_ctx *ctx, struct in_addr faddr, struct in_addr *laddr);
 
 /* Socket-side helpers for pru_sockaddr / pru_peeraddr. */
-int	in_getsockaddr(struct socket *so, struct sockaddr_in *nam);
-int	in_getpeeraddr(struct socket *so, struct sockaddr_in *nam);
+int in_getsockaddr(struct socket *so, struct sockaddr_in *nam);
+int in_getpeeraddr(struct socket *so, struct sockaddr_in *nam);
 
 /* The pcb of a socket. */
-#define	sotoinpcb(so)	((struct inpcb *)(so)->so_pcb)
+#define sotoinpcb(so) ((struct inpcb *)(so)->so_pcb)
 
 /* 32 random bits from the table's PRNG (ports, and for TCP's use). */
 uint32_t in_pcb_random(struct inpcbinfo *pcbinfo);

@@ -15,18 +15,19 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 
-#define	IP_MINHDRLEN	20
-#define	IP_MAXHDRLEN	60
-#define	IP_HDRLEN(ip)	((int)(ip)->ip_hl << 2)
+#define IP_MINHDRLEN  20
+#define IP_MAXHDRLEN  60
+#define IP_HDRLEN(ip) ((int)(ip)->ip_hl << 2)
 
 /* Set version 4 and a header of hlen bytes. */
-#define	IP_SET_VHL(ip, hlen) do {					\
-	(ip)->ip_v = IPVERSION;						\
-	(ip)->ip_hl = (unsigned int)(hlen) >> 2;			\
-} while (0)
+#define IP_SET_VHL(ip, hlen)                             \
+	do {                                             \
+		(ip)->ip_v = IPVERSION;                  \
+		(ip)->ip_hl = (unsigned int)(hlen) >> 2; \
+	} while (0)
 
 #ifndef IPOPT_RA
-#define	IPOPT_RA	148		/* router alert */
+#define IPOPT_RA 148 /* router alert */
 #endif
 
 #endif /* _NETINET_IP_H_ */

@@ -32,7 +32,7 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define	ICMP_TSLEN	20	/* header + three timestamps */
+#define ICMP_TSLEN 20 /* header + three timestamps */
 
 int
 icmp_init(struct ff_ctx *ctx)
@@ -83,8 +83,8 @@ icmp_badsrc(struct in_addr src)
  * checksum.  Consumes m.
  */
 static void
-icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
-    struct rte_mbuf *m, int hlen)
+icmp_reflect_consume(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen)
 {
 	struct ip *ip = mtod(m, struct ip *);
 	struct in_ifaddr *ia;
@@ -114,7 +114,7 @@ icmp_reflect_consume(struct ff_ctx *ctx, struct ifnet *ifp,
 	ip->ip_dst = ip->ip_src;
 	ip->ip_src = src;
 	ip->ip_len = htons((uint16_t)(sizeof(struct ip) + icmplen));
-	ip->ip_ttl = 0;		/* ip_output: net.inet.ip.ttl */
+	ip->ip_ttl = 0; /* ip_output: net.inet.ip.ttl */
 	icp = (struct icmp *)(ip + 1);
 	icp->icmp_cksum = 0;
 	if (in_cksum_mbuf(m, sizeof(struct ip), icmplen, &sum) == 0)
@@ -151,8 +151,10 @@ static int
 icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
 {
 	static const uint8_t maxcode[ICMP_MAXTYPE + 1] = {
-		[ICMP_UNREACH] = 15, [ICMP_TIMXCEED] = 1,
-		[ICMP_PARAMPROB] = 2, [ICMP_SOURCEQUENCH] = 0,
+		[ICMP_UNREACH] = 15,
+		[ICMP_TIMXCEED] = 1,
+		[ICMP_PARAMPROB] = 2,
+		[ICMP_SOURCEQUENCH] = 0,
 	};
 
 	if (icp->icmp_code > maxcode[icp->icmp_type]) {
@@ -177,8 +179,7 @@ icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
 {
 	struct icmp *icp = mtodo(m, hlen);
 	const struct ip *oip = (const struct ip *)(icp + 1);
-	uint32_t avail = m_len(m) - (uint32_t)hlen -
-	    ICMP_MINLEN;
+	uint32_t avail = m_len(m) - (uint32_t)hlen - ICMP_MINLEN;
 	int ohlen = IP_HDRLEN(oip);
 
 	if ((uint32_t)icmplen - ICMP_MINLEN < avail)
@@ -243,7 +244,7 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		}
 		icp->icmp_type = ICMP_TSTAMPREPLY;
 		ts = (uint32_t *)(icp + 1);
-		ts[1] = ts[2] = icmp_iptime(ctx);	/* receive, transmit */
+		ts[1] = ts[2] = icmp_iptime(ctx); /* receive, transmit */
 		icmp_reflect_consume(ctx, ifp, m, hlen);
 		return;
 	case ICMP_UNREACH:
@@ -263,8 +264,7 @@ free:
 
 /* RFC 1122 3.2.2: may we answer the datagram n with an error? */
 static int
-icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
-    int lflags)
+icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int lflags)
 {
 	const struct ip *oip = mtod(n, const struct ip *);
 	int ohlen = IP_HDRLEN(oip);
@@ -287,14 +287,14 @@ icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 			return (0);
 		}
 	}
-	return (icmp_ratecheck(ctx, type == ICMP_UNREACH ?
-	    BANDLIM_ICMP_UNREACH : BANDLIM_ICMP_OTHER));
+	return (icmp_ratecheck(ctx,
+	    type == ICMP_UNREACH ? BANDLIM_ICMP_UNREACH : BANDLIM_ICMP_OTHER));
 }
 
 /* Build the error for n into a new mbuf; NULL when out of mbufs. */
 static struct rte_mbuf *
-icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
-    uint32_t mtu)
+icmp_error_build(
+    struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code, uint32_t mtu)
 {
 	const struct ip *oip = mtod(n, const struct ip *);
 	uint32_t quote = IP_HDRLEN(oip) + V_icmp(ctx)->quotelen;
@@ -306,8 +306,7 @@ icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
 	quote = min(quote, (uint32_t)(IP_MSS - sizeof(*ip) - ICMP_MINLEN));
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)m_append(m, sizeof(*ip) + ICMP_MINLEN +
-	    quote);
+	ip = (struct ip *)m_append(m, sizeof(*ip) + ICMP_MINLEN + quote);
 	if (ip == NULL) {
 		m_freem(m);
 		return (NULL);
@@ -316,7 +315,7 @@ icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
 	icp = (struct icmp *)(ip + 1);
 	icp->icmp_type = (uint8_t)type;
 	if (type == ICMP_PARAMPROB)
-		icp->icmp_pptr = (uint8_t)code;	/* the pointer, code 0 */
+		icp->icmp_pptr = (uint8_t)code; /* the pointer, code 0 */
 	else
 		icp->icmp_code = (uint8_t)code;
 	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
@@ -333,8 +332,8 @@ icmp_error_build(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
 }
 
 void
-icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
-    int code, uint32_t mtu, int lflags)
+icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code,
+    uint32_t mtu, int lflags)
 {
 	struct rte_mbuf *m;
 
@@ -354,25 +353,26 @@ icmp_error_consume(struct ff_ctx *ctx, struct rte_mbuf *n, int type,
 		ICMPSTAT_INC(ctx, icps_noroute);
 }
 
-#define	STATE	struct icmp_state
+#define STATE struct icmp_state
 
 /* What each limiter suppressed (lim_dropped); FreeBSD only logs them. */
-#define	ICMP_BANDLIM(K, leaf, descr)					\
-	SYSCTL_U64("net.inet.icmp.bandlim." #leaf, CTLFLAG_RD, STATE,	\
+#define ICMP_BANDLIM(K, leaf, descr)                                  \
+	SYSCTL_U64("net.inet.icmp.bandlim." #leaf, CTLFLAG_RD, STATE, \
 	    lim_dropped[BANDLIM_##K], descr),
 
 static const struct sysctl_entry icmp_sysctls[] = {
 	SYSCTL_INT("net.inet.icmp.icmplim", CTLFLAG_RW, STATE, icmplim, 0,
 	    INT_MAX, "Maximum number of ICMP responses per second"),
-	SYSCTL_INT("net.inet.icmp.bmcastecho", CTLFLAG_RW, STATE, bmcastecho,
-	    0, 1, "Reply to multicast/broadcast ICMP echo and timestamp"),
+	SYSCTL_INT("net.inet.icmp.bmcastecho", CTLFLAG_RW, STATE, bmcastecho, 0,
+	    1, "Reply to multicast/broadcast ICMP echo and timestamp"),
 	SYSCTL_INT("net.inet.icmp.quotelen", CTLFLAG_RW, STATE, quotelen, 8,
-	    548, "Number of bytes from original packet to quote in ICMP "
+	    548,
+	    "Number of bytes from original packet to quote in ICMP "
 	    "reply"),
 	SYSCTL_STATS("net.inet.icmp.stats", STATE, icmpstat, "S,icmpstat",
 	    "ICMP statistics (struct icmpstat, netinet/icmp_var.h)"),
-	SYSCTL_U64("net.inet.icmp.ratelimited", CTLFLAG_RD, STATE,
-	    ratelimited, "Responses suppressed by icmplim (ICMP messages and "
+	SYSCTL_U64("net.inet.icmp.ratelimited", CTLFLAG_RD, STATE, ratelimited,
+	    "Responses suppressed by icmplim (ICMP messages and "
 	    "TCP RSTs)"),
 	SYSCTL_NODE("net.inet.icmp.bandlim",
 	    "Responses suppressed by icmplim, by kind"),

@@ -42,7 +42,7 @@ ip_init(struct ff_ctx *ctx)
 	ips->maxfragpackets = 64;
 	ips->maxfragsperpacket = IPQ_MAXFRAGS;
 	ips->maxfrags = 512;
-	ips->fragttl = 30;	/* IPFRAGTTL: 60 half-second slow ticks */
+	ips->fragttl = 30; /* IPFRAGTTL: 60 half-second slow ticks */
 	ips->ip_id = 1;
 	TAILQ_INIT(&ips->ipq_list);
 	return (0);
@@ -83,8 +83,8 @@ ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const struct ip *ip,
 	uint32_t f = m_pkthdr(m)->csum_flags;
 
 	/* The port says only with IFCAP_RXCSUM on; lo0 (M_LOOP) always. */
-	if ((f & CSUM_L3_CALC) != 0 && ((lflags & M_LOOP) != 0 ||
-	    (ifp->if_capenable & IFCAP_RXCSUM) != 0))
+	if ((f & CSUM_L3_CALC) != 0 &&
+	    ((lflags & M_LOOP) != 0 || (ifp->if_capenable & IFCAP_RXCSUM) != 0))
 		return ((f & CSUM_L3_VALID) != 0);
 	return (in_cksum_buf(ip, hlen) == 0);
 }
@@ -94,8 +94,7 @@ ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const struct ip *ip,
  * Trims link-level padding so that the chain is exactly ip_len long.
  */
 static int
-ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int lflags)
+ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
 	const struct ip *ip;
@@ -145,7 +144,7 @@ ip_badaddr(const struct ifnet *ifp, const struct ip *ip)
 
 	if ((ifp->if_flags & IFF_LOOPBACK) == 0 &&
 	    ((src >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET ||
-	    (dst >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET))
+		(dst >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET))
 		return (1);
 	return (IN_MULTICAST(src) || src == INADDR_BROADCAST);
 }
@@ -155,8 +154,7 @@ ip_badaddr(const struct ifnet *ifp, const struct ip *ip)
  * broadcast destination), 0 no, -1 a multicast group we are not in.
  */
 static int
-ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip,
-    int *lflags)
+ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip, int *lflags)
 {
 	uint32_t dst = ntohl(ip->ip_dst.s_addr);
 
@@ -177,15 +175,15 @@ ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip,
 
 /* RFC 1812 5.3.1: decrement TTL, or answer with time exceeded. */
 static int
-ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
-    int lflags)
+ip_forward_ttl(
+    struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip, int lflags)
 {
 	uint32_t sum;
 
 	if (ip->ip_ttl <= IPTTLDEC) {
 		V_ip(ctx)->ipxstat.ipx_ttlexceeded++;
-		icmp_error_consume(ctx, m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS,
-		    0, lflags);
+		icmp_error_consume(
+		    ctx, m, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS, 0, lflags);
 		return (-1);
 	}
 	ip->ip_ttl -= IPTTLDEC;
@@ -196,8 +194,8 @@ ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
 }
 
 static void
-ip_forward(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int lflags)
+ip_forward(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
 	struct ip *ip = mtod(m, struct ip *);
@@ -216,16 +214,16 @@ ip_forward(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0) {
 		st->ips_noroute++;
 		st->ips_cantforward++;
-		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0,
-		    lflags);
+		icmp_error_consume(
+		    ctx, m, ICMP_UNREACH, ICMP_UNREACH_HOST, 0, lflags);
 		return;
 	}
 	mtu = rt->rt_mtu ? rt->rt_mtu : rt->rt_ifp->if_mtu;
 	if ((ntohs(ip->ip_off) & IP_DF) != 0 && ntohs(ip->ip_len) > mtu) {
 		st->ips_cantfrag++;
 		st->ips_cantforward++;
-		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
-		    mtu, lflags);
+		icmp_error_consume(
+		    ctx, m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG, mtu, lflags);
 		return;
 	}
 	if (ip_output_consume(ctx, m, IP_FORWARDING) == 0)
@@ -260,14 +258,14 @@ ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	default:
 		st->ips_delivered--;
 		st->ips_noproto++;
-		icmp_error_consume(ctx, m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL,
-		    0, lflags);
+		icmp_error_consume(
+		    ctx, m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0, lflags);
 	}
 }
 
 void
-ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int lflags)
+ip_input_consume(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ip_state *ips = V_ip(ctx);
 	const struct ip *ip;
@@ -308,11 +306,11 @@ ip_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	ip_deliver_consume(ctx, ifp, m, hlen, lflags);
 }
 
-#define	STATE	struct ip_state
+#define STATE struct ip_state
 
 static const struct sysctl_entry ip_sysctls[] = {
-	SYSCTL_INT("net.inet.ip.forwarding", CTLFLAG_RW, STATE, forwarding,
-	    0, 1, "Enable IP forwarding between interfaces"),
+	SYSCTL_INT("net.inet.ip.forwarding", CTLFLAG_RW, STATE, forwarding, 0,
+	    1, "Enable IP forwarding between interfaces"),
 	SYSCTL_INT("net.inet.ip.ttl", CTLFLAG_RW, STATE, defttl, 1, MAXTTL,
 	    "Maximum TTL on IP packets"),
 	SYSCTL_INT("net.inet.ip.process_options", CTLFLAG_RW, STATE,
@@ -325,7 +323,8 @@ static const struct sysctl_entry ip_sysctls[] = {
 	    maxfragsperpacket, 1, IPQ_MAXFRAGS,
 	    "Maximum number of IPv4 fragments allowed per packet"),
 	SYSCTL_INT("net.inet.ip.maxfrags", CTLFLAG_RW, STATE, maxfrags, 0,
-	    65536, "Maximum number of IPv4 fragments allowed across all "
+	    65536,
+	    "Maximum number of IPv4 fragments allowed across all "
 	    "reassembly queues"),
 	SYSCTL_INT("net.inet.ip.fragttl", CTLFLAG_RD, STATE, fragttl, 1, 3600,
 	    "IP fragment life time on reassembly queue (seconds)"),

@@ -24,8 +24,8 @@
 
 /* Reject: ICMP error and ips_badoptions; consumes m, returns 1. */
 static int
-ip_opt_bad(struct ff_ctx *ctx, struct rte_mbuf *m, int type, int code,
-    int lflags)
+ip_opt_bad(
+    struct ff_ctx *ctx, struct rte_mbuf *m, int type, int code, int lflags)
 {
 	IPSTAT_INC(ctx, ips_badoptions);
 	icmp_error_consume(ctx, m, type, code, 0, lflags);
@@ -41,8 +41,9 @@ ip_opt_srcroute(struct ff_ctx *ctx, struct rte_mbuf *m, const uint8_t *cp,
 	int off = cp[IPOPT_OFFSET];
 
 	if (optlen < IPOPT_OFFSET + 1 || off < IPOPT_MINOFF)
-		return (ip_opt_bad(ctx, m, ICMP_PARAMPROB, ptroff +
-		    (optlen < IPOPT_OFFSET + 1 ? IPOPT_OLEN : IPOPT_OFFSET),
+		return (ip_opt_bad(ctx, m, ICMP_PARAMPROB,
+		    ptroff +
+			(optlen < IPOPT_OFFSET + 1 ? IPOPT_OLEN : IPOPT_OFFSET),
 		    lflags));
 	if (!in_localip(ctx, ip->ip_dst) && !V_ip(ctx)->forwarding) {
 		/* Not acting as a router: drop without a word. */
@@ -50,13 +51,12 @@ ip_opt_srcroute(struct ff_ctx *ctx, struct rte_mbuf *m, const uint8_t *cp,
 		m_freem(m);
 		return (1);
 	}
-	return (ip_opt_bad(ctx, m, ICMP_UNREACH, ICMP_UNREACH_SRCFAIL,
-	    lflags));
+	return (ip_opt_bad(ctx, m, ICMP_UNREACH, ICMP_UNREACH_SRCFAIL, lflags));
 }
 
 int
-ip_dooptions(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int lflags)
+ip_dooptions(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	const uint8_t *cp = mtod(m, const uint8_t *);
 	int hlen = IP_HDRLEN((const struct ip *)cp);
@@ -65,8 +65,8 @@ ip_dooptions(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	if (V_ip(ctx)->process_options == 0)
 		return (0);
 	if (V_ip(ctx)->process_options == 2)
-		return (ip_opt_bad(ctx, m, ICMP_UNREACH,
-		    ICMP_UNREACH_FILTER_PROHIB, lflags));
+		return (ip_opt_bad(
+		    ctx, m, ICMP_UNREACH, ICMP_UNREACH_FILTER_PROHIB, lflags));
 	while (off < hlen) {
 		opt = cp[off + IPOPT_OPTVAL];
 		if (opt == IPOPT_EOL)
@@ -76,15 +76,16 @@ ip_dooptions(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 			continue;
 		}
 		if (off + IPOPT_OLEN >= hlen)
-			return (ip_opt_bad(ctx, m, ICMP_PARAMPROB, off, lflags));
+			return (
+			    ip_opt_bad(ctx, m, ICMP_PARAMPROB, off, lflags));
 		optlen = cp[off + IPOPT_OLEN];
 		if (optlen < 2 || optlen > hlen - off)
-			return (ip_opt_bad(ctx, m, ICMP_PARAMPROB,
-			    off + IPOPT_OLEN, lflags));
+			return (ip_opt_bad(
+			    ctx, m, ICMP_PARAMPROB, off + IPOPT_OLEN, lflags));
 		if ((opt == IPOPT_LSRR || opt == IPOPT_SSRR) &&
 		    V_ip(ctx)->sourceroute == 0)
-			return (ip_opt_srcroute(ctx, m, cp + off, optlen, off,
-			    lflags));
+			return (ip_opt_srcroute(
+			    ctx, m, cp + off, optlen, off, lflags));
 		off += optlen;
 	}
 	return (0);

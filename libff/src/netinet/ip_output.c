@@ -23,8 +23,7 @@
 
 /* Header checksum by the NIC when the port offers it, else here. */
 static void
-ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, struct ip *ip,
-    int hlen)
+ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, struct ip *ip, int hlen)
 {
 	struct pkthdr *ph;
 
@@ -56,7 +55,7 @@ ip_optcopy(const uint8_t *src, int srclen, uint8_t *dst)
 		}
 		optlen = off + 1 < srclen ? src[off + 1] : 0;
 		if (optlen < 2 || optlen > srclen - off)
-			break;		/* checked on input; be safe */
+			break; /* checked on input; be safe */
 		if (IPOPT_COPIED(src[off])) {
 			memcpy(dst + n, src + off, optlen);
 			n += optlen;
@@ -121,8 +120,8 @@ ip_frag_hlen(const struct rte_mbuf *m, int hlen)
 
 /* Split m to fit mtu and send every piece to nexthop; consumes m. */
 static int
-ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int hlen, uint32_t mtu, struct in_addr nexthop, int bcast)
+ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen,
+    uint32_t mtu, struct in_addr nexthop, int bcast)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
 	const struct ip *ip = mtod(m, const struct ip *);
@@ -139,15 +138,14 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	for (off = 0; off < total && error == 0; off += len) {
 		fhlen = off == 0 ? hlen : later;
 		len = imin(((int)mtu - fhlen) & ~7, total - off);
-		n = ip_frag_one(ctx, m, hlen, fhlen, off, len,
-		    off + len < total);
+		n = ip_frag_one(
+		    ctx, m, hlen, fhlen, off, len, off + len < total);
 		if (n == NULL) {
 			st->ips_odropped++;
 			error = -ENOBUFS;
 			break;
 		}
-		ip_output_cksum(ifp, n, mtod(n, struct ip *),
-		    fhlen);
+		ip_output_cksum(ifp, n, mtod(n, struct ip *), fhlen);
 		st->ips_ofragments++;
 		error = ether_output_consume(ctx, ifp, n, nexthop, bcast);
 	}
@@ -172,8 +170,8 @@ ip_output_fill(struct ff_ctx *ctx, struct ip *ip)
 
 /* Route for ip_dst: 0 with *rtp, or a negative errno (m freed). */
 static int
-ip_output_route(struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip,
-    struct rtentry **rtp)
+ip_output_route(
+    struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip, struct rtentry **rtp)
 {
 	struct rtentry *rt = rt_lookup(ctx, ip->ip_dst);
 

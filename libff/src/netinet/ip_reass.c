@@ -25,7 +25,7 @@
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
 
-static void	ipq_timeout(struct ff_ctx *ctx, void *arg);
+static void ipq_timeout(struct ff_ctx *ctx, void *arg);
 
 /* Free a queue and its fragments; they count in `counter' if not NULL. */
 static void
@@ -67,10 +67,10 @@ ipq_find(struct ip_state *ips, const struct ip *ip)
 	struct ipq *q;
 
 	TAILQ_FOREACH(q, &ips->ipq_list, ipq_link)
-		if (q->ipq_id == ip->ip_id && q->ipq_p == ip->ip_p &&
-		    q->ipq_src.s_addr == ip->ip_src.s_addr &&
-		    q->ipq_dst.s_addr == ip->ip_dst.s_addr)
-			return (q);
+	if (q->ipq_id == ip->ip_id && q->ipq_p == ip->ip_p &&
+	    q->ipq_src.s_addr == ip->ip_src.s_addr &&
+	    q->ipq_dst.s_addr == ip->ip_dst.s_addr)
+		return (q);
 	return (NULL);
 }
 
@@ -206,8 +206,8 @@ ip_frag_check(struct ip_state *ips, int hlen, int off, int len, int mf)
 }
 
 struct rte_mbuf *
-ip_reass_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int *lflags)
+ip_reass_consume(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int *lflags)
 {
 	struct ip_state *ips = V_ip(ctx);
 	const struct ip *ip = mtod(m, const struct ip *);

@@ -18,57 +18,57 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#define	TH_ECE		0x40
-#define	TH_CWR		0x80
-#define	TH_FLAGS	(TH_FIN | TH_SYN | TH_RST | TH_PUSH | TH_ACK | \
-			    TH_URG | TH_ECE | TH_CWR)
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+#define TH_FLAGS \
+	(TH_FIN | TH_SYN | TH_RST | TH_PUSH | TH_ACK | TH_URG | TH_ECE | TH_CWR)
 
-#define	TCP_HDRLEN(th)	((int)(th)->th_off << 2)
-#define	TCP_MINHDRLEN	20
-#define	TCP_MAXOLEN	(60 - TCP_MINHDRLEN)	/* options fit in 40 bytes */
-#define	TCP_MAXHLEN	(0xf << 2)	/* largest header: th_off 15 */
+#define TCP_HDRLEN(th) ((int)(th)->th_off << 2)
+#define TCP_MINHDRLEN  20
+#define TCP_MAXOLEN    (60 - TCP_MINHDRLEN) /* options fit in 40 bytes */
+#define TCP_MAXHLEN    (0xf << 2)	    /* largest header: th_off 15 */
 
-#define	TCPOLEN_SACKHDR		2
-#define	TCPOLEN_SACK		8	/* one block: two sequence numbers */
-#define	TCP_MAX_SACK		4	/* blocks that fit without timestamps */
+#define TCPOLEN_SACKHDR 2
+#define TCPOLEN_SACK	8 /* one block: two sequence numbers */
+#define TCP_MAX_SACK	4 /* blocks that fit without timestamps */
 
-#define	TCP_MAXWINSHIFT	TCP_MAX_WINSHIFT	/* 14 (RFC 7323 2.3) */
-#define	TCP_MINMSS	216		/* FreeBSD's net.inet.tcp.minmss */
-#define	TCP_MAXMSS	(65535 - 40)	/* largest MSS we will use */
-#define	TCP_MSS_V4	536		/* RFC 9293 3.7.1 default (mssdflt) */
+#define TCP_MAXWINSHIFT TCP_MAX_WINSHIFT /* 14 (RFC 7323 2.3) */
+#define TCP_MINMSS	216		 /* FreeBSD's net.inet.tcp.minmss */
+#define TCP_MAXMSS	(65535 - 40)	 /* largest MSS we will use */
+#define TCP_MSS_V4	536		 /* RFC 9293 3.7.1 default (mssdflt) */
 
 /* TCP-level options the stack sees: FreeBSD's numbers (netinet/tcp.h). */
-#undef	TCP_KEEPIDLE
-#undef	TCP_KEEPINTVL
-#undef	TCP_KEEPCNT
-#define	TCP_KEEPIDLE	256		/* idle time before probes, s */
-#define	TCP_KEEPINTVL	512		/* time between probes, s */
-#define	TCP_KEEPCNT	1024		/* probes before the drop */
+#undef TCP_KEEPIDLE
+#undef TCP_KEEPINTVL
+#undef TCP_KEEPCNT
+#define TCP_KEEPIDLE  256  /* idle time before probes, s */
+#define TCP_KEEPINTVL 512  /* time between probes, s */
+#define TCP_KEEPCNT   1024 /* probes before the drop */
 
 /* One SACK block (RFC 2018), host byte order. */
 struct sackblk {
-	uint32_t	start;		/* first sequence number */
-	uint32_t	end;		/* one after the last */
+	uint32_t start; /* first sequence number */
+	uint32_t end;	/* one after the last */
 };
 
 /* The options of one segment, parsed or to be built. */
 struct tcpopt {
-	uint32_t	to_flags;	/* which options are present */
-#define	TOF_MSS		0x0001		/* maximum segment size */
-#define	TOF_SCALE	0x0002		/* window scaling */
-#define	TOF_SACKPERM	0x0004		/* SACK permitted */
-#define	TOF_TS		0x0010		/* timestamp */
-#define	TOF_SACK	0x0080		/* SACK blocks */
-	uint32_t	to_tsval;	/* our or their timestamp value */
-	uint32_t	to_tsecr;	/* timestamp echo reply */
-	uint16_t	to_mss;		/* maximum segment size */
-	uint8_t		to_wscale;	/* window scaling shift */
-	uint8_t		to_nsacks;	/* SACK blocks in to_sacks */
-	struct sackblk	to_sacks[TCP_MAX_SACK];	/* SACK blocks */
+	uint32_t to_flags;  /* which options are present */
+#define TOF_MSS	     0x0001 /* maximum segment size */
+#define TOF_SCALE    0x0002 /* window scaling */
+#define TOF_SACKPERM 0x0004 /* SACK permitted */
+#define TOF_TS	     0x0010 /* timestamp */
+#define TOF_SACK     0x0080 /* SACK blocks */
+	uint32_t to_tsval;  /* our or their timestamp value */
+	uint32_t to_tsecr;  /* timestamp echo reply */
+	uint16_t to_mss;    /* maximum segment size */
+	uint8_t to_wscale;  /* window scaling shift */
+	uint8_t to_nsacks;  /* SACK blocks in to_sacks */
+	struct sackblk to_sacks[TCP_MAX_SACK]; /* SACK blocks */
 };
 
 /* tcp_dooptions() flags: options a SYN may carry are parsed only in one. */
-#define	TO_SYN		0x01
+#define TO_SYN 0x01
 
 /*
  * Parse cnt bytes of options at cp into *to (zeroed first).  Malformed
@@ -76,14 +76,13 @@ struct tcpopt {
  * RFC 9293 3.1 asks: what was read so far is kept.  MSS, window scale
  * and SACK-permitted count only when TO_SYN is in flags.
  */
-void	tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt,
-	    int flags);
+void tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags);
 /*
  * Write the options of *to at optp in the layout every stack expects
  * (MSS, then NOP-padded wscale, SACK-permitted and timestamps, then SACK
  * blocks), padded to a multiple of 4 with EOL.  Returns the length,
  * at most TCP_MAXOLEN (options that do not fit are left out).
  */
-int	tcp_addoptions(const struct tcpopt *to, uint8_t *optp);
+int tcp_addoptions(const struct tcpopt *to, uint8_t *optp);
 
 #endif /* _NETINET_TCP_H_ */

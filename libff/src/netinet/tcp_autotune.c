@@ -73,8 +73,8 @@ tcp_autorcvbuf_period(struct tcpcb *tp)
 
 	if (tp->t_rcvrtt != 0)
 		return (tp->t_rcvrtt);
-	return ((uint32_t)(((uint64_t)(tp->t_srtt >> TCP_RTT_SHIFT) * 1000) /
-	    hz));
+	return (
+	    (uint32_t)(((uint64_t)(tp->t_srtt >> TCP_RTT_SHIFT) * 1000) / hz));
 }
 
 void

@@ -47,8 +47,8 @@ cc_lookup(struct ff_ctx *ctx, const char *name)
 
 /* net.inet.tcp.cc.algorithm: read the default, or pick another. */
 static int
-cc_sysctl_algorithm(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+cc_sysctl_algorithm(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_state *ts = V_tcp(ctx);
 	const struct cc_algo *algo;
@@ -56,8 +56,8 @@ cc_sysctl_algorithm(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	size_t len;
 	int error;
 
-	error = sysctl_out(req, ts->cc_default->name,
-	    strlen(ts->cc_default->name) + 1);
+	error = sysctl_out(
+	    req, ts->cc_default->name, strlen(ts->cc_default->name) + 1);
 	if (error != 0 || req->newptr == NULL)
 		return (error);
 	len = req->newlen;
@@ -69,15 +69,15 @@ cc_sysctl_algorithm(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	name[len] = '\0';
 	req->newidx = req->newlen;
 	if ((algo = cc_lookup(ctx, name)) == NULL)
-		return (ESRCH);		/* FreeBSD's answer */
+		return (ESRCH); /* FreeBSD's answer */
 	ts->cc_default = algo;
 	return (0);
 }
 
 /* net.inet.tcp.cc.available: "newreno, cubic", FreeBSD's list form. */
 static int
-cc_sysctl_available(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+cc_sysctl_available(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_state *ts = V_tcp(ctx);
 	char buf[TCP_CC_MAX * (TCP_CA_NAME_MAX + 2)];
@@ -116,7 +116,7 @@ cc_attach(struct ff_ctx *ctx, struct tcpcb *tp)
 	ccv->tp = tp;
 	ccv->cc_algo = V_tcp(ctx)->cc_default;
 	if (ccv->cc_algo->cb_init != NULL && ccv->cc_algo->cb_init(ccv) != 0)
-		ccv->cc_algo = &newreno_cc_algo;	/* needs no state */
+		ccv->cc_algo = &newreno_cc_algo; /* needs no state */
 }
 
 void
@@ -182,9 +182,10 @@ cc_conn_init(struct tcpcb *tp)
 		tcp_hc_get(tp->t_ctx, tp->t_inpcb->inp_faddr, &metrics);
 		cc_hc_rtt(tp, &metrics);
 		if (metrics.rmx_ssthresh != 0) {
-			tp->snd_ssthresh = metrics.rmx_ssthresh >
-			    2 * tp->t_maxseg ? metrics.rmx_ssthresh :
-			    2 * tp->t_maxseg;
+			tp->snd_ssthresh =
+			    metrics.rmx_ssthresh > 2 * tp->t_maxseg
+			    ? metrics.rmx_ssthresh
+			    : 2 * tp->t_maxseg;
 			TCPSTAT_INC(tp->t_ctx, tcps_usedssthresh);
 		}
 	}

@@ -28,25 +28,25 @@
 #include "core/ff_ctx.h"
 #include "netinet/tcp_var.h"
 
-#define	CUBIC_BETA_NUM		7	/* beta_cubic = 7/10 */
-#define	CUBIC_BETA_DEN		10
-#define	CUBIC_ALPHA_NUM		9	/* alpha_cubic = 3(1-b)/(1+b) = 9/17 */
-#define	CUBIC_ALPHA_DEN		17
-#define	CUBIC_MAXDT_MS		(1 << 20)	/* clamp of |t - K| */
+#define CUBIC_BETA_NUM	7 /* beta_cubic = 7/10 */
+#define CUBIC_BETA_DEN	10
+#define CUBIC_ALPHA_NUM 9 /* alpha_cubic = 3(1-b)/(1+b) = 9/17 */
+#define CUBIC_ALPHA_DEN 17
+#define CUBIC_MAXDT_MS	(1 << 20) /* clamp of |t - K| */
 
 /* Per-connection state (RFC 9438 names), in cc_var.cc_mem. */
 struct cubic {
-	uint32_t	 t_epoch;	/* ms the CA stage began */
-	uint32_t	 w_max;		/* bytes: window before the reduction */
-	uint32_t	 cwnd_epoch;	/* bytes: cwnd when the stage began */
-	uint32_t	 k_ms;		/* K, ms */
-	uint32_t	 w_est;		/* bytes: Reno-friendly estimate */
-	uint32_t	 w_est_rem;	/* W_est growth short of a byte */
-	uint32_t	 prev_w_max;	/* for an undo (CC_RTO_ERR) */
-	uint32_t	 flags;		/* CUBICF_* */
+	uint32_t t_epoch;    /* ms the CA stage began */
+	uint32_t w_max;	     /* bytes: window before the reduction */
+	uint32_t cwnd_epoch; /* bytes: cwnd when the stage began */
+	uint32_t k_ms;	     /* K, ms */
+	uint32_t w_est;	     /* bytes: Reno-friendly estimate */
+	uint32_t w_est_rem;  /* W_est growth short of a byte */
+	uint32_t prev_w_max; /* for an undo (CC_RTO_ERR) */
+	uint32_t flags;	     /* CUBICF_* */
 };
-#define	CUBICF_EPOCH	0x01	/* t_epoch valid: in a CA stage */
-#define	CUBICF_RTO	0x02	/* after an RTO: K = 0 next stage */
+#define CUBICF_EPOCH 0x01 /* t_epoch valid: in a CA stage */
+#define CUBICF_RTO   0x02 /* after an RTO: K = 0 next stage */
 
 _Static_assert(sizeof(struct cubic) <= CC_MEM_SIZE, "cubic state size");
 
@@ -137,7 +137,7 @@ cubic_epoch_start(struct cubic *c, struct tcpcb *tp, uint32_t now)
 	c->w_est = tp->snd_cwnd;
 	c->w_est_rem = 0;
 	if ((c->flags & CUBICF_RTO) || c->w_max < tp->snd_cwnd)
-		c->w_max = tp->snd_cwnd;	/* K = 0 */
+		c->w_max = tp->snd_cwnd; /* K = 0 */
 	c->flags &= ~CUBICF_RTO;
 	c->k_ms = cubic_k(c->w_max, c->cwnd_epoch, tp->t_maxseg);
 }
@@ -155,8 +155,8 @@ cubic_west(struct cubic *c, struct tcpcb *tp, uint32_t acked)
 
 	inc = num / den;
 	c->w_est_rem = (uint32_t)(num % den);
-	c->w_est = c->w_est + inc > UINT32_MAX ? UINT32_MAX :
-	    (uint32_t)(c->w_est + inc);
+	c->w_est = c->w_est + inc > UINT32_MAX ? UINT32_MAX
+					       : (uint32_t)(c->w_est + inc);
 }
 
 /* Congestion avoidance: the increase this ACK earns, bytes. */
@@ -175,7 +175,7 @@ cubic_avoid(struct cc_var *ccv)
 	    tp->t_ctx->callouts.cw_hz);
 	t = now - c->t_epoch;
 	wc = cubic_wcubic(c, t, tp->t_maxseg);
-	if (wc < c->w_est)		/* Reno-friendly region (4.3) */
+	if (wc < c->w_est) /* Reno-friendly region (4.3) */
 		return (c->w_est > cwnd ? (uint32_t)(c->w_est - cwnd) : 0);
 	/* Concave and convex regions (4.4, 4.5): toward W_cubic(t + RTT). */
 	target = cubic_wcubic(c, t + rtt, tp->t_maxseg);
@@ -200,8 +200,9 @@ cubic_ack_received(struct cc_var *ccv, uint16_t type)
 	else
 		incr = cubic_avoid(ccv);
 	maxwin = (uint32_t)TCP_MAXWIN << tp->snd_scale;
-	tp->snd_cwnd = (uint64_t)tp->snd_cwnd + incr > maxwin ? maxwin :
-	    tp->snd_cwnd + incr;
+	tp->snd_cwnd = (uint64_t)tp->snd_cwnd + incr > maxwin
+	    ? maxwin
+	    : tp->snd_cwnd + incr;
 }
 
 /*
@@ -216,7 +217,7 @@ cubic_reduce(struct cc_var *ccv)
 	uint64_t cwnd = tp->snd_cwnd, ss;
 
 	c->prev_w_max = c->w_max;
-	if (cwnd < c->w_max)		/* fast convergence */
+	if (cwnd < c->w_max) /* fast convergence */
 		c->w_max = (uint32_t)(cwnd * (CUBIC_BETA_DEN + CUBIC_BETA_NUM) /
 		    (2 * CUBIC_BETA_DEN));
 	else
@@ -285,6 +286,6 @@ const struct cc_algo cubic_cc_algo = {
 	.conn_init = cubic_conn_init,
 	.ack_received = cubic_ack_received,
 	.cong_signal = cubic_cong_signal,
-	.post_recovery = newreno_cc_post_recovery,	/* as NewReno */
+	.post_recovery = newreno_cc_post_recovery, /* as NewReno */
 	.after_idle = cubic_after_idle,
 };

@@ -43,8 +43,8 @@ newreno_ack_received(struct cc_var *ccv, uint16_t type)
 		incr = tp->t_maxseg;
 	}
 	maxwin = (uint32_t)TCP_MAXWIN << tp->snd_scale;
-	tp->snd_cwnd = tp->snd_cwnd + incr > maxwin ? maxwin :
-	    tp->snd_cwnd + incr;
+	tp->snd_cwnd =
+	    tp->snd_cwnd + incr > maxwin ? maxwin : tp->snd_cwnd + incr;
 }
 
 /* RFC 5681 equation 4: ssthresh = max(FlightSize / 2, 2 * SMSS). */
@@ -79,7 +79,7 @@ newreno_cong_signal(struct cc_var *ccv, uint32_t type)
 		break;
 	case CC_RTO:
 		tp->snd_ssthresh = newreno_halve(tp);
-		tp->snd_cwnd = tp->t_maxseg;	/* loss window, RFC 5681 */
+		tp->snd_cwnd = tp->t_maxseg; /* loss window, RFC 5681 */
 		break;
 	case CC_RTO_ERR:
 		tp->snd_cwnd = tp->snd_cwnd_prev;

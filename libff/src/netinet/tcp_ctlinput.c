@@ -36,9 +36,8 @@
 #include "netinet/tcp_var.h"
 
 /* RFC 1191 section 7: MTU plateaus, largest first. */
-static const uint16_t tcp_mtu_plateau[] = {
-	65535, 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68
-};
+static const uint16_t tcp_mtu_plateau[] = { 65535, 32000, 17914, 8166, 4352,
+	2002, 1492, 1006, 508, 296, 68 };
 
 /* The plateau below a datagram of len bytes that did not fit. */
 static uint32_t
@@ -46,8 +45,7 @@ tcp_next_mtu(uint32_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(tcp_mtu_plateau) / sizeof(*tcp_mtu_plateau);
-	    i++)
+	for (i = 0; i < sizeof(tcp_mtu_plateau) / sizeof(*tcp_mtu_plateau); i++)
 		if (tcp_mtu_plateau[i] < len)
 			return (tcp_mtu_plateau[i]);
 	return (68);
@@ -73,7 +71,7 @@ tcp_mtudisc(struct tcpcb *tp, uint32_t mtu, const struct ip *oip)
 	tcp_hc_updatemtu(ctx, tp->t_inpcb->inp_faddr, mss + 40);
 	tp->t_maxseg = mss;
 	TCPSTAT_INC(ctx, tcps_mturesent);
-	tp->t_rtttime = 0;		/* Karn: no sample from a resend */
+	tp->t_rtttime = 0; /* Karn: no sample from a resend */
 	tp->snd_nxt = tp->snd_una;
 	(void)tcp_output(tp);
 }
@@ -86,7 +84,7 @@ tcp_notify(struct tcpcb *tp, int error)
 
 	if (tp->t_state == TCPS_ESTABLISHED &&
 	    (error == EHOSTUNREACH || error == ENETUNREACH ||
-	    error == EHOSTDOWN))
+		error == EHOSTDOWN))
 		return;
 	if (tp->t_state < TCPS_ESTABLISHED && tp->t_rxtshift > 3 &&
 	    tp->t_softerror != 0) {
@@ -112,8 +110,8 @@ tcp_icmp_errno(int type, int code, int *hard)
 		case ICMP_UNREACH_PORT:
 			*hard = 1;
 			return (ECONNREFUSED);
-		case 9:		/* net administratively prohibited */
-		case 10:	/* host administratively prohibited */
+		case 9:	 /* net administratively prohibited */
+		case 10: /* host administratively prohibited */
 		case ICMP_UNREACH_FILTER_PROHIB:
 			*hard = 1;
 			return (EHOSTUNREACH);
@@ -125,15 +123,14 @@ tcp_icmp_errno(int type, int code, int *hard)
 		return (code == ICMP_TIMXCEED_INTRANS ? EHOSTUNREACH : 0);
 	case ICMP_PARAMPROB:
 		return (ENOPROTOOPT);
-	default:			/* source quench: RFC 6633 */
+	default: /* source quench: RFC 6633 */
 		return (0);
 	}
 }
 
 /* The connection the quoted segment belongs to, if it is in flight. */
 static struct tcpcb *
-tcp_ctl_tcpcb(struct ff_ctx *ctx, const struct ip *oip,
-    const uint8_t *oth)
+tcp_ctl_tcpcb(struct ff_ctx *ctx, const struct ip *oip, const uint8_t *oth)
 {
 	struct inpcb *inp;
 	struct tcpcb *tp;
@@ -144,8 +141,8 @@ tcp_ctl_tcpcb(struct ff_ctx *ctx, const struct ip *oip,
 	memcpy(&dport, oth + 2, 2);
 	memcpy(&seq, oth + 4, 4);
 	seq = ntohl(seq);
-	inp = in_pcblookup(V_tcbinfo(ctx), oip->ip_dst, dport, oip->ip_src,
-	    sport, 0);
+	inp = in_pcblookup(
+	    V_tcbinfo(ctx), oip->ip_dst, dport, oip->ip_src, sport, 0);
 	tp = inp != NULL ? inp->inp_ppcb : NULL;
 	if (tp == NULL || tp->t_state == TCPS_LISTEN ||
 	    tp->t_state == TCPS_CLOSED || tp->t_state == TCPS_TIME_WAIT) {
@@ -168,7 +165,7 @@ tcp_ctlinput(struct ff_ctx *ctx, int type, int code, uint32_t mtu,
 
 	if (oiplen < (uint32_t)IP_HDRLEN(oip) + 8 ||
 	    IP_HDRLEN(oip) < (int)sizeof(struct ip))
-		return;			/* icmp_input checked and counted */
+		return; /* icmp_input checked and counted */
 	tp = tcp_ctl_tcpcb(ctx, oip, (const uint8_t *)oip + IP_HDRLEN(oip));
 	if (tp == NULL)
 		return;

@@ -45,13 +45,13 @@
 #include "netinet/tcp_var.h"
 #include "kern/libkern.h"
 
-#define	TCP_HOSTCACHE_HASHSIZE		512	/* FreeBSD's defaults */
-#define	TCP_HOSTCACHE_BUCKETLIMIT	30
-#define	TCP_HOSTCACHE_EXPIRE		3600	/* s: one hour */
-#define	TCP_HOSTCACHE_PRUNE		300	/* s: five minutes */
-#define	TCP_HOSTCACHE_MAXHASH		65536
-#define	TCP_HOSTCACHE_MAXLIMIT		(1U << 20)
-#define	TCP_HOSTCACHE_MAXTIME		(1 << 30)	/* s: expire, prune */
+#define TCP_HOSTCACHE_HASHSIZE	  512 /* FreeBSD's defaults */
+#define TCP_HOSTCACHE_BUCKETLIMIT 30
+#define TCP_HOSTCACHE_EXPIRE	  3600 /* s: one hour */
+#define TCP_HOSTCACHE_PRUNE	  300  /* s: five minutes */
+#define TCP_HOSTCACHE_MAXHASH	  65536
+#define TCP_HOSTCACHE_MAXLIMIT	  (1U << 20)
+#define TCP_HOSTCACHE_MAXTIME	  (1 << 30) /* s: expire, prune */
 
 static uint64_t
 tcp_hc_now(struct ff_ctx *ctx)
@@ -100,7 +100,8 @@ tcp_hc_bucket(struct ff_ctx *ctx, struct in_addr faddr)
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 
 	return (&hc->hashbase[tcp_siphash(hc->hashkey, &faddr.s_addr,
-	    sizeof(faddr.s_addr)) & (hc->hashsize - 1)]);
+				  sizeof(faddr.s_addr)) &
+	    (hc->hashsize - 1)]);
 }
 
 static void
@@ -121,10 +122,10 @@ tcp_hc_find(struct ff_ctx *ctx, struct hc_head *hch, struct in_addr faddr)
 	struct hc_metrics *e;
 
 	TAILQ_FOREACH(e, &hch->hch_bucket, rmx_q)
-		if (e->ip4.s_addr == faddr.s_addr)
-			break;
+	if (e->ip4.s_addr == faddr.s_addr)
+		break;
 	if (e != NULL && tcp_hc_now(ctx) >= e->rmx_expire) {
-		tcp_hc_free(ctx, hch, e);	/* the purge is not due yet */
+		tcp_hc_free(ctx, hch, e); /* the purge is not due yet */
 		e = NULL;
 	}
 	return (e);
@@ -145,14 +146,14 @@ tcp_hc_purge_internal(struct ff_ctx *ctx, int all)
 		return;
 	for (i = 0; i < hc->hashsize && hc->cache_count > 0; i++)
 		for (e = TAILQ_FIRST(&hc->hashbase[i].hch_bucket); e != NULL;
-		    e = next) {
+		     e = next) {
 			next = TAILQ_NEXT(e, rmx_q);
 			if (all || now >= e->rmx_expire)
 				tcp_hc_free(ctx, &hc->hashbase[i], e);
 		}
 }
 
-static void	tcp_hc_purge(struct ff_ctx *ctx, void *arg);
+static void tcp_hc_purge(struct ff_ctx *ctx, void *arg);
 
 static void
 tcp_hc_purge_arm(struct ff_ctx *ctx)
@@ -203,7 +204,7 @@ tcp_hc_insert(struct ff_ctx *ctx, struct hc_head *hch, struct in_addr faddr)
 		TCPSTAT_INC(ctx, tcps_hc_bucketoverflow);
 	}
 	if ((e = TAILQ_FIRST(&hc->freelist)) == NULL) {
-		TCPXSTAT_INC(ctx, tcpx_hc_nospace);	/* cannot happen */
+		TCPXSTAT_INC(ctx, tcpx_hc_nospace); /* cannot happen */
 		return (NULL);
 	}
 	TAILQ_REMOVE(&hc->freelist, e, rmx_q);
@@ -234,8 +235,8 @@ tcp_hc_lookup(struct ff_ctx *ctx, struct in_addr faddr)
 }
 
 void
-tcp_hc_get(struct ff_ctx *ctx, struct in_addr faddr,
-    struct hc_metrics_lite *hcml)
+tcp_hc_get(
+    struct ff_ctx *ctx, struct in_addr faddr, struct hc_metrics_lite *hcml)
 {
 	struct hc_metrics *e = tcp_hc_lookup(ctx, faddr);
 
@@ -283,7 +284,7 @@ tcp_hc_update(struct ff_ctx *ctx, struct in_addr faddr,
 	e->rmx_expire = tcp_hc_now(ctx) + (uint64_t)hc->expire;
 	m = &e->rmx;
 	if (hcml->rmx_mtu != 0)
-		m->rmx_mtu = hcml->rmx_mtu;	/* the path's latest word */
+		m->rmx_mtu = hcml->rmx_mtu; /* the path's latest word */
 	if (hcml->rmx_rtt != 0) {
 		m->rmx_rtt = tcp_hc_smooth(m->rmx_rtt, hcml->rmx_rtt);
 		TCPSTAT_INC(ctx, tcps_cachedrtt);
@@ -293,18 +294,18 @@ tcp_hc_update(struct ff_ctx *ctx, struct in_addr faddr,
 		TCPSTAT_INC(ctx, tcps_cachedrttvar);
 	}
 	if (hcml->rmx_ssthresh != 0) {
-		m->rmx_ssthresh = tcp_hc_smooth(m->rmx_ssthresh,
-		    hcml->rmx_ssthresh);
+		m->rmx_ssthresh =
+		    tcp_hc_smooth(m->rmx_ssthresh, hcml->rmx_ssthresh);
 		TCPSTAT_INC(ctx, tcps_cachedssthresh);
 	}
 	if (hcml->rmx_cwnd != 0)
 		m->rmx_cwnd = tcp_hc_smooth(m->rmx_cwnd, hcml->rmx_cwnd);
 	if (hcml->rmx_sendpipe != 0)
-		m->rmx_sendpipe = tcp_hc_smooth(m->rmx_sendpipe,
-		    hcml->rmx_sendpipe);
+		m->rmx_sendpipe =
+		    tcp_hc_smooth(m->rmx_sendpipe, hcml->rmx_sendpipe);
 	if (hcml->rmx_recvpipe != 0)
-		m->rmx_recvpipe = tcp_hc_smooth(m->rmx_recvpipe,
-		    hcml->rmx_recvpipe);
+		m->rmx_recvpipe =
+		    tcp_hc_smooth(m->rmx_recvpipe, hcml->rmx_recvpipe);
 	/* Most recently updated first: a full bucket gives up its tail. */
 	TAILQ_REMOVE(&hch->hch_bucket, e, rmx_q);
 	TAILQ_INSERT_HEAD(&hch->hch_bucket, e, rmx_q);
@@ -358,8 +359,8 @@ tcp_hc_destroy(struct ff_ctx *ctx)
  * new hashsize or bucketlimit makes cachelimit their product again.
  */
 static int
-tcp_hc_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_hc_sysctl_size(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	unsigned int *p = sysctl_oid_arg1(oidp), v = *p;
@@ -373,23 +374,24 @@ tcp_hc_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 		return (EINVAL);
 	if (p == &hc->hashsize &&
 	    (v > TCP_HOSTCACHE_MAXHASH || (v & (v - 1)) != 0))
-		return (EINVAL);		/* a power of 2: a mask hashes */
+		return (EINVAL); /* a power of 2: a mask hashes */
 	if (p == &hc->cache_limit &&
 	    (uint64_t)v > (uint64_t)hc->hashsize * hc->bucket_limit)
-		return (EINVAL);		/* more than the buckets hold */
+		return (EINVAL); /* more than the buckets hold */
 	tcp_hc_destroy(ctx);
 	*p = v;
 	if (p != &hc->cache_limit) {
 		limit = (uint64_t)hc->hashsize * hc->bucket_limit;
-		hc->cache_limit = limit > TCP_HOSTCACHE_MAXLIMIT ?
-		    TCP_HOSTCACHE_MAXLIMIT : (unsigned int)limit;
+		hc->cache_limit = limit > TCP_HOSTCACHE_MAXLIMIT
+		    ? TCP_HOSTCACHE_MAXLIMIT
+		    : (unsigned int)limit;
 	}
 	return (0);
 }
 
 static int
-tcp_hc_sysctl_count(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_hc_sysctl_count(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	unsigned int n = V_hostcache(ctx)->cache_count;
 
@@ -398,8 +400,8 @@ tcp_hc_sysctl_count(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 /* prune: a new period applies to the run already scheduled, too. */
 static int
-tcp_hc_sysctl_prune(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_hc_sysctl_prune(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	int v = hc->prune, error;
@@ -417,8 +419,8 @@ tcp_hc_sysctl_prune(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 /* purgenow: 1 drops every entry now; 2 also picks a new hash secret. */
 static int
-tcp_hc_sysctl_purgenow(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_hc_sysctl_purgenow(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	int v = 0, error;
@@ -430,7 +432,7 @@ tcp_hc_sysctl_purgenow(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 		return (EINVAL);
 	if (v >= 1)
 		tcp_hc_purge_internal(ctx, 1);
-	if (v == 2) {			/* empty now: nothing to rehash */
+	if (v == 2) { /* empty now: nothing to rehash */
 		hc->hashkey[0] = ff_random64();
 		hc->hashkey[1] = ff_random64();
 	}
@@ -452,8 +454,8 @@ tcp_hc_ms(const struct ff_ctx *ctx, uint32_t v, unsigned int scale)
  * RTTVAR is converted with its own scale (FreeBSD applies the RTT's).
  */
 static int
-tcp_hc_sysctl_list(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_hc_sysctl_list(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_hostcache *hc = V_hostcache(ctx);
 	const struct hc_metrics_lite *m;
@@ -464,18 +466,20 @@ tcp_hc_sysctl_list(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	int n, error, first = 0;
 
 	n = snprintf(line, sizeof(line),
-	    "\n%-15s %5s %8s %8s %8s %8s %8s %8s %4s %4s %4s\n",
-	    "IP address", "MTU", "SSTRESH", "RTT", "RTTVAR", "CWND",
-	    "SENDPIPE", "RECVPIPE", "HITS", "UPD", "EXP");
+	    "\n%-15s %5s %8s %8s %8s %8s %8s %8s %4s %4s %4s\n", "IP address",
+	    "MTU", "SSTRESH", "RTT", "RTTVAR", "CWND", "SENDPIPE", "RECVPIPE",
+	    "HITS", "UPD", "EXP");
 	first = sysctl_out(req, line, (size_t)n);
 	for (i = 0; hc->hashbase != NULL && i < hc->hashsize; i++)
-		TAILQ_FOREACH(e, &hc->hashbase[i].hch_bucket, rmx_q) {
+		TAILQ_FOREACH(e, &hc->hashbase[i].hch_bucket, rmx_q)
+		{
 			m = &e->rmx;
 			inet_ntop(AF_INET, &e->ip4, addr, sizeof(addr));
-			n = snprintf(line, sizeof(line), "%-15s %5u %8u "
+			n = snprintf(line, sizeof(line),
+			    "%-15s %5u %8u "
 			    "%6" PRIu64 "ms %6" PRIu64 "ms %8u %8u %8u "
-			    "%4" PRIu64 " %4" PRIu64 " %4" PRIu64 "\n", addr,
-			    m->rmx_mtu, m->rmx_ssthresh,
+			    "%4" PRIu64 " %4" PRIu64 " %4" PRIu64 "\n",
+			    addr, m->rmx_mtu, m->rmx_ssthresh,
 			    tcp_hc_ms(ctx, m->rmx_rtt, TCP_RTT_SCALE),
 			    tcp_hc_ms(ctx, m->rmx_rttvar, TCP_RTTVAR_SCALE),
 			    m->rmx_cwnd, m->rmx_sendpipe, m->rmx_recvpipe,
@@ -490,8 +494,8 @@ tcp_hc_sysctl_list(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	return (first != 0 ? first : error);
 }
 
-#define	STATE	struct tcp_hostcache
-#define	HC_SIZE	(CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
+#define STATE	struct tcp_hostcache
+#define HC_SIZE (CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
 
 static const struct sysctl_entry tcp_hc_sysctls[] = {
 	SYSCTL_NODE("net.inet.tcp.hostcache", "TCP host cache"),
@@ -517,11 +521,10 @@ static const struct sysctl_entry tcp_hc_sysctls[] = {
 	SYSCTL_PROC("net.inet.tcp.hostcache.prune",
 	    CTLTYPE_INT | CTLFLAG_RW | CTLFLAG_TUN, tcp_hc_sysctl_prune, "I",
 	    "Seconds between the runs that free expired host cache entries"),
-	SYSCTL_INT("net.inet.tcp.hostcache.purge", CTLFLAG_RW, STATE,
-	    purgeall, 0, 1,
-	    "Drop every host cache entry at the next prune run"),
-	SYSCTL_PROC("net.inet.tcp.hostcache.purgenow",
-	    CTLTYPE_INT | CTLFLAG_RW, tcp_hc_sysctl_purgenow, "I",
+	SYSCTL_INT("net.inet.tcp.hostcache.purge", CTLFLAG_RW, STATE, purgeall,
+	    0, 1, "Drop every host cache entry at the next prune run"),
+	SYSCTL_PROC("net.inet.tcp.hostcache.purgenow", CTLTYPE_INT | CTLFLAG_RW,
+	    tcp_hc_sysctl_purgenow, "I",
 	    "Write 1 to drop every host cache entry now, 2 to also pick a "
 	    "new hash secret"),
 	SYSCTL_PROC("net.inet.tcp.hostcache.list", CTLTYPE_STRING | CTLFLAG_RD,

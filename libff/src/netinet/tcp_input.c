@@ -33,14 +33,14 @@
 #include "netinet/in_cksum.h"
 
 /* Verdicts of the synchronized-state steps. */
-#define	TI_CONTINUE	0	/* go on with the next step */
-#define	TI_DROP		1	/* free the segment, nothing more */
-#define	TI_DROPACK	2	/* free it and send an ACK */
-#define	TI_DROPRST	3	/* free it and answer with a RST (limited) */
-#define	TI_DONE		4	/* segment consumed, tp may be gone */
-#define	TI_DROPRST_UNLIM 5	/* the same, a RST never rate limited */
+#define TI_CONTINUE	 0 /* go on with the next step */
+#define TI_DROP		 1 /* free the segment, nothing more */
+#define TI_DROPACK	 2 /* free it and send an ACK */
+#define TI_DROPRST	 3 /* free it and answer with a RST (limited) */
+#define TI_DONE		 4 /* segment consumed, tp may be gone */
+#define TI_DROPRST_UNLIM 5 /* the same, a RST never rate limited */
 
-static int	tcp_input_fin(struct tcpcb *tp);
+static int tcp_input_fin(struct tcpcb *tp);
 
 static uint32_t
 tcp_get32(const uint8_t *p)
@@ -78,8 +78,8 @@ tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
 			if (optlen != TCPOLEN_WINDOW || !(flags & TO_SYN))
 				continue;
 			to->to_flags |= TOF_SCALE;
-			to->to_wscale = cp[2] > TCP_MAXWINSHIFT ?
-			    TCP_MAXWINSHIFT : cp[2];
+			to->to_wscale =
+			    cp[2] > TCP_MAXWINSHIFT ? TCP_MAXWINSHIFT : cp[2];
 			break;
 		case TCPOPT_SACK_PERMITTED:
 			if (optlen != TCPOLEN_SACK_PERMITTED ||
@@ -103,7 +103,8 @@ tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
 			if (to->to_nsacks > TCP_MAX_SACK)
 				to->to_nsacks = TCP_MAX_SACK;
 			for (i = 0; i < to->to_nsacks; i++) {
-				to->to_sacks[i].start = tcp_get32(cp + 2 + 8 * i);
+				to->to_sacks[i].start =
+				    tcp_get32(cp + 2 + 8 * i);
 				to->to_sacks[i].end = tcp_get32(cp + 6 + 8 * i);
 			}
 			break;
@@ -113,8 +114,8 @@ tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
 
 /* 1 when the TCP checksum is right (NIC verdict, loopback, or ours). */
 static int
-tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m,
-    const struct ip *ip, uint32_t iphlen, int lflags)
+tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m, const struct ip *ip,
+    uint32_t iphlen, int lflags)
 {
 	uint32_t f = m_pkthdr(m)->csum_flags;
 	uint32_t len = m_pktlen(m) - iphlen, s;
@@ -135,15 +136,13 @@ tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m,
 /* Validate the header once; 0 with *seg filled, or -1 (counted). */
 static int
 tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
-    const struct rte_mbuf *m, uint32_t iphlen, int lflags,
-    struct tcpseg *seg)
+    const struct rte_mbuf *m, uint32_t iphlen, int lflags, struct tcpseg *seg)
 {
 	const struct ip *ip = mtod(m, const struct ip *);
 	uint32_t len = m_pktlen(m) - iphlen, off;
 	const struct tcphdr *th;
 
-	if (len < sizeof(*th) ||
-	    m_len(m) < iphlen + sizeof(*th)) {
+	if (len < sizeof(*th) || m_len(m) < iphlen + sizeof(*th)) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);
 		return (-1);
 	}
@@ -154,7 +153,7 @@ tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
 		return (-1);
 	}
 	if (m_len(m) < iphlen + off) {
-		TCPSTAT_INC(ctx, tcps_rcvshort);	/* options not contiguous */
+		TCPSTAT_INC(ctx, tcps_rcvshort); /* options not contiguous */
 		return (-1);
 	}
 	if (!tcp_cksum_ok(ifp, m, ip, iphlen, lflags)) {
@@ -269,7 +268,7 @@ tcp_syn_options(struct tcpcb *tp, const struct tcpseg *seg)
 	} else
 		tp->t_flags &= ~TF_REQ_TSTMP;
 	if ((to->to_flags & TOF_SACKPERM) && V_tcp(ctx)->sack_enable)
-		tp->t_flags |= TF_SACK_PERMIT;		/* RFC 2018 2 */
+		tp->t_flags |= TF_SACK_PERMIT; /* RFC 2018 2 */
 	else
 		tp->t_flags &= ~TF_SACK_PERMIT;
 	tp->t_maxseg = tcp_mss_for(ctx, tp->t_inpcb->inp_faddr,
@@ -303,8 +302,8 @@ static void
 tcp_ack_rtt(struct tcpcb *tp, tcp_seq ack)
 {
 	if (tp->t_rtttime != 0 && SEQ_GT(ack, tp->t_rtseq))
-		tcp_xmit_timer(tp, (int)(tcp_ticks(tp->t_ctx) + 1 -
-		    tp->t_rtttime));
+		tcp_xmit_timer(
+		    tp, (int)(tcp_ticks(tp->t_ctx) + 1 - tp->t_rtttime));
 }
 
 /*
@@ -335,8 +334,9 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *seg, struct rte_mbuf **mp,
 		if ((*tpp = syncache_expand(ltp, seg, &rst)) != NULL)
 			return;
 		if (rst != SC_RST_NONE) {
-			tcp_dropwithreset(ctx, seg, *mp, rst == SC_RST_SOCKFAIL ?
-			    BANDLIM_UNLIMITED : BANDLIM_RST_OPENPORT);
+			tcp_dropwithreset(ctx, seg, *mp,
+			    rst == SC_RST_SOCKFAIL ? BANDLIM_UNLIMITED
+						   : BANDLIM_RST_OPENPORT);
 			*mp = NULL;
 		}
 		return;
@@ -447,7 +447,7 @@ tcp_paws(struct tcpcb *tp, struct tcpseg *seg)
 	    tp->ts_recent == 0 || !TSTMP_LT(seg->to.to_tsval, tp->ts_recent))
 		return (TI_CONTINUE);
 	if (now - tp->ts_recent_age > 24U * 24 * 60 * 60 * 1000) {
-		tp->ts_recent = 0;	/* idle for 24 days: invalid */
+		tp->ts_recent = 0; /* idle for 24 days: invalid */
 		return (TI_CONTINUE);
 	}
 	TCPSTAT_INC(ctx, tcps_rcvduppack);
@@ -514,11 +514,14 @@ tcp_input_trim(struct tcpcb *tp, struct tcpseg *seg)
 			todrop--;
 		}
 		/* The data below rcv_nxt came twice (RFC 2883). */
-		tcp_update_dsack_list(tp, seg->seq, seg->seq +
-		    (uint32_t)(todrop < (int32_t)seg->tlen ? todrop :
-		    (int32_t)seg->tlen));
-		if (todrop > (int32_t)seg->tlen || (todrop ==
-		    (int32_t)seg->tlen && (seg->flags & TH_FIN) == 0)) {
+		tcp_update_dsack_list(tp, seg->seq,
+		    seg->seq +
+			(uint32_t)(todrop < (int32_t)seg->tlen
+				? todrop
+				: (int32_t)seg->tlen));
+		if (todrop > (int32_t)seg->tlen ||
+		    (todrop == (int32_t)seg->tlen &&
+			(seg->flags & TH_FIN) == 0)) {
 			/* Duplicate: keep the ACK, answer with ours. */
 			tp->t_flags |= TF_ACKNOW;
 			TCPSTAT_INC(ctx, tcps_rcvduppack);
@@ -547,8 +550,9 @@ tcp_input_trim(struct tcpcb *tp, struct tcpseg *seg)
 			}
 		} else
 			TCPSTAT_ADD(ctx, tcps_rcvbyteafterwin, todrop);
-		seg->tlen -= (uint32_t)(todrop > (int32_t)seg->tlen ?
-		    (int32_t)seg->tlen : todrop);
+		seg->tlen -=
+		    (uint32_t)(todrop > (int32_t)seg->tlen ? (int32_t)seg->tlen
+							   : todrop);
 		seg->flags &= ~(TH_PUSH | TH_FIN);
 	}
 	return (TI_CONTINUE);
@@ -560,9 +564,11 @@ tcp_input_window(struct tcpcb *tp, struct tcpseg *seg)
 {
 	uint32_t wnd = seg->win << tp->snd_scale;
 
-	if ((seg->flags & TH_ACK) && (SEQ_LT(tp->snd_wl1, seg->seq) ||
-	    (tp->snd_wl1 == seg->seq && (SEQ_LT(tp->snd_wl2, seg->ack) ||
-	    (tp->snd_wl2 == seg->ack && wnd > tp->snd_wnd))))) {
+	if ((seg->flags & TH_ACK) &&
+	    (SEQ_LT(tp->snd_wl1, seg->seq) ||
+		(tp->snd_wl1 == seg->seq &&
+		    (SEQ_LT(tp->snd_wl2, seg->ack) ||
+			(tp->snd_wl2 == seg->ack && wnd > tp->snd_wnd))))) {
 		if (seg->tlen == 0 && tp->snd_wl2 == seg->ack &&
 		    wnd > tp->snd_wnd)
 			TCPSTAT_INC(tp->t_ctx, tcps_rcvwinupd);
@@ -592,7 +598,7 @@ tcp_dupack(struct tcpcb *tp)
 	cc_ack_received(tp, 0, CC_DUPACK);
 	if (IN_FASTRECOVERY(tp->t_flags)) {
 		if ((tp->t_flags & TF_SACK_PERMIT) == 0)
-			tp->snd_cwnd += tp->t_maxseg;	/* inflate */
+			tp->snd_cwnd += tp->t_maxseg; /* inflate */
 		(void)tcp_output(tp);
 		return;
 	}
@@ -606,7 +612,7 @@ tcp_dupack(struct tcpcb *tp)
 	 */
 	if (SEQ_LT(tp->snd_una, tp->snd_recover) ||
 	    (tp->snd_una == tp->snd_recover &&
-	    (tp->t_flags & TF_SACK_PERMIT) == 0)) {
+		(tp->t_flags & TF_SACK_PERMIT) == 0)) {
 		tp->t_dupacks = 0;
 		return;
 	}
@@ -688,8 +694,7 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
 			/* With SACK, the scoreboard says what is next. */
 			if ((tp->t_flags & TF_SACK_PERMIT) == 0)
 				tcp_newreno_partial_ack(tp, seg->ack, acked);
-		}
-		else {
+		} else {
 			cc_post_recovery(tp);
 			EXIT_RECOVERY(tp->t_flags);
 		}
@@ -738,7 +743,7 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 			return (TI_DROPRST);
 		}
 		tcp_established(tp, 1);
-		tp->snd_wl1 = seg->seq - 1;	/* take the window below */
+		tp->snd_wl1 = seg->seq - 1; /* take the window below */
 	}
 	if (SEQ_GT(seg->ack, tp->snd_max)) {
 		TCPSTAT_INC(ctx, tcps_rcvacktoomuch);
@@ -755,8 +760,9 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 		tcp_challenge_ack(tp);
 		return (TI_DROP);
 	}
-	if ((tp->t_flags & TF_SACK_PERMIT) && ((seg->to.to_flags & TOF_SACK) ||
-	    !TAILQ_EMPTY(&tp->snd_holes)) && SEQ_GEQ(seg->ack, tp->snd_una))
+	if ((tp->t_flags & TF_SACK_PERMIT) &&
+	    ((seg->to.to_flags & TOF_SACK) || !TAILQ_EMPTY(&tp->snd_holes)) &&
+	    SEQ_GEQ(seg->ack, tp->snd_una))
 		(void)tcp_sack_doack(tp, &seg->to, seg->ack);
 	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
 		if (seg->tlen == 0 && (seg->flags & (TH_SYN | TH_FIN)) == 0 &&
@@ -776,8 +782,9 @@ tcp_input_tsrecent(struct tcpcb *tp, struct tcpseg *seg)
 {
 	if ((seg->to.to_flags & TOF_TS) && (tp->t_flags & TF_RCVD_TSTMP) &&
 	    SEQ_LEQ(seg->seq, tp->rcv_nxt) &&
-	    SEQ_GEQ(seg->seq + seg->tlen + ((seg->flags & (TH_SYN | TH_FIN)) ?
-	    1 : 0), tp->rcv_nxt) &&
+	    SEQ_GEQ(seg->seq + seg->tlen +
+		    ((seg->flags & (TH_SYN | TH_FIN)) ? 1 : 0),
+		tp->rcv_nxt) &&
 	    TSTMP_GEQ(seg->to.to_tsval, tp->ts_recent)) {
 		tp->ts_recent = seg->to.to_tsval;
 		tp->ts_recent_age = tcp_ts_getticks(tp->t_ctx);
@@ -815,8 +822,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		return (TI_CONTINUE);
 	}
 	if (m_pktlen(m) > seg->tlen)
-		(void)m_trim(m, (uint16_t)(m_pktlen(m) -
-		    seg->tlen));
+		(void)m_trim(m, (uint16_t)(m_pktlen(m) - seg->tlen));
 	if (seg->seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq)) {
 		tp->rcv_nxt += seg->tlen;
 		TCPSTAT_INC(ctx, tcps_rcvpack);
@@ -833,13 +839,13 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 			TCPSTAT_INC(ctx, tcps_rcvoopack);
 			TCPSTAT_ADD(ctx, tcps_rcvoobyte, seg->tlen);
 		}
-		held = tcp_reass_consume(tp, seg->seq, (int)seg->tlen, fin,
-		    m) == 0;
+		held = tcp_reass_consume(
+			   tp, seg->seq, (int)seg->tlen, fin, m) == 0;
 		if (tp->t_flags & TF_SACK_PERMIT)
-			tcp_update_sack_list(tp, seg->seq, seg->seq + seg->tlen,
-			    held);
+			tcp_update_sack_list(
+			    tp, seg->seq, seg->seq + seg->tlen, held);
 		fin = tcp_reass_deliver(tp);
-		tp->t_flags |= TF_ACKNOW;	/* dup ACK or fill: at once */
+		tp->t_flags |= TF_ACKNOW; /* dup ACK or fill: at once */
 	}
 	if (tp->rcv_numsacks > 0)
 		tcp_clean_sackreport(tp);
@@ -933,7 +939,7 @@ tcp_input_sync(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		return (r);
 	tcp_input_window(tp, seg);
 	if (tp->t_state == TCPS_TIME_WAIT) {
-		if (origfin)		/* FIN again: our ACK was lost */
+		if (origfin) /* FIN again: our ACK was lost */
 			tcp_timer_2msl(tp, 2 * (uint64_t)V_tcp(tp->t_ctx)->msl);
 		tp->t_flags |= TF_ACKNOW;
 		(void)tcp_output(tp);
@@ -998,8 +1004,8 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	 * first fragment of 8 bytes is legal): make the header contiguous.
 	 */
 	(void)m_pullup(m, min(m_pktlen(m), (unsigned int)hlen + TCP_MAXHLEN));
-	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags,
-	    &seg) != 0) {
+	if (tcp_input_validate(ctx, ifp, m, (uint32_t)hlen, lflags, &seg) !=
+	    0) {
 		m_freem(m);
 		return;
 	}
@@ -1028,7 +1034,7 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		if (tp == NULL)
 			return;
 	}
-	tp->t_rcvtime = tcp_ticks(ctx);		/* keepalive, persist */
+	tp->t_rcvtime = tcp_ticks(ctx); /* keepalive, persist */
 	if (tp->t_state == TCPS_SYN_SENT) {
 		tcp_input_synsent(tp, &seg, m);
 		return;
@@ -1036,8 +1042,8 @@ tcp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	r = tcp_input_sync(tp, &seg, &m);
 	if (r == TI_DROPRST || r == TI_DROPRST_UNLIM) {
 		/* A bad ACK in SYN_RECEIVED: an ACK flood's, perhaps. */
-		tcp_dropwithreset(ctx, &seg, m, r == TI_DROPRST ?
-		    BANDLIM_RST_OPENPORT : BANDLIM_UNLIMITED);
+		tcp_dropwithreset(ctx, &seg, m,
+		    r == TI_DROPRST ? BANDLIM_RST_OPENPORT : BANDLIM_UNLIMITED);
 		return;
 	}
 	if (r == TI_DROPACK && (seg.flags & TH_RST) == 0) {

@@ -27,17 +27,17 @@
 
 /* Flags each state sends (FreeBSD's tcp_outflags[]). */
 static const uint8_t tcp_outflags[TCP_NSTATES] = {
-	TH_RST | TH_ACK,	/* CLOSED */
-	0,			/* LISTEN */
-	TH_SYN,			/* SYN_SENT */
-	TH_SYN | TH_ACK,	/* SYN_RECEIVED */
-	TH_ACK,			/* ESTABLISHED */
-	TH_ACK,			/* CLOSE_WAIT */
-	TH_FIN | TH_ACK,	/* FIN_WAIT_1 */
-	TH_FIN | TH_ACK,	/* CLOSING */
-	TH_FIN | TH_ACK,	/* LAST_ACK */
-	TH_ACK,			/* FIN_WAIT_2 */
-	TH_ACK,			/* TIME_WAIT */
+	TH_RST | TH_ACK, /* CLOSED */
+	0,		 /* LISTEN */
+	TH_SYN,		 /* SYN_SENT */
+	TH_SYN | TH_ACK, /* SYN_RECEIVED */
+	TH_ACK,		 /* ESTABLISHED */
+	TH_ACK,		 /* CLOSE_WAIT */
+	TH_FIN | TH_ACK, /* FIN_WAIT_1 */
+	TH_FIN | TH_ACK, /* CLOSING */
+	TH_FIN | TH_ACK, /* LAST_ACK */
+	TH_ACK,		 /* FIN_WAIT_2 */
+	TH_ACK,		 /* TIME_WAIT */
 };
 
 /* Pad with NOPs until off % mod == rem. */
@@ -93,8 +93,8 @@ tcp_addoptions(const struct tcpopt *to, uint8_t *optp)
 			n = to->to_nsacks;
 		if (n > 0) {
 			optp[off++] = TCPOPT_SACK;
-			optp[off++] = (uint8_t)(TCPOLEN_SACKHDR +
-			    n * TCPOLEN_SACK);
+			optp[off++] =
+			    (uint8_t)(TCPOLEN_SACKHDR + n * TCPOLEN_SACK);
 			for (i = 0; i < n; i++, off += 8) {
 				tcp_put32(optp + off, to->to_sacks[i].start);
 				tcp_put32(optp + off + 4, to->to_sacks[i].end);
@@ -152,16 +152,18 @@ tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
 	memset(&to, 0, sizeof(to));
 	if (flags & TH_SYN) {
 		to.to_flags |= TOF_MSS;
-		to.to_mss = (uint16_t)tcp_mss_for(ctx,
-		    tp->t_inpcb->inp_faddr, TCP_MAXMSS);
-		if ((tp->t_flags & TF_REQ_SCALE) && ((flags & TH_ACK) == 0 ||
-		    (tp->t_flags & TF_RCVD_SCALE))) {
+		to.to_mss = (uint16_t)tcp_mss_for(
+		    ctx, tp->t_inpcb->inp_faddr, TCP_MAXMSS);
+		if ((tp->t_flags & TF_REQ_SCALE) &&
+		    ((flags & TH_ACK) == 0 || (tp->t_flags & TF_RCVD_SCALE))) {
 			to.to_flags |= TOF_SCALE;
 			to.to_wscale = tp->request_r_scale;
 		}
 	}
-	if ((tp->t_flags & TF_REQ_TSTMP) && ((flags & TH_SYN) &&
-	    (flags & TH_ACK) == 0 ? 1 : (tp->t_flags & TF_RCVD_TSTMP) != 0) &&
+	if ((tp->t_flags & TF_REQ_TSTMP) &&
+	    ((flags & TH_SYN) && (flags & TH_ACK) == 0
+		    ? 1
+		    : (tp->t_flags & TF_RCVD_TSTMP) != 0) &&
 	    (flags & TH_RST) == 0) {
 		to.to_flags |= TOF_TS;
 		to.to_tsval = tcp_ts_getticks(ctx) + tp->ts_offset;
@@ -169,8 +171,8 @@ tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
 	}
 	if (flags & TH_SYN) {
 		/* RFC 2018 2: SACK-permitted, on a SYN-ACK only if asked. */
-		if (V_tcp(ctx)->sack_enable && ((flags & TH_ACK) == 0 ||
-		    (tp->t_flags & TF_SACK_PERMIT)))
+		if (V_tcp(ctx)->sack_enable &&
+		    ((flags & TH_ACK) == 0 || (tp->t_flags & TF_SACK_PERMIT)))
 			to.to_flags |= TOF_SACKPERM;
 	} else if ((flags & TH_RST) == 0)
 		(void)tcp_sack_fillopt(tp, &to);
@@ -179,13 +181,13 @@ tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
 
 /* What to send: the decision half of tcp_output. */
 struct tcp_sendplan {
-	int		flags;		/* TH_* */
-	uint32_t	off;		/* of the data, from snd_una */
-	uint32_t	len;		/* data bytes */
-	uint32_t	recwin;		/* window to advertise, bytes */
-	int		sendalot;	/* more to send after this one */
-	int		optlen;
-	uint8_t		opt[TCP_MAXOLEN];
+	int flags;	 /* TH_* */
+	uint32_t off;	 /* of the data, from snd_una */
+	uint32_t len;	 /* data bytes */
+	uint32_t recwin; /* window to advertise, bytes */
+	int sendalot;	 /* more to send after this one */
+	int optlen;
+	uint8_t opt[TCP_MAXOLEN];
 };
 
 /* The data length and flags of the next segment. */
@@ -193,8 +195,8 @@ static void
 tcp_plan_len(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 {
 	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0;
-	uint32_t sendwin = tp->snd_wnd < tp->snd_cwnd ? tp->snd_wnd :
-	    tp->snd_cwnd;
+	uint32_t sendwin =
+	    tp->snd_wnd < tp->snd_cwnd ? tp->snd_wnd : tp->snd_cwnd;
 	int32_t len;
 
 	if (tp->t_force && sendwin == 0)
@@ -210,7 +212,7 @@ tcp_plan_len(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 		return;
 	}
 	if (TCP_SACK_RECOVERY(tp))
-		sendwin = tp->snd_wnd;	/* and cwnd - pipe, below */
+		sendwin = tp->snd_wnd; /* and cwnd - pipe, below */
 	len = (int32_t)((sb_cc < sendwin ? sb_cc : sendwin) - sp->off);
 	if (len < 0)
 		len = 0;
@@ -270,21 +272,21 @@ tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 		return (1);
 	if (sp->flags & (TH_SYN | TH_RST))
 		return (1);
-	if ((sp->flags & TH_FIN) && ((tp->t_flags & TF_SENTFIN) == 0 ||
-	    tp->snd_nxt == tp->snd_una))
+	if ((sp->flags & TH_FIN) &&
+	    ((tp->t_flags & TF_SENTFIN) == 0 || tp->snd_nxt == tp->snd_una))
 		return (1);
 	return (0);
 }
 
 /* Build the segment into a fresh mbuf; NULL when the pool is empty. */
 static struct rte_mbuf *
-tcp_output_build(struct tcpcb *tp, struct socket *so,
-    struct tcp_sendplan *sp, tcp_seq seq)
+tcp_output_build(
+    struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp, tcp_seq seq)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct inpcb *inp = tp->t_inpcb;
-	int hdrlen = (int)(sizeof(struct ip) + sizeof(struct tcphdr)) +
-	    sp->optlen;
+	int hdrlen =
+	    (int)(sizeof(struct ip) + sizeof(struct tcphdr)) + sp->optlen;
 	struct rte_mbuf *m;
 	struct tcphdr *th;
 	struct ip *ip;
@@ -318,8 +320,8 @@ tcp_output_build(struct tcpcb *tp, struct socket *so,
 	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
 	memcpy(th + 1, sp->opt, (size_t)sp->optlen);
 	if (sp->len > 0)
-		(void)sbcopydata(&so->so_snd, sp->off, sp->len,
-		    (uint8_t *)ip + hdrlen);
+		(void)sbcopydata(
+		    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen);
 	th->th_sum = in_cksum_l4(ip, th);
 	return (m);
 }
@@ -472,13 +474,12 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	memset(&sp, 0, sizeof(sp));
 	sp.flags = TH_ACK;
 	sp.off = seq - tp->snd_una;
-	sp.len = sp.off < sb_cc ? sb_cc - sp.off : 0;	/* not the FIN */
+	sp.len = sp.off < sb_cc ? sb_cc - sp.off : 0; /* not the FIN */
 	if (sp.len > len)
 		sp.len = len;
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 -
-	    (uint32_t)sp.optlen);
-	if (sp.len == 0) {		/* only the FIN: the RTO resends it */
+	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
+	if (sp.len == 0) { /* only the FIN: the RTO resends it */
 		if (p != NULL)
 			tcp_sack_rexmitted(tp, p, p->end - p->rxmit);
 		else
@@ -528,23 +529,23 @@ tcp_output_one(struct tcpcb *tp)
 		return (due);
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 -
-	    (uint32_t)sp.optlen);
+	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
 	/* A FIN only goes with the last byte of the buffer. */
 	if ((sp.flags & TH_FIN) && so != NULL &&
 	    SEQ_LT(tp->snd_nxt + sp.len, tp->snd_una + so->so_snd.sb_cc))
 		sp.flags &= ~TH_FIN;
 	if ((sp.flags & TH_FIN) && (tp->t_flags & TF_SENTFIN) &&
 	    tp->snd_nxt == tp->snd_max)
-		tp->snd_nxt--;		/* resend the FIN in place */
+		tp->snd_nxt--; /* resend the FIN in place */
 	sp.recwin = tcp_output_recwin(tp);
 	if ((due = tcp_plan_due(tp, so, &sp)) == 0)
 		return (0);
 	if (sp.len > 0 && sp.off + sp.len == so->so_snd.sb_cc)
 		sp.flags |= TH_PUSH;
 	seq = (sp.len || (sp.flags & (TH_SYN | TH_FIN)) || tp->t_force ||
-	    callout_pending(&tp->t_timers.tt_persist)) ? tp->snd_nxt :
-	    tp->snd_max;
+		  callout_pending(&tp->t_timers.tt_persist))
+	    ? tp->snd_nxt
+	    : tp->snd_max;
 	if ((m = tcp_output_build(tp, so, &sp, seq)) == NULL) {
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		if (!callout_pending(&tp->t_timers.tt_rexmt))

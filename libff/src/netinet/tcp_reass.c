@@ -31,13 +31,13 @@
 #include "kern/mbuf.h"
 
 struct tseg_qent {
-	TAILQ_ENTRY(tseg_qent) tqe_q;	/* by sequence number */
-	tcp_seq		 tqe_seq;	/* first byte */
-	uint32_t	 tqe_len;	/* data bytes */
-	uint32_t	 tqe_mbcnt;	/* buffer bytes of the chain */
-	int		 tqe_fin;	/* a FIN follows the data */
-	struct rte_mbuf	*tqe_m;		/* the data (headers stripped) */
-	struct rte_mbuf	*tqe_last;	/* last mbuf of tqe_m, to append */
+	TAILQ_ENTRY(tseg_qent) tqe_q; /* by sequence number */
+	tcp_seq tqe_seq;	      /* first byte */
+	uint32_t tqe_len;	      /* data bytes */
+	uint32_t tqe_mbcnt;	      /* buffer bytes of the chain */
+	int tqe_fin;		      /* a FIN follows the data */
+	struct rte_mbuf *tqe_m;	      /* the data (headers stripped) */
+	struct rte_mbuf *tqe_last;    /* last mbuf of tqe_m, to append */
 };
 
 static struct tseg_qent *
@@ -222,7 +222,8 @@ tcp_reass_pred(struct tcpcb *tp, tcp_seq seq)
 	q = TAILQ_LAST(&tp->t_segq, tsegqe_head);
 	if (q == NULL || SEQ_LEQ(q->tqe_seq, seq))
 		return (q);
-	TAILQ_FOREACH(q, &tp->t_segq, tqe_q) {
+	TAILQ_FOREACH(q, &tp->t_segq, tqe_q)
+	{
 		if (SEQ_GT(q->tqe_seq, seq))
 			break;
 		p = q;
@@ -259,8 +260,8 @@ tcp_reass_prev(struct tcpcb *tp, struct tseg_qent *p, tcp_seq *seq,
  * a FIN where the new segment ends.
  */
 static struct tseg_qent *
-tcp_reass_next(struct tcpcb *tp, struct tseg_qent *q, tcp_seq seq,
-    uint32_t len, int *finp)
+tcp_reass_next(
+    struct tcpcb *tp, struct tseg_qent *q, tcp_seq seq, uint32_t len, int *finp)
 {
 	struct tseg_qent *nq;
 	int32_t i;
@@ -297,8 +298,8 @@ tcp_reass_uncovered(struct tseg_qent *q, tcp_seq end)
  * 0 when queued, -1 when dropped (counted).
  */
 int
-tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
-    struct rte_mbuf *m)
+tcp_reass_consume(
+    struct tcpcb *tp, tcp_seq seq, int tlen, int fin, struct rte_mbuf *m)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct tseg_qent *q, *p, *te = NULL;
@@ -333,8 +334,9 @@ tcp_reass_consume(struct tcpcb *tp, tcp_seq seq, int tlen, int fin,
 		if ((te = tqe_alloc(ctx)) == NULL)
 			goto full;
 	}
-	q = tcp_reass_next(tp, p != NULL ? TAILQ_NEXT(p, tqe_q) :
-	    TAILQ_FIRST(&tp->t_segq), seq, len, &fin);
+	q = tcp_reass_next(tp,
+	    p != NULL ? TAILQ_NEXT(p, tqe_q) : TAILQ_FIRST(&tp->t_segq), seq,
+	    len, &fin);
 	if (joinp && tqe_append(tp, p, m, len, mbcnt)) {
 		p->tqe_fin = fin;
 		if (joinq)
@@ -408,7 +410,7 @@ tcp_reass_flush(struct tcpcb *tp)
 		m_freem(q->tqe_m);
 		tqe_free(tp, q);
 	}
-	tp->rcv_numsacks = 0;		/* nothing held: no SACK blocks */
+	tp->rcv_numsacks = 0; /* nothing held: no SACK blocks */
 	return (n);
 }
 

@@ -36,10 +36,10 @@
 #include "kern/kern_sysctl.h"
 #include "netinet/tcp_var.h"
 
-#define	TCP_SACK_DUPTHRESH	3	/* RFC 6675 DupThresh */
+#define TCP_SACK_DUPTHRESH 3 /* RFC 6675 DupThresh */
 
-static void	tcp_sack_hint(struct tcpcb *tp, tcp_seq una);
-static int	tcp_sack_islost(struct tcpcb *tp, int idx, uint32_t above);
+static void tcp_sack_hint(struct tcpcb *tp, tcp_seq una);
+static int tcp_sack_islost(struct tcpcb *tp, int idx, uint32_t above);
 
 void
 tcp_sack_init(struct ff_ctx *ctx)
@@ -66,17 +66,17 @@ tcp_sack_fini(struct ff_ctx *ctx)
 	ts->sackhole_total = 0;
 }
 
-#define	STATE	struct tcp_state
+#define STATE struct tcp_state
 
 static const struct sysctl_entry tcp_sack_sysctls[] = {
 	SYSCTL_NODE("net.inet.tcp.sack", "TCP SACK"),
-	SYSCTL_INT("net.inet.tcp.sack.enable", CTLFLAG_RW | CTLFLAG_TUN,
-	    STATE, sack_enable, 0, 1, "Enable/Disable TCP SACK support"),
+	SYSCTL_INT("net.inet.tcp.sack.enable", CTLFLAG_RW | CTLFLAG_TUN, STATE,
+	    sack_enable, 0, 1, "Enable/Disable TCP SACK support"),
 	SYSCTL_INT("net.inet.tcp.sack.maxholes", CTLFLAG_RW | CTLFLAG_TUN,
 	    STATE, sack_maxholes, 1, 1 << 16,
 	    "Maximum number of TCP SACK holes allowed per connection"),
-	SYSCTL_INT("net.inet.tcp.sack.globalmaxholes",
-	    CTLFLAG_RW | CTLFLAG_TUN, STATE, sack_globalmaxholes, 1, 1 << 24,
+	SYSCTL_INT("net.inet.tcp.sack.globalmaxholes", CTLFLAG_RW | CTLFLAG_TUN,
+	    STATE, sack_globalmaxholes, 1, 1 << 24,
 	    "Global maximum number of TCP SACK holes"),
 	SYSCTL_INT("net.inet.tcp.sack.globalholes", CTLFLAG_RD, STATE,
 	    sack_globalholes, 0, 1 << 24,
@@ -134,8 +134,7 @@ tcp_update_sack_list(struct tcpcb *tp, tcp_seq start, tcp_seq end, int held)
 				nb.start = b->start;
 			if (SEQ_GT(b->end, nb.end))
 				nb.end = b->end;
-		} else if (SEQ_GT(b->end, tp->rcv_nxt) &&
-		    n < MAX_SACK_BLKS - 1)
+		} else if (SEQ_GT(b->end, tp->rcv_nxt) && n < MAX_SACK_BLKS - 1)
 			keep[n++] = *b;
 	}
 	tp->sackblks[0] = nb;
@@ -293,8 +292,8 @@ tcp_sack_cumack(struct tcpcb *tp, tcp_seq ack)
 		}
 		break;
 	}
-	if (TAILQ_EMPTY(&tp->snd_holes) && (SEQ_LT(tp->snd_fack, ack) ||
-	    SEQ_GT(tp->snd_fack, tp->snd_max)))
+	if (TAILQ_EMPTY(&tp->snd_holes) &&
+	    (SEQ_LT(tp->snd_fack, ack) || SEQ_GT(tp->snd_fack, tp->snd_max)))
 		tp->snd_fack = ack;
 }
 
@@ -316,7 +315,7 @@ tcp_sackhole_cut(struct tcpcb *tp, struct sackhole *p, tcp_seq s, tcp_seq e)
 			p->rxmit = s;
 	} else {
 		if ((q = tcp_sackhole_alloc(tp, e, p->end)) == NULL)
-			return (-1);	/* keep the hole whole: conservative */
+			return (-1); /* keep the hole whole: conservative */
 		q->rxmit = SEQ_GT(p->rxmit, e) ? p->rxmit : e;
 		TAILQ_INSERT_AFTER(&tp->snd_holes, p, q, scblink);
 		p->end = s;
@@ -355,8 +354,8 @@ tcp_sack_block(struct tcpcb *tp, tcp_seq s, tcp_seq e)
 
 /* Keep only blocks inside (ack, snd_max], sorted by start. */
 static int
-tcp_sack_valid(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack,
-    struct sackblk *out)
+tcp_sack_valid(
+    struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack, struct sackblk *out)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct sackblk b, t;
@@ -365,7 +364,7 @@ tcp_sack_valid(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack,
 	for (i = 0; i < to->to_nsacks; i++) {
 		b = to->to_sacks[i];
 		if (SEQ_LT(b.start, b.end) && SEQ_LEQ(b.end, ack)) {
-			TCPSTAT_INC(ctx, tcps_dsack_count);	/* RFC 2883 */
+			TCPSTAT_INC(ctx, tcps_dsack_count); /* RFC 2883 */
 			TCPSTAT_ADD(ctx, tcps_dsack_bytes, b.end - b.start);
 			continue;
 		}
@@ -395,8 +394,8 @@ tcp_sack_doack(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack)
 	struct sackblk blk[TCP_MAX_SACK];
 	int i, n = 0, changed = 0;
 
-	if (TAILQ_EMPTY(&tp->snd_holes) && (SEQ_LT(tp->snd_fack, ack) ||
-	    SEQ_GT(tp->snd_fack, tp->snd_max)))
+	if (TAILQ_EMPTY(&tp->snd_holes) &&
+	    (SEQ_LT(tp->snd_fack, ack) || SEQ_GT(tp->snd_fack, tp->snd_max)))
 		tp->snd_fack = ack;
 	tcp_sack_cumack(tp, ack);
 	if (to->to_flags & TOF_SACK) {
@@ -425,12 +424,13 @@ tcp_sack_hint(struct tcpcb *tp, tcp_seq una)
 	int idx = 0;
 
 	TAILQ_FOREACH(p, &tp->snd_holes, scblink)
-		holes += p->end - p->start;
-	h->sacked_bytes = SEQ_GT(tp->snd_fack, una) ?
-	    tp->snd_fack - una - holes : 0;
+	holes += p->end - p->start;
+	h->sacked_bytes =
+	    SEQ_GT(tp->snd_fack, una) ? tp->snd_fack - una - holes : 0;
 	h->lost_bytes = 0;
 	h->sack_bytes_rexmit = 0;
-	TAILQ_FOREACH(p, &tp->snd_holes, scblink) {
+	TAILQ_FOREACH(p, &tp->snd_holes, scblink)
+	{
 		below += SEQ_GT(p->start, una) ? p->start - una : 0;
 		una = p->end;
 		p->lost = tcp_sack_islost(tp, idx++, h->sacked_bytes - below);
@@ -448,7 +448,7 @@ tcp_sack_islost(struct tcpcb *tp, int idx, uint32_t above)
 	struct sackhole *last = TAILQ_LAST(&tp->snd_holes, sackhole_head);
 
 	if (last != NULL && last->end == tp->snd_fack)
-		ranges--;		/* nothing SACKed past the last hole */
+		ranges--; /* nothing SACKed past the last hole */
 	return (ranges >= TCP_SACK_DUPTHRESH ||
 	    above > (TCP_SACK_DUPTHRESH - 1) * tp->t_maxseg);
 }
@@ -486,8 +486,8 @@ tcp_sack_recovery_start(struct tcpcb *tp)
 		len = tp->snd_max - tp->snd_una;
 		if (len > tp->t_maxseg)
 			len = tp->t_maxseg;
-		if ((p = tcp_sackhole_alloc(tp, tp->snd_una,
-		    tp->snd_una + len)) != NULL) {
+		if ((p = tcp_sackhole_alloc(
+			 tp, tp->snd_una, tp->snd_una + len)) != NULL) {
 			TAILQ_INSERT_HEAD(&tp->snd_holes, p, scblink);
 			if (SEQ_LT(tp->snd_fack, p->end))
 				tp->snd_fack = p->end;
@@ -496,8 +496,8 @@ tcp_sack_recovery_start(struct tcpcb *tp)
 	}
 	tp->sackhint.force_first = 1;
 	len = tp->snd_max - tp->snd_una;
-	tp->sackhint.rescue_rxt = tp->snd_una +
-	    (len < tp->t_maxseg ? len : tp->t_maxseg);
+	tp->sackhint.rescue_rxt =
+	    tp->snd_una + (len < tp->t_maxseg ? len : tp->t_maxseg);
 }
 
 /*
@@ -522,7 +522,8 @@ tcp_sack_output(struct tcpcb *tp, int newdata, uint32_t *len)
 	}
 	if (tp->snd_cwnd < pipe || tp->snd_cwnd - pipe < tp->t_maxseg)
 		return (NULL);
-	TAILQ_FOREACH(p, &tp->snd_holes, scblink) {
+	TAILQ_FOREACH(p, &tp->snd_holes, scblink)
+	{
 		if (SEQ_GEQ(p->rxmit, p->end))
 			continue;
 		if (p->lost)
@@ -566,7 +567,7 @@ tcp_sack_rescue(struct tcpcb *tp, tcp_seq *seq, uint32_t *len)
 	tcp_seq hi = tp->snd_max, lo;
 
 	if (tp->t_flags & TF_SENTFIN)
-		hi--;			/* the FIN is the RTO's to resend */
+		hi--; /* the FIN is the RTO's to resend */
 	if (!SEQ_GT(tp->snd_una, tp->sackhint.rescue_rxt) ||
 	    !SEQ_LT(tp->snd_fack, hi) || tcp_sack_room(tp) == 0)
 		return (0);

@@ -32,16 +32,24 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define	ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
 static void
 sip_round(uint64_t v[4])
 {
-	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0];
+	v[0] += v[1];
+	v[1] = ROTL(v[1], 13);
+	v[1] ^= v[0];
 	v[0] = ROTL(v[0], 32);
-	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2];
+	v[2] += v[3];
+	v[3] = ROTL(v[3], 16);
+	v[3] ^= v[2];
+	v[0] += v[3];
+	v[3] = ROTL(v[3], 21);
+	v[3] ^= v[0];
+	v[2] += v[1];
+	v[1] = ROTL(v[1], 17);
+	v[1] ^= v[2];
 	v[2] = ROTL(v[2], 32);
 }
 
@@ -96,16 +104,16 @@ tcp_new_isn(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
 {
 	uint64_t m = ff_clock_now(&ctx->clock) / 4000;
 
-	return ((uint32_t)(m + tcp_tuple_hash(ctx, 0, laddr, lport, faddr,
-	    fport)));
+	return (
+	    (uint32_t)(m + tcp_tuple_hash(ctx, 0, laddr, lport, faddr, fport)));
 }
 
 uint32_t
 tcp_new_ts_offset(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
     struct in_addr faddr, uint16_t fport)
 {
-	return ((uint32_t)tcp_tuple_hash(ctx, 0x7473, laddr, lport, faddr,
-	    fport));
+	return (
+	    (uint32_t)tcp_tuple_hash(ctx, 0x7473, laddr, lport, faddr, fport));
 }
 
 /* Timestamp clock: milliseconds (RFC 7323 5.4 asks for 1 ms .. 1 s). */
@@ -169,7 +177,7 @@ tcp_init(struct ff_ctx *ctx)
 	tcp_sack_init(ctx);
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
-	ts->cc_default = &cubic_cc_algo;	/* FreeBSD 14's default */
+	ts->cc_default = &cubic_cc_algo; /* FreeBSD 14's default */
 	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 4096));
 }
 
@@ -188,10 +196,10 @@ tcp_fini(struct ff_ctx *ctx)
 	}
 	ts->tcb_nfree = 0;
 	syncache_fini(ctx);
-	tcp_hc_destroy(ctx);		/* after the closes above fed it */
+	tcp_hc_destroy(ctx); /* after the closes above fed it */
 	tcp_reass_fini(ctx);
 	tcp_sack_fini(ctx);
-	if (ts->tcbinfo.ipi_zone != NULL)	/* after every pcb went */
+	if (ts->tcbinfo.ipi_zone != NULL) /* after every pcb went */
 		in_pcbinfo_destroy(&ts->tcbinfo);
 }
 
@@ -245,7 +253,7 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	callout_init(&tp->t_timers.tt_delack);
 	cc_attach(ctx, tp);
 	tp->t_starttime = tcp_ticks(ctx);
-	tp->t_rcvtime = tp->t_starttime;	/* keepalive idle time */
+	tp->t_rcvtime = tp->t_starttime; /* keepalive idle time */
 	inp->inp_ppcb = tp;
 	TAILQ_INSERT_TAIL(&ts->tcb_list, tp, t_link);
 	ts->tcb_count++;
@@ -264,15 +272,16 @@ tcp_hc_ssthresh(struct tcpcb *tp)
 	uint32_t hiwat, segs, ss = tp->snd_ssthresh;
 
 	/* A socket already gone had the default buffer, near enough. */
-	hiwat = so != NULL ? so->so_snd.sb_hiwat :
-	    (uint32_t)V_tcp(tp->t_ctx)->sendspace;
+	hiwat = so != NULL ? so->so_snd.sb_hiwat
+			   : (uint32_t)V_tcp(tp->t_ctx)->sendspace;
 	if (ss == 0 || ss >= hiwat / 2 || tp->t_maxseg == 0)
 		return (0);
 	segs = (ss + tp->t_maxseg / 2) / tp->t_maxseg;
 	if (segs < 2)
 		segs = 2;
-	return (segs * (tp->t_maxseg + (uint32_t)(sizeof(struct ip) +
-	    sizeof(struct tcphdr))));
+	return (segs *
+	    (tp->t_maxseg +
+		(uint32_t)(sizeof(struct ip) + sizeof(struct tcphdr))));
 }
 
 /*
@@ -337,7 +346,7 @@ tcp_drain(struct ff_ctx *ctx)
 	int n = 0;
 
 	TAILQ_FOREACH(tp, &V_tcp(ctx)->tcb_list, t_link)
-		n += tcp_reass_flush(tp);
+	n += tcp_reass_flush(tp);
 	V_mbuf(ctx)->mb_stat.ovl_reass_flushed += (uint64_t)n;
 }
 
@@ -454,8 +463,8 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	uint32_t win = 0;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)m_append(m, sizeof(*ip) +
-	    sizeof(*th))) == NULL) {
+	    (ip = (struct ip *)m_append(m, sizeof(*ip) + sizeof(*th))) ==
+		NULL) {
 		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return;
@@ -489,39 +498,39 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 
 /* net.inet.tcp.pcbcount: live control blocks. */
 static int
-tcp_sysctl_pcbcount(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+tcp_sysctl_pcbcount(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	int n = V_tcp(ctx)->tcb_count;
 
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-#define	STATE	struct tcp_state
+#define STATE struct tcp_state
 
 static const struct sysctl_entry tcp_sysctls[] = {
 	SYSCTL_NODE("net.inet.tcp.reass", "TCP Segment Reassembly Queue"),
-	SYSCTL_INT("net.inet.tcp.mssdflt", CTLFLAG_RWTUN, STATE,
-	    mssdflt, TCP_MINMSS, 65495, "Default TCP Maximum Segment Size"),
-	SYSCTL_INT("net.inet.tcp.minmss", CTLFLAG_RWTUN, STATE,
-	    minmss, 64, 65495, "Minimum TCP Maximum Segment Size"),
-	SYSCTL_INT("net.inet.tcp.rfc1323", CTLFLAG_RWTUN, STATE,
-	    rfc1323, 0, 1, "Enable rfc1323 (high performance TCP) extensions"),
-	SYSCTL_INT("net.inet.tcp.sendspace", CTLFLAG_RWTUN, STATE,
-	    sendspace, 1, 1 << 30, "Initial send socket buffer size"),
-	SYSCTL_INT("net.inet.tcp.recvspace", CTLFLAG_RWTUN, STATE,
-	    recvspace, 1, 1 << 30, "Initial receive socket buffer size"),
+	SYSCTL_INT("net.inet.tcp.mssdflt", CTLFLAG_RWTUN, STATE, mssdflt,
+	    TCP_MINMSS, 65495, "Default TCP Maximum Segment Size"),
+	SYSCTL_INT("net.inet.tcp.minmss", CTLFLAG_RWTUN, STATE, minmss, 64,
+	    65495, "Minimum TCP Maximum Segment Size"),
+	SYSCTL_INT("net.inet.tcp.rfc1323", CTLFLAG_RWTUN, STATE, rfc1323, 0, 1,
+	    "Enable rfc1323 (high performance TCP) extensions"),
+	SYSCTL_INT("net.inet.tcp.sendspace", CTLFLAG_RWTUN, STATE, sendspace, 1,
+	    1 << 30, "Initial send socket buffer size"),
+	SYSCTL_INT("net.inet.tcp.recvspace", CTLFLAG_RWTUN, STATE, recvspace, 1,
+	    1 << 30, "Initial receive socket buffer size"),
 	SYSCTL_INT("net.inet.tcp.delayed_ack", CTLFLAG_RWTUN, STATE,
 	    delayed_ack, 0, 1,
 	    "Delay ACK to try and piggyback it onto a data packet"),
-	SYSCTL_INT("net.inet.tcp.delacktime", CTLFLAG_RWTUN, STATE,
-	    delacktime, 1, 500, "Time before a delayed ACK is sent (ms)"),
-	SYSCTL_INT("net.inet.tcp.msl", CTLFLAG_RWTUN, STATE,
-	    msl, 1, 600000, "Maximum segment lifetime (ms)"),
+	SYSCTL_INT("net.inet.tcp.delacktime", CTLFLAG_RWTUN, STATE, delacktime,
+	    1, 500, "Time before a delayed ACK is sent (ms)"),
+	SYSCTL_INT("net.inet.tcp.msl", CTLFLAG_RWTUN, STATE, msl, 1, 600000,
+	    "Maximum segment lifetime (ms)"),
 	SYSCTL_INT("net.inet.tcp.rexmit_initial", CTLFLAG_RWTUN, STATE,
 	    rexmit_initial, 1, 60000, "Initial Retransmission Timeout (ms)"),
-	SYSCTL_INT("net.inet.tcp.rexmit_min", CTLFLAG_RWTUN, STATE,
-	    rexmit_min, 1, 60000, "Minimum Retransmission Timeout (ms)"),
+	SYSCTL_INT("net.inet.tcp.rexmit_min", CTLFLAG_RWTUN, STATE, rexmit_min,
+	    1, 60000, "Minimum Retransmission Timeout (ms)"),
 	SYSCTL_INT("net.inet.tcp.rexmit_slop", CTLFLAG_RWTUN, STATE,
 	    rexmit_slop, 0, 60000, "Retransmission Timer Slop (ms)"),
 	SYSCTL_INT("net.inet.tcp.initcwnd_segments", CTLFLAG_RWTUN, STATE,
@@ -534,8 +543,8 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	SYSCTL_INT("net.inet.tcp.reass.maxsegments", CTLFLAG_RWTUN, STATE,
 	    reass_maxsegments, 0, 1 << 24,
 	    "Global maximum number of TCP Segments in Reassembly Queue"),
-	SYSCTL_INT("net.inet.tcp.maxtcpcb", CTLFLAG_RWTUN, STATE,
-	    maxtcpcb, 1, 1 << 24, "Maximum number of TCP control blocks (ff)"),
+	SYSCTL_INT("net.inet.tcp.maxtcpcb", CTLFLAG_RWTUN, STATE, maxtcpcb, 1,
+	    1 << 24, "Maximum number of TCP control blocks (ff)"),
 	SYSCTL_INT("net.inet.tcp.nolocaltimewait", CTLFLAG_RWTUN, STATE,
 	    nolocaltimewait, 0, 1,
 	    "Do not create TCP TIME_WAIT state for local connections"),
@@ -547,21 +556,21 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	    ack_war_cnt, 0, 1 << 30,
 	    "Maximum number of challenge ACKs sent per TCP connection "
 	    "during the time interval (ack_war_timewindow)"),
-	SYSCTL_INT("net.inet.tcp.blackhole", CTLFLAG_RWTUN, STATE,
-	    blackhole, 0, 2, "Do not send RST on segments to closed ports"),
+	SYSCTL_INT("net.inet.tcp.blackhole", CTLFLAG_RWTUN, STATE, blackhole, 0,
+	    2, "Do not send RST on segments to closed ports"),
 	SYSCTL_INT("net.inet.tcp.blackhole_local", CTLFLAG_RWTUN, STATE,
 	    blackhole_local, 0, 1,
 	    "Enforce net.inet.tcp.blackhole for locally originated packets"),
-	SYSCTL_INT("net.inet.tcp.persmin", CTLFLAG_RWTUN, STATE,
-	    persmin, 1, 1 << 30, "Minimum persistence interval (ms)"),
-	SYSCTL_INT("net.inet.tcp.persmax", CTLFLAG_RWTUN, STATE,
-	    persmax, 1, 1 << 30, "Maximum persistence interval (ms)"),
-	SYSCTL_INT("net.inet.tcp.keepidle", CTLFLAG_RWTUN, STATE,
-	    keepidle, 1, 1 << 30, "time before keepalive probes begin (ms)"),
-	SYSCTL_INT("net.inet.tcp.keepintvl", CTLFLAG_RWTUN, STATE,
-	    keepintvl, 1, 1 << 30, "time between keepalive probes (ms)"),
-	SYSCTL_INT("net.inet.tcp.keepcnt", CTLFLAG_RWTUN, STATE,
-	    keepcnt, 1, 1 << 20, "Number of keepalive probes to send"),
+	SYSCTL_INT("net.inet.tcp.persmin", CTLFLAG_RWTUN, STATE, persmin, 1,
+	    1 << 30, "Minimum persistence interval (ms)"),
+	SYSCTL_INT("net.inet.tcp.persmax", CTLFLAG_RWTUN, STATE, persmax, 1,
+	    1 << 30, "Maximum persistence interval (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepidle", CTLFLAG_RWTUN, STATE, keepidle, 1,
+	    1 << 30, "time before keepalive probes begin (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepintvl", CTLFLAG_RWTUN, STATE, keepintvl, 1,
+	    1 << 30, "time between keepalive probes (ms)"),
+	SYSCTL_INT("net.inet.tcp.keepcnt", CTLFLAG_RWTUN, STATE, keepcnt, 1,
+	    1 << 20, "Number of keepalive probes to send"),
 	SYSCTL_INT("net.inet.tcp.always_keepalive", CTLFLAG_RWTUN, STATE,
 	    always_keepalive, 0, 1,
 	    "Assume SO_KEEPALIVE on all TCP connections"),

@@ -41,25 +41,24 @@
 #include "netinet/in_cksum.h"
 #include "kern/libkern.h"
 
-#define	SYNCACHE_HASHSIZE	512	/* FreeBSD's defaults */
-#define	SYNCACHE_BUCKETLIMIT	30
-#define	SYNCACHE_MAXREXMTS	3
-#define	SYNCOOKIE_LIFETIME_MS	15000	/* secret rotation period */
-#define	SYNCACHE_MAXHASH	65536
-#define	SYNCACHE_MAXLIMIT	(1 << 20)
+#define SYNCACHE_HASHSIZE     512 /* FreeBSD's defaults */
+#define SYNCACHE_BUCKETLIMIT  30
+#define SYNCACHE_MAXREXMTS    3
+#define SYNCOOKIE_LIFETIME_MS 15000 /* secret rotation period */
+#define SYNCACHE_MAXHASH      65536
+#define SYNCACHE_MAXLIMIT     (1 << 20)
 
 /* Cookie layout (our ISS). */
-#define	SCC_ODDEVEN		0x001
-#define	SCC_MSS_SHIFT		1	/* 3 bits: tcp_sc_msstab index */
-#define	SCC_WS_SHIFT		4	/* 4 bits: peer's shift + 1, 0 none */
-#define	SCC_SACK		0x100
-#define	SCC_INFO_MASK		0x1ff
-#define	SCC_MAC_SHIFT		9
+#define SCC_ODDEVEN   0x001
+#define SCC_MSS_SHIFT 1 /* 3 bits: tcp_sc_msstab index */
+#define SCC_WS_SHIFT  4 /* 4 bits: peer's shift + 1, 0 none */
+#define SCC_SACK      0x100
+#define SCC_INFO_MASK 0x1ff
+#define SCC_MAC_SHIFT 9
 
 /* MSS values a cookie can say (FreeBSD's tcp_sc_msstab). */
-static const uint16_t tcp_sc_msstab[8] = {
-	216, 536, 1200, 1360, 1400, 1440, 1452, 1460
-};
+static const uint16_t tcp_sc_msstab[8] = { 216, 536, 1200, 1360, 1400, 1440,
+	1452, 1460 };
 
 /* -- the table ---------------------------------------------------------- */
 
@@ -124,16 +123,16 @@ syncache_lookup(struct syncache_head *sch, const struct tcpseg *seg)
 	struct syncache *sc;
 
 	TAILQ_FOREACH(sc, &sch->sch_bucket, sc_hash)
-		if (sc->sc_faddr.s_addr == seg->src.s_addr &&
-		    sc->sc_laddr.s_addr == seg->dst.s_addr &&
-		    sc->sc_fport == seg->sport && sc->sc_lport == seg->dport)
-			return (sc);
+	if (sc->sc_faddr.s_addr == seg->src.s_addr &&
+	    sc->sc_laddr.s_addr == seg->dst.s_addr &&
+	    sc->sc_fport == seg->sport && sc->sc_lport == seg->dport)
+		return (sc);
 	return (NULL);
 }
 
 static void
-syncache_drop(struct ff_ctx *ctx, struct syncache_head *sch,
-    struct syncache *sc)
+syncache_drop(
+    struct ff_ctx *ctx, struct syncache_head *sch, struct syncache *sc)
 {
 	struct tcp_syncache *tsc = V_syncache(ctx);
 
@@ -162,13 +161,13 @@ syncookie_reseed(struct ff_ctx *ctx)
 		s->gen[s->oddeven] = s->gen[s->oddeven ^ 1] + 1;
 		s->next_ms += SYNCOOKIE_LIFETIME_MS;
 	}
-	if (now >= s->next_ms)		/* idle for long: start afresh */
+	if (now >= s->next_ms) /* idle for long: start afresh */
 		s->next_ms = now + SYNCOOKIE_LIFETIME_MS;
 }
 
 static uint32_t
-syncookie_mac(struct ff_ctx *ctx, const struct syncache *sc, int slot,
-    uint32_t info)
+syncookie_mac(
+    struct ff_ctx *ctx, const struct syncache *sc, int slot, uint32_t info)
 {
 	struct syncookie_secret *s = &V_syncache(ctx)->secret;
 	uint32_t w[6];
@@ -191,16 +190,17 @@ syncookie_generate(struct ff_ctx *ctx, const struct syncache *sc)
 
 	syncookie_reseed(ctx);
 	for (i = 0; i < 8; i++)
-		if (tcp_sc_msstab[i] <= (sc->sc_peer_mss ? sc->sc_peer_mss :
-		    TCP_MSS_V4))
+		if (tcp_sc_msstab[i] <=
+		    (sc->sc_peer_mss ? sc->sc_peer_mss : TCP_MSS_V4))
 			mssi = i;
 	info = (uint32_t)s->oddeven | (mssi << SCC_MSS_SHIFT);
 	if (sc->sc_flags & SCF_WINSCALE)
-		info |= (uint32_t)(sc->sc_requested_s_scale + 1) << SCC_WS_SHIFT;
+		info |= (uint32_t)(sc->sc_requested_s_scale + 1)
+		    << SCC_WS_SHIFT;
 	if (sc->sc_flags & SCF_SACK)
 		info |= SCC_SACK;
-	return ((syncookie_mac(ctx, sc, s->oddeven, info) << SCC_MAC_SHIFT) |
-	    info);
+	return (
+	    (syncookie_mac(ctx, sc, s->oddeven, info) << SCC_MAC_SHIFT) | info);
 }
 
 /*
@@ -208,8 +208,8 @@ syncookie_generate(struct ff_ctx *ctx, const struct syncache *sc)
  * cookie (ack - 1).  0 when it is ours and fresh, -1 otherwise.
  */
 static int
-syncookie_expand(struct tcpcb *ltp, const struct tcpseg *seg,
-    struct syncache *sc)
+syncookie_expand(
+    struct tcpcb *ltp, const struct tcpseg *seg, struct syncache *sc)
 {
 	struct ff_ctx *ctx = ltp->t_ctx;
 	uint32_t cookie = seg->ack - 1, info = cookie & SCC_INFO_MASK, ws;
@@ -222,8 +222,9 @@ syncookie_expand(struct tcpcb *ltp, const struct tcpseg *seg,
 	sc->sc_lport = seg->dport;
 	sc->sc_fport = seg->sport;
 	sc->sc_irs = seg->seq - 1;
-	if ((cookie & ~(uint32_t)SCC_INFO_MASK) != (syncookie_mac(ctx, sc,
-	    (int)(info & SCC_ODDEVEN), info) << SCC_MAC_SHIFT))
+	if ((cookie & ~(uint32_t)SCC_INFO_MASK) !=
+	    (syncookie_mac(ctx, sc, (int)(info & SCC_ODDEVEN), info)
+		<< SCC_MAC_SHIFT))
 		return (-1);
 	sc->sc_iss = cookie;
 	sc->sc_peer_mss = tcp_sc_msstab[(info >> SCC_MSS_SHIFT) & 7];
@@ -239,8 +240,8 @@ syncookie_expand(struct tcpcb *ltp, const struct tcpseg *seg,
 		sc->sc_flags |= SCF_TIMESTAMP;
 		sc->sc_tsreflect = seg->to.to_tsval;
 	}
-	sc->sc_ts_offset = tcp_new_ts_offset(ctx, seg->dst, seg->dport,
-	    seg->src, seg->sport);
+	sc->sc_ts_offset =
+	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	sc->sc_wnd = seg->win;
 	return (0);
 }
@@ -322,15 +323,15 @@ syncache_respond(struct ff_ctx *ctx, const struct syncache *sc)
 static uint64_t
 syncache_rxtdelay(struct ff_ctx *ctx, int rxmits)
 {
-	return (ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->rexmit_initial <<
-	    (rxmits > 6 ? 6 : rxmits)));
+	return (ff_ms_to_ticks(ctx,
+	    (uint64_t)V_tcp(ctx)->rexmit_initial << (rxmits > 6 ? 6 : rxmits)));
 }
 
-static void	syncache_timer(struct ff_ctx *ctx, void *arg);
+static void syncache_timer(struct ff_ctx *ctx, void *arg);
 
 static void
-syncache_timeout_set(struct ff_ctx *ctx, struct syncache_head *sch,
-    uint64_t when)
+syncache_timeout_set(
+    struct ff_ctx *ctx, struct syncache_head *sch, uint64_t when)
 {
 	uint64_t now = tcp_ticks(ctx);
 
@@ -377,8 +378,7 @@ syncache_timer(struct ff_ctx *ctx, void *arg)
 
 /* What the SYN says, and what we will answer with. */
 static void
-syncache_fill(struct tcpcb *ltp, const struct tcpseg *seg,
-    struct syncache *sc)
+syncache_fill(struct tcpcb *ltp, const struct tcpseg *seg, struct syncache *sc)
 {
 	struct ff_ctx *ctx = ltp->t_ctx;
 	const struct tcpopt *to = &seg->to;
@@ -406,9 +406,9 @@ syncache_fill(struct tcpcb *ltp, const struct tcpseg *seg,
 		sc->sc_tsreflect = to->to_tsval;
 	}
 	if ((to->to_flags & TOF_SACKPERM) && V_tcp(ctx)->sack_enable)
-		sc->sc_flags |= SCF_SACK;		/* RFC 2018 2 */
-	sc->sc_ts_offset = tcp_new_ts_offset(ctx, seg->dst, seg->dport,
-	    seg->src, seg->sport);
+		sc->sc_flags |= SCF_SACK; /* RFC 2018 2 */
+	sc->sc_ts_offset =
+	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 }
 
 static void
@@ -470,8 +470,9 @@ syncache_cookiesonly(struct ff_ctx *ctx, const struct syncache_head *sch)
 
 	if (!tsc->syncookies)
 		return (0);
-	return (tsc->syncookies_only || (sch->sch_last_overflow != 0 &&
-	    tcp_ticks(ctx) < sch->sch_last_overflow + life));
+	return (tsc->syncookies_only ||
+	    (sch->sch_last_overflow != 0 &&
+		tcp_ticks(ctx) < sch->sch_last_overflow + life));
 }
 
 void
@@ -492,7 +493,7 @@ syncache_add(struct tcpcb *ltp, const struct tcpseg *seg)
 	if ((sc = syncache_lookup(sch, seg)) != NULL) {
 		/* Our SYN-ACK was lost, or the peer starts over. */
 		TCPSTAT_INC(ctx, tcps_sc_dupsyn);
-		sc->sc_start = 0;		/* Karn: no RTT sample */
+		sc->sc_start = 0; /* Karn: no RTT sample */
 		if (sc->sc_irs != seg->seq || sc->sc_ltp != ltp) {
 			tmp.sc_hash = sc->sc_hash;
 			tmp.sc_rxmits = sc->sc_rxmits;
@@ -574,13 +575,13 @@ syncache_socket(struct tcpcb *ltp, const struct syncache *sc)
 	tp->irs = sc->sc_irs;
 	tcp_rcvseqinit(tp);
 	/* The window our SYN-ACK offered (syncache_respond()). */
-	tp->rcv_adv += so->so_rcv.sb_hiwat > TCP_MAXWIN ? TCP_MAXWIN :
-	    so->so_rcv.sb_hiwat;
+	tp->rcv_adv +=
+	    so->so_rcv.sb_hiwat > TCP_MAXWIN ? TCP_MAXWIN : so->so_rcv.sb_hiwat;
 	tp->iss = sc->sc_iss;
 	tcp_sendseqinit(tp);
-	tp->snd_nxt = tp->snd_max = tp->iss + 1;	/* our SYN went out */
+	tp->snd_nxt = tp->snd_max = tp->iss + 1; /* our SYN went out */
 	if (sc->sc_rxmits == 0 && sc->sc_start != 0) {
-		tp->t_rtttime = sc->sc_start;	/* an RTT sample (Karn) */
+		tp->t_rtttime = sc->sc_start; /* an RTT sample (Karn) */
 		tp->t_rtseq = tp->iss;
 	}
 	syncache_tcpcb_options(tp, sc);
@@ -660,8 +661,8 @@ syncache_listen_gone(struct tcpcb *ltp)
 	if (tsc->hashbase == NULL || tsc->count == 0)
 		return;
 	for (i = 0; i < tsc->alloc_hashsize; i++)
-		for (sc = TAILQ_FIRST(&tsc->hashbase[i].sch_bucket);
-		    sc != NULL; sc = next) {
+		for (sc = TAILQ_FIRST(&tsc->hashbase[i].sch_bucket); sc != NULL;
+		     sc = next) {
 			next = TAILQ_NEXT(sc, sc_hash);
 			if (sc->sc_ltp != ltp)
 				continue;
@@ -696,8 +697,8 @@ syncache_init(struct ff_ctx *ctx)
 	tsc->secret.key[1][1] = ff_random64();
 	tsc->secret.gen[1] = 1;
 	tsc->secret.oddeven = 1;
-	tsc->secret.next_ms = ff_clock_now(&ctx->clock) / FF_NS_PER_MS +
-	    SYNCOOKIE_LIFETIME_MS;
+	tsc->secret.next_ms =
+	    ff_clock_now(&ctx->clock) / FF_NS_PER_MS + SYNCOOKIE_LIFETIME_MS;
 }
 
 void
@@ -717,8 +718,8 @@ syncache_fini(struct ff_ctx *ctx)
  * a change frees it (when empty: EBUSY otherwise) for the next SYN.
  */
 static int
-syncache_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+syncache_sysctl_size(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct tcp_syncache *tsc = V_syncache(ctx);
 	unsigned int *p = sysctl_oid_arg1(oidp), v = *p;
@@ -727,8 +728,9 @@ syncache_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
 		return (error);
-	if (v == 0 || v > SYNCACHE_MAXLIMIT || (p == &tsc->hashsize &&
-	    (v > SYNCACHE_MAXHASH || (v & (v - 1)) != 0)))
+	if (v == 0 || v > SYNCACHE_MAXLIMIT ||
+	    (p == &tsc->hashsize &&
+		(v > SYNCACHE_MAXHASH || (v & (v - 1)) != 0)))
 		return (EINVAL);
 	if (tsc->count != 0)
 		return (EBUSY);
@@ -740,16 +742,16 @@ syncache_sysctl_size(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 }
 
 static int
-syncache_sysctl_count(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+syncache_sysctl_count(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	unsigned int n = V_syncache(ctx)->count;
 
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
-#define	STATE	struct tcp_syncache
-#define	SC_SIZE	(CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
+#define STATE	struct tcp_syncache
+#define SC_SIZE (CTLTYPE_UINT | CTLFLAG_RW | CTLFLAG_TUN)
 
 static const struct sysctl_entry syncache_sysctls[] = {
 	SYSCTL_NODE("net.inet.tcp.syncache", "TCP SYN cache"),
@@ -767,11 +769,10 @@ static const struct sysctl_entry syncache_sysctls[] = {
 	    "Current number of entries in syncache"),
 	SYSCTL_UINT("net.inet.tcp.syncache.rexmtlimit", CTLFLAG_RW, STATE,
 	    rexmt_limit, 0, 16, "Limit on SYN/ACK retransmissions"),
-	SYSCTL_INT("net.inet.tcp.syncache.rst_on_sock_fail", CTLFLAG_RW,
-	    STATE, rst_on_sock_fail, 0, 1,
-	    "Send reset on socket allocation failure"),
-	SYSCTL_INT("net.inet.tcp.syncookies", CTLFLAG_RW, STATE, syncookies,
-	    0, 1, "Use TCP SYN cookies if the syncache overflows"),
+	SYSCTL_INT("net.inet.tcp.syncache.rst_on_sock_fail", CTLFLAG_RW, STATE,
+	    rst_on_sock_fail, 0, 1, "Send reset on socket allocation failure"),
+	SYSCTL_INT("net.inet.tcp.syncookies", CTLFLAG_RW, STATE, syncookies, 0,
+	    1, "Use TCP SYN cookies if the syncache overflows"),
 	SYSCTL_INT("net.inet.tcp.syncookies_only", CTLFLAG_RW, STATE,
 	    syncookies_only, 0, 1, "Use only TCP SYN cookies"),
 };

@@ -39,10 +39,10 @@ tcp_ms_ticks(struct ff_ctx *ctx, int ms)
 int
 tcp_rexmtval(const struct tcpcb *tp)
 {
-	int var = tp->t_rttvar >> (TCP_RTTVAR_SHIFT - 2);	/* 4 RTTVAR */
+	int var = tp->t_rttvar >> (TCP_RTTVAR_SHIFT - 2); /* 4 RTTVAR */
 
 	if (var < 1)
-		var = 1;			/* G: one tick */
+		var = 1; /* G: one tick */
 	return ((tp->t_srtt >> TCP_RTT_SHIFT) + var);
 }
 
@@ -110,18 +110,18 @@ tcp_xmit_timer(struct tcpcb *tp, int rtt)
 		rtt = 1;
 	if (tp->t_srtt != 0) {
 		delta = (rtt << TCP_RTT_SHIFT) - tp->t_srtt;
-		tp->t_srtt += delta >> 3;		/* alpha = 1/8 */
+		tp->t_srtt += delta >> 3; /* alpha = 1/8 */
 		if (tp->t_srtt <= 0)
 			tp->t_srtt = 1;
 		if (delta < 0)
 			delta = -delta;
 		delta >>= TCP_RTT_SHIFT - TCP_RTTVAR_SHIFT;
-		tp->t_rttvar += (delta - tp->t_rttvar) >> 2;	/* beta = 1/4 */
+		tp->t_rttvar += (delta - tp->t_rttvar) >> 2; /* beta = 1/4 */
 		if (tp->t_rttvar <= 0)
 			tp->t_rttvar = 1;
 	} else {
 		tp->t_srtt = rtt << TCP_RTT_SHIFT;
-		tp->t_rttvar = rtt << (TCP_RTTVAR_SHIFT - 1);	/* R/2 */
+		tp->t_rttvar = rtt << (TCP_RTTVAR_SHIFT - 1); /* R/2 */
 	}
 	tp->t_rttupdated++;
 	tp->t_rtttime = 0;
@@ -223,10 +223,10 @@ tcp_keepalive_wanted(struct tcpcb *tp)
 
 	if (tp->t_state < TCPS_ESTABLISHED || tp->t_state > TCPS_CLOSING)
 		return (0);
-	opts = inp->inp_socket != NULL ? inp->inp_socket->so_options :
-	    inp->inp_so_options;
-	return ((opts & SO_KEEPALIVE) != 0 ||
-	    V_tcp(tp->t_ctx)->always_keepalive);
+	opts = inp->inp_socket != NULL ? inp->inp_socket->so_options
+				       : inp->inp_so_options;
+	return (
+	    (opts & SO_KEEPALIVE) != 0 || V_tcp(tp->t_ctx)->always_keepalive);
 }
 
 /* The connection's keepalive parameters, in ticks (and probes). */
@@ -235,8 +235,8 @@ tcp_keepidle_ticks(struct tcpcb *tp)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 
-	return (ff_ms_to_ticks(ctx, tp->t_keepidle ? tp->t_keepidle :
-	    (uint64_t)V_tcp(ctx)->keepidle));
+	return (ff_ms_to_ticks(ctx,
+	    tp->t_keepidle ? tp->t_keepidle : (uint64_t)V_tcp(ctx)->keepidle));
 }
 
 static uint64_t
@@ -244,15 +244,16 @@ tcp_keepintvl_ticks(struct tcpcb *tp)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 
-	return (ff_ms_to_ticks(ctx, tp->t_keepintvl ? tp->t_keepintvl :
-	    (uint64_t)V_tcp(ctx)->keepintvl));
+	return (ff_ms_to_ticks(ctx,
+	    tp->t_keepintvl ? tp->t_keepintvl
+			    : (uint64_t)V_tcp(ctx)->keepintvl));
 }
 
 static uint64_t
 tcp_keepcnt(struct tcpcb *tp)
 {
-	return (tp->t_keepcnt ? tp->t_keepcnt :
-	    (uint64_t)V_tcp(tp->t_ctx)->keepcnt);
+	return (tp->t_keepcnt ? tp->t_keepcnt
+			      : (uint64_t)V_tcp(tp->t_ctx)->keepcnt);
 }
 
 /* A keepalive probe: an old sequence number makes the peer ACK. */
@@ -301,8 +302,8 @@ tcp_timer_keep_fire(struct ff_ctx *ctx, void *arg)
 		return;
 	}
 	tcp_keepalive_probe(tp);
-	callout_reset(ctx, &tp->t_timers.tt_keep, intvl, tcp_timer_keep_fire,
-	    tp);
+	callout_reset(
+	    ctx, &tp->t_timers.tt_keep, intvl, tcp_timer_keep_fire, tp);
 }
 
 /* Connection set-up limit (before ESTABLISHED), ms. */
@@ -340,9 +341,9 @@ tcp_timer_persist(struct ff_ctx *ctx, void *arg)
 
 	TCPSTAT_INC(ctx, tcps_persisttimeo);
 	if ((tp->t_persistshift >= TCP_MAXRXTSHIFT &&
-	    idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->keepidle)) ||
+		idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->keepidle)) ||
 	    (tp->t_state > TCPS_CLOSE_WAIT &&
-	    idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->persmax))) {
+		idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->persmax))) {
 		TCPSTAT_INC(ctx, tcps_persistdrop);
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
@@ -370,14 +371,13 @@ tcp_setpersist(struct tcpcb *tp)
 	if (so == NULL || so->so_snd.sb_cc == 0 || tp->snd_wnd != 0 ||
 	    callout_pending(&tp->t_timers.tt_rexmt))
 		return;
-	t = tp->t_srtt != 0 ? (uint64_t)tcp_rto_range(tp, tcp_rexmtval(tp)) :
-	    (uint64_t)tcp_ms_ticks(ctx, ts->rexmit_initial);
+	t = tp->t_srtt != 0 ? (uint64_t)tcp_rto_range(tp, tcp_rexmtval(tp))
+			    : (uint64_t)tcp_ms_ticks(ctx, ts->rexmit_initial);
 	t <<= tp->t_persistshift;
 	lo = ff_ms_to_ticks(ctx, (uint64_t)ts->persmin);
 	hi = ff_ms_to_ticks(ctx, (uint64_t)ts->persmax);
 	t = t < lo ? lo : (t > hi ? hi : t);
-	callout_reset(ctx, &tp->t_timers.tt_persist, t, tcp_timer_persist,
-	    tp);
+	callout_reset(ctx, &tp->t_timers.tt_persist, t, tcp_timer_persist, tp);
 	if (tp->t_persistshift < TCP_MAXRXTSHIFT)
 		tp->t_persistshift++;
 }

@@ -33,7 +33,7 @@
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
 
-#define	TCPTV_KEEP_INIT_MS	75000	/* FreeBSD's keepinit: connect limit */
+#define TCPTV_KEEP_INIT_MS 75000 /* FreeBSD's keepinit: connect limit */
 
 static struct tcpcb *
 sototcpcb(struct socket *so)
@@ -65,16 +65,16 @@ tcp_usr_attach(struct socket *so, int proto)
 	int error;
 
 	if (so->so_snd.sb_hiwat == 0) {
-		if ((error = sbreserve(so, &so->so_snd,
-		    (uint32_t)ts->sendspace)) != 0)
+		if ((error = sbreserve(
+			 so, &so->so_snd, (uint32_t)ts->sendspace)) != 0)
 			return (error);
-		so->so_snd.sb_flags |= SB_AUTOSIZE;	/* sendbuf_auto */
+		so->so_snd.sb_flags |= SB_AUTOSIZE; /* sendbuf_auto */
 	}
 	if (so->so_rcv.sb_hiwat == 0) {
-		if ((error = sbreserve(so, &so->so_rcv,
-		    (uint32_t)ts->recvspace)) != 0)
+		if ((error = sbreserve(
+			 so, &so->so_rcv, (uint32_t)ts->recvspace)) != 0)
 			return (error);
-		so->so_rcv.sb_flags |= SB_AUTOSIZE;	/* recvbuf_auto */
+		so->so_rcv.sb_flags |= SB_AUTOSIZE; /* recvbuf_auto */
 	}
 	if ((error = in_pcballoc(so, V_tcbinfo(ctx))) != 0)
 		return (error);
@@ -119,8 +119,8 @@ tcp_usr_listen(struct socket *so, int backlog)
 	struct tcpcb *tp = sototcpcb(so);
 	int error;
 
-	if (tp == NULL || (tp->t_state != TCPS_CLOSED &&
-	    tp->t_state != TCPS_LISTEN))
+	if (tp == NULL ||
+	    (tp->t_state != TCPS_CLOSED && tp->t_state != TCPS_LISTEN))
 		return (-EINVAL);
 	if (inp->inp_lport == 0 && (error = in_pcbbind(inp, NULL)) != 0)
 		return (error);
@@ -138,8 +138,8 @@ tcp_usr_connect(struct socket *so, const struct sockaddr_in *nam)
 	int error;
 
 	if (tp == NULL || tp->t_state != TCPS_CLOSED)
-		return (tp != NULL && tp->t_state == TCPS_LISTEN ? -EOPNOTSUPP :
-		    -EISCONN);
+		return (tp != NULL && tp->t_state == TCPS_LISTEN ? -EOPNOTSUPP
+								 : -EISCONN);
 	if (IN_MULTICAST(ntohl(nam->sin_addr.s_addr)) ||
 	    nam->sin_addr.s_addr == INADDR_BROADCAST)
 		return (-EAFNOSUPPORT);
@@ -149,8 +149,8 @@ tcp_usr_connect(struct socket *so, const struct sockaddr_in *nam)
 	tp->t_maxseg = tcp_mss_for(ctx, inp->inp_faddr, 0);
 	tp->iss = tcp_new_isn(ctx, inp->inp_laddr, inp->inp_lport,
 	    inp->inp_faddr, inp->inp_fport);
-	tp->ts_offset = tcp_new_ts_offset(ctx, inp->inp_laddr,
-	    inp->inp_lport, inp->inp_faddr, inp->inp_fport);
+	tp->ts_offset = tcp_new_ts_offset(ctx, inp->inp_laddr, inp->inp_lport,
+	    inp->inp_faddr, inp->inp_fport);
 	tcp_sendseqinit(tp);
 	soisconnecting(so);
 	TCPSTAT_INC(ctx, tcps_connattempt);
@@ -181,7 +181,7 @@ tcp_usrclosed(struct tcpcb *tp)
 	case TCPS_SYN_SENT:
 		return (tcp_close(tp));
 	case TCPS_SYN_RECEIVED:
-		tp->t_flags |= TF_NEEDFIN;	/* after the handshake */
+		tp->t_flags |= TF_NEEDFIN; /* after the handshake */
 		break;
 	case TCPS_ESTABLISHED:
 		tcp_state_change(tp, TCPS_FIN_WAIT_1);
@@ -205,9 +205,9 @@ tcp_usr_send(struct socket *so, int flags, struct rte_mbuf **mp,
 		m_freem(m);
 		return (tp == NULL ? -ECONNRESET : -ENOTCONN);
 	}
-	if (nam != NULL && (nam->sin_addr.s_addr !=
-	    tp->t_inpcb->inp_faddr.s_addr || nam->sin_port !=
-	    tp->t_inpcb->inp_fport)) {
+	if (nam != NULL &&
+	    (nam->sin_addr.s_addr != tp->t_inpcb->inp_faddr.s_addr ||
+		nam->sin_port != tp->t_inpcb->inp_fport)) {
 		m_freem(m);
 		return (-EISCONN);
 	}
@@ -313,8 +313,7 @@ tcp_usr_detach(struct socket *so)
 		tcp_inp_unlink(inp);
 		return;
 	}
-	if (tp->t_state == TCPS_ESTABLISHED ||
-	    tp->t_state == TCPS_CLOSE_WAIT) {
+	if (tp->t_state == TCPS_ESTABLISHED || tp->t_state == TCPS_CLOSE_WAIT) {
 		if ((tp = tcp_usrclosed(tp)) == NULL)
 			return;
 		(void)tcp_output(tp);
@@ -412,16 +411,20 @@ tcp_usr_ctloutput(struct socket *so, struct sockopt *sopt)
 		v = (tp->t_flags & TF_NODELAY) != 0;
 		break;
 	case TCP_KEEPIDLE:
-		v = (int)((tp->t_keepidle ? tp->t_keepidle :
-		    (uint32_t)V_tcp(tp->t_ctx)->keepidle) / 1000);
+		v = (int)((tp->t_keepidle
+				  ? tp->t_keepidle
+				  : (uint32_t)V_tcp(tp->t_ctx)->keepidle) /
+		    1000);
 		break;
 	case TCP_KEEPINTVL:
-		v = (int)((tp->t_keepintvl ? tp->t_keepintvl :
-		    (uint32_t)V_tcp(tp->t_ctx)->keepintvl) / 1000);
+		v = (int)((tp->t_keepintvl
+				  ? tp->t_keepintvl
+				  : (uint32_t)V_tcp(tp->t_ctx)->keepintvl) /
+		    1000);
 		break;
 	case TCP_KEEPCNT:
-		v = tp->t_keepcnt ? (int)tp->t_keepcnt :
-		    V_tcp(tp->t_ctx)->keepcnt;
+		v = tp->t_keepcnt ? (int)tp->t_keepcnt
+				  : V_tcp(tp->t_ctx)->keepcnt;
 		break;
 	case TCP_MAXSEG:
 		v = (int)tp->t_maxseg;

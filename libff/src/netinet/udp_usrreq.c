@@ -45,15 +45,15 @@
 #include "kern/mbuf.h"
 
 struct udphdr {
-	uint16_t	uh_sport;	/* source port */
-	uint16_t	uh_dport;	/* destination port */
-	uint16_t	uh_ulen;	/* udp length */
-	uint16_t	uh_sum;		/* udp checksum */
+	uint16_t uh_sport; /* source port */
+	uint16_t uh_dport; /* destination port */
+	uint16_t uh_ulen;  /* udp length */
+	uint16_t uh_sum;   /* udp checksum */
 };
 
-#define	UDP_HDRLEN	8
+#define UDP_HDRLEN 8
 
-#define	UDPXSTAT_INC(ctx, f)	(V_udp(ctx)->udpxstat.f++)
+#define UDPXSTAT_INC(ctx, f) (V_udp(ctx)->udpxstat.f++)
 
 int
 udp_init(struct ff_ctx *ctx)
@@ -76,18 +76,17 @@ udp_fini(struct ff_ctx *ctx)
 		in_pcbinfo_destroy(V_udbinfo(ctx));
 }
 
-#define	STATE	struct udp_state
+#define STATE struct udp_state
 
 static const struct sysctl_entry udp_sysctls[] = {
-	SYSCTL_INT("net.inet.udp.checksum", CTLFLAG_RW, STATE, udp_cksum, 0,
-	    1, "compute udp checksum"),
-	SYSCTL_ULONG("net.inet.udp.maxdgram", CTLFLAG_RW, STATE,
-	    udp_sendspace, "Maximum outgoing UDP datagram size"),
-	SYSCTL_ULONG("net.inet.udp.recvspace", CTLFLAG_RW, STATE,
-	    udp_recvspace, "Maximum space for incoming UDP datagrams"),
-	SYSCTL_INT("net.inet.udp.blackhole", CTLFLAG_RW, STATE,
-	    udp_blackhole, 0, 1,
-	    "Do not send port unreachables for refused connects"),
+	SYSCTL_INT("net.inet.udp.checksum", CTLFLAG_RW, STATE, udp_cksum, 0, 1,
+	    "compute udp checksum"),
+	SYSCTL_ULONG("net.inet.udp.maxdgram", CTLFLAG_RW, STATE, udp_sendspace,
+	    "Maximum outgoing UDP datagram size"),
+	SYSCTL_ULONG("net.inet.udp.recvspace", CTLFLAG_RW, STATE, udp_recvspace,
+	    "Maximum space for incoming UDP datagrams"),
+	SYSCTL_INT("net.inet.udp.blackhole", CTLFLAG_RW, STATE, udp_blackhole,
+	    0, 1, "Do not send port unreachables for refused connects"),
 	SYSCTL_STATS("net.inet.udp.stats", STATE, udpstat, "S,udpstat",
 	    "UDP statistics (struct udpstat, netinet/udp_var.h)"),
 	SYSCTL_STATS("net.inet.udp.xstats", STATE, udpxstat, "S,udpxstat",
@@ -106,8 +105,8 @@ udp_sysctl_attach(struct ff_ctx *ctx)
 
 /* The UDP checksum of datagram m (IP header at the front): 0 when good. */
 static uint16_t
-udp_cksum_mbuf(const struct rte_mbuf *m, const struct ip *ip, int hlen,
-    uint16_t ulen)
+udp_cksum_mbuf(
+    const struct rte_mbuf *m, const struct ip *ip, int hlen, uint16_t ulen)
 {
 	struct ip ph;
 	uint16_t raw;
@@ -127,8 +126,7 @@ udp_cksum_mbuf(const struct rte_mbuf *m, const struct ip *ip, int hlen,
 
 /* Header, length and checksum checks: 0, or -1 when m was dropped. */
 static int
-udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen,
-    struct udphdr *uh)
+udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, struct udphdr *uh)
 {
 	const struct ip *ip = mtod(m, const struct ip *);
 	uint32_t len = m_pktlen(m) - (uint32_t)hlen;
@@ -136,8 +134,8 @@ udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen,
 	uint32_t csum;
 	uint16_t ulen;
 
-	if (len < UDP_HDRLEN || (p = m_copydata_p(m, (uint32_t)hlen,
-	    sizeof(*uh), uh)) == NULL) {
+	if (len < UDP_HDRLEN ||
+	    (p = m_copydata_p(m, (uint32_t)hlen, sizeof(*uh), uh)) == NULL) {
 		UDPSTAT_INC(ctx, udps_hdrops);
 		goto drop;
 	}
@@ -169,8 +167,8 @@ drop:
 
 /* No socket for the datagram: count, and answer unless told not to. */
 static void
-udp_noport_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
-    int lflags)
+udp_noport_consume(
+    struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	const struct ip *ip = mtod(m, const struct ip *);
 
@@ -202,8 +200,8 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	UDPSTAT_INC(ctx, udps_ipackets);
 	if (udp_check(ctx, m, hlen, &uh) != 0)
 		return;
-	inp = in_pcblookup(V_udbinfo(ctx), ip->ip_src, uh.uh_sport,
-	    ip->ip_dst, uh.uh_dport, INPLOOKUP_WILDCARD);
+	inp = in_pcblookup(V_udbinfo(ctx), ip->ip_src, uh.uh_sport, ip->ip_dst,
+	    uh.uh_dport, INPLOOKUP_WILDCARD);
 	if (inp == NULL || (so = inp->inp_socket) == NULL) {
 		udp_noport_consume(ctx, ifp, m, lflags);
 		return;
@@ -240,13 +238,13 @@ udp_icmp_errno(int type, int code)
 		switch (code) {
 		case ICMP_UNREACH_PROTOCOL:
 		case ICMP_UNREACH_PORT:
-		case ICMP_UNREACH_NET_PROHIB:	/* PRC_UNREACH_ADMIN_PROHIB */
+		case ICMP_UNREACH_NET_PROHIB: /* PRC_UNREACH_ADMIN_PROHIB */
 		case ICMP_UNREACH_HOST_PROHIB:
 		case ICMP_UNREACH_FILTER_PROHIB:
 			return (ECONNREFUSED);
-		case ICMP_UNREACH_NEEDFRAG:	/* PRC_MSGSIZE */
+		case ICMP_UNREACH_NEEDFRAG: /* PRC_MSGSIZE */
 			return (EMSGSIZE);
-		default:			/* PRC_UNREACH_NET */
+		default: /* PRC_UNREACH_NET */
 			return (EHOSTUNREACH);
 		}
 	case ICMP_TIMXCEED:
@@ -283,7 +281,7 @@ udp_ctlinput(struct ff_ctx *ctx, int type, int code, const struct ip *oip,
 
 	if (IP_HDRLEN(oip) < (int)sizeof(struct ip) ||
 	    oiplen < (uint32_t)IP_HDRLEN(oip) + UDP_HDRLEN)
-		return;			/* icmp_input checked and counted */
+		return; /* icmp_input checked and counted */
 	memcpy(&uh, (const uint8_t *)oip + IP_HDRLEN(oip), sizeof(uh));
 	if (udp_ctl_checkquote(oip, &uh) != 0) {
 		UDPXSTAT_INC(ctx, udpx_icmpbadquote);
@@ -306,7 +304,7 @@ udp_ctlinput(struct ff_ctx *ctx, int type, int code, const struct ip *oip,
 		return;
 	}
 	UDPXSTAT_INC(ctx, udpx_icmpnotify);
-	soseterror(inp->inp_socket, error);	/* FreeBSD's udp_notify */
+	soseterror(inp->inp_socket, error); /* FreeBSD's udp_notify */
 }
 
 /* -- output --------------------------------------------------------------- */
@@ -339,8 +337,8 @@ udp_prepend(struct ff_ctx *ctx, struct inpcb *inp, struct rte_mbuf *m,
 	uh->uh_ulen = htons((uint16_t)len);
 	uh->uh_sum = 0;
 	if (V_udp(ctx)->udp_cksum &&
-	    (uh->uh_sum = udp_cksum_mbuf(m, ip, sizeof(*ip),
-	    (uint16_t)len)) == 0)
+	    (uh->uh_sum = udp_cksum_mbuf(m, ip, sizeof(*ip), (uint16_t)len)) ==
+		0)
 		uh->uh_sum = 0xffff;
 	return (0);
 }
@@ -393,8 +391,8 @@ udp_send(struct socket *so, int flags, struct rte_mbuf **mp,
 		return (error);
 	}
 	UDPSTAT_INC(ctx, udps_opackets);
-	return (ip_output_consume(ctx, m, (so->so_options & SO_BROADCAST) ?
-	    IP_ALLOWBROADCAST : 0));
+	return (ip_output_consume(
+	    ctx, m, (so->so_options & SO_BROADCAST) ? IP_ALLOWBROADCAST : 0));
 }
 
 /* -- user requests -------------------------------------------------------- */
@@ -406,10 +404,10 @@ udp_attach(struct socket *so, int proto)
 	int error;
 
 	if (so->so_snd.sb_hiwat == 0 &&
-	    ((error = sbreserve(so, &so->so_snd,
-	    (uint32_t)us->udp_sendspace)) != 0 ||
-	    (error = sbreserve(so, &so->so_rcv,
-	    (uint32_t)us->udp_recvspace)) != 0))
+	    ((error = sbreserve(
+		  so, &so->so_snd, (uint32_t)us->udp_sendspace)) != 0 ||
+		(error = sbreserve(
+		     so, &so->so_rcv, (uint32_t)us->udp_recvspace)) != 0))
 		return (error);
 	return (in_pcballoc(so, &us->udbinfo));
 }
@@ -462,25 +460,25 @@ udp_ctloutput(struct socket *so, struct sockopt *sopt)
 }
 
 static const struct pr_usrreqs udp_usrreqs = {
-	.pru_attach =		udp_attach,
-	.pru_bind =		udp_bind,
-	.pru_connect =		udp_connect,
-	.pru_send =		udp_send,
-	.pru_shutdown =		udp_shutdown,
-	.pru_disconnect =	udp_disconnect,
-	.pru_abort =		udp_detach,
-	.pru_detach =		udp_detach,
-	.pru_sockaddr =		in_getsockaddr,
-	.pru_peeraddr =		in_getpeeraddr,
-	.pru_ctloutput =	udp_ctloutput,
+	.pru_attach = udp_attach,
+	.pru_bind = udp_bind,
+	.pru_connect = udp_connect,
+	.pru_send = udp_send,
+	.pru_shutdown = udp_shutdown,
+	.pru_disconnect = udp_disconnect,
+	.pru_abort = udp_detach,
+	.pru_detach = udp_detach,
+	.pru_sockaddr = in_getsockaddr,
+	.pru_peeraddr = in_getpeeraddr,
+	.pru_ctloutput = udp_ctloutput,
 };
 
 const struct protosw udp_protosw = {
-	.pr_type =		SOCK_DGRAM,
-	.pr_protocol =		IPPROTO_UDP,
-	.pr_flags =		PR_ATOMIC | PR_ADDR,
-	.pr_name =		"udp",
-	.pr_usrreqs =		&udp_usrreqs,
-	.pr_init =		udp_init,
-	.pr_destroy =		udp_fini,
+	.pr_type = SOCK_DGRAM,
+	.pr_protocol = IPPROTO_UDP,
+	.pr_flags = PR_ATOMIC | PR_ADDR,
+	.pr_name = "udp",
+	.pr_usrreqs = &udp_usrreqs,
+	.pr_init = udp_init,
+	.pr_destroy = udp_fini,
 };

@@ -31,14 +31,14 @@
 #include "kern/kern_sysctl.h"
 #include "testport/ff_testport.h"
 
-#define	TEST_MAX_ITER	100000	/* bound on "run until idle" */
+#define TEST_MAX_ITER 100000 /* bound on "run until idle" */
 
 /*
  * The EAL and DPDK's object names are process-wide, so these two are
  * too: whether the EAL is up, and a counter that names each pool.
  */
-static int		test_eal_up;
-static unsigned int	test_pool_seq;
+static int test_eal_up;
+static unsigned int test_pool_seq;
 
 int
 ff_test_eal_init(int log_level)
@@ -49,8 +49,8 @@ ff_test_eal_init(int log_level)
 
 	if (test_eal_up)
 		return (0);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=fftest%d",
-	    (int)getpid());
+	snprintf(
+	    prefix, sizeof(prefix), "--file-prefix=fftest%d", (int)getpid());
 	snprintf(level, sizeof(level), "--log-level=%d",
 	    log_level > 0 ? log_level : 4);
 	argv[argc++] = "fftest";
@@ -104,8 +104,8 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 
 	snprintf(name, sizeof(name), "fftest%u", test_pool_seq++);
 	t->t_pool_size = (unsigned int)cfg->dpdk.nb_mbufs;
-	t->t_pool = rte_pktmbuf_pool_create(name, t->t_pool_size, 0,
-	    M_PRIVSIZE, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	t->t_pool = rte_pktmbuf_pool_create(name, t->t_pool_size, 0, M_PRIVSIZE,
+	    RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (t->t_pool == NULL) {
 		snprintf(err, errlen, "mbuf pool: %s", rte_strerror(rte_errno));
 		return (-1);
@@ -139,8 +139,9 @@ ff_test_create(const char *config_text, char *err, size_t errlen)
 		snprintf(err, errlen, "no memory");
 		return (NULL);
 	}
-	if (ff_config_load_string(config_text, "test.ini", cfg, err,
-	    errlen) != 0 || (t->t_ctx = ff_ctx_create(cfg, 1)) == NULL) {
+	if (ff_config_load_string(config_text, "test.ini", cfg, err, errlen) !=
+		0 ||
+	    (t->t_ctx = ff_ctx_create(cfg, 1)) == NULL) {
 		free(cfg);
 		free(t);
 		return (NULL);

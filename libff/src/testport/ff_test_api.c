@@ -39,8 +39,8 @@ api_addr(const char *s, struct in_addr *a)
 }
 
 int
-ff_test_route_add(struct ff_test *t, const char *dst, int plen,
-    const char *gw, const char *ifname, uint32_t flags)
+ff_test_route_add(struct ff_test *t, const char *dst, int plen, const char *gw,
+    const char *ifname, uint32_t flags)
 {
 	struct ff_ctx *ctx = api_ctx(t);
 	struct rt_addinfo ri;
@@ -70,8 +70,7 @@ ff_test_route_delete(struct ff_test *t, const char *dst, int plen)
 
 /* "dst/plen gateway ifname flags use" of the route chosen for dst. */
 int
-ff_test_route_get(struct ff_test *t, const char *dst, char *out,
-    size_t outlen)
+ff_test_route_get(struct ff_test *t, const char *dst, char *out, size_t outlen)
 {
 	char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	struct rtentry *rt;
@@ -84,8 +83,7 @@ ff_test_route_get(struct ff_test *t, const char *dst, char *out,
 	inet_ntop(AF_INET, &rt->rt_dst, d, sizeof(d));
 	inet_ntop(AF_INET, &rt->rt_gateway, g, sizeof(g));
 	snprintf(out, outlen, "%s/%u %s %s 0x%x %llu", d, rt->rt_plen, g,
-	    rt->rt_ifp->if_xname, rt->rt_flags,
-	    (unsigned long long)rt->rt_use);
+	    rt->rt_ifp->if_xname, rt->rt_flags, (unsigned long long)rt->rt_use);
 	return (0);
 }
 
@@ -106,8 +104,8 @@ ff_test_route_count(struct ff_test *t)
 }
 
 int
-ff_test_arp_add(struct ff_test *t, const char *addr, const uint8_t *mac,
-    int flags)
+ff_test_arp_add(
+    struct ff_test *t, const char *addr, const uint8_t *mac, int flags)
 {
 	struct ether_addr ea;
 	struct in_addr a;
@@ -129,8 +127,8 @@ ff_test_arp_delete(struct ff_test *t, const char *addr)
 }
 
 int
-ff_test_arp_get(struct ff_test *t, const char *addr, uint8_t *mac,
-    int *flags, int64_t *expire)
+ff_test_arp_get(struct ff_test *t, const char *addr, uint8_t *mac, int *flags,
+    int64_t *expire)
 {
 	struct arp_entry_info info;
 	struct in_addr a;
@@ -163,8 +161,8 @@ ff_test_arp_count(struct ff_test *t)
 }
 
 int
-ff_test_ifaddr_add(struct ff_test *t, const char *ifname, const char *addr,
-    int plen)
+ff_test_ifaddr_add(
+    struct ff_test *t, const char *ifname, const char *addr, int plen)
 {
 	struct ff_ctx *ctx = api_ctx(t);
 	struct in_addr a, none = { INADDR_ANY };
@@ -178,8 +176,7 @@ ff_test_ifaddr_add(struct ff_test *t, const char *ifname, const char *addr,
 }
 
 int
-ff_test_ifaddr_delete(struct ff_test *t, const char *ifname,
-    const char *addr)
+ff_test_ifaddr_delete(struct ff_test *t, const char *ifname, const char *addr)
 {
 	struct ff_ctx *ctx = api_ctx(t);
 	struct ifnet *ifp;

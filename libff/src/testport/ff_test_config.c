@@ -17,9 +17,9 @@
 #include "testport/ff_test_config.h"
 
 struct cfg_out {
-	char	*co_buf;
-	size_t	 co_len;
-	size_t	 co_off;		/* what the whole text needs */
+	char *co_buf;
+	size_t co_len;
+	size_t co_off; /* what the whole text needs */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -92,15 +92,14 @@ cfg_dump_port(struct cfg_out *co, const struct ff_config *cfg, int i)
 }
 
 static void
-cfg_dump_kv(struct cfg_out *co, const char *prefix, const struct ff_kv *kv,
-    int n)
+cfg_dump_kv(
+    struct cfg_out *co, const char *prefix, const struct ff_kv *kv, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		cfg_out(co, "%s.%s=%s\n%s.%s@line=%d\n", prefix,
-		    kv[i].kv_name, kv[i].kv_value, prefix, kv[i].kv_name,
-		    kv[i].kv_line);
+		cfg_out(co, "%s.%s=%s\n%s.%s@line=%d\n", prefix, kv[i].kv_name,
+		    kv[i].kv_value, prefix, kv[i].kv_name, kv[i].kv_line);
 }
 
 size_t
@@ -126,8 +125,8 @@ ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len)
 			continue;
 		snprintf(prefix, sizeof(prefix), "vdev%d.", i);
 		cfg_dump_keys(&co, cfg, CS_VDEV, i, prefix);
-		cfg_out(&co, "%sdevargs=%s\n", prefix,
-		    cfg->vdevs[i].vc_devargs);
+		cfg_out(
+		    &co, "%sdevargs=%s\n", prefix, cfg->vdevs[i].vc_devargs);
 	}
 	cfg_out(&co, "boot.hz=%d\n", cfg->hz);
 	cfg_dump_kv(&co, "boot", cfg->boot, cfg->nb_boot);

@@ -13,7 +13,6 @@ struct ff_config;
  * Write `cfg' as "name=value" lines into `buf' (always NUL-terminated when
  * len > 0).  Returns the length the full text needs, like snprintf().
  */
-size_t	ff_test_config_dump(const struct ff_config *cfg, char *buf,
-	    size_t len);
+size_t ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len);
 
 #endif /* _FF_TEST_CONFIG_H_ */

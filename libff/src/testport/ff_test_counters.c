@@ -34,13 +34,13 @@
  * which STATS_CHECK() holds, so a field's offset is its position.
  */
 struct counter_field {
-	const char	*cf_name;
-	uint32_t	 cf_count;	/* 1, or the array's length */
+	const char *cf_name;
+	uint32_t cf_count; /* 1, or the array's length */
 };
 
-#define	CF_X(f, ...)	{ #f, 1 },
-#define	CF_A(f, n, ...)	{ #f, (n) },
-#define	CF_TABLE(name, LIST)						\
+#define CF_X(f, ...)	{ #f, 1 },
+#define CF_A(f, n, ...) { #f, (n) },
+#define CF_TABLE(name, LIST) \
 	static const struct counter_field name[] = { LIST(CF_X, CF_A) }
 
 CF_TABLE(ipstat_fields, IPSTAT_LIST);
@@ -60,11 +60,10 @@ CF_TABLE(sostat_fields, SOSTAT_LIST);
  * Where each set lives: through the subsystem's V_x() pointer (NULL
  * before the stack is attached), or in the context itself.
  */
-#define	CS_BASE(fn, v, expr)						\
-	static const uint64_t *						\
-	fn(struct ff_ctx *ctx)						\
-	{								\
-		return ((v) == NULL ? NULL : (const uint64_t *)&(expr));\
+#define CS_BASE(fn, v, expr)                                             \
+	static const uint64_t *fn(struct ff_ctx *ctx)                    \
+	{                                                                \
+		return ((v) == NULL ? NULL : (const uint64_t *)&(expr)); \
 	}
 
 CS_BASE(cs_ip, V_ip(ctx), V_ip(ctx)->ipstat)
@@ -80,14 +79,16 @@ CS_BASE(cs_udp, V_udp(ctx), V_udp(ctx)->udpstat)
 CS_BASE(cs_udpx, V_udp(ctx), V_udp(ctx)->udpxstat)
 CS_BASE(cs_so, V_uipc(ctx), V_uipc(ctx)->us_stat)
 
-#define	CS(prefix, tab, fn)						\
-	{ prefix, tab, sizeof(tab) / sizeof(tab[0]), fn }
+#define CS(prefix, tab, fn)                                   \
+	{                                                     \
+		prefix, tab, sizeof(tab) / sizeof(tab[0]), fn \
+	}
 
 static const struct counter_set {
-	const char			*cs_prefix;
-	const struct counter_field	*cs_fields;
-	size_t				 cs_nfields;
-	const uint64_t			*(*cs_base)(struct ff_ctx *);
+	const char *cs_prefix;
+	const struct counter_field *cs_fields;
+	size_t cs_nfields;
+	const uint64_t *(*cs_base)(struct ff_ctx *);
 } counter_sets[] = {
 	CS("ip.", ipstat_fields, cs_ip),
 	CS("ipx.", ipxstat_fields, cs_ipx),
@@ -105,8 +106,8 @@ static const struct counter_set {
 
 /* "tcps_rcvbadsum", or "icps_inhist.8" for an element of an array. */
 static int
-field_get(const struct counter_set *cs, const uint64_t *base,
-    const char *name, uint64_t *val)
+field_get(const struct counter_set *cs, const uint64_t *base, const char *name,
+    uint64_t *val)
 {
 	const struct counter_field *cf;
 	size_t i, pos = 0, len;
@@ -155,16 +156,14 @@ stats_get(struct ff_ctx *ctx, const char *name, uint64_t *val)
 }
 
 /* Interface counter names, in enum ift_counter order. */
-#define	IFC_NAME(N, n)	#n,
-static const char *const ifcounter_names[IFCOUNTERS] = {
-	IFCOUNTER_LIST(IFC_NAME)
-};
+#define IFC_NAME(N, n) #n,
+static const char *const ifcounter_names[IFCOUNTERS] = { IFCOUNTER_LIST(
+    IFC_NAME) };
 
 /* The kinds of icmp_ratecheck(), as net.inet.icmp.bandlim.* names them. */
-#define	BANDLIM_NAME(K, leaf, descr)	[BANDLIM_##K] = #leaf,
-static const char *const bandlim_names[BANDLIM_MAX] = {
-	BANDLIM_LIST(BANDLIM_NAME)
-};
+#define BANDLIM_NAME(K, leaf, descr) [BANDLIM_##K] = #leaf,
+static const char *const bandlim_names[BANDLIM_MAX] = { BANDLIM_LIST(
+    BANDLIM_NAME) };
 
 /* "bandlim.rst_closedport" */
 static int
@@ -246,7 +245,7 @@ ff_test_counter(struct ff_test *t, const char *name, uint64_t *val)
 		return (icmp_extra_get(V_icmp(ctx), name + 5, val));
 	if (strncmp(name, "if.", 3) == 0)
 		return (if_counter_get(ctx, name + 3, val));
-	if (strncmp(name, "tcp.", 4) == 0)	/* gauges */
+	if (strncmp(name, "tcp.", 4) == 0) /* gauges */
 		return (ff_test_tcp_counter(ctx, name, val));
-	return (ff_test_sock_counter(ctx, name, val));	/* so. gauges */
+	return (ff_test_sock_counter(ctx, name, val)); /* so. gauges */
 }

@@ -18,8 +18,8 @@
 #include "net/ff_port.h"
 #include "testport/ff_testport.h"
 
-#define	FUZZ_MAXLEN	1518
-#define	FUZZ_BURST	32
+#define FUZZ_MAXLEN 1518
+#define FUZZ_BURST  32
 
 /* xorshift64*: small, fast, and reproducible from the seed. */
 static uint64_t
@@ -44,7 +44,7 @@ static void
 fuzz_mutate_once(struct ff_test *t, uint8_t *f, uint32_t *len)
 {
 	static const uint8_t edge[] = { 0x00, 0x01, 0x7f, 0x80, 0xff, 0x45,
-	    0x08, 0x06 };
+		0x08, 0x06 };
 	uint32_t pos = fuzz_below(t, *len ? *len : 1), n;
 
 	switch (fuzz_below(t, 5)) {
@@ -121,8 +121,9 @@ ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
 	t->t_fuzz_state = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	for (i = 0; i < count; i++) {
 		len = fuzz_frame(t, f, corpus, lens, ncorpus);
-		port = t->t_ctx->ports[fuzz_below(t,
-		    (uint32_t)t->t_ctx->nb_ports)]->p_port_id;
+		port =
+		    t->t_ctx->ports[fuzz_below(t, (uint32_t)t->t_ctx->nb_ports)]
+			->p_port_id;
 		if (ff_test_inject(t, port, f, len, 0) == 0)
 			injected++;
 		if ((i + 1) % FUZZ_BURST == 0) {

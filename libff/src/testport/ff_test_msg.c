@@ -18,8 +18,8 @@
  * when the arguments themselves are unusable.
  */
 int
-ff_test_msg(struct ff_test *t, const void *req, size_t reqlen, void *rep,
-    size_t repcap)
+ff_test_msg(
+    struct ff_test *t, const void *req, size_t reqlen, void *rep, size_t repcap)
 {
 	struct ff_msg_hdr *copy;
 
@@ -34,8 +34,9 @@ ff_test_msg(struct ff_test *t, const void *req, size_t reqlen, void *rep,
 	if (reqlen >= sizeof(*copy) && reqlen <= FF_MSG_SIZE)
 		memcpy(copy, req, reqlen);
 	ff_ctx_set_current(t->t_ctx);
-	(void)ff_msg_handle(t->t_ctx, copy, (uint32_t)(reqlen > FF_MSG_SIZE ?
-	    FF_MSG_SIZE + 1 : reqlen), rep, repcap);
+	(void)ff_msg_handle(t->t_ctx, copy,
+	    (uint32_t)(reqlen > FF_MSG_SIZE ? FF_MSG_SIZE + 1 : reqlen), rep,
+	    repcap);
 	free(copy);
 	return ((int)((struct ff_msg_hdr *)rep)->fm_len);
 }

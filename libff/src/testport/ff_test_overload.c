@@ -25,8 +25,8 @@
 #include "kern/kern_mbuf.h"
 #include "testport/ff_testport.h"
 
-#define	FLOOD_BURST	32
-#define	FLOOD_LEN	(RTE_ETHER_HDR_LEN + 20 + 24)
+#define FLOOD_BURST 32
+#define FLOOD_LEN   (RTE_ETHER_HDR_LEN + 20 + 24)
 
 static uint64_t
 flood_rand(uint64_t *s)

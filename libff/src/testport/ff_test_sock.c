@@ -64,6 +64,5 @@ ff_test_sockets_inuse(struct ff_test *t)
 int
 ff_test_files_inuse(struct ff_test *t)
 {
-	return (t->t_ctx->stack != NULL ?
-	    V_uipc(t->t_ctx)->us_fd.fd_inuse : 0);
+	return (t->t_ctx->stack != NULL ? V_uipc(t->t_ctx)->us_fd.fd_inuse : 0);
 }

@@ -19,35 +19,35 @@
 
 /* Layout known to the test: "S,teststat" is four uint64_t. */
 struct sysctl_teststat {
-	uint64_t	ts_a;
-	uint64_t	ts_b;
-	uint64_t	ts_c;
-	uint64_t	ts_d;
+	uint64_t ts_a;
+	uint64_t ts_b;
+	uint64_t ts_c;
+	uint64_t ts_d;
 };
 
 struct sysctl_testvars {
-	int		tv_int;
-	unsigned int	tv_uint;
-	long		tv_long;
-	unsigned long	tv_ulong;
-	uint64_t	tv_u64;
-	char		tv_string[16];
-	int		tv_ro;
+	int tv_int;
+	unsigned int tv_uint;
+	long tv_long;
+	unsigned long tv_ulong;
+	uint64_t tv_u64;
+	char tv_string[16];
+	int tv_ro;
 	struct sysctl_teststat tv_stats;
-	unsigned char	tv_blob[8];
-	unsigned char	tv_big[80000];	/* larger than one message */
-	int		tv_even;
+	unsigned char tv_blob[8];
+	unsigned char tv_big[80000]; /* larger than one message */
+	int tv_even;
 };
 
 struct sysctl_testctx {
-	struct ff_ctx		tc_ctx;		/* first: the handle is both */
-	struct sysctl_testvars	tc_vars;
+	struct ff_ctx tc_ctx; /* first: the handle is both */
+	struct sysctl_testvars tc_vars;
 };
 
 /* debug.test.even: a proc node that takes even numbers only. */
 static int
-sysctl_test_even(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_test_even(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	int *p = sysctl_oid_arg1(oidp), v = *p, error;
 
@@ -62,13 +62,13 @@ sysctl_test_even(struct ff_ctx *ctx, struct sysctl_oid *oidp,
 
 /* debug.test.broken: a handler that always fails. */
 static int
-sysctl_test_broken(struct ff_ctx *ctx, struct sysctl_oid *oidp,
-    struct sysctl_req *req)
+sysctl_test_broken(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	return (EIO);
 }
 
-#define	STATE	struct sysctl_testvars
+#define STATE struct sysctl_testvars
 
 static const struct sysctl_entry sysctl_test_sysctls[] = {
 	SYSCTL_NODE("debug.test", "Test leaves"),
@@ -76,8 +76,8 @@ static const struct sysctl_entry sysctl_test_sysctls[] = {
 	    "An int in [-100, 100]"),
 	SYSCTL_UINT("debug.test.uint", CTLFLAG_RW, STATE, tv_uint, 10, 1000,
 	    "An unsigned int in [10, 1000]"),
-	SYSCTL_LONG("debug.test.long", CTLFLAG_RW, STATE, tv_long,
-	    -5000000000L, 5000000000L, "A long in +-5e9"),
+	SYSCTL_LONG("debug.test.long", CTLFLAG_RW, STATE, tv_long, -5000000000L,
+	    5000000000L, "A long in +-5e9"),
 	SYSCTL_ULONG("debug.test.ulong", CTLFLAG_RW, STATE, tv_ulong,
 	    "An unsigned long"),
 	SYSCTL_U64("debug.test.u64", CTLFLAG_RW, STATE, tv_u64, "A uint64_t"),
@@ -152,8 +152,8 @@ ff_test_sysctl_free(void *handle)
  * -EMSGSIZE when req or rep are unusable.
  */
 int
-ff_test_sysctl_msg(void *handle, const void *req, size_t reqlen, void *rep,
-    size_t repcap)
+ff_test_sysctl_msg(
+    void *handle, const void *req, size_t reqlen, void *rep, size_t repcap)
 {
 	struct sysctl_testctx *tc = handle;
 	struct ff_msg_hdr *copy, *out = rep;
@@ -171,8 +171,9 @@ ff_test_sysctl_msg(void *handle, const void *req, size_t reqlen, void *rep,
 	memcpy(copy, req, reqlen);
 	if (copy->fm_magic != FF_MSG_MAGIC || copy->fm_len != reqlen)
 		error = EBADMSG;
-	blen = error ? 0 : ff_msg_sysctl(&tc->tc_ctx, copy, out + 1,
-	    repcap - sizeof(*out), &cursor);
+	blen = error ? 0
+		     : ff_msg_sysctl(&tc->tc_ctx, copy, out + 1,
+			   repcap - sizeof(*out), &cursor);
 	if (blen < 0) {
 		error = -blen;
 		blen = 0;
@@ -209,7 +210,7 @@ ff_test_sysctl_count(void *handle, int leaves)
 	int count = 0;
 
 	for (n = sysctl_walk_first(top, leaves); n != NULL;
-	    n = sysctl_next(top, n, leaves))
+	     n = sysctl_next(top, n, leaves))
 		count++;
 	return (count);
 }
@@ -229,9 +230,9 @@ ff_test_sysctl_add_int(void *handle, const char *name, int *ptr)
 {
 	struct sysctl_testctx *tc = handle;
 	/* The name comes at run time: an entry of its own, the int at 0. */
-	const struct sysctl_entry e = SYSCTL_ENTRY(name,
-	    CTLTYPE_INT | CTLFLAG_RW, 0, 0, -1000, 1000, NULL, NULL,
-	    "Added by a test");
+	const struct sysctl_entry e =
+	    SYSCTL_ENTRY(name, CTLTYPE_INT | CTLFLAG_RW, 0, 0, -1000, 1000,
+		NULL, NULL, "Added by a test");
 
 	return (-sysctl_add_table(&tc->tc_ctx, ptr, &e, 1));
 }

@@ -62,8 +62,8 @@ ff_test_tcp_bind(struct ff_test *t, int fd, const char *addr, int port)
 	tcpt_ctx(t);
 	if (tcpt_sin(addr, port, &sin) != 0)
 		return (-EINVAL);
-	return (tcpt_ret(ff_bind(fd, (struct linux_sockaddr *)&sin,
-	    sizeof(sin))));
+	return (
+	    tcpt_ret(ff_bind(fd, (struct linux_sockaddr *)&sin, sizeof(sin))));
 }
 
 int
@@ -81,8 +81,8 @@ ff_test_tcp_connect(struct ff_test *t, int fd, const char *addr, int port)
 	tcpt_ctx(t);
 	if (tcpt_sin(addr, port, &sin) != 0)
 		return (-EINVAL);
-	return (tcpt_ret(ff_connect(fd, (struct linux_sockaddr *)&sin,
-	    sizeof(sin))));
+	return (tcpt_ret(
+	    ff_connect(fd, (struct linux_sockaddr *)&sin, sizeof(sin))));
 }
 
 int
@@ -153,10 +153,29 @@ tcpt_tcpcb(struct ff_ctx *ctx, int fd)
 
 /* What tests look at, in this order (uint32 each; see ffstack.py). */
 enum {
-	TI_STATE, TI_FLAGS, TI_ISS, TI_IRS, TI_SND_UNA, TI_SND_NXT,
-	TI_SND_MAX, TI_SND_WND, TI_RCV_NXT, TI_RCV_ADV, TI_CWND, TI_SSTHRESH,
-	TI_MAXSEG, TI_SND_SCALE, TI_RCV_SCALE, TI_RXTCUR, TI_RXTSHIFT,
-	TI_SRTT, TI_DUPACKS, TI_SEGQLEN, TI_SND_CC, TI_RCV_CC, TI_NFIELDS
+	TI_STATE,
+	TI_FLAGS,
+	TI_ISS,
+	TI_IRS,
+	TI_SND_UNA,
+	TI_SND_NXT,
+	TI_SND_MAX,
+	TI_SND_WND,
+	TI_RCV_NXT,
+	TI_RCV_ADV,
+	TI_CWND,
+	TI_SSTHRESH,
+	TI_MAXSEG,
+	TI_SND_SCALE,
+	TI_RCV_SCALE,
+	TI_RXTCUR,
+	TI_RXTSHIFT,
+	TI_SRTT,
+	TI_DUPACKS,
+	TI_SEGQLEN,
+	TI_SND_CC,
+	TI_RCV_CC,
+	TI_NFIELDS
 };
 
 int

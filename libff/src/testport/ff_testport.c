@@ -25,16 +25,16 @@
 
 /* A bounded FIFO of mbufs. */
 struct tp_queue {
-	struct rte_mbuf	*q_ring[FF_TESTPORT_QLEN];
-	unsigned int	 q_head;	/* next to take */
-	unsigned int	 q_count;	/* frames queued */
+	struct rte_mbuf *q_ring[FF_TESTPORT_QLEN];
+	unsigned int q_head;  /* next to take */
+	unsigned int q_count; /* frames queued */
 };
 
 struct ff_testport {
-	struct ff_port	 tp_port;	/* must be first */
-	struct tp_queue	 tp_rx;		/* injected, not yet received */
-	struct tp_queue	 tp_tx;		/* sent, not yet popped */
-	uint64_t	 tp_rx_offloads; /* RTE_ETH_RX_OFFLOAD_* "enabled" */
+	struct ff_port tp_port;	 /* must be first */
+	struct tp_queue tp_rx;	 /* injected, not yet received */
+	struct tp_queue tp_tx;	 /* sent, not yet popped */
+	uint64_t tp_rx_offloads; /* RTE_ETH_RX_OFFLOAD_* "enabled" */
 };
 
 static int

@@ -23,115 +23,104 @@ struct ff_port;
 struct rte_mempool;
 struct ff_test;
 
-#define	FF_TESTPORT_QLEN	4096	/* frames each way */
+#define FF_TESTPORT_QLEN 4096 /* frames each way */
 
 /* Backend (ff_testport.c). */
-struct ff_port	*ff_testport_open(uint16_t port_id);
+struct ff_port *ff_testport_open(uint16_t port_id);
 /* Queue a received frame; consumes m.  0 or -ENOBUFS (queue full). */
-int		 ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
+int ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 /* Oldest transmitted frame, or NULL; the caller owns it. */
-struct rte_mbuf	*ff_testport_tx_get(struct ff_port *p);
-unsigned int	 ff_testport_tx_count(const struct ff_port *p);
+struct rte_mbuf *ff_testport_tx_get(struct ff_port *p);
+unsigned int ff_testport_tx_count(const struct ff_port *p);
 /*
  * Offloads the port "has and enabled", as RTE_ETH_{RX,TX}_OFFLOAD_*
  * words: they set the port's and its ifnet's capability words, and which
  * received-frame verdicts are trusted.
  */
-void		 ff_testport_set_offloads(struct ff_port *p, uint64_t rx,
-		    uint64_t tx);
+void ff_testport_set_offloads(struct ff_port *p, uint64_t rx, uint64_t tx);
 
 /* The stack under test (ff_test.c). */
 struct ff_test {
-	struct ff_ctx		*t_ctx;		/* the stack */
-	struct rte_mempool	*t_pool;	/* its private mbuf pool */
-	unsigned int		 t_pool_size;	/* mbufs in t_pool */
-	uint64_t		 t_fuzz_state;	/* PRNG of ff_test_fuzz() */
-	struct rte_mbuf		**t_held;	/* ff_test_mbuf_hold() */
-	unsigned int		 t_nheld;
+	struct ff_ctx *t_ctx;	    /* the stack */
+	struct rte_mempool *t_pool; /* its private mbuf pool */
+	unsigned int t_pool_size;   /* mbufs in t_pool */
+	uint64_t t_fuzz_state;	    /* PRNG of ff_test_fuzz() */
+	struct rte_mbuf **t_held;   /* ff_test_mbuf_hold() */
+	unsigned int t_nheld;
 };
 
 /* Exported to ctypes. */
-int	ff_test_eal_init(int log_level);
-struct ff_test *ff_test_create(const char *config_text, char *err,
-	    size_t errlen);
-int	ff_test_destroy(struct ff_test *t);
-int	ff_test_inject(struct ff_test *t, int port, const void *frame,
-	    uint32_t len, uint64_t ol_flags);
-int	ff_test_run(struct ff_test *t);
-int	ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
+int ff_test_eal_init(int log_level);
+struct ff_test *
+ff_test_create(const char *config_text, char *err, size_t errlen);
+int ff_test_destroy(struct ff_test *t);
+int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
+    uint64_t ol_flags);
+int ff_test_run(struct ff_test *t);
+int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
-int	ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
-int	ff_test_tx_pending(struct ff_test *t, int port);
-int	ff_test_mbufs_in_use(struct ff_test *t);
-int	ff_test_port_mac(struct ff_test *t, int port, uint8_t *mac);
-int	ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx,
-	    uint64_t tx);
-int	ff_test_sysctl_set(struct ff_test *t, const char *name,
-	    const char *value);
-int	ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
-int	ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
-	    const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
+int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
+int ff_test_tx_pending(struct ff_test *t, int port);
+int ff_test_mbufs_in_use(struct ff_test *t);
+int ff_test_port_mac(struct ff_test *t, int port, uint8_t *mac);
+int
+ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx, uint64_t tx);
+int ff_test_sysctl_set(struct ff_test *t, const char *name, const char *value);
+int ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
+int ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
+    const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
 
 /* Overload (ff_test_overload.c): a SYN flood, and the pool held. */
-int	ff_test_synflood(struct ff_test *t, int port, const char *dst,
-	    int dport, uint32_t count, uint64_t seed, uint32_t step_ms);
-int	ff_test_mbuf_hold(struct ff_test *t, uint32_t n);
-int	ff_test_mbuf_release(struct ff_test *t);
+int ff_test_synflood(struct ff_test *t, int port, const char *dst, int dport,
+    uint32_t count, uint64_t seed, uint32_t step_ms);
+int ff_test_mbuf_hold(struct ff_test *t, uint32_t n);
+int ff_test_mbuf_release(struct ff_test *t);
 
 /* The message ring's answer path, without the ring (ff_test_msg.c). */
-int	ff_test_msg(struct ff_test *t, const void *req, size_t reqlen,
-	    void *rep, size_t repcap);
+int ff_test_msg(struct ff_test *t, const void *req, size_t reqlen, void *rep,
+    size_t repcap);
 
 /* The internal API, for tests (ff_test_api.c). */
-int	ff_test_route_add(struct ff_test *t, const char *dst, int plen,
-	    const char *gw, const char *ifname, uint32_t flags);
-int	ff_test_route_delete(struct ff_test *t, const char *dst, int plen);
-int	ff_test_route_get(struct ff_test *t, const char *dst, char *out,
-	    size_t outlen);
-int	ff_test_route_count(struct ff_test *t);
-int	ff_test_arp_add(struct ff_test *t, const char *addr,
-	    const uint8_t *mac, int flags);
-int	ff_test_arp_delete(struct ff_test *t, const char *addr);
-int	ff_test_arp_get(struct ff_test *t, const char *addr, uint8_t *mac,
-	    int *flags, int64_t *expire);
-int	ff_test_arp_count(struct ff_test *t);
-int	ff_test_ifaddr_add(struct ff_test *t, const char *ifname,
-	    const char *addr, int plen);
-int	ff_test_ifaddr_delete(struct ff_test *t, const char *ifname,
-	    const char *addr);
-int	ff_test_if_setflags(struct ff_test *t, const char *ifname,
-	    uint32_t flags);
-int	ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
-	    int proto, const void *payload, uint32_t len, int flags);
+int ff_test_route_add(struct ff_test *t, const char *dst, int plen,
+    const char *gw, const char *ifname, uint32_t flags);
+int ff_test_route_delete(struct ff_test *t, const char *dst, int plen);
+int
+ff_test_route_get(struct ff_test *t, const char *dst, char *out, size_t outlen);
+int ff_test_route_count(struct ff_test *t);
+int ff_test_arp_add(
+    struct ff_test *t, const char *addr, const uint8_t *mac, int flags);
+int ff_test_arp_delete(struct ff_test *t, const char *addr);
+int ff_test_arp_get(struct ff_test *t, const char *addr, uint8_t *mac,
+    int *flags, int64_t *expire);
+int ff_test_arp_count(struct ff_test *t);
+int ff_test_ifaddr_add(
+    struct ff_test *t, const char *ifname, const char *addr, int plen);
+int
+ff_test_ifaddr_delete(struct ff_test *t, const char *ifname, const char *addr);
+int ff_test_if_setflags(struct ff_test *t, const char *ifname, uint32_t flags);
+int ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
+    int proto, const void *payload, uint32_t len, int flags);
 
 /* TCP (ff_test_tcp.c): socket calls return a negative errno. */
-int	ff_test_tcp_socket(struct ff_test *t);
-int	ff_test_tcp_bind(struct ff_test *t, int fd, const char *addr, int port);
-int	ff_test_tcp_listen(struct ff_test *t, int fd, int backlog);
-int	ff_test_tcp_connect(struct ff_test *t, int fd, const char *addr,
-	    int port);
-int	ff_test_tcp_accept(struct ff_test *t, int fd);
-int	ff_test_tcp_send(struct ff_test *t, int fd, const void *buf,
-	    uint32_t len);
-int	ff_test_tcp_recv(struct ff_test *t, int fd, void *buf, uint32_t cap);
-int	ff_test_tcp_shutdown(struct ff_test *t, int fd, int how);
-int	ff_test_tcp_close(struct ff_test *t, int fd);
-int	ff_test_tcp_setopt(struct ff_test *t, int fd, int level, int name,
-	    int v);
-int	ff_test_tcp_getopt(struct ff_test *t, int fd, int level, int name,
-	    int *v);
-int	ff_test_tcp_info(struct ff_test *t, int fd, uint32_t *out,
-	    uint32_t n);
-int	ff_test_tcp_establish(struct ff_test *t, const char *laddr, int lport,
-	    const char *faddr, int fport, uint32_t iss, uint32_t irs,
-	    uint32_t wnd, uint32_t mss, uint32_t tsval);
-int	ff_test_tcp_counter(struct ff_ctx *ctx, const char *name,
-	    uint64_t *val);
-int	ff_test_tcp_addoptions(uint32_t flags, uint32_t mss, uint32_t wscale,
-	    uint32_t tsval, uint32_t tsecr, uint8_t *out);
-int	ff_test_tcp_dooptions(const uint8_t *opt, int len, int syn,
-	    uint32_t *out);
-int	ff_test_tcp_setflags(struct ff_test *t, int fd, uint32_t set,
-	    uint32_t clr);
+int ff_test_tcp_socket(struct ff_test *t);
+int ff_test_tcp_bind(struct ff_test *t, int fd, const char *addr, int port);
+int ff_test_tcp_listen(struct ff_test *t, int fd, int backlog);
+int ff_test_tcp_connect(struct ff_test *t, int fd, const char *addr, int port);
+int ff_test_tcp_accept(struct ff_test *t, int fd);
+int ff_test_tcp_send(struct ff_test *t, int fd, const void *buf, uint32_t len);
+int ff_test_tcp_recv(struct ff_test *t, int fd, void *buf, uint32_t cap);
+int ff_test_tcp_shutdown(struct ff_test *t, int fd, int how);
+int ff_test_tcp_close(struct ff_test *t, int fd);
+int ff_test_tcp_setopt(struct ff_test *t, int fd, int level, int name, int v);
+int ff_test_tcp_getopt(struct ff_test *t, int fd, int level, int name, int *v);
+int ff_test_tcp_info(struct ff_test *t, int fd, uint32_t *out, uint32_t n);
+int ff_test_tcp_establish(struct ff_test *t, const char *laddr, int lport,
+    const char *faddr, int fport, uint32_t iss, uint32_t irs, uint32_t wnd,
+    uint32_t mss, uint32_t tsval);
+int ff_test_tcp_counter(struct ff_ctx *ctx, const char *name, uint64_t *val);
+int ff_test_tcp_addoptions(uint32_t flags, uint32_t mss, uint32_t wscale,
+    uint32_t tsval, uint32_t tsecr, uint8_t *out);
+int ff_test_tcp_dooptions(const uint8_t *opt, int len, int syn, uint32_t *out);
+int ff_test_tcp_setflags(struct ff_test *t, int fd, uint32_t set, uint32_t clr);
 
 #endif /* _FF_TESTPORT_H_ */
