@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,13 +34,14 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration import conftest as live  # noqa: E402
 
-TARGETS = {"rps": 0.9, "cps": 1.0}      # ratios to Linux (issue 5)
+TARGETS = {"rps": 0.9, "cps": 1.0}  # ratios to Linux (issue 5)
 P50_TARGET_US = 34.0
 
 
 def sh(*cmd, check=True, timeout=120):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        cmd, check=check, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def cpus():
@@ -74,27 +74,59 @@ def capture_response(ns, addr, close=False):
     req = "GET / HTTP/1.1\\r\\nHost: x\\r\\n"
     if close:
         req += "Connection: close\\r\\n"
-    out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c",
-                          CAPTURE, addr, req + "\\r\\n"],
-                         capture_output=True, check=True, timeout=30)
+    out = subprocess.run(
+        [
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            sys.executable,
+            "-c",
+            CAPTURE,
+            addr,
+            req + "\\r\\n",
+        ],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
     if not out.stdout.startswith(b"HTTP/1.1 200"):
-        sys.exit("http_bench: unexpected answer from %s: %r"
-                 % (addr, out.stdout[:80]))
+        sys.exit(
+            "http_bench: unexpected answer from %s: %r"
+            % (addr, out.stdout[:80])
+        )
     return out.stdout
 
 
 def wrk(ns, cpu, url, secs, conns, close=False, latency=False):
-    cmd = ["ip", "netns", "exec", ns, "taskset", "-c", str(cpu), "wrk",
-           "-t1", "-c%d" % conns, "-d%ds" % secs, "--timeout", "2s"]
+    cmd = [
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "taskset",
+        "-c",
+        str(cpu),
+        "wrk",
+        "-t1",
+        "-c%d" % conns,
+        "-d%ds" % secs,
+        "--timeout",
+        "2s",
+    ]
     if close:
         cmd += ["-H", "Connection: close"]
     if latency:
         cmd.append("--latency")
-    out = subprocess.run(cmd + [url], capture_output=True, text=True,
-                         timeout=secs + 60).stdout
+    out = subprocess.run(
+        cmd + [url], capture_output=True, text=True, timeout=secs + 60
+    ).stdout
     res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
-    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                  r"timeout (\d+)", out)
+    m = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        out,
+    )
     res["errors"] = sum(map(int, m.groups())) if m else 0
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     res["non2xx"] = int(m.group(1)) if m else 0
@@ -109,9 +141,13 @@ def measure(ns, cpu, url, secs, conns):
     ka = wrk(ns, cpu, url, secs, conns)
     cl = wrk(ns, cpu, url, secs, conns, close=True)
     lat = wrk(ns, cpu, url, max(3, secs // 2), 1, latency=True)
-    return {"rps": ka["rps"], "cps": cl["rps"], "p50_us": lat.get("p50_us"),
-            "errors": ka["errors"] + cl["errors"] + lat["errors"],
-            "non2xx": ka["non2xx"] + cl["non2xx"] + lat["non2xx"]}
+    return {
+        "rps": ka["rps"],
+        "cps": cl["rps"],
+        "p50_us": lat.get("p50_us"),
+        "errors": ka["errors"] + cl["errors"] + lat["errors"],
+        "non2xx": ka["non2xx"] + cl["non2xx"] + lat["non2xx"],
+    }
 
 
 class LinuxPair:
@@ -125,17 +161,59 @@ class LinuxPair:
         for ns in (self.srv, self.cli):
             sh("ip", "netns", "add", ns)
             sh("ip", "-n", ns, "link", "set", "lo", "up")
-        sh("ip", "link", "add", "ffbv0", "netns", self.srv, "type", "veth",
-           "peer", "name", "ffbv1", "netns", self.cli)
-        sh("ip", "-n", self.srv, "addr", "add", "198.18.1.2/24", "dev", "ffbv0")
-        sh("ip", "-n", self.cli, "addr", "add", "198.18.1.1/24", "dev", "ffbv1")
+        sh(
+            "ip",
+            "link",
+            "add",
+            "ffbv0",
+            "netns",
+            self.srv,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "ffbv1",
+            "netns",
+            self.cli,
+        )
+        sh(
+            "ip",
+            "-n",
+            self.srv,
+            "addr",
+            "add",
+            "198.18.1.2/24",
+            "dev",
+            "ffbv0",
+        )
+        sh(
+            "ip",
+            "-n",
+            self.cli,
+            "addr",
+            "add",
+            "198.18.1.1/24",
+            "dev",
+            "ffbv1",
+        )
         sh("ip", "-n", self.srv, "link", "set", "ffbv0", "up")
         sh("ip", "-n", self.cli, "link", "set", "ffbv1", "up")
 
     def serve(self, binary, pages, cpu):
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.srv, "taskset", "-c", str(cpu),
-             str(binary), "80"] + [str(p) for p in pages])
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.srv,
+                "taskset",
+                "-c",
+                str(cpu),
+                str(binary),
+                "80",
+            ]
+            + [str(p) for p in pages]
+        )
         time.sleep(0.3)
 
     def down(self):
@@ -148,27 +226,64 @@ class LinuxPair:
 
 def build_baseline(tmp):
     exe = Path(tmp) / "linux_http_server"
-    sh("cc", "-O2", "-o", str(exe), str(ROOT / "bench" / "linux_http_server.c"))
+    sh(
+        "cc",
+        "-O2",
+        "-o",
+        str(exe),
+        str(ROOT / "bench" / "linux_http_server.c"),
+    )
     return exe
 
 
 def report(ff, lx):
     def ratio(a, b):
         return "%.2fx" % (a / b) if a and b else "-"
-    rows = [("requests/s (keep-alive)", "%.0f" % ff["rps"], "%.0f" % lx["rps"],
-             ratio(ff["rps"], lx["rps"]), ">= %.2fx" % TARGETS["rps"]),
-            ("connections/s (close)", "%.0f" % ff["cps"], "%.0f" % lx["cps"],
-             ratio(ff["cps"], lx["cps"]), ">= %.2fx" % TARGETS["cps"]),
-            ("p50 latency, 1 conn (us)", "%.1f" % (ff["p50_us"] or 0),
-             "%.1f" % (lx["p50_us"] or 0),
-             ratio(ff["p50_us"], lx["p50_us"]), "<= %.0f us" % P50_TARGET_US),
-            ("socket errors + non-2xx", str(ff["errors"] + ff["non2xx"]),
-             str(lx["errors"] + lx["non2xx"]), "", "0")]
-    w = [max(len(r[i]) for r in rows + [("metric", "ff (net_tap)",
-                                         "linux (veth)", "ratio", "target")])
-         for i in range(5)]
-    line = "  ".join("%-*s" % (w[i], h) for i, h in enumerate(
-        ("metric", "ff (net_tap)", "linux (veth)", "ratio", "target")))
+
+    rows = [
+        (
+            "requests/s (keep-alive)",
+            "%.0f" % ff["rps"],
+            "%.0f" % lx["rps"],
+            ratio(ff["rps"], lx["rps"]),
+            ">= %.2fx" % TARGETS["rps"],
+        ),
+        (
+            "connections/s (close)",
+            "%.0f" % ff["cps"],
+            "%.0f" % lx["cps"],
+            ratio(ff["cps"], lx["cps"]),
+            ">= %.2fx" % TARGETS["cps"],
+        ),
+        (
+            "p50 latency, 1 conn (us)",
+            "%.1f" % (ff["p50_us"] or 0),
+            "%.1f" % (lx["p50_us"] or 0),
+            ratio(ff["p50_us"], lx["p50_us"]),
+            "<= %.0f us" % P50_TARGET_US,
+        ),
+        (
+            "socket errors + non-2xx",
+            str(ff["errors"] + ff["non2xx"]),
+            str(lx["errors"] + lx["non2xx"]),
+            "",
+            "0",
+        ),
+    ]
+    w = [
+        max(
+            len(r[i])
+            for r in rows
+            + [("metric", "ff (net_tap)", "linux (veth)", "ratio", "target")]
+        )
+        for i in range(5)
+    ]
+    line = "  ".join(
+        "%-*s" % (w[i], h)
+        for i, h in enumerate(
+            ("metric", "ff (net_tap)", "linux (veth)", "ratio", "target")
+        )
+    )
     print(line)
     print("-" * len(line))
     for r in rows:
@@ -188,32 +303,56 @@ def main():
     stack_cpu, load_cpu = cpus()
     tag = str(os.getpid() % 100000)
     with tempfile.TemporaryDirectory() as tmp:
-        prim = live.Primary(ns="ffb-f" + tag, tap="ffbt" + tag,
-                            prefix="ffb" + tag, mac="02:18:00:0b:00:02",
-                            peer_mac="02:18:00:0b:00:01",
-                            config=Path(tmp) / "config.ini",
-                            log=Path(tmp) / "stack.log")
-        prim.config.write_text(live.make_config(prim.tap, prim.prefix,
-                                                prim.mac, idle_sleep=0))
+        prim = live.Primary(
+            ns="ffb-f" + tag,
+            tap="ffbt" + tag,
+            prefix="ffb" + tag,
+            mac="02:18:00:0b:00:02",
+            peer_mac="02:18:00:0b:00:01",
+            config=Path(tmp) / "config.ini",
+            log=Path(tmp) / "stack.log",
+        )
+        prim.config.write_text(
+            live.make_config(prim.tap, prim.prefix, prim.mac, idle_sleep=0)
+        )
         pair = LinuxPair(tag)
         try:
             sh("ip", "netns", "add", prim.ns)
             live._start(prim, args.app)
             pages = [Path(tmp) / "keepalive", Path(tmp) / "close"]
             for page, close in zip(pages, (False, True)):
-                page.write_bytes(capture_response(prim.ns, live.STACK_ADDR,
-                                                  close))
-            print("responses: %d bytes (keep-alive), %d (close); %ds per "
-                  "run, wrk on CPU %d, servers on CPU %d"
-                  % (pages[0].stat().st_size, pages[1].stat().st_size,
-                     args.duration, load_cpu, stack_cpu), flush=True)
-            ff = measure(prim.ns, load_cpu, "http://%s/" % live.STACK_ADDR,
-                         args.duration, args.conns)
+                page.write_bytes(
+                    capture_response(prim.ns, live.STACK_ADDR, close)
+                )
+            print(
+                "responses: %d bytes (keep-alive), %d (close); %ds per "
+                "run, wrk on CPU %d, servers on CPU %d"
+                % (
+                    pages[0].stat().st_size,
+                    pages[1].stat().st_size,
+                    args.duration,
+                    load_cpu,
+                    stack_cpu,
+                ),
+                flush=True,
+            )
+            ff = measure(
+                prim.ns,
+                load_cpu,
+                "http://%s/" % live.STACK_ADDR,
+                args.duration,
+                args.conns,
+            )
             live._stop(prim)
             pair.up()
             pair.serve(build_baseline(tmp), pages, stack_cpu)
-            lx = measure(pair.cli, load_cpu, "http://198.18.1.2/",
-                         args.duration, args.conns)
+            lx = measure(
+                pair.cli,
+                load_cpu,
+                "http://198.18.1.2/",
+                args.duration,
+                args.conns,
+            )
         finally:
             live._stop(prim)
             pair.down()

@@ -48,29 +48,42 @@ def timed(prim, runs, *cmd):
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        cp = subprocess.run(argv, capture_output=True, text=True,
-                            timeout=60)
+        cp = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         times.append(time.perf_counter() - t0)
         if cp.returncode != 0:
-            sys.exit("tools_bench: %s failed (%d): %s" % (
-                " ".join(cmd), cp.returncode, cp.stderr.strip()))
+            sys.exit(
+                "tools_bench: %s failed (%d): %s"
+                % (" ".join(cmd), cp.returncode, cp.stderr.strip())
+            )
     return times
 
 
 def sendspace_name(prim):
-    argv = [str(BIN / "ff-sysctl"), "--prefix", prim.prefix,
-            "net.inet.tcp.sendspace"]
+    argv = [
+        str(BIN / "ff-sysctl"),
+        "--prefix",
+        prim.prefix,
+        "net.inet.tcp.sendspace",
+    ]
     cp = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    return "net.inet.tcp.sendspace" if cp.returncode == 0 else \
-        "kern.ipc.somaxconn"
+    return (
+        "net.inet.tcp.sendspace"
+        if cp.returncode == 0
+        else "kern.ipc.somaxconn"
+    )
 
 
 def row(label, times, target):
     med = statistics.median(times)
     verdict = "within" if med <= target else "over"
     return "%-36s %8.1f ms %8.1f %8.1f   target %6.0f ms (%s)" % (
-        label, med * 1e3, min(times) * 1e3, max(times) * 1e3, target * 1e3,
-        verdict)
+        label,
+        med * 1e3,
+        min(times) * 1e3,
+        max(times) * 1e3,
+        target * 1e3,
+        verdict,
+    )
 
 
 def baseline(runs, *code):
@@ -93,22 +106,36 @@ def measure(prim, runs):
         (("ff-route", "-n", "get", "default"), 0.1),
         (("ff-arp", "-a"), 0.1),
     ]
-    print("%-36s %11s %8s %8s" % ("command (%d runs)" % runs, "median",
-                                  "min", "max"))
-    for label, code in (("baseline: python3 -c pass", "pass"),
-                        ("baseline: python3 -c 'import click'",
-                         "import click")):
+    print(
+        "%-36s %11s %8s %8s"
+        % ("command (%d runs)" % runs, "median", "min", "max")
+    )
+    for label, code in (
+        ("baseline: python3 -c pass", "pass"),
+        ("baseline: python3 -c 'import click'", "import click"),
+    ):
         times = baseline(runs, code)
-        print("%-36s %8.1f ms %8.1f %8.1f" % (
-            label, statistics.median(times) * 1e3, min(times) * 1e3,
-            max(times) * 1e3), flush=True)
+        print(
+            "%-36s %8.1f ms %8.1f %8.1f"
+            % (
+                label,
+                statistics.median(times) * 1e3,
+                min(times) * 1e3,
+                max(times) * 1e3,
+            ),
+            flush=True,
+        )
     for cmd, target in cases:
-        print(row(" ".join(cmd), timed(prim, runs, *cmd), target),
-              flush=True)
+        print(row(" ".join(cmd), timed(prim, runs, *cmd), target), flush=True)
     res = prim.ipc("time", "1000")
-    print("%-36s %8.1f us (p90 %.1f us)" % (
-        "one TOP request in a running tool", res["median_us"],
-        res["p90_us"]))
+    print(
+        "%-36s %8.1f us (p90 %.1f us)"
+        % (
+            "one TOP request in a running tool",
+            res["median_us"],
+            res["p90_us"],
+        )
+    )
 
 
 def main():
@@ -123,18 +150,25 @@ def main():
     # Fresh bytecode first, as scripts/ff-setup makes it: with
     # PYTHONDONTWRITEBYTECODE set, a source edited since would be compiled
     # again on every run and the figures would time the compiler.
-    subprocess.run([sys.executable, "-m", "compileall", "-q",
-                    str(ROOT / "fstools")], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "fstools")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     tag = str(os.getpid() % 100000)
     with tempfile.TemporaryDirectory() as tmp:
-        prim = live.Primary(ns="ffb-t" + tag, tap="fftb" + tag,
-                            prefix="fftb" + tag, mac="02:18:00:0c:00:02",
-                            peer_mac="02:18:00:0c:00:01",
-                            config=Path(tmp) / "config.ini",
-                            log=Path(tmp) / "stack.log")
-        prim.config.write_text(live.make_config(prim.tap, prim.prefix,
-                                                prim.mac))
+        prim = live.Primary(
+            ns="ffb-t" + tag,
+            tap="fftb" + tag,
+            prefix="fftb" + tag,
+            mac="02:18:00:0c:00:02",
+            peer_mac="02:18:00:0c:00:01",
+            config=Path(tmp) / "config.ini",
+            log=Path(tmp) / "stack.log",
+        )
+        prim.config.write_text(
+            live.make_config(prim.tap, prim.prefix, prim.mac)
+        )
         try:
             live.run(["ip", "netns", "add", prim.ns])
             live._start(prim, program)

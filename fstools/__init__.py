@@ -18,12 +18,29 @@ start-up pays only for what it uses.
 
 __version__ = "0.1.0"
 
-_PUBLIC = ("Stack", "Interface", "Address", "Route", "ArpEntry",
-           "SysctlNode", "TopStats", "TrafficStats", "StackError",
-           "StackRefused", "NoStackError", "StackTimeout", "StackBusy",
-           "PermissionDenied", "ProtocolError", "LibraryError",
-           "AbiMismatch", "NotAttached", "AlreadyAttached", "MessageTooBig",
-           "MAX_PROCS")
+_PUBLIC = (
+    "Stack",
+    "Interface",
+    "Address",
+    "Route",
+    "ArpEntry",
+    "SysctlNode",
+    "TopStats",
+    "TrafficStats",
+    "StackError",
+    "StackRefused",
+    "NoStackError",
+    "StackTimeout",
+    "StackBusy",
+    "PermissionDenied",
+    "ProtocolError",
+    "LibraryError",
+    "AbiMismatch",
+    "NotAttached",
+    "AlreadyAttached",
+    "MessageTooBig",
+    "MAX_PROCS",
+)
 
 __all__ = list(_PUBLIC)
 
@@ -31,5 +48,6 @@ __all__ = list(_PUBLIC)
 def __getattr__(name):
     if name in _PUBLIC:
         from fstools import stack
+
         return getattr(stack, name)
     raise AttributeError("module 'fstools' has no attribute %r" % name)

@@ -21,8 +21,19 @@ import os
 import threading
 
 from fstools import _libpath
-from ctypes import (POINTER, Structure, c_char_p, c_int, c_int32, c_size_t,
-                    c_ssize_t, c_uint16, c_uint32, c_uint64, c_void_p)
+from ctypes import (
+    POINTER,
+    Structure,
+    c_char_p,
+    c_int,
+    c_int32,
+    c_size_t,
+    c_ssize_t,
+    c_uint16,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
 
 # ff_msg.h, by hand: tests/unit/test_abi.py checks the structs below against
 # the compiled library; these constants follow the header.
@@ -49,8 +60,10 @@ FF_DEFAULT_FILE_PREFIX = _libpath.DEFAULT_PREFIX
 # ---------------------------------------------------------------------------
 # Struct mirrors: same names and fixed-width fields as ff_msg.h.
 
+
 class MsgHdr(Structure):
     """struct ff_msg_hdr"""
+
     _c_name_ = "ff_msg_hdr"
     _fields_ = [
         ("fm_magic", c_uint16),
@@ -68,6 +81,7 @@ class MsgHdr(Structure):
 
 class MsgIov(Structure):
     """struct ff_msg_iov"""
+
     _c_name_ = "ff_msg_iov"
     _fields_ = [
         ("mi_off", c_uint32),
@@ -77,6 +91,7 @@ class MsgIov(Structure):
 
 class TopStats(Structure):
     """struct ff_top_stats"""
+
     _c_name_ = "ff_top_stats"
     _fields_ = [
         ("ts_len", c_uint32),
@@ -98,6 +113,7 @@ class TopStats(Structure):
 
 class TrafficStats(Structure):
     """struct ff_traffic_stats"""
+
     _c_name_ = "ff_traffic_stats"
     _fields_ = [
         ("tr_len", c_uint32),
@@ -115,6 +131,7 @@ class TrafficStats(Structure):
 
 class AbiEntry(Structure):
     """struct ff_msg_abi_entry (library metadata, never on the ring)"""
+
     _fields_ = [
         ("fe_struct", c_char_p),
         ("fe_field", c_char_p),
@@ -124,8 +141,9 @@ class AbiEntry(Structure):
 
 
 # Every struct that crosses the ring, by its C name.
-MIRRORED = {cls._c_name_: cls for cls in (MsgHdr, MsgIov, TopStats,
-                                          TrafficStats)}
+MIRRORED = {
+    cls._c_name_: cls for cls in (MsgHdr, MsgIov, TopStats, TrafficStats)
+}
 
 HDR_SIZE = ctypes.sizeof(MsgHdr)
 
@@ -164,12 +182,22 @@ CTLFLAG_STATS = 0x00002000
 
 # Short type names (--json, SysctlNode.type_name) and flag names.
 CTLTYPE_NAMES = {
-    CTLTYPE_NODE: "node", CTLTYPE_INT: "int", CTLTYPE_STRING: "string",
-    CTLTYPE_S64: "s64", CTLTYPE_OPAQUE: "opaque", CTLTYPE_UINT: "uint",
-    CTLTYPE_LONG: "long", CTLTYPE_ULONG: "ulong", CTLTYPE_U64: "u64",
+    CTLTYPE_NODE: "node",
+    CTLTYPE_INT: "int",
+    CTLTYPE_STRING: "string",
+    CTLTYPE_S64: "s64",
+    CTLTYPE_OPAQUE: "opaque",
+    CTLTYPE_UINT: "uint",
+    CTLTYPE_LONG: "long",
+    CTLTYPE_ULONG: "ulong",
+    CTLTYPE_U64: "u64",
 }
-CTLFLAG_NAMES = [(CTLFLAG_RD, "RD"), (CTLFLAG_WR, "WR"), (CTLFLAG_TUN, "TUN"),
-                 (CTLFLAG_STATS, "STATS")]
+CTLFLAG_NAMES = [
+    (CTLFLAG_RD, "RD"),
+    (CTLFLAG_WR, "WR"),
+    (CTLFLAG_TUN, "TUN"),
+    (CTLFLAG_STATS, "STATS"),
+]
 
 # Opaque values decoded field by field: format tag -> (struct module
 # layout, field names).  Stats structs add theirs here as they land.
@@ -180,6 +208,7 @@ SYSCTL_STRUCTS = {
 
 class SysctlReq(Structure):
     """struct ff_sysctl_req"""
+
     _c_name_ = "ff_sysctl_req"
     _fields_ = [
         ("sr_len", c_uint32),
@@ -197,6 +226,7 @@ class SysctlReq(Structure):
 
 class SysctlRep(Structure):
     """struct ff_sysctl_rep"""
+
     _c_name_ = "ff_sysctl_rep"
     _fields_ = [
         ("sp_len", c_uint32),
@@ -210,6 +240,7 @@ class SysctlRep(Structure):
 
 class SysctlNode(Structure):
     """struct ff_sysctl_node"""
+
     _c_name_ = "ff_sysctl_node"
     _fields_ = [
         ("sn_reclen", c_uint32),
@@ -228,21 +259,27 @@ class SysctlNode(Structure):
     ]
 
 
-MIRRORED.update({cls._c_name_: cls for cls in (SysctlReq, SysctlRep,
-                                               SysctlNode)})
+MIRRORED.update(
+    {cls._c_name_: cls for cls in (SysctlReq, SysctlRep, SysctlNode)}
+)
 
 
-def encode_sysctl_req(op, flags=0, name=None, oid=None, rootlen=0,
-                      maxnodes=0, new=None):
+def encode_sysctl_req(
+    op, flags=0, name=None, oid=None, rootlen=0, maxnodes=0, new=None
+):
     """A FF_MSG_SYSCTL request body: the fixed part, then name, then value.
 
     ``name`` is a str (sent NUL-terminated), ``oid`` a list of ints (wins
     over the name), ``new`` bytes (or a str with FF_SYSCTLF_TEXT, sent
     NUL-terminated).  Offsets count from the message start.
     """
-    req = SysctlReq(sr_len=ctypes.sizeof(SysctlReq), sr_op=op,
-                    sr_flags=flags, sr_rootlen=rootlen,
-                    sr_maxnodes=maxnodes)
+    req = SysctlReq(
+        sr_len=ctypes.sizeof(SysctlReq),
+        sr_op=op,
+        sr_flags=flags,
+        sr_rootlen=rootlen,
+        sr_maxnodes=maxnodes,
+    )
     if oid:
         if len(oid) > FF_SYSCTL_MAXNAME:
             raise ValueError("OID longer than %d" % FF_SYSCTL_MAXNAME)
@@ -256,8 +293,11 @@ def encode_sysctl_req(op, flags=0, name=None, oid=None, rootlen=0,
         req.sr_name = MsgIov(off + len(tail), len(data))
         tail += data
     if new is not None:
-        data = new.encode("utf-8", "surrogateescape") + b"\0" \
-            if isinstance(new, str) else bytes(new)
+        data = (
+            new.encode("utf-8", "surrogateescape") + b"\0"
+            if isinstance(new, str)
+            else bytes(new)
+        )
         req.sr_new = MsgIov(off + len(tail) if data else 0, len(data))
         tail += data
     return bytes(req) + tail
@@ -270,12 +310,13 @@ def _sysctl_part(body, iov, what):
     start = iov.mi_off - HDR_SIZE
     if iov.mi_off < HDR_SIZE or start + iov.mi_len > len(body):
         raise ProtocolError("sysctl answer: %s outside the message" % what)
-    return bytes(body[start:start + iov.mi_len])
+    return bytes(body[start : start + iov.mi_len])
 
 
 def _sysctl_str(body, iov, what):
-    return _sysctl_part(body, iov, what).rstrip(b"\0").decode(
-        "utf-8", "replace")
+    return (
+        _sysctl_part(body, iov, what).rstrip(b"\0").decode("utf-8", "replace")
+    )
 
 
 def decode_sysctl_reply(body):
@@ -294,24 +335,30 @@ def decode_sysctl_reply(body):
     for _ in range(rep.sp_count):
         if pos < rsize or pos + nsize > len(body):
             raise ProtocolError("sysctl answer: record outside the message")
-        sn = SysctlNode.from_buffer_copy(bytes(body[pos:pos + nsize]))
+        sn = SysctlNode.from_buffer_copy(bytes(body[pos : pos + nsize]))
         if sn.sn_reclen < nsize or sn.sn_oidlen > FF_SYSCTL_MAXNAME:
             raise ProtocolError("sysctl answer: malformed record")
-        records.append({
-            "name": _sysctl_str(body, sn.sn_name, "name"),
-            "oid": list(sn.sn_oid[:sn.sn_oidlen]),
-            "kind": sn.sn_kind,
-            "type": sn.sn_kind & CTLTYPE,
-            "fmt": _sysctl_str(body, sn.sn_fmt, "format"),
-            "descr": _sysctl_str(body, sn.sn_descr, "description"),
-            "value": _sysctl_part(body, sn.sn_value, "value"),
-            "oldvalue": (_sysctl_part(body, sn.sn_oldvalue, "old value")
-                         if sn.sn_oldvalue.mi_len else None),
-            "valuesize": sn.sn_valuesize,
-            "error": sn.sn_error,
-        })
+        records.append(
+            {
+                "name": _sysctl_str(body, sn.sn_name, "name"),
+                "oid": list(sn.sn_oid[: sn.sn_oidlen]),
+                "kind": sn.sn_kind,
+                "type": sn.sn_kind & CTLTYPE,
+                "fmt": _sysctl_str(body, sn.sn_fmt, "format"),
+                "descr": _sysctl_str(body, sn.sn_descr, "description"),
+                "value": _sysctl_part(body, sn.sn_value, "value"),
+                "oldvalue": (
+                    _sysctl_part(body, sn.sn_oldvalue, "old value")
+                    if sn.sn_oldvalue.mi_len
+                    else None
+                ),
+                "valuesize": sn.sn_valuesize,
+                "error": sn.sn_error,
+            }
+        )
         pos += sn.sn_reclen
     return rep.sp_remaining, records
+
 
 # END sysctl
 # ---------------------------------------------------------------------------
@@ -369,36 +416,89 @@ RTF_IFADDR = 0x1000000
 
 # FreeBSD's IFFBITS and IFCAPBITS (ifconfig's flags= and options=) and
 # route(8)'s routeflags, in bit order.
-IFF_NAMES = [(0x1, "UP"), (0x2, "BROADCAST"), (0x4, "DEBUG"),
-             (0x8, "LOOPBACK"), (0x10, "POINTOPOINT"), (0x20, "NEEDSEPOCH"),
-             (0x40, "RUNNING"), (0x80, "NOARP"), (0x100, "PROMISC"),
-             (0x200, "ALLMULTI"), (0x400, "OACTIVE"), (0x800, "SIMPLEX"),
-             (0x1000, "LINK0"), (0x2000, "LINK1"), (0x4000, "LINK2"),
-             (0x8000, "MULTICAST")]
-IFCAP_NAMES = [(0x1, "RXCSUM"), (0x2, "TXCSUM"), (0x4, "NETCONS"),
-               (0x8, "VLAN_MTU"), (0x10, "VLAN_HWTAGGING"),
-               (0x20, "JUMBO_MTU"), (0x40, "POLLING"),
-               (0x80, "VLAN_HWCSUM"), (0x100, "TSO4"), (0x200, "TSO6"),
-               (0x400, "LRO"), (0x800, "WOL_UCAST"), (0x1000, "WOL_MCAST"),
-               (0x2000, "WOL_MAGIC"), (0x4000, "TOE4"), (0x8000, "TOE6"),
-               (0x10000, "VLAN_HWFILTER"), (0x40000, "VLAN_HWTSO"),
-               (0x80000, "LINKSTATE"), (0x100000, "NETMAP"),
-               (0x200000, "RXCSUM_IPV6"), (0x400000, "TXCSUM_IPV6")]
-RTF_NAMES = [(0x1, "UP"), (0x2, "GATEWAY"), (0x4, "HOST"), (0x8, "REJECT"),
-             (0x10, "DYNAMIC"), (0x20, "MODIFIED"), (0x40, "DONE"),
-             (0x200, "XRESOLVE"), (0x400, "LLINFO"), (0x800, "STATIC"),
-             (0x1000, "BLACKHOLE"), (0x4000, "PROTO2"), (0x8000, "PROTO1"),
-             (0x40000, "PROTO3"), (0x80000, "FIXEDMTU"),
-             (0x100000, "PINNED"), (0x200000, "LOCAL"),
-             (0x400000, "BROADCAST"), (0x800000, "MULTICAST")]
+IFF_NAMES = [
+    (0x1, "UP"),
+    (0x2, "BROADCAST"),
+    (0x4, "DEBUG"),
+    (0x8, "LOOPBACK"),
+    (0x10, "POINTOPOINT"),
+    (0x20, "NEEDSEPOCH"),
+    (0x40, "RUNNING"),
+    (0x80, "NOARP"),
+    (0x100, "PROMISC"),
+    (0x200, "ALLMULTI"),
+    (0x400, "OACTIVE"),
+    (0x800, "SIMPLEX"),
+    (0x1000, "LINK0"),
+    (0x2000, "LINK1"),
+    (0x4000, "LINK2"),
+    (0x8000, "MULTICAST"),
+]
+IFCAP_NAMES = [
+    (0x1, "RXCSUM"),
+    (0x2, "TXCSUM"),
+    (0x4, "NETCONS"),
+    (0x8, "VLAN_MTU"),
+    (0x10, "VLAN_HWTAGGING"),
+    (0x20, "JUMBO_MTU"),
+    (0x40, "POLLING"),
+    (0x80, "VLAN_HWCSUM"),
+    (0x100, "TSO4"),
+    (0x200, "TSO6"),
+    (0x400, "LRO"),
+    (0x800, "WOL_UCAST"),
+    (0x1000, "WOL_MCAST"),
+    (0x2000, "WOL_MAGIC"),
+    (0x4000, "TOE4"),
+    (0x8000, "TOE6"),
+    (0x10000, "VLAN_HWFILTER"),
+    (0x40000, "VLAN_HWTSO"),
+    (0x80000, "LINKSTATE"),
+    (0x100000, "NETMAP"),
+    (0x200000, "RXCSUM_IPV6"),
+    (0x400000, "TXCSUM_IPV6"),
+]
+RTF_NAMES = [
+    (0x1, "UP"),
+    (0x2, "GATEWAY"),
+    (0x4, "HOST"),
+    (0x8, "REJECT"),
+    (0x10, "DYNAMIC"),
+    (0x20, "MODIFIED"),
+    (0x40, "DONE"),
+    (0x200, "XRESOLVE"),
+    (0x400, "LLINFO"),
+    (0x800, "STATIC"),
+    (0x1000, "BLACKHOLE"),
+    (0x4000, "PROTO2"),
+    (0x8000, "PROTO1"),
+    (0x40000, "PROTO3"),
+    (0x80000, "FIXEDMTU"),
+    (0x100000, "PINNED"),
+    (0x200000, "LOCAL"),
+    (0x400000, "BROADCAST"),
+    (0x800000, "MULTICAST"),
+]
 # ii_counters, in FreeBSD's ift_counter order.
-IF_COUNTER_NAMES = ("ipackets", "ierrors", "opackets", "oerrors",
-                    "collisions", "ibytes", "obytes", "imcasts", "omcasts",
-                    "iqdrops", "oqdrops", "noproto")
+IF_COUNTER_NAMES = (
+    "ipackets",
+    "ierrors",
+    "opackets",
+    "oerrors",
+    "collisions",
+    "ibytes",
+    "obytes",
+    "imcasts",
+    "omcasts",
+    "iqdrops",
+    "oqdrops",
+    "noproto",
+)
 
 
 class SockaddrIn(Structure):
     """struct ff_sockaddr_in (FreeBSD's sockaddr_in)"""
+
     _c_name_ = "ff_sockaddr_in"
     _fields_ = [
         ("sin_len", c_uint8),
@@ -411,6 +511,7 @@ class SockaddrIn(Structure):
 
 class IoctlReq(Structure):
     """struct ff_ioctl_req"""
+
     _c_name_ = "ff_ioctl_req"
     _fields_ = [
         ("ir_len", c_uint32),
@@ -427,6 +528,7 @@ class IoctlReq(Structure):
 
 class IoctlRep(Structure):
     """struct ff_ioctl_rep"""
+
     _c_name_ = "ff_ioctl_rep"
     _fields_ = [
         ("ip_len", c_uint32),
@@ -439,6 +541,7 @@ class IoctlRep(Structure):
 
 class IfaddrInfo(Structure):
     """struct ff_ifaddr_info"""
+
     _c_name_ = "ff_ifaddr_info"
     _fields_ = [
         ("ifa_addr", SockaddrIn),
@@ -451,6 +554,7 @@ class IfaddrInfo(Structure):
 
 class IfInfo(Structure):
     """struct ff_ifinfo"""
+
     _c_name_ = "ff_ifinfo"
     _fields_ = [
         ("ii_reclen", c_uint32),
@@ -473,6 +577,7 @@ class IfInfo(Structure):
 
 class RtMetrics(Structure):
     """struct ff_rt_metrics"""
+
     _c_name_ = "ff_rt_metrics"
     _fields_ = [
         ("rmx_mtu", c_uint32),
@@ -489,6 +594,7 @@ class RtMetrics(Structure):
 
 class RtMsghdr(Structure):
     """struct ff_rt_msghdr"""
+
     _c_name_ = "ff_rt_msghdr"
     _fields_ = [
         ("rtm_msglen", c_uint32),
@@ -512,6 +618,7 @@ class RtMsghdr(Structure):
 
 class RtDump(Structure):
     """struct ff_rt_dump"""
+
     _c_name_ = "ff_rt_dump"
     _fields_ = [
         ("rd_len", c_uint32),
@@ -522,9 +629,21 @@ class RtDump(Structure):
     ]
 
 
-MIRRORED.update({cls._c_name_: cls for cls in (
-    SockaddrIn, IoctlReq, IoctlRep, IfaddrInfo, IfInfo, RtMetrics, RtMsghdr,
-    RtDump)})
+MIRRORED.update(
+    {
+        cls._c_name_: cls
+        for cls in (
+            SockaddrIn,
+            IoctlReq,
+            IoctlRep,
+            IfaddrInfo,
+            IfInfo,
+            RtMetrics,
+            RtMsghdr,
+            RtDump,
+        )
+    }
+)
 
 
 def _sin(addr):
@@ -534,8 +653,9 @@ def _sin(addr):
         return sa
     if isinstance(addr, str):
         parts = addr.split(".")
-        if len(parts) != 4 or not all(p.isdigit() and int(p) < 256
-                                      for p in parts):
+        if len(parts) != 4 or not all(
+            p.isdigit() and int(p) < 256 for p in parts
+        ):
             raise ValueError("bad IPv4 address %r" % addr)
         addr = bytes(int(p) for p in parts)
     sa.sin_len = ctypes.sizeof(SockaddrIn)
@@ -555,15 +675,22 @@ def _name(raw):
     return raw.decode("utf-8", "replace")
 
 
-def encode_ioctl_req(op, name="", value=0, addr=None, mask=None,
-                     broadaddr=None):
+def encode_ioctl_req(
+    op, name="", value=0, addr=None, mask=None, broadaddr=None
+):
     """A FF_MSG_IOCTL request body (addresses as dotted quads or None)."""
     data = name.encode("utf-8", "surrogateescape")
     if len(data) >= FF_IFNAMSIZ:
         raise ValueError("interface name too long: %r" % name)
-    req = IoctlReq(ir_len=ctypes.sizeof(IoctlReq), ir_op=op,
-                   ir_value=value, ir_name=data, ir_addr=_sin(addr),
-                   ir_mask=_sin(mask), ir_broadaddr=_sin(broadaddr))
+    req = IoctlReq(
+        ir_len=ctypes.sizeof(IoctlReq),
+        ir_op=op,
+        ir_value=value,
+        ir_name=data,
+        ir_addr=_sin(addr),
+        ir_mask=_sin(mask),
+        ir_broadaddr=_sin(broadaddr),
+    )
     return bytes(req)
 
 
@@ -572,16 +699,23 @@ def _iface_addrs(body, ii):
     if ii.ii_naddrs == 0:
         return []
     start = ii.ii_addrs.mi_off - HDR_SIZE
-    if (ii.ii_addrs.mi_off < HDR_SIZE or ii.ii_addrs.mi_len
-            != ii.ii_naddrs * size or start + ii.ii_addrs.mi_len > len(body)):
+    if (
+        ii.ii_addrs.mi_off < HDR_SIZE
+        or ii.ii_addrs.mi_len != ii.ii_naddrs * size
+        or start + ii.ii_addrs.mi_len > len(body)
+    ):
         raise ProtocolError("ioctl answer: addresses outside the message")
     out = []
     for i in range(ii.ii_naddrs):
         fa = IfaddrInfo.from_buffer_copy(body, start + i * size)
-        out.append({"addr": _sin_str(fa.ifa_addr),
-                    "netmask": _sin_str(fa.ifa_netmask),
-                    "broadaddr": _sin_str(fa.ifa_broadaddr),
-                    "flags": fa.ifa_flags})
+        out.append(
+            {
+                "addr": _sin_str(fa.ifa_addr),
+                "netmask": _sin_str(fa.ifa_netmask),
+                "broadaddr": _sin_str(fa.ifa_broadaddr),
+                "flags": fa.ifa_flags,
+            }
+        )
     return out
 
 
@@ -605,28 +739,50 @@ def decode_ioctl_reply(body):
         ii = IfInfo.from_buffer_copy(body, pos)
         if ii.ii_reclen < isize:
             raise ProtocolError("ioctl answer: malformed record")
-        out.append({"index": ii.ii_index, "type": ii.ii_type,
-                    "link_state": ii.ii_link_state, "flags": ii.ii_flags,
-                    "mtu": ii.ii_mtu, "metric": ii.ii_metric,
-                    "capenable": ii.ii_capenable,
-                    "name": _name(ii.ii_name),
-                    "lladdr": bytes(ii.ii_lladdr[:6]),
-                    "counters": list(ii.ii_counters),
-                    "addrs": _iface_addrs(body, ii)})
+        out.append(
+            {
+                "index": ii.ii_index,
+                "type": ii.ii_type,
+                "link_state": ii.ii_link_state,
+                "flags": ii.ii_flags,
+                "mtu": ii.ii_mtu,
+                "metric": ii.ii_metric,
+                "capenable": ii.ii_capenable,
+                "name": _name(ii.ii_name),
+                "lladdr": bytes(ii.ii_lladdr[:6]),
+                "counters": list(ii.ii_counters),
+                "addrs": _iface_addrs(body, ii),
+            }
+        )
         pos += ii.ii_reclen
     return out
 
 
-def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
-                  ifa=None, ifname="", index=0, mtu=None, lladdr=None,
-                  expire=None, seq=0):
+def encode_rt_msg(
+    rtm_type,
+    flags=0,
+    dst=None,
+    netmask=None,
+    gateway=None,
+    ifa=None,
+    ifname="",
+    index=0,
+    mtu=None,
+    lladdr=None,
+    expire=None,
+    seq=0,
+):
     """A FF_MSG_ROUTE request body; rtm_addrs follows what is given.
 
     ``expire`` (seconds to live, RTV_EXPIRE) makes an ARP entry temporary.
     """
     addrs = 0
-    for bit, value in ((FF_RTA_DST, dst), (FF_RTA_GATEWAY, gateway),
-                       (FF_RTA_NETMASK, netmask), (FF_RTA_IFA, ifa)):
+    for bit, value in (
+        (FF_RTA_DST, dst),
+        (FF_RTA_GATEWAY, gateway),
+        (FF_RTA_NETMASK, netmask),
+        (FF_RTA_IFA, ifa),
+    ):
         if value is not None:
             addrs |= bit
     if ifname or index:
@@ -634,12 +790,20 @@ def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
     data = ifname.encode("utf-8", "surrogateescape")
     if len(data) >= FF_IFNAMSIZ:
         raise ValueError("interface name too long: %r" % ifname)
-    m = RtMsghdr(rtm_msglen=ctypes.sizeof(RtMsghdr),
-                 rtm_version=FF_RTM_VERSION, rtm_type=rtm_type,
-                 rtm_index=index, rtm_flags=flags, rtm_addrs=addrs,
-                 rtm_seq=seq, rtm_dst=_sin(dst), rtm_gateway=_sin(gateway),
-                 rtm_netmask=_sin(netmask), rtm_ifa=_sin(ifa),
-                 rtm_ifname=data)
+    m = RtMsghdr(
+        rtm_msglen=ctypes.sizeof(RtMsghdr),
+        rtm_version=FF_RTM_VERSION,
+        rtm_type=rtm_type,
+        rtm_index=index,
+        rtm_flags=flags,
+        rtm_addrs=addrs,
+        rtm_seq=seq,
+        rtm_dst=_sin(dst),
+        rtm_gateway=_sin(gateway),
+        rtm_netmask=_sin(netmask),
+        rtm_ifa=_sin(ifa),
+        rtm_ifname=data,
+    )
     if mtu is not None:
         m.rtm_inits |= FF_RTV_MTU
         m.rtm_rmx.rmx_mtu = mtu
@@ -652,16 +816,24 @@ def encode_rt_msg(rtm_type, flags=0, dst=None, netmask=None, gateway=None,
 
 
 def _rt_dict(m):
-    return {"type": m.rtm_type, "index": m.rtm_index,
-            "flags": m.rtm_flags, "addrs": m.rtm_addrs,
-            "inits": m.rtm_inits, "seq": m.rtm_seq,
-            "dst": _sin_str(m.rtm_dst), "gateway": _sin_str(m.rtm_gateway),
-            "netmask": _sin_str(m.rtm_netmask), "ifa": _sin_str(m.rtm_ifa),
-            "ifname": _name(m.rtm_ifname),
-            "lladdr": bytes(m.rtm_lladdr[:6]),
-            "mtu": m.rtm_rmx.rmx_mtu, "weight": m.rtm_rmx.rmx_weight,
-            "expire": m.rtm_rmx.rmx_expire,
-            "pksent": m.rtm_rmx.rmx_pksent}
+    return {
+        "type": m.rtm_type,
+        "index": m.rtm_index,
+        "flags": m.rtm_flags,
+        "addrs": m.rtm_addrs,
+        "inits": m.rtm_inits,
+        "seq": m.rtm_seq,
+        "dst": _sin_str(m.rtm_dst),
+        "gateway": _sin_str(m.rtm_gateway),
+        "netmask": _sin_str(m.rtm_netmask),
+        "ifa": _sin_str(m.rtm_ifa),
+        "ifname": _name(m.rtm_ifname),
+        "lladdr": bytes(m.rtm_lladdr[:6]),
+        "mtu": m.rtm_rmx.rmx_mtu,
+        "weight": m.rtm_rmx.rmx_weight,
+        "expire": m.rtm_rmx.rmx_expire,
+        "pksent": m.rtm_rmx.rmx_pksent,
+    }
 
 
 def decode_rt_msg(body):
@@ -694,12 +866,14 @@ def decode_rt_dump(body):
         pos += msize
     return out
 
+
 # END ioctl/route
 # ---------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------
 # Errors: one table, one function.
+
 
 class StackError(Exception):
     """Base of every error fstools reports: ``StackError(errno, message)``.
@@ -808,23 +982,69 @@ _TEXTS = {
 # FreeBSD errno numbers (sys/sys/errno.h) above the range shared with Linux
 # (1-34 are the same on both).  fm_error carries these.
 _BSD_NAMES = {
-    35: "EAGAIN", 36: "EINPROGRESS", 37: "EALREADY", 38: "ENOTSOCK",
-    39: "EDESTADDRREQ", 40: "EMSGSIZE", 41: "EPROTOTYPE", 42: "ENOPROTOOPT",
-    43: "EPROTONOSUPPORT", 44: "ESOCKTNOSUPPORT", 45: "EOPNOTSUPP",
-    46: "EPFNOSUPPORT", 47: "EAFNOSUPPORT", 48: "EADDRINUSE",
-    49: "EADDRNOTAVAIL", 50: "ENETDOWN", 51: "ENETUNREACH", 52: "ENETRESET",
-    53: "ECONNABORTED", 54: "ECONNRESET", 55: "ENOBUFS", 56: "EISCONN",
-    57: "ENOTCONN", 58: "ESHUTDOWN", 59: "ETOOMANYREFS", 60: "ETIMEDOUT",
-    61: "ECONNREFUSED", 62: "ELOOP", 63: "ENAMETOOLONG", 64: "EHOSTDOWN",
-    65: "EHOSTUNREACH", 66: "ENOTEMPTY", 67: "EPROCLIM", 68: "EUSERS",
-    69: "EDQUOT", 70: "ESTALE", 71: "EREMOTE", 72: "EBADRPC",
-    73: "ERPCMISMATCH", 74: "EPROGUNAVAIL", 75: "EPROGMISMATCH",
-    76: "EPROCUNAVAIL", 77: "ENOLCK", 78: "ENOSYS", 79: "EFTYPE",
-    80: "EAUTH", 81: "ENEEDAUTH", 82: "EIDRM", 83: "ENOMSG",
-    84: "EOVERFLOW", 85: "ECANCELED", 86: "EILSEQ", 87: "ENOATTR",
-    88: "EDOOFUS", 89: "EBADMSG", 90: "EMULTIHOP", 91: "ENOLINK",
-    92: "EPROTO", 93: "ENOTCAPABLE", 94: "ECAPMODE", 95: "ENOTRECOVERABLE",
-    96: "EOWNERDEAD", 97: "EINTEGRITY",
+    35: "EAGAIN",
+    36: "EINPROGRESS",
+    37: "EALREADY",
+    38: "ENOTSOCK",
+    39: "EDESTADDRREQ",
+    40: "EMSGSIZE",
+    41: "EPROTOTYPE",
+    42: "ENOPROTOOPT",
+    43: "EPROTONOSUPPORT",
+    44: "ESOCKTNOSUPPORT",
+    45: "EOPNOTSUPP",
+    46: "EPFNOSUPPORT",
+    47: "EAFNOSUPPORT",
+    48: "EADDRINUSE",
+    49: "EADDRNOTAVAIL",
+    50: "ENETDOWN",
+    51: "ENETUNREACH",
+    52: "ENETRESET",
+    53: "ECONNABORTED",
+    54: "ECONNRESET",
+    55: "ENOBUFS",
+    56: "EISCONN",
+    57: "ENOTCONN",
+    58: "ESHUTDOWN",
+    59: "ETOOMANYREFS",
+    60: "ETIMEDOUT",
+    61: "ECONNREFUSED",
+    62: "ELOOP",
+    63: "ENAMETOOLONG",
+    64: "EHOSTDOWN",
+    65: "EHOSTUNREACH",
+    66: "ENOTEMPTY",
+    67: "EPROCLIM",
+    68: "EUSERS",
+    69: "EDQUOT",
+    70: "ESTALE",
+    71: "EREMOTE",
+    72: "EBADRPC",
+    73: "ERPCMISMATCH",
+    74: "EPROGUNAVAIL",
+    75: "EPROGMISMATCH",
+    76: "EPROCUNAVAIL",
+    77: "ENOLCK",
+    78: "ENOSYS",
+    79: "EFTYPE",
+    80: "EAUTH",
+    81: "ENEEDAUTH",
+    82: "EIDRM",
+    83: "ENOMSG",
+    84: "EOVERFLOW",
+    85: "ECANCELED",
+    86: "EILSEQ",
+    87: "ENOATTR",
+    88: "EDOOFUS",
+    89: "EBADMSG",
+    90: "EMULTIHOP",
+    91: "ENOLINK",
+    92: "EPROTO",
+    93: "ENOTCAPABLE",
+    94: "ECAPMODE",
+    95: "ENOTRECOVERABLE",
+    96: "EOWNERDEAD",
+    97: "EINTEGRITY",
 }
 
 # FreeBSD names Linux lacks (or words differently), with FreeBSD's meaning.
@@ -902,8 +1122,12 @@ _SIGNATURES = (
     ("ff_ipc_attach", c_int, (c_char_p, c_char_p, c_size_t), _check),
     ("ff_ipc_detach", c_int, (), _check),
     ("ff_ipc_procs", c_int, (POINTER(c_int32), c_int), _check),
-    ("ff_ipc_request", c_ssize_t,
-     (c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_int), _check),
+    (
+        "ff_ipc_request",
+        c_ssize_t,
+        (c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_int),
+        _check,
+    ),
     ("ff_ipc_post_raw", c_int, (c_int, c_uint32), _check),
     ("ff_msg_abi_version", c_uint32, (), None),
     ("ff_msg_abi_table", POINTER(AbiEntry), (), None),
@@ -921,15 +1145,18 @@ class Library:
         try:
             self._dll = ctypes.CDLL(path)
         except OSError as e:
-            raise LibraryError("cannot load %s: %s (set FF_LIBFF to the "
-                               "library's path)" % (path, e)) from None
+            raise LibraryError(
+                "cannot load %s: %s (set FF_LIBFF to the "
+                "library's path)" % (path, e)
+            ) from None
         self.path = path
         for name, restype, argtypes, check in _SIGNATURES:
             try:
                 fn = getattr(self._dll, name)
             except AttributeError:
-                raise LibraryError("%s: missing symbol %s" % (path, name)) \
-                    from None
+                raise LibraryError(
+                    "%s: missing symbol %s" % (path, name)
+                ) from None
             fn.restype = restype
             fn.argtypes = argtypes
             if check is not None:
@@ -939,7 +1166,8 @@ class Library:
         if version != FF_MSG_ABI_VERSION:
             raise AbiMismatch(
                 "%s speaks tool ABI version %d, fstools speaks %d: install "
-                "matching versions" % (path, version, FF_MSG_ABI_VERSION))
+                "matching versions" % (path, version, FF_MSG_ABI_VERSION)
+            )
         self._reply = ctypes.create_string_buffer(FF_MSG_SIZE)
 
     def attach(self, prefix):
@@ -953,12 +1181,13 @@ class Library:
         """Pids of the stack processes by proc id (0: not running)."""
         pids = (c_int32 * FF_MAX_PROCS)()
         n = self._ff_ipc_procs(pids, FF_MAX_PROCS)
-        return list(pids[:min(n, FF_MAX_PROCS)])
+        return list(pids[: min(n, FF_MAX_PROCS)])
 
     def request(self, proc, message, timeout_ms):
         """Send ``message`` (bytes, header first); return the answer bytes."""
-        n = self._ff_ipc_request(proc, message, len(message), self._reply,
-                                 FF_MSG_SIZE, timeout_ms)
+        n = self._ff_ipc_request(
+            proc, message, len(message), self._reply, FF_MSG_SIZE, timeout_ms
+        )
         return self._reply.raw[:n]
 
     def post_raw(self, proc, value):
@@ -973,8 +1202,14 @@ class Library:
         i = 0
         while table[i].fe_struct is not None:
             e = table[i]
-            rows.append((e.fe_struct.decode(), e.fe_field.decode(),
-                         e.fe_offset, e.fe_size))
+            rows.append(
+                (
+                    e.fe_struct.decode(),
+                    e.fe_field.decode(),
+                    e.fe_offset,
+                    e.fe_size,
+                )
+            )
             i += 1
         return rows
 
@@ -1020,8 +1255,9 @@ def start_early(prefix):
     """Begin attaching to ``prefix`` in the background (once)."""
     if "thread" not in _early:
         _early["prefix"] = prefix
-        _early["thread"] = threading.Thread(target=_attach_early,
-                                            args=(prefix,), daemon=True)
+        _early["thread"] = threading.Thread(
+            target=_attach_early, args=(prefix,), daemon=True
+        )
         _early["thread"].start()
 
 
@@ -1050,6 +1286,7 @@ def release_early():
 # ---------------------------------------------------------------------------
 # Encoding and decoding, so callers never handle ctypes objects.
 
+
 def encode_header(**fields):
     """A ff_msg_hdr as bytes; fields not given are 0 (fm_spare always)."""
     h = MsgHdr(**fields)
@@ -1067,8 +1304,11 @@ def decode(cls_name, data):
     size = ctypes.sizeof(cls)
     raw = bytes(data[:size]).ljust(size, b"\0")
     obj = cls.from_buffer_copy(raw)
-    return {name: getattr(obj, name) for name, ctype in cls._fields_
-            if not issubclass(ctype, ctypes.Array)}
+    return {
+        name: getattr(obj, name)
+        for name, ctype in cls._fields_
+        if not issubclass(ctype, ctypes.Array)
+    }
 
 
 def sizeof(cls_name):

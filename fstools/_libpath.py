@@ -21,7 +21,9 @@ def candidates():
     if env:
         return [env]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    tree = [os.path.join(here, "libff", name)
-            for name in ("libffipc.so", "libff.so")]
+    tree = [
+        os.path.join(here, "libff", name)
+        for name in ("libffipc.so", "libff.so")
+    ]
     found = [path for path in tree if os.path.exists(path)]
     return found or ["libffipc.so", "libff.so"]

@@ -31,9 +31,9 @@ from fstools.views import arp as view
 NAME = "ff-arp"
 
 
-
 class Entry(NamedTuple):
     """What ``-s`` (or a line of ``-f``) asks for."""
+
     host: str
     mac: bytes
     temp: bool = False
@@ -41,6 +41,7 @@ class Entry(NamedTuple):
 
 
 # -- the command -------------------------------------------------------------
+
 
 def _no_interface(out, e, ifname):
     if e.name != "ENXIO" or not ifname:
@@ -60,8 +61,10 @@ def show(st, out, ifname, host=None):
             out.line("%s (%s) -- no entry" % (host, host))
             out.failed = True
         for e in found:
-            out.item(view.json_entry(e), [("[%d] " % proc if len(procs) > 1
-                                      else "") + view.line(e)])
+            out.item(
+                view.json_entry(e),
+                [("[%d] " % proc if len(procs) > 1 else "") + view.line(e)],
+            )
 
 
 def delete_entry(st, out, host):
@@ -101,25 +104,39 @@ def set_entry(st, out, entry, replace=False):
                 if e.name != "ESRCH":
                     raise
         try:
-            st.arp_set(entry.host, entry.mac, temp=entry.temp,
-                       pub=entry.pub, proc=proc)
+            st.arp_set(
+                entry.host,
+                entry.mac,
+                temp=entry.temp,
+                pub=entry.pub,
+                proc=proc,
+            )
         except StackRefused as e:
             reason = SET_ERRORS.get(e.name)
-            out.warn(where + (reason % entry.host if reason else
-                              "set: %s: %s" % (entry.host, e.message)))
+            out.warn(
+                where
+                + (
+                    reason % entry.host
+                    if reason
+                    else "set: %s: %s" % (entry.host, e.message)
+                )
+            )
 
 
 # arp(8)'s words for the stack's refusals of -s.
-SET_ERRORS = {"ENETUNREACH": "cannot intuit interface index and type for %s",
-              "EEXIST": "set: %s is one of our addresses"}
+SET_ERRORS = {
+    "ENETUNREACH": "cannot intuit interface index and type for %s",
+    "EEXIST": "set: %s is one of our addresses",
+}
 
 
 def _host(word):
     try:
         netcmd.aton(word)
     except netcmd.BadValue:
-        raise netcmd.BadValue("%s: bad address (give an IPv4 address)"
-                              % word) from None
+        raise netcmd.BadValue(
+            "%s: bad address (give an IPv4 address)" % word
+        ) from None
     return word
 
 
@@ -136,8 +153,7 @@ def parse_entry(words):
     try:
         mac = netcmd.parse_mac(eth)
     except netcmd.BadValue:
-        raise netcmd.BadValue("invalid Ethernet address '%s'" % eth) \
-            from None
+        raise netcmd.BadValue("invalid Ethernet address '%s'" % eth) from None
     temp = pub = False
     while w:
         word = w.next("")
@@ -145,11 +161,13 @@ def parse_entry(words):
             temp = True
         elif word == "pub":
             pub = True
-            w.accept("only")        # pre-8.0 FreeBSD: no longer different
+            w.accept("only")  # pre-8.0 FreeBSD: no longer different
         elif word in ("blackhole", "reject"):
-            raise netcmd.BadValue("%s: not supported: this stack's ARP "
-                                  "entries cannot discard or reject "
-                                  "traffic" % word)
+            raise netcmd.BadValue(
+                "%s: not supported: this stack's ARP "
+                "entries cannot discard or reject "
+                "traffic" % word
+            )
         else:
             raise click.UsageError("Invalid parameter '%s'" % word)
     return Entry(host, mac, temp, pub)
@@ -177,42 +195,76 @@ def read_file(path):
             click.echo("%s: %s:%d: %s" % (NAME, path, n, e), err=True)
             bad += 1
     if bad:
-        cli.fail(NAME, "%s: %d bad line%s, no entry set"
-                 % (path, bad, "" if bad == 1 else "s"))
+        cli.fail(
+            NAME,
+            "%s: %d bad line%s, no entry set"
+            % (path, bad, "" if bad == 1 else "s"),
+        )
     return out
 
 
-@cli.command(NAME, epilog=cli.examples(
-    "ff-arp -a",
-    "ff-arp -i f-stack-0 -a",
-    "ff-arp 198.18.0.1",
-    "ff-arp -d 198.18.0.1",
-    "ff-arp -d -a",
-    "ff-arp -s 198.18.0.9 02:18:00:00:00:09 pub",
-    "ff-arp -s 198.18.0.10 02:18:00:00:00:0a temp",
-    "ff-arp -S 198.18.0.9 02:18:00:00:00:0b",
-    "ff-arp -f ethers.txt",
-    "ff-arp --proc all --json -a"))
+@cli.command(
+    NAME,
+    epilog=cli.examples(
+        "ff-arp -a",
+        "ff-arp -i f-stack-0 -a",
+        "ff-arp 198.18.0.1",
+        "ff-arp -d 198.18.0.1",
+        "ff-arp -d -a",
+        "ff-arp -s 198.18.0.9 02:18:00:00:00:09 pub",
+        "ff-arp -s 198.18.0.10 02:18:00:00:00:0a temp",
+        "ff-arp -S 198.18.0.9 02:18:00:00:00:0b",
+        "ff-arp -f ethers.txt",
+        "ff-arp --proc all --json -a",
+    ),
+)
 @cli.common_options()
 @click.option("-a", "--all", "all_", is_flag=True, help="Every entry.")
-@click.option("-d", "--delete", is_flag=True,
-              help="Delete the host's entry (with -a: every entry).")
-@click.option("-s", "--set", "set_", is_flag=True,
-              help="Add an entry: host ether [temp] [pub [only]]; "
-                   "permanent unless temp.")
-@click.option("-S", "--replace", is_flag=True,
-              help="As -s, deleting any entry for the host first.")
-@click.option("-f", "--file", "file_", is_flag=True,
-              help="Add the entries of a file, one -s operand list a "
-                   "line.")
-@click.option("-i", "--interface", metavar="IFNAME",
-              help="Only entries on this interface.")
-@click.option("-n", "--numeric", is_flag=True,
-              help="Numeric output (names are never looked up anyway).")
-@click.argument("operands", nargs=-1,
-                metavar="[host [ether [temp] [pub [only]]] | file]")
-def command(common, all_, delete, set_, replace, file_, interface, numeric,
-            operands):
+@click.option(
+    "-d",
+    "--delete",
+    is_flag=True,
+    help="Delete the host's entry (with -a: every entry).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "set_",
+    is_flag=True,
+    help="Add an entry: host ether [temp] [pub [only]]; "
+    "permanent unless temp.",
+)
+@click.option(
+    "-S",
+    "--replace",
+    is_flag=True,
+    help="As -s, deleting any entry for the host first.",
+)
+@click.option(
+    "-f",
+    "--file",
+    "file_",
+    is_flag=True,
+    help="Add the entries of a file, one -s operand list a line.",
+)
+@click.option(
+    "-i",
+    "--interface",
+    metavar="IFNAME",
+    help="Only entries on this interface.",
+)
+@click.option(
+    "-n",
+    "--numeric",
+    is_flag=True,
+    help="Numeric output (names are never looked up anyway).",
+)
+@click.argument(
+    "operands", nargs=-1, metavar="[host [ether [temp] [pub [only]]] | file]"
+)
+def command(
+    common, all_, delete, set_, replace, file_, interface, numeric, operands
+):
     """Show and change the stack's ARP table, as FreeBSD's arp(8)."""
     setting = set_ or replace
     if sum(map(bool, (set_, replace, delete, file_))) > 1:

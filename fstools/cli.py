@@ -27,15 +27,19 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
+
 def _max_procs():
     from fstools.stack import MAX_PROCS
+
     return MAX_PROCS
+
 
 CONTEXT_SETTINGS = {"max_content_width": 100}
 
 
 class ProcSpec(click.ParamType):
     """A stack process: a number in 0..31, or ``all``."""
+
     name = "ID|all"
 
     def get_metavar(self, param, ctx=None):
@@ -48,33 +52,44 @@ class ProcSpec(click.ParamType):
         try:
             n = int(value, 10)
         except (TypeError, ValueError):
-            self.fail("%r is not a process id (0-%d) or 'all'"
-                      % (value, max_procs - 1), param, ctx)
+            self.fail(
+                "%r is not a process id (0-%d) or 'all'"
+                % (value, max_procs - 1),
+                param,
+                ctx,
+            )
         if not 0 <= n < max_procs:
-            self.fail("process id %d out of range 0-%d" % (n, max_procs - 1),
-                      param, ctx)
+            self.fail(
+                "process id %d out of range 0-%d" % (n, max_procs - 1),
+                param,
+                ctx,
+            )
         return n
 
 
 class Common(NamedTuple):
     """The options every tool takes."""
-    proc: object            # int or "all"
+
+    proc: object  # int or "all"
     prefix: str
     json: bool
     timeout: float
-    explicit: bool = True   # --proc or $FF_PROC_ID named the process
+    explicit: bool = True  # --proc or $FF_PROC_ID named the process
 
     def stack(self):
         """An unattached ``fstools.Stack`` for these options (use
         ``with``).  Without an explicit process, reads ask process 0 and
         changes go to every process (``Stack.targets``)."""
         from fstools import stack
-        return stack.Stack(self.prefix, self.proc if self.explicit else None,
-                           self.timeout)
+
+        return stack.Stack(
+            self.prefix, self.proc if self.explicit else None, self.timeout
+        )
 
     def out(self, tool, json_lines=False):
         """The run's ``output.Renderer``."""
         from fstools import output
+
         return output.Renderer(tool, self.json, json_lines)
 
 
@@ -89,8 +104,9 @@ def _default_prefix():
 def _explicit_proc():
     ctx = click.get_current_context(silent=True)
     source = ctx.get_parameter_source("proc") if ctx else None
-    return (source is not None and source.name != "DEFAULT") or \
-        bool(os.environ.get("FF_PROC_ID"))
+    return (source is not None and source.name != "DEFAULT") or bool(
+        os.environ.get("FF_PROC_ID")
+    )
 
 
 def common_options(proc_short="-p", prefix_short="-P"):
@@ -99,35 +115,60 @@ def common_options(proc_short="-p", prefix_short="-P"):
     Pass ``proc_short=None`` (or ``prefix_short=None``) where the BSD tool
     already uses that letter for something else.
     """
+
     def names(long, short):
         return (long, short) if short else (long,)
 
     options = [
-        click.option(*names("--proc", proc_short), "proc", type=ProcSpec(),
-                     default=_default_proc,
-                     help="Stack process to ask, or 'all'  [default: 0, "
-                          "or $FF_PROC_ID]."),
-        click.option(*names("--prefix", prefix_short), "prefix",
-                     metavar="PREFIX", default=_default_prefix,
-                     help="DPDK file prefix of the stack  [default: ff, "
-                          "or $FF_FILE_PREFIX]."),
-        click.option("--json", "as_json", is_flag=True,
-                     help="Machine-readable output (JSON)."),
-        click.option("--timeout", type=click.FloatRange(min=0.001),
-                     default=2.0, show_default=True, metavar="SECONDS",
-                     help="How long to wait for each answer."),
+        click.option(
+            *names("--proc", proc_short),
+            "proc",
+            type=ProcSpec(),
+            default=_default_proc,
+            help="Stack process to ask, or 'all'  [default: 0, "
+            "or $FF_PROC_ID].",
+        ),
+        click.option(
+            *names("--prefix", prefix_short),
+            "prefix",
+            metavar="PREFIX",
+            default=_default_prefix,
+            help="DPDK file prefix of the stack  [default: ff, "
+            "or $FF_FILE_PREFIX].",
+        ),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Machine-readable output (JSON).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.001),
+            default=2.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait for each answer.",
+        ),
     ]
 
     def decorate(f):
         @functools.wraps(f)
         def wrapper(*args, proc, prefix, as_json, timeout, **kwargs):
-            opts = Common(proc=proc, prefix=prefix, json=as_json,
-                          timeout=timeout, explicit=_explicit_proc())
+            opts = Common(
+                proc=proc,
+                prefix=prefix,
+                json=as_json,
+                timeout=timeout,
+                explicit=_explicit_proc(),
+            )
             return f(opts, *args, **kwargs)
+
         wrapper.__click_params__ = list(getattr(f, "__click_params__", []))
         for option in reversed(options):
             wrapper = option(wrapper)
         return wrapper
+
     return decorate
 
 
@@ -142,6 +183,7 @@ class FFCommand(click.Command):
 
     def invoke(self, ctx):
         from fstools.stack import StackError
+
         try:
             return super().invoke(ctx)
         except StackError as e:
@@ -163,17 +205,20 @@ def command(name, *, epilog=None, words=False, **kwargs):
     """
     settings = dict(CONTEXT_SETTINGS)
     if words:
-        settings.update(ignore_unknown_options=True,
-                        allow_interspersed_args=False)
+        settings.update(
+            ignore_unknown_options=True, allow_interspersed_args=False
+        )
     settings.update(kwargs.pop("context_settings", {}))
-    return click.command(name, cls=FFCommand, epilog=epilog,
-                         context_settings=settings, **kwargs)
+    return click.command(
+        name, cls=FFCommand, epilog=epilog, context_settings=settings, **kwargs
+    )
 
 
 def words_argument(metavar="WORDS..."):
     """The positional words of a BSD grammar, unparsed, as ``words``."""
-    return click.argument("words", nargs=-1, type=click.UNPROCESSED,
-                          metavar=metavar)
+    return click.argument(
+        "words", nargs=-1, type=click.UNPROCESSED, metavar=metavar
+    )
 
 
 def main(cmd, argv=None):
@@ -188,18 +233,20 @@ def main(cmd, argv=None):
         cmd.main(args=argv, prog_name=cmd.name)
         code = 0
     except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None
-                                                       else 1)
+        code = (
+            e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        )
     _leave(code)
 
 
 def _leave(code):
     import sys
+
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
-            code = code or 1        # a closed pipe: the output is lost
+            code = code or 1  # a closed pipe: the output is lost
     ipc = sys.modules.get("fstools.ipc")
     if ipc is not None:
         ipc.release_early()
@@ -252,8 +299,9 @@ class Words:
     def choice(self, what, choices):
         word = self.next(what)
         if word not in choices:
-            raise click.UsageError("bad %s %r (expected %s)"
-                                   % (what, word, ", ".join(choices)))
+            raise click.UsageError(
+                "bad %s %r (expected %s)" % (what, word, ", ".join(choices))
+            )
         return word
 
     def integer(self, what, lo=None, hi=None):
@@ -261,15 +309,17 @@ class Words:
         try:
             value = int(word, 0)
         except ValueError:
-            raise click.UsageError("bad %s %r: not a number"
-                                   % (what, word)) from None
+            raise click.UsageError(
+                "bad %s %r: not a number" % (what, word)
+            ) from None
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise click.UsageError("bad %s %r: out of range %s-%s"
-                                   % (what, word, lo, hi))
+            raise click.UsageError(
+                "bad %s %r: out of range %s-%s" % (what, word, lo, hi)
+            )
         return value
 
     def rest(self):
-        words, self._pos = self._words[self._pos:], len(self._words)
+        words, self._pos = self._words[self._pos :], len(self._words)
         return words
 
     def end(self):

@@ -3,11 +3,11 @@ ifconfig(8).
 
     $ ff-ifconfig f-stack-0
     f-stack-0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500
-    	options=3<RXCSUM,TXCSUM>
-    	ether 02:18:00:00:00:02
-    	inet 198.18.0.2 netmask 0xffffff00 broadcast 198.18.0.255
-    	media: Ethernet autoselect
-    	status: active
+        options=3<RXCSUM,TXCSUM>
+        ether 02:18:00:00:00:02
+        inet 198.18.0.2 netmask 0xffffff00 broadcast 198.18.0.255
+        media: Ethernet autoselect
+        status: active
     $ ff-ifconfig f-stack-0 inet 198.18.1.2/24 alias
     $ ff-ifconfig f-stack-0 mtu 1400
     $ ff-ifconfig nosuch0
@@ -32,11 +32,12 @@ NAME = "ff-ifconfig"
 
 class Change(NamedTuple):
     """What the words after the interface name ask for."""
-    addr: int = None        # address to add or delete
+
+    addr: int = None  # address to add or delete
     plen: int = None
     mask: int = None
     broadcast: int = None
-    alias: str = None       # None (replace the primary), "add", "delete"
+    alias: str = None  # None (replace the primary), "add", "delete"
     mtu: int = None
     up: bool = None
     promisc: bool = None
@@ -47,8 +48,13 @@ class Change(NamedTuple):
 
 # -- parsing -----------------------------------------------------------------
 
-KEYWORDS = {"alias": "add", "add": "add", "-alias": "delete",
-            "delete": "delete", "remove": "delete"}
+KEYWORDS = {
+    "alias": "add",
+    "add": "add",
+    "-alias": "delete",
+    "delete": "delete",
+    "remove": "delete",
+}
 
 
 def parse_change(words):
@@ -80,10 +86,13 @@ def parse_change(words):
             raise click.UsageError("unexpected word %r" % word)
     change = Change(**ch)
     if change.alias and change.addr is None:
-        raise click.UsageError("%s needs an address" % (
-            "alias" if change.alias == "add" else "-alias"))
-    if (change.mask is not None or change.broadcast is not None) and \
-            change.addr is None:
+        raise click.UsageError(
+            "%s needs an address"
+            % ("alias" if change.alias == "add" else "-alias")
+        )
+    if (
+        change.mask is not None or change.broadcast is not None
+    ) and change.addr is None:
         raise click.UsageError("netmask and broadcast need an address")
     return change
 
@@ -99,12 +108,17 @@ def effective_mask(change):
 
 # -- selecting ---------------------------------------------------------------
 
+
 def selected(ifps, up_only, down_only):
-    return [i for i in ifps
-            if not (up_only and not i.up) and not (down_only and i.up)]
+    return [
+        i
+        for i in ifps
+        if not (up_only and not i.up) and not (down_only and i.up)
+    ]
 
 
 # -- the command -------------------------------------------------------------
+
 
 def show(st, out, name, opts):
     procs = st.targets()
@@ -135,11 +149,17 @@ def configure(st, out, name, change):
     for proc in procs:
         where = "proc %d: " % proc if len(procs) > 1 else ""
         try:
-            st.set_interface(name, addr=_ntoa(change.addr),
-                             netmask=_ntoa(effective_mask(change)),
-                             broadcast=_ntoa(change.broadcast),
-                             alias=change.alias, mtu=change.mtu,
-                             up=change.up, promisc=change.promisc, proc=proc)
+            st.set_interface(
+                name,
+                addr=_ntoa(change.addr),
+                netmask=_ntoa(effective_mask(change)),
+                broadcast=_ntoa(change.broadcast),
+                alias=change.alias,
+                mtu=change.mtu,
+                up=change.up,
+                promisc=change.promisc,
+                proc=proc,
+            )
         except StackRefused as e:
             if e.what is None and e.name == "ENXIO":
                 return out.warn("interface %s does not exist" % name)
@@ -148,28 +168,48 @@ def configure(st, out, name, change):
             out.warn(where + e.message)
 
 
-@cli.command(NAME, words=True, epilog=cli.examples(
-    "ff-ifconfig -a",
-    "ff-ifconfig -v f-stack-0                 with packet counters",
-    "ff-ifconfig f-stack-0 inet 198.18.1.2/24 alias",
-    "ff-ifconfig f-stack-0 inet 198.18.1.2 -alias",
-    "ff-ifconfig f-stack-0 mtu 1400",
-    "ff-ifconfig f-stack-0 down",
-    "ff-ifconfig --proc all --json"))
+@cli.command(
+    NAME,
+    words=True,
+    epilog=cli.examples(
+        "ff-ifconfig -a",
+        "ff-ifconfig -v f-stack-0                 with packet counters",
+        "ff-ifconfig f-stack-0 inet 198.18.1.2/24 alias",
+        "ff-ifconfig f-stack-0 inet 198.18.1.2 -alias",
+        "ff-ifconfig f-stack-0 mtu 1400",
+        "ff-ifconfig f-stack-0 down",
+        "ff-ifconfig --proc all --json",
+    ),
+)
 @cli.common_options()
-@click.option("-a", "--all", "all_", is_flag=True,
-              help="Every interface (the default).")
-@click.option("-l", "--list", "list_", is_flag=True,
-              help="Interface names only, on one line.")
-@click.option("-u", "--up", "up_only", is_flag=True,
-              help="Only interfaces that are up.")
-@click.option("-d", "--down", "down_only", is_flag=True,
-              help="Only interfaces that are down.")
-@click.option("-v", "--verbose", is_flag=True,
-              help="Packet and byte counters as well.")
-@cli.words_argument("[ifname [inet] [address[/len]] [netmask m] "
-                    "[broadcast b] [alias|-alias|delete] [mtu n] "
-                    "[up|down] [promisc|-promisc]]")
+@click.option(
+    "-a", "--all", "all_", is_flag=True, help="Every interface (the default)."
+)
+@click.option(
+    "-l",
+    "--list",
+    "list_",
+    is_flag=True,
+    help="Interface names only, on one line.",
+)
+@click.option(
+    "-u", "--up", "up_only", is_flag=True, help="Only interfaces that are up."
+)
+@click.option(
+    "-d",
+    "--down",
+    "down_only",
+    is_flag=True,
+    help="Only interfaces that are down.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Packet and byte counters as well."
+)
+@cli.words_argument(
+    "[ifname [inet] [address[/len]] [netmask m] "
+    "[broadcast b] [alias|-alias|delete] [mtu n] "
+    "[up|down] [promisc|-promisc]]"
+)
 def command(common, all_, list_, up_only, down_only, verbose, words):
     """Show or configure the stack's interfaces, as FreeBSD's ifconfig(8)."""
     name, rest = (words[0], words[1:]) if words else (None, ())

@@ -17,11 +17,21 @@ import os
 from collections import namedtuple
 
 from fstools import _ffi
-from fstools._ffi import (FF_DEFAULT_FILE_PREFIX, FF_MSG_ECHO, NoStackError,
-                          ProtocolError, StackTimeout)
+from fstools._ffi import (
+    FF_DEFAULT_FILE_PREFIX,
+    FF_MSG_ECHO,
+    NoStackError,
+    ProtocolError,
+    StackTimeout,
+)
 
-__all__ = ["Session", "Reply", "default_prefix", "start_early",
-           "release_early"]
+__all__ = [
+    "Session",
+    "Reply",
+    "default_prefix",
+    "start_early",
+    "release_early",
+]
 
 
 def start_early(prefix):
@@ -64,11 +74,13 @@ class Session:
         try:
             _ffi.take_early(self.prefix)
             lib = _ffi.library()
-            lib.attach(self.prefix)     # at once if attached early
+            lib.attach(self.prefix)  # at once if attached early
         except NoStackError as e:
             if not e.message or e.message == "no stack is running":
-                e.args = (e.errno, 'no stack is running with file prefix '
-                          '"%s"' % self.prefix)
+                e.args = (
+                    e.errno,
+                    'no stack is running with file prefix "%s"' % self.prefix,
+                )
             raise
         self._lib = lib
         return self
@@ -96,8 +108,9 @@ class Session:
         if spec == "all":
             ids = [i for i, pid in enumerate(self.procs()) if pid]
             if not ids:
-                raise NoStackError('no stack is running with file prefix "%s"'
-                                   % self.prefix)
+                raise NoStackError(
+                    'no stack is running with file prefix "%s"' % self.prefix
+                )
             return ids
         return [int(spec)]
 
@@ -108,19 +121,28 @@ class Session:
         lib = self._attached()
         seq = next(self._seq) & 0xFFFFFFFF
         hdr = _ffi.encode_header(
-            fm_magic=_ffi.FF_MSG_MAGIC, fm_version=_ffi.FF_MSG_ABI_VERSION,
-            fm_type=msg_type, fm_len=_ffi.HDR_SIZE + len(body),
-            fm_cursor=cursor, fm_proc_id=proc, fm_seq=seq)
+            fm_magic=_ffi.FF_MSG_MAGIC,
+            fm_version=_ffi.FF_MSG_ABI_VERSION,
+            fm_type=msg_type,
+            fm_len=_ffi.HDR_SIZE + len(body),
+            fm_cursor=cursor,
+            fm_proc_id=proc,
+            fm_seq=seq,
+        )
         try:
-            raw = lib.request(proc, hdr + bytes(body),
-                              max(1, int(self.timeout * 1000)))
+            raw = lib.request(
+                proc, hdr + bytes(body), max(1, int(self.timeout * 1000))
+            )
         except NoStackError:
-            raise NoStackError('no stack process %d is running with file '
-                               'prefix "%s"' % (proc, self.prefix)) from None
+            raise NoStackError(
+                "no stack process %d is running with file "
+                'prefix "%s"' % (proc, self.prefix)
+            ) from None
         except StackTimeout:
-            raise StackTimeout('stack process %d (file prefix "%s") did not '
-                               'answer within %g s' % (proc, self.prefix,
-                                                      self.timeout)) from None
+            raise StackTimeout(
+                'stack process %d (file prefix "%s") did not '
+                "answer within %g s" % (proc, self.prefix, self.timeout)
+            ) from None
         reply = self._parse(raw, msg_type, seq)
         if reply.error:
             raise _ffi.stack_error(reply.error)
@@ -135,8 +157,9 @@ class Session:
             if reply.cursor == 0:
                 return
             if reply.cursor == cursor:
-                raise ProtocolError("stack process %d repeated cursor %d"
-                                    % (proc, cursor))
+                raise ProtocolError(
+                    "stack process %d repeated cursor %d" % (proc, cursor)
+                )
             cursor = reply.cursor
 
     def echo(self, proc, body=b""):
@@ -154,15 +177,23 @@ class Session:
         if len(raw) < _ffi.HDR_SIZE:
             raise ProtocolError("short answer (%d bytes)" % len(raw))
         h = _ffi.decode("ff_msg_hdr", raw)
-        if (h["fm_magic"] != _ffi.FF_MSG_MAGIC
-                or h["fm_version"] != _ffi.FF_MSG_ABI_VERSION
-                or not h["fm_flags"] & _ffi.FF_MSGF_REPLY
-                or h["fm_seq"] != seq
-                or (h["fm_type"] != msg_type and not h["fm_error"])
-                or not _ffi.HDR_SIZE <= h["fm_len"] <= len(raw)):
-            raise ProtocolError("malformed answer (type %d, seq %d, len %d)"
-                                % (h["fm_type"], h["fm_seq"], h["fm_len"]))
-        return Reply(type=h["fm_type"], error=h["fm_error"],
-                     cursor=h["fm_cursor"], proc_id=h["fm_proc_id"],
-                     seq=h["fm_seq"], body=bytes(raw[_ffi.HDR_SIZE:
-                                                     h["fm_len"]]))
+        if (
+            h["fm_magic"] != _ffi.FF_MSG_MAGIC
+            or h["fm_version"] != _ffi.FF_MSG_ABI_VERSION
+            or not h["fm_flags"] & _ffi.FF_MSGF_REPLY
+            or h["fm_seq"] != seq
+            or (h["fm_type"] != msg_type and not h["fm_error"])
+            or not _ffi.HDR_SIZE <= h["fm_len"] <= len(raw)
+        ):
+            raise ProtocolError(
+                "malformed answer (type %d, seq %d, len %d)"
+                % (h["fm_type"], h["fm_seq"], h["fm_len"])
+            )
+        return Reply(
+            type=h["fm_type"],
+            error=h["fm_error"],
+            cursor=h["fm_cursor"],
+            proc_id=h["fm_proc_id"],
+            seq=h["fm_seq"],
+            body=bytes(raw[_ffi.HDR_SIZE : h["fm_len"]]),
+        )

@@ -36,8 +36,12 @@ def main():
     argv = sys.argv[1:]
     if wants_stack(argv):
         from fstools import _libpath, ipc
-        ipc.start_early(prefix_of(argv) or os.environ.get("FF_FILE_PREFIX")
-                        or _libpath.DEFAULT_PREFIX)
+
+        ipc.start_early(
+            prefix_of(argv)
+            or os.environ.get("FF_FILE_PREFIX")
+            or _libpath.DEFAULT_PREFIX
+        )
     module = importlib.import_module("fstools." + tool[3:].replace("-", "_"))
     return module.main()
 

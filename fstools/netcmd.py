@@ -13,8 +13,9 @@ class BadValue(Exception):
 def aton(text):
     """Dotted quad -> int (host order); BadValue otherwise."""
     parts = text.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 and
-                                  int(p) < 256 for p in parts):
+    if len(parts) != 4 or not all(
+        p.isdigit() and len(p) <= 3 and int(p) < 256 for p in parts
+    ):
         raise BadValue(text)
     n = 0
     for p in parts:
@@ -23,8 +24,12 @@ def aton(text):
 
 
 def ntoa(n):
-    return "%d.%d.%d.%d" % (n >> 24 & 255, n >> 16 & 255, n >> 8 & 255,
-                            n & 255)
+    return "%d.%d.%d.%d" % (
+        n >> 24 & 255,
+        n >> 16 & 255,
+        n >> 8 & 255,
+        n & 255,
+    )
 
 
 def len2mask(plen):

@@ -60,12 +60,14 @@ def emit(text, stream=None):
 def emit_json(obj, stream=None):
     """One JSON document (an object or a list), indented."""
     import json
+
     emit(json.dumps(obj, indent=2), stream)
 
 
 def emit_json_line(obj, stream=None):
     """One JSON object on one line, flushed (streams of samples)."""
     import json
+
     stream = _stream(stream)
     stream.write(json.dumps(obj, separators=(", ", ": ")) + "\n")
     stream.flush()
@@ -89,8 +91,11 @@ class PipeTable:
         self.rule = rule
 
     def row(self, cells):
-        return "|" + "|".join("%*s" % (w, c)
-                              for w, c in zip(self.widths, cells)) + "|"
+        return (
+            "|"
+            + "|".join("%*s" % (w, c) for w, c in zip(self.widths, cells))
+            + "|"
+        )
 
     def ruler(self):
         return "|" + "|".join("-" * w for w in self.widths) + "|"
@@ -120,6 +125,7 @@ def columns(rows, spec, header=True):
 def plain_table(rows, headers, **kwargs):
     """A plain-text table through tabulate (imported here, on demand)."""
     from tabulate import tabulate
+
     kwargs.setdefault("tablefmt", "plain")
     kwargs.setdefault("disable_numparse", True)
     return tabulate(rows, headers=headers, **kwargs)
@@ -128,15 +134,20 @@ def plain_table(rows, headers, **kwargs):
 def console(stream=None):
     """A rich Console on ``stream`` that follows the colour rules above."""
     from rich.console import Console
+
     color = use_color(stream)
-    return Console(file=_stream(stream), no_color=not color,
-                   color_system="auto" if color else None,
-                   highlight=False)
+    return Console(
+        file=_stream(stream),
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+    )
 
 
 def rich_table(records, keys, titles=None, title=None, justify=None):
     """A rich Table of ``records`` (dicts) over ``keys``."""
     from rich.table import Table
+
     table = Table(title=title, box=None, header_style="bold")
     titles = titles or keys
     justify = justify or {}
@@ -147,8 +158,7 @@ def rich_table(records, keys, titles=None, title=None, justify=None):
     return table
 
 
-def render(records, keys, *, as_json, titles=None, widths=None,
-           stream=None):
+def render(records, keys, *, as_json, titles=None, widths=None, stream=None):
     """Records as JSON, a rich table on a terminal, or plain columns.
 
     ``widths`` gives the plain columns' widths (FreeBSD's printf widths);
@@ -217,6 +227,7 @@ class Renderer:
     def warn(self, message):
         """``tool: message`` on stderr; the run will end with status 1."""
         import click
+
         click.echo("%s: %s" % (self.tool, message), err=True)
         self.failed = True
 
@@ -226,4 +237,5 @@ class Renderer:
             emit_json(self.records, self.stream)
         if self.failed:
             import click
+
             raise click.exceptions.Exit(1)

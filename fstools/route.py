@@ -39,27 +39,38 @@ from fstools.views import route as view
 
 NAME = "ff-route"
 
-JSON_CHANGE_KEYS = ("proc_id", "command", "kind", "destination", "gateway",
-                    "result")
+JSON_CHANGE_KEYS = (
+    "proc_id",
+    "command",
+    "kind",
+    "destination",
+    "gateway",
+    "result",
+)
 
 
 # route(8)'s words for the stack's refusals.
-REASONS = {"ESRCH": "not in table", "EBUSY": "entry in use",
-           "ENOBUFS": "not enough memory", "EEXIST": "route already in table"}
+REASONS = {
+    "ESRCH": "not in table",
+    "EBUSY": "entry in use",
+    "ENOBUFS": "not enough memory",
+    "EEXIST": "route already in table",
+}
 
 
 class Request(NamedTuple):
     """One route(8) command, parsed."""
-    cmd: str                    # add, delete, change, get
-    dest: str = None            # as typed, "/len" cut (route(8) prints it)
+
+    cmd: str  # add, delete, change, get
+    dest: str = None  # as typed, "/len" cut (route(8) prints it)
     addr: int = None
-    plen: int = None            # None: no mask (host, or longest match)
+    plen: int = None  # None: no mask (host, or longest match)
     host: bool = False
-    gateway: str = None         # as typed
+    gateway: str = None  # as typed
     gw_addr: int = None
-    ifname: str = None          # -interface
+    ifname: str = None  # -interface
     mtu: int = None
-    flags: int = 0              # -static -blackhole -reject
+    flags: int = 0  # -static -blackhole -reject
 
     @property
     def kind(self):
@@ -99,8 +110,11 @@ def parse(words):
         elif word == "-mtu":
             r["mtu"] = w.integer("mtu", 68, 65535)
         elif word in ("-static", "-blackhole", "-reject"):
-            r["flags"] |= {"-static": RTF_STATIC, "-blackhole": RTF_BLACKHOLE,
-                           "-reject": RTF_REJECT}[word]
+            r["flags"] |= {
+                "-static": RTF_STATIC,
+                "-blackhole": RTF_BLACKHOLE,
+                "-reject": RTF_REJECT,
+            }[word]
         elif word.startswith("-"):
             raise click.UsageError("unknown modifier %s" % word)
         else:
@@ -136,14 +150,27 @@ def _finish(r, positional):
         addr &= netcmd.len2mask(plen)
     gateway = positional[1] if len(positional) > 1 else None
     gw_addr = netcmd.aton(gateway) if gateway is not None else None
-    if cmd in ("add", "change") and gateway is None and "ifname" not in r \
-            and (cmd == "add" or r.get("mtu") is None):
+    if (
+        cmd in ("add", "change")
+        and gateway is None
+        and "ifname" not in r
+        and (cmd == "add" or r.get("mtu") is None)
+    ):
         raise click.UsageError("missing gateway (or -interface ifname)")
     if gateway is not None and "ifname" in r:
         raise click.UsageError("give a gateway or -interface, not both")
-    return Request(cmd=cmd, dest=text, addr=addr, plen=plen, host=host,
-                   gateway=gateway, gw_addr=gw_addr, ifname=r.get("ifname"),
-                   mtu=r.get("mtu"), flags=r["flags"])
+    return Request(
+        cmd=cmd,
+        dest=text,
+        addr=addr,
+        plen=plen,
+        host=host,
+        gateway=gateway,
+        gw_addr=gw_addr,
+        ifname=r.get("ifname"),
+        mtu=r.get("mtu"),
+        flags=r["flags"],
+    )
 
 
 def _class_len(addr):
@@ -158,6 +185,7 @@ def _class_len(addr):
 
 # -- messages ----------------------------------------------------------------
 
+
 def change_line(req, reason=None):
     """``add net 198.19.0.0: gateway 198.18.0.1[: reason]``."""
     line = "%s %s %s" % (req.cmd, req.kind, req.dest)
@@ -171,20 +199,31 @@ def change_line(req, reason=None):
 
 # -- the command -------------------------------------------------------------
 
+
 def send(st, proc, req):
     """The request on one process, through the Stack call of its verb."""
-    call = {"add": st.route_add, "change": st.route_change,
-            "delete": st.route_delete, "get": st.route_get}[req.cmd]
+    call = {
+        "add": st.route_add,
+        "change": st.route_change,
+        "delete": st.route_delete,
+        "get": st.route_get,
+    }[req.cmd]
     dest = netcmd.ntoa(req.addr)
     if req.plen is not None and not req.host:
         dest += "/%d" % req.plen
     if req.cmd == "get":
         return call(dest, proc=proc)
-    return call(dest, req.gateway and netcmd.ntoa(req.gw_addr),
-                host=req.host, interface=req.ifname, mtu=req.mtu,
-                static=bool(req.flags & RTF_STATIC),
-                blackhole=bool(req.flags & RTF_BLACKHOLE),
-                reject=bool(req.flags & RTF_REJECT), proc=proc)
+    return call(
+        dest,
+        req.gateway and netcmd.ntoa(req.gw_addr),
+        host=req.host,
+        interface=req.ifname,
+        mtu=req.mtu,
+        static=bool(req.flags & RTF_STATIC),
+        blackhole=bool(req.flags & RTF_BLACKHOLE),
+        reject=bool(req.flags & RTF_REJECT),
+        proc=proc,
+    )
 
 
 def change(st, out, req, quiet):
@@ -198,15 +237,21 @@ def change(st, out, req, quiet):
             if e.name == "ENXIO" and req.ifname:
                 return out.warn("interface %s does not exist" % req.ifname)
             out.warn("%swriting to routing socket: %s" % (prefix, e.message))
-            out.warn(prefix + change_line(req, REASONS.get(e.name,
-                                                           e.message)))
+            out.warn(prefix + change_line(req, REASONS.get(e.name, e.message)))
             result = e.message
         else:
             if not quiet:
                 out.line(prefix + change_line(req))
-        out.item({"proc_id": proc, "command": req.cmd, "kind": req.kind,
-                  "destination": req.dest,
-                  "gateway": req.gateway or req.ifname, "result": result})
+        out.item(
+            {
+                "proc_id": proc,
+                "command": req.cmd,
+                "kind": req.kind,
+                "destination": req.dest,
+                "gateway": req.gateway or req.ifname,
+                "result": result,
+            }
+        )
 
 
 def get(st, out, req, quiet, numeric):
@@ -218,16 +263,21 @@ def get(st, out, req, quiet, numeric):
                 raise
             out.warn("route has not been found")
             continue
-        out.item(view.json_route(r), () if quiet else
-                 view.get_block(req.dest, r, numeric))
+        out.item(
+            view.json_route(r),
+            () if quiet else view.get_block(req.dest, r, numeric),
+        )
 
 
 def show(st, out):
     for proc in st.targets():
         routes = st.routes(proc=proc)
-        out.table([view.json_route(r) for r in routes],
-                  view.show_table(routes),
-                  view.TABLE_KEYS, view.TABLE_TITLES)
+        out.table(
+            [view.json_route(r) for r in routes],
+            view.show_table(routes),
+            view.TABLE_KEYS,
+            view.TABLE_TITLES,
+        )
 
 
 def flush(st, out, quiet):
@@ -237,34 +287,53 @@ def flush(st, out, quiet):
             if not r.via_gateway:
                 continue
             try:
-                st.route_delete(r.destination, prefixlen=r.prefixlen,
-                                host=r.is_host, proc=proc)
+                st.route_delete(
+                    r.destination,
+                    prefixlen=r.prefixlen,
+                    host=r.is_host,
+                    proc=proc,
+                )
             except StackRefused as e:
                 out.warn("%s: %s" % (r.destination, e.message))
                 continue
             if not quiet:
-                out.line("%-20.20s %-20.20s done" % (view.table_dest(r),
-                                                     r.gateway))
+                out.line(
+                    "%-20.20s %-20.20s done" % (view.table_dest(r), r.gateway)
+                )
 
 
-@cli.command(NAME, words=True, epilog=cli.examples(
-    "ff-route add -net 198.19.0.0/16 198.18.0.1",
-    "ff-route add -host 198.19.1.1 -interface f-stack-0",
-    "ff-route change -net 198.19.0.0/16 198.18.0.9 -mtu 1400",
-    "ff-route -n get 198.19.1.1",
-    "ff-route delete -net 198.19.0.0/16",
-    "ff-route -n show",
-    "ff-route --proc 1 flush"))
+@cli.command(
+    NAME,
+    words=True,
+    epilog=cli.examples(
+        "ff-route add -net 198.19.0.0/16 198.18.0.1",
+        "ff-route add -host 198.19.1.1 -interface f-stack-0",
+        "ff-route change -net 198.19.0.0/16 198.18.0.9 -mtu 1400",
+        "ff-route -n get 198.19.1.1",
+        "ff-route delete -net 198.19.0.0/16",
+        "ff-route -n show",
+        "ff-route --proc 1 flush",
+    ),
+)
 @cli.common_options()
-@click.option("-n", "--numeric", is_flag=True,
-              help="Numeric output (no names such as 'default').")
-@click.option("-q", "--quiet", is_flag=True,
-              help="Print nothing on success.")
-@click.option("-v", "--verbose", is_flag=True,
-              help="Accepted for route(8) compatibility.")
-@cli.words_argument("add|delete|change|get|flush|show [-net|-host] "
-                    "destination[/len] [gateway|-interface ifname] "
-                    "[-netmask m] [-mtu n]")
+@click.option(
+    "-n",
+    "--numeric",
+    is_flag=True,
+    help="Numeric output (no names such as 'default').",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Accepted for route(8) compatibility.",
+)
+@cli.words_argument(
+    "add|delete|change|get|flush|show [-net|-host] "
+    "destination[/len] [gateway|-interface ifname] "
+    "[-netmask m] [-mtu n]"
+)
 def command(common, numeric, quiet, verbose, words):
     """Show and change the stack's routing table, as FreeBSD's route(8)."""
     if not words:

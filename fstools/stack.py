@@ -42,29 +42,79 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from fstools import _ffi, ipc
-from fstools._ffi import (CTLFLAG_RD, CTLFLAG_STATS, CTLFLAG_TUN,  # noqa: F401
-                          CTLFLAG_WR, CTLTYPE, CTLTYPE_INT, CTLTYPE_LONG,
-                          CTLTYPE_NODE, CTLTYPE_OPAQUE, CTLTYPE_S64,
-                          CTLTYPE_STRING, CTLTYPE_U64, CTLTYPE_UINT,
-                          CTLTYPE_ULONG, FF_MAX_PROCS as MAX_PROCS,
-                          IFCAP_NAMES, IFF_NAMES, IFF_PROMISC, IFF_UP,
-                          IFT_ETHER, IFT_LOOP,
-                          LINK_STATE_DOWN, LINK_STATE_UP, RTF_ANNOUNCE,
-                          RTF_BLACKHOLE, RTF_DONE, RTF_GATEWAY, RTF_HOST,
-                          RTF_IFADDR, RTF_LLINFO, RTF_REJECT, RTF_STATIC,
-                          RTF_UP,
-                          AbiMismatch, AlreadyAttached, LibraryError,
-                          MessageTooBig, NoStackError, NotAttached,
-                          PermissionDenied, ProtocolError, StackBusy,
-                          StackError, StackRefused, StackTimeout,
-                          bsd_errno_name, bsd_strerror)
+from fstools._ffi import (
+    CTLFLAG_RD,
+    CTLFLAG_STATS,
+    CTLFLAG_TUN,
+    CTLFLAG_WR,
+    CTLTYPE,
+    CTLTYPE_INT,
+    CTLTYPE_LONG,
+    CTLTYPE_NODE,
+    CTLTYPE_OPAQUE,
+    CTLTYPE_S64,
+    CTLTYPE_STRING,
+    CTLTYPE_U64,
+    CTLTYPE_UINT,
+    CTLTYPE_ULONG,
+    FF_MAX_PROCS as MAX_PROCS,
+    IFCAP_NAMES,
+    IFF_NAMES,
+    IFF_PROMISC,
+    IFF_UP,
+    IFT_ETHER,
+    IFT_LOOP,
+    LINK_STATE_DOWN,
+    LINK_STATE_UP,
+    RTF_ANNOUNCE,
+    RTF_BLACKHOLE,
+    RTF_DONE,
+    RTF_GATEWAY,
+    RTF_HOST,
+    RTF_IFADDR,
+    RTF_LLINFO,
+    RTF_REJECT,
+    RTF_STATIC,
+    RTF_UP,
+    AbiMismatch,
+    AlreadyAttached,
+    LibraryError,
+    MessageTooBig,
+    NoStackError,
+    NotAttached,
+    PermissionDenied,
+    ProtocolError,
+    StackBusy,
+    StackError,
+    StackRefused,
+    StackTimeout,
+    bsd_errno_name,
+    bsd_strerror,
+)
 
 __all__ = [
-    "Stack", "Interface", "Address", "Route", "ArpEntry", "SysctlNode",
-    "TopStats", "TrafficStats", "StackError", "StackRefused",
-    "NoStackError", "StackTimeout", "StackBusy", "PermissionDenied",
-    "ProtocolError", "LibraryError", "AbiMismatch", "NotAttached",
-    "AlreadyAttached", "MessageTooBig", "MAX_PROCS", "bsd_strerror",
+    "Stack",
+    "Interface",
+    "Address",
+    "Route",
+    "ArpEntry",
+    "SysctlNode",
+    "TopStats",
+    "TrafficStats",
+    "StackError",
+    "StackRefused",
+    "NoStackError",
+    "StackTimeout",
+    "StackBusy",
+    "PermissionDenied",
+    "ProtocolError",
+    "LibraryError",
+    "AbiMismatch",
+    "NotAttached",
+    "AlreadyAttached",
+    "MessageTooBig",
+    "MAX_PROCS",
+    "bsd_strerror",
     "bsd_errno_name",
 ]
 
@@ -74,9 +124,15 @@ __all__ = [
 # The dataclasses live in fstools.records, a module per kind, loaded on
 # first use (a tool defines only the ones it needs: start-up time).
 
-_RECORDS = {"Address": "iface", "Interface": "iface", "Route": "route",
-            "ArpEntry": "arp", "SysctlNode": "sysctl", "TopStats": "top",
-            "TrafficStats": "traffic"}
+_RECORDS = {
+    "Address": "iface",
+    "Interface": "iface",
+    "Route": "route",
+    "ArpEntry": "arp",
+    "SysctlNode": "sysctl",
+    "TopStats": "top",
+    "TrafficStats": "traffic",
+}
 
 if TYPE_CHECKING:
     from fstools.records.arp import ArpEntry
@@ -90,16 +146,20 @@ if TYPE_CHECKING:
 def __getattr__(name):
     """``fstools.stack.Route`` and the other records, loaded on first use."""
     if name not in _RECORDS:
-        raise AttributeError("module %r has no attribute %r"
-                             % (__name__, name))
+        raise AttributeError(
+            "module %r has no attribute %r" % (__name__, name)
+        )
     module = importlib.import_module("fstools.records." + _RECORDS[name])
     return getattr(module, name)
 
 
 def _record(cls, raw, prefix, **extra):
     names = {f.name for f in fields(cls)}
-    vals = {k[len(prefix):]: v for k, v in raw.items()
-            if k.startswith(prefix) and k[len(prefix):] in names}
+    vals = {
+        k[len(prefix) :]: v
+        for k, v in raw.items()
+        if k.startswith(prefix) and k[len(prefix) :] in names
+    }
     vals.update(extra)
     return cls(**vals)
 
@@ -115,37 +175,72 @@ def address_key(entry):
 
 def _interface(proc, d):
     from fstools.records.iface import Address, Interface
-    addrs = tuple(Address(a["addr"], a["netmask"], a["broadaddr"],
-                          a["flags"]) for a in d["addrs"])
-    return Interface(proc_id=proc, name=d["name"], index=d["index"],
-                     type=d["type"], link_state=d["link_state"],
-                     flags=d["flags"], mtu=d["mtu"], metric=d["metric"],
-                     capenable=d["capenable"], lladdr=_mac(d["lladdr"]),
-                     addrs=addrs,
-                     counters=dict(zip(_ffi.IF_COUNTER_NAMES,
-                                       d["counters"])))
+
+    addrs = tuple(
+        Address(a["addr"], a["netmask"], a["broadaddr"], a["flags"])
+        for a in d["addrs"]
+    )
+    return Interface(
+        proc_id=proc,
+        name=d["name"],
+        index=d["index"],
+        type=d["type"],
+        link_state=d["link_state"],
+        flags=d["flags"],
+        mtu=d["mtu"],
+        metric=d["metric"],
+        capenable=d["capenable"],
+        lladdr=_mac(d["lladdr"]),
+        addrs=addrs,
+        counters=dict(zip(_ffi.IF_COUNTER_NAMES, d["counters"])),
+    )
 
 
 def _route(proc, m):
     from fstools.records.route import Route
-    return Route(proc_id=proc, destination=m["dst"], netmask=m["netmask"],
-                 gateway=m["gateway"], flags=m["flags"],
-                 interface=m["ifname"], index=m["index"], mtu=m["mtu"],
-                 weight=m["weight"], expire=m["expire"], use=m["pksent"])
+
+    return Route(
+        proc_id=proc,
+        destination=m["dst"],
+        netmask=m["netmask"],
+        gateway=m["gateway"],
+        flags=m["flags"],
+        interface=m["ifname"],
+        index=m["index"],
+        mtu=m["mtu"],
+        weight=m["weight"],
+        expire=m["expire"],
+        use=m["pksent"],
+    )
 
 
 def _arp(proc, m):
     from fstools.records.arp import ArpEntry
-    return ArpEntry(proc_id=proc, ip=m["dst"], mac=_mac(m["lladdr"]),
-                    interface=m["ifname"], index=m["index"],
-                    flags=m["flags"], expire=m["expire"])
+
+    return ArpEntry(
+        proc_id=proc,
+        ip=m["dst"],
+        mac=_mac(m["lladdr"]),
+        interface=m["ifname"],
+        index=m["index"],
+        flags=m["flags"],
+        expire=m["expire"],
+    )
 
 
 def _node(proc, rec):
     from fstools.records.sysctl import SysctlNode
-    return SysctlNode(proc_id=proc, name=rec["name"], oid=tuple(rec["oid"]),
-                      kind=rec["kind"], fmt=rec["fmt"], descr=rec["descr"],
-                      value=rec["value"], error=rec["error"])
+
+    return SysctlNode(
+        proc_id=proc,
+        name=rec["name"],
+        oid=tuple(rec["oid"]),
+        kind=rec["kind"],
+        fmt=rec["fmt"],
+        descr=rec["descr"],
+        value=rec["value"],
+        error=rec["error"],
+    )
 
 
 def _dotted(n):
@@ -159,8 +254,9 @@ def _addr_mask(text, prefixlen=None):
         prefixlen = int(plen)
     if prefixlen is None:
         return addr, None
-    return addr, _dotted((0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF
-                         if prefixlen else 0)
+    return addr, _dotted(
+        (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF if prefixlen else 0
+    )
 
 
 def _prefix(dest, prefixlen):
@@ -171,8 +267,9 @@ def _prefix(dest, prefixlen):
     addr, mask = _addr_mask(dest, prefixlen)
     if mask is None:
         return addr, None
-    net = int.from_bytes(bytes(int(p) for p in addr.split(".")), "big") & \
-        int.from_bytes(bytes(int(p) for p in mask.split(".")), "big")
+    net = int.from_bytes(
+        bytes(int(p) for p in addr.split(".")), "big"
+    ) & int.from_bytes(bytes(int(p) for p in mask.split(".")), "big")
     return _dotted(net), mask
 
 
@@ -185,6 +282,7 @@ def _mac_bytes(mac):
 
 # -- the API ---------------------------------------------------------------
 
+
 class Stack:
     """A running ff stack under one DPDK file prefix.
 
@@ -196,8 +294,12 @@ class Stack:
     ``attach()`` and ``detach()``.
     """
 
-    def __init__(self, prefix: str | None = None, proc: int | str = 0,
-                 timeout: float = 2.0):
+    def __init__(
+        self,
+        prefix: str | None = None,
+        proc: int | str = 0,
+        timeout: float = 2.0,
+    ):
         self._session = ipc.Session(prefix, timeout)
         self.proc = proc
         self._max_age = {}
@@ -265,15 +367,19 @@ class Stack:
     def top(self, proc: int | None = None) -> TopStats:
         """Main-loop counters of one process (ff-top's sample)."""
         from fstools.records.top import TopStats
-        raw = _ffi.decode("ff_top_stats",
-                          self._ask(proc, _ffi.FF_MSG_TOP).body)
+
+        raw = _ffi.decode(
+            "ff_top_stats", self._ask(proc, _ffi.FF_MSG_TOP).body
+        )
         return _record(TopStats, raw, "ts_")
 
     def traffic(self, proc: int | None = None) -> TrafficStats:
         """Port counters of one process (ff-traffic's sample)."""
         from fstools.records.traffic import TrafficStats
-        raw = _ffi.decode("ff_traffic_stats",
-                          self._ask(proc, _ffi.FF_MSG_TRAFFIC).body)
+
+        raw = _ffi.decode(
+            "ff_traffic_stats", self._ask(proc, _ffi.FF_MSG_TRAFFIC).body
+        )
         return _record(TrafficStats, raw, "tr_")
 
     # -- interfaces (ifconfig) ----------------------------------------------
@@ -285,8 +391,9 @@ class Stack:
             recs.extend(_ffi.decode_ioctl_reply(reply.body))
         return [_interface(self._one(proc), r) for r in recs]
 
-    def interfaces(self, name: str | None = None,
-                   proc: int | None = None) -> list:
+    def interfaces(
+        self, name: str | None = None, proc: int | None = None
+    ) -> list:
         """Every interface (or only ``name``: StackRefused ENXIO when it
         does not exist), with its addresses and counters."""
         return self._ioctl(proc, _ffi.FF_IOCTL_LIST, name or "")
@@ -295,12 +402,19 @@ class Stack:
         """One interface (StackRefused ENXIO when it does not exist)."""
         return self.interfaces(name, proc)[0]
 
-    def set_interface(self, name: str, *, addr: str | None = None,
-                      netmask: str | None = None,
-                      broadcast: str | None = None, alias: str | None = None,
-                      mtu: int | None = None, up: bool | None = None,
-                      promisc: bool | None = None,
-                      proc: int | None = None) -> None:
+    def set_interface(
+        self,
+        name: str,
+        *,
+        addr: str | None = None,
+        netmask: str | None = None,
+        broadcast: str | None = None,
+        alias: str | None = None,
+        mtu: int | None = None,
+        up: bool | None = None,
+        promisc: bool | None = None,
+        proc: int | None = None,
+    ) -> None:
         """ifconfig's changes, in its order: an address (``alias`` None
         replaces the first address, "add" adds one, "delete" removes
         ``addr``; ``addr`` may be "a.b.c.d/len"), then ``mtu``, then the
@@ -312,27 +426,53 @@ class Stack:
             a, mask = _addr_mask(addr)
             mask = netmask or mask
             if alias == "delete":
-                self._step(proc, name, "ioctl (SIOCDIFADDR)",
-                           _ffi.FF_IOCTL_DELADDR, addr=a)
+                self._step(
+                    proc,
+                    name,
+                    "ioctl (SIOCDIFADDR)",
+                    _ffi.FF_IOCTL_DELADDR,
+                    addr=a,
+                )
             else:
                 if alias is None:
                     cur = self.interface(name, proc).addrs
                     if cur:
-                        self._step(proc, name, "ioctl (SIOCDIFADDR)",
-                                   _ffi.FF_IOCTL_DELADDR, addr=cur[0].addr)
-                self._step(proc, name, "ioctl (SIOCAIFADDR)",
-                           _ffi.FF_IOCTL_ADDADDR, addr=a, mask=mask,
-                           broadaddr=broadcast)
+                        self._step(
+                            proc,
+                            name,
+                            "ioctl (SIOCDIFADDR)",
+                            _ffi.FF_IOCTL_DELADDR,
+                            addr=cur[0].addr,
+                        )
+                self._step(
+                    proc,
+                    name,
+                    "ioctl (SIOCAIFADDR)",
+                    _ffi.FF_IOCTL_ADDADDR,
+                    addr=a,
+                    mask=mask,
+                    broadaddr=broadcast,
+                )
         if mtu is not None:
-            self._step(proc, name, "ioctl SIOCSIFMTU (set mtu)",
-                       _ffi.FF_IOCTL_SETMTU, value=mtu)
+            self._step(
+                proc,
+                name,
+                "ioctl SIOCSIFMTU (set mtu)",
+                _ffi.FF_IOCTL_SETMTU,
+                value=mtu,
+            )
         if up is not None or promisc is not None:
             flags = self.interface(name, proc).flags
             for on, bit in ((up, _ffi.IFF_UP), (promisc, _ffi.IFF_PROMISC)):
                 if on is not None:
                     flags = flags | bit if on else flags & ~bit
-            self._step(proc, name, "ioctl (SIOCSIFFLAGS)",
-                       _ffi.FF_IOCTL_SETFLAGS, value=flags)
+            self._step(
+                proc,
+                name,
+                "ioctl (SIOCSIFFLAGS)",
+                _ffi.FF_IOCTL_SETFLAGS,
+                value=flags,
+            )
 
     def _step(self, proc, name, what, op, **kw):
         try:
@@ -347,59 +487,135 @@ class Stack:
         m = _ffi.decode_rt_msg(self._ask(proc, _ffi.FF_MSG_ROUTE, body).body)
         return m
 
-    def _route_msg(self, proc, rtm_type, destination, gateway=None,
-                   prefixlen=None, host=None, interface=None, mtu=None,
-                   static=False, blackhole=False, reject=False):
+    def _route_msg(
+        self,
+        proc,
+        rtm_type,
+        destination,
+        gateway=None,
+        prefixlen=None,
+        host=None,
+        interface=None,
+        mtu=None,
+        static=False,
+        blackhole=False,
+        reject=False,
+    ):
         dst, mask = _prefix(destination, prefixlen)
         if host is None:
             host = mask is None and rtm_type != _ffi.FF_RTM_GET
-        flags = ((_ffi.RTF_HOST if host else 0)
-                 | (_ffi.RTF_STATIC if static else 0)
-                 | (_ffi.RTF_BLACKHOLE if blackhole else 0)
-                 | (_ffi.RTF_REJECT if reject else 0))
-        m = self._rt(proc, rtm_type, flags=flags, dst=dst,
-                     netmask=None if host else mask, gateway=gateway,
-                     ifname=interface or "", mtu=mtu)
+        flags = (
+            (_ffi.RTF_HOST if host else 0)
+            | (_ffi.RTF_STATIC if static else 0)
+            | (_ffi.RTF_BLACKHOLE if blackhole else 0)
+            | (_ffi.RTF_REJECT if reject else 0)
+        )
+        m = self._rt(
+            proc,
+            rtm_type,
+            flags=flags,
+            dst=dst,
+            netmask=None if host else mask,
+            gateway=gateway,
+            ifname=interface or "",
+            mtu=mtu,
+        )
         return _route(self._one(proc), m)
 
-    def route_get(self, destination: str,
-                  proc: int | None = None) -> Route:
+    def route_get(self, destination: str, proc: int | None = None) -> Route:
         """The route to ``destination`` (longest match; "a.b.c.d/len"
         for an exact network, "default" for the default route).
         StackRefused ESRCH when there is none."""
         return self._route_msg(proc, _ffi.FF_RTM_GET, destination)
 
-    def route_add(self, destination: str, gateway: str | None = None, *,
-                  prefixlen: int | None = None, host: bool | None = None,
-                  interface: str | None = None, mtu: int | None = None,
-                  static: bool = False, blackhole: bool = False,
-                  reject: bool = False, proc: int | None = None) -> Route:
+    def route_add(
+        self,
+        destination: str,
+        gateway: str | None = None,
+        *,
+        prefixlen: int | None = None,
+        host: bool | None = None,
+        interface: str | None = None,
+        mtu: int | None = None,
+        static: bool = False,
+        blackhole: bool = False,
+        reject: bool = False,
+        proc: int | None = None,
+    ) -> Route:
         """route add: to ``destination`` ("a.b.c.d/len", or a host when
         no length is given) through ``gateway`` or out of ``interface``.
         StackRefused EEXIST when the route is already in the table."""
-        return self._route_msg(proc, _ffi.FF_RTM_ADD, destination, gateway,
-                               prefixlen, host, interface, mtu, static,
-                               blackhole, reject)
+        return self._route_msg(
+            proc,
+            _ffi.FF_RTM_ADD,
+            destination,
+            gateway,
+            prefixlen,
+            host,
+            interface,
+            mtu,
+            static,
+            blackhole,
+            reject,
+        )
 
-    def route_change(self, destination: str, gateway: str | None = None, *,
-                     prefixlen: int | None = None, host: bool | None = None,
-                     interface: str | None = None, mtu: int | None = None,
-                     static: bool = False, blackhole: bool = False,
-                     reject: bool = False, proc: int | None = None) -> Route:
+    def route_change(
+        self,
+        destination: str,
+        gateway: str | None = None,
+        *,
+        prefixlen: int | None = None,
+        host: bool | None = None,
+        interface: str | None = None,
+        mtu: int | None = None,
+        static: bool = False,
+        blackhole: bool = False,
+        reject: bool = False,
+        proc: int | None = None,
+    ) -> Route:
         """route change: a new gateway, interface or MTU (ESRCH: none)."""
-        return self._route_msg(proc, _ffi.FF_RTM_CHANGE, destination,
-                               gateway, prefixlen, host, interface, mtu,
-                               static, blackhole, reject)
+        return self._route_msg(
+            proc,
+            _ffi.FF_RTM_CHANGE,
+            destination,
+            gateway,
+            prefixlen,
+            host,
+            interface,
+            mtu,
+            static,
+            blackhole,
+            reject,
+        )
 
-    def route_delete(self, destination: str, gateway: str | None = None, *,
-                     prefixlen: int | None = None, host: bool | None = None,
-                     interface: str | None = None, mtu: int | None = None,
-                     static: bool = False, blackhole: bool = False,
-                     reject: bool = False, proc: int | None = None) -> Route:
+    def route_delete(
+        self,
+        destination: str,
+        gateway: str | None = None,
+        *,
+        prefixlen: int | None = None,
+        host: bool | None = None,
+        interface: str | None = None,
+        mtu: int | None = None,
+        static: bool = False,
+        blackhole: bool = False,
+        reject: bool = False,
+        proc: int | None = None,
+    ) -> Route:
         """route delete (StackRefused ESRCH when not in the table)."""
-        return self._route_msg(proc, _ffi.FF_RTM_DELETE, destination,
-                               gateway, prefixlen, host, interface, mtu,
-                               static, blackhole, reject)
+        return self._route_msg(
+            proc,
+            _ffi.FF_RTM_DELETE,
+            destination,
+            gateway,
+            prefixlen,
+            host,
+            interface,
+            mtu,
+            static,
+            blackhole,
+            reject,
+        )
 
     def routes(self, proc: int | None = None) -> list:
         """The whole routing table of one process, in the stack's order."""
@@ -411,21 +627,29 @@ class Stack:
 
     # -- ARP (arp) ----------------------------------------------------------
 
-    def arp_entries(self, interface: str | None = None,
-                    proc: int | None = None) -> list:
+    def arp_entries(
+        self, interface: str | None = None, proc: int | None = None
+    ) -> list:
         """The ARP table (only ``interface``'s entries when given; ENXIO
         when it does not exist), sorted by address as arp -a shows it."""
         index = self.interface(interface, proc).index if interface else 0
-        body = _ffi.encode_rt_msg(_ffi.FF_RTM_DUMP, flags=_ffi.RTF_LLINFO,
-                                  index=index)
+        body = _ffi.encode_rt_msg(
+            _ffi.FF_RTM_DUMP, flags=_ffi.RTF_LLINFO, index=index
+        )
         out = []
         for reply in self._ask_parts(proc, _ffi.FF_MSG_ROUTE, body):
             out.extend(_ffi.decode_rt_dump(reply.body))
-        return sorted((_arp(self._one(proc), m) for m in out),
-                      key=address_key)
+        return sorted((_arp(self._one(proc), m) for m in out), key=address_key)
 
-    def arp_set(self, ip: str, mac: str | bytes, *, temp: bool = False,
-                pub: bool = False, proc: int | None = None) -> None:
+    def arp_set(
+        self,
+        ip: str,
+        mac: str | bytes,
+        *,
+        temp: bool = False,
+        pub: bool = False,
+        proc: int | None = None,
+    ) -> None:
         """arp -s: a permanent entry (``temp``: one that lives
         net.link.ether.inet.max_age seconds); ``pub`` answers for it.
         StackRefused ENETUNREACH when no interface reaches ``ip``, EEXIST
@@ -442,8 +666,9 @@ class Stack:
         """arp -d (StackRefused ESRCH when there is no entry)."""
         self._rt(proc, _ffi.FF_RTM_DELETE, flags=_ffi.RTF_LLINFO, dst=ip)
 
-    def arp_flush(self, interface: str | None = None,
-                  proc: int | None = None) -> list:
+    def arp_flush(
+        self, interface: str | None = None, proc: int | None = None
+    ) -> list:
         """arp -d -a: every entry but the stack's own addresses goes;
         returns the entries deleted."""
         gone = [e for e in self.arp_entries(interface, proc) if not e.local]
@@ -468,28 +693,35 @@ class Stack:
         _, recs = _ffi.decode_sysctl_reply(reply.body)
         return reply, recs
 
-    def sysctl(self, name: str, descr: bool = False,
-               proc: int | None = None) -> SysctlNode:
+    def sysctl(
+        self, name: str, descr: bool = False, proc: int | None = None
+    ) -> SysctlNode:
         """One node (an interior one comes back with type NODE, no value).
         StackRefused ENOENT for an unknown name."""
         flags = _ffi.FF_SYSCTLF_DESCR if descr else 0
-        _, recs = self._sysctl_req(proc, _ffi.FF_SYSCTL_GET, flags,
-                                   name=name)
+        _, recs = self._sysctl_req(proc, _ffi.FF_SYSCTL_GET, flags, name=name)
         if len(recs) != 1:
             raise ProtocolError("sysctl get: %d nodes" % len(recs))
         return _node(self._one(proc), recs[0])
 
-    def sysctl_walk(self, name: str | None = None, descr: bool = False,
-                    novalue: bool = False, proc: int | None = None) -> list:
+    def sysctl_walk(
+        self,
+        name: str | None = None,
+        descr: bool = False,
+        novalue: bool = False,
+        proc: int | None = None,
+    ) -> list:
         """Every leaf under ``name`` (None: the whole tree), in FreeBSD's
         order, in batches of one message each."""
-        flags = ((_ffi.FF_SYSCTLF_DESCR if descr else 0)
-                 | (_ffi.FF_SYSCTLF_NOVALUE if novalue else 0))
+        flags = (_ffi.FF_SYSCTLF_DESCR if descr else 0) | (
+            _ffi.FF_SYSCTLF_NOVALUE if novalue else 0
+        )
         kw = {"name": name}
         top, nodes = None, []
         while True:
-            reply, recs = self._sysctl_req(proc, _ffi.FF_SYSCTL_WALK, flags,
-                                           **kw)
+            reply, recs = self._sysctl_req(
+                proc, _ffi.FF_SYSCTL_WALK, flags, **kw
+            )
             nodes.extend(_node(self._one(proc), r) for r in recs)
             if reply.cursor == 0:
                 return nodes
@@ -504,9 +736,13 @@ class Stack:
         """Write ``value`` (int or str, parsed by the stack as sysctl(8)'s
         text); returns (old node, new node).  StackRefused: ENOENT
         unknown, EPERM read only, EINVAL a bad value, EISDIR a node."""
-        _, recs = self._sysctl_req(proc, _ffi.FF_SYSCTL_SET,
-                                   _ffi.FF_SYSCTLF_TEXT, name=name,
-                                   new=str(value))
+        _, recs = self._sysctl_req(
+            proc,
+            _ffi.FF_SYSCTL_SET,
+            _ffi.FF_SYSCTLF_TEXT,
+            name=name,
+            new=str(value),
+        )
         if len(recs) != 1:
             raise ProtocolError("sysctl set: %d nodes" % len(recs))
         new = _node(self._one(proc), recs[0])

@@ -21,10 +21,20 @@ with ``[N] ``.
 import click
 
 from fstools import cli
-from fstools.stack import (CTLFLAG_TUN, CTLTYPE_INT, CTLTYPE_LONG,
-                           CTLTYPE_NODE, CTLTYPE_OPAQUE, CTLTYPE_S64,
-                           CTLTYPE_STRING, CTLTYPE_U64, CTLTYPE_UINT,
-                           CTLTYPE_ULONG, StackRefused, bsd_strerror)
+from fstools.stack import (
+    CTLFLAG_TUN,
+    CTLTYPE_INT,
+    CTLTYPE_LONG,
+    CTLTYPE_NODE,
+    CTLTYPE_OPAQUE,
+    CTLTYPE_S64,
+    CTLTYPE_STRING,
+    CTLTYPE_U64,
+    CTLTYPE_UINT,
+    CTLTYPE_ULONG,
+    StackRefused,
+    bsd_strerror,
+)
 from fstools.views import sysctl as view
 
 NAME = "ff-sysctl"
@@ -32,20 +42,29 @@ NAME = "ff-sysctl"
 
 # Type names as sysctl(8) words them in "invalid <type> '<value>'".
 TYPE_WORDS = {
-    CTLTYPE_NODE: "node", CTLTYPE_INT: "integer", CTLTYPE_STRING: "string",
-    CTLTYPE_S64: "int64_t", CTLTYPE_OPAQUE: "opaque",
-    CTLTYPE_UINT: "unsigned integer", CTLTYPE_LONG: "long integer",
-    CTLTYPE_ULONG: "unsigned long", CTLTYPE_U64: "uint64_t",
+    CTLTYPE_NODE: "node",
+    CTLTYPE_INT: "integer",
+    CTLTYPE_STRING: "string",
+    CTLTYPE_S64: "int64_t",
+    CTLTYPE_OPAQUE: "opaque",
+    CTLTYPE_UINT: "unsigned integer",
+    CTLTYPE_LONG: "long integer",
+    CTLTYPE_ULONG: "unsigned long",
+    CTLTYPE_U64: "uint64_t",
 }
 # Range of each integer type (LP64: long is 64 bits).
 TYPE_RANGES = {
-    CTLTYPE_INT: (-2**31, 2**31 - 1), CTLTYPE_UINT: (0, 2**32 - 1),
-    CTLTYPE_LONG: (-2**63, 2**63 - 1), CTLTYPE_ULONG: (0, 2**64 - 1),
-    CTLTYPE_S64: (-2**63, 2**63 - 1), CTLTYPE_U64: (0, 2**64 - 1),
+    CTLTYPE_INT: (-(2**31), 2**31 - 1),
+    CTLTYPE_UINT: (0, 2**32 - 1),
+    CTLTYPE_LONG: (-(2**63), 2**63 - 1),
+    CTLTYPE_ULONG: (0, 2**64 - 1),
+    CTLTYPE_S64: (-(2**63), 2**63 - 1),
+    CTLTYPE_U64: (0, 2**64 - 1),
 }
 
 
 # -- parsing -----------------------------------------------------------------
+
 
 def parse_operand(arg):
     """``name[=value]`` -> (name, value or None); blanks after ``=`` go,
@@ -80,6 +99,7 @@ def check_text(node, text):
 
 # -- the command -------------------------------------------------------------
 
+
 class Run:
     """One invocation: the stack, the options, the output."""
 
@@ -90,15 +110,21 @@ class Run:
         self.multi = False
 
     def line(self, proc, text):
-        return None if text is None else \
-            ("[%d] " % proc if self.multi else "") + text
+        return (
+            None
+            if text is None
+            else ("[%d] " % proc if self.multi else "") + text
+        )
 
     def read(self, procs, name):
         for proc in procs:
             try:
-                nodes = self.st.sysctl_walk(name, descr=self.opts.descr,
-                                            novalue=self.opts.names_only,
-                                            proc=proc)
+                nodes = self.st.sysctl_walk(
+                    name,
+                    descr=self.opts.descr,
+                    novalue=self.opts.names_only,
+                    proc=proc,
+                )
             except StackRefused as e:
                 if e.name in ("ENOENT", "EINVAL"):
                     return self.out.warn("unknown oid '%s'" % name)
@@ -111,14 +137,17 @@ class Run:
             if node.error:
                 # -a skips what cannot be read, as sysctl(8) does.
                 if explicit:
-                    self.out.warn("%s: %s" % (node.name,
-                                              bsd_strerror(node.error)))
+                    self.out.warn(
+                        "%s: %s" % (node.name, bsd_strerror(node.error))
+                    )
                 continue
             text = view.render(node, self.opts)
             if text is None and explicit and len(nodes) == 1:
                 text = view.render(node, self.opts._replace(opaque=True))
-            self.out.item(view.json_record(node, self.opts.descr),
-                          [t for t in [self.line(proc, text)] if t])
+            self.out.item(
+                view.json_record(node, self.opts.descr),
+                [t for t in [self.line(proc, text)] if t],
+            )
 
     def write(self, procs, name, text):
         for proc in procs:
@@ -128,9 +157,10 @@ class Run:
                 if not self.write_error(proc, name, text, e):
                     return
                 continue
-            self.out.item(view.json_write(old, new),
-                          [self.line(proc, view.render_write(old, new,
-                                                        self.opts))])
+            self.out.item(
+                view.json_write(old, new),
+                [self.line(proc, view.render_write(old, new, self.opts))],
+            )
 
     def write_error(self, proc, name, text, exc):
         """Report a refused write; False when the other processes would
@@ -163,39 +193,84 @@ class Run:
         return True
 
 
-@cli.command(NAME, epilog=cli.examples(
-    "ff-sysctl net.inet.tcp.sendspace",
-    "ff-sysctl net.inet.tcp.sendspace=65536     every process",
-    "ff-sysctl --proc 1 kern.ipc.somaxconn=1024",
-    "ff-sysctl -a",
-    "ff-sysctl -d net.inet.tcp",
-    "ff-sysctl -x net.inet.ip.stats",
-    "ff-sysctl --proc all --json kern.ipc"))
+@cli.command(
+    NAME,
+    epilog=cli.examples(
+        "ff-sysctl net.inet.tcp.sendspace",
+        "ff-sysctl net.inet.tcp.sendspace=65536     every process",
+        "ff-sysctl --proc 1 kern.ipc.somaxconn=1024",
+        "ff-sysctl -a",
+        "ff-sysctl -d net.inet.tcp",
+        "ff-sysctl -x net.inet.ip.stats",
+        "ff-sysctl --proc all --json kern.ipc",
+    ),
+)
 @cli.common_options()
-@click.option("-a", "--all", "all_", is_flag=True,
-              help="Every node of the tree.")
-@click.option("-n", "--no-name", "values_only", is_flag=True,
-              help="Values only, without names.")
-@click.option("-N", "--names-only", "names_only", is_flag=True,
-              help="Names only, without values.")
-@click.option("-d", "--describe", "descr", is_flag=True,
-              help="Descriptions instead of values.")
-@click.option("-e", "--equals", "equals", is_flag=True,
-              help="Separate name and value with '='.")
-@click.option("-o", "--opaque", "opaque", is_flag=True,
-              help="Show opaque values (first 16 bytes).")
-@click.option("-x", "--hex", "hexdump", is_flag=True,
-              help="Show opaque values whole, in hex.")
+@click.option(
+    "-a", "--all", "all_", is_flag=True, help="Every node of the tree."
+)
+@click.option(
+    "-n",
+    "--no-name",
+    "values_only",
+    is_flag=True,
+    help="Values only, without names.",
+)
+@click.option(
+    "-N",
+    "--names-only",
+    "names_only",
+    is_flag=True,
+    help="Names only, without values.",
+)
+@click.option(
+    "-d",
+    "--describe",
+    "descr",
+    is_flag=True,
+    help="Descriptions instead of values.",
+)
+@click.option(
+    "-e",
+    "--equals",
+    "equals",
+    is_flag=True,
+    help="Separate name and value with '='.",
+)
+@click.option(
+    "-o",
+    "--opaque",
+    "opaque",
+    is_flag=True,
+    help="Show opaque values (first 16 bytes).",
+)
+@click.option(
+    "-x",
+    "--hex",
+    "hexdump",
+    is_flag=True,
+    help="Show opaque values whole, in hex.",
+)
 @click.argument("operands", nargs=-1, metavar="[name[=value] ...]")
-def command(common, all_, values_only, names_only, descr, equals, opaque,
-            hexdump, operands):
+def command(
+    common,
+    all_,
+    values_only,
+    names_only,
+    descr,
+    equals,
+    opaque,
+    hexdump,
+    operands,
+):
     """Show or set the stack's sysctl variables, as FreeBSD's sysctl(8)."""
     if values_only and names_only:
         raise click.UsageError("-n and -N exclude each other")
     if not operands and not all_:
         raise click.UsageError("give -a or at least one name")
-    opts = view.Options(values_only, names_only, descr, equals, opaque,
-                        hexdump)
+    opts = view.Options(
+        values_only, names_only, descr, equals, opaque, hexdump
+    )
     out = common.out(NAME)
     with common.stack() as st:
         run = Run(st, opts, out)

@@ -80,8 +80,9 @@ def skip_reason():
 
 
 def run(cmd, check=True, **kw):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True,
-                          **kw)
+    return subprocess.run(
+        cmd, check=check, capture_output=True, text=True, **kw
+    )
 
 
 def _stack_cpu():
@@ -118,6 +119,7 @@ hz=1000
 
 # -- the Stack API from another process ---------------------------------------
 
+
 def _send(stream, obj):
     data = pickle.dumps(obj)
     stream.write(struct.pack("=I", len(data)) + data)
@@ -142,9 +144,18 @@ class RemoteStack:
 
     def _start(self):
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "fstools.testing", "serve", self.prefix,
-             str(self.timeout)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, cwd=str(ROOT))
+            [
+                sys.executable,
+                "-m",
+                "fstools.testing",
+                "serve",
+                self.prefix,
+                str(self.timeout),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=str(ROOT),
+        )
 
     def _call(self, name, args, kwargs):
         if self._proc is None:
@@ -176,13 +187,14 @@ class RemoteStack:
 def serve(prefix, timeout):
     """The helper: attach, then answer calls read from stdin until EOF."""
     from fstools.stack import Stack, StackError
+
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr             # nothing else may write the pipe
+    sys.stdout = sys.stderr  # nothing else may write the pipe
     st, failed = Stack(prefix, timeout=timeout), None
     try:
         st.attach()
     except StackError as e:
-        failed = e                      # every call gets it
+        failed = e  # every call gets it
     while True:
         try:
             name, args, kwargs = _recv(inp)
@@ -192,7 +204,7 @@ def serve(prefix, timeout):
             if failed is not None:
                 raise failed
             _send(out, (True, getattr(st, name)(*args, **kwargs)))
-        except Exception as e:          # noqa: BLE001 - raised in the caller
+        except Exception as e:  # noqa: BLE001 - raised in the caller
             _send(out, (False, e))
     if failed is None:
         st.detach()
@@ -202,6 +214,7 @@ def serve(prefix, timeout):
 def ping(prefix):
     """Exit 0 when process 0 under ``prefix`` answers an ECHO."""
     from fstools.stack import Stack, StackError
+
     try:
         with Stack(prefix, timeout=2.0) as st:
             return 0 if st.echo(b"ping") == b"ping" else 1
@@ -211,9 +224,11 @@ def ping(prefix):
 
 # -- one stack in a namespace -------------------------------------------------
 
+
 @dataclass
 class StackHandle:
     """One stack process in its own namespace (see the module docstring)."""
+
     ns: str
     tap: str
     prefix: str
@@ -250,16 +265,25 @@ class StackHandle:
 
     def nsexec(self, *cmd, check=True, timeout=60):
         """Run ``cmd`` in the namespace; its CompletedProcess (text)."""
-        return run(["ip", "netns", "exec", self.ns, *cmd], check=check,
-                   timeout=timeout)
+        return run(
+            ["ip", "netns", "exec", self.ns, *cmd],
+            check=check,
+            timeout=timeout,
+        )
 
     def tool(self, name, *args, timeout=30, check=False):
         """Run fstools' ``name`` (e.g. "ff-top") against this stack."""
         exe = VENV_BIN / name
-        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m",
-                                                 "fstools." + name[3:]]
-        return run(cmd + ["--prefix", self.prefix, *args], check=check,
-                   timeout=timeout)
+        cmd = (
+            [str(exe)]
+            if exe.exists()
+            else [sys.executable, "-m", "fstools." + name[3:]]
+        )
+        return run(
+            cmd + ["--prefix", self.prefix, *args],
+            check=check,
+            timeout=timeout,
+        )
 
 
 def _wait_for(pred, timeout, what, handle):
@@ -268,32 +292,56 @@ def _wait_for(pred, timeout, what, handle):
         if pred():
             return
         if handle.proc is not None and not handle.alive():
-            raise AssertionError("%s: stack exited (%s) during start-up:\n%s"
-                                 % (what, handle.proc.returncode,
-                                    handle.log_text()))
+            raise AssertionError(
+                "%s: stack exited (%s) during start-up:\n%s"
+                % (what, handle.proc.returncode, handle.log_text())
+            )
         time.sleep(0.05)
-    raise AssertionError("timed out waiting for %s:\n%s"
-                         % (what, handle.log_text()))
+    raise AssertionError(
+        "timed out waiting for %s:\n%s" % (what, handle.log_text())
+    )
 
 
 def _tap_exists(handle):
-    return run(["ip", "-n", handle.ns, "link", "show", handle.tap],
-               check=False).returncode == 0
+    return (
+        run(
+            ["ip", "-n", handle.ns, "link", "show", handle.tap], check=False
+        ).returncode
+        == 0
+    )
 
 
 def _answers(handle):
     """One attach and ECHO, in a process of its own (one attach each)."""
-    return run([sys.executable, "-m", "fstools.testing", "ping",
-                handle.prefix], check=False, timeout=30,
-               cwd=str(ROOT)).returncode == 0
+    return (
+        run(
+            [sys.executable, "-m", "fstools.testing", "ping", handle.prefix],
+            check=False,
+            timeout=30,
+            cwd=str(ROOT),
+        ).returncode
+        == 0
+    )
 
 
 def _set_peer_mac(handle):
     """Give the kernel end of the tap its own MAC, and check it stuck."""
-    run(["ip", "-n", handle.ns, "link", "set", handle.tap, "address",
-         handle.peer_mac])
-    return handle.peer_mac in run(["ip", "-n", handle.ns, "link", "show",
-                                   handle.tap]).stdout
+    run(
+        [
+            "ip",
+            "-n",
+            handle.ns,
+            "link",
+            "set",
+            handle.tap,
+            "address",
+            handle.peer_mac,
+        ]
+    )
+    return (
+        handle.peer_mac
+        in run(["ip", "-n", handle.ns, "link", "show", handle.tap]).stdout
+    )
 
 
 def start(handle, program, peer_addr=True):
@@ -301,21 +349,29 @@ def start(handle, program, peer_addr=True):
     until it answers; then set up the Linux end of the tap."""
     logf = open(handle.log, "w")
     handle.proc = subprocess.Popen(
-        ["ip", "netns", "exec", handle.ns, str(program), "-c",
-         str(handle.config)],
-        stdout=logf, stderr=subprocess.STDOUT, cwd=str(ROOT),
-        start_new_session=True)
+        [
+            "ip",
+            "netns",
+            "exec",
+            handle.ns,
+            str(program),
+            "-c",
+            str(handle.config),
+        ],
+        stdout=logf,
+        stderr=subprocess.STDOUT,
+        cwd=str(ROOT),
+        start_new_session=True,
+    )
     logf.close()
     _wait_for(lambda: _tap_exists(handle), 30, "the stack's tap", handle)
     # Only once the stack answers has net_tap finished with the tap: it
     # sets the kernel end's MAC to the port's while it starts the port.
-    _wait_for(lambda: _answers(handle), 30, "the stack's message ring",
-              handle)
+    _wait_for(lambda: _answers(handle), 30, "the stack's message ring", handle)
     _wait_for(lambda: _set_peer_mac(handle), 10, "the tap's MAC", handle)
     ip = ["ip", "-n", handle.ns]
     if peer_addr:
-        run(ip + ["addr", "add", handle.peer_addr + "/24", "dev",
-                  handle.tap])
+        run(ip + ["addr", "add", handle.peer_addr + "/24", "dev", handle.tap])
     run(ip + ["link", "set", handle.tap, "up"])
     run(ip + ["link", "set", "lo", "up"])
 
@@ -342,11 +398,14 @@ def new_handle(tmp_path, handle_class=StackHandle):
     n = next(_serial)
     tag = "%d%02d" % (os.getpid() % 100000, n % 100)
     return handle_class(
-        ns="fft-%s" % tag, tap="fft%s" % tag, prefix="fft%s" % tag,
+        ns="fft-%s" % tag,
+        tap="fft%s" % tag,
+        prefix="fft%s" % tag,
         mac="02:18:00:%02x:%02x:02" % (n % 256, os.getpid() % 256),
         peer_mac="02:18:00:%02x:%02x:01" % (n % 256, os.getpid() % 256),
         config=tmp_path / ("config%d.ini" % n),
-        log=tmp_path / ("stack%d.log" % n))
+        log=tmp_path / ("stack%d.log" % n),
+    )
 
 
 @pytest.fixture
@@ -366,17 +425,28 @@ def ff_stack_factory(tmp_path):
         pytest.skip(reason)
     made = []
 
-    def factory(program=DEFAULT_PROGRAM, extra_config="", idle_sleep=100,
-                peer_addr=True, config=None, handle_class=StackHandle):
+    def factory(
+        program=DEFAULT_PROGRAM,
+        extra_config="",
+        idle_sleep=100,
+        peer_addr=True,
+        config=None,
+        handle_class=StackHandle,
+    ):
         handle = new_handle(tmp_path, handle_class)
         if config is None:
-            text = make_config(handle.tap, handle.prefix, handle.mac,
-                               idle_sleep, extra_config)
+            text = make_config(
+                handle.tap, handle.prefix, handle.mac, idle_sleep, extra_config
+            )
         else:
             text = config.format(
-                tap=handle.tap, prefix=handle.prefix, mac=handle.mac,
-                addr=handle.addr, peer_addr=handle.peer_addr,
-                lcore_mask="%x" % (1 << _stack_cpu()))
+                tap=handle.tap,
+                prefix=handle.prefix,
+                mac=handle.mac,
+                addr=handle.addr,
+                peer_addr=handle.peer_addr,
+                lcore_mask="%x" % (1 << _stack_cpu()),
+            )
         handle.config.write_text(text)
         run(["ip", "netns", "add", handle.ns])
         made.append(handle)
@@ -399,8 +469,10 @@ def main(argv):
         return serve(argv[2], float(argv[3]) if len(argv) > 3 else 5.0)
     if len(argv) == 3 and argv[1] == "ping":
         return ping(argv[2])
-    sys.stderr.write("usage: python -m fstools.testing serve PREFIX "
-                     "[TIMEOUT] | ping PREFIX\n")
+    sys.stderr.write(
+        "usage: python -m fstools.testing serve PREFIX "
+        "[TIMEOUT] | ping PREFIX\n"
+    )
     return 2
 
 

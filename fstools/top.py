@@ -37,6 +37,7 @@ NAME = "ff-top"
 
 # -- sampling ----------------------------------------------------------------
 
+
 def sample(stack, ids):
     return time.monotonic(), [stack.top(i) for i in ids]
 
@@ -47,8 +48,11 @@ def since_start(cur):
     work_tsc counts every cycle the loop accounted, so it is the stack's
     age in cycles."""
     zero = {f: 0 for f in vars(cur)}
-    zero.update(proc_id=cur.proc_id, tsc_hz=cur.tsc_hz,
-                now_tsc=max(cur.now_tsc - cur.work_tsc, 0))
+    zero.update(
+        proc_id=cur.proc_id,
+        tsc_hz=cur.tsc_hz,
+        now_tsc=max(cur.now_tsc - cur.work_tsc, 0),
+    )
     return type(cur)(**zero)
 
 
@@ -69,12 +73,19 @@ def interval_records(stack, ids, delay, count):
 def _run_live(opts, stack, ids, delay):
     from rich.live import Live
     from rich.text import Text
+
     con = output.console()
-    with Live(Text("ff-top: first sample taken, waiting %gs..." % delay),
-              console=con, auto_refresh=False, transient=False) as live:
+    with Live(
+        Text("ff-top: first sample taken, waiting %gs..." % delay),
+        console=con,
+        auto_refresh=False,
+        transient=False,
+    ) as live:
         for records in interval_records(stack, ids, delay, None):
-            live.update(view.dashboard(records, delay, opts.prefix, con.width),
-                        refresh=True)
+            live.update(
+                view.dashboard(records, delay, opts.prefix, con.width),
+                refresh=True,
+            )
 
 
 def _run_plain(opts, stack, ids, delay, count):
@@ -86,20 +97,34 @@ def _run_plain(opts, stack, ids, delay, count):
         out.table(records, lines)
 
 
-@cli.command(NAME, epilog=cli.examples(
-    "ff-top                      live view on a terminal, every second",
-    "ff-top -n 1                 once, since the stack started",
-    "ff-top -n 5                 that, then four one-second intervals",
-    "ff-top -d 2 -n 3 --proc all all processes and a total, every 2 s",
-    "ff-top --json -n 1 | jq .idle"))
+@cli.command(
+    NAME,
+    epilog=cli.examples(
+        "ff-top                      live view on a terminal, every second",
+        "ff-top -n 1                 once, since the stack started",
+        "ff-top -n 5                 that, then four one-second intervals",
+        "ff-top -d 2 -n 3 --proc all all processes and a total, every 2 s",
+        "ff-top --json -n 1 | jq .idle",
+    ),
+)
 @cli.common_options()
-@click.option("-d", "--delay", type=click.FloatRange(min=0.01), default=1.0,
-              show_default=True, metavar="SECS",
-              help="Seconds between samples.")
-@click.option("-n", "--count", type=click.IntRange(min=1), default=None,
-              metavar="COUNT",
-              help="Rows to show, the first since start (default: until "
-              "Ctrl-C).")
+@click.option(
+    "-d",
+    "--delay",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    metavar="SECS",
+    help="Seconds between samples.",
+)
+@click.option(
+    "-n",
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="COUNT",
+    help="Rows to show, the first since start (default: until Ctrl-C).",
+)
 def command(opts, delay, count):
     """Show where the stack processes spend their cycles: idle, stack
     (sys) and application (usr) shares, and main-loop iterations."""
@@ -112,7 +137,7 @@ def command(opts, delay, count):
             else:
                 _run_plain(opts, stack, ids, delay, count)
         except KeyboardInterrupt:
-            pass            # the normal way to stop an endless view
+            pass  # the normal way to stop an endless view
 
 
 def main(argv=None):

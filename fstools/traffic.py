@@ -41,20 +41,39 @@ def _run(opts, stack, ids, delay, count):
         out.table(records, head + [view.TABLE.row(view.summed(records))])
 
 
-@cli.command(NAME, epilog=cli.examples(
-    "ff-traffic                  every second until Ctrl-C",
-    "ff-traffic -d 5 -n 12       a minute in five-second steps",
-    "ff-traffic -s --proc all    counters since start, as CSV",
-    "ff-traffic --json -n 1"))
+@cli.command(
+    NAME,
+    epilog=cli.examples(
+        "ff-traffic                  every second until Ctrl-C",
+        "ff-traffic -d 5 -n 12       a minute in five-second steps",
+        "ff-traffic -s --proc all    counters since start, as CSV",
+        "ff-traffic --json -n 1",
+    ),
+)
 @cli.common_options()
-@click.option("-d", "--delay", type=click.FloatRange(min=0.01), default=1.0,
-              show_default=True, metavar="SECS",
-              help="Seconds between samples.")
-@click.option("-n", "--count", type=click.IntRange(min=1), default=None,
-              metavar="COUNT",
-              help="Number of intervals to show (default: until Ctrl-C).")
-@click.option("-s", "--snapshot", is_flag=True,
-              help="Print the counters since start once, as CSV.")
+@click.option(
+    "-d",
+    "--delay",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    metavar="SECS",
+    help="Seconds between samples.",
+)
+@click.option(
+    "-n",
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="COUNT",
+    help="Number of intervals to show (default: until Ctrl-C).",
+)
+@click.option(
+    "-s",
+    "--snapshot",
+    is_flag=True,
+    help="Print the counters since start once, as CSV.",
+)
 def command(opts, delay, count, snapshot):
     """Show packets, bytes and drops through the stack's ports, per
     interval, summed over the chosen processes."""
@@ -68,7 +87,7 @@ def command(opts, delay, count, snapshot):
         try:
             _run(opts, stack, ids, delay, count)
         except KeyboardInterrupt:
-            pass            # the normal way to stop an endless view
+            pass  # the normal way to stop an endless view
 
 
 def main(argv=None):

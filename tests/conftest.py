@@ -31,8 +31,12 @@ def _built(env, target):
         return Path(os.environ[env])
     lib = REPO / target
     try:
-        r = subprocess.run(["make", "-C", str(REPO), target],
-                           capture_output=True, text=True, timeout=600)
+        r = subprocess.run(
+            ["make", "-C", str(REPO), target],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         ok, why = r.returncode == 0, (r.stdout + r.stderr).strip()
     except (OSError, subprocess.TimeoutExpired) as e:
         ok, why = False, str(e)
@@ -41,8 +45,9 @@ def _built(env, target):
     tail = "\n".join(why.splitlines()[-5:])
     if os.environ.get("CI"):
         pytest.fail("%s cannot be built:\n%s" % (lib.name, tail))
-    pytest.skip("%s cannot be built (make %s failed):\n%s"
-                % (lib.name, target, tail))
+    pytest.skip(
+        "%s cannot be built (make %s failed):\n%s" % (lib.name, target, tail)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,14 @@ from fstools import _ffi
 @dataclass(frozen=True)
 class ArpEntry:
     """One ARP entry of one process (an RTF_LLINFO route message)."""
+
     proc_id: int
     ip: str
-    mac: str                # meaningful once ``complete``
+    mac: str  # meaningful once ``complete``
     interface: str
     index: int
-    flags: int              # RTF_*
-    expire: int             # seconds left (0: permanent or expired)
+    flags: int  # RTF_*
+    expire: int  # seconds left (0: permanent or expired)
 
     @property
     def complete(self) -> bool:

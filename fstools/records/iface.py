@@ -14,6 +14,7 @@ from fstools import records
 @dataclass(frozen=True)
 class Address:
     """One IPv4 address of an interface (FreeBSD's in_ifaddr)."""
+
     addr: str
     netmask: str
     broadcast: str | None
@@ -27,18 +28,19 @@ class Address:
 @dataclass(frozen=True)
 class Interface:
     """One interface of one process, as ``ifconfig`` shows it."""
+
     proc_id: int
     name: str
     index: int
-    type: int               # IFT_ETHER, IFT_LOOP
-    link_state: int         # LINK_STATE_UP, LINK_STATE_DOWN, 0 (unknown)
-    flags: int              # IFF_*
+    type: int  # IFT_ETHER, IFT_LOOP
+    link_state: int  # LINK_STATE_UP, LINK_STATE_DOWN, 0 (unknown)
+    flags: int  # IFF_*
     mtu: int
     metric: int
-    capenable: int          # IFCAP_* enabled (ifconfig's options=)
-    lladdr: str             # "02:18:00:00:00:02"
-    addrs: tuple            # of Address
-    counters: dict          # FreeBSD's if_data counters, by name
+    capenable: int  # IFCAP_* enabled (ifconfig's options=)
+    lladdr: str  # "02:18:00:00:00:02"
+    addrs: tuple  # of Address
+    counters: dict  # FreeBSD's if_data counters, by name
 
     @property
     def flag_names(self) -> tuple:

@@ -14,17 +14,18 @@ from fstools import records
 @dataclass(frozen=True)
 class Route:
     """One route of one process (an rt_msghdr's meaning)."""
+
     proc_id: int
     destination: str
-    netmask: str | None     # None: a host route
+    netmask: str | None  # None: a host route
     gateway: str | None
-    flags: int              # RTF_*
+    flags: int  # RTF_*
     interface: str
     index: int
     mtu: int
     weight: int
     expire: int
-    use: int                # packets sent (rmx_pksent)
+    use: int  # packets sent (rmx_pksent)
 
     @property
     def prefixlen(self) -> int:

@@ -15,14 +15,15 @@ from fstools import records
 @dataclass(frozen=True)
 class SysctlNode:
     """One sysctl node of one process, with its raw value."""
+
     proc_id: int
     name: str
     oid: tuple
-    kind: int               # CTLTYPE_* | CTLFLAG_*
-    fmt: str                # "I", "IU", "LU", "A", "S,ipstat", ...
+    kind: int  # CTLTYPE_* | CTLFLAG_*
+    fmt: str  # "I", "IU", "LU", "A", "S,ipstat", ...
     descr: str
     value: bytes
-    error: int = 0          # reading it failed: a FreeBSD errno, else 0
+    error: int = 0  # reading it failed: a FreeBSD errno, else 0
 
     @property
     def type(self) -> int:
@@ -55,7 +56,7 @@ def _decode(node):
         if fmt[1:2] in ("U", "X"):
             code = code.upper()
         n = len(node.value) // size
-        vals = list(struct.unpack("=%d%s" % (n, code), node.value[:n * size]))
+        vals = list(struct.unpack("=%d%s" % (n, code), node.value[: n * size]))
         return vals[0] if len(vals) == 1 else vals
     if fmt in _ffi.SYSCTL_STRUCTS:
         layout, keys = _ffi.SYSCTL_STRUCTS[fmt]

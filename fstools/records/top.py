@@ -8,10 +8,10 @@ start-up time only for the dataclasses it needs.
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class TopStats:
     """Main-loop counters of one process since it started (``ff-top``)."""
+
     proc_id: int
     loops: int
     idle_tsc: int

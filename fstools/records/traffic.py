@@ -8,10 +8,10 @@ start-up time only for the dataclasses it needs.
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class TrafficStats:
     """Port counters of one process since it started (``ff-traffic``)."""
+
     proc_id: int
     rx_packets: int
     rx_bytes: int

@@ -7,8 +7,16 @@ written.  Golden tests: tests/unit/test_sysctl_tool.py.
 
 from typing import NamedTuple
 
-JSON_KEYS = ("proc_id", "name", "oid", "type", "format", "flags", "value",
-             "description")
+JSON_KEYS = (
+    "proc_id",
+    "name",
+    "oid",
+    "type",
+    "format",
+    "flags",
+    "value",
+    "description",
+)
 
 
 JSON_WRITE_KEYS = ("proc_id", "name", "old", "new")
@@ -16,12 +24,13 @@ JSON_WRITE_KEYS = ("proc_id", "name", "old", "new")
 
 class Options(NamedTuple):
     """How to print (sysctl(8)'s -n -N -d -e -o -x)."""
-    values_only: bool = False   # -n
-    names_only: bool = False    # -N
-    descr: bool = False         # -d
-    equals: bool = False        # -e
-    opaque: bool = False        # -o
-    hexdump: bool = False       # -x
+
+    values_only: bool = False  # -n
+    names_only: bool = False  # -N
+    descr: bool = False  # -d
+    equals: bool = False  # -e
+    opaque: bool = False  # -o
+    hexdump: bool = False  # -x
 
 
 def format_value(node, opts):
@@ -33,8 +42,7 @@ def format_value(node, opts):
         if not (opts.opaque or opts.hexdump):
             return None
         shown = value if opts.hexdump else value[:16]
-        text = "Format:%s Length:%d Dump:0x%s" % (fmt, len(value),
-                                                   shown.hex())
+        text = "Format:%s Length:%d Dump:0x%s" % (fmt, len(value), shown.hex())
         if len(shown) < len(value):
             text += "..."
         return text
@@ -60,8 +68,7 @@ def render(node, opts):
     if opts.names_only:
         return node.name
     if opts.descr:
-        return node.descr if opts.values_only else node.name + sep + \
-            node.descr
+        return node.descr if opts.values_only else node.name + sep + node.descr
     text = format_value(node, opts)
     if text is None:
         return None
@@ -74,8 +81,11 @@ def render_write(old, new, opts):
     before = format_value(old, plain) or ""
     after = format_value(new, plain) or ""
     line = "%s -> %s" % (before, after)
-    return line if opts.values_only else new.name + \
-        ("=" if opts.equals else ": ") + line
+    return (
+        line
+        if opts.values_only
+        else new.name + ("=" if opts.equals else ": ") + line
+    )
 
 
 def _json_value(node):
@@ -85,13 +95,22 @@ def _json_value(node):
 
 def json_record(node, with_descr):
     """A read as a --json object (JSON_KEYS)."""
-    return {"proc_id": node.proc_id, "name": node.name,
-            "oid": list(node.oid), "type": node.type_name,
-            "format": node.fmt, "flags": list(node.flag_names),
-            "value": None if node.error else _json_value(node),
-            "description": node.descr if with_descr else None}
+    return {
+        "proc_id": node.proc_id,
+        "name": node.name,
+        "oid": list(node.oid),
+        "type": node.type_name,
+        "format": node.fmt,
+        "flags": list(node.flag_names),
+        "value": None if node.error else _json_value(node),
+        "description": node.descr if with_descr else None,
+    }
 
 
 def json_write(old, new):
-    return {"proc_id": new.proc_id, "name": new.name,
-            "old": _json_value(old), "new": _json_value(new)}
+    return {
+        "proc_id": new.proc_id,
+        "name": new.name,
+        "old": _json_value(old),
+        "new": _json_value(new),
+    }

@@ -8,12 +8,22 @@ written.  Golden tests: tests/unit/test_top.py.
 from fstools import output
 
 # F-Stack's columns and widths.
-TABLE = output.PipeTable(("proc_id", "idle", "sys", "usr", "loop"),
-                         (9, 9, 9, 9, 15))
+TABLE = output.PipeTable(
+    ("proc_id", "idle", "sys", "usr", "loop"), (9, 9, 9, 9, 15)
+)
 
 
-JSON_KEYS = ("proc_id", "idle", "sys", "usr", "loops",
-             "rx_pps", "tx_pps", "rx_bps", "tx_bps")
+JSON_KEYS = (
+    "proc_id",
+    "idle",
+    "sys",
+    "usr",
+    "loops",
+    "rx_pps",
+    "tx_pps",
+    "rx_bps",
+    "tx_bps",
+)
 
 
 def _delta(new, old):
@@ -65,9 +75,18 @@ def table_rows(records):
     rows = list(records)
     if len(rows) > 1:
         rows.append(total(rows))
-    return [TABLE.row((r["proc_id"], "%.2f%%" % r["idle"],
-                       "%.2f%%" % r["sys"], "%.2f%%" % r["usr"], r["loops"]))
-            for r in rows]
+    return [
+        TABLE.row(
+            (
+                r["proc_id"],
+                "%.2f%%" % r["idle"],
+                "%.2f%%" % r["sys"],
+                "%.2f%%" % r["usr"],
+                r["loops"],
+            )
+        )
+        for r in rows
+    ]
 
 
 def _si(value):
@@ -79,6 +98,7 @@ def _si(value):
 
 def _bar(pct, width, style):
     from rich.text import Text
+
     filled = int(round(width * min(max(pct, 0.0), 100.0) / 100.0))
     bar = Text("\u2588" * filled, style=style)
     bar.append("\u2591" * (width - filled), style="dim")
@@ -93,19 +113,29 @@ def dashboard(records, delay, prefix, width=120):
     columns, none: the percentages remain).
     """
     from rich.table import Table
+
     bar = max(0, min(20, (width - 60) // 3 - 8))
-    table = Table(title="ff-top  prefix %s  every %gs  (Ctrl-C quits)"
-                  % (prefix, delay), title_justify="left", box=None,
-                  header_style="bold")
+    table = Table(
+        title="ff-top  prefix %s  every %gs  (Ctrl-C quits)" % (prefix, delay),
+        title_justify="left",
+        box=None,
+        header_style="bold",
+    )
     table.add_column("proc", justify="right", no_wrap=True)
     for name in ("idle", "sys", "usr"):
         table.add_column(name, no_wrap=True)
     for name in ("loops/s", "rx pps", "tx pps", "rx bit/s", "tx bit/s"):
         table.add_column(name, justify="right", no_wrap=True)
     for r in records:
-        table.add_row(str(r["proc_id"]), _bar(r["idle"], bar, "green"),
-                      _bar(r["sys"], bar, "yellow"),
-                      _bar(r["usr"], bar, "cyan"),
-                      _si(r["loops"] / delay), _si(r["rx_pps"]),
-                      _si(r["tx_pps"]), _si(r["rx_bps"]), _si(r["tx_bps"]))
+        table.add_row(
+            str(r["proc_id"]),
+            _bar(r["idle"], bar, "green"),
+            _bar(r["sys"], bar, "yellow"),
+            _bar(r["usr"], bar, "cyan"),
+            _si(r["loops"] / delay),
+            _si(r["rx_pps"]),
+            _si(r["tx_pps"]),
+            _si(r["rx_bps"]),
+            _si(r["tx_bps"]),
+        )
     return table

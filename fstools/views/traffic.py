@@ -7,16 +7,32 @@ written.  Golden tests: tests/unit/test_traffic.py.
 
 from fstools import output
 
-COUNTERS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
-            "rx_dropped", "tx_dropped")
+COUNTERS = (
+    "rx_packets",
+    "rx_bytes",
+    "tx_packets",
+    "tx_bytes",
+    "rx_dropped",
+    "tx_dropped",
+)
 
 
 JSON_KEYS = ("proc_id",) + COUNTERS
 
 
 # F-Stack's traffic table: six columns of 20, ruled header.
-TABLE = output.PipeTable(("rx packets", "rx bytes", "tx packets", "tx bytes",
-                          "rx_dropped", "tx_dropped"), (20,) * 6, rule=True)
+TABLE = output.PipeTable(
+    (
+        "rx packets",
+        "rx bytes",
+        "tx packets",
+        "tx bytes",
+        "rx_dropped",
+        "tx_dropped",
+    ),
+    (20,) * 6,
+    rule=True,
+)
 
 
 def counters(stats):
@@ -42,5 +58,7 @@ def summed(records):
 
 def csv_snapshot(records):
     """``-s``: a header line and one line of absolute counters (summed)."""
-    return "%s\n%s" % (",".join(COUNTERS),
-                       ",".join(str(v) for v in summed(records)))
+    return "%s\n%s" % (
+        ",".join(COUNTERS),
+        ",".join(str(v) for v in summed(records)),
+    )

@@ -22,7 +22,13 @@ import pytest
 
 from fstools import testing
 from fstools.testing import (  # noqa: F401 - the tests' and bench's names
-    PEER_ADDR, ROOT, STACK_ADDR, VENV_BIN, make_config, run)
+    PEER_ADDR,
+    ROOT,
+    STACK_ADDR,
+    VENV_BIN,
+    make_config,
+    run,
+)
 
 IPC_TOOL = Path(__file__).with_name("ipc_tool.py")
 
@@ -32,11 +38,16 @@ class Primary(testing.StackHandle):
 
     def ipc(self, *args, timeout=60, check=True):
         """tests/integration/ipc_tool.py against this stack; its JSON."""
-        cp = run([sys.executable, str(IPC_TOOL), self.prefix, *args],
-                 check=False, timeout=timeout)
+        cp = run(
+            [sys.executable, str(IPC_TOOL), self.prefix, *args],
+            check=False,
+            timeout=timeout,
+        )
         if check and cp.returncode != 0:
-            raise AssertionError("ipc_tool %s failed (%d): %s %s" % (
-                " ".join(args), cp.returncode, cp.stdout, cp.stderr))
+            raise AssertionError(
+                "ipc_tool %s failed (%d): %s %s"
+                % (" ".join(args), cp.returncode, cp.stdout, cp.stderr)
+            )
         lines = cp.stdout.strip().splitlines()
         return json.loads(lines[-1]) if lines else {}
 
@@ -50,8 +61,10 @@ _stop = testing.stop
 def make_primary(ff_stack_factory):
     """Factory: make_primary(program=..., extra_config=..., idle_sleep=...,
     peer_addr=True) -> Primary."""
+
     def factory(**kw):
         return ff_stack_factory(handle_class=Primary, **kw)
+
     return factory
 
 

@@ -34,8 +34,12 @@ HDR = _ffi.HDR_SIZE
 
 
 def header(**kw):
-    base = dict(fm_magic=_ffi.FF_MSG_MAGIC, fm_version=_ffi.FF_MSG_ABI_VERSION,
-                fm_type=_ffi.FF_MSG_ECHO, fm_len=HDR)
+    base = dict(
+        fm_magic=_ffi.FF_MSG_MAGIC,
+        fm_version=_ffi.FF_MSG_ABI_VERSION,
+        fm_type=_ffi.FF_MSG_ECHO,
+        fm_len=HDR,
+    )
     base.update(kw)
     return _ffi.encode_header(**base)
 
@@ -92,9 +96,12 @@ def time_requests(st, n):
         st.top(0)
         times.append((time.perf_counter() - t0) * 1e6)
     times.sort()
-    return {"ok": True, "count": len(times),
-            "median_us": round(times[len(times) // 2], 1),
-            "p90_us": round(times[int(len(times) * 0.9)], 1)}
+    return {
+        "ok": True,
+        "count": len(times),
+        "median_us": round(times[len(times) // 2], 1),
+        "p90_us": round(times[int(len(times) * 0.9)], 1),
+    }
 
 
 def garbage_message(rng):
@@ -102,21 +109,27 @@ def garbage_message(rng):
     kind = rng.randrange(7)
     body = rng.randbytes(rng.randrange(0, 256))
     n = HDR + len(body)
-    if kind == 0:                       # random bytes, any length
+    if kind == 0:  # random bytes, any length
         return kind, rng.randbytes(rng.randrange(0, 2048))
-    if kind == 1:                       # unknown type
-        return kind, header(fm_type=rng.choice([0, 11, 15, 16, 255, 65535]),
-                            fm_len=n) + body
-    if kind == 2:                       # fm_len disagrees with the length
-        return kind, header(fm_len=rng.choice([0, n - 1, n + 1, 2**32 - 1,
-                                               _ffi.FF_MSG_SIZE + 1])) + body
-    if kind == 3:                       # wrong version or magic
-        return kind, header(fm_version=rng.randrange(2, 65535), fm_len=n) + body
+    if kind == 1:  # unknown type
+        return kind, header(
+            fm_type=rng.choice([0, 11, 15, 16, 255, 65535]), fm_len=n
+        ) + body
+    if kind == 2:  # fm_len disagrees with the length
+        return kind, header(
+            fm_len=rng.choice(
+                [0, n - 1, n + 1, 2**32 - 1, _ffi.FF_MSG_SIZE + 1]
+            )
+        ) + body
+    if kind == 3:  # wrong version or magic
+        return kind, header(
+            fm_version=rng.randrange(2, 65535), fm_len=n
+        ) + body
     if kind == 4:
         return kind, header(fm_magic=rng.randrange(0, 0x4D45), fm_len=n) + body
-    if kind == 5:                       # claims to be an answer
+    if kind == 5:  # claims to be an answer
         return kind, header(fm_flags=_ffi.FF_MSGF_REPLY, fm_len=n) + body
-    return kind, rng.randbytes(rng.randrange(0, HDR))   # shorter than a header
+    return kind, rng.randbytes(rng.randrange(0, HDR))  # shorter than a header
 
 
 def garbage(st, n, seed):
@@ -126,8 +139,9 @@ def garbage(st, n, seed):
     for i in range(int(n)):
         if i % 5 == 4:
             # A ring entry naming no slot, or a slot nobody filled.
-            lib.post_raw(0, rng.choice([rng.randrange(64, 2**32),
-                                        rng.randrange(0, 64)]))
+            lib.post_raw(
+                0, rng.choice([rng.randrange(64, 2**32), rng.randrange(0, 64)])
+            )
             raw += 1
             continue
         kind, msg = garbage_message(rng)
@@ -138,15 +152,26 @@ def garbage(st, n, seed):
             return {"ok": False, "kind": kind, "msg": msg[:80].hex()}
         errors += 1
     alive = st.echo(b"still here", proc=0) == b"still here"
-    return {"ok": alive and errors == answered, "answered": answered,
-            "errors": errors, "raw": raw}
+    return {
+        "ok": alive and errors == answered,
+        "answered": answered,
+        "errors": errors,
+        "raw": raw,
+    }
 
 
 def main(argv):
     prefix, cmd, args = argv[1], argv[2], argv[3:]
     with Stack(prefix, timeout=5.0) as st:
-        result = {"ping": ping, "echo": echo, "top": top, "spin": spin, "churn": churn,
-                  "time": time_requests, "garbage": garbage}[cmd](st, *args)
+        result = {
+            "ping": ping,
+            "echo": echo,
+            "top": top,
+            "spin": spin,
+            "churn": churn,
+            "time": time_requests,
+            "garbage": garbage,
+        }[cmd](st, *args)
     print(json.dumps(result))
     return 0 if result.get("ok") else 1
 

@@ -10,8 +10,22 @@ from .conftest import PEER_ADDR, STACK_ADDR
 
 
 def ping(prim, dst, *args, count=2):
-    return prim.nsexec("ping", "-c", str(count), "-W", "2", "-i", "0.2",
-                       *args, dst, check=False, timeout=30).returncode == 0
+    return (
+        prim.nsexec(
+            "ping",
+            "-c",
+            str(count),
+            "-W",
+            "2",
+            "-i",
+            "0.2",
+            *args,
+            dst,
+            check=False,
+            timeout=30,
+        ).returncode
+        == 0
+    )
 
 
 def answers(prim, dst, tries=4):
@@ -22,8 +36,11 @@ def answers(prim, dst, tries=4):
 
 def reassembled(prim):
     """Linux's count of datagrams it reassembled (Ip: ReasmOKs)."""
-    lines = [l.split() for l in prim.nsexec("cat", "/proc/net/snmp")
-             .stdout.splitlines() if l.startswith("Ip:")]
+    lines = [
+        l.split()
+        for l in prim.nsexec("cat", "/proc/net/snmp").stdout.splitlines()
+        if l.startswith("Ip:")
+    ]
     return int(dict(zip(lines[0], lines[1]))["ReasmOKs"])
 
 
@@ -32,11 +49,14 @@ def test_show(primary):
     assert cp.returncode == 0, cp.stderr
     lines = cp.stdout.splitlines()
     # [dpdk] promiscuous=1 is the default, as in F-Stack.
-    assert lines[0] == ("f-stack-0: flags=8943<UP,BROADCAST,RUNNING,PROMISC,"
-                        "SIMPLEX,MULTICAST> metric 0 mtu 1500")
+    assert lines[0] == (
+        "f-stack-0: flags=8943<UP,BROADCAST,RUNNING,PROMISC,"
+        "SIMPLEX,MULTICAST> metric 0 mtu 1500"
+    )
     assert "\tether %s" % primary.mac in lines
-    assert ("\tinet %s netmask 0xffffff00 broadcast 198.18.0.255"
-            % STACK_ADDR) in lines
+    assert (
+        "\tinet %s netmask 0xffffff00 broadcast 198.18.0.255" % STACK_ADDR
+    ) in lines
     assert lines[-1] == "\tstatus: active"
     assert primary.tool("ff-ifconfig", "-l").stdout == "lo0 f-stack-0\n"
 
@@ -45,32 +65,38 @@ def test_counters_follow_traffic(primary):
     def counters():
         cp = primary.tool("ff-ifconfig", "--json", "f-stack-0")
         return json.loads(cp.stdout)[0]["counters"]
+
     before = counters()
     assert ping(primary, STACK_ADDR, count=3)
     after = counters()
     assert after["ipackets"] >= before["ipackets"] + 3
     assert after["opackets"] >= before["opackets"] + 3
     assert after["ibytes"] > before["ibytes"]
-    assert "\tinput: packets " in primary.tool("ff-ifconfig", "-v",
-                                               "f-stack-0").stdout
+    assert (
+        "\tinput: packets "
+        in primary.tool("ff-ifconfig", "-v", "f-stack-0").stdout
+    )
 
 
 def test_alias_answers_ping_then_stops(primary):
     primary.nsexec("ip", "addr", "add", "198.18.1.1/24", "dev", primary.tap)
     assert not ping(primary, "198.18.1.2", count=1)
-    cp = primary.tool("ff-ifconfig", "f-stack-0", "inet", "198.18.1.2/24",
-                      "alias")
+    cp = primary.tool(
+        "ff-ifconfig", "f-stack-0", "inet", "198.18.1.2/24", "alias"
+    )
     assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
-    assert "\tinet 198.18.1.2 netmask 0xffffff00 broadcast 198.18.1.255" \
+    assert (
+        "\tinet 198.18.1.2 netmask 0xffffff00 broadcast 198.18.1.255"
         in primary.tool("ff-ifconfig", "f-stack-0").stdout
+    )
     assert answers(primary, "198.18.1.2")
-    cp = primary.tool("ff-ifconfig", "f-stack-0", "inet", "198.18.1.2",
-                      "-alias")
+    cp = primary.tool(
+        "ff-ifconfig", "f-stack-0", "inet", "198.18.1.2", "-alias"
+    )
     assert cp.returncode == 0, cp.stderr
-    assert "198.18.1.2" not in primary.tool("ff-ifconfig",
-                                            "f-stack-0").stdout
+    assert "198.18.1.2" not in primary.tool("ff-ifconfig", "f-stack-0").stdout
     assert not ping(primary, "198.18.1.2", count=2)
-    assert answers(primary, STACK_ADDR)       # the primary address still is
+    assert answers(primary, STACK_ADDR)  # the primary address still is
 
 
 def test_mtu_changes_what_the_stack_sends(primary):
@@ -82,9 +108,10 @@ def test_mtu_changes_what_the_stack_sends(primary):
     assert cp.returncode == 0, cp.stderr
     assert "mtu 1400" in primary.tool("ff-ifconfig", "f-stack-0").stdout
     assert ping(primary, STACK_ADDR, "-s", "1420", "-M", "dont")
-    assert reassembled(primary) > n           # the replies came in pieces
-    assert primary.tool("ff-ifconfig", "f-stack-0", "mtu",
-                        "1500").returncode == 0
+    assert reassembled(primary) > n  # the replies came in pieces
+    assert (
+        primary.tool("ff-ifconfig", "f-stack-0", "mtu", "1500").returncode == 0
+    )
     n = reassembled(primary)
     assert ping(primary, STACK_ADDR, "-s", "1420", "-M", "dont")
     assert reassembled(primary) == n
@@ -102,26 +129,48 @@ def test_bad_input_leaves_the_stack_unchanged(primary):
     before = primary.tool("ff-ifconfig", "--json").stdout
     cases = [
         (("nosuch0",), 1, "ff-ifconfig: interface nosuch0 does not exist\n"),
-        (("nosuch0", "mtu", "1400"), 1,
-         "ff-ifconfig: interface nosuch0 does not exist\n"),
-        (("f-stack-0", "198.18.1.300/24", "alias"), 1,
-         "ff-ifconfig: 198.18.1.300: bad value\n"),
-        (("f-stack-0", "mtu", "20"), 1,
-         "ff-ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n"),
-        (("f-stack-0", "198.18.0.77", "-alias"), 1,
-         "ff-ifconfig: ioctl (SIOCDIFADDR): Cannot assign requested "
-         "address\n"),
-        (("f-stack-0", "224.0.0.1/24", "alias"), 1,
-         "ff-ifconfig: ioctl (SIOCAIFADDR): Invalid argument\n"),
+        (
+            ("nosuch0", "mtu", "1400"),
+            1,
+            "ff-ifconfig: interface nosuch0 does not exist\n",
+        ),
+        (
+            ("f-stack-0", "198.18.1.300/24", "alias"),
+            1,
+            "ff-ifconfig: 198.18.1.300: bad value\n",
+        ),
+        (
+            ("f-stack-0", "mtu", "20"),
+            1,
+            "ff-ifconfig: ioctl SIOCSIFMTU (set mtu): Invalid argument\n",
+        ),
+        (
+            ("f-stack-0", "198.18.0.77", "-alias"),
+            1,
+            "ff-ifconfig: ioctl (SIOCDIFADDR): Cannot assign requested "
+            "address\n",
+        ),
+        (
+            ("f-stack-0", "224.0.0.1/24", "alias"),
+            1,
+            "ff-ifconfig: ioctl (SIOCAIFADDR): Invalid argument\n",
+        ),
     ]
     for args, code, err in cases:
         cp = primary.tool("ff-ifconfig", *args)
         assert (cp.returncode, cp.stderr) == (code, err), args
-    for args in (("f-stack-0", "mtu"), ("f-stack-0", "mtu", "big"),
-                 ("f-stack-0", "alias"), ("-u", "-d")):
+    for args in (
+        ("f-stack-0", "mtu"),
+        ("f-stack-0", "mtu", "big"),
+        ("f-stack-0", "alias"),
+        ("-u", "-d"),
+    ):
         cp = primary.tool("ff-ifconfig", *args)
         assert cp.returncode == 2 and cp.stderr, args
     after = primary.tool("ff-ifconfig", "--json").stdout
-    strip = lambda s: [dict(r, counters=None) for r in json.loads(s)]
+
+    def strip(s):
+        return [dict(r, counters=None) for r in json.loads(s)]
+
     assert strip(after) == strip(before)
     assert PEER_ADDR

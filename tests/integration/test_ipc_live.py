@@ -13,15 +13,17 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from .conftest import IPC_TOOL, VENV_BIN
 
 
 def tool_cmd(name):
     exe = VENV_BIN / name
-    return [str(exe)] if exe.exists() else [sys.executable, "-m",
-                                             "fstools." + name[3:]]
+    return (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-m", "fstools." + name[3:]]
+    )
 
 
 def test_top_json_two_samples(primary):
@@ -40,15 +42,18 @@ def test_top_table(primary):
     cp = primary.tool("ff-top", "-n", "1", "-d", "0.2")
     assert cp.returncode == 0, cp.stderr
     lines = cp.stdout.splitlines()
-    assert lines[0] == "|  proc_id|     idle|      sys|      usr|           loop|"
+    assert (
+        lines[0] == "|  proc_id|     idle|      sys|      usr|           loop|"
+    )
     assert lines[1].startswith("|        0|")
     assert "EAL" not in cp.stdout + cp.stderr
 
 
 def test_traffic_counts_peer_frames(primary):
     # IPv6 router solicitations, ARP and our pings all reach the port.
-    primary.nsexec("ping", "-c", "3", "-i", "0.2", "-W", "1",
-                   "198.18.0.2", check=False)
+    primary.nsexec(
+        "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2", check=False
+    )
     cp = primary.tool("ff-traffic", "-s")
     assert cp.returncode == 0, cp.stderr
     header, row = cp.stdout.strip().splitlines()[-2:]
@@ -60,8 +65,12 @@ def test_traffic_counts_peer_frames(primary):
 def test_no_primary_fails_fast_and_cleanly():
     prefix = "ffnone%d" % os.getpid()
     t0 = time.monotonic()
-    cp = subprocess.run(tool_cmd("ff-top") + ["-n", "1", "--prefix", prefix],
-                        capture_output=True, text=True, timeout=30)
+    cp = subprocess.run(
+        tool_cmd("ff-top") + ["-n", "1", "--prefix", prefix],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     elapsed = time.monotonic() - t0
     assert cp.returncode == 1
     assert elapsed < 2.0
@@ -73,17 +82,32 @@ def test_no_primary_fails_fast_and_cleanly():
 
 
 def test_eight_tools_at_once_get_their_own_answers(primary):
-    procs = [subprocess.Popen([sys.executable, str(IPC_TOOL), primary.prefix,
-                               "echo", "300", "tool%d" % i],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-             for i in range(8)]
-    tops = [subprocess.Popen(tool_cmd("ff-top") + ["--prefix", primary.prefix,
-                                                   "-n", "1", "-d", "0.1",
-                                                   "--json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-            for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(IPC_TOOL),
+                primary.prefix,
+                "echo",
+                "300",
+                "tool%d" % i,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(8)
+    ]
+    tops = [
+        subprocess.Popen(
+            tool_cmd("ff-top")
+            + ["--prefix", primary.prefix, "-n", "1", "-d", "0.1", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, (out, err)
@@ -96,10 +120,13 @@ def test_eight_tools_at_once_get_their_own_answers(primary):
 
 def _start_spinner(prefix):
     """A tool looping on TOP requests; returns once it is mid-stream."""
-    p = subprocess.Popen([sys.executable, str(IPC_TOOL), prefix, "spin"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    line = p.stdout.readline()          # "spinning" once attached
+    p = subprocess.Popen(
+        [sys.executable, str(IPC_TOOL), prefix, "spin"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = p.stdout.readline()  # "spinning" once attached
     assert "spinning" in line, p.stderr.read()
     return p
 
@@ -113,9 +140,11 @@ def test_tools_killed_mid_request_leak_nothing(primary):
             p.send_signal(signal.SIGKILL)
         for p in spinners:
             p.wait(timeout=30)
-    time.sleep(0.5)                     # the stack's sweep runs every 0.2 s
-    assert primary.ipc("top", "1000", timeout=120) == {"ok": True,
-                                                       "count": 1000}
+    time.sleep(0.5)  # the stack's sweep runs every 0.2 s
+    assert primary.ipc("top", "1000", timeout=120) == {
+        "ok": True,
+        "count": 1000,
+    }
     assert primary.alive()
 
 
@@ -131,8 +160,7 @@ def test_garbage_requests_get_errors_and_stack_serves_on(primary):
     text = cp.stdout
     counters = {}
     for name in ("errors", "badslot", "badstate"):
-        m = re.search(r'"kern\.ipc\.msg\.%s"[^}]*?"value": (\d+)' % name,
-                      text)
+        m = re.search(r'"kern\.ipc\.msg\.%s"[^}]*?"value": (\d+)' % name, text)
         assert m, text
         counters[name] = int(m.group(1))
     assert counters["errors"] >= res["answered"]
@@ -145,8 +173,11 @@ def test_stack_stops_cleanly_on_sigterm(make_primary):
     prim.proc.send_signal(signal.SIGTERM)
     assert prim.proc.wait(timeout=15) == 0
     assert not os.path.exists("/var/run/dpdk/" + prim.prefix)
-    leftovers = [f for f in os.listdir("/dev/hugepages")
-                 if f.startswith(prim.prefix + "map_")]
+    leftovers = [
+        f
+        for f in os.listdir("/dev/hugepages")
+        if f.startswith(prim.prefix + "map_")
+    ]
     assert leftovers == []
 
 
@@ -154,8 +185,13 @@ def _msg_gauges(primary):
     """kern.ipc.msg.inuse and .owners, the asking tool included; after a
     sweep (every 0.2 s) has taken back what the last tool left."""
     time.sleep(0.5)
-    cp = primary.tool("ff-sysctl", "-n", "kern.ipc.msg.inuse",
-                      "kern.ipc.msg.owners", check=True)
+    cp = primary.tool(
+        "ff-sysctl",
+        "-n",
+        "kern.ipc.msg.inuse",
+        "kern.ipc.msg.owners",
+        check=True,
+    )
     return [int(x) for x in cp.stdout.split()]
 
 
@@ -173,18 +209,23 @@ def test_sixty_four_tools_killed_at_random_steps_free_every_slot(primary):
         for _ in range(8):
             # Started eight at a time: DPDK 22.11's EAL fails ("Cannot init
             # memory") when dozens of secondaries attach in the same instant.
-            batch = [subprocess.Popen([sys.executable, str(IPC_TOOL),
-                                       primary.prefix, "churn"],
-                                      stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
-                     for _ in range(8)]
+            batch = [
+                subprocess.Popen(
+                    [sys.executable, str(IPC_TOOL), primary.prefix, "churn"],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(8)
+            ]
             for p in batch:
                 line = p.stdout.readline()
                 assert "spinning" in line, line or p.stderr.read()
             tools += batch
         t0 = time.monotonic()
-        for when, i in sorted((rng.uniform(0, 0.5), i)
-                              for i in range(len(tools))):
+        for when, i in sorted(
+            (rng.uniform(0, 0.5), i) for i in range(len(tools))
+        ):
             time.sleep(max(0.0, t0 + when - time.monotonic()))
             tools[i].send_signal(signal.SIGKILL)
             kills += 1
@@ -194,8 +235,10 @@ def test_sixty_four_tools_killed_at_random_steps_free_every_slot(primary):
             p.stderr.close()
     assert kills == 256
     assert _msg_gauges(primary) == [1, 1]
-    assert primary.ipc("top", "10000", timeout=300) == {"ok": True,
-                                                        "count": 10000}
+    assert primary.ipc("top", "10000", timeout=300) == {
+        "ok": True,
+        "count": 10000,
+    }
     assert _msg_gauges(primary) == [1, 1]
     assert primary.alive()
 
@@ -205,19 +248,27 @@ def test_tool_in_another_pid_namespace(primary):
     kept while it lives (it is seen) and taken back by the lease (5 s)
     once it is killed."""
     unshare = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc"]
-    cp = subprocess.run(unshare + [sys.executable, str(IPC_TOOL),
-                                   primary.prefix, "top", "3000"],
-                        capture_output=True, text=True, timeout=120)
+    cp = subprocess.run(
+        unshare
+        + [sys.executable, str(IPC_TOOL), primary.prefix, "top", "3000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert cp.returncode == 0, cp.stderr
-    assert json.loads(cp.stdout.splitlines()[-1]) == {"ok": True,
-                                                      "count": 3000}
-    p = subprocess.Popen(unshare + [sys.executable, str(IPC_TOOL),
-                                    primary.prefix, "spin"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    assert json.loads(cp.stdout.splitlines()[-1]) == {
+        "ok": True,
+        "count": 3000,
+    }
+    p = subprocess.Popen(
+        unshare + [sys.executable, str(IPC_TOOL), primary.prefix, "spin"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert "spinning" in p.stdout.readline()
-    p.send_signal(signal.SIGKILL)       # unshare dies, its child with it
+    p.send_signal(signal.SIGKILL)  # unshare dies, its child with it
     p.wait(timeout=30)
-    time.sleep(6.0)                     # past FF_MSG_LEASE_NS
+    time.sleep(6.0)  # past FF_MSG_LEASE_NS
     assert _msg_gauges(primary) == [1, 1]
     assert primary.ipc("top", "100") == {"ok": True, "count": 100}

@@ -70,8 +70,15 @@ def _create_connection(*a, **k):
 socket.create_connection = _create_connection
 """ % (LINUX_CC, LINUX_CC.encode())
 LOSSY_SRC = os.path.join(os.path.dirname(__file__), "lossy_link.c")
-WARNS = ["-Wall", "-Wextra", "-Wshadow", "-Wstrict-prototypes",
-         "-Wmissing-prototypes", "-Wpointer-arith", "-Werror"]
+WARNS = [
+    "-Wall",
+    "-Wextra",
+    "-Wshadow",
+    "-Wstrict-prototypes",
+    "-Wmissing-prototypes",
+    "-Wpointer-arith",
+    "-Werror",
+]
 
 
 @pytest.fixture(scope="module")
@@ -81,20 +88,46 @@ def lossy_link(tmp_path_factory):
     if shutil.which(cc) is None:
         pytest.skip("no C compiler to build lossy_link")
     exe = tmp_path_factory.mktemp("lossy") / "lossy_link"
-    cp = run([cc, "-O2", "-std=gnu11", "-D_GNU_SOURCE", *WARNS, LOSSY_SRC,
-              "-o", str(exe)], check=False)
+    cp = run(
+        [
+            cc,
+            "-O2",
+            "-std=gnu11",
+            "-D_GNU_SOURCE",
+            *WARNS,
+            LOSSY_SRC,
+            "-o",
+            str(exe),
+        ],
+        check=False,
+    )
     assert cp.returncode == 0, cp.stderr
     return exe
 
 
 def _try_netem(prim):
     """netem on the kernel end of the tap; False if the kernel has none."""
-    if (os.environ.get("FF_TEST_LOSSY_LINK") == "1" or
-            shutil.which("tc") is None):
+    if (
+        os.environ.get("FF_TEST_LOSSY_LINK") == "1"
+        or shutil.which("tc") is None
+    ):
         return False
-    cp = prim.nsexec("tc", "qdisc", "add", "dev", prim.tap, "root", "netem",
-                     "loss", "%d%%" % LOSS_PCT, "delay", "%dms" % DELAY_MS,
-                     "limit", "10000", check=False)
+    cp = prim.nsexec(
+        "tc",
+        "qdisc",
+        "add",
+        "dev",
+        prim.tap,
+        "root",
+        "netem",
+        "loss",
+        "%d%%" % LOSS_PCT,
+        "delay",
+        "%dms" % DELAY_MS,
+        "limit",
+        "10000",
+        check=False,
+    )
     if cp.returncode != 0 and "qdisc kind is unknown" in cp.stderr:
         return False
     assert cp.returncode == 0, cp.stderr
@@ -108,7 +141,7 @@ class LossyLink:
 
     def __init__(self, prim, exe, log):
         self.prim = prim
-        self.ns = prim.ns + "-l"        # the Linux side
+        self.ns = prim.ns + "-l"  # the Linux side
         self.va, self.vb = "vA", "vB"
         self.log = log
         self.proc = None
@@ -121,24 +154,68 @@ class LossyLink:
     def start(self):
         prim, ns = self.prim, self.ns
         run(["ip", "netns", "add", ns])
-        run(["ip", "-n", prim.ns, "link", "add", self.va, "type", "veth",
-             "peer", "name", self.vb, "netns", ns])
+        run(
+            [
+                "ip",
+                "-n",
+                prim.ns,
+                "link",
+                "add",
+                self.va,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                self.vb,
+                "netns",
+                ns,
+            ]
+        )
         # No IPv6 chatter from the bridge ports of the stack's namespace.
         prim.nsexec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
         run(["ip", "-n", prim.ns, "link", "set", self.va, "up"])
         run(["ip", "-n", ns, "link", "set", self.vb, "address", self.mac])
-        run(["ip", "netns", "exec", ns, "ethtool", "-K", self.vb, "tx",
-             "off", "tso", "off", "gso", "off"])
-        run(["ip", "-n", ns, "addr", "add", PEER_ADDR + "/24", "dev",
-             self.vb])
+        run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "ethtool",
+                "-K",
+                self.vb,
+                "tx",
+                "off",
+                "tso",
+                "off",
+                "gso",
+                "off",
+            ]
+        )
+        run(["ip", "-n", ns, "addr", "add", PEER_ADDR + "/24", "dev", self.vb])
         run(["ip", "-n", ns, "link", "set", self.vb, "up"])
         run(["ip", "-n", ns, "link", "set", "lo", "up"])
         with open(self.log, "w") as logf:
             self.proc = subprocess.Popen(
-                ["ip", "netns", "exec", prim.ns, str(self.exe), "-s", "1",
-                 "-L", str(LOSS_PCT), "-D", str(DELAY_MS), prim.tap,
-                 self.va], stdout=logf, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    prim.ns,
+                    str(self.exe),
+                    "-s",
+                    "1",
+                    "-L",
+                    str(LOSS_PCT),
+                    "-D",
+                    str(DELAY_MS),
+                    prim.tap,
+                    self.va,
+                ],
+                stdout=logf,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         end = time.monotonic() + 10
         while "queue" not in self.log_text():
             assert self.proc.poll() is None, self.log_text()
@@ -153,8 +230,11 @@ class LossyLink:
             return ""
 
     def nsexec(self, *cmd, check=True, timeout=60):
-        return run(["ip", "netns", "exec", self.ns, *cmd], check=check,
-                   timeout=timeout)
+        return run(
+            ["ip", "netns", "exec", self.ns, *cmd],
+            check=check,
+            timeout=timeout,
+        )
 
     def stop(self):
         """SIGTERM by PID, wait, parse the counters; remove our netns."""
@@ -166,18 +246,28 @@ class LossyLink:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         run(["ip", "netns", "del", self.ns], check=False)
-        for m in re.finditer(r"^(\S+)>(\S+) (rx .*)$", self.log_text(),
-                             re.M):
+        for m in re.finditer(r"^(\S+)>(\S+) (rx .*)$", self.log_text(), re.M):
             words = m.group(3).split()
             self.counters[m.group(1)] = dict(
-                zip(words[::2], map(int, words[1::2])))
+                zip(words[::2], map(int, words[1::2]))
+            )
         return self.counters
 
 
 def _ping_min_rtt(nsexec):
     """The smallest RTT (ms) of a few pings from the Linux side."""
-    cp = nsexec("ping", "-c", "10", "-i", "0.1", "-W", "2", STACK,
-                check=False, timeout=30)
+    cp = nsexec(
+        "ping",
+        "-c",
+        "10",
+        "-i",
+        "0.1",
+        "-W",
+        "2",
+        STACK,
+        check=False,
+        timeout=30,
+    )
     m = re.search(r"rtt min/avg/max/mdev = ([\d.]+)/", cp.stdout)
     assert m, cp.stdout + cp.stderr
     return float(m.group(1))
@@ -186,11 +276,19 @@ def _ping_min_rtt(nsexec):
 def _linux_tcp_stats(nsexec):
     """Linux's loss-recovery counters in its namespace (nstat), for the
     report: retransmissions, recoveries, and cwnd reductions undone."""
-    want = ("TcpOutSegs", "TcpRetransSegs", "TcpExtTCPSackRecovery",
-            "TcpExtTCPLossProbes", "TcpExtTCPTimeouts", "TcpExtTCPFullUndo",
-            "TcpExtTCPPartialUndo", "TcpExtTCPDSACKUndo",
-            "TcpExtTCPLossUndo", "TcpExtTCPSpuriousRTOs",
-            "TcpExtTCPDSACKRecv")
+    want = (
+        "TcpOutSegs",
+        "TcpRetransSegs",
+        "TcpExtTCPSackRecovery",
+        "TcpExtTCPLossProbes",
+        "TcpExtTCPTimeouts",
+        "TcpExtTCPFullUndo",
+        "TcpExtTCPPartialUndo",
+        "TcpExtTCPDSACKUndo",
+        "TcpExtTCPLossUndo",
+        "TcpExtTCPSpuriousRTOs",
+        "TcpExtTCPDSACKRecv",
+    )
     if shutil.which("nstat") is None:
         return {}
     cp = nsexec("nstat", "-asz", check=False)
@@ -202,20 +300,32 @@ def _linux_tcp_stats(nsexec):
     return got
 
 
-def test_echo_100mb_under_loss_and_delay(make_primary, lossy_link,
-                                         tmp_path):
-    prim = make_primary(program=ROOT / "examples" / "tcp_echo",
-                        peer_addr=False)
+def test_echo_100mb_under_loss_and_delay(make_primary, lossy_link, tmp_path):
+    prim = make_primary(
+        program=ROOT / "examples" / "tcp_echo", peer_addr=False
+    )
     link = None
     if _try_netem(prim):
         how = "netem"
-        run(["ip", "-n", prim.ns, "addr", "add", PEER_ADDR + "/24", "dev",
-             prim.tap])
+        run(
+            [
+                "ip",
+                "-n",
+                prim.ns,
+                "addr",
+                "add",
+                PEER_ADDR + "/24",
+                "dev",
+                prim.tap,
+            ]
+        )
         nsexec = prim.nsexec
     else:
         how = "lossy_link"
         if shutil.which("ethtool") is None:
-            why = "no netem and no ethtool (lossy_link needs vB's offloads off)"
+            why = (
+                "no netem and no ethtool (lossy_link needs vB's offloads off)"
+            )
             if os.environ.get("CI"):
                 pytest.fail(why)
             pytest.skip(why)
@@ -228,25 +338,44 @@ def test_echo_100mb_under_loss_and_delay(make_primary, lossy_link,
         assert DELAY_MS <= rtt < DELAY_MS + 15, rtt
         t0 = time.monotonic()
         try:
-            cp = nsexec(sys.executable, "-c", CC_PRELUDE + ECHO, str(SIZE),
-                        check=False, timeout=LIMIT_S)
+            cp = nsexec(
+                sys.executable,
+                "-c",
+                CC_PRELUDE + ECHO,
+                str(SIZE),
+                check=False,
+                timeout=LIMIT_S,
+            )
         except subprocess.TimeoutExpired:
-            pytest.fail("100 MB each way under %s did not finish in %d s"
-                        % (how, LIMIT_S))
+            pytest.fail(
+                "100 MB each way under %s did not finish in %d s"
+                % (how, LIMIT_S)
+            )
         took = time.monotonic() - t0
         linux = _linux_tcp_stats(nsexec)
     finally:
         counters = link.stop() if link is not None else {}
     m = re.search(r"^cc (\S+)$", cp.stderr, re.M)
-    print("\n%d MB each way under %s loss %d%% delay %d ms (ping min rtt "
-          "%.1f ms), Linux cc %s: %.1f s, %.2f MB/s each way" % (
-              SIZE >> 20, how, LOSS_PCT, DELAY_MS, rtt,
-              m.group(1) if m else "?", took, SIZE / took / 1e6))
+    print(
+        "\n%d MB each way under %s loss %d%% delay %d ms (ping min rtt "
+        "%.1f ms), Linux cc %s: %.1f s, %.2f MB/s each way"
+        % (
+            SIZE >> 20,
+            how,
+            LOSS_PCT,
+            DELAY_MS,
+            rtt,
+            m.group(1) if m else "?",
+            took,
+            SIZE / took / 1e6,
+        )
+    )
     print("  Linux side: " + " ".join("%s %s" % kv for kv in linux.items()))
     if link is not None:
         print(link.log_text().rstrip())
     assert cp.stdout.split() == [str(SIZE), "True"], (
-        cp.stdout + cp.stderr + prim.log_text())
+        cp.stdout + cp.stderr + prim.log_text()
+    )
     assert took < LIMIT_S, "took %.1f s" % took
     if "TcpRetransSegs" in linux and "TcpOutSegs" in linux:
         # Linux resends what was lost on the way (1 %), not what the

@@ -9,8 +9,9 @@ STACK = "198.18.0.2"
 
 
 def ping(prim, *args):
-    return prim.nsexec("ping", "-n", "-W", "2", *args, STACK, check=False,
-                       timeout=120)
+    return prim.nsexec(
+        "ping", "-n", "-W", "2", *args, STACK, check=False, timeout=120
+    )
 
 
 def received(cp):
@@ -52,11 +53,14 @@ def test_no_answer_for_addresses_not_ours(primary):
     # The stack announces 198.18.0.2 when the address is added; whether
     # Linux kept it or learnt it from a later request, it must resolve
     # without the stack ever answering for an address it does not own.
-    cp = primary.nsexec("ping", "-n", "-c", "1", "-W", "1", "198.18.0.77",
-                        check=False)
+    cp = primary.nsexec(
+        "ping", "-n", "-c", "1", "-W", "1", "198.18.0.77", check=False
+    )
     assert received(cp) == 0
-    assert "198.18.0.77" not in primary.nsexec(
-        "ip", "neigh", "show", "nud", "reachable").stdout
+    assert (
+        "198.18.0.77"
+        not in primary.nsexec("ip", "neigh", "show", "nud", "reachable").stdout
+    )
 
 
 def tun_fd_flags(pid):
@@ -69,8 +73,9 @@ def tun_fd_flags(pid):
             info = open(fd.replace("/fd/", "/fdinfo/")).read()
         except OSError:
             continue
-        flags.append(int(re.search(r"^flags:\s+([0-7]+)", info, re.M)
-                         .group(1), 8))
+        flags.append(
+            int(re.search(r"^flags:\s+([0-7]+)", info, re.M).group(1), 8)
+        )
     return flags
 
 
@@ -84,8 +89,9 @@ def test_tap_is_polled_not_signalled(primary):
     assert all(not f & O_ASYNC for f in flags), [oct(f) for f in flags]
     status = open("/proc/%d/status" % primary.pid).read()
     for key in ("SigIgn", "SigCgt"):
-        mask = int(re.search(r"^%s:\s+([0-9a-f]+)" % key, status,
-                             re.M).group(1), 16)
+        mask = int(
+            re.search(r"^%s:\s+([0-9a-f]+)" % key, status, re.M).group(1), 16
+        )
         # Bits 34 and up are SIGRTMIN (34, after glibc's two) to SIGRTMAX.
         assert mask >> 34 == 0, "%s %x" % (key, mask)
     assert received(ping(primary, "-c", "5", "-i", "0.05")) == 5

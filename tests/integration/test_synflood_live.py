@@ -43,9 +43,19 @@ print(sent)
 
 
 def _curl(prim):
-    cp = prim.nsexec("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                     "--max-time", "3", "http://198.18.0.2/", check=False,
-                     timeout=10)
+    cp = prim.nsexec(
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "--max-time",
+        "3",
+        "http://198.18.0.2/",
+        check=False,
+        timeout=10,
+    )
     return cp.returncode == 0 and cp.stdout.strip() == "200"
 
 
@@ -55,9 +65,22 @@ def test_synflood_while_curl_succeeds(make_primary):
     prim = make_primary(program=ROOT / "examples" / "helloworld")
     assert _curl(prim)
     flood = subprocess.Popen(
-        ["ip", "netns", "exec", prim.ns, sys.executable, "-c", FLOOD,
-         prim.tap, prim.mac, prim.peer_mac],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            "ip",
+            "netns",
+            "exec",
+            prim.ns,
+            sys.executable,
+            "-c",
+            FLOOD,
+            prim.tap,
+            prim.mac,
+            prim.peer_mac,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     ok = bad = 0
     try:
         while flood.poll() is None:
@@ -79,6 +102,7 @@ def test_synflood_while_curl_succeeds(make_primary):
     for _ in range(5):
         assert _curl(prim)
     assert prim.alive()
-    cp = prim.tool("ff-sysctl", "net.inet.tcp.syncache.count",
-                   "kern.ipc.overload.level")
+    cp = prim.tool(
+        "ff-sysctl", "net.inet.tcp.syncache.count", "kern.ipc.overload.level"
+    )
     assert cp.returncode == 0, cp.stderr

@@ -4,7 +4,6 @@ examples/helloworld (kqueue) and helloworld_epoll answer curl with the
 both ways with zero errors; examples/tcp_echo moves 100 MB both ways with
 matching checksums."""
 
-import hashlib
 import shutil
 import sys
 
@@ -14,7 +13,8 @@ from .conftest import ROOT
 
 STACK = "198.18.0.2"
 
-KEEPALIVE = r"""
+KEEPALIVE = (
+    r"""
 import socket, sys
 s = socket.create_connection(("%s", 80), timeout=5)
 req = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -34,7 +34,9 @@ while True:
         break
     rest += d
 print(len(buf), len(rest))
-""" % STACK
+"""
+    % STACK
+)
 
 
 @pytest.mark.parametrize("program", ["helloworld", "helloworld_epoll"])
@@ -43,19 +45,30 @@ def test_helloworld_curl(make_primary, program):
         pytest.skip("examples/%s not built" % program)
     prim = make_primary(program=ROOT / "examples" / program)
     if shutil.which("curl"):
-        cp = prim.nsexec("curl", "-s", "-i", "--max-time", "10",
-                         "http://%s/" % STACK, check=False, timeout=30)
+        cp = prim.nsexec(
+            "curl",
+            "-s",
+            "-i",
+            "--max-time",
+            "10",
+            "http://%s/" % STACK,
+            check=False,
+            timeout=30,
+        )
         assert cp.returncode == 0, cp.stderr + prim.log_text()
         assert cp.stdout.startswith("HTTP/1.1 200 OK"), cp.stdout
         # Text mode turned each CRLF into a newline.
         assert len(cp.stdout.encode()) + cp.stdout.count("\n") == 649
-    cp = prim.nsexec(sys.executable, "-c", KEEPALIVE, "20", check=False,
-                     timeout=60)
+    cp = prim.nsexec(
+        sys.executable, "-c", KEEPALIVE, "20", check=False, timeout=60
+    )
     assert cp.stdout.split() == [str(649 * 20), "644"], (
-        cp.stdout + cp.stderr + prim.log_text())
+        cp.stdout + cp.stderr + prim.log_text()
+    )
 
 
-ECHO = r"""
+ECHO = (
+    r"""
 import hashlib, socket, sys, threading
 size = int(sys.argv[1])
 s = socket.create_connection(("%s", 7), timeout=20)
@@ -82,21 +95,33 @@ while left > 0:
 t.join()
 s.close()
 print(n_got, sent.hexdigest() == got.hexdigest())
-""" % STACK
+"""
+    % STACK
+)
 
 
 def test_tcp_echo_transfer(make_primary):
     prim = make_primary(program=ROOT / "examples" / "tcp_echo")
     size = 100 * 1024 * 1024
-    cp = prim.nsexec(sys.executable, "-c", ECHO, str(size), check=False,
-                     timeout=300)
+    cp = prim.nsexec(
+        sys.executable, "-c", ECHO, str(size), check=False, timeout=300
+    )
     assert cp.stdout.split() == [str(size), "True"], (
-        cp.stdout + cp.stderr + prim.log_text())
+        cp.stdout + cp.stderr + prim.log_text()
+    )
 
 
 def _wrk(prim, *extra):
-    cp = prim.nsexec("wrk", "-t1", "-c100", "-d5s", *extra,
-                     "http://%s/" % STACK, check=False, timeout=60)
+    cp = prim.nsexec(
+        "wrk",
+        "-t1",
+        "-c100",
+        "-d5s",
+        *extra,
+        "http://%s/" % STACK,
+        check=False,
+        timeout=60,
+    )
     out = cp.stdout + cp.stderr
     assert cp.returncode == 0, out + prim.log_text()
     assert "Socket errors" not in out, out

@@ -34,7 +34,9 @@ print(ok)
 def test_udp_echo_round_trips(make_primary):
     prim = make_primary(program=ROOT / "examples" / "udp_echo")
     sizes = ["1", "64", "512", "1472", "4000"]
-    cp = prim.nsexec(sys.executable, "-c", CLIENT, *sizes, check=False,
-                     timeout=120)
-    assert cp.stdout.strip() == str(len(sizes)), (cp.stdout + cp.stderr +
-                                                  prim.log_text())
+    cp = prim.nsexec(
+        sys.executable, "-c", CLIENT, *sizes, check=False, timeout=120
+    )
+    assert cp.stdout.strip() == str(len(sizes)), (
+        cp.stdout + cp.stderr + prim.log_text()
+    )

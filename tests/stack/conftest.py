@@ -20,12 +20,12 @@ def make_stack(libff_test_path):
         return st
 
     yield make
-    left = [(st.sockets_in_use(), st.files_in_use()) for st in stacks
-            if st.h]
+    left = [(st.sockets_in_use(), st.files_in_use()) for st in stacks if st.h]
     leaks = [st.destroy() for st in stacks]
     assert leaks == [0] * len(leaks), "mbufs leaked: %r" % leaks
-    assert all(x == (0, 0) for x in left), \
+    assert all(x == (0, 0) for x in left), (
         "(sockets, descriptors) left open: %r" % left
+    )
 
 
 @pytest.fixture

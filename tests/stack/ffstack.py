@@ -29,17 +29,25 @@ RX_IP_CKSUM_BAD = 1 << 4
 RX_IP_CKSUM_GOOD = 1 << 7
 RX_VLAN = 1 << 0
 RX_VLAN_STRIPPED = 1 << 6
-RX_OFFLOAD_IPV4_CKSUM = 1 << 1       # RTE_ETH_RX_OFFLOAD_IPV4_CKSUM
+RX_OFFLOAD_IPV4_CKSUM = 1 << 1  # RTE_ETH_RX_OFFLOAD_IPV4_CKSUM
 
 # Stack flags the tests use.
 RTF_UP, RTF_GATEWAY, RTF_HOST, RTF_REJECT = 0x1, 0x2, 0x4, 0x8
-RTF_STATIC, RTF_BLACKHOLE, RTF_PINNED, RTF_LOCAL = (0x800, 0x1000,
-                                                    0x100000, 0x200000)
+RTF_STATIC, RTF_BLACKHOLE, RTF_PINNED, RTF_LOCAL = (
+    0x800,
+    0x1000,
+    0x100000,
+    0x200000,
+)
 LLE_STATIC, LLE_VALID, LLE_PUB = 0x2, 0x8, 0x20
 IFF_UP, IFF_PROMISC = 0x1, 0x100
 
-_P, _I, _U32, _U64 = (ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32,
-                      ctypes.c_uint64)
+_P, _I, _U32, _U64 = (
+    ctypes.c_void_p,
+    ctypes.c_int,
+    ctypes.c_uint32,
+    ctypes.c_uint64,
+)
 _S, _B = ctypes.c_char_p, ctypes.c_char_p
 
 # name: (restype, argtypes)
@@ -65,9 +73,16 @@ _SIGNATURES = {
     "ff_test_route_count": (_I, [_P]),
     "ff_test_arp_add": (_I, [_P, _S, _B, _I]),
     "ff_test_arp_delete": (_I, [_P, _S]),
-    "ff_test_arp_get": (_I, [_P, _S, ctypes.c_void_p,
-                             ctypes.POINTER(_I),
-                             ctypes.POINTER(ctypes.c_int64)]),
+    "ff_test_arp_get": (
+        _I,
+        [
+            _P,
+            _S,
+            ctypes.c_void_p,
+            ctypes.POINTER(_I),
+            ctypes.POINTER(ctypes.c_int64),
+        ],
+    ),
     "ff_test_arp_count": (_I, [_P]),
     "ff_test_ifaddr_add": (_I, [_P, _S, _S, _I]),
     "ff_test_ifaddr_delete": (_I, [_P, _S, _S]),
@@ -80,8 +95,9 @@ _lib = None
 
 def libpath():
     """The test library: $FF_TEST_LIBFF, else the tree's libff_test.so."""
-    return Path(os.environ.get("FF_TEST_LIBFF")
-                or REPO / "libff" / "libff_test.so")
+    return Path(
+        os.environ.get("FF_TEST_LIBFF") or REPO / "libff" / "libff_test.so"
+    )
 
 
 def lib():
@@ -90,10 +106,9 @@ def lib():
     if _lib is None:
         dll = ctypes.CDLL(str(libpath()))
         for name, (res, args) in _SIGNATURES.items():
-            fn = getattr(dll, name)         # AttributeError: missing symbol
+            fn = getattr(dll, name)  # AttributeError: missing symbol
             fn.restype, fn.argtypes = res, args
-        rc = dll.ff_test_eal_init(int(os.environ.get("FF_TEST_LOGLEVEL",
-                                                     "1")))
+        rc = dll.ff_test_eal_init(int(os.environ.get("FF_TEST_LOGLEVEL", "1")))
         if rc != 0:
             raise OSError(-rc, "EAL init: " + os.strerror(-rc))
         _lib = dll
@@ -156,7 +171,7 @@ class Stack:
         self.h = h
         self._buf = ctypes.create_string_buffer(self.POP_CAP)
         self.run()
-        if drain:                       # gratuitous ARP of the addresses
+        if drain:  # gratuitous ARP of the addresses
             self.drain()
 
     # -- life -------------------------------------------------------------
@@ -176,8 +191,10 @@ class Stack:
 
     def inject(self, pkt, port=0, ol_flags=0, run=True):
         raw = bytes(pkt)
-        _check(self.lib.ff_test_inject(self.h, port, raw, len(raw),
-                                       ol_flags), "inject")
+        _check(
+            self.lib.ff_test_inject(self.h, port, raw, len(raw), ol_flags),
+            "inject",
+        )
         if run:
             self.run()
 
@@ -193,8 +210,9 @@ class Stack:
         return self.lib.ff_test_now(self.h) / 1e9
 
     def pop_raw(self, port=0):
-        n = _check(self.lib.ff_test_pop(self.h, port, self._buf,
-                                        self.POP_CAP), "pop")
+        n = _check(
+            self.lib.ff_test_pop(self.h, port, self._buf, self.POP_CAP), "pop"
+        )
         return self._buf.raw[:n] if n else None
 
     def pop(self, port=0):
@@ -226,33 +244,41 @@ class Stack:
     # -- knobs and counters -------------------------------------------------
     def counter(self, name):
         v = _U64()
-        _check(self.lib.ff_test_counter(self.h, _b(name), ctypes.byref(v)),
-               "counter " + name)
+        _check(
+            self.lib.ff_test_counter(self.h, _b(name), ctypes.byref(v)),
+            "counter " + name,
+        )
         return v.value
 
     def counters(self, *names):
         return {n: self.counter(n) for n in names}
 
     def sysctl(self, name, value):
-        _check(self.lib.ff_test_sysctl_set(self.h, _b(name), _b(str(value))),
-               "sysctl " + name)
+        _check(
+            self.lib.ff_test_sysctl_set(self.h, _b(name), _b(str(value))),
+            "sysctl " + name,
+        )
 
     def offloads(self, port=0, rx=0, tx=0):
-        _check(self.lib.ff_test_port_offloads(self.h, port, rx, tx),
-               "offloads")
+        _check(
+            self.lib.ff_test_port_offloads(self.h, port, rx, tx), "offloads"
+        )
 
     def fuzz(self, seed, count, corpus):
         raw = [bytes(p) for p in corpus]
         lens = (_U32 * len(raw))(*[len(r) for r in raw])
-        return _check(self.lib.ff_test_fuzz(self.h, seed, count,
-                                             b"".join(raw), lens, len(raw)),
-                      "fuzz")
+        return _check(
+            self.lib.ff_test_fuzz(
+                self.h, seed, count, b"".join(raw), lens, len(raw)
+            ),
+            "fuzz",
+        )
 
     # -- internal API ---------------------------------------------------------
     def route_add(self, dst, plen, gw=None, ifname=None, flags=0):
-        return self.lib.ff_test_route_add(self.h, _b(dst), plen,
-                                          _b(gw or ""), _b(ifname or ""),
-                                          flags)
+        return self.lib.ff_test_route_add(
+            self.h, _b(dst), plen, _b(gw or ""), _b(ifname or ""), flags
+        )
 
     def route_delete(self, dst, plen):
         return self.lib.ff_test_route_delete(self.h, _b(dst), plen)
@@ -271,8 +297,9 @@ class Stack:
         return self.lib.ff_test_route_count(self.h)
 
     def arp_add(self, addr, mac, flags=0):
-        return self.lib.ff_test_arp_add(self.h, _b(addr), _mac_bytes(mac),
-                                        flags)
+        return self.lib.ff_test_arp_add(
+            self.h, _b(addr), _mac_bytes(mac), flags
+        )
 
     def arp_delete(self, addr):
         return self.lib.ff_test_arp_delete(self.h, _b(addr))
@@ -281,8 +308,9 @@ class Stack:
         """(mac, flags, seconds left or -1) or None."""
         mac = ctypes.create_string_buffer(6)
         fl, exp = _I(), ctypes.c_int64()
-        rc = self.lib.ff_test_arp_get(self.h, _b(addr), mac,
-                                      ctypes.byref(fl), ctypes.byref(exp))
+        rc = self.lib.ff_test_arp_get(
+            self.h, _b(addr), mac, ctypes.byref(fl), ctypes.byref(exp)
+        )
         if rc == -errno.ENOENT:
             return None
         _check(rc, "arp_get")
@@ -293,7 +321,7 @@ class Stack:
 
     def ifaddr_add(self, ifname, addr, plen):
         rc = self.lib.ff_test_ifaddr_add(self.h, _b(ifname), _b(addr), plen)
-        self.run()                      # flush the gratuitous ARP
+        self.run()  # flush the gratuitous ARP
         return rc
 
     def ifaddr_delete(self, ifname, addr):
@@ -304,8 +332,9 @@ class Stack:
 
     def ip_output(self, dst, proto=253, payload=b"x" * 8, src=None, flags=0):
         """ip_output_consume() on a fresh datagram: 0 or a negative errno."""
-        rc = self.lib.ff_test_ip_output(self.h, _b(src or ""), _b(dst),
-                                        proto, payload, len(payload), flags)
+        rc = self.lib.ff_test_ip_output(
+            self.h, _b(src or ""), _b(dst), proto, payload, len(payload), flags
+        )
         self.run()
         return rc
 
@@ -322,26 +351,32 @@ def _msg_fn():
     return fn
 
 
-def _stack_msg(self, msg_type, body=b"", cursor=0, fm_len=None, raw=None,
-               seq=7):
+def _stack_msg(
+    self, msg_type, body=b"", cursor=0, fm_len=None, raw=None, seq=7
+):
     """Answer one request as the ring server would.
 
     Returns (fm_error, fm_cursor, reply body).  ``raw`` sends those bytes
     as the whole message; ``fm_len`` lies about the length.
     """
     from fstools import _ffi
+
     if raw is None:
         length = _ffi.HDR_SIZE + len(body)
         raw = _ffi.encode_header(
-            fm_magic=_ffi.FF_MSG_MAGIC, fm_version=_ffi.FF_MSG_ABI_VERSION,
-            fm_type=msg_type, fm_len=length if fm_len is None else fm_len,
-            fm_cursor=cursor, fm_seq=seq) + bytes(body)
+            fm_magic=_ffi.FF_MSG_MAGIC,
+            fm_version=_ffi.FF_MSG_ABI_VERSION,
+            fm_type=msg_type,
+            fm_len=length if fm_len is None else fm_len,
+            fm_cursor=cursor,
+            fm_seq=seq,
+        ) + bytes(body)
     rep = ctypes.create_string_buffer(MSG_CAP)
     n = _check(_msg_fn()(self.h, raw, len(raw), rep, MSG_CAP), "msg")
-    h = _ffi.decode("ff_msg_hdr", rep.raw[:_ffi.HDR_SIZE])
+    h = _ffi.decode("ff_msg_hdr", rep.raw[: _ffi.HDR_SIZE])
     assert h["fm_flags"] & _ffi.FF_MSGF_REPLY and h["fm_len"] == n
     self.run()
-    return h["fm_error"], h["fm_cursor"], rep.raw[_ffi.HDR_SIZE:n]
+    return h["fm_error"], h["fm_cursor"], rep.raw[_ffi.HDR_SIZE : n]
 
 
 Stack.msg = _stack_msg
@@ -349,11 +384,14 @@ Stack.msg = _stack_msg
 
 # -- sysctl through the tools' message path (as ff-sysctl asks) -------------
 
+
 def _sysctl_ask(self, op, **kw):
     """One FF_MSG_SYSCTL request: (fm_error, fm_cursor, records)."""
     from fstools import _ffi
-    err, cursor, body = self.msg(_ffi.FF_MSG_SYSCTL,
-                                 _ffi.encode_sysctl_req(op, **kw))
+
+    err, cursor, body = self.msg(
+        _ffi.FF_MSG_SYSCTL, _ffi.encode_sysctl_req(op, **kw)
+    )
     if err:
         return err, cursor, []
     return err, cursor, _ffi.decode_sysctl_reply(body)[1]
@@ -362,6 +400,7 @@ def _sysctl_ask(self, op, **kw):
 def _sysctl_get(self, name):
     """The record of one node (value as the stack sent it: bytes)."""
     from fstools import _ffi
+
     err, _, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_GET, name=name)
     if err:
         raise StackError(err, "sysctl %s: %s" % (name, os.strerror(err)))
@@ -371,6 +410,7 @@ def _sysctl_get(self, name):
 def _sysctl_set_raw(self, name, new):
     """Write bytes to a node; 0 or the FreeBSD errno it answered."""
     from fstools import _ffi
+
     err, _, _ = _sysctl_ask(self, _ffi.FF_SYSCTL_SET, name=name, new=new)
     return err
 
@@ -378,12 +418,16 @@ def _sysctl_set_raw(self, name, new):
 def _sysctl_walk(self, flags=0):
     """Every record of a whole-tree walk (``ff-sysctl -a``), resumed."""
     from fstools import _ffi
+
     err, cursor, recs = _sysctl_ask(self, _ffi.FF_SYSCTL_WALK, flags=flags)
     out = list(recs)
     while err == 0 and cursor and recs:
         err, cursor, recs = _sysctl_ask(
-            self, _ffi.FF_SYSCTL_WALK, oid=out[-1]["oid"],
-            flags=flags | _ffi.FF_SYSCTLF_AFTER)
+            self,
+            _ffi.FF_SYSCTL_WALK,
+            oid=out[-1]["oid"],
+            flags=flags | _ffi.FF_SYSCTLF_AFTER,
+        )
         out.extend(recs)
     if err:
         raise StackError(err, "sysctl walk: " + os.strerror(err))
@@ -395,13 +439,16 @@ def stats_layout():
     made from the struct's own list): {struct: [(field, offset, size)]},
     fields in order; the struct's size under the field name ""."""
     from fstools import _ffi
-    fn = ctypes.cast(lib().ff_msg_abi_table,
-                     ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry)))
+
+    fn = ctypes.cast(
+        lib().ff_msg_abi_table, ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry))
+    )
     table, layout, i = fn(), {}, 0
     while table[i].fe_struct is not None:
         e = table[i]
         layout.setdefault(e.fe_struct.decode(), []).append(
-            (e.fe_field.decode(), e.fe_offset, e.fe_size))
+            (e.fe_field.decode(), e.fe_offset, e.fe_size)
+        )
         i += 1
     return layout
 
@@ -409,6 +456,7 @@ def stats_layout():
 def decode_stats(fmt, value):
     """An opaque stats value ("S,tcpstat") -> {field: int, array: [int]}."""
     import struct
+
     fields = stats_layout()[fmt.split(",", 1)[1]]
     out = {}
     for field, off, size in fields:
@@ -433,36 +481,71 @@ Stack.sysctl_walk = _sysctl_walk
 
 # -- TCP (libff/src/testport/ff_test_tcp.c) ----------------------------------
 
-_SIGNATURES.update({
-    "ff_test_tcp_socket": (_I, [_P]),
-    "ff_test_tcp_bind": (_I, [_P, _I, _S, _I]),
-    "ff_test_tcp_listen": (_I, [_P, _I, _I]),
-    "ff_test_tcp_connect": (_I, [_P, _I, _S, _I]),
-    "ff_test_tcp_accept": (_I, [_P, _I]),
-    "ff_test_tcp_send": (_I, [_P, _I, _B, _U32]),
-    "ff_test_tcp_recv": (_I, [_P, _I, ctypes.c_void_p, _U32]),
-    "ff_test_tcp_shutdown": (_I, [_P, _I, _I]),
-    "ff_test_tcp_close": (_I, [_P, _I]),
-    "ff_test_tcp_setopt": (_I, [_P, _I, _I, _I, _I]),
-    "ff_test_tcp_getopt": (_I, [_P, _I, _I, _I, ctypes.POINTER(_I)]),
-    "ff_test_tcp_info": (_I, [_P, _I, ctypes.POINTER(_U32), _U32]),
-    "ff_test_tcp_establish": (_I, [_P, _S, _I, _S, _I, _U32, _U32, _U32,
-                                   _U32, _U32]),
-    "ff_test_tcp_addoptions": (_I, [_U32, _U32, _U32, _U32, _U32,
-                                    ctypes.c_void_p]),
-    "ff_test_tcp_dooptions": (_I, [_B, _I, _I, ctypes.POINTER(_U32)]),
-    "ff_test_tcp_setflags": (_I, [_P, _I, _U32, _U32]),
-})
+_SIGNATURES.update(
+    {
+        "ff_test_tcp_socket": (_I, [_P]),
+        "ff_test_tcp_bind": (_I, [_P, _I, _S, _I]),
+        "ff_test_tcp_listen": (_I, [_P, _I, _I]),
+        "ff_test_tcp_connect": (_I, [_P, _I, _S, _I]),
+        "ff_test_tcp_accept": (_I, [_P, _I]),
+        "ff_test_tcp_send": (_I, [_P, _I, _B, _U32]),
+        "ff_test_tcp_recv": (_I, [_P, _I, ctypes.c_void_p, _U32]),
+        "ff_test_tcp_shutdown": (_I, [_P, _I, _I]),
+        "ff_test_tcp_close": (_I, [_P, _I]),
+        "ff_test_tcp_setopt": (_I, [_P, _I, _I, _I, _I]),
+        "ff_test_tcp_getopt": (_I, [_P, _I, _I, _I, ctypes.POINTER(_I)]),
+        "ff_test_tcp_info": (_I, [_P, _I, ctypes.POINTER(_U32), _U32]),
+        "ff_test_tcp_establish": (
+            _I,
+            [_P, _S, _I, _S, _I, _U32, _U32, _U32, _U32, _U32],
+        ),
+        "ff_test_tcp_addoptions": (
+            _I,
+            [_U32, _U32, _U32, _U32, _U32, ctypes.c_void_p],
+        ),
+        "ff_test_tcp_dooptions": (_I, [_B, _I, _I, ctypes.POINTER(_U32)]),
+        "ff_test_tcp_setflags": (_I, [_P, _I, _U32, _U32]),
+    }
+)
 
 # TCP states (tcp_fsm.h) and the fields of ff_test_tcp_info(), in order.
-TCPS = ("CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED",
-        "CLOSE_WAIT", "FIN_WAIT_1", "CLOSING", "LAST_ACK", "FIN_WAIT_2",
-        "TIME_WAIT")
-TCP_INFO_FIELDS = ("state", "flags", "iss", "irs", "snd_una", "snd_nxt",
-                   "snd_max", "snd_wnd", "rcv_nxt", "rcv_adv", "cwnd",
-                   "ssthresh", "maxseg", "snd_scale", "rcv_scale", "rxtcur",
-                   "rxtshift", "srtt", "dupacks", "segqlen", "snd_cc",
-                   "rcv_cc")
+TCPS = (
+    "CLOSED",
+    "LISTEN",
+    "SYN_SENT",
+    "SYN_RCVD",
+    "ESTABLISHED",
+    "CLOSE_WAIT",
+    "FIN_WAIT_1",
+    "CLOSING",
+    "LAST_ACK",
+    "FIN_WAIT_2",
+    "TIME_WAIT",
+)
+TCP_INFO_FIELDS = (
+    "state",
+    "flags",
+    "iss",
+    "irs",
+    "snd_una",
+    "snd_nxt",
+    "snd_max",
+    "snd_wnd",
+    "rcv_nxt",
+    "rcv_adv",
+    "cwnd",
+    "ssthresh",
+    "maxseg",
+    "snd_scale",
+    "rcv_scale",
+    "rxtcur",
+    "rxtshift",
+    "srtt",
+    "dupacks",
+    "segqlen",
+    "snd_cc",
+    "rcv_cc",
+)
 # tcp.h's TOF_* and FreeBSD's level/option numbers the tests use.
 TOF_MSS, TOF_SCALE, TOF_SACKPERM, TOF_TS, TOF_SACK = 1, 2, 4, 0x10, 0x80
 IPPROTO_TCP, TCP_NODELAY, TCP_MAXSEG = 6, 1, 2
@@ -473,16 +556,23 @@ def _tcp_call(name):
     def call(self, *args):
         args = [_b(a) if isinstance(a, str) else a for a in args]
         rc = getattr(self.lib, "ff_test_tcp_" + name)(self.h, *args)
-        self.run()                      # flush what the call sent
+        self.run()  # flush what the call sent
         return rc
+
     call.__name__ = "tcp_" + name
-    call.__doc__ = ("ff_test_tcp_%s(): the result, or a negative errno"
-                    % name)
+    call.__doc__ = "ff_test_tcp_%s(): the result, or a negative errno" % name
     return call
 
 
-for _n in ("socket", "bind", "listen", "connect", "accept", "shutdown",
-           "close"):
+for _n in (
+    "socket",
+    "bind",
+    "listen",
+    "connect",
+    "accept",
+    "shutdown",
+    "close",
+):
     setattr(Stack, "tcp_" + _n, _tcp_call(_n))
 
 
@@ -508,7 +598,7 @@ def _tcp_recv(self, fd, cap=65536):
     """bytes read, or a negative errno (int)."""
     buf = ctypes.create_string_buffer(cap)
     rc = self.lib.ff_test_tcp_recv(self.h, fd, buf, cap)
-    self.run()                          # a window update may go out
+    self.run()  # a window update may go out
     return buf.raw[:rc] if rc >= 0 else rc
 
 
@@ -523,12 +613,34 @@ def _tcp_info(self, fd):
     return d
 
 
-def _tcp_establish(self, lport, fport, iss, irs, faddr="198.18.0.1",
-                   laddr="198.18.0.2", wnd=65535, mss=1460, tsval=0):
+def _tcp_establish(
+    self,
+    lport,
+    fport,
+    iss,
+    irs,
+    faddr="198.18.0.1",
+    laddr="198.18.0.2",
+    wnd=65535,
+    mss=1460,
+    tsval=0,
+):
     """A connection put straight into ESTABLISHED (no handshake): fd."""
-    return _check(self.lib.ff_test_tcp_establish(
-        self.h, _b(laddr), lport, _b(faddr), fport, iss & 0xffffffff,
-        irs & 0xffffffff, wnd, mss, tsval), "tcp_establish")
+    return _check(
+        self.lib.ff_test_tcp_establish(
+            self.h,
+            _b(laddr),
+            lport,
+            _b(faddr),
+            fport,
+            iss & 0xFFFFFFFF,
+            irs & 0xFFFFFFFF,
+            wnd,
+            mss,
+            tsval,
+        ),
+        "tcp_establish",
+    )
 
 
 def tcp_addoptions(flags, mss=0, wscale=0, tsval=0, tsecr=0):
@@ -551,8 +663,9 @@ Stack.tcp_send = _tcp_send
 Stack.tcp_recv = _tcp_recv
 Stack.tcp_info = _tcp_info
 Stack.tcp_establish = _tcp_establish
-Stack.tcp_setflags = lambda self, fd, set=0, clr=0: \
+Stack.tcp_setflags = lambda self, fd, set=0, clr=0: (
     self.lib.ff_test_tcp_setflags(self.h, fd, set, clr)
+)
 
 
 # -- sockets API (libff/src/kern, testport/ff_test_sock.c) ---------------------
@@ -562,39 +675,54 @@ Stack.tcp_setflags = lambda self, fd, set=0, clr=0: \
 # OSError(errno) on -1, as the os module does.  Numbers are Linux's (the
 # API's boundary): the socket, errno and select modules' constants work.
 
-_SIGNATURES.update({
-    "ff_test_use": (_I, [_P]),
-    "ff_test_sockets_inuse": (_I, [_P]),
-    "ff_test_files_inuse": (_I, [_P]),
-})
+_SIGNATURES.update(
+    {
+        "ff_test_use": (_I, [_P]),
+        "ff_test_sockets_inuse": (_I, [_P]),
+        "ff_test_files_inuse": (_I, [_P]),
+    }
+)
 
 _SSZ = ctypes.c_ssize_t
 _SOCKLEN = ctypes.c_uint32
 
 
 class SockaddrIn(ctypes.Structure):
-    _fields_ = [("sin_family", ctypes.c_uint16), ("sin_port", ctypes.c_uint16),
-                ("sin_addr", ctypes.c_uint8 * 4),
-                ("sin_zero", ctypes.c_uint8 * 8)]
+    _fields_ = [
+        ("sin_family", ctypes.c_uint16),
+        ("sin_port", ctypes.c_uint16),
+        ("sin_addr", ctypes.c_uint8 * 4),
+        ("sin_zero", ctypes.c_uint8 * 8),
+    ]
 
 
 class Kevent(ctypes.Structure):
     """FreeBSD's struct kevent as ff_api.h defines it (64 bytes)."""
-    _fields_ = [("ident", ctypes.c_size_t), ("filter", ctypes.c_short),
-                ("flags", ctypes.c_ushort), ("fflags", ctypes.c_uint),
-                ("data", ctypes.c_int64), ("udata", ctypes.c_void_p),
-                ("ext", ctypes.c_uint64 * 4)]
+
+    _fields_ = [
+        ("ident", ctypes.c_size_t),
+        ("filter", ctypes.c_short),
+        ("flags", ctypes.c_ushort),
+        ("fflags", ctypes.c_uint),
+        ("data", ctypes.c_int64),
+        ("udata", ctypes.c_void_p),
+        ("ext", ctypes.c_uint64 * 4),
+    ]
 
 
 class EpollEvent(ctypes.Structure):
     """Linux's packed struct epoll_event (12 bytes on x86-64)."""
+
     _pack_ = 1
     _fields_ = [("events", ctypes.c_uint32), ("data", ctypes.c_uint64)]
 
 
 class PollFd(ctypes.Structure):
-    _fields_ = [("fd", ctypes.c_int), ("events", ctypes.c_short),
-                ("revents", ctypes.c_short)]
+    _fields_ = [
+        ("fd", ctypes.c_int),
+        ("events", ctypes.c_short),
+        ("revents", ctypes.c_short),
+    ]
 
 
 EVFILT_READ, EVFILT_WRITE = -1, -2
@@ -615,22 +743,37 @@ _API_SIGNATURES = {
     "ff_getsockname": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
     "ff_getpeername": (_I, [_I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
     "ff_setsockopt": (_I, [_I, _I, _I, ctypes.c_void_p, _SOCKLEN]),
-    "ff_getsockopt": (_I, [_I, _I, _I, ctypes.c_void_p,
-                           ctypes.POINTER(_SOCKLEN)]),
+    "ff_getsockopt": (
+        _I,
+        [_I, _I, _I, ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)],
+    ),
     "ff_read": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
     "ff_write": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
     "ff_send": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I]),
     "ff_recv": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I]),
-    "ff_sendto": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I,
-                         ctypes.c_void_p, _SOCKLEN]),
-    "ff_recvfrom": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t, _I,
-                           ctypes.c_void_p, ctypes.POINTER(_SOCKLEN)]),
+    "ff_sendto": (
+        _SSZ,
+        [_I, ctypes.c_void_p, ctypes.c_size_t, _I, ctypes.c_void_p, _SOCKLEN],
+    ),
+    "ff_recvfrom": (
+        _SSZ,
+        [
+            _I,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            _I,
+            ctypes.c_void_p,
+            ctypes.POINTER(_SOCKLEN),
+        ],
+    ),
     "ff_ioctl": (_I, [_I, ctypes.c_ulong, ctypes.POINTER(_I)]),
     "ff_fcntl": (_I, [_I, _I, ctypes.c_long]),
     "ff_poll": (_I, [ctypes.c_void_p, ctypes.c_ulong, _I]),
     "ff_kqueue": (_I, []),
-    "ff_kevent": (_I, [_I, ctypes.c_void_p, _I, ctypes.c_void_p, _I,
-                       ctypes.c_void_p]),
+    "ff_kevent": (
+        _I,
+        [_I, ctypes.c_void_p, _I, ctypes.c_void_p, _I, ctypes.c_void_p],
+    ),
     "ff_epoll_create": (_I, [_I]),
     "ff_epoll_ctl": (_I, [_I, _I, _I, ctypes.c_void_p]),
     "ff_epoll_wait": (_I, [_I, ctypes.c_void_p, _I, _I]),
@@ -656,13 +799,13 @@ def api_lib():
 def sockaddr(addr, port):
     sa = SockaddrIn()
     sa.sin_family = 2
-    sa.sin_port = ((port & 0xff) << 8) | (port >> 8)
+    sa.sin_port = ((port & 0xFF) << 8) | (port >> 8)
     sa.sin_addr[:] = [int(x) for x in addr.split(".")]
     return sa
 
 
 def _sa_tuple(sa):
-    port = ((sa.sin_port & 0xff) << 8) | (sa.sin_port >> 8)
+    port = ((sa.sin_port & 0xFF) << 8) | (sa.sin_port >> 8)
     return ".".join(str(b) for b in sa.sin_addr), port
 
 
@@ -694,8 +837,9 @@ class Api:
 
     def connect(self, fd, addr, port):
         sa = sockaddr(addr, port)
-        return self._call("ff_connect", fd, ctypes.byref(sa),
-                          ctypes.sizeof(sa))
+        return self._call(
+            "ff_connect", fd, ctypes.byref(sa), ctypes.sizeof(sa)
+        )
 
     def connect_raw(self, fd, raw):
         return self._call("ff_connect", fd, raw, len(raw))
@@ -706,8 +850,9 @@ class Api:
     def accept(self, fd, flags=0):
         """(newfd, (addr, port))."""
         sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
-        nfd = self._call("ff_accept4", fd, ctypes.byref(sa), ctypes.byref(n),
-                         flags)
+        nfd = self._call(
+            "ff_accept4", fd, ctypes.byref(sa), ctypes.byref(n), flags
+        )
         return nfd, _sa_tuple(sa)
 
     def close(self, fd):
@@ -729,8 +874,9 @@ class Api:
     def setsockopt(self, fd, level, name, value):
         if isinstance(value, int):
             v = _I(value)
-            return self._call("ff_setsockopt", fd, level, name,
-                              ctypes.byref(v), 4)
+            return self._call(
+                "ff_setsockopt", fd, level, name, ctypes.byref(v), 4
+            )
         buf = ctypes.create_string_buffer(bytes(value), len(value))
         return self._call("ff_setsockopt", fd, level, name, buf, len(value))
 
@@ -740,7 +886,7 @@ class Api:
         n = _SOCKLEN(size or 4)
         self._call("ff_getsockopt", fd, level, name, buf, ctypes.byref(n))
         if size:
-            return buf.raw[:n.value]
+            return buf.raw[: n.value]
         return int.from_bytes(buf.raw[:4], "little", signed=True)
 
     # -- data -------------------------------------------------------------
@@ -752,8 +898,15 @@ class Api:
 
     def sendto(self, fd, data, addr, port, flags=0):
         sa = sockaddr(addr, port)
-        return self._call("ff_sendto", fd, bytes(data), len(data), flags,
-                          ctypes.byref(sa), ctypes.sizeof(sa))
+        return self._call(
+            "ff_sendto",
+            fd,
+            bytes(data),
+            len(data),
+            flags,
+            ctypes.byref(sa),
+            ctypes.sizeof(sa),
+        )
 
     def recv(self, fd, cap=65536, flags=0):
         buf = ctypes.create_string_buffer(max(cap, 1))
@@ -769,8 +922,15 @@ class Api:
         """(data, (addr, port))."""
         buf = ctypes.create_string_buffer(max(cap, 1))
         sa, n = SockaddrIn(), _SOCKLEN(ctypes.sizeof(SockaddrIn))
-        got = self._call("ff_recvfrom", fd, buf, cap, flags, ctypes.byref(sa),
-                         ctypes.byref(n))
+        got = self._call(
+            "ff_recvfrom",
+            fd,
+            buf,
+            cap,
+            flags,
+            ctypes.byref(sa),
+            ctypes.byref(n),
+        )
         return buf.raw[:got], _sa_tuple(sa)
 
     def ioctl(self, fd, request, value=0):
@@ -796,13 +956,15 @@ class Api:
         returns [(ident, filter, flags, fflags, data, udata)]."""
         ch = (Kevent * max(len(changes), 1))()
         for i, c in enumerate(changes):
-            c = tuple(c) + (0, 0, 0)[len(c) - 3:]
+            c = tuple(c) + (0, 0, 0)[len(c) - 3 :]
             ch[i].ident, ch[i].filter, ch[i].flags = c[0], c[1], c[2]
             ch[i].fflags, ch[i].data, ch[i].udata = c[3], c[4], c[5] or None
         ev = (Kevent * max(nevents, 1))()
         n = self._call("ff_kevent", kq, ch, len(changes), ev, nevents, None)
-        return [(e.ident, e.filter, e.flags, e.fflags, e.data, e.udata or 0)
-                for e in ev[:n]]
+        return [
+            (e.ident, e.filter, e.flags, e.fflags, e.data, e.udata or 0)
+            for e in ev[:n]
+        ]
 
     # -- epoll ------------------------------------------------------------
     def epoll_create(self, size=1):

@@ -17,7 +17,7 @@ import ffstack
 PEER_MAC = "02:00:00:00:aa:01"
 PEER_IP = "198.18.0.1"
 OUR_IP = "198.18.0.2"
-MSL_MS = 1000           # tests shorten net.inet.tcp.msl to this
+MSL_MS = 1000  # tests shorten net.inet.tcp.msl to this
 
 
 def tcp_stack(make_stack):
@@ -35,27 +35,46 @@ def flagstr(tcp):
 class Peer:
     def __init__(self, st, sport=40000, dport=80, ip=PEER_IP):
         self.st, self.sport, self.dport, self.ip = st, sport, dport, ip
-        self.seq = 0            # next sequence number we send
-        self.ack = 0            # next we expect from the stack
+        self.seq = 0  # next sequence number we send
+        self.ack = 0  # next we expect from the stack
 
-    def segment(self, flags, seq=None, ack=None, data=b"", win=65535,
-                options=None):
-        t = TCP(sport=self.sport, dport=self.dport, flags=flags,
-                seq=(self.seq if seq is None else seq) & 0xffffffff,
-                ack=(self.ack if ack is None else ack) & 0xffffffff,
-                window=win, options=options or [])
-        return (Ether(dst=self.st.mac(), src=PEER_MAC) /
-                IP(src=self.ip, dst=OUR_IP) / t / data)
+    def segment(
+        self, flags, seq=None, ack=None, data=b"", win=65535, options=None
+    ):
+        t = TCP(
+            sport=self.sport,
+            dport=self.dport,
+            flags=flags,
+            seq=(self.seq if seq is None else seq) & 0xFFFFFFFF,
+            ack=(self.ack if ack is None else ack) & 0xFFFFFFFF,
+            window=win,
+            options=options or [],
+        )
+        return (
+            Ether(dst=self.st.mac(), src=PEER_MAC)
+            / IP(src=self.ip, dst=OUR_IP)
+            / t
+            / data
+        )
 
-    def send(self, flags, seq=None, ack=None, data=b"", win=65535,
-             options=None, advance=True, run=True):
+    def send(
+        self,
+        flags,
+        seq=None,
+        ack=None,
+        data=b"",
+        win=65535,
+        options=None,
+        advance=True,
+        run=True,
+    ):
         """Inject one segment; our seq moves past its data/SYN/FIN."""
         pkt = self.segment(flags, seq, ack, data, win, options)
         s = pkt[TCP].seq
         self.st.inject(pkt, run=run)
         if advance:
             n = len(data) + ("S" in flags) + ("F" in flags)
-            self.seq = (s + n) & 0xffffffff
+            self.seq = (s + n) & 0xFFFFFFFF
         return pkt
 
     def pop(self):
@@ -70,11 +89,13 @@ class Peer:
         assert p is not None, "the stack sent no segment"
         if flags is not None:
             assert flagstr(p[TCP]) == flags, "expected %s, got %r" % (
-                flags, p[TCP])
+                flags,
+                p[TCP],
+            )
         t = p[TCP]
         n = len(bytes(t.payload)) + ("S" in t.flags) + ("F" in t.flags)
         if n:
-            self.ack = (t.seq + n) & 0xffffffff
+            self.ack = (t.seq + n) & 0xFFFFFFFF
         return t
 
     def expect_nothing(self):

@@ -10,7 +10,7 @@ import pytest
 
 IN, OUT, ET = select.EPOLLIN, select.EPOLLOUT, select.EPOLLET
 RDNORM, WRNORM = select.EPOLLRDNORM, select.EPOLLWRNORM
-ADD, MOD, DEL = 1, 3, 2     # EPOLL_CTL_ADD, _MOD, _DEL
+ADD, MOD, DEL = 1, 3, 2  # EPOLL_CTL_ADD, _MOD, _DEL
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_level_triggered_in(env):
     assert a.epoll_wait(ep) == []
     send()
     assert a.epoll_wait(ep) == [(IN, rx)]
-    assert a.epoll_wait(ep) == [(IN, rx)]     # still readable
+    assert a.epoll_wait(ep) == [(IN, rx)]  # still readable
     a.recv(rx)
     assert a.epoll_wait(ep) == []
 
@@ -38,11 +38,11 @@ def test_edge_triggered_reports_new_arrivals_only(env):
     a.epoll_ctl(ep, ADD, rx, IN | ET)
     send()
     assert a.epoll_wait(ep) == [(IN, rx)]
-    assert a.epoll_wait(ep) == []             # data left, but no new edge
+    assert a.epoll_wait(ep) == []  # data left, but no new edge
     send()
     assert a.epoll_wait(ep) == [(IN, rx)]
     a.recv(rx)
-    assert a.epoll_wait(ep) == []             # reading is no edge
+    assert a.epoll_wait(ep) == []  # reading is no edge
     a.recv(rx)
 
 
@@ -89,8 +89,7 @@ def test_rdhup_and_hup_after_shutdown(env):
     a.shutdown(rx, socket.SHUT_RD)
     assert a.epoll_wait(ep) == [(IN | select.EPOLLRDHUP, rx)]
     a.shutdown(rx, socket.SHUT_WR)
-    assert a.epoll_wait(ep) == [(IN | select.EPOLLRDHUP | select.EPOLLHUP,
-                                 rx)]
+    assert a.epoll_wait(ep) == [(IN | select.EPOLLRDHUP | select.EPOLLHUP, rx)]
 
 
 def test_mod_and_del(env):
@@ -117,7 +116,7 @@ def test_errors(env, st):
     raises(errno.ENOENT, ep, DEL, tx)
     raises(errno.EBADF, ep, ADD, 99, IN)
     raises(errno.EBADF, 99, ADD, rx, IN)
-    raises(errno.EINVAL, rx, ADD, tx, IN)       # not an epoll descriptor
+    raises(errno.EINVAL, rx, ADD, tx, IN)  # not an epoll descriptor
     raises(errno.EINVAL, ep, ADD, ep, IN)
     raises(errno.EINVAL, ep, 9, tx, IN)
     kq = a.kqueue()
@@ -140,7 +139,7 @@ def test_close_drops_registration(env, st):
     assert a.epoll_wait(ep) == []
     again = a.socket(socket.SOCK_DGRAM)
     assert again == other
-    a.epoll_ctl(ep, ADD, again, OUT)            # not EEXIST: a new socket
+    a.epoll_ctl(ep, ADD, again, OUT)  # not EEXIST: a new socket
     assert a.epoll_wait(ep) == [(OUT, again)]
     a.close(again)
 

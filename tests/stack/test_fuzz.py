@@ -9,11 +9,14 @@ from scapy.layers.l2 import ARP, Dot1Q, Ether
 from ffstack import OUR_IP, PEER_IP, PEER_MAC
 from ffstack import CONFIG
 
-FUZZ_CONFIG = CONFIG.replace("port_list=0", "port_list=0,1") + """
+FUZZ_CONFIG = (
+    CONFIG.replace("port_list=0", "port_list=0,1")
+    + """
 [port1]
 addr=198.19.0.2
 netmask=255.255.255.0
 """
+)
 
 
 def corpus(st):
@@ -24,26 +27,36 @@ def corpus(st):
         b / ARP(op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP),
         e / ARP(op=2, hwsrc=PEER_MAC, psrc="198.18.0.9", pdst=OUR_IP),
         e / IP(src=PEER_IP, dst=OUR_IP) / ICMP() / b"ping",
-        e / IP(src=PEER_IP, dst=OUR_IP, options=b"\x07\x07\x04" + b"\0" * 5)
+        e
+        / IP(src=PEER_IP, dst=OUR_IP, options=b"\x07\x07\x04" + b"\0" * 5)
         / ICMP(),
         e / IP(src=PEER_IP, dst=OUR_IP) / UDP(dport=7) / b"u",
         e / IP(src=PEER_IP, dst="198.19.0.9", ttl=1) / UDP(),
         e / IP(src="198.18.0.9", dst=OUR_IP, proto=99) / (b"x" * 20),
         e / Dot1Q(vlan=3) / IP(src=PEER_IP, dst=OUR_IP) / ICMP(),
-        e / IP(src=PEER_IP, dst=OUR_IP) / ICMP(type=3, code=3) /
-        IP(src=OUR_IP, dst=PEER_IP) / UDP(),
+        e
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / ICMP(type=3, code=3)
+        / IP(src=OUR_IP, dst=PEER_IP)
+        / UDP(),
         e / IP(src=PEER_IP, dst=OUR_IP) / ICMP(type=13),
     ] + [e / f for f in fragment(big, 1480)]
 
 
 def still_alive(st):
     st.drain()
-    st.inject(Ether(dst="ff:ff:ff:ff:ff:ff", src="02:00:00:00:cc:01") /
-              ARP(op=1, hwsrc="02:00:00:00:cc:01", psrc="198.18.0.200",
-                  pdst=OUR_IP))
+    st.inject(
+        Ether(dst="ff:ff:ff:ff:ff:ff", src="02:00:00:00:cc:01")
+        / ARP(
+            op=1, hwsrc="02:00:00:00:cc:01", psrc="198.18.0.200", pdst=OUR_IP
+        )
+    )
     assert st.expect(ARP)[ARP].op == 2
-    st.inject(Ether(dst=st.mac(), src="02:00:00:00:cc:01") /
-              IP(src="198.18.0.200", dst=OUR_IP) / ICMP(seq=99))
+    st.inject(
+        Ether(dst=st.mac(), src="02:00:00:00:cc:01")
+        / IP(src="198.18.0.200", dst=OUR_IP)
+        / ICMP(seq=99)
+    )
     assert st.expect(ICMP)[ICMP].seq == 99
 
 
@@ -64,8 +77,14 @@ def test_fuzz_100k(make_stack):
 
 def test_fuzz_is_deterministic(make_stack):
     a, b = make_stack(FUZZ_CONFIG), make_stack(FUZZ_CONFIG)
-    names = ("ip.ips_total", "ip.ips_badsum", "arp.received",
-             "icmp.icps_reflect", "if.f-stack-0.ierrors", "ip.ips_fragments")
+    names = (
+        "ip.ips_total",
+        "ip.ips_badsum",
+        "arp.received",
+        "icmp.icps_reflect",
+        "if.f-stack-0.ierrors",
+        "ip.ips_fragments",
+    )
     for st in (a, b):
         st.fuzz(seed=7, count=5000, corpus=corpus(st))
     assert a.counters(*names) == b.counters(*names)

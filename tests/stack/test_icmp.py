@@ -21,8 +21,14 @@ def known_peer(st):
 
 def test_echo_reply(st):
     known_peer(st)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP, ttl=9, id=77) /
-                    ICMP(id=0x1234, seq=7) / (b"ping" * 10)))
+    st.inject(
+        to_us(
+            st,
+            IP(src=PEER_IP, dst=OUR_IP, ttl=9, id=77)
+            / ICMP(id=0x1234, seq=7)
+            / (b"ping" * 10),
+        )
+    )
     rep = st.expect(ICMP)
     assert rep.dst == PEER_MAC and rep.src == st.mac()
     ip, ic = rep[IP], rep[ICMP]
@@ -47,20 +53,28 @@ def test_echo_reply_via_gateway_for_offlink_source(st):
     st.inject(to_us(st, IP(src="203.0.113.5", dst=OUR_IP) / ICMP()))
     rep = st.expect(ICMP)
     assert rep.dst == PEER_MAC and rep[IP].dst == "203.0.113.5"
-    assert st.route_get("203.0.113.5")[4] == 1     # use count
+    assert st.route_get("203.0.113.5")[4] == 1  # use count
 
 
 def test_echo_with_options_answered_without_them(st):
     known_peer(st)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP,
-                           options=b"\x07\x07\x04" + b"\0" * 4 + b"\x00") /
-                    ICMP(seq=3)))
+    st.inject(
+        to_us(
+            st,
+            IP(
+                src=PEER_IP,
+                dst=OUR_IP,
+                options=b"\x07\x07\x04" + b"\0" * 4 + b"\x00",
+            )
+            / ICMP(seq=3),
+        )
+    )
     rep = st.expect(ICMP)
     assert rep[IP].ihl == 5 and rep[ICMP].seq == 3
 
 
 def test_bad_icmp_checksum(st):
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) / ICMP(chksum=0xdead)))
+    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) / ICMP(chksum=0xDEAD)))
     st.expect_nothing()
     assert st.counter("icmp.icps_checksum") == 1
 
@@ -72,8 +86,11 @@ def test_icmp_too_short(st):
 
 
 def test_broadcast_echo_ignored(st):
-    st.inject(Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC) /
-              IP(src=PEER_IP, dst="198.18.0.255") / ICMP())
+    st.inject(
+        Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC)
+        / IP(src=PEER_IP, dst="198.18.0.255")
+        / ICMP()
+    )
     st.expect_nothing()
     assert st.counter("icmp.icps_bmcastecho") == 1
 
@@ -84,14 +101,15 @@ def test_protocol_unreachable(st):
     rep = st.expect(ICMP)
     assert (rep[ICMP].type, rep[ICMP].code) == (3, 2)
     assert rep[IPerror].proto == 250 and rep[IP].src == OUR_IP
-    assert bytes(rep[IPerror].payload) == b"abcdefgh"   # quotelen 8
+    assert bytes(rep[IPerror].payload) == b"abcdefgh"  # quotelen 8
     assert st.counter("ip.ips_noproto") == 1
 
 
 def test_port_unreachable(st):
     known_peer(st)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) /
-                    UDP(sport=5000, dport=9)))
+    st.inject(
+        to_us(st, IP(src=PEER_IP, dst=OUR_IP) / UDP(sport=5000, dport=9))
+    )
     rep = st.expect(ICMP)
     assert (rep[ICMP].type, rep[ICMP].code) == (3, 3)
     assert rep[UDPerror].dport == 9
@@ -99,13 +117,23 @@ def test_port_unreachable(st):
 
 def test_no_error_about_an_error_or_a_broadcast(st):
     known_peer(st)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) / ICMP(type=3, code=3) /
-                    bytes(IP(src=OUR_IP, dst=PEER_IP) / UDP())))
-    st.inject(to_us(st, IP(src=PEER_IP, dst="198.18.0.255", proto=250) /
-                    b"12345678"), run=True)
+    st.inject(
+        to_us(
+            st,
+            IP(src=PEER_IP, dst=OUR_IP)
+            / ICMP(type=3, code=3)
+            / bytes(IP(src=OUR_IP, dst=PEER_IP) / UDP()),
+        )
+    )
+    st.inject(
+        to_us(
+            st, IP(src=PEER_IP, dst="198.18.0.255", proto=250) / b"12345678"
+        ),
+        run=True,
+    )
     st.expect_nothing()
-    assert st.counter("icmp.icps_oldicmp") == 0   # an error: not reached
-    assert st.counter("icmp.icps_error") == 1     # the broadcast one
+    assert st.counter("icmp.icps_oldicmp") == 0  # an error: not reached
+    assert st.counter("icmp.icps_error") == 1  # the broadcast one
 
 
 def test_host_unreachable_when_forwarding_without_route(make_stack):
@@ -130,8 +158,11 @@ def test_icmplim_rate_limits_errors(st):
     known_peer(st)
     st.sysctl("net.inet.icmp.icmplim", 3)
     for i in range(10):
-        st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP, proto=250, id=i) /
-                        (b"x" * 8)))
+        st.inject(
+            to_us(
+                st, IP(src=PEER_IP, dst=OUR_IP, proto=250, id=i) / (b"x" * 8)
+            )
+        )
     assert len(st.drain()) == 3
     assert st.counter("icmp.ratelimited") == 7
     st.advance(1.0)
@@ -151,8 +182,13 @@ def test_timestamp_reply(st):
     midnight UT, a standard value (high bit clear)."""
     known_peer(st)
     st.advance(2.5)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) /
-                    ICMP(type=13, ts_ori=1, ts_rx=0, ts_tx=0)))
+    st.inject(
+        to_us(
+            st,
+            IP(src=PEER_IP, dst=OUR_IP)
+            / ICMP(type=13, ts_ori=1, ts_rx=0, ts_tx=0),
+        )
+    )
     rep = st.expect(ICMP)
     # The stack's wall clock is the real time at its start plus its own
     # (virtual) 2.5 s: it lies at most a few seconds behind ours + 2.5 s.
@@ -163,6 +199,11 @@ def test_timestamp_reply(st):
     assert 0 <= (want - ic.ts_rx) % DAY_MS < 5000, (want, ic.ts_rx)
     # It moves with the stack's clock, to the millisecond.
     st.advance(1.25)
-    st.inject(to_us(st, IP(src=PEER_IP, dst=OUR_IP) /
-                    ICMP(type=13, ts_ori=2, ts_rx=0, ts_tx=0)))
+    st.inject(
+        to_us(
+            st,
+            IP(src=PEER_IP, dst=OUR_IP)
+            / ICMP(type=13, ts_ori=2, ts_rx=0, ts_tx=0),
+        )
+    )
     assert (st.expect(ICMP)[ICMP].ts_rx - ic.ts_rx) % DAY_MS == 1250

@@ -7,9 +7,20 @@ import socket
 
 import pytest
 
-from ffstack import (EV_ADD, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_DISPATCH,
-                     EV_ENABLE, EV_EOF, EV_ERROR, EV_ONESHOT, EV_RECEIPT,
-                     EVFILT_READ, EVFILT_WRITE)
+from ffstack import (
+    EV_ADD,
+    EV_CLEAR,
+    EV_DELETE,
+    EV_DISABLE,
+    EV_DISPATCH,
+    EV_ENABLE,
+    EV_EOF,
+    EV_ERROR,
+    EV_ONESHOT,
+    EV_RECEIPT,
+    EVFILT_READ,
+    EVFILT_WRITE,
+)
 
 PORT = 9000
 
@@ -29,7 +40,7 @@ def test_read_filter_level_triggered(env):
     send(b"12345")
     ev = a.kevent(kq)
     assert ev == [(rx, EVFILT_READ, 0, 0, 5, 0x1234)]
-    assert a.kevent(kq) == ev                  # still readable: again
+    assert a.kevent(kq) == ev  # still readable: again
     a.recv(rx)
     assert a.kevent(kq) == []
 
@@ -47,7 +58,7 @@ def test_clear_reports_each_arrival_once(env):
     a.kevent(kq, [(rx, EVFILT_READ, EV_ADD | EV_CLEAR)])
     send()
     assert len(a.kevent(kq)) == 1
-    assert a.kevent(kq) == []                  # data still there: no repeat
+    assert a.kevent(kq) == []  # data still there: no repeat
     send()
     assert a.kevent(kq)[0][4] == 8
 
@@ -115,12 +126,21 @@ def test_eof_flag_after_shutdown(env):
 
 def test_change_errors(env):
     a, kq, rx, tx, send = env
-    ev = a.kevent(kq, [(99, EVFILT_READ, EV_ADD), (rx, -5, EV_ADD),
-                       (kq, EVFILT_READ, EV_ADD),
-                       (rx, EVFILT_READ, EV_ADD | EV_RECEIPT)])
+    ev = a.kevent(
+        kq,
+        [
+            (99, EVFILT_READ, EV_ADD),
+            (rx, -5, EV_ADD),
+            (kq, EVFILT_READ, EV_ADD),
+            (rx, EVFILT_READ, EV_ADD | EV_RECEIPT),
+        ],
+    )
     assert [(e[0], e[2], e[4]) for e in ev] == [
-        (99, EV_ERROR, errno.EBADF), (rx, EV_ERROR, errno.EINVAL),
-        (kq, EV_ERROR, errno.EINVAL), (rx, EV_ERROR, 0)]
+        (99, EV_ERROR, errno.EBADF),
+        (rx, EV_ERROR, errno.EINVAL),
+        (kq, EV_ERROR, errno.EINVAL),
+        (rx, EV_ERROR, 0),
+    ]
     with pytest.raises(OSError) as e:
         a.kevent(kq, [(99, EVFILT_READ, EV_ADD)], nevents=0)
     assert e.value.errno == errno.EBADF
@@ -135,7 +155,7 @@ def test_close_drops_registrations(env, st):
     a.bind(other, "127.0.0.1", PORT + 1)
     a.kevent(kq, [(other, EVFILT_READ, EV_ADD)])
     a.close(other)
-    again = a.socket(socket.SOCK_DGRAM)          # same descriptor number
+    again = a.socket(socket.SOCK_DGRAM)  # same descriptor number
     assert again == other
     a.bind(again, "127.0.0.1", PORT + 1)
     a.sendto(tx, b"x", "127.0.0.1", PORT + 1)

@@ -7,7 +7,7 @@ the same way."""
 
 import socket
 
-from scapy.layers.inet import ICMP, IP, TCP
+from scapy.layers.inet import ICMP, IP
 from scapy.layers.l2 import Ether
 
 from fstools import _ffi
@@ -37,9 +37,12 @@ def test_nearly_empty_pool_still_answers(make_stack):
     assert sysctl(st, "kern.ipc.overload.reass_flushed") == 1
     assert st.tcp_info(fd)["segqlen"] == 0
     # ICMP echo.
-    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
-              IP(src="198.18.0.1", dst="198.18.0.2") / ICMP(id=7, seq=1) /
-              b"ping")
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src="198.18.0.1", dst="198.18.0.2")
+        / ICMP(id=7, seq=1)
+        / b"ping"
+    )
     rep = st.expect(ICMP)
     assert rep[ICMP].type == 0 and rep[ICMP].id == 7
     # A tool request (ff-sysctl's and an echo).
@@ -54,7 +57,7 @@ def test_nearly_empty_pool_still_answers(make_stack):
     assert sysctl(st, "net.inet.tcp.syncache.count") == 0
     # The established connection goes on, with a small window.
     peer.send("PA", data=b"x" * 100)
-    st.advance(0.2)                     # the delayed ACK
+    st.advance(0.2)  # the delayed ACK
     ack = peer.expect("A")
     assert ack.ack == peer.seq
     # Offered room is clamped (never below what was already offered).
@@ -78,18 +81,20 @@ def test_nearly_empty_pool_still_answers(make_stack):
 
 def test_watermarks_are_sysctls(make_stack):
     st = tcp_stack(make_stack)
-    for name, v in (("kern.ipc.overload.mbuf_win_pct", 50),
-                    ("kern.ipc.overload.mbuf_syn_pct", 25),
-                    ("kern.ipc.overload.mbuf_reass_pct", 12),
-                    ("kern.ipc.overload.sock_syn_pct", 2)):
+    for name, v in (
+        ("kern.ipc.overload.mbuf_win_pct", 50),
+        ("kern.ipc.overload.mbuf_syn_pct", 25),
+        ("kern.ipc.overload.mbuf_reass_pct", 12),
+        ("kern.ipc.overload.sock_syn_pct", 2),
+    ):
         assert sysctl(st, name) == v
     assert sysctl(st, "kern.ipc.nmbufs") > 0
-    st.sysctl("kern.ipc.overload.mbuf_syn_pct", 100)   # refuse every SYN
+    st.sysctl("kern.ipc.overload.mbuf_syn_pct", 100)  # refuse every SYN
     lfd = st.tcp_socket()
     st.tcp_bind(lfd, "", 80)
     st.tcp_listen(lfd, 16)
     p = Peer(st)
-    p.send("S", seq=1)              # the burst sees the new watermark
+    p.send("S", seq=1)  # the burst sees the new watermark
     p.expect_nothing()
     assert sysctl(st, "kern.ipc.overload.syn_nombuf") == 1
     quiesce(st, lfd)
@@ -112,12 +117,14 @@ def test_nearly_full_socket_table_refuses_syns(make_stack):
     assert pct == 2
     # The most sockets open with the watermark still kept.
     keep = -(-maxsock * pct // 100)
-    fill = [a.socket(socket.SOCK_DGRAM) for _ in range(
-        maxsock - keep - sysctl(st, "kern.ipc.numopensockets"))]
+    fill = [
+        a.socket(socket.SOCK_DGRAM)
+        for _ in range(maxsock - keep - sysctl(st, "kern.ipc.numopensockets"))
+    ]
     assert sysctl(st, "kern.ipc.numopensockets") == maxsock - keep
     p1 = Peer(st, sport=41000)
     p1.send("S", seq=100)
-    assert p1.expect("SA").ack == 101            # at the watermark: welcome
+    assert p1.expect("SA").ack == 101  # at the watermark: welcome
     p1.send("R", seq=101)
     # One socket more: below the watermark.
     fill.append(a.socket(socket.SOCK_DGRAM))
@@ -129,13 +136,16 @@ def test_nearly_full_socket_table_refuses_syns(make_stack):
     assert sysctl(st, "kern.ipc.overload.syn_nombuf") == 0
     # The established connection and ping carry on.
     peer.send("PA", data=b"y" * 50)
-    st.advance(0.2)                     # the delayed ACK
+    st.advance(0.2)  # the delayed ACK
     assert peer.expect("A").ack == peer.seq
     assert st.tcp_recv(fd) == b"y" * 50
     assert st.tcp_send(fd, b"z" * 20) == 20
     assert bytes(peer.expect("PA").payload) == b"z" * 20
-    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
-              IP(src="198.18.0.1", dst="198.18.0.2") / ICMP(id=9, seq=1))
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src="198.18.0.1", dst="198.18.0.2")
+        / ICMP(id=9, seq=1)
+    )
     assert st.expect(ICMP)[ICMP].type == 0
     # Sockets freed: the next handshake goes through and is accepted.
     for s in fill[-100:]:

@@ -54,8 +54,14 @@ def test_enotsock_on_kqueue_and_epoll(st):
     for fd in (kq, ep):
         raises(errno.ENOTSOCK, a.recv, fd)
         raises(errno.ENOTSOCK, a.bind, fd)
-        raises(errno.ENOTSOCK, a.setsockopt, fd, socket.SOL_SOCKET,
-               socket.SO_REUSEADDR, 1)
+        raises(
+            errno.ENOTSOCK,
+            a.setsockopt,
+            fd,
+            socket.SOL_SOCKET,
+            socket.SO_REUSEADDR,
+            1,
+        )
     a.close(kq)
     a.close(ep)
 
@@ -63,7 +69,7 @@ def test_enotsock_on_kqueue_and_epoll(st):
 def test_bind_address_errors(st):
     a = st.api
     fd = a.socket(socket.SOCK_DGRAM)
-    raises(errno.EINVAL, a.bind_raw, fd, b"\x02\x00\x00\x07")     # short
+    raises(errno.EINVAL, a.bind_raw, fd, b"\x02\x00\x00\x07")  # short
     raises(errno.EAFNOSUPPORT, a.bind_raw, fd, b"\x0a\x00" + b"\0" * 26)
     raises(errno.EADDRNOTAVAIL, a.bind, fd, "198.18.0.77", 7)
     a.bind(fd, OUR_IP, 7)
@@ -83,7 +89,7 @@ def test_unconnected_datagram_errors(st):
     raises(errno.EOPNOTSUPP, a.listen, fd)
     raises(errno.EINVAL, a.accept, fd)
     raises(errno.EADDRNOTAVAIL, a.sendto, fd, b"x", PEER_IP, 0)
-    raises(errno.EOPNOTSUPP, a.send, fd, b"x", 0x20000000)   # unknown flag
+    raises(errno.EOPNOTSUPP, a.send, fd, b"x", 0x20000000)  # unknown flag
     a.close(fd)
 
 
@@ -93,13 +99,13 @@ def test_options(st):
     sol = socket.SOL_SOCKET
     assert a.getsockopt(fd, sol, socket.SO_REUSEADDR) == 0
     a.setsockopt(fd, sol, socket.SO_REUSEADDR, 5)
-    assert a.getsockopt(fd, sol, socket.SO_REUSEADDR) == 1    # 0/1 as Linux
+    assert a.getsockopt(fd, sol, socket.SO_REUSEADDR) == 1  # 0/1 as Linux
     a.setsockopt(fd, sol, socket.SO_BROADCAST, 1)
     assert a.getsockopt(fd, sol, socket.SO_BROADCAST) == 1
     assert a.getsockopt(fd, sol, socket.SO_ERROR) == 0
     assert a.getsockopt(fd, sol, socket.SO_ACCEPTCONN) == 0
-    assert a.getsockopt(fd, sol, socket.SO_SNDBUF) == 9216      # maxdgram
-    assert a.getsockopt(fd, sol, socket.SO_RCVBUF) == 42080     # recvspace
+    assert a.getsockopt(fd, sol, socket.SO_SNDBUF) == 9216  # maxdgram
+    assert a.getsockopt(fd, sol, socket.SO_RCVBUF) == 42080  # recvspace
     raises(errno.EINVAL, a.setsockopt, fd, sol, socket.SO_RCVBUF, 0)
     raises(errno.ENOBUFS, a.setsockopt, fd, sol, socket.SO_RCVBUF, 1 << 30)
     raises(errno.ENOPROTOOPT, a.setsockopt, fd, sol, 999, 1)
@@ -115,8 +121,14 @@ def test_rcvbuf_limit_follows_maxsockbuf(st):
     a = st.api
     fd = a.socket(socket.SOCK_DGRAM)
     st.sysctl("kern.ipc.maxsockbuf", 100000)
-    raises(errno.ENOBUFS, a.setsockopt, fd, socket.SOL_SOCKET,
-           socket.SO_RCVBUF, 200000)
+    raises(
+        errno.ENOBUFS,
+        a.setsockopt,
+        fd,
+        socket.SOL_SOCKET,
+        socket.SO_RCVBUF,
+        200000,
+    )
     a.setsockopt(fd, socket.SOL_SOCKET, socket.SO_RCVBUF, 90000)
     a.close(fd)
 
@@ -127,11 +139,11 @@ def test_nonblocking_flags(st):
     assert a.fcntl(fd, fcntl.F_GETFL) & 0o4000
     a.fcntl(fd, fcntl.F_SETFL, 0)
     assert not a.fcntl(fd, fcntl.F_GETFL) & 0o4000
-    a.ioctl(fd, 0x5421, 1)                                  # FIONBIO
+    a.ioctl(fd, 0x5421, 1)  # FIONBIO
     assert a.fcntl(fd, fcntl.F_GETFL) & 0o4000
     raises(errno.EINVAL, a.fcntl, fd, 12345)
     raises(errno.ENOTTY, a.ioctl, fd, 0x1234)
-    assert a.ioctl(fd, 0x541B) == 0                         # FIONREAD
+    assert a.ioctl(fd, 0x541B) == 0  # FIONREAD
     a.close(fd)
 
 
@@ -141,9 +153,14 @@ def test_poll(st):
     a.bind(rx, "127.0.0.1", 9000)
     tx = a.socket(socket.SOCK_DGRAM)
     ev = select.POLLIN | select.POLLOUT
-    assert a.poll([(rx, select.POLLIN), (tx, ev), (99, select.POLLIN),
-                   (-1, select.POLLIN)]) == [0, select.POLLOUT,
-                                             select.POLLNVAL, 0]
+    assert a.poll(
+        [
+            (rx, select.POLLIN),
+            (tx, ev),
+            (99, select.POLLIN),
+            (-1, select.POLLIN),
+        ]
+    ) == [0, select.POLLOUT, select.POLLNVAL, 0]
     a.sendto(tx, b"x", "127.0.0.1", 9000)
     st.run()
     assert a.poll([(rx, select.POLLIN)]) == [select.POLLIN]

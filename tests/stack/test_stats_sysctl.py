@@ -20,7 +20,7 @@ from scapy.layers.l2 import ARP, Ether
 from ffstack import OUR_IP, PEER_IP, PEER_MAC, stats_layout
 from fstools import _ffi
 
-CTLTYPE_OPAQUE, CTLFLAG_RW, CTLFLAG_STATS = 5, 0xc0000000, 0x2000
+CTLTYPE_OPAQUE, CTLFLAG_RW, CTLFLAG_STATS = 5, 0xC0000000, 0x2000
 
 # node, struct (its "S,<struct>" format), prefix of ff_test_counter()
 STATS_NODES = [
@@ -45,13 +45,15 @@ def frame(pkt):
 
 
 def ip_frame(st, pkt):
-    return Ether(dst=st.mac(), src=PEER_MAC) / IP(src=PEER_IP, dst=OUR_IP) / pkt
+    return (
+        Ether(dst=st.mac(), src=PEER_MAC) / IP(src=PEER_IP, dst=OUR_IP) / pkt
+    )
 
 
 def flip(raw, off):
     """The frame with the 16-bit checksum at `off' made wrong."""
     raw = bytearray(bytes(raw))
-    raw[off] ^= 0xff
+    raw[off] ^= 0xFF
     return bytes(raw)
 
 
@@ -63,13 +65,14 @@ def traffic(st):
     st.inject(ip_frame(st, ICMP(id=1, seq=1) / b"ping"))
     st.inject(ip_frame(st, UDP(sport=5000, dport=9) / b"x"))
     st.inject(ip_frame(st, TCP(sport=40000, dport=81, flags="S")))
-    st.inject(flip(ip_frame(st, ICMP()), 14 + 10))          # IP header sum
+    st.inject(flip(ip_frame(st, ICMP()), 14 + 10))  # IP header sum
     st.inject(flip(ip_frame(st, TCP(dport=80, flags="S")), 14 + 20 + 16))
     st.inject(flip(ip_frame(st, UDP(dport=9) / b"y"), 14 + 20 + 6))
     st.drain()
 
 
 # -- the tree ----------------------------------------------------------------
+
 
 def _fixed(oid):
     """An OID with the numbers OID_AUTO handed out (>= 0x100, in the
@@ -82,19 +85,33 @@ def test_walk_lists_the_same_tree(st):
     """ff-sysctl -a: every node with its kind, format, description and
     FreeBSD's fixed numbers, as before the registration became
     table-driven."""
-    want = sorted([w[0], _fixed(w[1])] + w[2:] for w in (
-        line.split("\t") for line in TREE.read_text().splitlines()
-        if not line.startswith("#")))
-    flags = (_ffi.FF_SYSCTLF_NODES | _ffi.FF_SYSCTLF_DESCR |
-             _ffi.FF_SYSCTLF_NOVALUE)
-    got = sorted([r["name"], _fixed(".".join(map(str, r["oid"]))),
-                  "0x%08x" % r["kind"], r["fmt"], r["descr"]]
-                 for r in st.sysctl_walk(flags))
+    want = sorted(
+        [w[0], _fixed(w[1])] + w[2:]
+        for w in (
+            line.split("\t")
+            for line in TREE.read_text().splitlines()
+            if not line.startswith("#")
+        )
+    )
+    flags = (
+        _ffi.FF_SYSCTLF_NODES | _ffi.FF_SYSCTLF_DESCR | _ffi.FF_SYSCTLF_NOVALUE
+    )
+    got = sorted(
+        [
+            r["name"],
+            _fixed(".".join(map(str, r["oid"]))),
+            "0x%08x" % r["kind"],
+            r["fmt"],
+            r["descr"],
+        ]
+        for r in st.sysctl_walk(flags)
+    )
     assert [g[0] for g in got] == [w[0] for w in want]
     assert got == want
 
 
 # -- layout: the exported table is the struct, counter after counter -------
+
 
 @pytest.mark.parametrize("node,sname,prefix", STATS_NODES)
 def test_node_is_whole_struct(st, node, sname, prefix):
@@ -114,8 +131,7 @@ def test_freebsd_layouts():
     """Where FreeBSD 13 fixes a struct, its size in uint64_t counters and
     a few landmarks (netinet/ip_var.h, udp_var.h, icmp_var.h), so
     FreeBSD's netstat -s could read ours."""
-    lay = {s: {f: (o, n) for f, o, n in v}
-           for s, v in stats_layout().items()}
+    lay = {s: {f: (o, n) for f, o, n in v} for s, v in stats_layout().items()}
     assert lay["ipstat"][""][1] == 29 * 8
     assert lay["ipstat"]["ips_badsum"][0] == 8
     assert lay["udpstat"][""][1] == 14 * 8
@@ -125,25 +141,34 @@ def test_freebsd_layouts():
 
 # -- values: sysctl == per-field lookups == what the wire says --------------
 
+
 @pytest.mark.parametrize("node,sname,prefix", STATS_NODES)
 def test_sysctl_equals_counters(st, node, sname, prefix):
     traffic(st)
     stats = st.sysctl_stats(node)
     # Our drop counters may rightly stay 0; FreeBSD's structs may not.
-    assert any(stats[f] for f in stats if not isinstance(stats[f], list)) \
-        or sname.endswith("xstat")
+    assert any(
+        stats[f] for f in stats if not isinstance(stats[f], list)
+    ) or sname.endswith("xstat")
     for field, v in stats.items():
         if isinstance(v, list):
-            assert v == [st.counter("%s%s.%d" % (prefix, field, i))
-                         for i in range(len(v))], field
+            assert v == [
+                st.counter("%s%s.%d" % (prefix, field, i))
+                for i in range(len(v))
+            ], field
         else:
             assert v == st.counter(prefix + field), field
 
 
 def delta(before, after):
-    return {k: (after[k] - before[k] if not isinstance(v, list) else
-                [a - b for a, b in zip(after[k], v)])
-            for k, v in before.items()}
+    return {
+        k: (
+            after[k] - before[k]
+            if not isinstance(v, list)
+            else [a - b for a, b in zip(after[k], v)]
+        )
+        for k, v in before.items()
+    }
 
 
 def test_ip_bad_header_checksum(st):
@@ -162,8 +187,9 @@ def test_tcp_bad_checksum(st):
     tcps_rcvtotal and tcps_rcvbadsum, drops it, answers nothing."""
     ib = st.sysctl_stats("net.inet.ip.stats")
     tb = st.sysctl_stats("net.inet.tcp.stats")
-    st.inject(flip(ip_frame(st, TCP(sport=40001, dport=80, flags="S")),
-                   14 + 20 + 16))
+    st.inject(
+        flip(ip_frame(st, TCP(sport=40001, dport=80, flags="S")), 14 + 20 + 16)
+    )
     st.expect_nothing()
     di = delta(ib, st.sysctl_stats("net.inet.ip.stats"))
     dt = delta(tb, st.sysctl_stats("net.inet.tcp.stats"))
@@ -176,8 +202,7 @@ def test_udp_bad_checksum(st):
     """RFC 768 checksum wrong: udps_ipackets, then udps_badsum; no port
     unreachable."""
     b = st.sysctl_stats("net.inet.udp.stats")
-    st.inject(flip(ip_frame(st, UDP(sport=5000, dport=9) / b"y"),
-                   14 + 20 + 6))
+    st.inject(flip(ip_frame(st, UDP(sport=5000, dport=9) / b"y"), 14 + 20 + 6))
     st.expect_nothing()
     d = delta(b, st.sysctl_stats("net.inet.udp.stats"))
     assert d["udps_ipackets"] == 1 and d["udps_badsum"] == 1
@@ -208,18 +233,19 @@ def test_arp_request_answered(st):
 
 # -- writes: zeroing, as netstat -z does -------------------------------------
 
+
 @pytest.mark.parametrize("node,sname,prefix", STATS_NODES)
 def test_write_zeroes(st, node, sname, prefix):
     traffic(st)
     before = st.sysctl_get(node)["value"]
-    err, _, recs = st.sysctl_ask(_ffi.FF_SYSCTL_SET, name=node,
-                                 new=bytes(len(before)))
+    err, _, recs = st.sysctl_ask(
+        _ffi.FF_SYSCTL_SET, name=node, new=bytes(len(before))
+    )
     assert err == 0
-    assert recs[0]["oldvalue"] == before        # what netstat -z printed
+    assert recs[0]["oldvalue"] == before  # what netstat -z printed
     assert st.sysctl_get(node)["value"] == bytes(len(before))
     first = stats_layout()[sname][1][0]
-    assert st.counter(prefix + first + (".0" if first == "_pad" else "")) \
-        == 0
+    assert st.counter(prefix + first + (".0" if first == "_pad" else "")) == 0
 
 
 def test_write_zeroes_whatever_written(st):

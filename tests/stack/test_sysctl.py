@@ -13,10 +13,18 @@ import struct
 import pytest
 
 from fstools import _ffi
-from fstools._ffi import (FF_MSG_SYSCTL, FF_SYSCTL_GET, FF_SYSCTL_SET,
-                          FF_SYSCTL_WALK, FF_SYSCTLF_AFTER, FF_SYSCTLF_DESCR,
-                          FF_SYSCTLF_NODES, FF_SYSCTLF_NOVALUE,
-                          FF_SYSCTLF_TEXT, HDR_SIZE)
+from fstools._ffi import (
+    FF_MSG_SYSCTL,
+    FF_SYSCTL_GET,
+    FF_SYSCTL_SET,
+    FF_SYSCTL_WALK,
+    FF_SYSCTLF_AFTER,
+    FF_SYSCTLF_DESCR,
+    FF_SYSCTLF_NODES,
+    FF_SYSCTLF_NOVALUE,
+    FF_SYSCTLF_TEXT,
+    HDR_SIZE,
+)
 
 REQ_SIZE = _ffi.sizeof("ff_sysctl_req")
 NODE_SIZE = _ffi.sizeof("ff_sysctl_node")
@@ -33,20 +41,29 @@ def lib(libff_test_path):
     dll.ff_test_sysctl_free.restype = None
     dll.ff_test_sysctl_free.argtypes = [ctypes.c_void_p]
     dll.ff_test_sysctl_msg.restype = ctypes.c_int
-    dll.ff_test_sysctl_msg.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
-                                       ctypes.c_size_t, ctypes.c_void_p,
-                                       ctypes.c_size_t]
+    dll.ff_test_sysctl_msg.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+    ]
     dll.ff_test_sysctl_set_string.restype = ctypes.c_int
-    dll.ff_test_sysctl_set_string.argtypes = [ctypes.c_void_p,
-                                              ctypes.c_char_p,
-                                              ctypes.c_char_p]
+    dll.ff_test_sysctl_set_string.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+    ]
     dll.ff_test_sysctl_count.restype = ctypes.c_int
     dll.ff_test_sysctl_count.argtypes = [ctypes.c_void_p, ctypes.c_int]
     dll.ff_test_sysctl_somaxconn.restype = ctypes.c_uint
     dll.ff_test_sysctl_somaxconn.argtypes = [ctypes.c_void_p]
     dll.ff_test_sysctl_add_int.restype = ctypes.c_int
-    dll.ff_test_sysctl_add_int.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
-                                           ctypes.POINTER(ctypes.c_int)]
+    dll.ff_test_sysctl_add_int.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(ctypes.c_int),
+    ]
     return dll
 
 
@@ -67,12 +84,16 @@ class Tree:
         """Send a body as is; return (fm_error, fm_cursor, reply body)."""
         length = HDR_SIZE + len(body)
         hdr = _ffi.encode_header(
-            fm_magic=_ffi.FF_MSG_MAGIC, fm_version=_ffi.FF_MSG_ABI_VERSION,
-            fm_type=msg_type, fm_len=length if fm_len is None else fm_len,
-            fm_seq=7)
+            fm_magic=_ffi.FF_MSG_MAGIC,
+            fm_version=_ffi.FF_MSG_ABI_VERSION,
+            fm_type=msg_type,
+            fm_len=length if fm_len is None else fm_len,
+            fm_seq=7,
+        )
         msg = hdr + bytes(body)
-        n = self.lib.ff_test_sysctl_msg(self.h, msg, len(msg), self.rep,
-                                        len(self.rep))
+        n = self.lib.ff_test_sysctl_msg(
+            self.h, msg, len(msg), self.rep, len(self.rep)
+        )
         assert n >= HDR_SIZE
         h = _ffi.decode("ff_msg_hdr", self.rep.raw[:HDR_SIZE])
         assert h["fm_len"] == n and h["fm_seq"] == 7
@@ -91,8 +112,9 @@ class Tree:
         return err, cursor, remaining, recs
 
     def get(self, name=None, oid=None, flags=0):
-        err, _, _, recs = self.ask(FF_SYSCTL_GET, name=name, oid=oid,
-                                   flags=flags)
+        err, _, _, recs = self.ask(
+            FF_SYSCTL_GET, name=name, oid=oid, flags=flags
+        )
         if err:
             return err, None
         assert len(recs) == 1
@@ -102,8 +124,9 @@ class Tree:
         if text is None:
             text = isinstance(new, str)
         flags = FF_SYSCTLF_TEXT if text else 0
-        err, _, _, recs = self.ask(FF_SYSCTL_SET, name=name, new=new,
-                                   flags=flags)
+        err, _, _, recs = self.ask(
+            FF_SYSCTL_SET, name=name, new=new, flags=flags
+        )
         return err, (recs[0] if recs else None)
 
     def value(self, name):
@@ -118,15 +141,20 @@ class Tree:
             err, node = self.get(name)
             assert err == 0
             top = len(node["oid"])
-        err, cursor, _, recs = self.ask(FF_SYSCTL_WALK, name=name,
-                                        flags=flags, maxnodes=maxnodes)
+        err, cursor, _, recs = self.ask(
+            FF_SYSCTL_WALK, name=name, flags=flags, maxnodes=maxnodes
+        )
         assert err == 0
         out, trips = list(recs), 1
         while cursor:
             assert recs, "cursor without records"
             err, cursor, _, recs = self.ask(
-                FF_SYSCTL_WALK, oid=out[-1]["oid"], rootlen=top,
-                flags=flags | FF_SYSCTLF_AFTER, maxnodes=maxnodes)
+                FF_SYSCTL_WALK,
+                oid=out[-1]["oid"],
+                rootlen=top,
+                flags=flags | FF_SYSCTLF_AFTER,
+                maxnodes=maxnodes,
+            )
             assert err == 0
             out.extend(recs)
             trips += 1
@@ -173,15 +201,19 @@ def u64(v):
 
 # -- the ABI -----------------------------------------------------------------
 
+
 def test_abi_table_matches_mirror(lib):
-    table = ctypes.cast(lib.ff_msg_abi_table,
-                        ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry)))()
+    table = ctypes.cast(
+        lib.ff_msg_abi_table, ctypes.CFUNCTYPE(ctypes.POINTER(_ffi.AbiEntry))
+    )()
     layout = {}
     i = 0
     while table[i].fe_struct is not None:
         e = table[i]
-        layout.setdefault(e.fe_struct.decode(), {})[e.fe_field.decode()] = \
-            (e.fe_offset, e.fe_size)
+        layout.setdefault(e.fe_struct.decode(), {})[e.fe_field.decode()] = (
+            e.fe_offset,
+            e.fe_size,
+        )
         i += 1
     mirror = _ffi.mirror_layout()
     for name in ("ff_sysctl_req", "ff_sysctl_rep", "ff_sysctl_node"):
@@ -189,6 +221,7 @@ def test_abi_table_matches_mirror(lib):
 
 
 # -- kern.* and numbers ------------------------------------------------------
+
 
 def test_kern_nodes(tree):
     err, rec = tree.get("kern.ostype")
@@ -233,7 +266,12 @@ TYPES = [
     ("debug.test.int", i32(-42), i32(-42), "-42"),
     ("debug.test.uint", u32(999), u32(999), "999"),
     ("debug.test.long", i64(-4999999999), i64(-4999999999), "-4999999999"),
-    ("debug.test.ulong", u64(2**64 - 1), u64(2**64 - 1), "18446744073709551615"),
+    (
+        "debug.test.ulong",
+        u64(2**64 - 1),
+        u64(2**64 - 1),
+        "18446744073709551615",
+    ),
     ("debug.test.u64", u64(2**63 + 5), u64(2**63 + 5), "9223372036854775813"),
     ("debug.test.even", i32(64), i32(64), "0x40"),
 ]
@@ -283,17 +321,27 @@ def test_opaque(tree):
 def test_write_takes_effect(tree, lib):
     assert tree.set("kern.ipc.somaxconn", "4096")[0] == 0
     assert lib.ff_test_sysctl_somaxconn(tree.h) == 4096
-    assert lib.ff_test_sysctl_set_string(tree.h, b"kern.ipc.somaxconn",
-                                         b"77") == 0
+    assert (
+        lib.ff_test_sysctl_set_string(tree.h, b"kern.ipc.somaxconn", b"77")
+        == 0
+    )
     assert tree.value("kern.ipc.somaxconn") == u32(77)
 
 
 # -- refused writes ----------------------------------------------------------
 
-@pytest.mark.parametrize("name,new", [
-    ("kern.ostype", "bsd"), ("kern.osrelease", "1"), ("kern.hz", "100"),
-    ("debug.test.ro", "1"), ("debug.test.big", "1"),
-    ("debug.test.broken", "1")])
+
+@pytest.mark.parametrize(
+    "name,new",
+    [
+        ("kern.ostype", "bsd"),
+        ("kern.osrelease", "1"),
+        ("kern.hz", "100"),
+        ("debug.test.ro", "1"),
+        ("debug.test.big", "1"),
+        ("debug.test.broken", "1"),
+    ],
+)
 def test_read_only(tree, name, new):
     before = tree.get(name)
     assert tree.set(name, new)[0] == EPERM
@@ -301,43 +349,55 @@ def test_read_only(tree, name, new):
     assert tree.get(name) == before
 
 
-@pytest.mark.parametrize("name,new", [
-    ("debug.test.int", i32(101)), ("debug.test.int", i32(-101)),
-    ("debug.test.uint", u32(9)), ("debug.test.uint", u32(1001)),
-    ("debug.test.long", i64(5000000001)),
-    ("debug.test.even", i32(3)),
-    ("kern.ipc.somaxconn", u32(65536)),
-    ("kern.ipc.maxsockbuf", u64(100)),
-    ("debug.test.int", b"\1\0"), ("debug.test.int", i64(1)),
-    ("debug.test.u64", u32(1)), ("debug.test.int", b""),
-])
+@pytest.mark.parametrize(
+    "name,new",
+    [
+        ("debug.test.int", i32(101)),
+        ("debug.test.int", i32(-101)),
+        ("debug.test.uint", u32(9)),
+        ("debug.test.uint", u32(1001)),
+        ("debug.test.long", i64(5000000001)),
+        ("debug.test.even", i32(3)),
+        ("kern.ipc.somaxconn", u32(65536)),
+        ("kern.ipc.maxsockbuf", u64(100)),
+        ("debug.test.int", b"\1\0"),
+        ("debug.test.int", i64(1)),
+        ("debug.test.u64", u32(1)),
+        ("debug.test.int", b""),
+    ],
+)
 def test_out_of_range_or_wrong_size(tree, name, new):
     before = tree.value(name)
     assert tree.set(name, new, text=False)[0] == EINVAL
     assert tree.value(name) == before
 
 
-@pytest.mark.parametrize("name,text,msg_err,set_err", [
-    ("debug.test.int", "101", EINVAL, errno.ERANGE),
-    ("debug.test.int", "4294967296", EINVAL, errno.ERANGE),
-    ("debug.test.uint", "-1", EINVAL, errno.ERANGE),
-    ("debug.test.uint", "5", EINVAL, errno.ERANGE),
-    ("debug.test.int", "abc", EINVAL, errno.EINVAL),
-    ("debug.test.int", "12abc", EINVAL, errno.EINVAL),
-    ("debug.test.int", "", EINVAL, errno.EINVAL),
-    ("debug.test.u64", "99999999999999999999", EINVAL, errno.ERANGE),
-    ("debug.test.even", "7", EINVAL, errno.EINVAL),
-    ("kern.ipc.somaxconn", "70000", EINVAL, errno.ERANGE),
-    ("kern.ostype", "x", EPERM, errno.EPERM),
-    ("no.such.node", "1", ENOENT, errno.ENOENT),
-])
+@pytest.mark.parametrize(
+    "name,text,msg_err,set_err",
+    [
+        ("debug.test.int", "101", EINVAL, errno.ERANGE),
+        ("debug.test.int", "4294967296", EINVAL, errno.ERANGE),
+        ("debug.test.uint", "-1", EINVAL, errno.ERANGE),
+        ("debug.test.uint", "5", EINVAL, errno.ERANGE),
+        ("debug.test.int", "abc", EINVAL, errno.EINVAL),
+        ("debug.test.int", "12abc", EINVAL, errno.EINVAL),
+        ("debug.test.int", "", EINVAL, errno.EINVAL),
+        ("debug.test.u64", "99999999999999999999", EINVAL, errno.ERANGE),
+        ("debug.test.even", "7", EINVAL, errno.EINVAL),
+        ("kern.ipc.somaxconn", "70000", EINVAL, errno.ERANGE),
+        ("kern.ostype", "x", EPERM, errno.EPERM),
+        ("no.such.node", "1", ENOENT, errno.ENOENT),
+    ],
+)
 def test_text_errors(tree, lib, name, text, msg_err, set_err):
     # The message answers like FreeBSD (EINVAL); [freebsd.sysctl] gets
     # ERANGE for a number out of range so the config error can say so.
     err, _ = tree.set(name, text)
     assert err == msg_err
-    assert lib.ff_test_sysctl_set_string(tree.h, name.encode(),
-                                         text.encode()) == set_err
+    assert (
+        lib.ff_test_sysctl_set_string(tree.h, name.encode(), text.encode())
+        == set_err
+    )
 
 
 def test_unknown_oid(tree):
@@ -352,15 +412,16 @@ def test_unknown_oid(tree):
 
 # -- walks -------------------------------------------------------------------
 
+
 def test_walk_every_leaf_once(tree, lib):
     recs, trips = tree.walk()
     names = [r["name"] for r in recs]
     assert len(names) == len(set(names))
     assert len(names) == lib.ff_test_sysctl_count(tree.h, 1)
-    assert trips <= 3       # debug.test.big does not fit with the others
+    assert trips <= 3  # debug.test.big does not fit with the others
     assert "kern.ipc.somaxconn" in names and "debug.test.int" in names
     oids = [r["oid"] for r in recs]
-    assert oids == sorted(oids)         # FreeBSD's order
+    assert oids == sorted(oids)  # FreeBSD's order
     big = recs[names.index("debug.test.big")]
     assert big["error"] == ENOMEM and big["value"] == b""
     assert big["valuesize"] == 80000
@@ -382,8 +443,11 @@ def test_walk_with_nodes(tree, lib):
     names = [r["name"] for r in recs]
     assert len(names) == len(set(names))
     assert len(names) == lib.ff_test_sysctl_count(tree.h, 0)
-    assert names.index("kern") < names.index("kern.ipc") < \
-        names.index("kern.ipc.maxsockbuf")
+    assert (
+        names.index("kern")
+        < names.index("kern.ipc")
+        < names.index("kern.ipc.maxsockbuf")
+    )
     assert all(r["value"] == b"" for r in recs)
 
 
@@ -393,8 +457,10 @@ def test_walk_subtree(tree):
     assert names and all(n.startswith("debug.test.") for n in names)
     assert len(names) == 12
     recs, _ = tree.walk("kern.ipc")
-    assert [r["name"] for r in recs] == ["kern.ipc.maxsockbuf",
-                                         "kern.ipc.somaxconn"]
+    assert [r["name"] for r in recs] == [
+        "kern.ipc.maxsockbuf",
+        "kern.ipc.somaxconn",
+    ]
     recs, _ = tree.walk("kern.ostype")
     assert [r["name"] for r in recs] == ["kern.ostype"]
 
@@ -404,14 +470,18 @@ def test_walk_resume_survives_changes(tree, lib):
     assert cursor > 0
     v = ctypes.c_int(5)
     tree.keep.append(v)
-    assert lib.ff_test_sysctl_add_int(tree.h, b"debug.test.late",
-                                      ctypes.byref(v)) == 0
+    assert (
+        lib.ff_test_sysctl_add_int(tree.h, b"debug.test.late", ctypes.byref(v))
+        == 0
+    )
     # Resume after a path that no longer exists: the next one after it.
-    err, _, _, recs = tree.ask(FF_SYSCTL_WALK, oid=[1, 30, 2],
-                               flags=FF_SYSCTLF_AFTER, maxnodes=1)
+    err, _, _, recs = tree.ask(
+        FF_SYSCTL_WALK, oid=[1, 30, 2], flags=FF_SYSCTLF_AFTER, maxnodes=1
+    )
     assert err == 0 and recs[0]["name"] == "kern.ipc.somaxconn"
-    err, _, _, recs = tree.ask(FF_SYSCTL_WALK, oid=[1, 99999],
-                               flags=FF_SYSCTLF_AFTER, maxnodes=1)
+    err, _, _, recs = tree.ask(
+        FF_SYSCTL_WALK, oid=[1, 99999], flags=FF_SYSCTLF_AFTER, maxnodes=1
+    )
     assert err == 0 and recs[0]["oid"][0] > 1
     whole, _ = tree.walk()
     assert "debug.test.late" in [r["name"] for r in whole]
@@ -420,7 +490,8 @@ def test_walk_resume_survives_changes(tree, lib):
 def test_walk_end(tree):
     whole, _ = tree.walk()
     err, cursor, remaining, recs = tree.ask(
-        FF_SYSCTL_WALK, oid=whole[-1]["oid"], flags=FF_SYSCTLF_AFTER)
+        FF_SYSCTL_WALK, oid=whole[-1]["oid"], flags=FF_SYSCTLF_AFTER
+    )
     assert err == 0 and cursor == 0 and recs == []
 
 
@@ -440,6 +511,7 @@ def test_get_too_big_and_failing(tree):
 
 # -- malformed requests ------------------------------------------------------
 
+
 def req(**fields):
     """A raw ff_sysctl_req with fields set directly (no checks)."""
     r = _ffi.SysctlReq(sr_len=REQ_SIZE, sr_op=FF_SYSCTL_GET)
@@ -458,7 +530,7 @@ NAME_OFF = HDR_SIZE + REQ_SIZE
 
 MALFORMED = {
     "empty body": b"",
-    "short body": req()[:REQ_SIZE - 1],
+    "short body": req()[: REQ_SIZE - 1],
     "sr_len small": req(sr_len=REQ_SIZE - 8),
     "sr_len large": req(sr_len=REQ_SIZE + 8),
     "op 0": req(sr_op=0, sr_oidlen=1, sr_oid=[1]),
@@ -467,12 +539,17 @@ MALFORMED = {
     "unknown flag": req(sr_flags=0x100, sr_oidlen=1, sr_oid=[1]),
     "oidlen 25": req(sr_oidlen=25),
     "oidlen huge": req(sr_oidlen=0xFFFFFFFF),
-    "rootlen > oidlen": req(sr_op=FF_SYSCTL_WALK, sr_oidlen=1, sr_oid=[1],
-                            sr_rootlen=2, sr_flags=FF_SYSCTLF_AFTER),
-    "after without walk": req(sr_oidlen=1, sr_oid=[1],
-                              sr_flags=FF_SYSCTLF_AFTER),
-    "after without oid": req(sr_op=FF_SYSCTL_WALK,
-                             sr_flags=FF_SYSCTLF_AFTER),
+    "rootlen > oidlen": req(
+        sr_op=FF_SYSCTL_WALK,
+        sr_oidlen=1,
+        sr_oid=[1],
+        sr_rootlen=2,
+        sr_flags=FF_SYSCTLF_AFTER,
+    ),
+    "after without walk": req(
+        sr_oidlen=1, sr_oid=[1], sr_flags=FF_SYSCTLF_AFTER
+    ),
+    "after without oid": req(sr_op=FF_SYSCTL_WALK, sr_flags=FF_SYSCTLF_AFTER),
     "get without target": req(),
     "set without target": req(sr_op=FF_SYSCTL_SET),
     "name past end": req(sr_name=(NAME_OFF, 5)) + b"kern",
@@ -485,18 +562,36 @@ MALFORMED = {
     "name empty string": req(sr_name=(NAME_OFF, 1)) + b"\0",
     "name len 0 off set": req(sr_name=(NAME_OFF, 0)) + b"kern\0",
     "name too long": req(sr_name=(NAME_OFF, 300)) + b"a" * 299 + b"\0",
-    "set text no NUL": req(sr_op=FF_SYSCTL_SET, sr_flags=FF_SYSCTLF_TEXT,
-                           sr_oidlen=3, sr_oid=[1, 30, 3],
-                           sr_new=(NAME_OFF, 2)) + b"12",
-    "set text empty iov": req(sr_op=FF_SYSCTL_SET, sr_flags=FF_SYSCTLF_TEXT,
-                              sr_oidlen=3, sr_oid=[1, 30, 3]),
-    "set value past end": req(sr_op=FF_SYSCTL_SET, sr_oidlen=3,
-                              sr_oid=[1, 30, 3],
-                              sr_new=(NAME_OFF, 8)) + b"\0\0\0\0",
-    "set value in header": req(sr_op=FF_SYSCTL_SET, sr_oidlen=3,
-                               sr_oid=[1, 30, 3], sr_new=(0, 4)),
-    "set len 0 off set": req(sr_op=FF_SYSCTL_SET, sr_oidlen=3,
-                             sr_oid=[1, 30, 3], sr_new=(NAME_OFF, 0)),
+    "set text no NUL": req(
+        sr_op=FF_SYSCTL_SET,
+        sr_flags=FF_SYSCTLF_TEXT,
+        sr_oidlen=3,
+        sr_oid=[1, 30, 3],
+        sr_new=(NAME_OFF, 2),
+    )
+    + b"12",
+    "set text empty iov": req(
+        sr_op=FF_SYSCTL_SET,
+        sr_flags=FF_SYSCTLF_TEXT,
+        sr_oidlen=3,
+        sr_oid=[1, 30, 3],
+    ),
+    "set value past end": req(
+        sr_op=FF_SYSCTL_SET,
+        sr_oidlen=3,
+        sr_oid=[1, 30, 3],
+        sr_new=(NAME_OFF, 8),
+    )
+    + b"\0\0\0\0",
+    "set value in header": req(
+        sr_op=FF_SYSCTL_SET, sr_oidlen=3, sr_oid=[1, 30, 3], sr_new=(0, 4)
+    ),
+    "set len 0 off set": req(
+        sr_op=FF_SYSCTL_SET,
+        sr_oidlen=3,
+        sr_oid=[1, 30, 3],
+        sr_new=(NAME_OFF, 0),
+    ),
 }
 
 
@@ -520,14 +615,21 @@ def test_fm_len_disagrees(tree):
 def test_fuzz(tree):
     """Random requests, some mutated from good ones: answers, no crash."""
     rnd = random.Random(6)
-    good = [_ffi.encode_sysctl_req(FF_SYSCTL_WALK),
-            _ffi.encode_sysctl_req(FF_SYSCTL_GET, name="kern.ipc.somaxconn"),
-            _ffi.encode_sysctl_req(FF_SYSCTL_SET, name="debug.test.string",
-                                   new="abc", flags=FF_SYSCTLF_TEXT)]
+    good = [
+        _ffi.encode_sysctl_req(FF_SYSCTL_WALK),
+        _ffi.encode_sysctl_req(FF_SYSCTL_GET, name="kern.ipc.somaxconn"),
+        _ffi.encode_sysctl_req(
+            FF_SYSCTL_SET,
+            name="debug.test.string",
+            new="abc",
+            flags=FF_SYSCTLF_TEXT,
+        ),
+    ]
     for i in range(3000):
         if i % 3 == 0:
-            body = bytes(rnd.getrandbits(8)
-                         for _ in range(rnd.randrange(0, 400)))
+            body = bytes(
+                rnd.getrandbits(8) for _ in range(rnd.randrange(0, 400))
+            )
         else:
             body = bytearray(rnd.choice(good))
             for _ in range(rnd.randrange(1, 6)):
@@ -541,6 +643,7 @@ def test_fuzz(tree):
 
 
 # -- ff-sysctl end to end, against the real handler ---------------------------
+
 
 class TreeStack:
     """fstools.ipc.Session's shape, answered by test trees (one per proc)."""
@@ -560,18 +663,21 @@ class TreeStack:
 
     def request(self, proc, msg_type, body=b"", cursor=0):
         from fstools import ipc
+
         self.trips += 1
         err, cur, reply = self.trees[proc].raw(body, msg_type=msg_type)
         if err:
             raise _ffi.stack_error(err)
-        return ipc.Reply(type=msg_type, error=0, cursor=cur, proc_id=proc,
-                         seq=0, body=reply)
+        return ipc.Reply(
+            type=msg_type, error=0, cursor=cur, proc_id=proc, seq=0, body=reply
+        )
 
 
 @pytest.fixture
 def cli(lib, monkeypatch):
     from click.testing import CliRunner
     from fstools import ipc, sysctl
+
     trees = {0: Tree(lib), 1: Tree(lib)}
     backend = TreeStack(trees)
     monkeypatch.setattr(ipc, "Session", lambda *a, **k: backend)
@@ -579,6 +685,7 @@ def cli(lib, monkeypatch):
 
     def run(*args):
         return CliRunner().invoke(sysctl.command, list(args))
+
     run.trees = trees
     run.backend = backend
     yield run
@@ -591,8 +698,10 @@ def test_cli_read_write(cli):
     assert (r.exit_code, r.stdout) == (0, "kern.ipc.somaxconn: 128\n")
     r = cli("kern.ipc.somaxconn=1024")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == ("[0] kern.ipc.somaxconn: 128 -> 1024\n"
-                        "[1] kern.ipc.somaxconn: 128 -> 1024\n")
+    assert r.stdout == (
+        "[0] kern.ipc.somaxconn: 128 -> 1024\n"
+        "[1] kern.ipc.somaxconn: 128 -> 1024\n"
+    )
     r = cli("--proc", "1", "kern.ipc.somaxconn=7")
     assert r.stdout == "kern.ipc.somaxconn: 1024 -> 7\n"
     r = cli("--proc", "all", "-n", "kern.ipc.somaxconn")
@@ -614,7 +723,9 @@ def test_cli_errors(cli):
     assert (r.exit_code, r.stderr) == (1, "ff-sysctl: unknown oid 'nosuch'\n")
     r = cli("--proc", "0", "kern.ostype=x")
     assert (r.exit_code, r.stderr) == (
-        1, "ff-sysctl: oid 'kern.ostype' is read only\n")
+        1,
+        "ff-sysctl: oid 'kern.ostype' is read only\n",
+    )
     r = cli("--proc", "0", "debug.test.int=abc")
     assert r.stderr == "ff-sysctl: invalid integer 'abc'\n"
     r = cli("--proc", "0", "debug.test.int=1000")
@@ -622,8 +733,9 @@ def test_cli_errors(cli):
     r = cli("--proc", "0", "kern.ipc=1")
     assert r.stderr == "ff-sysctl: oid 'kern.ipc' isn't a leaf node\n"
     r = cli("--proc", "0", "debug.test.blob=1")
-    assert r.stderr == ("ff-sysctl: oid 'debug.test.blob' is type 5, "
-                        "cannot set that\n")
+    assert r.stderr == (
+        "ff-sysctl: oid 'debug.test.blob' is type 5, cannot set that\n"
+    )
     r = cli("--proc", "0", "kern.hz", "nosuch", "kern.ostype")
     assert r.exit_code == 1
     assert r.stdout == "kern.hz: 1000\nkern.ostype: ff\n"

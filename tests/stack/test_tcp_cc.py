@@ -8,8 +8,6 @@ Loss is signalled the RFC 6675 way (three duplicate ACKs with SACK
 blocks), so cwnd right after it is ssthresh: beta * W_max for CUBIC,
 FlightSize / 2 for NewReno."""
 
-import math
-
 from scapy.layers.inet import TCP
 
 from fstools import _ffi
@@ -22,8 +20,10 @@ ALPHA = 3 * (1 - BETA) / (1 + BETA)
 
 
 def sysctl_get(st, name):
-    err, _, body = st.msg(_ffi.FF_MSG_SYSCTL, _ffi.encode_sysctl_req(
-        _ffi.FF_SYSCTL_GET, name=name))
+    err, _, body = st.msg(
+        _ffi.FF_MSG_SYSCTL,
+        _ffi.encode_sysctl_req(_ffi.FF_SYSCTL_GET, name=name),
+    )
     assert err == 0
     return _ffi.decode_sysctl_reply(body)[1][0]["value"]
 
@@ -47,10 +47,16 @@ def data_segs(st):
 
 
 def sack_ack(peer, una, ack, blocks):
-    sack = tuple(x for s, e in blocks for x in
-                 ((una + s) & 0xffffffff, (una + e) & 0xffffffff))
-    peer.send("A", ack=(una + ack) & 0xffffffff,
-              options=[("SAck", sack)] if sack else None)
+    sack = tuple(
+        x
+        for s, e in blocks
+        for x in ((una + s) & 0xFFFFFFFF, (una + e) & 0xFFFFFFFF)
+    )
+    peer.send(
+        "A",
+        ack=(una + ack) & 0xFFFFFFFF,
+        options=[("SAck", sack)] if sack else None,
+    )
 
 
 def lose_first(st, peer, fd, nseg=40):
@@ -62,7 +68,7 @@ def lose_first(st, peer, fd, nseg=40):
     for k in (2, 3, 4):
         sack_ack(peer, una, 0, [(MSS, k * MSS)])
     resent = data_segs(st)
-    assert resent and resent[0].seq == una      # fast retransmit
+    assert resent and resent[0].seq == una  # fast retransmit
     return una
 
 
@@ -76,10 +82,10 @@ def finish_recovery(st, peer, fd, una, nseg=40):
 def test_cc_sysctls(make_stack):
     st = tcp_stack(make_stack)
     assert sysctl_get(st, "net.inet.tcp.cc.algorithm") == b"cubic\0"
-    assert sysctl_get(st, "net.inet.tcp.cc.available") == \
-        b"newreno, cubic\0"
-    assert sysctl_get(st, "net.inet.tcp.sack.enable") == \
-        (1).to_bytes(4, "little")
+    assert sysctl_get(st, "net.inet.tcp.cc.available") == b"newreno, cubic\0"
+    assert sysctl_get(st, "net.inet.tcp.sack.enable") == (1).to_bytes(
+        4, "little"
+    )
 
 
 def test_cubic_loss_is_beta_wmax(make_stack):
@@ -89,7 +95,7 @@ def test_cubic_loss_is_beta_wmax(make_stack):
     una = lose_first(st, peer, fd)
     info = st.tcp_info(fd)
     assert info["ssthresh"] == int(BETA * 40 * MSS) == 28000
-    assert info["cwnd"] == 28000                # RFC 6675: cwnd = ssthresh
+    assert info["cwnd"] == 28000  # RFC 6675: cwnd = ssthresh
     info = finish_recovery(st, peer, fd, una)
     assert info["cwnd"] == 28000
     quiesce(st, fd)
@@ -101,7 +107,7 @@ def test_newreno_loss_halves(make_stack):
     peer, fd = conn(st, 40000)
     una = lose_first(st, peer, fd)
     info = st.tcp_info(fd)
-    assert info["ssthresh"] == 40 * MSS // 2    # FlightSize / 2
+    assert info["ssthresh"] == 40 * MSS // 2  # FlightSize / 2
     assert info["cwnd"] == 20000
     finish_recovery(st, peer, fd, una)
     quiesce(st, fd)
@@ -109,13 +115,13 @@ def test_newreno_loss_halves(make_stack):
 
 def test_switch_affects_new_connections_only(make_stack):
     st = tcp_stack(make_stack)
-    peer_a, fd_a = conn(st, 40000)              # CUBIC, the default
+    peer_a, fd_a = conn(st, 40000)  # CUBIC, the default
     st.sysctl("net.inet.tcp.cc.algorithm", "newreno")
     peer_b, fd_b = conn(st, 40001)
     una_a = lose_first(st, peer_a, fd_a)
     una_b = lose_first(st, peer_b, fd_b)
-    assert st.tcp_info(fd_a)["ssthresh"] == 28000   # still CUBIC
-    assert st.tcp_info(fd_b)["ssthresh"] == 20000   # NewReno
+    assert st.tcp_info(fd_a)["ssthresh"] == 28000  # still CUBIC
+    assert st.tcp_info(fd_b)["ssthresh"] == 20000  # NewReno
     finish_recovery(st, peer_a, fd_a, una_a)
     finish_recovery(st, peer_b, fd_b, una_b)
     st.sysctl("net.inet.tcp.cc.algorithm", "cubic")
@@ -134,11 +140,11 @@ def rounds(st, peer, fd, n, rtt):
         segs = data_segs(st)
         assert segs
         una = st.tcp_info(fd)["snd_una"]
-        hi = max(s.seq + len(bytes(s.payload)) for s in segs) & 0xffffffff
+        hi = max(s.seq + len(bytes(s.payload)) for s in segs) & 0xFFFFFFFF
         before = st.tcp_info(fd)["cwnd"]
         st.advance(rtt, step=rtt)
         peer.send("A", ack=hi)
-        yield st.now(), (hi - una) & 0xffffffff, before, st.tcp_info(fd)
+        yield st.now(), (hi - una) & 0xFFFFFFFF, before, st.tcp_info(fd)
 
 
 def follow_cubic(st, peer, fd, w_max, k, n, rtt):
@@ -152,14 +158,15 @@ def follow_cubic(st, peer, fd, w_max, k, n, rtt):
         if epoch is None:
             epoch, w_est = now, before
         t = now - epoch
-        srtt = (info["srtt"] >> 5) / 1000.0             # hz = 1000
+        srtt = (info["srtt"] >> 5) / 1000.0  # hz = 1000
         alpha = ALPHA if w_est < w_max else 1.0
         w_est += alpha * acked * MSS / before
         if w_cubic(t, w_max, k) < w_est:
             want = w_est
         else:
-            target = min(max(w_cubic(t + srtt, w_max, k), before),
-                         1.5 * before)
+            target = min(
+                max(w_cubic(t + srtt, w_max, k), before), 1.5 * before
+            )
             want = before + (target - before) * acked / before
         assert abs(cwnd - want) <= max(0.01 * want, 2), (t, cwnd, want)
         seen.append((t, cwnd))
@@ -176,7 +183,7 @@ def test_cubic_growth_follows_wcubic(make_stack):
     w_max = 40 * MSS
     una = lose_first(st, peer, fd)
     finish_recovery(st, peer, fd, una)
-    k = (w_max * (1 - BETA) / C / MSS) ** (1 / 3)      # 3.107 s
+    k = (w_max * (1 - BETA) / C / MSS) ** (1 / 3)  # 3.107 s
     rtt = 0.2
     seen = follow_cubic(st, peer, fd, w_max, k, 25, rtt)
     # The shape: concave to W_max around K, convex beyond it.
@@ -225,24 +232,24 @@ def test_cubic_fast_convergence(make_stack):
     cwnd * (1 + beta) / 2, so the plateau comes sooner and lower."""
     st = tcp_stack(make_stack)
     peer, fd = conn(st, 40000)
-    una = lose_first(st, peer, fd)              # W_max = 40 segments
+    una = lose_first(st, peer, fd)  # W_max = 40 segments
     finish_recovery(st, peer, fd, una)
-    for _ in rounds(st, peer, fd, 1, 0.2):      # past RFC 6582 "recover"
+    for _ in rounds(st, peer, fd, 1, 0.2):  # past RFC 6582 "recover"
         pass
     st.tcp_send(fd, b"f" * 100000)
     segs = data_segs(st)
     info = st.tcp_info(fd)
-    una, w = info["snd_una"], info["cwnd"]      # about 29000 < W_max
+    una, w = info["snd_una"], info["cwnd"]  # about 29000 < W_max
     assert w < 40 * MSS
     for k in (2, 3, 4):
         sack_ack(peer, una, 0, [(MSS, k * MSS)])
     data_segs(st)
     assert st.tcp_info(fd)["ssthresh"] == int(BETA * w)
     hi = max(x.seq + len(bytes(x.payload)) for x in segs)
-    sack_ack(peer, una, (hi - una) & 0xffffffff, [])
+    sack_ack(peer, una, (hi - una) & 0xFFFFFFFF, [])
     epoch_cwnd = st.tcp_info(fd)["cwnd"]
     assert epoch_cwnd == int(BETA * w)
-    w_max = w * (1 + BETA) / 2                  # below w, not w
+    w_max = w * (1 + BETA) / 2  # below w, not w
     k = ((w_max - epoch_cwnd) / C / MSS) ** (1 / 3)
     seen = follow_cubic(st, peer, fd, w_max, k, 12, 0.2)
     # Near the new, lower W_max the Reno-friendly estimate takes over.

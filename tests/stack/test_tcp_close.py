@@ -4,12 +4,10 @@ end, RST in established and closing states, data after close."""
 
 import errno
 
-import pytest
 from scapy.layers.inet import TCP
 
 import ffstack
-from tcp_peer import (MSL_MS, Peer, establish, handshake_passive, quiesce,
-                      tcp_stack)
+from tcp_peer import MSL_MS, Peer, establish, quiesce, tcp_stack
 
 
 def state(st, fd):
@@ -53,11 +51,11 @@ def test_fin_in_syn_received(make_stack):
     peer.seq = 100
     peer.send("S")
     peer.expect("SA")
-    peer.send("FA")                      # ACK of our SYN, with a FIN
+    peer.send("FA")  # ACK of our SYN, with a FIN
     assert peer.expect("A").ack == 102
     fd = st.tcp_accept(lfd)
     assert state(st, fd) == "CLOSE_WAIT"
-    assert st.tcp_recv(fd) == b""        # EOF
+    assert st.tcp_recv(fd) == b""  # EOF
     quiesce(st, fd, lfd)
 
 
@@ -70,16 +68,16 @@ def test_fin_in_established_then_last_ack(make_stack):
     assert state(st, fd) == "CLOSE_WAIT"
     assert st.tcp_recv(fd) == b"bye"
     assert st.tcp_recv(fd) == b""
-    assert st.tcp_send(fd, b"still open") == 10   # half-close
+    assert st.tcp_send(fd, b"still open") == 10  # half-close
     assert bytes(peer.expect("PA").payload) == b"still open"
-    peer.send("FA", seq=peer.seq - 1)     # FIN again: re-ACKed
+    peer.send("FA", seq=peer.seq - 1)  # FIN again: re-ACKed
     assert peer.expect("A").ack == peer.seq
     assert state(st, fd) == "CLOSE_WAIT"
     assert st.tcp_shutdown(fd, ffstack.SHUT_WR) == 0
     fin = peer.expect("FA")
     assert state(st, fd) == "LAST_ACK"
-    peer.send("FA", seq=peer.seq - 1, ack=fin.seq)   # FIN in LAST_ACK
-    assert peer.expect("FA").seq == fin.seq          # ours, again
+    peer.send("FA", seq=peer.seq - 1, ack=fin.seq)  # FIN in LAST_ACK
+    assert peer.expect("FA").seq == fin.seq  # ours, again
     assert state(st, fd) == "LAST_ACK"
     peer.send("A", ack=fin.seq + 1)
     assert state(st, fd) is None
@@ -94,12 +92,12 @@ def test_fin_in_fin_wait_1_simultaneous_close(make_stack):
     st.tcp_shutdown(fd, ffstack.SHUT_WR)
     fin = peer.expect("FA")
     assert state(st, fd) == "FIN_WAIT_1"
-    peer.send("FA", ack=fin.seq)         # their FIN crosses ours
+    peer.send("FA", ack=fin.seq)  # their FIN crosses ours
     # The ACK carries our FIN again, as FreeBSD's tcp_output does.
     assert peer.expect("FA").ack == peer.seq
     assert state(st, fd) == "CLOSING"
-    peer.send("FA", seq=peer.seq - 1, ack=fin.seq)   # FIN in CLOSING
-    peer.expect("FA")                    # our FIN again, not acked yet
+    peer.send("FA", seq=peer.seq - 1, ack=fin.seq)  # FIN in CLOSING
+    peer.expect("FA")  # our FIN again, not acked yet
     peer.send("A", ack=fin.seq + 1)
     assert state(st, fd) == "TIME_WAIT"
     quiesce(st, fd)
@@ -125,7 +123,7 @@ def test_fin_in_fin_wait_2_and_time_wait(make_stack):
     fin = peer.expect("FA")
     peer.send("A", ack=fin.seq + 1)
     assert state(st, fd) == "FIN_WAIT_2"
-    peer.send("PA", data=b"more")        # half-closed: data still comes
+    peer.send("PA", data=b"more")  # half-closed: data still comes
     st.advance(0.1)
     peer.expect("A")
     assert st.tcp_recv(fd) == b"more"
@@ -134,14 +132,14 @@ def test_fin_in_fin_wait_2_and_time_wait(make_stack):
     assert state(st, fd) == "TIME_WAIT"
     assert st.tcp_close(fd) == 0
     assert st.counter("tcp.tcb_count") == 1  # TIME_WAIT outlives the fd
-    st.advance(MSL_MS / 1000)            # one MSL: still there
-    peer.send("FA", seq=peer.seq - 1)    # FIN in TIME_WAIT: ACK, restart
+    st.advance(MSL_MS / 1000)  # one MSL: still there
+    peer.send("FA", seq=peer.seq - 1)  # FIN in TIME_WAIT: ACK, restart
     assert peer.expect("A").ack == peer.seq
     st.advance(2 * MSL_MS / 1000 - 0.2)
     assert st.counter("tcp.tcb_count") == 1
     st.advance(0.3)
     assert st.counter("tcp.tcb_count") == 0  # 2 MSL after the last FIN
-    peer.send("S", seq=5000)             # the port is closed again
+    peer.send("S", seq=5000)  # the port is closed again
     assert peer.expect("RA").ack == 5001
     quiesce(st)
 
@@ -165,7 +163,7 @@ def test_close_sends_queued_data_then_fin(make_stack):
     peer = Peer(st)
     fd = establish(st, peer, wnd=1000, mss=500)
     st.tcp_send(fd, b"d" * 3000)
-    st.tcp_close(fd)                     # data still queued
+    st.tcp_close(fd)  # data still queued
     got = b""
     for _ in range(10):
         segs = [p[TCP] for p in st.drain() if TCP in p]
@@ -192,7 +190,7 @@ def test_rst_in_established(make_stack):
     assert st.counter("tcp.tcps_badrst") == 1
     peer.send("R", seq=peer.seq + 10**6, advance=False)  # outside: dropped
     peer.expect_nothing()
-    peer.send("R")                       # exact: reset
+    peer.send("R")  # exact: reset
     assert state(st, fd) is None
     assert st.tcp_recv(fd) == -errno.ECONNRESET
     assert st.tcp_send(fd, b"x") in (-errno.EPIPE, -errno.ECONNRESET)
@@ -225,7 +223,6 @@ def test_data_after_close_resets(make_stack):
 
 def test_close_with_listener_queue(make_stack):
     st = tcp_stack(make_stack)
-    peer = Peer(st)
     lfd = st.tcp_socket()
     st.tcp_bind(lfd, "", 80)
     st.tcp_listen(lfd, 4)
@@ -234,8 +231,8 @@ def test_close_with_listener_queue(make_stack):
         p.seq = 10
         p.send("S")
         p.expect("SA")
-    p.send("A")                          # one completed, one embryonic
-    st.tcp_close(lfd)                    # both are reset
+    p.send("A")  # one completed, one embryonic
+    st.tcp_close(lfd)  # both are reset
     rsts = [x for x in st.drain() if TCP in x and "R" in x[TCP].flags]
     assert len(rsts) == 2
     quiesce(st)
@@ -252,16 +249,16 @@ def test_new_syn_recycles_time_wait(make_stack):
     peer.expect("SA")
     peer.send("A")
     fd = st.tcp_accept(lfd)
-    st.tcp_close(fd)                     # we close first: TIME_WAIT here
+    st.tcp_close(fd)  # we close first: TIME_WAIT here
     fin = peer.expect("FA")
     peer.send("FA", ack=fin.seq + 1)
     peer.expect("A")
-    assert st.counter("tcp.tcb_count") == 2      # listener + TIME_WAIT
+    assert st.counter("tcp.tcb_count") == 2  # listener + TIME_WAIT
     old = peer.seq
     peer.send("S", seq=old - 100, advance=False)  # older: not recycled
     assert "S" not in str(peer.expect().flags)
     peer.seq = old + 100000
-    peer.send("S")                       # newer: a new connection
+    peer.send("S")  # newer: a new connection
     sa = peer.expect("SA")
     assert sa.ack == old + 100001
     assert st.counter("tcp.tcps_tw_recycles") == 1

@@ -24,7 +24,7 @@ def test_out_of_order_reassembled(make_stack):
     base = peer.seq
     peer.send("PA", seq=base + 10, data=b"B" * 10, advance=False)
     ack = peer.expect("A")
-    assert ack.ack == base                      # duplicate ACK for the hole
+    assert ack.ack == base  # duplicate ACK for the hole
     peer.send("PA", seq=base + 30, data=b"D" * 10, advance=False)
     assert peer.expect("A").ack == base
     assert st.tcp_info(fd)["segqlen"] == 2
@@ -73,8 +73,10 @@ TF_SACK_PERMIT = 0x200
 
 def sack_blocks(t, base):
     raw = dict(t.options).get("SAck", ())
-    return [((raw[i] - base) & 0xffffffff, (raw[i + 1] - base) & 0xffffffff)
-            for i in range(0, len(raw), 2)]
+    return [
+        ((raw[i] - base) & 0xFFFFFFFF, (raw[i + 1] - base) & 0xFFFFFFFF)
+        for i in range(0, len(raw), 2)
+    ]
 
 
 def test_window_behind_a_hole_held_whole(make_stack):
@@ -90,11 +92,15 @@ def test_window_behind_a_hole_held_whole(make_stack):
     b = peer.seq
     data = bytes(i % 251 for i in range(15100))
     for i in range(1, 151):
-        peer.send("A", seq=b + 100 * i, data=data[100 * i:100 * (i + 1)],
-                  advance=False)
+        peer.send(
+            "A",
+            seq=b + 100 * i,
+            data=data[100 * i : 100 * (i + 1)],
+            advance=False,
+        )
         a = peer.expect("A")
         assert a.ack == b and sack_blocks(a, b) == [(100, 100 * (i + 1))]
-    assert st.tcp_info(fd)["segqlen"] == 1          # one block
+    assert st.tcp_info(fd)["segqlen"] == 1  # one block
     assert st.counter("tcp.tcps_rcvreassfull") == 0
     peer.send("A", seq=b, data=data[:100], advance=False)
     a = peer.expect("A")
@@ -119,20 +125,20 @@ def test_reassembly_joins_blocks_and_trims_chains(make_stack):
         return peer.expect("A")
 
     send(400, 500)
-    send(500, 600)                      # continues the block
-    send(300, 400)                      # is continued by it
+    send(500, 600)  # continues the block
+    send(300, 400)  # is continued by it
     assert st.tcp_info(fd)["segqlen"] == 1
     send(700, 800)
     send(900, 1000)
     assert st.tcp_info(fd)["segqlen"] == 3
-    send(800, 900)                      # joins two blocks
+    send(800, 900)  # joins two blocks
     assert st.tcp_info(fd)["segqlen"] == 2
-    send(250, 550)                      # covers 300..500, cuts into 500..
+    send(250, 550)  # covers 300..500, cuts into 500..
     assert st.tcp_info(fd)["segqlen"] == 2
-    send(560, 720)                      # bridges the two, cut at both ends
+    send(560, 720)  # bridges the two, cut at both ends
     assert st.tcp_info(fd)["segqlen"] == 1
     dup = st.counter("tcp.tcps_rcvduppack")
-    send(600, 650)                      # nothing new
+    send(600, 650)  # nothing new
     assert st.counter("tcp.tcps_rcvduppack") == dup + 1
     a = send(0, 250)
     assert a.ack == b + 1000
@@ -169,7 +175,7 @@ def test_sequence_wraparound(make_stack):
     data = bytes(range(256)) * 2
     got = b""
     for i in range(0, len(data), 100):
-        peer.send("PA", data=data[i:i + 100])
+        peer.send("PA", data=data[i : i + 100])
     st.advance(0.1)
     st.drain()
     got = st.tcp_recv(fd)
@@ -181,7 +187,9 @@ def test_sequence_wraparound(make_stack):
         sent += payload(p[TCP])
         last = p[TCP]
     assert sent == data
-    assert (last.seq + len(payload(last))) % 2**32 == (2**32 - 99 + 512) % 2**32
+    assert (last.seq + len(payload(last))) % 2**32 == (
+        2**32 - 99 + 512
+    ) % 2**32
     peer.send("A", ack=(2**32 - 99 + 512) % 2**32)
     info = st.tcp_info(fd)
     assert info["snd_una"] == info["snd_max"] == 413
@@ -257,11 +265,11 @@ def test_fast_retransmit_three_dupacks(make_stack):
         segs.append(p[TCP])
     assert len(segs) == 6
     una = segs[0].seq
-    peer.send("A", ack=una + 1000)               # first one arrived
-    for i in range(2):
+    peer.send("A", ack=una + 1000)  # first one arrived
+    for _ in range(2):
         peer.send("A", ack=una + 1000)
         peer.expect_nothing()
-    peer.send("A", ack=una + 1000)               # third duplicate
+    peer.send("A", ack=una + 1000)  # third duplicate
     rx = peer.expect()
     assert rx.seq == una + 1000 and len(payload(rx)) == 1000
     assert st.counter("tcp.tcps_rcvdupack") == 3
@@ -286,14 +294,14 @@ def test_delayed_ack(make_stack):
     peer = Peer(st)
     fd = establish(st, peer)
     peer.send("PA", data=b"a" * 100)
-    peer.expect_nothing()                        # delayed
+    peer.expect_nothing()  # delayed
     st.advance(0.05, step=0.01)
     ack = peer.expect("A")
     assert ack.ack == peer.seq
     assert st.counter("tcp.tcps_delack") == 1
     peer.send("PA", data=b"b" * 100)
     peer.send("PA", data=b"c" * 100)
-    assert peer.expect("A").ack == peer.seq      # every second segment
+    assert peer.expect("A").ack == peer.seq  # every second segment
     st.sysctl("net.inet.tcp.delayed_ack", 0)
     peer.send("PA", data=b"d" * 100)
     assert peer.expect("A").ack == peer.seq
@@ -308,7 +316,7 @@ def test_nagle_and_nodelay(make_stack):
     first = peer.expect("PA")
     st.tcp_send(fd, b"2")
     st.tcp_send(fd, b"3")
-    peer.expect_nothing()                        # Nagle: one in flight
+    peer.expect_nothing()  # Nagle: one in flight
     peer.send("A", ack=first.seq + 1)
     assert payload(peer.expect("PA")) == b"23"
     peer.send("A", ack=first.seq + 3)
@@ -352,13 +360,14 @@ def test_peer_window_limits_sending(make_stack):
 
 def test_cc_algorithm_sysctl(make_stack):
     import pytest
+
     st = tcp_stack(make_stack)
     st.sysctl("net.inet.tcp.cc.algorithm", "newreno")
     with pytest.raises(ffstack.StackError) as e:
         st.sysctl("net.inet.tcp.cc.algorithm", "nosuch")
     assert e.value.errno == errno.ESRCH
     with pytest.raises(ffstack.StackError):
-        st.sysctl("net.inet.tcp.cc.available", "newreno")   # read-only
+        st.sysctl("net.inet.tcp.cc.available", "newreno")  # read-only
 
 
 def test_initial_window_and_slow_start(make_stack):
@@ -369,14 +378,14 @@ def test_initial_window_and_slow_start(make_stack):
     assert st.tcp_info(fd)["cwnd"] == 2000
     st.tcp_send(fd, b"s" * 20000)
     segs = [p[TCP] for p in st.drain()]
-    assert len(segs) == 2                        # IW = 2 segments
-    peer.send("A", ack=segs[-1].seq + 1000)      # 2000 bytes acked
-    assert st.tcp_info(fd)["cwnd"] == 4000       # ABC: +min(acked, 2 MSS)
+    assert len(segs) == 2  # IW = 2 segments
+    peer.send("A", ack=segs[-1].seq + 1000)  # 2000 bytes acked
+    assert st.tcp_info(fd)["cwnd"] == 4000  # ABC: +min(acked, 2 MSS)
     assert len(st.drain()) == 4
     quiesce(st, fd)
 
 
-MSG_MORE = 0x8000                               # Linux's value
+MSG_MORE = 0x8000  # Linux's value
 
 
 def test_msg_more_holds_until_the_next_send(make_stack):
@@ -385,7 +394,7 @@ def test_msg_more_holds_until_the_next_send(make_stack):
     fd = establish(st, peer)
     assert st.api.send(fd, b"head", MSG_MORE) == 4
     st.run()
-    peer.expect_nothing()                        # idle, but more follows
+    peer.expect_nothing()  # idle, but more follows
     assert st.api.send(fd, b"body") == 4
     st.run()
     assert payload(peer.expect("PA")) == b"headbody"

@@ -20,8 +20,10 @@ def split(pkt, first):
     assert first % 8 == 0 and 0 < first < len(raw)
     hdr = dict(src=ip.src, dst=ip.dst, id=4242, proto=ip.proto, ttl=64)
     eth = Ether(dst=pkt[Ether].dst, src=PEER_MAC)
-    return [eth / IP(flags="MF", frag=0, **hdr) / raw[:first],
-            eth / IP(frag=first // 8, **hdr) / raw[first:]]
+    return [
+        eth / IP(flags="MF", frag=0, **hdr) / raw[:first],
+        eth / IP(frag=first // 8, **hdr) / raw[first:],
+    ]
 
 
 def test_data_segment_whose_header_spans_fragments(make_stack):
@@ -29,13 +31,15 @@ def test_data_segment_whose_header_spans_fragments(make_stack):
     st = tcp_stack(make_stack)
     peer = Peer(st)
     fd = establish(st, peer)
-    seg = peer.segment("PA", data=b"split-header",
-                       options=[("NOP", None), ("NOP", None),
-                                ("Timestamp", (7, 0))])
+    seg = peer.segment(
+        "PA",
+        data=b"split-header",
+        options=[("NOP", None), ("NOP", None), ("Timestamp", (7, 0))],
+    )
     assert len(seg[TCP]) - len(b"split-header") == 32
     for f in split(seg, 24):
         st.inject(f)
-    st.advance(0.2, step=0.01)                  # the delayed ACK
+    st.advance(0.2, step=0.01)  # the delayed ACK
     ack = peer.expect("A")
     assert ack.ack == peer.seq + len(b"split-header")
     assert st.tcp_recv(fd) == b"split-header"
@@ -53,9 +57,16 @@ def test_syn_in_an_eight_byte_first_fragment(make_stack):
     assert st.tcp_bind(lfd, "", 80) == 0
     assert st.tcp_listen(lfd, 8) == 0
     peer.seq = 1000
-    syn = peer.segment("S", options=[("MSS", 1400), ("SAckOK", b""),
-                                     ("Timestamp", (1, 0)), ("NOP", None),
-                                     ("WScale", 7)])
+    syn = peer.segment(
+        "S",
+        options=[
+            ("MSS", 1400),
+            ("SAckOK", b""),
+            ("Timestamp", (1, 0)),
+            ("NOP", None),
+            ("WScale", 7),
+        ],
+    )
     for f in split(syn, 8):
         st.inject(f)
     sa = peer.expect("SA")

@@ -9,8 +9,14 @@ from tcp_peer import Peer, establish, quiesce, tcp_stack
 
 
 def corpus(st, peer):
-    opts = [("MSS", 1460), ("WScale", 14), ("SAckOK", b""),
-            ("Timestamp", (1, 2)), ("NOP", None), ("EOL", None)]
+    opts = [
+        ("MSS", 1460),
+        ("WScale", 14),
+        ("SAckOK", b""),
+        ("Timestamp", (1, 2)),
+        ("NOP", None),
+        ("EOL", None),
+    ]
     segs = [
         peer.segment("S", seq=1, options=opts),
         peer.segment("A", seq=peer.seq, data=b"data" * 100),
@@ -55,6 +61,7 @@ def _mutate(rng, seg):
     """seg with random TCP bytes changed and a valid checksum."""
     from scapy.layers.inet import in4_chksum
     from scapy.packet import Raw
+
     t = bytearray(bytes(seg[TCP]))
     t[16:18] = b"\0\0"
     for _ in range(rng.randint(1, 4)):
@@ -62,16 +69,20 @@ def _mutate(rng, seg):
         if i not in (16, 17):
             t[i] = rng.randrange(256)
     if rng.random() < 0.2:
-        t = t[:rng.randrange(len(t) + 1)]
+        t = t[: rng.randrange(len(t) + 1)]
     ip = seg[IP]
     ck = in4_chksum(6, IP(src=ip.src, dst=ip.dst, proto=6), bytes(t))
     t[16:18] = ck.to_bytes(2, "big") if len(t) >= 18 else t[16:18]
-    return (seg.copy().__class__(bytes(seg)[:14]) /
-            IP(src=ip.src, dst=ip.dst, proto=6) / Raw(bytes(t)))
+    return (
+        seg.copy().__class__(bytes(seg)[:14])
+        / IP(src=ip.src, dst=ip.dst, proto=6)
+        / Raw(bytes(t))
+    )
 
 
 def test_tcp_fuzz_valid_checksums(make_stack):
     import random
+
     rng = random.Random(1234)
     st = tcp_stack(make_stack)
     lfd = st.tcp_socket()
@@ -89,7 +100,7 @@ def test_tcp_fuzz_valid_checksums(make_stack):
     st.run()
     st.drain()
     assert st.counter("tcp.tcps_rcvtotal") >= 1500
-    assert st.counter("tcp.tcps_rcvbadsum") < 100      # they got in
+    assert st.counter("tcp.tcps_rcvbadsum") < 100  # they got in
     fds = [lfd, fd]
     while (a := st.tcp_accept(lfd)) >= 0:
         fds.append(a)

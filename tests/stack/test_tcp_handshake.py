@@ -10,8 +10,16 @@ from scapy.layers.l2 import Ether
 
 import ffstack
 from overload_util import synflood, sysctl
-from tcp_peer import (OUR_IP, PEER_IP, PEER_MAC, Peer, establish,
-                      handshake_passive, quiesce, tcp_stack)
+from tcp_peer import (
+    OUR_IP,
+    PEER_IP,
+    PEER_MAC,
+    Peer,
+    establish,
+    handshake_passive,
+    quiesce,
+    tcp_stack,
+)
 
 
 def opts(t):
@@ -25,16 +33,23 @@ def test_passive_open_options(make_stack):
     assert st.tcp_bind(lfd, "", 80) == 0
     assert st.tcp_listen(lfd, 8) == 0
     peer.seq = 1000
-    peer.send("S", options=[("MSS", 1400), ("SAckOK", b""),
-                            ("Timestamp", (12345, 0)), ("NOP", None),
-                            ("WScale", 7)])
+    peer.send(
+        "S",
+        options=[
+            ("MSS", 1400),
+            ("SAckOK", b""),
+            ("Timestamp", (12345, 0)),
+            ("NOP", None),
+            ("WScale", 7),
+        ],
+    )
     sa = peer.expect("SA")
     o = opts(sa)
     assert sa.ack == 1001
-    assert o["MSS"] == 1460              # ours: MTU 1500 - 40
-    assert o["WScale"] == 6              # recvbuf_max (2 MB) autotuned
-    assert o["Timestamp"][1] == 12345    # echoed
-    assert "SAckOK" in o                 # net.inet.tcp.sack.enable (RFC 2018)
+    assert o["MSS"] == 1460  # ours: MTU 1500 - 40
+    assert o["WScale"] == 6  # recvbuf_max (2 MB) autotuned
+    assert o["Timestamp"][1] == 12345  # echoed
+    assert "SAckOK" in o  # net.inet.tcp.sack.enable (RFC 2018)
     assert sa.window == 65535
     peer.send("A", options=[("Timestamp", (12346, o["Timestamp"][0]))])
     fd = st.tcp_accept(lfd)
@@ -63,11 +78,11 @@ def test_passive_open_without_options(make_stack):
     peer.send("S")
     sa = peer.expect("SA")
     o = opts(sa)
-    assert set(o) == {"MSS"}             # nothing they did not offer
+    assert set(o) == {"MSS"}  # nothing they did not offer
     peer.send("A")
     fd = st.tcp_accept(lfd)
     info = st.tcp_info(fd)
-    assert info["maxseg"] == 536         # RFC 9293 default
+    assert info["maxseg"] == 536  # RFC 9293 default
     assert info["snd_scale"] == info["rcv_scale"] == 0
     quiesce(st, fd, lfd)
 
@@ -83,8 +98,14 @@ def test_active_open(make_stack):
     peer.ack = syn.seq + 1
     peer.seq = 90000
     assert st.tcp_info(fd)["state_name"] == "SYN_SENT"
-    peer.send("SA", options=[("MSS", 1200), ("WScale", 2),
-                             ("Timestamp", (1, o["Timestamp"][0]))])
+    peer.send(
+        "SA",
+        options=[
+            ("MSS", 1200),
+            ("WScale", 2),
+            ("Timestamp", (1, o["Timestamp"][0])),
+        ],
+    )
     ack = peer.expect("A")
     assert ack.ack == 90001 and ack.seq == syn.seq + 1
     info = st.tcp_info(fd)
@@ -103,7 +124,7 @@ def test_simultaneous_open(make_stack):
     peer = Peer(st, sport=6666, dport=5555)
     syn = peer.expect("S")
     peer.seq = 300
-    peer.send("S")                      # their SYN crosses ours
+    peer.send("S")  # their SYN crosses ours
     sa = peer.expect("SA")
     assert sa.seq == syn.seq and sa.ack == 301
     assert st.tcp_info(fd)["state_name"] == "SYN_RCVD"
@@ -121,7 +142,7 @@ def test_rst_to_closed_port(make_stack):
     peer.send("A", seq=5, ack=777, data=b"hello")
     r = peer.expect("R")
     assert r.seq == 777
-    peer.send("R", seq=5, ack=0)         # never a RST for a RST
+    peer.send("R", seq=5, ack=0)  # never a RST for a RST
     peer.expect_nothing()
     assert st.counter("tcpx.tcpx_noport") == 3
 
@@ -141,11 +162,14 @@ def test_rst_to_closed_port_rate_limited(make_stack):
     assert len(sent_rsts(st)) == 5
     assert st.counter("icmp.bandlim.rst_closedport") == 15
     assert st.counter("tcpx.tcpx_noport") == 20
-    peer.send("R", seq=5)                # no RST for a RST: not counted
+    peer.send("R", seq=5)  # no RST for a RST: not counted
     assert st.counter("icmp.bandlim.rst_closedport") == 15
     # One limiter per kind: port unreachables still go out.
-    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
-              IP(src=PEER_IP, dst=OUR_IP) / UDP(sport=5, dport=999))
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / UDP(sport=5, dport=999)
+    )
     assert ICMP in st.expect()
     # The next second brings another icmplim.
     st.advance(1.0)
@@ -206,7 +230,7 @@ def test_rst_from_open_port_rate_limited(make_stack):
         peer.send("A", seq=7, ack=1000 * i + 1)
     assert len(sent_rsts(st)) == 12
     assert st.counter("icmp.bandlim.rst_openport") == 16 + 8
-    st.sysctl("net.inet.icmp.icmplim", 0)              # no limit
+    st.sysctl("net.inet.icmp.icmplim", 0)  # no limit
     for i in range(20):
         peer.send("A", seq=7, ack=1000 * i + 1)
     assert len(sent_rsts(st)) == 20
@@ -227,10 +251,10 @@ def connecting_with_icmplim(make_stack, limit):
 
 def test_rst_for_bad_ack_in_syn_received_rate_limited(make_stack):
     st, fd, syn, peer = connecting_with_icmplim(make_stack, 3)
-    peer.send("S", seq=500)                 # simultaneous open
+    peer.send("S", seq=500)  # simultaneous open
     peer.expect("SA")
     assert st.tcp_info(fd)["state_name"] == "SYN_RCVD"
-    for i in range(10):                     # ACKs of nothing we sent
+    for i in range(10):  # ACKs of nothing we sent
         peer.send("A", ack=syn.seq + 1000 + i, advance=False)
     assert len(sent_rsts(st)) == 3
     assert st.counter("icmp.bandlim.rst_openport") == 7
@@ -306,7 +330,7 @@ def test_listen_queue_overflow(make_stack):
     st = tcp_stack(make_stack)
     lfd = st.tcp_socket()
     assert st.tcp_bind(lfd, "", 80) == 0
-    assert st.tcp_listen(lfd, 2) == 0    # room for 3 (3/2 rule)
+    assert st.tcp_listen(lfd, 2) == 0  # room for 3 (3/2 rule)
     # FreeBSD: sonewconn() refuses once qlen + incqlen > 3; with
     # syncache.rst_on_sock_fail the peer hears a RST.
     assert _fill_queue(st, range(41000, 41006)) == 2
@@ -376,8 +400,8 @@ def test_syn_retransmitted_then_connect_times_out(make_stack):
             times.append(round(st.now() - t0))
         if st.tcp_info(fd) is None:
             break
-    assert times[:4] == [1, 3, 7, 15], times     # 1, 2, 4, 8 s apart
-    assert st.tcp_info(fd) is None               # keepinit: 75 s
+    assert times[:4] == [1, 3, 7, 15], times  # 1, 2, 4, 8 s apart
+    assert st.tcp_info(fd) is None  # keepinit: 75 s
     assert 74 <= st.now() - t0 <= 76
     assert st.tcp_recv(fd) == -errno.ETIMEDOUT
     quiesce(st, fd)

@@ -12,8 +12,7 @@ from scapy.layers.inet import IP, TCP
 
 import ffstack
 from fstools import _ffi
-from tcp_peer import (OUR_IP, PEER_IP, PEER_MAC, Peer, establish, quiesce,
-                      tcp_stack)
+from tcp_peer import PEER_IP, PEER_MAC, Peer, establish, quiesce, tcp_stack
 from test_tcp_pmtu_sockopts import icmp_about, payload, sent_segments
 
 IPPROTO_TCP, TCP_NODELAY = 6, 1
@@ -21,12 +20,14 @@ HC = "net.inet.tcp.hostcache."
 
 
 def sysctl_get(st, name):
-    err, _, body = st.msg(_ffi.FF_MSG_SYSCTL, _ffi.encode_sysctl_req(
-        _ffi.FF_SYSCTL_GET, name=name))
+    err, _, body = st.msg(
+        _ffi.FF_MSG_SYSCTL,
+        _ffi.encode_sysctl_req(_ffi.FF_SYSCTL_GET, name=name),
+    )
     assert err == 0, (name, err)
     rec = _ffi.decode_sysctl_reply(body)[1][0]
     v = rec["value"]
-    if rec["type"] == 3:                        # CTLTYPE_STRING
+    if rec["type"] == 3:  # CTLTYPE_STRING
         return bytes(v).rstrip(b"\0").decode()
     return int.from_bytes(v, "little", signed=rec["type"] == 2)
 
@@ -39,17 +40,28 @@ def hc_list(st):
     """{address: {column: value}} from net.inet.tcp.hostcache.list."""
     text = sysctl_get(st, HC + "list")
     lines = text.split("\n")
-    assert lines[0] == ""                       # FreeBSD's leading newline
+    assert lines[0] == ""  # FreeBSD's leading newline
     head = lines[1]
-    assert head.split() == ["IP", "address", "MTU", "SSTRESH", "RTT",
-                            "RTTVAR", "CWND", "SENDPIPE", "RECVPIPE",
-                            "HITS", "UPD", "EXP"]
+    assert head.split() == [
+        "IP",
+        "address",
+        "MTU",
+        "SSTRESH",
+        "RTT",
+        "RTTVAR",
+        "CWND",
+        "SENDPIPE",
+        "RECVPIPE",
+        "HITS",
+        "UPD",
+        "EXP",
+    ]
     cols = head.replace("IP address", "IP").split()
     out = {}
     for line in lines[2:]:
         if line:
             f = line.split()
-            assert len(line) == len(head), (line, head)   # aligned
+            assert len(line) == len(head), (line, head)  # aligned
             out[f[0]] = dict(zip(cols[1:], f[1:]))
     return out
 
@@ -65,7 +77,7 @@ def learn_mtu(st, mtu=1000, ip=PEER_IP, sport=40000):
     assert len(payload(segs[0][TCP])) == 1460
     icmp_about(st, segs[0][IP], mtu=mtu)
     assert st.tcp_info(fd)["maxseg"] == mtu - 40
-    sent_segments(peer)                         # the resent data
+    sent_segments(peer)  # the resent data
     peer.send("A", ack=segs[0][TCP].seq + 3000)
     return peer, fd
 
@@ -136,7 +148,7 @@ def test_next_connection_takes_learnt_mtu(make_stack):
 
 def test_entry_expires_on_virtual_clock(make_stack):
     st = tcp_stack(make_stack)
-    assert sysctl_get(st, HC + "expire") == 3600        # FreeBSD's default
+    assert sysctl_get(st, HC + "expire") == 3600  # FreeBSD's default
     assert sysctl_get(st, HC + "prune") == 300
     st.sysctl(HC + "expire", 60)
     st.sysctl(HC + "prune", 5)
@@ -144,7 +156,7 @@ def test_entry_expires_on_virtual_clock(make_stack):
     st.advance(50, step=1)
     assert hc_count(st) == 1
     assert 5 <= int(hc_list(st)[PEER_IP]["EXP"]) <= 10
-    st.advance(20, step=1)                              # 70 s: expired
+    st.advance(20, step=1)  # 70 s: expired
     assert hc_count(st) == 0
     assert hc_list(st) == {}
     mss, cfd, _ = syn_mss(st)
@@ -159,7 +171,7 @@ def test_use_keeps_entry_alive(make_stack):
     st.sysctl(HC + "prune", 5)
     peer, fd = learn_mtu(st)
     fds = []
-    for _ in range(3):                  # a connection every 40 s
+    for _ in range(3):  # a connection every 40 s
         st.advance(40, step=1)
         mss, cfd, _ = syn_mss(st)
         assert mss == 960
@@ -173,7 +185,7 @@ def test_enable_off(make_stack):
     st = tcp_stack(make_stack)
     assert sysctl_get(st, HC + "enable") == 1
     st.sysctl(HC + "enable", 0)
-    peer, fd = learn_mtu(st)            # the connection still adapts
+    peer, fd = learn_mtu(st)  # the connection still adapts
     assert hc_count(st) == 0
     mss, cfd, _ = syn_mss(st)
     assert mss == 1460
@@ -256,10 +268,19 @@ def test_full_bucket_recycles_least_recently_updated(make_stack):
     quiesce(st, *fds)
 
 
-@pytest.mark.parametrize("name,value", [
-    ("hashsize", 3), ("hashsize", 0), ("hashsize", 1 << 17),
-    ("bucketlimit", 0), ("cachelimit", 0),
-    ("cachelimit", 512 * 30 + 1), ("expire", 0), ("prune", 0)])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("hashsize", 3),
+        ("hashsize", 0),
+        ("hashsize", 1 << 17),
+        ("bucketlimit", 0),
+        ("cachelimit", 0),
+        ("cachelimit", 512 * 30 + 1),
+        ("expire", 0),
+        ("prune", 0),
+    ],
+)
 def test_bad_sizes_refused(make_stack, name, value):
     st = tcp_stack(make_stack)
     with pytest.raises(ffstack.StackError) as e:
@@ -267,7 +288,7 @@ def test_bad_sizes_refused(make_stack, name, value):
     assert e.value.errno in (errno.EINVAL, errno.ERANGE)
     assert sysctl_get(st, HC + "cachelimit") == 512 * 30
     with pytest.raises(ffstack.StackError):
-        st.sysctl(HC + "count", 1)              # read-only
+        st.sysctl(HC + "count", 1)  # read-only
 
 
 def rtt_connection(st, peer, rounds=6, rtt=0.2):
@@ -293,8 +314,16 @@ def test_rtt_seeds_next_connection(make_stack):
     assert st.counter("tcp.tcps_cachedrtt") == 1
     assert st.counter("tcp.tcps_cachedrttvar") == 1
     entry = hc_list(st)[PEER_IP]
-    assert entry["RTT"] in ("199ms", "200ms", "201ms", "202ms",
-                            "203ms", "204ms", "205ms", "210ms")
+    assert entry["RTT"] in (
+        "199ms",
+        "200ms",
+        "201ms",
+        "202ms",
+        "203ms",
+        "204ms",
+        "205ms",
+        "210ms",
+    )
     # A new connection starts from the cached RTT: its first RTO is one
     # of a 200 ms path, not net.inet.tcp.rexmit_initial (1 s).
     p2 = Peer(st, sport=40001, dport=81)
@@ -316,15 +345,14 @@ def test_rtt_seeds_next_connection(make_stack):
     # Another host starts from the defaults.
     other = "198.18.0.9"
     assert st.arp_add(other, PEER_MAC, ffstack.LLE_STATIC) == 0
-    fd3 = establish(st, Peer(st, sport=40002, dport=82, ip=other),
-                    faddr=other)
+    fd3 = establish(st, Peer(st, sport=40002, dport=82, ip=other), faddr=other)
     assert st.tcp_info(fd3)["srtt"] == 0
     assert st.tcp_info(fd3)["rxtcur"] * ticks_ms >= 999
     # An active open's SYN sample refines the cached RTT, not replace it.
     mss, cfd, syn = syn_mss(st, PEER_IP, 83)
     p4 = Peer(st, sport=83, dport=syn.sport)
     p4.seq, p4.ack = 7000, syn.seq + 1
-    p4.send("SA", options=[("MSS", 1460)])      # at once: a 1-tick RTT
+    p4.send("SA", options=[("MSS", 1460)])  # at once: a 1-tick RTT
     p4.expect("A")
     assert st.tcp_info(cfd)["srtt"] / 32 * ticks_ms > 150
     p2.send("A", ack=p2.ack)
@@ -345,14 +373,14 @@ def test_ssthresh_after_loss_seeds_next_connection(make_stack):
     peer = Peer(st)
     fd = establish(st, peer, mss=1000)
     st.tcp_setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1)
-    for _ in range(4):                          # RTT samples
+    for _ in range(4):  # RTT samples
         assert st.tcp_send(fd, b"r" * 100) == 100
         seg = peer.expect("PA")
         st.advance(0.05, step=0.01)
         peer.send("A", ack=seg.seq + 100)
     assert st.tcp_send(fd, b"l" * 8000) == 8000
     first = sent_segments(peer)[0][TCP].seq
-    st.advance(1, step=0.01)                    # a timeout: ssthresh halves
+    st.advance(1, step=0.01)  # a timeout: ssthresh halves
     sent_segments(peer)
     peer.send("A", ack=first + 8000)
     ss = st.tcp_info(fd)["ssthresh"]

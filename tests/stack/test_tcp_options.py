@@ -1,24 +1,34 @@
 """Golden bytes for TCP options (tcp_addoptions / tcp_dooptions)."""
 
-from ffstack import (TOF_MSS, TOF_SACKPERM, TOF_SCALE, TOF_TS,
-                     tcp_addoptions, tcp_dooptions)
+from ffstack import (
+    TOF_MSS,
+    TOF_SACKPERM,
+    TOF_SCALE,
+    TOF_TS,
+    tcp_addoptions,
+    tcp_dooptions,
+)
 
 
 def test_syn_options_golden():
-    raw = tcp_addoptions(TOF_MSS | TOF_SCALE | TOF_TS, mss=1460, wscale=7,
-                         tsval=0x01020304, tsecr=0)
-    assert raw.hex() == ("020405b4" "01030307" "0101080a"
-                         "01020304" "00000000")
+    raw = tcp_addoptions(
+        TOF_MSS | TOF_SCALE | TOF_TS,
+        mss=1460,
+        wscale=7,
+        tsval=0x01020304,
+        tsecr=0,
+    )
+    assert raw.hex() == ("020405b4010303070101080a0102030400000000")
 
 
 def test_timestamp_only_golden():
     raw = tcp_addoptions(TOF_TS, tsval=5, tsecr=6)
-    assert raw.hex() == "0101080a" "00000005" "00000006"
+    assert raw.hex() == "0101080a0000000500000006"
 
 
 def test_mss_sackperm_golden():
     raw = tcp_addoptions(TOF_MSS | TOF_SACKPERM, mss=536)
-    assert raw.hex() == "02040218" "01010402"
+    assert raw.hex() == "0204021801010402"
 
 
 def test_nothing():
@@ -30,7 +40,7 @@ def test_parse_linux_syn():
     raw = bytes.fromhex("020405b40402080a0000abcd000000000103030a")
     flags, mss, ws, tsval, tsecr, _ = tcp_dooptions(raw, syn=True)
     assert flags == TOF_MSS | TOF_SACKPERM | TOF_TS | TOF_SCALE
-    assert (mss, ws, tsval, tsecr) == (1460, 10, 0xabcd, 0)
+    assert (mss, ws, tsval, tsecr) == (1460, 10, 0xABCD, 0)
 
 
 def test_syn_only_options_ignored_outside_syn():
@@ -46,10 +56,16 @@ def test_wscale_capped_at_14():
 
 def test_malformed_options_stop_quietly():
     # MSS then an option claiming 40 bytes: keep what was read.
-    raw = bytes.fromhex("020405b4" "0828" "0000")
+    raw = bytes.fromhex("020405b408280000")
     flags, mss, *_ = tcp_dooptions(raw, syn=True)
     assert flags == TOF_MSS and mss == 1460
-    for bad in (b"\x02", b"\x02\x00", b"\x02\x01\x00\x00", b"\x08\x0a\x00",
-                b"\x03\x02\x05", b"\x05\x03\x00\x00"):
-        tcp_dooptions(bad, syn=True)        # no crash, nothing parsed
+    for bad in (
+        b"\x02",
+        b"\x02\x00",
+        b"\x02\x01\x00\x00",
+        b"\x08\x0a\x00",
+        b"\x03\x02\x05",
+        b"\x05\x03\x00\x00",
+    ):
+        tcp_dooptions(bad, syn=True)  # no crash, nothing parsed
     assert tcp_dooptions(b"\x00\x02\x04\x05\xb4", syn=True)[0] == 0

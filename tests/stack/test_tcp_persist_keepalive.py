@@ -10,7 +10,7 @@ from scapy.layers.inet import TCP
 
 from tcp_peer import Peer, establish, handshake_passive, quiesce, tcp_stack
 
-SOL_SOCKET, SO_KEEPALIVE = 1, 9                 # Linux numbers (the API)
+SOL_SOCKET, SO_KEEPALIVE = 1, 9  # Linux numbers (the API)
 IPPROTO_TCP, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT = 6, 4, 5, 6
 
 
@@ -54,13 +54,14 @@ def probe_gaps(st, peer, una, n, limit):
         t = now
         # One byte, always the first unacknowledged one.
         assert probe.seq == una and len(payload(probe)) == 1
-        peer.send("A", ack=una, win=0)          # still closed
+        peer.send("A", ack=una, win=0)  # still closed
     return gaps
 
 
 def close_to(got, want):
-    return all(abs(a - b) < 0.015 for a, b in zip(got, want)) and \
-        len(got) == len(want)
+    return all(abs(a - b) < 0.015 for a, b in zip(got, want)) and len(
+        got
+    ) == len(want)
 
 
 def test_zero_window_probes_back_off(make_stack):
@@ -68,9 +69,9 @@ def test_zero_window_probes_back_off(make_stack):
     peer = Peer(st)
     fd = establish(st, peer)
     una, rto = zero_window(st, peer, fd)
-    assert 945 <= rto <= 960, rto               # R + 4 R/2 + slop 200 ms
+    assert 945 <= rto <= 960, rto  # R + 4 R/2 + slop 200 ms
     gaps = probe_gaps(st, peer, una, 8, 120)
-    want = persist_gaps(rto, 5000, 60000, 8)    # 5 5 5 7.6 15.2 30.4 60 60
+    want = persist_gaps(rto, 5000, 60000, 8)  # 5 5 5 7.6 15.2 30.4 60 60
     assert close_to(gaps, want), (gaps, want)
     assert st.counter("tcp.tcps_persisttimeo") == 8
     assert st.counter("tcp.tcps_sndprobe") == 8
@@ -97,7 +98,7 @@ def test_persist_sysctls_and_probe_accepted(make_stack):
     fd = establish(st, peer)
     una, rto = zero_window(st, peer, fd)
     gaps = probe_gaps(st, peer, una, 4, 10)
-    want = persist_gaps(rto, 1000, 3000, 4)     # 1 1.5 3 3
+    want = persist_gaps(rto, 1000, 3000, 4)  # 1 1.5 3 3
     assert close_to(gaps, want), (gaps, want)
     # The peer takes the probe's byte (a window of one) and closes
     # again: the next probe is for the byte after it.
@@ -118,7 +119,7 @@ def test_persist_gives_up_on_silent_closed_peer(make_stack):
     peer = Peer(st)
     fd = establish(st, peer)
     zero_window(st, peer, fd)
-    assert st.tcp_close(fd) == 0                # FIN_WAIT_1 behind the data
+    assert st.tcp_close(fd) == 0  # FIN_WAIT_1 behind the data
     st.advance(10, step=0.1)
     assert st.counter("tcp.tcps_persistdrop") == 1
     st.drain()
@@ -150,7 +151,7 @@ def test_keepalive_probes_then_drop(make_stack):
         times.append(round(now - t0, 1))
         # An old sequence number: the peer must answer with an ACK.
         assert str(probe.flags) == "A" and payload(probe) == b""
-        assert probe.seq == (peer.ack - 1) & 0xffffffff
+        assert probe.seq == (peer.ack - 1) & 0xFFFFFFFF
         assert probe.ack == peer.seq
     assert times == [10.0, 12.0, 14.0], times
     assert st.counter("tcp.tcps_keepprobe") == 3
@@ -176,15 +177,16 @@ def test_keepalive_answered_keeps_connection(make_stack):
     assert st.tcp_setopt(fd, IPPROTO_TCP, TCP_KEEPCNT, 0) == -errno.EINVAL
     for _ in range(5):
         now, probe = next_segment(st, peer, 10, step=0.1)
-        peer.send("A")                          # the peer is alive
+        peer.send("A")  # the peer is alive
     assert st.counter("tcp.tcps_keepprobe") == 5
     assert st.counter("tcp.tcps_keepdrops") == 0
     # Traffic resets the idle time: no probe for 5 s after a segment.
     st.advance(4, step=0.1)
     peer.send("PA", data=b"hello")
     st.advance(4.9, step=0.1)
-    assert all(payload(p[TCP]) == b"" and p[TCP].seq == peer.ack
-               for p in st.drain())             # the delayed ACK only
+    assert all(
+        payload(p[TCP]) == b"" and p[TCP].seq == peer.ack for p in st.drain()
+    )  # the delayed ACK only
     assert st.counter("tcp.tcps_keepprobe") == 5
     # SO_KEEPALIVE off: silence, no probe, no drop.
     assert st.tcp_setopt(fd, SOL_SOCKET, SO_KEEPALIVE, 0) == 0

@@ -12,10 +12,18 @@ import struct
 from scapy.layers.inet import ICMP, IP, TCP
 from scapy.layers.l2 import Ether
 
-from tcp_peer import (OUR_IP, PEER_IP, PEER_MAC, Peer, establish,
-                      handshake_passive, quiesce, tcp_stack)
+from tcp_peer import (
+    OUR_IP,
+    PEER_IP,
+    PEER_MAC,
+    Peer,
+    establish,
+    handshake_passive,
+    quiesce,
+    tcp_stack,
+)
 
-SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEPORT = 1, 13, 8, 15   # Linux
+SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEPORT = 1, 13, 8, 15  # Linux
 IPPROTO_TCP, TCP_NODELAY = 6, 1
 
 
@@ -25,10 +33,13 @@ def payload(t):
 
 def icmp_about(st, ippkt, type=3, code=4, mtu=1000):
     """Inject an ICMP error quoting ippkt's IP header and 8 bytes."""
-    quote = bytes(ippkt)[:20 + 8]
-    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
-              IP(src=PEER_IP, dst=OUR_IP) /
-              ICMP(type=type, code=code, nexthopmtu=mtu) / quote)
+    quote = bytes(ippkt)[: 20 + 8]
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / ICMP(type=type, code=code, nexthopmtu=mtu)
+        / quote
+    )
 
 
 def sent_segments(peer):
@@ -59,8 +70,11 @@ def test_frag_needed_lowers_mss(make_stack):
     assert st.tcp_info(fd)["maxseg"] == 960
     peer.send("A", ack=segs[0][TCP].seq + 4000)
     assert st.tcp_send(fd, b"n" * 2000) == 2000
-    assert [len(payload(p[TCP])) for p in sent_segments(peer)] == \
-        [960, 960, 80]
+    assert [len(payload(p[TCP])) for p in sent_segments(peer)] == [
+        960,
+        960,
+        80,
+    ]
     peer.send("A", ack=segs[0][TCP].seq + 6000)
     quiesce(st, fd)
 
@@ -71,7 +85,7 @@ def test_icmp_for_segment_not_in_flight_ignored(make_stack):
     fd = establish(st, peer, mss=1460)
     assert st.tcp_send(fd, b"m" * 1000) == 1000
     seg = sent_segments(peer)[0]
-    peer.send("A", ack=seg[TCP].seq + 1000)     # acknowledged: not in flight
+    peer.send("A", ack=seg[TCP].seq + 1000)  # acknowledged: not in flight
     icmp_about(st, seg[IP], mtu=600)
     assert st.tcp_info(fd)["maxseg"] == 1460
     assert st.counter("tcp.tcps_mturesent") == 0
@@ -102,7 +116,7 @@ def test_host_unreachable_is_soft_error(make_stack):
     fd = st.tcp_socket()
     assert st.tcp_connect(fd, PEER_IP, 9) == -errno.EINPROGRESS
     syn = st.expect(TCP)
-    icmp_about(st, syn[IP], code=1)             # host unreachable
+    icmp_about(st, syn[IP], code=1)  # host unreachable
     assert st.tcp_info(fd)["state_name"] == "SYN_SENT"
     # Reported when the attempt gives up, instead of ETIMEDOUT.
     st.advance(80, step=1)
@@ -119,12 +133,13 @@ def test_linger_zero_sends_rst(make_stack):
     peer.send("PA", data=b"unread")
     st.drain()
     st.api.setsockopt(fd, SOL_SOCKET, SO_LINGER, struct.pack("ii", 1, 0))
-    assert st.api.getsockopt(fd, SOL_SOCKET, SO_LINGER, 8) == \
-        struct.pack("ii", 1, 0)
+    assert st.api.getsockopt(fd, SOL_SOCKET, SO_LINGER, 8) == struct.pack(
+        "ii", 1, 0
+    )
     assert st.tcp_close(fd) == 0
     rst = peer.expect("RA")
     assert rst.seq == peer.ack
-    peer.expect_nothing()                       # no FIN, no TIME_WAIT
+    peer.expect_nothing()  # no FIN, no TIME_WAIT
     assert st.counter("tcp.tcb_count") == 0
     assert st.counter("tcp.sockets") == 0
 
@@ -165,28 +180,35 @@ def test_reuseport_listeners_share_connections(make_stack):
 def test_receive_buffer_autotuning_grows_window(make_stack):
     st = tcp_stack(make_stack)
     peer = Peer(st)
-    lfd, fd = handshake_passive(st, peer, options=[
-        ("MSS", 1460), ("WScale", 7), ("Timestamp", (1, 0))])
+    lfd, fd = handshake_passive(
+        st, peer, options=[("MSS", 1460), ("WScale", 7), ("Timestamp", (1, 0))]
+    )
     _, hiwat0 = st.tcp_getopt(fd, SOL_SOCKET, SO_RCVBUF)
     scale = st.tcp_info(fd)["rcv_scale"]
     assert hiwat0 == 65536 and scale == 6
     tsecr, wnd, tsval, sent = 0, 65535, 2, 0
     wins = []
-    for _ in range(12):                          # 12 round trips of 100 ms
+    for _ in range(12):  # 12 round trips of 100 ms
         n = wnd // 1448
-        for i in range(n):
-            peer.send("A", data=b"a" * 1448, run=False,
-                      options=[("Timestamp", (tsval, tsecr))])
+        for _ in range(n):
+            peer.send(
+                "A",
+                data=b"a" * 1448,
+                run=False,
+                options=[("Timestamp", (tsval, tsecr))],
+            )
             sent += 1448
         st.run()
-        st.advance(0.1, step=0.01)                  # the other half of the RTT
+        st.advance(0.1, step=0.01)  # the other half of the RTT
         for p in sent_segments(peer):
             ts = dict(p[TCP].options).get("Timestamp")
             if ts:
                 tsecr = ts[0]
             wnd = p[TCP].window << scale
-        while isinstance(st.tcp_recv(fd, 1 << 20), bytes) and \
-                st.tcp_info(fd)["rcv_cc"]:
+        while (
+            isinstance(st.tcp_recv(fd, 1 << 20), bytes)
+            and st.tcp_info(fd)["rcv_cc"]
+        ):
             pass
         for p in sent_segments(peer):
             wnd = p[TCP].window << scale

@@ -45,8 +45,9 @@ def retransmit_gaps(st, peer, n, step=0.005, limit=200.0):
 
 
 def close_to(got, want, tol=0.006):
-    return len(got) == len(want) and \
-        all(abs(a - b) <= tol for a, b in zip(got, want))
+    return len(got) == len(want) and all(
+        abs(a - b) <= tol for a, b in zip(got, want)
+    )
 
 
 def test_low_rtt_timeout_is_min_plus_slop_and_doubles(make_stack):
@@ -73,7 +74,7 @@ def test_backoff_stops_at_64_seconds(make_stack):
     gaps = retransmit_gaps(st, peer, 10, step=0.01)
     # 0.23 * 2^8 = 58.9 s, then the 64 s ceiling (FreeBSD's
     # TCPTV_REXMTMAX).
-    assert close_to(gaps[:9], [0.23 * 2 ** k for k in range(9)], 0.012), gaps
+    assert close_to(gaps[:9], [0.23 * 2**k for k in range(9)], 0.012), gaps
     assert abs(gaps[9] - 64.0) <= 0.012, gaps
     peer.send("A", ack=peer.ack + 100)
     quiesce(st, fd)

@@ -23,8 +23,10 @@ def opts(t):
 def sack_blocks(t, base):
     """The SACK option of t as (start, end) pairs relative to base."""
     raw = opts(t).get("SAck", ())
-    return [((raw[i] - base) & 0xffffffff, (raw[i + 1] - base) & 0xffffffff)
-            for i in range(0, len(raw), 2)]
+    return [
+        ((raw[i] - base) & 0xFFFFFFFF, (raw[i + 1] - base) & 0xFFFFFFFF)
+        for i in range(0, len(raw), 2)
+    ]
 
 
 def sack_conn(st, peer, **kw):
@@ -36,8 +38,13 @@ def sack_conn(st, peer, **kw):
 def ooo(peer, base, start, end, ts=None):
     """Send [base + start, base + end) out of order; the ACK it draws."""
     o = [("Timestamp", ts)] if ts else None
-    peer.send("A", seq=base + start, data=b"x" * (end - start),
-              advance=False, options=o)
+    peer.send(
+        "A",
+        seq=base + start,
+        data=b"x" * (end - start),
+        advance=False,
+        options=o,
+    )
     return peer.expect("A")
 
 
@@ -50,8 +57,7 @@ def test_syn_carries_sackperm_and_negotiates(make_stack):
     syn = peer.expect("S")
     assert "SAckOK" in opts(syn)
     peer.seq = 7000
-    peer.send("SA", ack=syn.seq + 1, options=[("MSS", 1460),
-                                              ("SAckOK", b"")])
+    peer.send("SA", ack=syn.seq + 1, options=[("MSS", 1460), ("SAckOK", b"")])
     peer.expect("A")
     assert st.tcp_info(fd)["flags"] & TF_SACK_PERMIT
     quiesce(st, fd)
@@ -105,13 +111,21 @@ def test_receiver_blocks_most_recent_first(make_stack):
     for s in (700, 900, 1100):
         a = ooo(peer, b, s, s + 100)
     # Without timestamps 4 blocks fit: the oldest is left out.
-    assert sack_blocks(a, b) == [(1100, 1200), (900, 1000), (700, 800),
-                                 (500, 600)]
+    assert sack_blocks(a, b) == [
+        (1100, 1200),
+        (900, 1000),
+        (700, 800),
+        (500, 600),
+    ]
     # In-order data fills the first hole: its block is gone.
     a = ooo(peer, b, 0, 100)
     assert a.ack == b + 400
-    assert sack_blocks(a, b) == [(1100, 1200), (900, 1000), (700, 800),
-                                 (500, 600)]
+    assert sack_blocks(a, b) == [
+        (1100, 1200),
+        (900, 1000),
+        (700, 800),
+        (500, 600),
+    ]
     assert st.counter("tcp.tcps_sack_send_blocks") == 9
     a = ooo(peer, b, 400, 500)
     a = ooo(peer, b, 600, 700)
@@ -142,9 +156,9 @@ def test_dsack_for_data_below_rcv_nxt(make_stack):
     fd = sack_conn(st, peer)
     b = peer.seq
     peer.send("A", data=b"x" * 100)
-    st.advance(0.5)                         # the delayed ACK
+    st.advance(0.5)  # the delayed ACK
     assert peer.expect("A").ack == b + 100
-    a = ooo(peer, b, 0, 100)                # the same segment again
+    a = ooo(peer, b, 0, 100)  # the same segment again
     assert a.ack == b + 100 and sack_blocks(a, b) == [(0, 100)]
     # Part old, part new: the old part reported, the new part taken.
     a = ooo(peer, b, 60, 160)
@@ -207,8 +221,9 @@ def sender_setup(make_stack, nseg=10, mss=1000):
     st.sysctl("net.inet.tcp.initcwnd_segments", nseg)
     peer = Peer(st)
     fd = sack_conn(st, peer, mss=mss)
-    st.tcp_send(fd, bytes(range(256)) * (nseg * mss // 256) +
-                b"z" * (nseg * mss % 256))
+    st.tcp_send(
+        fd, bytes(range(256)) * (nseg * mss // 256) + b"z" * (nseg * mss % 256)
+    )
     segs = [p[TCP] for p in st.drain()]
     assert len(segs) == nseg
     una = segs[0].seq
@@ -217,15 +232,21 @@ def sender_setup(make_stack, nseg=10, mss=1000):
 
 def sack_ack(peer, una, ack, blocks):
     """An ACK for una + ack with SACK blocks relative to una."""
-    sack = tuple(x for s, e in blocks for x in
-                 ((una + s) & 0xffffffff, (una + e) & 0xffffffff))
+    sack = tuple(
+        x
+        for s, e in blocks
+        for x in ((una + s) & 0xFFFFFFFF, (una + e) & 0xFFFFFFFF)
+    )
     peer.send("A", ack=una + ack, options=[("SAck", sack)] if sack else None)
 
 
 def rexmits(st, una):
     """(offset, length) of every data segment the stack sent."""
-    return [((p[TCP].seq - una) & 0xffffffff, len(bytes(p[TCP].payload)))
-            for p in st.drain() if len(bytes(p[TCP].payload))]
+    return [
+        ((p[TCP].seq - una) & 0xFFFFFFFF, len(bytes(p[TCP].payload)))
+        for p in st.drain()
+        if len(bytes(p[TCP].payload))
+    ]
 
 
 def test_sender_resends_only_the_holes(make_stack):
@@ -244,18 +265,22 @@ def test_sender_resends_only_the_holes(make_stack):
     assert st.counter("tcp.tcps_sack_recovery_episode") == 1
     for e in (8000, 9000, 10000):
         sack_ack(peer, una, 2000, [(6000, e), (3000, 5000)])
-    assert rexmits(st, una) == []               # nothing the peer has
+    assert rexmits(st, una) == []  # nothing the peer has
     sack_ack(peer, una, 5000, [(6000, 10000)])  # the first hole filled
     assert rexmits(st, una) == []
     sack_ack(peer, una, 10000, [])
     info = st.tcp_info(fd)
     assert info["snd_una"] == una + 10000
-    assert not info["flags"] & 0x00100000       # out of fast recovery
-    assert st.counters("tcp.tcps_sack_rexmits",
-                       "tcp.tcps_sack_rexmit_bytes",
-                       "tcp.tcps_sndrexmitpack") == {
-        "tcp.tcps_sack_rexmits": 2, "tcp.tcps_sack_rexmit_bytes": 2000,
-        "tcp.tcps_sndrexmitpack": 2}
+    assert not info["flags"] & 0x00100000  # out of fast recovery
+    assert st.counters(
+        "tcp.tcps_sack_rexmits",
+        "tcp.tcps_sack_rexmit_bytes",
+        "tcp.tcps_sndrexmitpack",
+    ) == {
+        "tcp.tcps_sack_rexmits": 2,
+        "tcp.tcps_sack_rexmit_bytes": 2000,
+        "tcp.tcps_sndrexmitpack": 2,
+    }
     assert st.counter("tcp.tcps_sack_rcv_blocks") == 7
     quiesce(st, fd)
 
@@ -265,13 +290,13 @@ def test_sender_lost_hole_before_new_data(make_stack):
     is resent first, then new data as pipe allows; a hole not yet lost
     waits."""
     st, peer, fd, una = sender_setup(make_stack, nseg=10)
-    st.tcp_send(fd, b"n" * 10000)               # new data waiting
+    st.tcp_send(fd, b"n" * 10000)  # new data waiting
     assert rexmits(st, una) == []
     for blocks in ([(1000, 2000)], [(1000, 3000)], [(1000, 4000)]):
         sack_ack(peer, una, 0, blocks)
     sent = rexmits(st, una)
-    assert sent[0] == (0, 1000)                 # the lost first segment
-    assert all(off >= 10000 for off, _ in sent[1:])   # then new data only
+    assert sent[0] == (0, 1000)  # the lost first segment
+    assert all(off >= 10000 for off, _ in sent[1:])  # then new data only
     quiesce(st, fd)
 
 
@@ -282,7 +307,7 @@ def test_sack_block_outside_window_ignored(make_stack):
     assert st.counter("tcpx.tcpx_badsack") == 3
     sack_ack(peer, una, 1000, [(2000, 3000)])
     sack_ack(peer, una, 1000, [(2000, 4000)])
-    assert rexmits(st, una) == []               # two dupacks only
+    assert rexmits(st, una) == []  # two dupacks only
     sack_ack(peer, una, 4000, [])
     assert st.tcp_info(fd)["snd_una"] == una + 4000
     quiesce(st, fd)
@@ -290,7 +315,7 @@ def test_sack_block_outside_window_ignored(make_stack):
 
 def test_dsack_counted(make_stack):
     st, peer, fd, una = sender_setup(make_stack, nseg=4)
-    sack_ack(peer, una, 2000, [(0, 1000)])      # RFC 2883 D-SACK
+    sack_ack(peer, una, 2000, [(0, 1000)])  # RFC 2883 D-SACK
     assert st.counter("tcp.tcps_dsack_count") == 1
     assert st.counter("tcpx.tcpx_badsack") == 0
     sack_ack(peer, una, 4000, [])
@@ -320,7 +345,7 @@ def test_rto_discards_scoreboard(make_stack):
     sack_ack(peer, una, 0, [(2000, 3000)])
     sack_ack(peer, una, 0, [(4000, 5000), (2000, 3000)])
     assert rexmits(st, una) == []
-    st.advance(1.5, step=0.01)                  # RTO: go back to snd_una
+    st.advance(1.5, step=0.01)  # RTO: go back to snd_una
     sent = rexmits(st, una)
     assert sent and sent[0] == (0, 1000)
     sack_ack(peer, una, 6000, [])
@@ -330,10 +355,12 @@ def test_rto_discards_scoreboard(make_stack):
 
 def test_passive_open_negotiates_sack(make_stack):
     from tcp_peer import handshake_passive
+
     st = tcp_stack(make_stack)
     peer = Peer(st)
-    lfd, fd = handshake_passive(st, peer, options=[("MSS", 1460),
-                                                   ("SAckOK", b"")])
+    lfd, fd = handshake_passive(
+        st, peer, options=[("MSS", 1460), ("SAckOK", b"")]
+    )
     assert st.tcp_info(fd)["flags"] & TF_SACK_PERMIT
     b = peer.seq
     assert sack_blocks(ooo(peer, b, 100, 200), b) == [(100, 200)]
@@ -342,6 +369,7 @@ def test_passive_open_negotiates_sack(make_stack):
 
 def test_passive_open_without_sackperm(make_stack):
     from tcp_peer import handshake_passive
+
     st = tcp_stack(make_stack)
     peer = Peer(st)
     lfd, fd = handshake_passive(st, peer)
@@ -363,12 +391,12 @@ def test_rescue_retransmission_of_the_tail(make_stack):
     assert rexmits(st, una) == [(0, 1000)]
     for e in (5000, 6000, 7000, 8000):
         sack_ack(peer, una, 0, [(1000, e)])
-    assert rexmits(st, una) == []               # RescueRxt not passed
+    assert rexmits(st, una) == []  # RescueRxt not passed
     assert st.counter("tcpx.tcpx_sack_rescue") == 0
-    sack_ack(peer, una, 8000, [])               # partial ACK, no SACK
-    assert rexmits(st, una) == [(9000, 1000)]   # the highest unSACKed
+    sack_ack(peer, una, 8000, [])  # partial ACK, no SACK
+    assert rexmits(st, una) == [(9000, 1000)]  # the highest unSACKed
     assert st.counter("tcpx.tcpx_sack_rescue") == 1
-    assert st.tcp_info(fd)["flags"] & 0x00100000    # still in recovery
+    assert st.tcp_info(fd)["flags"] & 0x00100000  # still in recovery
     # One per recovery: more ACKs at 8000 bring no second rescue.
     for _ in range(3):
         sack_ack(peer, una, 8000, [])
@@ -409,11 +437,10 @@ def test_new_recovery_right_at_the_recovery_point(make_stack):
     for e in (2000, 3000, 4000):
         sack_ack(peer, una, 0, [(1000, e)])
     assert rexmits(st, una) == [(0, 1000)]
-    sack_ack(peer, una, 10000, [])              # snd_recover: recovery over
+    sack_ack(peer, una, 10000, [])  # snd_recover: recovery over
     assert not st.tcp_info(fd)["flags"] & 0x00100000
     st.tcp_send(fd, b"n" * 7000)
-    assert [o for o, _ in rexmits(st, una)][:4] == [10000, 11000, 12000,
-                                                   13000]
+    assert [o for o, _ in rexmits(st, una)][:4] == [10000, 11000, 12000, 13000]
     for e in (12000, 13000, 14000):
         sack_ack(peer, una, 10000, [(11000, e)])
     assert rexmits(st, una) == [(10000, 1000)]

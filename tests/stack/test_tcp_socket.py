@@ -17,8 +17,11 @@ EPOLL_CTL_ADD = 1
 
 
 def seg(st, **kw):
-    st.inject(Ether(dst=st.mac(), src=PEER_MAC) /
-              IP(src=PEER_IP, dst=OUR_IP) / TCP(**kw))
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / TCP(**kw)
+    )
 
 
 @pytest.fixture
@@ -31,8 +34,7 @@ def handshake(st, sport, dport=80):
     seg(st, sport=sport, dport=dport, flags="S", seq=1000)
     sa = st.expect(TCP)
     assert sa[TCP].flags == "SA"
-    seg(st, sport=sport, dport=dport, flags="A", seq=1001,
-        ack=sa[TCP].seq + 1)
+    seg(st, sport=sport, dport=dport, flags="A", seq=1001, ack=sa[TCP].seq + 1)
     return sa[TCP].seq + 1
 
 
@@ -51,7 +53,7 @@ def test_listener_readiness_and_accept(peer):
     handshake(st, 4000)
     handshake(st, 4001)
     assert a.epoll_wait(ep) == [(select.EPOLLIN, lfd)]
-    assert a.kevent(kq)[0][4] == 2               # connections queued
+    assert a.kevent(kq)[0][4] == 2  # connections queued
     with pytest.raises(OSError) as e:
         a.recv(lfd)
     assert e.value.errno == errno.ENOTCONN
@@ -86,13 +88,19 @@ def test_nonblocking_connect_reports_epollout(peer):
     with pytest.raises(OSError) as e:
         a.send(fd, b"early")
     assert e.value.errno == errno.ENOTCONN
-    seg(st, sport=8080, dport=syn[TCP].sport, flags="SA", seq=5000,
-        ack=syn[TCP].seq + 1)
+    seg(
+        st,
+        sport=8080,
+        dport=syn[TCP].sport,
+        flags="SA",
+        seq=5000,
+        ack=syn[TCP].seq + 1,
+    )
     assert a.epoll_wait(ep) == [(select.EPOLLOUT, fd)]
     assert a.getpeername(fd) == (PEER_IP, 8080)
     st.drain()
     a.close(fd)
     a.close(ep)
-    st.advance(600, 1)                          # see above: 373 s of FINs
+    st.advance(600, 1)  # see above: 373 s of FINs
     st.drain()
     assert st.counter("so.tcp_pcbs") == 0

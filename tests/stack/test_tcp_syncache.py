@@ -6,7 +6,6 @@ import errno
 
 from scapy.layers.inet import TCP
 
-import ffstack
 from overload_util import sysctl, synflood
 from tcp_peer import Peer, establish, quiesce, tcp_stack
 
@@ -28,7 +27,7 @@ def test_entry_added_then_promoted(make_stack):
     peer.send("S", options=[("MSS", 1400), ("WScale", 3)])
     sa = peer.expect("SA")
     assert sysctl(st, "net.inet.tcp.syncache.count") == 1
-    assert st.counter("tcp.tcb_count") == 1          # the listener only
+    assert st.counter("tcp.tcb_count") == 1  # the listener only
     assert st.counter("tcp.sockets") == 1
     peer.send("A", ack=sa.seq + 1)
     assert sysctl(st, "net.inet.tcp.syncache.count") == 0
@@ -53,9 +52,9 @@ def test_synack_retransmitted_then_entry_dropped(make_stack):
         while (p := peer.pop()) is not None:
             assert p[TCP].seq == first.seq and p[TCP].flags == "SA"
             times.append(round(st.now() - t0))
-    assert times == [1, 3, 7]                       # rexmtlimit 3, doubling
+    assert times == [1, 3, 7]  # rexmtlimit 3, doubling
     assert st.counter("tcp.tcps_sc_retransmitted") == 3
-    assert st.counter("tcp.tcps_sc_stale") == 1     # gone after 15 s
+    assert st.counter("tcp.tcps_sc_stale") == 1  # gone after 15 s
     assert sysctl(st, "net.inet.tcp.syncache.count") == 0
     quiesce(st, lfd)
 
@@ -67,7 +66,7 @@ def test_duplicate_syn_and_rst_in_cache(make_stack):
     peer.send("S", seq=10, advance=False)
     a = peer.expect("SA")
     peer.send("S", seq=10)
-    assert peer.expect("SA").seq == a.seq           # same entry, same ISS
+    assert peer.expect("SA").seq == a.seq  # same entry, same ISS
     assert st.counter("tcp.tcps_sc_dupsyn") == 1
     peer.send("R", seq=11)
     assert st.counter("tcp.tcps_sc_reset") == 1
@@ -82,11 +81,11 @@ def test_syn_flood_100k_with_cookies(make_stack):
     base = st.mbufs_in_use()
     assert synflood(st, 100000, seed=7) == 100000
     count = sysctl(st, "net.inet.tcp.syncache.count")
-    assert 0 < count <= 1024                        # memory bounded
+    assert 0 < count <= 1024  # memory bounded
     assert st.counter("tcp.tcps_sc_sendcookie") > 90000
     assert st.counter("tcp.tcps_sc_added") <= 100000 - 90000 + 1024
     assert st.counter("tcp.tcb_count") == 1 and st.counter("tcp.sockets") == 1
-    assert st.mbufs_in_use() == base                # every mbuf back
+    assert st.mbufs_in_use() == base  # every mbuf back
     # A legitimate handshake right after the flood.
     peer = Peer(st, sport=33333)
     peer.seq = 1000
@@ -95,7 +94,7 @@ def test_syn_flood_100k_with_cookies(make_stack):
     peer.send("A", ack=sa.seq + 1)
     fd = st.tcp_accept(lfd)
     assert fd >= 0 and st.tcp_info(fd)["state_name"] == "ESTABLISHED"
-    st.advance(20, step=1)                          # entries time out
+    st.advance(20, step=1)  # entries time out
     st.drain()
     assert sysctl(st, "net.inet.tcp.syncache.count") == 0
     quiesce(st, fd, lfd)
@@ -107,10 +106,11 @@ def test_cookie_only_handshake_and_bad_cookie(make_stack):
     st.sysctl("net.inet.tcp.syncookies_only", 1)
     peer = Peer(st)
     peer.seq = 4000
-    peer.send("S", options=[("MSS", 1300), ("WScale", 2),
-                            ("Timestamp", (100, 0))])
+    peer.send(
+        "S", options=[("MSS", 1300), ("WScale", 2), ("Timestamp", (100, 0))]
+    )
     sa = peer.expect("SA")
-    assert sysctl(st, "net.inet.tcp.syncache.count") == 0   # no state
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 0  # no state
     assert st.counter("tcp.tcps_sc_sendcookie") == 1
     # A forged cookie: answered with a RST, counted, nothing made.
     bad = Peer(st, sport=40001)
@@ -134,7 +134,7 @@ def test_challenge_ack_for_in_window_rst_and_syn_rate_limited(make_stack):
     st = tcp_stack(make_stack)
     peer = Peer(st)
     fd = establish(st, peer)
-    peer.send("R", seq=peer.seq + 100, advance=False)   # in window, not exact
+    peer.send("R", seq=peer.seq + 100, advance=False)  # in window, not exact
     assert peer.expect("A").ack == peer.seq
     peer.send("S", seq=peer.seq + 5, advance=False)
     assert peer.expect("A").ack == peer.seq
@@ -142,13 +142,13 @@ def test_challenge_ack_for_in_window_rst_and_syn_rate_limited(make_stack):
     for _ in range(10):
         peer.send("R", seq=peer.seq + 100, advance=False)
     acks = [p for p in st.drain() if TCP in p]
-    assert len(acks) == 3                   # ack_war_cnt 5 per second
+    assert len(acks) == 3  # ack_war_cnt 5 per second
     assert st.counter("tcpx.tcpx_challenge_ack") == 5
     assert st.counter("tcpx.tcpx_ackwar_limited") == 7
     st.advance(1.1)
     peer.send("R", seq=peer.seq + 100, advance=False)
-    assert peer.expect("A").ack == peer.seq           # a new window
-    peer.send("R")                                    # exact: reset
+    assert peer.expect("A").ack == peer.seq  # a new window
+    peer.send("R")  # exact: reset
     assert st.tcp_info(fd) is None
     quiesce(st, fd)
 
@@ -161,8 +161,8 @@ def test_rst_in_time_wait_is_ignored(make_stack):
     fin = peer.expect("FA")
     peer.send("FA", ack=fin.seq + 1)
     peer.expect("A")
-    assert st.counter("tcp.tcb_count") == 1           # TIME_WAIT
-    peer.send("R", ack=fin.seq + 1)                   # RFC 1337
+    assert st.counter("tcp.tcb_count") == 1  # TIME_WAIT
+    peer.send("R", ack=fin.seq + 1)  # RFC 1337
     assert st.counter("tcp.tcb_count") == 1
     assert st.counter("tcpx.tcpx_tw_rstignored") == 1
     quiesce(st)
@@ -173,9 +173,9 @@ def test_blackhole(make_stack):
     peer = Peer(st, dport=81)
     st.sysctl("net.inet.tcp.blackhole", 1)
     peer.send("S", seq=1)
-    peer.expect_nothing()                             # no RST for a SYN
+    peer.expect_nothing()  # no RST for a SYN
     peer.send("A", seq=5, ack=9)
-    peer.expect("R")                                  # other segments: yes
+    peer.expect("R")  # other segments: yes
     st.sysctl("net.inet.tcp.blackhole", 2)
     peer.send("A", seq=5, ack=9)
     peer.expect_nothing()
@@ -188,11 +188,15 @@ def test_blackhole(make_stack):
 def test_udp_blackhole(make_stack):
     from scapy.layers.inet import IP, UDP, ICMP
     from scapy.layers.l2 import Ether
+
     st = tcp_stack(make_stack)
-    pkt = (Ether(dst=st.mac(), src=GW_MAC) /
-           IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=5, dport=999))
+    pkt = (
+        Ether(dst=st.mac(), src=GW_MAC)
+        / IP(src="198.18.0.1", dst="198.18.0.2")
+        / UDP(sport=5, dport=999)
+    )
     st.inject(pkt)
-    assert ICMP in st.expect()                        # port unreachable
+    assert ICMP in st.expect()  # port unreachable
     st.sysctl("net.inet.udp.blackhole", 1)
     st.inject(pkt)
     st.expect_nothing()
@@ -210,12 +214,12 @@ def test_ack_far_below_snd_una_gets_rate_limited_challenge(make_stack):
     ghost = (una - (1 << 30)) % (1 << 32)
     peer.send("PA", ack=ghost, data=b"forged", advance=False)
     ch = peer.expect("A")
-    assert ch.ack == peer.seq and ch.seq == una     # what we expect
-    assert st.tcp_recv(fd) == -errno.EAGAIN         # data discarded
+    assert ch.ack == peer.seq and ch.seq == una  # what we expect
+    assert st.tcp_recv(fd) == -errno.EAGAIN  # data discarded
     for _ in range(9):
         peer.send("A", ack=ghost, advance=False)
     acks = [p for p in st.drain() if TCP in p]
-    assert len(acks) == 4                           # 5 in the window
+    assert len(acks) == 4  # 5 in the window
     assert st.counter("tcpx.tcpx_ghostack") == 10
     assert st.counter("tcpx.tcpx_ackwar_limited") == 5
     # An ACK just inside the window (SND.UNA - MAX.SND.WND) is an old

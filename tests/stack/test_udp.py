@@ -19,10 +19,17 @@ def to_us(st, l3):
     return Ether(dst=st.mac(), src=PEER_MAC) / l3
 
 
-def dgram(st, dport, payload=b"hello", sport=5000, src=PEER_IP, dst=OUR_IP,
-          **kw):
-    st.inject(to_us(st, IP(src=src, dst=dst) /
-                    UDP(sport=sport, dport=dport, **kw) / payload))
+def dgram(
+    st, dport, payload=b"hello", sport=5000, src=PEER_IP, dst=OUR_IP, **kw
+):
+    st.inject(
+        to_us(
+            st,
+            IP(src=src, dst=dst)
+            / UDP(sport=sport, dport=dport, **kw)
+            / payload,
+        )
+    )
 
 
 @pytest.fixture
@@ -63,7 +70,9 @@ def test_echo(peer):
     assert bytes(rep[UDP].payload) == b"ping" * 25
     assert rep[UDP].len == 108 and checksums_fresh(rep)
     assert st.counters("udp.udps_ipackets", "udp.udps_opackets") == {
-        "udp.udps_ipackets": 1, "udp.udps_opackets": 1}
+        "udp.udps_ipackets": 1,
+        "udp.udps_opackets": 1,
+    }
     a.close(fd)
 
 
@@ -123,7 +132,7 @@ def test_receive_buffer_limit_counts_fullsock(peer):
     for i in range(3):
         dgram(st, 7, bytes([i]) * 400)
     assert st.counter("udp.udps_fullsock") == 1
-    assert a.ioctl(fd, 0x541B) == 800               # FIONREAD
+    assert a.ioctl(fd, 0x541B) == 800  # FIONREAD
     assert a.recv(fd) == b"\0" * 400
     assert a.recv(fd) == b"\1" * 400
     a.close(fd)
@@ -135,7 +144,7 @@ def test_recv_truncates_and_peeks(peer):
     dgram(st, 7, b"0123456789")
     dgram(st, 7, b"second")
     assert a.recv(fd, 4, socket.MSG_PEEK) == b"0123"
-    assert a.recv(fd, 4) == b"0123"                 # rest discarded
+    assert a.recv(fd, 4) == b"0123"  # rest discarded
     assert a.recv(fd) == b"second"
     a.close(fd)
 
@@ -146,8 +155,10 @@ def test_recvfrom_many_sources_in_order(peer):
     for i in range(5):
         dgram(st, 7, b"m%d" % i, sport=6000 + i, src="198.18.0.%d" % (10 + i))
     for i in range(5):
-        assert a.recvfrom(fd) == (b"m%d" % i, ("198.18.0.%d" % (10 + i),
-                                                6000 + i))
+        assert a.recvfrom(fd) == (
+            b"m%d" % i,
+            ("198.18.0.%d" % (10 + i), 6000 + i),
+        )
     a.close(fd)
 
 
@@ -189,8 +200,11 @@ def test_connected_socket(peer):
     assert a.send(fd, b"hi") == 2
     st.run()
     out = st.expect(UDP)
-    assert (out[UDP].sport, out[UDP].dport, out[IP].src) == (lport, 5353,
-                                                             OUR_IP)
+    assert (out[UDP].sport, out[UDP].dport, out[IP].src) == (
+        lport,
+        5353,
+        OUR_IP,
+    )
     with pytest.raises(OSError) as e:
         a.sendto(fd, b"x", PEER_IP, 9)
     assert e.value.errno == errno.EISCONN
@@ -215,15 +229,15 @@ def test_bind_conflicts(st):
         a.bind(fd2, "0.0.0.0", 7000)
     assert e.value.errno == errno.EADDRINUSE
     with pytest.raises(OSError) as e:
-        a.bind(fd2, OUR_IP, 7000)               # overlaps the wildcard
+        a.bind(fd2, OUR_IP, 7000)  # overlaps the wildcard
     assert e.value.errno == errno.EADDRINUSE
     with pytest.raises(OSError) as e:
-        a.bind(fd2, "203.0.113.1", 7001)        # not ours
+        a.bind(fd2, "203.0.113.1", 7001)  # not ours
     assert e.value.errno == errno.EADDRNOTAVAIL
     a.setsockopt(fd2, socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    a.bind(fd2, OUR_IP, 7000)                   # exact address: allowed
+    a.bind(fd2, OUR_IP, 7000)  # exact address: allowed
     with pytest.raises(OSError) as e:
-        a.bind(fd2, OUR_IP, 7002)               # already bound
+        a.bind(fd2, OUR_IP, 7002)  # already bound
     assert e.value.errno == errno.EINVAL
     fd3, fd4 = a.socket(socket.SOCK_DGRAM), a.socket(socket.SOCK_DGRAM)
     for fd in (fd3, fd4):
@@ -302,12 +316,14 @@ def test_close_frees_socket_and_pcb(st):
 
 # -- ICMP errors about our datagrams (udp_ctlinput) -------------------------
 
+
 def icmp_about(st, sent, type=3, code=3, quote=None, src=PEER_IP):
     """Inject an ICMP error from src quoting the datagram `sent' (a frame
     we sent): its IP header and the 8 bytes behind, as routers do."""
     raw = bytes(sent[IP])[:28] if quote is None else quote
-    st.inject(to_us(st, IP(src=src, dst=OUR_IP) /
-                    ICMP(type=type, code=code) / raw))
+    st.inject(
+        to_us(st, IP(src=src, dst=OUR_IP) / ICMP(type=type, code=code) / raw)
+    )
 
 
 def connected_udp(st, port=5353, addr=PEER_IP):
@@ -331,12 +347,14 @@ def test_port_unreachable_refuses_connected_socket_once(peer):
     fd, sent = connected_udp(st)
     icmp_about(st, sent)
     assert st.counter("udpx.udpx_icmpnotify") == 1
-    assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == \
-        errno.ECONNREFUSED
+    assert (
+        a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR)
+        == errno.ECONNREFUSED
+    )
     # SO_ERROR read and cleared it; the next error goes to send.
     icmp_about(st, sent)
     assert errno_of(a.send, fd, b"again") == errno.ECONNREFUSED
-    assert a.send(fd, b"again") == 5                # reported once only
+    assert a.send(fd, b"again") == 5  # reported once only
     st.run()
     assert st.expect(UDP)[UDP].dport == 5353
     # And to recv, when no datagram is queued before it.
@@ -348,15 +366,18 @@ def test_port_unreachable_refuses_connected_socket_once(peer):
     a.close(fd)
 
 
-@pytest.mark.parametrize("type_, code, want", [
-    (3, 1, errno.EHOSTUNREACH),         # host unreachable
-    (3, 0, errno.EHOSTUNREACH),         # net unreachable
-    (3, 2, errno.ECONNREFUSED),         # protocol unreachable
-    (3, 13, errno.ECONNREFUSED),        # administratively prohibited
-    (3, 4, errno.EMSGSIZE),             # fragmentation needed
-    (11, 0, errno.EHOSTUNREACH),        # TTL exceeded in transit
-    (12, 0, errno.ENOPROTOOPT),         # parameter problem
-])
+@pytest.mark.parametrize(
+    "type_, code, want",
+    [
+        (3, 1, errno.EHOSTUNREACH),  # host unreachable
+        (3, 0, errno.EHOSTUNREACH),  # net unreachable
+        (3, 2, errno.ECONNREFUSED),  # protocol unreachable
+        (3, 13, errno.ECONNREFUSED),  # administratively prohibited
+        (3, 4, errno.EMSGSIZE),  # fragmentation needed
+        (11, 0, errno.EHOSTUNREACH),  # TTL exceeded in transit
+        (12, 0, errno.ENOPROTOOPT),  # parameter problem
+    ],
+)
 def test_unreachable_codes_map_like_inetctlerrmap(peer, type_, code, want):
     # The error comes from the gateway, about a host behind it.
     st, a = peer, peer.api
@@ -369,8 +390,8 @@ def test_unreachable_codes_map_like_inetctlerrmap(peer, type_, code, want):
 def test_errors_without_errno_are_ignored(peer):
     st, a = peer, peer.api
     fd, sent = connected_udp(st)
-    icmp_about(st, sent, 11, 1)         # reassembly time exceeded
-    icmp_about(st, sent, 4, 0)          # source quench (RFC 6633)
+    icmp_about(st, sent, 11, 1)  # reassembly time exceeded
+    icmp_about(st, sent, 4, 0)  # source quench (RFC 6633)
     assert st.counter("udpx.udpx_icmpignored") == 2
     assert a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR) == 0
     a.close(fd)
@@ -424,12 +445,12 @@ def test_error_wakes_kqueue_and_epoll(peer):
     fd, sent = connected_udp(st)
     kq, ep = a.kqueue(), a.epoll_create()
     a.kevent(kq, [(fd, EVFILT_READ, EV_ADD | EV_CLEAR)])
-    a.epoll_ctl(ep, 1, fd, select.EPOLLIN)          # EPOLL_CTL_ADD
+    a.epoll_ctl(ep, 1, fd, select.EPOLLIN)  # EPOLL_CTL_ADD
     assert a.kevent(kq) == [] and a.epoll_wait(ep) == []
     icmp_about(st, sent)
-    (ident, filt, _, _, data, _), = a.kevent(kq)
+    ((ident, filt, _, _, data, _),) = a.kevent(kq)
     assert (ident, filt, data) == (fd, EVFILT_READ, 0)
-    (events, who), = a.epoll_wait(ep)
+    ((events, who),) = a.epoll_wait(ep)
     assert who == fd and events & select.EPOLLERR
     assert events & select.EPOLLIN
     assert errno_of(a.recv, fd) == errno.ECONNREFUSED

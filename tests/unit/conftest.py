@@ -8,19 +8,47 @@ import pytest
 from fstools import stack as ipc
 
 
-def top_stats(proc, loops=0, idle=0, sys=0, usr=0, hz=1_000_000_000,
-              now=0, rx=0, tx=0, rxb=0, txb=0):
+def top_stats(
+    proc,
+    loops=0,
+    idle=0,
+    sys=0,
+    usr=0,
+    hz=1_000_000_000,
+    now=0,
+    rx=0,
+    tx=0,
+    rxb=0,
+    txb=0,
+):
     """A stack.TopStats; work = idle + sys + usr."""
-    return ipc.TopStats(proc_id=proc, loops=loops, idle_tsc=idle,
-                        sys_tsc=sys, usr_tsc=usr, work_tsc=idle + sys + usr,
-                        tsc_hz=hz, now_tsc=now, rx_packets=rx, tx_packets=tx,
-                        rx_bytes=rxb, tx_bytes=txb)
+    return ipc.TopStats(
+        proc_id=proc,
+        loops=loops,
+        idle_tsc=idle,
+        sys_tsc=sys,
+        usr_tsc=usr,
+        work_tsc=idle + sys + usr,
+        tsc_hz=hz,
+        now_tsc=now,
+        rx_packets=rx,
+        tx_packets=tx,
+        rx_bytes=rxb,
+        tx_bytes=txb,
+    )
 
 
 def traffic_stats(proc, rx=0, rxb=0, rxd=0, tx=0, txb=0, txd=0, now=0):
-    return ipc.TrafficStats(proc_id=proc, rx_packets=rx, rx_bytes=rxb,
-                            rx_dropped=rxd, tx_packets=tx, tx_bytes=txb,
-                            tx_dropped=txd, now_ns=now)
+    return ipc.TrafficStats(
+        proc_id=proc,
+        rx_packets=rx,
+        rx_bytes=rxb,
+        rx_dropped=rxd,
+        tx_packets=tx,
+        tx_bytes=txb,
+        tx_dropped=txd,
+        now_ns=now,
+    )
 
 
 @pytest.fixture
@@ -31,8 +59,10 @@ def fake_stack(monkeypatch):
     raised).  time.sleep is recorded in Fake.sleeps, not slept."""
 
     def install(top=None, traffic=None, pids=(4242,), attach_error=None):
-        queues = {"top": {p: list(v) for p, v in (top or {}).items()},
-                  "traffic": {p: list(v) for p, v in (traffic or {}).items()}}
+        queues = {
+            "top": {p: list(v) for p, v in (top or {}).items()},
+            "traffic": {p: list(v) for p, v in (traffic or {}).items()},
+        }
 
         class Fake:
             sleeps = []
@@ -68,8 +98,9 @@ def fake_stack(monkeypatch):
                     item = queues[kind][proc].pop(0)
                 except (KeyError, IndexError):
                     raise ipc.NoStackError(
-                        'no stack process %d is running with file prefix '
-                        '"%s"' % (proc, self.prefix)) from None
+                        "no stack process %d is running with file prefix "
+                        '"%s"' % (proc, self.prefix)
+                    ) from None
                 if isinstance(item, BaseException):
                     raise item
                 return item

@@ -23,8 +23,9 @@ def demo(opts, words):
         flag = w.accept("-net", "-host")
         dst = w.next("destination")
         w.end()
-        click.echo("%s %s %s %s %s" % (verb, flag, dst, opts.proc,
-                                       opts.prefix))
+        click.echo(
+            "%s %s %s %s %s" % (verb, flag, dst, opts.proc, opts.prefix)
+        )
 
 
 def run(*args):
@@ -39,20 +40,27 @@ def test_words_and_bsd_flags():
 def test_error_message_and_status():
     r = run("fail")
     assert r.exit_code == 1
-    assert r.stderr == ("ff-demo: add net 10.1.0.0: gateway 198.18.0.1: "
-                        "File exists\n")
+    assert r.stderr == (
+        "ff-demo: add net 10.1.0.0: gateway 198.18.0.1: File exists\n"
+    )
 
 
 def test_interrupt_is_130():
     assert run("boom").exit_code == 130
 
 
-@pytest.mark.parametrize("args,msg", [
-    ([], "missing command"), (["frob"], "bad command 'frob'"),
-    (["add"], "missing destination"), (["add", "a", "b"], "unexpected word 'b'"),
-    (["int", "x"], "not a number"), (["int", "11"], "out of range"),
-    (["--proc", "-1", "add", "x"], "process id"),
-])
+@pytest.mark.parametrize(
+    "args,msg",
+    [
+        ([], "missing command"),
+        (["frob"], "bad command 'frob'"),
+        (["add"], "missing destination"),
+        (["add", "a", "b"], "unexpected word 'b'"),
+        (["int", "x"], "not a number"),
+        (["int", "11"], "out of range"),
+        (["--proc", "-1", "add", "x"], "process id"),
+    ],
+)
 def test_usage_errors_exit_2(args, msg):
     r = run(*args)
     assert r.exit_code == 2 and msg in r.output

@@ -6,6 +6,7 @@ the test harness (libff/src/testport/ff_test_config.c, in libff_test.so),
 which prints it as name=value lines.  Nothing here needs root, hugepages
 or the EAL.
 """
+
 import ctypes
 import errno
 import os
@@ -14,7 +15,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CFG_SIZE = 1 << 20      # more than sizeof(struct ff_config)
+CFG_SIZE = 1 << 20  # more than sizeof(struct ff_config)
 ERR_SIZE = 512
 
 # A valid [port0] to build bad configs around.
@@ -25,17 +26,28 @@ PORT0 = "[port0]\naddr=198.18.0.2\nnetmask=255.255.255.0\n"
 def lib(libff_test_path):
     # $FF_TEST_LIBFF lets a developer test a library built elsewhere.
     so = ctypes.CDLL(str(libff_test_path), use_errno=True)
-    so.ff_config_load.argtypes = [ctypes.c_char_p, ctypes.c_void_p,
-                                  ctypes.c_char_p, ctypes.c_size_t]
+    so.ff_config_load.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+    ]
     so.ff_config_load.restype = ctypes.c_int
-    so.ff_config_load_string.argtypes = [ctypes.c_char_p, ctypes.c_char_p,
-                                         ctypes.c_void_p, ctypes.c_char_p,
-                                         ctypes.c_size_t]
+    so.ff_config_load_string.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+    ]
     so.ff_config_load_string.restype = ctypes.c_int
     so.ff_config_defaults.argtypes = [ctypes.c_void_p]
     so.ff_config_defaults.restype = None
-    so.ff_test_config_dump.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
-                                       ctypes.c_size_t]
+    so.ff_test_config_dump.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+    ]
     so.ff_test_config_dump.restype = ctypes.c_size_t
     return so
 
@@ -60,16 +72,21 @@ def _dump(lib, cfg):
 
 
 def _result(lib, rc, cfg, err):
-    return Result(rc, ctypes.get_errno() if rc != 0 else 0,
-                  err.value.decode(), _dump(lib, cfg))
+    return Result(
+        rc,
+        ctypes.get_errno() if rc != 0 else 0,
+        err.value.decode(),
+        _dump(lib, cfg),
+    )
 
 
 def load_string(lib, text, name="config.ini"):
     cfg = ctypes.create_string_buffer(CFG_SIZE)
     err = ctypes.create_string_buffer(ERR_SIZE)
     ctypes.set_errno(0)
-    rc = lib.ff_config_load_string(text.encode(), name.encode(), cfg, err,
-                                   ERR_SIZE)
+    rc = lib.ff_config_load_string(
+        text.encode(), name.encode(), cfg, err, ERR_SIZE
+    )
     return _result(lib, rc, cfg, err)
 
 
@@ -95,6 +112,7 @@ def ok(lib, text):
 
 # --- what parses -----------------------------------------------------------
 
+
 def test_shipped_config_ini(lib):
     r = load_file(lib, ROOT / "config.ini")
     assert r.rc == 0, r.message
@@ -117,12 +135,23 @@ def test_shipped_config_ini(lib):
 
 
 DEFAULTS = {
-    "dpdk.lcore_mask": "1", "dpdk.lcore_mask_bits": "0x1",
-    "dpdk.nb_procs": "1", "dpdk.file_prefix": "ff", "dpdk.log_level": "5",
-    "dpdk.promiscuous": "1", "dpdk.numa_on": "1", "dpdk.vlan_strip": "1",
-    "dpdk.idle_sleep": "0", "dpdk.pkt_tx_delay": "0", "dpdk.tso": "0",
-    "dpdk.nb_mbufs": "8191", "dpdk.nb_vdev": "0", "dpdk.port_list": "",
-    "dpdk.channel": "0", "dpdk.log_file": "", "boot.hz": "1000",
+    "dpdk.lcore_mask": "1",
+    "dpdk.lcore_mask_bits": "0x1",
+    "dpdk.nb_procs": "1",
+    "dpdk.file_prefix": "ff",
+    "dpdk.log_level": "5",
+    "dpdk.promiscuous": "1",
+    "dpdk.numa_on": "1",
+    "dpdk.vlan_strip": "1",
+    "dpdk.idle_sleep": "0",
+    "dpdk.pkt_tx_delay": "0",
+    "dpdk.tso": "0",
+    "dpdk.nb_mbufs": "8191",
+    "dpdk.nb_vdev": "0",
+    "dpdk.port_list": "",
+    "dpdk.channel": "0",
+    "dpdk.log_file": "",
+    "boot.hz": "1000",
 }
 
 
@@ -140,13 +169,16 @@ def test_empty_config_gives_defaults(lib, text):
 
 
 def test_dpdk_keys(lib):
-    c = ok(lib, "[dpdk]\nlcore_mask=0x0f\nchannel=4\nmemory=256\n"
-           "no_huge=1\nbase_virtaddr=0x7f0000000000\nfile_prefix=ff-t1\n"
-           "allow=0000:01:00.0,0000:02:00.0\nlog_level=debug\n"
-           "log_file=/tmp/ff.log\nnb_bond=0\npromiscuous=0\nnuma_on=0\n"
-           "tx_csum_offoad_skip=1\ntso=1\nvlan_strip=0\nvlan_filter=\n"
-           "vlan_accept=1\nidle_sleep=100\npkt_tx_delay=100\n"
-           "symmetric_rss=1\nnb_mbufs=16383\n")
+    c = ok(
+        lib,
+        "[dpdk]\nlcore_mask=0x0f\nchannel=4\nmemory=256\n"
+        "no_huge=1\nbase_virtaddr=0x7f0000000000\nfile_prefix=ff-t1\n"
+        "allow=0000:01:00.0,0000:02:00.0\nlog_level=debug\n"
+        "log_file=/tmp/ff.log\nnb_bond=0\npromiscuous=0\nnuma_on=0\n"
+        "tx_csum_offoad_skip=1\ntso=1\nvlan_strip=0\nvlan_filter=\n"
+        "vlan_accept=1\nidle_sleep=100\npkt_tx_delay=100\n"
+        "symmetric_rss=1\nnb_mbufs=16383\n",
+    )
     assert c["dpdk.lcore_mask"] == "0x0f"
     assert c["dpdk.lcore_mask_bits"] == "0xf"
     assert c["dpdk.nb_procs"] == "4"
@@ -171,23 +203,37 @@ def test_dpdk_keys(lib):
 
 
 def test_fstack_old_names(lib):
-    c = ok(lib, "[dpdk]\npci_whitelist=0000:01:00.0\n"
-           "tx_csum_offload_skip=1\n")
+    c = ok(lib, "[dpdk]\npci_whitelist=0000:01:00.0\ntx_csum_offload_skip=1\n")
     assert c["dpdk.allow"] == "0000:01:00.0"
     assert c["dpdk.tx_csum_offoad_skip"] == "1"
 
 
-@pytest.mark.parametrize("value,level", [
-    ("1", 1), ("8", 8), ("emerg", 1), ("alert", 2), ("crit", 3), ("err", 4),
-    ("warning", 5), ("notice", 6), ("info", 7), ("debug", 8)])
+@pytest.mark.parametrize(
+    "value,level",
+    [
+        ("1", 1),
+        ("8", 8),
+        ("emerg", 1),
+        ("alert", 2),
+        ("crit", 3),
+        ("err", 4),
+        ("warning", 5),
+        ("notice", 6),
+        ("info", 7),
+        ("debug", 8),
+    ],
+)
 def test_log_level(lib, value, level):
-    assert ok(lib, f"[dpdk]\nlog_level={value}\n")["dpdk.log_level"] == \
-        str(level)
+    assert ok(lib, f"[dpdk]\nlog_level={value}\n")["dpdk.log_level"] == str(
+        level
+    )
 
 
 def test_port_list_ranges(lib):
-    ports = "".join(f"[port{i}]\naddr=198.18.{i}.2\nnetmask=255.255.255.0\n"
-                    for i in (0, 1, 2, 3, 5))
+    ports = "".join(
+        f"[port{i}]\naddr=198.18.{i}.2\nnetmask=255.255.255.0\n"
+        for i in (0, 1, 2, 3, 5)
+    )
     c = ok(lib, "[dpdk]\nport_list=0-3,5\n" + ports)
     assert c["dpdk.port_list"] == "0,1,2,3,5"
     assert c["port5.if_name"] == "f-stack-5"
@@ -199,13 +245,16 @@ def test_port_list_defaults_to_every_port(lib):
 
 
 def test_port_keys(lib):
-    c = ok(lib, "[dpdk]\nlcore_mask=3\n"
-           "[port0]\naddr=10.0.0.5\nnetmask=255.255.252.0\n"
-           "gateway=10.0.3.254\nif_name=eth-test\nlcore_list=0-1\n"
-           "vip_addr=10.0.8.1;10.0.8.2; 10.0.8.3;\nvip_ifname=lo-vip\n"
-           "ipfw_pr=10.0.0.0 255.0.0.0\nslave_port_list=\naddr6=\n")
+    c = ok(
+        lib,
+        "[dpdk]\nlcore_mask=3\n"
+        "[port0]\naddr=10.0.0.5\nnetmask=255.255.252.0\n"
+        "gateway=10.0.3.254\nif_name=eth-test\nlcore_list=0-1\n"
+        "vip_addr=10.0.8.1;10.0.8.2; 10.0.8.3;\nvip_ifname=lo-vip\n"
+        "ipfw_pr=10.0.0.0 255.0.0.0\nslave_port_list=\naddr6=\n",
+    )
     assert c["port0.addr"] == "10.0.0.5"
-    assert c["port0.broadcast"] == "10.0.3.255"     # addr | ~netmask
+    assert c["port0.broadcast"] == "10.0.3.255"  # addr | ~netmask
     assert c["port0.gateway"] == "10.0.3.254"
     assert c["port0.has_gateway"] == "1"
     assert c["port0.if_name"] == "eth-test"
@@ -220,31 +269,52 @@ def test_gateway_is_optional(lib):
 
 
 def test_point_to_point_masks(lib):
-    ok(lib, "[port0]\naddr=198.18.0.0\nnetmask=255.255.255.254\n"
-       "gateway=198.18.0.1\n")
+    ok(
+        lib,
+        "[port0]\naddr=198.18.0.0\nnetmask=255.255.255.254\n"
+        "gateway=198.18.0.1\n",
+    )
     ok(lib, "[port0]\naddr=198.18.0.7\nnetmask=255.255.255.255\n")
 
 
-@pytest.mark.parametrize("vdev,devargs", [
-    ("driver=net_tap\niface=fftap3\nmac=02:00:00:00:00:09\n",
-     "net_tap0,iface=fftap3,mac=02:00:00:00:00:09"),
-    ("driver=net_tap\n", "net_tap0"),
-    ("driver=net_tap\nargs=iface=t0,persist\n", "net_tap0,iface=t0,persist"),
-    ("driver=net_memif\npath=/run/ff.sock\nargs=role=server\n",
-     "net_memif0,socket=/run/ff.sock,role=server"),
-    ("driver=net_af_packet\niface=veth0\nqueues=2\n",
-     "net_af_packet0,iface=veth0,qpairs=2"),
-    ("driver=net_af_xdp\niface=veth0\nqueues=1\n",
-     "net_af_xdp0,iface=veth0,queue_count=1"),
-    ("driver=net_af_xdp\nargs=iface=veth1,start_queue=0\n",
-     "net_af_xdp0,iface=veth1,start_queue=0"),
-    ("driver=net_ring\n", "net_ring0"),
-    # F-Stack's virtio-user section: no driver key.
-    ("path=/dev/vhost-net\nqueues=1\nqueue_size=256\n"
-     "mac=00:00:00:00:00:01\ncq=0\n",
-     "virtio_user0,path=/dev/vhost-net,queues=1,queue_size=256,"
-     "mac=00:00:00:00:00:01,cq=0"),
-])
+@pytest.mark.parametrize(
+    "vdev,devargs",
+    [
+        (
+            "driver=net_tap\niface=fftap3\nmac=02:00:00:00:00:09\n",
+            "net_tap0,iface=fftap3,mac=02:00:00:00:00:09",
+        ),
+        ("driver=net_tap\n", "net_tap0"),
+        (
+            "driver=net_tap\nargs=iface=t0,persist\n",
+            "net_tap0,iface=t0,persist",
+        ),
+        (
+            "driver=net_memif\npath=/run/ff.sock\nargs=role=server\n",
+            "net_memif0,socket=/run/ff.sock,role=server",
+        ),
+        (
+            "driver=net_af_packet\niface=veth0\nqueues=2\n",
+            "net_af_packet0,iface=veth0,qpairs=2",
+        ),
+        (
+            "driver=net_af_xdp\niface=veth0\nqueues=1\n",
+            "net_af_xdp0,iface=veth0,queue_count=1",
+        ),
+        (
+            "driver=net_af_xdp\nargs=iface=veth1,start_queue=0\n",
+            "net_af_xdp0,iface=veth1,start_queue=0",
+        ),
+        ("driver=net_ring\n", "net_ring0"),
+        # F-Stack's virtio-user section: no driver key.
+        (
+            "path=/dev/vhost-net\nqueues=1\nqueue_size=256\n"
+            "mac=00:00:00:00:00:01\ncq=0\n",
+            "virtio_user0,path=/dev/vhost-net,queues=1,queue_size=256,"
+            "mac=00:00:00:00:00:01,cq=0",
+        ),
+    ],
+)
 def test_vdev_devargs(lib, vdev, devargs):
     c = ok(lib, "[dpdk]\nnb_vdev=1\n[vdev0]\n" + vdev)
     assert c["vdev0.devargs"] == devargs
@@ -257,9 +327,12 @@ def test_nb_vdev_defaults_to_sections(lib):
 
 
 def test_freebsd_sections(lib):
-    c = ok(lib, "[freebsd.boot]\nhz=100\nkern.ipc.maxsockets=262144\n"
-           "[freebsd.sysctl]\nkern.ipc.somaxconn=32768\n"
-           "net.inet.tcp.cc.algorithm=cubic\n")
+    c = ok(
+        lib,
+        "[freebsd.boot]\nhz=100\nkern.ipc.maxsockets=262144\n"
+        "[freebsd.sysctl]\nkern.ipc.somaxconn=32768\n"
+        "net.inet.tcp.cc.algorithm=cubic\n",
+    )
     assert c["boot.hz"] == "100"
     assert c["boot.kern.ipc.maxsockets"] == "262144"
     assert c["boot.kern.ipc.maxsockets@line"] == "3"
@@ -270,20 +343,26 @@ def test_freebsd_sections(lib):
 
 
 def test_comments_and_blanks(lib):
-    c = ok(lib, "# hash comment\n; semicolon comment\n\n"
-           "[dpdk]   ; comment after a section\n"
-           "  idle_sleep = 7   ; inline comment after a blank\n"
-           "\tallow=a;b\n"
-           "    ; indented comment\n"
-           "pkt_tx_delay: 3\r\n")
+    c = ok(
+        lib,
+        "# hash comment\n; semicolon comment\n\n"
+        "[dpdk]   ; comment after a section\n"
+        "  idle_sleep = 7   ; inline comment after a blank\n"
+        "\tallow=a;b\n"
+        "    ; indented comment\n"
+        "pkt_tx_delay: 3\r\n",
+    )
     assert c["dpdk.idle_sleep"] == "7"
     assert c["dpdk.allow"] == "a;b"
     assert c["dpdk.pkt_tx_delay"] == "3"
 
 
 def test_semicolon_without_blank_stays_in_value(lib):
-    c = ok(lib, "[port0]\naddr=198.18.0.2\nnetmask=255.255.255.0\n"
-           "vip_addr=198.18.0.3;198.18.0.4 ; two VIPs\n")
+    c = ok(
+        lib,
+        "[port0]\naddr=198.18.0.2\nnetmask=255.255.255.0\n"
+        "vip_addr=198.18.0.3;198.18.0.4 ; two VIPs\n",
+    )
     assert c["port0.vip_addr"] == "198.18.0.3;198.18.0.4"
 
 
@@ -308,186 +387,354 @@ def test_utf8_bom(lib):
 
 BAD = [
     # sections
-    ("[dpdk]\n[bogus]\n",
-     "config.ini:2: [bogus]: unknown section (dpdk, portN, vdevN, "
-     "freebsd.boot, freebsd.sysctl)"),
-    ("[port]\n", "config.ini:1: [port]: unknown section (dpdk, portN, "
-     "vdevN, freebsd.boot, freebsd.sysctl)"),
-    ("[pcap]\nenable=1\n",
-     "config.ini:1: [pcap]: F-Stack section not supported by ff"),
-    ("[bond0]\n", "config.ini:1: [bond0]: F-Stack section not supported "
-     "by ff"),
-    ("[dpdk]\n[freebsd.boot]\n[dpdk]\n",
-     "config.ini:3: [dpdk]: duplicate section (first on line 1)"),
-    (PORT0 + "[port0]\n",
-     "config.ini:4: [port0]: duplicate section (first on line 1)"),
-    ("[port8]\naddr=1.2.3.4\n",
-     "config.ini:1: [port8]: port number 8 is out of range (0..7)"),
-    ("[vdev8]\n",
-     "config.ini:1: [vdev8]: vdev number 8 is out of range (0..7)"),
-    ("idle_sleep=1\n[dpdk]\n",
-     "config.ini:1: [] idle_sleep: key outside any section"),
-    ("[dpdk]\ngarbage\n",
-     "config.ini:2: [dpdk]: syntax error (expected [section], "
-     "name = value or a comment)"),
-    ("[dpdk\nidle_sleep=1\n",
-     "config.ini:1: []: syntax error (expected [section], "
-     "name = value or a comment)"),
+    (
+        "[dpdk]\n[bogus]\n",
+        "config.ini:2: [bogus]: unknown section (dpdk, portN, vdevN, "
+        "freebsd.boot, freebsd.sysctl)",
+    ),
+    (
+        "[port]\n",
+        "config.ini:1: [port]: unknown section (dpdk, portN, "
+        "vdevN, freebsd.boot, freebsd.sysctl)",
+    ),
+    (
+        "[pcap]\nenable=1\n",
+        "config.ini:1: [pcap]: F-Stack section not supported by ff",
+    ),
+    (
+        "[bond0]\n",
+        "config.ini:1: [bond0]: F-Stack section not supported by ff",
+    ),
+    (
+        "[dpdk]\n[freebsd.boot]\n[dpdk]\n",
+        "config.ini:3: [dpdk]: duplicate section (first on line 1)",
+    ),
+    (
+        PORT0 + "[port0]\n",
+        "config.ini:4: [port0]: duplicate section (first on line 1)",
+    ),
+    (
+        "[port8]\naddr=1.2.3.4\n",
+        "config.ini:1: [port8]: port number 8 is out of range (0..7)",
+    ),
+    (
+        "[vdev8]\n",
+        "config.ini:1: [vdev8]: vdev number 8 is out of range (0..7)",
+    ),
+    (
+        "idle_sleep=1\n[dpdk]\n",
+        "config.ini:1: [] idle_sleep: key outside any section",
+    ),
+    (
+        "[dpdk]\ngarbage\n",
+        "config.ini:2: [dpdk]: syntax error (expected [section], "
+        "name = value or a comment)",
+    ),
+    (
+        "[dpdk\nidle_sleep=1\n",
+        "config.ini:1: []: syntax error (expected [section], "
+        "name = value or a comment)",
+    ),
     # a syntax error before a bad value is the one reported
-    ("[dpdk]\nno equals sign\nidle_sleep=x\n",
-     "config.ini:2: [dpdk]: syntax error (expected [section], "
-     "name = value or a comment)"),
-    ("[dpdk]\nidle_sleep=x\nno equals sign\n",
-     "config.ini:2: [dpdk] idle_sleep: x is not an integer"),
-    ("[dpdk]\nallow=" + "a" * 200 + "\n",
-     "config.ini:2: [dpdk]: line longer than 199 characters"),
+    (
+        "[dpdk]\nno equals sign\nidle_sleep=x\n",
+        "config.ini:2: [dpdk]: syntax error (expected [section], "
+        "name = value or a comment)",
+    ),
+    (
+        "[dpdk]\nidle_sleep=x\nno equals sign\n",
+        "config.ini:2: [dpdk] idle_sleep: x is not an integer",
+    ),
+    (
+        "[dpdk]\nallow=" + "a" * 200 + "\n",
+        "config.ini:2: [dpdk]: line longer than 199 characters",
+    ),
     # keys
     ("[dpdk]\nfoo=1\n", "config.ini:2: [dpdk] foo: unknown key"),
     ("[dpdk]\nLcore_mask=1\n", "config.ini:2: [dpdk] Lcore_mask: unknown key"),
     (PORT0 + "mtu=9000\n", "config.ini:4: [port0] mtu: unknown key"),
     ("[vdev0]\nqueue=1\n", "config.ini:2: [vdev0] queue: unknown key"),
-    ("[dpdk]\nidle_sleep=1\nidle_sleep=2\n",
-     "config.ini:3: [dpdk] idle_sleep: duplicate key (first on line 2)"),
-    ("[dpdk]\nallow=a\npci_whitelist=b\n",
-     "config.ini:3: [dpdk] pci_whitelist: duplicate key (first on line 2)"),
-    ("[freebsd.sysctl]\nkern.ipc.somaxconn=1\nkern.ipc.somaxconn=2\n",
-     "config.ini:3: [freebsd.sysctl] kern.ipc.somaxconn: duplicate key "
-     "(first on line 2)"),
-    ("[freebsd.boot]\nhz=100\nhz=1000\n",
-     "config.ini:3: [freebsd.boot] hz: duplicate key (first on line 2)"),
-    ("[dpdk]\nproc_id=1\n", "config.ini:2: [dpdk] proc_id: comes from the "
-     "command line (-p), not from config.ini"),
-    ("[dpdk]\nproc_type=primary\n", "config.ini:2: [dpdk] proc_type: comes "
-     "from the command line (-t), not from config.ini"),
+    (
+        "[dpdk]\nidle_sleep=1\nidle_sleep=2\n",
+        "config.ini:3: [dpdk] idle_sleep: duplicate key (first on line 2)",
+    ),
+    (
+        "[dpdk]\nallow=a\npci_whitelist=b\n",
+        "config.ini:3: [dpdk] pci_whitelist: duplicate key (first on line 2)",
+    ),
+    (
+        "[freebsd.sysctl]\nkern.ipc.somaxconn=1\nkern.ipc.somaxconn=2\n",
+        "config.ini:3: [freebsd.sysctl] kern.ipc.somaxconn: duplicate key "
+        "(first on line 2)",
+    ),
+    (
+        "[freebsd.boot]\nhz=100\nhz=1000\n",
+        "config.ini:3: [freebsd.boot] hz: duplicate key (first on line 2)",
+    ),
+    (
+        "[dpdk]\nproc_id=1\n",
+        "config.ini:2: [dpdk] proc_id: comes from the "
+        "command line (-p), not from config.ini",
+    ),
+    (
+        "[dpdk]\nproc_type=primary\n",
+        "config.ini:2: [dpdk] proc_type: comes "
+        "from the command line (-t), not from config.ini",
+    ),
     # integers
-    ("[dpdk]\nidle_sleep=10us\n",
-     "config.ini:2: [dpdk] idle_sleep: 10us is not an integer"),
-    ("[dpdk]\nidle_sleep=0x10\n",
-     "config.ini:2: [dpdk] idle_sleep: 0x10 is not an integer"),
+    (
+        "[dpdk]\nidle_sleep=10us\n",
+        "config.ini:2: [dpdk] idle_sleep: 10us is not an integer",
+    ),
+    (
+        "[dpdk]\nidle_sleep=0x10\n",
+        "config.ini:2: [dpdk] idle_sleep: 0x10 is not an integer",
+    ),
     ("[dpdk]\nidle_sleep=\n", "config.ini:2: [dpdk] idle_sleep: empty value"),
-    ("[dpdk]\nidle_sleep=0 # busy poll\n",
-     "config.ini:2: [dpdk] idle_sleep: 0 # busy poll is not an integer"),
-    ("[dpdk]\npkt_tx_delay=101\n",
-     "config.ini:2: [dpdk] pkt_tx_delay: 101 is out of range (0..100)"),
-    ("[dpdk]\npromiscuous=-1\n",
-     "config.ini:2: [dpdk] promiscuous: -1 is out of range (0..1)"),
-    ("[dpdk]\nnb_mbufs=99999999999999999999\n",
-     "config.ini:2: [dpdk] nb_mbufs: 99999999999999999999 is out of range "
-     "(1023..16777215)"),
-    ("[freebsd.boot]\nhz=0\n",
-     "config.ini:2: [freebsd.boot] hz: 0 is out of range (1..100000)"),
-    ("[freebsd.boot]\nhz=100001\n",
-     "config.ini:2: [freebsd.boot] hz: 100001 is out of range (1..100000)"),
-    ("[dpdk]\nlog_level=verbose\n",
-     "config.ini:2: [dpdk] log_level: verbose is not a log level (1-8, "
-     "emerg, alert, crit, err, warning, notice, info or debug)"),
-    ("[dpdk]\nlog_level=9\n",
-     "config.ini:2: [dpdk] log_level: 9 is out of range (1..8)"),
+    (
+        "[dpdk]\nidle_sleep=0 # busy poll\n",
+        "config.ini:2: [dpdk] idle_sleep: 0 # busy poll is not an integer",
+    ),
+    (
+        "[dpdk]\npkt_tx_delay=101\n",
+        "config.ini:2: [dpdk] pkt_tx_delay: 101 is out of range (0..100)",
+    ),
+    (
+        "[dpdk]\npromiscuous=-1\n",
+        "config.ini:2: [dpdk] promiscuous: -1 is out of range (0..1)",
+    ),
+    (
+        "[dpdk]\nnb_mbufs=99999999999999999999\n",
+        "config.ini:2: [dpdk] nb_mbufs: 99999999999999999999 is out of range "
+        "(1023..16777215)",
+    ),
+    (
+        "[freebsd.boot]\nhz=0\n",
+        "config.ini:2: [freebsd.boot] hz: 0 is out of range (1..100000)",
+    ),
+    (
+        "[freebsd.boot]\nhz=100001\n",
+        "config.ini:2: [freebsd.boot] hz: 100001 is out of range (1..100000)",
+    ),
+    (
+        "[dpdk]\nlog_level=verbose\n",
+        "config.ini:2: [dpdk] log_level: verbose is not a log level (1-8, "
+        "emerg, alert, crit, err, warning, notice, info or debug)",
+    ),
+    (
+        "[dpdk]\nlog_level=9\n",
+        "config.ini:2: [dpdk] log_level: 9 is out of range (1..8)",
+    ),
     # unsupported features
-    ("[dpdk]\nnb_bond=1\n",
-     "config.ini:2: [dpdk] nb_bond: bonding is not supported (only 0)"),
-    ("[dpdk]\nvlan_filter=10,20\n", "config.ini:2: [dpdk] vlan_filter: "
-     "VLAN filtering is not supported; leave it empty"),
-    (PORT0 + "slave_port_list=1,2\n", "config.ini:4: [port0] "
-     "slave_port_list: bonding is not supported; leave it empty"),
-    (PORT0 + "addr6=2001:db8::2\n", "config.ini:4: [port0] addr6: "
-     "IPv6 is not supported yet; leave it empty"),
-    (PORT0 + "prefix_len=64\n", "config.ini:4: [port0] prefix_len: "
-     "IPv6 is not supported yet; leave it empty"),
+    (
+        "[dpdk]\nnb_bond=1\n",
+        "config.ini:2: [dpdk] nb_bond: bonding is not supported (only 0)",
+    ),
+    (
+        "[dpdk]\nvlan_filter=10,20\n",
+        "config.ini:2: [dpdk] vlan_filter: "
+        "VLAN filtering is not supported; leave it empty",
+    ),
+    (
+        PORT0 + "slave_port_list=1,2\n",
+        "config.ini:4: [port0] "
+        "slave_port_list: bonding is not supported; leave it empty",
+    ),
+    (
+        PORT0 + "addr6=2001:db8::2\n",
+        "config.ini:4: [port0] addr6: "
+        "IPv6 is not supported yet; leave it empty",
+    ),
+    (
+        PORT0 + "prefix_len=64\n",
+        "config.ini:4: [port0] prefix_len: "
+        "IPv6 is not supported yet; leave it empty",
+    ),
     # lcore_mask and lists
-    ("[dpdk]\nlcore_mask=xyz\n",
-     "config.ini:2: [dpdk] lcore_mask: xyz is not a hexadecimal number"),
-    ("[dpdk]\nlcore_mask=0\n",
-     "config.ini:2: [dpdk] lcore_mask: 0 selects no lcore"),
-    ("[dpdk]\nlcore_mask=10000000000000000\n",
-     "config.ini:2: [dpdk] lcore_mask: 10000000000000000 names lcores "
-     "above 63"),
-    ("[dpdk]\nport_list=0,1\n" + PORT0,
-     "config.ini:2: [dpdk] port_list: port 1 has no [port1] section"),
-    ("[dpdk]\nport_list=0-\n",
-     "config.ini:2: [dpdk] port_list: 0- is not a list such as 0-3,5"),
-    ("[dpdk]\nport_list=3-1\n",
-     "config.ini:2: [dpdk] port_list: 3-1 is not a list such as 0-3,5"),
-    ("[dpdk]\nport_list=0,0\n",
-     "config.ini:2: [dpdk] port_list: port 0 is listed twice"),
-    ("[dpdk]\nport_list=8\n",
-     "config.ini:2: [dpdk] port_list: port 8 is out of range (0..7)"),
-    ("[dpdk]\nlcore_mask=1\n" + PORT0 + "lcore_list=0-1\n",
-     "config.ini:6: [port0] lcore_list: lcore 1 is not in lcore_mask 1"),
+    (
+        "[dpdk]\nlcore_mask=xyz\n",
+        "config.ini:2: [dpdk] lcore_mask: xyz is not a hexadecimal number",
+    ),
+    (
+        "[dpdk]\nlcore_mask=0\n",
+        "config.ini:2: [dpdk] lcore_mask: 0 selects no lcore",
+    ),
+    (
+        "[dpdk]\nlcore_mask=10000000000000000\n",
+        "config.ini:2: [dpdk] lcore_mask: 10000000000000000 names lcores "
+        "above 63",
+    ),
+    (
+        "[dpdk]\nport_list=0,1\n" + PORT0,
+        "config.ini:2: [dpdk] port_list: port 1 has no [port1] section",
+    ),
+    (
+        "[dpdk]\nport_list=0-\n",
+        "config.ini:2: [dpdk] port_list: 0- is not a list such as 0-3,5",
+    ),
+    (
+        "[dpdk]\nport_list=3-1\n",
+        "config.ini:2: [dpdk] port_list: 3-1 is not a list such as 0-3,5",
+    ),
+    (
+        "[dpdk]\nport_list=0,0\n",
+        "config.ini:2: [dpdk] port_list: port 0 is listed twice",
+    ),
+    (
+        "[dpdk]\nport_list=8\n",
+        "config.ini:2: [dpdk] port_list: port 8 is out of range (0..7)",
+    ),
+    (
+        "[dpdk]\nlcore_mask=1\n" + PORT0 + "lcore_list=0-1\n",
+        "config.ini:6: [port0] lcore_list: lcore 1 is not in lcore_mask 1",
+    ),
     # addresses
-    ("[port0]\naddr=198.18.0.256\nnetmask=255.255.255.0\n",
-     "config.ini:2: [port0] addr: 198.18.0.256 is not an IPv4 address"),
-    ("[port0]\naddr=198.18.2\nnetmask=255.255.255.0\n",
-     "config.ini:2: [port0] addr: 198.18.2 is not an IPv4 address"),
-    ("[port0]\naddr=198.18.0.2\nnetmask=255.255.225.0\n",
-     "config.ini:3: [port0] netmask: 255.255.225.0 is not a contiguous "
-     "netmask"),
-    ("[port0]\naddr=198.18.0.2\nnetmask=0.0.0.0\n",
-     "config.ini:3: [port0] netmask: 0.0.0.0 leaves no network part"),
-    (PORT0 + "broadcast=198.18.0.254\n", "config.ini:4: [port0] broadcast: "
-     "198.18.0.254 does not match addr/netmask (expected 198.18.0.255)"),
-    (PORT0 + "gateway=198.18.1.1\n", "config.ini:4: [port0] gateway: "
-     "198.18.1.1 is not a host of 198.18.0.0/24"),
-    (PORT0 + "gateway=198.18.0.255\n", "config.ini:4: [port0] gateway: "
-     "198.18.0.255 is not a host of 198.18.0.0/24"),
-    (PORT0 + "gateway=198.18.0.2\n", "config.ini:4: [port0] gateway: "
-     "198.18.0.2 is the port's own address"),
-    ("[port0]\naddr=198.18.0.0\nnetmask=255.255.255.0\n",
-     "config.ini:2: [port0] addr: 198.18.0.0 is the network address of its "
-     "subnet"),
-    ("[port0]\nnetmask=255.255.255.0\n", "config.ini:1: [port0] addr: "
-     "missing (every [portN] needs addr and netmask)"),
-    ("[dpdk]\n[port0]\naddr=198.18.0.2\n", "config.ini:2: [port0] netmask: "
-     "missing (every [portN] needs addr and netmask)"),
-    (PORT0 + "vip_addr=198.18.0.3;198.18.0.x\n", "config.ini:4: [port0] "
-     "vip_addr: 198.18.0.x is not an IPv4 address"),
-    (PORT0 + "vip_addr=198.18.0.3 198.18.0.4\n", "config.ini:4: [port0] "
-     "vip_addr: 198.18.0.3 198.18.0.4 is not an IPv4 address"),
+    (
+        "[port0]\naddr=198.18.0.256\nnetmask=255.255.255.0\n",
+        "config.ini:2: [port0] addr: 198.18.0.256 is not an IPv4 address",
+    ),
+    (
+        "[port0]\naddr=198.18.2\nnetmask=255.255.255.0\n",
+        "config.ini:2: [port0] addr: 198.18.2 is not an IPv4 address",
+    ),
+    (
+        "[port0]\naddr=198.18.0.2\nnetmask=255.255.225.0\n",
+        "config.ini:3: [port0] netmask: 255.255.225.0 is not a contiguous "
+        "netmask",
+    ),
+    (
+        "[port0]\naddr=198.18.0.2\nnetmask=0.0.0.0\n",
+        "config.ini:3: [port0] netmask: 0.0.0.0 leaves no network part",
+    ),
+    (
+        PORT0 + "broadcast=198.18.0.254\n",
+        "config.ini:4: [port0] broadcast: "
+        "198.18.0.254 does not match addr/netmask (expected 198.18.0.255)",
+    ),
+    (
+        PORT0 + "gateway=198.18.1.1\n",
+        "config.ini:4: [port0] gateway: "
+        "198.18.1.1 is not a host of 198.18.0.0/24",
+    ),
+    (
+        PORT0 + "gateway=198.18.0.255\n",
+        "config.ini:4: [port0] gateway: "
+        "198.18.0.255 is not a host of 198.18.0.0/24",
+    ),
+    (
+        PORT0 + "gateway=198.18.0.2\n",
+        "config.ini:4: [port0] gateway: 198.18.0.2 is the port's own address",
+    ),
+    (
+        "[port0]\naddr=198.18.0.0\nnetmask=255.255.255.0\n",
+        "config.ini:2: [port0] addr: 198.18.0.0 is the network address of its "
+        "subnet",
+    ),
+    (
+        "[port0]\nnetmask=255.255.255.0\n",
+        "config.ini:1: [port0] addr: "
+        "missing (every [portN] needs addr and netmask)",
+    ),
+    (
+        "[dpdk]\n[port0]\naddr=198.18.0.2\n",
+        "config.ini:2: [port0] netmask: "
+        "missing (every [portN] needs addr and netmask)",
+    ),
+    (
+        PORT0 + "vip_addr=198.18.0.3;198.18.0.x\n",
+        "config.ini:4: [port0] vip_addr: 198.18.0.x is not an IPv4 address",
+    ),
+    (
+        PORT0 + "vip_addr=198.18.0.3 198.18.0.4\n",
+        "config.ini:4: [port0] "
+        "vip_addr: 198.18.0.3 198.18.0.4 is not an IPv4 address",
+    ),
     # strings
-    (PORT0 + "if_name=abcdefghijklmnop\n", "config.ini:4: [port0] if_name: "
-     "abcdefghijklmnop is too long (at most 15 characters)"),
-    ("[dpdk]\nfile_prefix=a/b\n", "config.ini:2: [dpdk] file_prefix: a/b "
-     "is not a valid name (letters, digits, '.', '_' and '-' only)"),
-    ("[dpdk]\nbase_virtaddr=0xg\n",
-     "config.ini:2: [dpdk] base_virtaddr: 0xg is not a hexadecimal number"),
-    ("[freebsd.sysctl]\n" + "k" * 128 + "=1\n", "config.ini:2: "
-     "[freebsd.sysctl] " + "k" * 128 + ": name too long (at most 127 "
-     "characters)"),
-    ("[freebsd.sysctl]\nkern.ipc.somaxconn=\n",
-     "config.ini:2: [freebsd.sysctl] kern.ipc.somaxconn: empty value"),
+    (
+        PORT0 + "if_name=abcdefghijklmnop\n",
+        "config.ini:4: [port0] if_name: "
+        "abcdefghijklmnop is too long (at most 15 characters)",
+    ),
+    (
+        "[dpdk]\nfile_prefix=a/b\n",
+        "config.ini:2: [dpdk] file_prefix: a/b "
+        "is not a valid name (letters, digits, '.', '_' and '-' only)",
+    ),
+    (
+        "[dpdk]\nbase_virtaddr=0xg\n",
+        "config.ini:2: [dpdk] base_virtaddr: 0xg is not a hexadecimal number",
+    ),
+    (
+        "[freebsd.sysctl]\n" + "k" * 128 + "=1\n",
+        "config.ini:2: "
+        "[freebsd.sysctl] " + "k" * 128 + ": name too long (at most 127 "
+        "characters)",
+    ),
+    (
+        "[freebsd.sysctl]\nkern.ipc.somaxconn=\n",
+        "config.ini:2: [freebsd.sysctl] kern.ipc.somaxconn: empty value",
+    ),
     # vdevs
-    ("[dpdk]\nnb_vdev=9\n",
-     "config.ini:2: [dpdk] nb_vdev: 9 is out of range (0..8)"),
-    ("[dpdk]\nnb_vdev=2\n[vdev0]\ndriver=net_ring\n",
-     "config.ini:2: [dpdk] nb_vdev: 2, but there is no [vdev1] section"),
-    ("[dpdk]\nnb_vdev=1\n[vdev0]\ndriver=net_ring\n[vdev1]\n"
-     "driver=net_ring\n", "config.ini:5: [vdev1]: beyond nb_vdev=1"),
-    ("[vdev1]\ndriver=net_ring\n",
-     "config.ini:1: [vdev1]: no [vdev0] before it (vdevs are numbered "
-     "from 0)"),
-    ("[vdev0]\ndriver=net_pcap\n", "config.ini:2: [vdev0] driver: net_pcap "
-     "is not a supported driver (net_tap, net_memif, net_af_packet, "
-     "net_af_xdp, net_ring, virtio_user)"),
-    ("[vdev0]\ndriver=net_ring\niface=x0\n",
-     "config.ini:3: [vdev0] iface: net_ring has no such setting"),
-    ("[vdev0]\ndriver=net_tap\nqueue_size=64\n",
-     "config.ini:3: [vdev0] queue_size: net_tap has no such setting"),
-    ("[vdev0]\nqueues=1\n",
-     "config.ini:1: [vdev0] path: missing (virtio_user needs it)"),
-    ("[vdev0]\ndriver=net_af_packet\n",
-     "config.ini:1: [vdev0] iface: missing (net_af_packet needs it)"),
-    ("[vdev0]\ndriver=net_tap\niface=a\nargs=iface=b\n",
-     "config.ini:3: [vdev0] iface: iface= is also given in args"),
-    ("[vdev0]\ndriver=net_tap\nmac=02:00:00:00:00\n", "config.ini:3: "
-     "[vdev0] mac: 02:00:00:00:00 is not a MAC address "
-     "(xx:xx:xx:xx:xx:xx)"),
-    ("[vdev0]\npath=/dev/vhost-net\ncq=2\n",
-     "config.ini:3: [vdev0] cq: 2 is out of range (0..1)"),
+    (
+        "[dpdk]\nnb_vdev=9\n",
+        "config.ini:2: [dpdk] nb_vdev: 9 is out of range (0..8)",
+    ),
+    (
+        "[dpdk]\nnb_vdev=2\n[vdev0]\ndriver=net_ring\n",
+        "config.ini:2: [dpdk] nb_vdev: 2, but there is no [vdev1] section",
+    ),
+    (
+        "[dpdk]\nnb_vdev=1\n[vdev0]\ndriver=net_ring\n[vdev1]\n"
+        "driver=net_ring\n",
+        "config.ini:5: [vdev1]: beyond nb_vdev=1",
+    ),
+    (
+        "[vdev1]\ndriver=net_ring\n",
+        "config.ini:1: [vdev1]: no [vdev0] before it (vdevs are numbered "
+        "from 0)",
+    ),
+    (
+        "[vdev0]\ndriver=net_pcap\n",
+        "config.ini:2: [vdev0] driver: net_pcap "
+        "is not a supported driver (net_tap, net_memif, net_af_packet, "
+        "net_af_xdp, net_ring, virtio_user)",
+    ),
+    (
+        "[vdev0]\ndriver=net_ring\niface=x0\n",
+        "config.ini:3: [vdev0] iface: net_ring has no such setting",
+    ),
+    (
+        "[vdev0]\ndriver=net_tap\nqueue_size=64\n",
+        "config.ini:3: [vdev0] queue_size: net_tap has no such setting",
+    ),
+    (
+        "[vdev0]\nqueues=1\n",
+        "config.ini:1: [vdev0] path: missing (virtio_user needs it)",
+    ),
+    (
+        "[vdev0]\ndriver=net_af_packet\n",
+        "config.ini:1: [vdev0] iface: missing (net_af_packet needs it)",
+    ),
+    (
+        "[vdev0]\ndriver=net_tap\niface=a\nargs=iface=b\n",
+        "config.ini:3: [vdev0] iface: iface= is also given in args",
+    ),
+    (
+        "[vdev0]\ndriver=net_tap\nmac=02:00:00:00:00\n",
+        "config.ini:3: "
+        "[vdev0] mac: 02:00:00:00:00 is not a MAC address "
+        "(xx:xx:xx:xx:xx:xx)",
+    ),
+    (
+        "[vdev0]\npath=/dev/vhost-net\ncq=2\n",
+        "config.ini:3: [vdev0] cq: 2 is out of range (0..1)",
+    ),
 ]
 
 
-@pytest.mark.parametrize("text,message", BAD,
-                         ids=[m.split(": ", 1)[1] for _, m in BAD])
+@pytest.mark.parametrize(
+    "text,message", BAD, ids=[m.split(": ", 1)[1] for _, m in BAD]
+)
 def test_bad_config(lib, text, message):
     r = load_string(lib, text)
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
@@ -496,8 +743,11 @@ def test_bad_config(lib, text, message):
 
 
 def test_nothing_half_applied(lib):
-    r = load_string(lib, "[dpdk]\nidle_sleep=50\nfile_prefix=zz\n"
-                    "[freebsd.boot]\nhz=7\n[port0]\naddr=1.2.3.4\n")
+    r = load_string(
+        lib,
+        "[dpdk]\nidle_sleep=50\nfile_prefix=zz\n"
+        "[freebsd.boot]\nhz=7\n[port0]\naddr=1.2.3.4\n",
+    )
     assert r.rc == -1
     assert r.cfg == defaults(lib)
 
@@ -505,18 +755,22 @@ def test_nothing_half_applied(lib):
 def test_too_many_sysctls(lib):
     lines = "".join(f"kern.x{i}={i}\n" for i in range(257))
     r = load_string(lib, "[freebsd.sysctl]\n" + lines)
-    assert r.message == ("config.ini:258: [freebsd.sysctl] kern.x256: "
-                         "more than 256 entries in one section")
+    assert r.message == (
+        "config.ini:258: [freebsd.sysctl] kern.x256: "
+        "more than 256 entries in one section"
+    )
 
 
 def test_message_names_the_file(lib, tmp_path):
     path = tmp_path / "my.ini"
-    path.write_text("[dpdk]\n\n[port0]\naddr=198.18.0.2\n"
-                    "netmask=255.255.225.0\n")
+    path.write_text(
+        "[dpdk]\n\n[port0]\naddr=198.18.0.2\nnetmask=255.255.225.0\n"
+    )
     r = load_file(lib, path)
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
-    assert r.message == (f"{path}:5: [port0] netmask: 255.255.225.0 is not "
-                         "a contiguous netmask")
+    assert r.message == (
+        f"{path}:5: [port0] netmask: 255.255.225.0 is not a contiguous netmask"
+    )
 
 
 def test_missing_file(lib, tmp_path):
@@ -547,9 +801,11 @@ def test_binary_file(lib, tmp_path):
 def test_small_error_buffer(lib):
     cfg = ctypes.create_string_buffer(CFG_SIZE)
     err = ctypes.create_string_buffer(8)
-    rc = lib.ff_config_load_string(b"[dpdk]\nfoo=1\n", b"config.ini", cfg,
-                                   err, 8)
+    rc = lib.ff_config_load_string(
+        b"[dpdk]\nfoo=1\n", b"config.ini", cfg, err, 8
+    )
     assert rc == -1
     assert err.value == b"config."
-    assert lib.ff_config_load_string(b"[dpdk]\nfoo=1\n", None, cfg, None,
-                                     0) == -1
+    assert (
+        lib.ff_config_load_string(b"[dpdk]\nfoo=1\n", None, cfg, None, 0) == -1
+    )

@@ -9,15 +9,20 @@ import subprocess
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("nm") is None,
-                                reason="nm (binutils) missing")
+pytestmark = pytest.mark.skipif(
+    shutil.which("nm") is None, reason="nm (binutils) missing"
+)
 
 
 def exported(path):
     """Functions and data a library defines in its dynamic symbol table
     (version nodes, type A, left out)."""
-    r = subprocess.run(["nm", "-D", "--defined-only", str(path)],
-                       capture_output=True, text=True, check=True)
+    r = subprocess.run(
+        ["nm", "-D", "--defined-only", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     names = set()
     for line in r.stdout.splitlines():
         parts = line.split()
@@ -53,7 +58,13 @@ def test_test_library_adds_the_hooks(libff_test_path, repo_root):
     assert got - hooks == listed, "libff_test.so: libff.map's API, no more"
     # The hooks the stack and config tests declare (tests/stack/ffstack.py,
     # tests/unit/test_config.py, tests/stack/test_sysctl.py) are there.
-    for name in ("ff_test_create", "ff_test_inject", "ff_test_counter",
-                 "ff_test_config_dump", "ff_test_sysctl_new",
-                 "ff_test_msg", "ff_test_tcp_socket"):
+    for name in (
+        "ff_test_create",
+        "ff_test_inject",
+        "ff_test_counter",
+        "ff_test_config_dump",
+        "ff_test_sysctl_new",
+        "ff_test_msg",
+        "ff_test_tcp_socket",
+    ):
         assert name in hooks, name

@@ -8,11 +8,19 @@ import pytest
 from fstools import _ffi
 
 
-@pytest.mark.parametrize("err,cls", [
-    (errno.ESRCH, _ffi.NoStackError), (errno.ETIMEDOUT, _ffi.StackTimeout),
-    (errno.EBUSY, _ffi.StackBusy), (errno.EMSGSIZE, _ffi.MessageTooBig),
-    (errno.ENOTCONN, _ffi.NotAttached), (errno.EALREADY, _ffi.AlreadyAttached),
-    (errno.EACCES, _ffi.PermissionDenied), (errno.EIO, _ffi.FFError)])
+@pytest.mark.parametrize(
+    "err,cls",
+    [
+        (errno.ESRCH, _ffi.NoStackError),
+        (errno.ETIMEDOUT, _ffi.StackTimeout),
+        (errno.EBUSY, _ffi.StackBusy),
+        (errno.EMSGSIZE, _ffi.MessageTooBig),
+        (errno.ENOTCONN, _ffi.NotAttached),
+        (errno.EALREADY, _ffi.AlreadyAttached),
+        (errno.EACCES, _ffi.PermissionDenied),
+        (errno.EIO, _ffi.FFError),
+    ],
+)
 def test_error_table(err, cls):
     e = _ffi.error_for(err)
     assert type(e) is cls and e.errno == err and e.message
@@ -23,24 +31,33 @@ def test_error_message_override():
     assert str(e) == 'no stack is running with file prefix "x"'
 
 
-@pytest.mark.parametrize("num,name,text", [
-    (17, "EEXIST", "File exists"), (45, "EOPNOTSUPP", "Operation not supported"),
-    (48, "EADDRINUSE", "Address already in use"),
-    (60, "ETIMEDOUT", "Connection timed out"), (2, "ENOENT",
-                                                 "No such file or directory"),
-    (88, "EDOOFUS", "Programming error"), (999, "E999", "Unknown error: 999")])
+@pytest.mark.parametrize(
+    "num,name,text",
+    [
+        (17, "EEXIST", "File exists"),
+        (45, "EOPNOTSUPP", "Operation not supported"),
+        (48, "EADDRINUSE", "Address already in use"),
+        (60, "ETIMEDOUT", "Connection timed out"),
+        (2, "ENOENT", "No such file or directory"),
+        (88, "EDOOFUS", "Programming error"),
+        (999, "E999", "Unknown error: 999"),
+    ],
+)
 def test_stack_errors_are_freebsd_numbers(num, name, text):
     e = _ffi.stack_error(num)
     assert isinstance(e, _ffi.StackError)
     assert (e.errno, e.name, str(e)) == (num, name, text)
-    assert str(_ffi.stack_error(num, "add net 10.1.0.0")) == \
-        "add net 10.1.0.0: " + text
+    assert (
+        str(_ffi.stack_error(num, "add net 10.1.0.0"))
+        == "add net 10.1.0.0: " + text
+    )
 
 
 def test_constants_follow_the_header(repo_root):
     text = (repo_root / "libff/include/ff_msg.h").read_text()
-    defines = dict(re.findall(r"#define\s+(FF_\w+)\s+(0x[0-9a-fA-F]+|\d+)",
-                              text))
+    defines = dict(
+        re.findall(r"#define\s+(FF_\w+)\s+(0x[0-9a-fA-F]+|\d+)", text)
+    )
     checked = 0
     for name, value in defines.items():
         if hasattr(_ffi, name):
@@ -53,13 +70,14 @@ def test_constants_follow_the_header(repo_root):
 
 def test_header_struct_sizes():
     lay = _ffi.mirror_layout()
-    assert lay["ff_msg_hdr"][""] == (0, 64)     # "64 bytes" in ff_msg.h
+    assert lay["ff_msg_hdr"][""] == (0, 64)  # "64 bytes" in ff_msg.h
     assert lay["ff_msg_hdr"]["fm_cursor"] == (16, 8)
 
 
 def test_encode_decode_roundtrip():
-    raw = _ffi.encode_header(fm_magic=_ffi.FF_MSG_MAGIC, fm_type=2,
-                             fm_len=64, fm_seq=7, fm_error=-1)
+    raw = _ffi.encode_header(
+        fm_magic=_ffi.FF_MSG_MAGIC, fm_type=2, fm_len=64, fm_seq=7, fm_error=-1
+    )
     assert len(raw) == _ffi.HDR_SIZE and raw[:2] == b"FM"
     h = _ffi.decode("ff_msg_hdr", raw)
     assert (h["fm_type"], h["fm_seq"], h["fm_error"]) == (2, 7, -1)

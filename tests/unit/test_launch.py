@@ -9,15 +9,18 @@ import pytest
 from fstools import launch
 
 
-@pytest.mark.parametrize("argv,prefix", [
-    ([], None),
-    (["-n", "1"], None),
-    (["-P", "web"], "web"),
-    (["--prefix", "web", "-n", "1"], "web"),
-    (["--prefix=web"], "web"),
-    (["-Pweb"], "web"),
-    (["-n", "1", "-P"], None),          # missing value: click complains
-])
+@pytest.mark.parametrize(
+    "argv,prefix",
+    [
+        ([], None),
+        (["-n", "1"], None),
+        (["-P", "web"], "web"),
+        (["--prefix", "web", "-n", "1"], "web"),
+        (["--prefix=web"], "web"),
+        (["-Pweb"], "web"),
+        (["-n", "1", "-P"], None),  # missing value: click complains
+    ],
+)
 def test_prefix_of(argv, prefix):
     assert launch.prefix_of(argv) == prefix
 
@@ -29,10 +32,15 @@ def test_help_does_not_attach():
 
 def test_launcher_runs_the_named_tool_without_a_stack(tmp_path):
     # argv[0] names the tool; no stack runs under this prefix.
-    code = ("import sys; sys.argv[0] = 'ff-top'; "
-            "from fstools.launch import main; main()")
-    cp = subprocess.run([sys.executable, "-c", code, "-n", "1", "--prefix",
-                         "ffnolaunch"], capture_output=True, text=True,
-                        timeout=60)
+    code = (
+        "import sys; sys.argv[0] = 'ff-top'; "
+        "from fstools.launch import main; main()"
+    )
+    cp = subprocess.run(
+        [sys.executable, "-c", code, "-n", "1", "--prefix", "ffnolaunch"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert cp.returncode == 1
     assert cp.stderr.startswith("ff-top: ") and "ffnolaunch" in cp.stderr

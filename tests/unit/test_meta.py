@@ -33,7 +33,7 @@ def command_of(tool):
         # The launcher runs fstools.<tool name without ff->.
         module = "fstools." + tool[3:].replace("-", "_")
         mod = importlib.import_module(module)
-        assert callable(getattr(mod, "main")), "%s: no main()" % module
+        assert callable(mod.main), "%s: no main()" % module
     for obj in vars(mod).values():
         if isinstance(obj, click.Command) and obj.name == tool:
             return obj
@@ -55,8 +55,10 @@ def synopsis_flags(page):
     text = page.read_text()
     m = re.search(r"^\.Sh SYNOPSIS\n(.*?)^\.Sh ", text, re.S | re.M)
     assert m, "%s: no SYNOPSIS" % page.name
-    return {"-" + f.replace("\\-", "-")
-            for f in re.findall(r"\bFl (\S+)", m.group(1))}
+    return {
+        "-" + f.replace("\\-", "-")
+        for f in re.findall(r"\bFl (\S+)", m.group(1))
+    }
 
 
 def test_there_are_tools():
@@ -74,39 +76,51 @@ def test_synopsis_matches_help(tool):
     flags = synopsis_flags(page)
     opts = options_of(command_of(tool))
     for short, long in opts:
-        assert (short or long) in flags, \
-            "%s SYNOPSIS lacks %s" % (page.name, short or long)
+        assert (short or long) in flags, "%s SYNOPSIS lacks %s" % (
+            page.name,
+            short or long,
+        )
     known = {o for pair in opts for o in pair if o}
     assert flags <= known, "%s SYNOPSIS names unknown %s" % (
-        page.name, sorted(flags - known))
+        page.name,
+        sorted(flags - known),
+    )
 
 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_completions(tool):
-    files = {"bash": REPO / "completions/bash" / tool,
-             "zsh": REPO / "completions/zsh" / ("_" + tool),
-             "fish": REPO / "completions/fish" / (tool + ".fish")}
+    files = {
+        "bash": REPO / "completions/bash" / tool,
+        "zsh": REPO / "completions/zsh" / ("_" + tool),
+        "fish": REPO / "completions/fish" / (tool + ".fish"),
+    }
     for shell, path in files.items():
         assert path.is_file(), "%s completion missing: %s" % (shell, path)
     longs = [long for _, long in options_of(command_of(tool))] + ["--help"]
     for long in longs:
         for shell in ("bash", "zsh"):
-            assert long in files[shell].read_text(), \
+            assert long in files[shell].read_text(), (
                 "%s completion for %s lacks %s" % (shell, tool, long)
-        assert "-l " + long[2:] in files["fish"].read_text(), \
+            )
+        assert "-l " + long[2:] in files["fish"].read_text(), (
             "fish completion for %s lacks %s" % (tool, long)
+        )
 
 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_bash_completion_runs(tool):
     path = REPO / "completions/bash" / tool
-    m = re.search(r"complete -F (\w+) %s\b" % re.escape(tool),
-                  path.read_text())
+    m = re.search(
+        r"complete -F (\w+) %s\b" % re.escape(tool), path.read_text()
+    )
     assert m, "%s: no 'complete -F func %s'" % (path, tool)
-    script = ('source "%s"; COMP_WORDS=(%s --); COMP_CWORD=1; %s; '
-              'printf "%%s\\n" "${COMPREPLY[@]}"' % (path, tool, m.group(1)))
-    out = subprocess.run(["bash", "-c", script], capture_output=True,
-                         text=True, check=True).stdout.split()
+    script = (
+        'source "%s"; COMP_WORDS=(%s --); COMP_CWORD=1; %s; '
+        'printf "%%s\\n" "${COMPREPLY[@]}"' % (path, tool, m.group(1))
+    )
+    out = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
     for _, long in options_of(command_of(tool)):
         assert long in out
 
@@ -126,11 +140,17 @@ MAN_PAGES = sorted((REPO / "man").glob("*.[1-9]"))
 @pytest.mark.skipif(shutil.which("mandoc") is None, reason="mandoc missing")
 @pytest.mark.parametrize("page", MAN_PAGES, ids=[p.name for p in MAN_PAGES])
 def test_mandoc_lint(page):
-    r = subprocess.run(["mandoc", "-Tlint", "-W", "warning", str(page)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        ["mandoc", "-Tlint", "-W", "warning", str(page)],
+        capture_output=True,
+        text=True,
+    )
     # A stale system mandoc.db is the host's business, not the page's.
-    msgs = [l for l in (r.stdout + r.stderr).splitlines()
-            if "outdated mandoc.db" not in l]
+    msgs = [
+        l
+        for l in (r.stdout + r.stderr).splitlines()
+        if "outdated mandoc.db" not in l
+    ]
     assert r.returncode == 0 and not msgs, "\n".join(msgs)
 
 
@@ -151,8 +171,11 @@ def application_calls():
         line = line.strip()
         if line.startswith("/*"):
             group = line
-        elif re.fullmatch(r"ff_\w+;", line) and group and (
-                "Application API" in group or "Configuration" in group):
+        elif (
+            re.fullmatch(r"ff_\w+;", line)
+            and group
+            and ("Application API" in group or "Configuration" in group)
+        ):
             names.append(line[:-1])
     return names
 
@@ -174,8 +197,9 @@ def test_libff_map_has_application_calls():
 def test_libff3_documents_call(call):
     named = re.findall(r"^\.Nm (\w+)", page_section("NAME"), re.M)
     assert call in named, "libff.3 NAME lacks " + call
-    synopsis = re.findall(r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"),
-                          re.M)
+    synopsis = re.findall(
+        r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"), re.M
+    )
     assert call in synopsis, "libff.3 SYNOPSIS lacks " + call
     headings = re.findall(r"^\.Ss (.*)$", page_section("ERRORS"), re.M)
     own = [h for h in headings if call in re.split(r"[ ,]+", h)]
@@ -188,6 +212,7 @@ def test_libff3_documents_call(call):
 
 def test_libff3_synopsis_is_exported():
     exported = set(application_calls())
-    synopsis = re.findall(r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"),
-                          re.M)
+    synopsis = re.findall(
+        r"^\.(?:Fn|Fo) (\w+)", page_section("SYNOPSIS"), re.M
+    )
     assert synopsis and set(synopsis) <= exported

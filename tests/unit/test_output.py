@@ -40,8 +40,10 @@ def test_pipe_table():
 
 
 def test_columns():
-    text = output.columns([["tcp4", 0, "LISTEN"]],
-                          [("Proto", -5), ("Recv-Q", 6), ("(state)", -11)])
+    text = output.columns(
+        [["tcp4", 0, "LISTEN"]],
+        [("Proto", -5), ("Recv-Q", 6), ("(state)", -11)],
+    )
     assert text == "Proto Recv-Q (state)\ntcp4       0 LISTEN"
 
 
@@ -56,9 +58,18 @@ def test_render_json():
 
 def test_render_pipe_uses_plain_text():
     s = io.StringIO()
-    output.render(RECORDS, ["name", "mtu"], as_json=False, stream=s,
-                  titles=["Name", "Mtu"], widths=[-10, 6])
-    assert s.getvalue() == "Name          Mtu\nlo0         16384\nf-stack-0    1500\n"
+    output.render(
+        RECORDS,
+        ["name", "mtu"],
+        as_json=False,
+        stream=s,
+        titles=["Name", "Mtu"],
+        widths=[-10, 6],
+    )
+    assert (
+        s.getvalue()
+        == "Name          Mtu\nlo0         16384\nf-stack-0    1500\n"
+    )
     s = io.StringIO()
     output.render(RECORDS, ["name", "mtu"], as_json=False, stream=s)
     assert s.getvalue().splitlines()[0].split() == ["name", "mtu"]

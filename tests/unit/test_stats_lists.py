@@ -19,22 +19,33 @@ LIST = """
 """
 
 CASES = {
-    "exact": ("struct foo { FOO_LIST(STATS_X, STATS_A) };"
-              "STATS_CHECK(foo, FOO_LIST);", True),
+    "exact": (
+        "struct foo { FOO_LIST(STATS_X, STATS_A) };"
+        "STATS_CHECK(foo, FOO_LIST);",
+        True,
+    ),
     "field beside the list": (
         "struct foo { FOO_LIST(STATS_X, STATS_A) uint64_t extra; };"
-        "STATS_CHECK(foo, FOO_LIST);", False),
+        "STATS_CHECK(foo, FOO_LIST);",
+        False,
+    ),
     "padding hole": (
         "struct foo { uint32_t x; FOO_LIST(STATS_X, STATS_A) };"
-        "STATS_CHECK(foo, FOO_LIST);", False),
+        "STATS_CHECK(foo, FOO_LIST);",
+        False,
+    ),
     "int entry on an int": (
         "struct s { int i; long l; };"
-        "const struct sysctl_entry t[] = { SYSCTL_INT(\"a\", CTLFLAG_RW,"
-        " struct s, i, 0, 1, \"d\") };", True),
+        'const struct sysctl_entry t[] = { SYSCTL_INT("a", CTLFLAG_RW,'
+        ' struct s, i, 0, 1, "d") };',
+        True,
+    ),
     "int entry on a long": (
         "struct s { int i; long l; };"
-        "const struct sysctl_entry t[] = { SYSCTL_INT(\"a\", CTLFLAG_RW,"
-        " struct s, l, 0, 1, \"d\") };", False),
+        'const struct sysctl_entry t[] = { SYSCTL_INT("a", CTLFLAG_RW,'
+        ' struct s, l, 0, 1, "d") };',
+        False,
+    ),
 }
 
 
@@ -46,7 +57,18 @@ def test_static_checks(tmp_path, case):
     body, compiles = CASES[case]
     src = tmp_path / "t.c"
     src.write_text(LIST + body + "\n")
-    r = subprocess.run([cc, "-std=gnu11", "-iquote", str(SRC), "-c",
-                        str(src), "-o", str(tmp_path / "t.o")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            cc,
+            "-std=gnu11",
+            "-iquote",
+            str(SRC),
+            "-c",
+            str(src),
+            "-o",
+            str(tmp_path / "t.o"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert (r.returncode == 0) == compiles, r.stderr
