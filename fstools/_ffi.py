@@ -1326,6 +1326,28 @@ def abi_layout():
     return layout
 
 
+_STATS_LAYOUTS = {}
+
+
+def stats_layout(name):
+    """A stats struct's fields as the library exports them (ABI table rows
+    made from the struct's own X-macro list): [(field, offset, size)] in
+    offset order, with its size; None when the library has no such
+    struct.  Decodes ``S,tcpstat`` and friends without a hand-copied
+    field list."""
+    if name not in _STATS_LAYOUTS:
+        rows = abi_layout().get(name)
+        if rows is None or "" not in rows:
+            _STATS_LAYOUTS[name] = None
+        else:
+            fields = sorted(
+                ((f, off, size) for f, (off, size) in rows.items() if f),
+                key=lambda r: r[1],
+            )
+            _STATS_LAYOUTS[name] = (fields, rows[""][1])
+    return _STATS_LAYOUTS[name]
+
+
 def mirror_layout():
     """The same table built from the ctypes mirrors in this module."""
     layout = {}

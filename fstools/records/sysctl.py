@@ -62,4 +62,25 @@ def _decode(node):
         layout, keys = _ffi.SYSCTL_STRUCTS[fmt]
         if len(node.value) == struct.calcsize(layout):
             return dict(zip(keys, struct.unpack(layout, node.value)))
+    elif is_stats(node):
+        return _decode_stats(node.value, _ffi.stats_layout(fmt[2:]))
     return bytes(node.value)
+
+
+def is_stats(node):
+    """A whole stats struct (net.inet.tcp.stats: "S,tcpstat"), laid out
+    in the library's ABI table: its counters by name."""
+    fmt = node.fmt or ""
+    if not fmt.startswith("S,") or fmt in _ffi.SYSCTL_STRUCTS:
+        return False
+    layout = _ffi.stats_layout(fmt[2:])
+    return layout is not None and layout[1] == len(node.value)
+
+
+def _decode_stats(value, layout):
+    """{field: count}, an array field as a list of counts."""
+    out = {}
+    for field, off, size in layout[0]:
+        vals = struct.unpack_from("=%dQ" % (size // 8), value, off)
+        out[field] = vals[0] if size == 8 else list(vals)
+    return out

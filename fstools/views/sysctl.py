@@ -7,6 +7,8 @@ written.  Golden tests: tests/unit/test_sysctl_tool.py.
 
 from typing import NamedTuple
 
+from fstools.records.sysctl import is_stats
+
 JSON_KEYS = (
     "proc_id",
     "name",
@@ -38,6 +40,10 @@ def format_value(node, opts):
     (an unknown struct without -o or -x)."""
     value = node.decoded
     fmt = node.fmt or ""
+    if is_stats(node):
+        # sysctl(8) has no text form for a stats struct (netstat -s has):
+        # shown as opaque, only with -o or -x.
+        value = bytes(node.value)
     if isinstance(value, bytes):
         if not (opts.opaque or opts.hexdump):
             return None
