@@ -144,7 +144,7 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	struct rte_eth_conf conf;
 	uint16_t q, nq = (uint16_t)ctx->cfg->dpdk.nb_procs;
 	uint16_t nrx = FF_RX_DESC, ntx = FF_TX_DESC;
-	int rc, sock = rte_eth_dev_socket_id(p->p_port_id);
+	int rc, sock;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.offloads = ((struct dpdk_port *)p)->dp_off.rx_enabled;
@@ -157,8 +157,8 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
 	    (rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->p_port_id, &nrx, &ntx)))
 		goto fail;
-	if (sock < 0)
-		sock = (int)rte_socket_id();
+	sock =
+	    ff_dpdk_numa_socket(ctx->cfg, rte_eth_dev_socket_id(p->p_port_id));
 	for (q = 0; q < nq; q++) {
 		if ((rc = rte_eth_rx_queue_setup(p->p_port_id, q, nrx, sock,
 			 NULL, ctx->pktmbuf_pool)) != 0 ||
