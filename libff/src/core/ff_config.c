@@ -50,7 +50,9 @@
  *   numa_on         0/1 (default 1): the packet pool and the rings on the
  *                   NUMA socket of the port, else on any socket
  *   tx_csum_offoad_skip  0/1 (F-Stack's spelling; tx_csum_offload_skip too)
- *   tso             0/1 (default 0)
+ *   tso             0/1 (default 0): when the port offers TSO, turn it on
+ *                   (IFCAP_TSO4) and send TCP super-segments of up to 64 KB
+ *                   for the port to cut (netinet/tcp_output.c)
  *   vlan_strip      0/1 (default 1)
  *   vlan_filter     must be empty: VLAN filtering is not supported
  *   vlan_accept     ours: 0/1, accept VLAN-tagged frames (default 0)

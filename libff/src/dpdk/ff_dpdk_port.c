@@ -4,7 +4,8 @@
  *
  * The primary configures each port with one rx and one tx queue per stack
  * process (process N owns queue N), enables the checksum offloads the
- * device offers (unless [dpdk] tx_csum_offoad_skip), starts it and sets
+ * device offers (unless [dpdk] tx_csum_offoad_skip) and TSO (with [dpdk]
+ * tso, when it offers it), starts it and sets
  * promiscuous mode as configured.  Secondary stack processes only use
  * their queue.  The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
@@ -116,22 +117,18 @@ static const struct ff_port_ops dpdk_port_ops = {
 	.po_close = dpdk_close,
 };
 
-/* Checksum offloads: what the device has, less what config turns off. */
+/* Offloads: what the device has, less what config turns off. */
 static void
 dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
     struct dpdk_offloads *o)
 {
 	const uint64_t rx_want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-	const uint64_t tx_want = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 
 	o->rx_capa = di->rx_offload_capa;
 	o->tx_capa = di->tx_offload_capa;
 	o->rx_enabled = di->rx_offload_capa & rx_want;
-	o->tx_enabled = ctx->cfg->dpdk.tx_csum_offload_skip
-	    ? 0
-	    : di->tx_offload_capa & tx_want;
+	o->tx_enabled = ff_dpdk_tx_offloads(&ctx->cfg->dpdk, o->tx_capa);
 	if (ctx->cfg->dpdk.vlan_strip)
 		o->rx_enabled |=
 		    di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
