@@ -41,7 +41,25 @@ struct dpdk_offloads {
 struct dpdk_port {
 	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
+	int dp_tso_hdr_in_mtu; /* see dpdk_tso_fit() */
 };
+
+/*
+ * net_tap (DPDK 22.11) refuses a TSO frame whose tso_segsz plus its
+ * Ethernet, IP and TCP headers exceeds the MTU, i.e. it counts the
+ * Ethernet header in: a full-MSS segment (1460 + 54 > 1500) is dropped.
+ * For such a device the segments are cut that much smaller, which TCP
+ * allows (a segment may carry less than the MSS).
+ */
+static void
+dpdk_tso_fit(struct ff_port *p, struct rte_mbuf *m)
+{
+	uint16_t hdrs = m->l2_len + m->l3_len + m->l4_len;
+
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 &&
+	    m->tso_segsz + hdrs > p->p_mtu && p->p_mtu > hdrs)
+		m->tso_segsz = p->p_mtu - hdrs;
+}
 
 static uint16_t
 dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
@@ -61,8 +79,11 @@ dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i;
 
 	if (p->p_hwassist != 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			ff_dpdk_tx_export(pkts[i]);
+			if (((struct dpdk_port *)p)->dp_tso_hdr_in_mtu)
+				dpdk_tso_fit(p, pkts[i]);
+		}
 	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
 }
 
@@ -213,6 +234,7 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	p->p_queue = (uint16_t)ctx->proc_id;
 	rte_eth_dev_get_name_by_port(port_id, p->p_name);
 	dpdk_pick_offloads(ctx, &di, &dp->dp_off);
+	dp->dp_tso_hdr_in_mtu = strcmp(di.driver_name, "net_tap") == 0;
 	p->p_capabilities =
 	    ff_dpdk_ifcap(dp->dp_off.rx_capa, dp->dp_off.tx_capa);
 	p->p_capenable =
