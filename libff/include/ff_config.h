@@ -52,9 +52,7 @@ struct ff_port_cfg {
 	int pc_nb_lcores;
 	struct in_addr pc_vips[FF_MAX_VIPS]; /* vip_addr, ';'-separated */
 	int pc_nb_vips;
-	char pc_vip_ifname[FF_IFNAMSIZ];
-	char pc_ipfw_pr[192]; /* ipfw_pr, as given */
-	int pc_line;	      /* line of the section header */
+	int pc_line; /* line of the section header */
 };
 
 struct ff_vdev_cfg {
@@ -96,8 +94,7 @@ struct ff_dpdk_cfg {
 	int vlan_accept;  /* ours: accept tagged frames */
 	int idle_sleep;	  /* µs to sleep after an idle loop */
 	int pkt_tx_delay; /* µs; 0 = flush every loop */
-	int symmetric_rss;
-	int nb_mbufs; /* ours: mbuf pool size */
+	int nb_mbufs;	  /* ours: mbuf pool size */
 };
 
 struct ff_config {

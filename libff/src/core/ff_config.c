@@ -29,7 +29,10 @@
  * marks the others):
  *
  * [dpdk]
- *   lcore_mask      hex, non-zero; one process per bit (default 1)
+ *   lcore_mask      hex, non-zero; one process per bit (default 1); process
+ *                   N runs on the N-th lcore of the set (EAL -l)
+ *   lcore_list      the same set as a list, "2,4-5" (F-Stack's alternative
+ *                   to lcore_mask; give one of the two)
  *   channel         EAL -n, memory channels, 0-32 (0 = EAL default)
  *   memory          EAL -m, MB (0 = as needed)
  *   no_huge         0/1: EAL --no-huge
@@ -44,18 +47,22 @@
  *   nb_vdev         number of [vdevN] sections (default: as many as given)
  *   nb_bond         0 only: bonding is not supported
  *   promiscuous     0/1 (default 1)
- *   numa_on         0/1 (default 1)
+ *   numa_on         0/1 (default 1): the packet pool and the rings on the
+ *                   NUMA socket of the port, else on any socket
  *   tx_csum_offoad_skip  0/1 (F-Stack's spelling; tx_csum_offload_skip too)
- *   tso             0/1 (default 0)
+ *   tso             0/1 (default 0): when the port offers TSO, turn it on
+ *                   (IFCAP_TSO4) and send TCP super-segments of up to 64 KB
+ *                   for the port to cut (netinet/tcp_output.c)
  *   vlan_strip      0/1 (default 1)
  *   vlan_filter     must be empty: VLAN filtering is not supported
  *   vlan_accept     ours: 0/1, accept VLAN-tagged frames (default 0)
  *   idle_sleep      µs to sleep after a loop that did nothing, 0-100000
  *                   (default 0)
- *   pkt_tx_delay    µs to hold transmitted packets, 0-100.  Default 0, not
+ *   pkt_tx_delay    µs to hold transmitted packets to batch them, 0-100; a
+ *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
- *   symmetric_rss   0/1 (default 0)
+ *   symmetric_rss   only 0: not supported yet (multi-process RSS)
  *   nb_mbufs        ours: mbufs in the pool (default 8191)
  *   proc_type, proc_id   rejected: they come from the command line (-t, -p)
  *
@@ -64,11 +71,12 @@
  *   broadcast       must be addr | ~netmask, which is also the default
  *   gateway         inside the port's subnet; optional
  *   if_name         interface name (default f-stack-N)
- *   lcore_list      lcores serving the port, "0-3,5", all in lcore_mask
+ *   lcore_list      lcores serving the port, "0-3,5": every process serves
+ *                   every port, so only the whole lcore_mask is accepted
  *   vip_addr        extra /32 addresses, "a;b;c" (no blank before a `;':
  *                   that starts a comment)
- *   vip_ifname      interface name for the VIPs
- *   ipfw_pr         kept as given; ipfw checks it
+ *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
+ *                   the port's interface; there is no ipfw)
  *   slave_port_list must be empty: bonding is not supported
  *   addr6, prefix_len, gateway6, vip_addr6   must be empty: no IPv6 yet
  *
@@ -132,6 +140,7 @@
 
 const struct cfg_key cfg_keys[] = {
 	D("lcore_mask", cfg_lcore_mask, CT_STR, 0, lcore_mask, 0, 0),
+	D("lcore_list", cfg_lcores, CT_NONE, 0, lcore_mask, 0, 0),
 	D("channel", cfg_int, CT_INT, 0, channel, 0, 32),
 	D("memory", cfg_int, CT_INT, 0, memory, 0, 1 << 20),
 	D("no_huge", cfg_int, CT_INT, 0, no_huge, 0, 1),
@@ -157,7 +166,9 @@ const struct cfg_key cfg_keys[] = {
 	D("vlan_accept", cfg_int, CT_INT, 0, vlan_accept, 0, 1),
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
-	D("symmetric_rss", cfg_int, CT_INT, 0, symmetric_rss, 0, 1),
+	{ CS_DPDK, "symmetric_rss", NULL, cfg_int, CT_NONE, 0, 0, 0, 0, 0,
+	    "ff does not support symmetric_rss yet (it comes with "
+	    "multi-process RSS); only 0" },
 	D("nb_mbufs", cfg_int, CT_INT, 0, nb_mbufs, 1023, 16777215),
 	NO(CS_DPDK, "proc_type", cfg_cmdline,
 	    "comes from the command line (-t), not from config.ini"),
@@ -171,8 +182,12 @@ const struct cfg_key cfg_keys[] = {
 	P("if_name", cfg_name, CT_STR, 0, pc_if_name),
 	P("lcore_list", cfg_lcore_list, CT_NONE, 0, pc_lcores),
 	P("vip_addr", cfg_vips, CT_NONE, CK_EMPTY, pc_vips),
-	P("vip_ifname", cfg_name, CT_STR, CK_EMPTY, pc_vip_ifname),
-	P("ipfw_pr", cfg_str, CT_STR, CK_EMPTY, pc_ipfw_pr),
+	NO(CS_PORT, "vip_ifname", cfg_refuse,
+	    "ff does not support vip_ifname yet (VIPs live on the port's "
+	    "own interface); leave it empty"),
+	NO(CS_PORT, "ipfw_pr", cfg_refuse,
+	    "ff does not support ipfw_pr yet (there is no ipfw); "
+	    "leave it empty"),
 	NO(CS_PORT, "slave_port_list", cfg_refuse,
 	    "bonding is not supported; leave it empty"),
 	NO(CS_PORT, "addr6", cfg_refuse,
@@ -588,13 +603,40 @@ cfg_finish_addr(struct cfg_parse *pp, int i, const char *sect)
 	return (0);
 }
 
+/*
+ * [portN] lcore_list: the lcores that serve the port.  Every ff process
+ * opens a queue on every port, so the only list that tells the truth is
+ * all of them; a subset (F-Stack's per-port queue map) is refused.
+ */
+static int
+cfg_finish_port_lcores(struct cfg_parse *pp, int i, const char *sect)
+{
+	struct ff_port_cfg *pc = &pp->pp_cfg->ports[i];
+	uint64_t bits = pp->pp_cfg->dpdk.lcore_mask_bits, seen = 0;
+	int j, line;
+
+	line = cfg_key_line(pp, CS_PORT, i, "lcore_list");
+	for (j = 0; j < pc->pc_nb_lcores; j++) {
+		if ((bits & (1ULL << pc->pc_lcores[j])) == 0)
+			return (cfg_err_at(pp, line, sect, "lcore_list",
+			    "lcore %d is not in lcore_mask %s",
+			    pc->pc_lcores[j], pp->pp_cfg->dpdk.lcore_mask));
+		seen |= 1ULL << pc->pc_lcores[j];
+	}
+	if (line != 0 && seen != bits)
+		return (cfg_err_at(pp, line, sect, "lcore_list",
+		    "ff does not support serving a port from some of the "
+		    "lcores yet: every process serves every port (list all "
+		    "of lcore_mask %s, or leave it out)",
+		    pp->pp_cfg->dpdk.lcore_mask));
+	return (0);
+}
+
 static int
 cfg_finish_port(struct cfg_parse *pp, int i)
 {
 	struct ff_port_cfg *pc = &pp->pp_cfg->ports[i];
-	uint64_t bits = pp->pp_cfg->dpdk.lcore_mask_bits;
 	char sect[24];
-	int j;
 
 	snprintf(sect, sizeof(sect), "port%d", i);
 	if (cfg_key_line(pp, CS_PORT, i, "addr") == 0)
@@ -605,13 +647,7 @@ cfg_finish_port(struct cfg_parse *pp, int i)
 		    "missing (every [portN] needs addr and netmask)"));
 	if (cfg_finish_addr(pp, i, sect) != 0)
 		return (-1);
-	for (j = 0; j < pc->pc_nb_lcores; j++)
-		if ((bits & (1ULL << pc->pc_lcores[j])) == 0)
-			return (cfg_err_at(pp,
-			    cfg_key_line(pp, CS_PORT, i, "lcore_list"), sect,
-			    "lcore_list", "lcore %d is not in lcore_mask %s",
-			    pc->pc_lcores[j], pp->pp_cfg->dpdk.lcore_mask));
-	return (0);
+	return (cfg_finish_port_lcores(pp, i, sect));
 }
 
 /* port_list names only [portN] that exist; without it, all of them. */
@@ -638,6 +674,23 @@ cfg_finish_ports(struct cfg_parse *pp)
 		if (cfg->ports[i].pc_present && cfg_finish_port(pp, i) != 0)
 			return (-1);
 	return (0);
+}
+
+/* [dpdk] lcore_mask and lcore_list say the same thing: one of them. */
+static int
+cfg_finish_lcores(struct cfg_parse *pp)
+{
+	int mask, list;
+
+	mask = cfg_key_line(pp, CS_DPDK, 0, "lcore_mask");
+	list = cfg_key_line(pp, CS_DPDK, 0, "lcore_list");
+	if (mask == 0 || list == 0)
+		return (0);
+	return (cfg_err_at(pp, mask > list ? mask : list, "dpdk",
+	    mask > list ? "lcore_mask" : "lcore_list",
+	    "lcore_mask (line %d) and lcore_list (line %d) both given: "
+	    "use one",
+	    mask, list));
 }
 
 /* The section open at `line', for libinih's syntax errors. */
@@ -675,7 +728,8 @@ cfg_parse(struct cfg_parse *pp)
 	}
 	if (pp->pp_failed)
 		return (-1);
-	if (cfg_finish_vdevs(pp) != 0 || cfg_finish_ports(pp) != 0)
+	if (cfg_finish_lcores(pp) != 0 || cfg_finish_vdevs(pp) != 0 ||
+	    cfg_finish_ports(pp) != 0)
 		return (-1);
 	return (0);
 }

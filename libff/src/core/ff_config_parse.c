@@ -3,7 +3,8 @@
  *
  * Entry points: the cfg_parse_fn functions that the key table of
  * ff_config.c names (cfg_int(), cfg_str(), cfg_name(), cfg_hex(),
- * cfg_lcore_mask(), cfg_log_level(), cfg_port_list(), cfg_lcore_list(),
+ * cfg_lcore_mask(), cfg_lcores(), cfg_log_level(), cfg_port_list(),
+ * cfg_lcore_list(),
  * cfg_ipv4(), cfg_netmask(), cfg_gateway(), cfg_vips(), cfg_mac(),
  * cfg_refuse(), cfg_cmdline()).
  *
@@ -229,6 +230,32 @@ cfg_lcore_list(
 
 	return (cfg_ranges(pp, v, "lcore", pc->pc_lcores, FF_MAX_LCORES,
 	    FF_MAX_LCORES, &pc->pc_nb_lcores));
+}
+
+/*
+ * [dpdk] lcore_list, "2,4-5": the same set of lcores as lcore_mask, written
+ * as a list.  lcore_mask is rewritten in hex so that messages and the
+ * tools show one form.
+ */
+int
+cfg_lcores(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
+{
+	struct ff_dpdk_cfg *d = base;
+	uint16_t list[FF_MAX_LCORES];
+	uint64_t bits = 0;
+	int i, n;
+
+	if (cfg_ranges(
+		pp, v, "lcore", list, FF_MAX_LCORES, FF_MAX_LCORES, &n) != 0)
+		return (-1);
+	for (i = 0; i < n; i++)
+		bits |= 1ULL << list[i];
+	d->lcore_mask_bits = bits;
+	d->nb_procs = n;
+	snprintf(d->lcore_mask, sizeof(d->lcore_mask), "%llx",
+	    (unsigned long long)bits);
+	return (0);
 }
 
 int

@@ -112,14 +112,32 @@ ff_ctx_rx(struct ff_ctx *ctx)
 	return (total);
 }
 
+/*
+ * Push what is due: everything when pkt_tx_delay is 0, else the ports
+ * whose oldest frame has waited that long (a full burst went already).
+ */
 static int
 ff_ctx_flush(struct ff_ctx *ctx)
 {
+	uint64_t hold = (uint64_t)ctx->cfg->dpdk.pkt_tx_delay * FF_NS_PER_US;
+	uint64_t now = ff_clock_now(&ctx->clock);
 	int i, total = 0;
 
 	for (i = 0; i < ctx->nb_ports; i++)
-		total += ff_port_flush(ctx, ctx->ports[i]);
+		if (ff_port_tx_due(ctx->ports[i], now, hold))
+			total += ff_port_flush(ctx, ctx->ports[i]);
 	return (total);
+}
+
+int
+ff_ctx_tx_held(const struct ff_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->nb_ports; i++)
+		if (ctx->ports[i]->p_ntx != 0)
+			return (1);
+	return (0);
 }
 
 int

@@ -123,10 +123,14 @@ void ff_ctx_destroy(struct ff_ctx *ctx);
 /*
  * One main-loop iteration: read the clock, run due timers, receive on
  * every port and push frames up the stack, serve tool requests, call the
- * application's loop, flush transmit buffers, account cycles.  Returns
- * how much work was done (frames, timers, requests); 0 means idle.
+ * application's loop, flush the transmit buffers that are due ([dpdk]
+ * pkt_tx_delay), account cycles.  Returns how much work was done (frames,
+ * timers, requests); 0 means idle.
  */
 int ff_ctx_iterate(struct ff_ctx *ctx);
+
+/* 1 when a port holds frames that pkt_tx_delay has not let go yet. */
+int ff_ctx_tx_held(const struct ff_ctx *ctx);
 
 /*
  * The process's current context, for the application API that has no

@@ -209,13 +209,21 @@ fail:
 	return (-1);
 }
 
-/* Sleep after an idle iteration; the time slept counts as idle. */
+/*
+ * Sleep after an idle iteration; the time slept counts as idle.  Frames
+ * held by pkt_tx_delay must not wait for idle_sleep too: then the sleep is
+ * the shorter of the two.
+ */
 static void
 ff_idle_sleep(struct ff_ctx *ctx)
 {
+	const struct ff_dpdk_cfg *d = &ctx->cfg->dpdk;
 	uint64_t t0 = rte_rdtsc();
+	int us = d->idle_sleep;
 
-	usleep((useconds_t)ctx->cfg->dpdk.idle_sleep);
+	if (d->pkt_tx_delay < us && ff_ctx_tx_held(ctx))
+		us = d->pkt_tx_delay;
+	usleep((useconds_t)us);
 	ctx->top.idle_tsc += rte_rdtsc() - t0;
 	ctx->top.work_tsc += rte_rdtsc() - t0;
 }

@@ -6,7 +6,8 @@
  * lcore_mask), proc type, file prefix, --no-pci unless [dpdk] allow names
  * PCI devices, one --vdev per [vdevN] (primary only), memory and log
  * level.  DPDK logs to stderr, or to [dpdk] log_file: never to stdout,
- * which belongs to the application.
+ * which belongs to the application.  With [dpdk] numa_on the pool is
+ * taken from the NUMA socket of the first port (ff_dpdk_numa_socket()).
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
@@ -242,6 +244,24 @@ ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
 }
 
 int
+ff_dpdk_numa_socket(const struct ff_config *cfg, int dev_socket)
+{
+	if (!cfg->dpdk.numa_on || dev_socket < 0)
+		return (SOCKET_ID_ANY);
+	return (dev_socket);
+}
+
+/* The pool serves every port: it goes where the first one is. */
+static int
+pool_socket(const struct ff_config *cfg)
+{
+	if (cfg->dpdk.nb_ports == 0)
+		return (SOCKET_ID_ANY);
+	return (ff_dpdk_numa_socket(
+	    cfg, rte_eth_dev_socket_id(cfg->dpdk.port_list[0])));
+}
+
+int
 ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 {
 	struct rte_mempool *mp;
@@ -249,7 +269,7 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		mp = rte_pktmbuf_pool_create(FF_POOL_NAME,
 		    ctx->cfg->dpdk.nb_mbufs, FF_POOL_CACHE, M_PRIVSIZE,
-		    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+		    RTE_MBUF_DEFAULT_BUF_SIZE, pool_socket(ctx->cfg));
 	else
 		mp = rte_mempool_lookup(FF_POOL_NAME);
 	/* Every mbuf carries the stack's struct pkthdr (kern/mbuf.h). */

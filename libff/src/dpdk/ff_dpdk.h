@@ -24,6 +24,12 @@ int ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max,
 int ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen);
 /* Create (primary) or find (secondary) the packet pool of ctx. */
 int ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen);
+/*
+ * The NUMA socket for the memory of a device on dev_socket (pool, rings):
+ * that socket when [dpdk] numa_on is set and the device knows it, else
+ * SOCKET_ID_ANY (-1), which lets DPDK take memory from any socket.
+ */
+int ff_dpdk_numa_socket(const struct ff_config *cfg, int dev_socket);
 /* Open every port in the config's port_list into ctx->ports. */
 int ff_dpdk_ports_open(struct ff_ctx *ctx, char *err, size_t errlen);
 /* Open one port (ff_dpdk_port.c); NULL with a message in err. */

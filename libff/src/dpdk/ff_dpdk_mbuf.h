@@ -9,7 +9,10 @@
  *                        trusting a verdict only when the device was
  *                        asked for that offload;
  *   ff_dpdk_tx_export()  the stack's CSUM_IP request into
- *                        RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+ *                        RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM, and
+ *                        CSUM_IP_TSO into RTE_MBUF_F_TX_TCP_SEG with
+ *                        tso_segsz and the header lengths;
+ *   ff_dpdk_tx_offloads() the tx offloads to enable, from the config;
  *   ff_dpdk_ifcap(), ff_dpdk_hwassist()
  *                        RTE_ETH_*_OFFLOAD_* words into FreeBSD's IFCAP_*
  *                        and CSUM_* (struct ff_port's p_capabilities,
@@ -24,6 +27,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "ff_config.h"
 #include "kern/mbuf.h"
 #include "net/if_var.h"
 
@@ -75,6 +79,36 @@ ff_dpdk_tx_export(struct rte_mbuf *m)
 		m->l2_len = ph->l2hlen;
 		m->l3_len = ph->l3hlen;
 	}
+	/* TCP_SEG implies the TCP checksum (th_sum holds the pseudo sum). */
+	if ((ph->csum_flags & CSUM_IP_TSO) != 0) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG;
+		m->l2_len = ph->l2hlen;
+		m->l3_len = ph->l3hlen;
+		m->l4_len = ph->l4hlen;
+		m->tso_segsz = ph->tso_segsz;
+	}
+}
+
+/*
+ * The tx offloads to turn on, of those the device offers (tx_capa): the
+ * checksums unless [dpdk] tx_csum_offoad_skip, TCP segmentation with
+ * [dpdk] tso, and frames of several segments (TSO's super-segments are
+ * chains) when it does TSO.
+ */
+static inline uint64_t
+ff_dpdk_tx_offloads(const struct ff_dpdk_cfg *d, uint64_t tx_capa)
+{
+	const uint64_t csum = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	uint64_t on = 0;
+
+	if (!d->tx_csum_offload_skip)
+		on |= tx_capa & csum;
+	if (d->tso && (tx_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0)
+		on |= tx_capa &
+		    (RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+	return (on);
 }
 
 /* IFCAP_* of rx and tx offload words (capabilities or enabled ones). */

@@ -4,7 +4,8 @@
  *
  * The primary configures each port with one rx and one tx queue per stack
  * process (process N owns queue N), enables the checksum offloads the
- * device offers (unless [dpdk] tx_csum_offoad_skip), starts it and sets
+ * device offers (unless [dpdk] tx_csum_offoad_skip) and TSO (with [dpdk]
+ * tso, when it offers it), starts it and sets
  * promiscuous mode as configured.  Secondary stack processes only use
  * their queue.  The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
@@ -40,7 +41,25 @@ struct dpdk_offloads {
 struct dpdk_port {
 	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
+	int dp_tso_hdr_in_mtu; /* see dpdk_tso_fit() */
 };
+
+/*
+ * net_tap (DPDK 22.11) refuses a TSO frame whose tso_segsz plus its
+ * Ethernet, IP and TCP headers exceeds the MTU, i.e. it counts the
+ * Ethernet header in: a full-MSS segment (1460 + 54 > 1500) is dropped.
+ * For such a device the segments are cut that much smaller, which TCP
+ * allows (a segment may carry less than the MSS).
+ */
+static void
+dpdk_tso_fit(struct ff_port *p, struct rte_mbuf *m)
+{
+	uint16_t hdrs = m->l2_len + m->l3_len + m->l4_len;
+
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 &&
+	    m->tso_segsz + hdrs > p->p_mtu && p->p_mtu > hdrs)
+		m->tso_segsz = p->p_mtu - hdrs;
+}
 
 static uint16_t
 dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
@@ -60,8 +79,11 @@ dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i;
 
 	if (p->p_hwassist != 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			ff_dpdk_tx_export(pkts[i]);
+			if (((struct dpdk_port *)p)->dp_tso_hdr_in_mtu)
+				dpdk_tso_fit(p, pkts[i]);
+		}
 	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
 }
 
@@ -116,22 +138,18 @@ static const struct ff_port_ops dpdk_port_ops = {
 	.po_close = dpdk_close,
 };
 
-/* Checksum offloads: what the device has, less what config turns off. */
+/* Offloads: what the device has, less what config turns off. */
 static void
 dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
     struct dpdk_offloads *o)
 {
 	const uint64_t rx_want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-	const uint64_t tx_want = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-	    RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 
 	o->rx_capa = di->rx_offload_capa;
 	o->tx_capa = di->tx_offload_capa;
 	o->rx_enabled = di->rx_offload_capa & rx_want;
-	o->tx_enabled = ctx->cfg->dpdk.tx_csum_offload_skip
-	    ? 0
-	    : di->tx_offload_capa & tx_want;
+	o->tx_enabled = ff_dpdk_tx_offloads(&ctx->cfg->dpdk, o->tx_capa);
 	if (ctx->cfg->dpdk.vlan_strip)
 		o->rx_enabled |=
 		    di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
@@ -144,7 +162,7 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	struct rte_eth_conf conf;
 	uint16_t q, nq = (uint16_t)ctx->cfg->dpdk.nb_procs;
 	uint16_t nrx = FF_RX_DESC, ntx = FF_TX_DESC;
-	int rc, sock = rte_eth_dev_socket_id(p->p_port_id);
+	int rc, sock;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.offloads = ((struct dpdk_port *)p)->dp_off.rx_enabled;
@@ -157,8 +175,8 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
 	    (rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->p_port_id, &nrx, &ntx)))
 		goto fail;
-	if (sock < 0)
-		sock = (int)rte_socket_id();
+	sock =
+	    ff_dpdk_numa_socket(ctx->cfg, rte_eth_dev_socket_id(p->p_port_id));
 	for (q = 0; q < nq; q++) {
 		if ((rc = rte_eth_rx_queue_setup(p->p_port_id, q, nrx, sock,
 			 NULL, ctx->pktmbuf_pool)) != 0 ||
@@ -216,6 +234,7 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	p->p_queue = (uint16_t)ctx->proc_id;
 	rte_eth_dev_get_name_by_port(port_id, p->p_name);
 	dpdk_pick_offloads(ctx, &di, &dp->dp_off);
+	dp->dp_tso_hdr_in_mtu = strcmp(di.driver_name, "net_tap") == 0;
 	p->p_capabilities =
 	    ff_dpdk_ifcap(dp->dp_off.rx_capa, dp->dp_off.tx_capa);
 	p->p_capenable =

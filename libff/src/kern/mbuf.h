@@ -16,7 +16,9 @@
  * private area (rte_mbuf_to_priv()), with FreeBSD's names and values:
  *   rx: CSUM_L3_CALC / CSUM_L3_VALID, CSUM_L4_CALC / CSUM_L4_VALID,
  *       M_VLANTAG with ether_vtag;
- *   tx: CSUM_IP (header checksum by the NIC) with l2hlen / l3hlen.
+ *   tx: CSUM_IP (header checksum by the NIC) with l2hlen / l3hlen;
+ *       CSUM_IP_TSO (the NIC cuts a TCP super-segment into tso_segsz
+ *       payloads) with l4hlen too.
  * The port backend writes the rx words for every frame it receives and
  * turns the tx words into ol_flags when it sends (dpdk/ff_dpdk_mbuf.h).
  * Why the private area and not a registered dynamic field: its offset is
@@ -60,7 +62,10 @@ struct pkthdr {
 	uint16_t m_flags;    /* M_VLANTAG */
 	uint8_t l2hlen;	     /* link header bytes, for CSUM_IP */
 	uint8_t l3hlen;	     /* IP header bytes, for CSUM_IP */
-	uint8_t pad[6];
+	uint8_t l4hlen;	     /* TCP header bytes, for CSUM_IP_TSO */
+	uint8_t pad;
+	uint16_t tso_segsz; /* payload bytes per segment, for CSUM_IP_TSO */
+	uint8_t pad2[2];
 };
 
 /*

@@ -1,10 +1,12 @@
 /*
  * ff_port.c - transmit buffering common to every port backend.
  *
- * Frames are buffered per port and pushed to the device in bursts: when
- * the buffer is full, and at the end of every main-loop iteration
- * (ff_ctx_iterate()).  A frame the device refuses is freed and counted in
- * tx_dropped: the stack never blocks on a full queue.
+ * Frames are buffered per port and pushed to the device in bursts: as
+ * soon as the buffer holds a full burst, and at the end of a main-loop
+ * iteration (ff_ctx_iterate()) once the oldest buffered frame has waited
+ * [dpdk] pkt_tx_delay µs (0, the default: at the end of every iteration).
+ * A frame the device refuses is freed and counted in tx_dropped: the
+ * stack never blocks on a full queue.
  */
 #include "core/ff_ctx.h"
 #include "kern/mbuf.h"
@@ -37,7 +39,18 @@ ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
 void
 ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 {
+	if (p->p_ntx == 0)
+		p->p_tx_first_ns = ff_clock_now(&ctx->clock);
+	p->p_txbuf[p->p_ntx++] = m;
+	/* A full burst goes at once: holding it longer batches nothing. */
 	if (p->p_ntx == FF_PORT_BURST)
 		ff_port_flush(ctx, p);
-	p->p_txbuf[p->p_ntx++] = m;
+}
+
+int
+ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns)
+{
+	if (p->p_ntx == 0)
+		return (0);
+	return (hold_ns == 0 || now_ns - p->p_tx_first_ns >= hold_ns);
 }

@@ -2,7 +2,7 @@
  * ff_port.h - a port as the stack sees it: the port ops table (receive
  * and transmit bursts, link state, MTU, promiscuous mode, close), a MAC
  * address, an MTU, FreeBSD's capability words and a transmit buffer
- * flushed once per main-loop iteration.
+ * flushed by the main loop (at once, or after [dpdk] pkt_tx_delay).
  *
  * Generic: two backends implement it, dpdk/ff_dpdk_port.c (rte_eth_* on
  * a real or virtual DPDK device; the only code that calls rte_eth_*) and
@@ -67,6 +67,11 @@ struct ff_port {
  */
 void
 ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m);
+/*
+ * Whether the end of a loop iteration at now_ns should push p's buffer:
+ * it holds frames and the oldest has waited hold_ns (0: at once).
+ */
+int ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns);
 /* Push buffered frames to the device; returns how many went out. */
 int ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
 

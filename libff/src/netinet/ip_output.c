@@ -220,7 +220,9 @@ ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 		ip->ip_src = rt->rt_ifa->ia_addr;
 	rt->rt_use++;
 	mtu = rt->rt_mtu ? min(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
-	if (ntohs(ip->ip_len) <= mtu) {
+	/* A TSO super-segment is cut to the MTU by the port. */
+	if (ntohs(ip->ip_len) <= mtu ||
+	    (m_pkthdr(m)->csum_flags & CSUM_IP_TSO) != 0) {
 		ip_output_cksum(ifp, m, ip, hlen);
 		return (ether_output_consume(ctx, ifp, m, nexthop, bcast));
 	}

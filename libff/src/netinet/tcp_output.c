@@ -13,11 +13,20 @@
  * RFC 9293 3.8.6.1 (zero-window probes: one byte, sent again in place;
  * the persist timer is in tcp_timer.c), RFC 1191 (DF on every segment
  * with net.inet.tcp.path_mtu_discovery).
+ *
+ * TSO, as FreeBSD does it: when the route's interface has IFCAP_TSO4 on
+ * (a port that offers TCP segmentation, with [dpdk] tso=1), new data and
+ * retransmissions at snd_nxt go down as one super-segment of up to
+ * TCP_TSO_MAX bytes of IP datagram, whole MSS-sized payloads unless it
+ * empties the send buffer, flagged CSUM_IP_TSO with tso_segsz = the MSS
+ * less options; the port cuts it.  Its data is an mbuf chain.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "core/ff_ctx.h"
+#include "net/if_var.h"
+#include "net/route.h"
 #include "netinet/ip_var.h"
 #include "netinet/in_pcb.h"
 #include "kern/kern_mbuf.h"
@@ -179,13 +188,20 @@ tcp_output_options(struct tcpcb *tp, int flags, uint8_t *opt)
 	return (tcp_addoptions(&to, opt));
 }
 
+/*
+ * Largest TSO datagram: IP_MAXPACKET less an Ethernet header with a VLAN
+ * tag, as FreeBSD's default if_hw_tsomax.
+ */
+#define TCP_TSO_MAX (65535 - (14 + 4))
+
 /* What to send: the decision half of tcp_output. */
 struct tcp_sendplan {
-	int flags;	 /* TH_* */
-	uint32_t off;	 /* of the data, from snd_una */
-	uint32_t len;	 /* data bytes */
-	uint32_t recwin; /* window to advertise, bytes */
-	int sendalot;	 /* more to send after this one */
+	int flags;	    /* TH_* */
+	uint32_t off;	    /* of the data, from snd_una */
+	uint32_t len;	    /* data bytes */
+	uint32_t tso_segsz; /* TSO: payload per wire segment; 0 = no TSO */
+	uint32_t recwin;    /* window to advertise, bytes */
+	int sendalot;	    /* more to send after this one */
 	int optlen;
 	uint8_t opt[TCP_MAXOLEN];
 };
@@ -236,6 +252,44 @@ tcp_plan_cut(struct tcpcb *tp, struct tcp_sendplan *sp, uint32_t room)
 	}
 }
 
+/* The interface towards the peer segments for us (IFCAP_TSO4 on). */
+static int
+tcp_tso_ok(struct tcpcb *tp)
+{
+	struct rtentry *rt = rt_lookup(tp->t_ctx, tp->t_inpcb->inp_faddr);
+	struct ifnet *ifp = rt != NULL ? rt->rt_ifp : NULL;
+
+	return (ifp != NULL && (ifp->if_capenable & IFCAP_TSO4) != 0 &&
+	    (ifp->if_hwassist & CSUM_IP_TSO) != 0);
+}
+
+/*
+ * Plan a super-segment when more than one MSS is to go and the interface
+ * can cut it: at most TCP_TSO_MAX, whole segments unless the send buffer
+ * empties (FreeBSD's "no fractional last segment").  1 when planned.
+ */
+static int
+tcp_plan_tso(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
+{
+	uint32_t seg = tp->t_maxseg - (uint32_t)sp->optlen;
+	uint32_t max = TCP_TSO_MAX -
+	    (uint32_t)(sizeof(struct ip) + sizeof(struct tcphdr) + sp->optlen);
+
+	if (sp->len <= seg || (sp->flags & TH_SYN) || tp->t_force ||
+	    so == NULL || !tcp_tso_ok(tp))
+		return (0);
+	if (sp->len > max) {
+		sp->len = max;
+		sp->sendalot = 1;
+	}
+	if (sp->off + sp->len < so->so_snd.sb_cc && sp->len % seg != 0) {
+		sp->len -= sp->len % seg;
+		sp->sendalot = 1;
+	}
+	sp->tso_segsz = seg;
+	return (1);
+}
+
 /* Is anything due?  (Nagle, window updates, control flags.) */
 static int
 tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
@@ -278,6 +332,65 @@ tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 	return (0);
 }
 
+/*
+ * A TSO super-segment's data, len bytes of so_snd from off, as a chain of
+ * fresh segments behind m; 0, or -1 when the pool ran dry.
+ */
+static int
+tcp_output_chain(struct ff_ctx *ctx, struct rte_mbuf *m, struct socket *so,
+    uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *n;
+	uint32_t chunk;
+	char *d;
+
+	while (len > 0) {
+		if ((n = m_get(ctx->pktmbuf_pool)) == NULL)
+			return (-1);
+		chunk = M_TRAILINGSPACE(n) < len ? M_TRAILINGSPACE(n) : len;
+		d = m_append(n, (uint16_t)chunk);
+		(void)sbcopydata(&so->so_snd, off, chunk, d);
+		if (m_cat(m, n) != 0) {
+			m_freem(n);
+			return (-1);
+		}
+		off += chunk;
+		len -= chunk;
+	}
+	return (0);
+}
+
+/*
+ * What a TSO super-segment's th_sum holds: the pseudo-header sum without
+ * the length (FreeBSD's in_pseudo(src, dst, IPPROTO_TCP)), which the NIC
+ * completes for each segment it cuts.
+ */
+static uint16_t
+tcp_tso_pseudo(const struct ip *ip)
+{
+	uint32_t src = ntohl(ip->ip_src.s_addr), dst = ntohl(ip->ip_dst.s_addr);
+	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
+	    (dst & 0xffff) + IPPROTO_TCP;
+
+	sum = (sum >> 16) + (sum & 0xffff);
+	sum += sum >> 16;
+	return (htons((uint16_t)sum));
+}
+
+/* Mark m for the port to cut into tso_segsz payloads. */
+static void
+tcp_output_tso(struct rte_mbuf *m, struct ip *ip, struct tcphdr *th,
+    const struct tcp_sendplan *sp)
+{
+	struct pkthdr *ph = m_pkthdr(m);
+
+	ph->csum_flags |= CSUM_IP_TSO;
+	ph->l3hlen = (uint8_t)sizeof(*ip);
+	ph->l4hlen = (uint8_t)(sizeof(*th) + (size_t)sp->optlen);
+	ph->tso_segsz = (uint16_t)sp->tso_segsz;
+	th->th_sum = tcp_tso_pseudo(ip);
+}
+
 /* Build the segment into a fresh mbuf; NULL when the pool is empty. */
 static struct rte_mbuf *
 tcp_output_build(
@@ -287,6 +400,7 @@ tcp_output_build(
 	struct inpcb *inp = tp->t_inpcb;
 	int hdrlen =
 	    (int)(sizeof(struct ip) + sizeof(struct tcphdr)) + sp->optlen;
+	uint32_t inline_len = sp->tso_segsz != 0 ? 0 : sp->len;
 	struct rte_mbuf *m;
 	struct tcphdr *th;
 	struct ip *ip;
@@ -294,8 +408,10 @@ tcp_output_build(
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)m_append(m, (uint16_t)(hdrlen + sp->len));
-	if (ip == NULL) {
+	ip = (struct ip *)m_append(m, (uint16_t)(hdrlen + inline_len));
+	if (ip == NULL ||
+	    (sp->tso_segsz != 0 &&
+		tcp_output_chain(ctx, m, so, sp->off, sp->len))) {
 		m_freem(m);
 		return (NULL);
 	}
@@ -319,6 +435,10 @@ tcp_output_build(
 	win = (sp->flags & TH_SYN) ? sp->recwin : sp->recwin >> tp->rcv_scale;
 	th->th_win = htons((uint16_t)(win > TCP_MAXWIN ? TCP_MAXWIN : win));
 	memcpy(th + 1, sp->opt, (size_t)sp->optlen);
+	if (sp->tso_segsz != 0) {
+		tcp_output_tso(m, ip, th, sp);
+		return (m);
+	}
 	if (sp->len > 0)
 		(void)sbcopydata(
 		    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen);
@@ -529,7 +649,8 @@ tcp_output_one(struct tcpcb *tp)
 		return (due);
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
+	if (!tcp_plan_tso(tp, so, &sp))
+		tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
 	/* A FIN only goes with the last byte of the buffer. */
 	if ((sp.flags & TH_FIN) && so != NULL &&
 	    SEQ_LT(tp->snd_nxt + sp.len, tp->snd_una + so->so_snd.sb_cc))

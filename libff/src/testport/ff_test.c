@@ -247,6 +247,11 @@ ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap)
 	if ((m = ff_testport_tx_get(p)) == NULL)
 		return (0);
 	len = rte_pktmbuf_pkt_len(m);
+	t->t_popped = 1;
+	t->t_pop_ol_flags = m->ol_flags;
+	t->t_pop_tso_segsz = m->tso_segsz;
+	t->t_pop_l4_len = m->l4_len;
+	t->t_pop_nb_segs = m->nb_segs;
 	if (len > cap) {
 		rte_pktmbuf_free(m);
 		return (-EMSGSIZE);
@@ -264,6 +269,18 @@ ff_test_tx_pending(struct ff_test *t, int port)
 	struct ff_port *p = test_port(t, port);
 
 	return (p == NULL ? -ENODEV : (int)ff_testport_tx_count(p));
+}
+
+int
+ff_test_pop_offloads(struct ff_test *t, uint64_t *out)
+{
+	if (!t->t_popped)
+		return (-ENOENT);
+	out[0] = t->t_pop_ol_flags;
+	out[1] = t->t_pop_tso_segsz;
+	out[2] = t->t_pop_l4_len;
+	out[3] = t->t_pop_nb_segs;
+	return (0);
 }
 
 int
@@ -290,7 +307,7 @@ ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx, uint64_t tx)
 
 	if (p == NULL)
 		return (-ENODEV);
-	ff_testport_set_offloads(p, rx, tx);
+	ff_testport_set_offloads(p, rx, tx, &tctx(t)->cfg->dpdk);
 	return (0);
 }
 

@@ -7,13 +7,16 @@
  * stores a plain field is printed under its section ("dpdk.nb_mbufs=8191",
  * "port0.addr=198.18.0.2", "vdev0.devargs=net_tap0,iface=fftap0"), then
  * the fields a parser derives (lcore_mask_bits, nb_procs, lists, has_gateway)
- * and the [freebsd.boot] and [freebsd.sysctl] entries with their lines.
+ * and the [freebsd.boot] and [freebsd.sysctl] entries with their lines,
+ * and the EAL arguments ff_init() would start DPDK with ("eal.args=ff
+ * -l2 ...").  ff_test_numa_socket() shows the numa_on decision.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "core/ff_config_var.h"
+#include "dpdk/ff_dpdk.h"
 #include "testport/ff_test_config.h"
 
 struct cfg_out {
@@ -102,6 +105,27 @@ cfg_dump_kv(
 		    kv[i].kv_value, prefix, kv[i].kv_name, kv[i].kv_line);
 }
 
+/* The EAL's argv, joined by blanks (argv[0] too). */
+static void
+cfg_dump_eal(struct cfg_out *co, const struct ff_config *cfg)
+{
+	char *argv[FF_EAL_MAXARGS], buf[8192], err[256];
+	int i, argc;
+
+	argc = ff_dpdk_eal_args(
+	    cfg, argv, FF_EAL_MAXARGS, buf, sizeof(buf), err, sizeof(err));
+	cfg_out(co, "eal.args=");
+	for (i = 0; i < argc; i++)
+		cfg_out(co, "%s%s", i > 0 ? " " : "", argv[i]);
+	cfg_out(co, "\n");
+}
+
+int
+ff_test_numa_socket(const struct ff_config *cfg, int dev_socket)
+{
+	return (ff_dpdk_numa_socket(cfg, dev_socket));
+}
+
 size_t
 ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len)
 {
@@ -131,5 +155,6 @@ ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len)
 	cfg_out(&co, "boot.hz=%d\n", cfg->hz);
 	cfg_dump_kv(&co, "boot", cfg->boot, cfg->nb_boot);
 	cfg_dump_kv(&co, "sysctl", cfg->sysctl, cfg->nb_sysctl);
+	cfg_dump_eal(&co, cfg);
 	return (co.co_off);
 }

@@ -10,7 +10,8 @@
  * refuses frames like a full NIC ring, and the core counts the drop.
  * Offloads are whatever the test sets (in DPDK's words, as a device
  * reports them): they become the port's IFCAP_* / CSUM_* words, and
- * received frames' flags are translated as the DPDK backend does.
+ * received and sent frames' flags are translated as the DPDK backend
+ * does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,9 +91,12 @@ tp_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	struct ff_testport *tp = (struct ff_testport *)p;
 	uint16_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (p->p_hwassist != 0) /* as dpdk_tx_burst() */
+			ff_dpdk_tx_export(pkts[i]);
 		if (tpq_put(&tp->tp_tx, pkts[i]) != 0)
 			break;
+	}
 	return (i);
 }
 
@@ -168,15 +172,18 @@ ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m)
 }
 
 void
-ff_testport_set_offloads(struct ff_port *p, uint64_t rx, uint64_t tx)
+ff_testport_set_offloads(
+    struct ff_port *p, uint64_t rx, uint64_t tx, const struct ff_dpdk_cfg *d)
 {
 	struct ff_testport *tp = (struct ff_testport *)p;
 	struct ifnet *ifp = p->p_ifp;
+	uint64_t tx_on = ff_dpdk_tx_offloads(d, tx);
 
 	tp->tp_rx_offloads = rx;
-	/* A test port can do whatever the test says, and does it all. */
-	p->p_capabilities = p->p_capenable = ff_dpdk_ifcap(rx, tx);
-	p->p_hwassist = ff_dpdk_hwassist(tx);
+	/* It has what the test says; tx is turned on as dpdk/ does it. */
+	p->p_capabilities = ff_dpdk_ifcap(rx, tx);
+	p->p_capenable = ff_dpdk_ifcap(rx, tx_on);
+	p->p_hwassist = ff_dpdk_hwassist(tx_on);
 	if (ifp != NULL) {
 		ifp->if_capabilities = p->p_capabilities;
 		ifp->if_capenable = p->p_capenable;

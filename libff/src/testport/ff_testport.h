@@ -23,6 +23,8 @@ struct ff_port;
 struct rte_mempool;
 struct ff_test;
 
+struct ff_dpdk_cfg;
+
 #define FF_TESTPORT_QLEN 4096 /* frames each way */
 
 /* Backend (ff_testport.c). */
@@ -33,11 +35,14 @@ int ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 struct rte_mbuf *ff_testport_tx_get(struct ff_port *p);
 unsigned int ff_testport_tx_count(const struct ff_port *p);
 /*
- * Offloads the port "has and enabled", as RTE_ETH_{RX,TX}_OFFLOAD_*
- * words: they set the port's and its ifnet's capability words, and which
- * received-frame verdicts are trusted.
+ * Offloads the port has, as RTE_ETH_{RX,TX}_OFFLOAD_* words: every rx one
+ * is enabled (which received-frame verdicts are trusted), the tx ones as
+ * the DPDK backend picks them from config `d' (ff_dpdk_tx_offloads(): TSO
+ * only with [dpdk] tso).  They set the port's and its ifnet's capability
+ * words; sent frames get DPDK's tx flags as dpdk/ sets them.
  */
-void ff_testport_set_offloads(struct ff_port *p, uint64_t rx, uint64_t tx);
+void ff_testport_set_offloads(
+    struct ff_port *p, uint64_t rx, uint64_t tx, const struct ff_dpdk_cfg *d);
 
 /* The stack under test (ff_test.c). */
 struct ff_test {
@@ -47,6 +52,12 @@ struct ff_test {
 	uint64_t t_fuzz_state;	    /* PRNG of ff_test_fuzz() */
 	struct rte_mbuf **t_held;   /* ff_test_mbuf_hold() */
 	unsigned int t_nheld;
+	/* DPDK's tx words of the frame ff_test_pop() took last. */
+	int t_popped;
+	uint64_t t_pop_ol_flags;
+	uint16_t t_pop_tso_segsz;
+	uint16_t t_pop_nb_segs;
+	uint8_t t_pop_l4_len;
 };
 
 /* Exported to ctypes. */
@@ -61,6 +72,11 @@ int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
 int ff_test_tx_pending(struct ff_test *t, int port);
+/*
+ * The DPDK tx words of the frame popped last: ol_flags, then tso_segsz,
+ * l4_len and nb_segs in out[1..3].  0, or -ENOENT before any pop.
+ */
+int ff_test_pop_offloads(struct ff_test *t, uint64_t *out);
 int ff_test_mbufs_in_use(struct ff_test *t);
 int ff_test_port_mac(struct ff_test *t, int port, uint8_t *mac);
 int
