@@ -227,6 +227,19 @@ def test_hostcache_sizes(make_stack):
     quiesce(st, *fds)
 
 
+@pytest.mark.parametrize("limit_first", [True, False])
+def test_explicit_cachelimit_wins_whatever_the_order(make_stack, limit_first):
+    """hashsize and bucketlimit make cachelimit their product; a
+    cachelimit given too stays, before or after them in the file (as
+    FreeBSD's loader does it)."""
+    sizes = [HC + "hashsize=1024", HC + "bucketlimit=40"]
+    limit = [HC + "cachelimit=20000"]
+    st = make_stack(boot(*(limit + sizes if limit_first else sizes + limit)))
+    assert sysctl(st, HC + "hashsize") == 1024
+    assert sysctl(st, HC + "bucketlimit") == 40
+    assert sysctl(st, HC + "cachelimit") == 20000
+
+
 def test_rwtun_tcp_knob(make_stack):
     st = make_stack(boot("net.inet.tcp.delacktime=77"))
     assert sysctl(st, "net.inet.tcp.delacktime") == 77

@@ -5,11 +5,12 @@
  * Entry point: sysctl_boot_apply(), called by the stack's attach once
  * every subsystem registered its nodes and before the first socket,
  * descriptor or pcb exists.  FreeBSD fetches a tunable when its node is
- * registered; here the whole list is applied in file order in one place,
- * which also lets every name be checked: an unknown name, a name that is
- * no tunable, or a value its node refuses stops the start with one line
- * that names the file and line, as every other config error does:
- *   config.ini:12: [freebsd.boot] kern.ipc.maxsockets: 0 is out of range
+ * registered; here the whole list is applied in one place (twice, see
+ * sysctl_boot_apply()), which also lets every name be checked: an
+ * unknown name, a name that is no tunable, or a value its node refuses
+ * stops the start with one line that names the file and line, as every
+ * other config error does:
+ *   config.ini:12: [freebsd.boot] kern.maxfiles: 0 is out of range
  *   (1..134217728)
  * A node that is CTLFLAG_RD | CTLFLAG_TUN (RDTUN) takes its value here
  * and nowhere else; RWTUN nodes may be changed again at run time.
@@ -93,6 +94,15 @@ tunable_apply(
 	    cfg, kv, err, errlen, "%s: %s", kv->kv_value, strerror(error)));
 }
 
+/*
+ * Two passes in file order.  Some tunables derive others (a SYN cache or
+ * host cache hashsize sets cachelimit to hashsize * bucketlimit, and an
+ * explicit cachelimit is checked against that product), so the first
+ * pass may refuse a value, or have it overwritten, only because of the
+ * order of the lines; the second pass sets every one again (setting a
+ * value a node already holds changes nothing) and its verdict is final,
+ * as FreeBSD's, where the explicit tunable wins whatever the order.
+ */
 int
 sysctl_boot_apply(struct ff_ctx *ctx, char *err, size_t errlen)
 {
@@ -101,6 +111,8 @@ sysctl_boot_apply(struct ff_ctx *ctx, char *err, size_t errlen)
 
 	if (cfg == NULL)
 		return (0);
+	for (i = 0; i < cfg->nb_boot; i++)
+		(void)tunable_apply(ctx, &cfg->boot[i], NULL, 0);
 	for (i = 0; i < cfg->nb_boot; i++)
 		if (tunable_apply(ctx, &cfg->boot[i], err, errlen) != 0) {
 			errno = EINVAL;
