@@ -264,6 +264,44 @@ def test_maxfragpackets(make_stack):
     assert st.counter("ip.ips_fragdropped") == 6
 
 
+def test_fd_reserve(make_stack):
+    """F-Stack's fd_reserve: our descriptors start above the kernel's;
+    kern.maxfiles still counts how many may be open."""
+    st = make_stack(boot("fd_reserve=1024", "kern.maxfiles=3"))
+    fds = [st.api.socket(SOCK_DGRAM) for _ in range(3)]
+    assert fds == [1024, 1025, 1026]
+    with pytest.raises(OSError) as e:
+        st.api.socket(SOCK_DGRAM)
+    assert e.value.errno in (errno.EMFILE, errno.ENFILE)
+    st.api.close(1025)
+    assert st.api.socket(SOCK_DGRAM) == 1025  # the lowest free again
+    for fd in fds:
+        st.api.close(fd)
+
+
+def test_fstack_sample_boot_section(make_stack):
+    """F-Stack's sample [freebsd.boot], without the lines ff refuses
+    (kern.ncallout, IPv6: see REFUSED), starts and takes effect."""
+    st = make_stack(
+        boot(
+            "hz=100",
+            "fd_reserve=1024",
+            "kern.ipc.maxsockets=262144",
+            "net.inet.tcp.syncache.hashsize=4096",
+            "net.inet.tcp.syncache.bucketlimit=100",
+            "net.inet.tcp.tcbhashsize=65536",
+        )
+    )
+    assert sysctl(st, "kern.hz") == 100
+    assert sysctl(st, "kern.ipc.maxsockets") == 262144
+    assert sysctl(st, "net.inet.tcp.syncache.hashsize") == 4096
+    assert sysctl(st, "net.inet.tcp.syncache.cachelimit") == 409600
+    assert sysctl(st, "net.inet.tcp.tcbhashsize") == 65536
+    fd = st.api.socket(SOCK_DGRAM)
+    assert fd == 1024
+    st.api.close(fd)
+
+
 def test_hz(make_stack):
     st = make_stack(boot("kern.hz=250"))
     assert sysctl(st, "kern.hz") == 250
@@ -284,6 +322,12 @@ REFUSED = [
     (
         "net.inet6.ip6.forwarding=0",
         "IPv6 is not supported yet",
+    ),
+    ("kern.features.inet6=1", "IPv6 is not supported yet"),
+    (
+        "kern.ncallout=262144",
+        "not supported by ff: its callouts live in the structures that "
+        "own them, there is no callout table to size",
     ),
     (
         "net.inet.ip.ttl=32",

@@ -345,8 +345,12 @@ def test_freebsd_sections(lib):
 def test_boot_keys_the_parser_applies(lib):
     """kern.hz is FreeBSD's name of F-Stack's hz; kern.ipc.nmbufs sizes
     the packet pool like [dpdk] nb_mbufs."""
-    c = ok(lib, "[freebsd.boot]\nkern.hz=250\nkern.ipc.nmbufs=4095\n")
+    c = ok(
+        lib,
+        "[freebsd.boot]\nkern.hz=250\nkern.ipc.nmbufs=4095\nfd_reserve=1024\n",
+    )
     assert c["boot.hz"] == "250"
+    assert c["boot.fd_reserve"] == "1024"
     assert c["dpdk.nb_mbufs"] == "4095"
     assert "boot.kern.ipc.nmbufs" not in c
 
@@ -758,6 +762,11 @@ BAD = [
         "[dpdk]\nnb_mbufs=4095\n[freebsd.boot]\nkern.ipc.nmbufs=8191\n",
         "config.ini:4: [freebsd.boot] kern.ipc.nmbufs: the pool is already "
         "sized by [dpdk] nb_mbufs on line 2",
+    ),
+    (
+        "[freebsd.boot]\nfd_reserve=-1\n",
+        "config.ini:2: [freebsd.boot] fd_reserve: -1 is out of range "
+        "(0..1048576)",
     ),
     (
         "[freebsd.boot]\nkern.ipc.maxsockets=\n",

@@ -90,6 +90,8 @@
  *   hz, kern.hz     callout ticks per second, 1-100000 (default 1000)
  *   kern.ipc.nmbufs packet buffers in the pool, as [dpdk] nb_mbufs (one
  *                   of the two, not both)
+ *   fd_reserve      F-Stack's: descriptors start at this number, 0-1048576
+ *                   (default 0), so that they do not overlap the kernel's
  *   any other name=value is kept in cfg->boot, with its line; the stack
  *   applies it at start to the sysctl of that name, which must be a
  *   tunable (CTLFLAG_TUN), or refuses to start (kern/kern_sysctl_tunable.c)
@@ -203,6 +205,8 @@ const struct cfg_key cfg_keys[] = {
 	    1, 100000, NULL),
 	KEY(CS_BOOT, struct ff_config, "kern.ipc.nmbufs", NULL, cfg_int, CT_INT,
 	    0, dpdk.nb_mbufs, 1023, 16777215, NULL),
+	KEY(CS_BOOT, struct ff_config, "fd_reserve", NULL, cfg_int, CT_INT, 0,
+	    fd_reserve, 0, 1 << 20, NULL),
 };
 
 _Static_assert(nitems(cfg_keys) <= CFG_NKEYS, "raise CFG_NKEYS");

@@ -4,7 +4,9 @@
  * starts empty and doubles when full (FreeBSD's fdgrowtable()) up to
  * kern.maxfiles, so its memory follows the descriptors in use, not the
  * limit: a stack tuned for ten million sockets that serves a hundred
- * pays for a hundred.
+ * pays for a hundred.  Descriptors below fd_reserve (F-Stack's
+ * [freebsd.boot] fd_reserve) are never handed out, so that ours and the
+ * kernel's do not overlap; kern.maxfiles counts those above it.
  *
  * Entry points: fdtable_init(), fdtable_fini(), fdalloc(), fdget(),
  * fdfree(), kern_close().
@@ -22,13 +24,14 @@
 #define FD_TABLE_MIN 64 /* entries of the first table */
 
 void
-fdtable_init(struct filedesc *fdp, int maxfiles)
+fdtable_init(struct filedesc *fdp, int maxfiles, int reserve)
 {
 	fdp->fd_ofiles = NULL;
 	fdp->fd_nfiles = 0;
 	fdp->fd_maxfiles = maxfiles;
+	fdp->fd_reserve = reserve;
 	fdp->fd_lastfile = -1;
-	fdp->fd_freefile = 0;
+	fdp->fd_freefile = reserve;
 	fdp->fd_inuse = 0;
 }
 
@@ -41,21 +44,22 @@ fdtable_fini(struct filedesc *fdp)
 }
 
 /*
- * Double the table, up to fd_maxfiles: 0, -EMFILE at the limit, -ENOMEM.
- * Nobody keeps a struct file pointer across fdalloc(), so it may move.
+ * Double the table, up to fd_reserve + fd_maxfiles entries: 0, -EMFILE at
+ * the limit, -ENOMEM.  Nobody keeps a struct file pointer across
+ * fdalloc(), so it may move.
  */
 static int
 fdgrowtable(struct filedesc *fdp)
 {
+	size_t n, lim = (size_t)fdp->fd_reserve + (size_t)fdp->fd_maxfiles;
 	struct file *nt;
-	size_t n;
 
-	if (fdp->fd_nfiles >= fdp->fd_maxfiles)
+	if ((size_t)fdp->fd_nfiles >= lim)
 		return (-EMFILE);
 	n = fdp->fd_nfiles < FD_TABLE_MIN / 2 ? FD_TABLE_MIN
 					      : 2 * (size_t)fdp->fd_nfiles;
-	if (n > (size_t)fdp->fd_maxfiles)
-		n = (size_t)fdp->fd_maxfiles;
+	if (n > lim)
+		n = lim;
 	nt = realloc(fdp->fd_ofiles, n * sizeof(*nt));
 	if (nt == NULL)
 		return (-ENOMEM);
@@ -74,8 +78,9 @@ fdalloc(struct filedesc *fdp, int type, void *data)
 	for (fd = fdp->fd_freefile; fd < fdp->fd_nfiles; fd++)
 		if (fdp->fd_ofiles[fd].f_type == DTYPE_NONE)
 			break;
-	if (fd >= fdp->fd_nfiles && (error = fdgrowtable(fdp)) != 0)
-		return (error);
+	while (fd >= fdp->fd_nfiles) /* past fd_reserve: maybe twice */
+		if ((error = fdgrowtable(fdp)) != 0)
+			return (error);
 	fp = &fdp->fd_ofiles[fd];
 	fp->f_type = type;
 	fp->f_flag = 0;

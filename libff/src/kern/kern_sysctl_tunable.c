@@ -43,14 +43,47 @@ tunable_err(const struct ff_config *cfg, const struct ff_kv *kv, char *err,
 	return (-1);
 }
 
+/*
+ * Tunables of F-Stack's sample config.ini that ff has no node for, and
+ * why (a name prefix ends in a dot).
+ */
+static const struct tunable_unsupported {
+	const char *tu_name;
+	const char *tu_why;
+} tunable_unsupported[] = {
+	{ "kern.ncallout",
+	    "not supported by ff: its callouts live in the structures that "
+	    "own them, there is no callout table to size" },
+	{ "kern.features.inet6", "IPv6 is not supported yet" },
+	{ "net.inet6.", "IPv6 is not supported yet" },
+};
+
+static const char *
+tunable_unsupported_why(const char *name)
+{
+	const struct tunable_unsupported *tu;
+	size_t n = sizeof(tunable_unsupported) / sizeof(tunable_unsupported[0]);
+	size_t len;
+
+	for (tu = tunable_unsupported; tu < tunable_unsupported + n; tu++) {
+		len = strlen(tu->tu_name);
+		if (tu->tu_name[len - 1] == '.'
+			? strncmp(name, tu->tu_name, len) == 0
+			: strcmp(name, tu->tu_name) == 0)
+			return (tu->tu_why);
+	}
+	return (NULL);
+}
+
 /* Why a name that is no tunable cannot be set at boot. */
 static int
 tunable_refuse(const struct ff_config *cfg, const struct ff_kv *kv,
     const struct sysctl_oid *oidp, char *err, size_t errlen)
 {
-	if (oidp == NULL && strncmp(kv->kv_name, "net.inet6.", 10) == 0)
-		return (tunable_err(
-		    cfg, kv, err, errlen, "IPv6 is not supported yet"));
+	const char *why = tunable_unsupported_why(kv->kv_name);
+
+	if (oidp == NULL && why != NULL)
+		return (tunable_err(cfg, kv, err, errlen, "%s", why));
 	if (oidp == NULL)
 		return (tunable_err(
 		    cfg, kv, err, errlen, "unknown tunable (no such sysctl)"));

@@ -110,7 +110,7 @@ uipc_init(struct ff_ctx *ctx)
 	    "socket", sizeof(struct socket), (unsigned int)us->us_maxsockets);
 	if (us->us_sockzone == NULL)
 		return (-ENOMEM);
-	fdtable_init(&us->us_fd, FF_MAXFILES_DEFAULT);
+	fdtable_init(&us->us_fd, FF_MAXFILES_DEFAULT, ctx->cfg->fd_reserve);
 	if ((error = kqueue_init(ctx)) != 0 || (error = epoll_init(ctx)) != 0)
 		return (error);
 	return (0);
