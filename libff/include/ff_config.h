@@ -102,7 +102,8 @@ struct ff_config {
 	struct ff_dpdk_cfg dpdk;
 	struct ff_port_cfg ports[FF_MAX_PORTS];
 	struct ff_vdev_cfg vdevs[FF_MAX_VDEVS];
-	int hz;			      /* [freebsd.boot] hz, default 1000 */
+	int hz;		/* [freebsd.boot] hz, default 1000 */
+	int fd_reserve; /* [freebsd.boot] fd_reserve: first descriptor */
 	struct ff_kv boot[FF_MAX_KV]; /* other [freebsd.boot] tunables */
 	int nb_boot;
 	struct ff_kv sysctl[FF_MAX_KV]; /* [freebsd.sysctl] */

@@ -379,6 +379,19 @@ def test_freebsd_sections(lib):
     assert c["sysctl.net.inet.tcp.cc.algorithm@line"] == "6"
 
 
+def test_boot_keys_the_parser_applies(lib):
+    """kern.hz is FreeBSD's name of F-Stack's hz; kern.ipc.nmbufs sizes
+    the packet pool like [dpdk] nb_mbufs."""
+    c = ok(
+        lib,
+        "[freebsd.boot]\nkern.hz=250\nkern.ipc.nmbufs=4095\nfd_reserve=1024\n",
+    )
+    assert c["boot.hz"] == "250"
+    assert c["boot.fd_reserve"] == "1024"
+    assert c["dpdk.nb_mbufs"] == "4095"
+    assert "boot.kern.ipc.nmbufs" not in c
+
+
 def test_comments_and_blanks(lib):
     c = ok(
         lib,
@@ -809,6 +822,41 @@ BAD = [
     (
         "[vdev0]\npath=/dev/vhost-net\ncq=2\n",
         "config.ini:3: [vdev0] cq: 2 is out of range (0..1)",
+    ),
+    # [freebsd.boot] keys the parser applies itself (the rest are checked
+    # against the sysctl tree at start: tests/stack/test_boot_tunables.py).
+    (
+        "[freebsd.boot]\nhz=100\nkern.hz=250\n",
+        "config.ini:3: [freebsd.boot] kern.hz: duplicate key (first on "
+        "line 2)",
+    ),
+    (
+        "[freebsd.boot]\nkern.hz=0\n",
+        "config.ini:2: [freebsd.boot] kern.hz: 0 is out of range (1..100000)",
+    ),
+    (
+        "[freebsd.boot]\nkern.ipc.nmbufs=100\n",
+        "config.ini:2: [freebsd.boot] kern.ipc.nmbufs: 100 is out of range "
+        "(1023..16777215)",
+    ),
+    (
+        "[dpdk]\nnb_mbufs=4095\n[freebsd.boot]\nkern.ipc.nmbufs=8191\n",
+        "config.ini:4: [freebsd.boot] kern.ipc.nmbufs: the pool is already "
+        "sized by [dpdk] nb_mbufs on line 2",
+    ),
+    (
+        "[freebsd.boot]\nfd_reserve=-1\n",
+        "config.ini:2: [freebsd.boot] fd_reserve: -1 is out of range "
+        "(0..1048576)",
+    ),
+    (
+        "[freebsd.boot]\nkern.ipc.maxsockets=\n",
+        "config.ini:2: [freebsd.boot] kern.ipc.maxsockets: empty value",
+    ),
+    (
+        "[freebsd.boot]\nkern.maxfiles=1\nkern.maxfiles=2\n",
+        "config.ini:3: [freebsd.boot] kern.maxfiles: duplicate key (first "
+        "on line 2)",
     ),
 ]
 

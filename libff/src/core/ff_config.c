@@ -94,9 +94,15 @@
  *                   A key the driver has no use for is an error.  The result
  *                   is vc_devargs, e.g. "net_tap0,iface=fftap0,mac=...".
  *
- * [freebsd.boot]
- *   hz              callout ticks per second, 1-100000 (default 1000)
- *   any other name=value is kept in cfg->boot for the sysctl tree to check
+ * [freebsd.boot]: FreeBSD's loader tunables
+ *   hz, kern.hz     callout ticks per second, 1-100000 (default 1000)
+ *   kern.ipc.nmbufs packet buffers in the pool, as [dpdk] nb_mbufs (one
+ *                   of the two, not both)
+ *   fd_reserve      F-Stack's: descriptors start at this number, 0-1048576
+ *                   (default 0), so that they do not overlap the kernel's
+ *   any other name=value is kept in cfg->boot, with its line; the stack
+ *   applies it at start to the sysctl of that name, which must be a
+ *   tunable (CTLFLAG_TUN), or refuses to start (kern/kern_sysctl_tunable.c)
  *
  * [freebsd.sysctl]
  *   every name=value is kept in cfg->sysctl, with its line, and set at start
@@ -209,8 +215,13 @@ const struct cfg_key cfg_keys[] = {
 	V("mac", cfg_mac, CT_STR, 0, vc_mac, 0, 0),
 	V("cq", cfg_int, CT_INT, 0, vc_cq, 0, 1),
 
-	KEY(CS_BOOT, struct ff_config, "hz", NULL, cfg_int, CT_INT, 0, hz, 1,
-	    100000, NULL),
+	/* Tunables needed before the stack exists: clock and packet pool. */
+	KEY(CS_BOOT, struct ff_config, "hz", "kern.hz", cfg_int, CT_INT, 0, hz,
+	    1, 100000, NULL),
+	KEY(CS_BOOT, struct ff_config, "kern.ipc.nmbufs", NULL, cfg_int, CT_INT,
+	    0, dpdk.nb_mbufs, 1023, 16777215, NULL),
+	KEY(CS_BOOT, struct ff_config, "fd_reserve", NULL, cfg_int, CT_INT, 0,
+	    fd_reserve, 0, 1 << 20, NULL),
 };
 
 _Static_assert(nitems(cfg_keys) <= CFG_NKEYS, "raise CFG_NKEYS");
@@ -693,6 +704,21 @@ cfg_finish_lcores(struct cfg_parse *pp)
 	    mask, list));
 }
 
+/* kern.ipc.nmbufs and [dpdk] nb_mbufs size the same pool. */
+static int
+cfg_finish_boot(struct cfg_parse *pp)
+{
+	int dline, bline;
+
+	dline = cfg_key_line(pp, CS_DPDK, 0, "nb_mbufs");
+	bline = cfg_key_line(pp, CS_BOOT, 0, "kern.ipc.nmbufs");
+	if (dline != 0 && bline != 0)
+		return (cfg_err_at(pp, bline, "freebsd.boot", "kern.ipc.nmbufs",
+		    "the pool is already sized by [dpdk] nb_mbufs on line %d",
+		    dline));
+	return (0);
+}
+
 /* The section open at `line', for libinih's syntax errors. */
 static const char *
 cfg_section_at(struct cfg_parse *pp, int line)
@@ -729,7 +755,7 @@ cfg_parse(struct cfg_parse *pp)
 	if (pp->pp_failed)
 		return (-1);
 	if (cfg_finish_lcores(pp) != 0 || cfg_finish_vdevs(pp) != 0 ||
-	    cfg_finish_ports(pp) != 0)
+	    cfg_finish_ports(pp) != 0 || cfg_finish_boot(pp) != 0)
 		return (-1);
 	return (0);
 }

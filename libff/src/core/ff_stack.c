@@ -4,8 +4,9 @@
  *
  * Entry points: ff_stack_attach(), ff_stack_detach(), ff_stack_input().
  *
- * Attach builds, in order: the sysctl tree, every protocol's state and
- * sysctls, lo0 with 127.0.0.1/8, one interface per port with the
+ * Attach builds, in order: every protocol's state, the sysctl tree and
+ * their sysctls, [freebsd.boot] (before anything a tunable sizes is
+ * allocated: tables are sized at first use), lo0 with 127.0.0.1/8, one interface per port with the
  * [portN] address, vip_addr aliases and gateway (the default route), and
  * finally applies [freebsd.sysctl].  Detach undoes it all: interfaces
  * (with their addresses, routes and ARP entries), reassembly queues,
@@ -116,7 +117,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	    (error = mbuf_sysctl_attach(ctx)) != 0)
 		return (stack_err(
 		    err, errlen, "sysctl registration: %s", strerror(-error)));
-	return (0);
+	/* Nothing a tunable sizes exists yet: no socket, pcb or table. */
+	return (sysctl_boot_apply(ctx, err, errlen));
 }
 
 static int
@@ -212,6 +214,17 @@ stack_ports(struct ff_ctx *ctx, char *err, size_t errlen)
 	return (0);
 }
 
+/* A tunable that only [freebsd.boot] may set (CTLFLAG_RDTUN). */
+static int
+stack_sysctl_boot_only(struct ff_ctx *ctx, const char *name)
+{
+	struct sysctl_oid *oidp = sysctl_find_name(ctx, name);
+
+	return (oidp != NULL &&
+	    (sysctl_oid_kind(oidp) & (CTLFLAG_TUN | CTLFLAG_WR)) ==
+		CTLFLAG_TUN);
+}
+
 /* [freebsd.sysctl], after everything registered its nodes. */
 static int
 stack_sysctl_config(struct ff_ctx *ctx, char *err, size_t errlen)
@@ -223,6 +236,12 @@ stack_sysctl_config(struct ff_ctx *ctx, char *err, size_t errlen)
 	for (i = 0; i < cfg->nb_sysctl; i++) {
 		kv = &cfg->sysctl[i];
 		error = sysctl_set_string(ctx, kv->kv_name, kv->kv_value);
+		if (error == EPERM && stack_sysctl_boot_only(ctx, kv->kv_name))
+			return (stack_err(err, errlen,
+			    "%s:%d: [freebsd.sysctl] %s: read-only at run "
+			    "time; set it in [freebsd.boot]",
+			    cfg->path[0] ? cfg->path : "config", kv->kv_line,
+			    kv->kv_name));
 		if (error != 0)
 			return (stack_err(err, errlen,
 			    "%s:%d: [freebsd.sysctl] %s: %s",

@@ -48,7 +48,7 @@ sys_fdp(void)
 	struct ff_ctx *ctx = ff_ctx_get();
 
 	if (ctx == NULL || ctx->stack == NULL ||
-	    V_uipc(ctx)->us_fd.fd_ofiles == NULL)
+	    V_uipc(ctx)->us_fd.fd_maxfiles == 0)
 		return (NULL);
 	return (&V_uipc(ctx)->us_fd);
 }

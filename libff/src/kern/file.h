@@ -34,17 +34,24 @@ struct file {
 
 struct filedesc {
 	struct file *fd_ofiles; /* the table */
-	int fd_nfiles;		/* its size (kern.maxfiles) */
+	int fd_nfiles;		/* its size now (grows on demand) */
+	int fd_maxfiles;	/* descriptors at most (kern.maxfiles) */
+	int fd_reserve;		/* the first one ([freebsd.boot] fd_reserve) */
 	int fd_lastfile;	/* highest index in use, or -1 */
 	int fd_freefile;	/* lowest index that may be free */
 	int fd_inuse;		/* entries in use */
 };
 
-#define FF_MAXFILES_DEFAULT 65536 /* kern.maxfiles */
+#define FF_MAXFILES_DEFAULT 65536     /* kern.maxfiles */
+#define FF_MAXFILES_MAX	    (1 << 27) /* its largest setting */
 
-int fdtable_init(struct filedesc *fdp, int nfiles);
+/*
+ * An empty table (allocated as it fills) of at most maxfiles descriptors,
+ * numbered from reserve up.
+ */
+void fdtable_init(struct filedesc *fdp, int maxfiles, int reserve);
 void fdtable_fini(struct filedesc *fdp);
-/* A new descriptor for data of type: fd >= 0, or -EMFILE. */
+/* A new descriptor for data of type: fd >= 0, -EMFILE or -ENOMEM. */
 int fdalloc(struct filedesc *fdp, int type, void *data);
 /* The entry of fd if it is of type (DTYPE_NONE: any), or NULL. */
 struct file *fdget(struct filedesc *fdp, int fd, int type);

@@ -154,7 +154,7 @@ mbuf_sysctl_free(
 static const struct sysctl_entry mbuf_sysctls[] = {
 	SYSCTL_NODE("kern.ipc.overload",
 	    "Overload control: watermarks and what was refused"),
-	SYSCTL_UINT("kern.ipc.nmbufs", CTLFLAG_RD, STATE, mb_nmbufs, 0, 0,
+	SYSCTL_UINT("kern.ipc.nmbufs", CTLFLAG_RDTUN, STATE, mb_nmbufs, 0, 0,
 	    "Packet buffers in the pool"),
 	SYSCTL_PROC("kern.ipc.overload.mbufs_free", CTLTYPE_UINT | CTLFLAG_RD,
 	    mbuf_sysctl_free, "IU", "Packet buffers free now"),

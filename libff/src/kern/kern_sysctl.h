@@ -70,6 +70,7 @@ struct sysctl_oid;
 #define CTLFLAG_RW    (CTLFLAG_RD | CTLFLAG_WR)
 #define CTLFLAG_TUN   0x00080000 /* may be set from [freebsd.boot] */
 #define CTLFLAG_RWTUN (CTLFLAG_RW | CTLFLAG_TUN)
+#define CTLFLAG_RDTUN (CTLFLAG_RD | CTLFLAG_TUN) /* set at boot only */
 #define CTLFLAG_STATS 0x00002000 /* statistics; zeroed by a write */
 
 #define OID_AUTO       (-1)
@@ -290,6 +291,27 @@ int sysctl_oid_write(
 /* Write a value given as text; errors as sysctl_set_string(). */
 int sysctl_oid_set_text(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value);
+
+/*
+ * Set a tunable from text as [freebsd.boot] does: the node must carry
+ * CTLFLAG_TUN (EPERM otherwise), CTLFLAG_WR does not matter; other
+ * errors as sysctl_set_string().  Handlers of their own answer ERANGE or
+ * EINVAL for a value they refuse.
+ */
+int sysctl_oid_set_tunable(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value);
+/* The node's registered [min, max] as "min..max" into buf; 0 if none. */
+int sysctl_oid_range(const struct sysctl_oid *oidp, char *buf, size_t size);
+
+/*
+ * [freebsd.boot] (kern_sysctl_tunable.c): set every tunable of
+ * ctx->cfg->boot, in file order, once every subsystem registered its
+ * nodes and before anything they size is allocated (tables are sized at
+ * first use, zones take their limits from the handlers).  0, or -1 with
+ * a one-line message naming file, line, section and name: an unknown
+ * name, a node that is not a tunable, a value out of range or refused.
+ */
+int sysctl_boot_apply(struct ff_ctx *ctx, char *err, size_t errlen);
 
 /*
  * Set a leaf from text, as [freebsd.sysctl] and `ff-sysctl name=value'

@@ -5,10 +5,12 @@
  *
  * Entry points: sysctl_add_table(), sysctl_out(), sysctl_in(),
  * sysctl_oid_handle(), sysctl_oid_read(), sysctl_oid_write(),
- * sysctl_oid_set_text(), sysctl_set_string().
+ * sysctl_oid_set_text(), sysctl_oid_set_tunable(), sysctl_oid_range(),
+ * sysctl_set_string().
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -374,8 +376,9 @@ sysctl_oid_read(struct ff_ctx *ctx, struct sysctl_oid *oidp, void *buf,
 	return (error);
 }
 
-int
-sysctl_oid_write(
+/* A write by the handler alone: the caller checked the permission. */
+static int
+sysctl_oid_store(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, const void *p, size_t len)
 {
 	struct sysctl_req req;
@@ -385,7 +388,18 @@ sysctl_oid_write(
 	/* A zero-length write is still a write. */
 	req.newptr = (p != NULL) ? p : empty;
 	req.newlen = len;
-	return (sysctl_oid_handle(ctx, oidp, &req));
+	return (oidp->oid_handler(ctx, oidp, &req));
+}
+
+int
+sysctl_oid_write(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const void *p, size_t len)
+{
+	if (!sysctl_oid_is_leaf(oidp) || oidp->oid_handler == NULL)
+		return (EISDIR);
+	if ((oidp->oid_kind & CTLFLAG_WR) == 0)
+		return (EPERM);
+	return (sysctl_oid_store(ctx, oidp, p, len));
 }
 
 /* Text. */
@@ -439,25 +453,61 @@ sysctl_parse_num(const struct sysctl_oid *oidp, const char *value, void *buf)
 	return (0);
 }
 
-int
-sysctl_oid_set_text(
+/* Parse and store `value' without a permission check. */
+static int
+sysctl_oid_store_text(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value)
 {
 	uint64_t num;
 	int type = oidp->oid_kind & CTLTYPE, error;
 
-	if (!sysctl_oid_is_leaf(oidp))
-		return (EISDIR);
-	if ((oidp->oid_kind & CTLFLAG_WR) == 0)
-		return (EPERM);
 	if (type == CTLTYPE_STRING)
-		return (sysctl_oid_write(ctx, oidp, value, strlen(value)));
+		return (sysctl_oid_store(ctx, oidp, value, strlen(value)));
 	if (sysctl_num_size(type) == 0)
 		return (EINVAL); /* opaque: not settable from text */
 	error = sysctl_parse_num(oidp, value, &num);
 	if (error != 0)
 		return (error);
-	return (sysctl_oid_write(ctx, oidp, &num, sysctl_num_size(type)));
+	return (sysctl_oid_store(ctx, oidp, &num, sysctl_num_size(type)));
+}
+
+int
+sysctl_oid_set_text(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value)
+{
+	if (!sysctl_oid_is_leaf(oidp) || oidp->oid_handler == NULL)
+		return (EISDIR);
+	if ((oidp->oid_kind & CTLFLAG_WR) == 0)
+		return (EPERM);
+	return (sysctl_oid_store_text(ctx, oidp, value));
+}
+
+int
+sysctl_oid_set_tunable(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, const char *value)
+{
+	if (!sysctl_oid_is_leaf(oidp) || oidp->oid_handler == NULL)
+		return (EISDIR);
+	if ((oidp->oid_kind & CTLFLAG_TUN) == 0)
+		return (EPERM);
+	return (sysctl_oid_store_text(ctx, oidp, value));
+}
+
+int
+sysctl_oid_range(const struct sysctl_oid *oidp, char *buf, size_t size)
+{
+	int type = oidp->oid_kind & CTLTYPE;
+
+	if (oidp->oid_handler != sysctl_handle_num)
+		return (0);
+	if (sysctl_type_signed(type))
+		snprintf(buf, size, "%lld..%lld", (long long)oidp->oid_smin,
+		    (long long)oidp->oid_smax);
+	else
+		snprintf(buf, size, "%llu..%llu",
+		    (unsigned long long)oidp->oid_umin,
+		    (unsigned long long)oidp->oid_umax);
+	return (1);
 }
 
 int

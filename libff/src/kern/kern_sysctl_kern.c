@@ -15,7 +15,10 @@
 /* FreeBSD refuses a socket buffer limit below MSIZE + MCLBYTES. */
 #define KERN_MAXSOCKBUF_MIN (256 + 2048)
 
-/* kern.hz: the callout wheel's rate, fixed at start. */
+/*
+ * kern.hz: the callout wheel's rate, fixed at start: [freebsd.boot] hz
+ * (or kern.hz) is read by the config parser, before the wheel exists.
+ */
 static int
 kern_sysctl_hz(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
@@ -61,7 +64,7 @@ static const struct sysctl_entry kern_sysctls[] = {
 	    "Operating system type"),
 	SYSCTL_STRING("kern.osrelease", CTLFLAG_RD, STATE, st_osrelease,
 	    "Operating system release"),
-	SYSCTL_PROC("kern.hz", CTLTYPE_INT | CTLFLAG_RD, kern_sysctl_hz, "I",
+	SYSCTL_PROC("kern.hz", CTLTYPE_INT | CTLFLAG_RDTUN, kern_sysctl_hz, "I",
 	    "Timer ticks per second (callout wheel)"),
 	SYSCTL_PROC("kern.ipc.maxsockbuf",
 	    CTLTYPE_ULONG | CTLFLAG_RW | CTLFLAG_TUN, kern_sysctl_maxsockbuf,

@@ -104,16 +104,40 @@ uipc_init(struct ff_ctx *ctx)
 	TAILQ_INIT(&us->us_kqueues);
 	TAILQ_INIT(&us->us_epolls);
 	us->us_maxsockets = FF_MAXSOCKETS_DEFAULT;
-	us->us_maxfiles = FF_MAXFILES_DEFAULT;
 	us->us_portfirst = IPPORT_EPHEMERALFIRST;
 	us->us_portlast = IPPORT_EPHEMERALLAST;
 	us->us_sockzone = uma_zcreate(
 	    "socket", sizeof(struct socket), (unsigned int)us->us_maxsockets);
 	if (us->us_sockzone == NULL)
 		return (-ENOMEM);
-	if ((error = fdtable_init(&us->us_fd, us->us_maxfiles)) != 0 ||
-	    (error = kqueue_init(ctx)) != 0 || (error = epoll_init(ctx)) != 0)
+	fdtable_init(&us->us_fd, FF_MAXFILES_DEFAULT, ctx->cfg->fd_reserve);
+	if ((error = kqueue_init(ctx)) != 0 || (error = epoll_init(ctx)) != 0)
 		return (error);
+	return (0);
+}
+
+/*
+ * kern.ipc.maxsockets: read-only at run time, set at boot ([freebsd.boot]
+ * goes through here before any socket exists).  The zones that hold
+ * sockets and their event records take their limits from it; pcbs check
+ * it themselves (in_pcballoc()).  Memory is taken as sockets are made.
+ */
+static int
+uipc_sysctl_maxsockets(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct uipc_state *us = V_uipc(ctx);
+	int v = us->us_maxsockets, error;
+
+	error = sysctl_handle_value(req, &v, sizeof(v));
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (v < 1 || v > FF_MAXSOCKETS_MAX)
+		return (ERANGE);
+	us->us_maxsockets = v;
+	uma_zone_set_max(us->us_sockzone, (unsigned int)v);
+	uma_zone_set_max(us->us_knotezone, 4 * (unsigned int)v);
+	uma_zone_set_max(us->us_epizone, 2 * (unsigned int)v);
 	return (0);
 }
 
@@ -130,12 +154,12 @@ uipc_sysctl_openfiles(
 #define STATE struct uipc_state
 
 static const struct sysctl_entry uipc_sysctls[] = {
-	SYSCTL_INT("kern.ipc.maxsockets", CTLFLAG_RD, STATE, us_maxsockets, 0,
-	    0, "Maximum number of sockets available"),
+	SYSCTL_PROC("kern.ipc.maxsockets", CTLTYPE_INT | CTLFLAG_RDTUN,
+	    uipc_sysctl_maxsockets, "I", "Maximum number of sockets available"),
 	SYSCTL_UINT("kern.ipc.numopensockets", CTLFLAG_RD, STATE,
 	    us_numopensockets, 0, 0, "Number of open sockets"),
-	SYSCTL_INT("kern.maxfiles", CTLFLAG_RD, STATE, us_maxfiles, 0, 0,
-	    "Maximum number of files"),
+	SYSCTL_INT("kern.maxfiles", CTLFLAG_RDTUN, STATE, us_fd.fd_maxfiles, 1,
+	    FF_MAXFILES_MAX, "Maximum number of files"),
 	SYSCTL_PROC("kern.openfiles", CTLTYPE_INT | CTLFLAG_RD,
 	    uipc_sysctl_openfiles, "I", "System-wide number of open files"),
 	SYSCTL_INT("net.inet.ip.portrange.first", CTLFLAG_RW, STATE,

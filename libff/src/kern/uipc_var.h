@@ -28,7 +28,8 @@ struct eventpoll;
 TAILQ_HEAD(kqlist, kqueue);
 TAILQ_HEAD(eplist, eventpoll);
 
-#define FF_MAXSOCKETS_DEFAULT 65536 /* kern.ipc.maxsockets */
+#define FF_MAXSOCKETS_DEFAULT 65536	/* kern.ipc.maxsockets */
+#define FF_MAXSOCKETS_MAX     (1 << 27) /* its largest setting */
 
 /*
  * Ephemeral port range (net.inet.ip.portrange.*; FreeBSD's netinet/in.h
@@ -46,8 +47,7 @@ struct uipc_state {
 	struct sockhead us_sockets;	/* every socket */
 	struct kqlist us_kqueues;	/* every kqueue */
 	struct eplist us_epolls;	/* every epoll instance */
-	int us_maxsockets;		/* kern.ipc.maxsockets (read-only) */
-	int us_maxfiles;		/* kern.maxfiles (read-only) */
+	int us_maxsockets;		/* kern.ipc.maxsockets (boot) */
 	unsigned int us_numopensockets; /* kern.ipc.numopensockets */
 	int us_portfirst;		/* net.inet.ip.portrange.first */
 	int us_portlast;		/* net.inet.ip.portrange.last */

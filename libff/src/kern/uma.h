@@ -8,7 +8,7 @@
  * steady state allocates nothing; slabs are freed with the zone.
  *
  * Entry points: uma_zcreate(), uma_zalloc(), uma_zfree(), uma_zdestroy(),
- * uma_zone_inuse().
+ * uma_zone_set_max(), uma_zone_inuse().
  */
 #ifndef _KERN_UMA_H_
 #define _KERN_UMA_H_
@@ -22,6 +22,8 @@ typedef struct uma_zone *uma_zone_t;
 
 /* A zone of `size' byte items, at most `limit' in use; NULL (ENOMEM). */
 uma_zone_t uma_zcreate(const char *name, size_t size, unsigned int limit);
+/* A new limit (boot tunables); items already in use stay. */
+void uma_zone_set_max(uma_zone_t zone, unsigned int limit);
 /* Free every slab; items still in use are lost (counted by the caller). */
 void uma_zdestroy(uma_zone_t zone);
 /* A zeroed item, or NULL when the limit is reached or memory is out. */

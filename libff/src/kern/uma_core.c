@@ -2,7 +2,7 @@
  * uma_core.c - bounded object zones (see uma.h).
  *
  * Entry points: uma_zcreate(), uma_zdestroy(), uma_zalloc(), uma_zfree(),
- * uma_zone_inuse(), uma_zone_fails().
+ * uma_zone_set_max(), uma_zone_inuse(), uma_zone_fails().
  *
  * A zone keeps a list of slabs (malloc'd arrays of UMA_SLAB_ITEMS items)
  * and a free list threaded through the free items themselves.  A slab is
@@ -52,6 +52,12 @@ uma_zcreate(const char *name, size_t size, unsigned int limit)
 	z->uz_size = (size + 15) & ~(size_t)15;
 	z->uz_limit = limit;
 	return (z);
+}
+
+void
+uma_zone_set_max(uma_zone_t z, unsigned int limit)
+{
+	z->uz_limit = limit;
 }
 
 void

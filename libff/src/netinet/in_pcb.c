@@ -20,6 +20,7 @@
  * deterministic.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,20 +55,37 @@ in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
 	info->ipi_name = name;
 	info->ipi_proto = proto;
 	LIST_INIT(&info->ipi_listhead);
-	info->ipi_limit = 2 * (unsigned int)V_uipc(ctx)->us_maxsockets;
-	info->ipi_hashmask = hashsize - 1;
-	info->ipi_porthashmask = hashsize - 1;
-	info->ipi_hashbase = calloc(hashsize, sizeof(struct inpcbhead));
-	info->ipi_porthashbase = calloc(hashsize, sizeof(struct inpcbhead));
-	info->ipi_zone =
-	    uma_zcreate(name, sizeof(struct inpcb), info->ipi_limit);
+	info->ipi_hashsize = hashsize;
+	/* Bounded by in_pcballoc(): kern.ipc.maxsockets is set at boot. */
+	info->ipi_zone = uma_zcreate(name, sizeof(struct inpcb), UINT_MAX);
 	info->ipi_rand = ctx->testmode ? 0x9e3779b97f4a7c15ULL ^ (uint64_t)proto
 				       : ff_random64() | 1;
-	if (info->ipi_hashbase == NULL || info->ipi_porthashbase == NULL ||
-	    info->ipi_zone == NULL) {
-		in_pcbinfo_destroy(info);
+	if (info->ipi_zone == NULL)
 		return (-ENOMEM);
+	return (0);
+}
+
+/*
+ * The hashes, at the first pcb: ipi_hashsize (net.inet.tcp.tcbhashsize)
+ * may be set at boot, after the table was made.  0 or -ENOBUFS.
+ */
+static int
+in_pcbinfo_hashinit(struct inpcbinfo *info)
+{
+	size_t n = info->ipi_hashsize;
+
+	if (info->ipi_hashbase != NULL)
+		return (0);
+	info->ipi_hashbase = calloc(n, sizeof(struct inpcbhead));
+	info->ipi_porthashbase = calloc(n, sizeof(struct inpcbhead));
+	if (info->ipi_hashbase == NULL || info->ipi_porthashbase == NULL) {
+		free(info->ipi_hashbase);
+		free(info->ipi_porthashbase);
+		info->ipi_hashbase = info->ipi_porthashbase = NULL;
+		return (-ENOBUFS);
 	}
+	info->ipi_hashmask = n - 1;
+	info->ipi_porthashmask = n - 1;
 	return (0);
 }
 
@@ -103,7 +121,11 @@ in_pcballoc(struct socket *so, struct inpcbinfo *info)
 {
 	struct inpcb *inp;
 
-	if ((inp = uma_zalloc(info->ipi_zone)) == NULL)
+	/* Room for a TIME_WAIT pcb (no socket) beside each socket's. */
+	if (info->ipi_count >=
+		2 * (unsigned int)V_uipc(info->ipi_ctx)->us_maxsockets ||
+	    in_pcbinfo_hashinit(info) != 0 ||
+	    (inp = uma_zalloc(info->ipi_zone)) == NULL)
 		return (-ENOBUFS);
 	inp->inp_pcbinfo = info;
 	inp->inp_socket = so;
@@ -168,6 +190,8 @@ in_pcblookup_local(struct inpcbinfo *info, struct in_addr laddr, uint16_t lport,
 	struct inpcb *inp, *match = NULL;
 	int wildcard, matchwild = 3;
 
+	if (info->ipi_porthashbase == NULL) /* no pcb yet */
+		return (NULL);
 	LIST_FOREACH(inp, &info->ipi_porthashbase[INP_PORTHASH(info, lport)],
 	    inp_portlist)
 	{
@@ -250,6 +274,8 @@ in_pcblookup(struct inpcbinfo *info, struct in_addr faddr, uint16_t fport,
 {
 	struct inpcb *inp, *wild = NULL;
 
+	if (info->ipi_hashbase == NULL) /* no pcb yet */
+		return (NULL);
 	LIST_FOREACH(inp,
 	    &info->ipi_hashbase[INP_HASH(info, faddr.s_addr, fport, lport)],
 	    inp_hash)

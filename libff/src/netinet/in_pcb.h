@@ -65,12 +65,12 @@ struct inpcbinfo {
 	int ipi_proto;			/* IPPROTO_* */
 	struct inpcbhead ipi_listhead;	/* every pcb */
 	unsigned int ipi_count;		/* pcbs allocated */
-	struct inpcbhead *ipi_hashbase; /* by 4-tuple */
+	unsigned int ipi_hashsize;	/* buckets (a power of 2) */
+	struct inpcbhead *ipi_hashbase; /* by 4-tuple; at the first pcb */
 	unsigned long ipi_hashmask;
 	struct inpcbhead *ipi_porthashbase; /* by local port */
 	unsigned long ipi_porthashmask;
 	uint64_t ipi_rand;	   /* RFC 6056 PRNG state */
-	unsigned int ipi_limit;	   /* max pcbs (kern.ipc.maxsockets) */
 	struct uma_zone *ipi_zone; /* the pcbs */
 };
 
@@ -78,15 +78,20 @@ struct inpcbinfo {
 #define INPLOOKUP_WILDCARD 0x1 /* accept a wildcard match */
 
 /*
- * A table for protocol proto with 2^n buckets per hash; 0 or -ENOMEM.
- * Called by the socket layer at attach for UDP and TCP.
+ * A table for protocol proto with hashsize (a power of 2) buckets per
+ * hash, allocated with the first pcb so that a boot tunable may change
+ * ipi_hashsize in between; 0 or -ENOMEM.  Called at attach for UDP and
+ * TCP.
  */
 int in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *pcbinfo,
     const char *name, int proto, unsigned int hashsize);
 /* Free every pcb (their sockets are gone by then) and the hashes. */
 void in_pcbinfo_destroy(struct inpcbinfo *pcbinfo);
 
-/* A zeroed pcb linked to so (so_pcb): 0 or -ENOBUFS. */
+/*
+ * A zeroed pcb linked to so (so_pcb): 0 or -ENOBUFS (2 * kern.ipc.maxsockets
+ * pcbs already, or no memory).
+ */
 int in_pcballoc(struct socket *so, struct inpcbinfo *pcbinfo);
 /*
  * Bind to nam (NULL or port 0: an ephemeral port; INADDR_ANY: every

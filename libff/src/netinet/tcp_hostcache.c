@@ -378,6 +378,8 @@ tcp_hc_sysctl_size(
 	if (p == &hc->cache_limit &&
 	    (uint64_t)v > (uint64_t)hc->hashsize * hc->bucket_limit)
 		return (EINVAL); /* more than the buckets hold */
+	if (v == *p)
+		return (0); /* the same size: keep the entries */
 	tcp_hc_destroy(ctx);
 	*p = v;
 	if (p != &hc->cache_limit) {

@@ -32,6 +32,9 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
+#define TCP_TCBHASHSIZE_DEFAULT 4096	  /* buckets */
+#define TCP_TCBHASHSIZE_MAX	(1 << 24) /* net.inet.tcp.tcbhashsize */
+
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
 static void
@@ -178,7 +181,8 @@ tcp_init(struct ff_ctx *ctx)
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
 	ts->cc_default = &cubic_cc_algo; /* FreeBSD 14's default */
-	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 4096));
+	return (in_pcbinfo_init(
+	    ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, TCP_TCBHASHSIZE_DEFAULT));
 }
 
 /* Every connection left (TIME_WAIT, orphans) and every pooled item. */
@@ -506,6 +510,31 @@ tcp_sysctl_pcbcount(
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
+/*
+ * net.inet.tcp.tcbhashsize: buckets of the connection hash, a power of 2
+ * (FreeBSD's tunable).  Read-only at run time; [freebsd.boot] sets it
+ * before the first pcb allocates the hash (in_pcballoc()).
+ */
+static int
+tcp_sysctl_tcbhashsize(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	struct inpcbinfo *info = V_tcbinfo(ctx);
+	int v = (int)info->ipi_hashsize, error;
+
+	error = sysctl_handle_value(req, &v, sizeof(v));
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (v < 1 || v > TCP_TCBHASHSIZE_MAX)
+		return (ERANGE);
+	if ((v & (v - 1)) != 0)
+		return (EINVAL); /* a mask hashes */
+	if (info->ipi_hashbase != NULL)
+		return (EBUSY);
+	info->ipi_hashsize = (unsigned int)v;
+	return (0);
+}
+
 #define STATE struct tcp_state
 
 static const struct sysctl_entry tcp_sysctls[] = {
@@ -545,6 +574,8 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	    "Global maximum number of TCP Segments in Reassembly Queue"),
 	SYSCTL_INT("net.inet.tcp.maxtcpcb", CTLFLAG_RWTUN, STATE, maxtcpcb, 1,
 	    1 << 24, "Maximum number of TCP control blocks (ff)"),
+	SYSCTL_PROC("net.inet.tcp.tcbhashsize", CTLTYPE_INT | CTLFLAG_RDTUN,
+	    tcp_sysctl_tcbhashsize, "I", "Size of TCP control-block hashtable"),
 	SYSCTL_INT("net.inet.tcp.nolocaltimewait", CTLFLAG_RWTUN, STATE,
 	    nolocaltimewait, 0, 1,
 	    "Do not create TCP TIME_WAIT state for local connections"),
@@ -612,7 +643,8 @@ tcp_sysctl_attach(struct ff_ctx *ctx)
 	if ((error = SYSCTL_ADD_TABLE(ctx, V_tcp(ctx), tcp_sysctls)) != 0 ||
 	    (error = tcp_sack_sysctl_attach(ctx)) != 0 ||
 	    (error = syncache_sysctl_attach(ctx)) != 0 ||
-	    (error = tcp_hc_sysctl_attach(ctx)) != 0)
+	    (error = tcp_hc_sysctl_attach(ctx)) != 0 ||
+	    (error = cc_sysctl_attach(ctx)) != 0)
 		return (error);
-	return (cc_sysctl_attach(ctx));
+	return (0);
 }

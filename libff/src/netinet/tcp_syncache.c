@@ -732,6 +732,8 @@ syncache_sysctl_size(
 	    (p == &tsc->hashsize &&
 		(v > SYNCACHE_MAXHASH || (v & (v - 1)) != 0)))
 		return (EINVAL);
+	if (v == *p)
+		return (0); /* the same size: keep the table */
 	if (tsc->count != 0)
 		return (EBUSY);
 	syncache_fini(ctx);

@@ -153,6 +153,7 @@ ff_test_config_dump(const struct ff_config *cfg, char *buf, size_t len)
 		    &co, "%sdevargs=%s\n", prefix, cfg->vdevs[i].vc_devargs);
 	}
 	cfg_out(&co, "boot.hz=%d\n", cfg->hz);
+	cfg_out(&co, "boot.fd_reserve=%d\n", cfg->fd_reserve);
 	cfg_dump_kv(&co, "boot", cfg->boot, cfg->nb_boot);
 	cfg_dump_kv(&co, "sysctl", cfg->sysctl, cfg->nb_sysctl);
 	cfg_dump_eal(&co, cfg);
