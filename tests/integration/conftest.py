@@ -8,19 +8,23 @@ MAC and 198.18.0.1/24, and everything stopped by PID and removed
 afterwards.  Here it gets our old names, ``primary`` and
 ``make_primary(program=..., extra_config=..., idle_sleep=...,
 peer_addr=True)``, and one test-only helper, ``Primary.ipc()``: the
-low-level ring client tests/integration/ipc_tool.py.
+low-level ring client tests/integration/ipc_tool.py, and one reader,
+``stats(handle, "net.inet.tcp.stats")``: a stats sysctl read through
+the handle's ``fstools.Stack`` and decoded with the layout the library
+exports.
 
 Network safety: all traffic stays inside the namespace; addresses come from
 198.18.0.0/15.
 """
 
 import json
+import struct
 import sys
 from pathlib import Path
 
 import pytest
 
-from fstools import testing
+from fstools import _ffi, testing
 from fstools.testing import (  # noqa: F401 - the tests' and bench's names
     PEER_ADDR,
     ROOT,
@@ -50,6 +54,22 @@ class Primary(testing.StackHandle):
             )
         lines = cp.stdout.strip().splitlines()
         return json.loads(lines[-1]) if lines else {}
+
+
+def stats(handle, name):
+    """A stats sysctl (net.inet.tcp.stats, ...) of the stack: {field: n}.
+
+    fstools.Stack hands back the opaque value ("S,tcpstat"); its fields
+    and offsets come from the compiled library (ff_msg_abi_table()).
+    """
+    node = handle.stack.sysctl(name)
+    layout = _ffi.abi_layout()[node.fmt.split(",", 1)[1]]
+    assert len(node.value) == layout[""][1], (name, len(node.value))
+    return {
+        field: struct.unpack_from("=Q", node.value, off)[0]
+        for field, (off, size) in layout.items()
+        if field and size == 8
+    }
 
 
 # The benchmarks (bench/*.py) make and stop stacks with these.
