@@ -333,6 +333,9 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 	struct ff_ctx *ctx = tp->t_ctx;
 
 	TCPSTAT_INC(ctx, tcps_sndtotal);
+	/* In TIME_WAIT we only answer: an ACK of the peer's segment. */
+	if (tp->t_state == TCPS_TIME_WAIT)
+		TCPSTAT_INC(ctx, tcps_tw_responds);
 	if (sp->len > 0) {
 		if (tp->t_force && sp->len == 1)
 			TCPSTAT_INC(ctx, tcps_sndprobe);
