@@ -348,8 +348,8 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 		}
 	} else if (sp->flags & (TH_SYN | TH_FIN | TH_RST))
 		TCPSTAT_INC(ctx, tcps_sndctrl);
-	else if (due == 2)
-		TCPSTAT_INC(ctx, tcps_sndwinup);
+	else if (due == 2 && (tp->t_flags & TF_ACKNOW) == 0)
+		TCPSTAT_INC(ctx, tcps_sndwinup); /* an ACK owed is an ACK */
 	else
 		TCPSTAT_INC(ctx, tcps_sndacks);
 }
