@@ -1182,6 +1182,58 @@ def ev_udp_icmp(type, code, ulen=8):
     return frames
 
 
+def full_queue_cookie_pending(st, peer):
+    """Backlog 1 (2 queued at most), cookies only: a SYN answered with a
+    cookie, then two handshakes fill the queue before its ACK."""
+    st.sysctl("net.inet.tcp.syncookies_only", 1)
+    lfd = listener_q1(st, peer)[0]
+    peer.seq = 1000
+    peer.send("S", options=[("MSS", 1460)])
+    peer.expect("SA")
+    for port in (41000, 41001):
+        p = Peer(st, sport=port)
+        p.seq = 5000
+        p.send("S", options=[("MSS", 1460)])
+        p.expect("SA")
+        p.send("A")
+    return [lfd]
+
+
+def tcp_ack_cookie(st, peer, fds):
+    peer.send("A")
+
+
+def ev_unreach_no_route(make_stack):
+    st = no_gateway(make_stack)
+    yield st
+    st.inject(eth(st) / IP(src="203.0.113.5", dst=OUR_IP) / UDP(dport=9))
+    st.drain()
+    yield
+
+
+def loss_then_samples(st, peer):
+    """A connection that lost a segment (ssthresh lowered), then took
+    4 RTT samples: its end saves RTT, variance and ssthresh."""
+    fd = establish(st, peer)
+    assert st.tcp_send(fd, b"l" * 10) == 10
+    peer.expect("PA")
+    until_segment(st, peer, 5, step=0.05)  # the retransmission
+    peer.send("A")
+    for _ in range(4):
+        assert st.tcp_send(fd, b"r" * 10) == 10
+        peer.expect("PA")
+        st.advance(0.02, step=0.01)
+        peer.send("A")
+    return [fd]
+
+
+def cached_host_ssthresh(st, peer):
+    fd = loss_then_samples(st, peer)[0]
+    peer.send("R")
+    assert st.tcp_close(fd) == 0
+    return []
+
+
 # name, event, {counter: amount}
 ROWS = [
     # IP (netstat -s -p ip)
@@ -2283,6 +2335,62 @@ ROWS = [
         ev_udp(ev_udp_icmp(3, 3, ulen=4)),
         {"udpx.udpx_icmpbadquote": 1},
     ),
+    (
+        "cookie ACK while the listen queue is full",
+        tcp_event(full_queue_cookie_pending, tcp_ack_cookie),
+        {
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_sc_recvcookie": 1,
+            "tcp.tcps_listendrop": 1,
+            "tcp.tcps_sndtotal": 1,  # RST: no socket for it
+            "tcp.tcps_sndctrl": 1,
+            "tcpx.tcpx_sc_nosock": 1,
+            "so.sos_qoverflow": 1,
+        },
+    ),
+    (
+        "UDP to a closed port from a host we have no route to",
+        ev_unreach_no_route,
+        {
+            "ip.ips_total": 1,
+            "ip.ips_delivered": 1,
+            "ip.ips_localout": 1,
+            "ip.ips_noroute": 1,
+            "icmp.icps_error": 1,
+            "icmp.icps_outhist.3": 1,
+            "icmp.icps_noroute": 1,
+        },
+    ),
+    (
+        "connection that lost a segment ends: ssthresh cached",
+        tcp_event(loss_then_samples, tcp_peer_reset),
+        {
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_drops": 1,
+            "tcp.tcps_closed": 1,
+            "tcp.tcps_hc_added": 1,
+            "tcp.tcps_cachedrtt": 1,
+            "tcp.tcps_cachedrttvar": 1,
+            "tcp.tcps_cachedssthresh": 1,
+        },
+    ),
+    (
+        "connection to a host with a cached ssthresh",
+        tcp_event(cached_host_ssthresh, tcp_connect_handshake),
+        {
+            "tcp.tcps_connattempt": 1,
+            "tcp.tcps_sndtotal": 2,
+            "tcp.tcps_sndctrl": 1,
+            "tcp.tcps_sndacks": 1,
+            "tcp.tcps_segstimed": 1,
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_rttupdated": 1,
+            "tcp.tcps_connects": 1,
+            "tcp.tcps_usedrtt": 1,
+            "tcp.tcps_usedrttvar": 1,
+            "tcp.tcps_usedssthresh": 1,
+        },
+    ),
 ]
 
 # Counters implemented but produced by no row yet (the meta-check holds
@@ -2291,7 +2399,6 @@ NOT_YET = {
     "arp.txerrors",
     "arpx.arpx_tablefull",
     "ether.ethx_nobufs",
-    "icmp.icps_noroute",
     "if.oerrors",
     "if.omcasts",
     "if.oqdrops",
@@ -2301,8 +2408,6 @@ NOT_YET = {
     "ipx.ipx_reassmem",
     "so.sos_limit",
     "so.sos_nobufs",
-    "so.sos_qoverflow",
-    "tcp.tcps_cachedssthresh",
     "tcp.tcps_hc_bucketoverflow",
     "tcp.tcps_persistdrop",
     "tcp.tcps_sack_sboverflow",
@@ -2310,13 +2415,11 @@ NOT_YET = {
     "tcp.tcps_sc_cacheoverflow",
     "tcp.tcps_sc_dropped",
     "tcp.tcps_sc_zonefail",
-    "tcp.tcps_usedssthresh",
     "tcpx.tcpx_hc_nospace",
     "tcpx.tcpx_nombuf",
     "tcpx.tcpx_nopcb",
     "tcpx.tcpx_oerrors",
     "tcpx.tcpx_sack_rescue",
-    "tcpx.tcpx_sc_nosock",
 }
 
 
