@@ -1492,7 +1492,13 @@ ROWS = [
     (
         "ARP request sent for a packet",
         ev_arp_request_out,
-        {"arp.txrequests": 1, "ip.ips_localout": 1},
+        {
+            "arp.txrequests": 1,
+            "ip.ips_localout": 1,
+            "if.opackets": 1,  # the request, broadcast
+            "if.obytes": 14 + 28,
+            "if.omcasts": 1,
+        },
     ),
     (
         "ARP reply to our request",
@@ -2400,7 +2406,6 @@ NOT_YET = {
     "arpx.arpx_tablefull",
     "ether.ethx_nobufs",
     "if.oerrors",
-    "if.omcasts",
     "if.oqdrops",
     "ip.ips_cantfrag",
     "ip.ips_odropped",
