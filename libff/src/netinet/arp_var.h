@@ -23,6 +23,12 @@ struct ifnet;
 struct rte_mbuf;
 
 /* FreeBSD's struct arpstat: net.link.ether.arp.stats, "S,arpstat". */
+/*
+ * Always 0 in ff, for the reason before each colon (FreeBSD keeps
+ * them in the struct; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	room: arp_spares
+ */
 #define ARPSTAT_LIST(X, A)                                         \
 	X(txrequests)	 /* ARP requests sent */                   \
 	X(txreplies)	 /* ARP replies sent */                    \

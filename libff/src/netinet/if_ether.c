@@ -395,11 +395,7 @@ arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	if ((ea = arp_check(ctx, m)) == NULL)
 		return;
 	op = ntohs(ea->ea_hdr.ar_op);
-	if (op == ARPOP_REQUEST)
-		ARPSTAT_INC(ctx, rxrequests);
-	else if (op == ARPOP_REPLY)
-		ARPSTAT_INC(ctx, rxreplies);
-	else {
+	if (op != ARPOP_REQUEST && op != ARPOP_REPLY) {
 		V_arp(ctx)->arpxstat.arpx_badop++;
 		goto drop;
 	}
@@ -407,6 +403,11 @@ arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	memcpy(&itaddr, ea->arp_tpa, 4);
 	if (arp_bad_sender(ctx, ifp, ea, isaddr))
 		goto drop;
+	/* As FreeBSD: only messages from an acceptable sender count. */
+	if (op == ARPOP_REQUEST)
+		ARPSTAT_INC(ctx, rxrequests);
+	else
+		ARPSTAT_INC(ctx, rxreplies);
 	ia = in_ifaddr_lookup(ctx, itaddr);
 	if (ia != NULL && ia->ia_ifp != ifp)
 		ia = NULL;

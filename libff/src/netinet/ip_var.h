@@ -20,6 +20,15 @@ struct ff_ctx;
 struct ifnet;
 struct rte_mbuf;
 
+/*
+ * Always 0 in ff, for the reason before each colon (FreeBSD keeps
+ * them in the struct; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	no ip_tryforward path: ips_fastforward
+ *	no ICMP redirects sent: ips_redirectsent
+ *	no raw IP sockets: ips_rawout
+ *	no gif tunnels: ips_nogif
+ */
 #define IPSTAT_LIST(X, A)                                            \
 	X(ips_total)	    /* total packets received */             \
 	X(ips_badsum)	    /* checksum bad */                       \

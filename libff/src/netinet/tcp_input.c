@@ -835,12 +835,13 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		if (seg->tlen > 0)
 			tcp_delack(tp);
 	} else {
-		if (seg->seq != tp->rcv_nxt) {
+		held = tcp_reass_consume(
+			   tp, seg->seq, (int)seg->tlen, fin, m) == 0;
+		/* As FreeBSD: one refused for room is rcvreassfull only. */
+		if (held && seg->seq != tp->rcv_nxt) {
 			TCPSTAT_INC(ctx, tcps_rcvoopack);
 			TCPSTAT_ADD(ctx, tcps_rcvoobyte, seg->tlen);
 		}
-		held = tcp_reass_consume(
-			   tp, seg->seq, (int)seg->tlen, fin, m) == 0;
 		if (tp->t_flags & TF_SACK_PERMIT)
 			tcp_update_sack_list(
 			    tp, seg->seq, seg->seq + seg->tlen, held);

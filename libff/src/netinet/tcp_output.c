@@ -453,6 +453,9 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 	struct ff_ctx *ctx = tp->t_ctx;
 
 	TCPSTAT_INC(ctx, tcps_sndtotal);
+	/* In TIME_WAIT we only answer: an ACK of the peer's segment. */
+	if (tp->t_state == TCPS_TIME_WAIT)
+		TCPSTAT_INC(ctx, tcps_tw_responds);
 	if (sp->len > 0) {
 		if (tp->t_force && sp->len == 1)
 			TCPSTAT_INC(ctx, tcps_sndprobe);
@@ -465,8 +468,8 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 		}
 	} else if (sp->flags & (TH_SYN | TH_FIN | TH_RST))
 		TCPSTAT_INC(ctx, tcps_sndctrl);
-	else if (due == 2)
-		TCPSTAT_INC(ctx, tcps_sndwinup);
+	else if (due == 2 && (tp->t_flags & TF_ACKNOW) == 0)
+		TCPSTAT_INC(ctx, tcps_sndwinup); /* an ACK owed is an ACK */
 	else
 		TCPSTAT_INC(ctx, tcps_sndacks);
 }

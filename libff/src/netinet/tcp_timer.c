@@ -136,12 +136,13 @@ tcp_timer_rexmt(struct ff_ctx *ctx, void *arg)
 {
 	struct tcpcb *tp = arg;
 
-	TCPSTAT_INC(ctx, tcps_rexmttimeo);
 	if (++tp->t_rxtshift > TCP_MAXRXTSHIFT) {
 		TCPSTAT_INC(ctx, tcps_timeoutdrop);
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
 	}
+	/* As FreeBSD: the timeouts that retransmit, not the last one. */
+	TCPSTAT_INC(ctx, tcps_rexmttimeo);
 	if (tp->t_rxtshift == 1) {
 		/* Remember the window for an undo if the RTO was spurious. */
 		tp->snd_cwnd_prev = tp->snd_cwnd;

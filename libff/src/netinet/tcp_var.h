@@ -40,6 +40,33 @@ struct socket;
 struct rte_mbuf;
 struct ip;
 
+/*
+ * Always 0 in ff, for the reason before each colon (FreeBSD keeps
+ * them in the struct; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	FreeBSD counts it nowhere: tcps_minmssdrops
+ *	    tcps_pcbcachemiss
+ *	no TCP_MAXUNACKTIME: tcps_progdrops
+ *	no spurious-RTO detection: tcps_sndrexmitbad
+ *	no urgent data sent: tcps_sndurg
+ *	no header prediction: tcps_predack tcps_preddat
+ *	ICMP does not reach the syncache: tcps_sc_unreach
+ *	no lost-rexmit detection: tcps_sack_lostrexmt
+ *	no ECN: tcps_ecn_rcvce tcps_ecn_rcvect0 tcps_ecn_rcvect1
+ *	    tcps_ecn_shs tcps_ecn_rcwnd tcps_ace_nect tcps_ace_ect1
+ *	    tcps_ace_ect0 tcps_ace_ce tcps_ecn_sndect0 tcps_ecn_sndect1
+ *	no TCP-MD5: tcps_sig_rcvgoodsig tcps_sig_rcvbadsig
+ *	    tcps_sig_err_buildsig tcps_sig_err_sigopt
+ *	    tcps_sig_err_nosigopt
+ *	no PMTU blackhole detection: tcps_pmtud_blackhole_activated
+ *	    tcps_pmtud_blackhole_activated_min_mss
+ *	    tcps_pmtud_blackhole_failed
+ *	no UDP tunnelling: tcps_tunneled_pkts tcps_tunneled_errs
+ *	    tcps_tw_resets
+ *	no TLP: tcps_dsack_tlp_bytes tcps_tlpresends
+ *	    tcps_tlpresend_bytes
+ *	room: _pad
+ */
 #define TCPSTAT_LIST(X, A)                                                     \
 	X(tcps_connattempt)	/* connections initiated */                    \
 	X(tcps_accepts)		/* connections accepted */                     \

@@ -16,6 +16,14 @@ struct ifnet;
 struct ip;
 struct rte_mbuf;
 
+/*
+ * Always 0 in ff, for the reason before each colon (FreeBSD keeps
+ * them in the struct; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	FreeBSD counts it nowhere: udpps_pcbcachemiss
+ *	    udpps_pcbhashmiss udps_fastout
+ *	no multicast groups: udps_noportmcast udps_filtermcast
+ */
 #define UDPSTAT_LIST(X, A)                                           \
 	/* input statistics: */                                      \
 	X(udps_ipackets)      /* total input packets */              \
