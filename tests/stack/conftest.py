@@ -2,10 +2,19 @@
 with a leak check when it is destroyed: every mbuf back in the pool, no
 socket and no descriptor left open."""
 
+import os
 import socket
 import pytest
 
 import ffstack
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With $FF_LSAN=1 (the sanitized run of scripts/ff-setup), look for
+    leaks once every stack is gone: libff memory that nothing reaches is
+    lost, and fails the run."""
+    if os.environ.get("FF_LSAN") == "1" and ffstack.lsan_check():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

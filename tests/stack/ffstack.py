@@ -115,6 +115,14 @@ def lib():
     return _lib
 
 
+def lsan_check():
+    """LeakSanitizer's check, now: 1 when it found memory that nothing
+    points to any more (its report on stderr), else 0.  Needs the ASan
+    runtime in the process (scripts/ff-setup's sanitized run preloads it;
+    PYTHONMALLOC=malloc there lets it see Python's own pointers)."""
+    return ctypes.CDLL(None).__lsan_do_recoverable_leak_check()
+
+
 class StackError(OSError):
     """A negative errno from the stack."""
 
