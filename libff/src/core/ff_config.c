@@ -865,8 +865,10 @@ ff_config_defaults(struct ff_config *cfg)
 	cfg->hz = 1000;
 	for (i = 0; i < FF_MAX_PORTS; i++) {
 		cfg->ports[i].pc_port_id = (uint16_t)i;
+		/* i < FF_MAX_PORTS (8): one digit, which gcc cannot see. */
 		snprintf(cfg->ports[i].pc_if_name,
-		    sizeof(cfg->ports[i].pc_if_name), "f-stack-%d", i);
+		    sizeof(cfg->ports[i].pc_if_name), "f-stack-%u",
+		    (unsigned int)i % 10);
 	}
 }
 
