@@ -93,6 +93,21 @@ def test_unconnected_datagram_errors(st):
     a.close(fd)
 
 
+def test_urgent_data_is_refused_not_sent_as_data(st):
+    """MSG_OOB: ff has no urgent data, so a send with it fails with
+    EOPNOTSUPP and nothing leaves (it used to go out as ordinary data,
+    with no URG)."""
+    a = st.api
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        fd = a.socket(kind)
+        if kind == socket.SOCK_DGRAM:
+            a.connect(fd, PEER_IP, 9)
+        raises(errno.EOPNOTSUPP, a.send, fd, b"urgent", socket.MSG_OOB)
+        sent = st.drain()  # an ARP request for the peer, perhaps
+        assert all(b"urgent" not in bytes(p) for p in sent)
+        a.close(fd)
+
+
 def test_options(st):
     a = st.api
     fd = a.socket(socket.SOCK_DGRAM)

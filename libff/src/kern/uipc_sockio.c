@@ -144,6 +144,12 @@ sosend(struct socket *so, const struct sockaddr_in *to, struct uio_lite *uio,
 	size_t len;
 	int error, prflags = 0;
 
+	/*
+	 * Urgent data is not implemented: refused, not sent as ordinary data
+	 * (FreeBSD's UDP refuses it the same way).
+	 */
+	if ((flags & MSG_OOB) != 0)
+		return (-EOPNOTSUPP);
 	if ((error = sosend_check(so, to)) != 0)
 		return (error);
 	len = sosend_len(so, uio->uio_resid, &error);
@@ -155,8 +161,6 @@ sosend(struct socket *so, const struct sockaddr_in *to, struct uio_lite *uio,
 		V_uipc(so->so_ctx)->us_stat.sos_nobufs++;
 		return (-ENOBUFS);
 	}
-	if ((flags & MSG_OOB) != 0)
-		prflags |= PRUS_OOB;
 	/* Linux MSG_MORE: hold a short segment for what the caller adds. */
 	if ((flags & MSG_MORETOCOME) != 0)
 		prflags |= PRUS_MORETOCOME;
