@@ -7,39 +7,9 @@ so super-segments did reach it."""
 import sys
 
 from .conftest import ROOT, make_config
+from .test_tcp_live import ECHO  # the checksummed echo client
 
-STACK = "198.18.0.2"
 IFCAP_TSO4 = 0x100  # FreeBSD net/if.h
-
-ECHO = (
-    r"""
-import hashlib, socket, sys, threading
-size = int(sys.argv[1])
-s = socket.create_connection(("%s", 7), timeout=20)
-data = bytes((i * 131 + 7) & 0xff for i in range(65536))
-sent, got, n_got = hashlib.sha256(), hashlib.sha256(), 0
-def reader():
-    global n_got
-    while n_got < size:
-        d = s.recv(1 << 20)
-        if not d:
-            break
-        got.update(d)
-        n_got += len(d)
-t = threading.Thread(target=reader)
-t.start()
-left = size
-while left > 0:
-    chunk = data[:min(left, len(data))]
-    s.sendall(chunk)
-    sent.update(chunk)
-    left -= len(chunk)
-t.join()
-s.close()
-print(n_got, sent.hexdigest() == got.hexdigest())
-"""
-    % STACK
-)
 
 
 def test_bulk_echo_with_tso(make_primary):
