@@ -1128,7 +1128,7 @@ _SIGNATURES = (
         (c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_int),
         _check,
     ),
-    ("ff_ipc_post_raw", c_int, (c_int, c_uint32), _check),
+    ("ff_ipc_post_raw", c_int, (c_int, c_uint64), _check),
     ("ff_msg_abi_version", c_uint32, (), None),
     ("ff_msg_abi_table", POINTER(AbiEntry), (), None),
 )
@@ -1190,8 +1190,8 @@ class Library:
         )
         return self._reply.raw[:n]
 
-    def post_raw(self, proc, value):
-        self._ff_ipc_post_raw(proc, value)
+    def post_raw(self, proc, bits):
+        self._ff_ipc_post_raw(proc, bits)
 
     def abi_version(self):
         return self._ff_msg_abi_version()

@@ -53,10 +53,11 @@ ssize_t ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
     size_t repcap, int timeout_ms);
 
 /*
- * Test hook: post a raw value on a process's request ring, as a broken or
- * hostile client might.  Returns 0 or a negative errno.
+ * Test hook: ring a process's doorbell for the slots in `bits' (bit i =
+ * slot i), whatever they hold, as a broken or hostile client might.
+ * Returns 0 or a negative errno.
  */
-int ff_ipc_post_raw(int proc_id, uint32_t value);
+int ff_ipc_post_raw(int proc_id, uint64_t bits);
 
 /* The library's ABI version and layout table (ends with a NULL entry). */
 uint32_t ff_msg_abi_version(void);

@@ -22,7 +22,7 @@
 #define FF_MSG_ABI_VERSION 1
 #define FF_MSG_MAGIC	   0x4d46 /* "FM" little-endian */
 #define FF_MSG_SIZE	   65536  /* one slot: header + body */
-#define FF_MSG_NSLOTS	   64	  /* slots (and ring entries) per process */
+#define FF_MSG_NSLOTS	   64	  /* slots per process: one doorbell bit each */
 #define FF_MAX_PROCS	   32
 
 /* Message types.  0 is never valid. */

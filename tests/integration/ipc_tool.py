@@ -138,11 +138,12 @@ def garbage(st, n, seed):
     answered = errors = raw = 0
     for i in range(int(n)):
         if i % 5 == 4:
-            # A ring entry naming no slot, or a slot nobody filled.
-            lib.post_raw(
-                0, rng.choice([rng.randrange(64, 2**32), rng.randrange(0, 64)])
-            )
-            raw += 1
+            # Doorbell bits of slots nobody filled; not of the slot this
+            # tool claims next (the first free from its pid), whose own
+            # bit would merge with the stray one.
+            bits = rng.randrange(1, 2**64) & ~(1 << (os.getpid() % 64))
+            lib.post_raw(0, bits)
+            raw += bin(bits).count("1")
             continue
         kind, msg = garbage_message(rng)
         rep = lib.request(0, msg, 2000)

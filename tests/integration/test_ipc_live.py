@@ -160,13 +160,13 @@ def test_garbage_requests_get_errors_and_stack_serves_on(primary):
     assert cp.returncode == 0, cp.stderr
     text = cp.stdout
     counters = {}
-    for name in ("errors", "badslot", "badstate"):
+    for name in ("errors", "badstate"):
         m = re.search(r'"kern\.ipc\.msg\.%s"[^}]*?"value": (\d+)' % name, text)
         assert m, text
         counters[name] = int(m.group(1))
     assert counters["errors"] >= res["answered"]
-    # Every raw ring entry was counted as naming no slot or an empty one.
-    assert counters["badslot"] + counters["badstate"] >= res["raw"]
+    # Every stray doorbell bit was counted as naming an empty slot.
+    assert counters["badstate"] >= res["raw"]
 
 
 def test_stack_stops_cleanly_on_sigterm(make_primary):

@@ -30,7 +30,6 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
-#include <rte_ring.h>
 
 #include "dpdk/ff_runtime.h"
 #include "ff_ipc.h"
@@ -38,7 +37,6 @@
 
 struct ff_ipc_proc {
 	struct ff_msg_area *ip_area;
-	struct rte_ring *ip_ring;
 	uint32_t ip_owner; /* our owner id there; 0 = none */
 };
 
@@ -305,7 +303,7 @@ proc_running(int proc_id)
 	return (kill(pid, 0) == 0 || errno != ESRCH);
 }
 
-/* Find process proc_id's slot area and ring; 0 or -errno. */
+/* Find process proc_id's slot area; 0 or -errno. */
 static int
 proc_lookup(int proc_id, struct ff_ipc_proc **pp)
 {
@@ -322,9 +320,6 @@ proc_lookup(int proc_id, struct ff_ipc_proc **pp)
 	if (p->ip_area == NULL) {
 		snprintf(name, sizeof(name), FF_MSG_AREA_FMT, proc_id);
 		if ((mz = rte_memzone_lookup(name)) == NULL)
-			return (-ESRCH);
-		snprintf(name, sizeof(name), FF_MSG_RING_FMT, proc_id);
-		if ((p->ip_ring = rte_ring_lookup(name)) == NULL)
 			return (-ESRCH);
 		p->ip_area = mz->addr;
 	}
@@ -443,28 +438,20 @@ slot_as(uint64_t w, uint32_t st)
 }
 
 /*
- * Post the request in slot idx; waits for ring room until `deadline'.
- * -ETIMEDOUT if the stack took the slot back meanwhile.
+ * Post the request in slot idx: the slot word says REQUEST, then the
+ * doorbell gets its bit (ff_msg_ring.h).  -ETIMEDOUT if the stack took
+ * the slot back meanwhile.
  */
 static int
-slot_post(struct ff_ipc_proc *p, int idx, uint64_t *wp, uint64_t deadline)
+slot_post(struct ff_ipc_proc *p, int idx, uint64_t *wp)
 {
 	struct ff_msg_slot *s = &p->ip_area->ma_slots[idx];
-	uint32_t v = (uint32_t)idx;
 
 	if (!slot_cas(s, *wp, slot_as(*wp, MS_REQUEST)))
 		return (-ETIMEDOUT);
 	*wp = slot_as(*wp, MS_REQUEST);
-	while (rte_ring_mp_enqueue_elem(p->ip_ring, &v, sizeof(v)) != 0) {
-		if (mono_ns() >= deadline) {
-			/* Not posted; a stale ring entry may have served it. */
-			if (!slot_cas(s, *wp, MS_WORD(MS_FREE, MS_GEN(*wp), 0)))
-				slot_release(s, slot_as(*wp, MS_DONE));
-			return (-EBUSY);
-		}
-		owner_touch(p);
-		nap_us(50);
-	}
+	(void)__atomic_fetch_or(
+	    &p->ip_area->ma_pending, 1ULL << idx, __ATOMIC_RELEASE);
 	return (0);
 }
 
@@ -527,7 +514,7 @@ ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
 	s = &p->ip_area->ma_slots[idx];
 	memcpy(s->ms_buf, req, reqlen);
 	s->ms_len = (uint32_t)reqlen;
-	if ((rc = slot_post(p, idx, &w, deadline)) != 0)
+	if ((rc = slot_post(p, idx, &w)) != 0)
 		return (rc);
 	if ((rc = slot_wait(p, proc_id, s, &w, deadline)) != 0)
 		return (rc);
@@ -544,14 +531,14 @@ ff_ipc_request(int proc_id, const void *req, size_t reqlen, void *rep,
 }
 
 int
-ff_ipc_post_raw(int proc_id, uint32_t value)
+ff_ipc_post_raw(int proc_id, uint64_t bits)
 {
 	struct ff_ipc_proc *p;
 	int rc;
 
 	if ((rc = proc_lookup(proc_id, &p)) != 0)
 		return (rc);
-	if (rte_ring_mp_enqueue_elem(p->ip_ring, &value, sizeof(value)) != 0)
-		return (-ENOBUFS);
+	(void)__atomic_fetch_or(
+	    &p->ip_area->ma_pending, bits, __ATOMIC_RELEASE);
 	return (0);
 }

@@ -6,7 +6,16 @@
  *   memzone "ff_procs"        struct ff_msg_procs: which stack processes
  *                             run under this file prefix, made by proc 0
  *   memzone "ff_msg_<proc>"   struct ff_msg_area: the slots of one process
- *   ring    "ff_msg_in_<proc>" slot indices posted by tools (MP/SC)
+ *
+ * The doorbell.  A tool posts a request by turning its slot word to
+ * REQUEST, then setting the slot's bit in ma_pending with one atomic OR;
+ * the stack takes the whole word with one atomic exchange.  Each step is
+ * a single instruction, so a tool killed at any moment leaves the
+ * doorbell usable by everyone else.  (An rte_ring does not: a producer
+ * killed between moving the head and publishing the tail stops every
+ * later producer for good, which is how an earlier version hung.)  A
+ * tool killed between the two steps leaves a REQUEST slot with no bit;
+ * the sweep frees it with its dead owner.
  *
  * Slot life.  A slot's state, generation and owner live in one 64-bit
  * word, ms_word, and every transition is one compare-and-swap of it, so
@@ -39,10 +48,9 @@
 
 #include "ff_msg.h"
 
-#define FF_MSG_AREA_MAGIC 0x66666d32 /* "ffm2": slot words, owners */
+#define FF_MSG_AREA_MAGIC 0x66666d33 /* "ffm3": slot words, doorbell */
 #define FF_PROCS_MZ	  "ff_procs"
 #define FF_MSG_AREA_FMT	  "ff_msg_%d"
-#define FF_MSG_RING_FMT	  "ff_msg_in_%d"
 
 enum ff_msg_slot_state {
 	MS_FREE = 0,
@@ -93,9 +101,14 @@ struct ff_msg_area {
 	volatile int32_t ma_server_pid; /* stack process serving it; 0 = gone */
 	volatile uint32_t ma_owner_seq; /* last owner sequence handed out */
 	uint64_t ma_pad2[5];
+	/* The doorbell: bit i set = slot i was posted.  Its own cache line. */
+	volatile uint64_t ma_pending __attribute__((aligned(64)));
+	uint64_t ma_pad3[7];
 	struct ff_msg_owner ma_owners[FF_MSG_NOWNERS];
 	struct ff_msg_slot ma_slots[FF_MSG_NSLOTS];
 };
+
+_Static_assert(FF_MSG_NSLOTS <= 64, "one doorbell bit per slot");
 
 struct ff_msg_procs {
 	uint32_t mp_magic;

@@ -7,9 +7,9 @@
  *
  * Every request is copied out of shared memory, then checked (magic,
  * version, length, type) before a handler sees it; whatever is wrong gets
- * an answer with fm_error set, and the loop goes on.  Ring entries that
- * name no slot, or a slot holding no request, are counted and ignored:
- * there is nobody to answer.
+ * an answer with fm_error set, and the loop goes on.  Doorbell bits of a
+ * slot holding no request are counted and ignored: there is nobody to
+ * answer.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,7 +22,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_memzone.h>
-#include <rte_ring.h>
 
 #include "core/ff_ctx.h"
 #include "kern/ff_errno.h"
@@ -35,7 +34,6 @@
 struct ff_msg_server {
 	const struct rte_memzone *sv_area_mz;
 	struct ff_msg_area *sv_area;
-	struct rte_ring *sv_ring;
 	const struct rte_memzone *sv_procs_mz; /* proc 0 made it */
 	struct ff_msg_procs *sv_procs;
 	uint64_t sv_next_sweep;
@@ -170,10 +168,6 @@ ff_msg_serve_slot(struct ff_ctx *ctx, struct ff_msg_server *sv, uint32_t idx)
 	struct ff_msg_slot *s;
 	uint64_t w;
 
-	if (idx >= FF_MSG_NSLOTS) {
-		sv->sv_stats.ms_badslot++;
-		return;
-	}
 	s = &sv->sv_area->ma_slots[idx];
 	w = __atomic_load_n(&s->ms_word, __ATOMIC_ACQUIRE);
 	if (MS_STATE(w) != MS_REQUEST) {
@@ -252,24 +246,46 @@ ff_msg_sweep(struct ff_msg_server *sv)
 	}
 }
 
+/*
+ * Take the doorbell's bits; those beyond `budget' go back for the next
+ * iteration.  A plain load first: the usual answer is "none", and it
+ * must not cost a write to a line the tools share.
+ */
+static uint64_t
+ff_msg_doorbell(struct ff_msg_server *sv, int budget)
+{
+	volatile uint64_t *db = &sv->sv_area->ma_pending;
+	uint64_t bits, keep = 0;
+	int n;
+
+	if (__atomic_load_n(db, __ATOMIC_RELAXED) == 0)
+		return (0);
+	bits = __atomic_exchange_n(db, 0, __ATOMIC_ACQUIRE);
+	for (n = 0; n < budget && bits != 0; n++)
+		keep |= bits & -bits, bits &= bits - 1;
+	if (bits != 0)
+		(void)__atomic_fetch_or(db, bits, __ATOMIC_RELEASE);
+	return (keep);
+}
+
 int
 ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 {
 	struct ff_msg_server *sv = ctx->msg;
-	uint32_t idx[FF_MSG_NSLOTS];
-	unsigned int i, n;
+	uint64_t bits;
+	int n = 0;
 
 	if (budget > FF_MSG_NSLOTS)
 		budget = FF_MSG_NSLOTS;
-	n = rte_ring_sc_dequeue_burst_elem(
-	    sv->sv_ring, idx, sizeof(idx[0]), budget, NULL);
-	for (i = 0; i < n; i++)
-		ff_msg_serve_slot(ctx, sv, idx[i]);
+	for (bits = ff_msg_doorbell(sv, budget); bits != 0; bits &= bits - 1) {
+		ff_msg_serve_slot(ctx, sv, (uint32_t)__builtin_ctzll(bits));
+		n++;
+	}
 	if (ctx->clock.clk_now_ns >= sv->sv_next_sweep) {
 		ff_msg_sweep(sv);
 		sv->sv_next_sweep = ctx->clock.clk_now_ns + FF_MSG_SWEEP_NS;
 	}
-	return ((int)n);
+	return (n);
 }
 
 /* What tools sent us, and what became of it: ff-sysctl kern.ipc.msg. */
@@ -281,9 +297,8 @@ static const struct sysctl_entry ff_msg_sysctls[] = {
 	MSG_STAT("served", ms_served, "Tool requests answered"),
 	MSG_STAT("errors", ms_errors,
 	    "Tool requests answered with an error (bad header, type, field)"),
-	MSG_STAT("badslot", ms_badslot, "Ring entries naming no message slot"),
 	MSG_STAT("badstate", ms_badstate,
-	    "Ring entries naming a slot that held no request"),
+	    "Doorbell bits of a slot that held no request"),
 	MSG_STAT(
 	    "reclaimed", ms_reclaimed, "Slots taken back from tools that died"),
 	MSG_STAT(
@@ -294,14 +309,6 @@ static const struct sysctl_entry ff_msg_sysctls[] = {
 };
 
 #undef MSG_STAT
-
-/* The shared objects of process `proc' are named after it. */
-static void
-ff_msg_names(int proc, char *area, char *ring, size_t len)
-{
-	snprintf(area, len, FF_MSG_AREA_FMT, proc);
-	snprintf(ring, len, FF_MSG_RING_FMT, proc);
-}
 
 /*
  * The process table under this prefix: the primary makes it, secondary
@@ -333,24 +340,19 @@ int
 ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 {
 	struct ff_msg_server *sv;
-	char aname[RTE_MEMZONE_NAMESIZE], rname[RTE_MEMZONE_NAMESIZE];
+	char aname[RTE_MEMZONE_NAMESIZE];
 	struct ff_msg_area *a;
 
 	if ((sv = calloc(1, sizeof(*sv))) == NULL) {
 		snprintf(err, errlen, "message ring: out of memory");
 		return (-1);
 	}
-	ff_msg_names(ctx->proc_id, aname, rname, sizeof(aname));
+	snprintf(aname, sizeof(aname), FF_MSG_AREA_FMT, ctx->proc_id);
 	if (ff_msg_procs_attach(ctx, sv) != 0)
 		goto fail;
 	sv->sv_area_mz = rte_memzone_reserve_aligned(
 	    aname, sizeof(*a), SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
 	if (sv->sv_area_mz == NULL)
-		goto fail;
-	/* Twice the slots: a ring of N holds N - 1, and garbage may crowd it. */
-	sv->sv_ring = rte_ring_create_elem(rname, sizeof(uint32_t),
-	    2 * FF_MSG_NSLOTS, SOCKET_ID_ANY, RING_F_SC_DEQ);
-	if (sv->sv_ring == NULL)
 		goto fail;
 	a = sv->sv_area = sv->sv_area_mz->addr;
 	memset(a, 0, sizeof(*a));
@@ -378,7 +380,6 @@ fail:
 	snprintf(err, errlen, "message ring for process %d: %s", ctx->proc_id,
 	    rte_strerror(rte_errno));
 fail_free:
-	rte_ring_free(sv->sv_ring);
 	rte_memzone_free(sv->sv_area_mz);
 	rte_memzone_free(sv->sv_procs_mz);
 	free(sv);
@@ -395,7 +396,6 @@ ff_msg_server_destroy(struct ff_ctx *ctx)
 	/* Tools still attached see "not running" rather than a silent ring. */
 	sv->sv_procs->mp_pid[ctx->proc_id] = 0;
 	sv->sv_area->ma_server_pid = 0;
-	rte_ring_free(sv->sv_ring);
 	rte_memzone_free(sv->sv_area_mz);
 	if (sv->sv_procs_mz != NULL)
 		rte_memzone_free(sv->sv_procs_mz);

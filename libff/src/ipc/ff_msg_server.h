@@ -2,9 +2,9 @@
  * ff_msg_server.h - the stack side of the message ring.
  *
  * Each stack process owns a slot area (memzone "ff_msg_<proc>") of
- * FF_MSG_NSLOTS message slots and a request ring ("ff_msg_in_<proc>",
- * multi-producer, single-consumer).  A tool claims a free slot, writes its
- * request there and posts the slot index; the stack answers in the same
+ * FF_MSG_NSLOTS message slots and a doorbell word with one bit per slot.
+ * A tool claims a free slot, writes its request there and sets the slot's
+ * doorbell bit; the stack answers in the same
  * slot and marks it done, so an answer can only reach the tool that owns
  * the slot.  Slots whose owner died are reclaimed by a periodic sweep.
  *
@@ -62,7 +62,6 @@ int ff_msg_server_poll(struct ff_ctx *ctx, int budget);
 struct ff_msg_stats {
 	uint64_t ms_served;    /* requests answered */
 	uint64_t ms_errors;    /* answered with fm_error != 0 */
-	uint64_t ms_badslot;   /* ring entries naming no valid slot */
 	uint64_t ms_badstate;  /* slot posted without a request in it */
 	uint64_t ms_reclaimed; /* slots taken back from dead tools */
 	uint64_t ms_abandoned; /* answers nobody waited for */
