@@ -1,18 +1,23 @@
 /*
- * ff_runtime.c - where DPDK keeps a file prefix's runtime files, and their
+ * ff_runtime.c - where DPDK keeps a file prefix's runtime files, their
  * removal after a primary has cleaned up (DPDK 22.11 leaves its hugepage
- * files and runtime directory behind).
+ * files and runtime directory behind), and the lock that keeps secondaries
+ * from starting their EALs at the same instant.
  *
  * Used by the stack (ff_init.c, the test port) and by the tools' client
  * (ff_msg_client.c), so it depends on nothing from DPDK.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #include "dpdk/ff_runtime.h"
 
@@ -65,4 +70,34 @@ ff_dpdk_remove_runtime_files(const char *prefix)
 	ff_runtime_dir(prefix, dir, sizeof(dir));
 	unlink_matching(dir, "*");
 	rmdir(dir);
+}
+
+int
+ff_runtime_start_lock(const char *prefix, int timeout_ms)
+{
+	const struct timespec nap = { 0, 1000000 };
+	char path[600];
+	int fd, waited;
+
+	ff_runtime_dir(prefix, path, sizeof(path) - sizeof(FF_START_LOCK));
+	strcat(path, "/" FF_START_LOCK);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return (-1);
+	/* Polled, not blocking: a secondary stopped in its start-up must
+	 * slow the others down, never hang them. */
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited++) {
+		if (errno != EWOULDBLOCK || waited >= timeout_ms) {
+			close(fd);
+			return (-1);
+		}
+		nanosleep(&nap, NULL);
+	}
+	return (fd);
+}
+
+void
+ff_runtime_start_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* and with it the lock */
 }

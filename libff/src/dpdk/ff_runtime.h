@@ -14,4 +14,18 @@ void ff_runtime_dir(const char *prefix, char *buf, size_t len);
  */
 void ff_dpdk_remove_runtime_files(const char *prefix);
 
+/*
+ * Held by a secondary (a tool, or a stack process) while its EAL starts.
+ * At the end of rte_eal_init every DPDK 22.11 process removes the
+ * fbarray_* files of the runtime directory it can lock, to clean up after
+ * processes that died; a process starting at that instant can have its
+ * new memseg-list file, created and not yet locked, locked and removed
+ * under it, and fails with "EAL: Cannot init memory" (seen with a few
+ * dozen tools starting at once).  Not a name DPDK's clean-up touches.
+ * Returns a descriptor, or -1 after timeout_ms (go on without it).
+ */
+#define FF_START_LOCK "ff_start.lock"
+int ff_runtime_start_lock(const char *prefix, int timeout_ms);
+void ff_runtime_start_unlock(int fd);
+
 #endif /* _FF_RUNTIME_H_ */

@@ -158,6 +158,9 @@ lcores_arg(char *buf, size_t len)
 		snprintf(buf, len, "--lcores=0@(%d-%d)", first, last);
 }
 
+/* How long a tool waits for others' starts before it starts anyway. */
+#define FF_START_LOCK_MS 10000
+
 static int
 eal_start(const char *prefix, char *err, size_t errlen)
 {
@@ -166,7 +169,7 @@ eal_start(const char *prefix, char *err, size_t errlen)
 		"--no-telemetry", "--log-level=6", NULL };
 	int argc = sizeof(argv) / sizeof(argv[0]) - 1;
 	sigset_t block, old;
-	int rc;
+	int rc, lock;
 
 	snprintf(fp, sizeof(fp), "--file-prefix=%s", prefix);
 	lcores_arg(lc, sizeof(lc));
@@ -184,7 +187,9 @@ eal_start(const char *prefix, char *err, size_t errlen)
 	sigaddset(&block, SIGQUIT);
 	sigaddset(&block, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	lock = ff_runtime_start_lock(prefix, FF_START_LOCK_MS);
 	rc = rte_eal_init(argc, argv);
+	ff_runtime_start_unlock(lock);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc < 0) {
 		snprintf(err, errlen,

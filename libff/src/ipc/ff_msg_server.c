@@ -37,7 +37,8 @@ struct ff_msg_server {
 	const struct rte_memzone *sv_procs_mz; /* proc 0 made it */
 	struct ff_msg_procs *sv_procs;
 	uint64_t sv_next_sweep;
-	uint64_t sv_pidns; /* our PID namespace */
+	uint32_t sv_next_slot; /* where the doorbell's round-robin resumes */
+	uint64_t sv_pidns;     /* our PID namespace */
 	struct ff_msg_stats sv_stats;
 	uint8_t sv_req[FF_MSG_SIZE]; /* private request copy */
 };
@@ -247,40 +248,46 @@ ff_msg_sweep(struct ff_msg_server *sv)
 }
 
 /*
- * Take the doorbell's bits; those beyond `budget' go back for the next
- * iteration.  A plain load first: the usual answer is "none", and it
- * must not cost a write to a line the tools share.
+ * Take the doorbell's bits.  A plain load first: the usual answer is
+ * "none", and it must not cost a write to a line the tools share.
  */
 static uint64_t
-ff_msg_doorbell(struct ff_msg_server *sv, int budget)
+ff_msg_doorbell(struct ff_msg_server *sv)
 {
 	volatile uint64_t *db = &sv->sv_area->ma_pending;
-	uint64_t bits, keep = 0;
-	int n;
 
 	if (__atomic_load_n(db, __ATOMIC_RELAXED) == 0)
 		return (0);
-	bits = __atomic_exchange_n(db, 0, __ATOMIC_ACQUIRE);
-	for (n = 0; n < budget && bits != 0; n++)
-		keep |= bits & -bits, bits &= bits - 1;
-	if (bits != 0)
-		(void)__atomic_fetch_or(db, bits, __ATOMIC_RELEASE);
-	return (keep);
+	return (__atomic_exchange_n(db, 0, __ATOMIC_ACQUIRE));
 }
 
+/*
+ * Serve up to `budget' posted slots, round-robin from where the last
+ * call stopped, so that busy low-numbered slots cannot starve the others
+ * (64 tools asking without pause, 32 served per iteration, once kept
+ * slots 32..63 waiting past their timeout).  Bits not served go back.
+ */
 int
 ff_msg_server_poll(struct ff_ctx *ctx, int budget)
 {
 	struct ff_msg_server *sv = ctx->msg;
-	uint64_t bits;
+	uint64_t bits = ff_msg_doorbell(sv), bit;
+	uint32_t i, idx;
 	int n = 0;
 
-	if (budget > FF_MSG_NSLOTS)
-		budget = FF_MSG_NSLOTS;
-	for (bits = ff_msg_doorbell(sv, budget); bits != 0; bits &= bits - 1) {
-		ff_msg_serve_slot(ctx, sv, (uint32_t)__builtin_ctzll(bits));
+	for (i = 0; i < FF_MSG_NSLOTS && bits != 0 && n < budget; i++) {
+		idx = (sv->sv_next_slot + i) % FF_MSG_NSLOTS;
+		bit = 1ULL << idx;
+		if ((bits & bit) == 0)
+			continue;
+		bits &= ~bit;
+		ff_msg_serve_slot(ctx, sv, idx);
+		sv->sv_next_slot = (idx + 1) % FF_MSG_NSLOTS;
 		n++;
 	}
+	if (bits != 0)
+		(void)__atomic_fetch_or(
+		    &sv->sv_area->ma_pending, bits, __ATOMIC_RELEASE);
 	if (ctx->clock.clk_now_ns >= sv->sv_next_sweep) {
 		ff_msg_sweep(sv);
 		sv->sv_next_sweep = ctx->clock.clk_now_ns + FF_MSG_SWEEP_NS;
