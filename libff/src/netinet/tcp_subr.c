@@ -358,7 +358,9 @@ tcp_drain(struct ff_ctx *ctx)
  * The connection is over: free the control block, tell the socket, and
  * free the inpcb when the descriptor is gone (which frees the socket,
  * and takes an unaccepted one off its listener's queue); with a
- * descriptor the inpcb stays, marked dropped, until close.  Returns NULL.
+ * descriptor the inpcb stays, dropped (off the hashes: a new SYN for
+ * the 4-tuple finds the listener, as in FreeBSD), until close.
+ * Returns NULL.
  */
 struct tcpcb *
 tcp_close(struct tcpcb *tp)
@@ -370,7 +372,6 @@ tcp_close(struct tcpcb *tp)
 	TCPSTAT_INC(ctx, tcps_closed);
 	tcp_state_change(tp, TCPS_CLOSED);
 	tcp_discardcb(tp);
-	inp->inp_flags |= INP_DROPPED;
 	if (so == NULL) {
 		in_pcbfree(inp);
 		return (NULL);
@@ -378,6 +379,8 @@ tcp_close(struct tcpcb *tp)
 	soisdisconnected(so);
 	if ((so->so_state & SS_NOFDREF) != 0)
 		in_pcbfree(inp);
+	else
+		in_pcbdrop(inp);
 	return (NULL);
 }
 
