@@ -581,6 +581,7 @@ void tcp_sack_sent(struct tcpcb *tp);
 int tcp_sack_doack(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack);
 void tcp_free_sackholes(struct tcpcb *tp);
 void tcp_sack_recovery_start(struct tcpcb *tp);
+int tcp_sack_lost_una(const struct tcpcb *tp);
 uint32_t tcp_sack_pipe(struct tcpcb *tp);
 uint32_t tcp_sack_room(struct tcpcb *tp);
 struct sackhole *tcp_sack_output(struct tcpcb *tp, int newdata, uint32_t *len);
