@@ -117,7 +117,7 @@ tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
 
 /* 1 when the TCP checksum is right (NIC verdict, loopback, or ours). */
 static int
-tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m, const struct ip *ip,
+tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m, const ip_hdr_t *ip,
     uint32_t iphlen, int lflags)
 {
 	uint32_t f = m_pkthdr(m)->csum_flags;
@@ -141,9 +141,9 @@ static int
 tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
     const struct rte_mbuf *m, uint32_t iphlen, int lflags, struct tcpseg *seg)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	uint32_t len = m_pktlen(m) - iphlen, off;
-	const struct tcphdr *th;
+	const tcp_hdr_t *th;
 
 	if (len < sizeof(*th) || m_len(m) < iphlen + sizeof(*th)) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);

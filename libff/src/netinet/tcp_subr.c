@@ -284,8 +284,7 @@ tcp_hc_ssthresh(struct tcpcb *tp)
 	if (segs < 2)
 		segs = 2;
 	return (segs *
-	    (tp->t_maxseg +
-		(uint32_t)(sizeof(struct ip) + sizeof(struct tcphdr))));
+	    (tp->t_maxseg + (uint32_t)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t))));
 }
 
 /*
@@ -448,7 +447,7 @@ tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr, uint32_t offer)
 
 /* TCP checksum of the segment behind the IP header ip (RFC 9293 3.1). */
 static void
-tcp_fill_cksum(struct ip *ip, struct tcphdr *th)
+tcp_fill_cksum(ip_hdr_t *ip, tcp_hdr_t *th)
 {
 	th->th_sum = 0;
 	th->th_sum = in_cksum_l4(ip, th);
@@ -465,13 +464,12 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
     tcp_seq ack, int flags)
 {
 	struct rte_mbuf *m;
-	struct tcphdr *th;
-	struct ip *ip;
+	tcp_hdr_t *th;
+	ip_hdr_t *ip;
 	uint32_t win = 0;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)m_append(m, sizeof(*ip) + sizeof(*th))) ==
-		NULL) {
+	    (ip = (ip_hdr_t *)m_append(m, sizeof(*ip) + sizeof(*th))) == NULL) {
 		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return;
@@ -485,7 +483,7 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	ip->ip_src = src;
 	ip->ip_dst = dst;
 	ip->ip_ttl = (uint8_t)V_ip(ctx)->defttl;
-	th = (struct tcphdr *)(ip + 1);
+	th = (tcp_hdr_t *)(ip + 1);
 	th->th_sport = sport;
 	th->th_dport = dport;
 	th->th_seq = htonl(seq);
