@@ -1167,6 +1167,50 @@ def tcp_sack_recovery(st, peer, fds):
     peer.send("A", ack=first + 5000)
 
 
+def sack_flight(st, peer, fd, n):
+    """n segments of 1000 bytes in flight; the first one's sequence."""
+    assert st.tcp_send(fd, b"s" * (n * 1000)) == n * 1000
+    return [peer.expect() for _ in range(n)][0].seq
+
+
+def sack_ack(peer, first, ack, blocks):
+    """An ACK of first + ack with SACK blocks relative to first."""
+    opt = tuple(x for s, e in blocks for x in (first + s, first + e))
+    peer.send("A", ack=first + ack, options=[("SAck", opt)] if opt else None)
+
+
+def tcp_sack_rescue(st, peer, fds):
+    first = sack_flight(st, peer, fds[1], 10)
+    for e in range(2000, 9000, 1000):  # 1..7 arrive, 0, 8 and 9 lost
+        sack_ack(peer, first, 0, [(1000, e)])
+    sack_ack(peer, first, 8000, [])  # past RescueRxt: the tail once
+    sack_ack(peer, first, 10000, [])
+
+
+def tcp_sack_sboverflow(st, peer, fds):
+    st.sysctl("net.inet.tcp.sack.maxholes", 1)
+    first = sack_flight(st, peer, fds[1], 4)
+    sack_ack(peer, first, 0, [(1000, 2000)])
+    sack_ack(peer, first, 0, [(3000, 4000), (1000, 2000)])  # no room
+    sack_ack(peer, first, 4000, [])
+
+
+def ev_persistdrop(make_stack):
+    """A zero window, data queued, then close: the persist timer gives up
+    once the connection is closing and idle past persmax (60 s)."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    yield st
+    peer.send("A", win=0)
+    assert st.tcp_send(fd, b"p" * 100) == 100
+    assert st.tcp_close(fd) == 0
+    st.advance(120, step=1)
+    st.drain()
+    yield
+    quiesce(st)
+
+
 def ev_udp_icmp(type, code, ulen=8):
     def frames(st):
         inner = IP(src=OUR_IP, dst=PEER_IP) / UDP(
@@ -2312,6 +2356,46 @@ ROWS = [
         },
     ),
     (
+        "a lost tail after a recovery's first retransmission: the rescue "
+        "retransmission (RFC 6675 NextSeg rule 4)",
+        tcp_event(sack_conn, tcp_sack_rescue),
+        {"tcpx.tcpx_sack_rescue": 1},
+    ),
+    (
+        "a SACK block that needs a hole beyond sack.maxholes",
+        tcp_event(sack_conn, tcp_sack_sboverflow),
+        {
+            "tcp.tcps_sndtotal": 4,
+            "tcp.tcps_sndpack": 4,
+            "tcp.tcps_sndbyte": 4000,
+            "tcp.tcps_segstimed": 1,
+            "tcp.tcps_rcvtotal": 3,
+            "tcp.tcps_rcvdupack": 2,  # the unrecorded block still counts
+            "tcp.tcps_sack_rcv_blocks": 2,
+            "tcp.tcps_sack_sboverflow": 1,
+            "tcp.tcps_rcvackpack": 1,
+            "tcp.tcps_rcvackbyte": 4000,
+            "tcp.tcps_rttupdated": 1,
+        },
+    ),
+    (
+        "persist timer past persmax on a closing connection: dropped",
+        ev_persistdrop,
+        {
+            # Timeouts at 5, 10, 15, 23, 39 s (rexmit_initial doubled,
+            # held in [persmin, persmax]) send probes; the one at 71 s
+            # finds the connection idle past persmax and drops it (RST).
+            "tcp.tcps_persisttimeo": 6,
+            "tcp.tcps_sndprobe": 5,
+            "tcp.tcps_persistdrop": 1,
+            "tcp.tcps_drops": 1,
+            "tcp.tcps_closed": 1,
+            "tcp.tcps_sndctrl": 1,
+            "tcp.tcps_sndtotal": 6,
+            "tcp.tcps_rcvtotal": 1,
+        },
+    ),
+    (
         "three duplicate ACKs with SACK: recovery (RFC 6675)",
         tcp_event(sack_conn, tcp_sack_recovery),
         {
@@ -2414,8 +2498,6 @@ NOT_YET = {
     "so.sos_limit",
     "so.sos_nobufs",
     "tcp.tcps_hc_bucketoverflow",
-    "tcp.tcps_persistdrop",
-    "tcp.tcps_sack_sboverflow",
     "tcp.tcps_sc_bucketoverflow",
     "tcp.tcps_sc_cacheoverflow",
     "tcp.tcps_sc_dropped",
@@ -2424,7 +2506,6 @@ NOT_YET = {
     "tcpx.tcpx_nombuf",
     "tcpx.tcpx_nopcb",
     "tcpx.tcpx_oerrors",
-    "tcpx.tcpx_sack_rescue",
 }
 
 
