@@ -1211,6 +1211,57 @@ def ev_persistdrop(make_stack):
     quiesce(st)
 
 
+def listener_booted(make_stack, *boot):
+    """tcp_stack() started with [freebsd.boot] lines, and a listener."""
+    st = make_stack(ffstack.CONFIG + "\n[freebsd.boot]\n" + "\n".join(boot))
+    assert st.arp_add(PEER_IP, PEER_MAC, ffstack.LLE_STATIC) == 0
+    st.sysctl("net.inet.tcp.msl", 1000)
+    lfd = st.tcp_socket()
+    assert st.tcp_bind(lfd, "", 80) == 0
+    assert st.tcp_listen(lfd, 8) == 0
+    return st, lfd
+
+
+def syns(st, ports):
+    for port in ports:
+        p = Peer(st, sport=port)
+        p.seq = 1000
+        p.send("S", options=[("MSS", 1460)])
+    st.drain()
+
+
+def ev_sc_bucketoverflow(make_stack):
+    """One bucket of two entries, both taken: the third SYN gets a
+    cookie (net.inet.tcp.syncookies is on)."""
+    st, lfd = listener_booted(
+        make_stack,
+        "net.inet.tcp.syncache.hashsize=1",
+        "net.inet.tcp.syncache.bucketlimit=2",
+    )
+    syns(st, (41000, 41001))
+    yield st
+    syns(st, (41002,))
+    yield
+    st.advance(60, step=1)
+    st.drain()
+    quiesce(st, lfd)
+
+
+def ev_sc_cacheoverflow(make_stack):
+    """A cache of one entry, taken, cookies off: a SYN for another bucket
+    finds the cache full, nothing to evict in its own bucket and no free
+    entry, and is dropped."""
+    st, lfd = listener_booted(make_stack, "net.inet.tcp.syncache.cachelimit=1")
+    st.sysctl("net.inet.tcp.syncookies", 0)
+    syns(st, (41000,))
+    yield st
+    syns(st, (41001,))
+    yield
+    st.advance(60, step=1)
+    st.drain()
+    quiesce(st, lfd)
+
+
 def ev_udp_icmp(type, code, ulen=8):
     def frames(st):
         inner = IP(src=OUR_IP, dst=PEER_IP) / UDP(
@@ -2396,6 +2447,27 @@ ROWS = [
         },
     ),
     (
+        "a SYN for a full syncache bucket: a cookie instead",
+        ev_sc_bucketoverflow,
+        {
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_sc_bucketoverflow": 1,
+            "tcp.tcps_sc_sendcookie": 1,
+            "tcp.tcps_sndctrl": 1,
+            "tcp.tcps_sndtotal": 1,
+        },
+    ),
+    (
+        "a SYN for a full syncache, cookies off: dropped",
+        ev_sc_cacheoverflow,
+        {
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_sc_cacheoverflow": 1,
+            "tcp.tcps_sc_zonefail": 1,
+            "tcp.tcps_sc_dropped": 1,
+        },
+    ),
+    (
         "three duplicate ACKs with SACK: recovery (RFC 6675)",
         tcp_event(sack_conn, tcp_sack_recovery),
         {
@@ -2498,10 +2570,6 @@ NOT_YET = {
     "so.sos_limit",
     "so.sos_nobufs",
     "tcp.tcps_hc_bucketoverflow",
-    "tcp.tcps_sc_bucketoverflow",
-    "tcp.tcps_sc_cacheoverflow",
-    "tcp.tcps_sc_dropped",
-    "tcp.tcps_sc_zonefail",
     "tcpx.tcpx_hc_nospace",
     "tcpx.tcpx_nombuf",
     "tcpx.tcpx_nopcb",
