@@ -1031,6 +1031,41 @@ def tcp_needfrag_bigger(st, peer, fds):
     st.inject(icmp_needfrag(st, 1500, peer.ack - 1400))
 
 
+def hc_holds_another(st, peer):
+    """The host cache learns a path MTU for 198.18.0.20 (a connection
+    told by ICMP), then data_in_flight() to the peer."""
+    ip = "198.18.0.20"
+    assert st.arp_add(ip, PEER_MAC, ffstack.LLE_STATIC) == 0
+    other = Peer(st, sport=41000, dport=3000, ip=ip)
+    fd = establish(st, other, faddr=ip)
+    assert st.tcp_send(fd, b"m" * 1400) == 1400
+    other.expect("PA")
+    inner = IP(src=OUR_IP, dst=ip, len=1500) / TCP(
+        sport=3000, dport=41000, seq=other.ack - 1400
+    )
+    st.inject(
+        eth(st)
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / ICMP(type=3, code=4, nexthopmtu=1000)
+        / bytes(inner)[:28]
+    )
+    st.drain()
+    other.send("A", ack=other.ack)
+    st.drain()
+    return [fd] + data_in_flight(st, peer)
+
+
+def hc_one_bucket_of_one(st, peer):
+    st.sysctl("net.inet.tcp.hostcache.hashsize", 1)
+    st.sysctl("net.inet.tcp.hostcache.bucketlimit", 1)
+    return hc_holds_another(st, peer)
+
+
+def hc_cache_of_one(st, peer):
+    st.sysctl("net.inet.tcp.hostcache.cachelimit", 1)
+    return hc_holds_another(st, peer)
+
+
 def small_rcvbuf_full(st, peer):
     st.sysctl("net.inet.tcp.recvspace", 4096)
     fd = establish(st, peer)
@@ -2265,6 +2300,37 @@ ROWS = [
         },
     ),
     (
+        "ICMP fragmentation needed, the host cache's one bucket full: its "
+        "entry recycled",
+        tcp_event(hc_one_bucket_of_one, tcp_needfrag),
+        {
+            "tcp.tcps_mturesent": 1,
+            "tcp.tcps_hc_bucketoverflow": 1,  # 198.18.0.20's entry goes
+            "tcp.tcps_hc_added": 1,
+            "tcp.tcps_sndtotal": 2,
+            "tcp.tcps_sndrexmitpack": 2,
+            "tcp.tcps_sndrexmitbyte": 1400,
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_rcvackpack": 1,
+            "tcp.tcps_rcvackbyte": 1400,
+        },
+    ),
+    (
+        "ICMP fragmentation needed, the host cache full and the bucket "
+        "empty: the MTU used, not remembered",
+        tcp_event(hc_cache_of_one, tcp_needfrag),
+        {
+            "tcpx.tcpx_hc_nospace": 1,
+            "tcp.tcps_mturesent": 1,
+            "tcp.tcps_sndtotal": 2,
+            "tcp.tcps_sndrexmitpack": 2,
+            "tcp.tcps_sndrexmitbyte": 1400,
+            "tcp.tcps_rcvtotal": 1,
+            "tcp.tcps_rcvackpack": 1,
+            "tcp.tcps_rcvackbyte": 1400,
+        },
+    ),
+    (
         "ICMP fragmentation needed, MTU not smaller",
         tcp_event(data_in_flight, tcp_needfrag_bigger),
         {"tcpx.tcpx_icmpbadmtu": 1},
@@ -2569,8 +2635,6 @@ NOT_YET = {
     "ipx.ipx_reassmem",
     "so.sos_limit",
     "so.sos_nobufs",
-    "tcp.tcps_hc_bucketoverflow",
-    "tcpx.tcpx_hc_nospace",
     "tcpx.tcpx_nombuf",
     "tcpx.tcpx_nopcb",
     "tcpx.tcpx_oerrors",
