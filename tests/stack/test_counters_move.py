@@ -16,6 +16,7 @@ ff"); they must stay 0 through every row.  A meta-check names the
 counters no row covers.
 """
 
+import errno
 import re
 import socket
 
@@ -1297,6 +1298,51 @@ def ev_sc_cacheoverflow(make_stack):
     quiesce(st, lfd)
 
 
+def ev_bcast_not_allowed(make_stack):
+    """A datagram to the subnet's broadcast address without
+    IP_ALLOWBROADCAST (SO_BROADCAST): refused with EACCES."""
+    st = make_stack()
+    yield st
+    assert st.ip_output("198.18.0.255") == -errno.EACCES
+    yield
+
+
+def ev_tcpcb_limit(make_stack):
+    """net.inet.tcp.maxtcpcb control blocks in use: socket() fails."""
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    st.sysctl("net.inet.tcp.maxtcpcb", 1)
+    yield st
+    assert st.tcp_socket() == -errno.ENOBUFS
+    yield
+    quiesce(st, fd)
+
+
+def ev_maxfrags(make_stack):
+    """net.inet.ip.maxfrags 0: no fragment may wait for reassembly."""
+    st = make_stack()
+    st.sysctl("net.inet.ip.maxfrags", 0)
+    yield st
+    dgram = IP(src=PEER_IP, dst=OUR_IP) / UDP(sport=1, dport=9) / (b"f" * 64)
+    st.inject(eth(st) / fragment(dgram, fragsize=32)[0])
+    yield
+
+
+def ev_maxsockets(make_stack):
+    """kern.ipc.maxsockets (a boot tunable) sockets: the next one fails."""
+    st = make_stack(
+        ffstack.CONFIG + "\n[freebsd.boot]\nkern.ipc.maxsockets=8\n"
+    )
+    fds = [st.tcp_socket() for _ in range(7)]
+    assert min(fds) >= 0
+    yield st
+    fds.append(st.tcp_socket())
+    assert fds[-1] >= 0
+    assert st.tcp_socket() == -errno.ENOBUFS
+    yield
+    quiesce(st, *fds)
+
+
 def ev_udp_icmp(type, code, ulen=8):
     def frames(st):
         inner = IP(src=OUR_IP, dst=PEER_IP) / UDP(
@@ -2534,6 +2580,35 @@ ROWS = [
         },
     ),
     (
+        "a broadcast datagram without IP_ALLOWBROADCAST",
+        ev_bcast_not_allowed,
+        {"ip.ips_localout": 1, "ip.ips_odropped": 1},
+    ),
+    (
+        "socket() with every TCP control block in use",
+        ev_tcpcb_limit,
+        {
+            "tcpx.tcpx_nopcb": 1,
+            "so.sos_created": 1,  # the socket, freed again at once
+            "so.sos_freed": 1,
+        },
+    ),
+    (
+        "a fragment with net.inet.ip.maxfrags reached",
+        ev_maxfrags,
+        {
+            "ip.ips_total": 1,
+            "ip.ips_fragments": 1,
+            "ip.ips_fragdropped": 1,
+            "ipx.ipx_reassmem": 1,
+        },
+    ),
+    (
+        "socket() with kern.ipc.maxsockets sockets open",
+        ev_maxsockets,
+        {"so.sos_created": 1, "so.sos_limit": 1},
+    ),
+    (
         "three duplicate ACKs with SACK: recovery (RFC 6675)",
         tcp_event(sack_conn, tcp_sack_recovery),
         {
@@ -2630,13 +2705,9 @@ NOT_YET = {
     "if.oerrors",
     "if.oqdrops",
     "ip.ips_cantfrag",
-    "ip.ips_odropped",
     "ipx.ipx_loopdrop",
-    "ipx.ipx_reassmem",
-    "so.sos_limit",
     "so.sos_nobufs",
     "tcpx.tcpx_nombuf",
-    "tcpx.tcpx_nopcb",
     "tcpx.tcpx_oerrors",
 }
 
