@@ -28,13 +28,13 @@ reported beside it (nstat) and held under 4 %.
 
 Time: a loss-based sender is held to MSS/RTT * 1.22/sqrt(p) (Mathis et
 al.): 1448 B / 10 ms * 12.2 = 1.8 MB/s at DELAY_MS = 5 (a 10 ms round
-trip) and p = 1 %.  The stack reaches about half that (0.8 MB/s, 130 s
-for 100 MB each way on the 2-core VM): in a two-way transfer Linux's
-ACKs ride on its data, and a duplicate ACK carries no data (RFC 5681 2,
-counted so by FreeBSD's tcp_input too), so about half of the stack's
-losses wait for its RTO (230 ms, then cwnd 1) instead of a fast
-retransmit; what the RTO resends includes segments that had arrived
-(Linux reports them with D-SACK).  LIMIT_S bounds the run at 300 s;
+trip) and p = 1 %.  The stack reaches about that (1.8 MB/s, 60 s for
+100 MB each way on the 2-core VM).  In a two-way transfer Linux's ACKs
+ride on its data: the stack counts an ACK that SACKs new data as a
+duplicate even so (RFC 6675 2), and starts recovery once IsLost says
+so, so nearly every loss ends in a fast retransmit, not in its RTO
+(230 ms, then cwnd 1; RFC 5681's rule, no data on a duplicate ACK, left
+about a third of the losses to it: 0.8 MB/s).  LIMIT_S bounds the run at 300 s;
 FF_TEST_NETEM_DELAY and FF_TEST_NETEM_MB change the delay and size for
 experiments.  The Linux side's congestion control is its namespace's
 default (the host's; printed with the result) unless FF_TEST_NETEM_CC

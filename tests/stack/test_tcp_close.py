@@ -266,3 +266,64 @@ def test_new_syn_recycles_time_wait(make_stack):
     fd2 = st.tcp_accept(lfd)
     assert fd2 >= 0
     quiesce(st, fd2, lfd)
+
+
+def test_new_syn_recycles_time_wait_of_a_shut_down_socket(make_stack):
+    """RFC 6191 / FreeBSD's tcp_twcheck(): a SYN beyond the old connection
+    ends TIME_WAIT even while the application still holds the socket
+    (shutdown(), not close()); the listener takes the new connection, and
+    the old descriptor keeps reading EOF."""
+    st = tcp_stack(make_stack)
+    lfd = st.tcp_socket()
+    st.tcp_bind(lfd, "", 80)
+    st.tcp_listen(lfd, 4)
+    peer = Peer(st)
+    peer.seq = 1000
+    peer.send("S")
+    peer.expect("SA")
+    peer.send("A")
+    fd = st.tcp_accept(lfd)
+    assert st.tcp_shutdown(fd, ffstack.SHUT_WR) == 0  # the descriptor stays
+    fin = peer.expect("FA")
+    peer.send("FA", ack=fin.seq + 1)
+    peer.expect("A")
+    assert state(st, fd) == "TIME_WAIT"
+    old = peer.seq
+    peer.seq = old + 100000
+    peer.send("S")
+    sa = peer.expect("SA")  # not a RST: the listener answers
+    assert sa.ack == old + 100001
+    assert st.counter("tcp.tcps_tw_recycles") == 1
+    peer.send("A")
+    fd2 = st.tcp_accept(lfd)
+    assert fd2 >= 0
+    assert state(st, fd2) == "ESTABLISHED"
+    assert st.tcp_recv(fd) == b""  # the old one: over, not reset
+    quiesce(st, fd, fd2, lfd)
+
+
+def test_new_syn_to_time_wait_of_a_shut_down_socket_without_listener(
+    make_stack,
+):
+    """With nobody listening, the recycled TIME_WAIT leaves no connection:
+    the SYN gets a RST as for any closed port (RFC 9293 3.10.7.1)."""
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    st.tcp_bind(fd, "", 5000)
+    st.tcp_connect(fd, "198.18.0.1", 40000)
+    peer = Peer(st, sport=40000, dport=5000)
+    syn = peer.expect("S")
+    peer.seq = 1000
+    peer.send("SA", ack=syn.seq + 1)
+    peer.expect("A")
+    assert st.tcp_shutdown(fd, ffstack.SHUT_WR) == 0
+    fin = peer.expect("FA")
+    peer.send("FA", ack=fin.seq + 1)
+    peer.expect("A")
+    assert state(st, fd) == "TIME_WAIT"
+    peer.seq += 100000
+    peer.send("S", advance=False)
+    rst = peer.expect("RA")
+    assert rst.ack == peer.seq + 1
+    assert st.counter("tcp.tcps_tw_recycles") == 1
+    quiesce(st, fd)

@@ -447,3 +447,82 @@ def test_new_recovery_right_at_the_recovery_point(make_stack):
     assert st.counter("tcp.tcps_sack_recovery_episode") == 2
     sack_ack(peer, una, 17000, [])
     quiesce(st, fd)
+
+
+def sack_data(peer, una, ack, blocks, data=b"", win=65535):
+    """sack_ack() on a segment that also carries data from the peer (two-way
+    traffic) and may announce another window."""
+    sack = tuple(
+        x
+        for s, e in blocks
+        for x in ((una + s) & 0xFFFFFFFF, (una + e) & 0xFFFFFFFF)
+    )
+    peer.send("A", ack=una + ack, data=data, win=win, options=[("SAck", sack)])
+
+
+def test_acks_carrying_data_and_new_sack_blocks_are_duplicates(make_stack):
+    """RFC 6675 2 (DupAck): an ACK that SACKs octets not SACKed before is a
+    duplicate even when it carries data or a new window.  The peer sends
+    its own data on each ACK (two-way traffic) while segment 0 is lost:
+    the third such ACK starts recovery and resends segment 0 at once, no
+    retransmission timeout; the peer's data is delivered too."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    # Half segments SACKed: only the count can start recovery (IsLost
+    # needs more than (DupThresh - 1) * SMSS SACKed, or 3 ranges).
+    sack_data(peer, una, 0, [(1000, 1500)], data=b"a" * 100)
+    sack_data(peer, una, 0, [(1000, 2000)], data=b"b" * 100, win=60000)
+    assert rexmits(st, una) == []
+    sack_data(peer, una, 0, [(1000, 2500)], data=b"c" * 100)
+    assert rexmits(st, una)[0] == (0, 1000)
+    assert st.counter("tcp.tcps_sack_recovery_episode") == 1
+    assert st.counter("tcp.tcps_rexmttimeo") == 0
+    assert st.tcp_recv(fd) == b"a" * 100 + b"b" * 100 + b"c" * 100
+    sack_data(peer, una, 10000, [])
+    assert not st.tcp_info(fd)["flags"] & 0x00100000  # recovery over
+    assert st.counter("tcp.tcps_rexmttimeo") == 0
+    quiesce(st, fd)
+
+
+def test_data_ack_without_new_sack_neither_counts_nor_resets(make_stack):
+    """A segment at snd_una that carries data and SACKs nothing new is no
+    duplicate (RFC 6675 2), and it is no cumulative ACK either, so the
+    count goes on (RFC 5681 resets it only on an ACK of new data)."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    # Small blocks: fewer than DupThresh ranges and SMSS * (DupThresh - 1)
+    # bytes SACKed, so only the count can start recovery (not IsLost).
+    sack_ack(peer, una, 0, [(2000, 2500)])
+    sack_ack(peer, una, 0, [(2000, 3000)])
+    sack_data(peer, una, 0, [(2000, 3000)], data=b"d" * 10)
+    assert rexmits(st, una) == []  # not a third duplicate
+    sack_ack(peer, una, 0, [(4000, 4500), (2000, 3000)])
+    assert rexmits(st, una)[0] == (0, 1000)
+    assert st.counter("tcp.tcps_sack_recovery_episode") == 1
+    sack_ack(peer, una, 10000, [])
+    quiesce(st, fd)
+
+
+def test_lost_per_islost_before_three_duplicates(make_stack):
+    """RFC 6675 5 (C): with fewer than DupThresh duplicates but IsLost
+    (HighACK + 1), recovery starts: one ACK that SACKs more than
+    (DupThresh - 1) * SMSS above snd_una (its earlier ACKs were lost on
+    the way back) resends segment 0 at once."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    sack_ack(peer, una, 0, [(1000, 4000)])
+    assert rexmits(st, una)[0] == (0, 1000)
+    assert st.counter("tcp.tcps_sack_recovery_episode") == 1
+    sack_ack(peer, una, 10000, [])
+    quiesce(st, fd)
+
+
+def test_partial_ack_with_new_sack_blocks_counts(make_stack):
+    """An ACK that moves snd_una and SACKs new octets starts the count at
+    one (RFC 6675 2; FreeBSD counts it so): two plain duplicates more
+    make three."""
+    st, peer, fd, una = sender_setup(make_stack, nseg=10)
+    sack_ack(peer, una, 1000, [(2000, 3000)])  # 1 lost, 0 acked
+    sack_ack(peer, una, 1000, [(2000, 3000), (4000, 4500)])
+    assert rexmits(st, una) == []
+    sack_ack(peer, una, 1000, [(2000, 3000), (4000, 5000)])
+    assert rexmits(st, una)[0] == (1000, 1000)
+    sack_ack(peer, una, 10000, [])
+    quiesce(st, fd)

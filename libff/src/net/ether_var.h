@@ -15,6 +15,12 @@ struct ifnet;
 struct rte_mbuf;
 struct ether_addr;
 
+/*
+ * Always 0 in ff, for the reason before each colon (a guard kept in the
+ * code; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	every frame sent keeps DPDK's 128-byte headroom: ethx_nobufs
+ */
 /* net.link.ether.xstats (ours): every Ethernet-level drop by cause. */
 #define ETHERXSTAT_LIST(X, A)                                    \
 	X(ethx_tooshort) /* shorter than a header (ierrors) */   \

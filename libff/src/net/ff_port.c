@@ -5,32 +5,54 @@
  * soon as the buffer holds a full burst, and at the end of a main-loop
  * iteration (ff_ctx_iterate()) once the oldest buffered frame has waited
  * [dpdk] pkt_tx_delay µs (0, the default: at the end of every iteration).
- * A frame the device refuses is freed and counted in tx_dropped: the
- * stack never blocks on a full queue.
+ * A frame the device refuses is freed and counted in tx_dropped and in
+ * its interface's oqdrops (FreeBSD's name for a frame a full send queue
+ * could not take): the stack never blocks on a full queue.  The
+ * interface's opackets, obytes and omcasts count what the device took.
  */
 #include "core/ff_ctx.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
+#include "net/if_var.h"
+
+/* 1 when frame m goes to an Ethernet multicast (or broadcast) address. */
+static int
+ff_port_mcast(const struct rte_mbuf *m)
+{
+	return ((mtod(m, const uint8_t *)[0] & 0x01) != 0);
+}
 
 int
 ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
 {
-	uint16_t i, sent;
-	uint64_t bytes = 0;
+	uint16_t i, sent, left;
+	uint64_t bytes = 0, mcasts = 0;
 
 	if (p->p_ntx == 0)
 		return (0);
 	/* Count before the burst: the device may free what it took at once. */
-	for (i = 0; i < p->p_ntx; i++)
+	for (i = 0; i < p->p_ntx; i++) {
 		bytes += m_pktlen(p->p_txbuf[i]);
+		mcasts += (uint64_t)ff_port_mcast(p->p_txbuf[i]);
+	}
 	sent = p->p_ops->po_tx_burst(p, p->p_txbuf, p->p_ntx);
-	for (i = sent; i < p->p_ntx; i++)
+	for (i = sent; i < p->p_ntx; i++) {
 		bytes -= m_pktlen(p->p_txbuf[i]);
+		mcasts -= (uint64_t)ff_port_mcast(p->p_txbuf[i]);
+	}
+	left = p->p_ntx - sent;
 	ctx->traffic.tx_packets += sent;
 	ctx->traffic.tx_bytes += bytes;
-	if (sent < p->p_ntx) {
-		ctx->traffic.tx_dropped += p->p_ntx - sent;
-		m_freem_bulk(&p->p_txbuf[sent], p->p_ntx - sent);
+	if (p->p_ifp != NULL) {
+		/* What the port took; what it refused is an output drop. */
+		if_inc_counter(p->p_ifp, IFCOUNTER_OPACKETS, sent);
+		if_inc_counter(p->p_ifp, IFCOUNTER_OBYTES, bytes);
+		if_inc_counter(p->p_ifp, IFCOUNTER_OMCASTS, mcasts);
+		if_inc_counter(p->p_ifp, IFCOUNTER_OQDROPS, left);
+	}
+	if (left > 0) {
+		ctx->traffic.tx_dropped += left;
+		m_freem_bulk(&p->p_txbuf[sent], left);
 	}
 	p->p_ntx = 0;
 	return (sent);

@@ -152,10 +152,7 @@ ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	memcpy(eh->ether_dhost, dst, ETHER_ADDR_LEN);
 	memcpy(eh->ether_shost, &ifp->if_lladdr, ETHER_ADDR_LEN);
 	eh->ether_type = htons(type);
-	if_inc_counter(ifp, IFCOUNTER_OPACKETS, 1);
-	if_inc_counter(ifp, IFCOUNTER_OBYTES, m_pktlen(m));
-	if (ETHER_IS_MULTICAST(eh->ether_dhost))
-		if_inc_counter(ifp, IFCOUNTER_OMCASTS, 1);
+	/* opackets, obytes, omcasts: once the port took it (ff_port.c). */
 	if (ifp->if_hwassist != 0) /* the NIC needs to find the IP header */
 		m_pkthdr(m)->l2hlen = ETHER_HDR_LEN;
 	ff_port_tx_consume(ctx, ifp->if_port, m);

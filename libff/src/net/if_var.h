@@ -54,15 +54,22 @@ struct in_ifaddr;
 #define IFT_LOOP  0x18
 
 /*
+ * Always 0 in ff, for the reason before each colon (FreeBSD counts them
+ * in its drivers; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	no shared medium: collisions
+ *	frames keep DPDK's headroom, a refusal is oqdrops: oerrors
+ */
+/*
  * Per-interface counters, in FreeBSD's ift_counter order: X(NAME, name)
  * makes IFCOUNTER_NAME and the name the tools and tests know it by.
  */
 #define IFCOUNTER_LIST(X)                                                     \
 	X(IPACKETS, ipackets)	  /* frames received */                       \
 	X(IERRORS, ierrors)	  /* input errors (bad frames) */             \
-	X(OPACKETS, opackets)	  /* frames sent */                           \
+	X(OPACKETS, opackets)	  /* frames the port took */                  \
 	X(OERRORS, oerrors)	  /* output errors */                         \
-	X(COLLISIONS, collisions) /* always 0 here */                         \
+	X(COLLISIONS, collisions) /* always 0 (above) */                      \
 	X(IBYTES, ibytes)	  /* bytes received */                        \
 	X(OBYTES, obytes)	  /* bytes sent */                            \
 	X(IMCASTS, imcasts)	  /* multicast/broadcast frames received */   \

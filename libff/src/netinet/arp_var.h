@@ -99,7 +99,7 @@ struct arp_state {
 	int maxtries;	 /* net.link.ether.inet.maxtries */
 	int maxhold;	 /* net.link.ether.inet.maxhold */
 	int arpt_down;	 /* net.link.ether.inet.wait, s */
-	int max_entries; /* net.link.ether.inet.max_entries */
+	int max_entries; /* bound of the table (4096; no sysctl) */
 	int nentries;	 /* entries in the table */
 	struct llentries arp_hash[ARP_HASHSIZE];
 };

@@ -63,14 +63,14 @@ in_cksum_mbuf(
  * header as the upper-layer length), not inverted.
  */
 static inline uint16_t
-in_pseudo_sum(const struct ip *ip)
+in_pseudo_sum(const ip_hdr_t *ip)
 {
 	return (rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0));
 }
 
 /* The TCP or UDP checksum to send for l4 (contiguous after ip). */
 static inline uint16_t
-in_cksum_l4(const struct ip *ip, const void *l4)
+in_cksum_l4(const ip_hdr_t *ip, const void *l4)
 {
 	return (rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, l4));
 }

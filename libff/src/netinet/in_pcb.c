@@ -4,7 +4,7 @@
  *
  * Entry points: in_pcbinfo_init(), in_pcbinfo_destroy(), in_pcballoc(),
  * in_pcbbind(), in_pcbconnect(), in_pcbdisconnect(), in_pcbdetach(),
- * in_pcbfree(), in_pcbrehash(), in_pcblookup(), in_pcblookup_local(),
+ * in_pcbdrop(), in_pcbfree(), in_pcbrehash(), in_pcblookup(), in_pcblookup_local(),
  * in_pcbladdr(), in_getsockaddr(), in_getpeeraddr(), in_pcb_random().
  *
  * Binding follows FreeBSD's rules: without SO_REUSEADDR/SO_REUSEPORT a
@@ -168,6 +168,23 @@ in_pcbdetach(struct inpcb *inp)
 	inp->inp_socket = NULL;
 	so->so_pcb = NULL;
 	sofree(so);
+}
+
+/*
+ * FreeBSD's in_pcbdrop(): the protocol is done with a pcb whose socket
+ * is still open.  Off the hashes, so that nothing arriving for its
+ * 4-tuple finds it (a listener on the port, or a RST, answers instead)
+ * and its port is free to bind; the addresses stay for getsockname.
+ */
+void
+in_pcbdrop(struct inpcb *inp)
+{
+	inp->inp_flags |= INP_DROPPED;
+	if ((inp->inp_flags & INP_HASHED) != 0) {
+		LIST_REMOVE(inp, inp_hash);
+		LIST_REMOVE(inp, inp_portlist);
+		inp->inp_flags &= ~INP_HASHED;
+	}
 }
 
 void

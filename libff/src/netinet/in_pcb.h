@@ -17,6 +17,8 @@
  * Life: in_pcballoc() (from pru_attach) links a pcb to its socket;
  * in_pcbdetach() unlinks it from the socket (so_pcb = NULL; sofree() when
  * the descriptor is gone) and leaves it hashed (TIME_WAIT keeps it);
+ * in_pcbdrop() unhashes the pcb of a connection that is over while its
+ * socket is still open (so the 4-tuple and port are free again);
  * in_pcbfree() unhashes and frees it (detaching first if needed).
  *
  * Errors: 0 or a negative errno.  Addresses and ports in network order.
@@ -109,6 +111,8 @@ int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam);
 void in_pcbdisconnect(struct inpcb *inp);
 /* Unlink from the socket (see the top); keeps the pcb hashed. */
 void in_pcbdetach(struct inpcb *inp);
+/* Done with, socket still open: unhashed, INP_DROPPED, not freed. */
+void in_pcbdrop(struct inpcb *inp);
 /* Unhash and free (in_pcbdetach() first if still attached). */
 void in_pcbfree(struct inpcb *inp);
 /* Re-insert in the hashes after a change of address or port. */

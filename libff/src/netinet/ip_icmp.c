@@ -86,7 +86,7 @@ static void
 icmp_reflect_consume(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen)
 {
-	struct ip *ip = mtod(m, struct ip *);
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
 	struct in_ifaddr *ia;
 	struct icmp *icp;
 	struct in_addr src;
@@ -104,20 +104,20 @@ icmp_reflect_consume(
 		src = ia->ia_addr;
 	else
 		src.s_addr = INADDR_ANY;
-	if (hlen > (int)sizeof(struct ip)) {
+	if (hlen > (int)sizeof(ip_hdr_t)) {
 		/* Strip options: move the fixed header up against the data. */
-		memmove((uint8_t *)ip + hlen - sizeof(struct ip), ip,
-		    sizeof(struct ip));
-		ip = (struct ip *)m_adj(m, hlen - sizeof(struct ip));
-		IP_SET_VHL(ip, sizeof(struct ip));
+		memmove((uint8_t *)ip + hlen - sizeof(ip_hdr_t), ip,
+		    sizeof(ip_hdr_t));
+		ip = (ip_hdr_t *)m_adj(m, hlen - sizeof(ip_hdr_t));
+		IP_SET_VHL(ip, sizeof(ip_hdr_t));
 	}
 	ip->ip_dst = ip->ip_src;
 	ip->ip_src = src;
-	ip->ip_len = htons((uint16_t)(sizeof(struct ip) + icmplen));
+	ip->ip_len = htons((uint16_t)(sizeof(ip_hdr_t) + icmplen));
 	ip->ip_ttl = 0; /* ip_output: net.inet.ip.ttl */
 	icp = (struct icmp *)(ip + 1);
 	icp->icmp_cksum = 0;
-	if (in_cksum_mbuf(m, sizeof(struct ip), icmplen, &sum) == 0)
+	if (in_cksum_mbuf(m, sizeof(ip_hdr_t), icmplen, &sum) == 0)
 		icp->icmp_cksum = sum;
 	ICMPSTAT_INC(ctx, icps_reflect);
 	ICMPSTAT_INC(ctx, icps_outhist[icp->icmp_type]);
@@ -178,13 +178,13 @@ static void
 icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
 {
 	struct icmp *icp = mtodo(m, hlen);
-	const struct ip *oip = (const struct ip *)(icp + 1);
+	const ip_hdr_t *oip = (const ip_hdr_t *)(icp + 1);
 	uint32_t avail = m_len(m) - (uint32_t)hlen - ICMP_MINLEN;
 	int ohlen = IP_HDRLEN(oip);
 
 	if ((uint32_t)icmplen - ICMP_MINLEN < avail)
 		avail = (uint32_t)icmplen - ICMP_MINLEN;
-	if (ohlen < (int)sizeof(struct ip) || avail < (uint32_t)ohlen + 8) {
+	if (ohlen < (int)sizeof(ip_hdr_t) || avail < (uint32_t)ohlen + 8) {
 		ICMPSTAT_INC(ctx, icps_badlen);
 		return;
 	}
@@ -204,9 +204,9 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
 	struct icmpstat *st = &V_icmp(ctx)->icmpstat;
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	int icmplen = ntohs(ip->ip_len) - hlen;
-	uint32_t *ts;
+	uint32_t ts;
 	struct icmp *icp;
 	uint16_t sum;
 
@@ -243,8 +243,10 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 			goto free;
 		}
 		icp->icmp_type = ICMP_TSTAMPREPLY;
-		ts = (uint32_t *)(icp + 1);
-		ts[1] = ts[2] = icmp_iptime(ctx); /* receive, transmit */
+		/* Originate, receive, transmit: 2-byte aligned, as icp. */
+		ts = icmp_iptime(ctx);
+		memcpy((uint8_t *)(icp + 1) + 4, &ts, 4); /* receive */
+		memcpy((uint8_t *)(icp + 1) + 8, &ts, 4); /* transmit */
 		icmp_reflect_consume(ctx, ifp, m, hlen);
 		return;
 	case ICMP_UNREACH:
@@ -266,7 +268,7 @@ free:
 static int
 icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int lflags)
 {
-	const struct ip *oip = mtod(n, const struct ip *);
+	const ip_hdr_t *oip = mtod(n, const ip_hdr_t *);
 	int ohlen = IP_HDRLEN(oip);
 	const struct icmp *oicp;
 
@@ -296,17 +298,17 @@ static struct rte_mbuf *
 icmp_error_build(
     struct ff_ctx *ctx, struct rte_mbuf *n, int type, int code, uint32_t mtu)
 {
-	const struct ip *oip = mtod(n, const struct ip *);
+	const ip_hdr_t *oip = mtod(n, const ip_hdr_t *);
 	uint32_t quote = IP_HDRLEN(oip) + V_icmp(ctx)->quotelen;
 	struct rte_mbuf *m;
 	struct icmp *icp;
-	struct ip *ip;
+	ip_hdr_t *ip;
 
 	quote = min(quote, m_pktlen(n));
 	quote = min(quote, (uint32_t)(IP_MSS - sizeof(*ip) - ICMP_MINLEN));
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)m_append(m, sizeof(*ip) + ICMP_MINLEN + quote);
+	ip = (ip_hdr_t *)m_append(m, sizeof(*ip) + ICMP_MINLEN + quote);
 	if (ip == NULL) {
 		m_freem(m);
 		return (NULL);

@@ -77,8 +77,8 @@ ip_trim_to(struct rte_mbuf *m, uint32_t len)
 
 /* 1 when the header checksum is right (NIC verdict or computed). */
 static int
-ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const struct ip *ip,
-    int hlen, int lflags)
+ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const ip_hdr_t *ip, int hlen,
+    int lflags)
 {
 	uint32_t f = m_pkthdr(m)->csum_flags;
 
@@ -97,20 +97,20 @@ static int
 ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	const struct ip *ip;
+	const ip_hdr_t *ip;
 	uint32_t hlen, len;
 
-	if (m_len(m) < sizeof(struct ip)) {
+	if (m_len(m) < sizeof(ip_hdr_t)) {
 		st->ips_toosmall++;
 		goto bad;
 	}
-	ip = mtod(m, const struct ip *);
+	ip = mtod(m, const ip_hdr_t *);
 	if (ip->ip_v != IPVERSION) {
 		st->ips_badvers++;
 		goto bad;
 	}
 	hlen = IP_HDRLEN(ip);
-	if (hlen < sizeof(struct ip) || hlen > m_len(m)) {
+	if (hlen < sizeof(ip_hdr_t) || hlen > m_len(m)) {
 		st->ips_badhlen++;
 		goto bad;
 	}
@@ -137,7 +137,7 @@ bad:
 
 /* RFC 1122 3.2.1.3: addresses that must never arrive from a wire. */
 static int
-ip_badaddr(const struct ifnet *ifp, const struct ip *ip)
+ip_badaddr(const struct ifnet *ifp, const ip_hdr_t *ip)
 {
 	uint32_t src = ntohl(ip->ip_src.s_addr);
 	uint32_t dst = ntohl(ip->ip_dst.s_addr);
@@ -154,7 +154,7 @@ ip_badaddr(const struct ifnet *ifp, const struct ip *ip)
  * broadcast destination), 0 no, -1 a multicast group we are not in.
  */
 static int
-ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip, int *lflags)
+ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const ip_hdr_t *ip, int *lflags)
 {
 	uint32_t dst = ntohl(ip->ip_dst.s_addr);
 
@@ -175,8 +175,7 @@ ip_ours(struct ff_ctx *ctx, struct ifnet *ifp, const struct ip *ip, int *lflags)
 
 /* RFC 1812 5.3.1: decrement TTL, or answer with time exceeded. */
 static int
-ip_forward_ttl(
-    struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip, int lflags)
+ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, ip_hdr_t *ip, int lflags)
 {
 	uint32_t sum;
 
@@ -198,7 +197,7 @@ ip_forward(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	struct ip *ip = mtod(m, struct ip *);
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
 	struct rtentry *rt;
 	uint32_t mtu, dst = ntohl(ip->ip_dst.s_addr);
 
@@ -242,7 +241,7 @@ ip_deliver_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 
 	st->ips_delivered++;
 	switch (ip->ip_p) {
@@ -268,19 +267,19 @@ ip_input_consume(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	struct ip_state *ips = V_ip(ctx);
-	const struct ip *ip;
+	const ip_hdr_t *ip;
 	int hlen, ours;
 
 	ips->ipstat.ips_total++;
 	if ((hlen = ip_check(ctx, ifp, m, lflags)) == 0)
 		return;
-	ip = mtod(m, const struct ip *);
+	ip = mtod(m, const ip_hdr_t *);
 	if (ip_badaddr(ifp, ip)) {
 		ips->ipstat.ips_badaddr++;
 		m_freem(m);
 		return;
 	}
-	if (hlen > (int)sizeof(struct ip) && ip_dooptions(ctx, ifp, m, lflags))
+	if (hlen > (int)sizeof(ip_hdr_t) && ip_dooptions(ctx, ifp, m, lflags))
 		return;
 	ours = ip_ours(ctx, ifp, ip, &lflags);
 	if (ours < 0) {
@@ -300,7 +299,7 @@ ip_input_consume(
 		ips->ipstat.ips_fragments++;
 		if ((m = ip_reass_consume(ctx, ifp, m, &lflags)) == NULL)
 			return;
-		ip = mtod(m, const struct ip *);
+		ip = mtod(m, const ip_hdr_t *);
 		hlen = IP_HDRLEN(ip);
 	}
 	ip_deliver_consume(ctx, ifp, m, hlen, lflags);

@@ -37,7 +37,7 @@ static int
 ip_opt_srcroute(struct ff_ctx *ctx, struct rte_mbuf *m, const uint8_t *cp,
     int optlen, int ptroff, int lflags)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	int off = cp[IPOPT_OFFSET];
 
 	if (optlen < IPOPT_OFFSET + 1 || off < IPOPT_MINOFF)
@@ -59,8 +59,8 @@ ip_dooptions(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
 	const uint8_t *cp = mtod(m, const uint8_t *);
-	int hlen = IP_HDRLEN((const struct ip *)cp);
-	int off = sizeof(struct ip), opt, optlen;
+	int hlen = IP_HDRLEN((const ip_hdr_t *)cp);
+	int off = sizeof(ip_hdr_t), opt, optlen;
 
 	if (V_ip(ctx)->process_options == 0)
 		return (0);

@@ -23,7 +23,7 @@
 
 /* Header checksum by the NIC when the port offers it, else here. */
 static void
-ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, struct ip *ip, int hlen)
+ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, ip_hdr_t *ip, int hlen)
 {
 	struct pkthdr *ph;
 
@@ -72,10 +72,10 @@ static struct rte_mbuf *
 ip_frag_one(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int fhlen,
     int off, int len, int more)
 {
-	const struct ip *oip = mtod(m, const struct ip *);
+	const ip_hdr_t *oip = mtod(m, const ip_hdr_t *);
 	struct rte_mbuf *n;
 	const void *src;
-	struct ip *ip;
+	ip_hdr_t *ip;
 	uint16_t ooff = ntohs(oip->ip_off);
 	uint8_t *p;
 
@@ -85,18 +85,18 @@ ip_frag_one(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int fhlen,
 		m_freem(n);
 		return (NULL);
 	}
-	memcpy(p, oip, sizeof(struct ip));
-	if (fhlen > (int)sizeof(struct ip)) {
+	memcpy(p, oip, sizeof(ip_hdr_t));
+	if (fhlen > (int)sizeof(ip_hdr_t)) {
 		if (off == 0)
-			memcpy(p + sizeof(struct ip), oip + 1, fhlen - 20);
+			memcpy(p + sizeof(ip_hdr_t), oip + 1, fhlen - 20);
 		else
 			(void)ip_optcopy((const uint8_t *)(oip + 1), hlen - 20,
-			    p + sizeof(struct ip));
+			    p + sizeof(ip_hdr_t));
 	}
 	src = m_copydata_p(m, hlen + off, len, p + fhlen);
 	if (src != p + fhlen)
 		memcpy(p + fhlen, src, len);
-	ip = (struct ip *)p;
+	ip = (ip_hdr_t *)p;
 	IP_SET_VHL(ip, fhlen);
 	ip->ip_len = htons((uint16_t)(fhlen + len));
 	ip->ip_off = htons((uint16_t)((ooff & ~(IP_MF | IP_OFFMASK)) |
@@ -110,11 +110,11 @@ static int
 ip_frag_hlen(const struct rte_mbuf *m, int hlen)
 {
 	uint8_t opts[IP_MAXHDRLEN];
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 
-	if (hlen == (int)sizeof(struct ip))
+	if (hlen == (int)sizeof(ip_hdr_t))
 		return (hlen);
-	return ((int)sizeof(struct ip) +
+	return ((int)sizeof(ip_hdr_t) +
 	    ip_optcopy((const uint8_t *)(ip + 1), hlen - 20, opts));
 }
 
@@ -124,7 +124,7 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen,
     uint32_t mtu, struct in_addr nexthop, int bcast)
 {
 	struct ipstat *st = &V_ip(ctx)->ipstat;
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	int total = ntohs(ip->ip_len) - hlen, off, len, fhlen, error = 0;
 	int fragsize = ((int)mtu - hlen) & ~7;
 	int later = ip_frag_hlen(m, hlen);
@@ -145,7 +145,7 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen,
 			error = -ENOBUFS;
 			break;
 		}
-		ip_output_cksum(ifp, n, mtod(n, struct ip *), fhlen);
+		ip_output_cksum(ifp, n, mtod(n, ip_hdr_t *), fhlen);
 		st->ips_ofragments++;
 		error = ether_output_consume(ctx, ifp, n, nexthop, bcast);
 	}
@@ -157,10 +157,10 @@ ip_fragment(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen,
 
 /* Fill what a locally generated header leaves to us. */
 static void
-ip_output_fill(struct ff_ctx *ctx, struct ip *ip)
+ip_output_fill(struct ff_ctx *ctx, ip_hdr_t *ip)
 {
 	if (ip->ip_v != IPVERSION)
-		IP_SET_VHL(ip, sizeof(struct ip));
+		IP_SET_VHL(ip, sizeof(ip_hdr_t));
 	ip->ip_id = htons(ip_newid(V_ip(ctx)));
 	ip->ip_off &= htons(IP_DF);
 	if (ip->ip_ttl == 0)
@@ -171,7 +171,7 @@ ip_output_fill(struct ff_ctx *ctx, struct ip *ip)
 /* Route for ip_dst: 0 with *rtp, or a negative errno (m freed). */
 static int
 ip_output_route(
-    struct ff_ctx *ctx, struct rte_mbuf *m, struct ip *ip, struct rtentry **rtp)
+    struct ff_ctx *ctx, struct rte_mbuf *m, ip_hdr_t *ip, struct rtentry **rtp)
 {
 	struct rtentry *rt = rt_lookup(ctx, ip->ip_dst);
 
@@ -193,7 +193,7 @@ ip_output_route(
 int
 ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 {
-	struct ip *ip = mtod(m, struct ip *);
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
 	struct in_addr nexthop;
 	struct rtentry *rt;
 	struct ifnet *ifp;

@@ -62,7 +62,7 @@ ip_reass_drain(struct ff_ctx *ctx)
 }
 
 static struct ipq *
-ipq_find(struct ip_state *ips, const struct ip *ip)
+ipq_find(struct ip_state *ips, const ip_hdr_t *ip)
 {
 	struct ipq *q;
 
@@ -76,7 +76,7 @@ ipq_find(struct ip_state *ips, const struct ip *ip)
 
 /* A new queue, dropping the oldest one when at the bound. */
 static struct ipq *
-ipq_create(struct ff_ctx *ctx, const struct ip *ip)
+ipq_create(struct ff_ctx *ctx, const ip_hdr_t *ip)
 {
 	struct ip_state *ips = V_ip(ctx);
 	struct ipq *q;
@@ -156,12 +156,12 @@ static struct rte_mbuf *
 ipq_join(struct ff_ctx *ctx, struct ipq *q, int *lflags)
 {
 	struct rte_mbuf *m = q->ipq_frags[0], *n;
-	struct ip *ip = mtod(m, struct ip *);
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
 	int i, hlen = IP_HDRLEN(ip);
 
 	for (i = 1; i < q->ipq_nfrags; i++) {
 		n = q->ipq_frags[i];
-		m_adj(n, IP_HDRLEN(mtod(n, struct ip *)));
+		m_adj(n, IP_HDRLEN(mtod(n, ip_hdr_t *)));
 		if (m_cat(m, n) != 0) {
 			/* Out of segments (multi-segment fragments): drop. */
 			V_ip(ctx)->ipstat.ips_fragdropped += q->ipq_nfrags;
@@ -210,7 +210,7 @@ ip_reass_consume(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int *lflags)
 {
 	struct ip_state *ips = V_ip(ctx);
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	int hlen = IP_HDRLEN(ip), ipoff = ntohs(ip->ip_off);
 	int off = (ipoff & IP_OFFMASK) << 3, mf = (ipoff & IP_MF) != 0;
 	int len = ntohs(ip->ip_len) - hlen;

@@ -65,6 +65,12 @@ struct ipstat {
 };
 STATS_CHECK(ipstat, IPSTAT_LIST);
 
+/*
+ * Always 0 in ff, for the reason before each colon (a guard kept in the
+ * code; tests/stack/test_counters_move.py holds them
+ * at 0 and checks that every other counter moves):
+ *	loop guard, no exchange via lo0 nests 5 sends: ipx_loopdrop
+ */
 /* Drops FreeBSD counts nowhere; ours (net.inet.ip.xstats). */
 #define IPXSTAT_LIST(X, A)                                    \
 	X(ipx_ttlexceeded) /* TTL ran out while forwarding */ \

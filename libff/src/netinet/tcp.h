@@ -5,7 +5,9 @@
  * struct tcphdr is the BSD layout the C library's <netinet/tcp.h>
  * already declares (th_sport, th_dport, th_seq, th_ack, th_x2/th_off,
  * th_flags, th_win, th_sum, th_urp, network byte order), as ip.h does for
- * struct ip; this file adds what that header lacks: the parsed form of
+ * struct ip; this file adds what that header lacks: tcp_hdr_t (the type
+ * the stack reads and writes the header through, at the 2-byte alignment
+ * a frame gives it: see ip_hdr_t in ip.h), the parsed form of
  * the options (struct tcpopt, FreeBSD's names) and the two functions
  * that move options between it and the wire (tcp_dooptions() in
  * tcp_input.c, tcp_addoptions() in tcp_output.c).
@@ -17,6 +19,9 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+/* struct tcphdr where a frame has it (see ip_hdr_t in ip.h). */
+typedef struct tcphdr tcp_hdr_t __attribute__((__aligned__(2)));
 
 #define TH_ECE 0x40
 #define TH_CWR 0x80

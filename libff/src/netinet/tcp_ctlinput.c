@@ -53,7 +53,7 @@ tcp_next_mtu(uint32_t len)
 
 /* RFC 1191: a smaller path MTU; resend what is in flight to fit it. */
 static void
-tcp_mtudisc(struct tcpcb *tp, uint32_t mtu, const struct ip *oip)
+tcp_mtudisc(struct tcpcb *tp, uint32_t mtu, const ip_hdr_t *oip)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	uint32_t mss;
@@ -130,7 +130,7 @@ tcp_icmp_errno(int type, int code, int *hard)
 
 /* The connection the quoted segment belongs to, if it is in flight. */
 static struct tcpcb *
-tcp_ctl_tcpcb(struct ff_ctx *ctx, const struct ip *oip, const uint8_t *oth)
+tcp_ctl_tcpcb(struct ff_ctx *ctx, const ip_hdr_t *oip, const uint8_t *oth)
 {
 	struct inpcb *inp;
 	struct tcpcb *tp;
@@ -158,13 +158,13 @@ tcp_ctl_tcpcb(struct ff_ctx *ctx, const struct ip *oip, const uint8_t *oth)
 
 void
 tcp_ctlinput(struct ff_ctx *ctx, int type, int code, uint32_t mtu,
-    const struct ip *oip, uint32_t oiplen)
+    const ip_hdr_t *oip, uint32_t oiplen)
 {
 	struct tcpcb *tp;
 	int error, hard;
 
 	if (oiplen < (uint32_t)IP_HDRLEN(oip) + 8 ||
-	    IP_HDRLEN(oip) < (int)sizeof(struct ip))
+	    IP_HDRLEN(oip) < (int)sizeof(ip_hdr_t))
 		return; /* icmp_input checked and counted */
 	tp = tcp_ctl_tcpcb(ctx, oip, (const uint8_t *)oip + IP_HDRLEN(oip));
 	if (tp == NULL)

@@ -10,7 +10,8 @@
  * RFC 9293 3.10.7 (SEGMENT ARRIVES), 3.5.2 (reset generation), RFC 5961
  * 3 and 4 (challenge ACK for an in-window RST or SYN), RFC 7323 (window
  * scale, timestamps, PAWS), RFC 5681 3.2 and RFC 6582 (fast retransmit,
- * NewReno partial ACKs), RFC 6298 5.2-5.3 (timer on new ACKs), RFC 1122
+ * NewReno partial ACKs), RFC 6675 2 and 5 (with SACK: what counts as a
+ * duplicate ACK, recovery once IsLost(HighACK + 1)), RFC 6298 5.2-5.3 (timer on new ACKs), RFC 1122
  * 4.2.3.2 (delayed ACK, ACK at least every second full segment).
  *
  * Every segment dropped bumps a named counter: tcpstat's where FreeBSD
@@ -39,6 +40,8 @@
 #define TI_DROPRST	 3 /* free it and answer with a RST (limited) */
 #define TI_DONE		 4 /* segment consumed, tp may be gone */
 #define TI_DROPRST_UNLIM 5 /* the same, a RST never rate limited */
+
+#define TCP_DUPTHRESH 3 /* duplicate ACKs to a fast retransmit */
 
 static int tcp_input_fin(struct tcpcb *tp);
 
@@ -114,7 +117,7 @@ tcp_dooptions(struct tcpopt *to, const uint8_t *cp, int cnt, int flags)
 
 /* 1 when the TCP checksum is right (NIC verdict, loopback, or ours). */
 static int
-tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m, const struct ip *ip,
+tcp_cksum_ok(struct ifnet *ifp, const struct rte_mbuf *m, const ip_hdr_t *ip,
     uint32_t iphlen, int lflags)
 {
 	uint32_t f = m_pkthdr(m)->csum_flags;
@@ -138,9 +141,9 @@ static int
 tcp_input_validate(struct ff_ctx *ctx, struct ifnet *ifp,
     const struct rte_mbuf *m, uint32_t iphlen, int lflags, struct tcpseg *seg)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	uint32_t len = m_pktlen(m) - iphlen, off;
-	const struct tcphdr *th;
+	const tcp_hdr_t *th;
 
 	if (len < sizeof(*th) || m_len(m) < iphlen + sizeof(*th)) {
 		TCPSTAT_INC(ctx, tcps_rcvshort);
@@ -585,25 +588,15 @@ tcp_input_window(struct tcpcb *tp, struct tcpseg *seg)
 }
 
 /*
- * A duplicate ACK: fast retransmit on the third (RFC 5681 3.2, 6582);
- * with SACK, RFC 6675 5: no inflation, pipe decides what goes out.
+ * Enter fast recovery (RFC 5681 3.2, RFC 6582; with SACK, RFC 6675 5
+ * step 4), unless the ACK is still inside the last recovery.
  */
 static void
-tcp_dupack(struct tcpcb *tp)
+tcp_enter_recovery(struct tcpcb *tp)
 {
-	struct ff_ctx *ctx = tp->t_ctx;
 	tcp_seq onxt;
 
-	TCPSTAT_INC(ctx, tcps_rcvdupack);
-	cc_ack_received(tp, 0, CC_DUPACK);
-	if (IN_FASTRECOVERY(tp->t_flags)) {
-		if ((tp->t_flags & TF_SACK_PERMIT) == 0)
-			tp->snd_cwnd += tp->t_maxseg; /* inflate */
-		(void)tcp_output(tp);
-		return;
-	}
-	if (++tp->t_dupacks != 3)
-		return;
+	tp->t_dupacks = TCP_DUPTHRESH;
 	/*
 	 * No new recovery inside the last one.  RFC 6582 3.2 step 2: the
 	 * ACK must cover more than recover.  With SACK, RFC 6675 5.1: not
@@ -632,6 +625,29 @@ tcp_dupack(struct tcpcb *tp)
 	tp->snd_cwnd = tp->snd_ssthresh + 3 * tp->t_maxseg;
 	if (SEQ_GT(onxt, tp->snd_nxt))
 		tp->snd_nxt = onxt;
+}
+
+/*
+ * A duplicate ACK: fast retransmit on the third (RFC 5681 3.2, 6582);
+ * with SACK, RFC 6675 5: no inflation, pipe decides what goes out, and
+ * recovery starts early when IsLost(HighACK + 1) already holds (C).
+ */
+static void
+tcp_dupack(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	TCPSTAT_INC(ctx, tcps_rcvdupack);
+	cc_ack_received(tp, 0, CC_DUPACK);
+	if (IN_FASTRECOVERY(tp->t_flags)) {
+		if ((tp->t_flags & TF_SACK_PERMIT) == 0)
+			tp->snd_cwnd += tp->t_maxseg; /* inflate */
+		(void)tcp_output(tp);
+		return;
+	}
+	if (++tp->t_dupacks < TCP_DUPTHRESH && !tcp_sack_lost_una(tp))
+		return;
+	tcp_enter_recovery(tp);
 }
 
 /* RFC 6582 3.2 step 5: a partial ACK retransmits the next hole. */
@@ -725,11 +741,43 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *seg)
 	return (finacked ? tcp_finacked(tp) : TI_CONTINUE);
 }
 
+/*
+ * SACK in use for this segment (FreeBSD's tcp_is_sack_recovery()): it
+ * carries blocks, or the scoreboard has holes to keep up to date.
+ */
+static int
+tcp_sack_inuse(const struct tcpcb *tp, const struct tcpseg *seg)
+{
+	return ((tp->t_flags & TF_SACK_PERMIT) != 0 &&
+	    ((seg->to.to_flags & TOF_SACK) != 0 ||
+		!TAILQ_EMPTY(&tp->snd_holes)));
+}
+
+/*
+ * Is an ACK of exactly snd_una, with data outstanding, a duplicate?
+ * With SACK in use, RFC 6675 2: when it SACKs octets not SACKed before,
+ * whatever else it carries (data of its own in two-way traffic, another
+ * window); one that SACKs nothing new is none (a copy, or forged).
+ * Without, RFC 5681 2: no data, no SYN or FIN, the same window.
+ */
+static int
+tcp_is_dupack(
+    const struct tcpcb *tp, const struct tcpseg *seg, int sackinuse, int sacked)
+{
+	if (seg->ack != tp->snd_una)
+		return (0);
+	if (sackinuse)
+		return (sacked);
+	return (seg->tlen == 0 && (seg->flags & (TH_SYN | TH_FIN)) == 0 &&
+	    (seg->win << tp->snd_scale) == tp->snd_wnd);
+}
+
 /* The ACK field (RFC 9293 3.10.7.4 fifth check). */
 static int
 tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
+	int sackinuse, sacked = 0, r;
 
 	if ((seg->flags & TH_ACK) == 0) {
 		TCPXSTAT_INC(ctx, tcpx_noack);
@@ -760,20 +808,29 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *seg)
 		tcp_challenge_ack(tp);
 		return (TI_DROP);
 	}
-	if ((tp->t_flags & TF_SACK_PERMIT) &&
-	    ((seg->to.to_flags & TOF_SACK) || !TAILQ_EMPTY(&tp->snd_holes)) &&
-	    SEQ_GEQ(seg->ack, tp->snd_una))
-		(void)tcp_sack_doack(tp, &seg->to, seg->ack);
+	sackinuse = tcp_sack_inuse(tp, seg);
+	if (sackinuse && SEQ_GEQ(seg->ack, tp->snd_una))
+		sacked = tcp_sack_doack(tp, &seg->to, seg->ack);
 	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
-		if (seg->tlen == 0 && (seg->flags & (TH_SYN | TH_FIN)) == 0 &&
-		    (seg->win << tp->snd_scale) == tp->snd_wnd &&
-		    seg->ack == tp->snd_una && tp->snd_max != tp->snd_una)
+		if (tp->snd_max == tp->snd_una)
+			tp->t_dupacks = 0; /* nothing outstanding */
+		else if (tcp_is_dupack(tp, seg, sackinuse, sacked))
 			tcp_dupack(tp);
-		else if (seg->ack == tp->snd_una)
-			tp->t_dupacks = 0;
 		return (TI_CONTINUE);
 	}
-	return (tcp_newack(tp, seg));
+	if ((r = tcp_newack(tp, seg)) != TI_CONTINUE)
+		return (r);
+	/*
+	 * RFC 6675 2: an ACK that moves snd_una and SACKs new octets is a
+	 * duplicate too, the first after the reset (FreeBSD counts it so);
+	 * it may show the next segment lost already.
+	 */
+	if (sacked && !IN_FASTRECOVERY(tp->t_flags)) {
+		tp->t_dupacks = 1;
+		if (tcp_sack_lost_una(tp))
+			tcp_enter_recovery(tp);
+	}
+	return (TI_CONTINUE);
 }
 
 /* Timestamp to echo (RFC 7323 4.3): the segment covering rcv_nxt. */

@@ -273,7 +273,7 @@ tcp_plan_tso(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 {
 	uint32_t seg = tp->t_maxseg - (uint32_t)sp->optlen;
 	uint32_t max = TCP_TSO_MAX -
-	    (uint32_t)(sizeof(struct ip) + sizeof(struct tcphdr) + sp->optlen);
+	    (uint32_t)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t) + sp->optlen);
 
 	if (sp->len <= seg || (sp->flags & TH_SYN) || tp->t_force ||
 	    so == NULL || !tcp_tso_ok(tp))
@@ -366,7 +366,7 @@ tcp_output_chain(struct ff_ctx *ctx, struct rte_mbuf *m, struct socket *so,
  * completes for each segment it cuts.
  */
 static uint16_t
-tcp_tso_pseudo(const struct ip *ip)
+tcp_tso_pseudo(const ip_hdr_t *ip)
 {
 	uint32_t src = ntohl(ip->ip_src.s_addr), dst = ntohl(ip->ip_dst.s_addr);
 	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
@@ -379,7 +379,7 @@ tcp_tso_pseudo(const struct ip *ip)
 
 /* Mark m for the port to cut into tso_segsz payloads. */
 static void
-tcp_output_tso(struct rte_mbuf *m, struct ip *ip, struct tcphdr *th,
+tcp_output_tso(struct rte_mbuf *m, ip_hdr_t *ip, tcp_hdr_t *th,
     const struct tcp_sendplan *sp)
 {
 	struct pkthdr *ph = m_pkthdr(m);
@@ -398,17 +398,16 @@ tcp_output_build(
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct inpcb *inp = tp->t_inpcb;
-	int hdrlen =
-	    (int)(sizeof(struct ip) + sizeof(struct tcphdr)) + sp->optlen;
+	int hdrlen = (int)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t)) + sp->optlen;
 	uint32_t inline_len = sp->tso_segsz != 0 ? 0 : sp->len;
 	struct rte_mbuf *m;
-	struct tcphdr *th;
-	struct ip *ip;
+	tcp_hdr_t *th;
+	ip_hdr_t *ip;
 	uint32_t win;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
-	ip = (struct ip *)m_append(m, (uint16_t)(hdrlen + inline_len));
+	ip = (ip_hdr_t *)m_append(m, (uint16_t)(hdrlen + inline_len));
 	if (ip == NULL ||
 	    (sp->tso_segsz != 0 &&
 		tcp_output_chain(ctx, m, so, sp->off, sp->len))) {
@@ -425,7 +424,7 @@ tcp_output_build(
 	ip->ip_tos = inp->inp_ip_tos;
 	if (V_tcp(ctx)->path_mtu_discovery)
 		ip->ip_off = htons(IP_DF);
-	th = (struct tcphdr *)(ip + 1);
+	th = (tcp_hdr_t *)(ip + 1);
 	th->th_sport = inp->inp_lport;
 	th->th_dport = inp->inp_fport;
 	th->th_seq = htonl(seq);

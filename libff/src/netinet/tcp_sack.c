@@ -10,7 +10,8 @@
  *
  * Entry points: tcp_sack_init(), tcp_sack_fini(), tcp_sack_sysctl_attach(),
  * tcp_update_sack_list(), tcp_update_dsack_list(), tcp_clean_sackreport(),
- * tcp_sack_fillopt(), tcp_sack_sent(), tcp_sack_doack(), tcp_free_sackholes(), tcp_sack_recovery_start(),
+ * tcp_sack_fillopt(), tcp_sack_sent(), tcp_sack_doack(),
+ * tcp_free_sackholes(), tcp_sack_recovery_start(), tcp_sack_lost_una(),
  * tcp_sack_pipe(), tcp_sack_output(), tcp_sack_rexmitted(),
  * tcp_sack_rescue(), tcp_sack_rescued().
  *
@@ -325,7 +326,10 @@ tcp_sackhole_cut(struct tcpcb *tp, struct sackhole *p, tcp_seq s, tcp_seq e)
 	return (0);
 }
 
-/* One valid block [s, e): holes it covers shrink, a new one may open. */
+/*
+ * One valid block [s, e): holes it covers shrink, a new one may open.
+ * 1 when it reported octets not SACKed before.
+ */
 static int
 tcp_sack_block(struct tcpcb *tp, tcp_seq s, tcp_seq e)
 {
@@ -344,8 +348,14 @@ tcp_sack_block(struct tcpcb *tp, tcp_seq s, tcp_seq e)
 	if (SEQ_LEQ(e, tp->snd_fack))
 		return (changed);
 	if (SEQ_GT(s, tp->snd_fack)) {
+		/*
+		 * No room for the hole: the block stays unrecorded (the
+		 * scoreboard conservative), but it did report octets above
+		 * all we knew, i.e. segments that left the network: still
+		 * a duplicate ACK for the count (RFC 6675 2).
+		 */
 		if ((p = tcp_sackhole_alloc(tp, tp->snd_fack, s)) == NULL)
-			return (changed);
+			return (1);
 		TAILQ_INSERT_TAIL(&tp->snd_holes, p, scblink);
 	}
 	tp->snd_fack = e;
@@ -451,6 +461,20 @@ tcp_sack_islost(struct tcpcb *tp, int idx, uint32_t above)
 		ranges--; /* nothing SACKed past the last hole */
 	return (ranges >= TCP_SACK_DUPTHRESH ||
 	    above > (TCP_SACK_DUPTHRESH - 1) * tp->t_maxseg);
+}
+
+/*
+ * RFC 6675 IsLost(HighACK + 1), step (C) of section 5: the scoreboard
+ * already says the first unacknowledged segment is lost (DupThresh
+ * SACKed ranges, or more than (DupThresh - 1) * SMSS SACKed bytes above
+ * it), however few duplicate ACKs made it back.
+ */
+int
+tcp_sack_lost_una(const struct tcpcb *tp)
+{
+	const struct sackhole *p = TAILQ_FIRST(&tp->snd_holes);
+
+	return (p != NULL && p->start == tp->snd_una && p->lost);
 }
 
 /*

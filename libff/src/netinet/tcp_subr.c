@@ -284,8 +284,7 @@ tcp_hc_ssthresh(struct tcpcb *tp)
 	if (segs < 2)
 		segs = 2;
 	return (segs *
-	    (tp->t_maxseg +
-		(uint32_t)(sizeof(struct ip) + sizeof(struct tcphdr))));
+	    (tp->t_maxseg + (uint32_t)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t))));
 }
 
 /*
@@ -358,7 +357,9 @@ tcp_drain(struct ff_ctx *ctx)
  * The connection is over: free the control block, tell the socket, and
  * free the inpcb when the descriptor is gone (which frees the socket,
  * and takes an unaccepted one off its listener's queue); with a
- * descriptor the inpcb stays, marked dropped, until close.  Returns NULL.
+ * descriptor the inpcb stays, dropped (off the hashes: a new SYN for
+ * the 4-tuple finds the listener, as in FreeBSD), until close.
+ * Returns NULL.
  */
 struct tcpcb *
 tcp_close(struct tcpcb *tp)
@@ -370,7 +371,6 @@ tcp_close(struct tcpcb *tp)
 	TCPSTAT_INC(ctx, tcps_closed);
 	tcp_state_change(tp, TCPS_CLOSED);
 	tcp_discardcb(tp);
-	inp->inp_flags |= INP_DROPPED;
 	if (so == NULL) {
 		in_pcbfree(inp);
 		return (NULL);
@@ -378,6 +378,8 @@ tcp_close(struct tcpcb *tp)
 	soisdisconnected(so);
 	if ((so->so_state & SS_NOFDREF) != 0)
 		in_pcbfree(inp);
+	else
+		in_pcbdrop(inp);
 	return (NULL);
 }
 
@@ -445,7 +447,7 @@ tcp_mss_for(struct ff_ctx *ctx, struct in_addr faddr, uint32_t offer)
 
 /* TCP checksum of the segment behind the IP header ip (RFC 9293 3.1). */
 static void
-tcp_fill_cksum(struct ip *ip, struct tcphdr *th)
+tcp_fill_cksum(ip_hdr_t *ip, tcp_hdr_t *th)
 {
 	th->th_sum = 0;
 	th->th_sum = in_cksum_l4(ip, th);
@@ -462,13 +464,12 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
     tcp_seq ack, int flags)
 {
 	struct rte_mbuf *m;
-	struct tcphdr *th;
-	struct ip *ip;
+	tcp_hdr_t *th;
+	ip_hdr_t *ip;
 	uint32_t win = 0;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)m_append(m, sizeof(*ip) + sizeof(*th))) ==
-		NULL) {
+	    (ip = (ip_hdr_t *)m_append(m, sizeof(*ip) + sizeof(*th))) == NULL) {
 		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		return;
@@ -482,7 +483,7 @@ tcp_respond(struct ff_ctx *ctx, struct tcpcb *tp, struct in_addr src,
 	ip->ip_src = src;
 	ip->ip_dst = dst;
 	ip->ip_ttl = (uint8_t)V_ip(ctx)->defttl;
-	th = (struct tcphdr *)(ip + 1);
+	th = (tcp_hdr_t *)(ip + 1);
 	th->th_sport = sport;
 	th->th_dport = dport;
 	th->th_seq = htonl(seq);

@@ -280,15 +280,15 @@ syncache_respond(struct ff_ctx *ctx, const struct syncache *sc)
 	struct inpcb *linp = sc->sc_ltp->t_inpcb;
 	uint8_t opt[TCP_MAXOLEN];
 	int optlen = syncache_options(ctx, sc, opt);
-	uint16_t len = (uint16_t)(sizeof(struct ip) + sizeof(struct tcphdr) +
-	    (size_t)optlen);
+	uint16_t len =
+	    (uint16_t)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t) + (size_t)optlen);
 	uint32_t win = head != NULL ? head->so_rcv.sb_hiwat : 0;
 	struct rte_mbuf *m;
-	struct tcphdr *th;
-	struct ip *ip;
+	tcp_hdr_t *th;
+	ip_hdr_t *ip;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL ||
-	    (ip = (struct ip *)m_append(m, len)) == NULL) {
+	    (ip = (ip_hdr_t *)m_append(m, len)) == NULL) {
 		m_freem(m);
 		TCPXSTAT_INC(ctx, tcpx_nombuf);
 		TCPSTAT_INC(ctx, tcps_sc_dropped);
@@ -302,7 +302,7 @@ syncache_respond(struct ff_ctx *ctx, const struct syncache *sc)
 	ip->ip_dst = sc->sc_faddr;
 	ip->ip_ttl = linp->inp_ip_ttl;
 	ip->ip_tos = linp->inp_ip_tos;
-	th = (struct tcphdr *)(ip + 1);
+	th = (tcp_hdr_t *)(ip + 1);
 	th->th_sport = sc->sc_lport;
 	th->th_dport = sc->sc_fport;
 	th->th_seq = htonl(sc->sc_iss);

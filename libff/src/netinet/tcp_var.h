@@ -30,6 +30,7 @@
 #include "netinet/tcp_seq.h"
 #include "netinet/cc.h"
 #include "netinet/in_pcb.h"
+#include "netinet/ip.h"
 #include "netinet/tcp_syncache.h"
 #include "netinet/tcp_hostcache.h"
 
@@ -38,7 +39,6 @@ struct ifnet;
 struct inpcb;
 struct socket;
 struct rte_mbuf;
-struct ip;
 
 /*
  * Always 0 in ff, for the reason before each colon (FreeBSD keeps
@@ -482,7 +482,7 @@ struct tcp_state {
 
 /* A validated segment: header fields in host order (tcp_input.c). */
 struct tcpseg {
-	const struct tcphdr *th;
+	const tcp_hdr_t *th;
 	struct in_addr src, dst; /* IP addresses */
 	uint16_t sport, dport;	 /* network order */
 	tcp_seq seq, ack;
@@ -566,7 +566,7 @@ uint32_t tcp_autorcvbuf_limit(struct ff_ctx *ctx, const struct socket *so);
 
 /* tcp_ctlinput.c: ICMP errors about our segments (from icmp_input). */
 void tcp_ctlinput(struct ff_ctx *ctx, int type, int code, uint32_t mtu,
-    const struct ip *oip, uint32_t oiplen);
+    const ip_hdr_t *oip, uint32_t oiplen);
 
 /* tcp_sack.c: SACK option, scoreboard and RFC 6675 recovery. */
 void tcp_sack_init(struct ff_ctx *ctx);
@@ -581,6 +581,7 @@ void tcp_sack_sent(struct tcpcb *tp);
 int tcp_sack_doack(struct tcpcb *tp, const struct tcpopt *to, tcp_seq ack);
 void tcp_free_sackholes(struct tcpcb *tp);
 void tcp_sack_recovery_start(struct tcpcb *tp);
+int tcp_sack_lost_una(const struct tcpcb *tp);
 uint32_t tcp_sack_pipe(struct tcpcb *tp);
 uint32_t tcp_sack_room(struct tcpcb *tp);
 struct sackhole *tcp_sack_output(struct tcpcb *tp, int newdata, uint32_t *len);

@@ -106,9 +106,9 @@ udp_sysctl_attach(struct ff_ctx *ctx)
 /* The UDP checksum of datagram m (IP header at the front): 0 when good. */
 static uint16_t
 udp_cksum_mbuf(
-    const struct rte_mbuf *m, const struct ip *ip, int hlen, uint16_t ulen)
+    const struct rte_mbuf *m, const ip_hdr_t *ip, int hlen, uint16_t ulen)
 {
-	struct ip ph;
+	ip_hdr_t ph;
 	uint16_t raw;
 	uint32_t sum;
 
@@ -128,7 +128,7 @@ udp_cksum_mbuf(
 static int
 udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, struct udphdr *uh)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	uint32_t len = m_pktlen(m) - (uint32_t)hlen;
 	const void *p;
 	uint32_t csum;
@@ -170,7 +170,7 @@ static void
 udp_noport_consume(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 
 	UDPSTAT_INC(ctx, udps_noport);
 	if ((lflags & (M_BCAST | M_MCAST)) != 0 ||
@@ -191,7 +191,7 @@ void
 udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
     int hlen, int lflags)
 {
-	const struct ip *ip = mtod(m, const struct ip *);
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	struct sockaddr_in from;
 	struct udphdr uh;
 	struct inpcb *inp;
@@ -262,7 +262,7 @@ udp_icmp_errno(int type, int code)
  * covers at least the header.
  */
 static int
-udp_ctl_checkquote(const struct ip *oip, const struct udphdr *uh)
+udp_ctl_checkquote(const ip_hdr_t *oip, const struct udphdr *uh)
 {
 	if (oip->ip_v != IPVERSION || oip->ip_p != IPPROTO_UDP ||
 	    (ntohs(oip->ip_off) & IP_OFFMASK) != 0 ||
@@ -272,14 +272,14 @@ udp_ctl_checkquote(const struct ip *oip, const struct udphdr *uh)
 }
 
 void
-udp_ctlinput(struct ff_ctx *ctx, int type, int code, const struct ip *oip,
+udp_ctlinput(struct ff_ctx *ctx, int type, int code, const ip_hdr_t *oip,
     uint32_t oiplen)
 {
 	struct udphdr uh;
 	struct inpcb *inp;
 	int error;
 
-	if (IP_HDRLEN(oip) < (int)sizeof(struct ip) ||
+	if (IP_HDRLEN(oip) < (int)sizeof(ip_hdr_t) ||
 	    oiplen < (uint32_t)IP_HDRLEN(oip) + UDP_HDRLEN)
 		return; /* icmp_input checked and counted */
 	memcpy(&uh, (const uint8_t *)oip + IP_HDRLEN(oip), sizeof(uh));
@@ -316,11 +316,11 @@ udp_prepend(struct ff_ctx *ctx, struct inpcb *inp, struct rte_mbuf *m,
 {
 	uint32_t len = m_pktlen(m) + UDP_HDRLEN;
 	struct udphdr *uh;
-	struct ip *ip;
+	ip_hdr_t *ip;
 
-	if (len + sizeof(struct ip) > IP_MAXPACKET)
+	if (len + sizeof(ip_hdr_t) > IP_MAXPACKET)
 		return (-EMSGSIZE);
-	ip = (struct ip *)m_prepend(m, sizeof(*ip) + UDP_HDRLEN);
+	ip = (ip_hdr_t *)m_prepend(m, sizeof(*ip) + UDP_HDRLEN);
 	if (ip == NULL)
 		return (-ENOBUFS);
 	memset(ip, 0, sizeof(*ip));

@@ -10,10 +10,10 @@
 
 #include "kern/kern_sysctl_stats.h"
 #include "netinet/in_pcb.h"
+#include "netinet/ip.h"
 
 struct ff_ctx;
 struct ifnet;
-struct ip;
 struct rte_mbuf;
 
 /*
@@ -95,7 +95,7 @@ void udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp,
  * udp_ctlinput): oip is the quoted IP header, oiplen bytes of the quote
  * are readable (icmp_input checked the IP header and 8 bytes behind it).
  */
-void udp_ctlinput(struct ff_ctx *ctx, int type, int code, const struct ip *oip,
+void udp_ctlinput(struct ff_ctx *ctx, int type, int code, const ip_hdr_t *oip,
     uint32_t oiplen);
 
 #endif /* _NETINET_UDP_VAR_H_ */

@@ -207,24 +207,27 @@ ff_test_ip_output(struct ff_test *t, const char *src, const char *dst,
 {
 	struct ff_ctx *ctx = api_ctx(t);
 	struct rte_mbuf *m;
-	struct ip *ip;
+	struct in_addr a, b;
+	ip_hdr_t *ip;
 
 	if (len > IP_MAXPACKET - sizeof(*ip) ||
 	    len + sizeof(*ip) > RTE_MBUF_DEFAULT_DATAROOM)
 		return (-EMSGSIZE);
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (-ENOBUFS);
-	ip = (struct ip *)rte_pktmbuf_append(m, sizeof(*ip) + len);
+	ip = (ip_hdr_t *)rte_pktmbuf_append(m, sizeof(*ip) + len);
 	if (ip == NULL) {
 		rte_pktmbuf_free(m);
 		return (-EMSGSIZE);
 	}
 	memset(ip, 0, sizeof(*ip));
-	if (api_addr(src, &ip->ip_src) != 0 ||
-	    api_addr(dst, &ip->ip_dst) != 0) {
+	/* Through locals: &ip->ip_src is no aligned struct in_addr *. */
+	if (api_addr(src, &a) != 0 || api_addr(dst, &b) != 0) {
 		rte_pktmbuf_free(m);
 		return (-EINVAL);
 	}
+	ip->ip_src = a;
+	ip->ip_dst = b;
 	IP_SET_VHL(ip, sizeof(*ip));
 	ip->ip_len = htons((uint16_t)(sizeof(*ip) + len));
 	ip->ip_p = (uint8_t)proto;
