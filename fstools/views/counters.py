@@ -31,7 +31,7 @@ PROBLEM = re.compile(
 _XSTATS = ("tcpxstat", "ipxstat", "udpxstat", "arpxstat", "etherxstat")
 
 
-def _is_counter(node):
+def is_counter(node):
     # 64-bit unsigned read-only numbers are counters (kern.ipc.overload.*,
     # net.inet.icmp.bandlim.*); 32-bit ones are gauges.
     return node.type == _stack.CTLTYPE_U64
@@ -49,7 +49,7 @@ def flatten(snap):
         if node.error or node.fmt.startswith("S,"):
             continue
         value = node.decoded
-        if _is_counter(node) and isinstance(value, int):
+        if is_counter(node) and isinstance(value, int):
             counters[name] = value
         elif isinstance(value, (int, list)):
             gauges[name] = value
