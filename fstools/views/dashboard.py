@@ -110,6 +110,12 @@ class Dashboard:
         order) ``wall`` seconds apart; ``first``: ``prev`` are zeros at
         the stack's start (only the CPU shares are shown for it)."""
         procs = [top_view.usage(p.top, c.top, wall) for p, c in zip(prev, cur)]
+        if first:
+            # Since start: the stack's age, from its own cycle counter.
+            wall = max(
+                (c.top.work_tsc / c.top.tsc_hz for c in cur if c.top.tsc_hz),
+                default=wall,
+            )
         pc, pg = cnt.summed(prev)
         cc, cg = cnt.summed(cur)
         moved = [] if first else cnt.moved(pc, cc)

@@ -116,6 +116,7 @@ def test_first_interval_is_since_start():
     board.feed([zero], [snap(3)], 0.0, first=True)
     out = text(board)
     assert "CPU (since start)" in out and "92.4%" in out
+    assert "13.4k" in out  # loops over the 3 s since start, per second
     assert "after the first interval" in out
 
 
