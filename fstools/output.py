@@ -144,6 +144,19 @@ def console(stream=None):
     )
 
 
+def terminal_size(stream=None):
+    """(columns, lines) of the terminal behind ``stream`` as the kernel
+    has it now, or None when it is no terminal.  Unlike rich's own size,
+    a stale COLUMNS/LINES in the environment does not override it: a
+    live view follows every resize."""
+    stream = sys.__stdout__ if stream is None else stream
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+    return (size.columns, size.lines) if size.columns and size.lines else None
+
+
 def rich_table(records, keys, titles=None, title=None, justify=None):
     """A rich Table of ``records`` (dicts) over ``keys``."""
     from rich.table import Table

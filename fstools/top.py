@@ -99,8 +99,9 @@ def _run_live(opts, stack, ids, delay):
     ):
 
         def draw():
-            size = con.size
-            live.update(board.render(size.width, size.height), refresh=True)
+            size = output.terminal_size() or tuple(con.size)
+            con.size = size  # what the kernel says, not $COLUMNS
+            live.update(board.render(*size), refresh=True)
             return size
 
         shown = draw()
@@ -117,7 +118,7 @@ def _run_live(opts, stack, ids, delay):
                 prev_t, prev = cur_t, cur
                 due = max(due + delay, cur_t)
                 shown = draw()
-            elif con.size != shown:
+            elif (output.terminal_size() or shown) != shown:
                 shown = draw()
 
 

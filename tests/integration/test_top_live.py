@@ -51,8 +51,12 @@ class Tmux:
     def __init__(self, tmp_path, cmd, width=120, height=40):
         self.sock = "ff-top-test-%d" % os.getpid()
         conf = tmp_path / "tmux.conf"
-        # The pane stays after ff-top exits: its status can be read.
-        conf.write_text("set -g remain-on-exit on\n")
+        # The pane stays after ff-top exits: its status can be read.  A
+        # server without clients sizes windows by default-size.
+        conf.write_text(
+            "set -g remain-on-exit on\n"
+            "set -g default-size %dx%d\n" % (width, height)
+        )
         self.tmux(
             "-f",
             str(conf),
@@ -94,7 +98,10 @@ class Tmux:
             if pred(text):
                 return text
             time.sleep(0.1)
-        raise AssertionError("%s never showed; the pane:\n%s" % (what, text))
+        raise AssertionError(
+            "%s never showed; the pane (%s):\n%s"
+            % (what, self.pane("#{pane_width}x#{pane_height}"), text)
+        )
 
     def stop(self):
         try:
