@@ -116,7 +116,9 @@ def _run_live(opts, stack, ids, delay):
                 cur_t, cur = _snapshots(stack, ids)
                 board.feed(prev, cur, cur_t - prev_t)
                 prev_t, prev = cur_t, cur
-                due = max(due + delay, cur_t)
+                # Behind (a slow sample or draw): the next one a whole
+                # delay from now, never back to back.
+                due = max(due + delay, time.monotonic() + delay / 2)
                 shown = draw()
             elif (output.terminal_size() or shown) != shown:
                 shown = draw()

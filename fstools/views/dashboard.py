@@ -290,7 +290,7 @@ class Dashboard:
         )
         return grid
 
-    def _tcp_panel(self, sw):
+    def _tcp_panel(self, sw, inner):
         from rich.text import Text
 
         states = self.last["gauges"].get("net.inet.tcp.states")
@@ -303,9 +303,20 @@ class Dashboard:
                 for n, v in zip(TCP_STATES, states)
                 if v or n in ("ESTABLISHED", "LISTEN", "TIME_WAIT")
             ]
+            # Lines of whole "STATE count" pairs: a count never wraps
+            # away from its state.
+            col = 0
             for n, v in shown:
+                pair = len(n) + 1 + len(str(v))
+                if col and col + 2 + pair > inner:
+                    line.append("\n")
+                    col = 0
+                elif col:
+                    line.append("  ")
+                    col += 2
                 line.append(n, style="bold")
-                line.append(" %d  " % v)
+                line.append(" %d" % v)
+                col += pair
         grid = self._grid("left", "right", "left")
         tcp = self.last["tcp"]
         for title, _ in TCP_RATES:
@@ -333,7 +344,7 @@ class Dashboard:
             grid.add_column(width=width - half)
             grid.add_row(
                 self._panel(self._traffic(sw), "Traffic"),
-                self._panel(self._tcp_panel(sw), "TCP"),
+                self._panel(self._tcp_panel(sw, width - half - 4), "TCP"),
             )
             return grid
         sw = max(0, min(40, width - 30))
@@ -341,7 +352,7 @@ class Dashboard:
 
         return Group(
             self._panel(self._traffic(sw), "Traffic"),
-            self._panel(self._tcp_panel(sw), "TCP"),
+            self._panel(self._tcp_panel(sw, width - 4), "TCP"),
         )
 
     def _memory(self, width):

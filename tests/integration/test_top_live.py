@@ -118,6 +118,19 @@ class Tmux:
         os.kill(self.server_pid, signal.SIGKILL)
 
 
+def _stuck(term):
+    """Why ff-top did not quit: its screen and its process state."""
+    pid = term.pane("#{pane_pid}")
+    try:
+        with open("/proc/%s/status" % pid) as f:
+            state = [l for l in f if l.startswith(("State", "SigBlk"))]
+        with open("/proc/%s/wchan" % pid) as f:
+            state.append("wchan " + f.read())
+    except OSError as e:
+        state = [str(e)]
+    return "ff-top did not quit on q: %s\n%s" % ("".join(state), term.screen())
+
+
 def _ns_python(prim, code, *args):
     return subprocess.Popen(
         ["ip", "netns", "exec", prim.ns, sys.executable, "-c", code, *args],
@@ -202,11 +215,16 @@ def test_dashboard_in_tmux(hello, tmp_path):
 
         assert term.pane("#{pane_dead}") == "0"
         term.keys("q")
+        # tmux marks the pane dead on the pty's EOF and learns the exit
+        # status from waitpid() a moment later: wait for the status.
         end = time.monotonic() + 15
-        while term.pane("#{pane_dead}") != "1":
-            assert time.monotonic() < end, "ff-top did not quit on q"
+        how = "/"
+        while how == "/":
+            assert time.monotonic() < end, _stuck(term)
             time.sleep(0.1)
-        assert term.pane("#{pane_dead_status}") == "0"
+            how = term.pane("#{pane_dead_status}/#{pane_dead_signal}")
+        assert term.pane("#{pane_dead}") == "1"
+        assert how == "0/", "ff-top ended %s:\n%s" % (how, term.screen())
         assert hello.alive()
     finally:
         if term is not None:

@@ -110,6 +110,16 @@ def test_fits_the_terminal(width, height):
     assert "CPU" in "\n".join(out)
 
 
+def test_a_state_and_its_count_stay_on_one_line():
+    board = dash.Dashboard("ff", 1.0)
+    states = [0, 1, 0, 0, 10, 0, 18, 0, 0, 0, 14035]
+    board.feed([snap(1, states=states)], [snap(2, states=states)], 1.0)
+    out = text(board, 110, 42)
+    assert "FIN_WAIT_1 18" in out and "TIME_WAIT 14035" in out
+    out = text(board, 80, 40)  # stacked panels
+    assert "TIME_WAIT 14035" in out
+
+
 def test_first_interval_is_since_start():
     board = dash.Dashboard("ff", 1.0)
     zero = snap(0)
