@@ -1,22 +1,29 @@
 """ff-top's live dashboard: intervals of stack.Snapshot samples with their
-history, drawn with rich for a terminal of any size.
+history, drawn with rich for a terminal of any size.  Under wrk -c50
+(Connection: close), a ping flood and SYNs to a closed port, at 110x42:
 
-    ff-top  prefix ff  proc 0  every 1s  12:04:31       1 overview  2 tcp  3 counters  q quit
-    ╭─ CPU ──────────────────────────────────────────────────────────────────────╮
-    │ proc   idle    sys              usr              loops/s                    │
-    │    0  92.4%   4.0% ▁▁▂▃▅▇█▇▅   3.6% ▁▁▂▂▃▄▄▃▂     13.4k                    │
-    ╰────────────────────────────────────────────────────────────────────────────╯
-    ╭─ Traffic ───────────────────╮╭─ TCP ─────────────────────────────────────╮
-    │ rx pkt/s  41.0k ▁▂▃▅▇█▇▅▃  ││ ESTABLISHED 20  LISTEN 1  TIME_WAIT 312   │
-    │ ...                         ││ accepts/s 310  connects/s 0  rexmit/s 2   │
-    ╰─────────────────────────────╯╰───────────────────────────────────────────╯
-    ╭─ Memory ───────────────────────────────────────────────────────────────────╮
-    │ mbufs    ██████░░░░░░░░░░░░░  2210/8191  27%                                │
-    │ sockets  █░░░░░░░░░░░░░░░░░░    21/1024   2%                                │
-    ╰────────────────────────────────────────────────────────────────────────────╯
-    ╭─ Moved: errors and drops in the last 1s ───────────────────────────────────╮
-    │ tcps_rcvbadsum          +3     3.0/s        10                              │
-    ╰────────────────────────────────────────────────────────────────────────────╯
+    ff-top  prefix fft1016601  proc 0  every 1s  08:14:45                    1 overview  2 tcp  3 counters  q quit
+    ╭─ CPU ──────────────────────────────────────────────────────────────────────────────────────────────────────╮
+    │ proc   idle  sys             usr             loops/s                                                       │
+    │    0  51.6%   44.2% ▁▁▁▄▄▄▄    4.2% ▁▁▁▁▁▁▁     7.2k                                                       │
+    ╰────────────────────────────────────────────────────────────────────────────────────────────────────────────╯
+    ╭─ Traffic ───────────────────────────────────────────╮╭─ TCP ───────────────────────────────────────────────╮
+    │ rx pkt/s   98.3k  ▁▂████                            ││ LISTEN 1  ESTABLISHED 27  FIN_WAIT_1 17             │
+    │ tx pkt/s   59.0k  ▁▂████                            ││ TIME_WAIT 14042                                     │
+    │ rx bit/s   61.9M  ▁▂████                            ││ accepts/s          19.7k  ▁▂████                    │
+    │ tx bit/s  134.2M  ▁▂████                            ││ connects/s             0  ▁▁▁▁▁▁                    │
+    │ drops        0/0  rx/tx since start                 ││ rexmit/s               0  ▁▁▁▁▁▁                    │
+    ╰─────────────────────────────────────────────────────╯│ rexmit timeouts/s      0  ▁▁▁▁▁▁                    │
+                                                           │ drops +0/0  embryonic +0/0  listenq +0/0            │
+                                                           ╰─────────────────────────────────────────────────────╯
+    ╭─ Memory ───────────────────────────────────────────────────────────────────────────────────────────────────╮
+    │ mbufs    ██████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  1050/8191  13%                                │
+    │ sockets  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   40/65536   0%                                │
+    ╰────────────────────────────────────────────────────────────────────────────────────────────────────────────╯
+    ╭─ Moved: errors and drops in the last 1s ───────────────────────────────────────────────────────────────────╮
+    │ net.inet.icmp.ratelimited  +58  58/s  196                                                                  │
+    │ tcpx_noport                 +1   1/s    4                                                                  │
+    ╰────────────────────────────────────────────────────────────────────────────────────────────────────────────╯
 
 Three views (keys 1, 2, 3; Tab cycles): the overview above; "tcp", every
 state's count and every TCP counter that moved; "counters", every
@@ -56,11 +63,11 @@ TCP_RATES = (
     ("rexmit/s", "tcps_sndrexmitpack"),
     ("rexmit timeouts/s", "tcps_rexmttimeo"),
 )
-# Dropped connections: (title, tcpstat field).
+# Dropped connections, shown as "+interval/total": (title, tcpstat field).
 TCP_DROPS = (
     ("drops", "tcps_drops"),
     ("embryonic", "tcps_conndrops"),
-    ("listenq full", "tcps_listendrop"),
+    ("listenq", "tcps_listendrop"),
 )
 
 SPARKS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
@@ -324,7 +331,7 @@ class Dashboard:
                 title, si(tcp.get(title, 0)), spark(self.hist[title], sw)
             )
         drops = "  ".join(
-            "%s +%d (%d)" % (title, *tcp.get(title, (0, 0)))
+            "%s +%d/%d" % (title, *tcp.get(title, (0, 0)))
             for title, _ in TCP_DROPS
         )
         from rich.console import Group

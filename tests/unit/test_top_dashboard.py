@@ -48,6 +48,7 @@ def test_overview_shows_every_panel():
     assert "1.0k" in out and "800.0k" in out  # rx pkt/s, rx bit/s
     assert "ESTABLISHED 20" in out and "TIME_WAIT 312" in out
     assert "LISTEN 1" in out
+    assert "drops +2/12" in out  # tcps_drops: in the interval/in all
     assert "310" in out  # accepts/s
     assert "10.0" in out or "10 " in out  # rexmit/s
     # mbufs: none used; sockets: 333 of 1024.
