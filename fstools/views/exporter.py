@@ -656,7 +656,7 @@ STATES = "net.inet.tcp.states"
 NAME_RE = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 
 
-def sysctl_metric(name, counter):
+def sysctl_metric(name):
     """The name of a read-only sysctl not in GAUGES (see the module's
     docstring): kern.ipc.overload.win_shrunk -> ipc_overload_win_shrunk."""
     for prefix in ("kern.", "net.inet.", "net."):
@@ -744,7 +744,7 @@ def _sysctls(add, proc, snap):
             counter = cnt.is_counter(node)
             add(
                 "c" if counter else "g",
-                sysctl_metric(name, counter),
+                sysctl_metric(name),
                 "sysctl %s" % name,
                 [proc],
                 value,
