@@ -144,6 +144,19 @@ def console(stream=None):
     )
 
 
+def terminal_size(stream=None):
+    """(columns, lines) of the terminal behind ``stream`` as the kernel
+    has it now, or None when it is no terminal.  Unlike rich's own size,
+    a stale COLUMNS/LINES in the environment does not override it: a
+    live view follows every resize."""
+    stream = sys.__stdout__ if stream is None else stream
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+    return (size.columns, size.lines) if size.columns and size.lines else None
+
+
 def rich_table(records, keys, titles=None, title=None, justify=None):
     """A rich Table of ``records`` (dicts) over ``keys``."""
     from rich.table import Table
@@ -239,3 +252,55 @@ class Renderer:
             import click
 
             raise click.exceptions.Exit(1)
+
+
+class KeyReader:
+    """Single key presses from a terminal, for live views (ff-top's
+    dashboard): ``with KeyReader() as keys: ch = keys.read(0.2)``.
+
+    Puts the terminal in cbreak mode (no echo, no line buffering; Ctrl-C
+    still interrupts) and restores it on exit.  ``read(timeout)`` returns
+    one character, or None when none came within ``timeout`` seconds or
+    stdin is no terminal.
+    """
+
+    def __init__(self, stream=None):
+        self.stream = sys.stdin if stream is None else stream
+        self._saved = None
+
+    def __enter__(self):
+        import termios
+        import tty
+
+        try:
+            fd = self.stream.fileno()
+            if os.isatty(fd):
+                self._saved = termios.tcgetattr(fd)
+                tty.setcbreak(fd)
+        except (AttributeError, ValueError, OSError, termios.error):
+            self._saved = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(
+                self.stream.fileno(), termios.TCSADRAIN, self._saved
+            )
+        return False
+
+    def read(self, timeout):
+        """One key, or None after ``timeout`` seconds."""
+        import select
+        import time
+
+        if self._saved is None:
+            time.sleep(max(0.0, timeout))
+            return None
+        fd = self.stream.fileno()
+        ready, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if not ready:
+            return None
+        data = os.read(fd, 1)
+        return data.decode("latin-1") if data else None

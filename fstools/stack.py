@@ -99,6 +99,7 @@ __all__ = [
     "Route",
     "ArpEntry",
     "SysctlNode",
+    "Snapshot",
     "TopStats",
     "TrafficStats",
     "StackError",
@@ -130,6 +131,7 @@ _RECORDS = {
     "Route": "route",
     "ArpEntry": "arp",
     "SysctlNode": "sysctl",
+    "Snapshot": "snapshot",
     "TopStats": "top",
     "TrafficStats": "traffic",
 }
@@ -138,6 +140,7 @@ if TYPE_CHECKING:
     from fstools.records.arp import ArpEntry
     from fstools.records.iface import Address, Interface
     from fstools.records.route import Route
+    from fstools.records.snapshot import Snapshot
     from fstools.records.sysctl import SysctlNode
     from fstools.records.top import TopStats
     from fstools.records.traffic import TrafficStats
@@ -303,6 +306,7 @@ class Stack:
         self._session = ipc.Session(prefix, timeout)
         self.proc = proc
         self._max_age = {}
+        self._live = {}
 
     @property
     def prefix(self) -> str:
@@ -748,3 +752,75 @@ class Stack:
         new = _node(self._one(proc), recs[0])
         # The answer carries the old value beside the new one.
         return replace(new, value=recs[0]["oldvalue"] or b""), new
+
+    # -- everything at once (ff-top's dashboard, ff-exporter) -------------
+
+    def live_sysctls(self, proc: int | None = None) -> list:
+        """Names of the nodes that hold live values: every stats struct
+        and every read-only number (counters and gauges such as
+        kern.ipc.numopensockets or net.inet.tcp.states), not tunables,
+        strings or tables.  Found by one walk without values, then
+        remembered: the tree does not change while a stack runs."""
+        proc = self._one(proc)
+        if proc not in self._live:
+            self._live[proc] = [
+                n.name
+                for n in self.sysctl_walk(novalue=True, proc=proc)
+                if _live(n)
+            ]
+        return self._live[proc]
+
+    def snapshot(self, proc: int | None = None) -> Snapshot:
+        """One process's top and traffic counters, interfaces and live
+        sysctls (``live_sysctls()``), in one round of messages: a fixed
+        number of them, whatever the number of connections.  A node
+        that cannot be read comes back with its ``error`` set."""
+        from fstools.records.snapshot import Snapshot
+
+        proc = self._one(proc)
+        nodes = {}
+        for name in self.live_sysctls(proc):
+            try:
+                nodes[name] = self.sysctl(name, proc=proc)
+            except StackRefused as e:
+                nodes[name] = _node(
+                    proc,
+                    dict(
+                        name=name,
+                        oid=(),
+                        kind=0,
+                        fmt="",
+                        descr="",
+                        value=b"",
+                        error=e.errno,
+                    ),
+                )
+        return Snapshot(
+            proc_id=proc,
+            top=self.top(proc),
+            traffic=self.traffic(proc),
+            interfaces=tuple(self.interfaces(proc=proc)),
+            sysctls=nodes,
+        )
+
+
+_NUMBERS = (
+    CTLTYPE_INT,
+    CTLTYPE_UINT,
+    CTLTYPE_LONG,
+    CTLTYPE_ULONG,
+    CTLTYPE_S64,
+    CTLTYPE_U64,
+)
+
+
+def _live(node):
+    """A stats struct, or a read-only number (an array of them too:
+    "QU" over an opaque node)."""
+    if node.kind & CTLFLAG_STATS:
+        return node.fmt.startswith("S,")
+    if node.kind & CTLFLAG_WR:
+        return False
+    if node.type in _NUMBERS:
+        return True
+    return node.type == CTLTYPE_OPAQUE and node.fmt[:1] in ("I", "L", "Q")

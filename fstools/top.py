@@ -21,8 +21,12 @@ the ``-d`` seconds since the row before.
     {"proc_id": 0, "idle": 92.44, "sys": 4.0, "usr": 3.56, "loops": 13427,
      "rx_pps": 41022.0, "tx_pps": 41020.0, "rx_bps": 33474120.0, ...}
 
-On a terminal, without -n, a live view (bars, loops/s, packet and bit
-rates) refreshes every -d seconds until Ctrl-C.
+On a terminal, without -n, a dashboard (fstools/views/dashboard.py)
+refreshes every -d seconds: CPU shares per process with their history,
+packet and bit rates, TCP connections by state, accepts, connects and
+retransmits per second, mbuf and socket use, and the error and drop
+counters that moved.  Keys: 1 overview, 2 tcp, 3 counters, Tab next
+view, q quit.
 """
 
 import time
@@ -70,22 +74,54 @@ def interval_records(stack, ids, delay, count):
         prev_t, prev = cur_t, cur
 
 
+def _snapshots(stack, ids):
+    return time.monotonic(), [stack.snapshot(i) for i in ids]
+
+
 def _run_live(opts, stack, ids, delay):
+    """The dashboard (views/dashboard.py) until "q" or Ctrl-C: a sample
+    every ``delay`` seconds, keys read in between, redrawn at once on a
+    key or when the terminal changes size."""
+    from dataclasses import replace
+
     from rich.live import Live
-    from rich.text import Text
+
+    from fstools.views import dashboard as dash
 
     con = output.console()
-    with Live(
-        Text("ff-top: first sample taken, waiting %gs..." % delay),
-        console=con,
-        auto_refresh=False,
-        transient=False,
-    ) as live:
-        for records in interval_records(stack, ids, delay, None):
-            live.update(
-                view.dashboard(records, delay, opts.prefix, con.width),
-                refresh=True,
-            )
+    board = dash.Dashboard(opts.prefix, delay)
+    prev_t, prev = _snapshots(stack, ids)
+    start = [replace(s, top=since_start(s.top)) for s in prev]
+    board.feed(start, prev, 0.0, first=True)
+    with (
+        output.KeyReader() as keys,
+        Live(console=con, screen=True, auto_refresh=False) as live,
+    ):
+
+        def draw():
+            size = output.terminal_size() or tuple(con.size)
+            con.size = size  # what the kernel says, not $COLUMNS
+            live.update(board.render(*size), refresh=True)
+            return size
+
+        shown = draw()
+        due = prev_t + delay
+        while True:
+            key = keys.read(min(0.2, max(0.0, due - time.monotonic())))
+            if key is not None:
+                if not board.key(key):
+                    return
+                shown = draw()
+            if time.monotonic() >= due:
+                cur_t, cur = _snapshots(stack, ids)
+                board.feed(prev, cur, cur_t - prev_t)
+                prev_t, prev = cur_t, cur
+                # Behind (a slow sample or draw): the next one a whole
+                # delay from now, never back to back.
+                due = max(due + delay, time.monotonic() + delay / 2)
+                shown = draw()
+            elif (output.terminal_size() or shown) != shown:
+                shown = draw()
 
 
 def _run_plain(opts, stack, ids, delay, count):
@@ -100,7 +136,7 @@ def _run_plain(opts, stack, ids, delay, count):
 @cli.command(
     NAME,
     epilog=cli.examples(
-        "ff-top                      live view on a terminal, every second",
+        "ff-top                      dashboard on a terminal (keys 1 2 3, q quits)",
         "ff-top -n 1                 once, since the stack started",
         "ff-top -n 5                 that, then four one-second intervals",
         "ff-top -d 2 -n 3 --proc all all processes and a total, every 2 s",

@@ -1,5 +1,6 @@
 """Main-loop samples (stack.TopStats) as shares and rates: F-Stack's top
-table, the --json records and the live view's rich table.
+table and the --json records (the live dashboard, which uses them, is
+views/dashboard.py).
 
 Used by ff-top.  fstools.output decides which look is
 written.  Golden tests: tests/unit/test_top.py.
@@ -94,48 +95,3 @@ def _si(value):
         if value >= scale:
             return "%.1f%s" % (value / scale, prefix)
     return "%.0f" % value
-
-
-def _bar(pct, width, style):
-    from rich.text import Text
-
-    filled = int(round(width * min(max(pct, 0.0), 100.0) / 100.0))
-    bar = Text("\u2588" * filled, style=style)
-    bar.append("\u2591" * (width - filled), style="dim")
-    bar.append("%7.2f%%" % pct)
-    return bar
-
-
-def dashboard(records, delay, prefix, width=120):
-    """The live view of one interval, as a rich renderable.
-
-    The bars take what a ``width``-column terminal leaves over (at 80
-    columns, none: the percentages remain).
-    """
-    from rich.table import Table
-
-    bar = max(0, min(20, (width - 60) // 3 - 8))
-    table = Table(
-        title="ff-top  prefix %s  every %gs  (Ctrl-C quits)" % (prefix, delay),
-        title_justify="left",
-        box=None,
-        header_style="bold",
-    )
-    table.add_column("proc", justify="right", no_wrap=True)
-    for name in ("idle", "sys", "usr"):
-        table.add_column(name, no_wrap=True)
-    for name in ("loops/s", "rx pps", "tx pps", "rx bit/s", "tx bit/s"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for r in records:
-        table.add_row(
-            str(r["proc_id"]),
-            _bar(r["idle"], bar, "green"),
-            _bar(r["sys"], bar, "yellow"),
-            _bar(r["usr"], bar, "cyan"),
-            _si(r["loops"] / delay),
-            _si(r["rx_pps"]),
-            _si(r["tx_pps"]),
-            _si(r["rx_bps"]),
-            _si(r["tx_bps"]),
-        )
-    return table

@@ -86,3 +86,11 @@ def test_json_line():
     s = io.StringIO()
     output.emit_json_line({"a": 1, "b": [2]}, s)
     assert s.getvalue() == '{"a": 1, "b": [2]}\n'
+
+
+def test_terminal_size_is_none_off_a_terminal(tmp_path):
+    from fstools import output
+
+    with open(tmp_path / "f", "w") as f:
+        assert output.terminal_size(f) is None
+    assert output.terminal_size(object()) is None

@@ -257,20 +257,3 @@ def test_help_shows_options_and_examples():
         "ff-top -n 5",
     ):
         assert word in r.output
-
-
-def test_dashboard_renders(make_top):
-    from rich.console import Console
-
-    a, b = samples(make_top, 0, 3)[1:]
-    con = Console(width=140, record=True, color_system=None)
-    con.print(top_view.dashboard([top_view.usage(a, b, 1.0)], 1.0, "ff", 140))
-    text = con.export_text()
-    assert "92.44%" in text and "13.4k" in text and "800.0k" in text
-    assert "\u2588" in text
-    narrow = Console(width=80, record=True, color_system=None)
-    narrow.print(
-        top_view.dashboard([top_view.usage(a, b, 1.0)], 1.0, "ff", 80)
-    )
-    lines = narrow.export_text().splitlines()
-    assert "92.44%" in lines[-1] and len(lines) == 3  # no wrapping

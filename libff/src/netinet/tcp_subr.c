@@ -261,6 +261,7 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	inp->inp_ppcb = tp;
 	TAILQ_INSERT_TAIL(&ts->tcb_list, tp, t_link);
 	ts->tcb_count++;
+	ts->tcb_states[TCPS_CLOSED]++;
 	return (tp);
 }
 
@@ -326,15 +327,24 @@ tcp_discardcb(struct tcpcb *tp)
 		tp->t_inpcb->inp_ppcb = NULL;
 	TAILQ_REMOVE(&ts->tcb_list, tp, t_link);
 	ts->tcb_count--;
+	ts->tcb_states[tp->t_state]--;
 	TAILQ_INSERT_HEAD(&ts->tcb_free, tp, t_link);
 	ts->tcb_nfree++;
 }
 
+/*
+ * Every state change goes through here, as in FreeBSD: the per-state
+ * counts of net.inet.tcp.states follow it.
+ */
 void
 tcp_state_change(struct tcpcb *tp, int newstate)
 {
+	struct tcp_state *ts = V_tcp(tp->t_ctx);
+
 	if (tp->t_state == TCPS_LISTEN && newstate != TCPS_LISTEN)
 		syncache_listen_gone(tp);
+	ts->tcb_states[tp->t_state]--;
+	ts->tcb_states[newstate]++;
 	tp->t_state = newstate;
 }
 
@@ -628,6 +638,8 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	    recvbuf_max, 1, 1 << 30, "Max size of automatic receive buffer"),
 	SYSCTL_PROC("net.inet.tcp.pcbcount", CTLTYPE_INT | CTLFLAG_RD,
 	    tcp_sysctl_pcbcount, "I", "Number of active PCBs"),
+	SYSCTL_OPAQUE("net.inet.tcp.states", CTLFLAG_RD, STATE, tcb_states,
+	    "QU", "TCP connection counts by TCP state"),
 	SYSCTL_STATS("net.inet.tcp.stats", STATE, tcpstat, "S,tcpstat",
 	    "TCP statistics (struct tcpstat, netinet/tcp_var.h)"),
 	SYSCTL_STATS("net.inet.tcp.xstats", STATE, tcpxstat, "S,tcpxstat",

@@ -454,6 +454,9 @@ struct tcp_state {
 	struct tcpcbhead tcb_free; /* recycled, ready for reuse */
 	int tcb_count;		   /* live (net.inet.tcp.pcbcount) */
 	int tcb_nfree;		   /* on tcb_free */
+	/* Live control blocks by t_state (net.inet.tcp.states), kept by
+	 * tcp_state_change(): a read costs nothing at any connection count. */
+	uint64_t tcb_states[TCP_NSTATES];
 
 	/* Reassembly entries (tcp_reass.c): a bounded free list. */
 	struct tsegqe_head segq_free;
