@@ -17,6 +17,7 @@
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
 #include "core/ff_stack.h"
+#include "core/ff_dispatch.h"
 #include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */
@@ -53,6 +54,7 @@ ff_ctx_create(struct ff_config *cfg, int testmode)
 	}
 	ctx->cfg = cfg;
 	ctx->proc_id = cfg->dpdk.proc_id;
+	ctx->nb_procs = cfg->dpdk.nb_procs > 0 ? cfg->dpdk.nb_procs : 1;
 	ctx->testmode = testmode;
 	ff_clock_init(&ctx->clock, testmode);
 	ff_callout_wheel_init(&ctx->callouts, cfg->hz);
@@ -106,9 +108,12 @@ ff_ctx_rx(struct ff_ctx *ctx)
 		for (j = 0; j < n; j++)
 			ctx->traffic.rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
 		ctx->traffic.rx_packets += n;
-		ff_stack_input(ctx, p, pkts, n);
+		ff_dispatch_input(ctx, p, pkts, n);
 		total += n;
 	}
+	/* What other processes of the port received for us. */
+	for (i = 0; i < ctx->nb_ports; i++)
+		total += ff_dispatch_handover_input(ctx, ctx->ports[i]);
 	return (total);
 }
 
