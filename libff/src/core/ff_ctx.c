@@ -42,6 +42,28 @@ ff_ctx_set_current(struct ff_ctx *ctx)
 	ff_current = ctx;
 }
 
+static uint32_t
+ff_ctx_procs_all(const struct ff_ctx *ctx)
+{
+	return (ctx->nb_procs >= 32 ? 0xffffffffu : (1u << ctx->nb_procs) - 1);
+}
+
+uint32_t
+ff_ctx_procs_set(struct ff_ctx *ctx, uint32_t live)
+{
+	uint32_t dead;
+	int i;
+
+	live &= ff_ctx_procs_all(ctx);
+	ctx->procs_live = live | (1u << ctx->proc_id);
+	dead = ff_ctx_procs_all(ctx) & ~ctx->procs_live;
+	if (ctx->proc_id != 0)
+		return (0);
+	for (i = 0; i < ctx->nb_ports; i++)
+		ctx->ports[i]->p_adopted = dead;
+	return (dead);
+}
+
 struct ff_ctx *
 ff_ctx_create(struct ff_config *cfg, int testmode)
 {
@@ -55,6 +77,7 @@ ff_ctx_create(struct ff_config *cfg, int testmode)
 	ctx->cfg = cfg;
 	ctx->proc_id = cfg->dpdk.proc_id;
 	ctx->nb_procs = cfg->dpdk.nb_procs > 0 ? cfg->dpdk.nb_procs : 1;
+	ctx->procs_live = ff_ctx_procs_all(ctx);
 	ctx->testmode = testmode;
 	ff_clock_init(&ctx->clock, testmode);
 	ff_callout_wheel_init(&ctx->callouts, cfg->hz);

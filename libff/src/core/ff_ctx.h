@@ -113,7 +113,8 @@ struct ff_ctx {
 	struct ff_config *cfg; /* owned */
 	int proc_id;
 	int nb_procs; /* stack processes sharing the ports (lcore_mask) */
-	int testmode; /* test port + virtual clock */
+	uint32_t procs_live; /* bit per process that runs (ff_ctx_procs_set) */
+	int testmode;	     /* test port + virtual clock */
 
 	struct ff_clock clock;		  /* read once per loop */
 	struct ff_callout_wheel callouts; /* timers at cfg->hz */
@@ -154,6 +155,13 @@ void ff_ctx_destroy(struct ff_ctx *ctx);
  * timers, requests); 0 means idle.
  */
 int ff_ctx_iterate(struct ff_ctx *ctx);
+
+/*
+ * Which stack processes run (a bit each).  A dead process's flows go to
+ * the first live one, and the primary polls the dead one's queues for it
+ * (its ports' p_adopted); returns the queues the primary adopted.
+ */
+uint32_t ff_ctx_procs_set(struct ff_ctx *ctx, uint32_t live);
 
 /* 1 when a port holds frames that pkt_tx_delay has not let go yet. */
 int ff_ctx_tx_held(const struct ff_ctx *ctx);

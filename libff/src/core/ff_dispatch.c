@@ -16,7 +16,9 @@
  * per process pair on a DPDK port) and counted.  ARP and link broadcasts
  * are copied to every process, so every stack learns its neighbours.
  * Where the NIC's RSS already uses our key and table, the owner is always
- * the receiver and nothing moves.
+ * the receiver and nothing moves.  A dead process's flows go to the first
+ * live process, and the primary reads the dead one's queues
+ * (ff_ctx_procs_set()), until it starts again.
  *
  * An application's dispatcher (F-Stack's ff_regist_packet_dispatcher)
  * sees every frame first and decides: a process, a drop
@@ -61,7 +63,7 @@ disp_copy_all(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 	if (p->p_ops->po_handover == NULL)
 		return;
 	for (q = 0; q < disp_nprocs(ctx); q++) {
-		if (q == ctx->proc_id)
+		if (q == ctx->proc_id || (ctx->procs_live & (1u << q)) == 0)
 			continue;
 		c = rte_pktmbuf_copy(m, ctx->pktmbuf_pool, 0, UINT32_MAX);
 		if (c == NULL) {
@@ -80,6 +82,18 @@ disp_copy_all(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 	}
 }
 
+/*
+ * The flows of a process that died go to the first live one, on which
+ * every process agrees, until it runs again.
+ */
+static int
+disp_live(const struct ff_ctx *ctx, int proc)
+{
+	if ((ctx->procs_live & (1u << proc)) != 0 || ctx->procs_live == 0)
+		return (proc);
+	return (__builtin_ctz(ctx->procs_live));
+}
+
 /* The flow hash's verdict for m. */
 static int
 disp_by_hash(struct ff_ctx *ctx, struct rte_mbuf *m)
@@ -89,7 +103,7 @@ disp_by_hash(struct ff_ctx *ctx, struct rte_mbuf *m)
 	switch (rss_frame_classify(rte_pktmbuf_mtod(m, const uint8_t *),
 	    rte_pktmbuf_data_len(m), &hash)) {
 	case RSS_FRAME_FLOW:
-		return (rss_hash2proc(hash, disp_nprocs(ctx)));
+		return (disp_live(ctx, rss_hash2proc(hash, disp_nprocs(ctx))));
 	case RSS_FRAME_ALL:
 		return (DISP_LOCAL | DISP_COPIES);
 	default:

@@ -70,6 +70,19 @@ dpdk_tso_fit(struct ff_port *p, struct rte_mbuf *m)
 		m->tso_segsz = p->p_mtu - hdrs;
 }
 
+/* The queues of dead processes this one reads for them (core decides). */
+static uint16_t
+dpdk_rx_adopted(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t q, got = 0;
+
+	for (q = 0; q < 32 && got < n; q++)
+		if ((p->p_adopted & (1u << q)) != 0 && q != p->p_queue)
+			got += rte_eth_rx_burst(
+			    p->p_port_id, q, pkts + got, n - got);
+	return (got);
+}
+
 static uint16_t
 dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -77,6 +90,8 @@ dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i, got;
 
 	got = rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n);
+	if (p->p_adopted != 0)
+		got += dpdk_rx_adopted(p, pkts + got, n - got);
 	for (i = 0; i < got; i++)
 		ff_dpdk_rx_import(pkts[i], rx);
 	return (got);

@@ -14,4 +14,12 @@ void ff_runtime_dir(const char *prefix, char *buf, size_t len);
  */
 void ff_dpdk_remove_runtime_files(const char *prefix);
 
+/* The primary: its ports and shared objects are ready for secondaries. */
+void ff_runtime_mark_ready(const char *prefix);
+/*
+ * A secondary: wait up to `seconds' for a running primary's ready mark.
+ * 0, or -1 when none came.
+ */
+int ff_runtime_wait_ready(const char *prefix, int seconds);
+
 #endif /* _FF_RUNTIME_H_ */

@@ -57,6 +57,7 @@ struct ff_port {
 	const struct ff_port_ops *p_ops;
 	uint16_t p_port_id; /* DPDK port id or test port number */
 	uint16_t p_queue;   /* rx/tx queue this process owns */
+	uint32_t p_adopted; /* rx queues of dead processes polled too */
 	char p_name[64];    /* device name, for messages */
 	struct ether_addr p_mac;
 	uint16_t p_mtu;
