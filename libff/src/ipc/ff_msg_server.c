@@ -532,32 +532,57 @@ ff_msg_traffic(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 	return (sizeof(*tr));
 }
 
-/* Secondaries still registered and running. */
+/* 1 while `pid' runs: a zombie has finished (its parent has not reaped it). */
 static int
-ff_msg_secondaries_left(struct ff_msg_server *sv)
+ff_msg_pid_running(int32_t pid)
 {
-	struct ff_msg_procs *mp = sv->sv_procs;
-	uint32_t i;
-	int left = 0;
+	char path[64], buf[256], *rp;
+	FILE *f;
+	size_t n;
 
-	for (i = 1; i < mp->mp_nb_procs && i < FF_MAX_PROCS; i++)
-		if (ff_msg_pid_alive(mp->mp_pid[i], mp->mp_pidns, sv->sv_pidns))
-			left++;
-	return (left);
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return (0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (1);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	rp = strrchr(buf, ')');
+	return (rp == NULL || rp[1] == '\0' || rp[2] != 'Z');
 }
 
 int
 ff_msg_server_stop_secondaries(struct ff_ctx *ctx, int wait_ms)
 {
 	struct ff_msg_server *sv = ctx->msg;
+	struct ff_msg_procs *mp;
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int i, left = 0;
+	int32_t pids[FF_MAX_PROCS];
+	uint32_t i, n;
+	int t, left = 0;
 
 	if (sv == NULL || ctx->proc_id != 0)
 		return (0);
-	__atomic_store_n(&sv->sv_procs->mp_stopping, 1, __ATOMIC_RELEASE);
-	for (i = 0; i <= wait_ms / 10; i++) {
-		if ((left = ff_msg_secondaries_left(sv)) == 0)
+	mp = sv->sv_procs;
+	n = mp->mp_nb_procs < FF_MAX_PROCS ? mp->mp_nb_procs : FF_MAX_PROCS;
+	for (i = 1; i < n; i++)
+		pids[i] = mp->mp_pid[i];
+	__atomic_store_n(&mp->mp_stopping, 1, __ATOMIC_RELEASE);
+	/*
+	 * Wait for the processes themselves, not their table entries: a
+	 * secondary clears its entry before its EAL clean-up, which must
+	 * not meet ours.
+	 */
+	for (t = 0; t <= wait_ms / 10; t++) {
+		for (left = 0, i = 1; i < n; i++)
+			if (pids[i] > 0 &&
+			    (mp->mp_pidns == sv->sv_pidns && sv->sv_pidns != 0
+				    ? ff_msg_pid_running(pids[i])
+				    : mp->mp_pid[i] != 0))
+				left++;
+		if (left == 0)
 			break;
 		nanosleep(&ts, NULL);
 	}
