@@ -61,6 +61,7 @@ _SIGNATURES = {
     ),
     "ff_test_join": (_I, [_P, _P]),
     "ff_test_dispatcher": (_I, [_P, _P]),
+    "ff_test_procs_live": (_I, [_P, _U32]),
     "ff_test_rss_hash": (_U32, [_S, _I, _S, _I]),
     "ff_test_toeplitz": (_U32, [_B, _U32, _B, _U32]),
     "ff_test_inject": (_I, [_P, _I, _B, _U32, _U64]),

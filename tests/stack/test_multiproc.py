@@ -149,6 +149,28 @@ def test_a_whole_connection_lives_in_its_owner(pair):
     assert a.counter("tcp.tcps_rcvtotal") == 0
 
 
+def test_a_dead_process_flows_go_to_the_first_live_one(pair):
+    a, b = pair
+    listen(a)
+    listen(b)
+    sport, later = [
+        p for p in range(42000, 42100) if owner(PEER_IP, p, OUR_IP, 80) == 1
+    ][:2]
+    # Process 1 died: process 0 takes its flows and reads its queue.
+    assert a.lib.ff_test_procs_live(a.h, 0b01) == 0b10
+    a.inject(syn(a, sport), run=False)
+    run(a, b)
+    assert a.expect(TCP)[TCP].flags == "SA"
+    assert b.drain() == []
+    assert a.counter("rss.rss_handover_out") == 0
+    # It runs again: its flows go back to it.
+    assert a.lib.ff_test_procs_live(a.h, 0b11) == 0
+    a.inject(syn(a, later), run=False)
+    run(a, b)
+    assert a.drain() == []
+    assert b.expect(TCP)[TCP].flags == "SA"
+
+
 def test_arp_reaches_both_and_is_answered_once(pair):
     a, b = pair
     for st in (a, b):

@@ -584,7 +584,8 @@ BAD = [
     (
         "[dpdk]\nsymmetric_rss=1\n",
         "config.ini:2: [dpdk] symmetric_rss: ff does not support "
-        "symmetric_rss yet (it comes with multi-process RSS); only 0",
+        "symmetric_rss yet (it does not program a NIC's RSS key: the flow "
+        "hash is its own); only 0",
     ),
     (
         PORT0 + "vip_ifname=lo0\n",

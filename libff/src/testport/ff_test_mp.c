@@ -3,7 +3,8 @@
  * process: stacks joined port to port, the application's dispatcher,
  * and the flow hash itself.
  *
- * Entry points: ff_test_join(), ff_test_dispatcher(), ff_test_rss_hash(),
+ * Entry points: ff_test_join(), ff_test_dispatcher(), ff_test_procs_live(),
+ * ff_test_rss_hash(),
  * ff_test_toeplitz() (ff_test_create_proc() is in ff_test.c).
  */
 #include <errno.h>
@@ -41,6 +42,12 @@ ff_test_dispatcher(struct ff_test *t, void *func)
 	ff_ctx_set_current(t->t_ctx);
 	ff_regist_packet_dispatcher((dispatch_func_t)func);
 	return (0);
+}
+
+int
+ff_test_procs_live(struct ff_test *t, uint32_t live)
+{
+	return ((int)ff_ctx_procs_set(t->t_ctx, live));
 }
 
 uint32_t

@@ -82,6 +82,8 @@ struct ff_test *ff_test_create_proc(
     const char *config_text, int proc_id, char *err, size_t errlen);
 int ff_test_join(struct ff_test *a, struct ff_test *b);
 int ff_test_dispatcher(struct ff_test *t, void *func);
+/* Which processes run, as the main loop learns it; the queues adopted. */
+int ff_test_procs_live(struct ff_test *t, uint32_t live);
 /* The flow hash of our symmetric key; Toeplitz under any key. */
 uint32_t
 ff_test_rss_hash(const char *src, int sport, const char *dst, int dport);
