@@ -4,7 +4,7 @@ to its own CPU (idle_sleep keeps both pollers and Linux on two cores).
 
 - wrk from Linux against helloworld in both: zero errors, and both
   processes transmit (each answers the connections it owns);
-- 500 outgoing connections from each process (examples/tcp_connect) to
+- 1,000 outgoing connections from each process (examples/tcp_connect) to
   a Linux echo server: every one echoed;
 - the secondary SIGKILLed under load: process 0 goes on serving, new
   connections included; a secondary started again rejoins;
@@ -196,7 +196,7 @@ def test_wrk_served_by_both(make_pair):
 
 def test_outgoing_connections_from_both(make_pair, tmp_path, monkeypatch):
     go = tmp_path / "go"
-    monkeypatch.setenv("FF_CONNECT_COUNT", "500")
+    monkeypatch.setenv("FF_CONNECT_COUNT", "1000")
     monkeypatch.setenv("FF_CONNECT_GO", str(go))
     pair = make_pair("tcp_connect")
     srv = subprocess.Popen(
@@ -228,7 +228,7 @@ def test_outgoing_connections_from_both(make_pair, tmp_path, monkeypatch):
                 if m:
                     found[int(m.group(1))] = m.groups()[1:]
             time.sleep(0.5)
-        assert found == {0: ("500", "500", "0"), 1: ("500", "500", "0")}, [
+        assert found == {0: ("1000", "1000", "0"), 1: ("1000", "1000", "0")}, [
             log.read_text(errors="replace")[-2000:] for log in logs
         ]
     finally:
