@@ -9,7 +9,7 @@ the test vectors of Microsoft's RSS specification) with the symmetric key
 import ctypes
 
 import pytest
-from scapy.layers.inet import ICMP, IP, TCP
+from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import ARP, Ether
 
 import ffstack
@@ -233,6 +233,21 @@ def test_bind_then_connect_rehomes_the_port(pair):
         api.close(fd)
     b.run()
     b.drain()
+
+
+@pytest.mark.parametrize("proc", [0, 1])
+def test_first_datagram_binds_a_port_that_hashes_home(pair, proc):
+    st = pair[proc]
+    api = Api(st)
+    fds = [api.socket(2) for _ in range(12)]
+    for fd in fds:
+        api.sendto(fd, b"q", PEER_IP, 5353)
+    st.run()
+    sports = [f[UDP].sport for f in st.drain() if UDP in f]
+    assert len(sports) == 12
+    assert [owner(OUR_IP, p, PEER_IP, 5353) for p in sports] == [proc] * 12
+    for fd in fds:
+        api.close(fd)
 
 
 DISPATCH = ctypes.CFUNCTYPE(

@@ -4,7 +4,8 @@
  *
  * Entry points: in_pcbinfo_init(), in_pcbinfo_destroy(), in_pcballoc(),
  * in_pcbbind(), in_pcbconnect(), in_pcbdisconnect(), in_pcbdetach(),
- * in_pcbfree(), in_pcbrehash(), in_pcblookup(), in_pcblookup_local(),
+ * in_pcbbind_to(), in_pcbfree(), in_pcbrehash(), in_pcblookup(),
+ * in_pcblookup_local(),
  * in_pcbladdr(), in_getsockaddr(), in_getpeeraddr(), in_pcb_random().
  *
  * Binding follows FreeBSD's rules: without SO_REUSEADDR/SO_REUSEPORT a
@@ -347,12 +348,12 @@ in_pcb_lport_home(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
 }
 
 /*
- * An ephemeral port for laddr (RFC 6056 3.3.1), and for a connect to nam
- * one whose flow hashes to this process: 0 or -EADDRNOTAVAIL.
+ * An ephemeral port for laddr (RFC 6056 3.3.1), and for a flow to nam
+ * one whose flow from haddr hashes to this process: 0 or -EADDRNOTAVAIL.
  */
 static int
 in_pcb_lport(struct inpcb *inp, struct in_addr laddr,
-    const struct sockaddr_in *nam, uint16_t *lportp)
+    const struct sockaddr_in *nam, struct in_addr haddr, uint16_t *lportp)
 {
 	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
 	struct uipc_state *us = V_uipc(ctx);
@@ -369,7 +370,7 @@ in_pcb_lport(struct inpcb *inp, struct in_addr laddr,
 	off = in_pcb_random(inp->inp_pcbinfo) % count;
 	for (i = 0; i < count; i++) {
 		port = htons((uint16_t)(first + (off + i) % count));
-		if (in_pcb_lport_home(ctx, laddr, port, nam) &&
+		if (in_pcb_lport_home(ctx, haddr, port, nam) &&
 		    in_pcblookup_local(inp->inp_pcbinfo, laddr, port,
 			INPLOOKUP_WILDCARD) == NULL) {
 			*lportp = port;
@@ -400,11 +401,33 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam)
 	if (lport != 0 && in_pcb_conflict(inp, laddr, lport))
 		return (-EADDRINUSE);
 	if (lport == 0) {
-		if ((error = in_pcb_lport(inp, laddr, NULL, &lport)) != 0)
+		if ((error = in_pcb_lport(inp, laddr, NULL, laddr, &lport)) !=
+		    0)
 			return (error);
 		inp->inp_flags |= INP_ANONPORT;
 	}
 	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	in_pcbrehash(inp);
+	return (0);
+}
+
+int
+in_pcbbind_to(struct inpcb *inp, const struct sockaddr_in *dst)
+{
+	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
+	struct in_addr any = { INADDR_ANY }, src;
+	uint16_t lport;
+	int error;
+
+	if (inp->inp_lport != 0 || inp->inp_laddr.s_addr != INADDR_ANY)
+		return (-EINVAL);
+	/* The source routing picks for dst is where the replies go. */
+	if (ctx->nb_procs <= 1 || in_pcbladdr(ctx, dst->sin_addr, &src) != 0)
+		return (in_pcbbind(inp, NULL));
+	if ((error = in_pcb_lport(inp, any, dst, src, &lport)) != 0)
+		return (error);
+	inp->inp_flags |= INP_ANONPORT;
 	inp->inp_lport = lport;
 	in_pcbrehash(inp);
 	return (0);
@@ -457,7 +480,7 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam)
 	    in_pcblookup(info, faddr, nam->sin_port, laddr, lport, 0) != NULL)
 		return (-EADDRINUSE);
 	if (lport == 0) {
-		if ((error = in_pcb_lport(inp, laddr, nam, &lport)) != 0)
+		if ((error = in_pcb_lport(inp, laddr, nam, laddr, &lport)) != 0)
 			return (error);
 		inp->inp_flags |= INP_ANONPORT;
 	}
