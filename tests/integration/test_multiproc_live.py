@@ -236,6 +236,17 @@ def test_outgoing_connections_from_both(make_pair, tmp_path, monkeypatch):
         srv.wait(timeout=15)
 
 
+def top_rows(prim):
+    cp = prim.tool("ff-top", "--proc", "all", "-n", "1")
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    top = cp.stdout
+    return [
+        line.split("|")[1].strip()
+        for line in top.splitlines()
+        if line.startswith("|")
+    ][1:]
+
+
 def test_secondary_killed_then_restarted(make_pair):
     pair = make_pair()
     load = subprocess.Popen(
@@ -262,7 +273,10 @@ def test_secondary_killed_then_restarted(make_pair):
     # New connections, wherever the tap puts them: process 0 reads the
     # dead process's queue and takes its flows.
     assert curl_codes(pair.prim, 10) == ["200"] * 10
+    # The tools see the one process that runs.
+    assert top_rows(pair.prim) == ["0"]
     pair.start_secondary()
+    assert top_rows(pair.prim) == ["0", "1", "total"]
     assert curl_codes(pair.prim, 10) == ["200"] * 10
     out = wrk(pair.prim, conns=8, secs=2)
     assert "Socket errors" not in out and "Non-2xx" not in out, out
@@ -270,15 +284,7 @@ def test_secondary_killed_then_restarted(make_pair):
 
 def test_tools_see_every_process(make_pair):
     pair = make_pair()
-    top = pair.prim.tool(
-        "ff-top", "--proc", "all", "-n", "1", check=True
-    ).stdout
-    rows = [
-        line.split("|")[1].strip()
-        for line in top.splitlines()
-        if line.startswith("|")
-    ]
-    assert rows[1:] == ["0", "1", "total"], top
+    assert top_rows(pair.prim) == ["0", "1", "total"]
     ids = pair.prim.tool(
         "ff-sysctl", "--proc", "all", "net.inet.rss.proc_id", check=True
     )
