@@ -7,7 +7,11 @@
  * device offers (unless [dpdk] tx_csum_offoad_skip) and TSO (with [dpdk]
  * tso, when it offers it), starts it and sets
  * promiscuous mode as configured.  Secondary stack processes only use
- * their queue.  The offloads become FreeBSD's capability words in the
+ * their queue; the primary also reads the queues of dead ones
+ * (p_adopted, decided by core/ff_ctx.c).  With several processes the
+ * primary makes a ring per port and ordered pair of processes
+ * (FF_HO_FMT), through which a process hands a frame it received to the
+ * one that owns it (po_handover; core/ff_dispatch.c decides).  The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
  * struct pkthdr at the burst (dpdk/ff_dpdk_mbuf.h).
@@ -76,7 +80,7 @@ dpdk_rx_adopted(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t q, got = 0;
 
-	for (q = 0; q < 32 && got < n; q++)
+	for (q = 0; q < FF_MAX_PROCS && got < n; q++)
 		if ((p->p_adopted & (1u << q)) != 0 && q != p->p_queue)
 			got += rte_eth_rx_burst(
 			    p->p_port_id, q, pkts + got, n - got);
