@@ -7,6 +7,7 @@ the test vectors of Microsoft's RSS specification) with the symmetric key
 0x6d5a and F-Stack's table: bucket hash % 128, process bucket % 2."""
 
 import ctypes
+import random
 
 import pytest
 from scapy.layers.inet import ICMP, IP, TCP, UDP
@@ -99,6 +100,18 @@ def test_flow_hash_is_symmetric():
         back = lib.ff_test_rss_hash(b"198.18.0.2", 80, b"198.18.0.1", sport)
         assert there == back
         assert there == toeplitz(SYM_KEY, tuple4(PEER_IP, sport, OUR_IP, 80))
+
+
+def test_flow_hash_by_table_is_the_toeplitz_hash():
+    """The stack hashes by table (net/rss_symtab.h): the same values as
+    the bit-by-bit definition, on tuples of every kind of byte."""
+    lib, rnd = ffstack.lib(), random.Random(14)
+    for _ in range(300):
+        src = ".".join(str(rnd.randrange(256)) for _ in range(4))
+        dst = ".".join(str(rnd.randrange(256)) for _ in range(4))
+        sp, dp = rnd.randrange(65536), rnd.randrange(65536)
+        want = toeplitz(SYM_KEY, tuple4(src, sp, dst, dp))
+        assert lib.ff_test_rss_hash(src.encode(), sp, dst.encode(), dp) == want
 
 
 def test_each_flow_reaches_its_owner(pair):

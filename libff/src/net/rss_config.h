@@ -34,6 +34,9 @@ extern const uint8_t rss_key_symmetric[RSS_KEYSIZE];
 uint32_t toeplitz_hash(
     const uint8_t *key, size_t keylen, const uint8_t *data, size_t len);
 
+/* toeplitz_hash() under rss_key_symmetric, by table (len <= 36). */
+uint32_t rss_hash_symmetric(const uint8_t *data, size_t len);
+
 /* The process (0..nprocs-1) that serves `hash'; 0 when nprocs <= 1. */
 int rss_hash2proc(uint32_t hash, int nprocs);
 

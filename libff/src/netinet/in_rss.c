@@ -33,7 +33,7 @@ rss_hash_ip4_4tuple(
 	memcpy(in + 4, &dst.s_addr, 4);
 	memcpy(in + 8, &sport, 2);
 	memcpy(in + 10, &dport, 2);
-	return (toeplitz_hash(rss_key_symmetric, RSS_KEYSIZE, in, sizeof(in)));
+	return (rss_hash_symmetric(in, sizeof(in)));
 }
 
 uint32_t
@@ -43,7 +43,7 @@ rss_hash_ip4_2tuple(struct in_addr src, struct in_addr dst)
 
 	memcpy(in, &src.s_addr, 4);
 	memcpy(in + 4, &dst.s_addr, 4);
-	return (toeplitz_hash(rss_key_symmetric, RSS_KEYSIZE, in, sizeof(in)));
+	return (rss_hash_symmetric(in, sizeof(in)));
 }
 
 int
