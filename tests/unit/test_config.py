@@ -655,6 +655,16 @@ BAD = [
         "config.ini:2: [dpdk] lcore_mask: 0 selects no lcore",
     ),
     (
+        "[dpdk]\nlcore_mask=1ffffffff\n",
+        "config.ini:2: [dpdk] lcore_mask: 1ffffffff selects 33 lcores; ff "
+        "runs at most 32 stack processes",
+    ),
+    (
+        "[dpdk]\nlcore_list=0-32\n",
+        "config.ini:2: [dpdk] lcore_list: 0-32 selects 33 lcores; ff runs "
+        "at most 32 stack processes",
+    ),
+    (
         "[dpdk]\nlcore_mask=10000000000000000\n",
         "config.ini:2: [dpdk] lcore_mask: 10000000000000000 names lcores "
         "above 63",

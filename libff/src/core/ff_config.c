@@ -29,7 +29,8 @@
  * marks the others):
  *
  * [dpdk]
- *   lcore_mask      hex, non-zero; one process per bit (default 1); process
+ *   lcore_mask      hex, non-zero; one process per bit (default 1, at most
+ *                   FF_MAX_PROCS = 32); process
  *                   N runs on the N-th lcore of the set (EAL -l); process
  *                   0 is the primary, the others secondaries (-t), all
  *                   on every port (README, "Several processes")
