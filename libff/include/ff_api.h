@@ -405,6 +405,24 @@ int ff_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
 int
 ff_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 
+/*
+ * Packet dispatch (F-Stack's): the application decides, for every frame
+ * a process receives from its queue, which process handles it.  `data'
+ * and `*len' are the frame, which the callback may rewrite in place (and
+ * shorten, or lengthen within its buffer); queue_id is the calling
+ * process, nb_queues the number of processes.  It returns a process (0 to
+ * nb_queues - 1), FF_DISPATCH_ERROR to drop the frame, or
+ * FF_DISPATCH_RESPONSE to send it back out of the port as it is now.
+ * Without a dispatcher, the flow hash decides (libff.3, "Several
+ * processes").  Registers for the calling process; NULL removes it.
+ * Frames handed over from another process are not shown again.
+ */
+#define FF_DISPATCH_ERROR    (-1)
+#define FF_DISPATCH_RESPONSE (-2)
+typedef int (*dispatch_func_t)(
+    void *data, uint16_t *len, uint16_t queue_id, uint16_t nb_queues);
+void ff_regist_packet_dispatcher(dispatch_func_t func);
+
 #ifdef __cplusplus
 }
 #endif

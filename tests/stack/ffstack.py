@@ -55,6 +55,15 @@ _SIGNATURES = {
     "ff_test_eal_init": (_I, [_I]),
     "ff_test_create": (_P, [_S, ctypes.c_char_p, ctypes.c_size_t]),
     "ff_test_destroy": (_I, [_P]),
+    "ff_test_create_proc": (
+        _P,
+        [_S, _I, ctypes.c_char_p, ctypes.c_size_t],
+    ),
+    "ff_test_join": (_I, [_P, _P]),
+    "ff_test_dispatcher": (_I, [_P, _P]),
+    "ff_test_procs_live": (_I, [_P, _U32]),
+    "ff_test_rss_hash": (_U32, [_S, _I, _S, _I]),
+    "ff_test_toeplitz": (_U32, [_B, _U32, _B, _U32]),
     "ff_test_inject": (_I, [_P, _I, _B, _U32, _U64]),
     "ff_test_run": (_I, [_P]),
     "ff_test_advance": (_I, [_P, _U64, _U64]),
@@ -170,10 +179,10 @@ class Stack:
 
     POP_CAP = 65536
 
-    def __init__(self, config=CONFIG, drain=True):
+    def __init__(self, config=CONFIG, drain=True, proc=0):
         self.lib = lib()
         err = ctypes.create_string_buffer(512)
-        h = self.lib.ff_test_create(_b(config), err, len(err))
+        h = self.lib.ff_test_create_proc(_b(config), proc, err, len(err))
         if not h:
             raise StackError(errno.EINVAL, err.value.decode())
         self.h = h

@@ -584,7 +584,8 @@ BAD = [
     (
         "[dpdk]\nsymmetric_rss=1\n",
         "config.ini:2: [dpdk] symmetric_rss: ff does not support "
-        "symmetric_rss yet (it comes with multi-process RSS); only 0",
+        "symmetric_rss yet (it does not program a NIC's RSS key: the flow "
+        "hash is its own); only 0",
     ),
     (
         PORT0 + "vip_ifname=lo0\n",
@@ -652,6 +653,16 @@ BAD = [
     (
         "[dpdk]\nlcore_mask=0\n",
         "config.ini:2: [dpdk] lcore_mask: 0 selects no lcore",
+    ),
+    (
+        "[dpdk]\nlcore_mask=1ffffffff\n",
+        "config.ini:2: [dpdk] lcore_mask: 1ffffffff selects 33 lcores; ff "
+        "runs at most 32 stack processes",
+    ),
+    (
+        "[dpdk]\nlcore_list=0-32\n",
+        "config.ini:2: [dpdk] lcore_list: 0-32 selects 33 lcores; ff runs "
+        "at most 32 stack processes",
     ),
     (
         "[dpdk]\nlcore_mask=10000000000000000\n",

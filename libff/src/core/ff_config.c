@@ -29,8 +29,11 @@
  * marks the others):
  *
  * [dpdk]
- *   lcore_mask      hex, non-zero; one process per bit (default 1); process
- *                   N runs on the N-th lcore of the set (EAL -l)
+ *   lcore_mask      hex, non-zero; one process per bit (default 1, at most
+ *                   FF_MAX_PROCS = 32); process
+ *                   N runs on the N-th lcore of the set (EAL -l); process
+ *                   0 is the primary, the others secondaries (-t), all
+ *                   on every port (README, "Several processes")
  *   lcore_list      the same set as a list, "2,4-5" (F-Stack's alternative
  *                   to lcore_mask; give one of the two)
  *   channel         EAL -n, memory channels, 0-32 (0 = EAL default)
@@ -62,7 +65,8 @@
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
- *   symmetric_rss   only 0: not supported yet (multi-process RSS)
+ *   symmetric_rss   only 0: not supported yet (ff does not program a NIC's
+ *                   RSS key; processes hash flows in software)
  *   nb_mbufs        ours: mbufs in the pool (default 8191)
  *   proc_type, proc_id   rejected: they come from the command line (-t, -p)
  *
@@ -173,8 +177,8 @@ const struct cfg_key cfg_keys[] = {
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
 	{ CS_DPDK, "symmetric_rss", NULL, cfg_int, CT_NONE, 0, 0, 0, 0, 0,
-	    "ff does not support symmetric_rss yet (it comes with "
-	    "multi-process RSS); only 0" },
+	    "ff does not support symmetric_rss yet (it does not program "
+	    "a NIC's RSS key: the flow hash is its own); only 0" },
 	D("nb_mbufs", cfg_int, CT_INT, 0, nb_mbufs, 1023, 16777215),
 	NO(CS_DPDK, "proc_type", cfg_cmdline,
 	    "comes from the command line (-t), not from config.ini"),

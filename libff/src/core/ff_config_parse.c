@@ -22,6 +22,7 @@
 
 #include <ini.h>
 
+#include "ff_msg.h"
 #include "core/ff_config_var.h"
 
 static const char *const cfg_log_names[] = {
@@ -136,6 +137,11 @@ cfg_lcore_mask(
 	bits = strtoull(h, NULL, 16);
 	if (bits == 0)
 		return (cfg_err(pp, "%s selects no lcore", v));
+	if (__builtin_popcountll(bits) > FF_MAX_PROCS)
+		return (cfg_err(pp,
+		    "%s selects %d lcores; ff runs at most %d "
+		    "stack processes",
+		    v, __builtin_popcountll(bits), FF_MAX_PROCS));
 	d->lcore_mask_bits = bits;
 	d->nb_procs = __builtin_popcountll(bits);
 	return (0);
@@ -249,6 +255,11 @@ cfg_lcores(
 	if (cfg_ranges(
 		pp, v, "lcore", list, FF_MAX_LCORES, FF_MAX_LCORES, &n) != 0)
 		return (-1);
+	if (n > FF_MAX_PROCS)
+		return (cfg_err(pp,
+		    "%s selects %d lcores; ff runs at most %d "
+		    "stack processes",
+		    v, n, FF_MAX_PROCS));
 	for (i = 0; i < n; i++)
 		bits |= 1ULL << list[i];
 	d->lcore_mask_bits = bits;

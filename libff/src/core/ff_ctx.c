@@ -17,6 +17,7 @@
 #include "core/ff_ctx.h"
 #include "net/ff_port.h"
 #include "core/ff_stack.h"
+#include "core/ff_dispatch.h"
 #include "ipc/ff_msg_server.h"
 
 /* Requests served per iteration: tools never starve the data path. */
@@ -41,6 +42,28 @@ ff_ctx_set_current(struct ff_ctx *ctx)
 	ff_current = ctx;
 }
 
+static uint32_t
+ff_ctx_procs_all(const struct ff_ctx *ctx)
+{
+	return (ctx->nb_procs >= 32 ? 0xffffffffu : (1u << ctx->nb_procs) - 1);
+}
+
+uint32_t
+ff_ctx_procs_set(struct ff_ctx *ctx, uint32_t live)
+{
+	uint32_t dead;
+	int i;
+
+	live &= ff_ctx_procs_all(ctx);
+	ctx->procs_live = live | (1u << ctx->proc_id);
+	dead = ff_ctx_procs_all(ctx) & ~ctx->procs_live;
+	if (ctx->proc_id != 0)
+		return (0);
+	for (i = 0; i < ctx->nb_ports; i++)
+		ctx->ports[i]->p_adopted = dead;
+	return (dead);
+}
+
 struct ff_ctx *
 ff_ctx_create(struct ff_config *cfg, int testmode)
 {
@@ -53,6 +76,8 @@ ff_ctx_create(struct ff_config *cfg, int testmode)
 	}
 	ctx->cfg = cfg;
 	ctx->proc_id = cfg->dpdk.proc_id;
+	ctx->nb_procs = cfg->dpdk.nb_procs > 0 ? cfg->dpdk.nb_procs : 1;
+	ctx->procs_live = ff_ctx_procs_all(ctx);
 	ctx->testmode = testmode;
 	ff_clock_init(&ctx->clock, testmode);
 	ff_callout_wheel_init(&ctx->callouts, cfg->hz);
@@ -106,9 +131,12 @@ ff_ctx_rx(struct ff_ctx *ctx)
 		for (j = 0; j < n; j++)
 			ctx->traffic.rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
 		ctx->traffic.rx_packets += n;
-		ff_stack_input(ctx, p, pkts, n);
+		ff_dispatch_input(ctx, p, pkts, n);
 		total += n;
 	}
+	/* What other processes of the port received for us. */
+	for (i = 0; i < ctx->nb_ports; i++)
+		total += ff_dispatch_handover_input(ctx, ctx->ports[i]);
 	return (total);
 }
 

@@ -84,12 +84,37 @@ struct ff_traffic {
 };
 STATS_CHECK(ff_traffic, FF_TRAFFIC_LIST);
 
+/*
+ * Dispatch among stack processes (core/ff_dispatch.c), shown as
+ * net.inet.rss.* sysctls.
+ */
+#define FF_RSSSTAT_LIST(X, A)                                              \
+	X(rss_handover_out)  /* received here, handed to their owner */    \
+	X(rss_handover_in)   /* handed to us by another process */         \
+	X(rss_handover_drop) /* for another process that would not take */ \
+	X(rss_copies)	     /* copies of ARP/broadcast for the others */  \
+	X(rss_copy_fail)     /* copies not made (no mbuf) or not taken */  \
+	X(rss_disp_drop)     /* the application's dispatcher dropped */    \
+	X(rss_disp_resp)     /* the dispatcher sent back out */            \
+	X(rss_lport_rehome)  /* anonymous ports re-chosen at connect */
+
+struct ff_rssstat {
+	FF_RSSSTAT_LIST(STATS_X, STATS_A)
+};
+STATS_CHECK(ff_rssstat, FF_RSSSTAT_LIST);
+
+/* ff_regist_packet_dispatcher()'s callback (ff_api.h's dispatch_func_t). */
+typedef int (*ff_dispatch_func_t)(
+    void *data, uint16_t *len, uint16_t queue_id, uint16_t nb_queues);
+
 typedef int (*ff_loop_func_t)(void *arg);
 
 struct ff_ctx {
 	struct ff_config *cfg; /* owned */
 	int proc_id;
-	int testmode; /* test port + virtual clock */
+	int nb_procs; /* stack processes sharing the ports (lcore_mask) */
+	uint32_t procs_live; /* bit per process that runs (ff_ctx_procs_set) */
+	int testmode;	     /* test port + virtual clock */
 
 	struct ff_clock clock;		  /* read once per loop */
 	struct ff_callout_wheel callouts; /* timers at cfg->hz */
@@ -105,6 +130,8 @@ struct ff_ctx {
 
 	struct ff_top top;
 	struct ff_traffic traffic;
+	struct ff_rssstat rssstat;
+	ff_dispatch_func_t dispatcher; /* NULL: the flow hash decides */
 
 	ff_loop_func_t loop;
 	void *loop_arg;
@@ -128,6 +155,13 @@ void ff_ctx_destroy(struct ff_ctx *ctx);
  * timers, requests); 0 means idle.
  */
 int ff_ctx_iterate(struct ff_ctx *ctx);
+
+/*
+ * Which stack processes run (a bit each).  A dead process's flows go to
+ * the first live one, and the primary polls the dead one's queues for it
+ * (its ports' p_adopted); returns the queues the primary adopted.
+ */
+uint32_t ff_ctx_procs_set(struct ff_ctx *ctx, uint32_t live);
 
 /* 1 when a port holds frames that pkt_tx_delay has not let go yet. */
 int ff_ctx_tx_held(const struct ff_ctx *ctx);

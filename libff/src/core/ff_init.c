@@ -5,8 +5,8 @@
  * ff_init() reads the command line and config.ini, checks everything it
  * can before the EAL starts, then brings up the EAL, the packet pool, the
  * ports, the protocols and the message ring, in that order.  ff_run()
- * turns ff_ctx_iterate() until told to stop, sleeping idle_sleep µs after
- * an idle iteration, then takes everything down again and leaves no
+ * turns ff_ctx_iterate() until told to stop (or, in a secondary, until the
+ * primary is gone), sleeping idle_sleep µs after an idle iteration, then takes everything down again and leaves no
  * hugepage file or runtime directory behind.
  */
 #include <errno.h>
@@ -28,6 +28,8 @@
 #include "dpdk/ff_runtime.h"
 #include "ipc/ff_msg_server.h"
 #include "core/ff_stack.h"
+
+#define FF_PRIMARY_WAIT 30 /* seconds a secondary waits for the primary */
 
 /* Set from signal context; ff_run() turns it into ctx->stop. */
 static volatile sig_atomic_t ff_signalled;
@@ -187,6 +189,16 @@ ff_init(int argc, char *const argv[])
 		error = errno ? errno : EINVAL;
 		goto fail;
 	}
+	if (cfg->dpdk.proc_type == FF_PROC_SECONDARY &&
+	    ff_runtime_wait_ready(cfg->dpdk.file_prefix, FF_PRIMARY_WAIT) !=
+		0) {
+		snprintf(err, sizeof(err),
+		    "no primary ready under file prefix \"%s\" after %d s",
+		    cfg->dpdk.file_prefix, FF_PRIMARY_WAIT);
+		free(cfg);
+		error = ENXIO;
+		goto fail;
+	}
 	if (ff_dpdk_eal_init(cfg, err, sizeof(err)) != 0 ||
 	    (ctx = ff_ctx_create(cfg, 0)) == NULL) {
 		free(cfg);
@@ -199,8 +211,16 @@ ff_init(int argc, char *const argv[])
 		error = EIO;
 		goto fail;
 	}
+	/* Restarted: the primary may still read our queue for us. */
+	if (ff_msg_server_wait_unadopted(ctx, 1000) != 0)
+		fprintf(stderr,
+		    "ff_init: process 0 still reads the queues of "
+		    "process %d; going on\n",
+		    ctx->proc_id);
 	ff_ctx_set_current(ctx);
 	ff_signals_install();
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		ff_runtime_mark_ready(cfg->dpdk.file_prefix);
 	return (0);
 fail:
 	if (err[0] != '\0')
@@ -228,7 +248,8 @@ ff_idle_sleep(struct ff_ctx *ctx)
 	ctx->top.work_tsc += rte_rdtsc() - t0;
 }
 
-#define FF_SHUTDOWN_GRACE 5 /* seconds the clean-up may take */
+#define FF_SHUTDOWN_GRACE     5	   /* seconds the clean-up may take */
+#define FF_SECONDARY_GRACE_MS 3000 /* for secondaries to stop first */
 
 struct ff_watchdog {
 	char wd_prefix[64];
@@ -278,6 +299,13 @@ ff_run_shutdown(struct ff_ctx *ctx)
 	int primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 
 	snprintf(prefix, sizeof(prefix), "%s", ctx->cfg->dpdk.file_prefix);
+	/* Secondaries use our ports and memory: they go first. */
+	if (primary &&
+	    ff_msg_server_stop_secondaries(ctx, FF_SECONDARY_GRACE_MS) != 0)
+		fprintf(stderr,
+		    "ff: secondary stack processes still run "
+		    "after %d ms; stopping anyway\n",
+		    FF_SECONDARY_GRACE_MS);
 	ff_watchdog_start(prefix, primary);
 	ff_ctx_destroy(ctx);
 	if (primary)
@@ -287,10 +315,40 @@ ff_run_shutdown(struct ff_ctx *ctx)
 		ff_dpdk_remove_runtime_files(prefix);
 }
 
+#define FF_PRIMARY_CHECK_NS \
+	100000000ULL /* how often the others are looked at */
+
+/*
+ * Every FF_PRIMARY_CHECK_NS: which processes run.  The primary reads a
+ * dead secondary's queues for it; a secondary lives in the primary's
+ * memory and on ports the primary configured, so when the primary stops
+ * or dies it stops too (returns 1).
+ */
+static int
+ff_procs_watch(struct ff_ctx *ctx, uint64_t *next)
+{
+	uint64_t now = ctx->clock.clk_now_ns;
+
+	if (ctx->nb_procs <= 1 || now < *next)
+		return (0);
+	*next = now + FF_PRIMARY_CHECK_NS;
+	if (ff_msg_server_primary_gone(ctx)) {
+		fprintf(stderr,
+		    "ff: process %d: the primary (process 0) stopped or "
+		    "died; stopping\n",
+		    ctx->proc_id);
+		return (1);
+	}
+	ff_msg_server_adopted(
+	    ctx, ff_ctx_procs_set(ctx, ff_msg_server_procs_live(ctx)));
+	return (0);
+}
+
 int
 ff_run(loop_func_t loop, void *arg)
 {
 	struct ff_ctx *ctx = ff_ctx_get();
+	uint64_t next_check = 0;
 
 	if (ctx == NULL) {
 		errno = ENXIO;
@@ -298,7 +356,8 @@ ff_run(loop_func_t loop, void *arg)
 	}
 	ctx->loop = loop;
 	ctx->loop_arg = arg;
-	while (!ctx->stop && !ff_signalled) {
+	while (
+	    !ctx->stop && !ff_signalled && !ff_procs_watch(ctx, &next_check)) {
 		if (ff_ctx_iterate(ctx) == 0 && ctx->cfg->dpdk.idle_sleep > 0)
 			ff_idle_sleep(ctx);
 	}

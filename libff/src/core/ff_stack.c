@@ -27,6 +27,7 @@
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
 #include "core/ff_stack.h"
+#include "core/ff_dispatch.h"
 #include "net/if_var.h"
 #include "net/ether_var.h"
 #include "net/route.h"
@@ -114,7 +115,8 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	    (error = uipc_sysctl_attach(ctx)) != 0 ||
 	    (error = udp_sysctl_attach(ctx)) != 0 ||
 	    (error = tcp_sysctl_attach(ctx)) != 0 ||
-	    (error = mbuf_sysctl_attach(ctx)) != 0)
+	    (error = mbuf_sysctl_attach(ctx)) != 0 ||
+	    (error = ff_dispatch_sysctl_attach(ctx)) != 0)
 		return (stack_err(
 		    err, errlen, "sysctl registration: %s", strerror(-error)));
 	/* Nothing a tunable sizes exists yet: no socket, pcb or table. */

@@ -25,6 +25,7 @@
 #include "ff_config.h"
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_runtime.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
 
@@ -225,14 +226,21 @@ int
 ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
 {
 	char *argv[FF_EAL_MAXARGS], buf[8192];
-	int argc;
+	int argc, lock, rc;
 
 	argc = ff_dpdk_eal_args(
 	    cfg, argv, FF_EAL_MAXARGS, buf, sizeof(buf), err, errlen);
 	if (argc < 0 || eal_log_open(cfg, err, errlen) != 0)
 		return (-1);
 	tap_hold_rtsigs(cfg);
-	if (rte_eal_init(argc, argv) < 0) {
+	/* A secondary starts its EAL apart from tools and other secondaries
+	 * (ff_runtime.h says why); a primary runs before any of them. */
+	lock = cfg->dpdk.proc_type == FF_PROC_SECONDARY
+	    ? ff_runtime_start_lock(cfg->dpdk.file_prefix, 10000)
+	    : -1;
+	rc = rte_eal_init(argc, argv);
+	ff_runtime_start_unlock(lock);
+	if (rc < 0) {
 		tap_release_rtsigs();
 		snprintf(err, errlen,
 		    "EAL start failed with file prefix "

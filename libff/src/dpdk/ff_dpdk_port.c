@@ -7,7 +7,11 @@
  * device offers (unless [dpdk] tx_csum_offoad_skip) and TSO (with [dpdk]
  * tso, when it offers it), starts it and sets
  * promiscuous mode as configured.  Secondary stack processes only use
- * their queue.  The offloads become FreeBSD's capability words in the
+ * their queue; the primary also reads the queues of dead ones
+ * (p_adopted, decided by core/ff_ctx.c).  With several processes the
+ * primary makes a ring per port and ordered pair of processes
+ * (FF_HO_FMT), through which a process hands a frame it received to the
+ * one that owns it (po_handover; core/ff_dispatch.c decides).  The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
  * struct pkthdr at the burst (dpdk/ff_dpdk_mbuf.h).
@@ -20,8 +24,10 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_ring.h>
 
 #include "ff_config.h"
+#include "ff_msg.h"
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
 #include "dpdk/ff_dpdk_mbuf.h"
@@ -29,6 +35,8 @@
 
 #define FF_RX_DESC 1024
 #define FF_TX_DESC 1024
+#define FF_HO_RING 1024 /* frames in flight from one process to another */
+#define FF_HO_FMT  "ff_ho_%u_%d_%d" /* port, from, to */
 
 /* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
 struct dpdk_offloads {
@@ -42,6 +50,11 @@ struct dpdk_port {
 	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
 	int dp_tso_hdr_in_mtu; /* see dpdk_tso_fit() */
+	/* Handover between stack processes: ring [from self to q], [q to self]. */
+	struct rte_ring *dp_ho_out[FF_MAX_PROCS];
+	struct rte_ring *dp_ho_in[FF_MAX_PROCS];
+	int dp_nprocs;
+	int dp_ho_next; /* in-ring to read first next time (fairness) */
 };
 
 /*
@@ -61,6 +74,19 @@ dpdk_tso_fit(struct ff_port *p, struct rte_mbuf *m)
 		m->tso_segsz = p->p_mtu - hdrs;
 }
 
+/* The queues of dead processes this one reads for them (core decides). */
+static uint16_t
+dpdk_rx_adopted(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t q, got = 0;
+
+	for (q = 0; q < FF_MAX_PROCS && got < n; q++)
+		if ((p->p_adopted & (1u << q)) != 0 && q != p->p_queue)
+			got += rte_eth_rx_burst(
+			    p->p_port_id, q, pkts + got, n - got);
+	return (got);
+}
+
 static uint16_t
 dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -68,6 +94,8 @@ dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i, got;
 
 	got = rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n);
+	if (p->p_adopted != 0)
+		got += dpdk_rx_adopted(p, pkts + got, n - got);
 	for (i = 0; i < got; i++)
 		ff_dpdk_rx_import(pkts[i], rx);
 	return (got);
@@ -85,6 +113,35 @@ dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 				dpdk_tso_fit(p, pkts[i]);
 		}
 	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
+}
+
+static uint16_t
+dpdk_handover(struct ff_port *p, int proc, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dpdk_port *dp = (struct dpdk_port *)p;
+
+	if (proc < 0 || proc >= dp->dp_nprocs || dp->dp_ho_out[proc] == NULL)
+		return (0);
+	return ((uint16_t)rte_ring_enqueue_burst(
+	    dp->dp_ho_out[proc], (void **)pkts, n, NULL));
+}
+
+static uint16_t
+dpdk_handover_rx(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dpdk_port *dp = (struct dpdk_port *)p;
+	uint16_t got = 0;
+	int i, q;
+
+	for (i = 0; i < dp->dp_nprocs && got < n; i++) {
+		q = (dp->dp_ho_next + i) % dp->dp_nprocs;
+		if (dp->dp_ho_in[q] != NULL)
+			got += (uint16_t)rte_ring_dequeue_burst(dp->dp_ho_in[q],
+			    (void **)pkts + got, n - got, NULL);
+	}
+	dp->dp_ho_next =
+	    (dp->dp_ho_next + 1) % (dp->dp_nprocs ? dp->dp_nprocs : 1);
+	return (got);
 }
 
 static int
@@ -121,10 +178,17 @@ dpdk_set_promisc(struct ff_port *p, int on)
 static void
 dpdk_close(struct ff_port *p)
 {
-	/* The primary owns the device; secondaries only let go. */
+	struct dpdk_port *dp = (struct dpdk_port *)p;
+	int q;
+
+	/* The primary owns the device and the rings; secondaries let go. */
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		rte_eth_dev_stop(p->p_port_id);
 		rte_eth_dev_close(p->p_port_id);
+		for (q = 0; q < dp->dp_nprocs; q++) {
+			rte_ring_free(dp->dp_ho_out[q]);
+			rte_ring_free(dp->dp_ho_in[q]);
+		}
 	}
 	free(p);
 }
@@ -136,7 +200,66 @@ static const struct ff_port_ops dpdk_port_ops = {
 	.po_set_mtu = dpdk_set_mtu,
 	.po_set_promisc = dpdk_set_promisc,
 	.po_close = dpdk_close,
+	.po_handover = dpdk_handover,
+	.po_handover_rx = dpdk_handover_rx,
 };
+
+/*
+ * The ring from process `from' to process `to' on this port: the primary
+ * makes every one (before any secondary can start), the others find them.
+ */
+static struct rte_ring *
+dpdk_ho_ring(struct ff_ctx *ctx, uint16_t port_id, int from, int to)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	snprintf(name, sizeof(name), FF_HO_FMT, port_id, from, to);
+	if ((r = rte_ring_lookup(name)) != NULL ||
+	    rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return (r);
+	return (rte_ring_create(name, FF_HO_RING,
+	    ff_dpdk_numa_socket(ctx->cfg, rte_eth_dev_socket_id(port_id)),
+	    RING_F_SP_ENQ | RING_F_SC_DEQ));
+}
+
+/*
+ * Handover rings of every process pair (primary), or this process's
+ * (secondary).  A process that starts again finds frames handed to its
+ * predecessor: they belong to connections that died with it.
+ */
+static int
+dpdk_ho_setup(
+    struct ff_ctx *ctx, struct dpdk_port *dp, char *err, size_t errlen)
+{
+	uint16_t id = dp->dp_port.p_port_id;
+	int a, b, me = ctx->proc_id, n = ctx->nb_procs;
+	struct rte_mbuf *m;
+
+	dp->dp_nprocs = n;
+	for (a = 0; a < n && n > 1; a++)
+		for (b = 0; b < n; b++) {
+			if (a == b ||
+			    (rte_eal_process_type() != RTE_PROC_PRIMARY &&
+				a != me && b != me))
+				continue;
+			if (dpdk_ho_ring(ctx, id, a, b) == NULL) {
+				snprintf(err, errlen,
+				    "port %u: handover ring %d to %d: %s", id,
+				    a, b, rte_strerror(rte_errno));
+				return (-1);
+			}
+		}
+	for (b = 0; b < n && n > 1; b++) {
+		if (b == me)
+			continue;
+		dp->dp_ho_out[b] = dpdk_ho_ring(ctx, id, me, b);
+		dp->dp_ho_in[b] = dpdk_ho_ring(ctx, id, b, me);
+		while (rte_ring_dequeue(dp->dp_ho_in[b], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+	}
+	return (0);
+}
 
 /* Offloads: what the device has, less what config turns off. */
 static void
@@ -244,6 +367,10 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	    (dpdk_queues_setup(ctx, p, &di, err, errlen) != 0 ||
 		dpdk_port_start(ctx, p, err, errlen) != 0)) {
 		free(p);
+		return (NULL);
+	}
+	if (dpdk_ho_setup(ctx, dp, err, errlen) != 0) {
+		dpdk_close(p);
 		return (NULL);
 	}
 	rte_eth_macaddr_get(port_id, (struct rte_ether_addr *)&p->p_mac);

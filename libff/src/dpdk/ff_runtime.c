@@ -4,6 +4,11 @@
  * files and runtime directory behind), and the lock that keeps secondaries
  * from starting their EALs at the same instant.
  *
+ * A primary marks its runtime directory ready (ff_ready, holding its
+ * pid) once its ports and shared objects exist; a secondary stack process
+ * waits for that mark before it starts its EAL, so that it can be
+ * started at the same time as the primary.
+ *
  * Used by the stack (ff_init.c, the test port) and by the tools' client
  * (ff_msg_client.c), so it depends on nothing from DPDK.
  */
@@ -12,6 +17,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <mntent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,4 +106,53 @@ ff_runtime_start_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd); /* and with it the lock */
+}
+
+#define FF_READY_FILE "ff_ready"
+
+void
+ff_runtime_mark_ready(const char *prefix)
+{
+	char dir[512], path[600];
+	FILE *f;
+
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, FF_READY_FILE);
+	if ((f = fopen(path, "w")) != NULL) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
+/* The pid in the ready mark, or 0 when there is none. */
+static int
+ready_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+
+	if (f == NULL)
+		return (0);
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return (pid);
+}
+
+int
+ff_runtime_wait_ready(const char *prefix, int seconds)
+{
+	char dir[512], path[600];
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int pid, i;
+
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, FF_READY_FILE);
+	for (i = 0; i < seconds * 20; i++) {
+		pid = ready_pid(path);
+		if (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
+			return (0);
+		nanosleep(&ts, NULL);
+	}
+	return (-1);
 }

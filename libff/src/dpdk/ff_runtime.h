@@ -28,4 +28,12 @@ void ff_dpdk_remove_runtime_files(const char *prefix);
 int ff_runtime_start_lock(const char *prefix, int timeout_ms);
 void ff_runtime_start_unlock(int fd);
 
+/* The primary: its ports and shared objects are ready for secondaries. */
+void ff_runtime_mark_ready(const char *prefix);
+/*
+ * A secondary: wait up to `seconds' for a running primary's ready mark.
+ * 0, or -1 when none came.
+ */
+int ff_runtime_wait_ready(const char *prefix, int seconds);
+
 #endif /* _FF_RUNTIME_H_ */

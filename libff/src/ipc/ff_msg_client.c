@@ -280,21 +280,6 @@ ff_ipc_detach(void)
 	return (0);
 }
 
-int
-ff_ipc_procs(int32_t *pids, int max)
-{
-	int i, n;
-
-	if (!ffc.attached)
-		return (-ENOTCONN);
-	n = (int)ffc.procs->mp_nb_procs;
-	if (n > FF_MAX_PROCS)
-		n = FF_MAX_PROCS;
-	for (i = 0; i < n && i < max; i++)
-		pids[i] = ffc.procs->mp_pid[i];
-	return (n);
-}
-
 static int
 proc_running(int proc_id)
 {
@@ -306,6 +291,22 @@ proc_running(int proc_id)
 	if (ffc.pidns == 0 || ffc.procs->mp_pidns != ffc.pidns)
 		return (1);
 	return (kill(pid, 0) == 0 || errno != ESRCH);
+}
+
+int
+ff_ipc_procs(int32_t *pids, int max)
+{
+	int i, n;
+
+	if (!ffc.attached)
+		return (-ENOTCONN);
+	n = (int)ffc.procs->mp_nb_procs;
+	if (n > FF_MAX_PROCS)
+		n = FF_MAX_PROCS;
+	/* A process killed before it could clear its entry is not running. */
+	for (i = 0; i < n && i < max; i++)
+		pids[i] = proc_running(i) ? ffc.procs->mp_pid[i] : 0;
+	return (n);
 }
 
 /* Find process proc_id's slot area; 0 or -errno. */

@@ -114,7 +114,10 @@ struct ff_msg_procs {
 	uint32_t mp_magic;
 	uint32_t mp_nb_procs; /* from the primary's lcore_mask */
 	volatile int32_t mp_pid[FF_MAX_PROCS]; /* 0 = not running */
-	uint64_t mp_pidns; /* PID namespace those pids are in */
+	uint64_t mp_pidns;	       /* PID namespace those pids are in */
+	volatile uint32_t mp_stopping; /* the primary is stopping: stop too */
+	volatile uint32_t
+	    mp_adopted; /* queues the primary reads for the dead */
 };
 
 /* CLOCK_MONOTONIC in ns: one clock for every process on the machine. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -39,6 +40,7 @@ struct ff_msg_server {
 	uint64_t sv_next_sweep;
 	uint32_t sv_next_slot; /* where the doorbell's round-robin resumes */
 	uint64_t sv_pidns;     /* our PID namespace */
+	int sv_reused;	       /* area taken over from a dead process */
 	struct ff_msg_stats sv_stats;
 	uint8_t sv_req[FF_MSG_SIZE]; /* private request copy */
 };
@@ -343,6 +345,52 @@ ff_msg_procs_attach(struct ff_ctx *ctx, struct ff_msg_server *sv)
 	return (0);
 }
 
+/* Whether `pid' (of our PID namespace `ns') is a running process. */
+static int
+ff_msg_pid_alive(int32_t pid, uint64_t ns, uint64_t our_ns)
+{
+	if (pid <= 0)
+		return (0);
+	if (ns == 0 || ns != our_ns)
+		return (1); /* cannot tell: assume it runs */
+	return (kill(pid, 0) == 0 || errno != ESRCH);
+}
+
+/*
+ * The slot area of this process.  A process that starts again after its
+ * predecessor was killed finds it still there (the primary's memory
+ * outlives it): it takes it over, unless that predecessor still runs.
+ */
+static int
+ff_msg_area_attach(struct ff_ctx *ctx, struct ff_msg_server *sv,
+    const char *aname, char *err, size_t errlen)
+{
+	const struct rte_memzone *mz;
+	struct ff_msg_area *old;
+
+	sv->sv_area_mz = rte_memzone_reserve_aligned(aname,
+	    sizeof(struct ff_msg_area), SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
+	if (sv->sv_area_mz == NULL && rte_errno == EEXIST &&
+	    (mz = rte_memzone_lookup(aname)) != NULL) {
+		old = mz->addr;
+		if (ff_msg_pid_alive(old->ma_server_pid, sv->sv_procs->mp_pidns,
+			sv->sv_pidns)) {
+			snprintf(err, errlen,
+			    "process %d already runs (pid %d)", ctx->proc_id,
+			    (int)old->ma_server_pid);
+			return (-1);
+		}
+		sv->sv_area_mz = mz;
+		sv->sv_reused = 1;
+	}
+	if (sv->sv_area_mz == NULL) {
+		snprintf(err, errlen, "message ring for process %d: %s",
+		    ctx->proc_id, rte_strerror(rte_errno));
+		return (-1);
+	}
+	return (0);
+}
+
 int
 ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 {
@@ -355,19 +403,21 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 		return (-1);
 	}
 	snprintf(aname, sizeof(aname), FF_MSG_AREA_FMT, ctx->proc_id);
-	if (ff_msg_procs_attach(ctx, sv) != 0)
-		goto fail;
-	sv->sv_area_mz = rte_memzone_reserve_aligned(
-	    aname, sizeof(*a), SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
-	if (sv->sv_area_mz == NULL)
-		goto fail;
+	sv->sv_pidns = ff_msg_pidns();
+	if (ff_msg_procs_attach(ctx, sv) != 0) {
+		snprintf(err, errlen,
+		    "message ring for process %d: %s (is process 0 running?)",
+		    ctx->proc_id, rte_strerror(rte_errno));
+		goto fail_free;
+	}
+	if (ff_msg_area_attach(ctx, sv, aname, err, errlen) != 0)
+		goto fail_free;
 	a = sv->sv_area = sv->sv_area_mz->addr;
 	memset(a, 0, sizeof(*a));
 	a->ma_version = FF_MSG_ABI_VERSION;
 	a->ma_nslots = FF_MSG_NSLOTS;
 	a->ma_proc_id = ctx->proc_id;
 	a->ma_server_pid = getpid();
-	sv->sv_pidns = ff_msg_pidns();
 	/*
 	 * The counters live as long as the server; the stack (and with it
 	 * the tree) goes after the server, with no request served between.
@@ -383,14 +433,25 @@ ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen)
 	sv->sv_procs->mp_pid[ctx->proc_id] = getpid();
 	ctx->msg = sv;
 	return (0);
-fail:
-	snprintf(err, errlen, "message ring for process %d: %s", ctx->proc_id,
-	    rte_strerror(rte_errno));
 fail_free:
-	rte_memzone_free(sv->sv_area_mz);
+	if (!sv->sv_reused)
+		rte_memzone_free(sv->sv_area_mz);
 	rte_memzone_free(sv->sv_procs_mz);
 	free(sv);
 	return (-1);
+}
+
+int
+ff_msg_server_primary_gone(struct ff_ctx *ctx)
+{
+	struct ff_msg_server *sv = ctx->msg;
+
+	if (sv == NULL || ctx->proc_id == 0)
+		return (0);
+	if (sv->sv_procs->mp_stopping)
+		return (1);
+	return (!ff_msg_pid_alive(
+	    sv->sv_procs->mp_pid[0], sv->sv_procs->mp_pidns, sv->sv_pidns));
 }
 
 void
@@ -467,4 +528,104 @@ ff_msg_traffic(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
 	tr->tr_tx_dropped = ctx->traffic.tx_dropped;
 	tr->tr_now_ns = ctx->clock.clk_now_ns;
 	return (sizeof(*tr));
+}
+
+/* 1 while `pid' runs: a zombie has finished (its parent has not reaped it). */
+static int
+ff_msg_pid_running(int32_t pid)
+{
+	char path[64], buf[256], *rp;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return (0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (1);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	rp = strrchr(buf, ')');
+	return (rp == NULL || rp[1] == '\0' || rp[2] != 'Z');
+}
+
+int
+ff_msg_server_stop_secondaries(struct ff_ctx *ctx, int wait_ms)
+{
+	struct ff_msg_server *sv = ctx->msg;
+	struct ff_msg_procs *mp;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int32_t pids[FF_MAX_PROCS];
+	uint32_t i, n;
+	int t, left = 0;
+
+	if (sv == NULL || ctx->proc_id != 0)
+		return (0);
+	mp = sv->sv_procs;
+	n = mp->mp_nb_procs < FF_MAX_PROCS ? mp->mp_nb_procs : FF_MAX_PROCS;
+	for (i = 1; i < n; i++)
+		pids[i] = mp->mp_pid[i];
+	__atomic_store_n(&mp->mp_stopping, 1, __ATOMIC_RELEASE);
+	/*
+	 * Wait for the processes themselves, not their table entries: a
+	 * secondary clears its entry before its EAL clean-up, which must
+	 * not meet ours.
+	 */
+	for (t = 0; t <= wait_ms / 10; t++) {
+		for (left = 0, i = 1; i < n; i++)
+			if (pids[i] > 0 &&
+			    (mp->mp_pidns == sv->sv_pidns && sv->sv_pidns != 0
+				    ? ff_msg_pid_running(pids[i])
+				    : mp->mp_pid[i] != 0))
+				left++;
+		if (left == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return (left);
+}
+
+uint32_t
+ff_msg_server_procs_live(struct ff_ctx *ctx)
+{
+	struct ff_msg_server *sv = ctx->msg;
+	struct ff_msg_procs *mp;
+	uint32_t i, live = 0;
+
+	if (sv == NULL)
+		return (0xffffffffu);
+	mp = sv->sv_procs;
+	for (i = 0; i < mp->mp_nb_procs && i < FF_MAX_PROCS; i++)
+		if (ff_msg_pid_alive(mp->mp_pid[i], mp->mp_pidns, sv->sv_pidns))
+			live |= 1u << i;
+	return (live);
+}
+
+void
+ff_msg_server_adopted(struct ff_ctx *ctx, uint32_t queues)
+{
+	if (ctx->msg != NULL && ctx->proc_id == 0)
+		__atomic_store_n(
+		    &ctx->msg->sv_procs->mp_adopted, queues, __ATOMIC_RELEASE);
+}
+
+int
+ff_msg_server_wait_unadopted(struct ff_ctx *ctx, int wait_ms)
+{
+	struct ff_msg_server *sv = ctx->msg;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	if (sv == NULL || ctx->proc_id == 0)
+		return (0);
+	for (i = 0; i <= wait_ms / 10; i++) {
+		if ((__atomic_load_n(
+			 &sv->sv_procs->mp_adopted, __ATOMIC_ACQUIRE) &
+			(1u << ctx->proc_id)) == 0)
+			return (0);
+		nanosleep(&ts, NULL);
+	}
+	return (-1);
 }

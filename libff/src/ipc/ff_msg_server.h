@@ -55,6 +55,26 @@ int ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 /* Server life (primary and secondary stack processes alike). */
 int ff_msg_server_create(struct ff_ctx *ctx, char *err, size_t errlen);
 void ff_msg_server_destroy(struct ff_ctx *ctx);
+/*
+ * 1 when this is a secondary stack process and the primary (process 0)
+ * is stopping or gone: its pid no longer runs.
+ */
+int ff_msg_server_primary_gone(struct ff_ctx *ctx);
+/*
+ * The primary, stopping: tell the secondaries to stop and wait up to
+ * wait_ms for them to leave the process table.  Returns how many still
+ * run (0 in a secondary).
+ */
+int ff_msg_server_stop_secondaries(struct ff_ctx *ctx, int wait_ms);
+/* The stack processes that run now, a bit each (all when unknown). */
+uint32_t ff_msg_server_procs_live(struct ff_ctx *ctx);
+/* The primary: the queues of dead processes it reads now. */
+void ff_msg_server_adopted(struct ff_ctx *ctx, uint32_t queues);
+/*
+ * A secondary that starts again: wait up to wait_ms until the primary
+ * no longer reads its queues (one reader per queue).  0 or -1.
+ */
+int ff_msg_server_wait_unadopted(struct ff_ctx *ctx, int wait_ms);
 /* Serve up to `budget' requests; returns how many were served. */
 int ff_msg_server_poll(struct ff_ctx *ctx, int budget);
 

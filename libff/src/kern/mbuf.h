@@ -49,6 +49,9 @@
 
 /* pkthdr m_flags (FreeBSD keeps these in struct mbuf; values its own). */
 #define M_VLANTAG 0x0080 /* ether_vtag holds a stripped tag */
+#define M_PEERCOPY \
+	0x0100 /* a copy another stack process received: learn
+			    * from it, do not answer it (core/ff_dispatch.c) */
 
 /*
  * The stack's per-packet header, in the private area of the first

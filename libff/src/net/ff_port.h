@@ -7,6 +7,8 @@
  * Generic: two backends implement it, dpdk/ff_dpdk_port.c (rte_eth_* on
  * a real or virtual DPDK device; the only code that calls rte_eth_*) and
  * the test port (src/testport), an in-memory queue pair driven by tests.
+ * Every stack process has its own queue on the port; the ports of several
+ * processes also pass frames to each other (po_handover).
  * A backend fills p_capabilities / p_capenable / p_hwassist from what the
  * device offers and what it turned on (if_attach() copies them into the
  * ifnet), and, for every frame it receives, the frame's struct pkthdr
@@ -39,12 +41,23 @@ struct ff_port_ops {
 	int (*po_set_mtu)(struct ff_port *p, uint16_t mtu);
 	int (*po_set_promisc)(struct ff_port *p, int on);
 	void (*po_close)(struct ff_port *p);
+	/*
+	 * Several stack processes on the port (core/ff_dispatch.c): hand n
+	 * frames this process received to process `proc', which takes them
+	 * from po_handover_rx.  Returns how many were taken; the caller
+	 * keeps the rest.  NULL when the port has no other process.
+	 */
+	uint16_t (*po_handover)(
+	    struct ff_port *p, int proc, struct rte_mbuf **pkts, uint16_t n);
+	uint16_t (*po_handover_rx)(
+	    struct ff_port *p, struct rte_mbuf **pkts, uint16_t n);
 };
 
 struct ff_port {
 	const struct ff_port_ops *p_ops;
 	uint16_t p_port_id; /* DPDK port id or test port number */
 	uint16_t p_queue;   /* rx/tx queue this process owns */
+	uint32_t p_adopted; /* rx queues of dead processes polled too */
 	char p_name[64];    /* device name, for messages */
 	struct ether_addr p_mac;
 	uint16_t p_mtu;

@@ -420,7 +420,8 @@ arp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 		ia = in_ifaddr_lookup(ctx, isaddr);
 	} else if (isaddr.s_addr != INADDR_ANY)
 		arp_learn(ctx, ifp, isaddr, ea->arp_sha, ia != NULL);
-	if (op != ARPOP_REQUEST)
+	/* The process that received a request answers it; its copies teach. */
+	if (op != ARPOP_REQUEST || (m_pkthdr(m)->m_flags & M_PEERCOPY) != 0)
 		goto drop;
 	if (ia != NULL) {
 		arp_reply_consume(ctx, ifp, m, itaddr, &ifp->if_lladdr);

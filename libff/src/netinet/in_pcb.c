@@ -4,7 +4,8 @@
  *
  * Entry points: in_pcbinfo_init(), in_pcbinfo_destroy(), in_pcballoc(),
  * in_pcbbind(), in_pcbconnect(), in_pcbdisconnect(), in_pcbdetach(),
- * in_pcbdrop(), in_pcbfree(), in_pcbrehash(), in_pcblookup(), in_pcblookup_local(),
+ * in_pcbbind_to(), in_pcbdrop(), in_pcbfree(), in_pcbrehash(),
+ * in_pcblookup(), in_pcblookup_local(),
  * in_pcbladdr(), in_getsockaddr(), in_getpeeraddr(), in_pcb_random().
  *
  * Binding follows FreeBSD's rules: without SO_REUSEADDR/SO_REUSEPORT a
@@ -15,7 +16,12 @@
  * spread among them by a hash of the foreign end (in_pcb_reuseport()).
  *
  * Ephemeral ports: RFC 6056 section 3.3.1 (FreeBSD's default): a random
- * start in net.inet.ip.portrange.[first, last], then the next free port.
+ * start in net.inet.ip.portrange.[first, last], then the next free port;
+ * with several stack processes on the ports, the next free port whose
+ * flow to the connect()'s destination hashes to this process
+ * (netinet/in_rss.c), also when bind() had taken a port first.  A
+ * 4-tuple that hashes here is never used by another process, so a
+ * process's TIME_WAIT covers every use of its ports.
  * The PRNG is per table; test stacks seed it with a constant, so runs are
  * deterministic.
  */
@@ -29,6 +35,7 @@
 #include "netinet/in_var.h"
 #include "kern/uipc_var.h"
 #include "netinet/in_pcb.h"
+#include "netinet/in_rss.h"
 #include "kern/uma.h"
 #include "kern/libkern.h"
 
@@ -343,11 +350,30 @@ in_pcb_conflict(struct inpcb *inp, struct in_addr laddr, uint16_t lport)
 	    (inp_options(t) & SO_REUSEPORT) != 0));
 }
 
-/* An ephemeral port for laddr (RFC 6056 3.3.1): 0 or -EADDRNOTAVAIL. */
+/*
+ * Whether (laddr, lport) <-> nam is a flow of this process: with several
+ * stack processes on the ports, only then do the replies arrive here
+ * without a handover (netinet/in_rss.c).
+ */
 static int
-in_pcb_lport(struct inpcb *inp, struct in_addr laddr, uint16_t *lportp)
+in_pcb_lport_home(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
+    const struct sockaddr_in *nam)
 {
-	struct uipc_state *us = V_uipc(inp->inp_pcbinfo->ipi_ctx);
+	return (nam == NULL || ctx->nb_procs <= 1 ||
+	    in_rss_owner(ctx, laddr, lport, nam->sin_addr, nam->sin_port) ==
+		ctx->proc_id);
+}
+
+/*
+ * An ephemeral port for laddr (RFC 6056 3.3.1), and for a flow to nam
+ * one whose flow from haddr hashes to this process: 0 or -EADDRNOTAVAIL.
+ */
+static int
+in_pcb_lport(struct inpcb *inp, struct in_addr laddr,
+    const struct sockaddr_in *nam, struct in_addr haddr, uint16_t *lportp)
+{
+	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
+	struct uipc_state *us = V_uipc(ctx);
 	int first = us->us_portfirst, last = us->us_portlast, tmp;
 	uint32_t count, off, i;
 	uint16_t port;
@@ -361,7 +387,8 @@ in_pcb_lport(struct inpcb *inp, struct in_addr laddr, uint16_t *lportp)
 	off = in_pcb_random(inp->inp_pcbinfo) % count;
 	for (i = 0; i < count; i++) {
 		port = htons((uint16_t)(first + (off + i) % count));
-		if (in_pcblookup_local(inp->inp_pcbinfo, laddr, port,
+		if (in_pcb_lport_home(ctx, haddr, port, nam) &&
+		    in_pcblookup_local(inp->inp_pcbinfo, laddr, port,
 			INPLOOKUP_WILDCARD) == NULL) {
 			*lportp = port;
 			return (0);
@@ -391,11 +418,33 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam)
 	if (lport != 0 && in_pcb_conflict(inp, laddr, lport))
 		return (-EADDRINUSE);
 	if (lport == 0) {
-		if ((error = in_pcb_lport(inp, laddr, &lport)) != 0)
+		if ((error = in_pcb_lport(inp, laddr, NULL, laddr, &lport)) !=
+		    0)
 			return (error);
 		inp->inp_flags |= INP_ANONPORT;
 	}
 	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	in_pcbrehash(inp);
+	return (0);
+}
+
+int
+in_pcbbind_to(struct inpcb *inp, const struct sockaddr_in *dst)
+{
+	struct ff_ctx *ctx = inp->inp_pcbinfo->ipi_ctx;
+	struct in_addr any = { INADDR_ANY }, src;
+	uint16_t lport;
+	int error;
+
+	if (inp->inp_lport != 0 || inp->inp_laddr.s_addr != INADDR_ANY)
+		return (-EINVAL);
+	/* The source routing picks for dst is where the replies go. */
+	if (ctx->nb_procs <= 1 || in_pcbladdr(ctx, dst->sin_addr, &src) != 0)
+		return (in_pcbbind(inp, NULL));
+	if ((error = in_pcb_lport(inp, any, dst, src, &lport)) != 0)
+		return (error);
+	inp->inp_flags |= INP_ANONPORT;
 	inp->inp_lport = lport;
 	in_pcbrehash(inp);
 	return (0);
@@ -438,11 +487,17 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *nam)
 			return (error);
 		autoaddr = 1;
 	}
+	/* A port bind() chose that would not bring the replies here. */
+	if (lport != 0 && (inp->inp_flags & INP_ANONPORT) != 0 &&
+	    !in_pcb_lport_home(ctx, laddr, lport, nam)) {
+		lport = 0;
+		ctx->rssstat.rss_lport_rehome++;
+	}
 	if (lport != 0 &&
 	    in_pcblookup(info, faddr, nam->sin_port, laddr, lport, 0) != NULL)
 		return (-EADDRINUSE);
 	if (lport == 0) {
-		if ((error = in_pcb_lport(inp, laddr, &lport)) != 0)
+		if ((error = in_pcb_lport(inp, laddr, nam, laddr, &lport)) != 0)
 			return (error);
 		inp->inp_flags |= INP_ANONPORT;
 	}

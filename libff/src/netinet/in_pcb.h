@@ -102,6 +102,12 @@ int in_pcballoc(struct socket *so, struct inpcbinfo *pcbinfo);
  */
 int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *nam);
 /*
+ * The implicit bind of a first datagram to dst: any address, an ephemeral
+ * port whose flow to dst hashes to this process (several processes).
+ * 0 or a negative errno as in_pcbbind().
+ */
+int in_pcbbind_to(struct inpcb *inp, const struct sockaddr_in *dst);
+/*
  * Set the foreign address; choose the local address by route and bind an
  * ephemeral port when unbound.  -EADDRNOTAVAIL (port 0), -ENETUNREACH /
  * -EHOSTUNREACH (no route), -EADDRINUSE (4-tuple taken), -EISCONN.

@@ -357,7 +357,8 @@ udp_addrs(struct inpcb *inp, const struct sockaddr_in *nam,
 		if (nam->sin_port == 0)
 			return (-EADDRNOTAVAIL);
 		*dst = *nam;
-		if (inp->inp_lport == 0 && (error = in_pcbbind(inp, NULL)) != 0)
+		if (inp->inp_lport == 0 &&
+		    (error = in_pcbbind_to(inp, nam)) != 0)
 			return (error);
 	} else {
 		if (inp->inp_faddr.s_addr == INADDR_ANY)

@@ -126,6 +126,13 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 struct ff_test *
 ff_test_create(const char *config_text, char *err, size_t errlen)
 {
+	return (ff_test_create_proc(config_text, 0, err, errlen));
+}
+
+struct ff_test *
+ff_test_create_proc(
+    const char *config_text, int proc_id, char *err, size_t errlen)
+{
 	struct ff_config *cfg;
 	struct ff_test *t;
 
@@ -140,18 +147,26 @@ ff_test_create(const char *config_text, char *err, size_t errlen)
 		return (NULL);
 	}
 	if (ff_config_load_string(config_text, "test.ini", cfg, err, errlen) !=
-		0 ||
-	    (t->t_ctx = ff_ctx_create(cfg, 1)) == NULL) {
-		free(cfg);
-		free(t);
-		return (NULL);
+	    0)
+		goto fail;
+	if (proc_id < 0 || proc_id >= cfg->dpdk.nb_procs) {
+		snprintf(err, errlen, "proc id %d: lcore_mask has %d", proc_id,
+		    cfg->dpdk.nb_procs);
+		goto fail;
 	}
+	cfg->dpdk.proc_id = proc_id;
+	if ((t->t_ctx = ff_ctx_create(cfg, 1)) == NULL)
+		goto fail;
 	if (test_ports(t, err, errlen) != 0 ||
 	    ff_stack_attach(tctx(t), err, errlen) != 0) {
 		ff_test_destroy(t);
 		return (NULL);
 	}
 	return (t);
+fail:
+	free(cfg);
+	free(t);
+	return (NULL);
 }
 
 int

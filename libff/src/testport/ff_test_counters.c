@@ -50,6 +50,7 @@ CF_TABLE(arpstat_fields, ARPSTAT_LIST);
 CF_TABLE(arpxstat_fields, ARPXSTAT_LIST);
 CF_TABLE(etherxstat_fields, ETHERXSTAT_LIST);
 CF_TABLE(traffic_fields, FF_TRAFFIC_LIST);
+CF_TABLE(rssstat_fields, FF_RSSSTAT_LIST);
 CF_TABLE(tcpstat_fields, TCPSTAT_LIST);
 CF_TABLE(tcpxstat_fields, TCPXSTAT_LIST);
 CF_TABLE(udpstat_fields, UDPSTAT_LIST);
@@ -73,6 +74,7 @@ CS_BASE(cs_arp, V_arp(ctx), V_arp(ctx)->arpstat)
 CS_BASE(cs_arpx, V_arp(ctx), V_arp(ctx)->arpxstat)
 CS_BASE(cs_ether, V_ether(ctx), V_ether(ctx)->etherxstat)
 CS_BASE(cs_traffic, ctx, ctx->traffic)
+CS_BASE(cs_rss, ctx, ctx->rssstat)
 CS_BASE(cs_tcp, V_tcp(ctx), V_tcp(ctx)->tcpstat)
 CS_BASE(cs_tcpx, V_tcp(ctx), V_tcp(ctx)->tcpxstat)
 CS_BASE(cs_udp, V_udp(ctx), V_udp(ctx)->udpstat)
@@ -97,6 +99,7 @@ static const struct counter_set {
 	CS("arpx.", arpxstat_fields, cs_arpx),
 	CS("ether.", etherxstat_fields, cs_ether),
 	CS("traffic.", traffic_fields, cs_traffic),
+	CS("rss.", rssstat_fields, cs_rss),
 	CS("tcp.", tcpstat_fields, cs_tcp),
 	CS("tcpx.", tcpxstat_fields, cs_tcpx),
 	CS("udp.", udpstat_fields, cs_udp),

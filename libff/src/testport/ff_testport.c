@@ -2,7 +2,12 @@
  * ff_testport.c - an ff_port backend made of two in-memory queues.
  *
  * Entry points: ff_testport_open(), ff_testport_rx_put(),
- * ff_testport_tx_get(), ff_testport_tx_count(), ff_testport_set_offloads().
+ * ff_testport_tx_get(), ff_testport_tx_count(), ff_testport_set_offloads(),
+ * ff_testport_join().
+ *
+ * Test ports of stacks that stand for several processes of one port can
+ * be joined (ff_testport_join()): each then hands frames to the others
+ * as the DPDK backend does through its rings.
  *
  * Tests put frames on the receive queue (the main loop takes them with
  * po_rx_burst, as from a NIC) and take what the stack sent from the
@@ -20,6 +25,7 @@
 
 #include <rte_mbuf.h>
 
+#include "ff_msg.h"
 #include "dpdk/ff_dpdk_mbuf.h"
 #include "net/ff_port.h"
 #include "testport/ff_testport.h"
@@ -36,6 +42,10 @@ struct ff_testport {
 	struct tp_queue tp_rx;	 /* injected, not yet received */
 	struct tp_queue tp_tx;	 /* sent, not yet popped */
 	uint64_t tp_rx_offloads; /* RTE_ETH_RX_OFFLOAD_* "enabled" */
+	/* Joined test ports: other processes' queues of the same port. */
+	struct tp_queue tp_ho;			    /* handed to us */
+	struct ff_testport *tp_peers[FF_MAX_PROCS]; /* by process */
+	int tp_proc;				    /* ours */
 };
 
 static int
@@ -100,6 +110,33 @@ tp_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	return (i);
 }
 
+static uint16_t
+tp_handover(struct ff_port *p, int proc, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ff_testport *tp = (struct ff_testport *)p, *to;
+	uint16_t i;
+
+	if (proc < 0 || proc >= FF_MAX_PROCS ||
+	    (to = tp->tp_peers[proc]) == NULL)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (tpq_put(&to->tp_ho, pkts[i]) != 0)
+			break;
+	return (i);
+}
+
+static uint16_t
+tp_handover_rx(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ff_testport *tp = (struct ff_testport *)p;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if ((pkts[i] = tpq_get(&tp->tp_ho)) == NULL)
+			break;
+	return (i);
+}
+
 static int
 tp_link_up(struct ff_port *p)
 {
@@ -125,8 +162,14 @@ tp_close(struct ff_port *p)
 {
 	struct ff_testport *tp = (struct ff_testport *)p;
 
+	int i;
+
+	for (i = 0; i < FF_MAX_PROCS; i++)
+		if (tp->tp_peers[i] != NULL)
+			tp->tp_peers[i]->tp_peers[tp->tp_proc] = NULL;
 	tpq_purge(&tp->tp_rx);
 	tpq_purge(&tp->tp_tx);
+	tpq_purge(&tp->tp_ho);
 	free(tp);
 }
 
@@ -137,6 +180,8 @@ static const struct ff_port_ops tp_ops = {
 	.po_set_mtu = tp_set_mtu,
 	.po_set_promisc = tp_set_promisc,
 	.po_close = tp_close,
+	.po_handover = tp_handover,
+	.po_handover_rx = tp_handover_rx,
 };
 
 struct ff_port *
@@ -201,4 +246,20 @@ unsigned int
 ff_testport_tx_count(const struct ff_port *p)
 {
 	return (((const struct ff_testport *)p)->tp_tx.q_count);
+}
+
+int
+ff_testport_join(struct ff_port *a, int proc_a, struct ff_port *b, int proc_b)
+{
+	struct ff_testport *ta = (struct ff_testport *)a;
+	struct ff_testport *tb = (struct ff_testport *)b;
+
+	if (proc_a < 0 || proc_a >= FF_MAX_PROCS || proc_b < 0 ||
+	    proc_b >= FF_MAX_PROCS || proc_a == proc_b)
+		return (-EINVAL);
+	ta->tp_proc = proc_a;
+	tb->tp_proc = proc_b;
+	ta->tp_peers[proc_b] = tb;
+	tb->tp_peers[proc_a] = ta;
+	return (0);
 }

@@ -44,6 +44,13 @@ unsigned int ff_testport_tx_count(const struct ff_port *p);
 void ff_testport_set_offloads(
     struct ff_port *p, uint64_t rx, uint64_t tx, const struct ff_dpdk_cfg *d);
 
+/*
+ * Join a and b, the same port of the stacks of processes proc_a and
+ * proc_b: frames handed over by one reach the other.  0 or -EINVAL.
+ */
+int
+ff_testport_join(struct ff_port *a, int proc_a, struct ff_port *b, int proc_b);
+
 /* The stack under test (ff_test.c). */
 struct ff_test {
 	struct ff_ctx *t_ctx;	    /* the stack */
@@ -65,6 +72,23 @@ int ff_test_eal_init(int log_level);
 struct ff_test *
 ff_test_create(const char *config_text, char *err, size_t errlen);
 int ff_test_destroy(struct ff_test *t);
+/*
+ * Several processes of one port in one test (ff_test_mp.c): a stack that
+ * stands for process proc_id of those lcore_mask counts, two stacks'
+ * ports joined (every port of a with the same port of b), and
+ * ff_regist_packet_dispatcher() on a stack.
+ */
+struct ff_test *ff_test_create_proc(
+    const char *config_text, int proc_id, char *err, size_t errlen);
+int ff_test_join(struct ff_test *a, struct ff_test *b);
+int ff_test_dispatcher(struct ff_test *t, void *func);
+/* Which processes run, as the main loop learns it; the queues adopted. */
+int ff_test_procs_live(struct ff_test *t, uint32_t live);
+/* The flow hash of our symmetric key; Toeplitz under any key. */
+uint32_t
+ff_test_rss_hash(const char *src, int sport, const char *dst, int dport);
+uint32_t ff_test_toeplitz(
+    const uint8_t *key, uint32_t keylen, const uint8_t *data, uint32_t len);
 int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
     uint64_t ol_flags);
 int ff_test_run(struct ff_test *t);
