@@ -142,23 +142,40 @@ ipfw_msg_tentries(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 	return (ipfw_table_del(ctx, rq->fw_table, te, rq->fw_count));
 }
 
+/* Room for the rest of the reply, for a list written in place. */
+static void *
+ipfw_msg_room(struct net_msg_out *no, size_t *cap)
+{
+	size_t start = (no->no_off + 7) & ~(size_t)7;
+
+	if (start >= no->no_cap)
+		return (NULL);
+	*cap = no->no_cap - start;
+	return (net_msg_reserve(no, *cap));
+}
+
+/* Keep only `used' bytes of what ipfw_msg_room gave. */
+static void
+ipfw_msg_trim(struct net_msg_out *no, const void *out, size_t used)
+{
+	no->no_off = (size_t)((const uint8_t *)out - no->no_body) + used;
+}
+
 /* TABLE LIST: entries from the cursor, as many as fit. */
 static int
 ipfw_msg_tlist(struct ff_ctx *ctx, const struct ff_ipfw_req *rq,
     struct net_msg_out *no, uint64_t *cursor)
 {
 	struct ff_ipfw_tentry *out;
-	uint32_t room, n;
+	size_t cap;
+	uint32_t n;
 	int error;
 
-	room = (uint32_t)((no->no_cap - no->no_off - 8) /
-	    sizeof(struct ff_ipfw_tentry));
-	if ((out = net_msg_reserve(no, 0)) == NULL)
+	if ((out = ipfw_msg_room(no, &cap)) == NULL)
 		return (ENOMEM);
-	error = ipfw_table_list(ctx, rq->fw_table, out, room, &n, cursor);
-	if (error == 0 &&
-	    net_msg_reserve(no, n * sizeof(struct ff_ipfw_tentry)) != out)
-		return (ENOMEM);
+	error = ipfw_table_list(
+	    ctx, rq->fw_table, out, (uint32_t)(cap / sizeof(*out)), &n, cursor);
+	ipfw_msg_trim(no, out, n * sizeof(*out));
 	no->no_count = n;
 	return (error);
 }
@@ -220,15 +237,14 @@ ipfw_msg_table(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 static int
 ipfw_msg_dyn(struct ff_ctx *ctx, struct net_msg_out *no, uint64_t *cursor)
 {
-	size_t used;
+	size_t cap, used;
 	void *out;
 	int error;
 
-	if ((out = net_msg_reserve(no, 0)) == NULL)
+	if ((out = ipfw_msg_room(no, &cap)) == NULL)
 		return (ENOMEM);
-	error = ipfw_dyn_list(
-	    ctx, out, no->no_cap - no->no_off, &no->no_count, &used, cursor);
-	(void)net_msg_reserve(no, used);
+	error = ipfw_dyn_list(ctx, out, cap, &no->no_count, &used, cursor);
+	ipfw_msg_trim(no, out, used);
 	return (error == ENOMEM ? 0 : error);
 }
 

@@ -163,7 +163,7 @@ ipfw_insn_args_ok(struct ff_ctx *ctx, const struct ff_ipfw_insn *cmd)
 
 	switch (cmd->opcode) {
 	case O_PROTO:
-		return (cmd->arg1 <= 255);
+		return (cmd->arg1 <= 255 ? 0 : EINVAL);
 	case O_IP_SRC_LOOKUP:
 	case O_IP_DST_LOOKUP:
 		return (ipfw_table_exists(ctx, cmd->arg1) ? 0 : ENOENT);
