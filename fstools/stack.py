@@ -872,21 +872,38 @@ class Stack:
         flags = _ffi.FF_IPFWF_DYN if states_only else 0
         self._ipfw(proc, _ffi.FF_IPFW_FLUSH, flags=flags)
 
-    def ipfw_set(
-        self,
-        subop: int = _ffi.FF_IPFW_SET_GET,
-        rulenum: int = 0,
-        a: int = 0,
-        b: int = 0,
-        proc: int | None = None,
-    ) -> IpfwHead:
-        """set ...: FF_IPFW_SET_ENABLE (``a`` enable mask, ``b`` disable
-        mask, one change), _MOVE_RULE (``rulenum`` to set ``b``), _MOVE
-        (set ``a`` to ``b``), _SWAP; returns the head (disabled sets)."""
+    def _ipfw_set(self, proc, subop, rulenum=0, a=0, b=0):
         head, _, _ = self._ipfw(
             proc, _ffi.FF_IPFW_SET, subop=subop, rulenum=rulenum, set=a, set2=b
         )
         return head
+
+    def ipfw_sets(self, proc: int | None = None) -> int:
+        """The mask of the disabled sets (set show)."""
+        return self._ipfw_set(proc, _ffi.FF_IPFW_SET_GET).disabled
+
+    def ipfw_set_enable(
+        self, enable: int = 0, disable: int = 0, proc: int | None = None
+    ) -> int:
+        """Enable the sets of mask ``enable`` and disable those of
+        ``disable`` in one change (set 31 cannot be disabled: EINVAL);
+        returns the disabled mask."""
+        return self._ipfw_set(
+            proc, _ffi.FF_IPFW_SET_ENABLE, a=enable, b=disable
+        ).disabled
+
+    def ipfw_set_move_rule(
+        self, rulenum: int, set_: int, proc: int | None = None
+    ) -> None:
+        """set move rule N to S (ESRCH: no rule N)."""
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_MOVE_RULE, rulenum, b=set_)
+
+    def ipfw_set_move(self, a: int, b: int, proc: int | None = None):
+        """set move A to B: every rule of set A goes to set B."""
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_MOVE, a=a, b=b)
+
+    def ipfw_set_swap(self, a: int, b: int, proc: int | None = None):
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_SWAP, a=a, b=b)
 
     def _table(self, proc, subop, table, data=b"", count=0, flags=0):
         return self._ipfw(
