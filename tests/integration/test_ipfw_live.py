@@ -1,0 +1,181 @@
+"""ff-ipfw against a live stack in a namespace, with Linux's curl and
+ping as the peer (examples/helloworld serves port 80).
+
+ipfw(8): `deny' drops silently (curl waits until its --max-time, exit
+28) while other traffic goes on; `delete' restores; `reset' answers a
+SYN with a RST and `unreach port' with ICMP port unreachable, both of
+which Linux reports to connect() as ECONNREFUSED at once (curl exit 7;
+the RST case waits on a net_tap checksum fault, see RST_BAD); `count' counts what ping sent (84-byte
+datagrams: 20 IP + 8 ICMP + 56 data); with the default rule denying
+(net.inet.ip.fw.default_to_accept=0), `allow tcp from any to me 80
+setup keep-state' serves curl and nothing else gets in.
+"""
+
+import json
+import sys
+
+import pytest
+
+from .conftest import ROOT, STACK_ADDR
+
+URL = "http://%s/" % STACK_ADDR
+CONNECT = (
+    "import socket\n"
+    "try:\n"
+    "    socket.create_connection((%r, 80), timeout=2)\n"
+    "    print('connected')\n"
+    "except OSError as e:\n"
+    "    print(type(e).__name__)\n" % STACK_ADDR
+)
+
+
+@pytest.fixture
+def web(make_primary):
+    if not (ROOT / "examples" / "helloworld").exists():
+        pytest.skip("examples/helloworld not built")
+    return make_primary(program=ROOT / "examples" / "helloworld")
+
+
+def curl(h, url=URL):
+    return h.nsexec(
+        "curl",
+        "-s",
+        "-S",
+        "-o",
+        "/dev/null",
+        "--max-time",
+        "2",
+        url,
+        check=False,
+        timeout=20,
+    )
+
+
+def ping(h, count=1):
+    return h.nsexec(
+        "ping",
+        "-n",
+        "-q",
+        "-c",
+        str(count),
+        "-i",
+        "0.2",
+        "-W",
+        "2",
+        STACK_ADDR,
+        check=False,
+        timeout=20,
+    )
+
+
+def ipfw(h, *args):
+    cp = h.tool("ff-ipfw", *args)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    return cp.stdout
+
+
+def test_deny_80_then_delete(web):
+    assert curl(web).returncode == 0
+    assert (
+        ipfw(web, "add", "100", "deny", "tcp", "from", "any", "to", "me", "80")
+        == "00100 deny tcp from any to me 80\n"
+    )
+    cp = curl(web)
+    assert cp.returncode == 28, cp.stderr  # timed out: dropped silently
+    assert ping(web).returncode == 0
+    show = ipfw(web, "show").splitlines()
+    assert show[0].startswith("00100 ") and show[0].endswith(
+        "deny tcp from any to me 80"
+    )
+    assert int(show[0].split()[1]) >= 1  # the SYNs curl sent
+    assert show[-1].split()[0] == "65535"
+    ipfw(web, "delete", "100")
+    assert curl(web).returncode == 0
+    assert ipfw(web, "list") == "65535 allow ip from any to any\n"
+
+
+# A RST the stack sends over net_tap reaches Linux with a wrong TCP
+# checksum, a closed port's as well (curl to port 81 with no rule times
+# out too): not ipfw's doing, reported; ipfw's RST is checked on the test
+# port (tests/stack/test_ipfw.py::test_reset_answers_syn_with_rst_ack).
+RST_BAD = pytest.mark.xfail(
+    reason="stack RSTs over net_tap carry a bad TCP checksum", strict=True
+)
+
+
+@pytest.mark.parametrize(
+    "action", [pytest.param("reset", marks=RST_BAD), "unreach port"]
+)
+def test_refused_at_once(web, action):
+    ipfw(
+        web,
+        "add",
+        "100",
+        *action.split(),
+        "tcp",
+        "from",
+        "any",
+        "to",
+        "me",
+        "80",
+    )
+    cp = curl(web)
+    assert cp.returncode == 7, cp.stderr  # failed to connect, not 28
+    cp = web.nsexec(sys.executable, "-c", CONNECT, check=False, timeout=20)
+    assert cp.stdout.strip() == "ConnectionRefusedError", cp.stdout + cp.stderr
+    assert ping(web).returncode == 0
+
+
+def test_counters_match_packets_sent(web):
+    ipfw(web, "add", "100", "count", "icmp", "from", "any", "to", "me")
+    assert ping(web, 5).returncode == 0
+    (rule,) = [
+        r
+        for r in json.loads(ipfw(web, "--json", "show"))
+        if r["rulenum"] == 100
+    ]
+    assert (rule["packets"], rule["bytes"]) == (5, 5 * 84)
+    ipfw(web, "zero", "100")
+    (rule,) = [
+        r
+        for r in json.loads(ipfw(web, "--json", "show"))
+        if r["rulenum"] == 100
+    ]
+    assert rule["packets"] == 0
+
+
+def test_default_deny_keep_state(make_primary):
+    if not (ROOT / "examples" / "helloworld").exists():
+        pytest.skip("examples/helloworld not built")
+    h = make_primary(
+        program=ROOT / "examples" / "helloworld",
+        extra_config="net.inet.ip.fw.default_to_accept=0\n",
+    )
+    assert ipfw(h, "list") == "65535 deny ip from any to any\n"
+    assert curl(h).returncode == 28
+    ipfw(h, "add", "100", "check-state")
+    ipfw(
+        h,
+        "add",
+        "200",
+        "allow",
+        "tcp",
+        "from",
+        "any",
+        "to",
+        "me",
+        "80",
+        "setup",
+        "keep-state",
+    )
+    for _ in range(3):
+        cp = curl(h)
+        assert cp.returncode == 0, cp.stderr
+    assert ping(h).returncode == 1  # nothing else gets in
+    assert curl(h, "http://%s:81/" % STACK_ADDR).returncode == 28
+    # Rule 200 matched 3 SYNs itself; the rest of each connection, both
+    # ways, matched through its dynamic rule.
+    (r200,) = [
+        r for r in json.loads(ipfw(h, "--json", "show")) if r["rulenum"] == 200
+    ]
+    assert r200["packets"] > 3 * 3
