@@ -48,9 +48,9 @@ def _body(rule, compact=False, names=False):
 
 def _port_name(word, body):
     """-N: a single numeric port as /etc/services names it."""
-    if not word.isdigit() or not (" tcp " in " " + body or "udp" in body):
+    proto = body.split(" ", 1)[0]
+    if not word.isdigit() or proto not in ("tcp", "udp"):
         return word
-    proto = "tcp" if body.startswith("tcp") else "udp"
     try:
         return socket.getservbyport(int(word), proto)
     except (OSError, OverflowError):

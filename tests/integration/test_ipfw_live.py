@@ -131,7 +131,7 @@ def test_counters_match_packets_sent(web):
     assert ping(web, 5).returncode == 0
     (rule,) = [
         r
-        for r in json.loads(ipfw(web, "--json", "show"))
+        for r in json.loads(ipfw(web, "-P", "0", "--json", "show"))
         if r["rulenum"] == 100
     ]
     assert (rule["packets"], rule["bytes"]) == (5, 5 * 84)
@@ -179,3 +179,25 @@ def test_default_deny_keep_state(make_primary):
         r for r in json.loads(ipfw(h, "--json", "show")) if r["rulenum"] == 200
     ]
     assert r200["packets"] > 3 * 3
+
+
+def test_table_of_a_million_entries(web):
+    """A table made for 1,000,000 entries takes them all (in messages of
+    4,000) and refuses one more; a rule on it denies the peer's ping by
+    its value."""
+    ipfw(web, "table", "1", "create", "limit", "1000000")
+    # 10.0.0.0/29, 10.0.0.8/29, ...: disjoint prefixes, and the peer.
+    entries = [
+        ("10.%d.%d.%d" % (a >> 16 & 255, a >> 8 & 255, a & 255), 29, i)
+        for i, a in ((i, i * 8) for i in range(999999))
+    ]
+    entries.append(("198.18.0.1", 32, 7))
+    web.stack.ipfw_table_add(1, entries)
+    (info,) = web.stack.ipfw_tables(1)
+    assert (info.count, info.limit) == (1000000, 1000000)
+    cp = web.tool("ff-ipfw", "table", "1", "add", "198.18.0.9")
+    assert cp.returncode == 1 and "table is full" in cp.stderr
+    ipfw(web, "add", "100", "deny", "icmp", "from", "table(1,8)", "to", "any")
+    assert ping(web).returncode == 0  # the peer's value is 7, not 8
+    ipfw(web, "add", "200", "deny", "icmp", "from", "table(1)", "to", "any")
+    assert ping(web).returncode == 1

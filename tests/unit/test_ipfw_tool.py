@@ -244,3 +244,21 @@ def test_sets_line():
     assert view.sets_line(1 << 1 | 1 << 2).startswith(
         "disable 1 2 enable 0 3 "
     )
+
+
+def test_names_port_by_service():
+    r = compile_rule("100 deny tcp from any to any 22".split())
+    assert (
+        view.rule_line(r, names=True) == "00100 deny tcp from any to any ssh"
+    )
+
+
+def test_launch_reads_no_prefix_from_ipfw_dash_p():
+    """ff-ipfw's -P is the process (F-Stack's); the early attach must not
+    take it for the prefix."""
+    from fstools import launch
+
+    assert launch.prefix_of(["-P", "0", "show"], None) is None
+    assert launch.prefix_of(["--prefix", "x", "-P", "1"], None) == "x"
+    assert launch.prefix_of(["-P", "y"]) == "y"
+    assert "ff-ipfw" in launch.P_IS_PROC
