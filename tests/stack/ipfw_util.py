@@ -66,8 +66,12 @@ def fwstat(st, name):
     return st.sysctl_stats("net.inet.ip.fw.stats")[name]
 
 
-def to_us(st, l3, src=PEER_IP):
-    return Ether(dst=st.mac(), src=PEER_MAC) / IP(src=src, dst=OUR_IP) / l3
+def to_us(st, l3, src=PEER_IP, **ipkw):
+    return (
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=src, dst=OUR_IP, **ipkw)
+        / l3
+    )
 
 
 def passes(st, l3, src=PEER_IP, **ipkw):

@@ -20,6 +20,7 @@ from ipfw_util import (
     add,
     fwstat,
     ipfw,
+    to_us,
     listing,
     passes,
     rule,
@@ -419,6 +420,15 @@ def test_log_quiet_without_verbose(fw, tmp_path):
     with LogCapture(tmp_path / "a.log") as log:
         passes(fw, ICMP())
     assert not [ln for ln in log.lines if "ipfw:" in ln]
+
+
+def test_cut_transport_header_seen_without_ports(fw):
+    """A TCP header cut short matches no port option and is counted;
+    TCP then drops it as malformed."""
+    add(fw, "100 deny tcp from any to any 80", "200 count tcp from any to any")
+    fw.inject(to_us(fw, b"\x9c\x40\x00\x50" + b"\0" * 6, proto=6))
+    assert (rule(fw, 100).pcnt, rule(fw, 200).pcnt) == (0, 1)
+    assert fwstat(fw, "ipfw_short") == 1
 
 
 # -- the output hook --------------------------------------------------------------

@@ -262,3 +262,19 @@ def test_launch_reads_no_prefix_from_ipfw_dash_p():
     assert launch.prefix_of(["--prefix", "x", "-P", "1"], None) == "x"
     assert launch.prefix_of(["-P", "y"]) == "y"
     assert "ff-ipfw" in launch.P_IS_PROC
+
+
+def test_sets_and_times_columns():
+    r = compile_rule("100 set 4 count ip from any to any".split())
+    assert view.rule_line(r, show_set=True) == (
+        "00100 set 4 count ip from any to any"
+    )
+    # Never matched: the time column is blank, 20 wide.
+    assert view.rule_line(r, stamps=True) == (
+        "00100 " + " " * 20 + " count ip from any to any"
+    )
+    r.timestamp = 1796629913
+    line = view.rule_line(r, stamps=True)
+    assert line.startswith("00100 ") and line.endswith(
+        " 2026 count ip from any to any"
+    )

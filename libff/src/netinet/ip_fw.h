@@ -81,7 +81,6 @@ struct ipfw_state {
 	struct ipfwstat stat;	/* net.inet.ip.fw.stats */
 	int enable;		/* net.inet.ip.fw.enable */
 	int default_to_accept;	/* net.inet.ip.fw.default_to_accept */
-	int one_pass;		/* net.inet.ip.fw.one_pass (no dummynet) */
 	int verbose;		/* net.inet.ip.fw.verbose */
 	int verbose_limit;	/* net.inet.ip.fw.verbose_limit */
 	int autoinc_step;	/* net.inet.ip.fw.autoinc_step */

@@ -62,7 +62,6 @@ ipfw_init(struct ff_ctx *ctx)
 	 * too); [freebsd.boot] net.inet.ip.fw.default_to_accept=0 denies.
 	 */
 	fw->default_to_accept = 1;
-	fw->one_pass = 1;
 	fw->autoinc_step = 100;
 	fw->tables_max = 128;
 	fw->dyn_max = 16384;
@@ -713,8 +712,6 @@ static const struct sysctl_entry ipfw_sysctls[] = {
 	    CTLTYPE_INT | CTLFLAG_RDTUN, STATE, default_to_accept,
 	    ipfw_sysctl_default, "I",
 	    "Make the default rule accept all packets."),
-	SYSCTL_INT("net.inet.ip.fw.one_pass", CTLFLAG_RD, STATE, one_pass, 1, 1,
-	    "Only do a single pass through ipfw when using dummynet(4)"),
 	SYSCTL_INT("net.inet.ip.fw.verbose", CTLFLAG_RW, STATE, verbose, 0, 1,
 	    "Log matches to ipfw rules"),
 	SYSCTL_INT("net.inet.ip.fw.verbose_limit", CTLFLAG_RW, STATE,
