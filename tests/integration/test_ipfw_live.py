@@ -4,8 +4,7 @@ ping as the peer (examples/helloworld serves port 80).
 ipfw(8): `deny' drops silently (curl waits until its --max-time, exit
 28) while other traffic goes on; `delete' restores; `reset' answers a
 SYN with a RST and `unreach port' with ICMP port unreachable, both of
-which Linux reports to connect() as ECONNREFUSED at once (curl exit 7;
-the RST case waits on a net_tap checksum fault, see RST_BAD); `count' counts what ping sent (84-byte
+which Linux reports to connect() as ECONNREFUSED at once (curl exit 7); `count' counts what ping sent (84-byte
 datagrams: 20 IP + 8 ICMP + 56 data); with the default rule denying
 (net.inet.ip.fw.default_to_accept=0), `allow tcp from any to me 80
 setup keep-state' serves curl and nothing else gets in.
@@ -94,18 +93,7 @@ def test_deny_80_then_delete(web):
     assert ipfw(web, "list") == "65535 allow ip from any to any\n"
 
 
-# A RST the stack sends over net_tap reaches Linux with a wrong TCP
-# checksum, a closed port's as well (curl to port 81 with no rule times
-# out too): not ipfw's doing, reported; ipfw's RST is checked on the test
-# port (tests/stack/test_ipfw.py::test_reset_answers_syn_with_rst_ack).
-RST_BAD = pytest.mark.xfail(
-    reason="stack RSTs over net_tap carry a bad TCP checksum", strict=True
-)
-
-
-@pytest.mark.parametrize(
-    "action", [pytest.param("reset", marks=RST_BAD), "unreach port"]
-)
+@pytest.mark.parametrize("action", ["reset", "unreach port"])
 def test_refused_at_once(web, action):
     ipfw(
         web,

@@ -138,13 +138,32 @@ def test_unreach_code(fw, code, num):
     assert (rep[ICMP].type, rep[ICMP].code) == (3, num)
 
 
+def checksums_right(frame):
+    """The frame's IP and TCP checksums equal those scapy computes."""
+    fresh = frame.copy()
+    del fresh[IP].chksum
+    del fresh[TCP].chksum
+    fresh = fresh.__class__(bytes(fresh))
+    return (frame[IP].chksum, frame[TCP].chksum) == (
+        fresh[IP].chksum,
+        fresh[TCP].chksum,
+    )
+
+
 def test_reset_answers_syn_with_rst_ack(fw):
     add(fw, "100 reset tcp from any to me 80")
     assert not passes(fw, syn(80, seq=1000))
     rep = fw.expect(TCP)
     assert rep[TCP].flags == "RA"
+    assert checksums_right(rep)
     assert (rep[TCP].seq, rep[TCP].ack) == (0, 1001)
     assert (rep[TCP].sport, rep[TCP].dport) == (80, 40000)
+
+
+def test_closed_port_rst_checksum_right(fw):
+    """No rule: TCP's own RST (tcp_respond, as reset's) sums right."""
+    assert passes(fw, syn(81))
+    assert checksums_right(fw.expect(TCP))
 
 
 def test_reset_answers_ack_with_rst_at_its_ack(fw):
