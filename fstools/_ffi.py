@@ -867,6 +867,288 @@ def decode_rt_dump(body):
     return out
 
 
+# ---------------------------------------------------------------------------
+# FF_MSG_IPFW (ff-ipfw): ff_msg.h's firewall messages and instruction set.
+
+FF_IPFW_ADD = 1
+FF_IPFW_DELETE = 2
+FF_IPFW_LIST = 3
+FF_IPFW_ZERO = 4
+FF_IPFW_RESETLOG = 5
+FF_IPFW_FLUSH = 6
+FF_IPFW_SET = 7
+FF_IPFW_TABLE = 8
+FF_IPFWF_SET = 0x0001
+FF_IPFWF_DYN = 0x0002
+FF_IPFWF_ALL = 0x0004
+FF_IPFW_SET_GET = 1
+FF_IPFW_SET_ENABLE = 2
+FF_IPFW_SET_MOVE_RULE = 3
+FF_IPFW_SET_MOVE = 4
+FF_IPFW_SET_SWAP = 5
+FF_IPFW_TABLE_CREATE = 1
+FF_IPFW_TABLE_DESTROY = 2
+FF_IPFW_TABLE_ADD = 3
+FF_IPFW_TABLE_DELETE = 4
+FF_IPFW_TABLE_FLUSH = 5
+FF_IPFW_TABLE_LIST = 6
+FF_IPFW_TABLE_INFO = 7
+FF_IPFW_TABLE_LIST_TABLES = 8
+FF_IPFW_DEFAULT_RULE = 65535
+FF_IPFW_RESVD_SET = 31
+FF_IPFW_MAXSETS = 32
+FF_IPFW_TABLES_MAX = 65535
+FF_IPFW_RULE_WORDS = 255
+F_NOT = 0x80
+F_OR = 0x40
+F_LEN_MASK = 0x3F
+O_PROTO = 1
+O_IP_SRC_ME = 2
+O_IP_DST_ME = 3
+O_IP_SRC_MASK = 4
+O_IP_DST_MASK = 5
+O_IP_SRC_LOOKUP = 6
+O_IP_DST_LOOKUP = 7
+O_IP_SRCPORT = 8
+O_IP_DSTPORT = 9
+O_IN = 10
+O_VIA = 11
+O_RECV = 12
+O_XMIT = 13
+O_TCPFLAGS = 14
+O_ESTAB = 15
+O_ICMPTYPE = 16
+O_FRAG = 17
+O_IPLEN = 18
+O_IPTTL = 19
+O_PROB = 20
+O_KEEP_STATE = 21
+O_LIMIT = 22
+O_LOG = 40
+O_CHECK_STATE = 41
+O_ACCEPT = 42
+O_DENY = 43
+O_REJECT = 44
+O_COUNT = 45
+O_SKIPTO = 46
+O_CALLRETURN = 47
+ICMP_REJECT_RST = 0x100
+IP_FW_TARG = 0
+FF_IPFW_LOOKUP_ANY = 0xFFFFFFFF
+FF_DYN_SRC_ADDR = 0x1
+FF_DYN_SRC_PORT = 0x2
+FF_DYN_DST_ADDR = 0x4
+FF_DYN_DST_PORT = 0x8
+
+
+class IpfwReq(Structure):
+    """struct ff_ipfw_req"""
+
+    _c_name_ = "ff_ipfw_req"
+    _fields_ = [
+        ("fw_len", c_uint32),
+        ("fw_op", c_uint32),
+        ("fw_subop", c_uint32),
+        ("fw_flags", c_uint32),
+        ("fw_rulenum", c_uint32),
+        ("fw_rulenum2", c_uint32),
+        ("fw_set", c_uint32),
+        ("fw_set2", c_uint32),
+        ("fw_table", c_uint32),
+        ("fw_count", c_uint32),
+        ("fw_data", MsgIov),
+        ("fw_spare", c_uint64 * 4),
+    ]
+
+
+class IpfwRep(Structure):
+    """struct ff_ipfw_rep"""
+
+    _c_name_ = "ff_ipfw_rep"
+    _fields_ = [
+        ("fp_len", c_uint32),
+        ("fp_count", c_uint32),
+        ("fp_first", c_uint32),
+        ("fp_disabled", c_uint32),
+        ("fp_nrules", c_uint32),
+        ("fp_ndyn", c_uint32),
+        ("fp_now", c_uint64),
+        ("fp_spare", c_uint64 * 2),
+    ]
+
+
+class IpfwInsn(Structure):
+    """struct ff_ipfw_insn"""
+
+    _c_name_ = "ff_ipfw_insn"
+    _fields_ = [
+        ("opcode", c_uint8),
+        ("len", c_uint8),
+        ("arg1", c_uint16),
+    ]
+
+
+class IpfwRule(Structure):
+    """struct ff_ipfw_rule (its instruction words follow)"""
+
+    _c_name_ = "ff_ipfw_rule"
+    _fields_ = [
+        ("r_reclen", c_uint32),
+        ("r_rulenum", c_uint16),
+        ("r_set", c_uint8),
+        ("r_flags", c_uint8),
+        ("r_cmd_len", c_uint16),
+        ("r_act_ofs", c_uint16),
+        ("r_spare0", c_uint32),
+        ("r_pcnt", c_uint64),
+        ("r_bcnt", c_uint64),
+        ("r_timestamp", c_uint64),
+        ("r_logged", c_uint64),
+    ]
+
+
+class IpfwDyn(Structure):
+    """struct ff_ipfw_dyn"""
+
+    _c_name_ = "ff_ipfw_dyn"
+    _fields_ = [
+        ("d_rulenum", c_uint16),
+        ("d_proto", c_uint8),
+        ("d_type", c_uint8),
+        ("d_expire", c_uint32),
+        ("d_src", c_uint8 * 4),
+        ("d_dst", c_uint8 * 4),
+        ("d_sport", c_uint16),
+        ("d_dport", c_uint16),
+        ("d_state", c_uint32),
+        ("d_pcnt", c_uint64),
+        ("d_bcnt", c_uint64),
+    ]
+
+
+class IpfwTentry(Structure):
+    """struct ff_ipfw_tentry"""
+
+    _c_name_ = "ff_ipfw_tentry"
+    _fields_ = [
+        ("te_addr", c_uint8 * 4),
+        ("te_masklen", c_uint8),
+        ("te_spare", c_uint8 * 3),
+        ("te_value", c_uint32),
+        ("te_spare1", c_uint32),
+    ]
+
+
+class IpfwTinfo(Structure):
+    """struct ff_ipfw_tinfo"""
+
+    _c_name_ = "ff_ipfw_tinfo"
+    _fields_ = [
+        ("ti_table", c_uint32),
+        ("ti_count", c_uint32),
+        ("ti_limit", c_uint32),
+        ("ti_refcnt", c_uint32),
+    ]
+
+
+MIRRORED.update(
+    {
+        cls._c_name_: cls
+        for cls in (
+            IpfwReq,
+            IpfwRep,
+            IpfwInsn,
+            IpfwRule,
+            IpfwDyn,
+            IpfwTentry,
+            IpfwTinfo,
+        )
+    }
+)
+
+IPFW_RULE_SIZE = ctypes.sizeof(IpfwRule)
+
+
+def encode_ipfw_req(op, data=b"", count=0, **fields):
+    """A FF_MSG_IPFW request body: the request, then ``data`` (rules or
+    table entries, ``count`` of them) which fw_data names."""
+    req = IpfwReq(fw_len=ctypes.sizeof(IpfwReq), fw_op=op, fw_count=count)
+    for k, v in fields.items():
+        setattr(req, "fw_" + k, v)
+    if data:
+        req.fw_data.mi_off = HDR_SIZE + ctypes.sizeof(IpfwReq)
+        req.fw_data.mi_len = len(data)
+    return bytes(req) + bytes(data)
+
+
+def encode_ipfw_rule(rulenum, set_, act_ofs, cmd):
+    """One struct ff_ipfw_rule record with its instruction words."""
+    reclen = (IPFW_RULE_SIZE + len(cmd) + 7) & ~7
+    r = IpfwRule(
+        r_reclen=reclen,
+        r_rulenum=rulenum,
+        r_set=set_,
+        r_cmd_len=len(cmd) // 4,
+        r_act_ofs=act_ofs,
+    )
+    return (bytes(r) + bytes(cmd)).ljust(reclen, b"\0")
+
+
+def encode_ipfw_tentry(addr, masklen, value):
+    te = IpfwTentry(te_masklen=masklen, te_value=value)
+    te.te_addr[:] = list(addr)
+    return bytes(te)
+
+
+def decode_ipfw_reply(body):
+    """A FF_MSG_IPFW answer -> (head dict, bytes from the first record)."""
+    body = bytes(body)
+    size = ctypes.sizeof(IpfwRep)
+    if len(body) < size:
+        raise ProtocolError("ipfw answer too short (%d bytes)" % len(body))
+    rep = decode("ff_ipfw_rep", body)
+    pos = rep["fp_first"] - HDR_SIZE
+    if rep["fp_count"] and (pos < size or pos > len(body)):
+        raise ProtocolError("ipfw answer: records outside the message")
+    return rep, body[pos:] if rep["fp_count"] else b""
+
+
+def decode_ipfw_rules(data, count):
+    """fp_count rule records -> [dict with the ff_ipfw_rule fields and
+    "cmd" (the instruction words as bytes)]."""
+    out, pos = [], 0
+    for _ in range(count):
+        if pos + IPFW_RULE_SIZE > len(data):
+            raise ProtocolError("ipfw answer: rule outside the message")
+        r = decode("ff_ipfw_rule", data[pos:])
+        end = pos + IPFW_RULE_SIZE + 4 * r["r_cmd_len"]
+        if r["r_reclen"] < IPFW_RULE_SIZE or end > len(data):
+            raise ProtocolError("ipfw answer: malformed rule")
+        r["cmd"] = data[pos + IPFW_RULE_SIZE : end]
+        out.append(r)
+        pos += r["r_reclen"]
+    return out
+
+
+def decode_ipfw_records(cls_name, data, count):
+    """Fixed-size records (dynamic rules, table entries, infos)."""
+    size = ctypes.sizeof(MIRRORED[cls_name])
+    if count * size > len(data):
+        raise ProtocolError("ipfw answer: records outside the message")
+    out = []
+    for i in range(count):
+        raw = data[i * size : (i + 1) * size]
+        d = decode(cls_name, raw)
+        obj = MIRRORED[cls_name].from_buffer_copy(raw)
+        for name, ctype in MIRRORED[cls_name]._fields_:
+            if issubclass(ctype, ctypes.Array) and "spare" not in name:
+                d[name] = bytes(getattr(obj, name))
+        out.append(d)
+    return out
+
+
+# END ipfw
+
 # END ioctl/route
 # ---------------------------------------------------------------------------
 

@@ -14,14 +14,21 @@ import os
 import sys
 
 
-def prefix_of(argv):
-    """The file prefix a tool will use, from its arguments."""
+# Tools whose -P is not the prefix (ff-ipfw: -P is the process, as in
+# F-Stack's ipfw; its prefix is --prefix only).
+P_IS_PROC = ("ff-ipfw",)
+
+
+def prefix_of(argv, short="-P"):
+    """The file prefix a tool will use, from its arguments (``short``:
+    the option's short name, None when the tool has none)."""
+    longs = ("--prefix",) + ((short,) if short else ())
     for i, arg in enumerate(argv):
-        if arg in ("-P", "--prefix") and i + 1 < len(argv):
+        if arg in longs and i + 1 < len(argv):
             return argv[i + 1]
         if arg.startswith("--prefix="):
             return arg.split("=", 1)[1]
-        if arg.startswith("-P") and len(arg) > 2:
+        if short and arg.startswith(short) and len(arg) > 2:
             return arg[2:]
     return None
 
@@ -38,7 +45,7 @@ def main():
         from fstools import _libpath, ipc
 
         ipc.start_early(
-            prefix_of(argv)
+            prefix_of(argv, None if tool in P_IS_PROC else "-P")
             or os.environ.get("FF_FILE_PREFIX")
             or _libpath.DEFAULT_PREFIX
         )

@@ -102,6 +102,10 @@ __all__ = [
     "Snapshot",
     "TopStats",
     "TrafficStats",
+    "IpfwState",
+    "TableEntry",
+    "TableInfo",
+    "IpfwHead",
     "StackError",
     "StackRefused",
     "NoStackError",
@@ -134,6 +138,10 @@ _RECORDS = {
     "Snapshot": "snapshot",
     "TopStats": "top",
     "TrafficStats": "traffic",
+    "IpfwState": "ipfw",
+    "TableEntry": "ipfw",
+    "TableInfo": "ipfw",
+    "IpfwHead": "ipfw",
 }
 
 if TYPE_CHECKING:
@@ -143,6 +151,7 @@ if TYPE_CHECKING:
     from fstools.records.snapshot import Snapshot
     from fstools.records.sysctl import SysctlNode
     from fstools.records.top import TopStats
+    from fstools.records.ipfw import IpfwHead, IpfwState, TableEntry, TableInfo
     from fstools.records.traffic import TrafficStats
 
 
@@ -803,6 +812,252 @@ class Stack:
             sysctls=nodes,
         )
 
+    # -- firewall (ipfw) ----------------------------------------------------
+
+    # Bytes of rules per ADD message: a request (header, ff_ipfw_req and
+    # the rules) and its answer (the same rules back) fit one slot.
+    _IPFW_BATCH = _ffi.FF_MSG_SIZE - 1024
+
+    def _ipfw(self, proc, op, data=b"", count=0, **kw):
+        """One FF_MSG_IPFW request: (IpfwHead, record bytes, count)."""
+        body = _ffi.encode_ipfw_req(op, data, count, **kw)
+        rep = self._ask(proc, _ffi.FF_MSG_IPFW, body)
+        head, recs = _ffi.decode_ipfw_reply(rep.body)
+        return _ipfw_head(head), recs, head["fp_count"]
+
+    def _ipfw_parts(self, proc, op, **kw):
+        body = _ffi.encode_ipfw_req(op, **kw)
+        for rep in self._ask_parts(proc, _ffi.FF_MSG_IPFW, body):
+            head, recs = _ffi.decode_ipfw_reply(rep.body)
+            yield _ipfw_head(head), recs, head["fp_count"]
+
+    def ipfw_add(self, rules: list, proc: int | None = None) -> list:
+        """Add compiled rules (``fstools.ipfw_rule.Rule``), in messages
+        of as many as fit; each message is all or nothing.  Returns the
+        rules as the stack took them (with their numbers).  StackRefused
+        EINVAL for a rule the stack refuses, ENOENT for a table that does
+        not exist."""
+        from fstools.ipfw_rule import rule_from_record
+
+        out, batch, n = [], b"", 0
+        encoded = [r.encode() for r in rules]
+        for raw in encoded + [None]:
+            if raw is None or len(batch) + len(raw) > self._IPFW_BATCH:
+                if n:
+                    _, recs, count = self._ipfw(
+                        proc, _ffi.FF_IPFW_ADD, batch, n
+                    )
+                    out += [
+                        rule_from_record(r)
+                        for r in _ffi.decode_ipfw_rules(recs, count)
+                    ]
+                batch, n = b"", 0
+            if raw is not None:
+                batch, n = batch + raw, n + 1
+        return out
+
+    def ipfw_rules(
+        self, first: int = 0, last: int = 0, proc: int | None = None
+    ) -> tuple:
+        """(IpfwHead, [Rule]) of rules first..last (0, 0: all), with
+        their counters and last-match times, the default rule last."""
+        from fstools.ipfw_rule import rule_from_record
+
+        head, out = None, []
+        for part, recs, count in self._ipfw_parts(
+            proc, _ffi.FF_IPFW_LIST, rulenum=first, rulenum2=last
+        ):
+            head = part
+            out += [
+                rule_from_record(r)
+                for r in _ffi.decode_ipfw_rules(recs, count)
+            ]
+        return head, out
+
+    def ipfw_states(self, proc: int | None = None) -> list:
+        """The dynamic rules (ipfw -d)."""
+        from fstools.records.ipfw import IpfwState
+
+        out = []
+        for _, recs, count in self._ipfw_parts(
+            proc, _ffi.FF_IPFW_LIST, flags=_ffi.FF_IPFWF_DYN
+        ):
+            for d in _ffi.decode_ipfw_records("ff_ipfw_dyn", recs, count):
+                out.append(
+                    IpfwState(
+                        proc_id=self._one(proc),
+                        rulenum=d["d_rulenum"],
+                        proto=d["d_proto"],
+                        src=".".join(map(str, d["d_src"])),
+                        sport=d["d_sport"],
+                        dst=".".join(map(str, d["d_dst"])),
+                        dport=d["d_dport"],
+                        expire=d["d_expire"],
+                        pcnt=d["d_pcnt"],
+                        bcnt=d["d_bcnt"],
+                        kind="limit"
+                        if d["d_type"] == _ffi.O_LIMIT
+                        else "keep-state",
+                    )
+                )
+        return out
+
+    def ipfw_delete(self, rulenum: int, proc: int | None = None) -> None:
+        """Every rule numbered ``rulenum`` (StackRefused ESRCH: none)."""
+        self._ipfw(proc, _ffi.FF_IPFW_DELETE, rulenum=rulenum)
+
+    def ipfw_delete_set(self, set_: int, proc: int | None = None) -> None:
+        self._ipfw(
+            proc, _ffi.FF_IPFW_DELETE, flags=_ffi.FF_IPFWF_SET, set=set_
+        )
+
+    def ipfw_zero(self, rulenum: int = 0, proc: int | None = None) -> None:
+        """Counters of rule ``rulenum`` (0: every rule) back to 0."""
+        self._ipfw(proc, _ffi.FF_IPFW_ZERO, rulenum=rulenum)
+
+    def ipfw_resetlog(self, rulenum: int = 0, proc: int | None = None):
+        self._ipfw(proc, _ffi.FF_IPFW_RESETLOG, rulenum=rulenum)
+
+    def ipfw_flush(
+        self, states_only: bool = False, proc: int | None = None
+    ) -> None:
+        """Every rule but set 31's and the default one, and every state
+        (``states_only``: the states alone)."""
+        flags = _ffi.FF_IPFWF_DYN if states_only else 0
+        self._ipfw(proc, _ffi.FF_IPFW_FLUSH, flags=flags)
+
+    def _ipfw_set(self, proc, subop, rulenum=0, a=0, b=0):
+        head, _, _ = self._ipfw(
+            proc, _ffi.FF_IPFW_SET, subop=subop, rulenum=rulenum, set=a, set2=b
+        )
+        return head
+
+    def ipfw_sets(self, proc: int | None = None) -> int:
+        """The mask of the disabled sets (set show)."""
+        return self._ipfw_set(proc, _ffi.FF_IPFW_SET_GET).disabled
+
+    def ipfw_set_enable(
+        self, enable: int = 0, disable: int = 0, proc: int | None = None
+    ) -> int:
+        """Enable the sets of mask ``enable`` and disable those of
+        ``disable`` in one change (set 31 cannot be disabled: EINVAL);
+        returns the disabled mask."""
+        return self._ipfw_set(
+            proc, _ffi.FF_IPFW_SET_ENABLE, a=enable, b=disable
+        ).disabled
+
+    def ipfw_set_move_rule(
+        self, rulenum: int, set_: int, proc: int | None = None
+    ) -> None:
+        """set move rule N to S (ESRCH: no rule N)."""
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_MOVE_RULE, rulenum, b=set_)
+
+    def ipfw_set_move(self, a: int, b: int, proc: int | None = None):
+        """set move A to B: every rule of set A goes to set B."""
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_MOVE, a=a, b=b)
+
+    def ipfw_set_swap(self, a: int, b: int, proc: int | None = None):
+        self._ipfw_set(proc, _ffi.FF_IPFW_SET_SWAP, a=a, b=b)
+
+    def _table(self, proc, subop, table, data=b"", count=0, flags=0):
+        return self._ipfw(
+            proc,
+            _ffi.FF_IPFW_TABLE,
+            data,
+            count,
+            subop=subop,
+            table=table,
+            flags=flags,
+        )
+
+    def ipfw_table_create(
+        self, table: int, limit: int = 0, proc: int | None = None
+    ) -> None:
+        """A table of at most ``limit`` entries (0: the default size);
+        StackRefused EEXIST when it exists."""
+        self._table(proc, _ffi.FF_IPFW_TABLE_CREATE, table, count=limit)
+
+    def ipfw_table_destroy(self, table: int, proc: int | None = None):
+        self._table(proc, _ffi.FF_IPFW_TABLE_DESTROY, table)
+
+    def ipfw_table_flush(self, table: int, proc: int | None = None):
+        self._table(proc, _ffi.FF_IPFW_TABLE_FLUSH, table)
+
+    def _tentries(self, proc, subop, table, entries):
+        step = (self._IPFW_BATCH // 16) & ~7
+        for i in range(0, len(entries), step):
+            part = entries[i : i + step]
+            data = b"".join(
+                _ffi.encode_ipfw_tentry(_addr_bytes(a), m, v)
+                for a, m, v in part
+            )
+            self._table(proc, subop, table, data, len(part))
+
+    def ipfw_table_add(
+        self, table: int, entries: list, proc: int | None = None
+    ) -> None:
+        """Add [(address, masklen, value)] (a missing table is made);
+        an entry already there takes the new value."""
+        self._tentries(proc, _ffi.FF_IPFW_TABLE_ADD, table, entries)
+
+    def ipfw_table_delete(
+        self, table: int, entries: list, proc: int | None = None
+    ) -> None:
+        """Delete [(address, masklen)] (StackRefused ESRCH: not there)."""
+        self._tentries(
+            proc,
+            _ffi.FF_IPFW_TABLE_DELETE,
+            table,
+            [(a, m, 0) for a, m, *_ in entries],
+        )
+
+    def ipfw_table_list(self, table: int, proc: int | None = None) -> list:
+        """[TableEntry] of ``table`` (StackRefused ENOENT: no table)."""
+        from fstools.records.ipfw import TableEntry
+
+        out = []
+        for _, recs, count in self._ipfw_parts(
+            proc,
+            _ffi.FF_IPFW_TABLE,
+            subop=_ffi.FF_IPFW_TABLE_LIST,
+            table=table,
+        ):
+            for te in _ffi.decode_ipfw_records("ff_ipfw_tentry", recs, count):
+                out.append(
+                    TableEntry(
+                        table=table,
+                        addr=".".join(map(str, te["te_addr"])),
+                        masklen=te["te_masklen"],
+                        value=te["te_value"],
+                    )
+                )
+        return out
+
+    def ipfw_tables(
+        self, table: int | None = None, proc: int | None = None
+    ) -> list:
+        """[TableInfo] of every table (or of ``table``: ENOENT if none)."""
+        from fstools.records.ipfw import TableInfo
+
+        if table is None:
+            _, recs, n = self._table(
+                proc,
+                _ffi.FF_IPFW_TABLE_LIST_TABLES,
+                0,
+                flags=_ffi.FF_IPFWF_ALL,
+            )
+        else:
+            _, recs, n = self._table(proc, _ffi.FF_IPFW_TABLE_INFO, table)
+        return [
+            TableInfo(
+                table=t["ti_table"],
+                count=t["ti_count"],
+                limit=t["ti_limit"],
+                refcnt=t["ti_refcnt"],
+            )
+            for t in _ffi.decode_ipfw_records("ff_ipfw_tinfo", recs, n)
+        ]
+
 
 _NUMBERS = (
     CTLTYPE_INT,
@@ -824,3 +1079,23 @@ def _live(node):
     if node.type in _NUMBERS:
         return True
     return node.type == CTLTYPE_OPAQUE and node.fmt[:1] in ("I", "L", "Q")
+
+
+def _ipfw_head(head):
+    from fstools.records.ipfw import IpfwHead
+
+    return IpfwHead(
+        disabled=head["fp_disabled"],
+        nrules=head["fp_nrules"],
+        ndyn=head["fp_ndyn"],
+        now=head["fp_now"],
+    )
+
+
+def _addr_bytes(addr):
+    if isinstance(addr, bytes):
+        return addr
+    parts = addr.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
+        raise ValueError("bad IPv4 address %r" % addr)
+    return bytes(int(p) for p in parts)

@@ -588,6 +588,41 @@ STATS = {
         "sos_nobufs": ("socket_nobufs", "Sosend: no mbuf for the data"),
         "sos_sbfull": ("socket_sbfull", "Sbappendaddr: no room (dropped)"),
     },
+    "ipfwstat": {
+        "ipfw_denied": (
+            "ipfw_denied_packets",
+            "Packets denied (deny, reject, unreach)",
+        ),
+        "ipfw_rejected": (
+            "ipfw_rejected_packets",
+            "Denied packets answered with an RST or ICMP unreachable",
+        ),
+        "ipfw_short": (
+            "ipfw_short_packets",
+            "Transport header cut short (matched without ports)",
+        ),
+        "ipfw_dyn_full": (
+            "ipfw_dynamic_rules_refused",
+            "States refused: net.inet.ip.fw.dyn_max reached",
+        ),
+        "ipfw_limit_drop": (
+            "ipfw_limit_dropped_packets",
+            "Packets over a limit rule's count",
+        ),
+        "ipfw_dyn_expired": ("ipfw_dynamic_rules_expired", "States expired"),
+        "ipfw_callstack": (
+            "ipfw_call_stack_overflows",
+            "Calls past the call stack (went on with the next rule)",
+        ),
+        "ipfw_log_limited": (
+            "ipfw_log_limited",
+            "Log lines not written: logamount reached",
+        ),
+        "ipfw_table_full": (
+            "ipfw_table_entries_refused",
+            "Table entries refused: table full",
+        ),
+    },
 }
 
 # if_data counters (ifconfig/netstat -i): name, help.

@@ -422,6 +422,226 @@ struct ff_rt_dump {
 };
 
 /*
+ * FF_MSG_IPFW: the firewall (ff-ipfw), FreeBSD's ipfw(4) semantics.
+ *
+ * Request body: struct ff_ipfw_req.  Rules travel compiled, as FreeBSD's
+ * do: a struct ff_ipfw_rule header then r_cmd_len 32-bit instruction
+ * words (struct ff_ipfw_insn and the words each opcode carries), the
+ * match part first, the action part from word r_act_ofs (an optional
+ * O_LOG, then exactly one action).  The tool compiles the text once; the
+ * stack checks every instruction again before it takes a rule.
+ *
+ *  ADD       fw_data holds fw_count rules, each r_reclen bytes apart;
+ *            all are checked before any is added (all or none).  A rule
+ *            number 0 gets the last rule's number plus
+ *            net.inet.ip.fw.autoinc_step.  The reply lists the rules
+ *            added, with their numbers.
+ *  DELETE    every rule numbered fw_rulenum (FF_IPFWF_SET: every rule of
+ *            set fw_set); ESRCH when there is none.
+ *  LIST      the rules numbered fw_rulenum..fw_rulenum2 (0, 0: all), with
+ *            counters, as many as fit; fm_cursor = the index of the next
+ *            rule (0: done).  FF_IPFWF_DYN lists the dynamic rules instead.
+ *  ZERO, RESETLOG  counters / log counts of rule fw_rulenum (0: all);
+ *            ESRCH when there is no such rule.
+ *  FLUSH     every rule but those of set 31 (and the default rule);
+ *            FF_IPFWF_DYN: the dynamic rules only.
+ *  SET       fw_subop: SET_ENABLE (enable the sets of mask fw_set, then
+ *            disable those of fw_set2, as one change), SET_MOVE_RULE (rule
+ *            fw_rulenum to set fw_set2), SET_MOVE (set fw_set to fw_set2),
+ *            SET_SWAP (fw_set and fw_set2), SET_GET (no change).
+ *  TABLE     fw_table, fw_subop: CREATE (fw_count: most entries, 0: the
+ *            default), DESTROY, ADD / DELETE (fw_data: fw_count struct
+ *            ff_ipfw_tentry, all checked first; ADD replaces an entry's
+ *            value), FLUSH, LIST (multi-part; fm_cursor = entries sent),
+ *            INFO (no records), LIST_TABLES (a struct ff_ipfw_tinfo per
+ *            table in fw_data of the reply; FF_IPFWF_ALL ignores
+ *            fw_table).
+ *
+ * Reply body: struct ff_ipfw_rep, then fp_count records from fp_first
+ * (rules, dynamic rules, table entries or table infos, by the request),
+ * each 8-byte aligned; offsets count from the start of the message.
+ *
+ * Errors: EINVAL malformed request or rule (bad opcode, length, range,
+ * rule number 65535), ENOENT a table that does not exist, EEXIST table
+ * exists (CREATE), ESRCH no such rule / entry, ENOSPC table or rule set
+ * full, EOPNOTSUPP what ff does not implement (NAT).
+ */
+#define FF_IPFW_ADD	 1
+#define FF_IPFW_DELETE	 2
+#define FF_IPFW_LIST	 3
+#define FF_IPFW_ZERO	 4
+#define FF_IPFW_RESETLOG 5
+#define FF_IPFW_FLUSH	 6
+#define FF_IPFW_SET	 7
+#define FF_IPFW_TABLE	 8
+
+/* fw_flags */
+#define FF_IPFWF_SET 0x0001 /* DELETE: a whole set */
+#define FF_IPFWF_DYN 0x0002 /* LIST, FLUSH: dynamic rules */
+#define FF_IPFWF_ALL 0x0004 /* TABLE LIST_TABLES: every table */
+
+/* fw_subop of SET */
+#define FF_IPFW_SET_GET	      1
+#define FF_IPFW_SET_ENABLE    2
+#define FF_IPFW_SET_MOVE_RULE 3
+#define FF_IPFW_SET_MOVE      4
+#define FF_IPFW_SET_SWAP      5
+
+/* fw_subop of TABLE */
+#define FF_IPFW_TABLE_CREATE	  1
+#define FF_IPFW_TABLE_DESTROY	  2
+#define FF_IPFW_TABLE_ADD	  3
+#define FF_IPFW_TABLE_DELETE	  4
+#define FF_IPFW_TABLE_FLUSH	  5
+#define FF_IPFW_TABLE_LIST	  6
+#define FF_IPFW_TABLE_INFO	  7
+#define FF_IPFW_TABLE_LIST_TABLES 8
+
+#define FF_IPFW_DEFAULT_RULE 65535 /* IPFW_DEFAULT_RULE */
+#define FF_IPFW_RESVD_SET    31	   /* RESVD_SET: never disabled, flushed */
+#define FF_IPFW_MAXSETS	     32
+#define FF_IPFW_TABLES_MAX   65535 /* table numbers 0..65534 */
+#define FF_IPFW_CALLSTACK    16	   /* IPFW_CALLSTACK_SIZE */
+#define FF_IPFW_RULE_WORDS   255   /* most instruction words per rule */
+
+/*
+ * One instruction, FreeBSD's ipfw_insn: opcode, length in 32-bit words
+ * (this one included) with the F_NOT and F_OR flags, a 16-bit argument;
+ * then len - 1 words.  Addresses in those words are in network byte
+ * order, other numbers in host order.
+ */
+struct ff_ipfw_insn {
+	uint8_t opcode;
+	uint8_t len;   /* F_LEN_MASK words, F_NOT, F_OR */
+	uint16_t arg1; /* by opcode */
+};
+
+#define F_NOT	   0x80
+#define F_OR	   0x40
+#define F_LEN_MASK 0x3f
+
+/*
+ * Opcodes (FreeBSD's names, our numbers).  Match part (arg1; the words
+ * that follow):
+ */
+#define O_PROTO		   1 /* arg1: IP protocol */
+#define O_IP_SRC_ME	   2 /* the source is one of our addresses */
+#define O_IP_DST_ME	   3
+#define O_IP_SRC_MASK	   4 /* n pairs (address, mask): any matches */
+#define O_IP_DST_MASK	   5
+#define O_IP_SRC_LOOKUP	   6 /* arg1: table; 1 word more: the value */
+#define O_IP_DST_LOOKUP	   7
+#define O_IP_SRCPORT	   8 /* n words low | high << 16: any matches */
+#define O_IP_DSTPORT	   9
+#define O_IN		   10 /* received; F_NOT: sent ("out") */
+#define O_VIA		   11 /* 4 words: interface name, NUL-padded */
+#define O_RECV		   12
+#define O_XMIT		   13
+#define O_TCPFLAGS	   14 /* arg1: flags set | flags clear << 8 */
+#define O_ESTAB		   15 /* TCP with ACK or RST */
+#define O_ICMPTYPE	   16 /* 1 word: bitmap of ICMP types 0..31 */
+#define O_FRAG		   17 /* not the first fragment */
+#define O_IPLEN		   18 /* n words low | high << 16 */
+#define O_IPTTL		   19 /* n words low | high << 16 */
+#define O_PROB		   20 /* 1 word: match probability * 0x7fffffff */
+#define O_KEEP_STATE	   21 /* creates a dynamic rule; always matches */
+#define O_LIMIT		   22 /* arg1: most states; 1 word: FF_DYN_* mask */
+#define O_LOG		   40 /* arg1: logamount (0: verbose_limit) */
+#define O_CHECK_STATE	   41 /* actions from here */
+#define O_ACCEPT	   42
+#define O_DENY		   43
+#define O_REJECT	   44 /* arg1: ICMP unreachable code, ICMP_REJECT_RST */
+#define O_COUNT		   45
+#define O_SKIPTO	   46 /* arg1: rule (IP_FW_TARG: the table's value) */
+#define O_CALLRETURN	   47 /* arg1: rule to call; F_NOT: return */
+#define ICMP_REJECT_RST	   0x100       /* reject with a TCP RST ("reset") */
+#define IP_FW_TARG	   0	       /* "tablearg" in skipto / call */
+#define FF_IPFW_LOOKUP_ANY 0xffffffffu /* O_IP_*_LOOKUP: any value */
+
+/* O_LIMIT's mask: what identifies a flow for the limit. */
+#define FF_DYN_SRC_ADDR 0x1
+#define FF_DYN_SRC_PORT 0x2
+#define FF_DYN_DST_ADDR 0x4
+#define FF_DYN_DST_PORT 0x8
+
+struct ff_ipfw_req {
+	uint32_t fw_len;      /* sizeof(struct ff_ipfw_req) */
+	uint32_t fw_op;	      /* FF_IPFW_* */
+	uint32_t fw_subop;    /* FF_IPFW_SET_*, FF_IPFW_TABLE_* */
+	uint32_t fw_flags;    /* FF_IPFWF_* */
+	uint32_t fw_rulenum;  /* DELETE, ZERO, RESETLOG, LIST, SET */
+	uint32_t fw_rulenum2; /* LIST: last rule of the range */
+	uint32_t fw_set;      /* set number, or mask (SET_ENABLE) */
+	uint32_t fw_set2;     /* second set, or mask to disable */
+	uint32_t fw_table;    /* TABLE: its number */
+	uint32_t fw_count;    /* records in fw_data; CREATE: size */
+	struct ff_msg_iov fw_data;
+	uint64_t fw_spare[4];
+};
+
+struct ff_ipfw_rep {
+	uint32_t fp_len;      /* sizeof(struct ff_ipfw_rep) */
+	uint32_t fp_count;    /* records that follow */
+	uint32_t fp_first;    /* offset of the first record */
+	uint32_t fp_disabled; /* mask of the disabled sets */
+	uint32_t fp_nrules;   /* static rules, the default one included */
+	uint32_t fp_ndyn;     /* dynamic rules */
+	uint64_t fp_now;      /* seconds since the Epoch (stack's clock) */
+	uint64_t fp_spare[2];
+};
+
+/*
+ * A rule: this header, then r_cmd_len instruction words; r_reclen covers
+ * both, rounded up to 8 bytes.  Counters and timestamp are the stack's
+ * (ignored on ADD).
+ */
+struct ff_ipfw_rule {
+	uint32_t r_reclen;  /* to the next record, 8-byte multiple */
+	uint16_t r_rulenum; /* 1..65535; ADD: 0 = automatic */
+	uint8_t r_set;	    /* 0..31 */
+	uint8_t r_flags;    /* 0 */
+	uint16_t r_cmd_len; /* instruction words */
+	uint16_t r_act_ofs; /* first word of the action part */
+	uint32_t r_spare0;
+	uint64_t r_pcnt;      /* packets that matched */
+	uint64_t r_bcnt;      /* their bytes (IP length) */
+	uint64_t r_timestamp; /* last match, seconds since the Epoch; 0 */
+	uint64_t r_logged;    /* packets logged since resetlog */
+};
+
+/* A dynamic rule (ipfw -d). */
+struct ff_ipfw_dyn {
+	uint16_t d_rulenum; /* the rule that made it */
+	uint8_t d_proto;    /* IP protocol */
+	uint8_t d_type;	    /* O_KEEP_STATE or O_LIMIT */
+	uint32_t d_expire;  /* seconds left */
+	uint32_t d_src;	    /* network byte order */
+	uint32_t d_dst;
+	uint16_t d_sport; /* host byte order */
+	uint16_t d_dport;
+	uint32_t d_state; /* TCP flags seen: forward | reverse << 8 */
+	uint64_t d_pcnt;  /* packets both ways */
+	uint64_t d_bcnt;
+};
+
+/* A table entry: address/len -> value. */
+struct ff_ipfw_tentry {
+	uint32_t te_addr; /* network byte order */
+	uint8_t te_masklen;
+	uint8_t te_spare[3];
+	uint32_t te_value;
+	uint32_t te_spare1;
+};
+
+/* A table. */
+struct ff_ipfw_tinfo {
+	uint32_t ti_table;
+	uint32_t ti_count;  /* entries */
+	uint32_t ti_limit;  /* most entries */
+	uint32_t ti_refcnt; /* rules that name it */
+};
+
+/*
  * One entry of the layout table the library exports so tests can check the
  * Python mirror: struct name, field name ("" for the struct itself, whose
  * size is then in fe_size), offset and size.

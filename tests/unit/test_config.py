@@ -595,7 +595,7 @@ BAD = [
     (
         PORT0 + "ipfw_pr=10.0.0.0 255.0.0.0\n",
         "config.ini:4: [port0] ipfw_pr: ff does not support ipfw_pr yet "
-        "(there is no ipfw); leave it empty",
+        "(ipfw has no fwd action); leave it empty",
     ),
     # lcore_list
     (

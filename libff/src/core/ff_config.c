@@ -80,7 +80,8 @@
  *   vip_addr        extra /32 addresses, "a;b;c" (no blank before a `;':
  *                   that starts a comment)
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
- *                   the port's interface; there is no ipfw)
+ *                   the port's interface; ipfw has no fwd action for
+ *                   ipfw_pr's policy routes)
  *   slave_port_list must be empty: bonding is not supported
  *   addr6, prefix_len, gateway6, vip_addr6   must be empty: no IPv6 yet
  *
@@ -196,7 +197,7 @@ const struct cfg_key cfg_keys[] = {
 	    "ff does not support vip_ifname yet (VIPs live on the port's "
 	    "own interface); leave it empty"),
 	NO(CS_PORT, "ipfw_pr", cfg_refuse,
-	    "ff does not support ipfw_pr yet (there is no ipfw); "
+	    "ff does not support ipfw_pr yet (ipfw has no fwd action); "
 	    "leave it empty"),
 	NO(CS_PORT, "slave_port_list", cfg_refuse,
 	    "bonding is not supported; leave it empty"),

@@ -32,6 +32,7 @@ struct rt_state;
 struct in_state;
 struct arp_state;
 struct ip_state;
+struct ipfw_state;
 struct icmp_state;
 struct uipc_state;
 struct udp_state;
@@ -54,6 +55,7 @@ struct ff_vnet {
 	struct in_state *v_in;	     /* netinet/in_var.h */
 	struct arp_state *v_arp;     /* netinet/arp_var.h */
 	struct ip_state *v_ip;	     /* netinet/ip_var.h */
+	struct ipfw_state *v_ipfw;   /* netinet/ip_fw.h */
 	struct icmp_state *v_icmp;   /* netinet/icmp_var.h */
 	struct uipc_state *v_uipc;   /* kern/uipc_var.h */
 	struct udp_state *v_udp;     /* netinet/udp_var.h */

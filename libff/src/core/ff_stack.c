@@ -33,6 +33,7 @@
 #include "net/route.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_var.h"
+#include "netinet/ip_fw.h"
 #include "netinet/icmp_var.h"
 #include "netinet/arp_var.h"
 #include "kern/uipc_var.h"
@@ -50,6 +51,7 @@ struct ff_stack {
 	struct in_state st_in;	     /* IPv4 addresses (in.c) */
 	struct arp_state st_arp;     /* ARP (if_ether.c) */
 	struct ip_state st_ip;	     /* ip_input/output/reass */
+	struct ipfw_state st_ipfw;   /* ip_fw*.c */
 	struct icmp_state st_icmp;   /* ip_icmp.c */
 	struct uipc_state st_uipc;   /* sockets, descriptors (kern/) */
 	struct udp_state st_udp;     /* udp_usrreq.c */
@@ -66,6 +68,7 @@ stack_vnet(struct ff_vnet *v, struct ff_stack *st)
 	v->v_in = &st->st_in;
 	v->v_arp = &st->st_arp;
 	v->v_ip = &st->st_ip;
+	v->v_ipfw = &st->st_ipfw;
 	v->v_icmp = &st->st_icmp;
 	v->v_uipc = &st->st_uipc;
 	v->v_udp = &st->st_udp;
@@ -105,10 +108,13 @@ stack_protocols(struct ff_ctx *ctx, char *err, size_t errlen)
 	if ((error = rt_init(ctx)) != 0)
 		return (stack_err(
 		    err, errlen, "routing table: %s", strerror(-error)));
+	if ((error = ipfw_init(ctx)) != 0)
+		return (stack_err(err, errlen, "ipfw: %s", strerror(error)));
 	if (sysctl_ctx_init(ctx) != 0)
 		return (
 		    stack_err(err, errlen, "sysctl tree: %s", strerror(errno)));
 	if ((error = ip_sysctl_attach(ctx)) != 0 ||
+	    (error = ipfw_sysctl_attach(ctx)) != 0 ||
 	    (error = icmp_sysctl_attach(ctx)) != 0 ||
 	    (error = arp_sysctl_attach(ctx)) != 0 ||
 	    (error = ether_sysctl_attach(ctx)) != 0 ||
@@ -286,6 +292,7 @@ ff_stack_detach(struct ff_ctx *ctx)
 	uipc_drain(ctx);
 	domain_detach(ctx);
 	uipc_fini(ctx);
+	ipfw_fini(ctx);
 	if_fini(ctx);
 	arp_fini(ctx);
 	rt_fini(ctx);

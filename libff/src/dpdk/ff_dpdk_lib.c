@@ -1,8 +1,9 @@
 /*
  * ff_dpdk_lib.c - the DPDK library calls the stack uses beyond packet
  * buffers, behind the stack's own names: the trie of the routing table
- * (net/rib.h over rte_rib) and pseudo-random numbers (ff_random64() of
- * kern/libkern.h over rte_rand).
+ * and of ipfw's tables (net/rib.h over rte_rib), pseudo-random numbers
+ * (ff_random64() of kern/libkern.h over rte_rand) and the stack's log
+ * (ff_log() over rte_vlog).
  *
  * They live here, with the rest of the code that knows DPDK, rather than
  * in core/: core/ is the composition root and the main loop, and dpdk/
@@ -11,8 +12,10 @@
  * rib_lookup(), whose rte_rib_lookup() was already a call.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
+#include <rte_log.h>
 #include <rte_memory.h>
 #include <rte_random.h>
 #include <rte_rib.h>
@@ -24,6 +27,16 @@ uint64_t
 ff_random64(void)
 {
 	return (rte_rand());
+}
+
+void
+ff_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)rte_vlog((uint32_t)level, RTE_LOGTYPE_USER1, fmt, ap);
+	va_end(ap);
 }
 
 struct rib *
@@ -81,6 +94,13 @@ rib_next(struct rib *rib, struct rib_node *last)
 {
 	return ((struct rib_node *)rte_rib_get_nxt((struct rte_rib *)rib, 0, 0,
 	    (struct rte_rib_node *)last, RTE_RIB_GET_NXT_ALL));
+}
+
+void
+rib_node_key(struct rib_node *node, uint32_t *addr, uint8_t *depth)
+{
+	(void)rte_rib_get_ip((struct rte_rib_node *)node, addr);
+	(void)rte_rib_get_depth((struct rte_rib_node *)node, depth);
 }
 
 void *

@@ -15,6 +15,7 @@
 #include "netinet/arp_var.h"
 #include "netinet/icmp_var.h"
 #include "netinet/ip_var.h"
+#include "netinet/ip_fw.h"
 #include "netinet/tcp_var.h"
 #include "netinet/udp_var.h"
 
@@ -150,9 +151,42 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = { ABI_STRUCT(ff_msg_hdr),
 	ABI_STRUCT(ff_rt_dump), ABI_FIELD(ff_rt_dump, rd_len),
 	ABI_FIELD(ff_rt_dump, rd_count), ABI_FIELD(ff_rt_dump, rd_first),
 	ABI_FIELD(ff_rt_dump, rd_spare0), ABI_FIELD(ff_rt_dump, rd_spare),
-/* Later message kinds append their structs here. */
+	/* Later message kinds append their structs here. */
 
-/* Statistics exported as opaque sysctls, FreeBSD's first. */
+	/* Statistics exported as opaque sysctls, FreeBSD's first. */
+	ABI_STRUCT(ff_ipfw_req), ABI_FIELD(ff_ipfw_req, fw_len),
+	ABI_FIELD(ff_ipfw_req, fw_op), ABI_FIELD(ff_ipfw_req, fw_subop),
+	ABI_FIELD(ff_ipfw_req, fw_flags), ABI_FIELD(ff_ipfw_req, fw_rulenum),
+	ABI_FIELD(ff_ipfw_req, fw_rulenum2), ABI_FIELD(ff_ipfw_req, fw_set),
+	ABI_FIELD(ff_ipfw_req, fw_set2), ABI_FIELD(ff_ipfw_req, fw_table),
+	ABI_FIELD(ff_ipfw_req, fw_count), ABI_FIELD(ff_ipfw_req, fw_data),
+	ABI_FIELD(ff_ipfw_req, fw_spare), ABI_STRUCT(ff_ipfw_rep),
+	ABI_FIELD(ff_ipfw_rep, fp_len), ABI_FIELD(ff_ipfw_rep, fp_count),
+	ABI_FIELD(ff_ipfw_rep, fp_first), ABI_FIELD(ff_ipfw_rep, fp_disabled),
+	ABI_FIELD(ff_ipfw_rep, fp_nrules), ABI_FIELD(ff_ipfw_rep, fp_ndyn),
+	ABI_FIELD(ff_ipfw_rep, fp_now), ABI_FIELD(ff_ipfw_rep, fp_spare),
+	ABI_STRUCT(ff_ipfw_insn), ABI_FIELD(ff_ipfw_insn, opcode),
+	ABI_FIELD(ff_ipfw_insn, len), ABI_FIELD(ff_ipfw_insn, arg1),
+	ABI_STRUCT(ff_ipfw_rule), ABI_FIELD(ff_ipfw_rule, r_reclen),
+	ABI_FIELD(ff_ipfw_rule, r_rulenum), ABI_FIELD(ff_ipfw_rule, r_set),
+	ABI_FIELD(ff_ipfw_rule, r_flags), ABI_FIELD(ff_ipfw_rule, r_cmd_len),
+	ABI_FIELD(ff_ipfw_rule, r_act_ofs), ABI_FIELD(ff_ipfw_rule, r_spare0),
+	ABI_FIELD(ff_ipfw_rule, r_pcnt), ABI_FIELD(ff_ipfw_rule, r_bcnt),
+	ABI_FIELD(ff_ipfw_rule, r_timestamp), ABI_FIELD(ff_ipfw_rule, r_logged),
+	ABI_STRUCT(ff_ipfw_dyn), ABI_FIELD(ff_ipfw_dyn, d_rulenum),
+	ABI_FIELD(ff_ipfw_dyn, d_proto), ABI_FIELD(ff_ipfw_dyn, d_type),
+	ABI_FIELD(ff_ipfw_dyn, d_expire), ABI_FIELD(ff_ipfw_dyn, d_src),
+	ABI_FIELD(ff_ipfw_dyn, d_dst), ABI_FIELD(ff_ipfw_dyn, d_sport),
+	ABI_FIELD(ff_ipfw_dyn, d_dport), ABI_FIELD(ff_ipfw_dyn, d_state),
+	ABI_FIELD(ff_ipfw_dyn, d_pcnt), ABI_FIELD(ff_ipfw_dyn, d_bcnt),
+	ABI_STRUCT(ff_ipfw_tentry), ABI_FIELD(ff_ipfw_tentry, te_addr),
+	ABI_FIELD(ff_ipfw_tentry, te_masklen),
+	ABI_FIELD(ff_ipfw_tentry, te_spare),
+	ABI_FIELD(ff_ipfw_tentry, te_value),
+	ABI_FIELD(ff_ipfw_tentry, te_spare1), ABI_STRUCT(ff_ipfw_tinfo),
+	ABI_FIELD(ff_ipfw_tinfo, ti_table), ABI_FIELD(ff_ipfw_tinfo, ti_count),
+	ABI_FIELD(ff_ipfw_tinfo, ti_limit), ABI_FIELD(ff_ipfw_tinfo, ti_refcnt),
+
 #define ABI_S tcpstat
 	ABI_STATS(TCPSTAT_LIST)
 #undef ABI_S
@@ -165,29 +199,32 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = { ABI_STRUCT(ff_msg_hdr),
 #define ABI_S icmpstat
 		    ABI_STATS(ICMPSTAT_LIST)
 #undef ABI_S
+#define ABI_S ipfwstat
+			ABI_STATS(IPFWSTAT_LIST)
+#undef ABI_S
 #define ABI_S arpstat
-			ABI_STATS(ARPSTAT_LIST)
+			    ABI_STATS(ARPSTAT_LIST)
 #undef ABI_S
 #define ABI_S tcpxstat
-			    ABI_STATS(TCPXSTAT_LIST)
+				ABI_STATS(TCPXSTAT_LIST)
 #undef ABI_S
 #define ABI_S ipxstat
-				ABI_STATS(IPXSTAT_LIST)
+				    ABI_STATS(IPXSTAT_LIST)
 #undef ABI_S
 #define ABI_S udpxstat
-				    ABI_STATS(UDPXSTAT_LIST)
+					ABI_STATS(UDPXSTAT_LIST)
 #undef ABI_S
 #define ABI_S arpxstat
-					ABI_STATS(ARPXSTAT_LIST)
+					    ABI_STATS(ARPXSTAT_LIST)
 #undef ABI_S
 #define ABI_S etherxstat
-					    ABI_STATS(ETHERXSTAT_LIST)
+						ABI_STATS(ETHERXSTAT_LIST)
 #undef ABI_S
 #define ABI_S sostat
-						ABI_STATS(SOSTAT_LIST)
+						    ABI_STATS(SOSTAT_LIST)
 #undef ABI_S
 
-						    { NULL, NULL, 0, 0 } };
+							{ NULL, NULL, 0, 0 } };
 
 uint32_t
 ff_msg_abi_version(void)

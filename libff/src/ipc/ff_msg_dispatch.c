@@ -15,6 +15,7 @@ static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
 	[FF_MSG_SYSCTL] = ff_msg_sysctl,
 	[FF_MSG_IOCTL] = ff_msg_ioctl,
 	[FF_MSG_ROUTE] = ff_msg_route,
+	[FF_MSG_IPFW] = ff_msg_ipfw,
 };
 
 ff_msg_handler_t

@@ -3,7 +3,7 @@
  * typed min/max and the stack's pseudo-random numbers.
  *
  * Entry points: imin(), imax(), min(), max(), ulmin(), ulmax(),
- * ff_random64().
+ * ff_random64(), ff_log().
  *
  * ff_random64() is DPDK's rte_rand() behind an out-of-line wrapper
  * (dpdk/ff_dpdk_lib.c), so that protocols name no rte_* symbol; it is
@@ -54,5 +54,15 @@ ulmax(size_t a, size_t b)
 
 /* 64 pseudo-random bits (not for cryptography); never fails. */
 uint64_t ff_random64(void);
+
+/*
+ * A line in the stack's log (DPDK's log stream: stderr or [dpdk]
+ * log_file), FreeBSD's log(9).  Levels are syslog's plus one (DPDK's
+ * numbering); FF_LOG_SECURITY, what ipfw logs, is the warning level so
+ * that the default [dpdk] log_level shows it.
+ */
+#define FF_LOG_SECURITY 5
+void
+ff_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* _KERN_LIBKERN_H_ */

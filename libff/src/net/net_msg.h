@@ -1,6 +1,6 @@
 /*
- * net_msg.h - the FF_MSG_IOCTL and FF_MSG_ROUTE handlers (ff-ifconfig,
- * ff-route, ff-arp) and the helpers they share: addresses in
+ * net_msg.h - the FF_MSG_IOCTL, FF_MSG_ROUTE and FF_MSG_IPFW handlers
+ * (ff-ifconfig, ff-route, ff-arp, ff-ipfw) and the helpers they share: addresses in
  * struct ff_sockaddr_in, interface names, and a reply being filled.
  *
  * The handlers follow ff_msg_handler_t (ipc/ff_msg_server.h): they return
@@ -52,6 +52,10 @@ int net_msg_ifunit(struct ff_ctx *ctx, const char *name, struct ifnet **ifpp);
 int ff_msg_ioctl(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
     size_t cap, uint64_t *cursor);
 int ff_msg_route(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
+    size_t cap, uint64_t *cursor);
+
+/* FF_MSG_IPFW (ipfw_msg.c). */
+int ff_msg_ipfw(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
     size_t cap, uint64_t *cursor);
 
 /* ARP entries through FF_MSG_ROUTE with RTF_LLINFO (rtsock_lle.c). */

@@ -1,11 +1,11 @@
 /*
  * rib.h - the longest-prefix-match trie under the routing table
- * (net/route.c): IPv4 prefixes, each node with a fixed-size extension
+ * (net/route.c) and ipfw's tables (netinet/ip_fw_table.c): IPv4 prefixes, each node with a fixed-size extension
  * area that holds the caller's record.
  *
  * Entry points: rib_create(), rib_free(), rib_lookup(),
  * rib_lookup_parent(), rib_lookup_exact(), rib_insert(), rib_remove(),
- * rib_next(), rib_ext(), rib_depth_to_mask().
+ * rib_next(), rib_node_key(), rib_ext(), rib_depth_to_mask().
  *
  * The trie is DPDK's rte_rib; these are out-of-line wrappers that live
  * with the other DPDK code (dpdk/ff_dpdk_lib.c), so that net/ names no
@@ -35,6 +35,8 @@ struct rib_node *rib_insert(struct rib *rib, uint32_t addr, uint8_t depth);
 void rib_remove(struct rib *rib, uint32_t addr, uint8_t depth);
 /* Every node after last (NULL: the first), 0/0 itself excluded. */
 struct rib_node *rib_next(struct rib *rib, struct rib_node *last);
+/* The node's prefix. */
+void rib_node_key(struct rib_node *node, uint32_t *addr, uint8_t *depth);
 /* The node's extension area (ext_size bytes). */
 void *rib_ext(struct rib_node *node);
 

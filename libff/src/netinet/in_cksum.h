@@ -15,6 +15,7 @@
 #define _NETINET_IN_CKSUM_H_
 
 #include <stdint.h>
+#include <string.h>
 #include <rte_ip.h>
 
 #include "kern/mbuf.h"
@@ -68,11 +69,20 @@ in_pseudo_sum(const ip_hdr_t *ip)
 	return (rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)ip, 0));
 }
 
-/* The TCP or UDP checksum to send for l4 (contiguous after ip). */
+/*
+ * The TCP or UDP checksum to send for l4 (contiguous after ip).  DPDK
+ * reads the header as its struct rte_ipv4_hdr: a copy, since reading
+ * our struct ip's storage through that type breaks C's aliasing rules,
+ * and the compiler did hoist the read of the header length above the
+ * bit-field store that set it (tcp_respond's RSTs went out 20 off).
+ */
 static inline uint16_t
 in_cksum_l4(const ip_hdr_t *ip, const void *l4)
 {
-	return (rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, l4));
+	struct rte_ipv4_hdr h;
+
+	memcpy(&h, ip, sizeof(h));
+	return (rte_ipv4_udptcp_cksum(&h, l4));
 }
 
 #endif /* _NETINET_IN_CKSUM_H_ */

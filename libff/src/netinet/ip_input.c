@@ -2,7 +2,9 @@
  * ip_input.c - IPv4 input: header validation, local delivery and
  * forwarding (FreeBSD's netinet/ip_input.c and ip_fastfwd.c, split).
  *
- * Entry points: ip_init(), ip_fini(), ip_input_consume().
+ * Entry points: ip_init(), ip_fini(), ip_input_consume().  The firewall
+ * (ip_fw2.c) sees every datagram once it is valid, before options,
+ * reassembly, delivery or forwarding: FreeBSD's pfil hook.
  * RFC 791, RFC 1122 3.2.1 (what a host must check and discard),
  * RFC 1812 5.2-5.3 (forwarding: TTL, unreachable next hop).
  *
@@ -22,6 +24,7 @@
 #include "net/route.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_var.h"
+#include "netinet/ip_fw.h"
 #include "netinet/icmp_var.h"
 #include "netinet/udp_var.h"
 #include "netinet/tcp_var.h"
@@ -279,6 +282,9 @@ ip_input_consume(
 		m_freem(m);
 		return;
 	}
+	/* pfil's place: checked, not yet delivered nor forwarded. */
+	if (ipfw_check_in(ctx, ifp, m, lflags) != 0)
+		return;
 	if (hlen > (int)sizeof(ip_hdr_t) && ip_dooptions(ctx, ifp, m, lflags))
 		return;
 	ours = ip_ours(ctx, ifp, ip, &lflags);

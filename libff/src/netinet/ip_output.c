@@ -17,6 +17,7 @@
 #include "net/route.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_var.h"
+#include "netinet/ip_fw.h"
 #include "netinet/in_cksum.h"
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
@@ -218,6 +219,9 @@ ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 	}
 	if (ip->ip_src.s_addr == INADDR_ANY && rt->rt_ifa != NULL)
 		ip->ip_src = rt->rt_ifa->ia_addr;
+	/* pfil's place: routed, before fragments are cut (EACCES). */
+	if (ipfw_check_out(ctx, ifp, m) != 0)
+		return (-EACCES);
 	rt->rt_use++;
 	mtu = rt->rt_mtu ? min(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
 	/* A TSO super-segment is cut to the MTU by the port. */

@@ -18,6 +18,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -70,6 +71,28 @@ ff_test_eal_init(int log_level)
 	/* --no-shconf still makes an (empty) runtime directory: not ours to keep. */
 	ff_dpdk_remove_runtime_files(prefix + strlen("--file-prefix="));
 	test_eal_up = 1;
+	return (0);
+}
+
+int
+ff_test_log_capture(const char *path)
+{
+	static FILE *f; /* process-wide, as DPDK's log stream is */
+
+	if (f != NULL) {
+		(void)rte_openlog_stream(NULL);
+		fclose(f);
+		f = NULL;
+	}
+	if (path == NULL) {
+		rte_log_set_global_level(4);
+		return (0);
+	}
+	if ((f = fopen(path, "a")) == NULL)
+		return (-errno);
+	setvbuf(f, NULL, _IOLBF, 0);
+	(void)rte_openlog_stream(f);
+	rte_log_set_global_level(RTE_LOG_DEBUG);
 	return (0);
 }
 

@@ -69,6 +69,12 @@ struct ff_test {
 
 /* Exported to ctypes. */
 int ff_test_eal_init(int log_level);
+/*
+ * The stack's log (ff_log, DPDK's log stream) appended to the file at
+ * `path' with every level shown, or back to the EAL's stream and level
+ * with NULL.  0 or a negative errno.
+ */
+int ff_test_log_capture(const char *path);
 struct ff_test *
 ff_test_create(const char *config_text, char *err, size_t errlen);
 int ff_test_destroy(struct ff_test *t);
