@@ -101,6 +101,8 @@ __all__ = [
     "SysctlNode",
     "TopStats",
     "TrafficStats",
+    "Connection",
+    "SockBuf",
     "StackError",
     "StackRefused",
     "NoStackError",
@@ -132,6 +134,8 @@ _RECORDS = {
     "SysctlNode": "sysctl",
     "TopStats": "top",
     "TrafficStats": "traffic",
+    "Connection": "netstat",
+    "SockBuf": "netstat",
 }
 
 if TYPE_CHECKING:
@@ -141,6 +145,7 @@ if TYPE_CHECKING:
     from fstools.records.sysctl import SysctlNode
     from fstools.records.top import TopStats
     from fstools.records.traffic import TrafficStats
+    from fstools.records.netstat import Connection, SockBuf
 
 
 def __getattr__(name):
@@ -240,6 +245,58 @@ def _node(proc, rec):
         descr=rec["descr"],
         value=rec["value"],
         error=rec["error"],
+    )
+
+
+def _connection(proc, d):
+    from fstools.records.netstat import Connection, SockBuf
+
+    def sb(x):
+        return SockBuf(**{k[3:]: v for k, v in x.items()})
+
+    tcp = d["xi_proto"] == _ffi.IPPROTO_TCP
+    return Connection(
+        proc_id=d["xi_proc_id"],
+        pid=d["xi_pid"],
+        proto="tcp" if tcp else "udp",
+        gencnt=d["xi_gencnt"],
+        laddr=d["xi_laddr"],
+        lport=d["xi_lport"],
+        faddr=d["xi_faddr"],
+        fport=d["xi_fport"],
+        flags=d["xi_flags"],
+        flowid=d["xi_flowid"],
+        flowtype=d["xi_flowtype"],
+        fd=d["xi_fd"],
+        so_options=d["xso_options"],
+        so_state=d["xso_state"],
+        so_error=d["xso_error"],
+        qlen=d["xso_qlen"],
+        incqlen=d["xso_incqlen"],
+        qlimit=d["xso_qlimit"],
+        rcv=sb(d["xso_rcv"]),
+        snd=sb(d["xso_snd"]),
+        state=d["xt_state"] if tcp else -1,
+        t_flags=d["xt_flags"],
+        cwnd=d["xt_snd_cwnd"],
+        ssthresh=d["xt_snd_ssthresh"],
+        maxseg=d["xt_maxseg"],
+        snd_wnd=d["xt_snd_wnd"],
+        rcv_wnd=d["xt_rcv_wnd"],
+        srtt_us=d["xt_srtt"],
+        rttvar_us=d["xt_rttvar"],
+        rto_us=d["xt_rto"],
+        rxtshift=d["xt_rxtshift"],
+        sndrexmitpack=d["xt_sndrexmitpack"],
+        rcvoopack=d["xt_rcvoopack"],
+        sndzerowin=d["xt_sndzerowin"],
+        tt_rexmt=d["tt_rexmt"],
+        tt_persist=d["tt_persist"],
+        tt_keep=d["tt_keep"],
+        tt_2msl=d["tt_2msl"],
+        tt_delack=d["tt_delack"],
+        rcvtime=d["t_rcvtime"],
+        cc=d["xt_cc"],
     )
 
 
@@ -381,6 +438,37 @@ class Stack:
             "ff_traffic_stats", self._ask(proc, _ffi.FF_MSG_TRAFFIC).body
         )
         return _record(TrafficStats, raw, "tr_")
+
+    # -- protocol control blocks (netstat) -------------------------------------
+
+    def connections(
+        self, proto: str = "tcp", proc: int | None = None
+    ) -> list[Connection]:
+        """Every pcb of ``proto`` ("tcp" or "udp") in one process, in the
+        order they were made: a consistent listing in parts (each pcb that
+        lives through it appears once; those made meanwhile do not)."""
+        return list(self.iter_connections(proto, proc))
+
+    def iter_connections(self, proto: str = "tcp", proc: int | None = None):
+        """``connections()`` as a generator, one message's worth at a time."""
+        number = {"tcp": _ffi.IPPROTO_TCP, "udp": _ffi.IPPROTO_UDP}[proto]
+        one = self._one(proc)
+        gen, cursor = 0, 0
+        while True:
+            reply = self._session.request(
+                one,
+                _ffi.FF_MSG_NETSTAT,
+                _ffi.encode_netstat_req(number, gen),
+                cursor,
+            )
+            rgen, _, recs = _ffi.decode_netstat_reply(reply.body)
+            for rec in recs:
+                yield _connection(one, rec)
+            if reply.cursor == 0:
+                return
+            if reply.cursor <= cursor:
+                raise ProtocolError("netstat: cursor went back")
+            gen, cursor = rgen, reply.cursor
 
     # -- interfaces (ifconfig) ----------------------------------------------
 
