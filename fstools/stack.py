@@ -820,6 +820,18 @@ class Stack:
             flags |= _ffi.FF_SYSCTLF_AFTER
             kw = {"oid": list(nodes[-1].oid), "rootlen": top}
 
+    def stats_zero(self, name: str, proc: int | None = None) -> SysctlNode:
+        """Zero a statistics struct (net.inet.tcp.stats, ...: netstat
+        -z); returns the node with the counts before.  StackRefused
+        EPERM when the node cannot be written."""
+        _, recs = self._sysctl_req(
+            proc, _ffi.FF_SYSCTL_SET, 0, name=name, new=b"\0"
+        )
+        if len(recs) != 1:
+            raise ProtocolError("sysctl set: %d nodes" % len(recs))
+        node = _node(self._one(proc), recs[0])
+        return replace(node, value=recs[0]["oldvalue"] or b"")
+
     def sysctl_set(self, name: str, value, proc: int | None = None) -> tuple:
         """Write ``value`` (int or str, parsed by the stack as sysctl(8)'s
         text); returns (old node, new node).  StackRefused: ENOENT

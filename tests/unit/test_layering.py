@@ -32,7 +32,7 @@ BUILD = REPO / "build"
 STACK = ("kern", "net", "netinet")
 
 # The tools: one thin module each over fstools.Stack.
-TOOLS = ("top", "traffic", "sysctl", "ifconfig", "route", "arp")
+TOOLS = ("top", "traffic", "sysctl", "ifconfig", "route", "arp", "netstat")
 
 # The seam headers: the only stack files that include DPDK headers, and
 # which ones.  kern/mbuf.h is the packet buffer (FreeBSD's sys/mbuf.h
