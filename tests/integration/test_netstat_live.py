@@ -363,3 +363,71 @@ def test_sockets_after_an_overload_are_gone_or_explained(make_primary):
     after = _tcp_stats(prim)
     # Each half-open connection went by keepalive, none another way.
     assert after["tcps_keepdrops"] - before["tcps_keepdrops"] >= len(half_open)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux")
+def test_watch_redraws_in_a_terminal(make_primary):
+    """--watch as a person sees it: ff-netstat -an --watch in a tmux
+    pane shows the list, redraws it as a connection opens, and leaves
+    on Ctrl-C."""
+    prim = helloworld(make_primary)
+    session = "ffnetstat%d" % prim.pid
+    exe = str(ROOT / ".venv" / "bin" / "ff-netstat")
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "30",
+            exe,
+            "--prefix",
+            prim.prefix,
+            "-an",
+            "--watch",
+        ],
+        check=True,
+    )
+
+    def pane():
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+
+    client = None
+    try:
+        assert wait_until(lambda: "LISTEN" in pane()), pane()
+        screen = pane()
+        assert "every 1s" in screen
+        assert "Active Internet connections (including servers)" in screen
+        assert re.search(r"tcp4 +0 +0 \*\.80 +\*\.\* +LISTEN", screen)
+        client = Client(prim, 1)
+        port = client.ports[0]
+        assert wait_until(lambda: "198.18.0.1.%d" % port in pane()), pane()
+        subprocess.run(["tmux", "send-keys", "-t", session, "C-c"], check=True)
+        assert wait_until(
+            lambda: (
+                subprocess.run(
+                    ["tmux", "has-session", "-t", session],
+                    capture_output=True,
+                    check=False,
+                ).returncode
+                != 0
+            ),
+            timeout=10,
+        )
+    finally:
+        if client is not None:
+            client.kill()
+        subprocess.run(
+            ["tmux", "kill-session", "-t", session],
+            capture_output=True,
+            check=False,
+        )
