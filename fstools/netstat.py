@@ -70,7 +70,8 @@ def sockets(opts, stack, ids, so, protos):
 
 
 def _stats(stack, ids, names):
-    """[(protocol, {counter: total over ids})]."""
+    """[(protocol, {counter: total over ids}, lines, states)]: states
+    (TCP: {state: connections}) from net.inet.tcp.states, else None."""
     out = []
     for name, oid, lines in view.STATS:
         if name not in names:
@@ -78,16 +79,30 @@ def _stats(stack, ids, names):
         counts = view.summed_counts(
             stack.sysctl(oid, proc=i).decoded for i in ids
         )
-        out.append((name, counts, lines))
+        states = None
+        if name == "tcp":
+            per = [
+                stack.sysctl("net.inet.tcp.states", proc=i).decoded
+                for i in ids
+            ]
+            states = dict(
+                zip(view.TCP_STATES, (sum(col) for col in zip(*per)))
+            )
+        out.append((name, counts, lines, states))
     return out
 
 
 def statistics(opts, stack, ids, names, sflag):
     out = opts.out(NAME)
-    for name, counts, lines in _stats(stack, ids, names):
+    for name, counts, lines, states in _stats(stack, ids, names):
         out.item(
-            {"protocol": name, "proc_ids": list(ids), "counters": counts},
-            view.stats_lines(name, counts, lines, sflag),
+            {
+                "protocol": name,
+                "proc_ids": list(ids),
+                "counters": counts,
+                "states": states,
+            },
+            view.stats_lines(name, counts, lines, sflag, states),
         )
     return out.finish()
 
@@ -446,8 +461,10 @@ def _watch(opts, stack, ids, names, sflag, wait, proto, family, so):
 
         def render():
             out = []
-            for name, counts, lines in _stats(stack, ids, names):
-                out.extend(view.stats_lines(name, counts, lines, sflag))
+            for name, counts, lines, states in _stats(stack, ids, names):
+                out.extend(
+                    view.stats_lines(name, counts, lines, sflag, states)
+                )
             return out
     else:
 

@@ -681,7 +681,7 @@ STATS = (
     ("arp", "net.link.ether.arp.stats", ARP_LINES),
 )
 
-STATS_JSON_KEYS = ("protocol", "proc_ids", "counters")
+STATS_JSON_KEYS = ("protocol", "proc_ids", "counters", "states")
 
 
 def _udp_delivered(s):

@@ -107,6 +107,33 @@ def test_buffers_counters_and_timers(make_stack):
     quiesce(st, fd)
 
 
+def test_states_sysctl_counts_the_listing(make_stack):
+    """net.inet.tcp.states (netstat -s's by-state block) counts the same
+    control blocks the listing shows, state by state, as they change."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st, sport=40003, dport=80)
+    lfd, fd = handshake_passive(st, peer)
+    other = _conn(st, 8080)
+
+    def listed():
+        out = [0] * 11
+        for r in listing(st)[0]:
+            out[r["xt_state"]] += 1
+        return out
+
+    def values():
+        rec = st.sysctl_get("net.inet.tcp.states")
+        assert rec["fmt"] == "QU"
+        return list(struct.unpack("=11Q", rec["value"]))
+
+    assert values() == listed() == [0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0]
+    assert st.tcp_close(fd) == 0  # FIN_WAIT_1
+    assert values() == listed()
+    assert values()[6] == 1
+    quiesce(st, lfd, other)
+    assert values() == [0] * 11
+
+
 def test_udp_listing(st):
     a = st.api
     s = a.socket(2)  # SOCK_DGRAM

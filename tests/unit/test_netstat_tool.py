@@ -172,6 +172,7 @@ class Fake:
         "kern.ipc.numopensockets": 3,
         "kern.ipc.maxsockets": 262144,
         "net.inet.tcp.pcbcount": 3,
+        "net.inet.tcp.states": [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1],
     }
 
     def __init__(self, prefix=None, proc=0, timeout=2.0):
@@ -431,6 +432,7 @@ def test_s_tcp_wording_and_plurals():
     assert "\t51075 connection accepts" in lines
     assert "\t50947 connections closed (including 74 drops)" in lines
     assert "\t0 syncache entries added" in lines
+    assert "\t0 connections in CLOSED state" in lines
     code, out = run("-ss", "-p", "tcp")
     assert out.splitlines() == [
         "tcp:",
@@ -441,6 +443,11 @@ def test_s_tcp_wording_and_plurals():
         "\t\t1 ack (for 1 byte)",
         "\t51075 connection accepts",
         "\t50947 connections closed (including 74 drops)",
+        # FreeBSD 13's by-state block, from net.inet.tcp.states.
+        "TCP connection count by state:",
+        "\t1 connection in LISTEN state",
+        "\t1 connection in ESTABLISHED state",
+        "\t1 connection in TIME_WAIT state",
     ]
 
 

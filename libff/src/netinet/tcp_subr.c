@@ -248,6 +248,7 @@ tcp_newtcpcb(struct ff_ctx *ctx, struct inpcb *inp)
 	tp->t_ctx = ctx;
 	tp->t_inpcb = inp;
 	tp->t_state = TCPS_CLOSED;
+	ts->tcps_states[TCPS_CLOSED]++;
 	tp->t_maxseg = (uint32_t)ts->mssdflt;
 	if (ts->rfc1323)
 		tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP;
@@ -333,6 +334,7 @@ tcp_discardcb(struct tcpcb *tp)
 		tp->t_inpcb->inp_ppcb = NULL;
 	TAILQ_REMOVE(&ts->tcb_list, tp, t_link);
 	ts->tcb_count--;
+	ts->tcps_states[tp->t_state]--;
 	TAILQ_INSERT_HEAD(&ts->tcb_free, tp, t_link);
 	ts->tcb_nfree++;
 }
@@ -340,8 +342,12 @@ tcp_discardcb(struct tcpcb *tp)
 void
 tcp_state_change(struct tcpcb *tp, int newstate)
 {
+	struct tcp_state *ts = V_tcp(tp->t_ctx);
+
 	if (tp->t_state == TCPS_LISTEN && newstate != TCPS_LISTEN)
 		syncache_listen_gone(tp);
+	ts->tcps_states[tp->t_state]--;
+	ts->tcps_states[newstate]++;
 	tp->t_state = newstate;
 }
 
@@ -516,6 +522,15 @@ tcp_sysctl_pcbcount(
 	return (sysctl_out(req, &n, sizeof(n)));
 }
 
+/* net.inet.tcp.states: live control blocks by state, TCPS_* order. */
+static int
+tcp_sysctl_states(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (sysctl_out(
+	    req, V_tcp(ctx)->tcps_states, sizeof(V_tcp(ctx)->tcps_states)));
+}
+
 /*
  * net.inet.tcp.tcbhashsize: buckets of the connection hash, a power of 2
  * (FreeBSD's tunable).  Read-only at run time; [freebsd.boot] sets it
@@ -633,6 +648,8 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	    recvbuf_max, 1, 1 << 30, "Max size of automatic receive buffer"),
 	SYSCTL_PROC("net.inet.tcp.pcbcount", CTLTYPE_INT | CTLFLAG_RD,
 	    tcp_sysctl_pcbcount, "I", "Number of active PCBs"),
+	SYSCTL_PROC("net.inet.tcp.states", CTLTYPE_U64 | CTLFLAG_RD,
+	    tcp_sysctl_states, "QU", "TCP connection counts by TCP state"),
 	SYSCTL_STATS("net.inet.tcp.stats", STATE, tcpstat, "S,tcpstat",
 	    "TCP statistics (struct tcpstat, netinet/tcp_var.h)"),
 	SYSCTL_STATS("net.inet.tcp.xstats", STATE, tcpxstat, "S,tcpxstat",

@@ -459,6 +459,8 @@ struct tcp_state {
 	struct tcpcbhead tcb_free; /* recycled, ready for reuse */
 	int tcb_count;		   /* live (net.inet.tcp.pcbcount) */
 	int tcb_nfree;		   /* on tcb_free */
+	/* Live control blocks by state (net.inet.tcp.states, netstat -s). */
+	uint64_t tcps_states[TCP_NSTATES];
 
 	/* Reassembly entries (tcp_reass.c): a bounded free list. */
 	struct tsegqe_head segq_free;

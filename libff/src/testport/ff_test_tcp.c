@@ -264,8 +264,7 @@ ff_test_tcp_establish(struct ff_test *t, const char *laddr, int lport,
 	tp->snd_wl2 = iss + 1;
 	tp->rcv_adv = tp->rcv_nxt + tcp_rcv_space(tp);
 	soisconnecting(tcp_socket(tp));
-	tp->t_state = TCPS_SYN_RECEIVED;
-	tp->t_state = TCPS_ESTABLISHED;
+	tcp_state_change(tp, TCPS_ESTABLISHED); /* counted per state */
 	TCPSTAT_INC(ctx, tcps_connects);
 	cc_conn_init(tp);
 	soisconnected(tcp_socket(tp));
