@@ -435,9 +435,10 @@ struct ff_rt_dump {
  * np_gen is the newest generation at that moment (pcbs made later are not
  * listed) and fm_cursor the generation to resume after (0: done).  Each
  * later request sends back np_gen in nr_gen and the last fm_cursor.
- * A part examines at most FF_NETSTAT_MAXSTEPS entries, so a listing of
- * any size never holds the main loop long; a part may hold no record and
- * still a cursor.
+ * A part examines at most FF_NETSTAT_MAXSTEPS table entries and socket
+ * buffer segments (counting sb_mcnt), so a listing of any size never
+ * holds the main loop long; a part may hold no record and still a
+ * cursor.
  *
  * Reply body: struct ff_netstat_rep, then np_count records struct
  * ff_xinpcb, the first at np_first (from the message start), each
@@ -445,7 +446,7 @@ struct ff_rt_dump {
  *
  * Errors: EPROTONOSUPPORT another protocol, EINVAL malformed request.
  */
-#define FF_NETSTAT_MAXSTEPS 4096 /* table entries examined per part */
+#define FF_NETSTAT_MAXSTEPS 4096 /* entries and segments per part */
 #define FF_XINPCB_VERSION   1
 #define FF_TCP_CA_NAME_MAX  16 /* TCP_CA_NAME_MAX */
 

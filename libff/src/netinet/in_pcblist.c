@@ -13,7 +13,8 @@
  * order, and each part resumes after the last generation it examined,
  * so a pcb alive through the whole listing is listed once and only once.
  * Each part examines at most FF_NETSTAT_MAXSTEPS index entries and buffer
- * segments, so the main loop is never held long, whatever the table size.
+ * segments (plus the segments of the one socket that spends the budget),
+ * so the main loop is never held long, whatever the table size.
  */
 #include <errno.h>
 #include <string.h>
@@ -85,8 +86,14 @@ pcblist_sockbuf(
 	x->sb_mbmax = sb->sb_mbmax;
 	x->sb_flags = (uint16_t)sb->sb_flags;
 	x->sb_state = (uint16_t)sb->sb_state;
-	for (m = sb->sb_mb; m != NULL && pw->pw_steps > 0; m = m->next) {
-		pw->pw_steps--;
+	/*
+	 * Counted whole (a cut count would be a wrong one); the walk is
+	 * bounded by sb_mbmax and charged to the part, which stops before
+	 * its next record once the budget is spent.
+	 */
+	for (m = sb->sb_mb; m != NULL; m = m->next) {
+		if (pw->pw_steps > 0)
+			pw->pw_steps--;
 		x->sb_mcnt++;
 		if (m->buf_len >= MCLBYTES) /* FreeBSD's R-CLUS */
 			x->sb_ccnt++;
