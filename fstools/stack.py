@@ -248,56 +248,77 @@ def _node(proc, rec):
     )
 
 
+_CONN_FIELDS = (
+    # (Connection field, ff_xinpcb key), in the record's order
+    ("proc_id", "xi_proc_id"),
+    ("pid", "xi_pid"),
+    ("gencnt", "xi_gencnt"),
+    ("laddr", "xi_laddr"),
+    ("lport", "xi_lport"),
+    ("faddr", "xi_faddr"),
+    ("fport", "xi_fport"),
+    ("flags", "xi_flags"),
+    ("flowid", "xi_flowid"),
+    ("flowtype", "xi_flowtype"),
+    ("fd", "xi_fd"),
+    ("so_options", "xso_options"),
+    ("so_state", "xso_state"),
+    ("so_error", "xso_error"),
+    ("qlen", "xso_qlen"),
+    ("incqlen", "xso_incqlen"),
+    ("qlimit", "xso_qlimit"),
+    ("t_flags", "xt_flags"),
+    ("cwnd", "xt_snd_cwnd"),
+    ("ssthresh", "xt_snd_ssthresh"),
+    ("maxseg", "xt_maxseg"),
+    ("snd_wnd", "xt_snd_wnd"),
+    ("rcv_wnd", "xt_rcv_wnd"),
+    ("srtt_us", "xt_srtt"),
+    ("rttvar_us", "xt_rttvar"),
+    ("rto_us", "xt_rto"),
+    ("rxtshift", "xt_rxtshift"),
+    ("sndrexmitpack", "xt_sndrexmitpack"),
+    ("rcvoopack", "xt_rcvoopack"),
+    ("sndzerowin", "xt_sndzerowin"),
+    ("tt_rexmt", "tt_rexmt"),
+    ("tt_persist", "tt_persist"),
+    ("tt_keep", "tt_keep"),
+    ("tt_2msl", "tt_2msl"),
+    ("tt_delack", "tt_delack"),
+    ("rcvtime", "t_rcvtime"),
+    ("cc", "xt_cc"),
+)
+
+
+_CONN_NAMES = tuple(n for n, _ in _CONN_FIELDS)
+_CONN_KEYS = tuple(k for _, k in _CONN_FIELDS)
+_SB_NAMES = (
+    "cc",
+    "hiwat",
+    "lowat",
+    "mbcnt",
+    "mbmax",
+    "mcnt",
+    "ccnt",
+    "flags",
+    "state",
+)
+
+
 def _connection(proc, d):
+    from fstools import records
     from fstools.records.netstat import Connection, SockBuf
 
-    def sb(x):
-        return SockBuf(**{k[3:]: v for k, v in x.items()})
+    def sb(x):  # Xsockbuf's order is SockBuf's
+        return records.fast_new(SockBuf, dict(zip(_SB_NAMES, x.values())))
 
     tcp = d["xi_proto"] == _ffi.IPPROTO_TCP
-    return Connection(
-        proc_id=d["xi_proc_id"],
-        pid=d["xi_pid"],
-        proto="tcp" if tcp else "udp",
-        gencnt=d["xi_gencnt"],
-        laddr=d["xi_laddr"],
-        lport=d["xi_lport"],
-        faddr=d["xi_faddr"],
-        fport=d["xi_fport"],
-        flags=d["xi_flags"],
-        flowid=d["xi_flowid"],
-        flowtype=d["xi_flowtype"],
-        fd=d["xi_fd"],
-        so_options=d["xso_options"],
-        so_state=d["xso_state"],
-        so_error=d["xso_error"],
-        qlen=d["xso_qlen"],
-        incqlen=d["xso_incqlen"],
-        qlimit=d["xso_qlimit"],
-        rcv=sb(d["xso_rcv"]),
-        snd=sb(d["xso_snd"]),
-        state=d["xt_state"] if tcp else -1,
-        t_flags=d["xt_flags"],
-        cwnd=d["xt_snd_cwnd"],
-        ssthresh=d["xt_snd_ssthresh"],
-        maxseg=d["xt_maxseg"],
-        snd_wnd=d["xt_snd_wnd"],
-        rcv_wnd=d["xt_rcv_wnd"],
-        srtt_us=d["xt_srtt"],
-        rttvar_us=d["xt_rttvar"],
-        rto_us=d["xt_rto"],
-        rxtshift=d["xt_rxtshift"],
-        sndrexmitpack=d["xt_sndrexmitpack"],
-        rcvoopack=d["xt_rcvoopack"],
-        sndzerowin=d["xt_sndzerowin"],
-        tt_rexmt=d["tt_rexmt"],
-        tt_persist=d["tt_persist"],
-        tt_keep=d["tt_keep"],
-        tt_2msl=d["tt_2msl"],
-        tt_delack=d["tt_delack"],
-        rcvtime=d["t_rcvtime"],
-        cc=d["xt_cc"],
-    )
+    vals = dict(zip(_CONN_NAMES, map(d.__getitem__, _CONN_KEYS)))
+    vals["proto"] = "tcp" if tcp else "udp"
+    vals["state"] = d["xt_state"] if tcp else -1
+    vals["rcv"] = sb(d["xso_rcv"])
+    vals["snd"] = sb(d["xso_snd"])
+    return records.fast_new(Connection, vals)
 
 
 def _dotted(n):

@@ -591,3 +591,22 @@ def test_watch_refuses_json_and_a_pipe():
 def test_help_has_examples():
     code, out = run("--help")
     assert code == 0 and "ff-netstat -an" in out and "--wait WAIT" in out
+
+
+def test_stack_sets_every_connection_field():
+    """fstools.stack builds Connection without __init__ (speed): every
+    field must come from the record, none left unset."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(Connection)}
+    made = {n for n, _ in stack._CONN_FIELDS} | {
+        "proto",
+        "state",
+        "rcv",
+        "snd",
+    }
+    assert made == names
+    assert stack._SB_NAMES == tuple(f.name for f in fields(SockBuf))
+    from fstools import _ffi
+
+    assert tuple(n[3:] for n in _ffi._SB_FIELDS) == stack._SB_NAMES
