@@ -14,6 +14,8 @@ What the ff-* tools do, as calls that return frozen dataclasses:
         old, new = st.sysctl_set("net.inet.ip.ttl", 33)      # sysctl a=b
         print(st.sysctl("net.inet.ip.ttl").decoded)          # 33
         print(st.top().idle_tsc, st.traffic().rx_packets)
+        for c in st.connections("tcp"):                      # netstat -a
+            print(c.laddr, c.lport, c.faddr, c.fport, c.state_name)
 
 Processes: a stack may run several processes, each with its own tables
 (as in F-Stack).  Every call asks one process: ``proc=`` of the call, else
