@@ -10,7 +10,8 @@
  *
  * FF_HTTP_PORT in the environment changes the port.  Everything is
  * non-blocking: the loop function handles what kqueue reports once per
- * main-loop iteration.  SIGINT or SIGTERM stops it.
+ * main-loop iteration.  SIGUSR1 stops accepting (connections wait in
+ * the listen queue), SIGUSR2 resumes.  SIGINT or SIGTERM stops it.
  */
 #include "http_hello.h"
 
@@ -34,6 +35,8 @@ server_accept(struct server *s, int count)
 	struct kevent kev;
 	int fd;
 
+	if (accept_paused) /* SIGUSR1: leave them queued */
+		return;
 	while (count-- > 0) {
 		if ((fd = ff_accept(s->lsock, NULL, NULL)) < 0)
 			return;

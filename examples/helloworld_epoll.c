@@ -9,7 +9,8 @@
  *
  * FF_HTTP_PORT in the environment changes the port.  Everything is
  * non-blocking: the loop function handles what epoll reports once per
- * main-loop iteration.  SIGINT or SIGTERM stops it.
+ * main-loop iteration.  SIGUSR1 stops accepting (connections wait in
+ * the listen queue), SIGUSR2 resumes.  SIGINT or SIGTERM stops it.
  */
 #include "http_hello.h" /* first: it sets _GNU_SOURCE */
 
@@ -34,6 +35,8 @@ server_accept(struct server *s)
 	struct epoll_event ev;
 	int fd;
 
+	if (accept_paused) /* SIGUSR1: leave them queued */
+		return;
 	for (;;) {
 		if ((fd = ff_accept(s->lsock, NULL, NULL)) < 0)
 			return;

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,19 @@ struct server;
  * one thing kqueue and epoll servers do differently with a connection.
  */
 typedef void (*want_write_t)(struct server *s, int fd, int on);
+
+/*
+ * SIGUSR1 stops accepting, SIGUSR2 resumes: completed connections then
+ * wait in the listen queue (ff-netstat -L shows it fill).  A signal
+ * handler can only reach a file-level flag.
+ */
+static volatile sig_atomic_t accept_paused;
+
+static void
+accept_pause_signal(int sig)
+{
+	accept_paused = (sig == SIGUSR1);
+}
 
 struct server {
 	int poller; /* the kqueue or epoll descriptor */
@@ -311,6 +325,8 @@ server_main(struct server *s, int argc, char *argv[],
 		return (1);
 	if (server_listen(s, port) != 0 || setup(s, port) != 0)
 		return (1);
+	signal(SIGUSR1, accept_pause_signal);
+	signal(SIGUSR2, accept_pause_signal);
 	printf("%s: HTTP on TCP port %d (%s), pid %d\n", s->name, port, how,
 	    (int)getpid());
 	fflush(stdout);

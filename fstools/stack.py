@@ -14,6 +14,8 @@ What the ff-* tools do, as calls that return frozen dataclasses:
         old, new = st.sysctl_set("net.inet.ip.ttl", 33)      # sysctl a=b
         print(st.sysctl("net.inet.ip.ttl").decoded)          # 33
         print(st.top().idle_tsc, st.traffic().rx_packets)
+        for c in st.connections("tcp"):                      # netstat -a
+            print(c.laddr, c.lport, c.faddr, c.fport, c.state_name)
 
 Processes: a stack may run several processes, each with its own tables
 (as in F-Stack).  Every call asks one process: ``proc=`` of the call, else
@@ -106,6 +108,8 @@ __all__ = [
     "TableEntry",
     "TableInfo",
     "IpfwHead",
+    "Connection",
+    "SockBuf",
     "StackError",
     "StackRefused",
     "NoStackError",
@@ -142,6 +146,8 @@ _RECORDS = {
     "TableEntry": "ipfw",
     "TableInfo": "ipfw",
     "IpfwHead": "ipfw",
+    "Connection": "netstat",
+    "SockBuf": "netstat",
 }
 
 if TYPE_CHECKING:
@@ -153,6 +159,7 @@ if TYPE_CHECKING:
     from fstools.records.top import TopStats
     from fstools.records.ipfw import IpfwHead, IpfwState, TableEntry, TableInfo
     from fstools.records.traffic import TrafficStats
+    from fstools.records.netstat import Connection, SockBuf
 
 
 def __getattr__(name):
@@ -253,6 +260,79 @@ def _node(proc, rec):
         value=rec["value"],
         error=rec["error"],
     )
+
+
+_CONN_FIELDS = (
+    # (Connection field, ff_xinpcb key), in the record's order
+    ("proc_id", "xi_proc_id"),
+    ("pid", "xi_pid"),
+    ("gencnt", "xi_gencnt"),
+    ("laddr", "xi_laddr"),
+    ("lport", "xi_lport"),
+    ("faddr", "xi_faddr"),
+    ("fport", "xi_fport"),
+    ("flags", "xi_flags"),
+    ("flowid", "xi_flowid"),
+    ("flowtype", "xi_flowtype"),
+    ("fd", "xi_fd"),
+    ("so_options", "xso_options"),
+    ("so_state", "xso_state"),
+    ("so_error", "xso_error"),
+    ("qlen", "xso_qlen"),
+    ("incqlen", "xso_incqlen"),
+    ("qlimit", "xso_qlimit"),
+    ("t_flags", "xt_flags"),
+    ("cwnd", "xt_snd_cwnd"),
+    ("ssthresh", "xt_snd_ssthresh"),
+    ("maxseg", "xt_maxseg"),
+    ("snd_wnd", "xt_snd_wnd"),
+    ("rcv_wnd", "xt_rcv_wnd"),
+    ("srtt_us", "xt_srtt"),
+    ("rttvar_us", "xt_rttvar"),
+    ("rto_us", "xt_rto"),
+    ("rxtshift", "xt_rxtshift"),
+    ("sndrexmitpack", "xt_sndrexmitpack"),
+    ("rcvoopack", "xt_rcvoopack"),
+    ("sndzerowin", "xt_sndzerowin"),
+    ("tt_rexmt", "tt_rexmt"),
+    ("tt_persist", "tt_persist"),
+    ("tt_keep", "tt_keep"),
+    ("tt_2msl", "tt_2msl"),
+    ("tt_delack", "tt_delack"),
+    ("rcvtime", "t_rcvtime"),
+    ("cc", "xt_cc"),
+)
+
+
+_CONN_NAMES = tuple(n for n, _ in _CONN_FIELDS)
+_CONN_KEYS = tuple(k for _, k in _CONN_FIELDS)
+_SB_NAMES = (
+    "cc",
+    "hiwat",
+    "lowat",
+    "mbcnt",
+    "mbmax",
+    "mcnt",
+    "ccnt",
+    "flags",
+    "state",
+)
+
+
+def _connection(proc, d):
+    from fstools import records
+    from fstools.records.netstat import Connection, SockBuf
+
+    def sb(x):  # Xsockbuf's order is SockBuf's
+        return records.fast_new(SockBuf, dict(zip(_SB_NAMES, x.values())))
+
+    tcp = d["xi_proto"] == _ffi.IPPROTO_TCP
+    vals = dict(zip(_CONN_NAMES, map(d.__getitem__, _CONN_KEYS)))
+    vals["proto"] = "tcp" if tcp else "udp"
+    vals["state"] = d["xt_state"] if tcp else -1
+    vals["rcv"] = sb(d["xso_rcv"])
+    vals["snd"] = sb(d["xso_snd"])
+    return records.fast_new(Connection, vals)
 
 
 def _dotted(n):
@@ -394,6 +474,37 @@ class Stack:
             "ff_traffic_stats", self._ask(proc, _ffi.FF_MSG_TRAFFIC).body
         )
         return _record(TrafficStats, raw, "tr_")
+
+    # -- protocol control blocks (netstat) -------------------------------------
+
+    def connections(
+        self, proto: str = "tcp", proc: int | None = None
+    ) -> list[Connection]:
+        """Every pcb of ``proto`` ("tcp" or "udp") in one process, in the
+        order they were made: a consistent listing in parts (each pcb that
+        lives through it appears once; those made meanwhile do not)."""
+        return list(self.iter_connections(proto, proc))
+
+    def iter_connections(self, proto: str = "tcp", proc: int | None = None):
+        """``connections()`` as a generator, one message's worth at a time."""
+        number = {"tcp": _ffi.IPPROTO_TCP, "udp": _ffi.IPPROTO_UDP}[proto]
+        one = self._one(proc)
+        gen, cursor = 0, 0
+        while True:
+            reply = self._session.request(
+                one,
+                _ffi.FF_MSG_NETSTAT,
+                _ffi.encode_netstat_req(number, gen),
+                cursor,
+            )
+            rgen, _, recs = _ffi.decode_netstat_reply(reply.body)
+            for rec in recs:
+                yield _connection(one, rec)
+            if reply.cursor == 0:
+                return
+            if reply.cursor <= cursor:
+                raise ProtocolError("netstat: cursor went back")
+            gen, cursor = rgen, reply.cursor
 
     # -- interfaces (ifconfig) ----------------------------------------------
 
@@ -744,6 +855,18 @@ class Stack:
                 top = len(self.sysctl(name, proc=proc).oid) if name else 0
             flags |= _ffi.FF_SYSCTLF_AFTER
             kw = {"oid": list(nodes[-1].oid), "rootlen": top}
+
+    def stats_zero(self, name: str, proc: int | None = None) -> SysctlNode:
+        """Zero a statistics struct (net.inet.tcp.stats, ...: netstat
+        -z); returns the node with the counts before.  StackRefused
+        EPERM when the node cannot be written."""
+        _, recs = self._sysctl_req(
+            proc, _ffi.FF_SYSCTL_SET, 0, name=name, new=b"\0"
+        )
+        if len(recs) != 1:
+            raise ProtocolError("sysctl set: %d nodes" % len(recs))
+        node = _node(self._one(proc), recs[0])
+        return replace(node, value=recs[0]["oldvalue"] or b"")
 
     def sysctl_set(self, name: str, value, proc: int | None = None) -> tuple:
         """Write ``value`` (int or str, parsed by the stack as sysctl(8)'s

@@ -642,6 +642,126 @@ struct ff_ipfw_tinfo {
 };
 
 /*
+ * FF_MSG_NETSTAT: the protocol control blocks (netstat -a), each as one
+ * struct ff_xinpcb in the style of FreeBSD's xinpcb / xtcpcb (length and
+ * version first, fixed-width fields, spare room).
+ *
+ * Request body: struct ff_netstat_req; nr_proto IPPROTO_TCP (6) or
+ * IPPROTO_UDP (17).  A listing is consistent: every pcb that exists from
+ * its first part to its last is listed exactly once, whatever opens or
+ * closes meanwhile.  It goes by generation: each pcb gets the next
+ * number of its table when it is made, and the parts list pcbs in that
+ * order.  The first request sends fm_cursor 0 and nr_gen 0; the reply's
+ * np_gen is the newest generation at that moment (pcbs made later are not
+ * listed) and fm_cursor the generation to resume after (0: done).  Each
+ * later request sends back np_gen in nr_gen and the last fm_cursor.
+ * A part examines at most FF_NETSTAT_MAXSTEPS table entries and socket
+ * buffer segments (counting sb_mcnt), so a listing of any size never
+ * holds the main loop long; a part may hold no record and still a
+ * cursor.
+ *
+ * Reply body: struct ff_netstat_rep, then np_count records struct
+ * ff_xinpcb, the first at np_first (from the message start), each
+ * np_reclen bytes further.
+ *
+ * Errors: EPROTONOSUPPORT another protocol, EINVAL malformed request.
+ */
+#define FF_NETSTAT_MAXSTEPS 4096 /* entries and segments per part */
+#define FF_XINPCB_VERSION   1
+#define FF_TCP_CA_NAME_MAX  16 /* TCP_CA_NAME_MAX */
+
+/* xi_flowtype: FreeBSD's M_HASHTYPE_* numbers. */
+#define FF_M_HASHTYPE_NONE	  0
+#define FF_M_HASHTYPE_OPAQUE_HASH 191 /* the stack's own 4-tuple hash */
+
+struct ff_netstat_req {
+	uint32_t nr_len;     /* sizeof(struct ff_netstat_req) */
+	uint32_t nr_proto;   /* IPPROTO_TCP, IPPROTO_UDP */
+	uint64_t nr_gen;     /* 0 first, then np_gen of the first reply */
+	uint32_t nr_maxrecs; /* at most this many records; 0: what fits */
+	uint32_t nr_spare0;
+	uint64_t nr_spare[3];
+};
+
+struct ff_netstat_rep {
+	uint32_t np_len;      /* sizeof(struct ff_netstat_rep) */
+	uint32_t np_count;    /* records that follow */
+	uint32_t np_first;    /* offset of the first record */
+	uint32_t np_reclen;   /* sizeof(struct ff_xinpcb) */
+	uint64_t np_gen;      /* the listing's generation (see above) */
+	uint32_t np_pcbcount; /* pcbs in the table now (ipi_count) */
+	uint32_t np_spare0;
+	uint64_t np_spare[2];
+};
+
+/* A socket buffer (FreeBSD's struct xsockbuf). */
+struct ff_xsockbuf {
+	uint32_t sb_cc;	   /* data bytes held */
+	uint32_t sb_hiwat; /* max data bytes */
+	uint32_t sb_lowat;
+	uint32_t sb_mbcnt; /* buffer bytes of the segments held */
+	uint32_t sb_mbmax;
+	uint32_t sb_mcnt; /* segments (mbufs) held */
+	uint32_t sb_ccnt; /* of them with a cluster-sized buffer */
+	uint16_t sb_flags;
+	uint16_t sb_state;
+};
+
+struct ff_xinpcb {
+	uint32_t xi_len;     /* sizeof(struct ff_xinpcb) */
+	uint16_t xi_version; /* FF_XINPCB_VERSION */
+	uint8_t xi_proto;    /* IPPROTO_TCP, IPPROTO_UDP */
+	uint8_t xi_vflag;    /* 0x1: IPv4 (FreeBSD's INP_IPV4) */
+	uint64_t xi_gencnt;  /* the pcb's generation */
+	uint32_t xi_laddr;   /* network order */
+	uint32_t xi_faddr;
+	uint16_t xi_lport; /* network order */
+	uint16_t xi_fport;
+	uint32_t xi_flags;    /* 0x1 the stack chose the port (ANONPORT),
+				 0x2 TIME_WAIT, 0x4 no socket any more */
+	uint32_t xi_flowid;   /* flow hash of the 4-tuple */
+	uint32_t xi_flowtype; /* FF_M_HASHTYPE_* */
+	uint32_t xi_proc_id;  /* the stack process that owns it */
+	uint32_t xi_pid;      /* its pid */
+	int32_t xi_fd;	      /* the application's descriptor, -1 none */
+
+	/* The socket (FreeBSD's struct xsocket); zero without one. */
+	uint32_t xso_options; /* SO_* */
+	uint32_t xso_state;   /* SS_* */
+	int32_t xso_error;
+	uint32_t xso_qlen;    /* listen queue: completed */
+	uint32_t xso_incqlen; /* ... embryonic */
+	uint32_t xso_qlimit;  /* ... backlog */
+	struct ff_xsockbuf xso_rcv;
+	struct ff_xsockbuf xso_snd;
+
+	/* TCP (FreeBSD's struct xtcpcb); zero for UDP. */
+	int32_t xt_state;	  /* TCPS_* */
+	uint32_t xt_flags;	  /* TF_* */
+	uint32_t xt_snd_cwnd;	  /* bytes */
+	uint32_t xt_snd_ssthresh; /* bytes */
+	uint32_t xt_maxseg;
+	uint32_t xt_snd_wnd; /* peer's window */
+	uint32_t xt_rcv_wnd; /* ours */
+	uint32_t xt_srtt;    /* smoothed RTT, microseconds */
+	uint32_t xt_rttvar;  /* its variation, microseconds */
+	uint32_t xt_rto;     /* retransmit timeout, microseconds */
+	uint32_t xt_rxtshift;
+	uint32_t xt_sndrexmitpack; /* data segments retransmitted */
+	uint32_t xt_rcvoopack;	   /* out-of-order segments received */
+	uint32_t xt_sndzerowin;	   /* zero windows sent */
+	/* Timers (FreeBSD's struct xtcp_timer): ms left, 0 not running. */
+	int32_t tt_rexmt;
+	int32_t tt_persist;
+	int32_t tt_keep;
+	int32_t tt_2msl;
+	int32_t tt_delack;
+	int32_t t_rcvtime;		/* ms since the last segment arrived */
+	char xt_cc[FF_TCP_CA_NAME_MAX]; /* congestion control algorithm */
+	uint64_t xi_spare[8];
+};
+
+/*
  * One entry of the layout table the library exports so tests can check the
  * Python mirror: struct name, field name ("" for the struct itself, whose
  * size is then in fe_size), offset and size.

@@ -166,6 +166,9 @@ def test_keepalive_probes_then_drop(make_stack):
 
 def test_keepalive_answered_keeps_connection(make_stack):
     st = tcp_stack(make_stack)
+    # The socket option alone decides here (FreeBSD's default of 1 would
+    # probe whatever the option says).
+    st.sysctl("net.inet.tcp.always_keepalive", 0)
     peer = Peer(st)
     fd = keepalive_conn(st, peer)
     # Per-socket values, in seconds, with Linux's option numbers.
@@ -196,8 +199,30 @@ def test_keepalive_answered_keeps_connection(make_stack):
     quiesce(st, fd)
 
 
+def test_always_keepalive_is_on_by_default(make_stack):
+    """FreeBSD's net.inet.tcp.always_keepalive default: 1 (tcp(4)), so a
+    peer whose FIN or RST was lost does not hold a socket forever."""
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.keepidle", 1000)
+    st.sysctl("net.inet.tcp.keepintvl", 500)
+    st.sysctl("net.inet.tcp.keepcnt", 2)
+    peer = Peer(st)
+    lfd, fd = handshake_passive(st, peer)
+    st.advance(1.1, step=0.1)
+    assert str(peer.expect().flags) == "A"  # a probe, never answered
+    st.advance(1.1, step=0.1)
+    while st.pop() is not None:
+        pass
+    assert st.counter("tcp.tcps_keepdrops") == 1
+    assert st.tcp_info(fd) is None or st.tcp_info(fd)["state_name"] in (
+        "CLOSED",
+    )
+    quiesce(st, fd, lfd)
+
+
 def test_no_keepalive_without_option(make_stack):
     st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.always_keepalive", 0)
     st.sysctl("net.inet.tcp.keepidle", 1000)
     peer = Peer(st)
     lfd, fd = handshake_passive(st, peer)

@@ -41,6 +41,7 @@ TOOLS = (
     "arp",
     "exporter",
     "ipfw",
+    "netstat",
 )
 
 # The seam headers: the only stack files that include DPDK headers, and

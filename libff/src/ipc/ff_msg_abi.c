@@ -151,9 +151,6 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = { ABI_STRUCT(ff_msg_hdr),
 	ABI_STRUCT(ff_rt_dump), ABI_FIELD(ff_rt_dump, rd_len),
 	ABI_FIELD(ff_rt_dump, rd_count), ABI_FIELD(ff_rt_dump, rd_first),
 	ABI_FIELD(ff_rt_dump, rd_spare0), ABI_FIELD(ff_rt_dump, rd_spare),
-	/* Later message kinds append their structs here. */
-
-	/* Statistics exported as opaque sysctls, FreeBSD's first. */
 	ABI_STRUCT(ff_ipfw_req), ABI_FIELD(ff_ipfw_req, fw_len),
 	ABI_FIELD(ff_ipfw_req, fw_op), ABI_FIELD(ff_ipfw_req, fw_subop),
 	ABI_FIELD(ff_ipfw_req, fw_flags), ABI_FIELD(ff_ipfw_req, fw_rulenum),
@@ -186,6 +183,54 @@ static const struct ff_msg_abi_entry ff_msg_abi[] = { ABI_STRUCT(ff_msg_hdr),
 	ABI_FIELD(ff_ipfw_tentry, te_spare1), ABI_STRUCT(ff_ipfw_tinfo),
 	ABI_FIELD(ff_ipfw_tinfo, ti_table), ABI_FIELD(ff_ipfw_tinfo, ti_count),
 	ABI_FIELD(ff_ipfw_tinfo, ti_limit), ABI_FIELD(ff_ipfw_tinfo, ti_refcnt),
+
+	ABI_STRUCT(ff_netstat_req), ABI_FIELD(ff_netstat_req, nr_len),
+	ABI_FIELD(ff_netstat_req, nr_proto), ABI_FIELD(ff_netstat_req, nr_gen),
+	ABI_FIELD(ff_netstat_req, nr_maxrecs),
+	ABI_FIELD(ff_netstat_req, nr_spare0),
+	ABI_FIELD(ff_netstat_req, nr_spare),
+
+	ABI_STRUCT(ff_netstat_rep), ABI_FIELD(ff_netstat_rep, np_len),
+	ABI_FIELD(ff_netstat_rep, np_count),
+	ABI_FIELD(ff_netstat_rep, np_first),
+	ABI_FIELD(ff_netstat_rep, np_reclen), ABI_FIELD(ff_netstat_rep, np_gen),
+	ABI_FIELD(ff_netstat_rep, np_pcbcount),
+	ABI_FIELD(ff_netstat_rep, np_spare0),
+	ABI_FIELD(ff_netstat_rep, np_spare),
+
+	ABI_STRUCT(ff_xsockbuf), ABI_FIELD(ff_xsockbuf, sb_cc),
+	ABI_FIELD(ff_xsockbuf, sb_hiwat), ABI_FIELD(ff_xsockbuf, sb_lowat),
+	ABI_FIELD(ff_xsockbuf, sb_mbcnt), ABI_FIELD(ff_xsockbuf, sb_mbmax),
+	ABI_FIELD(ff_xsockbuf, sb_mcnt), ABI_FIELD(ff_xsockbuf, sb_ccnt),
+	ABI_FIELD(ff_xsockbuf, sb_flags), ABI_FIELD(ff_xsockbuf, sb_state),
+
+	ABI_STRUCT(ff_xinpcb), ABI_FIELD(ff_xinpcb, xi_len),
+	ABI_FIELD(ff_xinpcb, xi_version), ABI_FIELD(ff_xinpcb, xi_proto),
+	ABI_FIELD(ff_xinpcb, xi_vflag), ABI_FIELD(ff_xinpcb, xi_gencnt),
+	ABI_FIELD(ff_xinpcb, xi_laddr), ABI_FIELD(ff_xinpcb, xi_faddr),
+	ABI_FIELD(ff_xinpcb, xi_lport), ABI_FIELD(ff_xinpcb, xi_fport),
+	ABI_FIELD(ff_xinpcb, xi_flags), ABI_FIELD(ff_xinpcb, xi_flowid),
+	ABI_FIELD(ff_xinpcb, xi_flowtype), ABI_FIELD(ff_xinpcb, xi_proc_id),
+	ABI_FIELD(ff_xinpcb, xi_pid), ABI_FIELD(ff_xinpcb, xi_fd),
+	ABI_FIELD(ff_xinpcb, xso_options), ABI_FIELD(ff_xinpcb, xso_state),
+	ABI_FIELD(ff_xinpcb, xso_error), ABI_FIELD(ff_xinpcb, xso_qlen),
+	ABI_FIELD(ff_xinpcb, xso_incqlen), ABI_FIELD(ff_xinpcb, xso_qlimit),
+	ABI_FIELD(ff_xinpcb, xso_rcv), ABI_FIELD(ff_xinpcb, xso_snd),
+	ABI_FIELD(ff_xinpcb, xt_state), ABI_FIELD(ff_xinpcb, xt_flags),
+	ABI_FIELD(ff_xinpcb, xt_snd_cwnd),
+	ABI_FIELD(ff_xinpcb, xt_snd_ssthresh), ABI_FIELD(ff_xinpcb, xt_maxseg),
+	ABI_FIELD(ff_xinpcb, xt_snd_wnd), ABI_FIELD(ff_xinpcb, xt_rcv_wnd),
+	ABI_FIELD(ff_xinpcb, xt_srtt), ABI_FIELD(ff_xinpcb, xt_rttvar),
+	ABI_FIELD(ff_xinpcb, xt_rto), ABI_FIELD(ff_xinpcb, xt_rxtshift),
+	ABI_FIELD(ff_xinpcb, xt_sndrexmitpack),
+	ABI_FIELD(ff_xinpcb, xt_rcvoopack), ABI_FIELD(ff_xinpcb, xt_sndzerowin),
+	ABI_FIELD(ff_xinpcb, tt_rexmt), ABI_FIELD(ff_xinpcb, tt_persist),
+	ABI_FIELD(ff_xinpcb, tt_keep), ABI_FIELD(ff_xinpcb, tt_2msl),
+	ABI_FIELD(ff_xinpcb, tt_delack), ABI_FIELD(ff_xinpcb, t_rcvtime),
+	ABI_FIELD(ff_xinpcb, xt_cc), ABI_FIELD(ff_xinpcb, xi_spare),
+/* Later message kinds append their structs here. */
+
+/* Statistics exported as opaque sysctls, FreeBSD's first. */
 
 #define ABI_S tcpstat
 	ABI_STATS(TCPSTAT_LIST)

@@ -7,6 +7,7 @@
 #include "ipc/ff_msg_server.h"
 #include "kern/kern_sysctl.h"
 #include "net/net_msg.h"
+#include "netinet/in_pcb.h"
 
 static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
 	[FF_MSG_ECHO] = ff_msg_echo,
@@ -16,6 +17,7 @@ static const ff_msg_handler_t ff_msg_handlers[FF_MSG_TYPE_MAX] = {
 	[FF_MSG_IOCTL] = ff_msg_ioctl,
 	[FF_MSG_ROUTE] = ff_msg_route,
 	[FF_MSG_IPFW] = ff_msg_ipfw,
+	[FF_MSG_NETSTAT] = ff_msg_netstat,
 };
 
 ff_msg_handler_t

@@ -12,7 +12,13 @@
  *   - a hash by 4-tuple (ipi_hashbase) holding every pcb with a local
  *     port, keyed on (faddr, fport, lport) (wildcards hash with 0);
  *   - a hash by local port (ipi_porthashbase) for bind conflicts and for
- *     the wildcard lookups of listeners and unconnected UDP.
+ *     the wildcard lookups of listeners and unconnected UDP;
+ *   - an index by generation (ipi_order): each pcb gets the next
+ *     number of its table when it is made (inp_gencnt), and the index
+ *     keeps (generation, pcb) sorted, so a listing in parts (netstat,
+ *     in_pcblist.c) resumes after the last generation it gave with a
+ *     binary search, whatever was freed in between.  A freed pcb leaves
+ *     a hole (inp NULL) that the next growth squeezes out.
  *
  * Life: in_pcballoc() (from pru_attach) links a pcb to its socket;
  * in_pcbdetach() unlinks it from the socket (so_pcb = NULL; sofree() when
@@ -26,6 +32,7 @@
 #ifndef _NETINET_IN_PCB_H_
 #define _NETINET_IN_PCB_H_
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -36,6 +43,12 @@ struct socket;
 struct inpcbinfo;
 
 LIST_HEAD(inpcbhead, inpcb);
+
+/* An entry of the generation index; inp NULL: freed since. */
+struct inp_order {
+	uint64_t io_gen;
+	struct inpcb *io_inp;
+};
 
 struct inpcb {
 	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple hash bucket */
@@ -52,6 +65,7 @@ struct inpcb {
 	int inp_so_options;		/* so_options kept after detach */
 	uint8_t inp_ip_ttl;		/* IP_TTL, 0 = net.inet.ip.ttl */
 	uint8_t inp_ip_tos;		/* IP_TOS */
+	uint64_t inp_gencnt;		/* generation: ipi_order's key */
 };
 
 /* inp_flags. */
@@ -72,8 +86,12 @@ struct inpcbinfo {
 	unsigned long ipi_hashmask;
 	struct inpcbhead *ipi_porthashbase; /* by local port */
 	unsigned long ipi_porthashmask;
-	uint64_t ipi_rand;	   /* RFC 6056 PRNG state */
-	struct uma_zone *ipi_zone; /* the pcbs */
+	uint64_t ipi_rand;	     /* RFC 6056 PRNG state */
+	uint64_t ipi_gencnt;	     /* the last generation given */
+	struct inp_order *ipi_order; /* by generation, with holes */
+	size_t ipi_ordlen;	     /* entries used, holes included */
+	size_t ipi_ordcap;	     /* entries allocated */
+	struct uma_zone *ipi_zone;   /* the pcbs */
 };
 
 /* Lookup flags. */
@@ -148,6 +166,14 @@ int in_getpeeraddr(struct socket *so, struct sockaddr_in *nam);
 
 /* The pcb of a socket. */
 #define sotoinpcb(so) ((struct inpcb *)(so)->so_pcb)
+
+/* The first ipi_order index whose generation is above `after'. */
+size_t in_pcb_order_seek(const struct inpcbinfo *pcbinfo, uint64_t after);
+
+/* FF_MSG_NETSTAT: the pcb lists for tools (in_pcblist.c). */
+struct ff_msg_hdr;
+int ff_msg_netstat(struct ff_ctx *ctx, const struct ff_msg_hdr *req, void *body,
+    size_t cap, uint64_t *cursor);
 
 /* 32 random bits from the table's PRNG (ports, and for TCP's use). */
 uint32_t in_pcb_random(struct inpcbinfo *pcbinfo);

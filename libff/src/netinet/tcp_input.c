@@ -898,6 +898,7 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 		if (held && seg->seq != tp->rcv_nxt) {
 			TCPSTAT_INC(ctx, tcps_rcvoopack);
 			TCPSTAT_ADD(ctx, tcps_rcvoobyte, seg->tlen);
+			tp->t_rcvoopack++;
 		}
 		if (tp->t_flags & TF_SACK_PERMIT)
 			tcp_update_sack_list(

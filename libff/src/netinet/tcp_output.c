@@ -460,6 +460,7 @@ tcp_output_stats(struct tcpcb *tp, struct tcp_sendplan *sp, int due)
 			TCPSTAT_INC(ctx, tcps_sndprobe);
 		else if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
 			TCPSTAT_INC(ctx, tcps_sndrexmitpack);
+			tp->t_sndrexmitpack++;
 			TCPSTAT_ADD(ctx, tcps_sndrexmitbyte, sp->len);
 		} else {
 			TCPSTAT_INC(ctx, tcps_sndpack);
@@ -520,9 +521,10 @@ tcp_output_advance(struct tcpcb *tp, struct tcp_sendplan *sp)
 	}
 	if (sp->recwin > 0 && SEQ_GT(tp->rcv_nxt + sp->recwin, tp->rcv_adv))
 		tp->rcv_adv = tp->rcv_nxt + sp->recwin;
-	if (sp->recwin == 0)
+	if (sp->recwin == 0) {
 		tp->t_flags |= TF_RXWIN0SENT;
-	else
+		tp->t_sndzerowin++;
+	} else
 		tp->t_flags &= ~TF_RXWIN0SENT;
 	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
 	callout_stop(ctx, &tp->t_timers.tt_delack);
@@ -617,6 +619,7 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	}
 	TCPSTAT_INC(ctx, tcps_sndtotal);
 	TCPSTAT_INC(ctx, tcps_sndrexmitpack);
+	tp->t_sndrexmitpack++;
 	TCPSTAT_ADD(ctx, tcps_sndrexmitbyte, sp.len);
 	tcp_output_sackstat(tp, sp.flags);
 	if (p != NULL)

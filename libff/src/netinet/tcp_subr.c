@@ -162,6 +162,12 @@ tcp_init(struct ff_ctx *ctx)
 	ts->keepidle = 7200000;
 	ts->keepintvl = 75000;
 	ts->keepcnt = 8;
+	/*
+	 * FreeBSD's default: a peer that vanished (its FIN or RST lost, as
+	 * a full tap queue drops them under load) is found by keepalive
+	 * probes instead of holding a socket forever.
+	 */
+	ts->always_keepalive = 1;
 	ts->path_mtu_discovery = 1;
 	ts->icmp_may_rst = 1;
 	ts->sendbuf_auto = 1;

@@ -349,6 +349,11 @@ struct tcpcb {
 	uint32_t t_rfbuf_ts;  /* start of the measurement, ts ms */
 	uint32_t t_rfbuf_cnt; /* bytes received since then */
 	uint32_t t_rcvrtt;    /* RTT seen from timestamps, ms */
+
+	/* This connection's share of tcpstat (netstat -T). */
+	uint32_t t_sndrexmitpack; /* data segments retransmitted */
+	uint32_t t_rcvoopack;	  /* out-of-order segments received */
+	uint32_t t_sndzerowin;	  /* zero windows advertised */
 };
 
 /* t_flags: FreeBSD's names and values. */
