@@ -20,6 +20,7 @@
 
 struct ff_ctx;
 struct ff_port;
+struct rte_mbuf;
 struct rte_mempool;
 struct ff_test;
 
