@@ -2,7 +2,8 @@
  * fuzz_msg.c - libFuzzer harness: the message ring's request handler
  * (ff_msg_handle(), what the ring server answers every slot with) with
  * arbitrary requests of every type: echo, top, traffic, sysctl, ioctl,
- * route and ARP, netstat, and the reserved and unknown numbers.
+ * route and ARP (the types with a handler), and the numbers without one
+ * (ipfw, netstat, the reserved and unknown ones), which must be refused.
  *
  * Input: requests, each
  *
