@@ -11,16 +11,22 @@
  * tcb_free, not freed, so AddressSanitizer would not see a timer left
  * on one); the TCP, UDP and reassembly lists agree with their counters
  * and their back pointers; sockets attached to pcbs are no more than the
- * sockets open.  Walking the wheel reads every armed callout, so one
+ * sockets open; every socket buffer's counts are those of its chain
+ * (bytes, buffer bytes, records, tail); a control block's send sequence
+ * numbers are in order (snd_una <= snd_nxt <= snd_max) and never more
+ * than the send buffer, SYN and FIN ahead.  Walking the wheel reads every armed callout, so one
  * embedded in freed memory is an ASan report here rather than later.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <rte_mbuf.h>
+
 #include "core/ff_ctx.h"
 #include "netinet/in_pcb.h"
 #include "netinet/ip_var.h"
+#include "netinet/tcp_seq.h"
 #include "netinet/tcp_var.h"
 #include "netinet/udp_var.h"
 #include "kern/socketvar.h"
@@ -111,13 +117,71 @@ check_wheel(struct ff_ctx *ctx, char *err, size_t errlen)
 	return (0);
 }
 
+/* A socket buffer's counters against its chain. */
+static int
+check_sockbuf(
+    const struct sockbuf *sb, const char *what, char *err, size_t errlen)
+{
+	const struct rte_mbuf *m, *last = NULL, *rec;
+	uint32_t cc = 0, mbcnt = 0, nrec = 0;
+	uint16_t i;
+
+	if ((sb->sb_flags & SB_ATOMIC) != 0) {
+		/* Records: an address segment then the datagram's segments. */
+		for (rec = sb->sb_mb; rec != NULL; rec = last->next) {
+			nrec++;
+			cc +=
+			    rec->pkt_len - (uint32_t)sizeof(struct sockaddr_in);
+			for (m = rec, i = 1;; i++, m = m->next) {
+				mbcnt += m->buf_len;
+				if (i >= rec->nb_segs || m->next == NULL)
+					break;
+			}
+			last = m;
+		}
+	} else
+		for (m = sb->sb_mb; m != NULL; m = m->next) {
+			cc += m->data_len;
+			mbcnt += m->buf_len;
+			last = m;
+		}
+	if (cc != sb->sb_cc || mbcnt != sb->sb_mbcnt || nrec != sb->sb_reccnt ||
+	    last != sb->sb_mbtail)
+		return (check_fail(err, errlen,
+		    "%s: chain of %u bytes, %u buffer bytes, %u records, "
+		    "tail %p; counted %u, %u, %u, tail %p",
+		    what, cc, mbcnt, nrec, (const void *)last, sb->sb_cc,
+		    sb->sb_mbcnt, sb->sb_reccnt, (const void *)sb->sb_mbtail));
+	return (0);
+}
+
+/* Send sequence numbers in order, and no further ahead than the data. */
+static int
+check_tcp_seq(const struct tcpcb *tp, char *err, size_t errlen)
+{
+	const struct socket *so = tp->t_inpcb->inp_socket;
+	uint32_t cc = so != NULL ? so->so_snd.sb_cc : 0;
+
+	if (tp->t_state <= TCPS_SYN_SENT)
+		return (0);
+	if (!SEQ_LEQ(tp->snd_una, tp->snd_nxt) ||
+	    !SEQ_LEQ(tp->snd_nxt, tp->snd_max) ||
+	    (so != NULL && tp->snd_max - tp->snd_una > cc + 2))
+		return (check_fail(err, errlen,
+		    "tcpcb %p (state %d): snd_una %u snd_nxt %u snd_max %u "
+		    "with %u bytes to send",
+		    (const void *)tp, tp->t_state, tp->snd_una, tp->snd_nxt,
+		    tp->snd_max, cc));
+	return (0);
+}
+
 static int
 check_tcbs(struct ff_ctx *ctx, char *err, size_t errlen)
 {
 	struct tcp_state *ts = V_tcp(ctx);
 	const struct tcpcb *tp;
 	const struct tcp_timer *tt;
-	int n = 0, nfree = 0;
+	int n = 0, nfree = 0, rc;
 
 	TAILQ_FOREACH(tp, &ts->tcb_list, t_link)
 	{
@@ -127,6 +191,8 @@ check_tcbs(struct ff_ctx *ctx, char *err, size_t errlen)
 			    "tcpcb %p (state %d): inpcb %p does not point back",
 			    (const void *)tp, tp->t_state,
 			    (const void *)tp->t_inpcb));
+		if ((rc = check_tcp_seq(tp, err, errlen)) != 0)
+			return (rc);
 	}
 	TAILQ_FOREACH(tp, &ts->tcb_free, t_link)
 	{
@@ -155,6 +221,7 @@ check_pcbs(const struct inpcbinfo *info, const char *what, unsigned int *nso,
 {
 	const struct inpcb *inp;
 	unsigned int n = 0;
+	int rc;
 
 	LIST_FOREACH(inp, &info->ipi_listhead, inp_list)
 	{
@@ -166,6 +233,11 @@ check_pcbs(const struct inpcbinfo *info, const char *what, unsigned int *nso,
 			return (check_fail(err, errlen,
 			    "%s pcb %p: its socket points to %p", what,
 			    (const void *)inp, inp->inp_socket->so_pcb));
+		if ((rc = check_sockbuf(&inp->inp_socket->so_rcv, "so_rcv", err,
+			 errlen)) != 0 ||
+		    (rc = check_sockbuf(
+			 &inp->inp_socket->so_snd, "so_snd", err, errlen)) != 0)
+			return (rc);
 	}
 	if (n != info->ipi_count)
 		return (
