@@ -36,6 +36,35 @@ const char fuzz_config[] = "[dpdk]\n"
 			   "addr=198.19.0.2\n"
 			   "netmask=255.255.255.0\n";
 
+const char fuzz_config_tight[] = "[dpdk]\n"
+				 "lcore_mask=1\n"
+				 "port_list=0,1\n"
+				 "nb_mbufs=1023\n"
+				 "[freebsd.boot]\n"
+				 "hz=100\n"
+				 "kern.ipc.maxsockets=16\n"
+				 "net.inet.tcp.syncache.bucketlimit=2\n"
+				 "net.inet.tcp.syncache.cachelimit=4\n"
+				 "net.inet.tcp.hostcache.cachelimit=4\n"
+				 "net.inet.tcp.hostcache.bucketlimit=2\n"
+				 "[freebsd.sysctl]\n"
+				 "net.inet.ip.maxfragpackets=2\n"
+				 "net.inet.ip.maxfragsperpacket=4\n"
+				 "net.inet.ip.maxfrags=6\n"
+				 "net.link.ether.inet.maxhold=2\n"
+				 "net.inet.tcp.reass.maxqueuelen=4\n"
+				 "net.inet.tcp.recvspace=4096\n"
+				 "net.inet.tcp.sendspace=4096\n"
+				 "kern.ipc.somaxconn=2\n"
+				 "[port0]\n"
+				 "addr=198.18.0.2\n"
+				 "netmask=255.255.255.0\n"
+				 "broadcast=198.18.0.255\n"
+				 "gateway=198.18.0.1\n"
+				 "[port1]\n"
+				 "addr=198.19.0.2\n"
+				 "netmask=255.255.255.0\n";
+
 void
 fuzz_fail(const char *fmt, ...)
 {

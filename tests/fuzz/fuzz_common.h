@@ -24,6 +24,13 @@ struct ff_test;
 
 /* Two ports, 198.18.0.2/24 and 198.19.0.2/24, a small pool. */
 extern const char fuzz_config[];
+/*
+ * The same with every limit tiny (sockets, listen queue, syncache,
+ * reassembly queues and fragments, ARP hold queue, TCP out-of-order
+ * queue, socket buffers): an input of a few frames reaches the paths
+ * where a limit is hit, where leaks hide.
+ */
+extern const char fuzz_config_tight[];
 
 /* A fresh stack for `config', the peer's MAC known; aborts on failure. */
 struct ff_test *fuzz_stack(const char *config);

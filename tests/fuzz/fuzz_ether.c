@@ -2,7 +2,8 @@
  * fuzz_ether.c - libFuzzer harness: arbitrary frames into ether_input()
  * through the test port.
  *
- * Input: frames, each behind a 16-bit little-endian word whose low 11
+ * Input: a mode byte (bit 0: every limit tiny, fuzz_config_tight), then
+ * frames, each behind a 16-bit little-endian word whose low 11
  * bits are its length (cut to 1518 and to what is left) and whose top
  * bit moves the virtual clock 500 ms first (ARP and reassembly timers
  * fire between frames).  The stack has two ports, a UDP socket on port 7
@@ -42,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	uint8_t frame[FUZZ_FRAME_MAX];
-	struct ff_test *t = fuzz_stack(fuzz_config);
+	struct ff_test *t =
+	    fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
 	int udp = udp_socket(t), tcp = ff_test_tcp_socket(t), i;
 	uint16_t w;
 	size_t len;

@@ -3,7 +3,9 @@
  * ip_reass (RFC 791, RFC 815; overlaps drop the datagram, RFC 5722's
  * rule).
  *
- * Input: fragments, each 4 bytes and a payload:
+ * Input: a mode byte (bit 0: every limit tiny, fuzz_config_tight: two
+ * datagrams, four fragments each, six in all), then fragments, each 4
+ * bytes and a payload:
  *
  *   ctl   bits 0-1 the datagram (id 0x100 + n; n = 3 from another
  *         source), bit 2 MF, bits 3-4 the protocol (ICMP, UDP to our
@@ -55,7 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[65536];
 	struct fuzz_in in = { data, size };
 	uint8_t frame[14 + 20 + 255], pay[255], mac[6], ctl, len;
-	struct ff_test *t = fuzz_stack(fuzz_config);
+	struct ff_test *t =
+	    fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
 	int udp = udp_socket(t);
 	size_t flen;
 	uint16_t off;

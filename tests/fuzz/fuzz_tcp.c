@@ -7,7 +7,9 @@
  * syncache entry), SYN_SENT, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2,
  * CLOSE_WAIT, LAST_ACK, TIME_WAIT; byte 1 the connection's options (bit
  * 0 timestamps, bit 1 the peer's ISN just below 2^32, bit 2 SACK
- * permitted).  Then segments from the peer (198.18.0.1:40000 to
+ * permitted) and bit 3 every limit tiny (fuzz_config_tight: 4 KB socket
+ * buffers, 4 out-of-order blocks, a listen queue of 2, 4 syncache
+ * entries).  Then segments from the peer (198.18.0.1:40000 to
  * 198.18.0.2:80), each:
  *
  *   ctl   TCP flags in bits 0-5; bit 6 a wrong checksum; bit 7 the clock
@@ -17,7 +19,8 @@
  *   seq   16 bits, signed, added to the peer's ISN + 1
  *   ack   16 bits, signed, added to our ISN + 1
  *   win   16 bits
- *   olen  options length (bits 0-5, cut to 40; zero-padded to 4)
+ *   olen  options length (bits 0-5, cut to 40; zero-padded to 4); bits
+ *         6-7 the peer's port, 40000 + n (more peers for the listener)
  *   plen  payload length, 0-255, then olen + plen bytes of the input
  *
  * Our ISN is learnt from every SYN we send (SYN-ACKs of the listener
@@ -71,17 +74,17 @@ learn_iss(void *arg, const uint8_t *f, size_t len)
 }
 
 static void
-segment(struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
-    const uint8_t *opt, size_t olen, const uint8_t *pay, size_t plen,
-    int badsum)
+segment(struct conn *c, uint16_t sport, uint8_t flags, uint32_t seq,
+    uint32_t ack, uint16_t win, const uint8_t *opt, size_t olen,
+    const uint8_t *pay, size_t plen, int badsum)
 {
 	uint8_t seg[20 + 40 + 255], frame[14 + 20 + sizeof(seg)];
 	size_t pad = (olen + 3) & ~(size_t)3, len = 20 + pad + plen;
 	uint16_t sum;
 
 	memset(seg, 0, 20 + pad);
-	seg[0] = PEER_PORT >> 8;
-	seg[1] = PEER_PORT & 0xff;
+	seg[0] = (uint8_t)(sport >> 8);
+	seg[1] = (uint8_t)sport;
 	seg[2] = OUR_PORT >> 8;
 	seg[3] = OUR_PORT & 0xff;
 	seg[4] = (uint8_t)(seq >> 24);
@@ -115,7 +118,7 @@ segment(struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 static void
 park_segment(struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-	segment(c, flags, seq, ack, 65535, NULL, 0, NULL, 0, 0);
+	segment(c, PEER_PORT, flags, seq, ack, 65535, NULL, 0, NULL, 0, 0);
 }
 
 static void
@@ -238,7 +241,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	uint8_t opt[64], pay[255], ctl, act, olen, plen, which, opts;
+	uint8_t opt[64], pay[255], ctl, act, olen, plen, which, opts, peer;
 	struct conn c;
 	int16_t dseq, dack;
 	uint16_t win;
@@ -250,7 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	which = fuzz_u8(&in) % 9;
 	opts = fuzz_u8(&in);
 	c.irs = (opts & 2) ? 0xfffffff0u : 0x10000000u;
-	c.t = fuzz_stack(fuzz_config);
+	c.t = fuzz_stack((opts & 8) ? fuzz_config_tight : fuzz_config);
 	if (ff_test_port_mac(c.t, 0, c.mac) != 0 ||
 	    ff_test_arp_add(
 		c.t, "198.18.0.1", (const uint8_t *)FUZZ_PEER_MAC, 0) != 0)
@@ -263,14 +266,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dseq = (int16_t)fuzz_u16(&in);
 		dack = (int16_t)fuzz_u16(&in);
 		win = fuzz_u16(&in);
-		olen = (uint8_t)(fuzz_u8(&in) & 0x3f);
+		olen = fuzz_u8(&in);
+		peer = olen >> 6;
+		olen &= 0x3f;
 		plen = fuzz_u8(&in);
 		olen = (uint8_t)fuzz_bytes(&in, opt, olen > 40 ? 40 : olen);
 		plen = (uint8_t)fuzz_bytes(&in, pay, plen);
 		if (ctl & 0x80)
 			ff_test_advance(c.t, 200000000ULL, 0);
 		app(&c, act);
-		segment(&c, ctl & 0x3f, c.irs + 1 + (uint32_t)(int32_t)dseq,
+		segment(&c, (uint16_t)(PEER_PORT + peer), ctl & 0x3f,
+		    c.irs + 1 + (uint32_t)(int32_t)dseq,
 		    c.iss + 1 + (uint32_t)(int32_t)dack, win, opt, olen, pay,
 		    plen, ctl & 0x40);
 		fuzz_check(c.t, "after a segment");

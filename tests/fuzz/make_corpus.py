@@ -30,9 +30,9 @@ PEER_MAC, PEER_IP, OUR_IP = "02:00:00:00:aa:01", "198.18.0.1", "198.18.0.2"
 OUR_MAC = "02:00:00:00:00:01"
 
 
-def frames_input(frames, advance=()):
-    """fuzz_ether's format: each frame behind its 16-bit length."""
-    out = b""
+def frames_input(frames, advance=(), tight=False):
+    """fuzz_ether's format: a mode byte, each frame behind its length."""
+    out = bytes([1 if tight else 0])
     for i, f in enumerate(frames):
         raw = bytes(f)
         out += struct.pack("<H", len(raw) | (0x8000 if i in advance else 0))
@@ -73,6 +73,7 @@ def ether_seeds():
     )
     yield frames_input([e / ip / ICMP(type=13)])
     yield frames_input([e / f for f in fragment(big, 1480)], advance=(2,))
+    yield frames_input([e / f for f in fragment(big, 600)], tight=True)
     # A handshake to the listener: SYN, then an ACK of a guessed ISN (RST).
     yield frames_input(
         [
@@ -94,6 +95,22 @@ def ether_seeds():
             e / ip / TCP(sport=40001, dport=81, flags="S", seq=5),
         ]
     )
+    # Three peers at once against a listen queue of two.
+    yield frames_input(
+        [
+            e / ip / TCP(sport=40000 + i, dport=80, flags="S", seq=1000)
+            for i in range(4)
+        ],
+        tight=True,
+    )
+    # Packets for an unresolved neighbour, more than the hold queue takes.
+    yield frames_input(
+        [
+            e / IP(src=PEER_IP, dst="198.19.0.9") / ICMP(seq=i)
+            for i in range(4)
+        ],
+        tight=True,
+    )
     # The peer resolves us first, then pings through the ARP entry it made.
     yield frames_input([arp_req, e / ip / ICMP(seq=2)], advance=(1,))
 
@@ -108,11 +125,21 @@ def tcp_seg(
     pay=b"",
     advance=False,
     badsum=False,
+    peer=0,
 ):
     """One record of fuzz_tcp's input (see fuzz_tcp.c)."""
     ctl = flags | (0x40 if badsum else 0) | (0x80 if advance else 0)
     return (
-        struct.pack("<BBhhHBB", ctl, act, seq, ack, win, len(opts), len(pay))
+        struct.pack(
+            "<BBhhHBB",
+            ctl,
+            act,
+            seq,
+            ack,
+            win,
+            len(opts) | peer << 6,
+            len(pay),
+        )
         + opts
         + pay
     )
@@ -200,6 +227,20 @@ def tcp_seeds():
         + tcp_seg(SYN, seq=1000)
     )
     yield bytes([8, 1]) + tcp_seg(ACK, seq=1, ack=1, advance=True)
+    # Tight limits: out-of-order blocks past the queue, a full buffer.
+    yield (
+        bytes([3, 8])
+        + b"".join(
+            tcp_seg(ACK | PSH, seq=100 * i, pay=b"o" * 10) for i in range(1, 7)
+        )
+        + tcp_seg(ACK | PSH, pay=b"x" * 100)
+    )
+    yield bytes([3, 8]) + b"".join(
+        tcp_seg(ACK | PSH, seq=200 * i, pay=b"f" * 200) for i in range(25)
+    )
+    yield bytes([0, 8]) + b"".join(
+        tcp_seg(SYN, seq=-1 - i, peer=i % 4) for i in range(6)
+    )
 
 
 def frag(ctl, off, payload):
@@ -207,28 +248,60 @@ def frag(ctl, off, payload):
     return struct.pack("<BHB", ctl, off, len(payload)) + payload
 
 
+def reass_input(*frags, tight=False):
+    """fuzz_reass's format: a mode byte, then the fragments."""
+    return bytes([1 if tight else 0]) + b"".join(frags)
+
+
 def reass_seeds():
     udp = bytes(UDP(sport=9, dport=7, len=8 + 40, chksum=0) / (b"r" * 40))
     icmp = bytes(ICMP() / (b"i" * 40))
     MF, UDP_P, ICMP_P = 4, 1 << 3, 0
-    yield frag(MF | UDP_P, 0, udp[:24]) + frag(UDP_P, 3, udp[24:])
-    yield frag(UDP_P, 3, udp[24:]) + frag(MF | UDP_P, 0, udp[:24])
+    yield (
+        reass_input()
+        + frag(MF | UDP_P, 0, udp[:24])
+        + frag(UDP_P, 3, udp[24:])
+    )
+    yield (
+        reass_input()
+        + frag(UDP_P, 3, udp[24:])
+        + frag(MF | UDP_P, 0, udp[:24])
+    )
     yield (
         frag(MF | ICMP_P, 0, icmp[:16])
         + frag(MF | ICMP_P, 2, icmp[16:32])
         + frag(ICMP_P, 4, icmp[32:])
     )
-    yield frag(MF | ICMP_P, 0, icmp[:16]) + frag(ICMP_P, 1, icmp[8:])
-    yield frag(MF | UDP_P, 0, udp[:24]) + frag(0x80 | UDP_P, 3, udp[24:])
+    yield (
+        reass_input()
+        + frag(MF | ICMP_P, 0, icmp[:16])
+        + frag(ICMP_P, 1, icmp[8:])
+    )
+    yield (
+        reass_input()
+        + frag(MF | UDP_P, 0, udp[:24])
+        + frag(0x80 | UDP_P, 3, udp[24:])
+    )
     yield (
         frag(MF | UDP_P | 1, 0, udp[:24])
         + frag(MF | UDP_P | 2, 0, udp[:24])
         + frag(UDP_P | 3, 3, udp[24:])
         + frag(UDP_P | 1, 3, udp[24:])
     )
-    yield b"".join(frag(MF | ICMP_P, i, b"z" * 8) for i in range(20))
-    yield frag(MF | (2 << 3), 0, b"t" * 24) + frag(2 << 3, 3, b"t" * 8)
-    yield frag(MF | 0x20, 0, udp[:24])
+    yield reass_input() + b"".join(
+        frag(MF | ICMP_P, i, b"z" * 8) for i in range(20)
+    )
+    yield (
+        reass_input()
+        + frag(MF | (2 << 3), 0, b"t" * 24)
+        + frag(2 << 3, 3, b"t" * 8)
+    )
+    yield reass_input() + frag(MF | 0x20, 0, udp[:24])
+    yield reass_input(
+        *(frag(4 | (k & 3), 0, udp[:24]) for k in range(4)),
+        *(frag(4 | 1, i, b"q" * 8) for i in range(3, 8)),
+        tight=True,
+    )
 
 
 def msg(msg_type, body, cursor=None, raw_hdr=None):
