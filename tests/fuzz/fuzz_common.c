@@ -65,6 +65,15 @@ const char fuzz_config_tight[] = "[dpdk]\n"
 				 "addr=198.19.0.2\n"
 				 "netmask=255.255.255.0\n";
 
+unsigned long long fuzz_nframes, fuzz_nmsgs;
+
+static void
+fuzz_stats(void)
+{
+	fprintf(stderr, "stat::fuzz_frames: %llu\nstat::fuzz_messages: %llu\n",
+	    fuzz_nframes, fuzz_nmsgs);
+}
+
 void
 fuzz_fail(const char *fmt, ...)
 {
@@ -81,9 +90,12 @@ fuzz_fail(const char *fmt, ...)
 struct ff_test *
 fuzz_stack(const char *config)
 {
+	static int once;
 	char err[256];
 	struct ff_test *t;
 
+	if (!once++)
+		atexit(fuzz_stats);
 	/* Quiet: the EAL logs only errors. */
 	if (ff_test_eal_init(1) != 0)
 		fuzz_fail("EAL did not start");
@@ -119,6 +131,7 @@ fuzz_inject(struct ff_test *t, const void *frame, size_t len)
 		len = FUZZ_FRAME_MAX;
 	/* A full rx queue or an empty pool is the stack's to count. */
 	(void)ff_test_inject(t, 0, frame, (uint32_t)len, 0);
+	fuzz_nframes++;
 	ff_test_run(t);
 }
 

@@ -51,6 +51,12 @@ void fuzz_check(struct ff_test *t, const char *where);
 void
 fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
+/*
+ * What the inputs carried, printed when the harness exits (as libFuzzer
+ * prints its stat:: lines): frames injected, requests handled.
+ */
+extern unsigned long long fuzz_nframes, fuzz_nmsgs;
+
 /* Inject one frame on port 0 and run the loop. */
 void fuzz_inject(struct ff_test *t, const void *frame, size_t len);
 /*

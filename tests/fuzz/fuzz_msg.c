@@ -65,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!(how & 2))
 			h->fm_len = (uint32_t)len;
 		n = ff_test_msg(t, req, len, rep, sizeof(rep));
+		fuzz_nmsgs++;
 		if (n < (int)sizeof(*h) || n > (int)sizeof(rep))
 			fuzz_fail(
 			    "answer of %d bytes to a type %u request", n, type);
