@@ -5,6 +5,11 @@
 #   make check      the whole test suite (as the README's test command does)
 #   make asan       libff/libff_test_asan.so: the test library again, built
 #                   with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz       the libFuzzer harnesses of tests/fuzz (clang), in
+#                   build-fuzz/bin/
+#   make fuzz-run   each harness for FUZZ_SECONDS (default 60) from its
+#                   seed corpus; fails on any finding
+#   make fuzz-long  the same for FUZZ_LONG_SECONDS each (default 4 hours)
 #   make clean
 
 CC	?= cc
@@ -69,6 +74,24 @@ LIBFF_TEST_ASAN	= libff/libff_test_asan.so
 ASAN_OBJS	:= $(LIBFF_OBJS:build/%=build-asan/%) \
 		   $(LIBFF_TEST_OBJS:build/%=build-asan/%)
 
+# The fuzz harnesses (tests/fuzz/fuzz_*.c, one program each): the stack
+# and the test port built again by clang with libFuzzer's coverage, ASan
+# and UBSan (the same checks as make asan), objects in build-fuzz/.
+FUZZ_CC		?= clang
+FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize=alignment \
+		  -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_CFLAGS	= -O1 -g $(WARNS) -std=gnu11 -D_GNU_SOURCE -Ilibff/include \
+		  -iquote libff/src $(DPDK_CFLAGS) $(FUZZ_SAN) \
+		  -fsanitize=fuzzer-no-link
+FUZZ_OBJS	:= $(LIBFF_OBJS:build/%=build-fuzz/%) \
+		   $(LIBFF_TEST_OBJS:build/%=build-fuzz/%) \
+		   build-fuzz/tests/fuzz/fuzz_common.o
+FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS		:= $(patsubst tests/fuzz/%.c,build-fuzz/bin/%,\
+		   $(filter-out tests/fuzz/fuzz_common.c,$(FUZZ_SRCS)))
+FUZZ_SECONDS	?= 60
+FUZZ_LONG_SECONDS ?= 14400
+
 EXAMPLES_SRCS	:= $(wildcard examples/*.c)
 EXAMPLES	:= $(EXAMPLES_SRCS:%.c=%)
 
@@ -113,11 +136,30 @@ $(LIBFF_TEST_ASAN): $(ASAN_OBJS) libff/libff.map libff/libff_test.map
 
 asan: $(LIBFF_TEST_ASAN)
 
+build-fuzz/%.o: %.c $(LIBFF_HDRS) tests/fuzz/fuzz_common.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build-fuzz/bin/%: build-fuzz/tests/fuzz/%.o $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+	    $(DPDK_LIBS) $(INIH_LIBS) -lm
+
+.PRECIOUS: build-fuzz/tests/fuzz/%.o
+
+fuzz: $(FUZZERS)
+
+fuzz-run: fuzz
+	tests/fuzz/run-fuzzers $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-long: fuzz
+	tests/fuzz/run-fuzzers $(FUZZ_LONG_SECONDS) $(FUZZERS)
+
 check: all
 	scripts/ff-setup test
 
 clean:
-	rm -rf build build-asan $(LIBFF) $(LIBFFIPC) $(LIBFF_TEST) \
+	rm -rf build build-asan build-fuzz $(LIBFF) $(LIBFFIPC) $(LIBFF_TEST) \
 	    $(LIBFF_TEST_ASAN) $(EXAMPLES)
 
-.PHONY: all asan check clean
+.PHONY: all asan check clean fuzz fuzz-run fuzz-long

@@ -236,6 +236,9 @@ def _route(proc, m):
 def _arp(proc, m):
     from fstools.records.arp import ArpEntry
 
+    if m["dst"] is None:
+        # Every entry the stack sends names its address (RTA_DST).
+        raise ProtocolError("ARP answer: an entry without an address")
     return ArpEntry(
         proc_id=proc,
         ip=m["dst"],

@@ -29,6 +29,8 @@ def make_stack(libff_test_path):
         return st
 
     yield make
+    broken = [e for e in (st.check() for st in stacks if st.h) if e]
+    assert not broken, "stack invariants broken: %r" % broken
     left = [(st.sockets_in_use(), st.files_in_use()) for st in stacks if st.h]
     leaks = [st.destroy() for st in stacks]
     assert leaks == [0] * len(leaks), "mbufs leaked: %r" % leaks

@@ -71,6 +71,7 @@ _SIGNATURES = {
     "ff_test_pop": (_I, [_P, _I, ctypes.c_void_p, _U32]),
     "ff_test_tx_pending": (_I, [_P, _I]),
     "ff_test_mbufs_in_use": (_I, [_P]),
+    "ff_test_check": (_I, [_P, ctypes.c_char_p, ctypes.c_size_t]),
     "ff_test_port_mac": (_I, [_P, _I, ctypes.c_void_p]),
     "ff_test_port_offloads": (_I, [_P, _I, _U64, _U64]),
     "ff_test_sysctl_set": (_I, [_P, _S, _S]),
@@ -199,6 +200,13 @@ class Stack:
 
     def mbufs_in_use(self):
         return self.lib.ff_test_mbufs_in_use(self.h)
+
+    def check(self):
+        """The stack's invariants (ff_test_check.c): None when they hold,
+        else what is wrong."""
+        err = ctypes.create_string_buffer(256)
+        rc = self.lib.ff_test_check(self.h, err, len(err))
+        return None if rc == 0 else err.value.decode()
 
     # -- frames -----------------------------------------------------------
     def mac(self, port=0):

@@ -233,3 +233,36 @@ def test_no_keepalive_without_option(make_stack):
     st.advance(1.5, step=0.5)
     assert str(peer.expect().flags) == "A"
     quiesce(st, fd, lfd)
+
+
+def test_window_too_small_to_send_is_not_a_hang(make_stack):
+    """Found by tests/fuzz (fuzz_tcp): the peer offers 3 bytes, less than
+    sender silly window avoidance sends (RFC 9293 3.8.6.2.1: not a full
+    segment, not half the largest window seen), then falls silent.  No
+    segment is in flight, so no retransmission timer runs; the window is
+    not zero, so no persist timer ran either: the connection waited for
+    ever, and after close() it was never freed.  As FreeBSD does, the
+    persist timer runs in this state too (RFC 1122 4.2.3.4's override
+    timeout): when it fires, what the window allows goes out as data,
+    retransmitted until the silent peer is given up on."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("A", win=3)
+    assert st.tcp_send(fd, b"s" * 2231) == 2231
+    peer.expect_nothing()
+    una = st.tcp_info(fd)["snd_una"]
+    _, seg = next_segment(st, peer, 10)
+    assert seg.seq == una and payload(seg) == b"sss"
+    assert st.counter("tcp.tcps_persisttimeo") == 1
+    # As data: the retransmission timer now runs for it.
+    _, again = next_segment(st, peer, 10)
+    assert again.seq == una and payload(again) == b"sss"
+    assert st.counter("tcp.tcps_rexmttimeo") >= 1
+    # Closed with the peer silent, the connection is dropped in the end.
+    assert st.tcp_close(fd) == 0
+    st.advance(2000, step=1)
+    st.drain()
+    assert st.counter("tcp.tcb_count") == 0
+    assert st.counter("tcp.inpcbs") == 0
+    assert st.counter("tcp.sockets") == 0

@@ -571,6 +571,26 @@ tcp_output_zerowin(struct tcpcb *tp, struct socket *so)
 }
 
 /*
+ * Nothing is due, yet data waits and no timer will bring it out: the
+ * window is open but smaller than sender silly window avoidance sends
+ * into, with nothing in flight.  Persist, as FreeBSD's tcp_output does
+ * ("if send window is too small, there is data to transmit, and no
+ * retransmit or persist is pending, then go to persist state"); else a
+ * peer that never widens its window would hold the connection for ever.
+ */
+static void
+tcp_output_smallwin(struct tcpcb *tp, struct socket *so)
+{
+	if (so == NULL || tp->t_state < TCPS_ESTABLISHED ||
+	    tp->snd_max - tp->snd_una >= so->so_snd.sb_cc ||
+	    callout_pending(&tp->t_timers.tt_rexmt) ||
+	    callout_pending(&tp->t_timers.tt_persist))
+		return;
+	tp->t_rxtshift = 0;
+	tcp_setpersist(tp);
+}
+
+/*
  * SACK recovery (RFC 6675 5 (C), NextSeg() rules 1, 3 and 4): retransmit
  * from a hole of the scoreboard, at the hole's own sequence number, or
  * the rescue retransmission at the tail; snd_nxt and snd_max stay.  1
@@ -664,8 +684,10 @@ tcp_output_one(struct tcpcb *tp)
 	    tp->snd_nxt == tp->snd_max)
 		tp->snd_nxt--; /* resend the FIN in place */
 	sp.recwin = tcp_output_recwin(tp);
-	if ((due = tcp_plan_due(tp, so, &sp)) == 0)
+	if ((due = tcp_plan_due(tp, so, &sp)) == 0) {
+		tcp_output_smallwin(tp, so);
 		return (0);
+	}
 	if (sp.len > 0 && sp.off + sp.len == so->so_snd.sb_cc)
 		sp.flags |= TH_PUSH;
 	seq = (sp.len || (sp.flags & (TH_SYN | TH_FIN)) || tp->t_force ||

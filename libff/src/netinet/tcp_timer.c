@@ -333,6 +333,10 @@ tcp_timer_keepalive(struct tcpcb *tp)
  * unsent one, sent again at each probe: snd_nxt stays, tcp_output).  A
  * peer silent for net.inet.tcp.keepidle while we back off to the
  * maximum, or for persmax once the user closed, loses the connection.
+ * A window that is open but too small for silly window avoidance to
+ * use gets what fits, as data (RFC 1122 4.2.3.4's override timeout;
+ * FreeBSD's TF_FORCEDATA with a nonzero window): the retransmission
+ * timer then runs for it, and gives up on a silent peer.
  */
 static void
 tcp_timer_persist(struct ff_ctx *ctx, void *arg)
@@ -341,6 +345,13 @@ tcp_timer_persist(struct ff_ctx *ctx, void *arg)
 	uint64_t idle = tcp_ticks(ctx) - tp->t_rcvtime;
 
 	TCPSTAT_INC(ctx, tcps_persisttimeo);
+	if (tp->snd_wnd != 0) {
+		tp->t_rxtshift = 0;
+		tp->t_force = 1;
+		(void)tcp_output(tp);
+		tp->t_force = 0;
+		return;
+	}
 	if ((tp->t_persistshift >= TCP_MAXRXTSHIFT &&
 		idle >= ff_ms_to_ticks(ctx, (uint64_t)V_tcp(ctx)->keepidle)) ||
 	    (tp->t_state > TCPS_CLOSE_WAIT &&
@@ -359,7 +370,8 @@ tcp_timer_persist(struct ff_ctx *ctx, void *arg)
  * Arm the persist timer: the RTO (rexmit_initial before any sample)
  * doubled per probe already sent, kept within [persmin, persmax]
  * (RFC 9293 3.8.6.1; FreeBSD's tcp_setpersist).  Only with data waiting
- * for a zero window and no retransmission pending.
+ * that the window does not let go (zero, or too small to be worth a
+ * segment) and no retransmission pending.
  */
 void
 tcp_setpersist(struct tcpcb *tp)
@@ -369,7 +381,7 @@ tcp_setpersist(struct tcpcb *tp)
 	struct socket *so = tcp_socket(tp);
 	uint64_t t, lo, hi;
 
-	if (so == NULL || so->so_snd.sb_cc == 0 || tp->snd_wnd != 0 ||
+	if (so == NULL || so->so_snd.sb_cc == 0 ||
 	    callout_pending(&tp->t_timers.tt_rexmt))
 		return;
 	t = tp->t_srtt != 0 ? (uint64_t)tcp_rto_range(tp, tcp_rexmtval(tp))

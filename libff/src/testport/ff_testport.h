@@ -20,6 +20,7 @@
 
 struct ff_ctx;
 struct ff_port;
+struct rte_mbuf;
 struct rte_mempool;
 struct ff_test;
 
@@ -115,6 +116,12 @@ int ff_test_sysctl_set(struct ff_test *t, const char *name, const char *value);
 int ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
 int ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
     const uint8_t *corpus, const uint32_t *lens, uint32_t ncorpus);
+
+/*
+ * The stack's invariants (ff_test_check.c): 0, or -EPROTO with what is
+ * wrong in err.
+ */
+int ff_test_check(struct ff_test *t, char *err, size_t errlen);
 
 /* Overload (ff_test_overload.c): a SYN flood, and the pool held. */
 int ff_test_synflood(struct ff_test *t, int port, const char *dst, int dport,

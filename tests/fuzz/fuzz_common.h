@@ -1,0 +1,100 @@
+/*
+ * fuzz_common.h - what every libFuzzer harness of tests/fuzz shares: a
+ * fresh stack on the test port for each input (so an input replays the
+ * same way alone, and "back to baseline" is exact), frames in and out,
+ * and the invariants asserted after every input.
+ *
+ * A broken invariant aborts with a message: libFuzzer reports it as a
+ * crash and keeps the input, as it does an ASan or UBSan report.
+ */
+#ifndef _FUZZ_COMMON_H_
+#define _FUZZ_COMMON_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ff_test;
+
+/* The test port's peer and our address (as tests/stack/ffstack.py). */
+#define FUZZ_PEER_MAC  "\x02\x00\x00\x00\xaa\x01"
+#define FUZZ_PEER_IP   0xc6120001u /* 198.18.0.1 */
+#define FUZZ_OUR_IP    0xc6120002u /* 198.18.0.2 */
+#define FUZZ_PORT1_IP  0xc6130002u /* 198.19.0.2 */
+#define FUZZ_FRAME_MAX 1518
+
+/* Two ports, 198.18.0.2/24 and 198.19.0.2/24, a small pool. */
+extern const char fuzz_config[];
+/*
+ * The same with every limit tiny (sockets, listen queue, syncache,
+ * reassembly queues and fragments, ARP hold queue, TCP out-of-order
+ * queue, socket buffers): an input of a few frames reaches the paths
+ * where a limit is hit, where leaks hide.
+ */
+extern const char fuzz_config_tight[];
+
+/* A fresh stack for `config', the peer's MAC known; aborts on failure. */
+struct ff_test *fuzz_stack(const char *config);
+/*
+ * Everything an input may leave is gone: sockets closed by the caller,
+ * the clock moved on past every timer (TIME_WAIT, retransmissions,
+ * reassembly, ARP), frames sent drained.  Asserts the invariants, that
+ * no socket, pcb, control block, reassembly queue, ARP entry or mbuf is
+ * left (FUZZ_STRICT; without it, for inputs that may change the timers
+ * or add static entries, only that the stack gives every mbuf back when
+ * destroyed), then destroys the stack.
+ */
+#define FUZZ_STRICT 1
+void fuzz_settle_destroy(struct ff_test *t, int flags);
+/* The invariants (ff_test_check()); `where' names the step on failure. */
+void fuzz_check(struct ff_test *t, const char *where);
+/* Abort with a message (a finding). */
+void
+fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/*
+ * What the inputs carried, printed when the harness exits (as libFuzzer
+ * prints its stat:: lines): frames injected, requests handled.
+ */
+extern unsigned long long fuzz_nframes, fuzz_nmsgs;
+
+/* Inject one frame on port 0 and run the loop. */
+void fuzz_inject(struct ff_test *t, const void *frame, size_t len);
+/*
+ * Pop every frame sent on every port; for each one on port 0, `fn' (may
+ * be NULL) sees it.
+ */
+void fuzz_drain(struct ff_test *t,
+    void (*fn)(void *arg, const uint8_t *f, size_t len), void *arg);
+
+/* A gauge or counter by name (ff_test_counter()); aborts if unknown. */
+uint64_t fuzz_counter(struct ff_test *t, const char *name);
+
+/* The Internet checksum of `len' bytes, folded, starting from `sum'. */
+uint16_t fuzz_cksum(const void *p, size_t len, uint32_t sum);
+
+/*
+ * An Ethernet + IPv4 frame from the peer (src) to dst on port 0 into
+ * f (room for 14 + 20 + len): header checksum right, DF clear unless
+ * in `off' (IP flags and fragment offset, host order).  Returns its
+ * length.  `l4' (len bytes) is copied behind the header.
+ */
+size_t
+fuzz_ip_frame(uint8_t *f, const uint8_t *dst_mac, uint32_t src, uint32_t dst,
+    uint8_t proto, uint16_t id, uint16_t off, const void *l4, size_t len);
+/* The TCP/UDP checksum of an IPv4 segment (pseudo-header included). */
+uint16_t fuzz_l4_cksum(
+    uint32_t src, uint32_t dst, uint8_t proto, const void *seg, size_t len);
+
+/* Bytes of a fuzz input, consumed front to back. */
+struct fuzz_in {
+	const uint8_t *p;
+	size_t n;
+};
+
+uint8_t fuzz_u8(struct fuzz_in *in);
+uint16_t fuzz_u16(struct fuzz_in *in);
+uint32_t fuzz_u32(struct fuzz_in *in);
+/* Up to `want' bytes; returns how many (the rest of the input at most). */
+size_t fuzz_bytes(struct fuzz_in *in, void *out, size_t want);
+
+#endif /* _FUZZ_COMMON_H_ */
