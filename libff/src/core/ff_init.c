@@ -244,8 +244,11 @@ ff_idle_sleep(struct ff_ctx *ctx)
 	if (d->pkt_tx_delay < us && ff_ctx_tx_held(ctx))
 		us = d->pkt_tx_delay;
 	usleep((useconds_t)us);
-	ctx->top.idle_tsc += rte_rdtsc() - t0;
-	ctx->top.work_tsc += rte_rdtsc() - t0;
+	/* Idle, and part of all the cycles accounted (ts_work_tsc): one
+	 * reading, so that idle + sys + usr stays equal to the total. */
+	t0 = rte_rdtsc() - t0;
+	ctx->top.idle_tsc += t0;
+	ctx->top.work_tsc += t0;
 }
 
 #define FF_SHUTDOWN_GRACE     5	   /* seconds the clean-up may take */
