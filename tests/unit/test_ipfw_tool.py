@@ -140,12 +140,6 @@ def test_cli_bad_rule_exit_1_nothing_sent():
     assert "ff-ipfw: invalid action alow" in r.output
 
 
-def test_cli_nat_refused():
-    r = CliRunner().invoke(ipfw.command, "nat 1 config ip 198.18.0.2")
-    assert r.exit_code == 1
-    assert "nat: not implemented yet" in r.output
-
-
 def test_rules_file_checked_whole(tmp_path):
     f = tmp_path / "rules"
     f.write_text(
