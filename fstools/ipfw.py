@@ -11,13 +11,13 @@
     $ ff-ipfw /etc/ff/rules
     ff-ipfw: /etc/ff/rules:3: invalid action alow
     $ ff-ipfw nat 1 config ip 198.18.0.2 redirect_port tcp \
-          198.19.0.10:8080,198.19.0.11:8080 80
+          198.19.1.10:8080,198.19.1.11:8080 80
     $ ff-ipfw add 100 nat 1 tcp from any to 198.18.0.2 80 in
-    $ ff-ipfw add 200 nat 1 tcp from 198.19.0.0/24 8080 to any out
+    $ ff-ipfw add 200 nat 1 tcp from 198.19.1.0/24 8080 to any out
     $ ff-ipfw nat 1 show config
-    ipfw nat 1 config ip 198.18.0.2 redirect_port tcp 198.19.0.10:8080,198.19.0.11:8080 80
-    $ ff-ipfw nat 1 show log
-    nat 1: icmp=0, udp=0, tcp=2 / tot=2, in=14, out=12, new=2, full=0, expired=0, frag=0, reset=0
+    ipfw nat 1 config ip 198.18.0.2 redirect_port tcp 198.19.1.10:8080,198.19.1.11:8080 80
+    $ ff-ipfw nat 1 show log       # after 1,000 HTTP requests
+    nat 1: icmp=0, udp=0, tcp=1000 / tot=1000, in=5067, out=5041, new=1000, full=0, expired=0, frag=0, reset=0
 
 Rules are compiled here (fstools.ipfw_rule) into the stack's instruction
 list and checked again by the stack (FF_MSG_IPFW, in messages of as many
@@ -472,7 +472,7 @@ def _flags(**kw):
         "ff-ipfw /etc/ff/rules",
         "ff-ipfw -P all --json show",
         "ff-ipfw nat 1 config ip 198.18.0.2 redirect_port tcp "
-        "198.19.0.10:8080,198.19.0.11:8080 80",
+        "198.19.1.10:8080,198.19.1.11:8080 80",
         "ff-ipfw add 100 nat 1 tcp from any to 198.18.0.2 80 in",
         "ff-ipfw nat 1 show config",
         "ff-ipfw --json nat 1 show log",
