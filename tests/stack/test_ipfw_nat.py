@@ -379,3 +379,83 @@ def test_delete_instance(lb):
     from_client(st, TCP(sport=40000, dport=80, flags="S"))
     st.expect_nothing()
     st.expect_nothing(port=1)
+
+
+def test_local_tcp_masquerade_with_tso(make_stack):
+    """The stack's own connection aliased to 198.18.0.99: the SYN's TCP
+    checksum is whole; a TSO super-segment, whose checksum the NIC
+    computes, holds the pseudo-header sum of the rewritten header
+    (addresses and protocol, no length: tests/stack/test_tcp_tso.py);
+    the peer's SYN-ACK to the alias reaches the socket."""
+    import errno
+
+    from tcp_peer import quiesce, tcp_stack
+    from test_tcp_tso import TSO_PORT, pseudo_sum
+
+    st = tcp_stack(
+        lambda: make_stack(CONFIG.replace("port_list=0", "port_list=0\ntso=1"))
+    )
+    st.offloads(tx=TSO_PORT)
+    st.sysctl("net.inet.tcp.sendspace", 256 * 1024)
+    nat_config(st, 3, "ip 198.18.0.99")
+    add(
+        st,
+        "100 nat 3 tcp from me to any out",
+        "200 nat 3 tcp from any to 198.18.0.99 in",
+    )
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, PEER_IP, 8080) == -errno.EINPROGRESS
+    syn = st.expect(TCP)
+    assert syn[IP].src == "198.18.0.99" and syn[TCP].flags == "S"
+    aport = syn[TCP].sport
+    assert 32768 <= aport <= 65535
+    fresh = IP(bytes(syn[IP]))
+    del fresh[TCP].chksum  # the IP header's sum is the NIC's (0 here)
+    assert IP(bytes(fresh))[TCP].chksum == syn[TCP].chksum
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst="198.18.0.99")
+        / TCP(
+            sport=8080,
+            dport=aport,
+            seq=9000,
+            ack=syn[TCP].seq + 1,
+            flags="SA",
+            window=65535,
+            options=[("MSS", 1460)],
+        )
+    )
+    ack = st.expect(TCP)
+    assert (ack[IP].src, ack[TCP].sport, ack[TCP].flags) == (
+        "198.18.0.99",
+        aport,
+        "A",
+    )
+    assert st.tcp_info(fd)["state_name"] == "ESTABLISHED"
+    assert st.api.write(fd, b"z" * 8000) == 8000
+    st.run()
+    big = st.expect(TCP)
+    assert big[IP].src == "198.18.0.99" and len(big[TCP].payload) > 1460
+    assert big[TCP].chksum == pseudo_sum(big[IP])
+    st.drain()
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst="198.18.0.99")
+        / TCP(sport=8080, dport=aport, seq=9001, flags="R")
+    )
+    assert st.tcp_info(fd) is None  # the reset reached it: pcb gone
+    quiesce(st, fd)
+
+
+def test_redirect_addr_inbound(masq):
+    st = masq
+    nat_config(st, 2, "ip %s redirect_addr %s %s" % (VIP, BACKENDS[0], VIP))
+    st.inject(
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst=VIP)
+        / UDP(sport=9, dport=9000)
+        / b"x"
+    )
+    out = st.expect(IP, port=1)
+    assert (out[IP].dst, out[UDP].dport) == (BACKENDS[0], 9000)
+    assert sums_ok(out)

@@ -33,8 +33,8 @@
  * Checksums are updated, not recomputed (RFC 1624 eqn. 3: HC' = ~(~HC +
  * ~m + m')), for the IP header and for TCP / UDP (pseudo-header address
  * and port) and ICMP (identifier).  A UDP checksum of 0 (none) stays 0.
- * A segment whose L4 checksum the NIC will compute holds the
- * pseudo-header sum, not inverted: only its addresses are adjusted.
+ * A TSO super-segment (the NIC computes each segment's checksum) holds
+ * the pseudo-header sum, not inverted: only its addresses are adjusted.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -388,14 +388,14 @@ nat_pkt_map(const struct ip_fw_args *a, struct nat_pkt *p)
 		p->dport = p->l4 + 2;
 		p->sum = p->l4 + 16;
 		p->pseudo = 1;
-		p->offload = (m_pkthdr(a->m)->csum_flags & CSUM_IP_TCP) != 0;
+		/* A TSO super-segment: th_sum is the NIC's pseudo sum. */
+		p->offload = (m_pkthdr(a->m)->csum_flags & CSUM_IP_TSO) != 0;
 		break;
 	case IPPROTO_UDP:
 		p->dport = p->l4 + 2;
 		p->sum = p->l4 + 6;
 		p->pseudo = 1;
-		p->offload = (m_pkthdr(a->m)->csum_flags & CSUM_IP_UDP) != 0;
-		if (!p->offload && p->sum[0] == 0 && p->sum[1] == 0)
+		if (p->sum[0] == 0 && p->sum[1] == 0)
 			p->sum = NULL; /* RFC 768: no checksum */
 		break;
 	default: /* ICMP echo: identifier at 4, sum at 2, no pseudo */
