@@ -217,9 +217,14 @@ def test_load_balancer_1000_requests_over_two_backends(lb):
     (inst,) = json.loads(ipfw(h, "--json", "nat", "1", "show", "log"))
     (redir,) = inst["redirects"]
     flows = {b["addr"]: b["flows"] for b in redir["backends"]}
-    # Every request was a new flow given to a backend, and the backend
-    # the stack chose is the one that answered.
+    # Each request opened a connection the stack gave to a backend in
+    # turn; the backend that answered is the one it chose.  (A client
+    # port reused while its state lived would meet that state again:
+    # one request more than flows for that backend.)
     assert sum(flows.values()) == inst["new"]
     for addr, name in BACKENDS.items():
-        assert flows[addr] == seen[name], (flows, seen)
+        assert 0 <= seen[name] - flows[addr] <= REQUESTS - inst["new"], (
+            flows,
+            seen,
+        )
     assert inst["full"] == 0 and inst["in"] > 0 and inst["out"] > 0
