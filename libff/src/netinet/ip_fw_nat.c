@@ -37,6 +37,7 @@
  * the pseudo-header sum, not inverted: only its addresses are adjusted.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -333,21 +334,28 @@ struct nat_pkt {
 	uint8_t *dport; /* destination port; NULL for ICMP */
 };
 
-/* Rewrite the source (src 1) or destination address and port. */
+/*
+ * Rewrite the source (src 1) or destination address and port.  The IP
+ * header is only 2-byte aligned (after Ethernet's 14 bytes): addresses
+ * are copied, never read through a struct in_addr pointer.
+ */
 static void
 nat_rewrite(struct nat_pkt *p, int src, struct in_addr a, uint16_t port)
 {
-	struct in_addr *ap = src ? &p->ip->ip_src : &p->ip->ip_dst;
+	uint8_t *ap = (uint8_t *)p->ip +
+	    (src ? offsetof(ip_hdr_t, ip_src) : offsetof(ip_hdr_t, ip_dst));
 	uint8_t *pp = src ? p->sport : p->dport;
 	uint16_t np = htons(port), op;
+	struct in_addr old;
 
-	if (ap->s_addr != a.s_addr) {
-		nat_cksum_adj(&p->ip->ip_sum, ap, &a, 4);
+	memcpy(&old, ap, sizeof(old));
+	if (old.s_addr != a.s_addr) {
+		nat_cksum_adj(&p->ip->ip_sum, &old, &a, 4);
 		if (p->sum != NULL && p->pseudo && p->offload)
-			nat_cksum_adj_raw(p->sum, ap, &a, 4);
+			nat_cksum_adj_raw(p->sum, &old, &a, 4);
 		else if (p->sum != NULL && p->pseudo)
-			nat_cksum_adj(p->sum, ap, &a, 4);
-		*ap = a;
+			nat_cksum_adj(p->sum, &old, &a, 4);
+		memcpy(ap, &a, sizeof(a));
 	}
 	if (p->l4 == NULL)
 		return;
