@@ -18,6 +18,7 @@ import ctypes
 import errno as _errno
 import functools
 import os
+import socket
 import struct
 import threading
 
@@ -879,6 +880,7 @@ FF_IPFW_RESETLOG = 5
 FF_IPFW_FLUSH = 6
 FF_IPFW_SET = 7
 FF_IPFW_TABLE = 8
+FF_IPFW_NAT = 9
 FF_IPFWF_SET = 0x0001
 FF_IPFWF_DYN = 0x0002
 FF_IPFWF_ALL = 0x0004
@@ -895,6 +897,14 @@ FF_IPFW_TABLE_FLUSH = 5
 FF_IPFW_TABLE_LIST = 6
 FF_IPFW_TABLE_INFO = 7
 FF_IPFW_TABLE_LIST_TABLES = 8
+FF_IPFW_NAT_CONFIG = 1
+FF_IPFW_NAT_DELETE = 2
+FF_IPFW_NAT_GET = 3
+FF_NAT_SAME_PORTS = 0x0001
+FF_NAT_RESET = 0x0002
+FF_NAT_REDIR_ADDR = 1
+FF_NAT_REDIR_PORT = 2
+FF_IPFW_NAT_SPOOL = 32
 FF_IPFW_DEFAULT_RULE = 65535
 FF_IPFW_RESVD_SET = 31
 FF_IPFW_MAXSETS = 32
@@ -933,6 +943,7 @@ O_REJECT = 44
 O_COUNT = 45
 O_SKIPTO = 46
 O_CALLRETURN = 47
+O_NAT = 48
 ICMP_REJECT_RST = 0x100
 IP_FW_TARG = 0
 FF_IPFW_LOOKUP_ANY = 0xFFFFFFFF
@@ -1052,10 +1063,55 @@ class IpfwTinfo(Structure):
     ]
 
 
+class IpfwNat(Structure):
+    """struct ff_ipfw_nat (its redirects follow)"""
+
+    _c_name_ = "ff_ipfw_nat"
+    _fields_ = [
+        ("n_reclen", c_uint32),
+        ("n_id", c_uint16),
+        ("n_flags", c_uint16),
+        ("n_ip", c_uint8 * 4),
+        ("n_nredir", c_uint16),
+        ("n_spare0", c_uint16),
+        ("n_states", c_uint32),
+        ("n_tcp", c_uint32),
+        ("n_udp", c_uint32),
+        ("n_icmp", c_uint32),
+        ("n_in", c_uint64),
+        ("n_out", c_uint64),
+        ("n_new", c_uint64),
+        ("n_full", c_uint64),
+        ("n_expired", c_uint64),
+        ("n_frag", c_uint64),
+        ("n_reset", c_uint64),
+        ("n_spare", c_uint64 * 2),
+    ]
+
+
+class IpfwNatRedir(Structure):
+    """struct ff_ipfw_nat_redir"""
+
+    _c_name_ = "ff_ipfw_nat_redir"
+    _fields_ = [
+        ("r_mode", c_uint8),
+        ("r_proto", c_uint8),
+        ("r_nlocal", c_uint16),
+        ("r_paddr", c_uint8 * 4),
+        ("r_pport", c_uint16),
+        ("r_spare0", c_uint16),
+        ("r_laddr", (c_uint8 * 4) * FF_IPFW_NAT_SPOOL),
+        ("r_lport", c_uint16 * FF_IPFW_NAT_SPOOL),
+        ("r_flows", c_uint64 * FF_IPFW_NAT_SPOOL),
+    ]
+
+
 MIRRORED.update(
     {
         cls._c_name_: cls
         for cls in (
+            IpfwNat,
+            IpfwNatRedir,
             IpfwReq,
             IpfwRep,
             IpfwInsn,
@@ -1145,6 +1201,72 @@ def decode_ipfw_records(cls_name, data, count):
             if issubclass(ctype, ctypes.Array) and "spare" not in name:
                 d[name] = bytes(getattr(obj, name))
         out.append(d)
+    return out
+
+
+def encode_ipfw_nat(nid, ip, flags, redirs):
+    """A NAT_CONFIG body: struct ff_ipfw_nat then its redirects; ip and
+    addresses as dotted strings, each redirect a dict (mode, proto,
+    paddr, pport, local: [(addr, port)])."""
+    n = IpfwNat(
+        n_reclen=ctypes.sizeof(IpfwNat)
+        + len(redirs) * ctypes.sizeof(IpfwNatRedir),
+        n_id=nid,
+        n_flags=flags,
+        n_nredir=len(redirs),
+    )
+    n.n_ip[:] = list(socket.inet_aton(ip))
+    out = bytes(n)
+    for d in redirs:
+        r = IpfwNatRedir(
+            r_mode=d["mode"],
+            r_proto=d.get("proto", 0),
+            r_nlocal=len(d["local"]),
+            r_pport=d.get("pport", 0),
+        )
+        r.r_paddr[:] = list(socket.inet_aton(d.get("paddr") or "0.0.0.0"))
+        for i, (addr, port) in enumerate(d["local"]):
+            r.r_laddr[i][:] = list(socket.inet_aton(addr))
+            r.r_lport[i] = port
+        out += bytes(r)
+    return out
+
+
+def decode_ipfw_nats(data, count):
+    """NAT_GET records -> [dict of ff_ipfw_nat fields, "ip" dotted, and
+    "redirects": [dict with "paddr" and "local": [(addr, port, flows)]]]."""
+    out, pos, nsize = [], 0, ctypes.sizeof(IpfwNat)
+    rsize = ctypes.sizeof(IpfwNatRedir)
+    for _ in range(count):
+        if pos + nsize > len(data):
+            raise ProtocolError("ipfw answer: NAT record outside the message")
+        n = decode("ff_ipfw_nat", data[pos:])
+        end = pos + nsize + n["n_nredir"] * rsize
+        if n["n_reclen"] < nsize or end > len(data):
+            raise ProtocolError("ipfw answer: malformed NAT record")
+        n["ip"] = socket.inet_ntoa(data[pos + 8 : pos + 12])
+        n["redirects"] = []
+        for i in range(n["n_nredir"]):
+            raw = data[pos + nsize + i * rsize : pos + nsize + (i + 1) * rsize]
+            r = IpfwNatRedir.from_buffer_copy(raw)
+            n["redirects"].append(
+                {
+                    "mode": r.r_mode,
+                    "proto": r.r_proto,
+                    "paddr": socket.inet_ntoa(bytes(r.r_paddr)),
+                    "pport": r.r_pport,
+                    "local": [
+                        (
+                            socket.inet_ntoa(bytes(r.r_laddr[k])),
+                            r.r_lport[k],
+                            r.r_flows[k],
+                        )
+                        for k in range(r.r_nlocal)
+                    ],
+                }
+            )
+        out.append(n)
+        pos += (n["n_reclen"] + 7) & ~7
     return out
 
 

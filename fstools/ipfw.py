@@ -10,13 +10,23 @@
     $ ff-ipfw set disable 1 enable 2
     $ ff-ipfw /etc/ff/rules
     ff-ipfw: /etc/ff/rules:3: invalid action alow
+    $ ff-ipfw nat 1 config ip 198.18.0.2 redirect_port tcp \
+          198.19.1.10:8080,198.19.1.11:8080 80
+    $ ff-ipfw add 100 nat 1 tcp from any to 198.18.0.2 80 in
+    $ ff-ipfw add 200 nat 1 tcp from 198.19.1.0/24 8080 to any out
+    $ ff-ipfw nat 1 show config
+    ipfw nat 1 config ip 198.18.0.2 redirect_port tcp 198.19.1.10:8080,198.19.1.11:8080 80
+    $ ff-ipfw nat 1 show log       # after 1,000 HTTP requests
+    nat 1: icmp=0, udp=0, tcp=1000 / tot=1000, in=5067, out=5041, new=1000, full=0, expired=0, frag=0, reset=0
 
 Rules are compiled here (fstools.ipfw_rule) into the stack's instruction
 list and checked again by the stack (FF_MSG_IPFW, in messages of as many
 rules as fit: a rule set of any size loads and lists).  A file is read
 whole and every line checked before the first is applied.  Changes go to
 every stack process unless --proc names one; -P is --proc, as in
-F-Stack's ipfw.  NAT is not implemented yet: `nat' is refused.
+F-Stack's ipfw.  `nat N config|show config|show log|delete' manage
+NAT instances (grammar in fstools.ipfw_nat); rules use them with the
+action `nat N'.
 """
 
 import os
@@ -26,6 +36,7 @@ from typing import NamedTuple
 import click
 
 from fstools import cli
+from fstools import ipfw_nat
 from fstools.ipfw_rule import RuleError, compile_rule
 from fstools.stack import StackRefused
 from fstools.views import ipfw as view
@@ -186,8 +197,9 @@ def parse(words):
         if cmd == "table":
             return _parse_table(rest)
         if cmd == "nat":
-            raise BadCommand("nat: not implemented yet")
-    except RuleError as e:
+            kind, n, cfg = ipfw_nat.parse(rest)
+            return Op(kind, (n, cfg))
+    except (RuleError, ipfw_nat.NatError) as e:
         raise BadCommand(str(e)) from None
     raise BadCommand("bad command `%s'" % cmd)
 
@@ -350,7 +362,22 @@ def apply(st, out, flags, op, proc, first, many):
         return _set(st, k, a, proc)
     if k.startswith("table_"):
         return _table(st, out, op, proc)
+    if k.startswith("nat_"):
+        return _nat(st, out, op, proc, many)
     raise BadCommand(k)
+
+
+def _nat(st, out, op, proc, many):
+    k, (n, cfg) = op.kind, op.args
+    if k == "nat_config":
+        return st.ipfw_nat_config(cfg, proc=proc)
+    if k == "nat_delete":
+        return st.ipfw_nat_delete(n, proc=proc)
+    line = view.nat_log_line if k == "nat_show_log" else view.nat_config_line
+    prefix = "[%d] " % proc if many else ""
+    for inst in st.ipfw_nats(n, proc=proc):
+        out.item(view.json_nat(inst), [prefix + line(inst)])
+    return None
 
 
 def _set(st, k, a, proc):
@@ -382,7 +409,16 @@ def _table(st, out, op, proc):
         _table_show(st, out, op, proc)
 
 
-READS = ("list", "show", "set_show", "table_list", "table_info", "table_all")
+READS = (
+    "list",
+    "show",
+    "set_show",
+    "table_list",
+    "table_info",
+    "table_all",
+    "nat_show_config",
+    "nat_show_log",
+)
 
 # ipfw(8)'s words for the stack's refusals.
 ERRORS = {
@@ -390,7 +426,7 @@ ERRORS = {
     "EEXIST": "table already exists",
     "EBUSY": "table is referenced by rules",
     "ENOSPC": "table is full",
-    "ESRCH": "no such rule or entry",
+    "ESRCH": "no such rule, entry or nat instance",
     "EINVAL": "rule refused by the stack (Invalid argument)",
 }
 
@@ -435,6 +471,12 @@ def _flags(**kw):
         "ff-ipfw -q flush",
         "ff-ipfw /etc/ff/rules",
         "ff-ipfw -P all --json show",
+        "ff-ipfw nat 1 config ip 198.18.0.2 redirect_port tcp "
+        "198.19.1.10:8080,198.19.1.11:8080 80",
+        "ff-ipfw add 100 nat 1 tcp from any to 198.18.0.2 80 in",
+        "ff-ipfw nat 1 show config",
+        "ff-ipfw --json nat 1 show log",
+        "ff-ipfw nat 1 delete",
     ),
 )
 @cli.common_options(proc_short="-P", prefix_short=None)

@@ -474,7 +474,7 @@ def _action(t):
     if tok == "return":
         return Insn(F.O_CALLRETURN, 0, flags=F.F_NOT)
     if tok == "nat":
-        raise RuleError("nat: not implemented yet")
+        return Insn(F.O_NAT, _num(t.next("nat instance"), "nat", 1, 65535))
     raise RuleError("invalid action %s" % tok)
 
 
@@ -689,6 +689,8 @@ def _fmt_action(act):
         return "skipto " + targ
     if op == F.O_CALLRETURN:
         return "return" if act.flags & F.F_NOT else "call " + targ
+    if op == F.O_NAT:
+        return "nat %d" % arg
     return "[action %d]" % op
 
 

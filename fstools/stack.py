@@ -148,6 +148,9 @@ _RECORDS = {
     "IpfwHead": "ipfw",
     "Connection": "netstat",
     "SockBuf": "netstat",
+    "NatConfig": "ipfw",
+    "NatInstance": "ipfw",
+    "NatRedirect": "ipfw",
 }
 
 if TYPE_CHECKING:
@@ -1159,6 +1162,47 @@ class Stack:
                 )
         return out
 
+    def ipfw_nat_config(self, config, proc: int | None = None) -> None:
+        """Create NAT instance ``config.nat`` or replace its configuration
+        (``fstools.records.ipfw.NatConfig``)."""
+        flags = (_ffi.FF_NAT_SAME_PORTS if config.same_ports else 0) | (
+            _ffi.FF_NAT_RESET if config.reset else 0
+        )
+        redirs = [
+            {
+                "mode": _ffi.FF_NAT_REDIR_ADDR
+                if r.mode == "addr"
+                else _ffi.FF_NAT_REDIR_PORT,
+                "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
+                "paddr": r.public_addr,
+                "pport": r.public_port,
+                "local": [(b[0], b[1]) for b in r.backends],
+            }
+            for r in config.redirects
+        ]
+        data = _ffi.encode_ipfw_nat(config.nat, config.ip, flags, redirs)
+        self._ipfw(
+            proc,
+            _ffi.FF_IPFW_NAT,
+            data,
+            1,
+            subop=_ffi.FF_IPFW_NAT_CONFIG,
+            rulenum=config.nat,
+        )
+
+    def ipfw_nat_delete(self, nat: int, proc: int | None = None) -> None:
+        """Delete NAT instance ``nat`` (StackRefused ESRCH: none)."""
+        self._ipfw(
+            proc, _ffi.FF_IPFW_NAT, subop=_ffi.FF_IPFW_NAT_DELETE, rulenum=nat
+        )
+
+    def ipfw_nats(self, nat: int = 0, proc: int | None = None) -> list:
+        """[NatInstance]: ``nat`` (ESRCH: none) or every instance (0)."""
+        _, recs, n = self._ipfw(
+            proc, _ffi.FF_IPFW_NAT, subop=_ffi.FF_IPFW_NAT_GET, rulenum=nat
+        )
+        return [_nat_instance(proc, r) for r in _ffi.decode_ipfw_nats(recs, n)]
+
     def ipfw_tables(
         self, table: int | None = None, proc: int | None = None
     ) -> list:
@@ -1205,6 +1249,44 @@ def _live(node):
     if node.type in _NUMBERS:
         return True
     return node.type == CTLTYPE_OPAQUE and node.fmt[:1] in ("I", "L", "Q")
+
+
+def _nat_instance(proc, n):
+    from fstools.records.ipfw import NatConfig, NatInstance, NatRedirect
+
+    protos = {6: "tcp", 17: "udp"}
+    redirs = tuple(
+        NatRedirect(
+            mode="addr" if r["mode"] == _ffi.FF_NAT_REDIR_ADDR else "port",
+            proto=protos.get(r["proto"], ""),
+            public_addr="" if r["paddr"] == "0.0.0.0" else r["paddr"],
+            public_port=r["pport"],
+            backends=tuple(r["local"]),
+        )
+        for r in n["redirects"]
+    )
+    cfg = NatConfig(
+        nat=n["n_id"],
+        ip=n["ip"],
+        same_ports=bool(n["n_flags"] & _ffi.FF_NAT_SAME_PORTS),
+        reset=bool(n["n_flags"] & _ffi.FF_NAT_RESET),
+        redirects=redirs,
+    )
+    return NatInstance(
+        proc_id=proc,
+        config=cfg,
+        states=n["n_states"],
+        tcp=n["n_tcp"],
+        udp=n["n_udp"],
+        icmp=n["n_icmp"],
+        translated_in=n["n_in"],
+        translated_out=n["n_out"],
+        created=n["n_new"],
+        full=n["n_full"],
+        expired=n["n_expired"],
+        frag=n["n_frag"],
+        reset_dropped=n["n_reset"],
+    )
 
 
 def _ipfw_head(head):

@@ -53,3 +53,46 @@ class IpfwHead:
     nrules: int  # static rules, the default one included
     ndyn: int  # dynamic rules
     now: int  # the stack's clock, seconds since the Epoch
+
+
+@dataclass(frozen=True)
+class NatRedirect:
+    """One redirect of a NAT instance: redirect_addr (local <-> public
+    address) or redirect_port (a public address and port spread over
+    backends, each with the flows it was given)."""
+
+    mode: str  # "addr" or "port"
+    proto: str  # "tcp", "udp"; "" for redirect_addr
+    public_addr: str  # "" for redirect_port on the instance's address
+    public_port: int
+    backends: tuple  # ((addr, port, flows), ...); redirect_addr: port 0
+
+
+@dataclass(frozen=True)
+class NatConfig:
+    """What `ipfw nat N config' sets, as the tool parsed it."""
+
+    nat: int
+    ip: str
+    same_ports: bool = False
+    reset: bool = False
+    redirects: tuple = ()  # NatRedirect (flows 0)
+
+
+@dataclass(frozen=True)
+class NatInstance:
+    """One NAT instance as the stack has it: configuration and counters."""
+
+    proc_id: int
+    config: NatConfig
+    states: int
+    tcp: int
+    udp: int
+    icmp: int
+    translated_in: int
+    translated_out: int
+    created: int
+    full: int  # states refused: net.inet.ip.fw.nat_max reached
+    expired: int
+    frag: int  # fragments after the first, dropped
+    reset_dropped: int  # states dropped by reset on a new address

@@ -181,3 +181,74 @@ def sets_line(disabled):
     on = [str(i) for i in range(32) if not disabled >> i & 1]
     out = ("disable " + " ".join(off) + " ") if off else ""
     return out + "enable " + " ".join(on)
+
+
+NAT_KEYS = (
+    "proc_id",
+    "nat",
+    "ip",
+    "same_ports",
+    "reset",
+    "redirects",
+    "states",
+    "tcp",
+    "udp",
+    "icmp",
+    "in",
+    "out",
+    "new",
+    "full",
+    "expired",
+    "frag",
+    "reset_dropped",
+)
+
+
+def json_nat(n):
+    """One NAT instance: its configuration and counters (NAT_KEYS)."""
+    c = n.config
+    return {
+        "proc_id": n.proc_id,
+        "nat": c.nat,
+        "ip": c.ip,
+        "same_ports": c.same_ports,
+        "reset": c.reset,
+        "redirects": [
+            {
+                "mode": r.mode,
+                "proto": r.proto,
+                "public_addr": r.public_addr or c.ip,
+                "public_port": r.public_port,
+                "backends": [
+                    {"addr": a, "port": p, "flows": f}
+                    for a, p, f in r.backends
+                ],
+            }
+            for r in c.redirects
+        ],
+        "states": n.states,
+        "tcp": n.tcp,
+        "udp": n.udp,
+        "icmp": n.icmp,
+        "in": n.translated_in,
+        "out": n.translated_out,
+        "new": n.created,
+        "full": n.full,
+        "expired": n.expired,
+        "frag": n.frag,
+        "reset_dropped": n.reset_dropped,
+    }
+
+
+def nat_config_line(n):
+    """``ipfw nat N show config``: the command that makes it."""
+    from fstools.ipfw_nat import format_config
+
+    return format_config(n.config)
+
+
+def nat_log_line(n):
+    """``ipfw nat N show log``: states by protocol and the counters."""
+    from fstools.ipfw_nat import format_log
+
+    return format_log(n)

@@ -456,6 +456,12 @@ struct ff_rt_dump {
  *            INFO (no records), LIST_TABLES (a struct ff_ipfw_tinfo per
  *            table in fw_data of the reply; FF_IPFWF_ALL ignores
  *            fw_table).
+ *  NAT       instance fw_rulenum (1..65535), fw_subop: NAT_CONFIG (fw_data:
+ *            one struct ff_ipfw_nat then n_nredir struct
+ *            ff_ipfw_nat_redir; creates the instance or replaces its
+ *            configuration), NAT_DELETE (ESRCH: none), NAT_GET (a struct
+ *            ff_ipfw_nat per instance, each followed by its redirects;
+ *            fw_rulenum 0: every instance).
  *
  * Reply body: struct ff_ipfw_rep, then fp_count records from fp_first
  * (rules, dynamic rules, table entries or table infos, by the request),
@@ -464,7 +470,7 @@ struct ff_rt_dump {
  * Errors: EINVAL malformed request or rule (bad opcode, length, range,
  * rule number 65535), ENOENT a table that does not exist, EEXIST table
  * exists (CREATE), ESRCH no such rule / entry, ENOSPC table or rule set
- * full, EOPNOTSUPP what ff does not implement (NAT).
+ * full.
  */
 #define FF_IPFW_ADD	 1
 #define FF_IPFW_DELETE	 2
@@ -474,6 +480,7 @@ struct ff_rt_dump {
 #define FF_IPFW_FLUSH	 6
 #define FF_IPFW_SET	 7
 #define FF_IPFW_TABLE	 8
+#define FF_IPFW_NAT	 9
 
 /* fw_flags */
 #define FF_IPFWF_SET 0x0001 /* DELETE: a whole set */
@@ -496,6 +503,11 @@ struct ff_rt_dump {
 #define FF_IPFW_TABLE_LIST	  6
 #define FF_IPFW_TABLE_INFO	  7
 #define FF_IPFW_TABLE_LIST_TABLES 8
+
+/* fw_subop of NAT */
+#define FF_IPFW_NAT_CONFIG 1
+#define FF_IPFW_NAT_DELETE 2
+#define FF_IPFW_NAT_GET	   3
 
 #define FF_IPFW_DEFAULT_RULE 65535 /* IPFW_DEFAULT_RULE */
 #define FF_IPFW_RESVD_SET    31	   /* RESVD_SET: never disabled, flushed */
@@ -554,6 +566,7 @@ struct ff_ipfw_insn {
 #define O_COUNT		   45
 #define O_SKIPTO	   46 /* arg1: rule (IP_FW_TARG: the table's value) */
 #define O_CALLRETURN	   47 /* arg1: rule to call; F_NOT: return */
+#define O_NAT		   48 /* arg1: NAT instance 1..65535 */
 #define ICMP_REJECT_RST	   0x100       /* reject with a TCP RST ("reset") */
 #define IP_FW_TARG	   0	       /* "tablearg" in skipto / call */
 #define FF_IPFW_LOOKUP_ANY 0xffffffffu /* O_IP_*_LOOKUP: any value */
@@ -639,6 +652,51 @@ struct ff_ipfw_tinfo {
 	uint32_t ti_count;  /* entries */
 	uint32_t ti_limit;  /* most entries */
 	uint32_t ti_refcnt; /* rules that name it */
+};
+
+/*
+ * A NAT instance (ipfw nat N config): its configuration, then (NAT_GET)
+ * its state count and counters; n_nredir struct ff_ipfw_nat_redir follow,
+ * n_reclen covering them all.
+ */
+struct ff_ipfw_nat {
+	uint32_t n_reclen; /* to the next record, 8-byte multiple */
+	uint16_t n_id;	   /* 1..65535 */
+	uint16_t n_flags;  /* FF_NAT_* */
+	uint32_t n_ip;	   /* alias address, network byte order */
+	uint16_t n_nredir; /* redirect records that follow */
+	uint16_t n_spare0;
+	uint32_t n_states; /* states now (NAT_GET) */
+	uint32_t n_tcp;	   /* of which TCP */
+	uint32_t n_udp;	   /* UDP */
+	uint32_t n_icmp;   /* ICMP echo */
+	uint64_t n_in;	   /* packets translated inbound */
+	uint64_t n_out;	   /* outbound */
+	uint64_t n_new;	   /* states created */
+	uint64_t n_full;   /* states refused: nat_max reached (dropped) */
+	uint64_t n_expired;
+	uint64_t n_frag;  /* fragments after the first, dropped */
+	uint64_t n_reset; /* states dropped by reset on a new address */
+	uint64_t n_spare[2];
+};
+
+#define FF_NAT_SAME_PORTS 0x0001 /* keep the local port when free */
+#define FF_NAT_RESET	  0x0002 /* a new address drops every state */
+
+#define FF_NAT_REDIR_ADDR 1  /* redirect_addr: local <-> public address */
+#define FF_NAT_REDIR_PORT 2  /* redirect_port: one of r_nlocal backends */
+#define FF_IPFW_NAT_SPOOL 32 /* most backends of one redirect_port */
+
+struct ff_ipfw_nat_redir {
+	uint8_t r_mode;	   /* FF_NAT_REDIR_* */
+	uint8_t r_proto;   /* redirect_port: IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t r_nlocal; /* backends (redirect_addr: 1) */
+	uint32_t r_paddr;  /* public address; 0: the instance's */
+	uint16_t r_pport;  /* public port, host order */
+	uint16_t r_spare0;
+	uint32_t r_laddr[FF_IPFW_NAT_SPOOL]; /* network byte order */
+	uint16_t r_lport[FF_IPFW_NAT_SPOOL]; /* host order */
+	uint64_t r_flows[FF_IPFW_NAT_SPOOL]; /* NAT_GET: flows given to each */
 };
 
 /*

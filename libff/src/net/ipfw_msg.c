@@ -1,7 +1,7 @@
 /*
  * ipfw_msg.c - FF_MSG_IPFW: ff-ipfw's requests (FreeBSD's IP_FW3
  * socket options), checked and handed to netinet/ip_fw_sockopt.c,
- * ip_fw_dynamic.c and ip_fw_table.c.
+ * ip_fw_dynamic.c, ip_fw_table.c and ip_fw_nat.c.
  *
  * Entry point: ff_msg_ipfw(), from the message dispatch table.  The
  * layout is in ff_msg.h.  Every length and offset is checked before the
@@ -233,6 +233,39 @@ ipfw_msg_table(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 	return (EINVAL);
 }
 
+static void *
+ipfw_msg_nat_reserve(void *arg, size_t len)
+{
+	return (net_msg_reserve(arg, len));
+}
+
+/* NAT: instance fw_rulenum. */
+static int
+ipfw_msg_nat(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
+    const struct ff_ipfw_req *rq, struct net_msg_out *no)
+{
+	const void *data;
+
+	if (rq->fw_rulenum > 65535 ||
+	    (rq->fw_rulenum == 0 && rq->fw_subop != FF_IPFW_NAT_GET))
+		return (EINVAL);
+	switch (rq->fw_subop) {
+	case FF_IPFW_NAT_CONFIG:
+		data = ff_msg_iov_get(req, &rq->fw_data);
+		if (data == NULL ||
+		    rq->fw_data.mi_len < sizeof(struct ff_ipfw_nat) ||
+		    ((const struct ff_ipfw_nat *)data)->n_id != rq->fw_rulenum)
+			return (EINVAL);
+		return (ipfw_nat_config(ctx, data, rq->fw_data.mi_len));
+	case FF_IPFW_NAT_DELETE:
+		return (ipfw_nat_delete(ctx, rq->fw_rulenum));
+	case FF_IPFW_NAT_GET:
+		return (ipfw_nat_get(ctx, rq->fw_rulenum, ipfw_msg_nat_reserve,
+		    no, &no->no_count));
+	}
+	return (EINVAL);
+}
+
 /* LIST with FF_IPFWF_DYN: the states. */
 static int
 ipfw_msg_dyn(struct ff_ctx *ctx, struct net_msg_out *no, uint64_t *cursor)
@@ -276,6 +309,8 @@ ipfw_msg_op(struct ff_ctx *ctx, const struct ff_msg_hdr *req,
 		return (ipfw_msg_set(ctx, rq));
 	case FF_IPFW_TABLE:
 		return (ipfw_msg_table(ctx, req, rq, no, cursor));
+	case FF_IPFW_NAT:
+		return (ipfw_msg_nat(ctx, req, rq, no));
 	}
 	return (EINVAL);
 }

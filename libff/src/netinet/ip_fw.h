@@ -3,8 +3,8 @@
  * netpfil/ipfw/ip_fw_private.h): the per-stack state, the compiled rule
  * as the stack keeps it, the packet's arguments while rules look at it,
  * and the entry points of ip_fw2.c (evaluation, hooks, sysctls),
- * ip_fw_sockopt.c (rule set management), ip_fw_dynamic.c (keep-state)
- * and ip_fw_table.c (lookup tables).
+ * ip_fw_sockopt.c (rule set management), ip_fw_dynamic.c (keep-state),
+ * ip_fw_table.c (lookup tables) and ip_fw_nat.c (NAT instances).
  *
  * The instruction set and the rule's wire form are the tool ABI:
  * ff_msg.h defines them (O_*, struct ff_ipfw_insn, struct ff_ipfw_rule).
@@ -25,6 +25,7 @@ struct rte_mbuf;
 struct uma_zone;
 struct ipfw_dyn;
 struct ipfw_table;
+struct ipfw_nat;
 
 /* An instruction word, seen as an instruction or as a plain word. */
 union ipfw_word {
@@ -109,6 +110,9 @@ struct ipfw_state {
 
 	struct ipfw_table **tables; /* tables_max slots, NULL: none */
 	uint32_t ntables;	    /* slots of tables */
+
+	struct ipfw_nat *nat_head; /* NAT instances */
+	int nat_max;		   /* net.inet.ip.fw.nat_max: states each */
 };
 
 #define V_ipfw(ctx) ((ctx)->vnet.v_ipfw)
@@ -227,5 +231,17 @@ int ipfw_table_info(struct ff_ctx *ctx, uint32_t tbl, struct ff_ipfw_tinfo *ti);
 int
 ipfw_table_list(struct ff_ctx *ctx, uint32_t tbl, struct ff_ipfw_tentry *out,
     uint32_t room, uint32_t *count, uint64_t *cursor);
+
+/* ip_fw_nat.c: NAT instances (ipfw nat N config) and the nat action. */
+int ipfw_nat_init(struct ff_ctx *ctx);
+void ipfw_nat_fini(struct ff_ctx *ctx);
+/* Translate args->m through instance id: IP_FW_PASS or IP_FW_DENY. */
+int ipfw_nat(struct ff_ctx *ctx, struct ip_fw_args *args, uint32_t id);
+/* A struct ff_ipfw_nat and its redirects (len bytes): 0 or an errno. */
+int ipfw_nat_config(struct ff_ctx *ctx, const void *buf, size_t len);
+int ipfw_nat_delete(struct ff_ctx *ctx, uint32_t id);
+/* Instance id (0: all) as records through reserve; 0, ENOMEM, ESRCH. */
+int ipfw_nat_get(struct ff_ctx *ctx, uint32_t id,
+    void *(*reserve)(void *, size_t), void *arg, uint32_t *count);
 
 #endif /* _NETINET_IP_FW_H_ */

@@ -2,7 +2,8 @@
  * ip_fw2.c - ipfw's packet path: the hooks where FreeBSD's pfil hooks
  * sit, the evaluation of the rule list on one packet (FreeBSD's
  * ipfw_chk in netpfil/ipfw/ip_fw2.c), the actions, logging, and the
- * net.inet.ip.fw sysctls.
+ * net.inet.ip.fw sysctls.  The nat action hands the packet to
+ * ip_fw_nat.c and, as with one_pass=1, its verdict ends the walk.
  *
  * Entry points: ipfw_init(), ipfw_fini(), ipfw_sysctl_attach(),
  * ipfw_check_in() (ip_input, after validation), ipfw_check_out()
@@ -74,7 +75,8 @@ ipfw_init(struct ff_ctx *ctx)
 	fw->dyn_short_lifetime = 5;
 	if ((error = ipfw_rules_init(ctx)) != 0 ||
 	    (error = ipfw_dyn_init(ctx)) != 0 ||
-	    (error = ipfw_tables_init(ctx)) != 0) {
+	    (error = ipfw_tables_init(ctx)) != 0 ||
+	    (error = ipfw_nat_init(ctx)) != 0) {
 		ipfw_fini(ctx);
 		return (error);
 	}
@@ -87,6 +89,7 @@ ipfw_fini(struct ff_ctx *ctx)
 	ipfw_dyn_fini(ctx);
 	ipfw_rules_fini(ctx);
 	ipfw_tables_fini(ctx);
+	ipfw_nat_fini(ctx);
 }
 
 /* --- the packet's arguments ------------------------------------------ */
@@ -360,6 +363,9 @@ ipfw_action_name(const struct ff_ipfw_insn *cmd, char *buf, size_t len)
 			return ("Return");
 		snprintf(buf, len, "Call %u", cmd->arg1);
 		return (buf);
+	case O_NAT:
+		snprintf(buf, len, "Nat %u", cmd->arg1);
+		return (buf);
 	}
 	return ("?");
 }
@@ -508,6 +514,8 @@ ipfw_act(struct ff_ctx *ctx, struct ip_fw *f, struct ip_fw_args *a,
 	case O_COUNT:
 		*next = idx + 1;
 		return (-1);
+	case O_NAT:
+		return (ipfw_nat(ctx, a, arg));
 	case O_SKIPTO:
 		*next = ipfw_jump(fw, idx, arg);
 		return (-1);
@@ -549,7 +557,7 @@ ipfw_chk(struct ff_ctx *ctx, struct ip_fw_args *a)
 	struct ipfw_state *fw = V_ipfw(ctx);
 	struct ipfw_walk w;
 	struct ip_fw *f, *s;
-	uint32_t i = 0, next;
+	uint32_t i = 0, next = 0;
 	int drop, v;
 
 	memset(&w, 0, sizeof(w));
@@ -743,6 +751,8 @@ static const struct sysctl_entry ipfw_sysctls[] = {
 	    "Lifetime of dyn. rules for UDP"),
 	LIFETIME("dyn_short_lifetime", dyn_short_lifetime,
 	    "Lifetime of dyn. rules for other situations"),
+	SYSCTL_INT("net.inet.ip.fw.nat_max", CTLFLAG_RW, STATE, nat_max, 1,
+	    1 << 24, "Max number of states of each NAT instance"),
 	SYSCTL_STATS("net.inet.ip.fw.stats", STATE, stat, "S,ipfwstat",
 	    "ipfw drops and refusals (struct ipfwstat, netinet/ip_fw.h)"),
 };

@@ -244,6 +244,8 @@ ipfw_action_ok(const struct ff_ipfw_insn *cmd)
 		return (cmd->arg1 <= 15 || cmd->arg1 == ICMP_REJECT_RST);
 	case O_SKIPTO:
 		return (1); /* 0 is tablearg, else any rule number */
+	case O_NAT:
+		return (cmd->arg1 != 0); /* 0 would be tablearg: not taken */
 	case O_CALLRETURN:
 		return ((cmd->len & F_NOT) == 0 || cmd->arg1 == 0);
 	}
