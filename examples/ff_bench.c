@@ -68,9 +68,10 @@ struct conn {
 	int head;		  /* index of the oldest in sent[] */
 	char rbuf[RBUF];	  /* reply bytes not yet parsed */
 	size_t rlen;
-	long body_left; /* body bytes of the reply being read */
-	uint64_t seq;	/* UDP: number of the datagram in flight */
-	uint64_t due;	/* close mode: the request not yet sent */
+	long body_left;	 /* body bytes of the reply being read */
+	uint64_t seq;	 /* UDP: number of the datagram in flight */
+	uint64_t due;	 /* close mode: the request not yet sent */
+	uint64_t opened; /* when (ns) */
 };
 
 struct bench {
@@ -216,6 +217,7 @@ conn_open(struct bench *b)
 		return (NULL);
 	}
 	c->fd = fd;
+	c->opened = now_ns();
 	if (ff_connect(fd, (struct linux_sockaddr *)&b->to, sizeof(b->to)) <
 		0 &&
 	    errno != EINPROGRESS) {
@@ -499,14 +501,25 @@ conn_event(struct bench *b, struct conn *c, uint32_t events)
 }
 
 /*
- * While warming up, a datagram lost (the link not up yet, ARP not resolved)
- * is given up after 200 ms so that the next one goes.
+ * While warming up, a probe that has had no answer in 500 ms is given up
+ * and the next one goes: a datagram lost while the link came up or ARP
+ * resolved, or a SYN that the server keeps answering with an ACK because
+ * its 4-tuple is still in TIME_WAIT there from an earlier run (a new
+ * connection gets a new port and a new ISN).  Returns 1 when c is gone.
  */
-static void
-udp_forget(struct conn *c, uint64_t t)
+static int
+warm_retry(struct bench *b, struct conn *c, uint64_t t)
 {
-	if (c->inflight > 0 && c->seq != 0 && t - c->sent[c->head] > 200000000)
-		conn_pop(c);
+	if (t < c->opened + 500000000) /* opened may be after t */
+		return (0);
+	if (b->mode == M_UDP) {
+		if (c->inflight > 0)
+			conn_pop(c);
+		c->opened = t;
+		return (0);
+	}
+	conn_close(b, c);
+	return (1);
 }
 
 static void print_report(struct bench *b);
@@ -564,8 +577,8 @@ loop(void *arg)
 	for (fd = 0; fd < b->maxfd; fd++) {
 		if (b->conns[fd] == NULL)
 			continue;
-		if (b->phase == 0)
-			udp_forget(b->conns[fd], t);
+		if (b->phase == 0 && warm_retry(b, b->conns[fd], t))
+			continue;
 		send_ready(b, b->conns[fd], t);
 	}
 	return (0);
