@@ -26,8 +26,10 @@
  * seconds; replies still in flight at the end are not counted.  Errors:
  * connect (refused, reset or timed out), read (a reply that is not
  * "HTTP/1.1 200" with a Content-Length, or a UDP echo that differs from
- * what was sent), write (a send that failed).  Exit status 0 when the run
- * had no error and at least one reply, 1 otherwise, 2 on bad usage.
+ * what was sent), write (a send that failed, or, in open loop, a request
+ * due while 4096 others were still waiting to be sent).  Exit status 0
+ * when the run had no error and at least one reply, 1 otherwise, 2 on bad
+ * usage.
  */
 #define _GNU_SOURCE /* memmem, strcasestr */
 #include <errno.h>
@@ -68,10 +70,11 @@ struct conn {
 	int head;		  /* index of the oldest in sent[] */
 	char rbuf[RBUF];	  /* reply bytes not yet parsed */
 	size_t rlen;
-	long body_left;	 /* body bytes of the reply being read */
-	uint64_t seq;	 /* UDP: number of the datagram in flight */
-	uint64_t due;	 /* close mode: the request not yet sent */
-	uint64_t opened; /* when (ns) */
+	long body_left;	    /* body bytes of the reply being read */
+	size_t reply_bytes; /* its size, head and body */
+	uint64_t seq;	    /* UDP: number of the datagram in flight */
+	uint64_t due;	    /* close mode: the request not yet sent */
+	uint64_t opened;    /* when (ns) */
 };
 
 struct bench {
@@ -194,13 +197,25 @@ conn_close(struct bench *b, struct conn *c)
 	free(c);
 }
 
-/* A connection that failed: counted (once the run is on) and closed. */
+static void bench_end(struct bench *b, uint64_t t);
+
+/*
+ * A connection that failed: counted (once the run is on) and closed.  A
+ * reply that is not what was asked for ends the warm-up at once: retrying
+ * would not change the server.
+ */
 static void
 conn_fail(struct bench *b, struct conn *c, uint64_t *counter)
 {
 	if (b->phase == 1)
 		(*counter)++;
 	conn_close(b, c);
+	if (b->phase == 0 && counter == &b->err_read) {
+		fprintf(stderr, "ff_bench: %s does not answer as asked\n",
+		    b->target);
+		(*counter)++;
+		bench_end(b, now_ns());
+	}
 }
 
 static struct conn *
@@ -300,7 +315,7 @@ http_parse(struct bench *b, struct conn *c)
 			c->rlen -= take;
 			if (c->body_left > 0)
 				return (0);
-			c->body_left = 0;
+			reply_done(b, conn_pop(c), c->reply_bytes);
 			continue;
 		}
 		if ((end = memmem(c->rbuf, c->rlen, "\r\n\r\n", 4)) == NULL)
@@ -316,11 +331,12 @@ http_parse(struct bench *b, struct conn *c)
 		c->body_left = strtol(cl + 17, NULL, 10);
 		if (c->body_left < 0)
 			return (-1);
-		reply_done(b, conn_pop(c), head + (size_t)c->body_left);
+		/* The reply counts once its last body byte is in. */
+		c->reply_bytes = head + (size_t)c->body_left;
 		memmove(c->rbuf, c->rbuf + head, c->rlen - head);
 		c->rlen -= head;
-		if (c->body_left == 0 && c->rlen == 0)
-			return (0);
+		if (c->body_left == 0)
+			reply_done(b, conn_pop(c), c->reply_bytes);
 	}
 }
 

@@ -109,3 +109,13 @@ def test_veth_keepalive(pair, driver):
     )  # fmt: skip
     _ok(rc, res, err)
     assert res["bytes"] == res["requests"] * PAGE, res
+
+
+def test_wrong_reply_is_an_error(pair):
+    """An echo server sends the request back, not an HTTP reply: a read
+    error, exit status 1, no request counted."""
+    p = pair(program=ROOT / "examples" / "tcp_echo")
+    rc, res, err = p.bench("-w", "5", "-d", "1", "--json", SERVER_ADDR + ":7")
+    assert rc == 1, (rc, res, err)
+    assert "does not answer as asked" in err
+    assert res["requests"] == 0 and res["errors"]["read"] == 1, res
