@@ -89,7 +89,6 @@ struct bench {
 
 	int phase; /* 0: warming up, 1: running, 2: done */
 	uint64_t t_start, t_end, t_warm_end, t_stop, next_due;
-	uint64_t issued;  /* open loop: requests due so far */
 	uint64_t backlog; /* open loop: due but not yet sent */
 	uint64_t backlog_due[4096];
 	unsigned bl_head;
@@ -405,10 +404,9 @@ issue(struct bench *b, uint64_t t)
 			i = (b->bl_head + (unsigned)b->backlog) % 4096;
 			b->backlog_due[i] = b->next_due;
 			b->backlog++;
-		} else if (b->phase == 1)
+		} else
 			b->err_write++; /* more than 4096 late: a lost request */
 		b->next_due += gap;
-		b->issued++;
 	}
 }
 
@@ -805,8 +803,8 @@ main(int argc, char *argv[])
 	if (optind + 1 != argc || parse_target(&b, argv[optind]) != 0 ||
 	    b.nconns < 1 || b.nconns > MAX_FDS / 2 || b.depth < 1 ||
 	    b.depth > MAX_DEPTH || b.duration <= 0 || b.duration > 3600 ||
-	    b.rate < 0 || b.size < (int)sizeof(uint64_t) || b.size > UDP_MAX ||
-	    b.warmup <= 0)
+	    b.rate < 0 || b.rate > 1e8 || b.size < (int)sizeof(uint64_t) ||
+	    b.size > UDP_MAX || b.warmup <= 0)
 		usage();
 	if (b.mode == M_CLOSE)
 		b.depth = 1;
