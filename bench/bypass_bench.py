@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""HTTP with no kernel stack in the path: ff over net_memif and net_af_xdp
+beside Linux over veth, in one run, as ratios.
+
+    sudo .venv/bin/python bench/bypass_bench.py [-d SECONDS] [-c CONNS]
+
+Runs, on this machine, one after the other (servers on the highest CPU,
+load generators on the lowest):
+  linux   bench/linux_http_server (epoll, the same response bytes as
+          helloworld's, captured from it) in a namespace, wrk from another
+          one across a veth pair: keep-alive requests/s (wrk -t1 -cCONNS)
+          and connections/s ("Connection: close").  Then the latency at a
+          fixed rate of 50 % of that keep-alive maximum, measured by
+          examples/ff_bench in open loop (wrk has no fixed rate), ff_bench
+          on the client's end of the veth through net_af_xdp.
+  memif   examples/helloworld and examples/ff_bench as two DPDK primaries
+          joined by net_memif (tests/integration/ff_pair.py): the same
+          three figures, ff_bench with -n CONNS.
+  af_xdp  the same two over a veth pair through net_af_xdp (net_af_packet
+          when this kernel gives no AF_XDP socket: said so in the output).
+
+Cycles per request: the server's main-loop cycles outside idle iterations
+(ff-top's sys + usr, fstools.Stack.top) over the keep-alive run's
+requests; for Linux, the server process's CPU time (utime + stime, in
+cycles at the stack's TSC rate) over wrk's requests: the softirq work
+that veth does on the sending CPU is not in it, so Linux's figure is a
+lower bound.
+
+Not a pass/fail test: the machine is shared and noisy; compare figures
+from the same run only.  Targets are issue 15's.
+
+Network safety: memif never leaves the two processes; veth pairs live
+between namespaces made here; addresses are 198.18.0.0/15.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import http_bench  # noqa: E402
+from fstools import testing  # noqa: E402
+from tests.integration.ff_pair import (  # noqa: E402
+    BENCH,
+    SERVER_ADDR,
+    Pair,
+)
+
+HELLO = ROOT / "examples" / "helloworld"
+TARGETS = {"rps": 5.0, "cps": 4.0, "p50": 10.0, "p99": 30.0, "cyc": 0.3}
+
+LINUX_CLIENT_CONFIG = """[dpdk]
+lcore_list={cpu}
+file_prefix={prefix}
+log_level=warning
+port_list=0
+nb_vdev=1
+promiscuous=1
+numa_on=0
+idle_sleep={idle_sleep}
+[vdev0]
+driver={driver}
+iface=ffbv1
+[port0]
+addr=198.18.1.3
+netmask=255.255.255.0
+broadcast=198.18.1.255
+gateway=198.18.1.2
+[freebsd.boot]
+hz=1000
+"""
+
+
+def ff_bench_json(prefix_cmd, config, *args, timeout=120):
+    cp = subprocess.run(
+        prefix_cmd + [str(BENCH), "-c", str(config), "--json", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    lines = [x for x in cp.stdout.splitlines() if x.startswith("{")]
+    if not lines:
+        sys.exit("bypass_bench: ff_bench failed: %s" % cp.stderr[-2000:])
+    return json.loads(lines[-1])
+
+
+def errors(res):
+    return sum(res["errors"].values())
+
+
+def top_work(prefix):
+    """The server's busy cycles so far, and its TSC rate."""
+    rs = testing.RemoteStack(prefix)
+    try:
+        t = rs.top()
+    finally:
+        rs.close()
+    return t.sys_tsc + t.usr_tsc, t.tsc_hz
+
+
+def proc_cpu_s(pid):
+    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_ff(tmp, driver, args, rate):
+    """helloworld <-> ff_bench over driver: keep-alive, close, fixed rate."""
+    pair = Pair(Path(tmp), driver, idle_sleep=args.idle_sleep)
+    try:
+        pair.start(HELLO)
+        url = SERVER_ADDR + ":80"
+        d = str(args.duration)
+        c = str(args.conns)
+        prefix = "ffps%s" % pair.tag
+        w0, hz = top_work(prefix)
+        ka = pair.bench("-n", c, "-d", d, "--json", url)[1]
+        w1, _ = top_work(prefix)
+        fx = pair.bench(
+            "-n", c, "-R", "%.0f" % rate, "-d", d, "--json", url
+        )[1]  # fmt: skip
+        # Last: it leaves the server's ports in TIME_WAIT.
+        cl = pair.bench("-m", "close", "-n", c, "-d", d, "--json", url)[1]
+    finally:
+        pair.stop()
+    return {
+        "rps": ka["requests_per_s"],
+        "cps": cl["requests_per_s"],
+        "p50": fx["latency_us"]["p50"],
+        "p99": fx["latency_us"]["p99"],
+        "fixed_rps": fx["requests_per_s"],
+        "cyc": (w1 - w0) / max(ka["requests"], 1),
+        "ghz": hz / 1e9,
+        "errors": errors(ka) + errors(cl) + errors(fx),
+    }
+
+
+def tx_csum_off(ns, dev, state="off"):
+    """Linux leaves the TCP checksum of what it sends on a veth to the
+    "hardware" (CHECKSUM_PARTIAL): an AF_XDP or AF_PACKET reader at the
+    other end gets it unfilled and ff drops the segment as bad.  Make
+    Linux fill it in (state "on" gives the offload back)."""
+    testing.run(["ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", state])
+
+
+def capture_pages(tmp):
+    """helloworld's two replies, read by Linux across a veth pair, and the
+    driver that worked: net_af_xdp, else net_af_packet."""
+    for driver in ("net_af_xdp", "net_af_packet"):
+        (Path(tmp) / driver).mkdir()
+        pair = Pair(Path(tmp) / driver, driver, idle_sleep=100)
+        try:
+            pair.start(HELLO, timeout=20)
+        except RuntimeError:
+            pair.stop()
+            continue
+        try:
+            ns = pair.ns["client"]
+            dev = pair.ifname["client"]
+            testing.run(["ip", "-n", ns, "addr", "add", "198.18.0.3/24"] +
+                        ["dev", dev])  # fmt: skip
+            tx_csum_off(ns, dev)
+            pages = [
+                http_bench.capture_response(ns, SERVER_ADDR, close)
+                for close in (False, True)
+            ]
+        finally:
+            pair.stop()
+        return pages, driver
+    sys.exit("bypass_bench: neither net_af_xdp nor net_af_packet started")
+
+
+def run_linux(tmp, args, pages, xdp_driver):
+    srv_cpu, cli_cpu = (
+        max(os.sched_getaffinity(0)),
+        min(os.sched_getaffinity(0)),
+    )
+    files = [Path(tmp) / "keepalive", Path(tmp) / "close"]
+    for f, data in zip(files, pages):
+        f.write_bytes(data)
+    tag = str(os.getpid() % 100000)
+    lp = http_bench.LinuxPair(tag)
+    try:
+        lp.up()
+        lp.serve(http_bench.build_baseline(tmp), files, srv_cpu)
+        url = "http://198.18.1.2/"
+        pid = lp.proc.pid
+        c0 = proc_cpu_s(pid)
+        ka = http_bench.wrk(lp.cli, cli_cpu, url, args.duration, args.conns)
+        c1 = proc_cpu_s(pid)
+        rate = ka["rps"] / 2
+        tx_csum_off(lp.srv, "ffbv0")
+        cfg = Path(tmp) / "linux-client.ini"
+        cfg.write_text(
+            LINUX_CLIENT_CONFIG.format(
+                cpu=cli_cpu,
+                prefix="ffbl" + tag,
+                idle_sleep=args.idle_sleep,
+                driver=xdp_driver,
+            )
+        )
+        fx = ff_bench_json(
+            ["ip", "netns", "exec", lp.cli],
+            cfg,
+            "-n",
+            str(args.conns),
+            "-R",
+            "%.0f" % rate,
+            "-d",
+            str(args.duration),
+            "198.18.1.2:80",
+        )
+        tx_csum_off(lp.srv, "ffbv0", "on")
+        cl = http_bench.wrk(
+            lp.cli, cli_cpu, url, args.duration, args.conns, close=True
+        )
+    finally:
+        lp.down()
+    return {
+        "rps": ka["rps"],
+        "cps": cl["rps"],
+        "p50": fx["latency_us"]["p50"],
+        "p99": fx["latency_us"]["p99"],
+        "fixed_rps": fx["requests_per_s"],
+        "cpu_s": c1 - c0,
+        "requests": ka["rps"] * args.duration,
+        "errors": ka["errors"] + ka["non2xx"] + cl["errors"] + cl["non2xx"]
+        + errors(fx),
+    }  # fmt: skip
+
+
+def table(lx, cols):
+    def ratio(a, b):
+        return "%.2fx" % (a / b) if a and b else "-"
+
+    head = ["metric", "linux (veth)"]
+    for name, _ in cols:
+        head += [name, "ratio"]
+    head.append("target")
+    rows = []
+    spec = [
+        ("requests/s (keep-alive)", "rps", "%.0f", ">= %.0fx" % TARGETS["rps"]),
+        ("connections/s (close)", "cps", "%.0f", ">= %.0fx" % TARGETS["cps"]),
+        ("fixed rate, requests/s", "fixed_rps", "%.0f", "50% of linux max"),
+        ("p50 at that rate (us)", "p50", "%.1f", "<= %.0f us" % TARGETS["p50"]),
+        ("p99 at that rate (us)", "p99", "%.1f", "<= %.0f us" % TARGETS["p99"]),
+        ("server cycles/request", "cyc", "%.0f",
+         "<= %.1fx (af_xdp)" % TARGETS["cyc"]),
+        ("errors", "errors", "%d", "0"),
+    ]  # fmt: skip
+    for label, key, fmt, target in spec:
+        row = [label, fmt % lx[key]]
+        for _, res in cols:
+            row += [fmt % res[key], ratio(res[key], lx[key])]
+        row.append(target)
+        rows.append(row)
+    w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    line = "  ".join("%-*s" % (w[i], h) for i, h in enumerate(head))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join("%-*s" % (w[i], x) for i, x in enumerate(r)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-d", "--duration", type=int, default=3)
+    ap.add_argument("-c", "--conns", type=int, default=50)
+    ap.add_argument(
+        "--idle-sleep",
+        type=int,
+        default=5,
+        help="idle_sleep (us) of every ff process (0: busy poll)",
+    )
+    args = ap.parse_args()
+    if os.geteuid() != 0 or not shutil.which("wrk"):
+        sys.exit("bypass_bench: needs root and wrk (scripts/ff-setup deps)")
+    if not BENCH.exists() or not HELLO.exists():
+        sys.exit("bypass_bench: build first (make)")
+    if args.duration > 5:
+        sys.exit("bypass_bench: -d 5 at most (load runs are bounded)")
+    with tempfile.TemporaryDirectory() as tmp:
+        sub = [Path(tmp) / n for n in ("cap", "memif", "xdp", "lx")]
+        for d in sub:
+            d.mkdir()
+        pages, xdp = capture_pages(sub[0])
+        print(
+            "link for the af_xdp column: %s%s; %ds per run, %d connections,"
+            " idle_sleep %d us"
+            % (
+                xdp,
+                "" if xdp == "net_af_xdp" else " (no AF_XDP socket here)",
+                args.duration,
+                args.conns,
+                args.idle_sleep,
+            ),
+            flush=True,
+        )
+        lx = run_linux(sub[3], args, pages, xdp)
+        rate = lx["rps"] / 2
+        time.sleep(0.5)
+        mem = run_ff(sub[1], "net_memif", args, rate)
+        xd = run_ff(sub[2], xdp, args, rate)
+    hz = mem["ghz"] * 1e9
+    lx["cyc"] = lx["cpu_s"] * hz / max(lx["requests"], 1)
+    print(
+        "fixed rate %.0f requests/s (50%% of linux's keep-alive maximum); "
+        "TSC %.2f GHz" % (rate, mem["ghz"])
+    )
+    table(lx, [("ff memif", mem), ("ff %s" % xdp.replace("net_", ""), xd)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,833 @@
+/*
+ * ff_bench - a load generator on libff: HTTP/1.1 keep-alive (N
+ * connections, each with up to `depth' requests in flight), HTTP with a
+ * connection per request ("Connection: close"), and UDP request/reply
+ * (an echo server, RFC 862).  It is its own DPDK primary with its own
+ * config.ini (file prefix, port, address), so it can load a server over a
+ * link with no kernel in the path (net_memif) as well as over a kernel one.
+ *
+ *	ff_bench [-m http|close|udp] [-n conns] [-D depth] [-d secs]
+ *	    [-R rate] [-s size] [-w secs] [--json] -c config.ini ADDR:PORT
+ *
+ * Closed loop (no -R): every connection sends its next request as soon as
+ * a reply frees a slot.  Open loop (-R rate, requests per second): request
+ * i is due at start + i / rate whatever the server does, and its latency
+ * runs from that due time, not from when a busy connection could send it,
+ * so a server that falls behind shows it in the percentiles (no
+ * coordinated omission).
+ *
+ * Latencies go into a log-linear histogram (HDR-style: 128 exact
+ * nanosecond buckets, then 64 sub-buckets per power of two, 1.6 % wide at
+ * most) and are printed as p50, p90, p99 and p99.9.  The output follows
+ * wrk's; --json prints one JSON object instead.
+ *
+ * Before the timed run one request must succeed (retried for -w seconds,
+ * default 10): a memif link comes up, ARP resolves.  The run lasts -d
+ * seconds; replies still in flight at the end are not counted.  Errors:
+ * connect (refused, reset or timed out), read (a reply that is not
+ * "HTTP/1.1 200" with a Content-Length, or a UDP echo that differs from
+ * what was sent), write (a send that failed, or, in open loop, a request
+ * due while 4096 others were still waiting to be sent).  Exit status 0
+ * when the run had no error and at least one reply, 1 otherwise, 2 on bad
+ * usage.
+ */
+#define _GNU_SOURCE /* memmem, strcasestr */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+
+#include "ff_api.h"
+
+#define MAX_EVENTS 512
+#define MAX_FDS	   65536
+#define MAX_DEPTH  64
+#define RBUF	   16384
+#define UDP_MAX	   1472
+
+/* The histogram: values in ns, 128 exact buckets, then 64 per octave. */
+#define H_LINEAR 128
+#define H_SUB	 64
+#define H_OCT	 40
+#define H_SIZE	 (H_LINEAR + H_OCT * H_SUB)
+
+enum mode { M_HTTP, M_CLOSE, M_UDP };
+
+/* One connection (or, for UDP, one socket with one datagram in flight). */
+struct conn {
+	int fd;
+	int connected;
+	int inflight;		  /* requests sent, reply not complete */
+	uint64_t sent[MAX_DEPTH]; /* due time of each, oldest first */
+	int head;		  /* index of the oldest in sent[] */
+	char rbuf[RBUF];	  /* reply bytes not yet parsed */
+	size_t rlen;
+	long body_left;	    /* body bytes of the reply being read */
+	size_t reply_bytes; /* its size, head and body */
+	uint64_t seq;	    /* UDP: number of the datagram in flight */
+	uint64_t due;	    /* close mode: the request not yet sent */
+	uint64_t opened;    /* when (ns) */
+};
+
+struct bench {
+	enum mode mode;
+	struct sockaddr_in to;
+	const char *target;
+	int nconns, depth, json, epfd;
+	double duration, rate, warmup;
+	int size;
+	char req[256];
+	size_t reqlen;
+
+	int phase; /* 0: warming up, 1: running, 2: done */
+	uint64_t t_start, t_end, t_warm_end, t_stop, next_due;
+	uint64_t backlog; /* open loop: due but not yet sent */
+	uint64_t backlog_due[4096];
+	unsigned bl_head;
+
+	struct conn *conns[MAX_FDS];
+	int open;
+	int maxfd; /* above every descriptor opened (lowest free first) */
+
+	uint64_t replies, bytes, conn_opened;
+	uint64_t err_connect, err_read, err_write;
+	uint64_t hist[H_SIZE];
+	uint64_t lat_max;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+}
+
+/* The histogram's bucket of v ns. */
+static int
+hist_index(uint64_t v)
+{
+	int msb, idx;
+
+	if (v < H_LINEAR)
+		return ((int)v);
+	msb = 63 - __builtin_clzll(v);
+	/* msb >= 7: keep the 7 top bits, of which the first is always 1. */
+	idx = H_LINEAR + (msb - 7) * H_SUB + (int)((v >> (msb - 6)) - H_SUB);
+	return (idx < H_SIZE ? idx : H_SIZE - 1);
+}
+
+/* The middle of bucket idx, in ns. */
+static double
+hist_value(int idx)
+{
+	int oct, sub;
+
+	if (idx < H_LINEAR)
+		return (idx);
+	oct = (idx - H_LINEAR) / H_SUB;
+	sub = (idx - H_LINEAR) % H_SUB;
+	return (((double)(H_SUB + sub) + 0.5) * (double)(1ull << (oct + 1)));
+}
+
+static void
+hist_record(struct bench *b, uint64_t v)
+{
+	b->hist[hist_index(v)]++;
+	if (v > b->lat_max)
+		b->lat_max = v;
+}
+
+/* The value below which a fraction q of the recorded values lie, in ns. */
+static double
+hist_quantile(const struct bench *b, double q)
+{
+	uint64_t total = 0, want, seen = 0;
+	int i;
+
+	for (i = 0; i < H_SIZE; i++)
+		total += b->hist[i];
+	if (total == 0)
+		return (0);
+	want = (uint64_t)(q * (double)total + 0.5);
+	if (want == 0)
+		want = 1;
+	for (i = 0; i < H_SIZE; i++) {
+		seen += b->hist[i];
+		if (seen >= want)
+			return (hist_value(i));
+	}
+	return (hist_value(H_SIZE - 1));
+}
+
+/* A reply came back for a request due at `due'. */
+static void
+reply_done(struct bench *b, uint64_t due, size_t bytes)
+{
+	if (b->phase == 0) {
+		b->phase = 1;
+		b->t_start = now_ns();
+		b->t_end = b->t_start + (uint64_t)(b->duration * 1e9);
+		b->next_due = b->t_start;
+		return;
+	}
+	if (b->phase != 1)
+		return;
+	b->replies++;
+	b->bytes += bytes;
+	hist_record(b, now_ns() - due);
+}
+
+static void
+conn_close(struct bench *b, struct conn *c)
+{
+	ff_close(c->fd);
+	b->conns[c->fd] = NULL;
+	b->open--;
+	free(c);
+}
+
+static void bench_end(struct bench *b, uint64_t t);
+
+/*
+ * A connection that failed: counted (once the run is on) and closed.  A
+ * reply that is not what was asked for ends the warm-up at once: retrying
+ * would not change the server.
+ */
+static void
+conn_fail(struct bench *b, struct conn *c, uint64_t *counter)
+{
+	if (b->phase == 1)
+		(*counter)++;
+	conn_close(b, c);
+	if (b->phase == 0 && counter == &b->err_read) {
+		fprintf(stderr, "ff_bench: %s does not answer as asked\n",
+		    b->target);
+		(*counter)++;
+		bench_end(b, now_ns());
+	}
+}
+
+static struct conn *
+conn_open(struct bench *b)
+{
+	struct epoll_event ev;
+	struct conn *c;
+	int fd, type = b->mode == M_UDP ? SOCK_DGRAM : SOCK_STREAM;
+
+	if ((fd = ff_socket(AF_INET, type, 0)) < 0)
+		return (NULL);
+	if (fd >= MAX_FDS || (c = calloc(1, sizeof(*c))) == NULL) {
+		ff_close(fd);
+		return (NULL);
+	}
+	c->fd = fd;
+	c->opened = now_ns();
+	if (ff_connect(fd, (struct linux_sockaddr *)&b->to, sizeof(b->to)) <
+		0 &&
+	    errno != EINPROGRESS) {
+		free(c);
+		ff_close(fd);
+		if (b->phase == 1)
+			b->err_connect++;
+		return (NULL);
+	}
+	c->connected = b->mode == M_UDP;
+	ev.events = EPOLLIN | (c->connected ? 0 : EPOLLOUT);
+	ev.data.fd = fd;
+	if (ff_epoll_ctl(b->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(c);
+		ff_close(fd);
+		return (NULL);
+	}
+	b->conns[fd] = c;
+	b->open++;
+	if (fd >= b->maxfd)
+		b->maxfd = fd + 1;
+	if (b->phase == 1)
+		b->conn_opened++;
+	return (c);
+}
+
+/* Send one request on c, due at `due'; 0 or -1 (c is gone). */
+static int
+conn_send(struct bench *b, struct conn *c, uint64_t due)
+{
+	char dgram[UDP_MAX];
+	ssize_t n;
+
+	if (b->mode == M_UDP) {
+		memset(dgram, 'u', (size_t)b->size);
+		c->seq++;
+		memcpy(dgram, &c->seq, sizeof(c->seq));
+		n = ff_write(c->fd, dgram, (size_t)b->size);
+		if (n != b->size) {
+			conn_fail(b, c, &b->err_write);
+			return (-1);
+		}
+	} else {
+		/* A request is small: it goes whole or the connection is bad. */
+		n = ff_write(c->fd, b->req, b->reqlen);
+		if (n != (ssize_t)b->reqlen) {
+			conn_fail(b, c, &b->err_write);
+			return (-1);
+		}
+	}
+	c->sent[(c->head + c->inflight) % MAX_DEPTH] = due;
+	c->inflight++;
+	return (0);
+}
+
+static uint64_t
+conn_pop(struct conn *c)
+{
+	uint64_t due = c->sent[c->head];
+
+	c->head = (c->head + 1) % MAX_DEPTH;
+	c->inflight--;
+	return (due);
+}
+
+/* Complete HTTP replies at the front of c->rbuf; -1 on a bad one. */
+static int
+http_parse(struct bench *b, struct conn *c)
+{
+	char *end, *cl;
+	size_t head, take;
+
+	for (;;) {
+		if (c->body_left > 0) {
+			take = (size_t)c->body_left < c->rlen
+			    ? (size_t)c->body_left
+			    : c->rlen;
+			c->body_left -= (long)take;
+			memmove(c->rbuf, c->rbuf + take, c->rlen - take);
+			c->rlen -= take;
+			if (c->body_left > 0)
+				return (0);
+			reply_done(b, conn_pop(c), c->reply_bytes);
+			continue;
+		}
+		if ((end = memmem(c->rbuf, c->rlen, "\r\n\r\n", 4)) == NULL)
+			return (c->rlen == RBUF ? -1 : 0);
+		head = (size_t)(end - c->rbuf) + 4;
+		if (c->inflight == 0 || c->rlen < 12 ||
+		    memcmp(c->rbuf, "HTTP/1.1 200", 12) != 0)
+			return (-1);
+		*end = '\0';
+		cl = strcasestr(c->rbuf, "\r\nContent-Length:");
+		if (cl == NULL)
+			return (-1);
+		c->body_left = strtol(cl + 17, NULL, 10);
+		if (c->body_left < 0)
+			return (-1);
+		/* The reply counts once its last body byte is in. */
+		c->reply_bytes = head + (size_t)c->body_left;
+		memmove(c->rbuf, c->rbuf + head, c->rlen - head);
+		c->rlen -= head;
+		if (c->body_left == 0)
+			reply_done(b, conn_pop(c), c->reply_bytes);
+	}
+}
+
+static void
+conn_readable(struct bench *b, struct conn *c)
+{
+	char dgram[UDP_MAX];
+	ssize_t n;
+	int i;
+
+	if (b->mode == M_UDP) {
+		while ((n = ff_read(c->fd, dgram, sizeof(dgram))) > 0) {
+			for (i = (int)sizeof(c->seq); i < n; i++)
+				if (dgram[i] != 'u')
+					break;
+			if (c->inflight == 0 || n != b->size ||
+			    memcmp(dgram, &c->seq, sizeof(c->seq)) != 0 ||
+			    i != n) {
+				if (b->phase == 1)
+					b->err_read++;
+				continue;
+			}
+			reply_done(b, conn_pop(c), (size_t)n);
+		}
+		return;
+	}
+	for (;;) {
+		n = ff_read(c->fd, c->rbuf + c->rlen, RBUF - c->rlen);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EOF after the close-mode reply is the normal end. */
+			if (b->mode == M_CLOSE && c->inflight == 0 &&
+			    c->body_left == 0 && c->rlen == 0)
+				conn_close(b, c);
+			else
+				conn_fail(b, c,
+				    c->connected ? &b->err_read
+						 : &b->err_connect);
+			return;
+		}
+		c->rlen += (size_t)n;
+		if (http_parse(b, c) != 0) {
+			conn_fail(b, c, &b->err_read);
+			return;
+		}
+	}
+}
+
+/*
+ * Requests due now.  Closed loop: every free slot.  Open loop: those whose
+ * time has come, onto connections with a free slot, the rest wait in the
+ * backlog with their due time.
+ */
+static void
+issue(struct bench *b, uint64_t t)
+{
+	uint64_t gap;
+	unsigned i;
+
+	if (b->rate <= 0 || b->phase != 1)
+		return;
+	gap = (uint64_t)(1e9 / b->rate);
+	while (b->next_due <= t) {
+		if (b->backlog < 4096) {
+			i = (b->bl_head + (unsigned)b->backlog) % 4096;
+			b->backlog_due[i] = b->next_due;
+			b->backlog++;
+		} else
+			b->err_write++; /* more than 4096 late: a lost request */
+		b->next_due += gap;
+	}
+}
+
+/* The due time of the next request to send, or 0 when none is due. */
+static uint64_t
+next_request(struct bench *b, uint64_t t)
+{
+	uint64_t due;
+
+	if (b->rate <= 0 || b->phase != 1)
+		return (t);
+	if (b->backlog == 0)
+		return (0);
+	due = b->backlog_due[b->bl_head];
+	b->bl_head = (b->bl_head + 1) % 4096;
+	b->backlog--;
+	return (due);
+}
+
+static void
+unpop_request(struct bench *b, uint64_t due)
+{
+	if (b->rate <= 0 || b->phase != 1)
+		return;
+	b->bl_head = (b->bl_head + 4095) % 4096;
+	b->backlog_due[b->bl_head] = due;
+	b->backlog++;
+}
+
+/*
+ * Open connections up to -n (one while warming up).  In close mode a
+ * connection is opened only for a request that is due, and carries that
+ * request's due time until it is connected and sends it.
+ */
+static void
+fill(struct bench *b, uint64_t t)
+{
+	int target = b->phase == 0 ? 1 : b->nconns;
+	struct conn *c;
+	uint64_t due;
+
+	while (b->open < target) {
+		if (b->mode != M_CLOSE) {
+			if (conn_open(b) == NULL)
+				return;
+			continue;
+		}
+		if ((due = next_request(b, t)) == 0)
+			return;
+		if ((c = conn_open(b)) == NULL) {
+			unpop_request(b, due);
+			return;
+		}
+		c->due = due;
+	}
+}
+
+/* Send on every connection with a free slot. */
+static void
+send_ready(struct bench *b, struct conn *c, uint64_t t)
+{
+	int depth = b->phase == 0 ? 1 : b->depth;
+	uint64_t due;
+
+	if (!c->connected)
+		return;
+	if (b->mode == M_CLOSE) {
+		/* One request per connection, sent once it is connected. */
+		if (c->due != 0 && conn_send(b, c, c->due) == 0)
+			c->due = 0;
+		return;
+	}
+	while (c->inflight < depth) {
+		if ((due = next_request(b, t)) == 0)
+			return;
+		if (conn_send(b, c, due) != 0)
+			return;
+	}
+}
+
+static void
+conn_event(struct bench *b, struct conn *c, uint32_t events)
+{
+	struct epoll_event ev;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (!c->connected) {
+		if ((events & (EPOLLERR | EPOLLHUP)) != 0 ||
+		    ff_getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) !=
+			0 ||
+		    err != 0) {
+			conn_fail(b, c, &b->err_connect);
+			return;
+		}
+		if ((events & EPOLLOUT) == 0)
+			return;
+		c->connected = 1;
+		ev.events = EPOLLIN;
+		ev.data.fd = c->fd;
+		ff_epoll_ctl(b->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+		return;
+	}
+	if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0)
+		conn_readable(b, c);
+}
+
+/*
+ * While warming up, a probe that has had no answer in 500 ms is given up
+ * and the next one goes: a datagram lost while the link came up or ARP
+ * resolved, or a SYN that the server keeps answering with an ACK because
+ * its 4-tuple is still in TIME_WAIT there from an earlier run (a new
+ * connection gets a new port and a new ISN).  Returns 1 when c is gone.
+ */
+static int
+warm_retry(struct bench *b, struct conn *c, uint64_t t)
+{
+	if (t < c->opened + 500000000) /* opened may be after t */
+		return (0);
+	if (b->mode == M_UDP) {
+		if (c->inflight > 0)
+			conn_pop(c);
+		c->opened = t;
+		return (0);
+	}
+	conn_close(b, c);
+	return (1);
+}
+
+static void print_report(struct bench *b);
+
+/*
+ * The run is over: report, then close every connection (as wrk does on
+ * exit) so that the server is left with none, and stop 200 ms later.
+ */
+static void
+bench_end(struct bench *b, uint64_t t)
+{
+	int fd;
+
+	b->phase = 2;
+	print_report(b);
+	for (fd = 0; fd < b->maxfd; fd++)
+		if (b->conns[fd] != NULL)
+			conn_close(b, b->conns[fd]);
+	b->t_stop = t + 200000000;
+}
+
+static int
+loop(void *arg)
+{
+	struct epoll_event ev[MAX_EVENTS];
+	struct bench *b = arg;
+	uint64_t t = now_ns();
+	int i, n, fd;
+
+	if (b->phase == 2) {
+		/* Let the FINs of the closed connections go, then stop. */
+		if (t >= b->t_stop)
+			ff_stop_run();
+		return (0);
+	}
+	if (b->phase == 0 && t > b->t_warm_end) {
+		fprintf(stderr, "ff_bench: no reply from %s in %.0f s\n",
+		    b->target, b->warmup);
+		b->err_connect++;
+		bench_end(b, t);
+		return (0);
+	}
+	if (b->phase == 1 && t >= b->t_end) {
+		bench_end(b, t);
+		return (0);
+	}
+	issue(b, t);
+	fill(b, t);
+	n = ff_epoll_wait(b->epfd, ev, MAX_EVENTS, 0);
+	for (i = 0; i < n; i++) {
+		fd = ev[i].data.fd;
+		if (fd >= 0 && fd < MAX_FDS && b->conns[fd] != NULL)
+			conn_event(b, b->conns[fd], ev[i].events);
+	}
+	for (fd = 0; fd < b->maxfd; fd++) {
+		if (b->conns[fd] == NULL)
+			continue;
+		if (b->phase == 0 && warm_retry(b, b->conns[fd], t))
+			continue;
+		send_ready(b, b->conns[fd], t);
+	}
+	return (0);
+}
+
+static const char *
+mode_name(enum mode m)
+{
+	return (m == M_HTTP    ? "http keep-alive"
+		: m == M_CLOSE ? "http connection per request"
+			       : "udp request/reply");
+}
+
+/* 1234.5 ns as "1.23us", wrk's way. */
+static void
+fmt_time(char *buf, size_t size, double ns)
+{
+	if (ns < 1e6)
+		snprintf(buf, size, "%.2fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, size, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, size, "%.2fs", ns / 1e9);
+}
+
+static void
+fmt_bytes(char *buf, size_t size, double n)
+{
+	if (n < 1024 * 1024)
+		snprintf(buf, size, "%.2fKB", n / 1024);
+	else if (n < 1024.0 * 1024 * 1024)
+		snprintf(buf, size, "%.2fMB", n / (1024 * 1024));
+	else
+		snprintf(buf, size, "%.2fGB", n / (1024.0 * 1024 * 1024));
+}
+
+static const double quantiles[] = { 0.50, 0.90, 0.99, 0.999 };
+static const char *const qnames[] = { "50%", "90%", "99%", "99.9%" };
+
+static void
+print_report(struct bench *b)
+{
+	double secs, q[4];
+	char t1[32], t2[32];
+	uint64_t errs;
+	int i;
+
+	secs = b->t_start != 0 ? (double)(now_ns() - b->t_start) / 1e9 : 0;
+	for (i = 0; i < 4; i++)
+		q[i] = hist_quantile(b, quantiles[i]);
+	errs = b->err_connect + b->err_read + b->err_write;
+	if (b->json) {
+		printf("{\"mode\": \"%s\", \"target\": \"%s\", "
+		       "\"connections\": %d, \"depth\": %d, \"rate\": %.0f, "
+		       "\"duration_s\": %.3f, \"requests\": %llu, "
+		       "\"bytes\": %llu, \"connections_opened\": %llu, "
+		       "\"requests_per_s\": %.1f, \"bytes_per_s\": %.1f, "
+		       "\"latency_us\": {\"p50\": %.2f, \"p90\": %.2f, "
+		       "\"p99\": %.2f, \"p99.9\": %.2f, \"max\": %.2f}, "
+		       "\"errors\": {\"connect\": %llu, \"read\": %llu, "
+		       "\"write\": %llu}}\n",
+		    b->mode == M_HTTP	     ? "http"
+			: b->mode == M_CLOSE ? "close"
+					     : "udp",
+		    b->target, b->nconns, b->depth, b->rate, secs,
+		    (unsigned long long)b->replies,
+		    (unsigned long long)b->bytes,
+		    (unsigned long long)b->conn_opened,
+		    secs > 0 ? (double)b->replies / secs : 0,
+		    secs > 0 ? (double)b->bytes / secs : 0, q[0] / 1e3,
+		    q[1] / 1e3, q[2] / 1e3, q[3] / 1e3,
+		    (double)b->lat_max / 1e3,
+		    (unsigned long long)b->err_connect,
+		    (unsigned long long)b->err_read,
+		    (unsigned long long)b->err_write);
+		fflush(stdout);
+		return;
+	}
+	printf("Running %.0fs test @ %s (%s)\n", b->duration, b->target,
+	    mode_name(b->mode));
+	printf(
+	    "  1 thread and %d connections, depth %d, ", b->nconns, b->depth);
+	if (b->rate > 0)
+		printf("open loop at %.0f requests/s\n", b->rate);
+	else
+		printf("closed loop\n");
+	printf("  Latency Distribution\n");
+	for (i = 0; i < 4; i++) {
+		fmt_time(t1, sizeof(t1), q[i]);
+		printf("  %6s  %10s\n", qnames[i], t1);
+	}
+	fmt_time(t1, sizeof(t1), (double)b->lat_max);
+	printf("  %6s  %10s\n", "max", t1);
+	fmt_bytes(t2, sizeof(t2), (double)b->bytes);
+	printf("  %llu requests in %.2fs, %s read\n",
+	    (unsigned long long)b->replies, secs, t2);
+	if (errs != 0)
+		printf("  Socket errors: connect %llu, read %llu, write %llu, "
+		       "timeout 0\n",
+		    (unsigned long long)b->err_connect,
+		    (unsigned long long)b->err_read,
+		    (unsigned long long)b->err_write);
+	printf(
+	    "Requests/sec: %10.2f\n", secs > 0 ? (double)b->replies / secs : 0);
+	fmt_bytes(t2, sizeof(t2), secs > 0 ? (double)b->bytes / secs : 0);
+	printf("Transfer/sec: %10s\n", t2);
+	fflush(stdout);
+}
+
+/* "198.18.0.1:80" into b->to. */
+static int
+parse_target(struct bench *b, const char *s)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	int port;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return (-1);
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = atoi(colon + 1);
+	memset(&b->to, 0, sizeof(b->to));
+	b->to.sin_family = AF_INET;
+	b->to.sin_port = htons((uint16_t)port);
+	if (port <= 0 || port > 65535 ||
+	    inet_pton(AF_INET, host, &b->to.sin_addr) != 1)
+		return (-1);
+	return (0);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: ff_bench [-m http|close|udp] [-n conns] [-D depth] "
+	    "[-d secs] [-R rate]\n"
+	    "                [-s size] [-w secs] [--json] -c config.ini "
+	    "ADDR:PORT\n"
+	    "examples:\n"
+	    "  ff_bench -c bench.ini -n 50 -d 5 198.18.0.1:80\n"
+	    "  ff_bench -c bench.ini -n 10 -R 50000 --json 198.18.0.1:80\n"
+	    "  ff_bench -c bench.ini -m udp -s 64 198.18.0.1:7\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "conf", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct bench b;
+	char *ffargv[4];
+	const char *conf = "config.ini";
+	int ch;
+
+	b.mode = M_HTTP;
+	b.nconns = 1;
+	b.depth = 1;
+	b.duration = 5;
+	b.warmup = 10;
+	b.size = 64;
+	while ((ch = getopt_long(
+		    argc, argv, "c:m:n:D:d:R:s:w:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "http") == 0)
+				b.mode = M_HTTP;
+			else if (strcmp(optarg, "close") == 0)
+				b.mode = M_CLOSE;
+			else if (strcmp(optarg, "udp") == 0)
+				b.mode = M_UDP;
+			else
+				usage();
+			break;
+		case 'n':
+			b.nconns = atoi(optarg);
+			break;
+		case 'D':
+			b.depth = atoi(optarg);
+			break;
+		case 'd':
+			b.duration = atof(optarg);
+			break;
+		case 'R':
+			b.rate = atof(optarg);
+			break;
+		case 's':
+			b.size = atoi(optarg);
+			break;
+		case 'w':
+			b.warmup = atof(optarg);
+			break;
+		case 'j':
+			b.json = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind + 1 != argc || parse_target(&b, argv[optind]) != 0 ||
+	    b.nconns < 1 || b.nconns > MAX_FDS / 2 || b.depth < 1 ||
+	    b.depth > MAX_DEPTH || b.duration <= 0 || b.duration > 3600 ||
+	    b.rate < 0 || b.rate > 1e8 || b.size < (int)sizeof(uint64_t) ||
+	    b.size > UDP_MAX || b.warmup <= 0)
+		usage();
+	if (b.mode == M_CLOSE)
+		b.depth = 1;
+	b.target = argv[optind];
+	b.reqlen = (size_t)snprintf(b.req, sizeof(b.req),
+	    "GET / HTTP/1.1\r\nHost: %s\r\n%s\r\n", b.target,
+	    b.mode == M_CLOSE ? "Connection: close\r\n" : "");
+	ffargv[0] = argv[0];
+	ffargv[1] = (char *)"-c";
+	ffargv[2] = (char *)conf;
+	ffargv[3] = NULL;
+	if (ff_init(3, ffargv) != 0)
+		return (1);
+	if ((b.epfd = ff_epoll_create(1)) < 0) {
+		perror("ff_bench: ff_epoll_create");
+		return (1);
+	}
+	b.t_warm_end = now_ns() + (uint64_t)(b.warmup * 1e9);
+	if (ff_run(loop, &b) != 0) {
+		perror("ff_run");
+		return (1);
+	}
+	return (b.err_connect + b.err_read + b.err_write == 0 && b.replies > 0
+		? 0
+		: 1);
+}

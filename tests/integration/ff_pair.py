@@ -1,0 +1,190 @@
+"""Two ff stacks joined with no kernel stack in the path, for tests and bench/.
+
+A server (examples/helloworld, udp_echo, ...) and examples/ff_bench run as
+two DPDK primaries, each with its own config.ini and file prefix:
+
+  net_memif      the server is the memif master, ff_bench the slave; the
+                 socket lives in a temporary directory; no kernel network
+                 device at all.
+  net_af_xdp     each stack on one end of a veth pair, in namespaces made
+  net_af_packet  here (AF_XDP sockets, or AF_PACKET where AF_XDP is not
+                 available); the kernel only moves frames across the veth.
+
+The server takes the highest CPU, ff_bench the lowest; both sleep when idle
+(idle_sleep) unless told otherwise: two busy pollers would fight over a
+2-core machine.  Everything is stopped by PID; namespaces are removed.
+
+Network safety: memif never leaves the process pair; the veth pair lives
+between two namespaces made here; addresses are 198.18.0.0/15.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "examples" / "ff_bench"
+SERVER_ADDR = "198.18.0.1"
+CLIENT_ADDR = "198.18.0.2"
+
+CONFIG = """[dpdk]
+lcore_list={cpu}
+file_prefix={prefix}
+log_level=warning
+port_list=0
+nb_vdev=1
+promiscuous=1
+numa_on=0
+idle_sleep={idle_sleep}
+pkt_tx_delay=0
+
+[vdev0]
+driver={driver}
+{link}
+
+[port0]
+addr={addr}
+netmask=255.255.255.0
+broadcast=198.18.0.255
+gateway={gateway}
+
+[freebsd.boot]
+hz=1000
+"""
+
+
+def _cpus():
+    mine = sorted(os.sched_getaffinity(0))
+    return mine[-1], mine[0]
+
+
+class Pair:
+    """A server stack and ff_bench's stack over one link driver."""
+
+    def __init__(self, tmp, driver="net_memif", idle_sleep=20):
+        self.tmp = Path(tmp)
+        self.driver = driver
+        self.idle_sleep = idle_sleep
+        tag = "%d%d" % (os.getpid() % 10000, int(time.time() * 1000) % 1000)
+        self.tag = tag
+        self.ns = {"server": None, "client": None}
+        if driver != "net_memif":
+            self.ns = {"server": "ffps" + tag, "client": "ffpc" + tag}
+        self.ifname = {"server": "ffpv0" + tag, "client": "ffpv1" + tag}
+        self.proc = None
+        self.log = self.tmp / "server.log"
+        srv_cpu, cli_cpu = _cpus()
+        self.config = {
+            "server": self._config("server", srv_cpu),
+            "client": self._config("client", cli_cpu),
+        }
+
+    def _config(self, role, cpu):
+        if self.driver == "net_memif":
+            link = "path=%s\nmac=02:18:00:0e:00:%02x\nargs=role=%s" % (
+                self.tmp / "memif.sock",
+                1 if role == "server" else 2,
+                role,
+            )
+        else:
+            link = "iface=%s" % self.ifname[role]
+        path = self.tmp / ("%s.ini" % role)
+        path.write_text(
+            CONFIG.format(
+                cpu=cpu,
+                prefix="ffp%s%s" % (role[0], self.tag),
+                idle_sleep=self.idle_sleep,
+                driver=self.driver,
+                link=link,
+                addr=SERVER_ADDR if role == "server" else CLIENT_ADDR,
+                gateway=CLIENT_ADDR if role == "server" else SERVER_ADDR,
+            )
+        )
+        return path
+
+    def _nsexec(self, role):
+        ns = self.ns[role]
+        return ["ip", "netns", "exec", ns] if ns else []
+
+    def _links_up(self):
+        srv, cli = self.ns["server"], self.ns["client"]
+        for ns in (srv, cli):
+            subprocess.run(["ip", "netns", "add", ns], check=True)
+            subprocess.run(
+                ["ip", "-n", ns, "link", "set", "lo", "up"], check=True
+            )
+        subprocess.run(
+            ["ip", "link", "add", self.ifname["server"], "netns", srv]
+            + ["type", "veth", "peer", "name", self.ifname["client"]]
+            + ["netns", cli],
+            check=True,
+        )
+        for role in ("server", "client"):
+            subprocess.run(
+                ["ip", "-n", self.ns[role], "link", "set"]
+                + [self.ifname[role], "up"],
+                check=True,
+            )
+
+    def start(self, program, env=None, timeout=30):
+        """Start the server; returns once it says it serves."""
+        if self.driver != "net_memif":
+            self._links_up()
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                self._nsexec("server")
+                + [str(program), "-c", str(self.config["server"])],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=dict(os.environ, **(env or {})),
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log.read_text(errors="replace")
+            if ", pid %d" % self.proc.pid in text:
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(
+            "%s did not start over %s: %s"
+            % (program, self.driver, self.log.read_text(errors="replace"))
+        )
+
+    def bench(self, *args, timeout=60):
+        """ff_bench ARGS against the server: (exit status, stdout, stderr),
+        stdout's JSON object in place of the text when --json is given."""
+        cp = subprocess.run(
+            self._nsexec("client")
+            + [str(BENCH), "-c", str(self.config["client"]), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        out = cp.stdout
+        if "--json" in args:
+            lines = [x for x in out.splitlines() if x.startswith("{")]
+            out = json.loads(lines[-1]) if lines else None
+        return cp.returncode, out, cp.stderr
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        for ns in self.ns.values():
+            if ns:
+                subprocess.run(
+                    ["ip", "netns", "del", ns],
+                    check=False,
+                    capture_output=True,
+                )
+
+    def server_log(self):
+        return self.log.read_text(errors="replace")
