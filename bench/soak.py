@@ -308,8 +308,10 @@ def main():
             lat = (0, 0, 0)
             tick = t0 + 1
             while time.monotonic() < end:
-                wrk_loop(h.ns, load_cpu, url, end, procs)
-                time.sleep(max(0, tick - time.monotonic()))
+                # The next wrk run starts as soon as the last one ends.
+                while time.monotonic() < tick:
+                    wrk_loop(h.ns, load_cpu, url, end, procs)
+                    time.sleep(min(0.05, max(0, tick - time.monotonic())))
                 tick += 1
                 while True:
                     line = churn.stdout.readline()
