@@ -335,3 +335,48 @@ def test_port_down_up_under_load(make_primary, how):
         except subprocess.TimeoutExpired:
             client.kill()
             client.wait()
+
+
+def test_exporter_stops_when_its_stack_dies(make_primary):
+    # The realistic long-lived secondary: ff-exporter.  Left running, it
+    # would hold the dead stack's files and no new stack could start.
+    prim = make_primary()
+    exe = testing.VENV_BIN / "ff-exporter"
+    exporter = subprocess.Popen(
+        ["ip", "netns", "exec", prim.ns, str(exe), "--prefix", prim.prefix]
+        + ["--listen", "127.0.0.1:9549"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = exporter.stderr.readline()
+        assert "serving http://127.0.0.1:9549/metrics" in line, line
+        # A stopped stack is not a dead one: the exporter waits.
+        os.kill(prim.pid, signal.SIGSTOP)
+        time.sleep(3)
+        assert exporter.poll() is None
+        t_kill = time.monotonic()
+        os.kill(prim.pid, signal.SIGKILL)
+        prim.proc.wait(timeout=HANG)
+        try:
+            rest = exporter.communicate(timeout=HANG)[1]
+        except subprocess.TimeoutExpired:
+            raise AssertionError("ff-exporter outlived its stack") from None
+        assert exporter.returncode == 1, rest
+        assert rest.strip() == (
+            'ff-exporter: the stack with file prefix "%s" exited; '
+            "stopping, so that a new one can start" % prim.prefix
+        ), rest
+        testing.start(prim, testing.DEFAULT_PROGRAM)
+        recovery = _until_served(prim)
+        assert recovery is not None, prim.log_text()
+        _report(
+            "primary SIGKILLed under ff-exporter",
+            rest.strip(),
+            time.monotonic() - t_kill,
+        )
+    finally:
+        if exporter.poll() is None:
+            exporter.kill()
+            exporter.wait()
