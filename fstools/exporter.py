@@ -54,9 +54,25 @@ def _listen(text):
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def _serve(registry, host, port):
+def _stack_gone(stack):
+    """Has the stack exited?  (A stopped or busy one has not.)"""
+    from fstools.stack import NoStackError, StackError
+
+    try:
+        stack.echo(b"")
+    except NoStackError:
+        return True
+    except StackError:
+        pass  # slow to answer: still there
+    return False
+
+
+def _serve(registry, host, port, stack=None):
     """HTTP in this thread, one scrape at a time (the stack session
-    is not shared between threads)."""
+    is not shared between threads).  Between requests, once a second,
+    checks that the stack still runs: an exporter of a stack that died
+    would keep its DPDK files locked, and a new stack with the same
+    prefix could not start, so it stops instead (exit status 1)."""
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     from prometheus_client import make_wsgi_app
@@ -74,8 +90,16 @@ def _serve(registry, host, port):
     click.echo(
         "%s: serving http://%s:%d/metrics" % (NAME, host, port), err=True
     )
+    server.timeout = 1.0
     with server:
-        server.serve_forever()
+        while True:
+            server.handle_request()
+            if stack is not None and _stack_gone(stack):
+                cli.fail(
+                    NAME,
+                    'the stack with file prefix "%s" exited; stopping, '
+                    "so that a new one can start" % stack.prefix,
+                )
 
 
 def _once(opts, registry):
@@ -150,7 +174,7 @@ def command(opts, listen, once):
         if once:
             return _once(opts, registry)
         try:
-            _serve(registry, host, port)
+            _serve(registry, host, port, stack)
         except KeyboardInterrupt:
             pass  # the normal way to stop a server
 

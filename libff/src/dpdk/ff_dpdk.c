@@ -222,6 +222,29 @@ eal_log_open(const struct ff_config *cfg, char *err, size_t errlen)
 	return (0);
 }
 
+/*
+ * A primary that cannot start: is it because processes attached to a
+ * previous primary of the same prefix (which died without cleaning up)
+ * still hold its runtime files?  DPDK only says "Cannot init memzone".
+ */
+static int
+eal_held_by_others(const struct ff_config *cfg, char *err, size_t errlen)
+{
+	char pids[256];
+	int n;
+
+	n = ff_runtime_holders(cfg->dpdk.file_prefix, pids, sizeof(pids));
+	if (n == 0)
+		return (0);
+	snprintf(err, errlen,
+	    "EAL start failed with file prefix \"%s\": %d process%s "
+	    "attached to an earlier stack under this prefix still hold%s "
+	    "its runtime files (pid %s): stop %s, then start the stack again",
+	    cfg->dpdk.file_prefix, n, n == 1 ? "" : "es", n == 1 ? "s" : "",
+	    pids, n == 1 ? "it" : "them");
+	return (1);
+}
+
 int
 ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
 {
@@ -242,6 +265,9 @@ ff_dpdk_eal_init(const struct ff_config *cfg, char *err, size_t errlen)
 	ff_runtime_start_unlock(lock);
 	if (rc < 0) {
 		tap_release_rtsigs();
+		if (cfg->dpdk.proc_type != FF_PROC_SECONDARY &&
+		    eal_held_by_others(cfg, err, errlen))
+			return (-1);
 		snprintf(err, errlen,
 		    "EAL start failed with file prefix "
 		    "\"%s\": %s",

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <mntent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,62 @@ ff_runtime_dir(const char *prefix, char *buf, size_t len)
 	else
 		snprintf(
 		    buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp", prefix);
+}
+
+/* Is /proc/`pid' a process with a descriptor open under `dir'/? */
+static int
+holds_under(const char *pid, const char *dir)
+{
+	char fddir[300], link[600], target[4096];
+	size_t dlen = strlen(dir);
+	struct dirent *de;
+	int found = 0;
+	ssize_t n;
+	DIR *d;
+
+	snprintf(fddir, sizeof(fddir), "/proc/%s/fd", pid);
+	if ((d = opendir(fddir)) == NULL)
+		return (0); /* gone, or not ours to look at */
+	while (!found && (de = readdir(d)) != NULL) {
+		snprintf(link, sizeof(link), "%s/%s", fddir, de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		found = strncmp(target, dir, dlen) == 0 && target[dlen] == '/';
+	}
+	closedir(d);
+	return (found);
+}
+
+int
+ff_runtime_holders(const char *prefix, char *buf, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	struct dirent *de;
+	size_t used = 0;
+	int count = 0;
+	pid_t self = getpid();
+	DIR *d;
+
+	buf[0] = '\0';
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	/* /proc gives resolved paths, and /var/run is a link to /run. */
+	if (realpath(dir, real) != NULL)
+		snprintf(dir, sizeof(dir), "%s", real);
+	if ((d = opendir("/proc")) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    atoi(de->d_name) == self || !holds_under(de->d_name, dir))
+			continue;
+		count++;
+		if (used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+			    count > 1 ? " " : "", de->d_name);
+	}
+	closedir(d);
+	return (count);
 }
 
 void

@@ -15,6 +15,15 @@ void ff_runtime_dir(const char *prefix, char *buf, size_t len);
 void ff_dpdk_remove_runtime_files(const char *prefix);
 
 /*
+ * The processes other than us with a file of `prefix''s runtime directory
+ * open: DPDK secondaries (a tool, an exporter) hold its fbarray files
+ * locked, so while one still runs after its primary died no new primary
+ * can start under the prefix.  Their pids, space-separated, go in buf;
+ * returns how many there are.
+ */
+int ff_runtime_holders(const char *prefix, char *buf, size_t len);
+
+/*
  * Held by a secondary (a tool, or a stack process) while its EAL starts.
  * At the end of rte_eal_init every DPDK 22.11 process removes the
  * fbarray_* files of the runtime directory it can lock, to clean up after
