@@ -36,25 +36,14 @@ tests: tests/unit/test_top_dashboard.py.
 import collections
 import time
 
+from fstools.records import netstat as netstat_records
 from fstools.views import counters as cnt
 from fstools.views import top as top_view
 
 VIEWS = ("overview", "tcp", "counters")
 
 # tcp_fsm.h's order: the index in net.inet.tcp.states.
-TCP_STATES = (
-    "CLOSED",
-    "LISTEN",
-    "SYN_SENT",
-    "SYN_RCVD",
-    "ESTABLISHED",
-    "CLOSE_WAIT",
-    "FIN_WAIT_1",
-    "CLOSING",
-    "LAST_ACK",
-    "FIN_WAIT_2",
-    "TIME_WAIT",
-)
+TCP_STATES = netstat_records.TCP_STATES
 
 # The TCP panel's rates: (title, tcpstat field).
 TCP_RATES = (
