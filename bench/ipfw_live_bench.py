@@ -3,12 +3,12 @@
 requests/s, and how long ff-ipfw takes to load and list 100,000 rules.
 
     sudo flock /tmp/ff-integ.lock .venv/bin/python bench/ipfw_live_bench.py \
-        [-d SECONDS] [-c CONNS]
+        [-d SECONDS] [-c CONNS] [-r ROUNDS]
 
 examples/helloworld runs in a network namespace with a net_tap port,
 busy-polling on one CPU; wrk (-t1 -cCONNS -dSECONDSs, keep-alive) runs
 from the Linux side of the tap on the other CPU.  In one run, on one
-stack, one after the other:
+stack, the rows interleaved, ROUNDS times (5 by default):
   off       net.inet.ip.fw.enable=0: the baseline
   0 rules   filtering on, the default rule alone
   N rules   N = 10, 100, 1,000: N-1 rules that do not match the
@@ -18,10 +18,11 @@ stack, one after the other:
   table     table 1 holding 1,000,000 /32 entries (198.19.0.0 and up,
             not the client), one rule `deny ip from table(1) to any'
             and the allow: two lookups per request and reply
-Each row prints requests/s and its ratio to the baseline.  Then
+Each row prints its median requests/s (and the range over the rounds)
+and the ratio of its median to the baseline's.  Then
 100,000 rules are loaded from a file with `ff-ipfw -q FILE' and listed
 with `ff-ipfw list' (the tool's whole cost: parsing, compiling, the
-messages in pieces, decoding, printing to /dev/null), and the table's
+messages in pieces, decoding, printing into a pipe), and the table's
 load time through the Stack API.  Not a pass/fail test: the machine is
 shared and noisy; compare figures from the same run only.
 
@@ -34,6 +35,7 @@ import ipaddress
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -117,25 +119,8 @@ def check_rules(h, n):
 
 
 def bench(h, cpu, args, tmp):
-    rows = []
-
-    def measure(label, note=""):
-        rps, errors = wrk(h, cpu, args.duration, args.conns)
-        rows.append((label, rps, errors, note))
-        print("  %-24s %10.0f req/s" % (label, rps), flush=True)
-
-    h.stack.sysctl_set("net.inet.ip.fw.enable", 0)
-    measure("ipfw off (baseline)")
-    h.stack.sysctl_set("net.inet.ip.fw.enable", 1)
-    h.stack.ipfw_flush()
-    measure("0 rules (default only)")
-    for n in (10, 100, 1000):
-        h.stack.ipfw_flush()
-        load_file(h, tmp / ("rules%d" % n), rule_set(n))
-        check_rules(h, n)
-        measure("%d rules" % n, "%d not matching, then allow" % (n - 1))
-
-    h.stack.ipfw_flush()
+    """Every row once per round, the rows interleaved so that the
+    machine's drift spreads over all of them."""
     h.stack.ipfw_table_create(1, TABLE_SIZE)
     t = time.perf_counter()
     h.stack.ipfw_table_add(1, [(far(i), 32, 0) for i in range(TABLE_SIZE)])
@@ -143,16 +128,56 @@ def bench(h, cpu, args, tmp):
     (info,) = h.stack.ipfw_tables(1)
     if info.count != TABLE_SIZE:
         sys.exit("ipfw_live_bench: table holds %d entries" % info.count)
-    load_file(
-        h,
-        tmp / "table",
-        [
-            "add 100 deny ip from table(1) to any",
-            "add 200 allow ip from any to any",
-        ],
+
+    def rules(lines):
+        def setup():
+            h.stack.sysctl_set("net.inet.ip.fw.enable", 1)
+            h.stack.ipfw_flush()
+            if lines:
+                load_file(h, tmp / "rules", lines)
+            check_rules(h, len(lines))
+
+        return setup
+
+    rows = [
+        (
+            "ipfw off (baseline)",
+            "net.inet.ip.fw.enable=0",
+            lambda: h.stack.sysctl_set("net.inet.ip.fw.enable", 0),
+        ),
+        ("0 rules", "the default rule alone", rules([])),
+    ]
+    for n in (10, 100, 1000):
+        rows.append(
+            (
+                "%d rules" % n,
+                "%d not matching, then allow" % (n - 1),
+                rules(rule_set(n)),
+            )
+        )
+    rows.append(
+        (
+            "1,000,000-entry table",
+            "deny from table(1) (no match), allow",
+            rules(
+                [
+                    "add 100 deny ip from table(1) to any",
+                    "add 200 allow ip from any to any",
+                ]
+            ),
+        )
     )
-    check_rules(h, 2)
-    measure("1,000,000-entry table", "table(1) lookup, then allow")
+    got = {label: [] for label, _, _ in rows}
+    for r in range(args.rounds):
+        for label, _, setup in rows:
+            setup()
+            rps, errors = wrk(h, cpu, args.duration, args.conns)
+            got[label].append((rps, errors))
+            print(
+                "  round %d  %-24s %10.0f req/s" % (r + 1, label, rps),
+                flush=True,
+            )
+    h.stack.sysctl_set("net.inet.ip.fw.enable", 1)
     h.stack.ipfw_flush()
     h.stack.ipfw_table_destroy(1)
 
@@ -166,46 +191,43 @@ def bench(h, cpu, args, tmp):
     listing, out = ff_ipfw(h, "list")
     listed = len(out.splitlines())
     h.stack.ipfw_flush()
-    return rows, table_load, load, listing, listed
+    table = [(label, note, got[label]) for label, note, _ in rows]
+    return table, table_load, load, listing, listed
 
 
 def report(rows, table_load, load, listing, listed, args):
-    base = rows[0][1]
+    med = {
+        label: statistics.median(r for r, _ in runs) for label, _, runs in rows
+    }
+    base = med[rows[0][0]]
     print()
     print(
-        "helloworld, wrk -t1 -c%d -d%ds keep-alive, same stack, same run"
-        % (args.conns, args.duration)
+        "helloworld, wrk -t1 -c%d -d%ds keep-alive, %d interleaved rounds "
+        "on one stack: median (min-max) requests/s, ratio of medians"
+        % (args.conns, args.duration, args.rounds)
     )
-    head = ("ipfw", "requests/s", "ratio", "errors", "rule set")
-    w = [
-        max(len(head[0]), *(len(r[0]) for r in rows)),
-        10,
-        6,
-        6,
-        max(len(head[4]), *(len(r[3]) for r in rows)),
-    ]
-    line = "  ".join("%-*s" % (w[i], c) for i, c in enumerate(head))
-    print(line)
-    print("-" * len(line))
-    for label, rps, errors, note in rows:
-        print(
-            "  ".join(
-                "%-*s" % (w[i], c)
-                for i, c in enumerate(
-                    (
-                        label,
-                        "%.0f" % rps,
-                        "%.2f" % (rps / base) if base else "-",
-                        str(errors),
-                        note,
-                    )
-                )
-            )
+    head = ("ipfw", "requests/s", "min-max", "ratio", "errors", "rule set")
+    cells = [
+        (
+            label,
+            "%.0f" % med[label],
+            "%.0f-%.0f" % (min(r for r, _ in runs), max(r for r, _ in runs)),
+            "%.2f" % (med[label] / base) if base else "-",
+            str(sum(e for _, e in runs)),
+            note,
         )
+        for label, note, runs in rows
+    ]
+    w = [max(len(c[i]) for c in cells + [head]) for i in range(len(head))]
+    line = "  ".join("%-*s" % (w[i], c) for i, c in enumerate(head))
+    print(line.rstrip())
+    print("-" * len(line.rstrip()))
+    for c in cells:
+        print("  ".join("%-*s" % (w[i], x) for i, x in enumerate(c)).rstrip())
     print()
     print(
-        "1,000,000 table entries added (Stack API, messages in pieces): %.2f s"
-        % table_load
+        "1,000,000 table entries added (Stack API, messages in pieces): "
+        "%.2f s" % table_load
     )
     print(
         "%d rules: ff-ipfw -q FILE %.2f s, ff-ipfw list %.2f s (%d lines)"
@@ -217,6 +239,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-d", "--duration", type=int, default=3)
     ap.add_argument("-c", "--conns", type=int, default=20)
+    ap.add_argument("-r", "--rounds", type=int, default=5)
     ap.add_argument("--app", default=str(ROOT / "examples" / "helloworld"))
     args = ap.parse_args()
     if args.duration > 5:
