@@ -141,6 +141,20 @@ def measure(h, n, runs):
     lines = out.splitlines()
     header = sum(1 for ln in lines if not ln.startswith(("tcp", "udp")))
     listeners = sum(1 for ln in lines if "LISTEN" in ln)
+    states = {}
+    for ln in lines:
+        if ln.startswith("tcp"):
+            st = ln.split()[-1]
+            states[st] = states.get(st, 0) + 1
+    _, out = wall("%s -n kern.ipc.numopensockets" % sysctl)
+    print(
+        "stack: kern.ipc.numopensockets %s; ff-netstat -an states %s"
+        % (out.strip(), states)
+    )
+    _, out = wall("%s -s -p tcp" % netstat)
+    for ln in out.splitlines():
+        if any(w in ln for w in ("accept", "overflow", "syncache", "cookie")):
+            print("stack: tcp:" + ln.replace("\t", " "))
     reset(sysctl)
     time.sleep(1.0)
     idle = max_us(sysctl)
