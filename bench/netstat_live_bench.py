@@ -76,7 +76,7 @@ def client(n, hold):
         f.write("1024 65535")
     ep = select.epoll()
     pending, done, failed = {}, [], 0
-    end = time.monotonic() + 120
+    end = time.monotonic() + 240  # bounded; ~800 handshakes/s here
     started = 0
     while len(done) < n and time.monotonic() < end:
         while len(pending) < IN_FLIGHT and started < n + failed:
