@@ -195,5 +195,7 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	else
 		ctx->top.idle_tsc += (t1 - t0) + (t3 - t2);
 	ctx->top.work_tsc += t3 - t0;
+	if (t3 - t0 > ctx->top.max_tsc)
+		ctx->top.max_tsc = t3 - t0;
 	return (work);
 }

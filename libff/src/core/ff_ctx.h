@@ -70,6 +70,7 @@ struct ff_top {
 	uint64_t sys_tsc;
 	uint64_t usr_tsc;
 	uint64_t work_tsc;
+	uint64_t max_tsc; /* longest iteration since reset: kern.loop.max_us */
 };
 
 /* Port traffic, shown by ff-traffic (struct ff_traffic_stats). */

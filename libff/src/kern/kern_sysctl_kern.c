@@ -1,7 +1,7 @@
 /*
  * kern_sysctl_kern.c - the top-level nodes and the kern.* leaves that
  * belong to no protocol: kern.ostype, kern.osrelease, kern.hz,
- * kern.ipc.maxsockbuf, kern.ipc.somaxconn.  Registered by
+ * kern.ipc.maxsockbuf, kern.ipc.somaxconn, kern.loop.max_us.  Registered by
  * sysctl_ctx_init(); the socket layer reads ctx->sysctl->st_ipc.
  */
 #include <errno.h>
@@ -26,6 +26,29 @@ kern_sysctl_hz(
 	int hz = (int)ctx->callouts.cw_hz;
 
 	return (sysctl_out(req, &hz, sizeof(hz)));
+}
+
+/*
+ * kern.loop.max_us: the longest main-loop iteration (stack, application
+ * loop and flush) since start or the last reset, in microseconds: how
+ * long the data path stood still at worst, e.g. while a tool listed
+ * 100,000 pcbs.  Writing 0 resets it; any other value is refused.
+ */
+static int
+kern_sysctl_loop_max(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	uint64_t hz = ctx->clock.clk_tsc_hz;
+	uint64_t v = hz != 0 ? ctx->top.max_tsc * 1000000 / hz : 0;
+	int error;
+
+	error = sysctl_handle_value(req, &v, sizeof(v));
+	if (error != 0 || req->newptr == NULL)
+		return (error);
+	if (v != 0)
+		return (EINVAL);
+	ctx->top.max_tsc = 0;
+	return (0);
 }
 
 /* kern.ipc.maxsockbuf: an unsigned long with a floor. */
@@ -72,6 +95,10 @@ static const struct sysctl_entry kern_sysctls[] = {
 	SYSCTL_UINT("kern.ipc.somaxconn", CTLFLAG_RW | CTLFLAG_TUN, STATE,
 	    st_ipc.ki_somaxconn, 0, 65535,
 	    "Largest listen queue a socket may ask for"),
+	SYSCTL_NODE("kern.loop", "The main loop"),
+	SYSCTL_PROC("kern.loop.max_us", CTLTYPE_U64 | CTLFLAG_RW,
+	    kern_sysctl_loop_max, "QU",
+	    "Longest main-loop iteration since reset, us (write 0 to reset)"),
 };
 
 #undef STATE
