@@ -201,6 +201,32 @@ def test_dpdk_keys(lib):
     assert c["dpdk.nb_mbufs"] == "16383"
 
 
+def eal_args(lib, dpdk_lines):
+    return ok(lib, "[dpdk]\n" + dpdk_lines)["eal.args"].split()
+
+
+@pytest.mark.parametrize(
+    "line,arg",
+    # DPDK's EAL options (doc/guides/linux_gsg/linux_eal_parameters.rst):
+    # -n channels, -m megabytes, --no-huge, --base-virtaddr,
+    # --file-prefix (the runtime directory /var/run/dpdk/<prefix>).
+    [
+        ("channel=4", "-n4"),
+        ("memory=256", "-m256"),
+        ("no_huge=1", "--no-huge"),
+        ("base_virtaddr=0x7f0000000000", "--base-virtaddr=0x7f0000000000"),
+        ("file_prefix=ff-t1", "--file-prefix=ff-t1"),
+    ],
+)
+def test_dpdk_keys_become_eal_arguments(lib, line, arg):
+    """Each EAL key's argument is in the vector ff_dpdk_eal_args() hands
+    rte_eal_init(), and not there by default (file_prefix: "ff")."""
+    assert arg in eal_args(lib, line + "\n")
+    plain = eal_args(lib, "")
+    assert arg not in plain
+    assert "--file-prefix=ff" in plain  # the default, also the tools' -P
+
+
 def test_fstack_old_names(lib):
     c = ok(lib, "[dpdk]\npci_whitelist=0000:01:00.0\ntx_csum_offload_skip=1\n")
     assert c["dpdk.allow"] == "0000:01:00.0"
@@ -456,6 +482,18 @@ BAD = [
         "config.ini:1: [bond0]: F-Stack section not supported by ff",
     ),
     (
+        "[dpdk]\n[vlan0]\nvlanid=10\n",
+        "config.ini:2: [vlan0]: F-Stack section not supported by ff",
+    ),
+    (
+        "[kni]\nenable=1\n",
+        "config.ini:1: [kni]: F-Stack section not supported by ff",
+    ),
+    (
+        "[rss_check]\nenable=1\n",
+        "config.ini:1: [rss_check]: F-Stack section not supported by ff",
+    ),
+    (
         "[dpdk]\n[freebsd.boot]\n[dpdk]\n",
         "config.ini:3: [dpdk]: duplicate section (first on line 1)",
     ),
@@ -643,6 +681,16 @@ BAD = [
     (
         PORT0 + "prefix_len=64\n",
         "config.ini:4: [port0] prefix_len: "
+        "IPv6 is not supported yet; leave it empty",
+    ),
+    (
+        PORT0 + "gateway6=2001:db8::1\n",
+        "config.ini:4: [port0] gateway6: "
+        "IPv6 is not supported yet; leave it empty",
+    ),
+    (
+        PORT0 + "vip_addr6=2001:db8::3;2001:db8::4\n",
+        "config.ini:4: [port0] vip_addr6: "
         "IPv6 is not supported yet; leave it empty",
     ),
     # lcore_mask and lists

@@ -12,7 +12,9 @@
  *                        RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM, and
  *                        CSUM_IP_TSO into RTE_MBUF_F_TX_TCP_SEG with
  *                        tso_segsz and the header lengths;
- *   ff_dpdk_tx_offloads() the tx offloads to enable, from the config;
+ *   ff_dpdk_rx_offloads(), ff_dpdk_tx_offloads()
+ *                        the rx and tx offloads to enable, from the config
+ *                        (vlan_strip, tx_csum_offoad_skip, tso);
  *   ff_dpdk_ifcap(), ff_dpdk_hwassist()
  *                        RTE_ETH_*_OFFLOAD_* words into FreeBSD's IFCAP_*
  *                        and CSUM_* (struct ff_port's p_capabilities,
@@ -87,6 +89,21 @@ ff_dpdk_tx_export(struct rte_mbuf *m)
 		m->l4_len = ph->l4hlen;
 		m->tso_segsz = ph->tso_segsz;
 	}
+}
+
+/*
+ * The rx offloads to turn on, of those the device offers (rx_capa): the
+ * checksum verdicts, and VLAN stripping with [dpdk] vlan_strip.
+ */
+static inline uint64_t
+ff_dpdk_rx_offloads(const struct ff_dpdk_cfg *d, uint64_t rx_capa)
+{
+	uint64_t want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+
+	if (d->vlan_strip)
+		want |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	return (rx_capa & want);
 }
 
 /*

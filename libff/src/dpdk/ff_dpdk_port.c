@@ -266,16 +266,10 @@ static void
 dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
     struct dpdk_offloads *o)
 {
-	const uint64_t rx_want = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
-	    RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-
 	o->rx_capa = di->rx_offload_capa;
 	o->tx_capa = di->tx_offload_capa;
-	o->rx_enabled = di->rx_offload_capa & rx_want;
+	o->rx_enabled = ff_dpdk_rx_offloads(&ctx->cfg->dpdk, o->rx_capa);
 	o->tx_enabled = ff_dpdk_tx_offloads(&ctx->cfg->dpdk, o->tx_capa);
-	if (ctx->cfg->dpdk.vlan_strip)
-		o->rx_enabled |=
-		    di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
 }
 
 static int

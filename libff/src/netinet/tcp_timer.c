@@ -27,6 +27,7 @@
 
 #include "core/ff_ctx.h"
 #include "netinet/in_pcb.h"
+#include "netinet/in_var.h"
 #include "netinet/tcp_var.h"
 
 int
@@ -410,18 +411,27 @@ tcp_timers_stop(struct tcpcb *tp)
 /*
  * Enter TIME_WAIT: stop everything but the 2MSL timer; the socket, if
  * still there, is told the connection is over (the pcb stays hashed so
- * that stray segments are answered as RFC 9293 3.10.7.4 says).
+ * that stray segments are answered as RFC 9293 3.10.7.4 says).  With
+ * net.inet.tcp.nolocaltimewait, a connection whose far end is one of
+ * our own addresses (FreeBSD's in_localip(faddr) in tcp_twstart()) does
+ * not wait: no segment of it can be delayed in a network.  Its 2MSL
+ * timer is 0, so the ACK of the peer's FIN still goes out first and the
+ * pcb goes at the next tick.
  */
 void
 tcp_twstart(struct tcpcb *tp)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 	struct socket *so = tcp_socket(tp);
+	uint64_t wait = 2 * (uint64_t)V_tcp(ctx)->msl;
 
+	if (V_tcp(ctx)->nolocaltimewait &&
+	    in_localip(ctx, tp->t_inpcb->inp_faddr))
+		wait = 0;
 	tcp_state_change(tp, TCPS_TIME_WAIT);
 	tcp_timers_stop(tp);
 	tcp_reass_flush(tp);
-	tcp_timer_2msl(tp, 2 * (uint64_t)V_tcp(ctx)->msl);
+	tcp_timer_2msl(tp, wait);
 	tp->t_inpcb->inp_flags |= INP_TIMEWAIT;
 	if (so != NULL) {
 		soisdisconnected(so);

@@ -19,6 +19,7 @@
 #include "netinet/in_var.h"
 #include "netinet/ip_var.h"
 #include "netinet/arp_var.h"
+#include "netinet/ip_fw.h"
 #include "testport/ff_testport.h"
 
 static struct ff_ctx *
@@ -101,6 +102,13 @@ ff_test_route_count(struct ff_test *t)
 
 	rt_foreach(api_ctx(t), api_count_cb, &n);
 	return (n);
+}
+
+/* The size the dynamic-rule hash was made with (0: no state yet). */
+int
+ff_test_ipfw_dyn_nbuckets(struct ff_test *t)
+{
+	return ((int)V_ipfw(api_ctx(t))->dyn_nbuckets);
 }
 
 int

@@ -222,12 +222,13 @@ ff_testport_set_offloads(
 {
 	struct ff_testport *tp = (struct ff_testport *)p;
 	struct ifnet *ifp = p->p_ifp;
+	uint64_t rx_on = ff_dpdk_rx_offloads(d, rx);
 	uint64_t tx_on = ff_dpdk_tx_offloads(d, tx);
 
-	tp->tp_rx_offloads = rx;
-	/* It has what the test says; tx is turned on as dpdk/ does it. */
+	tp->tp_rx_offloads = rx_on;
+	/* It has what the test says; they are turned on as dpdk/ does it. */
 	p->p_capabilities = ff_dpdk_ifcap(rx, tx);
-	p->p_capenable = ff_dpdk_ifcap(rx, tx_on);
+	p->p_capenable = ff_dpdk_ifcap(rx_on, tx_on);
 	p->p_hwassist = ff_dpdk_hwassist(tx_on);
 	if (ifp != NULL) {
 		ifp->if_capabilities = p->p_capabilities;

@@ -36,9 +36,10 @@ int ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 struct rte_mbuf *ff_testport_tx_get(struct ff_port *p);
 unsigned int ff_testport_tx_count(const struct ff_port *p);
 /*
- * Offloads the port has, as RTE_ETH_{RX,TX}_OFFLOAD_* words: every rx one
- * is enabled (which received-frame verdicts are trusted), the tx ones as
- * the DPDK backend picks them from config `d' (ff_dpdk_tx_offloads(): TSO
+ * Offloads the port has, as RTE_ETH_{RX,TX}_OFFLOAD_* words, enabled as
+ * the DPDK backend picks them from config `d' (ff_dpdk_rx_offloads(): the
+ * checksum verdicts, VLAN strip with [dpdk] vlan_strip;
+ * ff_dpdk_tx_offloads(): the checksums unless tx_csum_offoad_skip, TSO
  * only with [dpdk] tso).  They set the port's and its ifnet's capability
  * words; sent frames get DPDK's tx flags as dpdk/ sets them.
  */
@@ -140,6 +141,7 @@ int ff_test_route_delete(struct ff_test *t, const char *dst, int plen);
 int
 ff_test_route_get(struct ff_test *t, const char *dst, char *out, size_t outlen);
 int ff_test_route_count(struct ff_test *t);
+int ff_test_ipfw_dyn_nbuckets(struct ff_test *t);
 int ff_test_arp_add(
     struct ff_test *t, const char *addr, const uint8_t *mac, int flags);
 int ff_test_arp_delete(struct ff_test *t, const char *addr);
