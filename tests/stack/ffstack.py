@@ -82,6 +82,7 @@ _SIGNATURES = {
     "ff_test_route_get": (_I, [_P, _S, ctypes.c_char_p, ctypes.c_size_t]),
     "ff_test_route_count": (_I, [_P]),
     "ff_test_ipfw_dyn_nbuckets": (_I, [_P]),
+    "ff_test_tcb_hash_buckets": (_I, [_P]),
     "ff_test_arp_add": (_I, [_P, _S, _B, _I]),
     "ff_test_arp_delete": (_I, [_P, _S]),
     "ff_test_arp_get": (
@@ -324,6 +325,9 @@ class Stack:
 
     def ipfw_dyn_nbuckets(self):
         return self.lib.ff_test_ipfw_dyn_nbuckets(self.h)
+
+    def tcb_hash_buckets(self):
+        return self.lib.ff_test_tcb_hash_buckets(self.h)
 
     def arp_add(self, addr, mac, flags=0):
         return self.lib.ff_test_arp_add(

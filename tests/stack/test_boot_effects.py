@@ -455,3 +455,89 @@ def test_recvbuf_inc_is_the_least_step(make_stack):
     assert all(b - a >= inc or b == top for a, b in grown)
     assert grown[0][1] - grown[0][0] >= inc
     quiesce(st, fd, lfd)
+
+
+# -- timers, buffers and the challenge-ACK window ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "boot,ms", [((), 40), (("net.inet.tcp.delacktime=77",), 77)]
+)
+def test_delacktime(make_stack, boot, ms):
+    """A lone segment is acknowledged delacktime ms later (tcp(4);
+    FreeBSD's default 40 ms)."""
+    st = tb.tcp_boot_stack(make_stack, *boot)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("PA", data=b"a" * 100)
+    st.advance((ms - 2) / 1000, step=0.001)
+    peer.expect_nothing()
+    st.advance(0.003, step=0.001)
+    assert peer.expect("A").ack == peer.seq
+    quiesce(st, fd)
+
+
+@pytest.mark.parametrize("hz", [1000, 10])
+def test_hz_is_the_timer_granularity(make_stack, hz):
+    """Callouts run on ticks of 1/hz s: at hz=10 the 40 ms delayed ACK
+    waits for the next 100 ms tick."""
+    st = tb.tcp_boot_stack(make_stack, "kern.hz=%d" % hz)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("PA", data=b"a" * 100)
+    st.advance(0.045, step=0.001)
+    if hz == 1000:
+        peer.expect("A")
+    else:
+        peer.expect_nothing()
+        st.advance(0.06, step=0.001)
+        peer.expect("A")
+    quiesce(st, fd)
+
+
+def test_sendspace_and_recvspace(make_stack):
+    """A new connection's buffers: SO_SNDBUF is sendspace and takes that
+    many bytes; the window it offers is recvspace (tcp(4))."""
+    st = tb.tcp_boot_stack(
+        make_stack,
+        "net.inet.tcp.sendspace=20000",
+        "net.inet.tcp.recvspace=30000",
+        "net.inet.tcp.sendbuf_auto=0",
+    )
+    lfd = listener(st)
+    peer = Peer(st)
+    peer.seq = 1000
+    peer.send("S", options=[("MSS", 1460)])
+    assert peer.expect("SA").window == 30000
+    peer.send("A", win=0)  # the peer takes nothing: all stays buffered
+    fd = st.tcp_accept(lfd)
+    assert st.tcp_getopt(fd, SOL_SOCKET, 7) == (0, 20000)  # SO_SNDBUF
+    assert rcvbuf(st, fd) == 30000
+    assert st.tcp_send(fd, b"x" * 50000) == 20000
+    st.drain()
+    peer.send("RA", advance=False)
+    quiesce(st, fd, lfd)
+
+
+@pytest.mark.parametrize("window_ms,cnt", [(1000, 5), (100, 2)])
+def test_ack_war_window_and_count(make_stack, window_ms, cnt):
+    """RFC 5961 challenge ACKs, at most ack_war_cnt per
+    ack_war_timewindow ms: ten forged ACKs 20 ms apart draw cnt in the
+    first window and more once it is over."""
+    st = tb.tcp_boot_stack(
+        make_stack,
+        "net.inet.tcp.ack_war_timewindow=%d" % window_ms,
+        "net.inet.tcp.ack_war_cnt=%d" % cnt,
+    )
+    peer = Peer(st)
+    fd = establish(st, peer)
+    ghost = (peer.ack - (1 << 30)) % (1 << 32)
+    answered = []
+    for _ in range(10):
+        peer.send("A", ack=ghost, advance=False)
+        answered.append(len([p for p in st.drain() if TCP in p]))
+        st.advance(0.02, step=0.01)
+    # 10 ACKs over 200 ms: one window of 1 s holds them all, windows of
+    # 100 ms are two.
+    assert sum(answered) == (cnt if window_ms == 1000 else 2 * cnt)
+    quiesce(st, fd)

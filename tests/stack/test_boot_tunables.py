@@ -99,6 +99,9 @@ def test_defaults_are_freebsd_like(st):
     assert sysctl(st, "kern.ipc.maxsockets") == 65536
     assert sysctl(st, "kern.maxfiles") == 65536
     assert sysctl(st, "net.inet.tcp.tcbhashsize") == 4096
+    fd = st.tcp_socket()  # the first TCP pcb makes the hash
+    assert st.tcb_hash_buckets() == 4096
+    assert st.tcp_close(fd) == 0
 
 
 def test_maxsockets_limits_sockets(make_stack):
@@ -176,6 +179,7 @@ def test_tcbhashsize(make_stack):
     fd = establish(st, peer)
     peer.send("PA", data=b"hello")  # found through the hash
     assert st.tcp_recv(fd) == b"hello"
+    assert st.tcb_hash_buckets() == 256  # the hash was made that size
     quiesce(st, fd)
     # Read-only at run time (RDTUN): ff-sysctl gets EPERM.
     assert (

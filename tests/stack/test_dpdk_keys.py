@@ -117,3 +117,19 @@ def test_gateway_is_the_default_route(make_stack, gateway):
     out = st.expect(UDP)
     assert out[Ether].dst == gw_mac and out[IP].dst == "203.0.113.5"
     a.close(fd)
+
+
+@pytest.mark.parametrize("ports", ["0", "0,1"])
+def test_port_list_opens_only_those_ports(make_stack, ports):
+    """[port1] is configured; only with port_list=0,1 is it opened (an
+    interface, its subnet route)."""
+    st = make_stack(
+        CONFIG.replace("port_list=0", "port_list=" + ports)
+        + "[port1]\naddr=198.19.0.2\nnetmask=255.255.255.0\n"
+    )
+    route = st.route_get("198.19.0.7")
+    if ports == "0":
+        assert route is None or route[2] != "f-stack-1"
+    else:
+        assert route[:3] == ("198.19.0.0/24", "0.0.0.0", "f-stack-1")
+    assert st.route_get("198.18.0.7")[2] == "f-stack-0"

@@ -216,6 +216,8 @@ def eal_args(lib, dpdk_lines):
         ("no_huge=1", "--no-huge"),
         ("base_virtaddr=0x7f0000000000", "--base-virtaddr=0x7f0000000000"),
         ("file_prefix=ff-t1", "--file-prefix=ff-t1"),
+        ("log_level=debug", "--log-level=8"),
+        ("allow=0000:01:00.0", "--allow=0000:01:00.0"),
     ],
 )
 def test_dpdk_keys_become_eal_arguments(lib, line, arg):
@@ -225,6 +227,10 @@ def test_dpdk_keys_become_eal_arguments(lib, line, arg):
     plain = eal_args(lib, "")
     assert arg not in plain
     assert "--file-prefix=ff" in plain  # the default, also the tools' -P
+    assert "--no-pci" in plain and "--log-level=5" in plain  # warning
+    assert ("--no-pci" in eal_args(lib, line + "\n")) == (
+        not line.startswith("allow")
+    )
 
 
 def test_fstack_old_names(lib):

@@ -134,11 +134,13 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 		return (-1);
 	}
 	ctx->pktmbuf_pool = t->t_pool;
-	for (i = 0; i < FF_MAX_PORTS; i++) {
-		if (!cfg->ports[i].pc_present)
-			continue;
-		if ((p = ff_testport_open(cfg->ports[i].pc_port_id)) == NULL) {
-			snprintf(err, errlen, "test port %d: no memory", i);
+	/* The ports of port_list, as ff_dpdk_ports_open() opens them. */
+	for (i = 0; i < cfg->dpdk.nb_ports; i++) {
+		p = ff_testport_open(
+		    cfg->ports[cfg->dpdk.port_list[i]].pc_port_id);
+		if (p == NULL) {
+			snprintf(err, errlen, "test port %d: no memory",
+			    cfg->dpdk.port_list[i]);
 			return (-1);
 		}
 		ctx->ports[ctx->nb_ports++] = p;

@@ -19,7 +19,9 @@
 #include "netinet/in_var.h"
 #include "netinet/ip_var.h"
 #include "netinet/arp_var.h"
+#include "netinet/in_pcb.h"
 #include "netinet/ip_fw.h"
+#include "netinet/tcp_var.h"
 #include "testport/ff_testport.h"
 
 static struct ff_ctx *
@@ -102,6 +104,15 @@ ff_test_route_count(struct ff_test *t)
 
 	rt_foreach(api_ctx(t), api_count_cb, &n);
 	return (n);
+}
+
+/* Buckets of the TCP connection hash (0: not made yet, no pcb). */
+int
+ff_test_tcb_hash_buckets(struct ff_test *t)
+{
+	const struct inpcbinfo *info = V_tcbinfo(api_ctx(t));
+
+	return (info->ipi_hashbase != NULL ? (int)info->ipi_hashmask + 1 : 0);
 }
 
 /* The size the dynamic-rule hash was made with (0: no state yet). */

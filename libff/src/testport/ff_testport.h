@@ -142,6 +142,7 @@ int
 ff_test_route_get(struct ff_test *t, const char *dst, char *out, size_t outlen);
 int ff_test_route_count(struct ff_test *t);
 int ff_test_ipfw_dyn_nbuckets(struct ff_test *t);
+int ff_test_tcb_hash_buckets(struct ff_test *t);
 int ff_test_arp_add(
     struct ff_test *t, const char *addr, const uint8_t *mac, int flags);
 int ff_test_arp_delete(struct ff_test *t, const char *addr);
