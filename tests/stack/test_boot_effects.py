@@ -24,10 +24,21 @@ RFCs they follow:
                               advertised) grows under bulk data, in
                               steps of at least recvbuf_inc, to
                               recvbuf_max; without it, it stays at
-                              net.inet.tcp.recvspace.
+                              net.inet.tcp.recvspace;
+  kern.hz                     the timers' granularity (1/hz s);
+  net.inet.tcp.delacktime, rexmit_initial  the delayed-ACK time and the
+                              first RTO (RFC 6298 2.1);
+  net.inet.tcp.sendspace/recvspace  a new connection's buffers and the
+                              window it offers;
+  net.inet.tcp.ack_war_timewindow/cnt  challenge ACKs (RFC 5961) per
+                              window.
+Last, for every CTLFLAG_TUN node of the tree, the value given in
+[freebsd.boot] is the node's: the tests elsewhere that show a tunable's
+effect by setting it at run time then hold for the boot setting too.
 """
 
 import errno
+from pathlib import Path
 
 import pytest
 from scapy.layers.inet import ICMP, IP, TCP, fragment
@@ -541,3 +552,78 @@ def test_ack_war_window_and_count(make_stack, window_ms, cnt):
     # 100 ms are two.
     assert sum(answered) == (cnt if window_ms == 1000 else 2 * cnt)
     quiesce(st, fd)
+
+
+@pytest.mark.parametrize(
+    "boot,ms", [((), 1000), (("net.inet.tcp.rexmit_initial=400",), 400)]
+)
+def test_rexmit_initial(make_stack, boot, ms):
+    """Our SYN, unanswered, goes again after the initial RTO: rexmit_initial
+    ms (RFC 6298 2.1; FreeBSD's default 1 s)."""
+    st = tb.tcp_boot_stack(make_stack, *boot)
+    fd = st.tcp_socket()
+    assert st.tcp_connect(fd, PEER_IP, 8080) == -errno.EINPROGRESS
+    peer = Peer(st)
+    peer.expect("S")
+    st.advance((ms - 20) / 1000, step=0.005)
+    peer.expect_nothing()
+    st.advance(0.04, step=0.005)
+    peer.expect("S")
+    assert st.tcp_close(fd) == 0
+    st.drain()
+
+
+# -- every tunable: the [freebsd.boot] value is the node's -------------------------
+
+TREE = Path(__file__).with_name("data") / "sysctl_tree.tsv"
+CTLFLAG_TUN = 0x80000
+
+
+def tunables():
+    """(name, type) of every CTLFLAG_TUN node in the registered tree."""
+    out = []
+    for line in TREE.read_text().splitlines():
+        f = line.split("\t")
+        if (
+            len(f) >= 4
+            and f[2].startswith("0x")
+            and int(f[2], 16) & CTLFLAG_TUN
+        ):
+            out.append((f[0], f[3]))
+    return out
+
+
+def read_node(st, name, kind):
+    err, _, body = st.msg(
+        _ffi.FF_MSG_SYSCTL,
+        _ffi.encode_sysctl_req(_ffi.FF_SYSCTL_GET, name=name),
+    )
+    assert err == 0, (name, err)
+    v = _ffi.decode_sysctl_reply(body)[1][0]["value"]
+    if kind == "A":
+        return v.rstrip(b"\0").decode()
+    return int.from_bytes(v, "little", signed=not kind.endswith("U"))
+
+
+@pytest.mark.parametrize(
+    "name,kind", tunables(), ids=[n for n, _ in tunables()]
+)
+def test_boot_value_reaches_the_node(make_stack, name, kind):
+    """The run-time tests of a tunable's effect (the "(via sysctl)" rows of
+    the table) set the node; [freebsd.boot] sets that same node at start:
+    a value other than the default, read back."""
+    default = read_node(make_stack(), name, kind)
+    if kind == "A":
+        candidates = [a for a in ("cubic", "newreno") if a != default]
+    else:
+        d = int(default)
+        candidates = [d * 2, d + 1, d - 1, 1 - d]
+        candidates = [c for c in candidates if c >= 0 and c != d]
+    for c in candidates:
+        try:
+            st = make_stack(tb.boot("%s=%s" % (name, c)))
+        except StackError:
+            continue  # not a value this node takes
+        assert str(read_node(st, name, kind)) == str(c)
+        return
+    pytest.fail("no value other than %s accepted" % default)

@@ -133,3 +133,39 @@ def test_port_list_opens_only_those_ports(make_stack, ports):
     else:
         assert route[:3] == ("198.19.0.0/24", "0.0.0.0", "f-stack-1")
     assert st.route_get("198.18.0.7")[2] == "f-stack-0"
+
+
+def test_port_address_netmask_broadcast_name(make_stack):
+    """addr/netmask make the interface's subnet route, if_name names it,
+    and the broadcast address (addr | ~netmask by default) is ours: a
+    datagram to it reaches a socket (RFC 919)."""
+    config = (
+        CONFIG.replace("netmask=255.255.255.0", "netmask=255.255.0.0")
+        .replace("broadcast=198.18.0.255\n", "")
+        .replace("[port0]\n", "[port0]\nif_name=eth-test\n")
+    )
+    st = make_stack(config)
+    assert st.route_get("198.18.5.5")[:3] == (
+        "198.18.0.0/16",
+        "0.0.0.0",
+        "eth-test",
+    )
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 9000)
+    for dst in ("198.18.0.2", "198.18.255.255", "198.18.0.255"):
+        st.inject(
+            Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC)
+            / IP(src="198.18.0.1", dst=dst)
+            / UDP(sport=5000, dport=9000)
+            / dst.encode()
+        )
+    got = []
+    while True:
+        try:
+            got.append(a.recv(fd))
+        except OSError:
+            break
+    # 198.18.0.255 is a host of the /16, not ours: not delivered.
+    assert got == [b"198.18.0.2", b"198.18.255.255"]
+    a.close(fd)

@@ -219,6 +219,15 @@ def eal_args(lib, dpdk_lines):
         ("log_level=debug", "--log-level=8"),
         ("allow=0000:01:00.0", "--allow=0000:01:00.0"),
     ],
+    ids=[
+        "channel",
+        "memory",
+        "no_huge",
+        "base_virtaddr",
+        "file_prefix",
+        "log_level",
+        "allow",
+    ],
 )
 def test_dpdk_keys_become_eal_arguments(lib, line, arg):
     """Each EAL key's argument is in the vector ff_dpdk_eal_args() hands
