@@ -51,8 +51,8 @@ def test_prefix_log_file_and_gateway(make_primary, tmp_path):
 def test_no_huge(tmp_path):
     """A primary with no_huge maps no hugepage file, and still serves the
     port (ping).  DPDK's --no-huge leaves no shared memory for secondary
-    processes, so the tools cannot attach: the stack is started by hand
-    here, not by the factory, which waits for the tools' ECHO."""
+    processes, so the tools cannot attach, and say so: the stack is started
+    by hand here, not by the factory, which waits for the tools' ECHO."""
     if testing.skip_reason():
         pytest.skip(testing.skip_reason())
     h = testing.new_handle(tmp_path)
@@ -81,6 +81,15 @@ def test_no_huge(tmp_path):
             run(ping + [STACK_ADDR], check=False).returncode == 0
             for _ in range(5)
         )
+        # A tool cannot map that memory; it says why, not an EAL error.
+        cp = run(
+            [str(VENV_BIN / "ff-sysctl"), "-P", h.prefix, "kern.hz"],
+            check=False,
+            timeout=30,
+        )
+        assert cp.returncode == 1
+        assert "runs with no_huge=1" in cp.stderr, cp.stderr
+        assert "no_huge=1: this process's memory is private" in h.log_text()
     finally:
         testing.stop(h)
 

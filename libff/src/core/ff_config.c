@@ -38,7 +38,8 @@
  *                   to lcore_mask; give one of the two)
  *   channel         EAL -n, memory channels, 0-32 (0 = EAL default)
  *   memory          EAL -m, MB (0 = as needed)
- *   no_huge         0/1: EAL --no-huge
+ *   no_huge         0/1: EAL --no-huge (memory private to the primary:
+ *                   no tool can attach, and tools say so)
  *   base_virtaddr   EAL --base-virtaddr, hex
  *   file_prefix     EAL --file-prefix (default "ff"); the tools' -P
  *   allow           PCI allow list, comma-separated; F-Stack's older name

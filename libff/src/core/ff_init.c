@@ -219,8 +219,14 @@ ff_init(int argc, char *const argv[])
 		    ctx->proc_id);
 	ff_ctx_set_current(ctx);
 	ff_signals_install();
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		ff_runtime_mark_ready(cfg->dpdk.file_prefix);
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		ff_runtime_mark_ready(cfg->dpdk.file_prefix, cfg->dpdk.no_huge);
+		if (cfg->dpdk.no_huge)
+			fprintf(stderr,
+			    "ff_init: no_huge=1: this process's memory is "
+			    "private, so no tool (ff-*) and no secondary "
+			    "process can attach to it\n");
+	}
 	return (0);
 fail:
 	if (err[0] != '\0')

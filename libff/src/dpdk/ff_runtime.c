@@ -167,8 +167,10 @@ ff_runtime_start_unlock(int fd)
 
 #define FF_READY_FILE "ff_ready"
 
+#define FF_READY_PRIVATE "private"
+
 void
-ff_runtime_mark_ready(const char *prefix)
+ff_runtime_mark_ready(const char *prefix, int private_mem)
 {
 	char dir[512], path[600];
 	FILE *f;
@@ -176,7 +178,8 @@ ff_runtime_mark_ready(const char *prefix)
 	ff_runtime_dir(prefix, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/%s", dir, FF_READY_FILE);
 	if ((f = fopen(path, "w")) != NULL) {
-		fprintf(f, "%d\n", (int)getpid());
+		fprintf(f, "%d\n%s", (int)getpid(),
+		    private_mem ? FF_READY_PRIVATE "\n" : "");
 		fclose(f);
 	}
 }
@@ -194,6 +197,24 @@ ready_pid(const char *path)
 		pid = 0;
 	fclose(f);
 	return (pid);
+}
+
+int
+ff_runtime_private(const char *prefix)
+{
+	char dir[512], path[600], word[16] = "";
+	FILE *f;
+	int pid = 0, n;
+
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, FF_READY_FILE);
+	if ((f = fopen(path, "r")) == NULL)
+		return (0);
+	n = fscanf(f, "%d %15s", &pid, word);
+	fclose(f);
+	if (n != 2 || strcmp(word, FF_READY_PRIVATE) != 0)
+		return (0);
+	return (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH));
 }
 
 int

@@ -37,8 +37,15 @@ int ff_runtime_holders(const char *prefix, char *buf, size_t len);
 int ff_runtime_start_lock(const char *prefix, int timeout_ms);
 void ff_runtime_start_unlock(int fd);
 
-/* The primary: its ports and shared objects are ready for secondaries. */
-void ff_runtime_mark_ready(const char *prefix);
+/*
+ * The primary: its ports and shared objects are ready for secondaries.
+ * `private_mem' marks a primary whose memory no secondary can map
+ * (no_huge: DPDK's --no-huge memory is anonymous), so that tools can say
+ * why they cannot attach instead of failing inside the EAL.
+ */
+void ff_runtime_mark_ready(const char *prefix, int private_mem);
+/* 1 when a live primary of `prefix' marked its memory private, else 0. */
+int ff_runtime_private(const char *prefix);
 /*
  * A secondary: wait up to `seconds' for a running primary's ready mark.
  * 0, or -1 when none came.

@@ -87,6 +87,14 @@ primary_check(const char *prefix, char *err, size_t errlen)
 	char dir[512], path[600];
 	struct stat st;
 
+	if (ff_runtime_private(prefix)) {
+		snprintf(err, errlen,
+		    "the stack with file prefix \"%s\" runs with "
+		    "no_huge=1: its memory is private to it, and no tool "
+		    "can attach (start it without no_huge)",
+		    prefix);
+		return (-ENOTSUP);
+	}
 	ff_runtime_dir(prefix, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/config", dir);
 	if (stat(path, &st) != 0) {
