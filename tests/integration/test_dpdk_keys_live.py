@@ -119,3 +119,20 @@ def test_idle_sleep_frees_the_core(make_primary):
     )
     assert sleeping < 0.2
     assert polling > 0.2 and polling > 5 * sleeping
+
+
+def promiscuity(prim):
+    """The tap's promiscuity count as Linux sees it (`ip -d link`): the
+    net_tap PMD turns IFF_PROMISC on the kernel side on and off."""
+    out = prim.nsexec("ip", "-d", "link", "show", prim.tap).stdout
+    return int(out.split("promiscuity ", 1)[1].split()[0])
+
+
+@pytest.mark.parametrize("value", [0, 1])
+def test_promiscuous(make_primary, value):
+    prim = make_primary(config=template("promiscuous=%d\n" % value))
+    cp = prim.tool("ff-ifconfig", "f-stack-0")
+    assert cp.returncode == 0, cp.stderr
+    flags = cp.stdout.split("<", 1)[1].split(">", 1)[0].split(",")
+    assert ("PROMISC" in flags) == bool(value)
+    assert promiscuity(prim) == value
