@@ -199,13 +199,22 @@ struct socket {
 };
 
 /* Per-stack socket-layer counters (ours; FreeBSD logs these). */
-#define SOSTAT_LIST(X, A)                                           \
-	X(sos_created)	 /* sockets created */                      \
-	X(sos_freed)	 /* sockets freed */                        \
-	X(sos_limit)	 /* refused: kern.ipc.maxsockets reached */ \
-	X(sos_qoverflow) /* sonewconn: listen queue overflow */     \
-	X(sos_nobufs)	 /* sosend: no mbuf for the data */         \
-	X(sos_sbfull)	 /* sbappendaddr: no room (dropped) */
+#define SOSTAT_LIST(X, A)                                            \
+	X(sos_created)	  /* sockets created */                      \
+	X(sos_freed)	  /* sockets freed */                        \
+	X(sos_limit)	  /* refused: kern.ipc.maxsockets reached */ \
+	X(sos_qoverflow)  /* sonewconn: listen queue overflow */     \
+	X(sos_nobufs)	  /* sosend: no mbuf for the data */         \
+	X(sos_sbfull)	  /* sbappendaddr: no room (dropped) */      \
+	X(sos_zcget)	  /* zero copy: chains made for the app */   \
+	X(sos_zcrecv)	  /* zero copy: chains received */           \
+	X(sos_zcsend)	  /* zero copy: sends that took bytes */     \
+	X(sos_zcpartial)  /* zero copy: sends that left a rest */    \
+	X(sos_zccut)	  /* zero copy: segments copied to cut */    \
+	X(sos_zcfree)	  /* zero copy: chains the app freed */      \
+	X(sos_zcbadarg)	  /* zero copy: NULL, bad length refused */  \
+	X(sos_zcbadchain) /* zero copy: chain not held, refused */   \
+	X(sos_zcnobufs)	  /* zero copy: no mbuf or table full */
 
 struct sostat {
 	SOSTAT_LIST(STATS_X, STATS_A)
@@ -318,6 +327,12 @@ long sosend(struct socket *so, const struct sockaddr_in *to,
     struct uio_lite *uio, int flags);
 long soreceive(struct socket *so, struct sockaddr_in *from,
     struct uio_lite *uio, int *flagsp);
+/* soreceive() of an empty so_rcv: 0 (EOF) or a negative errno. */
+long soreceive_empty(struct socket *so, int flags);
+/* The checks before sending: 0 or a negative errno (so_error cleared). */
+int sosend_check(struct socket *so, const struct sockaddr_in *to);
+/* The room a stream send may fill now: > 0, or -EAGAIN. */
+long sosend_room(struct socket *so, size_t resid);
 int sogetsockname(struct socket *so, struct sockaddr_in *nam);
 int sogetpeername(struct socket *so, struct sockaddr_in *nam);
 

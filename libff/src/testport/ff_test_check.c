@@ -14,7 +14,8 @@
  * sockets open; every socket buffer's counts are those of its chain
  * (bytes, buffer bytes, records, tail); a control block's send sequence
  * numbers are in order (snd_una <= snd_nxt <= snd_max) and never more
- * than the send buffer, SYN and FIN ahead.  Walking the wheel reads every armed callout, so one
+ * than the send buffer, SYN and FIN ahead; every zero-copy chain the
+ * application holds is as long as recorded, its cursor inside it.  Walking the wheel reads every armed callout, so one
  * embedded in freed memory is an ASan report here rather than later.
  */
 #include <errno.h>
@@ -288,6 +289,8 @@ ff_test_check(struct ff_test *t, char *err, size_t errlen)
 	    (rc = check_pcbs(V_udbinfo(ctx), "udp", &nso, err, errlen)) != 0 ||
 	    (rc = check_reass(ctx, err, errlen)) != 0)
 		return (rc);
+	if (zc_audit(ctx, err, err != NULL ? errlen : 0) != 0)
+		return (-EPROTO);
 	if (nso > V_uipc(ctx)->us_numopensockets)
 		return (check_fail(err, errlen,
 		    "%u pcbs have a socket, %u sockets open", nso,
