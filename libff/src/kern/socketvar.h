@@ -147,6 +147,8 @@ struct sockbuf {
 	uint32_t sb_mbcnt;		/* buffer bytes of the mbufs held */
 	uint32_t sb_mbmax;		/* max sb_mbcnt */
 	uint32_t sb_reccnt;		/* records held (atomic) */
+	struct rte_mbuf *sb_sndptr;	/* cached segment for sbsndptr() */
+	uint32_t sb_sndptroff;		/* byte offset of its first byte */
 	short sb_flags;			/* SB_* */
 	short sb_state;			/* SBS_* */
 };
@@ -257,13 +259,18 @@ void sbflush(struct sockbuf *sb);
 /*
  * Copy len bytes at offset off of a stream buffer into buf; returns the
  * bytes copied (less when the buffer holds less).  For tcp_output's
- * segments and for MSG_PEEK.
+ * segments.
  */
-uint32_t
-sbcopydata(const struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
-/* The segment holding byte off of a stream buffer; *moff its offset. */
-struct rte_mbuf *
-sbsndptr(const struct sockbuf *sb, uint32_t off, uint32_t *moff);
+uint32_t sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
+/*
+ * The segment holding byte off of a stream buffer; *moff its offset.
+ * The segment found is remembered (FreeBSD's sb_sndptr): tcp_output asks
+ * for offsets that only grow until an ACK drops data, so a walk starts
+ * where the last one ended, not at the front of a buffer of thousands of
+ * segments.  Whoever unlinks segments other than through sbdrop() or
+ * sbflush() clears sb_sndptr.
+ */
+struct rte_mbuf *sbsndptr(struct sockbuf *sb, uint32_t off, uint32_t *moff);
 
 /*
  * State changes, called by the protocols (uipc_socket.c).  Each wakes the

@@ -399,6 +399,7 @@ zc_sbcut(struct ff_ctx *ctx, struct sockbuf *sb, uint32_t len, uint32_t *got)
 	uint32_t k;
 
 	*got = 0;
+	sb->sb_sndptr = NULL; /* segments leave the front: offsets change */
 	while (*got < len && (seg = sb->sb_mb) != NULL) {
 		if (seg->data_len <= len - *got) {
 			sb->sb_mb = seg->next;
