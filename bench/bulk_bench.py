@@ -134,6 +134,12 @@ def run_ff(tmp, way, streams, zc, secs, idle_sleep):
     m = re.search(r"(\d+) bytes received, (\d+) bytes sent", pair.server_log())
     server = int(m.group(1 if way == "send" else 2)) if m else -1
     bad = sum(res["errors"].values()) + (server != res["bytes_total"])
+    if bad:
+        print(
+            "bulk_bench: %s, %d streams%s: ff_bench %s; tcp_echo counted %d"
+            % (way, streams, ", zero copy" if zc else "", res, server),
+            file=sys.stderr,
+        )
     return res["gbit_per_s"], bad, res
 
 
