@@ -2,12 +2,19 @@
  * ff_bench - a load generator on libff: HTTP/1.1 keep-alive (N
  * connections, each with up to `depth' requests in flight), HTTP with a
  * connection per request ("Connection: close"), and UDP request/reply
- * (an echo server, RFC 862).  It is its own DPDK primary with its own
+ * (an echo server, RFC 862), and TCP bulk transfer: -m send streams
+ * data to a sink (tcp_echo with FF_TCP_ECHO_MODE=sink), -m recv takes
+ * it from a source (FF_TCP_ECHO_MODE=source), over -n streams, copying
+ * (ff_write/ff_read of 64 KiB) or, with -Z, zero copy (ff_zc_send of
+ * chains from ff_zc_mbuf_get, not written to, as iperf3 -Z sends pages
+ * it never touches; ff_zc_recv and ff_zc_mbuf_free).  It is its own DPDK
+ * primary with its own
  * config.ini (file prefix, port, address), so it can load a server over a
  * link with no kernel in the path (net_memif) as well as over a kernel one.
  *
- *	ff_bench [-m http|close|udp] [-n conns] [-D depth] [-d secs]
- *	    [-R rate] [-s size] [-w secs] [--json] -c config.ini ADDR:PORT
+ *	ff_bench [-m http|close|udp|send|recv] [-n conns] [-D depth]
+ *	    [-d secs] [-R rate] [-s size] [-w secs] [-Z] [--json]
+ *	    -c config.ini ADDR:PORT
  *
  * Closed loop (no -R): every connection sends its next request as soon as
  * a reply frees a slot.  Open loop (-R rate, requests per second): request
@@ -20,6 +27,15 @@
  * nanosecond buckets, then 64 sub-buckets per power of two, 1.6 % wide at
  * most) and are printed as p50, p90, p99 and p99.9.  The output follows
  * wrk's; --json prints one JSON object instead.
+ *
+ * Bulk: the run starts once every stream is connected and lasts -d
+ * seconds; Gbit/s is the bytes the stack took (send) or that were read
+ * (recv) in that time.  Then each stream is shut down for writing and
+ * read to its end: a sink closes once it has read everything (so every
+ * byte sent was received), a source sends what it had queued, then its
+ * FIN; "bytes_total" counts those too, the figure to compare with the
+ * server's own count.  A stream that does not end within 10 s is a read
+ * error.
  *
  * Before the timed run one request must succeed (retried for -w seconds,
  * default 10): a memif link comes up, ARP resolves.  The run lasts -d
@@ -59,7 +75,11 @@
 #define H_OCT	 40
 #define H_SIZE	 (H_LINEAR + H_OCT * H_SUB)
 
-enum mode { M_HTTP, M_CLOSE, M_UDP };
+enum mode { M_HTTP, M_CLOSE, M_UDP, M_SEND, M_RECV };
+
+#define BULK_CHUNK (64 * 1024)
+#define BULK_DRAIN 10000000000ull /* ns a stream may take to end */
+#define IS_BULK(m) ((m) == M_SEND || (m) == M_RECV)
 
 /* One connection (or, for UDP, one socket with one datagram in flight). */
 struct conn {
@@ -70,11 +90,13 @@ struct conn {
 	int head;		  /* index of the oldest in sent[] */
 	char rbuf[RBUF];	  /* reply bytes not yet parsed */
 	size_t rlen;
-	long body_left;	    /* body bytes of the reply being read */
-	size_t reply_bytes; /* its size, head and body */
-	uint64_t seq;	    /* UDP: number of the datagram in flight */
-	uint64_t due;	    /* close mode: the request not yet sent */
-	uint64_t opened;    /* when (ns) */
+	long body_left;	      /* body bytes of the reply being read */
+	size_t reply_bytes;   /* its size, head and body */
+	uint64_t seq;	      /* UDP: number of the datagram in flight */
+	uint64_t due;	      /* close mode: the request not yet sent */
+	uint64_t opened;      /* when (ns) */
+	int eof;	      /* bulk: the stream's end was read */
+	struct ff_zc_mbuf zm; /* bulk -Z: the chain being sent */
 };
 
 struct bench {
@@ -82,6 +104,9 @@ struct bench {
 	struct sockaddr_in to;
 	const char *target;
 	int nconns, depth, json, epfd;
+	int zc;		      /* -Z: bulk with zero copy */
+	uint64_t bytes_total; /* bulk: with what the drain moved */
+	uint64_t t_drain_end; /* bulk: when a stream must have ended */
 	double duration, rate, warmup;
 	int size;
 	char req[256];
@@ -190,6 +215,8 @@ reply_done(struct bench *b, uint64_t due, size_t bytes)
 static void
 conn_close(struct bench *b, struct conn *c)
 {
+	if (c->zm.bsd_mbuf != NULL)
+		ff_zc_mbuf_free(&c->zm);
 	ff_close(c->fd);
 	b->conns[c->fd] = NULL;
 	b->open--;
@@ -444,7 +471,7 @@ unpop_request(struct bench *b, uint64_t due)
 static void
 fill(struct bench *b, uint64_t t)
 {
-	int target = b->phase == 0 ? 1 : b->nconns;
+	int target = b->phase == 0 && !IS_BULK(b->mode) ? 1 : b->nconns;
 	struct conn *c;
 	uint64_t due;
 
@@ -555,6 +582,147 @@ bench_end(struct bench *b, uint64_t t)
 	b->t_stop = t + 200000000;
 }
 
+/* -- TCP bulk (-m send, -m recv) ----------------------------------------- */
+
+/*
+ * Move what the stream can now: send until the buffer is full (send
+ * mode, while the run is on), and read until the socket is empty (recv
+ * mode counts it; a sink sends nothing, so in send mode this finds the
+ * end of the stream once the sink closed).
+ */
+static void
+bulk_service(struct bench *b, struct conn *c)
+{
+	static char buf[BULK_CHUNK];
+	ssize_t n;
+
+	while (b->mode == M_SEND && b->phase == 1 && !c->eof) {
+		if (b->zc) {
+			if (c->zm.bsd_mbuf == NULL &&
+			    ff_zc_mbuf_get(&c->zm, BULK_CHUNK) != 0)
+				break; /* no mbufs now: next iteration */
+			n = ff_zc_send(c->fd, &c->zm, (size_t)c->zm.len);
+		} else
+			n = ff_write(c->fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno != EAGAIN) {
+				b->err_write++;
+				c->eof = 1;
+			}
+			break;
+		}
+		b->bytes += (uint64_t)n;
+		b->bytes_total += (uint64_t)n;
+	}
+	while (!c->eof) {
+		if (b->zc && b->mode == M_RECV) {
+			n = ff_zc_recv(c->fd, &c->zm, 1 << 20);
+			if (n > 0)
+				ff_zc_mbuf_free(&c->zm);
+		} else
+			n = ff_read(c->fd, buf, sizeof(buf));
+		if (n > 0) {
+			if (b->mode == M_RECV) {
+				if (b->phase == 1)
+					b->bytes += (uint64_t)n;
+				b->bytes_total += (uint64_t)n;
+			}
+			continue;
+		}
+		if (n == 0 && b->phase == 1)
+			b->err_read++; /* the server ended it early */
+		else if (n < 0 && errno == EAGAIN)
+			break;
+		else if (n < 0)
+			b->err_read++;
+		c->eof = 1;
+	}
+}
+
+/* Time is up: no more data from us; the streams drain to their end. */
+static void
+bulk_drain(struct bench *b, uint64_t t)
+{
+	int fd;
+
+	b->phase = 3;
+	b->t_end = t;
+	b->t_drain_end = t + BULK_DRAIN;
+	for (fd = 0; fd < b->maxfd; fd++) {
+		if (b->conns[fd] == NULL)
+			continue;
+		if (b->conns[fd]->zm.bsd_mbuf != NULL) /* never sent */
+			ff_zc_mbuf_free(&b->conns[fd]->zm);
+		ff_shutdown(fd, SHUT_WR);
+	}
+}
+
+/* Every stream connected (the run starts) or ended (it is over). */
+static int
+bulk_all(struct bench *b, int ended)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < b->maxfd; fd++)
+		if (b->conns[fd] != NULL &&
+		    (ended ? b->conns[fd]->eof : b->conns[fd]->connected))
+			n++;
+	return (ended ? n == b->open : n == b->nconns);
+}
+
+static int
+bulk_loop(struct bench *b, uint64_t t)
+{
+	struct epoll_event ev[MAX_EVENTS];
+	struct conn *c;
+	int i, n, fd;
+
+	if (b->phase == 0 && t > b->t_warm_end) {
+		fprintf(stderr,
+		    "ff_bench: %s did not take %d streams in %.0f s\n",
+		    b->target, b->nconns, b->warmup);
+		b->err_connect++;
+		bench_end(b, t);
+		return (0);
+	}
+	if (b->phase == 0)
+		fill(b, t);
+	n = ff_epoll_wait(b->epfd, ev, MAX_EVENTS, 0);
+	for (i = 0; i < n; i++) {
+		fd = ev[i].data.fd;
+		if (fd < 0 || fd >= MAX_FDS || (c = b->conns[fd]) == NULL ||
+		    c->connected)
+			continue;
+		conn_event(b, c, ev[i].events);
+		/* Connected: served every iteration from now on. */
+		if ((c = b->conns[fd]) != NULL && c->connected)
+			ff_epoll_ctl(b->epfd, EPOLL_CTL_DEL, fd, NULL);
+	}
+	if (b->phase == 0) {
+		for (fd = 0; fd < b->maxfd; fd++)
+			if ((c = b->conns[fd]) != NULL && !c->connected)
+				(void)warm_retry(b, c, t);
+		if (b->open == b->nconns && bulk_all(b, 0)) {
+			b->phase = 1;
+			b->t_start = t;
+			b->t_end = t + (uint64_t)(b->duration * 1e9);
+		}
+		return (0);
+	}
+	if (b->phase == 1 && t >= b->t_end)
+		bulk_drain(b, t);
+	for (fd = 0; fd < b->maxfd; fd++)
+		if ((c = b->conns[fd]) != NULL)
+			bulk_service(b, c);
+	if (b->phase == 3 && (bulk_all(b, 1) || t >= b->t_drain_end)) {
+		for (fd = 0; fd < b->maxfd; fd++)
+			if ((c = b->conns[fd]) != NULL && !c->eof)
+				b->err_read++; /* did not end in time */
+		bench_end(b, t);
+	}
+	return (0);
+}
+
 static int
 loop(void *arg)
 {
@@ -569,6 +737,8 @@ loop(void *arg)
 			ff_stop_run();
 		return (0);
 	}
+	if (IS_BULK(b->mode))
+		return (bulk_loop(b, t));
 	if (b->phase == 0 && t > b->t_warm_end) {
 		fprintf(stderr, "ff_bench: no reply from %s in %.0f s\n",
 		    b->target, b->warmup);
@@ -603,6 +773,8 @@ mode_name(enum mode m)
 {
 	return (m == M_HTTP    ? "http keep-alive"
 		: m == M_CLOSE ? "http connection per request"
+		: m == M_SEND  ? "tcp bulk send"
+		: m == M_RECV  ? "tcp bulk receive"
 			       : "udp request/reply");
 }
 
@@ -632,6 +804,49 @@ fmt_bytes(char *buf, size_t size, double n)
 static const double quantiles[] = { 0.50, 0.90, 0.99, 0.999 };
 static const char *const qnames[] = { "50%", "90%", "99%", "99.9%" };
 
+/* The bulk report: bytes and Gbit/s of the timed run, wrk's layout. */
+static void
+print_bulk_report(struct bench *b)
+{
+	double secs = 0, gbps;
+	char t1[32], t2[32];
+	uint64_t errs = b->err_connect + b->err_read + b->err_write;
+
+	if (b->t_start != 0 && b->t_end > b->t_start)
+		secs = (double)(b->t_end - b->t_start) / 1e9;
+	gbps = secs > 0 ? (double)b->bytes * 8 / secs / 1e9 : 0;
+	if (b->json) {
+		printf("{\"mode\": \"%s\", \"target\": \"%s\", "
+		       "\"streams\": %d, \"zero_copy\": %s, "
+		       "\"duration_s\": %.3f, \"bytes\": %llu, "
+		       "\"bytes_total\": %llu, \"gbit_per_s\": %.3f, "
+		       "\"errors\": {\"connect\": %llu, \"read\": %llu, "
+		       "\"write\": %llu}}\n",
+		    b->mode == M_SEND ? "send" : "recv", b->target, b->nconns,
+		    b->zc ? "true" : "false", secs,
+		    (unsigned long long)b->bytes,
+		    (unsigned long long)b->bytes_total, gbps,
+		    (unsigned long long)b->err_connect,
+		    (unsigned long long)b->err_read,
+		    (unsigned long long)b->err_write);
+		fflush(stdout);
+		return;
+	}
+	printf("Running %.0fs test @ %s (%s, %s)\n", b->duration, b->target,
+	    mode_name(b->mode), b->zc ? "zero copy" : "copying");
+	printf("  1 thread and %d streams\n", b->nconns);
+	fmt_bytes(t1, sizeof(t1), (double)b->bytes);
+	fmt_bytes(t2, sizeof(t2), (double)b->bytes_total);
+	printf("  %s in %.2fs, %s with the drain\n", t1, secs, t2);
+	if (errs != 0)
+		printf("  Socket errors: connect %llu, read %llu, write %llu\n",
+		    (unsigned long long)b->err_connect,
+		    (unsigned long long)b->err_read,
+		    (unsigned long long)b->err_write);
+	printf("Gbit/sec: %10.2f\n", gbps);
+	fflush(stdout);
+}
+
 static void
 print_report(struct bench *b)
 {
@@ -644,6 +859,10 @@ print_report(struct bench *b)
 	for (i = 0; i < 4; i++)
 		q[i] = hist_quantile(b, quantiles[i]);
 	errs = b->err_connect + b->err_read + b->err_write;
+	if (IS_BULK(b->mode)) {
+		print_bulk_report(b);
+		return;
+	}
 	if (b->json) {
 		printf("{\"mode\": \"%s\", \"target\": \"%s\", "
 		       "\"connections\": %d, \"depth\": %d, \"rate\": %.0f, "
@@ -728,14 +947,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: ff_bench [-m http|close|udp] [-n conns] [-D depth] "
-	    "[-d secs] [-R rate]\n"
-	    "                [-s size] [-w secs] [--json] -c config.ini "
-	    "ADDR:PORT\n"
+	    "usage: ff_bench [-m http|close|udp|send|recv] [-n conns] "
+	    "[-D depth] [-d secs]\n"
+	    "                [-R rate] [-s size] [-w secs] [-Z] [--json] "
+	    "-c config.ini ADDR:PORT\n"
 	    "examples:\n"
 	    "  ff_bench -c bench.ini -n 50 -d 5 198.18.0.1:80\n"
 	    "  ff_bench -c bench.ini -n 10 -R 50000 --json 198.18.0.1:80\n"
-	    "  ff_bench -c bench.ini -m udp -s 64 198.18.0.1:7\n");
+	    "  ff_bench -c bench.ini -m udp -s 64 198.18.0.1:7\n"
+	    "  ff_bench -c bench.ini -m send -n 4 -Z -d 2 198.18.0.1:7\n");
 	exit(2);
 }
 
@@ -760,7 +980,7 @@ main(int argc, char *argv[])
 	b.warmup = 10;
 	b.size = 64;
 	while ((ch = getopt_long(
-		    argc, argv, "c:m:n:D:d:R:s:w:h", longopts, NULL)) != -1) {
+		    argc, argv, "c:m:n:D:d:R:s:w:Zh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf = optarg;
@@ -772,6 +992,10 @@ main(int argc, char *argv[])
 				b.mode = M_CLOSE;
 			else if (strcmp(optarg, "udp") == 0)
 				b.mode = M_UDP;
+			else if (strcmp(optarg, "send") == 0)
+				b.mode = M_SEND;
+			else if (strcmp(optarg, "recv") == 0)
+				b.mode = M_RECV;
 			else
 				usage();
 			break;
@@ -796,6 +1020,9 @@ main(int argc, char *argv[])
 		case 'j':
 			b.json = 1;
 			break;
+		case 'Z':
+			b.zc = 1;
+			break;
 		default:
 			usage();
 		}
@@ -804,7 +1031,7 @@ main(int argc, char *argv[])
 	    b.nconns < 1 || b.nconns > MAX_FDS / 2 || b.depth < 1 ||
 	    b.depth > MAX_DEPTH || b.duration <= 0 || b.duration > 3600 ||
 	    b.rate < 0 || b.rate > 1e8 || b.size < (int)sizeof(uint64_t) ||
-	    b.size > UDP_MAX || b.warmup <= 0)
+	    b.size > UDP_MAX || b.warmup <= 0 || (b.zc && !IS_BULK(b.mode)))
 		usage();
 	if (b.mode == M_CLOSE)
 		b.depth = 1;
@@ -827,7 +1054,8 @@ main(int argc, char *argv[])
 		perror("ff_run");
 		return (1);
 	}
-	return (b.err_connect + b.err_read + b.err_write == 0 && b.replies > 0
+	return (b.err_connect + b.err_read + b.err_write == 0 &&
+		    (IS_BULK(b.mode) ? b.bytes : b.replies) > 0
 		? 0
 		: 1);
 }

@@ -7,10 +7,12 @@
  *
  *	helloworld_epoll -c config.ini [-p proc_id] [-t primary|secondary]
  *
- * FF_HTTP_PORT in the environment changes the port.  Everything is
- * non-blocking: the loop function handles what epoll reports once per
- * main-loop iteration.  SIGUSR1 stops accepting (connections wait in
- * the listen queue), SIGUSR2 resumes.  SIGINT or SIGTERM stops it.
+ * FF_HTTP_PORT in the environment changes the port; FF_HTTP_ZC=1 sends
+ * each reply from a zero-copy chain (ff_zc_mbuf_get, ff_zc_send).
+ * Everything is non-blocking: the loop function handles what epoll
+ * reports once per main-loop iteration.  SIGUSR1 stops accepting
+ * (connections wait in the listen queue), SIGUSR2 resumes.  SIGINT or
+ * SIGTERM stops it.
  */
 #include "http_hello.h" /* first: it sets _GNU_SOURCE */
 

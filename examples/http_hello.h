@@ -82,8 +82,9 @@ _Static_assert(sizeof(html) - 1 == 649, "the page is 649 bytes with headers");
 struct conn {
 	char req[REQ_MAX];
 	size_t reqlen;
-	size_t outpend; /* reply bytes still to write */
-	int closing;	/* close once the reply is out */
+	size_t outpend;	      /* reply bytes still to write */
+	int closing;	      /* close once the reply is out */
+	struct ff_zc_mbuf zm; /* zero copy: the reply's unsent chain */
 };
 
 struct server;
@@ -112,6 +113,7 @@ struct server {
 	int lsock;
 	want_write_t want_write;
 	const char *name; /* for messages */
+	int zc;		  /* FF_HTTP_ZC=1: replies from zero-copy chains */
 	struct conn *conns[MAX_CONNS];
 	unsigned long requests;
 };
@@ -119,6 +121,8 @@ struct server {
 static void
 conn_close(struct server *s, int fd)
 {
+	if (s->conns[fd]->zm.bsd_mbuf != NULL)
+		ff_zc_mbuf_free(&s->conns[fd]->zm);
 	free(s->conns[fd]);
 	s->conns[fd] = NULL;
 	ff_close(fd); /* leaves the kqueue or epoll set too */
@@ -191,6 +195,30 @@ reply_send(const struct conn *c, int fd)
 	return (ff_sendmsg(fd, &msg, c->closing ? MSG_MORE : 0));
 }
 
+/*
+ * Zero copy (FF_HTTP_ZC=1), F-Stack's helloworld_zc: the reply is written
+ * into a chain of the stack's mbufs, and the chain itself goes into the
+ * send buffer (no copy there); what the buffer had no room for stays in
+ * c->zm until the socket is writable.  Returns bytes taken or -1
+ * (errno); a chain that cannot be had falls back to copying.
+ */
+static ssize_t
+reply_send_zc(struct conn *c, int fd)
+{
+	struct iovec iov[2];
+	int i, n;
+
+	if (c->zm.bsd_mbuf == NULL) {
+		if (ff_zc_mbuf_get(&c->zm, (int)c->outpend) != 0)
+			return (reply_send(c, fd));
+		n = reply_iov(c, iov);
+		for (i = 0; i < n; i++)
+			ff_zc_mbuf_write(
+			    &c->zm, iov[i].iov_base, (int)iov[i].iov_len);
+	}
+	return (ff_zc_send(fd, &c->zm, (size_t)c->zm.len));
+}
+
 /* Write what is pending: 0, or -1 when the connection must go. */
 static int
 conn_flush(struct server *s, int fd)
@@ -199,7 +227,7 @@ conn_flush(struct server *s, int fd)
 	ssize_t n;
 
 	while (c->outpend > 0) {
-		n = reply_send(c, fd);
+		n = s->zc ? reply_send_zc(c, fd) : reply_send(c, fd);
 		if (n < 0) {
 			if (errno != EAGAIN)
 				return (-1);
@@ -317,20 +345,22 @@ server_main(struct server *s, int argc, char *argv[],
     int (*setup)(struct server *, int), loop_func_t loop, const char *how)
 {
 	const char *p = getenv("FF_HTTP_PORT");
+	const char *zc = getenv("FF_HTTP_ZC");
 	int port = p != NULL ? atoi(p) : 80;
 
 	if (port <= 0 || port > 65535) {
 		fprintf(stderr, "%s: bad FF_HTTP_PORT %s\n", s->name, p);
 		return (2);
 	}
+	s->zc = zc != NULL && strcmp(zc, "1") == 0;
 	if (ff_init(argc, argv) != 0)
 		return (1);
 	if (server_listen(s, port) != 0 || setup(s, port) != 0)
 		return (1);
 	signal(SIGUSR1, accept_pause_signal);
 	signal(SIGUSR2, accept_pause_signal);
-	printf("%s: HTTP on TCP port %d (%s), pid %d\n", s->name, port, how,
-	    (int)getpid());
+	printf("%s: HTTP on TCP port %d (%s%s), pid %d\n", s->name, port, how,
+	    s->zc ? ", zero copy" : "", (int)getpid());
 	fflush(stdout);
 	if (ff_run(loop, s) != 0) {
 		perror("ff_run");

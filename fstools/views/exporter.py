@@ -587,6 +587,30 @@ STATS = {
         ),
         "sos_nobufs": ("socket_nobufs", "Sosend: no mbuf for the data"),
         "sos_sbfull": ("socket_sbfull", "Sbappendaddr: no room (dropped)"),
+        "sos_zcget": ("socket_zc_get_chains", "Zero copy: chains made"),
+        "sos_zcrecv": ("socket_zc_recv_chains", "Zero copy: chains received"),
+        "sos_zcsend": ("socket_zc_sends", "Zero copy: sends that took bytes"),
+        "sos_zcpartial": (
+            "socket_zc_partial_sends",
+            "Zero copy: sends that left part of the chain",
+        ),
+        "sos_zccut": (
+            "socket_zc_cut_segments",
+            "Zero copy: segments copied to cut a chain",
+        ),
+        "sos_zcfree": ("socket_zc_freed_chains", "Zero copy: chains freed"),
+        "sos_zcbadarg": (
+            "socket_zc_badarg",
+            "Zero copy: NULL or bad length refused",
+        ),
+        "sos_zcbadchain": (
+            "socket_zc_badchain",
+            "Zero copy: chain not held (foreign or used twice) refused",
+        ),
+        "sos_zcnobufs": (
+            "socket_zc_nobufs",
+            "Zero copy: no mbuf, or too many chains held",
+        ),
     },
     "ipfwstat": {
         "ipfw_denied": (

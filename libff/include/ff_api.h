@@ -265,6 +265,104 @@ ssize_t ff_recvfrom(int s, void *buf, size_t len, int flags,
 ssize_t ff_recvmsg(int s, struct msghdr *msg, int flags);
 
 /*
+ * Zero copy (F-Stack's names): the application works on chains of the
+ * stack's own mbufs, which a send links into the socket's send buffer
+ * and a receive takes out of the receive buffer, with no copy of the
+ * data.  A struct ff_zc_mbuf names one chain the application holds:
+ *   bsd_mbuf	   the chain (opaque; NULL when it holds none)
+ *   bsd_mbuf_off  the segment the cursor is in (opaque)
+ *   off	   the cursor: bytes before it
+ *   len	   the chain's data bytes
+ * The stack keeps its own record of every chain it handed out and
+ * refreshes these fields after each call; it never follows a pointer it
+ * did not hand out, and one already sent or freed is refused (EINVAL),
+ * so a stale or copied struct cannot make it read freed memory.  A chain
+ * is held from ff_zc_mbuf_get() or ff_zc_recv() until ff_zc_send() has
+ * taken all of it or ff_zc_mbuf_free() frees it; at most 16384 at once
+ * per stack.  Stream (TCP) sockets only.
+ *
+ * A chain of len bytes (len > 0): the bytes are undefined until written
+ * (ff_zc_mbuf_write(), or in place through ff_zc_mbuf_segment()); the
+ * cursor is at 0.  Returns 0, or -1:
+ *   EINVAL	m is NULL, or len is not positive
+ *   ENOBUFS	no mbufs for it (the stack keeps
+ *		kern.ipc.overload.mbuf_reass_pct of its pool for itself),
+ *		or 16384 chains are held already
+ *   ENETDOWN	no stack: ff_init() was not called or failed
+ */
+struct ff_zc_mbuf {
+	void *bsd_mbuf;	    /* the chain */
+	void *bsd_mbuf_off; /* the segment of the cursor */
+	int off;	    /* the cursor */
+	int len;	    /* data bytes in the chain */
+};
+int ff_zc_mbuf_get(struct ff_zc_mbuf *m, int len);
+/*
+ * Copy len bytes from data into the chain at the cursor, moving it.
+ * Returns len, or -1:
+ *   EINVAL	m is NULL, m->bsd_mbuf is not a chain the application
+ *		holds, len is negative, or data is NULL with a length
+ *   EMSGSIZE	the chain has fewer than len bytes after the cursor
+ *		(nothing written)
+ */
+int ff_zc_mbuf_write(struct ff_zc_mbuf *m, const char *data, int len);
+/*
+ * Copy up to len bytes from the chain at the cursor into data, moving
+ * it.  Returns the bytes copied (0 at the end of the chain), or -1:
+ *   EINVAL	as for ff_zc_mbuf_write()
+ */
+int ff_zc_mbuf_read(struct ff_zc_mbuf *m, char *data, int len);
+/*
+ * The bytes of the segment at the cursor, in place: *seg_data points at
+ * them, *seg_len (and the return value) is how many, and the cursor moves
+ * past them (to fill or read a chain with no copy at all).  Returns 0 at
+ * the end of the chain, or -1:
+ *   EINVAL	m, seg_data or seg_len is NULL, or m->bsd_mbuf is not a
+ *		chain the application holds
+ */
+int ff_zc_mbuf_segment(struct ff_zc_mbuf *m, void **seg_data, int *seg_len);
+/*
+ * Give the chain back to the stack (m->bsd_mbuf becomes NULL).  Returns
+ * 0, or -1:
+ *   EINVAL	m is NULL, or m->bsd_mbuf is not a chain the application
+ *		holds (already sent or freed, or never handed out)
+ */
+int ff_zc_mbuf_free(struct ff_zc_mbuf *m);
+/*
+ * Send the first nbytes of chain m on TCP socket s (F-Stack sends a chain
+ * with ff_write(fd, m->bsd_mbuf, n); here it has its own call, since
+ * ff_write() cannot tell a chain from bytes).  What fits in the send
+ * buffer is taken; the rest of the chain stays the application's: m
+ * then names it (m->len the bytes left, the cursor moved back by what
+ * was taken), to send again when the socket is writable or to free.
+ * When all of the chain was taken, m->bsd_mbuf becomes NULL.  Cutting
+ * inside a segment copies the rest of that one segment.  Returns the
+ * bytes taken, or -1 with the chain untouched:
+ *   EINVAL	m is NULL, m->bsd_mbuf is not a chain the application
+ *		holds, or nbytes is above m->len
+ *   EOPNOTSUPP	s is not a TCP socket
+ *   EAGAIN	no room in the send buffer
+ *   ENOBUFS	no mbuf to cut the chain's first segment
+ *   EPIPE, ENOTCONN, ECONNRESET, other	as ff_write()
+ */
+ssize_t ff_zc_send(int s, struct ff_zc_mbuf *m, size_t nbytes);
+/*
+ * Take up to nbytes from the receive buffer of TCP socket s as a chain
+ * of the received mbufs, into m (cursor at 0); the application reads it
+ * (ff_zc_mbuf_read(), ff_zc_mbuf_segment()), and sends it
+ * (ff_zc_send(), an echo with no copy) or frees it.  A chain that ends
+ * inside a received segment gets a copy of that part.  Returns the
+ * bytes taken (m->len), 0 at end of stream, or -1:
+ *   EINVAL	m is NULL, nbytes is 0 or above INT_MAX
+ *   EBUSY	m still names a chain the application holds (send or free
+ *		it first)
+ *   EOPNOTSUPP	s is not a TCP socket
+ *   ENOBUFS	no mbufs (as ff_zc_mbuf_get()), or 16384 chains are held
+ *   EAGAIN, ENOTCONN, ECONNRESET, other	as ff_read()
+ */
+ssize_t ff_zc_recv(int s, struct ff_zc_mbuf *m, size_t nbytes);
+
+/*
  * FIONBIO (int *: non-blocking flag) and FIONREAD (int *: bytes
  * readable) on a socket.  Returns 0, or -1:
  *   EFAULT	the argument is NULL

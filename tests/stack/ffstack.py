@@ -750,6 +750,17 @@ class EpollEvent(ctypes.Structure):
     _fields_ = [("events", ctypes.c_uint32), ("data", ctypes.c_uint64)]
 
 
+class ZcMbuf(ctypes.Structure):
+    """struct ff_zc_mbuf (ff_api.h): a zero-copy chain the app holds."""
+
+    _fields_ = [
+        ("bsd_mbuf", ctypes.c_void_p),
+        ("bsd_mbuf_off", ctypes.c_void_p),
+        ("off", ctypes.c_int),
+        ("len", ctypes.c_int),
+    ]
+
+
 class PollFd(ctypes.Structure):
     _fields_ = [
         ("fd", ctypes.c_int),
@@ -810,6 +821,16 @@ _API_SIGNATURES = {
     "ff_epoll_create": (_I, [_I]),
     "ff_epoll_ctl": (_I, [_I, _I, _I, ctypes.c_void_p]),
     "ff_epoll_wait": (_I, [_I, ctypes.c_void_p, _I, _I]),
+    "ff_zc_mbuf_get": (_I, [ctypes.c_void_p, _I]),
+    "ff_zc_mbuf_write": (_I, [ctypes.c_void_p, ctypes.c_void_p, _I]),
+    "ff_zc_mbuf_read": (_I, [ctypes.c_void_p, ctypes.c_void_p, _I]),
+    "ff_zc_mbuf_segment": (
+        _I,
+        [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(_I)],
+    ),
+    "ff_zc_mbuf_free": (_I, [ctypes.c_void_p]),
+    "ff_zc_send": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
+    "ff_zc_recv": (_SSZ, [_I, ctypes.c_void_p, ctypes.c_size_t]),
 }
 
 _api_dll = None
@@ -827,6 +848,10 @@ def api_lib():
             fn.restype, fn.argtypes = res, args
         _api_dll = dll
     return _api_dll
+
+
+def _ref(m):
+    return None if m is None else ctypes.byref(m)
 
 
 def sockaddr(addr, port):
@@ -979,6 +1004,44 @@ class Api:
         arr = (PollFd * len(fds))(*[PollFd(fd, ev, 0) for fd, ev in fds])
         self._call("ff_poll", arr, len(fds), 0)
         return [p.revents for p in arr]
+
+    # -- zero copy --------------------------------------------------------
+    # m: a ZcMbuf (or None for a NULL pointer); each call raises OSError.
+    def zc_get(self, length, m=None):
+        m = ZcMbuf() if m is None else m
+        self._call("ff_zc_mbuf_get", ctypes.byref(m), length)
+        return m
+
+    def zc_write(self, m, data, length=None):
+        length = len(data) if length is None else length
+        return self._call(
+            "ff_zc_mbuf_write", _ref(m), None if data is None else data, length
+        )
+
+    def zc_read(self, m, cap):
+        buf = ctypes.create_string_buffer(max(cap, 1))
+        n = self._call("ff_zc_mbuf_read", _ref(m), buf, cap)
+        return buf.raw[:n]
+
+    def zc_segment(self, m):
+        """The bytes of the segment at the cursor (b"" at the end)."""
+        p, n = ctypes.c_void_p(), _I()
+        self._call(
+            "ff_zc_mbuf_segment", _ref(m), ctypes.byref(p), ctypes.byref(n)
+        )
+        return ctypes.string_at(p.value, n.value) if n.value else b""
+
+    def zc_free(self, m):
+        return self._call("ff_zc_mbuf_free", _ref(m))
+
+    def zc_send(self, fd, m, nbytes=None):
+        nbytes = m.len if nbytes is None else nbytes
+        return self._call("ff_zc_send", fd, _ref(m), nbytes)
+
+    def zc_recv(self, fd, nbytes, m=None):
+        m = ZcMbuf() if m is None else m
+        n = self._call("ff_zc_recv", fd, ctypes.byref(m), nbytes)
+        return n, m
 
     # -- kqueue -----------------------------------------------------------
     def kqueue(self):

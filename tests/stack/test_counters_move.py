@@ -1392,6 +1392,73 @@ def ev_send_no_mbuf(make_stack, leave):
     quiesce(st, fd)
 
 
+def ev_zc_get_free(make_stack):
+    """A zero-copy chain made and given back."""
+    st = make_stack()
+    yield st
+    m = st.api.zc_get(3000)
+    st.api.zc_free(m)
+    yield
+
+
+def ev_zc_partial_send(make_stack):
+    """A 12000-byte zero-copy chain sent into 5000 bytes of send buffer:
+    the buffer takes 5000 (cut inside the third segment), the rest stays
+    with the application."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    st.api.setsockopt(fd, socket.SOL_SOCKET, socket.SO_SNDBUF, 5000)
+    yield st
+    m = st.api.zc_get(12000)
+    assert st.api.zc_send(fd, m) == 5000
+    yield
+    st.api.zc_free(m)
+    st.drain()
+    quiesce(st, fd)
+
+
+def ev_zc_recv_cut(make_stack):
+    """A zero-copy receive of 500 bytes of a 1000-byte segment: the 500
+    are copied out, the rest stays in the buffer."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    peer.send("PA", data=b"r" * 1000)
+    st.drain()
+    yield st
+    n, m = st.api.zc_recv(fd, 500)
+    assert n == 500
+    yield
+    st.api.zc_free(m)
+    quiesce(st, fd)
+
+
+def ev_zc_refused(make_stack):
+    """ff_zc_mbuf_get() of 0 bytes, and ff_zc_mbuf_free() of a chain the
+    stack never handed out."""
+    st = make_stack()
+    yield st
+    for call in (
+        lambda: st.api.zc_get(0),
+        lambda: st.api.zc_free(ffstack.ZcMbuf(0x1000, None, 0, 1)),
+    ):
+        with pytest.raises(OSError) as e:
+            call()
+        assert e.value.errno == errno.EINVAL
+    yield
+
+
+def ev_zc_nobufs(make_stack):
+    """A chain larger than the pool."""
+    st = make_stack()
+    yield st
+    with pytest.raises(OSError) as e:
+        st.api.zc_get(1 << 30)
+    assert e.value.errno == errno.ENOBUFS
+    yield
+
+
 def ev_arp_request_no_mbuf(make_stack):
     """A datagram for a neighbour not yet resolved takes the last mbuf:
     it waits for the reply, and the ARP request finds no mbuf."""
@@ -2747,6 +2814,36 @@ ROWS = [
         "send() takes the last mbuf: none left for the segment",
         lambda make_stack: ev_send_no_mbuf(make_stack, 1),
         {"tcpx.tcpx_nombuf": 1},
+    ),
+    (
+        "a zero-copy chain made and freed",
+        ev_zc_get_free,
+        {"so.sos_zcget": 1, "so.sos_zcfree": 1},
+    ),
+    (
+        "a zero-copy send cut by the send buffer's room",
+        ev_zc_partial_send,
+        {
+            "so.sos_zcget": 1,
+            "so.sos_zcsend": 1,
+            "so.sos_zcpartial": 1,
+            "so.sos_zccut": 1,
+        },
+    ),
+    (
+        "a zero-copy receive ending inside a segment",
+        ev_zc_recv_cut,
+        {"so.sos_zcrecv": 1, "so.sos_zccut": 1},
+    ),
+    (
+        "zero-copy calls refused: a bad length, a foreign chain",
+        ev_zc_refused,
+        {"so.sos_zcbadarg": 1, "so.sos_zcbadchain": 1},
+    ),
+    (
+        "a zero-copy chain larger than the pool",
+        ev_zc_nobufs,
+        {"so.sos_zcnobufs": 1},
     ),
     (
         "an ARP request with no mbuf for it",

@@ -3,8 +3,9 @@
  * signatures on top of the socket layer, after FreeBSD's
  * kern/uipc_syscalls.c and sys_generic.c.
  *
- * Entry points: ff_socket() ... ff_epoll_wait(), ff_gettimeofday() (see
- * ff_api.h for the list and the errors).
+ * Entry points: ff_socket() ... ff_epoll_wait(), ff_gettimeofday(), the
+ * zero-copy calls ff_zc_mbuf_get() ... ff_zc_recv() (see ff_api.h for
+ * the list and the errors).
  *
  * Each call finds the current stack (ff_ctx_get()), looks the descriptor
  * up in its table (EBADF; ENOTSOCK for a kqueue or epoll descriptor
@@ -459,6 +460,170 @@ ff_sendmsg(int s, const struct msghdr *msg, int flags)
 		return (sys_ret(-EINVAL));
 	return (sys_sendit(s, msg->msg_iov, (int)msg->msg_iovlen, flags,
 	    msg->msg_name, msg->msg_namelen));
+}
+
+/* -- zero copy (uipc_zerocopy.c does the work) -------------------------- */
+
+/* The running stack, or NULL. */
+static struct ff_ctx *
+sys_ctx(void)
+{
+	struct ff_ctx *ctx = ff_ctx_get();
+
+	return (ctx != NULL && ctx->stack != NULL ? ctx : NULL);
+}
+
+/* A refused argument: counted when there is a stack to count it. */
+static long
+zc_badarg(struct ff_ctx *ctx)
+{
+	if (ctx != NULL)
+		V_uipc(ctx)->us_stat.sos_zcbadarg++;
+	return (sys_ret(-EINVAL));
+}
+
+/* Refresh m from the stack's record of chain c (NULL: none held). */
+static void
+zc_sync(struct ff_ctx *ctx, struct ff_zc_mbuf *m, void *c)
+{
+	uint32_t len, off;
+	void *cur;
+
+	if (c == NULL || zc_lookup(ctx, c, &len, &off, &cur) != 0) {
+		memset(m, 0, sizeof(*m));
+		return;
+	}
+	m->bsd_mbuf = c;
+	m->bsd_mbuf_off = cur;
+	m->off = (int)off;
+	m->len = (int)len;
+}
+
+int
+ff_zc_mbuf_get(struct ff_zc_mbuf *m, int len)
+{
+	struct ff_ctx *ctx = sys_ctx();
+	struct rte_mbuf *c;
+	int error;
+
+	if (ctx == NULL)
+		return ((int)sys_ret(-ENETDOWN));
+	if (m == NULL || len <= 0)
+		return ((int)zc_badarg(ctx));
+	if ((error = zc_get(ctx, (uint32_t)len, &c)) != 0)
+		return ((int)sys_ret(error));
+	zc_sync(ctx, m, c);
+	return (0);
+}
+
+/* zc_copy() for ff_zc_mbuf_write() (out 0) and ff_zc_mbuf_read(). */
+static int
+sys_zc_copy(struct ff_zc_mbuf *m, void *data, int len, int out)
+{
+	struct ff_ctx *ctx = sys_ctx();
+	int n;
+
+	if (m == NULL || len < 0 || (data == NULL && len > 0))
+		return ((int)zc_badarg(ctx));
+	if (ctx == NULL)
+		return ((int)sys_ret(-EINVAL));
+	n = zc_copy(ctx, m->bsd_mbuf, data, (uint32_t)len, out);
+	if (n >= 0)
+		zc_sync(ctx, m, m->bsd_mbuf);
+	return ((int)sys_ret(n));
+}
+
+int
+ff_zc_mbuf_write(struct ff_zc_mbuf *m, const char *data, int len)
+{
+	return (sys_zc_copy(m, (void *)(uintptr_t)data, len, 0));
+}
+
+int
+ff_zc_mbuf_read(struct ff_zc_mbuf *m, char *data, int len)
+{
+	return (sys_zc_copy(m, data, len, 1));
+}
+
+int
+ff_zc_mbuf_segment(struct ff_zc_mbuf *m, void **seg_data, int *seg_len)
+{
+	struct ff_ctx *ctx = sys_ctx();
+	void *p = NULL;
+	int n;
+
+	if (m == NULL || seg_data == NULL || seg_len == NULL)
+		return ((int)zc_badarg(ctx));
+	if (ctx == NULL)
+		return ((int)sys_ret(-EINVAL));
+	if ((n = zc_segment(ctx, m->bsd_mbuf, &p)) < 0)
+		return ((int)sys_ret(n));
+	zc_sync(ctx, m, m->bsd_mbuf);
+	*seg_data = p;
+	*seg_len = n;
+	return (n);
+}
+
+int
+ff_zc_mbuf_free(struct ff_zc_mbuf *m)
+{
+	struct ff_ctx *ctx = sys_ctx();
+	int error;
+
+	if (m == NULL)
+		return ((int)zc_badarg(ctx));
+	if (ctx == NULL)
+		return ((int)sys_ret(-EINVAL));
+	if ((error = zc_free(ctx, m->bsd_mbuf)) != 0)
+		return ((int)sys_ret(error));
+	memset(m, 0, sizeof(*m));
+	return (0);
+}
+
+ssize_t
+ff_zc_send(int s, struct ff_zc_mbuf *m, size_t nbytes)
+{
+	struct socket *so;
+	void *rest;
+	long n;
+	int error;
+
+	if ((error = getsock(s, &so, NULL)) != 0)
+		return (sys_ret(error));
+	if (m == NULL || nbytes > INT_MAX)
+		return (zc_badarg(so->so_ctx));
+	n = zc_send(so, m->bsd_mbuf, (uint32_t)nbytes, &rest);
+	if (n >= 0)
+		zc_sync(so->so_ctx, m, rest);
+	return (sys_ret(n));
+}
+
+ssize_t
+ff_zc_recv(int s, struct ff_zc_mbuf *m, size_t nbytes)
+{
+	struct socket *so;
+	struct rte_mbuf *c;
+	uint32_t len, off;
+	void *cur;
+	long n;
+	int error;
+
+	if ((error = getsock(s, &so, NULL)) != 0)
+		return (sys_ret(error));
+	if (m == NULL || nbytes == 0 || nbytes > INT_MAX)
+		return (zc_badarg(so->so_ctx));
+	if (m->bsd_mbuf != NULL &&
+	    zc_lookup(so->so_ctx, m->bsd_mbuf, &len, &off, &cur) == 0) {
+		V_uipc(so->so_ctx)->us_stat.sos_zcbadarg++;
+		return (sys_ret(-EBUSY));
+	}
+	if ((n = zc_recv(so, (uint32_t)nbytes, &c)) <= 0) {
+		if (n == 0)
+			memset(m, 0, sizeof(*m));
+		return (sys_ret(n));
+	}
+	zc_sync(so->so_ctx, m, c);
+	return (n);
 }
 
 int

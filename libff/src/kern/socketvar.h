@@ -147,6 +147,8 @@ struct sockbuf {
 	uint32_t sb_mbcnt;		/* buffer bytes of the mbufs held */
 	uint32_t sb_mbmax;		/* max sb_mbcnt */
 	uint32_t sb_reccnt;		/* records held (atomic) */
+	struct rte_mbuf *sb_sndptr;	/* cached segment for sbsndptr() */
+	uint32_t sb_sndptroff;		/* byte offset of its first byte */
 	short sb_flags;			/* SB_* */
 	short sb_state;			/* SBS_* */
 };
@@ -199,13 +201,22 @@ struct socket {
 };
 
 /* Per-stack socket-layer counters (ours; FreeBSD logs these). */
-#define SOSTAT_LIST(X, A)                                           \
-	X(sos_created)	 /* sockets created */                      \
-	X(sos_freed)	 /* sockets freed */                        \
-	X(sos_limit)	 /* refused: kern.ipc.maxsockets reached */ \
-	X(sos_qoverflow) /* sonewconn: listen queue overflow */     \
-	X(sos_nobufs)	 /* sosend: no mbuf for the data */         \
-	X(sos_sbfull)	 /* sbappendaddr: no room (dropped) */
+#define SOSTAT_LIST(X, A)                                            \
+	X(sos_created)	  /* sockets created */                      \
+	X(sos_freed)	  /* sockets freed */                        \
+	X(sos_limit)	  /* refused: kern.ipc.maxsockets reached */ \
+	X(sos_qoverflow)  /* sonewconn: listen queue overflow */     \
+	X(sos_nobufs)	  /* sosend: no mbuf for the data */         \
+	X(sos_sbfull)	  /* sbappendaddr: no room (dropped) */      \
+	X(sos_zcget)	  /* zero copy: chains made for the app */   \
+	X(sos_zcrecv)	  /* zero copy: chains received */           \
+	X(sos_zcsend)	  /* zero copy: sends that took bytes */     \
+	X(sos_zcpartial)  /* zero copy: sends that left a rest */    \
+	X(sos_zccut)	  /* zero copy: segments copied to cut */    \
+	X(sos_zcfree)	  /* zero copy: chains the app freed */      \
+	X(sos_zcbadarg)	  /* zero copy: NULL, bad length refused */  \
+	X(sos_zcbadchain) /* zero copy: chain not held, refused */   \
+	X(sos_zcnobufs)	  /* zero copy: no mbuf or table full */
 
 struct sostat {
 	SOSTAT_LIST(STATS_X, STATS_A)
@@ -248,13 +259,18 @@ void sbflush(struct sockbuf *sb);
 /*
  * Copy len bytes at offset off of a stream buffer into buf; returns the
  * bytes copied (less when the buffer holds less).  For tcp_output's
- * segments and for MSG_PEEK.
+ * segments.
  */
-uint32_t
-sbcopydata(const struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
-/* The segment holding byte off of a stream buffer; *moff its offset. */
-struct rte_mbuf *
-sbsndptr(const struct sockbuf *sb, uint32_t off, uint32_t *moff);
+uint32_t sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
+/*
+ * The segment holding byte off of a stream buffer; *moff its offset.
+ * The segment found is remembered (FreeBSD's sb_sndptr): tcp_output asks
+ * for offsets that only grow until an ACK drops data, so a walk starts
+ * where the last one ended, not at the front of a buffer of thousands of
+ * segments.  Whoever unlinks segments other than through sbdrop() or
+ * sbflush() clears sb_sndptr.
+ */
+struct rte_mbuf *sbsndptr(struct sockbuf *sb, uint32_t off, uint32_t *moff);
 
 /*
  * State changes, called by the protocols (uipc_socket.c).  Each wakes the
@@ -318,6 +334,12 @@ long sosend(struct socket *so, const struct sockaddr_in *to,
     struct uio_lite *uio, int flags);
 long soreceive(struct socket *so, struct sockaddr_in *from,
     struct uio_lite *uio, int *flagsp);
+/* soreceive() of an empty so_rcv: 0 (EOF) or a negative errno. */
+long soreceive_empty(struct socket *so, int flags);
+/* The checks before sending: 0 or a negative errno (so_error cleared). */
+int sosend_check(struct socket *so, const struct sockaddr_in *to);
+/* The room a stream send may fill now: > 0, or -EAGAIN. */
+long sosend_room(struct socket *so, size_t resid);
 int sogetsockname(struct socket *so, struct sockaddr_in *nam);
 int sogetpeername(struct socket *so, struct sockaddr_in *nam);
 

@@ -217,6 +217,7 @@ uipc_fini(struct ff_ctx *ctx)
 	uipc_drain(ctx);
 	kqueue_fini(ctx);
 	epoll_fini(ctx);
+	zc_fini(ctx);
 	fdtable_fini(&us->us_fd);
 	uma_zdestroy(us->us_sockzone);
 	us->us_sockzone = NULL;

@@ -164,20 +164,30 @@ void
 sbdrop(struct sockbuf *sb, uint32_t len)
 {
 	struct rte_mbuf *m;
+	uint32_t dropped = 0;
 
 	while (len > 0 && (m = sb->sb_mb) != NULL) {
 		if (m->data_len > len) {
 			m_adj(m, (uint16_t)len);
 			sb->sb_cc -= len;
-			return;
+			dropped += len;
+			break;
 		}
+		if (m == sb->sb_sndptr)
+			sb->sb_sndptr = NULL;
 		len -= m->data_len;
+		dropped += m->data_len;
 		sb->sb_cc -= m->data_len;
 		sb->sb_mbcnt -= m->buf_len;
 		sb->sb_mb = m->next;
 		m->next = NULL;
 		m_freem(m);
 	}
+	/* Every offset moved down by what went; the head starts at 0. */
+	if (sb->sb_sndptr == sb->sb_mb)
+		sb->sb_sndptroff = 0;
+	else if (sb->sb_sndptr != NULL)
+		sb->sb_sndptroff -= dropped;
 	if (sb->sb_mb == NULL)
 		sb->sb_mbtail = NULL;
 }
@@ -190,29 +200,38 @@ sbflush(struct sockbuf *sb)
 			sbdroprecord(sb);
 	} else
 		sbdrop(sb, sb->sb_cc);
+	sb->sb_sndptr = NULL;
+	sb->sb_sndptroff = 0;
 	sb->sb_cc = 0;
 	sb->sb_mbcnt = 0;
 	sb->sb_reccnt = 0;
 }
 
 struct rte_mbuf *
-sbsndptr(const struct sockbuf *sb, uint32_t off, uint32_t *moff)
+sbsndptr(struct sockbuf *sb, uint32_t off, uint32_t *moff)
 {
-	struct rte_mbuf *m;
+	struct rte_mbuf *m = sb->sb_mb;
+	uint32_t base = 0;
 
-	for (m = sb->sb_mb; m != NULL; m = m->next) {
-		if (off < m->data_len) {
-			*moff = off;
+	if (sb->sb_sndptr != NULL && off >= sb->sb_sndptroff) {
+		m = sb->sb_sndptr;
+		base = sb->sb_sndptroff;
+	}
+	for (; m != NULL; m = m->next) {
+		if (off - base < m->data_len) {
+			sb->sb_sndptr = m;
+			sb->sb_sndptroff = base;
+			*moff = off - base;
 			return (m);
 		}
-		off -= m->data_len;
+		base += m->data_len;
 	}
 	*moff = 0;
 	return (NULL);
 }
 
 uint32_t
-sbcopydata(const struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
+sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
 {
 	struct rte_mbuf *m;
 	uint32_t moff, n, done = 0;

@@ -94,7 +94,7 @@ m_uiotombuf(struct ff_ctx *ctx, struct uio_lite *uio, size_t len)
 }
 
 /* The checks before sending; 0 or a negative errno. */
-static int
+int
 sosend_check(struct socket *so, const struct sockaddr_in *to)
 {
 	int error;
@@ -128,12 +128,23 @@ sosend_len(struct socket *so, size_t resid, int *errp)
 			*errp = -EMSGSIZE;
 		return (resid);
 	}
-	if (space <= 0 ||
-	    ((size_t)space < resid && space < (long)so->so_snd.sb_lowat)) {
+	if (sosend_room(so, resid) < 0) {
 		*errp = -EAGAIN;
 		return (0);
 	}
 	return (ulmin(resid, (size_t)space));
+}
+
+long
+sosend_room(struct socket *so, size_t resid)
+{
+	long space = sbspace(&so->so_snd);
+
+	/* Below the low-water mark a part is not worth sending (FreeBSD). */
+	if (space <= 0 ||
+	    ((size_t)space < resid && space < (long)so->so_snd.sb_lowat))
+		return (-EAGAIN);
+	return (space);
 }
 
 long
@@ -200,7 +211,7 @@ m_copyout_uio(
 }
 
 /* Nothing to read: the answer (0 = EOF, or a negative errno). */
-static long
+long
 soreceive_empty(struct socket *so, int flags)
 {
 	int error;

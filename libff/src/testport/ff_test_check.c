@@ -12,10 +12,12 @@
  * on one); the TCP, UDP and reassembly lists agree with their counters
  * and their back pointers; sockets attached to pcbs are no more than the
  * sockets open; every socket buffer's counts are those of its chain
- * (bytes, buffer bytes, records, tail); a control block's send sequence
- * numbers are in order (snd_una <= snd_nxt <= snd_max) and never more
- * than the send buffer, SYN and FIN ahead.  Walking the wheel reads every armed callout, so one
- * embedded in freed memory is an ASan report here rather than later.
+ * (bytes, buffer bytes, records, tail, the cached send pointer); a
+ * control block's send sequence numbers are in order (snd_una <= snd_nxt
+ * <= snd_max) and never more than the send buffer, SYN and FIN ahead;
+ * every zero-copy chain the application holds is as long as recorded,
+ * its cursor inside it.  Walking the wheel reads every armed callout, so
+ * one embedded in freed memory is an ASan report here rather than later.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -124,6 +126,7 @@ check_sockbuf(
 {
 	const struct rte_mbuf *m, *last = NULL, *rec;
 	uint32_t cc = 0, mbcnt = 0, nrec = 0;
+	int sndptr_seen = 0;
 	uint16_t i;
 
 	if ((sb->sb_flags & SB_ATOMIC) != 0) {
@@ -141,10 +144,22 @@ check_sockbuf(
 		}
 	} else
 		for (m = sb->sb_mb; m != NULL; m = m->next) {
+			if (m == sb->sb_sndptr && cc != sb->sb_sndptroff)
+				return (check_fail(err, errlen,
+				    "%s: sb_sndptr %p at byte %u, recorded %u",
+				    what, (const void *)m, cc,
+				    sb->sb_sndptroff));
+			if (m == sb->sb_sndptr)
+				sndptr_seen = 1;
 			cc += m->data_len;
 			mbcnt += m->buf_len;
 			last = m;
 		}
+	if (sb->sb_sndptr != NULL && !sndptr_seen &&
+	    (sb->sb_flags & SB_ATOMIC) == 0)
+		return (
+		    check_fail(err, errlen, "%s: sb_sndptr %p not in the chain",
+			what, (const void *)sb->sb_sndptr));
 	if (cc != sb->sb_cc || mbcnt != sb->sb_mbcnt || nrec != sb->sb_reccnt ||
 	    last != sb->sb_mbtail)
 		return (check_fail(err, errlen,
@@ -288,6 +303,8 @@ ff_test_check(struct ff_test *t, char *err, size_t errlen)
 	    (rc = check_pcbs(V_udbinfo(ctx), "udp", &nso, err, errlen)) != 0 ||
 	    (rc = check_reass(ctx, err, errlen)) != 0)
 		return (rc);
+	if (zc_audit(ctx, err, err != NULL ? errlen : 0) != 0)
+		return (-EPROTO);
 	if (nso > V_uipc(ctx)->us_numopensockets)
 		return (check_fail(err, errlen,
 		    "%u pcbs have a socket, %u sockets open", nso,

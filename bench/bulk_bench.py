@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""TCP bulk throughput with no kernel stack in the path: ff <-> ff over
+net_memif, copying and zero copy, beside iperf3 over a veth pair, in one
+run, as ratios.
+
+    sudo .venv/bin/python bench/bulk_bench.py [-d SECONDS] [--idle-sleep US]
+
+Runs, on this machine, one after the other (servers on the highest CPU,
+clients on the lowest), each way (send: client to server; recv: server
+to client) with 1 and 4 streams:
+  linux   iperf3 -s in one namespace, iperf3 -c (-R for recv, -P streams)
+          in another, across a veth pair; Gbit/s as iperf3's receiver
+          counts it.
+  memif   examples/tcp_echo (FF_TCP_ECHO_MODE=sink for send, source for
+          recv) and examples/ff_bench -m send|recv as two DPDK primaries
+          joined by net_memif (tests/integration/ff_pair.py); copying
+          (ff_write/ff_read) and zero copy (FF_TCP_ECHO_ZC=1 and -Z:
+          ff_zc_send of chains the sender does not write to, as iperf3 -Z
+          sends pages it does not touch; ff_zc_recv then
+          ff_zc_mbuf_free).  Each ff run also checks that ff_bench's byte
+          count equals tcp_echo's (an error otherwise).
+
+Not a pass/fail test: the machine is shared and noisy; compare figures
+from the same run only.  Targets are issue 15's: bulk over memif at
+least 2x iperf3 over veth, zero copy at least 1.3x copying.
+
+Network safety: memif never leaves the two processes; the veth pair
+lives between two namespaces made here; addresses are 198.18.0.0/15.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.integration.ff_pair import BENCH, SERVER_ADDR, Pair  # noqa: E402
+
+TCP_ECHO = ROOT / "examples" / "tcp_echo"
+TARGET_VS_LINUX, TARGET_ZC = 2.0, 1.3
+WAYS = ("send", "recv")
+STREAMS = (1, 4)
+LX_SRV, LX_CLI = "198.18.2.2", "198.18.2.1"
+
+
+def sh(*cmd, check=True, timeout=120):
+    return subprocess.run(
+        cmd, check=check, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def cpus():
+    mine = sorted(os.sched_getaffinity(0))
+    return mine[-1], mine[0]
+
+
+class Veth:
+    """Two namespaces joined by a veth pair (names of this run's own)."""
+
+    def __init__(self, tag):
+        self.srv, self.cli = "ffks%s" % tag, "ffkc%s" % tag
+        self.dev = ("ffkv0" + tag[-6:], "ffkv1" + tag[-6:])
+        self.server = None
+
+    def up(self):
+        for ns in (self.srv, self.cli):
+            sh("ip", "netns", "add", ns)
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "link", "add", self.dev[0], "netns", self.srv, "type",
+           "veth", "peer", "name", self.dev[1], "netns", self.cli)  # fmt: skip
+        for ns, dev, addr in (
+            (self.srv, self.dev[0], LX_SRV),
+            (self.cli, self.dev[1], LX_CLI),
+        ):
+            sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev)
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+
+    def iperf3(self, way, streams, secs, srv_cpu, cli_cpu):
+        """One iperf3 run: receiver's Gbit/s."""
+        self.server = subprocess.Popen(
+            ["ip", "netns", "exec", self.srv, "taskset", "-c", str(srv_cpu),
+             "iperf3", "-s", "-1", "-B", LX_SRV],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            time.sleep(0.5)
+            cmd = ["ip", "netns", "exec", self.cli, "taskset", "-c",
+                   str(cli_cpu), "iperf3", "-c", LX_SRV, "-t", str(secs),
+                   "-P", str(streams), "-J"]  # fmt: skip
+            if way == "recv":
+                cmd.append("-R")
+            cp = sh(*cmd, check=False, timeout=secs + 60)
+            res = json.loads(cp.stdout)
+            if "error" in res:
+                sys.exit("bulk_bench: iperf3: %s" % res["error"])
+            return res["end"]["sum_received"]["bits_per_second"] / 1e9
+        finally:
+            self.server.wait(timeout=30)
+
+    def down(self):
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            self.server.wait(timeout=10)
+        for ns in (self.srv, self.cli):
+            sh("ip", "netns", "del", ns, check=False)
+
+
+def run_ff(tmp, way, streams, zc, secs, idle_sleep):
+    """tcp_echo <-> ff_bench over memif: (Gbit/s, byte-count mismatch or
+    error count, ff_bench's JSON)."""
+    env = {"FF_TCP_ECHO_MODE": "sink" if way == "send" else "source"}
+    if zc:
+        env["FF_TCP_ECHO_ZC"] = "1"
+    pair = Pair(Path(tmp), "net_memif", idle_sleep=idle_sleep)
+    try:
+        pair.start(TCP_ECHO, env=env)
+        args = ["-m", way, "-n", str(streams), "-d", str(secs), "--json"]
+        if zc:
+            args.append("-Z")
+        rc, res, err = pair.bench(*args, SERVER_ADDR + ":7", timeout=secs + 60)
+    finally:
+        pair.stop()
+    if res is None:
+        sys.exit("bulk_bench: ff_bench failed: %s" % err[-2000:])
+    m = re.search(r"(\d+) bytes received, (\d+) bytes sent", pair.server_log())
+    server = int(m.group(1 if way == "send" else 2)) if m else -1
+    bad = sum(res["errors"].values()) + (server != res["bytes_total"])
+    if bad:
+        print(
+            "bulk_bench: %s, %d streams%s: ff_bench %s; tcp_echo counted %d"
+            % (way, streams, ", zero copy" if zc else "", res, server),
+            file=sys.stderr,
+        )
+    return res["gbit_per_s"], bad, res
+
+
+def ratio(a, b):
+    return "%.2fx" % (a / b) if a and b else "-"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-d", "--duration", type=int, default=3)
+    ap.add_argument(
+        "--idle-sleep",
+        type=int,
+        default=5,
+        help="idle_sleep (us) of both ff processes (0: busy poll)",
+    )
+    args = ap.parse_args()
+    if os.geteuid() != 0 or not shutil.which("iperf3"):
+        sys.exit("bulk_bench: needs root and iperf3 (scripts/ff-setup deps)")
+    if not BENCH.exists() or not TCP_ECHO.exists():
+        sys.exit("bulk_bench: build first (make)")
+    if args.duration > 5:
+        sys.exit("bulk_bench: -d 5 at most (load runs are bounded)")
+    srv_cpu, cli_cpu = cpus()
+    tag = "%d" % (os.getpid() % 1000000)
+    lx = {}
+    veth = Veth(tag)
+    try:
+        veth.up()
+        for way in WAYS:
+            for n in STREAMS:
+                lx[way, n] = veth.iperf3(
+                    way, n, args.duration, srv_cpu, cli_cpu
+                )
+    finally:
+        veth.down()
+    ff, bad, raw = {}, 0, []
+    with tempfile.TemporaryDirectory() as tmp:
+        for way in WAYS:
+            for n in STREAMS:
+                for zc in (False, True):
+                    d = Path(tmp) / ("%s%d%s" % (way, n, "z" if zc else "c"))
+                    d.mkdir()
+                    g, b, res = run_ff(
+                        d, way, n, zc, args.duration, args.idle_sleep
+                    )
+                    ff[way, n, zc] = g
+                    bad += b
+                    raw.append(res)
+    print(
+        "TCP bulk, Gbit/s; %ds per run; ff over net_memif (idle_sleep %d us),"
+        " iperf3 over veth; server CPU %d, client CPU %d"
+        % (args.duration, args.idle_sleep, srv_cpu, cli_cpu)
+    )
+    head = ["direction", "streams", "iperf3 veth", "ff copy", "vs iperf3",
+            "ff zero copy", "vs iperf3", "zc/copy"]  # fmt: skip
+    rows = []
+    for way in WAYS:
+        for n in STREAMS:
+            c, z, lxg = ff[way, n, False], ff[way, n, True], lx[way, n]
+            rows.append([way, str(n), "%.2f" % lxg, "%.2f" % c, ratio(c, lxg),
+                         "%.2f" % z, ratio(z, lxg), ratio(z, c)])  # fmt: skip
+    rows.append(["target", "", "", "", ">= %.1fx" % TARGET_VS_LINUX, "",
+                 ">= %.1fx" % TARGET_VS_LINUX, ">= %.1fx" % TARGET_ZC])  # fmt: skip
+    w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    line = "  ".join("%-*s" % (w[i], h) for i, h in enumerate(head))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join("%-*s" % (w[i], x) for i, x in enumerate(r)))
+    print("errors (ff_bench errors + byte counts that differ): %d" % bad)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
