@@ -1,0 +1,235 @@
+"""ff-ipfw FILE: the file's commands applied in its order, consecutive
+adds in messages of as many rules as fit (Stack.ipfw_add), every other
+command between them on its own; the first command the stack refuses
+is named by file:line and nothing after it is applied (ipfw(8) reads a
+file as one command per line).  The stack here is a fake ipc.Session
+that answers FF_MSG_IPFW as libff/src/net/ipfw_msg.c does: an ADD
+message is all or nothing and its answer holds the rules it took."""
+
+import ctypes
+
+import pytest
+from click.testing import CliRunner
+
+from fstools import _ffi, ipc, ipfw, stack
+from fstools.ipfw_rule import compile_rule
+
+EINVAL, ENOENT = 22, 2
+REQ = ctypes.sizeof(_ffi.IpfwReq)
+
+
+class Session:
+    """One stack per process: its rule numbers and tables; ``sent``
+    every FF_MSG_IPFW request in order, ``refuse`` the rule numbers an
+    ADD is refused for (EINVAL)."""
+
+    def __init__(self, prefix=None, timeout=2.0):
+        self.prefix, self.pids = prefix or "ff", [10]
+        self.sent, self.refuse = [], set()
+        self.rules, self.tables = {}, {}
+
+    def attach(self):
+        return self
+
+    def detach(self):
+        pass
+
+    def proc_ids(self, spec):
+        if spec == "all":
+            return [i for i, p in enumerate(self.pids) if p]
+        return [int(spec)]
+
+    def request(self, proc, msg_type, body=b"", cursor=0):
+        assert msg_type == _ffi.FF_MSG_IPFW
+        req = _ffi.decode("ff_ipfw_req", body)
+        data, op = body[REQ:], req["fw_op"]
+        rules = self.rules.setdefault(proc, [])
+        tables = self.tables.setdefault(proc, set())
+        count = 0
+        if op == _ffi.FF_IPFW_ADD:
+            count = req["fw_count"]
+            nums = [
+                r["r_rulenum"] for r in _ffi.decode_ipfw_rules(data, count)
+            ]
+            refused = self.refuse.intersection(nums)
+            self.sent.append((proc, "add", nums, bool(refused)))
+            if refused:
+                raise _ffi.stack_error(EINVAL)
+            rules += nums
+        elif op == _ffi.FF_IPFW_DELETE:
+            self.sent.append((proc, "delete", req["fw_rulenum"]))
+            rules.remove(req["fw_rulenum"])
+        elif op == _ffi.FF_IPFW_FLUSH:
+            self.sent.append((proc, "flush"))
+            rules.clear()
+        elif op == _ffi.FF_IPFW_TABLE:
+            sub, n = req["fw_subop"], req["fw_table"]
+            self.sent.append((proc, "table", sub, n))
+            if sub == _ffi.FF_IPFW_TABLE_CREATE:
+                tables.add(n)
+            elif n not in tables:
+                raise _ffi.stack_error(ENOENT)
+        else:
+            raise AssertionError("unexpected ipfw op %d" % op)
+        rep = _ffi.IpfwRep(
+            fp_len=ctypes.sizeof(_ffi.IpfwRep),
+            fp_count=count,
+            fp_first=_ffi.HDR_SIZE + ctypes.sizeof(_ffi.IpfwRep),
+        )
+        body = bytes(rep) + (data if count else b"")
+        return ipc.Reply(msg_type, 0, 0, proc, 1, body)
+
+
+def rule(n):
+    return "add %d count tcp from any to any 81" % n
+
+
+class Stacks:
+    """What the next Session is made with, and the Sessions made."""
+
+    refuse = ()
+    pids = (10,)
+
+    def __init__(self):
+        self.made = []
+
+    def __call__(self, *a, **kw):
+        s = Session(*a, **kw)
+        s.refuse, s.pids = set(self.refuse), list(self.pids)
+        self.made.append(s)
+        return s
+
+
+@pytest.fixture
+def stacks(monkeypatch):
+    """ipc.Session replaced by Stacks(); two rules per ADD message."""
+    made = Stacks()
+    monkeypatch.setattr(ipc, "Session", made)
+    size = len(compile_rule(rule(100).split()[1:]).encode())
+    monkeypatch.setattr(stack.Stack, "_IPFW_BATCH", 2 * size)
+    return made
+
+
+def run(stacks, *args, refuse=(), pids=(10,)):
+    """ff-ipfw args, the stack refusing the rule numbers ``refuse``:
+    (exit status, output, the Session)."""
+    stacks.refuse, stacks.pids = refuse, pids
+    r = CliRunner().invoke(ipfw.command, [str(a) for a in args])
+    return r.exit_code, r.output, stacks.made[-1]
+
+
+def test_adds_batched_other_commands_in_order(stacks, tmp_path):
+    f = tmp_path / "rules"
+    f.write_text(
+        "# the rule set\n"
+        "%s\n"
+        "\n"
+        "ipfw %s   # the tool's name is taken off\n"
+        "%s\n"
+        "%s\n"
+        "table 1 create\n"
+        "%s\n"
+        "delete 200\n"
+        "flush\n"
+        "table 1 add 198.18.0.0/24 7\n"
+        "%s\n"
+        "%s\n" % tuple(rule(n) for n in (100, 200, 300, 310, 400, 500, 600))
+    )
+    code, out, s = run(stacks, "-q", f)
+    assert (code, out) == (0, "")
+    assert s.sent == [
+        (0, "add", [100, 200], False),
+        (0, "add", [300, 310], False),
+        (0, "table", _ffi.FF_IPFW_TABLE_CREATE, 1),
+        (0, "add", [400], False),
+        (0, "delete", 200),
+        (0, "flush"),
+        (0, "table", _ffi.FF_IPFW_TABLE_ADD, 1),
+        (0, "add", [500, 600], False),
+    ]
+    assert s.rules[0] == [500, 600]
+
+
+def test_each_process_gets_each_step_in_order(stacks, tmp_path):
+    f = tmp_path / "rules"
+    f.write_text(
+        "%s\n%s\ndelete 100\n%s\n" % (rule(100), rule(200), rule(300))
+    )
+    code, out, s = run(stacks, f, pids=(10, 11))
+    assert code == 0
+    assert s.sent == [
+        (0, "add", [100, 200], False),
+        (1, "add", [100, 200], False),
+        (0, "delete", 100),
+        (1, "delete", 100),
+        (0, "add", [300], False),
+        (1, "add", [300], False),
+    ]
+    # Without -q the rules added are printed once, as the stack took them.
+    assert out.splitlines() == [
+        "00100 count tcp from any to any 81",
+        "00200 count tcp from any to any 81",
+        "00300 count tcp from any to any 81",
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad,line,kept",
+    [
+        (400, 5, [100, 200, 300]),  # second rule of a refused message
+        (300, 4, [100, 200]),  # first rule of a refused message
+        (100, 2, []),  # the very first rule
+    ],
+)
+def test_refused_rule_named_by_line_later_ones_not_applied(
+    stacks, tmp_path, bad, line, kept
+):
+    f = tmp_path / "rules"
+    f.write_text(
+        "# five rules, then a table\n"
+        + "".join(rule(n) + "\n" for n in (100, 200, 300, 400, 500))
+        + "table 1 create\n"
+    )
+    code, out, s = run(stacks, f, refuse=[bad])
+    assert code == 1
+    assert (
+        "ff-ipfw: %s:%d: add: rule refused by the stack (Invalid argument)"
+        % (f, line)
+        in out
+    )
+    assert s.rules[0] == kept
+    # The rules before the refused one are printed, as each line's add.
+    assert [w.split()[0] for w in out.splitlines()[:-1]] == [
+        "%05d" % n for n in kept
+    ]
+    assert not any(m[1] == "table" for m in s.sent)
+    assert (0, "add", [bad], True) in s.sent  # found alone
+
+
+def test_refused_table_command_named_by_line(stacks, tmp_path):
+    f = tmp_path / "rules"
+    f.write_text("%s\ntable 9 flush\n%s\n" % (rule(100), rule(200)))
+    code, out, s = run(stacks, "-q", f)
+    assert code == 1
+    assert out == "ff-ipfw: %s:2: table_flush: table does not exist\n" % f
+    assert s.rules[0] == [100]
+
+
+def test_one_command_refused_names_no_line(stacks):
+    code, out, _ = run(stacks, "table", 3, "destroy")
+    assert code == 1
+    assert out == "ff-ipfw: table_destroy: table does not exist\n"
+
+
+def test_stack_ipfw_add_tells_what_was_taken(stacks):
+    stacks.refuse = (500,)
+    with stack.Stack(proc=0) as st:
+        rules = [
+            compile_rule(rule(n).split()[1:]) for n in range(100, 800, 100)
+        ]
+        with pytest.raises(stack.StackRefused) as e:
+            st.ipfw_add(rules)
+    # Messages of two: [100, 200], [300, 400] taken, [500, 600] refused.
+    assert [r.rulenum for r in e.value.added] == [100, 200, 300, 400]
+    assert e.value.refused == rules[4:6]
+    assert st._session.rules[0] == [100, 200, 300, 400]
