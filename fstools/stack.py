@@ -1179,26 +1179,10 @@ class Stack:
     def ipfw_nat_config(self, config, proc: int | None = None) -> None:
         """Create NAT instance ``config.nat`` or replace its configuration
         (``fstools.records.ipfw.NatConfig``)."""
-        flags = (_ffi.FF_NAT_SAME_PORTS if config.same_ports else 0) | (
-            _ffi.FF_NAT_RESET if config.reset else 0
-        )
-        redirs = [
-            {
-                "mode": _ffi.FF_NAT_REDIR_ADDR
-                if r.mode == "addr"
-                else _ffi.FF_NAT_REDIR_PORT,
-                "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
-                "paddr": r.public_addr,
-                "pport": r.public_port,
-                "local": [(b[0], b[1]) for b in r.backends],
-            }
-            for r in config.redirects
-        ]
-        data = _ffi.encode_ipfw_nat(config.nat, config.ip, flags, redirs)
         self._ipfw(
             proc,
             _ffi.FF_IPFW_NAT,
-            data,
+            _encode_nat_config(config),
             1,
             subop=_ffi.FF_IPFW_NAT_CONFIG,
             rulenum=config.nat,
@@ -1263,6 +1247,27 @@ def _live(node):
     if node.type in _NUMBERS:
         return True
     return node.type == CTLTYPE_OPAQUE and node.fmt[:1] in ("I", "L", "Q")
+
+
+def _encode_nat_config(config):
+    """A NatConfig as FF_IPFW_NAT_CONFIG's record (_nat_instance's
+    inverse)."""
+    flags = (_ffi.FF_NAT_SAME_PORTS if config.same_ports else 0) | (
+        _ffi.FF_NAT_RESET if config.reset else 0
+    )
+    redirs = [
+        {
+            "mode": _ffi.FF_NAT_REDIR_ADDR
+            if r.mode == "addr"
+            else _ffi.FF_NAT_REDIR_PORT,
+            "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
+            "paddr": r.public_addr,
+            "pport": r.public_port,
+            "local": [(b[0], b[1]) for b in r.backends],
+        }
+        for r in config.redirects
+    ]
+    return _ffi.encode_ipfw_nat(config.nat, config.ip, flags, redirs)
 
 
 def _nat_instance(proc, n):
