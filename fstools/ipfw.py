@@ -249,20 +249,21 @@ def _show(st, out, flags, op, proc, many):
         states = [s for s in states if s.expire > 0]
     counters = view.widths(rules, states) if op.kind == "show" else None
     prefix = "[%d] " % proc if many else ""
-    for r in rules:
-        out.item(
-            view.json_rule(proc, r),
-            [
-                prefix
-                + view.rule_line(
-                    r,
-                    counters,
-                    flags.show_set,
-                    flags.stamps,
-                    flags.compact,
-                    flags.names,
-                )
-            ],
+    if out.as_json:
+        for r in rules:
+            out.item(view.json_rule(proc, r))
+    else:
+        out.lines(
+            prefix
+            + view.rule_line(
+                r,
+                counters,
+                flags.show_set,
+                flags.stamps,
+                flags.compact,
+                flags.names,
+            )
+            for r in rules
         )
     if flags.dynamic and states:
         out.line("## Dynamic rules (%d):" % len(states))

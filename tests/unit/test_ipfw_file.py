@@ -1,10 +1,15 @@
-"""ff-ipfw FILE: the file's commands applied in its order, consecutive
-adds in messages of as many rules as fit (Stack.ipfw_add), every other
-command between them on its own; the first command the stack refuses
-is named by file:line and nothing after it is applied (ipfw(8) reads a
-file as one command per line).  The stack here is a fake ipc.Session
-that answers FF_MSG_IPFW as libff/src/net/ipfw_msg.c does: an ADD
-message is all or nothing and its answer holds the rules it took."""
+"""ff-ipfw against a fake stack.  FILE: the file's commands applied in
+its order, consecutive adds in messages of as many rules as fit
+(Stack.ipfw_add), every other command between them on its own; the
+first command the stack refuses is named by file:line and nothing after
+it is applied (ipfw(8) reads a file as one command per line).  list and
+show: the whole listing as ipfw(8) prints it (golden lines), --json.
+The stack here is a fake ipc.Session that answers FF_MSG_IPFW as
+libff/src/net/ipfw_msg.c does: an ADD message is all or nothing and its
+answer holds the rules it took; LIST answers the rules in number
+order, in parts of three."""
+
+import json
 
 import ctypes
 
@@ -26,7 +31,7 @@ class Session:
     def __init__(self, prefix=None, timeout=2.0):
         self.prefix, self.pids = prefix or "ff", [10]
         self.sent, self.refuse = [], set()
-        self.rules, self.tables = {}, {}
+        self.rules, self.tables, self.records = {}, {}, {}
 
     def attach(self):
         return self
@@ -38,6 +43,19 @@ class Session:
         if spec == "all":
             return [i for i, p in enumerate(self.pids) if p]
         return [int(spec)]
+
+    def request_parts(self, proc, msg_type, body=b""):
+        """LIST: the rules in number order (as added within a number),
+        three a part."""
+        req = _ffi.decode("ff_ipfw_req", body)
+        assert req["fw_op"] == _ffi.FF_IPFW_LIST
+        recs = sorted(
+            self.records.get(proc, []),
+            key=lambda r: int.from_bytes(r[4:6], "little"),
+        )
+        for i in range(0, max(len(recs), 1), 3):
+            part = recs[i : i + 3]
+            yield reply(proc, msg_type, b"".join(part), len(part))
 
     def request(self, proc, msg_type, body=b"", cursor=0):
         assert msg_type == _ffi.FF_MSG_IPFW
@@ -56,6 +74,7 @@ class Session:
             if refused:
                 raise _ffi.stack_error(EINVAL)
             rules += nums
+            self.records.setdefault(proc, []).extend(records(data, count))
         elif op == _ffi.FF_IPFW_DELETE:
             self.sent.append((proc, "delete", req["fw_rulenum"]))
             rules.remove(req["fw_rulenum"])
@@ -71,13 +90,26 @@ class Session:
                 raise _ffi.stack_error(ENOENT)
         else:
             raise AssertionError("unexpected ipfw op %d" % op)
-        rep = _ffi.IpfwRep(
-            fp_len=ctypes.sizeof(_ffi.IpfwRep),
-            fp_count=count,
-            fp_first=_ffi.HDR_SIZE + ctypes.sizeof(_ffi.IpfwRep),
-        )
-        body = bytes(rep) + (data if count else b"")
-        return ipc.Reply(msg_type, 0, 0, proc, 1, body)
+        return reply(proc, msg_type, data if count else b"", count)
+
+
+def records(data, count):
+    """The rule records of an ADD, each as bytes."""
+    out, pos = [], 0
+    for _ in range(count):
+        n = int.from_bytes(data[pos : pos + 4], "little")  # r_reclen
+        out.append(data[pos : pos + n])
+        pos += n
+    return out
+
+
+def reply(proc, msg_type, data, count):
+    rep = _ffi.IpfwRep(
+        fp_len=ctypes.sizeof(_ffi.IpfwRep),
+        fp_count=count,
+        fp_first=_ffi.HDR_SIZE + ctypes.sizeof(_ffi.IpfwRep),
+    )
+    return ipc.Reply(msg_type, 0, 0, proc, 1, bytes(rep) + data)
 
 
 def rule(n):
@@ -89,6 +121,7 @@ class Stacks:
 
     refuse = ()
     pids = (10,)
+    records = None  # a stack's rules, kept from an earlier run
 
     def __init__(self):
         self.made = []
@@ -96,6 +129,8 @@ class Stacks:
     def __call__(self, *a, **kw):
         s = Session(*a, **kw)
         s.refuse, s.pids = set(self.refuse), list(self.pids)
+        if self.records is not None:
+            s.records = self.records
         self.made.append(s)
         return s
 
@@ -233,3 +268,78 @@ def test_stack_ipfw_add_tells_what_was_taken(stacks):
     assert [r.rulenum for r in e.value.added] == [100, 200, 300, 400]
     assert e.value.refused == rules[4:6]
     assert st._session.rules[0] == [100, 200, 300, 400]
+
+
+LISTED = [
+    "00100 deny tcp from any to me 80",
+    "00100 allow ip from any to any",
+    "00200 allow tcp from any to me 80 setup keep-state",
+    "00300 reject udp from 198.18.0.0/24 to any 53",
+    "00600 count log icmp from any to any icmptypes 0,8",
+    "00800 skipto 1000 ip from any to any out xmit f-stack-0",
+    "00900 skipto tablearg ip from table(1) to any",
+    "01300 prob 0.500000 deny icmp from any to any",
+    "01400 deny tcp from any to any { established or tcpflags fin,!ack }",
+    "02000 nat 1 tcp from any to 198.18.0.2 80 in",
+]
+
+
+def loaded(stacks, tmp_path, pids=(10,)):
+    """LISTED added (in an order of its own) from a file."""
+    f = tmp_path / "rules"
+    order = LISTED[5:] + LISTED[:5]
+    f.write_text("".join("add %s\n" % t for t in order))
+    code, _, s = run(stacks, "-q", f, pids=pids)
+    assert code == 0
+    return s
+
+
+def listing(stacks, s, *args, pids=(10,)):
+    """ff-ipfw args against the stack ``s`` (its rules as loaded)."""
+    stacks.records = s.records
+    code, out, _ = run(stacks, *args, pids=pids)
+    assert code == 0
+    return out
+
+
+def test_list_prints_every_rule_in_number_order(stacks, tmp_path):
+    s = loaded(stacks, tmp_path)
+    assert listing(stacks, s, "list").splitlines() == LISTED
+
+
+def test_show_counters_one_width_per_column(stacks, tmp_path):
+    s = loaded(stacks, tmp_path)
+    recs = s.records[0]
+    for i, (pcnt, bcnt) in {0: (3, 180), 4: (12, 1024)}.items():
+        r = _ffi.IpfwRule.from_buffer_copy(recs[i][: _ffi.IPFW_RULE_SIZE])
+        r.r_pcnt, r.r_bcnt = pcnt, bcnt
+        recs[i] = bytes(r) + recs[i][_ffi.IPFW_RULE_SIZE :]
+    out = listing(stacks, s, "show").splitlines()
+    # recs[0] is LISTED[5], recs[4] LISTED[9]; the others count nothing.
+    counts = {LISTED[5]: (3, 180), LISTED[9]: (12, 1024)}
+    assert out == [
+        "%s %2d %4d %s" % ((t[:5],) + counts.get(t, (0, 0)) + (t[6:],))
+        for t in LISTED
+    ]
+    assert listing(stacks, s, "-a", "list") == "\n".join(out) + "\n"
+
+
+def test_list_of_no_rules_prints_nothing(stacks):
+    assert run(stacks, "list")[:2] == (0, "")
+
+
+def test_list_json(stacks, tmp_path):
+    s = loaded(stacks, tmp_path)
+    got = json.loads(listing(stacks, s, "--json", "list"))
+    assert [r["text"] for r in got] == LISTED
+    assert got[7]["action"] == "prob 0.500000 deny"
+    assert got[7]["body"] == "icmp from any to any"
+    assert {r["proc_id"] for r in got} == {0}
+
+
+def test_list_of_every_process_prefixed(stacks, tmp_path):
+    s = loaded(stacks, tmp_path, pids=(10, 11))
+    out = listing(stacks, s, "-P", "all", "list", pids=(10, 11))
+    assert out.splitlines() == ["[0] " + t for t in LISTED] + [
+        "[1] " + t for t in LISTED
+    ]
