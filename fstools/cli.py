@@ -178,6 +178,40 @@ def fail(tool, message, code=EXIT_FAILURE):
     raise click.exceptions.Exit(code)
 
 
+def read_lines(tool, path, parse, errors, nothing):
+    """The commands of the file ``path``, one a line, ``#`` to the end of
+    a line a comment: ``parse(words, "path:line")`` of each line with
+    words (a None it returns is left out).  Every line is checked; each
+    one ``parse`` refuses (raising one of ``errors``) is reported as
+    ``tool: path:line: message``, then the tool fails ("N bad lines, "
+    and ``nothing``) before anything is applied."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        fail(tool, "cannot open %s: %s" % (path, e.strerror))
+    out, bad = [], 0
+    for n, text in enumerate(lines, 1):
+        words = text.split("#", 1)[0].split()
+        if not words:
+            continue
+        try:
+            got = parse(words, "%s:%d" % (path, n))
+        except errors as e:
+            click.echo("%s: %s:%d: %s" % (tool, path, n, e), err=True)
+            bad += 1
+            continue
+        if got is not None:
+            out.append(got)
+    if bad:
+        fail(
+            tool,
+            "%s: %d bad line%s, %s"
+            % (path, bad, "" if bad == 1 else "s", nothing),
+        )
+    return out
+
+
 class FFCommand(click.Command):
     """A tool's command: the one place errors become exit codes."""
 

@@ -207,32 +207,16 @@ def parse(words):
 
 
 def read_file(path):
-    """Every command of a rules file; each bad line reported as
-    file:line, then the tool fails before anything is applied."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        cli.fail(NAME, "cannot open %s: %s" % (path, e.strerror))
-    ops, bad = [], 0
-    for n, text in enumerate(lines, 1):
-        words = text.split("#", 1)[0].split()
+    """Every command of a rules file (a leading ``ipfw`` is left out);
+    each bad line reported as file:line, then the tool fails before
+    anything is applied."""
+
+    def line(words, where):
         if words[:1] == ["ipfw"] or words[:1] == [NAME]:
             words = words[1:]
-        if not words:
-            continue
-        try:
-            ops.append(parse(words)._replace(where="%s:%d" % (path, n)))
-        except BadCommand as e:
-            click.echo("%s: %s:%d: %s" % (NAME, path, n, e), err=True)
-            bad += 1
-    if bad:
-        cli.fail(
-            NAME,
-            "%s: %d bad line%s, nothing applied"
-            % (path, bad, "" if bad == 1 else "s"),
-        )
-    return ops
+        return parse(words)._replace(where=where) if words else None
+
+    return cli.read_lines(NAME, path, line, BadCommand, "nothing applied")
 
 
 # -- applying --------------------------------------------------------------------
