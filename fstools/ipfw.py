@@ -274,9 +274,13 @@ def _add(st, out, flags, ops, proc, first):
     done = 0
 
     def took(added):
-        if first and not flags.quiet:
+        if not first or flags.quiet:
+            return
+        if out.as_json:
             for r in added:
-                out.item(view.json_rule(proc, r), [view.rule_line(r)])
+                out.item(view.json_rule(proc, r))
+        else:
+            out.lines(view.rule_line(r) for r in added)
 
     while done < len(rules):
         try:

@@ -343,3 +343,27 @@ def test_list_of_every_process_prefixed(stacks, tmp_path):
     assert out.splitlines() == ["[0] " + t for t in LISTED] + [
         "[1] " + t for t in LISTED
     ]
+
+
+def test_add_prints_the_rules_taken(stacks):
+    code, out, _ = run(
+        stacks, "add", "100", "count", "ip", "from", "any", "to", "any"
+    )
+    assert (code, out) == (0, "00100 count ip from any to any\n")
+    code, out, _ = run(
+        stacks,
+        "--json",
+        "add",
+        "200",
+        "deny",
+        "icmp",
+        "from",
+        "any",
+        "to",
+        "me",
+    )
+    (rec,) = json.loads(out)
+    assert (rec["rulenum"], rec["text"]) == (
+        200,
+        "00200 deny icmp from any to me",
+    )
