@@ -11,7 +11,10 @@
   ``output.Renderer``.
 - ``Words``: the positional grammars of the BSD tools (``ifconfig ifname
   inet addr/len up``, ``route add -net ...``), parsed after click.
-- ``intervals()``: the sleep/count loop of interval tools (top, traffic).
+- ``intervals()``: the sleep/count loop of interval tools (top, traffic),
+  ``interval_options()`` their -d SECS and -n COUNT.
+- ``read_lines()``: a file of commands, one a line (ff-ipfw FILE,
+  ff-arp -f), every line checked before any is applied.
 
 This module stays cheap to import: tools start in a few tens of ms.
 """
@@ -285,6 +288,32 @@ def _leave(code):
     if ipc is not None:
         ipc.release_early()
     os._exit(code)
+
+
+def interval_options(count_help):
+    """-d/--delay SECS (1 by default) and -n/--count COUNT (None: until
+    Ctrl-C) of the interval tools; ``count_help`` says what is counted."""
+
+    def decorate(f):
+        f = click.option(
+            "-n",
+            "--count",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="COUNT",
+            help=count_help,
+        )(f)
+        return click.option(
+            "-d",
+            "--delay",
+            type=click.FloatRange(min=0.01),
+            default=1.0,
+            show_default=True,
+            metavar="SECS",
+            help="Seconds between samples.",
+        )(f)
+
+    return decorate
 
 
 def intervals(delay, count):
