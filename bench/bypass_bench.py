@@ -119,7 +119,7 @@ def run_ff(tmp, driver, args, rate):
         url = SERVER_ADDR + ":80"
         d = str(args.duration)
         c = str(args.conns)
-        prefix = "ffps%s" % pair.tag
+        prefix = pair.prefix["server"]
         w0, hz = top_work(prefix)
         ka = pair.bench("-n", c, "-d", d, "--json", url)[1]
         w1, _ = top_work(prefix)

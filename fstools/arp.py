@@ -177,30 +177,15 @@ def read_file(path):
     """The entries of an ``arp -f`` file: one ``-s`` operand list a line,
     ``#`` to the end of a line a comment.  Every bad line is reported;
     then the tool fails before setting anything."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        cli.fail(NAME, "cannot open %s: %s" % (path, e.strerror))
-    out, bad = [], 0
-    for n, text in enumerate(lines, 1):
-        words = text.split("#", 1)[0].split()
-        if not words:
-            continue
-        try:
-            if len(words) < 2:
-                raise netcmd.BadValue("bad line: %s" % text.strip())
-            out.append(parse_entry(words))
-        except (netcmd.BadValue, click.UsageError) as e:
-            click.echo("%s: %s:%d: %s" % (NAME, path, n, e), err=True)
-            bad += 1
-    if bad:
-        cli.fail(
-            NAME,
-            "%s: %d bad line%s, no entry set"
-            % (path, bad, "" if bad == 1 else "s"),
-        )
-    return out
+
+    def line(words, where):
+        if len(words) < 2:
+            raise netcmd.BadValue("bad line: %s" % " ".join(words))
+        return parse_entry(words)
+
+    return cli.read_lines(
+        NAME, path, line, (netcmd.BadValue, click.UsageError), "no entry set"
+    )
 
 
 @cli.command(

@@ -11,7 +11,10 @@
   ``output.Renderer``.
 - ``Words``: the positional grammars of the BSD tools (``ifconfig ifname
   inet addr/len up``, ``route add -net ...``), parsed after click.
-- ``intervals()``: the sleep/count loop of interval tools (top, traffic).
+- ``intervals()``: the sleep/count loop of interval tools (top, traffic),
+  ``interval_options()`` their -d SECS and -n COUNT.
+- ``read_lines()``: a file of commands, one a line (ff-ipfw FILE,
+  ff-arp -f), every line checked before any is applied.
 
 This module stays cheap to import: tools start in a few tens of ms.
 """
@@ -178,6 +181,40 @@ def fail(tool, message, code=EXIT_FAILURE):
     raise click.exceptions.Exit(code)
 
 
+def read_lines(tool, path, parse, errors, nothing):
+    """The commands of the file ``path``, one a line, ``#`` to the end of
+    a line a comment: ``parse(words, "path:line")`` of each line with
+    words (a None it returns is left out).  Every line is checked; each
+    one ``parse`` refuses (raising one of ``errors``) is reported as
+    ``tool: path:line: message``, then the tool fails ("N bad lines, "
+    and ``nothing``) before anything is applied."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        fail(tool, "cannot open %s: %s" % (path, e.strerror))
+    out, bad = [], 0
+    for n, text in enumerate(lines, 1):
+        words = text.split("#", 1)[0].split()
+        if not words:
+            continue
+        try:
+            got = parse(words, "%s:%d" % (path, n))
+        except errors as e:
+            click.echo("%s: %s:%d: %s" % (tool, path, n, e), err=True)
+            bad += 1
+            continue
+        if got is not None:
+            out.append(got)
+    if bad:
+        fail(
+            tool,
+            "%s: %d bad line%s, %s"
+            % (path, bad, "" if bad == 1 else "s", nothing),
+        )
+    return out
+
+
 class FFCommand(click.Command):
     """A tool's command: the one place errors become exit codes."""
 
@@ -251,6 +288,32 @@ def _leave(code):
     if ipc is not None:
         ipc.release_early()
     os._exit(code)
+
+
+def interval_options(count_help):
+    """-d/--delay SECS (1 by default) and -n/--count COUNT (None: until
+    Ctrl-C) of the interval tools; ``count_help`` says what is counted."""
+
+    def decorate(f):
+        f = click.option(
+            "-n",
+            "--count",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="COUNT",
+            help=count_help,
+        )(f)
+        return click.option(
+            "-d",
+            "--delay",
+            type=click.FloatRange(min=0.01),
+            default=1.0,
+            show_default=True,
+            metavar="SECS",
+            help="Seconds between samples.",
+        )(f)
+
+    return decorate
 
 
 def intervals(delay, count):

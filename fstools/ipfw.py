@@ -45,10 +45,12 @@ NAME = "ff-ipfw"
 
 
 class Op(NamedTuple):
-    """One parsed command: what to do and its arguments."""
+    """One parsed command: what to do, its arguments and, from a file,
+    where it was written (``file:line``)."""
 
     kind: str
     args: tuple = ()
+    where: str = ""
 
 
 class Flags(NamedTuple):
@@ -205,32 +207,16 @@ def parse(words):
 
 
 def read_file(path):
-    """Every command of a rules file; each bad line reported as
-    file:line, then the tool fails before anything is applied."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        cli.fail(NAME, "cannot open %s: %s" % (path, e.strerror))
-    ops, bad = [], 0
-    for n, text in enumerate(lines, 1):
-        words = text.split("#", 1)[0].split()
+    """Every command of a rules file (a leading ``ipfw`` is left out);
+    each bad line reported as file:line, then the tool fails before
+    anything is applied."""
+
+    def line(words, where):
         if words[:1] == ["ipfw"] or words[:1] == [NAME]:
             words = words[1:]
-        if not words:
-            continue
-        try:
-            ops.append(parse(words))
-        except BadCommand as e:
-            click.echo("%s: %s:%d: %s" % (NAME, path, n, e), err=True)
-            bad += 1
-    if bad:
-        cli.fail(
-            NAME,
-            "%s: %d bad line%s, nothing applied"
-            % (path, bad, "" if bad == 1 else "s"),
-        )
-    return ops
+        return parse(words)._replace(where=where) if words else None
+
+    return cli.read_lines(NAME, path, line, BadCommand, "nothing applied")
 
 
 # -- applying --------------------------------------------------------------------
@@ -247,20 +233,21 @@ def _show(st, out, flags, op, proc, many):
         states = [s for s in states if s.expire > 0]
     counters = view.widths(rules, states) if op.kind == "show" else None
     prefix = "[%d] " % proc if many else ""
-    for r in rules:
-        out.item(
-            view.json_rule(proc, r),
-            [
-                prefix
-                + view.rule_line(
-                    r,
-                    counters,
-                    flags.show_set,
-                    flags.stamps,
-                    flags.compact,
-                    flags.names,
-                )
-            ],
+    if out.as_json:
+        for r in rules:
+            out.item(view.json_rule(proc, r))
+    else:
+        out.lines(
+            prefix
+            + view.rule_line(
+                r,
+                counters,
+                flags.show_set,
+                flags.stamps,
+                flags.compact,
+                flags.names,
+            )
+            for r in rules
         )
     if flags.dynamic and states:
         out.line("## Dynamic rules (%d):" % len(states))
@@ -269,11 +256,45 @@ def _show(st, out, flags, op, proc, many):
             out.item(view.json_state(s), [prefix + view.state_line(s, w)])
 
 
-def _add(st, out, flags, rules, proc, first):
-    added = st.ipfw_add(rules, proc=proc)
-    if first and not flags.quiet:
-        for r in added:
-            out.item(view.json_rule(proc, r), [view.rule_line(r)])
+class Refused(Exception):
+    """One command of a run refused by the stack: ``op`` (with its
+    file:line) and ``error``, the StackRefused."""
+
+    def __init__(self, op, error):
+        super().__init__(op, error)
+        self.op, self.error = op, error
+
+
+def _add(st, out, flags, ops, proc, first):
+    """Consecutive adds, in messages of as many rules as fit
+    (Stack.ipfw_add).  A refused message took none of its rules: they
+    go again one by one, so that the rules before the refused one are
+    in and it is named (Refused), as when each line is a command."""
+    rules = [op.args[0] for op in ops]
+    done = 0
+
+    def took(added):
+        if not first or flags.quiet:
+            return
+        if out.as_json:
+            for r in added:
+                out.item(view.json_rule(proc, r))
+        else:
+            out.lines(view.rule_line(r) for r in added)
+
+    while done < len(rules):
+        try:
+            took(st.ipfw_add(rules[done:], proc=proc))
+            return
+        except StackRefused as e:
+            took(e.added)
+            done += len(e.added)
+            for _ in e.refused:
+                try:
+                    took(st.ipfw_add([rules[done]], proc=proc))
+                except StackRefused as one:
+                    raise Refused(ops[done], one) from None
+                done += 1
 
 
 def _each(st, out, numbers, fn, done, what):
@@ -322,7 +343,7 @@ def apply(st, out, flags, op, proc, first, many):
     if k in ("list", "show"):
         return _show(st, out, flags, op, proc, many)
     if k == "add":
-        return _add(st, out, flags, list(a), proc, first)
+        return _add(st, out, flags, [op], proc, first)
     if k == "delete":
         return _each(
             st, out, a, lambda n: st.ipfw_delete(n, proc=proc), None, ""
@@ -431,21 +452,50 @@ ERRORS = {
 }
 
 
-def run(st, out, flags, ops):
+def batches(ops):
+    """The commands in order, each run of consecutive adds as one list
+    (sent in messages of as many as fit), every other command alone:
+    an add after a delete, a flush or a table command sees it done."""
+    out = []
     for op in ops:
+        if op.kind == "add" and out and out[-1][0].kind == "add":
+            out[-1].append(op)
+        else:
+            out.append([op])
+    return out
+
+
+def run(st, out, flags, ops):
+    """Apply the commands in order to every target process; stop at the
+    first the stack refuses (the ones before it stay applied), naming it
+    (file:line, from a file)."""
+    for batch in batches(ops):
+        op = batch[0]
         if flags.check_only and op.kind not in READS:
             continue
         procs = st.targets(writing=op.kind not in READS)
         for i, proc in enumerate(procs):
             try:
-                apply(st, out, flags, op, proc, i == 0, len(procs) > 1)
+                if op.kind == "add":
+                    _add(st, out, flags, batch, proc, i == 0)
+                else:
+                    apply(st, out, flags, op, proc, i == 0, len(procs) > 1)
+            except Refused as r:
+                return _refused(out, r.op, r.error, proc, len(procs) > 1)
             except StackRefused as e:
-                where = "proc %d: " % proc if len(procs) > 1 else ""
-                out.warn(
-                    "%s%s: %s"
-                    % (where, op.kind, ERRORS.get(e.name, e.message))
-                )
-                return
+                return _refused(out, op, e, proc, len(procs) > 1)
+
+
+def _refused(out, op, e, proc, many):
+    out.warn(
+        "%s%s%s: %s"
+        % (
+            op.where + ": " if op.where else "",
+            "proc %d: " % proc if many else "",
+            op.kind,
+            ERRORS.get(e.name, e.message),
+        )
+    )
 
 
 def _flags(**kw):
@@ -547,7 +597,7 @@ def command(common, words, **kw):
         except BadCommand as e:
             cli.fail(NAME, str(e))
     if flags.counters and ops[0].kind == "list":
-        ops[0] = Op("show", ops[0].args)
+        ops[0] = ops[0]._replace(kind="show")
     if any(op.kind == "flush" for op in ops) and not _confirm_flush(flags):
         return
     out = common.out(NAME)

@@ -216,6 +216,14 @@ class Renderer:
         if not self.as_json and text is not None:
             emit(text, self.stream)
 
+    def lines(self, texts):
+        """Text lines written at once (a long listing, not line by line
+        with a flush each): nothing with --json."""
+        if not self.as_json:
+            text = "\n".join(texts)
+            if text:
+                emit(text, self.stream)
+
     def item(self, record, lines=()):
         """One record: ``record`` in JSON, ``lines`` (FreeBSD's) as text."""
         if not self.as_json:

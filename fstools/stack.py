@@ -965,25 +965,39 @@ class Stack:
         of as many as fit; each message is all or nothing.  Returns the
         rules as the stack took them (with their numbers).  StackRefused
         EINVAL for a rule the stack refuses, ENOENT for a table that does
-        not exist."""
+        not exist; the refusal's ``added`` holds the rules taken before
+        the refused message (they stay in) and ``refused`` the rules of
+        that message (none of them taken)."""
         from fstools.ipfw_rule import rule_from_record
 
-        out, batch, n = [], b"", 0
-        encoded = [r.encode() for r in rules]
-        for raw in encoded + [None]:
-            if raw is None or len(batch) + len(raw) > self._IPFW_BATCH:
-                if n:
-                    _, recs, count = self._ipfw(
-                        proc, _ffi.FF_IPFW_ADD, batch, n
-                    )
-                    out += [
-                        rule_from_record(r)
-                        for r in _ffi.decode_ipfw_rules(recs, count)
-                    ]
-                batch, n = b"", 0
-            if raw is not None:
-                batch, n = batch + raw, n + 1
+        out, first = [], 0
+        for last, data in self._ipfw_pieces(rules):
+            try:
+                _, recs, count = self._ipfw(
+                    proc, _ffi.FF_IPFW_ADD, data, last - first
+                )
+            except StackRefused as e:
+                e.added, e.refused = out, rules[first:last]
+                raise
+            out += [
+                rule_from_record(r)
+                for r in _ffi.decode_ipfw_rules(recs, count)
+            ]
+            first = last
         return out
+
+    def _ipfw_pieces(self, rules):
+        """(end index, bytes) of each run of ``rules`` that fits one ADD
+        message, in order."""
+        piece, size = [], 0
+        for i, raw in enumerate(r.encode() for r in rules):
+            if piece and size + len(raw) > self._IPFW_BATCH:
+                yield i, b"".join(piece)
+                piece, size = [], 0
+            piece.append(raw)
+            size += len(raw)
+        if piece:
+            yield len(rules), b"".join(piece)
 
     def ipfw_rules(
         self, first: int = 0, last: int = 0, proc: int | None = None
@@ -1165,26 +1179,10 @@ class Stack:
     def ipfw_nat_config(self, config, proc: int | None = None) -> None:
         """Create NAT instance ``config.nat`` or replace its configuration
         (``fstools.records.ipfw.NatConfig``)."""
-        flags = (_ffi.FF_NAT_SAME_PORTS if config.same_ports else 0) | (
-            _ffi.FF_NAT_RESET if config.reset else 0
-        )
-        redirs = [
-            {
-                "mode": _ffi.FF_NAT_REDIR_ADDR
-                if r.mode == "addr"
-                else _ffi.FF_NAT_REDIR_PORT,
-                "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
-                "paddr": r.public_addr,
-                "pport": r.public_port,
-                "local": [(b[0], b[1]) for b in r.backends],
-            }
-            for r in config.redirects
-        ]
-        data = _ffi.encode_ipfw_nat(config.nat, config.ip, flags, redirs)
         self._ipfw(
             proc,
             _ffi.FF_IPFW_NAT,
-            data,
+            _encode_nat_config(config),
             1,
             subop=_ffi.FF_IPFW_NAT_CONFIG,
             rulenum=config.nat,
@@ -1249,6 +1247,27 @@ def _live(node):
     if node.type in _NUMBERS:
         return True
     return node.type == CTLTYPE_OPAQUE and node.fmt[:1] in ("I", "L", "Q")
+
+
+def _encode_nat_config(config):
+    """A NatConfig as FF_IPFW_NAT_CONFIG's record (_nat_instance's
+    inverse)."""
+    flags = (_ffi.FF_NAT_SAME_PORTS if config.same_ports else 0) | (
+        _ffi.FF_NAT_RESET if config.reset else 0
+    )
+    redirs = [
+        {
+            "mode": _ffi.FF_NAT_REDIR_ADDR
+            if r.mode == "addr"
+            else _ffi.FF_NAT_REDIR_PORT,
+            "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
+            "paddr": r.public_addr,
+            "pport": r.public_port,
+            "local": [(b[0], b[1]) for b in r.backends],
+        }
+        for r in config.redirects
+    ]
+    return _ffi.encode_ipfw_nat(config.nat, config.ip, flags, redirs)
 
 
 def _nat_instance(proc, n):

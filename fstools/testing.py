@@ -376,21 +376,35 @@ def start(handle, program, peer_addr=True):
     run(ip + ["link", "set", "lo", "up"])
 
 
+def stop_process(proc, timeout=15):
+    """SIGTERM ``proc`` (a Popen) by its PID if it still runs and wait for
+    it; SIGKILL when it has not ended within ``timeout`` seconds."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
+def remove_runtime(prefix):
+    """Remove what a DPDK primary under ``prefix`` may leave: its
+    hugepage files and /var/run/dpdk/PREFIX."""
+    for f in glob.glob("/dev/hugepages/%smap_*" % prefix):
+        os.unlink(f)
+    shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
+
+
 def stop(handle):
     """Stop the helper and the stack by PID, wait, remove what they left."""
     if handle.remote is not None:
         handle.remote.close()
-    if handle.proc is not None and handle.alive():
-        handle.proc.send_signal(signal.SIGTERM)
-        try:
-            handle.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            handle.proc.kill()
-            handle.proc.wait(timeout=15)
+    stop_process(handle.proc)
     run(["ip", "netns", "del", handle.ns], check=False)
-    for f in glob.glob("/dev/hugepages/%smap_*" % handle.prefix):
-        os.unlink(f)
-    shutil.rmtree("/var/run/dpdk/" + handle.prefix, ignore_errors=True)
+    remove_runtime(handle.prefix)
 
 
 def new_handle(tmp_path, handle_class=StackHandle):

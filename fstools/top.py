@@ -31,8 +31,6 @@ view, q quit.
 
 import time
 
-import click
-
 from fstools import cli, output
 from fstools.views import top as view
 
@@ -144,22 +142,8 @@ def _run_plain(opts, stack, ids, delay, count):
     ),
 )
 @cli.common_options()
-@click.option(
-    "-d",
-    "--delay",
-    type=click.FloatRange(min=0.01),
-    default=1.0,
-    show_default=True,
-    metavar="SECS",
-    help="Seconds between samples.",
-)
-@click.option(
-    "-n",
-    "--count",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="COUNT",
-    help="Rows to show, the first since start (default: until Ctrl-C).",
+@cli.interval_options(
+    "Rows to show, the first since start (default: until Ctrl-C)."
 )
 def command(opts, delay, count):
     """Show where the stack processes spend their cycles: idle, stack

@@ -51,23 +51,7 @@ def _run(opts, stack, ids, delay, count):
     ),
 )
 @cli.common_options()
-@click.option(
-    "-d",
-    "--delay",
-    type=click.FloatRange(min=0.01),
-    default=1.0,
-    show_default=True,
-    metavar="SECS",
-    help="Seconds between samples.",
-)
-@click.option(
-    "-n",
-    "--count",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="COUNT",
-    help="Number of intervals to show (default: until Ctrl-C).",
-)
+@cli.interval_options("Number of intervals to show (default: until Ctrl-C).")
 @click.option(
     "-s",
     "--snapshot",

@@ -12,7 +12,8 @@ two DPDK primaries, each with its own config.ini and file prefix:
 
 The server takes the highest CPU, ff_bench the lowest; both sleep when idle
 (idle_sleep) unless told otherwise: two busy pollers would fight over a
-2-core machine.  Everything is stopped by PID; namespaces are removed.
+2-core machine.  Everything is stopped by PID; namespaces and both
+stacks' DPDK runtime files are removed (fstools.testing's helpers).
 
 Network safety: memif never leaves the process pair; the veth pair lives
 between two namespaces made here; addresses are 198.18.0.0/15.
@@ -20,10 +21,11 @@ between two namespaces made here; addresses are 198.18.0.0/15.
 
 import json
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
+
+from fstools import testing
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "examples" / "ff_bench"
@@ -69,13 +71,15 @@ class Pair:
         self.driver = driver
         self.idle_sleep = idle_sleep
         tag = "%d%d" % (os.getpid() % 10000, int(time.time() * 1000) % 1000)
-        self.tag = tag
         self.ns = {"server": None, "client": None}
         if driver != "net_memif":
             self.ns = {"server": "ffps" + tag, "client": "ffpc" + tag}
         self.ifname = {"server": "ffpv0" + tag, "client": "ffpv1" + tag}
         self.proc = None
         self.log = self.tmp / "server.log"
+        self.prefix = {
+            r: "ffp%s%s" % (r[0], tag) for r in ("server", "client")
+        }
         srv_cpu, cli_cpu = _cpus()
         self.config = {
             "server": self._config("server", srv_cpu),
@@ -95,7 +99,7 @@ class Pair:
         path.write_text(
             CONFIG.format(
                 cpu=cpu,
-                prefix="ffp%s%s" % (role[0], self.tag),
+                prefix=self.prefix[role],
                 idle_sleep=self.idle_sleep,
                 driver=self.driver,
                 link=link,
@@ -112,21 +116,17 @@ class Pair:
     def _links_up(self):
         srv, cli = self.ns["server"], self.ns["client"]
         for ns in (srv, cli):
-            subprocess.run(["ip", "netns", "add", ns], check=True)
-            subprocess.run(
-                ["ip", "-n", ns, "link", "set", "lo", "up"], check=True
-            )
-        subprocess.run(
+            testing.run(["ip", "netns", "add", ns])
+            testing.run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        testing.run(
             ["ip", "link", "add", self.ifname["server"], "netns", srv]
             + ["type", "veth", "peer", "name", self.ifname["client"]]
-            + ["netns", cli],
-            check=True,
+            + ["netns", cli]
         )
         for role in ("server", "client"):
-            subprocess.run(
+            testing.run(
                 ["ip", "-n", self.ns[role], "link", "set"]
-                + [self.ifname[role], "up"],
-                check=True,
+                + [self.ifname[role], "up"]
             )
 
     def start(self, program, env=None, timeout=30):
@@ -143,15 +143,14 @@ class Pair:
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            text = self.log.read_text(errors="replace")
-            if ", pid %d" % self.proc.pid in text:
+            if ", pid %d" % self.proc.pid in self.log_text():
                 return
             if self.proc.poll() is not None:
                 break
             time.sleep(0.1)
         raise RuntimeError(
             "%s did not start over %s: %s"
-            % (program, self.driver, self.log.read_text(errors="replace"))
+            % (program, self.driver, self.log_text())
         )
 
     def bench(self, *args, timeout=60):
@@ -171,20 +170,13 @@ class Pair:
         return cp.returncode, out, cp.stderr
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
+        testing.stop_process(self.proc)
         for ns in self.ns.values():
             if ns:
-                subprocess.run(
-                    ["ip", "netns", "del", ns],
-                    check=False,
-                    capture_output=True,
-                )
+                testing.run(["ip", "netns", "del", ns], check=False)
+        for prefix in self.prefix.values():
+            testing.remove_runtime(prefix)
 
-    def server_log(self):
+    def log_text(self):
+        """The server's output so far."""
         return self.log.read_text(errors="replace")

@@ -189,3 +189,34 @@ def test_table_of_a_million_entries(web):
     assert ping(web).returncode == 0  # the peer's value is 7, not 8
     ipfw(web, "add", "200", "deny", "icmp", "from", "table(1)", "to", "any")
     assert ping(web).returncode == 1
+
+
+def test_rules_file_in_order_stops_at_the_refused_line(web, tmp_path):
+    """A rules file runs in its order (adds in messages of as many as
+    fit, the table commands and the delete between them where they
+    stand); the first line the stack refuses is named file:line, the
+    ones before it stay, none after it runs."""
+    f = tmp_path / "rules"
+    f.write_text(
+        "# the peer's pings denied through table 1\n"
+        "add 100 count icmp from any to any\n"
+        "table 1 create\n"
+        "table 1 add 198.18.0.1 8\n"
+        "add 200 deny icmp from table(1,8) to any\n"
+        "add 300 count tcp from any to me 80\n"
+        "delete 100\n"
+        "table 2 create limit 1\n"
+        "table 2 add 10.0.0.1\n"
+        "table 2 add 10.0.0.2\n"
+        "add 400 deny tcp from any to me 80\n"
+    )
+    cp = web.tool("ff-ipfw", "-q", str(f))
+    assert cp.returncode == 1, cp.stdout + cp.stderr
+    assert cp.stderr == "ff-ipfw: %s:10: table_add: table is full\n" % f
+    assert ipfw(web, "list") == (
+        "00200 deny icmp from table(1,8) to any\n"
+        "00300 count tcp from any to me 80\n"
+        "65535 allow ip from any to any\n"
+    )
+    assert ping(web).returncode == 1
+    assert curl(web).returncode == 0

@@ -32,6 +32,8 @@ import time
 
 import pytest
 
+from fstools import testing
+
 from .conftest import run
 
 VIP = "198.18.0.2"
@@ -154,13 +156,7 @@ class Topology:
 
     def stop(self):
         for p in self.servers:
-            if p.poll() is None:
-                p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=10)
+            testing.stop_process(p, timeout=10)
         run(["ip", "netns", "del", self.cns], check=False)
         run(["ip", "netns", "del", self.bns], check=False)
 

@@ -46,12 +46,13 @@ and goes with them; lossy_link is stopped by its PID."""
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 import pytest
+
+from fstools import testing
 
 from .conftest import PEER_ADDR, ROOT, run, stats
 from .test_tcp_live import ECHO, STACK
@@ -220,13 +221,7 @@ class LossyLink:
 
     def stop(self):
         """SIGTERM by PID, wait, parse the counters; remove our netns."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        testing.stop_process(self.proc, timeout=10)
         run(["ip", "netns", "del", self.ns], check=False)
         for m in re.finditer(r"^(\S+)>(\S+) (rx .*)$", self.log_text(), re.M):
             words = m.group(3).split()

@@ -176,6 +176,17 @@ broadcast=198.18.0.255
 gateway=198.18.0.1
 """
 
+# Two ports: the peers' 198.18.0.0/24 on port 0, 198.19.0.0/24 on port 1.
+TWO_PORTS = CONFIG.replace("port_list=0", "port_list=0,1") + (
+    """
+[port1]
+addr=198.19.0.2
+netmask=255.255.255.0
+"""
+)
+# The same, forwarding between them (a router).
+FORWARDING = TWO_PORTS + "\n[freebsd.sysctl]\nnet.inet.ip.forwarding=1\n"
+
 
 class Stack:
     """One stack on the test port (a fresh one per test)."""

@@ -137,19 +137,6 @@ def known(make_stack):
     return st
 
 
-FWD = (
-    ffstack.CONFIG
-    + """
-[port1]
-addr=198.19.0.2
-netmask=255.255.255.0
-
-[freebsd.sysctl]
-net.inet.ip.forwarding=1
-"""
-)
-
-
 def big_echo(size=4000):
     return echo() / (b"q" * size)
 
@@ -271,7 +258,7 @@ def ev_ip_toolong(st):
 
 
 def ev_forward(make_stack):
-    st = make_stack(FWD.replace("port_list=0", "port_list=0,1"))
+    st = make_stack(ffstack.FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     assert st.arp_add("198.19.0.9", "02:00:00:00:bb:09") == 0
@@ -282,7 +269,7 @@ def ev_forward(make_stack):
 
 
 def ev_ttl_exceeded(make_stack):
-    st = make_stack(FWD.replace("port_list=0", "port_list=0,1"))
+    st = make_stack(ffstack.FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     yield st
@@ -865,7 +852,7 @@ def ev_icmp_badlen(st):
 
 
 def ev_icmp_oldicmp(make_stack):
-    st = make_stack(FWD.replace("port_list=0", "port_list=0,1"))
+    st = make_stack(ffstack.FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     yield st
@@ -1476,7 +1463,7 @@ def ev_forward_needfrag(make_stack):
     """Forwarding a 1400-byte datagram with DF set onto a route of MTU
     1280 (set by a routing message, as ff-route -mtu does): not sent, an
     ICMP fragmentation-needed goes back (RFC 1191)."""
-    st = make_stack(FWD.replace("port_list=0", "port_list=0,1"))
+    st = make_stack(ffstack.FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     assert st.arp_add("198.19.0.9", "02:00:00:00:bb:09") == 0

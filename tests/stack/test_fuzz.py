@@ -7,16 +7,7 @@ from scapy.layers.inet import ICMP, IP, UDP, fragment
 from scapy.layers.l2 import ARP, Dot1Q, Ether
 
 from ffstack import OUR_IP, PEER_IP, PEER_MAC
-from ffstack import CONFIG
-
-FUZZ_CONFIG = (
-    CONFIG.replace("port_list=0", "port_list=0,1")
-    + """
-[port1]
-addr=198.19.0.2
-netmask=255.255.255.0
-"""
-)
+from ffstack import TWO_PORTS
 
 
 def corpus(st):
@@ -61,7 +52,7 @@ def still_alive(st):
 
 
 def test_fuzz_100k(make_stack):
-    st = make_stack(FUZZ_CONFIG)
+    st = make_stack(TWO_PORTS)
     st.drain(1)
     n = st.fuzz(seed=20240611, count=100_000, corpus=corpus(st))
     assert n == 100_000
@@ -76,7 +67,7 @@ def test_fuzz_100k(make_stack):
 
 
 def test_fuzz_is_deterministic(make_stack):
-    a, b = make_stack(FUZZ_CONFIG), make_stack(FUZZ_CONFIG)
+    a, b = make_stack(TWO_PORTS), make_stack(TWO_PORTS)
     names = (
         "ip.ips_total",
         "ip.ips_badsum",

@@ -17,6 +17,7 @@ from ffstack import (
     RX_VLAN_STRIPPED,
     IFF_UP,
     CONFIG,
+    FORWARDING,
 )
 
 
@@ -147,21 +148,8 @@ def test_ttl_zero_to_us_is_accepted(known):
     assert known.expect(ICMP)[ICMP].type == 0
 
 
-FWD = (
-    CONFIG
-    + """
-[port1]
-addr=198.19.0.2
-netmask=255.255.255.0
-
-[freebsd.sysctl]
-net.inet.ip.forwarding=1
-"""
-)
-
-
 def test_forwarding_and_ttl(make_stack):
-    st = make_stack(FWD.replace("port_list=0", "port_list=0,1"))
+    st = make_stack(FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     assert st.arp_add("198.19.0.9", "02:00:00:00:bb:09") == 0

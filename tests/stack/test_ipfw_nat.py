@@ -20,47 +20,19 @@ import pytest
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import Ether
 
-from ffstack import CONFIG, PEER_IP, PEER_MAC
+from ffstack import CONFIG, FORWARDING, PEER_IP, PEER_MAC
 from fstools import _ffi
 from fstools.ipfw_nat import parse_config
-from fstools.stack import _nat_instance
+from fstools.stack import _encode_nat_config, _nat_instance
 from ipfw_util import add, ipfw
 
-FWD = (
-    CONFIG.replace("port_list=0", "port_list=0,1")
-    + """
-[port1]
-addr=198.19.0.2
-netmask=255.255.255.0
-
-[freebsd.sysctl]
-net.inet.ip.forwarding=1
-"""
-)
 VIP = "198.18.0.2"
 BACKENDS = ("198.19.0.10", "198.19.0.11")
 BMAC = {"198.19.0.10": "02:00:00:00:bb:10", "198.19.0.11": "02:00:00:00:bb:11"}
 
 
-def nat_config(st, nat, text, expect=0):
-    """`ipfw nat N config <text>' through the tool's grammar."""
-    cfg = parse_config(nat, text.split())
-    redirs = [
-        {
-            "mode": _ffi.FF_NAT_REDIR_ADDR
-            if r.mode == "addr"
-            else _ffi.FF_NAT_REDIR_PORT,
-            "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
-            "paddr": r.public_addr,
-            "pport": r.public_port,
-            "local": [(b[0], b[1]) for b in r.backends],
-        }
-        for r in cfg.redirects
-    ]
-    flags = (_ffi.FF_NAT_SAME_PORTS if cfg.same_ports else 0) | (
-        _ffi.FF_NAT_RESET if cfg.reset else 0
-    )
-    data = _ffi.encode_ipfw_nat(nat, cfg.ip, flags, redirs)
+def nat_send(st, nat, data):
+    """One FF_IPFW_NAT_CONFIG request of instance ``nat``: its errno."""
     err, *_ = ipfw(
         st,
         _ffi.FF_IPFW_NAT,
@@ -68,6 +40,14 @@ def nat_config(st, nat, text, expect=0):
         1,
         subop=_ffi.FF_IPFW_NAT_CONFIG,
         rulenum=nat,
+    )
+    return err
+
+
+def nat_config(st, nat, text, expect=0):
+    """`ipfw nat N config <text>' through the tool's grammar."""
+    err = nat_send(
+        st, nat, _encode_nat_config(parse_config(nat, text.split()))
     )
     assert err == expect
     return err
@@ -82,14 +62,21 @@ def nat_get(st, nat):
     return _nat_instance(0, n)
 
 
-@pytest.fixture
-def lb(make_stack):
-    """The load balancer: VIP:80 over two backends' port 8080."""
-    st = make_stack(FWD)
+def forwarder(make_stack):
+    """A stack forwarding between the clients' port 0 and the backends'
+    port 1, every neighbour in its ARP table."""
+    st = make_stack(FORWARDING)
     st.drain(1)
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     for a, m in BMAC.items():
         assert st.arp_add(a, m) == 0
+    return st
+
+
+@pytest.fixture
+def lb(make_stack):
+    """The load balancer: VIP:80 over two backends' port 8080."""
+    st = forwarder(make_stack)
     nat_config(
         st,
         1,
@@ -190,11 +177,7 @@ def test_other_ports_are_not_redirected(lb):
 @pytest.fixture
 def masq(make_stack):
     """Masquerading: the backends' network goes out as 198.18.0.2."""
-    st = make_stack(FWD)
-    st.drain(1)
-    assert st.arp_add(PEER_IP, PEER_MAC) == 0
-    for a, m in BMAC.items():
-        assert st.arp_add(a, m) == 0
+    st = forwarder(make_stack)
     add(
         st,
         "100 nat 2 ip from 198.19.0.0/24 to any out xmit f-stack-0",
@@ -213,12 +196,7 @@ def test_udp_masquerade_both_directions(masq):
     # libalias: without same_ports, an alias port from 32768..65535.
     assert 32768 <= aport <= 65535
     assert sums_ok(out)
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=VIP)
-        / UDP(sport=53, dport=aport)
-        / b"answer"
-    )
+    from_client(st, UDP(sport=53, dport=aport) / b"answer")
     back = st.expect(IP, port=1)
     assert (back[IP].dst, back[UDP].dport) == (BACKENDS[0], 5000)
     assert bytes(back[UDP].payload) == b"answer" and sums_ok(back)
@@ -242,12 +220,7 @@ def test_icmp_echo_masquerade(masq):
     assert out[IP].src == VIP and out[ICMP].type == 8
     aid = out[ICMP].id
     assert 32768 <= aid <= 65535 and sums_ok(out)
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=VIP)
-        / ICMP(type=0, id=aid, seq=1)
-        / b"ping"
-    )
+    from_client(st, ICMP(type=0, id=aid, seq=1) / b"ping")
     back = st.expect(IP, port=1)
     assert back[IP].dst == BACKENDS[1]
     assert (back[ICMP].type, back[ICMP].id) == (0, 7) and sums_ok(back)
@@ -329,15 +302,7 @@ def test_bad_configs_are_refused(make_stack):
 
     # No address.
     data = _ffi.encode_ipfw_nat(1, "0.0.0.0", 0, [])
-    err, *_ = ipfw(
-        st,
-        _ffi.FF_IPFW_NAT,
-        data,
-        1,
-        subop=_ffi.FF_IPFW_NAT_CONFIG,
-        rulenum=1,
-    )
-    assert err == errno.EINVAL
+    assert nat_send(st, 1, data) == errno.EINVAL
     # A redirect_port without backends.
     data = _ffi.encode_ipfw_nat(
         1,
@@ -352,15 +317,7 @@ def test_bad_configs_are_refused(make_stack):
             }
         ],
     )
-    err, *_ = ipfw(
-        st,
-        _ffi.FF_IPFW_NAT,
-        data,
-        1,
-        subop=_ffi.FF_IPFW_NAT_CONFIG,
-        rulenum=1,
-    )
-    assert err == errno.EINVAL
+    assert nat_send(st, 1, data) == errno.EINVAL
     err, *_ = ipfw(st, _ffi.FF_IPFW_NAT, subop=_ffi.FF_IPFW_NAT_GET, rulenum=1)
     assert err == errno.ESRCH
     err, *_ = ipfw(
@@ -412,10 +369,9 @@ def test_local_tcp_masquerade_with_tso(make_stack):
     fresh = IP(bytes(syn[IP]))
     del fresh[TCP].chksum  # the IP header's sum is the NIC's (0 here)
     assert IP(bytes(fresh))[TCP].chksum == syn[TCP].chksum
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst="198.18.0.99")
-        / TCP(
+    from_client(
+        st,
+        TCP(
             sport=8080,
             dport=aport,
             seq=9000,
@@ -423,7 +379,8 @@ def test_local_tcp_masquerade_with_tso(make_stack):
             flags="SA",
             window=65535,
             options=[("MSS", 1460)],
-        )
+        ),
+        dst="198.18.0.99",
     )
     ack = st.expect(TCP)
     assert (ack[IP].src, ack[TCP].sport, ack[TCP].flags) == (
@@ -438,10 +395,10 @@ def test_local_tcp_masquerade_with_tso(make_stack):
     assert big[IP].src == "198.18.0.99" and len(big[TCP].payload) > 1460
     assert big[TCP].chksum == pseudo_sum(big[IP])
     st.drain()
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst="198.18.0.99")
-        / TCP(sport=8080, dport=aport, seq=9001, flags="R")
+    from_client(
+        st,
+        TCP(sport=8080, dport=aport, seq=9001, flags="R"),
+        dst="198.18.0.99",
     )
     assert st.tcp_info(fd) is None  # the reset reached it: pcb gone
     quiesce(st, fd)
@@ -450,12 +407,7 @@ def test_local_tcp_masquerade_with_tso(make_stack):
 def test_redirect_addr_inbound(masq):
     st = masq
     nat_config(st, 2, "ip %s redirect_addr %s %s" % (VIP, BACKENDS[0], VIP))
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=VIP)
-        / UDP(sport=9, dport=9000)
-        / b"x"
-    )
+    from_client(st, UDP(sport=9, dport=9000) / b"x")
     out = st.expect(IP, port=1)
     assert (out[IP].dst, out[UDP].dport) == (BACKENDS[0], 9000)
     assert sums_ok(out)

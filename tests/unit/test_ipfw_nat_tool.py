@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from fstools import _ffi, ipfw
 from fstools.ipfw_nat import NatError, format_config, format_log, parse
 from fstools.records.ipfw import NatInstance, NatRedirect
-from fstools.stack import _nat_instance
+from fstools.stack import _encode_nat_config, _nat_instance
 from fstools.views import ipfw as view
 
 LB = (
@@ -48,24 +48,9 @@ def test_config_parsed():
 def test_show_config_is_the_command(text):
     """show config prints the command that makes the instance, also
     after the wire form and back (as the stack answers it)."""
-    _, n, cfg = parse(text.split()[2:])
+    _, _, cfg = parse(text.split()[2:])
     assert format_config(cfg) == text
-    flags = (_ffi.FF_NAT_SAME_PORTS if cfg.same_ports else 0) | (
-        _ffi.FF_NAT_RESET if cfg.reset else 0
-    )
-    redirs = [
-        {
-            "mode": _ffi.FF_NAT_REDIR_ADDR
-            if r.mode == "addr"
-            else _ffi.FF_NAT_REDIR_PORT,
-            "proto": {"tcp": 6, "udp": 17}.get(r.proto, 0),
-            "paddr": r.public_addr,
-            "pport": r.public_port,
-            "local": [(b[0], b[1]) for b in r.backends],
-        }
-        for r in cfg.redirects
-    ]
-    raw = _ffi.encode_ipfw_nat(n, cfg.ip, flags, redirs)
+    raw = _encode_nat_config(cfg)
     (rec,) = _ffi.decode_ipfw_nats(raw, 1)
     assert format_config(_nat_instance(0, rec).config) == text
 
