@@ -175,7 +175,7 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	int work = 0;
 
 	t0 = rte_rdtsc();
-	ff_clock_update(&ctx->clock);
+	ff_clock_update(&ctx->clock, t0);
 	work += ff_callout_run(ctx, &ctx->callouts, ctx->clock.clk_now_ns);
 	work += ff_ctx_rx(ctx);
 	if (ctx->msg != NULL)
