@@ -28,6 +28,7 @@
 #include "dpdk/ff_runtime.h"
 #include "ipc/ff_msg_server.h"
 #include "core/ff_stack.h"
+#include "core/ff_profile.h"
 
 #define FF_PRIMARY_WAIT 30 /* seconds a secondary waits for the primary */
 
@@ -219,6 +220,8 @@ ff_init(int argc, char *const argv[])
 		    ctx->proc_id);
 	ff_ctx_set_current(ctx);
 	ff_signals_install();
+	if (cfg->dpdk.profile[0] != '\0')
+		ff_profile_log(ctx, stderr);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		ff_runtime_mark_ready(cfg->dpdk.file_prefix);
 	return (0);
