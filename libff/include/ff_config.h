@@ -96,6 +96,7 @@ struct ff_dpdk_cfg {
 	int idle_sleep;	  /* µs to sleep after an idle loop */
 	int pkt_tx_delay; /* µs; 0 = flush every loop */
 	int rx_burst;	  /* ours: frames per receive burst, default 32 */
+	int timer_slack;  /* ours: µs of timer slack, 0 = the kernel's */
 	char profile[16]; /* ours: latency, throughput or "" (none) */
 	int nb_mbufs;	  /* ours: mbuf pool size */
 };

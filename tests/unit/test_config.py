@@ -146,6 +146,7 @@ DEFAULTS = {
     "dpdk.idle_sleep": "0",
     "dpdk.pkt_tx_delay": "0",
     "dpdk.rx_burst": "32",
+    "dpdk.timer_slack": "0",
     "dpdk.profile": "",
     "dpdk.tso": "0",
     "dpdk.nb_mbufs": "8191",
@@ -960,24 +961,27 @@ def test_small_error_buffer(lib):
 
 
 @pytest.mark.parametrize(
-    "profile,delay,burst", [("latency", "0", "8"), ("throughput", "100", "32")]
+    "profile,delay,burst,slack",
+    [("latency", "0", "8", "1"), ("throughput", "100", "32", "0")],
 )
-def test_profile_sets_its_defaults(lib, profile, delay, burst):
+def test_profile_sets_its_defaults(lib, profile, delay, burst, slack):
     c = ok(lib, f"[dpdk]\nprofile={profile}\n")
     assert c["dpdk.profile"] == profile
     assert (c["dpdk.pkt_tx_delay"], c["dpdk.rx_burst"]) == (delay, burst)
+    assert c["dpdk.timer_slack"] == slack
 
 
 @pytest.mark.parametrize("order", ["before", "after"])
 def test_profile_explicit_key_wins(lib, order):
-    keys = "pkt_tx_delay=20\nrx_burst=4\n"
+    keys = "pkt_tx_delay=20\nrx_burst=4\ntimer_slack=7\n"
     text = (
-        f"[dpdk]\n{keys}profile=throughput\n"
+        f"[dpdk]\n{keys}profile=latency\n"
         if order == "before"
-        else f"[dpdk]\nprofile=throughput\n{keys}"
+        else f"[dpdk]\nprofile=latency\n{keys}"
     )
     c = ok(lib, text)
     assert (c["dpdk.pkt_tx_delay"], c["dpdk.rx_burst"]) == ("20", "4")
+    assert c["dpdk.timer_slack"] == "7"
 
 
 def test_profile_explicit_zero_wins(lib):
@@ -1012,8 +1016,12 @@ def test_profile_unknown_value(lib, value):
         assert r.message == "config.ini:2: [dpdk] profile: empty value"
 
 
-@pytest.mark.parametrize("value", ["0", "33", "-1", "x"])
-def test_rx_burst_range(lib, value):
-    r = load_string(lib, f"[dpdk]\nrx_burst={value}\n")
+@pytest.mark.parametrize(
+    "key,value",
+    [("rx_burst", v) for v in ("0", "33", "-1", "x")]
+    + [("timer_slack", v) for v in ("0", "100001", "x")],
+)
+def test_profile_keys_range(lib, key, value):
+    r = load_string(lib, f"[dpdk]\n{key}={value}\n")
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
-    assert r.message.startswith("config.ini:2: [dpdk] rx_burst: ")
+    assert r.message.startswith(f"config.ini:2: [dpdk] {key}: ")

@@ -66,6 +66,10 @@
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
  *   rx_burst        ours: frames taken per receive burst, 1-32 (default 32)
+ *   timer_slack     ours: µs the kernel may add to each idle_sleep
+ *                   (prctl PR_SET_TIMERSLACK of the loop's thread), 1-100000;
+ *                   default: the kernel's, 50 µs, so that idle_sleep=5
+ *                   sleeps about 55 µs
  *   profile         ours: latency or throughput, a group of defaults for
  *                   pkt_tx_delay, rx_burst and TCP's delayed ACK; a key the
  *                   file sets itself wins (core/ff_config_profile.c)
@@ -182,6 +186,7 @@ const struct cfg_key cfg_keys[] = {
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
 	D("rx_burst", cfg_int, CT_INT, 0, rx_burst, 1, FF_RX_BURST_MAX),
+	D("timer_slack", cfg_int, CT_INT, 0, timer_slack, 1, 100000),
 	D("profile", cfg_profile, CT_STR, 0, profile, 0, 0),
 	{ CS_DPDK, "symmetric_rss", NULL, cfg_int, CT_NONE, 0, 0, 0, 0, 0,
 	    "ff does not support symmetric_rss yet (it does not program "

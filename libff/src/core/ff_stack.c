@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <arpa/inet.h>
 
 #include "core/ff_ctx.h"
@@ -284,9 +285,11 @@ ff_profile_log(struct ff_ctx *ctx, FILE *f)
 
 	fprintf(f,
 	    "ff: profile %s: pkt_tx_delay %d us, rx_burst %d, "
-	    "net.inet.tcp.delayed_ack %d, delacktime %d ms\n",
+	    "timer_slack %d us, net.inet.tcp.delayed_ack %d, "
+	    "delacktime %d ms\n",
 	    d->profile[0] != '\0' ? d->profile : "none", d->pkt_tx_delay,
-	    d->rx_burst, stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
+	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000),
+	    stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
 	    stack_sysctl_int(ctx, "net.inet.tcp.delacktime"));
 }
 
