@@ -11,22 +11,22 @@
  *               wait while 31 others go up the stack; TCP acknowledges at
  *               once (net.inet.tcp.delayed_ack 0), so no request or ping
  *               waits up to 40 ms for an ACK (a sender's Nagle behind our
- *               delayed ACK); idle_sleep sleeps what it says (timer_slack
- *               1 µs: with the kernel's 50 µs of slack, idle_sleep=5 sleeps
- *               55 µs, and a request that crosses two sleeping stacks
- *               waits twice that).
+ *               delayed ACK).  It leaves the kernel's timer slack: with
+ *               timer_slack=1 an idle_sleep=5 loop wakes every few µs,
+ *               and on a machine whose cores are shared that made the
+ *               memif pair's p50 20 times worse (2.2 ms against 114 µs,
+ *               bench/bypass_bench.py's rate, issue 15); give it where
+ *               the cores are the stack's own.
  *   throughput  frames wait up to 100 µs to leave together (pkt_tx_delay
  *               100, F-Stack's default; a full burst of 32 leaves at
- *               once); full receive bursts (rx_burst 32); the kernel's
- *               timer slack (fewer wake-ups of an idle loop); delayed ACKs as
+ *               once); full receive bursts (rx_burst 32); delayed ACKs as
  *               FreeBSD has them (delayed_ack 1, delacktime 40 ms): one
  *               ACK for two segments.
  *
  * Precedence: a key the file sets itself wins over the profile, wherever
- * it is written ([dpdk] pkt_tx_delay, rx_burst, timer_slack; the sysctls in
+ * it is written ([dpdk] pkt_tx_delay and rx_burst; the sysctls in
  * [freebsd.boot] or [freebsd.sysctl]).  Without a profile every key has
- * its own default (pkt_tx_delay 0, rx_burst 32, the kernel's timer slack,
- * delayed_ack 1).
+ * its own default (pkt_tx_delay 0, rx_burst 32, delayed_ack 1).
  */
 #include <string.h>
 
@@ -34,8 +34,8 @@
 #include "core/ff_profile.h"
 
 static const struct ff_profile ff_profiles[] = {
-	{ "latency", 0, 8, 1, { { "net.inet.tcp.delayed_ack", "0" } } },
-	{ "throughput", 100, FF_RX_BURST_MAX, 0,
+	{ "latency", 0, 8, { { "net.inet.tcp.delayed_ack", "0" } } },
+	{ "throughput", 100, FF_RX_BURST_MAX,
 	    { { "net.inet.tcp.delayed_ack", "1" },
 		{ "net.inet.tcp.delacktime", "40" } } },
 };
@@ -100,7 +100,5 @@ cfg_finish_profile(struct cfg_parse *pp)
 		d->pkt_tx_delay = pf->pf_pkt_tx_delay;
 	if (cfg_key_line(pp, CS_DPDK, 0, "rx_burst") == 0)
 		d->rx_burst = pf->pf_rx_burst;
-	if (cfg_key_line(pp, CS_DPDK, 0, "timer_slack") == 0)
-		d->timer_slack = pf->pf_timer_slack;
 	return (0);
 }

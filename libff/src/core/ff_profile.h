@@ -21,7 +21,6 @@ struct ff_profile {
 	const char *pf_name;
 	int pf_pkt_tx_delay; /* [dpdk] pkt_tx_delay, µs */
 	int pf_rx_burst;     /* [dpdk] rx_burst, frames */
-	int pf_timer_slack;  /* [dpdk] timer_slack, µs; 0 = the kernel's */
 	struct {
 		const char *ps_name;  /* a sysctl the profile sets ... */
 		const char *ps_value; /* ... unless the file sets it */
