@@ -19,12 +19,13 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define FF_MAX_PORTS  8
-#define FF_MAX_VDEVS  8
-#define FF_MAX_VIPS   64
-#define FF_MAX_KV     256
-#define FF_MAX_LCORES 64
-#define FF_IFNAMSIZ   16
+#define FF_MAX_PORTS	8
+#define FF_MAX_VDEVS	8
+#define FF_MAX_VIPS	64
+#define FF_MAX_KV	256
+#define FF_MAX_LCORES	64
+#define FF_IFNAMSIZ	16
+#define FF_RX_BURST_MAX 32 /* [dpdk] rx_burst: frames per receive burst */
 
 enum ff_proc_type {
 	FF_PROC_AUTO = 0,
@@ -94,6 +95,9 @@ struct ff_dpdk_cfg {
 	int vlan_accept;  /* ours: accept tagged frames */
 	int idle_sleep;	  /* µs to sleep after an idle loop */
 	int pkt_tx_delay; /* µs; 0 = flush every loop */
+	int rx_burst;	  /* ours: frames per receive burst, default 32 */
+	int timer_slack;  /* ours: µs of timer slack, 0 = the kernel's */
+	char profile[16]; /* ours: latency, throughput or "" (none) */
 	int nb_mbufs;	  /* ours: mbuf pool size */
 };
 

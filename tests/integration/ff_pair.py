@@ -41,7 +41,7 @@ nb_vdev=1
 promiscuous=1
 numa_on=0
 idle_sleep={idle_sleep}
-pkt_tx_delay=0
+{tx}
 
 [vdev0]
 driver={driver}
@@ -66,10 +66,12 @@ def _cpus():
 class Pair:
     """A server stack and ff_bench's stack over one link driver."""
 
-    def __init__(self, tmp, driver="net_memif", idle_sleep=20):
+    def __init__(self, tmp, driver="net_memif", idle_sleep=20, profile=None):
         self.tmp = Path(tmp)
         self.driver = driver
         self.idle_sleep = idle_sleep
+        # A [dpdk] profile sets pkt_tx_delay itself; without one, 0.
+        self.tx = "profile=%s" % profile if profile else "pkt_tx_delay=0"
         tag = "%d%d" % (os.getpid() % 10000, int(time.time() * 1000) % 1000)
         self.ns = {"server": None, "client": None}
         if driver != "net_memif":
@@ -101,6 +103,7 @@ class Pair:
                 cpu=cpu,
                 prefix=self.prefix[role],
                 idle_sleep=self.idle_sleep,
+                tx=self.tx,
                 driver=self.driver,
                 link=link,
                 addr=SERVER_ADDR if role == "server" else CLIENT_ADDR,

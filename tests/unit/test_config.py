@@ -145,6 +145,9 @@ DEFAULTS = {
     "dpdk.vlan_strip": "1",
     "dpdk.idle_sleep": "0",
     "dpdk.pkt_tx_delay": "0",
+    "dpdk.rx_burst": "32",
+    "dpdk.timer_slack": "0",
+    "dpdk.profile": "",
     "dpdk.tso": "0",
     "dpdk.nb_mbufs": "8191",
     "dpdk.nb_vdev": "0",
@@ -1012,3 +1015,75 @@ def test_small_error_buffer(lib):
     assert (
         lib.ff_config_load_string(b"[dpdk]\nfoo=1\n", None, cfg, None, 0) == -1
     )
+
+
+# --- [dpdk] profile (core/ff_config_profile.c) ------------------------------
+# What each profile sets is issue 15's: latency sends at the end of every
+# loop iteration (pkt_tx_delay 0) and takes short receive bursts (8);
+# throughput holds frames F-Stack's 100 us and takes full bursts (32).
+
+
+@pytest.mark.parametrize(
+    "profile,delay,burst", [("latency", "0", "8"), ("throughput", "100", "32")]
+)
+def test_profile_sets_its_defaults(lib, profile, delay, burst):
+    c = ok(lib, f"[dpdk]\nprofile={profile}\n")
+    assert c["dpdk.profile"] == profile
+    assert (c["dpdk.pkt_tx_delay"], c["dpdk.rx_burst"]) == (delay, burst)
+    assert c["dpdk.timer_slack"] == "0"  # the kernel's: see the man page
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_profile_explicit_key_wins(lib, order):
+    keys = "pkt_tx_delay=20\nrx_burst=4\ntimer_slack=7\n"
+    text = (
+        f"[dpdk]\n{keys}profile=latency\n"
+        if order == "before"
+        else f"[dpdk]\nprofile=latency\n{keys}"
+    )
+    c = ok(lib, text)
+    assert (c["dpdk.pkt_tx_delay"], c["dpdk.rx_burst"]) == ("20", "4")
+    assert c["dpdk.timer_slack"] == "7"
+
+
+def test_profile_explicit_zero_wins(lib):
+    # 0 given in the file is a value, not "unset".
+    c = ok(lib, "[dpdk]\nprofile=throughput\npkt_tx_delay=0\n")
+    assert (c["dpdk.pkt_tx_delay"], c["dpdk.rx_burst"]) == ("0", "32")
+
+
+def test_profile_keeps_the_sysctl_lines_of_the_file(lib):
+    # The sysctl part is applied by the stack (tests/stack/test_profile.py);
+    # the parser keeps the file's own lines as they are.
+    c = ok(
+        lib,
+        "[dpdk]\nprofile=latency\n"
+        "[freebsd.sysctl]\nnet.inet.tcp.delayed_ack=1\n",
+    )
+    assert c["sysctl.net.inet.tcp.delayed_ack"] == "1"
+
+
+@pytest.mark.parametrize(
+    "value", ["fast", "Latency", "latency,throughput", "none", " "]
+)
+def test_profile_unknown_value(lib, value):
+    r = load_string(lib, f"[dpdk]\nprofile={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    if value.strip():
+        assert r.message == (
+            f'config.ini:2: [dpdk] profile: unknown profile "{value}" '
+            "(latency or throughput)"
+        )
+    else:
+        assert r.message == "config.ini:2: [dpdk] profile: empty value"
+
+
+@pytest.mark.parametrize(
+    "key,value",
+    [("rx_burst", v) for v in ("0", "33", "-1", "x")]
+    + [("timer_slack", v) for v in ("0", "100001", "x")],
+)
+def test_profile_keys_range(lib, key, value):
+    r = load_string(lib, f"[dpdk]\n{key}={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message.startswith(f"config.ini:2: [dpdk] {key}: ")

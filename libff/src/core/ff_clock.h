@@ -1,8 +1,9 @@
 /*
  * ff_clock.h - the one clock of the stack.
  *
- * The main loop reads the time once per iteration into clk_now_ns; the
- * rest of the stack uses that value (ff_now_ns()).  In test mode the
+ * The main loop reads the time once per iteration into clk_now_ns, from
+ * the TSC reading it takes for its cycle accounting (ff_clock.c); the
+ * rest of the stack uses that value (ff_clock_now()).  In test mode the
  * clock is virtual: it only moves when a test advances it, so timers,
  * retransmissions and expiries are deterministic.
  */
@@ -12,11 +13,15 @@
 #include <stdint.h>
 
 struct ff_clock {
-	int clk_virtual;      /* test port: moved by ff_clock_advance() */
-	uint64_t clk_now_ns;  /* time of the current loop iteration */
-	uint64_t clk_base_ns; /* monotonic time at stack start */
-	uint64_t clk_wall_ns; /* CLOCK_REALTIME at stack start */
-	uint64_t clk_tsc_hz;  /* cycles per second (top accounting) */
+	int clk_virtual;	 /* test port: moved by ff_clock_advance() */
+	uint64_t clk_now_ns;	 /* time of the current loop iteration */
+	uint64_t clk_base_ns;	 /* monotonic time at stack start */
+	uint64_t clk_wall_ns;	 /* CLOCK_REALTIME at stack start */
+	uint64_t clk_tsc_hz;	 /* cycles per second (top accounting) */
+	uint64_t clk_mult;	 /* ns per TSC cycle, 32.32 fixed point */
+	uint64_t clk_resync_tsc; /* cycles between two CLOCK_MONOTONIC reads */
+	uint64_t clk_anchor_tsc; /* TSC at the last CLOCK_MONOTONIC read */
+	uint64_t clk_anchor_ns;	 /* stack time at that read */
 };
 
 #define FF_NS_PER_SEC 1000000000ULL
@@ -24,7 +29,8 @@ struct ff_clock {
 #define FF_NS_PER_US  1000ULL
 
 void ff_clock_init(struct ff_clock *clk, int is_virtual);
-uint64_t ff_clock_update(struct ff_clock *clk); /* returns new now */
+/* The time of the iteration whose TSC reading is tsc; returns new now. */
+uint64_t ff_clock_update(struct ff_clock *clk, uint64_t tsc);
 void ff_clock_advance(struct ff_clock *clk, uint64_t ns);
 
 /* Nanoseconds since the stack started, as of this loop iteration. */

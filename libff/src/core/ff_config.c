@@ -66,6 +66,14 @@
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
+ *   rx_burst        ours: frames taken per receive burst, 1-32 (default 32)
+ *   timer_slack     ours: µs the kernel may add to each idle_sleep
+ *                   (prctl PR_SET_TIMERSLACK of the loop's thread), 1-100000;
+ *                   default: the kernel's, 50 µs, so that idle_sleep=5
+ *                   sleeps about 55 µs
+ *   profile         ours: latency or throughput, a group of defaults for
+ *                   pkt_tx_delay, rx_burst and TCP's delayed ACK; a key the
+ *                   file sets itself wins (core/ff_config_profile.c)
  *   symmetric_rss   only 0: not supported yet (ff does not program a NIC's
  *                   RSS key; processes hash flows in software)
  *   nb_mbufs        ours: mbufs in the pool (default 8191)
@@ -178,6 +186,9 @@ const struct cfg_key cfg_keys[] = {
 	D("vlan_accept", cfg_int, CT_INT, 0, vlan_accept, 0, 1),
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
+	D("rx_burst", cfg_int, CT_INT, 0, rx_burst, 1, FF_RX_BURST_MAX),
+	D("timer_slack", cfg_int, CT_INT, 0, timer_slack, 1, 100000),
+	D("profile", cfg_profile, CT_STR, 0, profile, 0, 0),
 	{ CS_DPDK, "symmetric_rss", NULL, cfg_int, CT_NONE, 0, 0, 0, 0, 0,
 	    "ff does not support symmetric_rss yet (it does not program "
 	    "a NIC's RSS key: the flow hash is its own); only 0" },
@@ -761,7 +772,8 @@ cfg_parse(struct cfg_parse *pp)
 	if (pp->pp_failed)
 		return (-1);
 	if (cfg_finish_lcores(pp) != 0 || cfg_finish_vdevs(pp) != 0 ||
-	    cfg_finish_ports(pp) != 0 || cfg_finish_boot(pp) != 0)
+	    cfg_finish_ports(pp) != 0 || cfg_finish_boot(pp) != 0 ||
+	    cfg_finish_profile(pp) != 0)
 		return (-1);
 	return (0);
 }
@@ -868,6 +880,7 @@ ff_config_defaults(struct ff_config *cfg)
 	d->numa_on = 1;
 	d->vlan_strip = 1;
 	d->nb_mbufs = 8191;
+	d->rx_burst = FF_RX_BURST_MAX;
 	cfg->hz = 1000;
 	for (i = 0; i < FF_MAX_PORTS; i++) {
 		cfg->ports[i].pc_port_id = (uint16_t)i;

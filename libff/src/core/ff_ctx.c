@@ -20,6 +20,8 @@
 #include "core/ff_dispatch.h"
 #include "ipc/ff_msg_server.h"
 
+_Static_assert(FF_RX_BURST_MAX == FF_PORT_BURST, "[dpdk] rx_burst range");
+
 /* Requests served per iteration: tools never starve the data path. */
 #define FF_MSG_BUDGET 32
 
@@ -119,13 +121,13 @@ static int
 ff_ctx_rx(struct ff_ctx *ctx)
 {
 	struct rte_mbuf *pkts[FF_PORT_BURST];
+	uint16_t burst = (uint16_t)ctx->cfg->dpdk.rx_burst, n;
 	int i, j, total = 0;
-	uint16_t n;
 
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct ff_port *p = ctx->ports[i];
 
-		n = p->p_ops->po_rx_burst(p, pkts, FF_PORT_BURST);
+		n = p->p_ops->po_rx_burst(p, pkts, burst);
 		if (n == 0)
 			continue;
 		for (j = 0; j < n; j++)
@@ -175,7 +177,7 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	int work = 0;
 
 	t0 = rte_rdtsc();
-	ff_clock_update(&ctx->clock);
+	ff_clock_update(&ctx->clock, t0);
 	work += ff_callout_run(ctx, &ctx->callouts, ctx->clock.clk_now_ns);
 	work += ff_ctx_rx(ctx);
 	if (ctx->msg != NULL)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <arpa/inet.h>
 
 #include "core/ff_ctx.h"
@@ -42,6 +43,7 @@
 #include "netinet/tcp_var.h"
 #include "kern/kern_mbuf.h"
 #include "kern/kern_sysctl.h"
+#include "core/ff_profile.h"
 
 /* Every subsystem's state; only this file sees the whole. */
 struct ff_stack {
@@ -233,6 +235,64 @@ stack_sysctl_boot_only(struct ff_ctx *ctx, const char *name)
 		CTLFLAG_TUN);
 }
 
+/*
+ * [dpdk] profile's sysctls, before [freebsd.sysctl] and after
+ * [freebsd.boot]; one the file sets itself, in either section, is left
+ * to the file (core/ff_config_profile.c).
+ */
+int
+ff_profile_sysctl_apply(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	const struct ff_config *cfg = ctx->cfg;
+	const struct ff_profile *pf = ff_profile_find(cfg->dpdk.profile);
+	int i, error;
+
+	if (pf == NULL)
+		return (0);
+	for (i = 0; i < FF_PROFILE_NSYSCTL; i++) {
+		const char *name = pf->pf_sysctl[i].ps_name;
+
+		if (name == NULL || ff_profile_sysctl_given(cfg, name))
+			continue;
+		error = sysctl_set_string(ctx, name, pf->pf_sysctl[i].ps_value);
+		if (error != 0)
+			return (stack_err(err, errlen,
+			    "[dpdk] profile %s: %s=%s: %s", pf->pf_name, name,
+			    pf->pf_sysctl[i].ps_value, strerror(error)));
+	}
+	return (0);
+}
+
+/* An integer sysctl's value for the log; -1 if it cannot be read. */
+static int
+stack_sysctl_int(struct ff_ctx *ctx, const char *name)
+{
+	struct sysctl_oid *oidp = sysctl_find_name(ctx, name);
+	size_t len = 0;
+	int v = -1;
+
+	if (oidp == NULL ||
+	    sysctl_oid_read(ctx, oidp, &v, sizeof(v), &len) != 0 ||
+	    len != sizeof(v))
+		return (-1);
+	return (v);
+}
+
+void
+ff_profile_log(struct ff_ctx *ctx, FILE *f)
+{
+	const struct ff_dpdk_cfg *d = &ctx->cfg->dpdk;
+
+	fprintf(f,
+	    "ff: profile %s: pkt_tx_delay %d us, rx_burst %d, "
+	    "timer_slack %d us, net.inet.tcp.delayed_ack %d, "
+	    "delacktime %d ms\n",
+	    d->profile[0] != '\0' ? d->profile : "none", d->pkt_tx_delay,
+	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000),
+	    stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
+	    stack_sysctl_int(ctx, "net.inet.tcp.delacktime"));
+}
+
 /* [freebsd.sysctl], after everything registered its nodes. */
 static int
 stack_sysctl_config(struct ff_ctx *ctx, char *err, size_t errlen)
@@ -270,6 +330,7 @@ ff_stack_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	if (stack_protocols(ctx, err, errlen) != 0 ||
 	    stack_loopback(ctx, err, errlen) != 0 ||
 	    stack_ports(ctx, err, errlen) != 0 ||
+	    ff_profile_sysctl_apply(ctx, err, errlen) != 0 ||
 	    stack_sysctl_config(ctx, err, errlen) != 0)
 		goto fail;
 	return (0);

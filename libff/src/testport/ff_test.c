@@ -251,6 +251,12 @@ ff_test_run(struct ff_test *t)
 }
 
 int
+ff_test_iterate(struct ff_test *t)
+{
+	return (ff_ctx_iterate(tctx(t)));
+}
+
+int
 ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns)
 {
 	uint64_t d;

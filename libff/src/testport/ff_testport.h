@@ -100,6 +100,8 @@ uint32_t ff_test_toeplitz(
 int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
     uint64_t ol_flags);
 int ff_test_run(struct ff_test *t);
+/* One main-loop iteration (ff_ctx_iterate()): the work it did. */
+int ff_test_iterate(struct ff_test *t);
 int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
