@@ -62,10 +62,12 @@ def _socket_protos(proto, family):
 def sockets(opts, stack, ids, so, protos):
     out = opts.out(NAME)
     conns = _connections(stack, ids, protos)
-    records = [view.conn_json(c) for c in conns if view.shown(c, so)]
+    if out.as_json:
+        out.table([view.conn_json(c) for c in conns if view.shown(c, so)], [])
+        return out.finish()
     lines = view.socket_lines(conns, so)
-    if lines or out.as_json:
-        out.table(records, lines)
+    if lines:
+        out.table([], lines)
     return out.finish()
 
 
