@@ -326,12 +326,16 @@ def _numeric_rows(conns, o):
     return rows
 
 
+def socket_rows(conns, o):
+    """The rows of the connections shown (``conns`` any iterable)."""
+    if o.n and not (o.W or o.A or o.L or o.T or o.x or o.R or o.C or o.procs):
+        return _numeric_rows(conns, o)
+    return [socket_row(c, o) for c in conns if shown(c, o)]
+
+
 def socket_lines(conns, o):
     """The whole list: the header once, before the first row shown."""
-    if o.n and not (o.W or o.A or o.L or o.T or o.x or o.R or o.C or o.procs):
-        rows = _numeric_rows(conns, o)
-    else:
-        rows = [socket_row(c, o) for c in conns if shown(c, o)]
+    rows = socket_rows(conns, o)
     return (socket_header(o) + rows) if rows else []
 
 

@@ -190,6 +190,9 @@ class Fake:
     def connections(self, proto, proc=None):
         return list(Fake.conns.get(proc, {}).get(proto, []))
 
+    def iter_connections(self, proto, proc=None):
+        return iter(self.connections(proto, proc))
+
     def sysctl(self, name, proc=None):
         class N:
             decoded = Fake.stats.get(name, Fake.sysctls.get(name, {}))
