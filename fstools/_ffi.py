@@ -1429,7 +1429,6 @@ _NETSTAT_REP_FMT = struct.Struct("<IIIIQI")
 assert NetstatRep.np_pcbcount.offset == _NETSTAT_REP_FMT.size - 4
 _XI_HEAD = tuple(name for name, _ in Xinpcb._fields_[:21])
 _XI_TAIL = tuple(name for name, _ in Xinpcb._fields_[23:-2])
-_SB = len(_SB_FIELDS)
 
 # netstat_rows()' tuples: ff_xinpcb's fields in order, each socket
 # buffer's fields flattened in place (xso_rcv.sb_cc, ...), the spare
@@ -1452,9 +1451,12 @@ _CC_NAMES = {}
 
 
 def _cc_name(raw):
+    """xt_cc as a str, decoded once per name (a stack has a few)."""
     name = _CC_NAMES.get(raw)
     if name is None:
-        name = _CC_NAMES[raw] = _name(raw.split(b"\0", 1)[0])
+        name = _name(raw.split(b"\0", 1)[0])
+        if len(_CC_NAMES) < 64:
+            _CC_NAMES[raw] = name
     return name
 
 
@@ -1462,13 +1464,13 @@ def netstat_rows(body):
     """A FF_MSG_NETSTAT answer -> (np_gen, np_pcbcount, rows): one tuple
     a record, in ``XINPCB_ROW``'s order, addresses dotted, ports host
     numbers, the congestion control's name a str."""
-    rsize, xsize = _NETSTAT_REP_FMT.size, _XINPCB_FMT.size
-    if len(body) < ctypes.sizeof(NetstatRep):
+    rsize, xsize = ctypes.sizeof(NetstatRep), _XINPCB_FMT.size
+    if len(body) < rsize:
         raise ProtocolError("netstat answer too short (%d bytes)" % len(body))
     np_len, count, first, reclen, gen, pcbcount = _NETSTAT_REP_FMT.unpack_from(
         body
     )
-    if np_len != ctypes.sizeof(NetstatRep) or reclen < xsize:
+    if np_len != rsize or reclen < xsize:
         raise ProtocolError("netstat answer: malformed header")
     pos = first - HDR_SIZE
     end = pos + count * reclen
