@@ -268,12 +268,22 @@ def open_tap_dropped(h):
     return int(out)
 
 
+def involuntary(pid):
+    """Times the kernel took the stack's main-loop thread off its CPU
+    (a stall the loop gauge sees that no code of ours made)."""
+    with open("/proc/%d/task/%d/sched" % (pid, pid)) as f:
+        for ln in f:
+            if ln.startswith("nr_involuntary_switches"):
+                return int(ln.split()[-1])
+    return 0
+
+
 def measure(h, n, runs):
     bin_ = Path(sys.executable).parent
     pre = "--prefix %s" % h.prefix
     sysctl = "%s/ff-sysctl %s" % (bin_, pre)
     netstat = "%s/ff-netstat %s" % (bin_, pre)
-    rows = {"an": [], "stall": [], "s": [], "ss": []}
+    rows = {"an": [], "stall": [], "preempt": [], "s": [], "ss": []}
     counts = set()
     _, out = wall("%s -an" % netstat)
     lines = out.splitlines()
@@ -298,8 +308,10 @@ def measure(h, n, runs):
     idle = max_us(sysctl)
     for _ in range(runs):
         reset(sysctl)
+        preempted = involuntary(h.pid)
         dt, out = wall("%s -an | wc -l" % netstat)
         rows["stall"].append(max_us(sysctl))
+        rows["preempt"].append(involuntary(h.pid) - preempted)
         rows["an"].append(dt)
         counts.add(int(out))
         dt, _ = wall("%s -s -p tcp --json" % netstat)
@@ -346,10 +358,12 @@ def measure(h, n, runs):
     for label, fig, goal in rows_out:
         print("%-34s %12s %12s" % (label, fig, goal))
     print(
-        "per run: -an %s s; stall %s us; -s %s ms; ss %s s"
+        "per run: -an %s s; stall %s us (preempted %s times); -s %s ms; "
+        "ss %s s"
         % (
             ", ".join("%.3f" % x for x in rows["an"]),
             ", ".join(map(str, rows["stall"])),
+            ", ".join(map(str, rows["preempt"])),
             ", ".join("%.1f" % (x * 1e3) for x in rows["s"]),
             ", ".join("%.3f" % x for x in rows["ss"]),
         )
