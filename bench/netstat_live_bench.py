@@ -7,8 +7,10 @@ the tools timed as a user runs them.
         bench/netstat_live_bench.py [-n N] [-r RUNS]
 
 The stack (examples/helloworld, port 80) gets kern.ipc.maxsockets,
-kern.maxfiles and net.inet.tcp.maxtcpcb above N, kern.ipc.somaxconn
-4096 and 32767 mbufs through its config.  The clients (this file run
+kern.maxfiles and net.inet.tcp.maxtcpcb above N (with the 2 % of
+sockets the overload control keeps free of new SYNs on top),
+kern.ipc.somaxconn 4096 and 32767 mbufs through its config; Linux's end
+of the tap may queue 10,000 frames for it.  The clients (this file run
 with --client inside the namespace, one process per 18,000 connections:
 the hard RLIMIT_NOFILE is 20,000 on this machine and cannot be raised
 without CAP_SYS_RESOURCE) widen the namespace's ephemeral port range and
@@ -38,6 +40,7 @@ hugepage files and DPDK runtime directory are removed afterwards.
 
 import argparse
 import errno
+import json
 import os
 import resource
 import select
@@ -46,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -60,6 +64,12 @@ IN_FLIGHT = 1000
 # several processes.
 PER_CLIENT = 18000
 IP_BIND_ADDRESS_NO_PORT = 24  # linux/in.h: the port is chosen at connect
+# kern.ipc.overload.sock_syn_pct's default: SYNs are dropped while fewer
+# sockets than this percentage of kern.ipc.maxsockets are free.
+SOCK_SYN_PCT = 2
+# Frames Linux may queue for the stack on its end of the tap (the
+# default, 1,000, is the clients' IN_FLIGHT SYNs alone).
+TAP_TXQUEUELEN = 10000
 
 
 # -- the client, run inside the namespace ------------------------------------
@@ -130,12 +140,150 @@ def reset(tool):
     wall("%s kern.loop.max_us=0" % tool)
 
 
+def diagnose(h, when):
+    """Where handshakes go missing: the tap's counters on the Linux side
+    (TX dropped: frames Linux could not queue for the stack), Linux's
+    SYN retransmissions, and the stack's port and TCP counters."""
+    bin_ = Path(sys.executable).parent
+    pre = "--prefix %s" % h.prefix
+    _, out = wall("ip -n %s -s link show %s" % (h.ns, h.tap))
+    lines = out.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.strip().startswith(("RX:", "TX:")) and i + 1 < len(lines):
+            print(
+                "%s: linux tap %s %s"
+                % (
+                    when,
+                    ln.split()[0],
+                    " ".join(
+                        "%s=%s" % kv
+                        for kv in zip(ln.split()[1:], lines[i + 1].split())
+                    ),
+                )
+            )
+    _, out = wall(
+        "ip netns exec %s nstat -az TcpActiveOpens TcpRetransSegs "
+        "TcpExtTCPSynRetrans TcpExtTCPTimeouts TcpAttemptFails" % h.ns
+    )
+    print(
+        "%s: linux %s"
+        % (
+            when,
+            " ".join(
+                "%s=%s" % tuple(ln.split()[:2])
+                for ln in out.splitlines()
+                if ln and not ln.startswith("#")
+            ),
+        )
+    )
+    _, out = wall("%s/ff-netstat %s -i -d" % (bin_, pre))
+    for ln in out.splitlines()[:2]:
+        print("%s: stack if %s" % (when, ln))
+    _, out = wall(
+        "%s/ff-sysctl %s kern.ipc.overload.syn_nosock "
+        "kern.ipc.overload.syn_nombuf kern.ipc.overload.syn_listenq"
+        % (bin_, pre)
+    )
+    for ln in out.splitlines():
+        print("%s: stack %s" % (when, ln))
+    _, out = wall("%s/ff-netstat %s -ss -p tcp" % (bin_, pre))
+    for ln in out.splitlines():
+        if any(
+            w in ln
+            for w in (
+                "accept",
+                "overflow",
+                "syncache",
+                "cookie",
+                "drop",
+                "retransmit",
+                "SYN",
+                "connection",
+            )
+        ):
+            print("%s: stack tcp: %s" % (when, ln.strip()))
+
+
+def progress(h, clients, stop, every=5.0):
+    """While the clients connect: every ``every`` s, the connections the
+    stack accepted, its CPU shares over the last second (ff-top), the
+    clients' CPU, Linux's SYN retransmissions and the tap's TX drops."""
+    bin_ = Path(sys.executable).parent
+    pre = "--prefix %s" % h.prefix
+    t0 = time.monotonic()
+    tick = os.sysconf("SC_CLK_TCK")
+    last_cpu, last_t, last_acc = 0.0, t0, 0
+
+    def client_cpu():
+        total = 0.0
+        for cl in clients:
+            try:
+                with open("/proc/%d/stat" % cl.pid) as f:
+                    total += sum(map(int, f.read().split()[13:17])) / tick
+            except OSError:
+                pass
+        return total
+
+    while not stop.wait(every):
+        try:
+            _, out = wall("%s/ff-netstat %s -s -p tcp --json" % (bin_, pre))
+            acc = json.loads(out)[0]["counters"]["tcps_accepts"]
+            _, out = wall("%s/ff-top %s --json -n 2 -d 1" % (bin_, pre))
+            top = json.loads(out.splitlines()[-1])
+            _, out = wall(
+                "ip netns exec %s nstat -az TcpExtTCPSynRetrans" % h.ns
+            )
+            syn = out.split()[-2]
+            drop = open_tap_dropped(h)
+        except (SystemExit, ValueError, IndexError, KeyError) as e:
+            print("progress: %s" % e, flush=True)
+            continue
+        now, cpu = time.monotonic(), client_cpu()
+        print(
+            "progress %5.0f s: accepted %6d (%5.0f/s); stack idle %5.1f%% "
+            "sys %5.1f%% usr %5.1f%%; clients' CPU %3.0f%%; SYN rexmits "
+            "%s; tap TX dropped %s"
+            % (
+                now - t0,
+                acc,
+                (acc - last_acc) / (now - last_t),
+                top["idle"],
+                top["sys"],
+                top["usr"],
+                100 * (cpu - last_cpu) / (now - last_t),
+                syn,
+                drop,
+            ),
+            flush=True,
+        )
+        last_cpu, last_t, last_acc = cpu, now, acc
+
+
+def open_tap_dropped(h):
+    """TX dropped of Linux's end of the tap (frames for the stack)."""
+    _, out = wall(
+        "ip netns exec %s cat /sys/class/net/%s/statistics/tx_dropped"
+        % (h.ns, h.tap)
+    )
+    return int(out)
+
+
+def involuntary(pid):
+    """Times the kernel took the stack's main-loop thread off its CPU
+    (a stall the loop gauge sees that no code of ours made)."""
+    with open("/proc/%d/task/%d/sched" % (pid, pid)) as f:
+        for ln in f:
+            if ln.startswith("nr_involuntary_switches"):
+                return int(ln.split()[-1])
+    return 0
+
+
 def measure(h, n, runs):
     bin_ = Path(sys.executable).parent
     pre = "--prefix %s" % h.prefix
     sysctl = "%s/ff-sysctl %s" % (bin_, pre)
     netstat = "%s/ff-netstat %s" % (bin_, pre)
-    rows = {"an": [], "stall": [], "s": [], "ss": []}
+    rows = {"an": [], "stall": [], "preempt": [], "s": [], "ss": []}
     counts = set()
     _, out = wall("%s -an" % netstat)
     lines = out.splitlines()
@@ -160,8 +308,10 @@ def measure(h, n, runs):
     idle = max_us(sysctl)
     for _ in range(runs):
         reset(sysctl)
+        preempted = involuntary(h.pid)
         dt, out = wall("%s -an | wc -l" % netstat)
         rows["stall"].append(max_us(sysctl))
+        rows["preempt"].append(involuntary(h.pid) - preempted)
         rows["an"].append(dt)
         counts.add(int(out))
         dt, _ = wall("%s -s -p tcp --json" % netstat)
@@ -208,10 +358,12 @@ def measure(h, n, runs):
     for label, fig, goal in rows_out:
         print("%-34s %12s %12s" % (label, fig, goal))
     print(
-        "per run: -an %s s; stall %s us; -s %s ms; ss %s s"
+        "per run: -an %s s; stall %s us (preempted %s times); -s %s ms; "
+        "ss %s s"
         % (
             ", ".join("%.3f" % x for x in rows["an"]),
             ", ".join(map(str, rows["stall"])),
+            ", ".join(map(str, rows["preempt"])),
             ", ".join("%.1f" % (x * 1e3) for x in rows["s"]),
             ", ".join("%.3f" % x for x in rows["ss"]),
         )
@@ -253,16 +405,20 @@ def client_stop(cl):
             cl.wait(timeout=30)
 
 
-def run_bench(n, runs, hold):
+def run_bench(n, runs, hold, keep=0):
     from fstools import testing
 
     program = ROOT / "examples" / "helloworld"
     if not program.exists():
         sys.exit("netstat_live_bench: %s not built (make)" % program)
+    # The stack drops SYNs while fewer than sock_syn_pct percent of
+    # kern.ipc.maxsockets are free (overload control): N + the listener
+    # and some room must fit below that line, or the last connections'
+    # SYNs go unanswered until Linux gives up on them.
+    limit = (n + 1000) * 100 // (100 - SOCK_SYN_PCT) + 1
     extra = (
         "kern.ipc.maxsockets=%d\nkern.maxfiles=%d\n"
-        "net.inet.tcp.maxtcpcb=%d\nkern.ipc.somaxconn=4096\n"
-        % ((n + 1000,) * 3)
+        "net.inet.tcp.maxtcpcb=%d\nkern.ipc.somaxconn=4096\n" % ((limit,) * 3)
     )
     with tempfile.TemporaryDirectory() as tmp:
         h = testing.new_handle(Path(tmp))
@@ -276,8 +432,23 @@ def run_bench(n, runs, hold):
                 testing.run(
                     ["ip", "-n", h.ns, "addr", "add", a + "/24", "dev", h.tap]
                 )
+            # Linux queues at most txqueuelen frames for the stack on the
+            # tap (1,000 by default) and drops the rest: a client's burst
+            # of SYNs and ACKs must fit.
+            testing.run(
+                [
+                    "ip", "-n", h.ns, "link", "set", h.tap,
+                    "txqueuelen", str(TAP_TXQUEUELEN),
+                ]
+            )  # fmt: skip
+            diagnose(h, "before")
             t0 = time.perf_counter()
             held, failed, left = 0, 0, n
+            stop = threading.Event()
+            watch = threading.Thread(
+                target=progress, args=(h, clients, stop), daemon=True
+            )
+            watch.start()
             while left > 0:
                 cl = client_start(h, min(left, PER_CLIENT), hold)
                 clients.append(cl)
@@ -287,6 +458,8 @@ def run_bench(n, runs, hold):
                 held += int(line[1])
                 failed += int(line[3])
                 left -= min(left, PER_CLIENT)
+            stop.set()
+            watch.join()
             print(
                 "clients: %d processes, %d of %d connected in %.1f s "
                 "(%d failed)"
@@ -297,7 +470,15 @@ def run_bench(n, runs, hold):
                 sys.exit(
                     "netstat_live_bench: the stack died:\n" + h.log_text()
                 )
+            diagnose(h, "after")
             measure(h, held, runs)
+            if keep:
+                print(
+                    "keeping the stack (file prefix %s) and its connections "
+                    "for %d s" % (h.prefix, keep),
+                    flush=True,
+                )
+                time.sleep(keep)
         finally:
             for cl in clients:
                 client_stop(cl)
@@ -309,13 +490,20 @@ def main():
     ap.add_argument("-n", type=int, default=100000)
     ap.add_argument("-r", "--runs", type=int, default=3)
     ap.add_argument("--hold", type=int, default=300)
+    ap.add_argument(
+        "--keep",
+        type=int,
+        default=0,
+        help="then keep the stack and connections this many seconds "
+        "(for other tools; the clients' --hold bounds it)",
+    )
     ap.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.client:
         return client(args.n, args.hold)
     if os.geteuid() != 0:
         sys.exit("netstat_live_bench: needs root (namespace, hugepages)")
-    run_bench(args.n, args.runs, args.hold)
+    run_bench(args.n, args.runs, args.hold, args.keep)
     return 0
 
 

@@ -1408,8 +1408,9 @@ def encode_netstat_req(proto, gen=0, maxrecs=0):
     )
 
 
-# One struct.unpack of a whole record (ctypes attribute reads cost 20
-# times more at 100,000 records); the layout is checked against the
+# A listing decodes 100,000 records: one struct.iter_unpack over each
+# answer's records (ctypes attribute reads cost 20 times more), the
+# spare room skipped as pad bytes; the layout is checked against the
 # mirror at import.
 _SB_FIELDS = tuple(name for name, _ in Xsockbuf._fields_)
 _XINPCB_FMT = struct.Struct(
@@ -1420,48 +1421,102 @@ _XINPCB_FMT = struct.Struct(
     + "I" * 12
     + "iiiiii"
     + "%ds" % FF_TCP_CA_NAME_MAX
-    + "4x8Q"
+    + "4x64x"
 )
 assert _XINPCB_FMT.size == ctypes.sizeof(Xinpcb)
+assert Xinpcb.xi_spare.offset == _XINPCB_FMT.size - 64
+_NETSTAT_REP_FMT = struct.Struct("<IIIIQI")
+assert NetstatRep.np_pcbcount.offset == _NETSTAT_REP_FMT.size - 4
 _XI_HEAD = tuple(name for name, _ in Xinpcb._fields_[:21])
 _XI_TAIL = tuple(name for name, _ in Xinpcb._fields_[23:-2])
-_SB = len(_SB_FIELDS)
+
+# netstat_rows()' tuples: ff_xinpcb's fields in order, each socket
+# buffer's fields flattened in place (xso_rcv.sb_cc, ...), the spare
+# room left out.
+XINPCB_ROW = (
+    _XI_HEAD
+    + tuple("xso_rcv." + f for f in _SB_FIELDS)
+    + tuple("xso_snd." + f for f in _SB_FIELDS)
+    + _XI_TAIL
+    + ("xt_cc",)
+)
+_ROW_LADDR = XINPCB_ROW.index("xi_laddr")
+assert XINPCB_ROW[_ROW_LADDR : _ROW_LADDR + 4] == (
+    "xi_laddr",
+    "xi_faddr",
+    "xi_lport",
+    "xi_fport",
+)
+_CC_NAMES = {}
 
 
-def _xinpcb_dict(body, pos):
-    v = _XINPCB_FMT.unpack_from(body, pos)
-    d = dict(zip(_XI_HEAD, v[:21]))
-    d["xi_laddr"] = "%d.%d.%d.%d" % tuple(d["xi_laddr"])
-    d["xi_faddr"] = "%d.%d.%d.%d" % tuple(d["xi_faddr"])
-    d["xi_lport"] = int.from_bytes(d["xi_lport"], "big")
-    d["xi_fport"] = int.from_bytes(d["xi_fport"], "big")
-    d["xso_rcv"] = dict(zip(_SB_FIELDS, v[21 : 21 + _SB]))
-    d["xso_snd"] = dict(zip(_SB_FIELDS, v[21 + _SB : 21 + 2 * _SB]))
-    rest = v[21 + 2 * _SB :]
-    d.update(zip(_XI_TAIL, rest))
-    d["xt_cc"] = _name(rest[len(_XI_TAIL)].split(b"\0", 1)[0])
+def _cc_name(raw):
+    """xt_cc as a str, decoded once per name (a stack has a few)."""
+    name = _CC_NAMES.get(raw)
+    if name is None:
+        name = _name(raw.split(b"\0", 1)[0])
+        if len(_CC_NAMES) < 64:
+            _CC_NAMES[raw] = name
+    return name
+
+
+def netstat_rows(body):
+    """A FF_MSG_NETSTAT answer -> (np_gen, np_pcbcount, rows): one tuple
+    a record, in ``XINPCB_ROW``'s order, addresses dotted, ports host
+    numbers, the congestion control's name a str."""
+    rsize, xsize = ctypes.sizeof(NetstatRep), _XINPCB_FMT.size
+    if len(body) < rsize:
+        raise ProtocolError("netstat answer too short (%d bytes)" % len(body))
+    np_len, count, first, reclen, gen, pcbcount = _NETSTAT_REP_FMT.unpack_from(
+        body
+    )
+    if np_len != rsize or reclen < xsize:
+        raise ProtocolError("netstat answer: malformed header")
+    pos = first - HDR_SIZE
+    end = pos + count * reclen
+    if count and (pos < rsize or end - reclen + xsize > len(body)):
+        raise ProtocolError("netstat answer: record outside the message")
+    if reclen == xsize:
+        recs = _XINPCB_FMT.iter_unpack(memoryview(body)[pos:end])
+    else:  # a newer stack's longer records: their head is ours
+        recs = map(
+            _XINPCB_FMT.unpack_from,
+            [body] * count,
+            range(pos, end, reclen),
+        )
+    ntoa, a = socket.inet_ntoa, _ROW_LADDR
+    rows = []
+    for v in recs:
+        if v[0] < xsize:
+            raise ProtocolError("netstat answer: malformed record")
+        lp, fp = v[a + 2], v[a + 3]
+        rows.append(
+            v[:a]
+            + (
+                ntoa(v[a]),
+                ntoa(v[a + 1]),
+                lp[0] << 8 | lp[1],
+                fp[0] << 8 | fp[1],
+            )
+            + v[a + 4 : -1]
+            + (_cc_name(v[-1]),)
+        )
+    return gen, pcbcount, rows
+
+
+def _xinpcb_dict(row):
+    d = dict(zip(XINPCB_ROW, row))
+    for sb in ("xso_rcv", "xso_snd"):
+        d[sb] = {f: d.pop(sb + "." + f) for f in _SB_FIELDS}
     return d
 
 
 def decode_netstat_reply(body):
-    """A FF_MSG_NETSTAT answer -> (np_gen, np_pcbcount, [record dict])."""
-    body = bytes(body)
-    rsize, xsize = ctypes.sizeof(NetstatRep), ctypes.sizeof(Xinpcb)
-    if len(body) < rsize:
-        raise ProtocolError("netstat answer too short (%d bytes)" % len(body))
-    rep = NetstatRep.from_buffer_copy(body[:rsize])
-    if rep.np_len != rsize or rep.np_reclen < xsize:
-        raise ProtocolError("netstat answer: malformed header")
-    pos = rep.np_first - HDR_SIZE
-    out = []
-    for _ in range(rep.np_count):
-        if pos < rsize or pos + xsize > len(body):
-            raise ProtocolError("netstat answer: record outside the message")
-        if int.from_bytes(body[pos : pos + 4], "little") < xsize:
-            raise ProtocolError("netstat answer: malformed record")
-        out.append(_xinpcb_dict(body, pos))
-        pos += rep.np_reclen
-    return rep.np_gen, rep.np_pcbcount, out
+    """A FF_MSG_NETSTAT answer -> (np_gen, np_pcbcount, [record dict]):
+    ``netstat_rows()`` with each record a dict, the socket buffers
+    nested (``xso_rcv``: {"sb_cc": ...})."""
+    gen, pcbcount, rows = netstat_rows(bytes(body))
+    return gen, pcbcount, [_xinpcb_dict(r) for r in rows]
 
 
 # ---------------------------------------------------------------------------

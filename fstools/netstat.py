@@ -59,13 +59,27 @@ def _socket_protos(proto, family):
     return (proto,) if proto in PROTOS else ()
 
 
+def _socket_lines(stack, ids, protos, so):
+    """view.socket_lines() of every connection, made a message's worth
+    at a time: 100,000 records are never held at once (a third of a
+    GiB), only their rows."""
+    rows = []
+    for i in ids:
+        for proto in protos:
+            part = view.socket_rows(stack.iter_connections(proto, proc=i), so)
+            rows.extend(reversed(part))  # newest first, as _connections()
+    return (view.socket_header(so) + rows) if rows else []
+
+
 def sockets(opts, stack, ids, so, protos):
     out = opts.out(NAME)
-    conns = _connections(stack, ids, protos)
-    records = [view.conn_json(c) for c in conns if view.shown(c, so)]
-    lines = view.socket_lines(conns, so)
-    if lines or out.as_json:
-        out.table(records, lines)
+    if out.as_json:
+        conns = _connections(stack, ids, protos)
+        out.table([view.conn_json(c) for c in conns if view.shown(c, so)], [])
+        return out.finish()
+    lines = _socket_lines(stack, ids, protos, so)
+    if lines:
+        out.table([], lines)
     return out.finish()
 
 
@@ -469,8 +483,7 @@ def _watch(opts, stack, ids, names, sflag, wait, proto, family, so):
     else:
 
         def render():
-            conns = _connections(stack, ids, _socket_protos(proto, family))
-            return view.socket_lines(conns, so)
+            return _socket_lines(stack, ids, _socket_protos(proto, family), so)
 
     try:
         watch(opts, stack, ids, render, wait or 1)

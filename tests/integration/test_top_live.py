@@ -2,6 +2,9 @@
 in a namespace while Linux holds connections open, pings and knocks on a
 closed port; the pane shows what a person would see, the keys switch
 views, a resize redraws it to the new size, and q ends it with status 0.
+With --proc all over two stack processes (a primary and a secondary,
+test_multiproc_live's pair), it shows a CPU row for each and their
+total, and the TCP states and sockets of both together.
 
 Everything started here (the tmux server, the connection holder, the
 knocking loop) is stopped by PID; the stack by the fixture.
@@ -18,6 +21,8 @@ import time
 import pytest
 
 from .conftest import ROOT, STACK_ADDR, VENV_BIN
+from .test_multiproc_live import CONFIG as PAIR_CONFIG
+from .test_multiproc_live import Pair, two_cpus
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="no tmux (scripts/ff-setup deps)"
@@ -241,4 +246,116 @@ def test_dashboard_in_tmux(hello, tmp_path):
             term.stop()
         if knock is not None:
             _stop(knock)
+        _stop(holder)
+
+
+@pytest.fixture
+def hello_pair(ff_stack_factory, tmp_path):
+    """helloworld in two stack processes: a primary and a secondary on
+    one tap with two queues, each on its own CPU, idle_sleep (neither
+    busy-polls); the secondary stopped by its PID afterwards."""
+    prog = ROOT / "examples" / "helloworld"
+    if not prog.exists():
+        pytest.skip("examples/helloworld not built")
+    prim = ff_stack_factory(
+        program=prog, config=PAIR_CONFIG.format(mask=two_cpus())
+    )
+    pair = Pair(prim, prog, tmp_path)
+    try:
+        pair.start_secondary()
+        yield pair
+    finally:
+        if pair.sec is not None:
+            pair.stop_secondary()
+
+
+def _cpu_rows(text):
+    """{proc: (idle, sys, usr)} of the CPU panel, as shown."""
+    cpu = text[text.index("\u2500 CPU") : text.index("\u2500 Traffic")]
+    rows = {}
+    for line in cpu.splitlines():
+        m = re.match(
+            r"\u2502\s+(\d+|total)\s+([\d.]+)%\s+([\d.]+)%.*?\s([\d.]+)%",
+            line,
+        )
+        if m:
+            rows[m.group(1)] = tuple(float(m.group(i)) for i in (2, 3, 4))
+    return rows
+
+
+def _sysctl_all(prim, name):
+    """[value of proc 0, value of proc 1] of an integer sysctl."""
+    cp = prim.tool("ff-sysctl", "--proc", "all", "-n", name, check=True)
+    return [int(v) for v in cp.stdout.split()[1::2]]
+
+
+def test_dashboard_of_two_processes_in_tmux(hello_pair, tmp_path):
+    prim = hello_pair.prim
+    top = "%s --prefix %s --proc all -d 0.5; echo exit $? > %s" % (
+        VENV_BIN / "ff-top",
+        prim.prefix,
+        tmp_path / "status",
+    )
+    holder = _ns_python(prim, HOLD, STACK_ADDR, "120")
+    term = None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        # Where the tap's queues put the 5 connections: each process
+        # owns its own (ff-netstat asks each one).
+        est = [
+            len(
+                [
+                    ln
+                    for ln in prim.tool(
+                        "ff-netstat", "--proc", str(i), "-an", check=True
+                    ).stdout.splitlines()
+                    if ln.endswith("ESTABLISHED")
+                ]
+            )
+            for i in (0, 1)
+        ]
+        assert sum(est) == 5, est
+        maxsockets = _sysctl_all(prim, "kern.ipc.maxsockets")
+        term = Tmux(tmp_path, top)
+        text = term.wait_for(
+            lambda t: "ESTABLISHED 5" in t and "total" in t,
+            "both processes and the held connections",
+        )
+        lines = text.splitlines()
+        assert lines[0].startswith(
+            "ff-top  prefix %s  proc 0,1 " % prim.prefix
+        )
+        # One CPU row a process, and their total: its shares are the
+        # sums of theirs (each shown to 0.1).
+        rows = _cpu_rows(text)
+        assert sorted(rows) == ["0", "1", "total"], text
+        for k in range(3):
+            assert abs(rows["total"][k] - rows["0"][k] - rows["1"][k]) <= 0.2
+        # idle_sleep: both processes mostly wait.
+        assert rows["0"][0] > 50 and rows["1"][0] > 50, text
+        # The TCP states and the socket table of both together: one
+        # listener each, the 5 connections wherever they are.
+        assert "LISTEN 2" in text and "ESTABLISHED 5" in text
+        used = re.search(r"sockets .* (\d+)/(\d+) ", text)
+        assert used, text
+        assert int(used.group(1)) >= 7
+        assert int(used.group(2)) == sum(maxsockets)
+        # The tcp view: the per-state table of both.
+        term.keys("2")
+        text = term.wait_for(
+            lambda t: "TCP connections by state" in t, "the tcp view"
+        )
+        states = dict(re.findall(r"\b(LISTEN|ESTABLISHED)\s+(\d+)", text))
+        assert states == {"LISTEN": "2", "ESTABLISHED": "5"}, text
+        term.keys("q")
+        end = time.monotonic() + 15
+        status = tmp_path / "status"
+        while not status.exists() or not status.read_text().endswith("\n"):
+            assert time.monotonic() < end, _stuck(term)
+            time.sleep(0.1)
+        assert status.read_text() == "exit 0\n", term.screen()
+        assert prim.alive() and hello_pair.sec.poll() is None
+    finally:
+        if term is not None:
+            term.stop()
         _stop(holder)

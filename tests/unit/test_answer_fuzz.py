@@ -142,6 +142,37 @@ def rt_dump_answer(rng, valid=False):
     return bytes(rd) + b"".join(msgs)
 
 
+def netstat_answer(rng, valid=False):
+    """ff_netstat_rep, then records of np_reclen bytes each (a newer
+    stack's may be longer than ours)."""
+    rsize, xsize = ctypes.sizeof(_ffi.NetstatRep), ctypes.sizeof(_ffi.Xinpcb)
+    reclen = xsize + rng.choice((0, 0, 8, 64))
+    recs = []
+    for _ in range(rng.randrange(5)):
+        x = _ffi.Xinpcb(
+            xi_len=reclen,
+            xi_version=_ffi.FF_XINPCB_VERSION,
+            xi_proto=rng.choice((_ffi.IPPROTO_TCP, _ffi.IPPROTO_UDP)),
+            xi_vflag=1,
+            xi_gencnt=rng.randrange(1 << 64),
+            xi_fd=rng.randrange(-1, 1 << 16),
+            xt_state=rng.randrange(-1, 12),
+            xt_cc=rng.choice((b"newreno", b"cubic", b"\xff\xfe")),
+        )
+        for f in ("xi_laddr", "xi_faddr", "xi_lport", "xi_fport"):
+            getattr(x, f)[:] = [rng.randrange(256) for _ in getattr(x, f)]
+        recs.append(bytes(x).ljust(reclen, b"\0"))
+    rep = _ffi.NetstatRep(
+        np_len=rsize,
+        np_count=len(recs),
+        np_first=HDR + rsize,
+        np_reclen=reclen,
+        np_gen=rng.randrange(1 << 64),
+        np_pcbcount=len(recs),
+    )
+    return bytes(rep) + b"".join(recs)
+
+
 def struct_answer(name):
     def make(rng, valid=False):
         n = _ffi.sizeof(name)
@@ -223,6 +254,7 @@ CALLS = {
     "route_get": (rt_msg, lambda st: st.route_get("198.18.0.1")),
     "top": (struct_answer("ff_top_stats"), lambda st: st.top()),
     "traffic": (struct_answer("ff_traffic_stats"), lambda st: st.traffic()),
+    "connections": (netstat_answer, lambda st: st.connections("tcp")),
 }
 
 
