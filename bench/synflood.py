@@ -208,6 +208,34 @@ def start_ff_veth(h, app, tmp, driver):
     return cli_ns, cli_if, hb.capture_pages(cli_ns, h.addr, tmp)
 
 
+def link_dropped(ns, dev):
+    """TX drops of ``dev`` in ``ns`` (ip -s link): on the tap's kernel
+    end or the veth's Linux end, frames that never reached ff."""
+    out = hb.sh("ip", "-n", ns, "-s", "link", "show", dev).stdout.split("\n")
+    i = next(i for i, line in enumerate(out) if line.strip().startswith("TX:"))
+    return int(out[i + 1].split()[3])
+
+
+def xdp_dropped(ns, dev):
+    """Frames the server's veth end dropped on their way to the AF_XDP
+    socket (its receive queue full): ethtool -S."""
+    out = hb.sh("ip", "netns", "exec", ns, "ethtool", "-S", dev).stdout
+    return sum(
+        int(line.split(":")[1])
+        for line in out.splitlines()
+        if line.strip().startswith(
+            ("rx_queue_0_drops", "rx_queue_0_xdp_drops")
+        )
+    )
+
+
+def kernel_drops(h, cli_ns, cli_if):
+    n = link_dropped(cli_ns, cli_if)
+    if cli_ns != h.ns:
+        n += xdp_dropped(h.ns, h.tap)
+    return n
+
+
 def run_ff(args, tmp, sender, stack_cpu, load_cpu, rate=0, driver="net_tap"):
     h = testing.new_handle(Path(tmp))
     cli_ns = None
@@ -222,7 +250,14 @@ def run_ff(args, tmp, sender, stack_cpu, load_cpu, rate=0, driver="net_tap"):
 
         def mark():
             t = h.stack.top()
-            marks.append((t.sys_tsc + t.usr_tsc, t.now_tsc, t.rx_packets))
+            marks.append(
+                (
+                    t.sys_tsc + t.usr_tsc,
+                    t.now_tsc,
+                    t.rx_packets,
+                    kernel_drops(h, cli_ns, cli_if),
+                )
+            )
 
         res = flood_and_wrk(
             sender,
@@ -243,7 +278,7 @@ def run_ff(args, tmp, sender, stack_cpu, load_cpu, rate=0, driver="net_tap"):
         nombuf = int.from_bytes(
             h.stack.sysctl("kern.ipc.overload.syn_nombuf").value, "little"
         )
-        (b0, t0, r0), (b1, t1, r1), (b2, t2, r2) = marks
+        (b0, t0, r0, d0), (b1, t1, r1, d1), (b2, t2, r2, d2) = marks
         cookies = after["tcps_sc_sendcookie"] - before["tcps_sc_sendcookie"]
         # What a SYN cookie costs: the flood phase's busy cycles less
         # those of wrk's requests in it (at the flood-free cost of one).
@@ -258,6 +293,8 @@ def run_ff(args, tmp, sender, stack_cpu, load_cpu, rate=0, driver="net_tap"):
             "SYNs dropped for want of mbufs": nombuf,
             "frames read alone": r1 - r0,
             "frames read in the flood": r2 - r1,
+            "frames the kernel dropped before ff alone": d1 - d0,
+            "frames the kernel dropped before ff in the flood": d2 - d1,
             "stack busy % alone": 100 * (b1 - b0) // max(1, t1 - t0),
             "stack busy % in the flood": 100 * (b2 - b1) // max(1, t2 - t1),
             "busy cycles per wrk request": per_req,
