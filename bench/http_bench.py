@@ -122,6 +122,8 @@ def wrk(ns, cpu, url, secs, conns, close=False, latency=False):
         cmd + [url], capture_output=True, text=True, timeout=secs + 60
     ).stdout
     res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    m = re.search(r"(\d+) requests in", out)
+    res["requests"] = int(m.group(1)) if m else 0
     m = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), "
         r"timeout (\d+)",
@@ -224,6 +226,26 @@ class LinuxPair:
             sh("ip", "netns", "del", ns, check=False)
 
 
+def capture_pages(ns, addr, tmp):
+    """helloworld's two replies (keep-alive, close) as the Linux
+    baseline serves them, written to files in tmp: their paths."""
+    pages = [Path(tmp) / "keepalive", Path(tmp) / "close"]
+    for page, close in zip(pages, (False, True)):
+        page.write_bytes(capture_response(ns, addr, close))
+    return pages
+
+
+def start_ff(handle, app, tmp):
+    """``app`` busy-polling on a net_tap port in the handle's namespace
+    (made here); its two replies captured (capture_pages())."""
+    handle.config.write_text(
+        live.make_config(handle.tap, handle.prefix, handle.mac, idle_sleep=0)
+    )
+    sh("ip", "netns", "add", handle.ns)
+    live._start(handle, Path(app))
+    return capture_pages(handle.ns, handle.addr, tmp)
+
+
 def build_baseline(tmp):
     exe = Path(tmp) / "linux_http_server"
     sh(
@@ -312,18 +334,9 @@ def main():
             config=Path(tmp) / "config.ini",
             log=Path(tmp) / "stack.log",
         )
-        prim.config.write_text(
-            live.make_config(prim.tap, prim.prefix, prim.mac, idle_sleep=0)
-        )
         pair = LinuxPair(tag)
         try:
-            sh("ip", "netns", "add", prim.ns)
-            live._start(prim, args.app)
-            pages = [Path(tmp) / "keepalive", Path(tmp) / "close"]
-            for page, close in zip(pages, (False, True)):
-                page.write_bytes(
-                    capture_response(prim.ns, live.STACK_ADDR, close)
-                )
+            pages = start_ff(prim, args.app, tmp)
             print(
                 "responses: %d bytes (keep-alive), %d (close); %ds per "
                 "run, wrk on CPU %d, servers on CPU %d"

@@ -2,6 +2,7 @@
 """Soak: connections opened and closed continuously, for a bounded time.
 
     sudo .venv/bin/python bench/soak.py [--minutes 10] [--plot soak.svg]
+        [--out DIR]
 
 examples/helloworld runs in a network namespace (net_tap, idle_sleep
 100 us, on the last CPU); from the Linux side of its tap, on the first
@@ -18,7 +19,9 @@ given 2 MSL to let TIME_WAIT run out, and the counts are compared with
 those before the load: a socket or mbuf not given back is a leak.
 
 Prints a table (one row per interval) and the verdict (growth after
-warm-up, leaked sockets and mbufs), and writes a plot (plain SVG).
+warm-up, leaked sockets and mbufs), and writes a plot (plain SVG).  With
+--out DIR, DIR gets all three to keep: soak.txt (what was printed),
+soak.tsv (every one-second sample) and soak.svg (the plot).
 Stops by itself; Ctrl-C stops it early and cleans up.  net.inet.tcp.msl
 is set to 2 s (FreeBSD's default is 30 s) so that TIME_WAIT, which holds
 a pcb per closed connection, settles within the run.
@@ -161,10 +164,11 @@ def wrk_requests(procs):
 
 
 def svg_plot(rows, path, warm):
-    """Five small panels over time, plain SVG."""
+    """Six small panels over time, plain SVG."""
     series = [
         ("connections/s", "cps"),
         ("open sockets", "sockets"),
+        ("TCP pcbs (TIME_WAIT included)", "pcbs"),
         ("mbufs in use", "mbufs"),
         ("RSS (MiB)", "rss_mib"),
         ("churn p99 latency (ms)", "p99_ms"),
@@ -218,7 +222,48 @@ def svg_plot(rows, path, warm):
     Path(path).write_text("\n".join(out) + "\n")
 
 
-def table(rows, every):
+class Report:
+    """What the run prints, also kept for soak.txt when asked."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, text=""):
+        print(text, flush=True)
+        self.lines.append(text)
+
+    def save(self, path):
+        Path(path).write_text("\n".join(self.lines) + "\n")
+
+
+TSV_KEYS = (
+    "t",
+    "cps",
+    "sockets",
+    "pcbs",
+    "time_wait",
+    "mbufs",
+    "rss_mib",
+    "p50_ms",
+    "p99_ms",
+    "fails",
+)
+
+
+def write_tsv(rows, path):
+    """Every sample, one line a second, tab-separated with a header."""
+    lines = ["\t".join(TSV_KEYS)]
+    for r in rows:
+        lines.append(
+            "\t".join(
+                "%.2f" % r[k] if isinstance(r[k], float) else str(r[k])
+                for k in TSV_KEYS
+            )
+        )
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def table(rows, every, out=print):
     head = "%6s %8s %8s %7s %6s %6s %8s %8s %8s %6s" % (
         "t(s)",
         "conn/s",
@@ -231,11 +276,11 @@ def table(rows, every):
         "p99 ms",
         "fails",
     )
-    print(head)
+    out(head)
     for r in rows:
         if r["t"] % every and r is not rows[-1]:
             continue
-        print(
+        out(
             "%6d %8d %8d %7d %6d %6d %8.1f %8.2f %8.2f %6d"
             % (
                 r["t"],
@@ -260,7 +305,14 @@ def main():
         "--every", type=int, default=10, help="table row every N s"
     )
     ap.add_argument("--app", default=str(ROOT / "examples" / "helloworld"))
+    ap.add_argument(
+        "--out", help="directory for soak.txt, soak.tsv and soak.svg"
+    )
     args = ap.parse_args()
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        args.plot = os.path.join(args.out, "soak.svg")
+    out = Report()
     if os.geteuid() != 0 or not shutil.which("wrk"):
         sys.exit("soak: needs root and wrk (scripts/ff-setup deps)")
     if not os.path.exists(args.app):
@@ -280,7 +332,7 @@ def main():
             sampler = Sampler(h.prefix)
             sampler.st.sysctl_set("net.inet.tcp.msl", MSL_MS)
             before = sampler.sample()
-            print(
+            out(
                 "soak: %s for %.1f min; stack pid %d on CPU %d, load on "
                 "CPU %d; before: %d sockets, %d mbufs in use"
                 % (
@@ -291,8 +343,7 @@ def main():
                     load_cpu,
                     before["sockets"],
                     before["mbufs"],
-                ),
-                flush=True,
+                )
             )
             t0 = time.monotonic()
             end = t0 + duration
@@ -364,7 +415,7 @@ def main():
     if not rows:
         return 1
     warm = max(10, int(len(rows) * 0.1))
-    table(rows, args.every)
+    table(rows, args.every, out)
     steady = rows[warm:] or rows
     total = after["accepts"] - before["accepts"]
 
@@ -372,8 +423,8 @@ def main():
         vals = [r[key] for r in steady]
         return min(vals), max(vals)
 
-    print()
-    print(
+    out()
+    out(
         "connections accepted: %d (%.0f/s); wrk: %d requests, %d errors"
         % (total, total / duration, reqs, errs)
     )
@@ -384,24 +435,27 @@ def main():
         ("pcbs", ""),
     ):
         lo, hi = spread(key)
-        print(
+        out(
             "after warm-up (%d s): %-8s min %g max %g %s"
             % (warm, key, round(lo, 1), round(hi, 1), unit)
         )
     rss_growth = steady[-1]["rss_mib"] - steady[0]["rss_mib"]
-    print(
+    out(
         "RSS growth after warm-up: %+.1f MiB (end %.1f MiB)"
         % (rss_growth, rss_end / 1024)
     )
     leaked_sockets = after["sockets"] - before["sockets"]
     leaked_pcbs = after["pcbs"] - before["pcbs"]
     leaked_mbufs = after["mbufs"] - before["mbufs"]
-    print(
+    out(
         "after the load: %d leaked sockets, %d leaked pcbs, %d leaked mbufs"
         % (leaked_sockets, leaked_pcbs, leaked_mbufs)
     )
     svg_plot(rows, args.plot, warm)
-    print("plot: %s" % args.plot)
+    out("plot: %s" % args.plot)
+    if args.out:
+        write_tsv(rows, os.path.join(args.out, "soak.tsv"))
+        out.save(os.path.join(args.out, "soak.txt"))
     return (
         0
         if (leaked_sockets, leaked_pcbs) == (0, 0) and leaked_mbufs <= 0

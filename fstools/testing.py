@@ -28,6 +28,14 @@ file prefix unique to the test (198.18.0.2/24 on the stack, gateway
 198.18.0.1), the program started inside the namespace; once it answers
 an ECHO the kernel end of the tap gets its own MAC (net_tap gives it the
 port's, and ARP would fail "from ourselves"), 198.18.0.1/24 and link up.
+``restart()`` (or ``testing.restart(handle)``) starts the program again
+in the same namespace with the same config and file prefix, after it
+died (SIGKILL included) or after stopping it: the helper attached to
+the old process is stopped first (it holds the prefix's runtime files,
+and a process attaches once in its life), the old process is reaped,
+and the new one starts over the hugepage files and runtime directory
+the old one left; ``stack`` then reaches the new process.
+
 Teardown stops the helper and the program by PID and waits for them,
 deletes the namespace (and so the tap), and removes the prefix's
 hugepage files and /var/run/dpdk/PREFIX.  Without root, /dev/net/tun,
@@ -237,6 +245,7 @@ class StackHandle:
     config: Path
     log: Path
     proc: subprocess.Popen = None
+    program: Path = DEFAULT_PROGRAM
     extra_env: dict = field(default_factory=dict)
     addr: str = STACK_ADDR
     peer_addr: str = PEER_ADDR
@@ -256,6 +265,10 @@ class StackHandle:
 
     def alive(self):
         return self.proc.poll() is None
+
+    def restart(self, program=None, peer_addr=True):
+        """Start the stack again (see ``restart()``)."""
+        restart(self, program, peer_addr)
 
     def log_text(self):
         try:
@@ -344,9 +357,24 @@ def _set_peer_mac(handle):
     )
 
 
+def _close_remote(handle):
+    """Stop the helper attached to an earlier process of this handle:
+    it holds the prefix's runtime files (a new primary would refuse to
+    start over them) and cannot follow to a new process."""
+    if handle.remote is not None:
+        handle.remote.close()
+        handle.remote = None
+
+
 def start(handle, program, peer_addr=True):
     """Start ``program -c config`` in the (existing) namespace and wait
     until it answers; then set up the Linux end of the tap."""
+    if handle.proc is not None and handle.alive():
+        raise AssertionError(
+            "stack pid %d still runs: stop it or restart()" % handle.pid
+        )
+    _close_remote(handle)
+    handle.program = program
     logf = open(handle.log, "w")
     handle.proc = subprocess.Popen(
         [
@@ -398,10 +426,29 @@ def remove_runtime(prefix):
     shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
 
 
+def restart(handle, program=None, peer_addr=True):
+    """Start the stack of ``handle`` again: its helper stopped, the old
+    process stopped if it still runs and reaped, then ``start()`` with
+    the same config (``program``: the last one started by default).
+
+    The dead process's runtime files are reused, not removed: the new
+    primary starts over them (DPDK clears the prefix's hugepage files
+    no process holds), and if another process attached to the old one
+    still holds them the stack refuses with a message naming it, which
+    start() raises.  Only the ready mark goes first: it names the dead
+    pid, which another process may get meanwhile."""
+    _close_remote(handle)
+    stop_process(handle.proc)
+    try:
+        os.unlink("/var/run/dpdk/%s/ff_ready" % handle.prefix)
+    except FileNotFoundError:
+        pass
+    start(handle, program or handle.program, peer_addr)
+
+
 def stop(handle):
     """Stop the helper and the stack by PID, wait, remove what they left."""
-    if handle.remote is not None:
-        handle.remote.close()
+    _close_remote(handle)
     stop_process(handle.proc)
     run(["ip", "netns", "del", handle.ns], check=False)
     remove_runtime(handle.prefix)

@@ -304,10 +304,23 @@ def reass_seeds():
     )
 
 
-def msg(msg_type, body, cursor=None, raw_hdr=None):
-    """One record of fuzz_msg's input (see fuzz_msg.c)."""
+# fuzz_msg's operations (see fuzz_msg.c).
+OP_POST, OP_WORD, OP_BELL, OP_OWNER, OP_RUN, OP_SWEEP, OP_CLAIM, OP_LEN = (
+    range(8)
+)
+POST_RAWLEN, POST_ABANDON, POST_NORUN, POST_UNREAD = 0x08, 0x10, 0x20, 0x40
+# ipc/ff_msg_ring.h: slot states and the slot word.
+MS_FREE, MS_CLAIMED, MS_REQUEST, MS_DONE, MS_ABANDONED = range(5)
+
+
+def ms_word(state, gen, owner):
+    return owner << 32 | (gen & 0xFFFFFF) << 8 | state
+
+
+def msg(msg_type, body, cursor=None, raw_hdr=None, op=OP_POST, slot=0):
+    """One POST of fuzz_msg's input: a request through a free slot."""
     how = (1 if cursor is not None else 0) | (2 if raw_hdr else 0)
-    out = struct.pack("<BBH", msg_type, how, len(body))
+    out = struct.pack("<BBBBH", op, slot, msg_type, how, len(body))
     if cursor is not None:
         out += struct.pack("<Q", cursor)
     return out + (raw_hdr or b"") + body
@@ -416,6 +429,67 @@ def msg_seeds():
         + msg(f.FF_MSG_NETSTAT, b"")
         + msg(f.FF_MSG_IPFW, b"")
         + msg(15, b"x")
+    )
+    yield from ring_seeds()
+
+
+def ring_seeds():
+    """The slot state machine: what broken, slow and dead tools leave."""
+    f = _ffi
+    echo = msg(f.FF_MSG_ECHO, b"ping")
+    # Three posts met by one poll, one abandoned, one answer left unread.
+    yield (
+        msg(f.FF_MSG_ECHO, b"a", op=OP_POST | POST_NORUN, slot=5)
+        + msg(f.FF_MSG_TOP, b"", op=OP_POST | POST_NORUN | POST_ABANDON)
+        + msg(f.FF_MSG_TRAFFIC, b"", op=OP_POST | POST_UNREAD, slot=63)
+        + bytes([OP_RUN])
+        + echo
+    )
+    # Doorbell bits of FREE, CLAIMED, DONE and unknown-state slots.
+    yield (
+        bytes([OP_CLAIM, 3, OP_CLAIM | POST_RAWLEN, 9])
+        + bytes([OP_WORD, 12])
+        + struct.pack("<Q", ms_word(MS_DONE, 4, 3 * 256 + 1))
+        + bytes([OP_WORD, 13])
+        + struct.pack("<Q", ms_word(0x17, 1, 5))
+        + bytes([OP_BELL])
+        + struct.pack("<Q", 0xFFFFFFFFFFFFFFFF)
+        + bytes([OP_RUN])
+        + echo
+    )
+    # A REQUEST nobody posted properly: garbage length, then rung.
+    yield (
+        bytes([OP_WORD, 20])
+        + struct.pack("<Q", ms_word(MS_REQUEST, 2, 3 * 256 + 1))
+        + bytes([OP_LEN, 20])
+        + struct.pack("<I", 0xFFFFFFF0)
+        + bytes([OP_BELL])
+        + struct.pack("<Q", 1 << 20)
+        + msg(f.FF_MSG_ECHO, b"x" * 40, op=OP_POST | POST_RAWLEN)
+        + struct.pack("<I", 12)
+    )
+    # Stale, dead, silent and foreign owners, then the sweep.
+    yield (
+        bytes([OP_CLAIM, 30, OP_CLAIM, 31])
+        + bytes([OP_OWNER, 7, 0x0C])  # a pid that cannot run
+        + struct.pack("<I", 0)
+        + bytes([OP_WORD, 40])
+        + struct.pack("<Q", ms_word(MS_CLAIMED, 1, 3 * 256 + 7))
+        + bytes([OP_OWNER, 8, 0x63])  # another namespace, seen long ago
+        + struct.pack("<I", 3 * 256 + 8)
+        + bytes([OP_WORD, 41])
+        + struct.pack("<Q", ms_word(MS_REQUEST, 1, 3 * 256 + 8))
+        + bytes([OP_OWNER, 9, 0xA3])  # another namespace, seen "later"
+        + struct.pack("<I", 3 * 256 + 9)
+        + bytes([OP_WORD, 42])
+        + struct.pack("<Q", ms_word(MS_DONE, 1, 3 * 256 + 9))
+        + bytes([OP_WORD, 43])
+        + struct.pack("<Q", ms_word(MS_ABANDONED, 1, 4 * 256 + 1))
+        + bytes([OP_SWEEP])
+        + bytes([OP_OWNER, 1, 0x01])  # our own record, an older id
+        + struct.pack("<I", 0)
+        + bytes([OP_SWEEP])
+        + echo
     )
 
 

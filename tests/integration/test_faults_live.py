@@ -4,9 +4,11 @@
   after its --timeout with one clear line on stderr and exit status 1
   (no hang, no traceback); after SIGCONT the next tool is served.
 - The primary SIGKILLed while tools wait: the tools fail the same way;
-  the hugepage files and /var/run/dpdk/PREFIX it leaves behind (and a
-  long-lived secondary still attached to the dead one) do not stop a
-  new primary with the same file prefix, which serves the next tool.
+  the hugepage files and /var/run/dpdk/PREFIX it leaves behind do not
+  stop a new primary with the same file prefix, which serves the next
+  tool; fstools.testing's restart() takes its own helper (attached to
+  the dead primary) out of the way, and another process still attached
+  makes the stack refuse with its pid.
 - The port going down and up under load (ff-ifconfig down/up, and the
   Linux end of the tap down/up): a Linux client's established
   keep-alive connection works again afterwards.
@@ -138,10 +140,21 @@ def test_sigstop_while_tools_wait(primary):
 
 def test_sigkill_while_tools_wait_then_restart(make_primary):
     prim = make_primary()
-    # A long-lived secondary (the fixture's fstools.Stack helper), still
-    # attached when the primary dies.
+    # Two long-lived secondaries still attached when the primary dies:
+    # the plugin's own fstools.Stack helper (prim.stack), which
+    # restart() must take out of the way, and another process's, which
+    # it must not touch.
     node = prim.stack.sysctl("net.inet.ip.ttl")
     assert int.from_bytes(node.value, sys.byteorder) == 64
+    other = testing.RemoteStack(prim.prefix)
+    try:
+        other.sysctl("net.inet.ip.ttl")
+        _sigkill_then_restart(prim, other)
+    finally:
+        other.close()
+
+
+def _sigkill_then_restart(prim, other):
     # Stopped first so that the tools are surely mid-request when it dies.
     os.kill(prim.pid, signal.SIGSTOP)
     procs = _start_tools(prim)
@@ -161,20 +174,27 @@ def test_sigkill_while_tools_wait_then_restart(make_primary):
     assert os.path.exists(run_dir + "/config")
     # While a secondary of the dead primary still runs it holds the
     # prefix's files locked: a new primary cannot start, and says who.
-    holder = prim.remote._proc.pid
+    # The plugin's helper is not among them: restart() stopped it.
+    helper = prim.remote._proc.pid
+    holder = other._proc.pid
     with pytest.raises(AssertionError) as failed:
-        testing.start(prim, testing.DEFAULT_PROGRAM)
+        prim.restart()
     assert "still hold" in str(failed.value), str(failed.value)
-    assert "pid %d" % holder in str(failed.value), str(failed.value)
-    prim.remote.close()
-    prim.remote = None
+    assert "1 process attached" in str(failed.value), str(failed.value)
+    assert "pid %d)" % holder in str(failed.value), str(failed.value)
+    assert prim.remote is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(helper, 0)
+    other.close()
     # Once it is gone, a new primary with the same prefix starts over
-    # the files the dead one left.
+    # the files the dead one left, and the plugin's stack reaches it.
     assert os.path.exists(run_dir + "/config")
     t_restart = time.monotonic()
-    testing.start(prim, testing.DEFAULT_PROGRAM)
+    prim.restart()
     recovery = _until_served(prim)
     assert recovery is not None, prim.log_text()
+    node = prim.stack.sysctl("net.inet.ip.ttl")
+    assert int.from_bytes(node.value, sys.byteorder) == 64
     for args in TOOLS:
         cp = prim.tool(*args, timeout=HANG)
         assert cp.returncode == 0, (args, cp.stderr)
@@ -191,6 +211,22 @@ def test_sigkill_while_tools_wait_then_restart(make_primary):
         time.monotonic() - t_kill,
     )
     print("restart to first answer: %.2f s" % (time.monotonic() - t_restart))
+    # Again, with nothing else attached: SIGKILL, then restart() at once.
+    os.kill(prim.pid, signal.SIGKILL)
+    prim.proc.wait(timeout=HANG)
+    t_restart = time.monotonic()
+    prim.restart()
+    assert _until_served(prim) is not None, prim.log_text()
+    assert (
+        int.from_bytes(
+            prim.stack.sysctl("net.inet.ip.ttl").value, sys.byteorder
+        )
+        == 64
+    )
+    print(
+        "SIGKILL, restart() with the plugin's helper attached: "
+        "served after %.2f s" % (time.monotonic() - t_restart)
+    )
 
 
 # A Linux client with one long-lived keep-alive connection: a request

@@ -135,6 +135,19 @@ int ff_test_mbuf_release(struct ff_test *t);
 /* The message ring's answer path, without the ring (ff_test_msg.c). */
 int ff_test_msg(struct ff_test *t, const void *req, size_t reqlen, void *rep,
     size_t repcap);
+/*
+ * The real message ring on this stack (ff_msg_server_create(), as
+ * ff_init() makes it; served by ff_test_run(), gone with the stack):
+ * *area is its slot area, struct ff_msg_area of ipc/ff_msg_ring.h.  One
+ * stack at a time may have it.  0, -EEXIST or -ENOENT.
+ */
+int ff_test_msg_ring(struct ff_test *t, void **area);
+/*
+ * The ring server's counters in struct ff_msg_stats order (served,
+ * errors, badstate, reclaimed, abandoned, inuse, owners), up to n of
+ * them: how many were written, or -ENOENT without a ring.
+ */
+int ff_test_msg_stats(struct ff_test *t, uint64_t *out, uint32_t n);
 
 /* The internal API, for tests (ff_test_api.c). */
 int ff_test_route_add(struct ff_test *t, const char *dst, int plen,
