@@ -657,6 +657,32 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	return (1);
 }
 
+/*
+ * The port's buffer was full of frames the device refused (ENOBUFS): the
+ * data segment [seq, seq + len) did not leave, so take back its sequence
+ * space, as FreeBSD's tcp_output does for a send error, instead of
+ * waiting for a retransmission; cwnd stays (the link is not congested,
+ * the peer is only slower to drain it).  While data is still in flight
+ * snd_max goes back too (its ACKs call tcp_output again); with nothing in
+ * flight it stays, so the retransmission timer resends.  1 when backed
+ * out; 0 for a segment that is not plain data (SYN, FIN, a probe or a
+ * resend), left to the usual recovery.
+ */
+static int
+tcp_output_unsend(
+    struct tcpcb *tp, struct tcp_sendplan *sp, tcp_seq seq, tcp_seq max)
+{
+	if (sp->len == 0 || (sp->flags & (TH_SYN | TH_FIN)) || tp->t_force ||
+	    seq != max || tp->snd_nxt != seq + sp->len)
+		return (0);
+	tp->snd_nxt = seq;
+	if (tp->t_rtttime != 0 && tp->t_rtseq == seq)
+		tp->t_rtttime = 0; /* timed by a segment that never left */
+	if (SEQ_GT(seq, tp->snd_una))
+		tp->snd_max = seq;
+	return (1);
+}
+
 /* One segment, if one is due: 0 sent or nothing due, 1 more to send. */
 static int
 tcp_output_one(struct tcpcb *tp)
@@ -665,8 +691,8 @@ tcp_output_one(struct tcpcb *tp)
 	struct socket *so = tcp_socket(tp);
 	struct tcp_sendplan sp;
 	struct rte_mbuf *m;
-	tcp_seq seq;
-	int due;
+	tcp_seq seq, max = tp->snd_max;
+	int due, error;
 
 	memset(&sp, 0, sizeof(sp));
 	tcp_output_zerowin(tp, so);
@@ -713,8 +739,11 @@ tcp_output_one(struct tcpcb *tp)
 		if (SEQ_GT(tp->rcv_nxt + sp.recwin, tp->rcv_adv))
 			tp->rcv_adv = tp->rcv_nxt + sp.recwin;
 	}
-	if (ip_output_consume(ctx, m, 0) != 0)
+	if ((error = ip_output_consume(ctx, m, 0)) != 0) {
 		TCPXSTAT_INC(ctx, tcpx_oerrors);
+		if (error == -ENOBUFS && tcp_output_unsend(tp, &sp, seq, max))
+			return (0);
+	}
 	return (sp.sendalot);
 }
 
