@@ -95,6 +95,12 @@ ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 }
 
 int
+ff_port_tx_full(const struct ff_port *p)
+{
+	return (p->p_ntx == FF_PORT_BURST);
+}
+
+int
 ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns)
 {
 	if (p->p_ntx == 0)

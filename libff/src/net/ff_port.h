@@ -82,6 +82,8 @@ struct ff_port {
  */
 int
 ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m);
+/* 1 when the buffer is full of frames the device refused. */
+int ff_port_tx_full(const struct ff_port *p);
 /*
  * Whether the end of a loop iteration at now_ns should push p's buffer:
  * it holds frames and the oldest has waited hold_ns (0: at once).

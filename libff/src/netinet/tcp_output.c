@@ -676,6 +676,7 @@ tcp_output_unsend(
 	    seq != max || tp->snd_nxt != seq + sp->len)
 		return (0);
 	tp->snd_nxt = seq;
+	tp->t_sndfull = 1; /* ask before building the next one */
 	if (tp->t_rtttime != 0 && tp->t_rtseq == seq)
 		tp->t_rtttime = 0; /* timed by a segment that never left */
 	if (SEQ_GT(seq, tp->snd_una))
@@ -754,6 +755,13 @@ tcp_output(struct tcpcb *tp)
 
 	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
 		return (0);
+	/*
+	 * Refused last time: build nothing while the port is still full
+	 * (the segment would only be freed); the next ACK asks again.
+	 */
+	if (tp->t_sndfull && ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr))
+		return (0);
+	tp->t_sndfull = 0;
 	tcp_autosndbuf(tp);
 	while (tcp_output_one(tp) == 1 && ++n < 1024)
 		;
