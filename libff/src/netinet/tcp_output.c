@@ -404,6 +404,7 @@ tcp_output_build(
 	tcp_hdr_t *th;
 	ip_hdr_t *ip;
 	uint32_t win;
+	uint64_t sum;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
@@ -438,10 +439,15 @@ tcp_output_build(
 		tcp_output_tso(m, ip, th, sp);
 		return (m);
 	}
-	if (sp->len > 0)
-		(void)sbcopydata(
-		    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen);
-	th->th_sum = in_cksum_l4(ip, th);
+	if (sp->len == 0) {
+		th->th_sum = in_cksum_l4(ip, th);
+		return (m);
+	}
+	/* The payload is summed as it is copied: one pass over it. */
+	(void)sbcopydata_cksum(
+	    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen, &sum);
+	th->th_sum =
+	    in_cksum_l4_sum(ip, th, (size_t)(hdrlen - sizeof(*ip)), sum);
 	return (m);
 }
 
