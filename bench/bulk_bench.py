@@ -131,7 +131,7 @@ def run_ff(tmp, way, streams, zc, secs, idle_sleep):
         pair.stop()
     if res is None:
         sys.exit("bulk_bench: ff_bench failed: %s" % err[-2000:])
-    m = re.search(r"(\d+) bytes received, (\d+) bytes sent", pair.server_log())
+    m = re.search(r"(\d+) bytes received, (\d+) bytes sent", pair.log_text())
     server = int(m.group(1 if way == "send" else 2)) if m else -1
     bad = sum(res["errors"].values()) + (server != res["bytes_total"])
     if bad:

@@ -43,8 +43,8 @@ def pair(tmp_path):
 def server_counts(p):
     """(received, sent) from tcp_echo's last line, once it stopped."""
     p.stop()
-    m = re.search(r"(\d+) bytes received, (\d+) bytes sent", p.server_log())
-    assert m, p.server_log()
+    m = re.search(r"(\d+) bytes received, (\d+) bytes sent", p.log_text())
+    assert m, p.log_text()
     return int(m.group(1)), int(m.group(2))
 
 
@@ -59,7 +59,7 @@ def test_memif_bulk_exact_bytes(pair, mode, zc):
     rc, res, err = p.bench(
         *args + (["-Z"] if zc else []) + [SERVER_ADDR + ":7"]
     )
-    assert rc == 0, (rc, res, err, p.server_log())
+    assert rc == 0, (rc, res, err, p.log_text())
     assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
     assert res["zero_copy"] is zc and res["streams"] == 2, res
     assert 0 < res["bytes"] <= res["bytes_total"], res

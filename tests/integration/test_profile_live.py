@@ -59,9 +59,9 @@ def test_profile_in_a_running_primary(pairs, profile, slack_us, delack):
     p.start(HELLO)
     name = profile.split("\n")[0]
     line = [
-        x for x in p.server_log().splitlines() if x.startswith("ff: profile")
+        x for x in p.log_text().splitlines() if x.startswith("ff: profile")
     ]
-    assert len(line) == 1, p.server_log()
+    assert len(line) == 1, p.log_text()
     assert line[0].startswith("ff: profile %s: " % name), line
     assert "net.inet.tcp.delayed_ack %d," % delack in line[0], line
     assert _delayed_ack(p) == delack

@@ -41,8 +41,9 @@ def test_refused_segment_is_sent_once_as_new_data(make_stack):
         OQDROPS: before[OQDROPS] + 1,
         "tcpx.tcpx_oerrors": before["tcpx.tcpx_oerrors"] + 1,
     }
-    # While the port stays full, an ACK builds nothing more.
-    peer.send("A", ack=start + 1000)
+    # While the port stays full and data is in flight, an ACK (a window
+    # update) builds nothing more.
+    peer.send("A", ack=start, win=50000)
     assert st.counter(OQDROPS) == before[OQDROPS] + 1
     empty_port(st)
     peer.send("A", ack=start + 1000, win=60000)

@@ -763,10 +763,18 @@ tcp_output(struct tcpcb *tp)
 		return (0);
 	/*
 	 * Refused last time: build nothing while the port is still full
-	 * (the segment would only be freed); the next ACK asks again.
+	 * (the segment would only be freed) and data is in flight, whose
+	 * ACK asks again; a timer stays armed as after FreeBSD's ENOBUFS,
+	 * should no ACK come.  With nothing in flight no ACK would come:
+	 * try (a FIN, a first segment).
 	 */
-	if (tp->t_sndfull && ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr))
+	if (tp->t_sndfull && tp->snd_max != tp->snd_una &&
+	    ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr)) {
+		if (!callout_pending(&tp->t_timers.tt_rexmt) &&
+		    !callout_pending(&tp->t_timers.tt_persist))
+			tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
 		return (0);
+	}
 	tp->t_sndfull = 0;
 	tcp_autosndbuf(tp);
 	while (tcp_output_one(tp) == 1 && ++n < 1024)
