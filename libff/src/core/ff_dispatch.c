@@ -160,7 +160,7 @@ disp_respond(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 	m->ol_flags = 0;
 	memset(m_pkthdr(m), 0, sizeof(struct pkthdr));
 	ctx->rssstat.rss_disp_resp++;
-	ff_port_tx_consume(ctx, p, m);
+	(void)ff_port_tx_consume(ctx, p, m);
 }
 
 /* Hand the frames of pkts whose owner is proc to it. */

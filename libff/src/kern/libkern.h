@@ -1,9 +1,10 @@
 /*
  * libkern.h - small helpers every layer uses (FreeBSD's sys/libkern.h):
- * typed min/max and the stack's pseudo-random numbers.
+ * typed min/max, the stack's pseudo-random numbers and the Internet
+ * checksum's sum computed while copying (kern/subr_cksum.c).
  *
  * Entry points: imin(), imax(), min(), max(), ulmin(), ulmax(),
- * ff_random64(), ff_log().
+ * ff_random64(), ff_log(), cksum_copy(), cksum_fold().
  *
  * ff_random64() is DPDK's rte_rand() behind an out-of-line wrapper
  * (dpdk/ff_dpdk_lib.c), so that protocols name no rte_* symbol; it is
@@ -64,5 +65,15 @@ uint64_t ff_random64(void);
 #define FF_LOG_SECURITY 5
 void
 ff_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Copy len bytes from src to dst and return their one's-complement sum
+ * (RFC 1071) as the machine loads the words, not folded: cksum_fold()
+ * makes it the 16-bit sum.  A run that starts at an odd offset of what
+ * is summed contributes its folded sum byte-swapped.
+ */
+uint64_t cksum_copy(void *dst, const void *src, size_t len);
+/* A 64-bit one's-complement sum folded to 16 bits (not inverted). */
+uint16_t cksum_fold(uint64_t sum);
 
 #endif /* _KERN_LIBKERN_H_ */

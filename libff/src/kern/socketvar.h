@@ -263,6 +263,13 @@ void sbflush(struct sockbuf *sb);
  */
 uint32_t sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
 /*
+ * sbcopydata() that also sums what it copies in the same pass (RFC 1071,
+ * kern/subr_cksum.c): *sum gets the bytes' one's-complement sum, not
+ * folded, as if they started at an even offset.
+ */
+uint32_t sbcopydata_cksum(
+    struct sockbuf *sb, uint32_t off, uint32_t len, void *buf, uint64_t *sum);
+/*
  * The segment holding byte off of a stream buffer; *moff its offset.
  * The segment found is remembered (FreeBSD's sb_sndptr): tcp_output asks
  * for offsets that only grow until an ACK drops data, so a walk starts

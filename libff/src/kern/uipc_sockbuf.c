@@ -4,7 +4,7 @@
  *
  * Entry points: sbspace(), sbreserve(), sbappendstream_consume(),
  * sbappendaddr_consume(), sbdrop(), sbdroprecord(), sbflush(),
- * sbcopydata(), sbsndptr().  Layout of the chains: socketvar.h.
+ * sbcopydata(), sbcopydata_cksum(), sbsndptr().  Layout of the chains: socketvar.h.
  *
  * Nothing here allocates: data moves in as the caller's mbufs and out by
  * freeing them.  A small stream segment is copied into the tail's free
@@ -16,6 +16,7 @@
 
 #include "core/ff_ctx.h"
 #include "kern/kern_sysctl.h"
+#include "kern/libkern.h"
 #include "kern/uipc_var.h"
 #include "kern/socketvar.h"
 #include "kern/mbuf.h"
@@ -245,5 +246,33 @@ sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
 		memcpy(dst + done, mtodo(m, moff), n);
 		done += n;
 	}
+	return (done);
+}
+
+uint32_t
+sbcopydata_cksum(
+    struct sockbuf *sb, uint32_t off, uint32_t len, void *buf, uint64_t *sum)
+{
+	struct rte_mbuf *m;
+	uint32_t moff, n, done = 0;
+	uint64_t s = 0, part;
+	uint16_t f;
+	char *dst = buf;
+
+	m = sbsndptr(sb, off, &moff);
+	for (; m != NULL && done < len; m = m->next, moff = 0) {
+		n = m->data_len - moff;
+		if (n > len - done)
+			n = len - done;
+		part = cksum_copy(dst + done, mtodo(m, moff), n);
+		if (done & 1) { /* its words straddle ours: swap its bytes */
+			f = cksum_fold(part);
+			part = (uint16_t)((f << 8) | (f >> 8));
+		}
+		s += part;
+		s += s < part; /* end-around carry */
+		done += n;
+	}
+	*sum = s;
 	return (done);
 }

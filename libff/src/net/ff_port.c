@@ -5,11 +5,18 @@
  * soon as the buffer holds a full burst, and at the end of a main-loop
  * iteration (ff_ctx_iterate()) once the oldest buffered frame has waited
  * [dpdk] pkt_tx_delay µs (0, the default: at the end of every iteration).
- * A frame the device refuses is freed and counted in tx_dropped and in
- * its interface's oqdrops (FreeBSD's name for a frame a full send queue
- * could not take): the stack never blocks on a full queue.  The
- * interface's opackets, obytes and omcasts count what the device took.
+ * Frames the device refuses (its ring is full: a memif peer that has
+ * not caught up) stay buffered, in order, and are offered again at the
+ * next flush: a burst of TCP data is not lost to a queue that frees in
+ * microseconds.  Only a frame that finds the buffer itself full, after
+ * one more try, is freed and counted in tx_dropped and in its
+ * interface's oqdrops (FreeBSD's name for a frame a full send queue could
+ * not take): the stack never blocks on a full queue.  The interface's
+ * opackets, obytes and omcasts count what the device took.
  */
+#include <errno.h>
+#include <string.h>
+
 #include "core/ff_ctx.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
@@ -44,29 +51,53 @@ ff_port_flush(struct ff_ctx *ctx, struct ff_port *p)
 	ctx->traffic.tx_packets += sent;
 	ctx->traffic.tx_bytes += bytes;
 	if (p->p_ifp != NULL) {
-		/* What the port took; what it refused is an output drop. */
+		/* What the port took. */
 		if_inc_counter(p->p_ifp, IFCOUNTER_OPACKETS, sent);
 		if_inc_counter(p->p_ifp, IFCOUNTER_OBYTES, bytes);
 		if_inc_counter(p->p_ifp, IFCOUNTER_OMCASTS, mcasts);
-		if_inc_counter(p->p_ifp, IFCOUNTER_OQDROPS, left);
 	}
-	if (left > 0) {
-		ctx->traffic.tx_dropped += left;
-		m_freem_bulk(&p->p_txbuf[sent], left);
-	}
-	p->p_ntx = 0;
+	/* What it refused waits, oldest first, for the next flush. */
+	if (left > 0 && sent > 0)
+		memmove(&p->p_txbuf[0], &p->p_txbuf[sent],
+		    left * sizeof(p->p_txbuf[0]));
+	/* p_tx_first_ns stays: they are due again at the next iteration. */
+	p->p_ntx = left;
 	return (sent);
 }
 
-void
+/* Free frame m that found the buffer full: an output drop. */
+static void
+ff_port_drop(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
+{
+	ctx->traffic.tx_dropped++;
+	if (p->p_ifp != NULL)
+		if_inc_counter(p->p_ifp, IFCOUNTER_OQDROPS, 1);
+	m_freem(m);
+}
+
+int
 ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m)
 {
+	/* Frames the device refused fill the buffer: one more try. */
+	if (p->p_ntx == FF_PORT_BURST)
+		ff_port_flush(ctx, p);
+	if (p->p_ntx == FF_PORT_BURST) {
+		ff_port_drop(ctx, p, m);
+		return (-ENOBUFS);
+	}
 	if (p->p_ntx == 0)
 		p->p_tx_first_ns = ff_clock_now(&ctx->clock);
 	p->p_txbuf[p->p_ntx++] = m;
 	/* A full burst goes at once: holding it longer batches nothing. */
 	if (p->p_ntx == FF_PORT_BURST)
 		ff_port_flush(ctx, p);
+	return (0);
+}
+
+int
+ff_port_tx_full(const struct ff_port *p)
+{
+	return (p->p_ntx == FF_PORT_BURST);
 }
 
 int

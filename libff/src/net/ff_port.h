@@ -75,17 +75,24 @@ struct ff_port {
 };
 
 /*
- * Queue one frame for transmission; takes ownership of m in every case
- * (a frame that finds the device full is freed and counted as a drop).
+ * Queue one frame for transmission; takes ownership of m in every case.
+ * 0, or -ENOBUFS when it found the buffer full of frames the device
+ * refused: it was freed and counted as a drop, and a sender that can
+ * (TCP) treats it as not sent.
  */
-void
+int
 ff_port_tx_consume(struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf *m);
+/* 1 when the buffer is full of frames the device refused. */
+int ff_port_tx_full(const struct ff_port *p);
 /*
  * Whether the end of a loop iteration at now_ns should push p's buffer:
  * it holds frames and the oldest has waited hold_ns (0: at once).
  */
 int ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns);
-/* Push buffered frames to the device; returns how many went out. */
+/*
+ * Push buffered frames to the device; returns how many went out.  What
+ * it refused stays buffered, in order, due at once.
+ */
 int ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
 
 #endif /* _NET_FF_PORT_H_ */

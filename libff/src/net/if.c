@@ -131,6 +131,12 @@ if_detach(struct ff_ctx *ctx, struct ifnet *ifp)
 }
 
 int
+if_snd_full(const struct ifnet *ifp)
+{
+	return (ifp->if_port != NULL && ff_port_tx_full(ifp->if_port));
+}
+
+int
 if_setflags(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t flags)
 {
 	const uint32_t settable = IFF_UP | IFF_PROMISC;

@@ -155,8 +155,7 @@ ether_output_frame(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	/* opackets, obytes, omcasts: once the port took it (ff_port.c). */
 	if (ifp->if_hwassist != 0) /* the NIC needs to find the IP header */
 		m_pkthdr(m)->l2hlen = ETHER_HDR_LEN;
-	ff_port_tx_consume(ctx, ifp->if_port, m);
-	return (0);
+	return (ff_port_tx_consume(ctx, ifp->if_port, m));
 }
 
 /* RFC 1112 6.4: 01:00:5e and the low 23 bits of the group. */

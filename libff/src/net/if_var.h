@@ -145,6 +145,12 @@ int if_setflags(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t flags);
 int if_setmtu(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t mtu);
 
 /*
+ * 1 when ifp's port buffer is full of frames its device refused: the
+ * next frame would be dropped (ENOBUFS).  0 for lo0 and a free port.
+ */
+int if_snd_full(const struct ifnet *ifp);
+
+/*
  * Loopback output: hand an IPv4 packet (no link header) back to
  * ip_input as if received on lo0.  Consumes m; 0 or a negative errno.
  */

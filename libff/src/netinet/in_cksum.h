@@ -4,7 +4,7 @@
  * TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768).
  *
  * Entry points: in_cksum_buf(), in_cksum_mbuf(), in_cksum_raw_mbuf(),
- * in_pseudo_sum(), in_cksum_l4().
+ * in_pseudo_sum(), in_cksum_l4(), in_cksum_l4_sum().
  *
  * A seam header, like kern/mbuf.h: the sums are DPDK's optimised inline
  * ones (rte_ip.h), and this is the only file of netinet/ that includes
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <rte_ip.h>
 
+#include "kern/libkern.h"
 #include "kern/mbuf.h"
 #include "netinet/ip.h"
 
@@ -83,6 +84,26 @@ in_cksum_l4(const ip_hdr_t *ip, const void *l4)
 
 	memcpy(&h, ip, sizeof(h));
 	return (rte_ipv4_udptcp_cksum(&h, l4));
+}
+
+/*
+ * in_cksum_l4() for a header of hlen bytes at l4 (contiguous after ip)
+ * followed by a payload whose sum is already known (`payload', summed
+ * from an even offset while it was copied: sbcopydata_cksum()).
+ */
+static inline uint16_t
+in_cksum_l4_sum(
+    const ip_hdr_t *ip, const void *l4, size_t hlen, uint64_t payload)
+{
+	struct rte_ipv4_hdr h;
+	uint64_t sum;
+	uint16_t s;
+
+	memcpy(&h, ip, sizeof(h));
+	sum = payload + rte_ipv4_phdr_cksum(&h, 0) + rte_raw_cksum(l4, hlen);
+	s = (uint16_t)~cksum_fold(sum);
+	/* As rte_ipv4_udptcp_cksum(): 0 is sent as its other form. */
+	return (s == 0 ? 0xffff : s);
 }
 
 #endif /* _NETINET_IN_CKSUM_H_ */

@@ -192,6 +192,14 @@ ip_output_route(
 }
 
 int
+ip_output_full(struct ff_ctx *ctx, struct in_addr dst)
+{
+	struct rtentry *rt = rt_lookup(ctx, dst);
+
+	return (rt != NULL && if_snd_full(rt->rt_ifp));
+}
+
+int
 ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 {
 	ip_hdr_t *ip = mtod(m, ip_hdr_t *);

@@ -153,6 +153,11 @@ void ip_input_consume(
  * or the link's error.
  */
 int ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags);
+/*
+ * 1 when a packet to dst would now find its interface's send queue full
+ * (ENOBUFS): a sender that was refused asks before it builds the next.
+ */
+int ip_output_full(struct ff_ctx *ctx, struct in_addr dst);
 
 /*
  * Reassembly (ip_reass.c): takes a fragment, returns the complete datagram

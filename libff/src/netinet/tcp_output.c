@@ -404,6 +404,7 @@ tcp_output_build(
 	tcp_hdr_t *th;
 	ip_hdr_t *ip;
 	uint32_t win;
+	uint64_t sum;
 
 	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
 		return (NULL);
@@ -438,10 +439,15 @@ tcp_output_build(
 		tcp_output_tso(m, ip, th, sp);
 		return (m);
 	}
-	if (sp->len > 0)
-		(void)sbcopydata(
-		    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen);
-	th->th_sum = in_cksum_l4(ip, th);
+	if (sp->len == 0) {
+		th->th_sum = in_cksum_l4(ip, th);
+		return (m);
+	}
+	/* The payload is summed as it is copied: one pass over it. */
+	(void)sbcopydata_cksum(
+	    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen, &sum);
+	th->th_sum =
+	    in_cksum_l4_sum(ip, th, (size_t)(hdrlen - sizeof(*ip)), sum);
 	return (m);
 }
 
@@ -657,6 +663,33 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	return (1);
 }
 
+/*
+ * The port's buffer was full of frames the device refused (ENOBUFS): the
+ * data segment [seq, seq + len) did not leave, so take back its sequence
+ * space, as FreeBSD's tcp_output does for a send error, instead of
+ * waiting for a retransmission; cwnd stays (the link is not congested,
+ * the peer is only slower to drain it).  While data is still in flight
+ * snd_max goes back too (its ACKs call tcp_output again); with nothing in
+ * flight it stays, so the retransmission timer resends.  1 when backed
+ * out; 0 for a segment that is not plain data (SYN, FIN, a probe or a
+ * resend), left to the usual recovery.
+ */
+static int
+tcp_output_unsend(
+    struct tcpcb *tp, struct tcp_sendplan *sp, tcp_seq seq, tcp_seq max)
+{
+	if (sp->len == 0 || (sp->flags & (TH_SYN | TH_FIN)) || tp->t_force ||
+	    seq != max || tp->snd_nxt != seq + sp->len)
+		return (0);
+	tp->snd_nxt = seq;
+	tp->t_sndfull = 1; /* ask before building the next one */
+	if (tp->t_rtttime != 0 && tp->t_rtseq == seq)
+		tp->t_rtttime = 0; /* timed by a segment that never left */
+	if (SEQ_GT(seq, tp->snd_una))
+		tp->snd_max = seq;
+	return (1);
+}
+
 /* One segment, if one is due: 0 sent or nothing due, 1 more to send. */
 static int
 tcp_output_one(struct tcpcb *tp)
@@ -665,8 +698,8 @@ tcp_output_one(struct tcpcb *tp)
 	struct socket *so = tcp_socket(tp);
 	struct tcp_sendplan sp;
 	struct rte_mbuf *m;
-	tcp_seq seq;
-	int due;
+	tcp_seq seq, max = tp->snd_max;
+	int due, error;
 
 	memset(&sp, 0, sizeof(sp));
 	tcp_output_zerowin(tp, so);
@@ -713,8 +746,11 @@ tcp_output_one(struct tcpcb *tp)
 		if (SEQ_GT(tp->rcv_nxt + sp.recwin, tp->rcv_adv))
 			tp->rcv_adv = tp->rcv_nxt + sp.recwin;
 	}
-	if (ip_output_consume(ctx, m, 0) != 0)
+	if ((error = ip_output_consume(ctx, m, 0)) != 0) {
 		TCPXSTAT_INC(ctx, tcpx_oerrors);
+		if (error == -ENOBUFS && tcp_output_unsend(tp, &sp, seq, max))
+			return (0);
+	}
 	return (sp.sendalot);
 }
 
@@ -725,6 +761,21 @@ tcp_output(struct tcpcb *tp)
 
 	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
 		return (0);
+	/*
+	 * Refused last time: build nothing while the port is still full
+	 * (the segment would only be freed) and data is in flight, whose
+	 * ACK asks again; a timer stays armed as after FreeBSD's ENOBUFS,
+	 * should no ACK come.  With nothing in flight no ACK would come:
+	 * try (a FIN, a first segment).
+	 */
+	if (tp->t_sndfull && tp->snd_max != tp->snd_una &&
+	    ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr)) {
+		if (!callout_pending(&tp->t_timers.tt_rexmt) &&
+		    !callout_pending(&tp->t_timers.tt_persist))
+			tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
+		return (0);
+	}
+	tp->t_sndfull = 0;
 	tcp_autosndbuf(tp);
 	while (tcp_output_one(tp) == 1 && ++n < 1024)
 		;

@@ -315,6 +315,7 @@ struct tcpcb {
 	uint64_t t_badrxtwin;  /* tick before which an RTO was spurious */
 	int t_softerror;       /* possible error not yet reported */
 	int t_force;	       /* persist: send one byte into win 0 */
+	int t_sndfull;	       /* last segment refused: ENOBUFS */
 	int t_persistshift;    /* persist backoff exponent */
 
 	/* Reassembly (tcp_reass.c). */
