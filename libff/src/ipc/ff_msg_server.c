@@ -91,7 +91,7 @@ int
 ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
     struct ff_msg_hdr *rep, size_t repcap)
 {
-	uint64_t cursor = 0;
+	uint64_t cursor = 0, t0 = ff_clock_tsc(&ctx->clock), d;
 	int error, blen = 0;
 
 	if (len < sizeof(*req) || len > FF_MSG_SIZE || repcap < sizeof(*rep))
@@ -118,6 +118,10 @@ ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
 	rep->fm_proc_id = ctx->proc_id;
 	rep->fm_seq = req->fm_seq;
 	memset(rep->fm_spare, 0, sizeof(rep->fm_spare));
+	/* The loop stands still while a handler runs: kern.loop.msg_max_us. */
+	d = ff_clock_tsc(&ctx->clock) - t0;
+	if (d > ctx->top.msg_max_tsc)
+		ctx->top.msg_max_tsc = d;
 	return (error);
 }
 
