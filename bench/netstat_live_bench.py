@@ -18,9 +18,13 @@ connect from 198.18.0.1 and the aliases 198.18.0.3-5, non-blocking with
 epoll, at most 1,000 handshakes in flight, until their share is
 ESTABLISHED; they hold them until told to go.
 
-Then, RUNS times each (default 3), with the stall gauge
-kern.loop.max_us (the longest main-loop iteration, written 0 first)
-reset before each listing and read after it:
+Then, RUNS times each (default 3), with the stall gauges reset before
+each listing and read after it: kern.loop.max_us (the longest main-loop
+iteration, wall-clock), kern.loop.max_run_us (the longest one the kernel
+did not switch the stack's thread out in: the stall the stack made),
+kern.loop.msg_max_us (the longest single request served: one piece of
+the listing) and the change of kern.loop.preempted (iterations of 1 ms
+or more the kernel switched out):
   ff-netstat -an | wc -l          target 1.5 s; stall target 1 ms;
                                   the count must be N + the listener +
                                   the header lines
@@ -131,13 +135,24 @@ def wall(cmd, timeout=60):
     return dt, cp.stdout
 
 
-def max_us(tool):
-    _, out = wall("%s -n kern.loop.max_us" % tool)
-    return int(out.split()[0])
+GAUGES = (
+    "kern.loop.max_us",
+    "kern.loop.max_run_us",
+    "kern.loop.msg_max_us",
+    "kern.loop.preempted",
+)
+
+
+def gauges(tool):
+    """The stall gauges: {short name: value}, e.g. {"max_us": 97}."""
+    _, out = wall("%s -n %s" % (tool, " ".join(GAUGES)))
+    return {
+        name.rsplit(".", 1)[1]: int(v) for name, v in zip(GAUGES, out.split())
+    }
 
 
 def reset(tool):
-    wall("%s kern.loop.max_us=0" % tool)
+    wall("%s %s" % (tool, " ".join("%s=0" % g for g in GAUGES[:3])))
 
 
 def diagnose(h, when):
@@ -283,7 +298,16 @@ def measure(h, n, runs):
     pre = "--prefix %s" % h.prefix
     sysctl = "%s/ff-sysctl %s" % (bin_, pre)
     netstat = "%s/ff-netstat %s" % (bin_, pre)
-    rows = {"an": [], "stall": [], "preempt": [], "s": [], "ss": []}
+    rows = {
+        "an": [],
+        "stall": [],
+        "run": [],
+        "msg": [],
+        "preempted": [],
+        "preempt": [],
+        "s": [],
+        "ss": [],
+    }
     counts = set()
     _, out = wall("%s -an" % netstat)
     lines = out.splitlines()
@@ -305,13 +329,18 @@ def measure(h, n, runs):
             print("stack: tcp:" + ln.replace("\t", " "))
     reset(sysctl)
     time.sleep(1.0)
-    idle = max_us(sysctl)
+    idle = gauges(sysctl)
     for _ in range(runs):
         reset(sysctl)
+        before = gauges(sysctl)
         preempted = involuntary(h.pid)
         dt, out = wall("%s -an | wc -l" % netstat)
-        rows["stall"].append(max_us(sysctl))
+        g = gauges(sysctl)
         rows["preempt"].append(involuntary(h.pid) - preempted)
+        rows["stall"].append(g["max_us"])
+        rows["run"].append(g["max_run_us"])
+        rows["msg"].append(g["msg_max_us"])
+        rows["preempted"].append(g["preempted"] - before["preempted"])
         rows["an"].append(dt)
         counts.add(int(out))
         dt, _ = wall("%s -s -p tcp --json" % netstat)
@@ -344,6 +373,21 @@ def measure(h, n, runs):
             "<= 1 ms",
         ),
         (
+            "  of it not preempted (max_run)",
+            "%.3f ms" % (max(rows["run"]) / 1e3),
+            "<= 1 ms",
+        ),
+        (
+            "  longest request served (msg)",
+            "%.3f ms" % (max(rows["msg"]) / 1e3),
+            "",
+        ),
+        (
+            "  iterations >= 1 ms preempted",
+            "%d" % sum(rows["preempted"]),
+            "",
+        ),
+        (
             "ff-netstat -s -p tcp --json",
             "%.1f ms" % (med(rows["s"]) * 1e3),
             "<= 150 ms",
@@ -351,18 +395,27 @@ def measure(h, n, runs):
         ("ss -tan | wc -l (Linux baseline)", "%.3f s" % med(rows["ss"]), ""),
         (
             "longest loop stall, idle second",
-            "%.3f ms" % (idle / 1e3),
+            "%.3f ms" % (idle["max_us"] / 1e3),
+            "",
+        ),
+        (
+            "  of it not preempted (max_run)",
+            "%.3f ms" % (idle["max_run_us"] / 1e3),
             "",
         ),
     ]
     for label, fig, goal in rows_out:
         print("%-34s %12s %12s" % (label, fig, goal))
     print(
-        "per run: -an %s s; stall %s us (preempted %s times); -s %s ms; "
-        "ss %s s"
+        "per run: -an %s s; stall %s us, not preempted %s us, longest "
+        "request %s us; iterations >= 1 ms preempted %s (thread switched "
+        "out %s times); -s %s ms; ss %s s"
         % (
             ", ".join("%.3f" % x for x in rows["an"]),
             ", ".join(map(str, rows["stall"])),
+            ", ".join(map(str, rows["run"])),
+            ", ".join(map(str, rows["msg"])),
+            ", ".join(map(str, rows["preempted"])),
             ", ".join(map(str, rows["preempt"])),
             ", ".join("%.1f" % (x * 1e3) for x in rows["s"]),
             ", ".join("%.3f" % x for x in rows["ss"]),
