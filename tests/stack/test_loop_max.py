@@ -109,10 +109,32 @@ def test_short_switched_iteration_not_counted(st):
 
 def test_msg_max_moves_with_a_request(st):
     """Walking the whole tree with descriptions, one request, takes the
-    handler more than a microsecond."""
+    handler more than a microsecond.  A request the kernel switched the
+    thread out in is not counted: three walks, so that one preempted by
+    this machine cannot leave the gauge at 0."""
     reset(st, MSG)
     flags = (
         _ffi.FF_SYSCTLF_NODES | _ffi.FF_SYSCTLF_DESCR | _ffi.FF_SYSCTLF_NOVALUE
     )
+    for _ in range(3):
+        assert len(st.sysctl_walk(flags)) > 100
+    assert u64(st, MSG) >= 1
+
+
+def test_msg_max_skips_switched_out_requests(st):
+    """A request the kernel switched the thread out in is the kernel's
+    stall, not the handler's: with every request switched out (the
+    test's switch count moves at every read) the gauge stays at 0 after
+    a reset, however much the walk did; switched no more, it moves."""
+    flags = (
+        _ffi.FF_SYSCTLF_NODES | _ffi.FF_SYSCTLF_DESCR | _ffi.FF_SYSCTLF_NOVALUE
+    )
+    assert st.lib.ff_test_loop_switching(st.h, 1) == 0
+    try:
+        reset(st, MSG)
+        assert len(st.sysctl_walk(flags)) > 100
+        assert u64(st, MSG) == 0
+    finally:
+        assert st.lib.ff_test_loop_switching(st.h, 0) == 0
     assert len(st.sysctl_walk(flags)) > 100
     assert u64(st, MSG) >= 1

@@ -78,7 +78,7 @@ struct ff_top {
 	 */
 	uint64_t max_run_tsc; /* longest not switched out: max_run_us */
 	uint64_t preempted;   /* iterations >= 1 ms switched out */
-	uint64_t msg_max_tsc; /* longest tool request served: msg_max_us */
+	uint64_t msg_max_tsc; /* longest request served, not switched out */
 	uint64_t ms_tsc;      /* cycles in a millisecond */
 	uint64_t csw;	      /* involuntary switches at the last read */
 	uint64_t csw_tsc;     /* TSC of that read */

@@ -75,7 +75,8 @@ kern_sysctl_loop_max_run(
 
 /*
  * kern.loop.msg_max_us: the longest single tool request served (one
- * piece of a listing), the loop standing still meanwhile.
+ * piece of a listing), the loop standing still meanwhile, among those
+ * the kernel did not switch the thread out in (ff_msg_handle()).
  */
 static int
 kern_sysctl_loop_msg_max(
@@ -154,7 +155,8 @@ static const struct sysctl_entry kern_sysctls[] = {
 	    "Main-loop iterations of 1 ms or more the kernel switched out"),
 	SYSCTL_PROC("kern.loop.msg_max_us", CTLTYPE_U64 | CTLFLAG_RW,
 	    kern_sysctl_loop_msg_max, "QU",
-	    "Longest tool request served, us (write 0 to reset)"),
+	    "Longest tool request served, not preempted, us "
+	    "(write 0 to reset)"),
 };
 
 #undef STATE

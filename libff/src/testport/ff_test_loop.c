@@ -1,9 +1,10 @@
 /*
  * ff_test_loop.c - a long main-loop iteration on demand, with or without
  * the kernel switching the thread out, for the stall gauges
- * kern.loop.max_us, max_run_us and preempted (tests/stack/test_loop_max.py).
+ * kern.loop.max_us, max_run_us, preempted and msg_max_us
+ * (tests/stack/test_loop_max.py).
  *
- * Entry point: ff_test_loop_stall().
+ * Entry points: ff_test_loop_stall(), ff_test_loop_switching().
  *
  * A real stall cannot be made on demand in a test (and the machine's own
  * preemptions would blur it), so the next iteration is made long on the
@@ -27,11 +28,21 @@ static struct {
 
 /* The test's involuntary switch count: moves only when a test says. */
 static uint64_t loop_nivcsw;
+/* ff_test_loop_switching(): switched out between any two reads. */
+static int loop_switching;
 
 static uint64_t
 loop_test_nivcsw(void)
 {
-	return (loop_nivcsw);
+	return (loop_switching ? loop_nivcsw++ : loop_nivcsw);
+}
+
+/* The stack counts the test's switches from now on, not the thread's. */
+static void
+loop_test_switches(struct ff_ctx *ctx)
+{
+	ctx->top.csw_read = loop_test_nivcsw;
+	ctx->top.csw = loop_nivcsw;
 }
 
 /* In the loop's application slot: spend the time, once. */
@@ -67,8 +78,7 @@ ff_test_loop_stall(struct ff_test *t, uint64_t us, int switched)
 	ctx = t->t_ctx;
 	if (!ctx->clock.clk_virtual)
 		return (-EINVAL);
-	ctx->top.csw_read = loop_test_nivcsw;
-	ctx->top.csw = loop_nivcsw;
+	loop_test_switches(ctx);
 	loop_stall.ls_ctx = ctx;
 	loop_stall.ls_ns = us * FF_NS_PER_US;
 	loop_stall.ls_switched = switched;
@@ -76,5 +86,20 @@ ff_test_loop_stall(struct ff_test *t, uint64_t us, int switched)
 	loop_stall.ls_arg = ctx->loop_arg;
 	ctx->loop = loop_stall_run;
 	ctx->loop_arg = NULL;
+	return (0);
+}
+
+/*
+ * With `on', the kernel switches the thread out between any two reads of
+ * its switch count: every request served and iteration run from now on
+ * is preempted, until called again with 0.
+ */
+int
+ff_test_loop_switching(struct ff_test *t, int on)
+{
+	if (t == NULL || t->t_ctx == NULL || !t->t_ctx->clock.clk_virtual)
+		return (-EINVAL);
+	loop_test_switches(t->t_ctx);
+	loop_switching = on != 0;
 	return (0);
 }
