@@ -31,8 +31,11 @@ or more the kernel switched out):
   ff-netstat -s -p tcp --json     target 150 ms
   ss -tan | wc -l                 baseline: the client's N Linux
                                   sockets, in the same run
-and the stall gauge over an idle second with the connections open, for
-comparison.  Prints a table of medians (max stall over the runs) beside
+and the stall gauges over an idle second with the connections open, for
+comparison.  With --contend SECONDS a CPU-bound process shares the
+stack's core during the listings, so that the kernel must switch the
+stack's thread out: the wall-clock maximum then shows the kernel's
+stalls, the unpreempted one still only the stack's own.  Prints a table of medians (max stall over the runs) beside
 the goals.  Not a pass/fail test: the machine is shared and noisy.
 
 Bounded: every step has a timeout; the client exits by itself after
@@ -293,7 +296,23 @@ def involuntary(pid):
     return 0
 
 
-def measure(h, n, runs):
+def contender(pid, seconds):
+    """A CPU-bound process on the stack's core for at most ``seconds``
+    (bounded by itself): the kernel must then switch the stack's thread
+    out, which the stall gauges should put on the kernel's side."""
+    cpu = min(os.sched_getaffinity(pid))
+    spin = (
+        "import time\n"
+        "end = time.monotonic() + %d\n"
+        "while time.monotonic() < end:\n"
+        "    pass\n" % seconds
+    )
+    return subprocess.Popen(
+        ["taskset", "-c", str(cpu), sys.executable, "-c", spin]
+    )
+
+
+def measure(h, n, runs, contend=0):
     bin_ = Path(sys.executable).parent
     pre = "--prefix %s" % h.prefix
     sysctl = "%s/ff-sysctl %s" % (bin_, pre)
@@ -330,6 +349,22 @@ def measure(h, n, runs):
     reset(sysctl)
     time.sleep(1.0)
     idle = gauges(sysctl)
+    hog = contender(h.pid, contend) if contend else None
+    try:
+        listings(h, runs, rows, counts)
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait(timeout=30)
+    report(n, runs, rows, counts, idle, listeners, header, contend)
+
+
+def listings(h, runs, rows, counts):
+    """RUNS rounds of the three listings, the gauges around the first."""
+    bin_ = Path(sys.executable).parent
+    pre = "--prefix %s" % h.prefix
+    sysctl = "%s/ff-sysctl %s" % (bin_, pre)
+    netstat = "%s/ff-netstat %s" % (bin_, pre)
     for _ in range(runs):
         reset(sysctl)
         before = gauges(sysctl)
@@ -347,7 +382,16 @@ def measure(h, n, runs):
         rows["s"].append(dt)
         dt, out = wall("ip netns exec %s ss -tan | wc -l" % h.ns)
         rows["ss"].append(dt)
-        ss_count = int(out)
+        rows["ss_count"] = int(out)
+
+
+def report(n, runs, rows, counts, idle, listeners, header, contend):
+    ss_count = rows["ss_count"]
+    if contend:
+        print(
+            "with a CPU-bound process on the stack's core during the "
+            "listings (--contend %d)" % contend
+        )
     want = n + listeners + header
     med = statistics.median
     print(
@@ -458,7 +502,7 @@ def client_stop(cl):
             cl.wait(timeout=30)
 
 
-def run_bench(n, runs, hold, keep=0):
+def run_bench(n, runs, hold, keep=0, contend=0):
     from fstools import testing
 
     program = ROOT / "examples" / "helloworld"
@@ -524,7 +568,7 @@ def run_bench(n, runs, hold, keep=0):
                     "netstat_live_bench: the stack died:\n" + h.log_text()
                 )
             diagnose(h, "after")
-            measure(h, held, runs)
+            measure(h, held, runs, contend)
             if keep:
                 print(
                     "keeping the stack (file prefix %s) and its connections "
@@ -550,13 +594,22 @@ def main():
         help="then keep the stack and connections this many seconds "
         "(for other tools; the clients' --hold bounds it)",
     )
+    ap.add_argument(
+        "--contend",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="run a CPU-bound process on the stack's core during the "
+        "listings (stopped after them, or after SECONDS at most), to see "
+        "the kernel's stalls told from the stack's",
+    )
     ap.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.client:
         return client(args.n, args.hold)
     if os.geteuid() != 0:
         sys.exit("netstat_live_bench: needs root (namespace, hugepages)")
-    run_bench(args.n, args.runs, args.hold, args.keep)
+    run_bench(args.n, args.runs, args.hold, args.keep, args.contend)
     return 0
 
 
