@@ -298,8 +298,11 @@ def involuntary(pid):
 
 def contender(pid, seconds):
     """A CPU-bound process on the stack's core for at most ``seconds``
-    (bounded by itself): the kernel must then switch the stack's thread
-    out, which the stall gauges should put on the kernel's side."""
+    (bounded by itself), at nice -10: at the same priority the kernel
+    lets the stack, which sleeps between iterations, run its short
+    iterations first; above it, the kernel takes the core from the
+    stack's thread in mid-iteration, which the stall gauges should put
+    on the kernel's side."""
     cpu = min(os.sched_getaffinity(pid))
     spin = (
         "import time\n"
@@ -308,7 +311,8 @@ def contender(pid, seconds):
         "    pass\n" % seconds
     )
     return subprocess.Popen(
-        ["taskset", "-c", str(cpu), sys.executable, "-c", spin]
+        ["nice", "-n", "-10", "taskset", "-c", str(cpu)]
+        + [sys.executable, "-c", spin]
     )
 
 
@@ -349,6 +353,7 @@ def measure(h, n, runs, contend=0):
     reset(sysctl)
     time.sleep(1.0)
     idle = gauges(sysctl)
+    rows["cpu"] = min(os.sched_getaffinity(h.pid))
     hog = contender(h.pid, contend) if contend else None
     try:
         listings(h, runs, rows, counts)
@@ -389,8 +394,8 @@ def report(n, runs, rows, counts, idle, listeners, header, contend):
     ss_count = rows["ss_count"]
     if contend:
         print(
-            "with a CPU-bound process on the stack's core during the "
-            "listings (--contend %d)" % contend
+            "with a CPU-bound process at nice -10 on the stack's core (CPU "
+            "%d) during the listings (--contend %d)" % (rows["cpu"], contend)
         )
     want = n + listeners + header
     med = statistics.median
