@@ -2,7 +2,8 @@
  * ff_clock.c - the stack's clock: the TSC read once per loop iteration,
  * or a virtual clock that only tests move.
  *
- * Entry points: ff_clock_init(), ff_clock_update(), ff_clock_advance().
+ * Entry points: ff_clock_init(), ff_clock_update(), ff_clock_advance(),
+ * ff_clock_stall().
  *
  * clock_gettime(CLOCK_MONOTONIC) on every iteration was a quarter of a
  * busy-polling primary's cycles (perf, issue 15).  The main loop reads the
@@ -87,4 +88,15 @@ ff_clock_advance(struct ff_clock *clk, uint64_t ns)
 {
 	if (clk->clk_virtual)
 		clk->clk_now_ns += ns;
+}
+
+void
+ff_clock_stall(struct ff_clock *clk, uint64_t ns)
+{
+	uint64_t hz = clk->clk_tsc_hz;
+
+	/* Whole seconds apart: ns * hz would overflow past ~7 s. */
+	if (clk->clk_virtual)
+		clk->clk_tsc_skew += ns / FF_NS_PER_SEC * hz +
+		    ns % FF_NS_PER_SEC * hz / FF_NS_PER_SEC;
 }

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <rte_cycles.h>
+
 struct ff_clock {
 	int clk_virtual;	 /* test port: moved by ff_clock_advance() */
 	uint64_t clk_now_ns;	 /* time of the current loop iteration */
@@ -22,6 +24,8 @@ struct ff_clock {
 	uint64_t clk_resync_tsc; /* cycles between two CLOCK_MONOTONIC reads */
 	uint64_t clk_anchor_tsc; /* TSC at the last CLOCK_MONOTONIC read */
 	uint64_t clk_anchor_ns;	 /* stack time at that read */
+	uint64_t clk_tsc_skew;	 /* cycles ff_clock_stall() added: 0 unless
+				    a test made an iteration look long */
 };
 
 #define FF_NS_PER_SEC 1000000000ULL
@@ -32,6 +36,19 @@ void ff_clock_init(struct ff_clock *clk, int is_virtual);
 /* The time of the iteration whose TSC reading is tsc; returns new now. */
 uint64_t ff_clock_update(struct ff_clock *clk, uint64_t tsc);
 void ff_clock_advance(struct ff_clock *clk, uint64_t ns);
+/*
+ * Virtual clock only: as if the CPU had spent ns more in what runs now,
+ * for the loop's cycle accounting (ff_clock_tsc()); stack time does not
+ * move.  The test port injects a long loop iteration with it.
+ */
+void ff_clock_stall(struct ff_clock *clk, uint64_t ns);
+
+/* The TSC as the main loop's cycle accounting reads it. */
+static inline uint64_t
+ff_clock_tsc(const struct ff_clock *clk)
+{
+	return (rte_rdtsc() + clk->clk_tsc_skew);
+}
 
 /* Nanoseconds since the stack started, as of this loop iteration. */
 static inline uint64_t

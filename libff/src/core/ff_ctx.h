@@ -71,6 +71,19 @@ struct ff_top {
 	uint64_t usr_tsc;
 	uint64_t work_tsc;
 	uint64_t max_tsc; /* longest iteration since reset: kern.loop.max_us */
+	/*
+	 * Telling a stall the stack made from one the kernel made
+	 * (ff_ctx.c): the thread's involuntary context switches, read
+	 * at most once a millisecond and after a long iteration.
+	 */
+	uint64_t max_run_tsc; /* longest not switched out: max_run_us */
+	uint64_t preempted;   /* iterations >= 1 ms switched out */
+	uint64_t msg_max_tsc; /* longest request served, not switched out */
+	uint64_t ms_tsc;      /* cycles in a millisecond */
+	uint64_t csw;	      /* involuntary switches at the last read */
+	uint64_t csw_tsc;     /* TSC of that read */
+	/* getrusage(RUSAGE_THREAD)'s ru_nivcsw; the test port's own count. */
+	uint64_t (*csw_read)(void);
 };
 
 /* Port traffic, shown by ff-traffic (struct ff_traffic_stats). */

@@ -91,7 +91,8 @@ int
 ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
     struct ff_msg_hdr *rep, size_t repcap)
 {
-	uint64_t cursor = 0;
+	uint64_t cursor = 0, csw = ctx->top.csw_read();
+	uint64_t t0 = ff_clock_tsc(&ctx->clock), d;
 	int error, blen = 0;
 
 	if (len < sizeof(*req) || len > FF_MSG_SIZE || repcap < sizeof(*rep))
@@ -118,6 +119,15 @@ ff_msg_handle(struct ff_ctx *ctx, const struct ff_msg_hdr *req, uint32_t len,
 	rep->fm_proc_id = ctx->proc_id;
 	rep->fm_seq = req->fm_seq;
 	memset(rep->fm_spare, 0, sizeof(rep->fm_spare));
+	/*
+	 * The loop stands still while a handler runs: kern.loop.msg_max_us,
+	 * the handler's own time, so not when the kernel switched us out
+	 * meanwhile (a system call per request: tools are not the data
+	 * path, and a listing's piece takes a hundred times as long).
+	 */
+	d = ff_clock_tsc(&ctx->clock) - t0;
+	if (d > ctx->top.msg_max_tsc && ctx->top.csw_read() == csw)
+		ctx->top.msg_max_tsc = d;
 	return (error);
 }
 

@@ -1,7 +1,8 @@
 /*
  * kern_sysctl_kern.c - the top-level nodes and the kern.* leaves that
  * belong to no protocol: kern.ostype, kern.osrelease, kern.hz,
- * kern.ipc.maxsockbuf, kern.ipc.somaxconn, kern.loop.max_us.  Registered by
+ * kern.ipc.maxsockbuf, kern.ipc.somaxconn and the main loop's stall gauges
+ * kern.loop.max_us, max_run_us, preempted and msg_max_us.  Registered by
  * sysctl_ctx_init(); the socket layer reads ctx->sysctl->st_ipc.
  */
 #include <errno.h>
@@ -29,17 +30,14 @@ kern_sysctl_hz(
 }
 
 /*
- * kern.loop.max_us: the longest main-loop iteration (stack, application
- * loop and flush) since start or the last reset, in microseconds: how
- * long the data path stood still at worst, e.g. while a tool listed
- * 100,000 pcbs.  Writing 0 resets it; any other value is refused.
+ * A stall gauge of kern.loop, kept in TSC cycles and shown in
+ * microseconds.  Writing 0 resets it; any other value is refused.
  */
 static int
-kern_sysctl_loop_max(
-    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+kern_sysctl_loop_tsc(struct ff_ctx *ctx, struct sysctl_req *req, uint64_t *tsc)
 {
 	uint64_t hz = ctx->clock.clk_tsc_hz;
-	uint64_t v = hz != 0 ? ctx->top.max_tsc * 1000000 / hz : 0;
+	uint64_t v = hz != 0 ? *tsc * 1000000 / hz : 0;
 	int error;
 
 	error = sysctl_handle_value(req, &v, sizeof(v));
@@ -47,8 +45,57 @@ kern_sysctl_loop_max(
 		return (error);
 	if (v != 0)
 		return (EINVAL);
-	ctx->top.max_tsc = 0;
+	*tsc = 0;
 	return (0);
+}
+
+/*
+ * kern.loop.max_us: the longest main-loop iteration (stack, application
+ * loop and flush) since start or the last reset, wall-clock: how long
+ * the data path stood still at worst, e.g. while a tool listed 100,000
+ * pcbs, the time the kernel gave our core to others included.
+ */
+static int
+kern_sysctl_loop_max(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (kern_sysctl_loop_tsc(ctx, req, &ctx->top.max_tsc));
+}
+
+/*
+ * kern.loop.max_run_us: the longest iteration the thread was not
+ * switched out in (ff_ctx.c): the stall the stack's own code made.
+ */
+static int
+kern_sysctl_loop_max_run(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (kern_sysctl_loop_tsc(ctx, req, &ctx->top.max_run_tsc));
+}
+
+/*
+ * kern.loop.msg_max_us: the longest single tool request served (one
+ * piece of a listing), the loop standing still meanwhile, among those
+ * the kernel did not switch the thread out in (ff_msg_handle()).
+ */
+static int
+kern_sysctl_loop_msg_max(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	return (kern_sysctl_loop_tsc(ctx, req, &ctx->top.msg_max_tsc));
+}
+
+/*
+ * kern.loop.preempted: iterations of 1 ms or more in which the kernel
+ * switched the thread out, since start.
+ */
+static int
+kern_sysctl_loop_preempted(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	uint64_t v = ctx->top.preempted;
+
+	return (sysctl_out(req, &v, sizeof(v)));
 }
 
 /* kern.ipc.maxsockbuf: an unsigned long with a floor. */
@@ -99,6 +146,17 @@ static const struct sysctl_entry kern_sysctls[] = {
 	SYSCTL_PROC("kern.loop.max_us", CTLTYPE_U64 | CTLFLAG_RW,
 	    kern_sysctl_loop_max, "QU",
 	    "Longest main-loop iteration since reset, us (write 0 to reset)"),
+	SYSCTL_PROC("kern.loop.max_run_us", CTLTYPE_U64 | CTLFLAG_RW,
+	    kern_sysctl_loop_max_run, "QU",
+	    "Longest main-loop iteration not preempted by the kernel, us "
+	    "(write 0 to reset)"),
+	SYSCTL_PROC("kern.loop.preempted", CTLTYPE_U64 | CTLFLAG_RD,
+	    kern_sysctl_loop_preempted, "QU",
+	    "Main-loop iterations of 1 ms or more the kernel switched out"),
+	SYSCTL_PROC("kern.loop.msg_max_us", CTLTYPE_U64 | CTLFLAG_RW,
+	    kern_sysctl_loop_msg_max, "QU",
+	    "Longest tool request served, not preempted, us "
+	    "(write 0 to reset)"),
 };
 
 #undef STATE

@@ -102,6 +102,13 @@ int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
 int ff_test_run(struct ff_test *t);
 /* One main-loop iteration (ff_ctx_iterate()): the work it did. */
 int ff_test_iterate(struct ff_test *t);
+/*
+ * Make the next iteration `us' longer on the virtual clock, switched out
+ * by the kernel if `switched' (ff_test_loop.c).  0 or -EINVAL.
+ */
+int ff_test_loop_stall(struct ff_test *t, uint64_t us, int switched);
+/* With on, every request and iteration is switched out (ff_test_loop.c). */
+int ff_test_loop_switching(struct ff_test *t, int on);
 int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
