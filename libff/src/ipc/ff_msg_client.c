@@ -30,6 +30,7 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
+#include <rte_service_component.h>
 
 #include "dpdk/ff_runtime.h"
 #include "ff_ipc.h"
@@ -274,8 +275,12 @@ unlink_mp_socket(void)
  * A tool leaves without rte_eal_cleanup(): in DPDK 22.11 it takes the
  * shared memory-hotplug lock for writing, and a secondary that was killed
  * during its own start-up may have left that lock read-held for good, so
- * the clean-up would spin forever.  Process exit unmaps the memory; all
- * that is left to tidy is our channel socket.
+ * the clean-up would spin forever.  Process exit unmaps the memory, but
+ * what rte_eal_init() allocated from the shared heap stays allocated:
+ * the service library's tables (about 140 KB of the primary's hugepage
+ * heap a tool run, gone for good; a tool run each second used up a 1 GB
+ * pool in hours), so those are given back here.  The rest to tidy is our
+ * channel socket.
  */
 int
 ff_ipc_detach(void)
@@ -284,6 +289,7 @@ ff_ipc_detach(void)
 		return (-ENOTCONN);
 	ffc.attached = 0;
 	memset(ffc.proc, 0, sizeof(ffc.proc));
+	rte_service_finalize();
 	unlink_mp_socket();
 	return (0);
 }
