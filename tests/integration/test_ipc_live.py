@@ -238,20 +238,25 @@ def test_sixty_four_tools_killed_at_random_steps_free_every_slot(primary):
             )
             for _ in range(64)
         ]
-        for p in tools:
-            line = p.stdout.readline()
-            assert "spinning" in line, line or p.stderr.read()
-        t0 = time.monotonic()
-        for when, i in sorted(
-            (rng.uniform(0, 0.5), i) for i in range(len(tools))
-        ):
-            time.sleep(max(0.0, t0 + when - time.monotonic()))
-            tools[i].send_signal(signal.SIGKILL)
-            kills += 1
-        for p in tools:
-            p.wait(timeout=30)
-            p.stdout.close()
-            p.stderr.close()
+        try:
+            for p in tools:
+                line = p.stdout.readline()
+                assert "spinning" in line, line or p.stderr.read()
+            t0 = time.monotonic()
+            for when, i in sorted(
+                (rng.uniform(0, 0.5), i) for i in range(len(tools))
+            ):
+                time.sleep(max(0.0, t0 + when - time.monotonic()))
+                tools[i].send_signal(signal.SIGKILL)
+                kills += 1
+        finally:
+            # On a failure too: tools left churning outlive the test.
+            for p in tools:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGKILL)
+                p.wait(timeout=30)
+                p.stdout.close()
+                p.stderr.close()
     assert kills == 256
     assert _msg_gauges(primary) == [1, 1]
     assert primary.ipc("top", "10000", timeout=300) == {

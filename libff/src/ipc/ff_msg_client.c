@@ -279,9 +279,11 @@ unlink_mp_socket(void)
  * what rte_eal_init() allocated from the shared heap stays allocated:
  * the service library's tables (about 140 KB of the primary's hugepage
  * heap a tool run, gone for good; a tool run each second used up a 1 GB
- * pool in hours), so those are given back here.  The rest to tidy is our
- * channel socket.
+ * pool in hours), so those are given back here while the primary lives.
+ * The rest to tidy is our channel socket.
  */
+static int proc_running(int proc_id);
+
 int
 ff_ipc_detach(void)
 {
@@ -289,7 +291,9 @@ ff_ipc_detach(void)
 		return (-ENOTCONN);
 	ffc.attached = 0;
 	memset(ffc.proc, 0, sizeof(ffc.proc));
-	rte_service_finalize();
+	/* Only into a live primary's heap: a dead one's is nobody's now. */
+	if (proc_running(0))
+		rte_service_finalize();
 	unlink_mp_socket();
 	return (0);
 }
