@@ -58,10 +58,26 @@ def emit(text, stream=None):
 
 
 def emit_json(obj, stream=None):
-    """One JSON document (an object or a list), indented."""
+    """One JSON document: an object indented, a list one element a line.
+
+    A list is a tool's records, up to hundreds of thousands of them
+    (ff-netstat -an): json's indenting encoder is pure Python, about
+    2.5 times slower than encoding each record compactly with the C one,
+    and one record a line is also what grep and a reader want.
+    """
     import json
 
-    emit(json.dumps(obj, indent=2), stream)
+    if not isinstance(obj, list) or not obj:
+        emit(json.dumps(obj, indent=2), stream)
+        return
+    encode = json.JSONEncoder(separators=(", ", ": ")).encode
+    stream = _stream(stream)
+    stream.write("[\n")
+    last = len(obj) - 1
+    for i, item in enumerate(obj):
+        stream.write("  " + encode(item) + (",\n" if i < last else "\n"))
+    stream.write("]\n")
+    stream.flush()
 
 
 def emit_json_line(obj, stream=None):

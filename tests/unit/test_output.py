@@ -94,3 +94,20 @@ def test_terminal_size_is_none_off_a_terminal(tmp_path):
     with open(tmp_path / "f", "w") as f:
         assert output.terminal_size(f) is None
     assert output.terminal_size(object()) is None
+
+
+def test_json_list_is_one_record_a_line():
+    # A list of records (ff-netstat -an --json at 100,000 sockets) is one
+    # document that json parses back whole, each record on its own line
+    # so grep finds one; an object stays indented.
+    records = [{"local": "198.18.0.2.80", "state": "LISTEN", "q": [0, 1]}] * 3
+    stream = io.StringIO()
+    output.emit_json(records, stream)
+    text = stream.getvalue()
+    assert json.loads(text) == records
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
+    stream = io.StringIO()
+    output.emit_json({"tcp": {"sndtotal": 1}}, stream)
+    assert stream.getvalue() == '{\n  "tcp": {\n    "sndtotal": 1\n  }\n}\n'
