@@ -247,9 +247,9 @@ syncookie_expand(
 	if ((seg->to.to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 		sc->sc_flags |= SCF_TIMESTAMP;
 		sc->sc_tsreflect = seg->to.to_tsval;
+		sc->sc_ts_offset = tcp_new_ts_offset(
+		    ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	}
-	sc->sc_ts_offset =
-	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	sc->sc_wnd = seg->win;
 	return (0);
 }
@@ -409,14 +409,15 @@ syncache_fill(struct tcpcb *ltp, const struct tcpseg *seg, struct syncache *sc)
 		sc->sc_requested_s_scale = to->to_wscale;
 		sc->sc_requested_r_scale = ltp->request_r_scale;
 	}
+	/* The offset (a hash) only when timestamps are on: FreeBSD's way. */
 	if ((to->to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 		sc->sc_flags |= SCF_TIMESTAMP;
 		sc->sc_tsreflect = to->to_tsval;
+		sc->sc_ts_offset = tcp_new_ts_offset(
+		    ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	}
 	if ((to->to_flags & TOF_SACKPERM) && V_tcp(ctx)->sack_enable)
 		sc->sc_flags |= SCF_SACK; /* RFC 2018 2 */
-	sc->sc_ts_offset =
-	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 }
 
 static void
