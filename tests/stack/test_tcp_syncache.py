@@ -355,3 +355,38 @@ def test_no_pause_without_cookies(make_stack):
     st.advance(20, step=1)
     st.drain()
     quiesce(st, lfd)
+
+
+def handshake_ts(st, lfd, sport, tsval):
+    """A handshake with timestamps; the SYN-ACK's TSval and the first
+    data segment's TSval, the clock moved 0.25 s between them."""
+    peer = Peer(st, sport=sport)
+    peer.seq = 7000
+    peer.send("S", options=[("MSS", 1460), ("Timestamp", (tsval, 0))])
+    sa = peer.expect("SA")
+    sa_ts = dict(sa.options)["Timestamp"][0]
+    peer.send("A", ack=sa.seq + 1, options=[("Timestamp", (tsval + 1, sa_ts))])
+    fd = st.tcp_accept(lfd)
+    assert fd >= 0
+    st.advance(0.25)
+    st.drain()
+    assert st.tcp_send(fd, b"hello") == 5
+    d = peer.expect("PA")
+    return fd, sa_ts, dict(d.options)["Timestamp"][0]
+
+
+def test_timestamp_clock_continues_from_the_synack(make_stack):
+    """RFC 7323 5.4: one timestamp clock (and offset) per connection:
+    the first data segment's TSval is the SYN-ACK's plus the time that
+    passed (ms), whether the connection came from an entry or, paused,
+    from a cookie."""
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    fd1, sa_ts, d_ts = handshake_ts(st, lfd, 44000, 100)
+    assert st.counter("tcp.tcps_sc_added") == 1
+    assert 250 <= (d_ts - sa_ts) % (1 << 32) <= 251
+    st.sysctl("net.inet.tcp.syncookies_only", 1)
+    fd2, sa_ts, d_ts = handshake_ts(st, lfd, 44001, 200)
+    assert st.counter("tcp.tcps_sc_recvcookie") == 1
+    assert 250 <= (d_ts - sa_ts) % (1 << 32) <= 251
+    quiesce(st, fd1, fd2, lfd)
