@@ -19,12 +19,14 @@
  * pause's length of the last one's end) every SYN gets a cookie without
  * a bucket walk or an entry, and every ACK is taken as a cookie: under a
  * spoofed flood the buckets are full of dead entries, and walking one
- * (30 cache misses) cost twice the cookie and its SYN-ACK.  A cookie (RFC 4987 3.6): the
- * low 9 bits carry the secret slot, an MSS index, the peer's window
- * shift and SACK permission; the upper 23 bits a SipHash MAC of the
- * 4-tuple, the peer's ISN, those 9 bits and the slot's time counter,
- * under one of two secrets rotated every SYNCOOKIE_LIFETIME seconds (a
- * cookie lives 15 to 30 s).  Timestamps are known again from the ACK.
+ * (30 cache misses) cost twice the cookie and its SYN-ACK.
+ *
+ * A cookie (RFC 4987 3.6): the low 9 bits carry the secret slot, an MSS
+ * index, the peer's window shift and SACK permission; the upper 23 bits
+ * a SipHash MAC of the 4-tuple, the peer's ISN, those 9 bits and the
+ * slot's time counter, under one of two secrets rotated every
+ * SYNCOOKIE_LIFETIME seconds (a cookie lives 15 to 30 s).  Timestamps
+ * are known again from the ACK.
  *
  * Entry points: syncache_init(), syncache_sysctl_attach(),
  * syncache_fini(), syncache_add(), syncache_expand(), syncache_chkrst(),
@@ -483,8 +485,7 @@ syncache_pause(struct ff_ctx *ctx)
 	tsc->paused = 1;
 	tsc->pause_until = now + delta;
 	ff_log(FF_LOG_SECURITY,
-	    "TCP syncache overflow detected; using syncookies for the next "
-	    "%llu seconds\n",
+	    "syncache: overflow: SYN cookies only for %llu s\n",
 	    (unsigned long long)(delta / ff_ms_to_ticks(ctx, 1000)));
 }
 
