@@ -132,7 +132,10 @@ def flood_and_wrk(
     ``mark`` (if given) is called before, between and after the two."""
     mark = mark or (lambda: None)
     mark()
+    r0 = syn_rexmits(ns)
     alone = loads(ns, cpu, addr, secs, conns)
+    r1 = syn_rexmits(ns)
+    alone["syn_rexmit"] = r1 - r0
     mark()
     fsecs = min(10, secs + 2)
     flood = subprocess.Popen(
@@ -144,7 +147,9 @@ def flood_and_wrk(
     )
     try:
         time.sleep(1)  # wrk starts inside the flood
+        r1 = syn_rexmits(ns)
         flooded = loads(ns, cpu, addr, secs, conns)
+        flooded["syn_rexmit"] = syn_rexmits(ns) - r1
         out, err = flood.communicate(timeout=fsecs + 30)
         mark()
     finally:
@@ -154,6 +159,12 @@ def flood_and_wrk(
     if flood.returncode != 0:
         sys.exit("synflood: sender failed: " + err)
     return alone, flooded, int(out.split()[-1]) / fsecs
+
+
+def syn_rexmits(ns):
+    """SYNs the client kernel sent again (wrk's and the probe's): each is
+    a handshake that waited a second or more for a lost SYN or SYN-ACK."""
+    return nstat(ns, "TcpExtTCPSynRetrans").get("TcpExtTCPSynRetrans", 0)
 
 
 def tcp_stats(handle):
@@ -352,7 +363,7 @@ def run_linux(args, tmp, sender, pages, stack_cpu, load_cpu):
 
 
 def report(runs, secs):
-    head = "%-24s %11s %10s %10s %6s %7s %7s %16s" % (
+    head = "%-24s %11s %10s %10s %6s %7s %7s %8s %16s" % (
         "server",
         "flood SYN/s",
         "wrk alone",
@@ -360,6 +371,7 @@ def report(runs, secs):
         "kept",
         "wrk err",
         "wrk ok",
+        "SYN rxmt",
         "probe ok (flood)",
     )
     print(head)
@@ -367,7 +379,7 @@ def report(runs, secs):
     for name, (res, _) in runs:
         alone, flooded, rate = res
         print(
-            "%-24s %11.0f %10d %10d %5.1f%% %7d %6.1f%% %9d/%d %5.1f%%"
+            "%-24s %11.0f %10d %10d %5.1f%% %7d %6.1f%% %8d %9d/%d %5.1f%%"
             % (
                 name,
                 rate,
@@ -376,6 +388,7 @@ def report(runs, secs):
                 100.0 * flooded["ok"] / max(1, alone["ok"]),
                 flooded["errors"],
                 100.0 * flooded["share"],
+                flooded["syn_rexmit"],
                 flooded["probe_ok"],
                 flooded["probe_total"],
                 100.0 * flooded["probe_ok"] / max(1, flooded["probe_total"]),
@@ -385,15 +398,18 @@ def report(runs, secs):
     print(
         "wrk -H 'Connection: close' -c8 for %d s (requests with a 2xx); "
         "kept: wrk's 2xx under the flood over its 2xx alone; wrk ok: 2xx "
-        "over requests done plus socket errors, under the flood; the "
-        "probe: one request at a time, 10/s, 3 s each; without the flood "
-        "the probes got %s"
+        "over requests done plus socket errors, under the flood; SYN rxmt: "
+        "SYNs the clients' kernel sent again under the flood "
+        "(TcpExtTCPSynRetrans: a lost SYN or SYN-ACK, a wait of 1 s or "
+        "more); the probe: one request at a time, 10/s, 3 s each; without "
+        "the flood the probes got %s and the SYN rxmt %s"
         % (
             secs,
             ", ".join(
                 "%d/%d" % (r[0][0]["probe_ok"], r[0][0]["probe_total"])
                 for _, r in runs
             ),
+            ", ".join("%d" % r[0][0]["syn_rexmit"] for _, r in runs),
         )
     )
     for name, (_, extra) in runs:

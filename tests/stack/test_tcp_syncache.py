@@ -83,7 +83,14 @@ def test_syn_flood_100k_with_cookies(make_stack):
     count = sysctl(st, "net.inet.tcp.syncache.count")
     assert 0 < count <= 1024  # memory bounded
     assert st.counter("tcp.tcps_sc_sendcookie") > 90000
-    assert st.counter("tcp.tcps_sc_added") <= 100000 - 90000 + 1024
+    # The first overflow paused the cache (15 s, the flood took 0.1 s of
+    # virtual time): no entry after it.
+    assert st.counter("tcp.tcps_sc_added") <= 1024
+    assert (
+        st.counter("tcp.tcps_sc_bucketoverflow")
+        + st.counter("tcp.tcps_sc_cacheoverflow")
+        == 1
+    )
     assert st.counter("tcp.tcb_count") == 1 and st.counter("tcp.sockets") == 1
     assert st.mbufs_in_use() == base  # every mbuf back
     # A legitimate handshake right after the flood.
@@ -228,3 +235,158 @@ def test_ack_far_below_snd_una_gets_rate_limited_challenge(make_stack):
     assert st.tcp_recv(fd) == b"ok"
     assert st.tcp_info(fd)["state_name"] == "ESTABLISHED"
     quiesce(st, fd)
+
+
+def tiny_cache(st):
+    """One bucket of two entries (cachelimit follows: 2)."""
+    st.sysctl("net.inet.tcp.syncache.hashsize", 1)
+    st.sysctl("net.inet.tcp.syncache.bucketlimit", 2)
+
+
+def syn(st, sport, seq=1000):
+    """A SYN from sport; the SYN-ACK it gets (retransmissions skipped)."""
+    p = Peer(st, sport=sport)
+    p.seq = seq
+    p.send("S", options=[("MSS", 1460)])
+    while True:
+        sa = p.expect("SA")
+        if sa.dport == sport and sa.ack == seq + 1:
+            return p, sa
+
+
+def test_overflow_pauses_the_cache(make_stack):
+    """FreeBSD's syncache_pause(): a bucket overflow with cookies on
+    makes every SYN a cookie with no entry and no bucket walk for
+    SYNCOOKIE_LIFETIME (15 s), duplicate SYNs included; handshakes still
+    complete from the cookies, and entries come back after the pause."""
+    st = tcp_stack(make_stack)
+    tiny_cache(st)
+    lfd = listener(st)
+    p0, sa0 = syn(st, 41000)
+    syn(st, 41001)
+    assert st.counter("tcp.tcps_sc_added") == 2
+    syn(st, 41002)  # the bucket is full: a cookie, and the pause
+    assert st.counter("tcp.tcps_sc_bucketoverflow") == 1
+    assert st.counter("tcp.tcps_sc_sendcookie") == 1
+    # Another bucket's worth: no overflow counted, no entry, a cookie.
+    p3, sa3 = syn(st, 41003)
+    _, dup = syn(st, 41000)  # its entry is not looked at
+    assert st.counter("tcp.tcps_sc_dupsyn") == 0
+    assert dup.seq == sa0.seq  # same 4-tuple, ISN, options: same cookie
+    assert st.counter("tcp.tcps_sc_sendcookie") == 3
+    assert st.counter("tcp.tcps_sc_bucketoverflow") == 1
+    assert st.counter("tcp.tcps_sc_added") == 2
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 2
+    # Both handshakes complete from the cookie (the entry of 41000 too).
+    p3.send("A", ack=sa3.seq + 1)
+    p0.send("A", ack=sa0.seq + 1)
+    assert st.counter("tcp.tcps_sc_recvcookie") == 2
+    fds = [st.tcp_accept(lfd), st.tcp_accept(lfd)]
+    assert all(st.tcp_info(fd)["state_name"] == "ESTABLISHED" for fd in fds)
+    st.advance(14, step=0.5)
+    st.drain()
+    syn(st, 41004)  # 14 s in: still paused
+    assert st.counter("tcp.tcps_sc_added") == 2
+    assert st.counter("tcp.tcps_sc_sendcookie") == 4
+    st.advance(1.5, step=0.5)
+    st.drain()
+    syn(st, 41005)  # 15.5 s: an entry again
+    assert st.counter("tcp.tcps_sc_added") == 3
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 1  # the old: stale
+    quiesce(st, *fds, lfd)
+
+
+def overflow(st, port):
+    """SYNs into the one bucket until it overflows (at most 3: two
+    entries and the one that finds them)."""
+    over = st.counter("tcp.tcps_sc_bucketoverflow")
+    for i in range(3):
+        syn(st, port + i)
+        if st.counter("tcp.tcps_sc_bucketoverflow") == over + 1:
+            return
+    raise AssertionError("no overflow after 3 SYNs")
+
+
+def paused_for(st, port):
+    """Whole seconds until a SYN makes an entry again (one a second)."""
+    for s in range(1, 200):
+        st.advance(1, step=0.5)
+        st.drain()
+        added = st.counter("tcp.tcps_sc_added")
+        syn(st, port + s)
+        if st.counter("tcp.tcps_sc_added") == added + 1:
+            return s
+    raise AssertionError("still paused after 200 s")
+
+
+def test_pause_backs_off_when_the_flood_comes_back(make_stack):
+    """An overflow within one pause length of the last pause's end
+    doubles the pause (15 s, then 30 s); one long after starts again at
+    15 s (FreeBSD's pause_backoff)."""
+    st = tcp_stack(make_stack)
+    tiny_cache(st)
+    lfd = listener(st)
+    overflow(st, 42000)
+    assert paused_for(st, 42100) == 15
+    overflow(st, 42200)  # 1 s after the first pause ended
+    assert paused_for(st, 42300) == 30
+    st.advance(100, step=1)  # long after
+    st.drain()
+    overflow(st, 42400)
+    assert paused_for(st, 42500) == 15
+    st.advance(20, step=1)
+    st.drain()
+    quiesce(st, lfd)
+
+
+def test_no_pause_without_cookies(make_stack):
+    """net.inet.tcp.syncookies=0: nothing to pause for; a SYN for a full
+    bucket evicts its oldest entry and the next SYN makes an entry."""
+    st = tcp_stack(make_stack)
+    tiny_cache(st)
+    st.sysctl("net.inet.tcp.syncookies", 0)
+    lfd = listener(st)
+    for port in (43000, 43001, 43002, 43003):
+        syn(st, port)
+    assert st.counter("tcp.tcps_sc_added") == 4
+    assert st.counter("tcp.tcps_sc_bucketoverflow") == 2
+    assert st.counter("tcp.tcps_sc_sendcookie") == 0
+    assert sysctl(st, "net.inet.tcp.syncache.count") == 2
+    st.advance(20, step=1)
+    st.drain()
+    quiesce(st, lfd)
+
+
+def handshake_ts(st, lfd, sport, tsval):
+    """A handshake with timestamps; the SYN-ACK's TSval and the first
+    data segment's TSval, the clock moved 0.25 s between them."""
+    peer = Peer(st, sport=sport)
+    peer.seq = 7000
+    peer.send("S", options=[("MSS", 1460), ("Timestamp", (tsval, 0))])
+    sa = peer.expect("SA")
+    sa_ts = dict(sa.options)["Timestamp"][0]
+    peer.send("A", ack=sa.seq + 1, options=[("Timestamp", (tsval + 1, sa_ts))])
+    fd = st.tcp_accept(lfd)
+    assert fd >= 0
+    st.advance(0.25)
+    st.drain()
+    assert st.tcp_send(fd, b"hello") == 5
+    d = peer.expect("PA")
+    return fd, sa_ts, dict(d.options)["Timestamp"][0]
+
+
+def test_timestamp_clock_continues_from_the_synack(make_stack):
+    """RFC 7323 5.4: one timestamp clock (and offset) per connection:
+    the first data segment's TSval is the SYN-ACK's plus the time that
+    passed (ms), whether the connection came from an entry or, paused,
+    from a cookie."""
+    st = tcp_stack(make_stack)
+    lfd = listener(st)
+    fd1, sa_ts, d_ts = handshake_ts(st, lfd, 44000, 100)
+    assert st.counter("tcp.tcps_sc_added") == 1
+    assert 250 <= (d_ts - sa_ts) % (1 << 32) <= 251
+    st.sysctl("net.inet.tcp.syncookies_only", 1)
+    fd2, sa_ts, d_ts = handshake_ts(st, lfd, 44001, 200)
+    assert st.counter("tcp.tcps_sc_recvcookie") == 1
+    assert 250 <= (d_ts - sa_ts) % (1 << 32) <= 251
+    quiesce(st, fd1, fd2, lfd)

@@ -13,12 +13,20 @@
  *
  * With net.inet.tcp.syncookies (default 1) our ISS is always a cookie,
  * and when a bucket or the cache is full (or syncookies_only) the SYN is
- * answered with one and no state at all.  A cookie (RFC 4987 3.6): the
- * low 9 bits carry the secret slot, an MSS index, the peer's window
- * shift and SACK permission; the upper 23 bits a SipHash MAC of the
- * 4-tuple, the peer's ISN, those 9 bits and the slot's time counter,
- * under one of two secrets rotated every SYNCOOKIE_LIFETIME seconds (a
- * cookie lives 15 to 30 s).  Timestamps are known again from the ACK.
+ * answered with one and no state at all.  An overflow also pauses the
+ * cache, as FreeBSD's does since 13: for SYNCACHE_PAUSE_MS (doubled, up
+ * to SYNCACHE_MAX_BACKOFF times, when overflows come back within a
+ * pause's length of the last one's end) every SYN gets a cookie without
+ * a bucket walk or an entry, and every ACK is taken as a cookie: under a
+ * spoofed flood the buckets are full of dead entries, and walking one
+ * (30 cache misses) cost twice the cookie and its SYN-ACK.
+ *
+ * A cookie (RFC 4987 3.6): the low 9 bits carry the secret slot, an MSS
+ * index, the peer's window shift and SACK permission; the upper 23 bits
+ * a SipHash MAC of the 4-tuple, the peer's ISN, those 9 bits and the
+ * slot's time counter, under one of two secrets rotated every
+ * SYNCOOKIE_LIFETIME seconds (a cookie lives 15 to 30 s).  Timestamps
+ * are known again from the ACK.
  *
  * Entry points: syncache_init(), syncache_sysctl_attach(),
  * syncache_fini(), syncache_add(), syncache_expand(), syncache_chkrst(),
@@ -47,6 +55,8 @@
 #define SYNCOOKIE_LIFETIME_MS 15000 /* secret rotation period */
 #define SYNCACHE_MAXHASH      65536
 #define SYNCACHE_MAXLIMIT     (1 << 20)
+#define SYNCACHE_PAUSE_MS     SYNCOOKIE_LIFETIME_MS /* FreeBSD's */
+#define SYNCACHE_MAX_BACKOFF  6 /* 15 s << 6: 16 minutes at most */
 
 /* Cookie layout (our ISS). */
 #define SCC_ODDEVEN   0x001
@@ -239,9 +249,9 @@ syncookie_expand(
 	if ((seg->to.to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 		sc->sc_flags |= SCF_TIMESTAMP;
 		sc->sc_tsreflect = seg->to.to_tsval;
+		sc->sc_ts_offset = tcp_new_ts_offset(
+		    ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	}
-	sc->sc_ts_offset =
-	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	sc->sc_wnd = seg->win;
 	return (0);
 }
@@ -401,14 +411,15 @@ syncache_fill(struct tcpcb *ltp, const struct tcpseg *seg, struct syncache *sc)
 		sc->sc_requested_s_scale = to->to_wscale;
 		sc->sc_requested_r_scale = ltp->request_r_scale;
 	}
+	/* The offset (a hash) only when timestamps are on: FreeBSD's way. */
 	if ((to->to_flags & TOF_TS) && (ltp->t_flags & TF_REQ_TSTMP)) {
 		sc->sc_flags |= SCF_TIMESTAMP;
 		sc->sc_tsreflect = to->to_tsval;
+		sc->sc_ts_offset = tcp_new_ts_offset(
+		    ctx, seg->dst, seg->dport, seg->src, seg->sport);
 	}
 	if ((to->to_flags & TOF_SACKPERM) && V_tcp(ctx)->sack_enable)
 		sc->sc_flags |= SCF_SACK; /* RFC 2018 2 */
-	sc->sc_ts_offset =
-	    tcp_new_ts_offset(ctx, seg->dst, seg->dport, seg->src, seg->sport);
 }
 
 static void
@@ -434,24 +445,78 @@ syncache_cookie_only(struct ff_ctx *ctx, struct syncache *sc)
 	syncache_respond(ctx, sc);
 }
 
+/* Cookies only for now: paused, and the pause not over. */
+static int
+syncache_paused(struct ff_ctx *ctx)
+{
+	struct tcp_syncache *tsc = V_syncache(ctx);
+
+	if (!tsc->paused)
+		return (0);
+	if (tcp_ticks(ctx) < tsc->pause_until)
+		return (1);
+	tsc->paused = 0;
+	return (0);
+}
+
+/*
+ * An overflow with cookies on: pause.  A new overflow within one pause
+ * length of the last pause's end is the same attack: twice as long.
+ */
+static void
+syncache_pause(struct ff_ctx *ctx)
+{
+	struct tcp_syncache *tsc = V_syncache(ctx);
+	uint64_t now = tcp_ticks(ctx), base, delta;
+
+	if (!tsc->syncookies || tsc->paused)
+		return;
+	base = ff_ms_to_ticks(ctx, SYNCACHE_PAUSE_MS);
+	delta = base << tsc->pause_backoff;
+	if (tsc->pause_until != 0 && tsc->pause_until + delta > now) {
+		if (tsc->pause_backoff < SYNCACHE_MAX_BACKOFF) {
+			delta <<= 1;
+			tsc->pause_backoff++;
+		}
+	} else {
+		delta = base;
+		tsc->pause_backoff = 0;
+	}
+	tsc->paused = 1;
+	tsc->pause_until = now + delta;
+	ff_log(FF_LOG_SECURITY,
+	    "syncache: overflow: SYN cookies only for %llu s\n",
+	    (unsigned long long)(delta / ff_ms_to_ticks(ctx, 1000)));
+}
+
+/* Cookies and nothing else: asked for, or paused (syncache_cookiesonly()). */
+static int
+syncache_cookiesonly(struct ff_ctx *ctx)
+{
+	struct tcp_syncache *tsc = V_syncache(ctx);
+
+	return (
+	    tsc->syncookies && (tsc->syncookies_only || syncache_paused(ctx)));
+}
+
 /* A free entry for bucket sch, evicting when cookies are off; or NULL. */
 static struct syncache *
 syncache_getentry(struct ff_ctx *ctx, struct syncache_head *sch)
 {
 	struct tcp_syncache *tsc = V_syncache(ctx);
-	uint64_t now = tcp_ticks(ctx);
 	int full = 0;
 
 	if (sch->sch_length >= (int)tsc->bucket_limit) {
 		TCPSTAT_INC(ctx, tcps_sc_bucketoverflow);
-		sch->sch_last_overflow = now;
 		full = 1;
 	} else if (tsc->count >= tsc->alloc_limit) {
 		TCPSTAT_INC(ctx, tcps_sc_cacheoverflow);
 		full = 1;
 	}
-	if (full && tsc->syncookies)
+	if (full && tsc->syncookies) {
+		syncache_pause(ctx);
 		return (NULL);
+	}
 	if (full && !TAILQ_EMPTY(&sch->sch_bucket))
 		syncache_drop(ctx, sch, TAILQ_LAST(&sch->sch_bucket, sch_head));
 	if (TAILQ_EMPTY(&tsc->freelist)) {
@@ -459,20 +524,6 @@ syncache_getentry(struct ff_ctx *ctx, struct syncache_head *sch)
 		return (NULL);
 	}
 	return (TAILQ_FIRST(&tsc->freelist));
-}
-
-/* Cookies only for this bucket: asked for, or it overflowed lately. */
-static int
-syncache_cookiesonly(struct ff_ctx *ctx, const struct syncache_head *sch)
-{
-	struct tcp_syncache *tsc = V_syncache(ctx);
-	uint64_t life = ff_ms_to_ticks(ctx, SYNCOOKIE_LIFETIME_MS);
-
-	if (!tsc->syncookies)
-		return (0);
-	return (tsc->syncookies_only ||
-	    (sch->sch_last_overflow != 0 &&
-		tcp_ticks(ctx) < sch->sch_last_overflow + life));
 }
 
 void
@@ -484,6 +535,10 @@ syncache_add(struct tcpcb *ltp, const struct tcpseg *seg)
 	struct syncache tmp, *sc;
 
 	syncache_fill(ltp, seg, &tmp);
+	if (syncache_cookiesonly(ctx)) {
+		syncache_cookie_only(ctx, &tmp); /* no walk, no entry */
+		return;
+	}
 	if (syncache_alloc(tsc) != 0) {
 		TCPSTAT_INC(ctx, tcps_sc_zonefail);
 		syncache_cookie_only(ctx, &tmp);
@@ -504,8 +559,7 @@ syncache_add(struct tcpcb *ltp, const struct tcpseg *seg)
 		syncache_respond(ctx, sc);
 		return;
 	}
-	if (syncache_cookiesonly(ctx, sch) ||
-	    (sc = syncache_getentry(ctx, sch)) == NULL) {
+	if ((sc = syncache_getentry(ctx, sch)) == NULL) {
 		syncache_cookie_only(ctx, &tmp);
 		return;
 	}
@@ -602,7 +656,8 @@ syncache_expand(struct tcpcb *ltp, const struct tcpseg *seg, int *rst)
 	struct tcpcb *tp;
 
 	*rst = SC_RST_BADACK;
-	if (tsc->hashbase != NULL) {
+	/* Cookies only: an entry's ISS is a cookie too; no walk. */
+	if (tsc->hashbase != NULL && !syncache_cookiesonly(ctx)) {
 		sch = syncache_hashbucket(ctx, seg);
 		sc = syncache_lookup(sch, seg);
 	}

@@ -51,7 +51,6 @@ struct syncache_head {
 	struct sch_head sch_bucket;  /* entries */
 	struct ff_callout sch_timer; /* earliest retransmission */
 	uint64_t sch_nextc;	     /* tick it is armed for */
-	uint64_t sch_last_overflow;  /* tick of the last overflow */
 	int sch_length;		     /* entries in the bucket */
 };
 
@@ -77,6 +76,14 @@ struct tcp_syncache {
 	int syncookies;				  /* net.inet.tcp.syncookies */
 	int syncookies_only; /* net.inet.tcp.syncookies_only */
 	uint64_t hashkey[2]; /* bucket hash secret */
+	/*
+	 * Paused (FreeBSD's syncache_pause()): after an overflow, cookies
+	 * only, no lookups and no inserts, until pause_until; an overflow
+	 * soon after the last pause doubles it (pause_backoff).
+	 */
+	int paused;
+	unsigned int pause_backoff;
+	uint64_t pause_until; /* tick; 0: never paused */
 	struct syncookie_secret secret;
 };
 

@@ -136,6 +136,8 @@ int ff_test_check(struct ff_test *t, char *err, size_t errlen);
 /* Overload (ff_test_overload.c): a SYN flood, and the pool held. */
 int ff_test_synflood(struct ff_test *t, int port, const char *dst, int dport,
     uint32_t count, uint64_t seed, uint32_t step_ms);
+int ff_test_synflood_cycles(struct ff_test *t, int port, const char *dst,
+    int dport, uint32_t count, uint64_t seed, uint64_t *cycles);
 int ff_test_mbuf_hold(struct ff_test *t, uint32_t n);
 int ff_test_mbuf_release(struct ff_test *t);
 
