@@ -38,7 +38,10 @@
  * error.
  *
  * Before the timed run one request must succeed (retried for -w seconds,
- * default 10): a memif link comes up, ARP resolves.  The run lasts -d
+ * default 10): a memif link comes up, ARP resolves.  In open loop over
+ * kept connections (-R, http or udp) every connection is opened first and
+ * the run starts at the first reply once all are up; replies to requests
+ * sent before the start are not counted.  The run lasts -d
  * seconds; replies still in flight at the end are not counted.  Errors:
  * connect (refused, reset or timed out), read (a reply that is not
  * "HTTP/1.1 200" with a Content-Length, or a UDP echo that differs from
@@ -194,18 +197,43 @@ hist_quantile(const struct bench *b, double q)
 	return (hist_value(H_SIZE - 1));
 }
 
-/* A reply came back for a request due at `due'. */
+/* Open loop over kept connections: every one is set up before the clock
+ * starts, so that no request of the run waits for a handshake. */
+static int
+warm_all(const struct bench *b)
+{
+	return (b->rate > 0 && b->mode != M_CLOSE);
+}
+
+static int
+all_connected(const struct bench *b)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < b->maxfd; fd++)
+		if (b->conns[fd] != NULL && b->conns[fd]->connected)
+			n++;
+	return (n == b->nconns);
+}
+
+/*
+ * A reply came back for a request due at `due' (0: sent while warming
+ * up, not counted).  The first reply starts the run (in open loop over
+ * kept connections, the first once all of them are up).
+ */
 static void
 reply_done(struct bench *b, uint64_t due, size_t bytes)
 {
 	if (b->phase == 0) {
+		if (warm_all(b) && !all_connected(b))
+			return;
 		b->phase = 1;
 		b->t_start = now_ns();
 		b->t_end = b->t_start + (uint64_t)(b->duration * 1e9);
 		b->next_due = b->t_start;
 		return;
 	}
-	if (b->phase != 1)
+	if (b->phase != 1 || due == 0)
 		return;
 	b->replies++;
 	b->bytes += bytes;
@@ -309,7 +337,7 @@ conn_send(struct bench *b, struct conn *c, uint64_t due)
 			return (-1);
 		}
 	}
-	c->sent[(c->head + c->inflight) % MAX_DEPTH] = due;
+	c->sent[(c->head + c->inflight) % MAX_DEPTH] = b->phase == 1 ? due : 0;
 	c->inflight++;
 	return (0);
 }
@@ -322,6 +350,25 @@ conn_pop(struct conn *c)
 	c->head = (c->head + 1) % MAX_DEPTH;
 	c->inflight--;
 	return (due);
+}
+
+/*
+ * The CRLF before header `name' (with its colon) in the NUL-terminated
+ * head, case-insensitively, or NULL: line by line, where strcasestr()
+ * tries every byte.
+ */
+static char *
+header_find(char *head, const char *name)
+{
+	size_t k = strlen(name);
+	char *p = head;
+
+	while ((p = strchr(p, '\r')) != NULL) {
+		if (p[1] == '\n' && strncasecmp(p + 2, name, k) == 0)
+			return (p);
+		p++;
+	}
+	return (NULL);
 }
 
 /* Complete HTTP replies at the front of c->rbuf; -1 on a bad one. */
@@ -351,8 +398,7 @@ http_parse(struct bench *b, struct conn *c)
 		    memcmp(c->rbuf, "HTTP/1.1 200", 12) != 0)
 			return (-1);
 		*end = '\0';
-		cl = strcasestr(c->rbuf, "\r\nContent-Length:");
-		if (cl == NULL)
+		if ((cl = header_find(c->rbuf, "Content-Length:")) == NULL)
 			return (-1);
 		c->body_left = strtol(cl + 17, NULL, 10);
 		if (c->body_left < 0)
@@ -471,7 +517,8 @@ unpop_request(struct bench *b, uint64_t due)
 static void
 fill(struct bench *b, uint64_t t)
 {
-	int target = b->phase == 0 && !IS_BULK(b->mode) ? 1 : b->nconns;
+	int target =
+	    b->phase == 0 && !IS_BULK(b->mode) && !warm_all(b) ? 1 : b->nconns;
 	struct conn *c;
 	uint64_t due;
 
