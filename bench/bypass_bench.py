@@ -470,7 +470,7 @@ def run_linux(tmp, args, pages, xdp_driver):
             )
         )
         q = quiet_check(sorted(os.sched_getaffinity(0)), {pid})
-        s0, k0 = nivcsw(pid), children_nivcsw()
+        s0, n0 = nivcsw(pid), children_nivcsw()
         fx = ff_bench_json(
             ["ip", "netns", "exec", lp.cli],
             cfg,
@@ -482,14 +482,14 @@ def run_linux(tmp, args, pages, xdp_driver):
             str(args.duration),
             "198.18.1.2:80",
         )
-        s1, k1 = nivcsw(pid), children_nivcsw()
+        s1, n1 = nivcsw(pid), children_nivcsw()
         tx_csum_off(lp.srv, "ffbv0", "on")
         cl = http_bench.wrk(
             lp.cli, cli_cpu, url, args.duration, args.conns, close=True
         )
     finally:
         lp.down()
-    sw = {"linux server": s1 - s0, "ff_bench": k1 - k0}
+    sw = {"linux server": s1 - s0, "ff_bench": n1 - n0}
     return {
         "quiet": quiet_text("fixed-rate run, linux", q, sw)
         if args.latency
