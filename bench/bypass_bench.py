@@ -42,6 +42,10 @@ after it the involuntary context switches of the server's loop thread
 and of ff_bench (the times the kernel gave their core to something
 else); a run on cores that were not quiet is marked NOT QUIET with what
 shared them, and its percentiles are the machine's, not the stack's.
+Over af_xdp a busy poller also competes with the kernel's veth work
+(softirqs pushed to ksoftirqd on its core): on shared cores that run
+loses requests (ff_bench's write errors, more than 4096 late).  In the
+ff-top line of a busy run, "usr" holds helloworld's empty polls too.
 
 Where the time goes in the memif case, from the server's own counters
 (ff-top) over the fixed-rate run: its cycles per request in the stack
