@@ -17,7 +17,8 @@ load generators on the lowest):
           joined by net_memif (tests/integration/ff_pair.py): the same
           three figures, ff_bench with -n CONNS.
   af_xdp  the same two over a veth pair through net_af_xdp (net_af_packet
-          when this kernel gives no AF_XDP socket: said so in the output).
+          when this kernel gives no AF_XDP socket: said so in the output),
+          with busy_budget=0 (xdp_args(): no recvfrom() per empty poll).
 
 Every ff process runs with [dpdk] profile=latency (--profile) and sleeps
 5 us after an idle loop (--idle-sleep; 55 us with the kernel's timer
@@ -28,17 +29,46 @@ slices of milliseconds, and the latency figures show that, not the stack
 (issue 15 measured p50 6.5 ms busy against 0.1-0.4 ms sleeping, at load
 average 3-6 on this 2-core VM).  The header prints the load average.
 
+--latency: what a user with a core per stack gets.  The fixed-rate runs
+(memif, af_xdp, and ff_bench's against the Linux server) are made by
+stacks started for them alone that busy poll (idle_sleep 0, the profile
+given), each on its own core (its DPDK lcore: the server on the highest
+CPU, ff_bench on the lowest); memif's queues are polled (no rx
+interrupt is armed), and this script only waits for its children while
+they measure.  The keep-alive and connections/s runs stay as they are
+(--idle-sleep).  Before each fixed-rate run the two cores are sampled
+for 0.5 s: their busy share and the other runnable tasks on them, and
+after it the involuntary context switches of the server's loop thread
+and of ff_bench (the times the kernel gave their core to something
+else); a run on cores that were not quiet is marked NOT QUIET with what
+shared them, and its percentiles are the machine's, not the stack's.
+Over af_xdp a busy poller also competes with the kernel's veth work
+(softirqs pushed to ksoftirqd on its core): on shared cores that run
+loses requests (ff_bench's write errors, more than 4096 late).  In the
+ff-top line of a busy run, "usr" holds helloworld's empty polls too.
+
 Where the time goes in the memif case, from the server's own counters
 (ff-top) over the fixed-rate run: its cycles per request in the stack
 (sys) and in helloworld's loop (usr), and the idle share; --perf adds
 perf's top entries for the server over the same run.
 
-Cycles per request: the server's main-loop cycles outside idle iterations
-(ff-top's sys + usr, fstools.Stack.top) over the keep-alive run's
-requests; for Linux, the server process's CPU time (utime + stime, in
-cycles at the stack's TSC rate) over wrk's requests: the softirq work
-that veth does on the sending CPU is not in it, so Linux's figure is a
-lower bound.
+Cycles per request, the same way on both sides: the server process's
+CPU time over the keep-alive run (the scheduler's run time of all its
+threads, /proc/PID/task/*/schedstat, in cycles at the TSC rate) over the
+requests the load generator counted.  What the kernel does in the
+server's system calls is in it on both sides, and on a veth pair that
+includes the peer's receive: a sender's frame is pushed through the
+other end in the sender's own context (softirq at the end of the send;
+this kernel has no IRQ time accounting, so it is charged to the task).
+For the Linux server that is wrk's TCP receive, for ff over af_xdp the
+XDP redirect into ff_bench's socket (the kick of each transmit burst is
+a sendto()).  Softirqs left to ksoftirqd are in neither.  "both ends"
+adds the load generator's CPU time (wrk, ff_bench: getrusage of the
+children), the whole exchange whoever pays for the veth.  "server loop,
+ff-top" is ff's own count, the main loop's cycles outside idle
+iterations (ff-top's sys + usr): wall-clock, so time the kernel gave
+the core to other work is in it; with --idle-sleep the process's CPU
+time also holds the empty polls and the sleeps' system calls.
 
 Not a pass/fail test: the machine is shared and noisy; compare figures
 from the same run only.  Targets are issue 15's.
@@ -85,6 +115,7 @@ idle_sleep={idle_sleep}
 [vdev0]
 driver={driver}
 iface=ffbv1
+{args}
 [port0]
 addr=198.18.1.3
 netmask=255.255.255.0
@@ -93,6 +124,16 @@ gateway=198.18.1.2
 [freebsd.boot]
 hz=1000
 """
+
+
+def xdp_args(driver):
+    """net_af_xdp's devargs here: busy_budget=0.  DPDK's default (64)
+    asks for the kernel's preferred busy polling and then makes a
+    recvfrom() on every empty receive poll, to run a NAPI that on a veth
+    pair runs in the sender's softirq anyway: one system call per idle
+    iteration (as many as idle_sleep's sleeps; every iteration when busy
+    polling), none with 0."""
+    return "busy_budget=0" if driver == "net_af_xdp" else ""
 
 
 def ff_bench_json(prefix_cmd, config, *args, timeout=120):
@@ -172,14 +213,158 @@ def perf_report(proc, path, top=12):
 
 
 def proc_cpu_s(pid):
-    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of every thread of process pid so far, in seconds: the
+    scheduler's run time (/proc/PID/task/TID/schedstat, first field, ns),
+    exact where utime + stime are counted in 10 ms ticks."""
+    total = 0
+    for t in Path("/proc/%d/task" % pid).iterdir():
+        try:
+            total += int((t / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
+
+
+def children_cpu_s():
+    """User + system time of the children waited for so far (the load
+    generator of a run that just ended)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def cpu_times():
+    """{cpu: (busy, total)} jiffies from /proc/stat."""
+    out = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        f = line.split()
+        if not f[0].startswith("cpu") or f[0] == "cpu":
+            continue
+        v = [int(x) for x in f[1:]]
+        idle = v[3] + v[4]  # idle, iowait
+        out[int(f[0][3:])] = (sum(v) - idle, sum(v))
+    return out
+
+
+def runnable_others(cpus, mine):
+    """Tasks in state R last run on one of cpus, not ours: (pid, comm, cpu)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit() or int(d.name) in mine:
+            continue
+        try:
+            for t in (d / "task").iterdir():
+                st = (t / "stat").read_text()
+                comm = st[st.index("(") + 1 : st.rindex(")")]
+                f = st.rsplit(")", 1)[1].split()
+                # f[0] is field 3 (state); field 39 (processor) is f[36].
+                if f[0] == "R" and int(f[36]) in cpus:
+                    found.append((int(d.name), comm, int(f[36])))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def quiet_check(cpus, mine=()):
+    """The two cores over 0.5 s before a latency run: busy share of each,
+    other runnable tasks on them, the load average."""
+    a = cpu_times()
+    time.sleep(0.5)
+    b = cpu_times()
+    busy = {
+        c: 100.0 * (b[c][0] - a[c][0]) / max(b[c][1] - a[c][1], 1)
+        for c in cpus
+    }
+    others = runnable_others(set(cpus), {os.getpid(), *mine})
+    quiet = all(x < 10.0 for x in busy.values()) and not others
+    return {
+        "busy": busy,
+        "others": others,
+        "load": os.getloadavg(),
+        "quiet": quiet,
+    }
+
+
+def quiet_text(name, q, switches):
+    """One line: quiet or not, with what shared the cores."""
+    busy = ", ".join("cpu%d %.0f%%" % (c, x) for c, x in q["busy"].items())
+    sw = ", ".join("%s %d" % kv for kv in switches.items())
+    text = (
+        "%s: %s before the run (load average %s); involuntary switches"
+        " during it: %s"
+        % (name, busy, " ".join("%.2f" % x for x in q["load"]), sw)
+    )
+    if q["others"]:
+        text += "; runnable on those cores: " + ", ".join(
+            "%d %s (cpu%d)" % o for o in q["others"][:8]
+        )
+    if not q["quiet"]:
+        text = (
+            "NOT QUIET " + text + ": its percentiles include time the "
+            "kernel gave these cores to other work"
+        )
+    return text  # fmt: skip
+
+
+def nivcsw(pid):
+    """Involuntary context switches of thread pid so far (proc(5))."""
+    for line in Path("/proc/%d/status" % pid).read_text().splitlines():
+        if line.startswith("nonvoluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children_nivcsw():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_nivcsw
+
+
+def run_fixed_latency(tmp, driver, args, rate, profile):
+    """The fixed-rate run on two busy-polling stacks started for it alone
+    (--latency), with the quiet check around it."""
+    pair = Pair(
+        Path(tmp), driver, idle_sleep=0, profile=profile, args=xdp_args(driver)
+    )
+    perf = None
+    try:
+        q = quiet_check(sorted(os.sched_getaffinity(0)))
+        pair.start(HELLO)
+        prefix = pair.prefix["server"]
+        url = SERVER_ADDR + ":80"
+        t0 = top_stats(prefix)
+        if args.perf and driver == "net_memif":
+            perf = perf_start(pair.proc.pid, Path(tmp) / "perf.data")
+        s0, c0 = nivcsw(pair.proc.pid), children_nivcsw()
+        fx = pair.bench(
+            "-n", str(args.conns), "-R", "%.0f" % rate, "-d",
+            str(args.duration), "--json", url,
+        )[1]  # fmt: skip
+        s1, c1 = nivcsw(pair.proc.pid), children_nivcsw()
+        t1 = top_stats(prefix)
+        perf_lines = perf_report(perf, Path(tmp) / "perf.data") if perf else []
+        perf = None
+    finally:
+        if perf is not None:
+            perf.kill()
+            perf.wait()
+        pair.stop()
+    if fx is None:
+        sys.exit("bypass_bench: ff_bench gave no result over %s" % driver)
+    return fx, t0, t1, perf_lines, q, {"server": s1 - s0, "ff_bench": c1 - c0}
 
 
 def run_ff(tmp, driver, args, rate):
     """helloworld <-> ff_bench over driver: keep-alive, close, fixed rate."""
     profile = args.profile if args.profile != "none" else None
-    pair = Pair(Path(tmp), driver, idle_sleep=args.idle_sleep, profile=profile)
+    pair = Pair(
+        Path(tmp),
+        driver,
+        idle_sleep=args.idle_sleep,
+        profile=profile,
+        args=xdp_args(driver),
+    )
     perf = None
     try:
         pair.start(HELLO)
@@ -188,17 +373,22 @@ def run_ff(tmp, driver, args, rate):
         c = str(args.conns)
         prefix = pair.prefix["server"]
         w0, hz = top_work(prefix)
+        c0, k0 = proc_cpu_s(pair.proc.pid), children_cpu_s()
         ka = pair.bench("-n", c, "-d", d, "--json", url)[1]
+        c1, k1 = proc_cpu_s(pair.proc.pid), children_cpu_s()
         w1, _ = top_work(prefix)
-        t0 = top_stats(prefix)
-        if args.perf and driver == "net_memif":
-            perf = perf_start(pair.proc.pid, Path(tmp) / "perf.data")
-        fx = pair.bench(
-            "-n", c, "-R", "%.0f" % rate, "-d", d, "--json", url
-        )[1]  # fmt: skip
-        t1 = top_stats(prefix)
-        perf_lines = perf_report(perf, Path(tmp) / "perf.data") if perf else []
-        perf = None
+        if not args.latency:
+            t0 = top_stats(prefix)
+            if args.perf and driver == "net_memif":
+                perf = perf_start(pair.proc.pid, Path(tmp) / "perf.data")
+            fx = pair.bench(
+                "-n", c, "-R", "%.0f" % rate, "-d", d, "--json", url
+            )[1]  # fmt: skip
+            t1 = top_stats(prefix)
+            perf_lines = (
+                perf_report(perf, Path(tmp) / "perf.data") if perf else []
+            )
+            perf = None
         # Last: it leaves the server's ports in TIME_WAIT.
         cl = pair.bench("-m", "close", "-n", c, "-d", d, "--json", url)[1]
     finally:
@@ -206,7 +396,15 @@ def run_ff(tmp, driver, args, rate):
             perf.kill()
             perf.wait()
         pair.stop()
+    quiet = None
+    if args.latency:
+        (Path(tmp) / "busy").mkdir()
+        fx, t0, t1, perf_lines, q, sw = run_fixed_latency(
+            Path(tmp) / "busy", driver, args, rate, profile
+        )
+        quiet = quiet_text("fixed-rate run, " + driver, q, sw)
     return {
+        "quiet": quiet,
         "split": top_split(t0, t1, fx["requests"]),
         "perf": perf_lines,
         "rps": ka["requests_per_s"],
@@ -214,7 +412,9 @@ def run_ff(tmp, driver, args, rate):
         "p50": fx["latency_us"]["p50"],
         "p99": fx["latency_us"]["p99"],
         "fixed_rps": fx["requests_per_s"],
-        "cyc": (w1 - w0) / max(ka["requests"], 1),
+        "loop_cyc": (w1 - w0) / max(ka["requests"], 1),
+        "cyc": (c1 - c0) * hz / max(ka["requests"], 1),
+        "pair_cyc": (c1 - c0 + k1 - k0) * hz / max(ka["requests"], 1),
         "ghz": hz / 1e9,
         "errors": errors(ka) + errors(cl) + errors(fx),
     }
@@ -270,9 +470,9 @@ def run_linux(tmp, args, pages, xdp_driver):
         lp.serve(http_bench.build_baseline(tmp), files, srv_cpu)
         url = "http://198.18.1.2/"
         pid = lp.proc.pid
-        c0 = proc_cpu_s(pid)
+        c0, k0 = proc_cpu_s(pid), children_cpu_s()
         ka = http_bench.wrk(lp.cli, cli_cpu, url, args.duration, args.conns)
-        c1 = proc_cpu_s(pid)
+        c1, k1 = proc_cpu_s(pid), children_cpu_s()
         rate = ka["rps"] / 2
         tx_csum_off(lp.srv, "ffbv0")
         cfg = Path(tmp) / "linux-client.ini"
@@ -285,8 +485,19 @@ def run_linux(tmp, args, pages, xdp_driver):
                 if args.profile != "none"
                 else "",
                 driver=xdp_driver,
+                args="args=" + xdp_args(xdp_driver)
+                if xdp_args(xdp_driver)
+                else "",
             )
         )
+        idle = 0 if args.latency else args.idle_sleep
+        cfg.write_text(
+            cfg.read_text().replace(
+                "idle_sleep=%d\n" % args.idle_sleep, "idle_sleep=%d\n" % idle
+            )
+        )
+        q = quiet_check(sorted(os.sched_getaffinity(0)), {pid})
+        s0, n0 = nivcsw(pid), children_nivcsw()
         fx = ff_bench_json(
             ["ip", "netns", "exec", lp.cli],
             cfg,
@@ -298,20 +509,26 @@ def run_linux(tmp, args, pages, xdp_driver):
             str(args.duration),
             "198.18.1.2:80",
         )
+        s1, n1 = nivcsw(pid), children_nivcsw()
         tx_csum_off(lp.srv, "ffbv0", "on")
         cl = http_bench.wrk(
             lp.cli, cli_cpu, url, args.duration, args.conns, close=True
         )
     finally:
         lp.down()
+    sw = {"linux server": s1 - s0, "ff_bench": n1 - n0}
     return {
+        "quiet": quiet_text("fixed-rate run, linux", q, sw)
+        if args.latency
+        else None,
         "rps": ka["rps"],
         "cps": cl["rps"],
         "p50": fx["latency_us"]["p50"],
         "p99": fx["latency_us"]["p99"],
         "fixed_rps": fx["requests_per_s"],
         "cpu_s": c1 - c0,
-        "requests": ka["rps"] * args.duration,
+        "pair_cpu_s": c1 - c0 + k1 - k0,
+        "requests": ka["requests"] or ka["rps"] * args.duration,
         "errors": ka["errors"] + ka["non2xx"] + cl["errors"] + cl["non2xx"]
         + errors(fx),
     }  # fmt: skip
@@ -334,10 +551,12 @@ def table(lx, cols):
         ("p99 at that rate (us)", "p99", "%.1f", "<= %.0f us" % TARGETS["p99"]),
         ("server cycles/request", "cyc", "%.0f",
          "<= %.1fx (af_xdp)" % TARGETS["cyc"]),
+        ("  both ends' cycles/request", "pair_cyc", "%.0f", "(the pair)"),
+        ("  server loop, ff-top", "loop_cyc", "%.0f", "(ff's own count)"),
         ("errors", "errors", "%d", "0"),
     ]  # fmt: skip
     for label, key, fmt, target in spec:
-        row = [label, fmt % lx[key]]
+        row = [label, fmt % lx[key] if lx[key] is not None else "-"]
         for _, res in cols:
             row += [fmt % res[key], ratio(res[key], lx[key])]
         row.append(target)
@@ -367,6 +586,12 @@ def main():
         help="[dpdk] profile of every ff process (default latency)",
     )
     ap.add_argument(
+        "--latency",
+        action="store_true",
+        help="fixed-rate runs on busy-polling stacks, a core each, with "
+        "the cores' quiet check (see above)",
+    )
+    ap.add_argument(
         "--perf",
         action="store_true",
         help="perf record the memif server over the fixed-rate run",
@@ -385,13 +610,16 @@ def main():
         pages, xdp = capture_pages(sub[0])
         print(
             "link for the af_xdp column: %s%s; %ds per run, %d connections,"
-            " idle_sleep %d us, profile %s; load average %s"
+            " idle_sleep %d us%s, profile %s; load average %s"
             % (
                 xdp,
                 "" if xdp == "net_af_xdp" else " (no AF_XDP socket here)",
                 args.duration,
                 args.conns,
                 args.idle_sleep,
+                " (fixed-rate runs: 0, busy polling, --latency)"
+                if args.latency
+                else "",
                 args.profile,
                 " ".join("%.2f" % x for x in os.getloadavg()),
             ),
@@ -404,11 +632,16 @@ def main():
         xd = run_ff(sub[2], xdp, args, rate)
     hz = mem["ghz"] * 1e9
     lx["cyc"] = lx["cpu_s"] * hz / max(lx["requests"], 1)
+    lx["pair_cyc"] = lx["pair_cpu_s"] * hz / max(lx["requests"], 1)
+    lx["loop_cyc"] = None
     print(
         "fixed rate %.0f requests/s (50%% of linux's keep-alive maximum); "
         "TSC %.2f GHz" % (rate, mem["ghz"])
     )
     table(lx, [("ff memif", mem), ("ff %s" % xdp.replace("net_", ""), xd)])
+    for res in (lx, mem, xd):
+        if res["quiet"]:
+            print(res["quiet"])
     s = mem["split"]
     print(
         "memif server over the fixed-rate run (ff-top): %.0f cycles/request "

@@ -38,7 +38,11 @@
  * error.
  *
  * Before the timed run one request must succeed (retried for -w seconds,
- * default 10): a memif link comes up, ARP resolves.  The run lasts -d
+ * default 10): a memif link comes up, ARP resolves.  In open loop over
+ * kept connections (-R, http or udp) the other connections are opened
+ * then, and the run starts once all are connected, so that no request of
+ * the run waits for a handshake; replies to requests sent before the
+ * start are not counted.  The run lasts -d
  * seconds; replies still in flight at the end are not counted.  Errors:
  * connect (refused, reset or timed out), read (a reply that is not
  * "HTTP/1.1 200" with a Content-Length, or a UDP echo that differs from
@@ -112,7 +116,8 @@ struct bench {
 	char req[256];
 	size_t reqlen;
 
-	int phase; /* 0: warming up, 1: running, 2: done */
+	int phase;   /* 0: warming up, 1: running, 2: done */
+	int path_up; /* a warm-up probe was answered */
 	uint64_t t_start, t_end, t_warm_end, t_stop, next_due;
 	uint64_t backlog; /* open loop: due but not yet sent */
 	uint64_t backlog_due[4096];
@@ -194,18 +199,50 @@ hist_quantile(const struct bench *b, double q)
 	return (hist_value(H_SIZE - 1));
 }
 
-/* A reply came back for a request due at `due'. */
+/* Open loop over kept connections: every one is set up before the clock
+ * starts, so that no request of the run waits for a handshake. */
+static int
+warm_all(const struct bench *b)
+{
+	return (b->rate > 0 && b->mode != M_CLOSE);
+}
+
+static int
+all_connected(const struct bench *b)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < b->maxfd; fd++)
+		if (b->conns[fd] != NULL && b->conns[fd]->connected)
+			n++;
+	return (n == b->nconns);
+}
+
+static void
+run_start(struct bench *b)
+{
+	b->phase = 1;
+	b->t_start = now_ns();
+	b->t_end = b->t_start + (uint64_t)(b->duration * 1e9);
+	b->next_due = b->t_start;
+}
+
+/*
+ * A reply came back for a request due at `due' (0: sent while warming
+ * up, not counted).  The first one says the path is up (link, ARP) and
+ * starts the run; in open loop over kept connections the others are
+ * opened then, and the run starts once all are up (loop()).
+ */
 static void
 reply_done(struct bench *b, uint64_t due, size_t bytes)
 {
 	if (b->phase == 0) {
-		b->phase = 1;
-		b->t_start = now_ns();
-		b->t_end = b->t_start + (uint64_t)(b->duration * 1e9);
-		b->next_due = b->t_start;
+		b->path_up = 1;
+		if (!warm_all(b))
+			run_start(b);
 		return;
 	}
-	if (b->phase != 1)
+	if (b->phase != 1 || due == 0)
 		return;
 	b->replies++;
 	b->bytes += bytes;
@@ -309,7 +346,9 @@ conn_send(struct bench *b, struct conn *c, uint64_t due)
 			return (-1);
 		}
 	}
-	c->sent[(c->head + c->inflight) % MAX_DEPTH] = due;
+	c->sent[(c->head + c->inflight) % MAX_DEPTH] = b->phase == 1 ? due : 0;
+	if (b->phase == 0)
+		c->opened = now_ns(); /* the probe's clock (warm_retry()) */
 	c->inflight++;
 	return (0);
 }
@@ -322,6 +361,25 @@ conn_pop(struct conn *c)
 	c->head = (c->head + 1) % MAX_DEPTH;
 	c->inflight--;
 	return (due);
+}
+
+/*
+ * The CRLF before header `name' (with its colon) in the NUL-terminated
+ * head, case-insensitively, or NULL: line by line, where strcasestr()
+ * tries every byte.
+ */
+static char *
+header_find(char *head, const char *name)
+{
+	size_t k = strlen(name);
+	char *p = head;
+
+	while ((p = strchr(p, '\r')) != NULL) {
+		if (p[1] == '\n' && strncasecmp(p + 2, name, k) == 0)
+			return (p);
+		p++;
+	}
+	return (NULL);
 }
 
 /* Complete HTTP replies at the front of c->rbuf; -1 on a bad one. */
@@ -351,8 +409,7 @@ http_parse(struct bench *b, struct conn *c)
 		    memcmp(c->rbuf, "HTTP/1.1 200", 12) != 0)
 			return (-1);
 		*end = '\0';
-		cl = strcasestr(c->rbuf, "\r\nContent-Length:");
-		if (cl == NULL)
+		if ((cl = header_find(c->rbuf, "Content-Length:")) == NULL)
 			return (-1);
 		c->body_left = strtol(cl + 17, NULL, 10);
 		if (c->body_left < 0)
@@ -471,7 +528,10 @@ unpop_request(struct bench *b, uint64_t due)
 static void
 fill(struct bench *b, uint64_t t)
 {
-	int target = b->phase == 0 && !IS_BULK(b->mode) ? 1 : b->nconns;
+	int target =
+	    b->phase == 0 && !IS_BULK(b->mode) && !(warm_all(b) && b->path_up)
+	    ? 1
+	    : b->nconns;
 	struct conn *c;
 	uint64_t due;
 
@@ -498,8 +558,8 @@ send_ready(struct bench *b, struct conn *c, uint64_t t)
 	int depth = b->phase == 0 ? 1 : b->depth;
 	uint64_t due;
 
-	if (!c->connected)
-		return;
+	if (!c->connected || (b->phase == 0 && b->path_up))
+		return; /* the others connect; no more probes */
 	if (b->mode == M_CLOSE) {
 		/* One request per connection, sent once it is connected. */
 		if (c->due != 0 && conn_send(b, c, c->due) == 0)
@@ -542,8 +602,8 @@ conn_event(struct bench *b, struct conn *c, uint32_t events)
 }
 
 /*
- * While warming up, a probe that has had no answer in 500 ms is given up
- * and the next one goes: a datagram lost while the link came up or ARP
+ * While warming up, a probe (a connection, or a request on one) that has
+ * had no answer in 500 ms is given up and the next one goes: a datagram lost while the link came up or ARP
  * resolved, or a SYN that the server keeps answering with an ACK because
  * its 4-tuple is still in TIME_WAIT there from an earlier run (a new
  * connection gets a new port and a new ISN).  Returns 1 when c is gone.
@@ -551,7 +611,9 @@ conn_event(struct bench *b, struct conn *c, uint32_t events)
 static int
 warm_retry(struct bench *b, struct conn *c, uint64_t t)
 {
-	if (t < c->opened + 500000000) /* opened may be after t */
+	/* opened: when the connection or its last probe went (may be
+	 * after t).  A connected one waiting for no answer is kept. */
+	if (t < c->opened + 500000000 || (c->connected && c->inflight == 0))
 		return (0);
 	if (b->mode == M_UDP) {
 		if (c->inflight > 0)
@@ -750,6 +812,9 @@ loop(void *arg)
 		bench_end(b, t);
 		return (0);
 	}
+	if (b->phase == 0 && b->path_up && b->open == b->nconns &&
+	    all_connected(b))
+		run_start(b);
 	issue(b, t);
 	fill(b, t);
 	n = ff_epoll_wait(b->epfd, ev, MAX_EVENTS, 0);

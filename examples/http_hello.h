@@ -136,8 +136,9 @@ req_wants_close(const char *req, size_t len)
 	size_t i, k = sizeof(key) - 1;
 	const char *v;
 
+	/* Only a line start can match: no call for every other byte. */
 	for (i = 0; i + k <= len; i++) {
-		if (strncasecmp(req + i, key, k) != 0)
+		if (req[i] != '\r' || strncasecmp(req + i, key, k) != 0)
 			continue;
 		for (v = req + i + k; *v == ' ' || *v == '\t'; v++)
 			;

@@ -66,9 +66,12 @@ def _cpus():
 class Pair:
     """A server stack and ff_bench's stack over one link driver."""
 
-    def __init__(self, tmp, driver="net_memif", idle_sleep=20, profile=None):
+    def __init__(
+        self, tmp, driver="net_memif", idle_sleep=20, profile=None, args=""
+    ):
         self.tmp = Path(tmp)
         self.driver = driver
+        self.args = args  # more devargs of a veth driver ("busy_budget=0")
         self.idle_sleep = idle_sleep
         # A [dpdk] profile sets pkt_tx_delay itself; without one, 0.
         self.tx = "profile=%s" % profile if profile else "pkt_tx_delay=0"
@@ -97,6 +100,8 @@ class Pair:
             )
         else:
             link = "iface=%s" % self.ifname[role]
+            if self.args:
+                link += "\nargs=%s" % self.args
         path = self.tmp / ("%s.ini" % role)
         path.write_text(
             CONFIG.format(

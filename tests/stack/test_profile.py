@@ -127,6 +127,40 @@ def test_latency_acks_a_segment_at_once(make_stack):
     quiesce(st, fd)
 
 
+def test_latency_reply_carries_the_ack(make_stack):
+    st = stack(make_stack, "latency")
+    peer = Peer(st)
+    fd = establish(st, peer)
+    assert st.lib.ff_test_loop_echo(st.h, fd) == 0
+    req = b"GET / HTTP/1.1\r\n\r\n"
+    peer.send("PA", data=req, run=False)
+    iterate(st)  # received, answered by the loop, flushed
+    assert st.pending() == 1  # one segment: no pure ACK ahead of it
+    reply = peer.expect("PA")
+    assert reply.ack == peer.seq
+    assert bytes(reply.payload) == req
+    peer.send("A", run=False)
+    iterate(st)
+    peer.expect_nothing()  # an ACK of data is not acknowledged
+    assert st.lib.ff_test_loop_echo(st.h, -1) == 0
+    quiesce(st, fd)
+
+
+def test_latency_acks_every_second_full_segment(make_stack):
+    st = stack(make_stack, "latency")
+    peer = Peer(st)
+    fd = establish(st, peer)
+    for c in b"abc":
+        peer.send("A", data=bytes([c]) * 1460, run=False)
+    iterate(st)  # one receive burst of three, no reply written
+    first, second = peer.expect("A"), peer.expect("A")
+    assert first.ack == peer.seq - 1460  # at once, for the second
+    assert second.ack == peer.seq  # the third, at the iteration's end
+    peer.expect_nothing()
+    assert len(st.tcp_recv(fd)) == 3 * 1460
+    quiesce(st, fd)
+
+
 def test_throughput_delays_the_ack_of_a_lone_segment(make_stack):
     st = stack(make_stack, "throughput")
     peer = Peer(st)

@@ -243,6 +243,7 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	if (ctx->loop != NULL)
 		ctx->loop(ctx->loop_arg);
 	t2 = ff_clock_tsc(&ctx->clock);
+	ff_stack_iteration_end(ctx);
 	work += ff_ctx_flush(ctx);
 	t3 = ff_clock_tsc(&ctx->clock);
 

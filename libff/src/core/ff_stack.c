@@ -2,7 +2,8 @@
  * ff_stack.c - the stack's composition root: attach and detach the
  * protocol stack of a context, and the entry point for received frames.
  *
- * Entry points: ff_stack_attach(), ff_stack_detach(), ff_stack_input().
+ * Entry points: ff_stack_attach(), ff_stack_detach(), ff_stack_input(),
+ * ff_stack_iteration_end().
  *
  * Attach builds, in order: every protocol's state, the sysctl tree and
  * their sysctls, [freebsd.boot] (before anything a tunable sizes is
@@ -377,4 +378,11 @@ ff_stack_input(
 	(void)mbuf_pressure_update(ctx);
 	for (i = 0; i < n; i++)
 		ether_input_consume(ctx, p->p_ifp, pkts[i]);
+}
+
+void
+ff_stack_iteration_end(struct ff_ctx *ctx)
+{
+	if (ctx->stack != NULL)
+		tcp_delack_loop_flush(ctx);
 }

@@ -25,5 +25,11 @@ void ff_stack_detach(struct ff_ctx *ctx);
 /* Push a burst of frames received on port p up the stack; consumes them. */
 void ff_stack_input(
     struct ff_ctx *ctx, struct ff_port *p, struct rte_mbuf **pkts, uint16_t n);
+/*
+ * The end of a main-loop iteration, after the application's loop ran and
+ * before the transmit flush: what the protocols held for it goes out
+ * (TCP's ACKs under net.inet.tcp.delayed_ack 2).
+ */
+void ff_stack_iteration_end(struct ff_ctx *ctx);
 
 #endif /* _FF_STACK_H_ */

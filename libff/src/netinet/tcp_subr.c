@@ -181,6 +181,7 @@ tcp_init(struct ff_ctx *ctx)
 	ts->isn_key[1] = ff_random64();
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
+	TAILQ_INIT(&ts->delack_loop);
 	TAILQ_INIT(&ts->segq_free);
 	syncache_init(ctx);
 	tcp_hc_init(ctx);
@@ -327,6 +328,7 @@ tcp_discardcb(struct tcpcb *tp)
 
 	tcp_hc_save(tp);
 	tcp_timers_stop(tp);
+	tcp_delack_loop_cancel(tp);
 	(void)tcp_reass_flush(tp);
 	tcp_free_sackholes(tp);
 	cc_detach(tp);
@@ -568,7 +570,7 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	SYSCTL_INT("net.inet.tcp.recvspace", CTLFLAG_RWTUN, STATE, recvspace, 1,
 	    1 << 30, "Initial receive socket buffer size"),
 	SYSCTL_INT("net.inet.tcp.delayed_ack", CTLFLAG_RWTUN, STATE,
-	    delayed_ack, 0, 1,
+	    delayed_ack, 0, 2,
 	    "Delay ACK to try and piggyback it onto a data packet"),
 	SYSCTL_INT("net.inet.tcp.delacktime", CTLFLAG_RWTUN, STATE, delacktime,
 	    1, 500, "Time before a delayed ACK is sent (ms)"),

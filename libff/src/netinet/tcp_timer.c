@@ -187,12 +187,61 @@ tcp_timer_delack_fire(struct ff_ctx *ctx, void *arg)
 	(void)tcp_output(tp);
 }
 
-/* Arm the delayed ACK (net.inet.tcp.delacktime). */
+/*
+ * net.inet.tcp.delayed_ack 2 (ours; the latency profile's): the ACK of a
+ * lone segment waits only for the end of the main-loop iteration that
+ * received it, the "timer" being that iteration's end rather than
+ * delacktime.  An application that answers in the same iteration sends
+ * the ACK with its data (tcp_output clears TF_DELACK); one that does not
+ * has the pure ACK leave in the same transmit flush it would have left in
+ * with delayed_ack 0.  A second segment before then is acknowledged at
+ * once (tcp_delack(), RFC 5681 4.2), as with the timer.
+ */
+void
+tcp_delack_loop_cancel(struct tcpcb *tp)
+{
+	if (!tp->t_delack_queued)
+		return;
+	TAILQ_REMOVE(&V_tcp(tp->t_ctx)->delack_loop, tp, t_delack_link);
+	tp->t_delack_queued = 0;
+}
+
+/* Queue tp's ACK for the end of this iteration (tcp_delack_loop_flush). */
+static void
+tcp_delack_loop(struct tcpcb *tp)
+{
+	if (tp->t_delack_queued)
+		return;
+	TAILQ_INSERT_TAIL(&V_tcp(tp->t_ctx)->delack_loop, tp, t_delack_link);
+	tp->t_delack_queued = 1;
+}
+
+/* At the end of an iteration, before the transmit flush. */
+void
+tcp_delack_loop_flush(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	struct tcpcb *tp;
+
+	while ((tp = TAILQ_FIRST(&ts->delack_loop)) != NULL) {
+		tcp_delack_loop_cancel(tp);
+		if ((tp->t_flags & TF_DELACK) == 0)
+			continue; /* a segment carried it already */
+		tp->t_flags |= TF_ACKNOW;
+		(void)tcp_output(tp);
+	}
+}
+
+/* Arm the delayed ACK (net.inet.tcp.delacktime, or the iteration's end). */
 void
 tcp_timer_delack(struct tcpcb *tp)
 {
 	struct ff_ctx *ctx = tp->t_ctx;
 
+	if (V_tcp(ctx)->delayed_ack == 2) {
+		tcp_delack_loop(tp);
+		return;
+	}
 	callout_reset(ctx, &tp->t_timers.tt_delack,
 	    (uint64_t)tcp_ms_ticks(ctx, V_tcp(ctx)->delacktime),
 	    tcp_timer_delack_fire, tp);

@@ -262,10 +262,13 @@ struct sackhint {
 /* The TCP control block of one connection. */
 struct tcpcb {
 	TAILQ_ENTRY(tcpcb) t_link; /* tcp_state.tcb_list */
-	struct ff_ctx *t_ctx;	   /* for timers */
-	struct inpcb *t_inpcb;	   /* back pointer to internet pcb */
-	int t_state;		   /* TCPS_* */
-	uint32_t t_flags;	   /* TF_* */
+	/* tcp_state.delack_loop: its ACK goes at the iteration's end. */
+	TAILQ_ENTRY(tcpcb) t_delack_link;
+	int t_delack_queued;
+	struct ff_ctx *t_ctx;  /* for timers */
+	struct inpcb *t_inpcb; /* back pointer to internet pcb */
+	int t_state;	       /* TCPS_* */
+	uint32_t t_flags;      /* TF_* */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	tcp_seq snd_una;      /* oldest unacknowledged */
@@ -460,6 +463,8 @@ struct tcp_state {
 	struct tcpcbhead tcb_free; /* recycled, ready for reuse */
 	int tcb_count;		   /* live (net.inet.tcp.pcbcount) */
 	int tcb_nfree;		   /* on tcb_free */
+	/* delayed_ack 2: ACKs held to the end of the loop iteration. */
+	struct tcpcbhead delack_loop;
 	/* Live control blocks by t_state (net.inet.tcp.states), kept by
 	 * tcp_state_change(): a read costs nothing at any connection count. */
 	uint64_t tcb_states[TCP_NSTATES];
@@ -555,6 +560,9 @@ void tcp_timer_keepalive(struct tcpcb *tp);
 void tcp_timer_activate_rexmt(struct tcpcb *tp, int ticks);
 void tcp_timer_stop_rexmt(struct tcpcb *tp);
 void tcp_timer_delack(struct tcpcb *tp);
+/* delayed_ack 2: the ACKs the iteration's replies did not carry. */
+void tcp_delack_loop_flush(struct ff_ctx *ctx);
+void tcp_delack_loop_cancel(struct tcpcb *tp);
 void tcp_timer_2msl(struct tcpcb *tp, uint64_t ms);
 void tcp_timer_keep(struct tcpcb *tp, uint64_t ms);
 void tcp_timers_stop(struct tcpcb *tp);

@@ -4,7 +4,8 @@
  * kern.loop.max_us, max_run_us, preempted and msg_max_us
  * (tests/stack/test_loop_max.py).
  *
- * Entry points: ff_test_loop_stall(), ff_test_loop_switching().
+ * Entry points: ff_test_loop_stall(), ff_test_loop_switching(),
+ * ff_test_loop_echo().
  *
  * A real stall cannot be made on demand in a test (and the machine's own
  * preemptions would blur it), so the next iteration is made long on the
@@ -14,6 +15,7 @@
  */
 #include <errno.h>
 
+#include "ff_api.h"
 #include "core/ff_ctx.h"
 #include "testport/ff_testport.h"
 
@@ -101,5 +103,37 @@ ff_test_loop_switching(struct ff_test *t, int on)
 		return (-EINVAL);
 	loop_test_switches(t->t_ctx);
 	loop_switching = on != 0;
+	return (0);
+}
+
+/*
+ * An application in the loop's slot that answers in the iteration that
+ * received: whatever TCP socket `echo_fd' holds is written back at once,
+ * as a request/reply server does (the ACK a reply carries, net.inet.tcp.
+ * delayed_ack 2, tests/stack/test_profile.py).
+ */
+static int echo_fd = -1;
+
+static int
+loop_echo_run(void *arg)
+{
+	char buf[2048];
+	ssize_t n;
+
+	(void)arg;
+	while (echo_fd >= 0 && (n = ff_read(echo_fd, buf, sizeof(buf))) > 0)
+		(void)ff_write(echo_fd, buf, (size_t)n);
+	return (0);
+}
+
+/* Echo what fd receives from the loop's slot; fd -1 takes it away. */
+int
+ff_test_loop_echo(struct ff_test *t, int fd)
+{
+	if (t == NULL || t->t_ctx == NULL || loop_stall.ls_ctx != NULL)
+		return (-EINVAL);
+	echo_fd = fd;
+	t->t_ctx->loop = fd >= 0 ? loop_echo_run : NULL;
+	t->t_ctx->loop_arg = NULL;
 	return (0);
 }

@@ -109,6 +109,9 @@ int ff_test_iterate(struct ff_test *t);
 int ff_test_loop_stall(struct ff_test *t, uint64_t us, int switched);
 /* With on, every request and iteration is switched out (ff_test_loop.c). */
 int ff_test_loop_switching(struct ff_test *t, int on);
+/* Echo what TCP socket fd receives from the loop's application slot, in
+ * the iteration that received it; fd -1 stops (ff_test_loop.c). */
+int ff_test_loop_echo(struct ff_test *t, int fd);
 int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
