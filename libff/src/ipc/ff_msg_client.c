@@ -233,6 +233,7 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 		return (rc);
 	if ((rc = eal_start(prefix, err, errlen)) != 0)
 		return (rc);
+	(void)ff_runtime_sweep_channels(prefix);
 	if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL) {
 		snprintf(err, errlen,
 		    "the DPDK process with file prefix \"%s\" "
