@@ -25,9 +25,13 @@ CFLAGS	?= -O2 -g
 LIBFF_CFLAGS = $(CFLAGS) $(WARNS) -fPIC -std=gnu11 -D_GNU_SOURCE \
 	  -Ilibff/include -iquote libff/src $(DPDK_CFLAGS)
 
+# Built into libffipc.so only (see LIBFFIPC below).
+LIBFFIPC_ONLY_SRCS = libff/src/dpdk/ff_eal_noservice.c
+
 LIBFF_SRCDIRS	= libff/src/core libff/src/dpdk libff/src/kern libff/src/net \
 		  libff/src/netinet libff/src/ipc
-LIBFF_SRCS	:= $(sort $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.c)))
+LIBFF_SRCS	:= $(filter-out $(LIBFFIPC_ONLY_SRCS),\
+		   $(sort $(foreach d,$(LIBFF_SRCDIRS),$(wildcard $(d)/*.c))))
 LIBFF_OBJS	:= $(LIBFF_SRCS:%.c=build/%.o)
 LIBFF_HDRS	:= $(wildcard libff/include/*.h) \
 		   $(foreach d,$(LIBFF_SRCDIRS) $(TEST_SRCDIR),$(wildcard $(d)/*.h))
@@ -48,9 +52,16 @@ LIBFF_TEST	= libff/libff_test.so
 # shared EAL dlopen()s every PMD of Debian's DPDK at start (~70 ms on
 # every tool run); a static one loads none, and links no bus, so a tool
 # probes no device either.
+#
+# A tool runs no DPDK service: the EAL's calls into the service library
+# are wrapped (ld --wrap) into ff_eal_noservice.c, so that a tool's start
+# allocates nothing from the primary's shared heap, which a SIGKILLed
+# tool could never give back.  That file is in libffipc.so alone.
 LIBFFIPC	= libff/libffipc.so
 LIBFFIPC_SRCS	= libff/src/ipc/ff_msg_client.c libff/src/ipc/ff_msg_abi.c \
-		  libff/src/dpdk/ff_runtime.c
+		  libff/src/dpdk/ff_runtime.c $(LIBFFIPC_ONLY_SRCS)
+LIBFFIPC_WRAPS	= rte_service_init rte_service_start_with_defaults \
+		  rte_service_finalize
 LIBFFIPC_OBJS	:= $(LIBFFIPC_SRCS:%.c=build/ipc-static/%.o)
 DPDK_LIBDIR	:= $(shell $(PKGCONF) --variable=libdir libdpdk 2>/dev/null)
 LIBFFIPC_LIBS	= $(addprefix $(DPDK_LIBDIR)/,librte_ring.a librte_eal.a \
@@ -118,7 +129,8 @@ build/ipc-static/%.o: %.c $(LIBFF_HDRS)
 $(LIBFFIPC): $(LIBFFIPC_OBJS) libff/libffipc.map
 	$(CC) -shared -o $@ $(LIBFFIPC_OBJS) \
 	    -Wl,--version-script=libff/libffipc.map -Wl,--no-undefined \
-	    -Wl,--exclude-libs,ALL $(LIBFFIPC_LIBS)
+	    -Wl,--exclude-libs,ALL \
+	    $(foreach f,$(LIBFFIPC_WRAPS),-Wl,--wrap=$(f)) $(LIBFFIPC_LIBS)
 
 examples/%: examples/%.c $(wildcard examples/*.h) $(LIBFF) libff/include/ff_api.h
 	$(CC) $(CFLAGS) $(WARNS) -std=gnu11 -Ilibff/include $< -o $@ \

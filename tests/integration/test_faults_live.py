@@ -3,6 +3,8 @@
 - The primary SIGSTOPped while tools wait for it: each tool gives up
   after its --timeout with one clear line on stderr and exit status 1
   (no hang, no traceback); after SIGCONT the next tool is served.
+- The primary stopped (SIGTERM) while tools loop on it: each says so
+  and exits 1, none dies of a signal.
 - The primary SIGKILLed while tools wait: the tools fail the same way;
   the hugepage files and /var/run/dpdk/PREFIX it leaves behind do not
   stop a new primary with the same file prefix, which serves the next
@@ -136,6 +138,51 @@ def test_sigstop_while_tools_wait(primary):
         assert cp.returncode == 0, (args, cp.stderr)
     assert primary.alive()
     _report("primary SIGSTOPped", msgs[0], recovery)
+
+
+def test_tools_attached_when_the_primary_stops_fail_clearly(make_primary):
+    """The primary stopped cleanly (SIGTERM) under 8 ff-top loops: each
+    one says the stack is not running and exits 1; none dies of a signal.
+    (The stack frees memory at exit, and DPDK unmaps every hugepage that
+    empties from every process of the prefix: were the message ring's
+    memory among it, a tool reading the ring would get SIGSEGV.)"""
+    prim = make_primary()
+    tools = [
+        subprocess.Popen(
+            _tool_cmd("ff-top")
+            + ["--prefix", prim.prefix, "--timeout", str(TOOL_TIMEOUT)]
+            + ["-d", "0.05"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    try:
+        for p in tools:
+            assert p.stdout.readline(), p.stderr.read()  # attached, served
+        prim.proc.send_signal(signal.SIGTERM)
+        assert prim.proc.wait(timeout=HANG) == 0, prim.log_text()
+        for p in tools:
+            try:
+                err = p.communicate(timeout=HANG)[1]
+            except subprocess.TimeoutExpired:
+                raise AssertionError(
+                    "ff-top hung on a stopped stack"
+                ) from None
+            assert p.returncode == 1, (p.returncode, err)
+            lines = err.strip().splitlines()
+            assert len(lines) == 1, err
+            assert lines[0].startswith("ff-top: "), err
+            assert "is running" in lines[0] and prim.prefix in lines[0], err
+    finally:
+        for p in tools:
+            if p.poll() is None:
+                p.kill()
+            p.wait(timeout=HANG)
+            p.stdout.close()
+            p.stderr.close()
+    _report("primary stopped (SIGTERM) under 8 ff-top", lines[0], None)
 
 
 def test_sigkill_while_tools_wait_then_restart(make_primary):

@@ -1,8 +1,9 @@
 /*
  * ff_runtime.c - where DPDK keeps a file prefix's runtime files, their
  * removal after a primary has cleaned up (DPDK 22.11 leaves its hugepage
- * files and runtime directory behind), and the lock that keeps secondaries
- * from starting their EALs at the same instant.
+ * files and runtime directory behind), the channel sockets dead
+ * secondaries left there, and the lock that keeps secondaries from
+ * starting their EALs at the same instant.
  *
  * A primary marks its runtime directory ready (ff_ready, holding its
  * pid) once its ports and shared objects exist; a secondary stack process
@@ -25,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "dpdk/ff_runtime.h"
 
@@ -133,6 +136,48 @@ ff_dpdk_remove_runtime_files(const char *prefix)
 	ff_runtime_dir(prefix, dir, sizeof(dir));
 	unlink_matching(dir, "*");
 	rmdir(dir);
+}
+
+/* Does a socket listen on the datagram socket file `path'? */
+static int
+socket_dead(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, dead;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return (0);
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return (0);
+	/* Refused: the file is there, nobody is bound to it. */
+	dead = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 &&
+	    errno == ECONNREFUSED;
+	close(fd);
+	return (dead);
+}
+
+int
+ff_runtime_sweep_channels(const char *prefix)
+{
+	char dir[512], path[800];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	ff_runtime_dir(prefix, dir, sizeof(dir));
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		/* mp_socket alone is the primary's. */
+		if (fnmatch(FF_MP_SOCKET_PEER, de->d_name, 0) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (socket_dead(path) && unlink(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return (n);
 }
 
 int

@@ -24,6 +24,18 @@ void ff_dpdk_remove_runtime_files(const char *prefix);
 int ff_runtime_holders(const char *prefix, char *buf, size_t len);
 
 /*
+ * Remove the multi-process channel sockets (mp_socket_<pid>_<tsc>) of the
+ * secondaries that died without removing theirs, a SIGKILLed tool: DPDK
+ * 22.11 removes a dead process's fbarray files at the next start, but its
+ * socket only when a broadcast of the primary's to it is refused, and
+ * the primary broadcasts only when its memory grows or shrinks: 96 killed
+ * tools left 96 sockets.  A socket file nobody is bound to refuses a
+ * connect; a live process's never does.  Returns how many went.
+ */
+#define FF_MP_SOCKET_PEER "mp_socket_*"
+int ff_runtime_sweep_channels(const char *prefix);
+
+/*
  * Held by a secondary (a tool, or a stack process) while its EAL starts.
  * At the end of rte_eal_init every DPDK 22.11 process removes the
  * fbarray_* files of the runtime directory it can lock, to clean up after

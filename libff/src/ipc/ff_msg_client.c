@@ -233,6 +233,15 @@ ff_ipc_attach(const char *prefix, char *err, size_t errlen)
 		return (rc);
 	if ((rc = eal_start(prefix, err, errlen)) != 0)
 		return (rc);
+	/*
+	 * The service library's tables, which the EAL allocated from the
+	 * primary's shared heap although a tool runs no service, go back at
+	 * once: a tool killed later leaves none behind.  (libffipc.so's EAL
+	 * allocates none: the link wraps its service calls, ours with them,
+	 * into ff_eal_noservice.c.)
+	 */
+	rte_service_finalize();
+	(void)ff_runtime_sweep_channels(prefix);
 	if ((mz = rte_memzone_lookup(FF_PROCS_MZ)) == NULL) {
 		snprintf(err, errlen,
 		    "the DPDK process with file prefix \"%s\" "
@@ -275,15 +284,10 @@ unlink_mp_socket(void)
  * A tool leaves without rte_eal_cleanup(): in DPDK 22.11 it takes the
  * shared memory-hotplug lock for writing, and a secondary that was killed
  * during its own start-up may have left that lock read-held for good, so
- * the clean-up would spin forever.  Process exit unmaps the memory, but
- * what rte_eal_init() allocated from the shared heap stays allocated:
- * the service library's tables (about 140 KB of the primary's hugepage
- * heap a tool run, gone for good; a tool run each second used up a 1 GB
- * pool in hours), so those are given back here while the primary lives.
- * The rest to tidy is our channel socket.
+ * the clean-up would spin forever.  Process exit unmaps the memory, and
+ * a tool holds nothing in the shared heap (ff_ipc_attach()); all that is
+ * left to tidy is our channel socket.
  */
-static int proc_running(int proc_id);
-
 int
 ff_ipc_detach(void)
 {
@@ -291,9 +295,6 @@ ff_ipc_detach(void)
 		return (-ENOTCONN);
 	ffc.attached = 0;
 	memset(ffc.proc, 0, sizeof(ffc.proc));
-	/* Only into a live primary's heap: a dead one's is nobody's now. */
-	if (proc_running(0))
-		rte_service_finalize();
 	unlink_mp_socket();
 	return (0);
 }

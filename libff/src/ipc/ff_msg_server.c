@@ -341,6 +341,9 @@ ff_msg_procs_attach(struct ff_ctx *ctx, struct ff_msg_server *sv)
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		mz = rte_memzone_reserve(
 		    FF_PROCS_MZ, sizeof(struct ff_msg_procs), SOCKET_ID_ANY, 0);
+		/* An earlier stack of this process left it (see destroy). */
+		if (mz == NULL && rte_errno == EEXIST)
+			mz = rte_memzone_lookup(FF_PROCS_MZ);
 		if (mz == NULL)
 			return (-1);
 		memset(mz->addr, 0, sizeof(struct ff_msg_procs));
@@ -474,9 +477,14 @@ ff_msg_server_destroy(struct ff_ctx *ctx)
 	/* Tools still attached see "not running" rather than a silent ring. */
 	sv->sv_procs->mp_pid[ctx->proc_id] = 0;
 	sv->sv_area->ma_server_pid = 0;
-	rte_memzone_free(sv->sv_area_mz);
-	if (sv->sv_procs_mz != NULL)
-		rte_memzone_free(sv->sv_procs_mz);
+	/*
+	 * The area and the process table stay: tools may be reading them
+	 * right now, and a freed memzone whose hugepage empties is unmapped
+	 * from every process of the prefix (DPDK's memory hotplug), so a
+	 * tool would die of SIGSEGV instead of saying the stack stopped.
+	 * The process's next start takes its area over
+	 * (ff_msg_area_attach()); the primary's memory goes with it.
+	 */
 	free(sv);
 	ctx->msg = NULL;
 }
