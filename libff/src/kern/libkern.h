@@ -75,6 +75,13 @@ ff_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 uint64_t cksum_copy(void *dst, const void *src, size_t len);
 /* cksum_copy() without the copy: the sum of a received payload. */
 uint64_t cksum_sum(const void *src, size_t len);
+/* a + b in 64-bit one's complement: the carry out of bit 63 added back. */
+static inline uint64_t
+cksum_add(uint64_t a, uint64_t b)
+{
+	a += b;
+	return (a + (a < b));
+}
 /* A 64-bit one's-complement sum folded to 16 bits (not inverted). */
 uint16_t cksum_fold(uint64_t sum);
 

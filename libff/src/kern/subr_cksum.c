@@ -20,14 +20,6 @@
 
 #include "kern/libkern.h"
 
-/* a + b with the carry out of bit 63 added back (end-around carry). */
-static inline uint64_t
-cksum_add64(uint64_t a, uint64_t b)
-{
-	a += b;
-	return (a + (a < b));
-}
-
 /*
  * The tail of a run, fewer than 32 bytes (and the whole run without
  * SSE2): 64-bit words, the last bytes padded with zeros as RFC 1071
@@ -44,14 +36,14 @@ cksum_tail(uint8_t *d, const uint8_t *s, size_t len, uint64_t acc)
 			memcpy(d, &w, 8);
 			d += 8;
 		}
-		acc = cksum_add64(acc, w);
+		acc = cksum_add(acc, w);
 	}
 	if (len > 0) {
 		w = 0;
 		memcpy(&w, s, len);
 		if (d != NULL)
 			memcpy(d, s, len);
-		acc = cksum_add64(acc, w);
+		acc = cksum_add(acc, w);
 	}
 	return (acc);
 }
@@ -87,8 +79,8 @@ cksum_run(uint8_t *d, const uint8_t *s, size_t len)
 	_mm_storeu_si128((__m128i *)(void *)lane, a0);
 	_mm_storeu_si128((__m128i *)(void *)(lane + 2), a1);
 	return (cksum_tail(d, s, len,
-	    cksum_add64(
-		cksum_add64(lane[0], lane[1]), cksum_add64(lane[2], lane[3]))));
+	    cksum_add(
+		cksum_add(lane[0], lane[1]), cksum_add(lane[2], lane[3]))));
 }
 #else
 static uint64_t

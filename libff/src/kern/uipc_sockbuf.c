@@ -269,8 +269,7 @@ sbcopydata_cksum(
 			f = cksum_fold(part);
 			part = (uint16_t)((f << 8) | (f >> 8));
 		}
-		s += part;
-		s += s < part; /* end-around carry */
+		s = cksum_add(s, part);
 		done += n;
 	}
 	*sum = s;

@@ -59,8 +59,7 @@ in_cksum_raw_mbuf(
 			f = cksum_fold(part);
 			part = (uint16_t)((f << 8) | (f >> 8));
 		}
-		s += part;
-		s += s < part; /* end-around carry */
+		s = cksum_add(s, part);
 		done += n;
 	}
 	if (done < len)
@@ -127,7 +126,13 @@ in_cksum_l4_sum(
 	uint16_t s;
 
 	memcpy(&h, ip, sizeof(h));
-	sum = payload + rte_ipv4_phdr_cksum(&h, 0) + rte_raw_cksum(l4, hlen);
+	/*
+	 * With the end-around carry: a payload's sum can be anywhere up to
+	 * 2^64 - 1 (8 bytes of 0xff are), and a plain add would drop the
+	 * carry out of bit 63 (the checksum was 1 off for such payloads).
+	 */
+	sum = cksum_add(cksum_add(payload, rte_ipv4_phdr_cksum(&h, 0)),
+	    cksum_sum(l4, hlen));
 	s = (uint16_t)~cksum_fold(sum);
 	/* As rte_ipv4_udptcp_cksum(): 0 is sent as its other form. */
 	return (s == 0 ? 0xffff : s);
