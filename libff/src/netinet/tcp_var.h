@@ -555,6 +555,8 @@ void tcp_timer_keepalive(struct tcpcb *tp);
 void tcp_timer_activate_rexmt(struct tcpcb *tp, int ticks);
 void tcp_timer_stop_rexmt(struct tcpcb *tp);
 void tcp_timer_delack(struct tcpcb *tp);
+/* A refused ACK: send it again at the next tick. */
+void tcp_timer_ack_retry(struct tcpcb *tp);
 void tcp_timer_2msl(struct tcpcb *tp, uint64_t ms);
 void tcp_timer_keep(struct tcpcb *tp, uint64_t ms);
 void tcp_timers_stop(struct tcpcb *tp);
