@@ -65,6 +65,7 @@ _SIGNATURES = {
     "ff_test_rss_hash": (_U32, [_S, _I, _S, _I]),
     "ff_test_toeplitz": (_U32, [_B, _U32, _B, _U32]),
     "ff_test_inject": (_I, [_P, _I, _B, _U32, _U64]),
+    "ff_test_inject_split": (_I, [_P, _I, _B, _U32, ctypes.c_void_p, _I]),
     "ff_test_run": (_I, [_P]),
     "ff_test_iterate": (_I, [_P]),
     "ff_test_loop_stall": (_I, [_P, _U64, _I]),
@@ -236,6 +237,19 @@ class Stack:
         _check(
             self.lib.ff_test_inject(self.h, port, raw, len(raw), ol_flags),
             "inject",
+        )
+        if run:
+            self.run()
+
+    def inject_split(self, pkt, cuts, port=0, run=True):
+        """pkt as a chain of mbufs cut at the increasing offsets cuts."""
+        raw = bytes(pkt)
+        arr = (ctypes.c_uint32 * max(len(cuts), 1))(*cuts)
+        _check(
+            self.lib.ff_test_inject_split(
+                self.h, port, raw, len(raw), arr, len(cuts)
+            ),
+            "inject_split",
         )
         if run:
             self.run()

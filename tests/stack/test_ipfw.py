@@ -50,6 +50,31 @@ def test_default_rule_accepts(fw):
     assert rule(fw, 65535).bcnt == 2 * 28  # IP 20 + ICMP 8
 
 
+def test_default_rule_alone_counts_every_packet_each_way(fw):
+    """With only the default rule the stack counts without walking the
+    rules (ip_fw2.c, ipfw_default_pass): still every packet and its IP
+    length (ip_len), in and out, for TCP segments of any size; a rule
+    added goes back to the walk, and both rules count."""
+    lfd = fw.tcp_socket()
+    assert fw.tcp_bind(lfd, "", 80) == 0
+    assert fw.tcp_listen(lfd, 4) == 0
+    sizes, nbytes = (0, 1, 17, 999), 0
+    for i, n in enumerate(sizes):
+        seg = TCP(sport=41000 + i, dport=80, seq=1000, flags="S") / (b"x" * n)
+        nbytes += 20 + 20 + n
+        fw.inject(to_us(fw, seg))
+        nbytes += fw.expect(TCP)[IP].len  # the SYN-ACK
+    r = rule(fw, 65535)
+    assert (r.pcnt, r.bcnt) == (2 * len(sizes), nbytes)
+    assert r.timestamp > 0
+    add(fw, "100 count tcp from any to any")
+    fw.inject(to_us(fw, TCP(sport=42000, dport=80, seq=1, flags="S")))
+    fw.expect(TCP)
+    assert rule(fw, 100).pcnt == 2
+    assert rule(fw, 65535).pcnt == 2 * len(sizes) + 2
+    assert fw.tcp_close(lfd) == 0
+
+
 def test_default_to_accept_0_at_boot_denies(make_stack):
     st = make_stack(CONFIG + DENY_CONFIG_BOOT)
     st.arp_add(PEER_IP, PEER_MAC)

@@ -54,3 +54,21 @@ def test_data_segment_checksums(make_stack, mss):
     assert segs >= len(data) // mss
     peer.send("A", win=65535)
     quiesce(st, fd, lfd)
+
+
+@pytest.mark.parametrize("n", [8, 15, 16, 24, 31, 40, 1448])
+def test_all_ones_payload_checksum(make_stack, n):
+    """A payload of 0xff bytes: its 64-bit sum is near 2^64 when its words
+    are summed without a 32-byte run, so the header's and pseudo-header's
+    sums must be added with the end-around carry (RFC 1071 2(B)), not
+    with a plain 64-bit add that drops it."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st, sport=40001, dport=80)
+    lfd, fd = handshake_passive(st, peer)
+    assert st.tcp_send(fd, b"\xff" * n) == n
+    p = peer.pop()
+    assert p is not None and bytes(p[TCP].payload) == b"\xff" * n
+    assert p[TCP].chksum == right_checksum(p)
+    peer.ack = (p[TCP].seq + n) & 0xFFFFFFFF
+    peer.send("A", win=65535)
+    quiesce(st, fd, lfd)

@@ -6,6 +6,8 @@ the same bytes, as new data, once the port drains and an ACK comes.
 The drop itself is if.oqdrops and tcpx_oerrors; no retransmission is
 counted and nothing is sent twice."""
 
+from scapy.layers.inet import TCP
+
 from tcp_peer import PEER_IP, Peer, handshake_passive, quiesce, tcp_stack
 
 DEVICE, BUFFER = 4096, 32  # the test port's queue, ff_port's buffer
@@ -54,4 +56,30 @@ def test_refused_segment_is_sent_once_as_new_data(make_stack):
     assert st.counter("tcp.tcps_sndpack") >= 2
     peer.send("A", ack=start + 1000 + MSS)
     peer.expect_nothing()  # all acknowledged: nothing left to send
+    quiesce(st, fd, lfd)
+
+
+def test_refused_ack_goes_again(make_stack):
+    """An ACK the full port refuses is sent again once it drains (the
+    next tick), not left for the peer's retransmission timeout: a bulk
+    receiver whose peer was slow to take its frames dropped half its
+    ACKs, and a flight whose last ACK was lost stalled for the peer's
+    RTO (at least 230 ms)."""
+    st = tcp_stack(make_stack)
+    peer = Peer(st, sport=40002, dport=80)
+    lfd, fd = handshake_passive(st, peer)
+    fill_port(st)
+    before = st.counter(OQDROPS)
+    # Two full segments: RFC 5681 4.2 wants an ACK for them now.
+    peer.send("A", data=b"x" * MSS)
+    peer.send("PA", data=b"y" * MSS)
+    assert st.counter(OQDROPS) > before  # the ACK was refused
+    empty_port(st)
+    st.advance(0.005, step=0.001)
+    acks = []
+    while (p := peer.pop()) is not None:
+        acks.append(p[TCP].ack)
+    assert acks and acks[-1] == peer.seq, acks
+    assert st.counter("tcp.tcps_rexmttimeo") == 0
+    assert st.tcp_recv(fd) == b"x" * MSS + b"y" * MSS
     quiesce(st, fd, lfd)

@@ -4,7 +4,7 @@
  * checksum's sum computed while copying (kern/subr_cksum.c).
  *
  * Entry points: imin(), imax(), min(), max(), ulmin(), ulmax(),
- * ff_random64(), ff_log(), cksum_copy(), cksum_fold().
+ * ff_random64(), ff_log(), cksum_copy(), cksum_sum(), cksum_fold().
  *
  * ff_random64() is DPDK's rte_rand() behind an out-of-line wrapper
  * (dpdk/ff_dpdk_lib.c), so that protocols name no rte_* symbol; it is
@@ -73,6 +73,15 @@ ff_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
  * is summed contributes its folded sum byte-swapped.
  */
 uint64_t cksum_copy(void *dst, const void *src, size_t len);
+/* cksum_copy() without the copy: the sum of a received payload. */
+uint64_t cksum_sum(const void *src, size_t len);
+/* a + b in 64-bit one's complement: the carry out of bit 63 added back. */
+static inline uint64_t
+cksum_add(uint64_t a, uint64_t b)
+{
+	a += b;
+	return (a + (a < b));
+}
 /* A 64-bit one's-complement sum folded to 16 bits (not inverted). */
 uint16_t cksum_fold(uint64_t sum);
 

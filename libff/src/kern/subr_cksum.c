@@ -4,7 +4,7 @@
  * buffer, and reading it a second time for the checksum cost as much as
  * the copy (tcp_output_build was a quarter of a bulk sender's samples).
  *
- * Entry points: cksum_copy(), cksum_fold().
+ * Entry points: cksum_copy(), cksum_sum(), cksum_fold().
  *
  * RFC 1071's properties make one pass cheap: the one's-complement sum is
  * independent of byte order (sum the words as the machine loads them;
@@ -14,52 +14,92 @@
  * since 2^16, 2^32 and 2^64 are all 1 modulo 2^16 - 1, RFC 1071 2(B)).
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "kern/libkern.h"
 
-/* a + b with the carry out of bit 63 added back (end-around carry). */
-static inline uint64_t
-cksum_add64(uint64_t a, uint64_t b)
+/*
+ * The tail of a run, fewer than 32 bytes (and the whole run without
+ * SSE2): 64-bit words, the last bytes padded with zeros as RFC 1071
+ * pads; copied to dst as well unless dst is NULL.
+ */
+static uint64_t
+cksum_tail(uint8_t *d, const uint8_t *s, size_t len, uint64_t acc)
 {
-	a += b;
-	return (a + (a < b));
+	uint64_t w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		if (d != NULL) {
+			memcpy(d, &w, 8);
+			d += 8;
+		}
+		acc = cksum_add(acc, w);
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		if (d != NULL)
+			memcpy(d, s, len);
+		acc = cksum_add(acc, w);
+	}
+	return (acc);
 }
+
+#ifdef __SSE2__
+/*
+ * 32 bytes at a time: each 32-bit word widened to 64 bits and added to
+ * one of four 64-bit lanes, so no carry is ever lost (a lane would need
+ * 2^32 words to overflow) and no add waits for the previous one's carry,
+ * as the scalar add-with-carry chain does: 1448 bytes in about a third
+ * of the time.  The lanes are added with end-around carry at the end.
+ */
+static uint64_t
+cksum_run(uint8_t *d, const uint8_t *s, size_t len)
+{
+	const __m128i z = _mm_setzero_si128();
+	__m128i a0 = z, a1 = z, v, u;
+	uint64_t lane[4];
+
+	for (; len >= 32; s += 32, len -= 32) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		u = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+		if (d != NULL) {
+			_mm_storeu_si128((__m128i *)(void *)d, v);
+			_mm_storeu_si128((__m128i *)(void *)(d + 16), u);
+			d += 32;
+		}
+		a0 = _mm_add_epi64(a0, _mm_unpacklo_epi32(v, z));
+		a1 = _mm_add_epi64(a1, _mm_unpackhi_epi32(v, z));
+		a0 = _mm_add_epi64(a0, _mm_unpacklo_epi32(u, z));
+		a1 = _mm_add_epi64(a1, _mm_unpackhi_epi32(u, z));
+	}
+	_mm_storeu_si128((__m128i *)(void *)lane, a0);
+	_mm_storeu_si128((__m128i *)(void *)(lane + 2), a1);
+	return (cksum_tail(d, s, len,
+	    cksum_add(
+		cksum_add(lane[0], lane[1]), cksum_add(lane[2], lane[3]))));
+}
+#else
+static uint64_t
+cksum_run(uint8_t *d, const uint8_t *s, size_t len)
+{
+	return (cksum_tail(d, s, len, 0));
+}
+#endif
 
 uint64_t
 cksum_copy(void *dst, const void *src, size_t len)
 {
-	const uint8_t *s = src;
-	uint8_t *d = dst;
-	unsigned __int128 acc = 0; /* carries pile up in the high half */
-	uint64_t w0, w1, w2, w3;
+	return (cksum_run(dst, src, len));
+}
 
-	for (; len >= 32; s += 32, d += 32, len -= 32) {
-		memcpy(&w0, s, 8);
-		memcpy(&w1, s + 8, 8);
-		memcpy(&w2, s + 16, 8);
-		memcpy(&w3, s + 24, 8);
-		memcpy(d, &w0, 8);
-		memcpy(d + 8, &w1, 8);
-		memcpy(d + 16, &w2, 8);
-		memcpy(d + 24, &w3, 8);
-		acc += w0;
-		acc += w1;
-		acc += w2;
-		acc += w3;
-	}
-	for (; len >= 8; s += 8, d += 8, len -= 8) {
-		memcpy(&w0, s, 8);
-		memcpy(d, &w0, 8);
-		acc += w0;
-	}
-	if (len > 0) {
-		/* The last bytes padded with zeros, as RFC 1071 pads. */
-		w0 = 0;
-		memcpy(&w0, s, len);
-		memcpy(d, s, len);
-		acc += w0;
-	}
-	return (cksum_add64((uint64_t)acc, (uint64_t)(acc >> 64)));
+uint64_t
+cksum_sum(const void *src, size_t len)
+{
+	return (cksum_run(NULL, src, len));
 }
 
 uint16_t

@@ -161,12 +161,20 @@ sbdroprecord(struct sockbuf *sb)
 	m_freem(m);
 }
 
+/* Segments sbdrop() gives back to the pool at once. */
+#define SB_FREE_BATCH 32
+
 void
 sbdrop(struct sockbuf *sb, uint32_t len)
 {
-	struct rte_mbuf *m;
+	struct rte_mbuf *m, *batch[SB_FREE_BATCH];
 	uint32_t dropped = 0;
+	unsigned int n = 0;
 
+	/*
+	 * An ACK of a bulk sender's window frees tens of segments: in
+	 * bursts (one pass over the pool's cache, not one call each).
+	 */
 	while (len > 0 && (m = sb->sb_mb) != NULL) {
 		if (m->data_len > len) {
 			m_adj(m, (uint16_t)len);
@@ -182,8 +190,14 @@ sbdrop(struct sockbuf *sb, uint32_t len)
 		sb->sb_mbcnt -= m->buf_len;
 		sb->sb_mb = m->next;
 		m->next = NULL;
-		m_freem(m);
+		batch[n++] = m;
+		if (n == SB_FREE_BATCH) {
+			m_freem_bulk(batch, n);
+			n = 0;
+		}
 	}
+	if (n > 0)
+		m_freem_bulk(batch, n);
 	/* Every offset moved down by what went; the head starts at 0. */
 	if (sb->sb_sndptr == sb->sb_mb)
 		sb->sb_sndptroff = 0;
@@ -269,8 +283,7 @@ sbcopydata_cksum(
 			f = cksum_fold(part);
 			part = (uint16_t)((f << 8) | (f >> 8));
 		}
-		s += part;
-		s += s < part; /* end-around carry */
+		s = cksum_add(s, part);
 		done += n;
 	}
 	*sum = s;

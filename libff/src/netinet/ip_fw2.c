@@ -589,6 +589,29 @@ ipfw_chk(struct ff_ctx *ctx, struct ip_fw_args *a)
 	return (IP_FW_DENY); /* the default rule is last: not reached */
 }
 
+/*
+ * Only the default rule is loaded and it accepts (net.inet.ip.fw.
+ * default_to_accept, no rule added): it has no option and matches every
+ * packet, so count m on it and pass, without parsing the transport
+ * header or walking the rules (a memif bulk receiver spent 4 % of its
+ * samples there, on every segment).  1 when done.
+ */
+static int
+ipfw_default_pass(struct ipfw_state *fw, struct ff_ctx *ctx, struct rte_mbuf *m)
+{
+	struct ip_fw *f = fw->map[0];
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
+
+	if (fw->nrules != 1 || f->cmd_len != 1 ||
+	    ACTION_PTR(f)->opcode != O_ACCEPT ||
+	    (fw->disabled & (1u << f->set)) != 0)
+		return (0);
+	f->pcnt++;
+	f->bcnt += ntohs(ip->ip_len);
+	f->timestamp = ipfw_now(ctx);
+	return (1);
+}
+
 /* Run the rules; 0 to go on, else m was consumed. */
 static int
 ipfw_hook(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int out,
@@ -596,6 +619,9 @@ ipfw_hook(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int out,
 {
 	struct ipfw_state *fw = V_ipfw(ctx);
 	struct ip_fw_args a;
+
+	if (ipfw_default_pass(fw, ctx, m))
+		return (0);
 	/*
 	 * A transport header cut short is looked at without ports (they
 	 * match no port option) rather than dropped as FreeBSD does: the

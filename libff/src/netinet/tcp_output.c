@@ -750,6 +750,11 @@ tcp_output_one(struct tcpcb *tp)
 		TCPXSTAT_INC(ctx, tcpx_oerrors);
 		if (error == -ENOBUFS && tcp_output_unsend(tp, &sp, seq, max))
 			return (0);
+		/* A pure ACK or window update: again shortly. */
+		if (error == -ENOBUFS && sp.len == 0 &&
+		    (sp.flags & (TH_SYN | TH_FIN | TH_RST)) == 0 &&
+		    tp->t_state >= TCPS_ESTABLISHED)
+			tcp_timer_ack_retry(tp);
 	}
 	return (sp.sendalot);
 }

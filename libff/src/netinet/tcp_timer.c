@@ -6,6 +6,7 @@
  *
  * Entry points: tcp_timer_activate_rexmt(), tcp_timer_stop_rexmt(),
  * tcp_setpersist(), tcp_timer_keepalive(), tcp_timer_delack(),
+ * tcp_timer_ack_retry(),
  * tcp_timer_2msl(), tcp_timer_keep(), tcp_timers_stop(),
  * tcp_xmit_timer(), tcp_rexmtval(), tcp_twstart(), tcp_ms_ticks().
  *
@@ -245,6 +246,22 @@ tcp_timer_delack(struct tcpcb *tp)
 	callout_reset(ctx, &tp->t_timers.tt_delack,
 	    (uint64_t)tcp_ms_ticks(ctx, V_tcp(ctx)->delacktime),
 	    tcp_timer_delack_fire, tp);
+}
+
+/*
+ * An ACK the port refused (ENOBUFS: its buffer full of frames a slow
+ * peer has not taken) goes again at the next tick: else, with the peer
+ * waiting for it to send more, nothing would ever send it and the peer
+ * would sit out a retransmission timeout.
+ */
+void
+tcp_timer_ack_retry(struct tcpcb *tp)
+{
+	struct ff_ctx *ctx = tp->t_ctx;
+
+	tp->t_flags |= TF_DELACK;
+	callout_reset(ctx, &tp->t_timers.tt_delack,
+	    (uint64_t)tcp_ms_ticks(ctx, 1), tcp_timer_delack_fire, tp);
 }
 
 /* 2MSL expired (TIME_WAIT), or an orphaned FIN_WAIT_2 waited enough. */

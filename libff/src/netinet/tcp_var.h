@@ -563,6 +563,8 @@ void tcp_timer_delack(struct tcpcb *tp);
 /* delayed_ack 2: the ACKs the iteration's replies did not carry. */
 void tcp_delack_loop_flush(struct ff_ctx *ctx);
 void tcp_delack_loop_cancel(struct tcpcb *tp);
+/* A refused ACK: send it again at the next tick. */
+void tcp_timer_ack_retry(struct tcpcb *tp);
 void tcp_timer_2msl(struct tcpcb *tp, uint64_t ms);
 void tcp_timer_keep(struct tcpcb *tp, uint64_t ms);
 void tcp_timers_stop(struct tcpcb *tp);

@@ -236,6 +236,51 @@ ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
 	return (ff_testport_rx_put(p, m));
 }
 
+/*
+ * frame as a chain of mbufs cut at the ncuts increasing offsets cuts[]
+ * (a driver that scatters a frame over several buffers): each piece in
+ * a segment of its own.
+ */
+int
+ff_test_inject_split(struct ff_test *t, int port, const void *frame,
+    uint32_t len, const uint32_t *cuts, int ncuts)
+{
+	struct ff_port *p = test_port(t, port);
+	struct rte_mbuf *m = NULL, *n;
+	uint32_t from = 0, to;
+	int i;
+
+	if (p == NULL)
+		return (-ENODEV);
+	for (i = 0; i <= ncuts; i++, from = to) {
+		to = i < ncuts ? cuts[i] : len;
+		if (to < from || to > len || to - from > UINT16_MAX)
+			goto inval;
+		if ((n = rte_pktmbuf_alloc(t->t_pool)) == NULL)
+			goto nobufs;
+		if (rte_pktmbuf_append(n, (uint16_t)(to - from)) == NULL) {
+			rte_pktmbuf_free(n);
+			goto inval;
+		}
+		memcpy(rte_pktmbuf_mtod(n, void *), (const char *)frame + from,
+		    to - from);
+		if (m == NULL)
+			m = n;
+		else if (rte_pktmbuf_chain(m, n) != 0) {
+			rte_pktmbuf_free(n);
+			goto inval;
+		}
+	}
+	m->port = (uint16_t)port;
+	return (ff_testport_rx_put(p, m));
+inval:
+	rte_pktmbuf_free(m);
+	return (-EINVAL);
+nobufs:
+	rte_pktmbuf_free(m);
+	return (-ENOBUFS);
+}
+
 int
 ff_test_run(struct ff_test *t)
 {

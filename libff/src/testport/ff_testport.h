@@ -99,6 +99,9 @@ uint32_t ff_test_toeplitz(
     const uint8_t *key, uint32_t keylen, const uint8_t *data, uint32_t len);
 int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
     uint64_t ol_flags);
+/* frame as a chain cut at the increasing offsets cuts[0..ncuts). */
+int ff_test_inject_split(struct ff_test *t, int port, const void *frame,
+    uint32_t len, const uint32_t *cuts, int ncuts);
 int ff_test_run(struct ff_test *t);
 /* One main-loop iteration (ff_ctx_iterate()): the work it did. */
 int ff_test_iterate(struct ff_test *t);
