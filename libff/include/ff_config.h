@@ -94,6 +94,7 @@ struct ff_dpdk_cfg {
 	int vlan_strip;	  /* default 1 */
 	int vlan_accept;  /* ours: accept tagged frames */
 	int idle_sleep;	  /* µs to sleep after an idle loop */
+	int idle_spin;	  /* µs of polling after work before sleeping */
 	int pkt_tx_delay; /* µs; 0 = flush every loop */
 	int rx_burst;	  /* ours: frames per receive burst, default 32 */
 	int timer_slack;  /* ours: µs of timer slack, 0 = the kernel's */

@@ -62,6 +62,12 @@
  *   vlan_accept     ours: 0/1, accept VLAN-tagged frames (default 0)
  *   idle_sleep      µs to sleep after a loop that did nothing, 0-100000
  *                   (default 0)
+ *   idle_spin       ours: µs to keep polling without sleeping after the
+ *                   last iteration that did work, 0-100000 (default 0: sleep
+ *                   after the first idle iteration); needs idle_sleep.  A
+ *                   busy stack then answers without the wake-up of a sleep
+ *                   (idle_sleep plus timer slack, ~55 µs by default), an
+ *                   idle one still sleeps
  *   pkt_tx_delay    µs to hold transmitted packets to batch them, 0-100; a
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
@@ -185,6 +191,7 @@ const struct cfg_key cfg_keys[] = {
 	    "VLAN filtering is not supported; leave it empty"),
 	D("vlan_accept", cfg_int, CT_INT, 0, vlan_accept, 0, 1),
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
+	D("idle_spin", cfg_int, CT_INT, 0, idle_spin, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
 	D("rx_burst", cfg_int, CT_INT, 0, rx_burst, 1, FF_RX_BURST_MAX),
 	D("timer_slack", cfg_int, CT_INT, 0, timer_slack, 1, 100000),
@@ -721,6 +728,21 @@ cfg_finish_lcores(struct cfg_parse *pp)
 	    mask, list));
 }
 
+/* idle_spin delays the sleep of idle_sleep: without one it does nothing. */
+static int
+cfg_finish_idle(struct cfg_parse *pp)
+{
+	const struct ff_dpdk_cfg *d = &pp->pp_cfg->dpdk;
+	int line;
+
+	line = cfg_key_line(pp, CS_DPDK, 0, "idle_spin");
+	if (d->idle_spin > 0 && d->idle_sleep == 0)
+		return (cfg_err_at(pp, line, "dpdk", "idle_spin",
+		    "%d needs idle_sleep > 0: the loop never sleeps without it",
+		    d->idle_spin));
+	return (0);
+}
+
 /* kern.ipc.nmbufs and [dpdk] nb_mbufs size the same pool. */
 static int
 cfg_finish_boot(struct cfg_parse *pp)
@@ -773,7 +795,7 @@ cfg_parse(struct cfg_parse *pp)
 		return (-1);
 	if (cfg_finish_lcores(pp) != 0 || cfg_finish_vdevs(pp) != 0 ||
 	    cfg_finish_ports(pp) != 0 || cfg_finish_boot(pp) != 0 ||
-	    cfg_finish_profile(pp) != 0)
+	    cfg_finish_profile(pp) != 0 || cfg_finish_idle(pp) != 0)
 		return (-1);
 	return (0);
 }

@@ -286,11 +286,11 @@ ff_profile_log(struct ff_ctx *ctx, FILE *f)
 
 	fprintf(f,
 	    "ff: profile %s: pkt_tx_delay %d us, rx_burst %d, "
-	    "timer_slack %d us, net.inet.tcp.delayed_ack %d, "
-	    "delacktime %d ms\n",
+	    "timer_slack %d us, idle_sleep %d us, idle_spin %d us, "
+	    "net.inet.tcp.delayed_ack %d, delacktime %d ms\n",
 	    d->profile[0] != '\0' ? d->profile : "none", d->pkt_tx_delay,
-	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000),
-	    stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
+	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000), d->idle_sleep,
+	    d->idle_spin, stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
 	    stack_sysctl_int(ctx, "net.inet.tcp.delacktime"));
 }
 

@@ -112,6 +112,12 @@ int ff_test_loop_switching(struct ff_test *t, int on);
 /* Echo what TCP socket fd receives from the loop's application slot, in
  * the iteration that received it; fd -1 stops (ff_test_loop.c). */
 int ff_test_loop_echo(struct ff_test *t, int fd);
+/*
+ * Move the virtual clock by us, run one iteration as ff_run() does and
+ * say whether it would sleep now (1) or keep polling (0), [dpdk]
+ * idle_spin; -EINVAL without a virtual clock (ff_test_loop.c).
+ */
+int ff_test_loop_idle(struct ff_test *t, uint64_t us);
 int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
