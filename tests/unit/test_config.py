@@ -1128,3 +1128,37 @@ def test_idle_spin_needs_idle_sleep(lib, order):
         f"config.ini:{line}: [dpdk] idle_spin: 50 needs idle_sleep > 0: "
         "the loop never sleeps without it"
     )
+
+
+# --- [portN] rx_desc, tx_desc (dpdk/ff_dpdk_port.c) -------------------------
+# What reaches the queues is tests/stack/test_port_rings.py's.
+
+
+def test_port_desc_default(lib):
+    c = ok(lib, PORT0)
+    assert (c["port0.rx_desc"], c["port0.tx_desc"]) == ("1024", "1024")
+
+
+@pytest.mark.parametrize("n", ["32", "64", "2048", "32768"])
+def test_port_desc_values(lib, n):
+    c = ok(lib, PORT0 + f"rx_desc={n}\ntx_desc={n}\n")
+    assert (c["port0.rx_desc"], c["port0.tx_desc"]) == (n, n)
+
+
+@pytest.mark.parametrize("key", ["rx_desc", "tx_desc"])
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        ("1000", "1000 is not a power of two"),
+        ("3", "3 is not a power of two"),
+        ("16", "16 is out of range (32..32768)"),
+        ("65536", "65536 is out of range (32..32768)"),
+        ("0", "0 is out of range (32..32768)"),
+        ("-1024", "-1024 is out of range (32..32768)"),
+        ("x", "x is not an integer"),
+    ],
+)
+def test_port_desc_refused(lib, key, value, why):
+    r = load_string(lib, PORT0 + f"{key}={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message == f"config.ini:4: [port0] {key}: {why}"

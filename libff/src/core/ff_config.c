@@ -94,6 +94,14 @@
  *                   every port, so only the whole lcore_mask is accepted
  *   vip_addr        extra /32 addresses, "a;b;c" (no blank before a `;':
  *                   that starts a comment)
+ *   rx_desc, tx_desc   ours: descriptors of each receive / transmit queue
+ *                   (the ring the driver fills and the stack drains), a
+ *                   power of two, 32-32768 (default 1024).  The driver may
+ *                   round it to its own limits (rx_desc_lim): the primary
+ *                   says so at start, and dev.<driver>.<unit>.rx_desc and
+ *                   tx_desc show the sizes in force.  A larger receive ring
+ *                   rides out a longer pause of the loop (a SYN flood over
+ *                   net_af_xdp overflows 1024 in ~5 ms of preemption)
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
  *                   the port's interface; ipfw has no fwd action for
  *                   ipfw_pr's policy routes)
@@ -156,6 +164,8 @@
 	KEY(CS_DPDK, struct ff_dpdk_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 #define P(n, fn, t, fl, f) \
 	KEY(CS_PORT, struct ff_port_cfg, n, NULL, fn, t, fl, f, 0, 0, NULL)
+#define PR(n, fn, t, fl, f, lo, hi) \
+	KEY(CS_PORT, struct ff_port_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 #define V(n, fn, t, fl, f, lo, hi) \
 	KEY(CS_VDEV, struct ff_vdev_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 /* A key F-Stack has and we refuse unless it is empty (or always). */
@@ -212,6 +222,10 @@ const struct cfg_key cfg_keys[] = {
 	P("if_name", cfg_name, CT_STR, 0, pc_if_name),
 	P("lcore_list", cfg_lcore_list, CT_NONE, 0, pc_lcores),
 	P("vip_addr", cfg_vips, CT_NONE, CK_EMPTY, pc_vips),
+	PR("rx_desc", cfg_pow2, CT_INT, 0, pc_rx_desc, FF_PORT_DESC_MIN,
+	    FF_PORT_DESC_MAX),
+	PR("tx_desc", cfg_pow2, CT_INT, 0, pc_tx_desc, FF_PORT_DESC_MIN,
+	    FF_PORT_DESC_MAX),
 	NO(CS_PORT, "vip_ifname", cfg_refuse,
 	    "ff does not support vip_ifname yet (VIPs live on the port's "
 	    "own interface); leave it empty"),
@@ -906,6 +920,8 @@ ff_config_defaults(struct ff_config *cfg)
 	cfg->hz = 1000;
 	for (i = 0; i < FF_MAX_PORTS; i++) {
 		cfg->ports[i].pc_port_id = (uint16_t)i;
+		cfg->ports[i].pc_rx_desc = FF_PORT_DESC_DEFAULT;
+		cfg->ports[i].pc_tx_desc = FF_PORT_DESC_DEFAULT;
 		/* i < FF_MAX_PORTS (8): one digit, which gcc cannot see. */
 		snprintf(cfg->ports[i].pc_if_name,
 		    sizeof(cfg->ports[i].pc_if_name), "f-stack-%u",

@@ -29,7 +29,9 @@ struct ff_dpdk_cfg;
 #define FF_TESTPORT_QLEN 4096 /* frames each way */
 
 /* Backend (ff_testport.c). */
-struct ff_port *ff_testport_open(uint16_t port_id);
+/* A test port whose queues hold rx_desc and tx_desc frames (at most
+ * FF_TESTPORT_QLEN), as [portN] rx_desc and tx_desc size a NIC's rings. */
+struct ff_port *ff_testport_open(uint16_t port_id, int rx_desc, int tx_desc);
 /* Queue a received frame; consumes m.  0 or -ENOBUFS (queue full). */
 int ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 /* Oldest transmitted frame, or NULL; the caller owns it. */
