@@ -357,8 +357,10 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 	p->p_tx_desc = ntx;
 	return (0);
 fail:
-	snprintf(err, errlen, "port %u (%s): queue setup: %s", p->p_port_id,
-	    p->p_name, rte_strerror(-rc));
+	snprintf(err, errlen,
+	    "port %u (%s): queue setup ([port%u] rx_desc %d, tx_desc %d): %s",
+	    p->p_port_id, p->p_name, pc->pc_port_id, pc->pc_rx_desc,
+	    pc->pc_tx_desc, rte_strerror(-rc));
 	return (-1);
 }
 
