@@ -19,13 +19,17 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define FF_MAX_PORTS	8
-#define FF_MAX_VDEVS	8
-#define FF_MAX_VIPS	64
-#define FF_MAX_KV	256
-#define FF_MAX_LCORES	64
-#define FF_IFNAMSIZ	16
-#define FF_RX_BURST_MAX 32 /* [dpdk] rx_burst: frames per receive burst */
+#define FF_MAX_PORTS	     8
+#define FF_MAX_VDEVS	     8
+#define FF_MAX_VIPS	     64
+#define FF_MAX_KV	     256
+#define FF_MAX_LCORES	     64
+#define FF_IFNAMSIZ	     16
+#define FF_RX_BURST_MAX	     32 /* [dpdk] rx_burst: frames per receive burst */
+/* [portN] rx_desc, tx_desc: descriptors per queue, a power of two. */
+#define FF_PORT_DESC_DEFAULT 1024
+#define FF_PORT_DESC_MIN     32 /* one receive burst */
+#define FF_PORT_DESC_MAX     32768
 
 enum ff_proc_type {
 	FF_PROC_AUTO = 0,
@@ -53,7 +57,9 @@ struct ff_port_cfg {
 	int pc_nb_lcores;
 	struct in_addr pc_vips[FF_MAX_VIPS]; /* vip_addr, ';'-separated */
 	int pc_nb_vips;
-	int pc_line; /* line of the section header */
+	int pc_rx_desc; /* descriptors per rx queue, default 1024 */
+	int pc_tx_desc; /* descriptors per tx queue, default 1024 */
+	int pc_line;	/* line of the section header */
 };
 
 struct ff_vdev_cfg {
@@ -94,6 +100,7 @@ struct ff_dpdk_cfg {
 	int vlan_strip;	  /* default 1 */
 	int vlan_accept;  /* ours: accept tagged frames */
 	int idle_sleep;	  /* µs to sleep after an idle loop */
+	int idle_spin;	  /* µs of polling after work before sleeping */
 	int pkt_tx_delay; /* µs; 0 = flush every loop */
 	int rx_burst;	  /* ours: frames per receive burst, default 32 */
 	int timer_slack;  /* ours: µs of timer slack, 0 = the kernel's */

@@ -69,6 +69,7 @@ _SIGNATURES = {
     "ff_test_run": (_I, [_P]),
     "ff_test_iterate": (_I, [_P]),
     "ff_test_loop_stall": (_I, [_P, _U64, _I]),
+    "ff_test_loop_idle": (_I, [_P, _U64]),
     "ff_test_loop_switching": (_I, [_P, _I]),
     "ff_test_loop_echo": (_I, [_P, _I]),
     "ff_test_advance": (_I, [_P, _U64, _U64]),

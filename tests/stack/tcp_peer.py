@@ -20,9 +20,9 @@ OUR_IP = "198.18.0.2"
 MSL_MS = 1000  # tests shorten net.inet.tcp.msl to this
 
 
-def tcp_stack(make_stack):
+def tcp_stack(make_stack, config=None):
     """A stack that knows the peer's MAC (no ARP exchange) and a short MSL."""
-    st = make_stack()
+    st = make_stack() if config is None else make_stack(config)
     assert st.arp_add(PEER_IP, PEER_MAC, ffstack.LLE_STATIC) == 0
     st.sysctl("net.inet.tcp.msl", MSL_MS)
     return st

@@ -1503,12 +1503,13 @@ def ev_arp_table_full(make_stack):
 
 
 def ev_tx_queue_full(make_stack):
-    """Nobody takes frames off the port (the test port holds 4096): the
-    next 32 (a burst) wait in the port's buffer for the device, the one
-    after them finds the buffer full and is dropped, never waited for;
-    ip_output says ENOBUFS (FreeBSD's answer for a full send queue)."""
+    """Nobody takes frames off the port (its transmit ring holds 1024,
+    [port0] tx_desc's default): the next 32 (a burst) wait in the port's
+    buffer for the device, the one after them finds the buffer full and
+    is dropped, never waited for; ip_output says ENOBUFS (FreeBSD's
+    answer for a full send queue)."""
     st = known(make_stack)
-    for _ in range(4096 + 32):
+    for _ in range(1024 + 32):
         assert st.ip_output(PEER_IP) == 0
     yield st
     # Refused at the port: its drop, and ENOBUFS to the sender.

@@ -12,6 +12,7 @@ import struct
 from scapy.layers.inet import ICMP, IP, TCP
 from scapy.layers.l2 import Ether
 
+import ffstack
 from tcp_peer import (
     OUR_IP,
     PEER_IP,
@@ -178,7 +179,10 @@ def test_reuseport_listeners_share_connections(make_stack):
 
 
 def test_receive_buffer_autotuning_grows_window(make_stack):
-    st = tcp_stack(make_stack)
+    # A whole window arrives between two loop iterations: more segments
+    # than the default 1024-descriptor receive ring holds.
+    ring = ffstack.CONFIG.replace("[port0]", "[port0]\nrx_desc=4096")
+    st = tcp_stack(make_stack, ring)
     peer = Peer(st)
     lfd, fd = handshake_passive(
         st, peer, options=[("MSS", 1460), ("WScale", 7), ("Timestamp", (1, 0))]

@@ -10,7 +10,7 @@ from scapy.layers.inet import TCP
 
 from tcp_peer import PEER_IP, Peer, handshake_passive, quiesce, tcp_stack
 
-DEVICE, BUFFER = 4096, 32  # the test port's queue, ff_port's buffer
+DEVICE, BUFFER = 1024, 32  # the port's ring ([port0] tx_desc), its buffer
 OQDROPS = "if.f-stack-0.oqdrops"
 MSS = 1460  # handshake_passive's
 

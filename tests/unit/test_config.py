@@ -144,6 +144,7 @@ DEFAULTS = {
     "dpdk.numa_on": "1",
     "dpdk.vlan_strip": "1",
     "dpdk.idle_sleep": "0",
+    "dpdk.idle_spin": "0",
     "dpdk.pkt_tx_delay": "0",
     "dpdk.rx_burst": "32",
     "dpdk.timer_slack": "0",
@@ -1087,3 +1088,77 @@ def test_profile_keys_range(lib, key, value):
     r = load_string(lib, f"[dpdk]\n{key}={value}\n")
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
     assert r.message.startswith(f"config.ini:2: [dpdk] {key}: ")
+
+
+# --- [dpdk] idle_spin (core/ff_ctx.c ff_ctx_idle_due()) ---------------------
+# Its effect on the loop is tests/stack/test_idle_spin.py's.
+
+
+@pytest.mark.parametrize("spin", ["0", "1", "50", "100000"])
+def test_idle_spin_values(lib, spin):
+    c = ok(lib, f"[dpdk]\nidle_sleep=5\nidle_spin={spin}\n")
+    assert (c["dpdk.idle_sleep"], c["dpdk.idle_spin"]) == ("5", spin)
+
+
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        ("-1", "-1 is out of range (0..100000)"),
+        ("100001", "100001 is out of range (0..100000)"),
+        ("x", "x is not an integer"),
+        ("1.5", "1.5 is not an integer"),
+    ],
+)
+def test_idle_spin_range(lib, value, why):
+    r = load_string(lib, f"[dpdk]\nidle_sleep=5\nidle_spin={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message == f"config.ini:3: [dpdk] idle_spin: {why}"
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_idle_spin_needs_idle_sleep(lib, order):
+    # Without idle_sleep the loop never sleeps: a spin would do nothing.
+    text = "idle_spin=50\nidle_sleep=0\n"
+    if order == "after":
+        text = "idle_sleep=0\nidle_spin=50\n"
+    r = load_string(lib, "[dpdk]\n" + text)
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    line = 2 if order == "before" else 3
+    assert r.message == (
+        f"config.ini:{line}: [dpdk] idle_spin: 50 needs idle_sleep > 0: "
+        "the loop never sleeps without it"
+    )
+
+
+# --- [portN] rx_desc, tx_desc (dpdk/ff_dpdk_port.c) -------------------------
+# What reaches the queues is tests/stack/test_port_rings.py's.
+
+
+def test_port_desc_default(lib):
+    c = ok(lib, PORT0)
+    assert (c["port0.rx_desc"], c["port0.tx_desc"]) == ("1024", "1024")
+
+
+@pytest.mark.parametrize("n", ["32", "64", "2048", "32768"])
+def test_port_desc_values(lib, n):
+    c = ok(lib, PORT0 + f"rx_desc={n}\ntx_desc={n}\n")
+    assert (c["port0.rx_desc"], c["port0.tx_desc"]) == (n, n)
+
+
+@pytest.mark.parametrize("key", ["rx_desc", "tx_desc"])
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        ("1000", "1000 is not a power of two"),
+        ("3", "3 is not a power of two"),
+        ("16", "16 is out of range (32..32768)"),
+        ("65536", "65536 is out of range (32..32768)"),
+        ("0", "0 is out of range (32..32768)"),
+        ("-1024", "-1024 is out of range (32..32768)"),
+        ("x", "x is not an integer"),
+    ],
+)
+def test_port_desc_refused(lib, key, value, why):
+    r = load_string(lib, PORT0 + f"{key}={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message == f"config.ini:4: [port0] {key}: {why}"

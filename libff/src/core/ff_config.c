@@ -62,6 +62,12 @@
  *   vlan_accept     ours: 0/1, accept VLAN-tagged frames (default 0)
  *   idle_sleep      µs to sleep after a loop that did nothing, 0-100000
  *                   (default 0)
+ *   idle_spin       ours: µs to keep polling without sleeping after the
+ *                   last iteration that did work, 0-100000 (default 0: sleep
+ *                   after the first idle iteration); needs idle_sleep.  A
+ *                   busy stack then answers without the wake-up of a sleep
+ *                   (idle_sleep plus timer slack, ~55 µs by default), an
+ *                   idle one still sleeps
  *   pkt_tx_delay    µs to hold transmitted packets to batch them, 0-100; a
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
@@ -88,6 +94,14 @@
  *                   every port, so only the whole lcore_mask is accepted
  *   vip_addr        extra /32 addresses, "a;b;c" (no blank before a `;':
  *                   that starts a comment)
+ *   rx_desc, tx_desc   ours: descriptors of each receive / transmit queue
+ *                   (the ring the driver fills and the stack drains), a
+ *                   power of two, 32-32768 (default 1024).  The driver may
+ *                   round it to its own limits (rx_desc_lim): the primary
+ *                   says so at start, and dev.<driver>.<unit>.rx_desc and
+ *                   tx_desc show the sizes in force.  A larger receive ring
+ *                   rides out a longer pause of the loop (a SYN flood over
+ *                   net_af_xdp overflows 1024 in ~5 ms of preemption)
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
  *                   the port's interface; ipfw has no fwd action for
  *                   ipfw_pr's policy routes)
@@ -150,6 +164,8 @@
 	KEY(CS_DPDK, struct ff_dpdk_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 #define P(n, fn, t, fl, f) \
 	KEY(CS_PORT, struct ff_port_cfg, n, NULL, fn, t, fl, f, 0, 0, NULL)
+#define PR(n, fn, t, fl, f, lo, hi) \
+	KEY(CS_PORT, struct ff_port_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 #define V(n, fn, t, fl, f, lo, hi) \
 	KEY(CS_VDEV, struct ff_vdev_cfg, n, NULL, fn, t, fl, f, lo, hi, NULL)
 /* A key F-Stack has and we refuse unless it is empty (or always). */
@@ -185,6 +201,7 @@ const struct cfg_key cfg_keys[] = {
 	    "VLAN filtering is not supported; leave it empty"),
 	D("vlan_accept", cfg_int, CT_INT, 0, vlan_accept, 0, 1),
 	D("idle_sleep", cfg_int, CT_INT, 0, idle_sleep, 0, 100000),
+	D("idle_spin", cfg_int, CT_INT, 0, idle_spin, 0, 100000),
 	D("pkt_tx_delay", cfg_int, CT_INT, 0, pkt_tx_delay, 0, 100),
 	D("rx_burst", cfg_int, CT_INT, 0, rx_burst, 1, FF_RX_BURST_MAX),
 	D("timer_slack", cfg_int, CT_INT, 0, timer_slack, 1, 100000),
@@ -205,6 +222,10 @@ const struct cfg_key cfg_keys[] = {
 	P("if_name", cfg_name, CT_STR, 0, pc_if_name),
 	P("lcore_list", cfg_lcore_list, CT_NONE, 0, pc_lcores),
 	P("vip_addr", cfg_vips, CT_NONE, CK_EMPTY, pc_vips),
+	PR("rx_desc", cfg_pow2, CT_INT, 0, pc_rx_desc, FF_PORT_DESC_MIN,
+	    FF_PORT_DESC_MAX),
+	PR("tx_desc", cfg_pow2, CT_INT, 0, pc_tx_desc, FF_PORT_DESC_MIN,
+	    FF_PORT_DESC_MAX),
 	NO(CS_PORT, "vip_ifname", cfg_refuse,
 	    "ff does not support vip_ifname yet (VIPs live on the port's "
 	    "own interface); leave it empty"),
@@ -721,6 +742,21 @@ cfg_finish_lcores(struct cfg_parse *pp)
 	    mask, list));
 }
 
+/* idle_spin delays the sleep of idle_sleep: without one it does nothing. */
+static int
+cfg_finish_idle(struct cfg_parse *pp)
+{
+	const struct ff_dpdk_cfg *d = &pp->pp_cfg->dpdk;
+	int line;
+
+	line = cfg_key_line(pp, CS_DPDK, 0, "idle_spin");
+	if (d->idle_spin > 0 && d->idle_sleep == 0)
+		return (cfg_err_at(pp, line, "dpdk", "idle_spin",
+		    "%d needs idle_sleep > 0: the loop never sleeps without it",
+		    d->idle_spin));
+	return (0);
+}
+
 /* kern.ipc.nmbufs and [dpdk] nb_mbufs size the same pool. */
 static int
 cfg_finish_boot(struct cfg_parse *pp)
@@ -773,7 +809,7 @@ cfg_parse(struct cfg_parse *pp)
 		return (-1);
 	if (cfg_finish_lcores(pp) != 0 || cfg_finish_vdevs(pp) != 0 ||
 	    cfg_finish_ports(pp) != 0 || cfg_finish_boot(pp) != 0 ||
-	    cfg_finish_profile(pp) != 0)
+	    cfg_finish_profile(pp) != 0 || cfg_finish_idle(pp) != 0)
 		return (-1);
 	return (0);
 }
@@ -884,6 +920,8 @@ ff_config_defaults(struct ff_config *cfg)
 	cfg->hz = 1000;
 	for (i = 0; i < FF_MAX_PORTS; i++) {
 		cfg->ports[i].pc_port_id = (uint16_t)i;
+		cfg->ports[i].pc_rx_desc = FF_PORT_DESC_DEFAULT;
+		cfg->ports[i].pc_tx_desc = FF_PORT_DESC_DEFAULT;
 		/* i < FF_MAX_PORTS (8): one digit, which gcc cannot see. */
 		snprintf(cfg->ports[i].pc_if_name,
 		    sizeof(cfg->ports[i].pc_if_name), "f-stack-%u",

@@ -73,6 +73,18 @@ cfg_int(
 	return (0);
 }
 
+/* An integer in range that is a power of two: ring sizes. */
+int
+cfg_pow2(
+    struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)
+{
+	long n;
+
+	if (cfg_strtol(v, &n) == 0 && n > 0 && (n & (n - 1)) != 0)
+		return (cfg_err(pp, "%s is not a power of two", v));
+	return (cfg_int(pp, kp, base, v));
+}
+
 int
 cfg_str(
     struct cfg_parse *pp, const struct cfg_key *kp, void *base, const char *v)

@@ -112,10 +112,10 @@ int cfg_key_line(
     struct cfg_parse *pp, enum cfg_sect sect, int idx, const char *name);
 
 /* Value parsers (ff_config_parse.c; cfg_driver in ff_config_vdev.c). */
-cfg_parse_fn cfg_int, cfg_str, cfg_name, cfg_hex, cfg_lcore_mask, cfg_lcores,
-    cfg_log_level, cfg_port_list, cfg_lcore_list, cfg_ipv4, cfg_netmask,
-    cfg_gateway, cfg_vips, cfg_mac, cfg_driver, cfg_refuse, cfg_cmdline,
-    cfg_profile;
+cfg_parse_fn cfg_int, cfg_pow2, cfg_str, cfg_name, cfg_hex, cfg_lcore_mask,
+    cfg_lcores, cfg_log_level, cfg_port_list, cfg_lcore_list, cfg_ipv4,
+    cfg_netmask, cfg_gateway, cfg_vips, cfg_mac, cfg_driver, cfg_refuse,
+    cfg_cmdline, cfg_profile;
 
 /* [vdev0] .. [vdevN-1] checked and their devargs built (ff_config_vdev.c). */
 int cfg_finish_vdevs(struct cfg_parse *pp);

@@ -199,6 +199,29 @@ ff_ctx_tx_held(const struct ff_ctx *ctx)
 }
 
 /*
+ * [dpdk] idle_spin: a sleep costs the next frame its wake-up (idle_sleep
+ * plus the kernel's timer slack, ~55 µs by default), so a stack that just
+ * did work keeps polling for idle_spin µs of stack time (the TSC-driven
+ * clock, virtual on the test port) and only then sleeps.
+ */
+int
+ff_ctx_idle_due(struct ff_ctx *ctx, int work)
+{
+	const struct ff_dpdk_cfg *d = &ctx->cfg->dpdk;
+	uint64_t now = ff_clock_now(&ctx->clock);
+
+	if (work != 0) {
+		ctx->top.work_ns = now;
+		return (0);
+	}
+	if (d->idle_sleep == 0 ||
+	    now - ctx->top.work_ns < (uint64_t)d->idle_spin * FF_NS_PER_US)
+		return (0);
+	ctx->top.idle_sleeps++;
+	return (1);
+}
+
+/*
  * Record an iteration of d cycles that ended at TSC t: the wall-clock
  * maximum always; whether it was switched out when it is long enough to
  * matter (see the top of this file).

@@ -78,6 +78,8 @@ struct ff_top {
 	 */
 	uint64_t max_run_tsc; /* longest not switched out: max_run_us */
 	uint64_t preempted;   /* iterations >= 1 ms switched out */
+	uint64_t idle_sleeps; /* idle_sleep taken: kern.loop.idle_sleeps */
+	uint64_t work_ns;     /* stack time of the last busy iteration */
 	uint64_t msg_max_tsc; /* longest request served, not switched out */
 	uint64_t ms_tsc;      /* cycles in a millisecond */
 	uint64_t csw;	      /* involuntary switches at the last read */
@@ -181,6 +183,13 @@ uint32_t ff_ctx_procs_set(struct ff_ctx *ctx, uint32_t live);
 
 /* 1 when a port holds frames that pkt_tx_delay has not let go yet. */
 int ff_ctx_tx_held(const struct ff_ctx *ctx);
+
+/*
+ * After an iteration that did `work': 1 when the loop is to sleep now
+ * ([dpdk] idle_sleep), counted in kern.loop.idle_sleeps; 0 while it keeps
+ * polling ([dpdk] idle_spin µs after the last busy iteration).
+ */
+int ff_ctx_idle_due(struct ff_ctx *ctx, int work);
 
 /*
  * The process's current context, for the application API that has no

@@ -6,8 +6,9 @@
  * can before the EAL starts, then brings up the EAL, the packet pool, the
  * ports, the protocols and the message ring, in that order.  ff_run()
  * turns ff_ctx_iterate() until told to stop (or, in a secondary, until the
- * primary is gone), sleeping idle_sleep µs after an idle iteration, then takes everything down again and leaves no
- * hugepage file or runtime directory behind.
+ * primary is gone), sleeping idle_sleep µs after an idle iteration (once
+ * idle_spin µs have passed since the last busy one), then takes everything
+ * down again and leaves no hugepage file or runtime directory behind.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -388,7 +389,7 @@ ff_run(loop_func_t loop, void *arg)
 		ff_profile_log(ctx, stderr);
 	while (
 	    !ctx->stop && !ff_signalled && !ff_procs_watch(ctx, &next_check)) {
-		if (ff_ctx_iterate(ctx) == 0 && ctx->cfg->dpdk.idle_sleep > 0)
+		if (ff_ctx_idle_due(ctx, ff_ctx_iterate(ctx)))
 			ff_idle_sleep(ctx);
 	}
 	ff_run_shutdown(ctx);

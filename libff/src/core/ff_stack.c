@@ -204,7 +204,7 @@ stack_ports(struct ff_ctx *ctx, char *err, size_t errlen)
 	struct ff_port *p;
 	struct ifnet *ifp;
 	char name[IFNAMSIZ];
-	int i;
+	int i, error;
 
 	for (i = 0; i < ctx->nb_ports; i++) {
 		if ((p = ctx->ports[i]) == NULL)
@@ -218,6 +218,9 @@ stack_ports(struct ff_ctx *ctx, char *err, size_t errlen)
 		if ((ifp = if_attach(ctx, name, IFT_ETHER, p)) == NULL)
 			return (stack_err(
 			    err, errlen, "%s: %s", name, strerror(errno)));
+		if ((error = ff_port_sysctl_attach(ctx, p)) != 0)
+			return (stack_err(err, errlen, "%s: sysctl dev.%s: %s",
+			    name, p->p_driver, strerror(-error)));
 		if (pc != NULL &&
 		    stack_port_addrs(ctx, ifp, pc, err, errlen) != 0)
 			return (-1);
@@ -286,11 +289,11 @@ ff_profile_log(struct ff_ctx *ctx, FILE *f)
 
 	fprintf(f,
 	    "ff: profile %s: pkt_tx_delay %d us, rx_burst %d, "
-	    "timer_slack %d us, net.inet.tcp.delayed_ack %d, "
-	    "delacktime %d ms\n",
+	    "timer_slack %d us, idle_sleep %d us, idle_spin %d us, "
+	    "net.inet.tcp.delayed_ack %d, delacktime %d ms\n",
 	    d->profile[0] != '\0' ? d->profile : "none", d->pkt_tx_delay,
-	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000),
-	    stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
+	    d->rx_burst, (int)(prctl(PR_GET_TIMERSLACK) / 1000), d->idle_sleep,
+	    d->idle_spin, stack_sysctl_int(ctx, "net.inet.tcp.delayed_ack"),
 	    stack_sysctl_int(ctx, "net.inet.tcp.delacktime"));
 }
 

@@ -11,7 +11,9 @@
  * (p_adopted, decided by core/ff_ctx.c).  With several processes the
  * primary makes a ring per port and ordered pair of processes
  * (FF_HO_FMT), through which a process hands a frame it received to the
- * one that owns it (po_handover; core/ff_dispatch.c decides).  The offloads become FreeBSD's capability words in the
+ * one that owns it (po_handover; core/ff_dispatch.c decides).  Each queue
+ * has [portN] rx_desc / tx_desc descriptors, as the driver rounds them.
+ * The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
  * struct pkthdr at the burst (dpdk/ff_dpdk_mbuf.h).
@@ -33,8 +35,6 @@
 #include "dpdk/ff_dpdk_mbuf.h"
 #include "net/ff_port.h"
 
-#define FF_RX_DESC 1024
-#define FF_TX_DESC 1024
 #define FF_HO_RING 1024 /* frames in flight from one process to another */
 #define FF_HO_FMT  "ff_ho_%u_%d_%d" /* port, from, to */
 
@@ -272,13 +272,65 @@ dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
 	o->tx_enabled = ff_dpdk_tx_offloads(&ctx->cfg->dpdk, o->tx_capa);
 }
 
+/*
+ * [portN] rx_desc / tx_desc as the driver takes them: it rounds to its
+ * own limits (rte_eth_dev_info's rx_desc_lim, tx_desc_lim), and a ring
+ * that is not the size asked for is said, once, by the primary.
+ */
+static int
+dpdk_desc_adjust(struct ff_port *p, const struct ff_port_cfg *pc, uint16_t *nrx,
+    uint16_t *ntx)
+{
+	int rc;
+
+	*nrx = (uint16_t)pc->pc_rx_desc;
+	*ntx = (uint16_t)pc->pc_tx_desc;
+	if ((rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->p_port_id, nrx, ntx)))
+		return (rc);
+	if (*nrx != pc->pc_rx_desc)
+		fprintf(stderr,
+		    "ff: port %u (%s): [port%u] rx_desc %d: the driver "
+		    "takes %u\n",
+		    p->p_port_id, p->p_name, pc->pc_port_id, pc->pc_rx_desc,
+		    *nrx);
+	if (*ntx != pc->pc_tx_desc)
+		fprintf(stderr,
+		    "ff: port %u (%s): [port%u] tx_desc %d: the driver "
+		    "takes %u\n",
+		    p->p_port_id, p->p_name, pc->pc_port_id, pc->pc_tx_desc,
+		    *ntx);
+	return (0);
+}
+
+/*
+ * The ring sizes in force, for dev.<driver>.<unit>.rx_desc: the driver's
+ * own word where it answers (rte_eth_*_queue_info_get), else what the
+ * queue was set up with (or, in a secondary, configured).
+ */
+static void
+dpdk_desc_read(struct ff_port *p, int rx, int tx)
+{
+	struct rte_eth_rxq_info ri;
+	struct rte_eth_txq_info ti;
+
+	p->p_rx_desc = rx;
+	p->p_tx_desc = tx;
+	if (rte_eth_rx_queue_info_get(p->p_port_id, p->p_queue, &ri) == 0 &&
+	    ri.nb_desc != 0)
+		p->p_rx_desc = ri.nb_desc;
+	if (rte_eth_tx_queue_info_get(p->p_port_id, p->p_queue, &ti) == 0 &&
+	    ti.nb_desc != 0)
+		p->p_tx_desc = ti.nb_desc;
+}
+
 static int
 dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
-    const struct rte_eth_dev_info *di, char *err, size_t errlen)
+    const struct ff_port_cfg *pc, const struct rte_eth_dev_info *di, char *err,
+    size_t errlen)
 {
 	struct rte_eth_conf conf;
 	uint16_t q, nq = (uint16_t)ctx->cfg->dpdk.nb_procs;
-	uint16_t nrx = FF_RX_DESC, ntx = FF_TX_DESC;
+	uint16_t nrx, ntx;
 	int rc, sock;
 
 	memset(&conf, 0, sizeof(conf));
@@ -290,7 +342,7 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
 	}
 	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
-	    (rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->p_port_id, &nrx, &ntx)))
+	    (rc = dpdk_desc_adjust(p, pc, &nrx, &ntx)) != 0)
 		goto fail;
 	sock =
 	    ff_dpdk_numa_socket(ctx->cfg, rte_eth_dev_socket_id(p->p_port_id));
@@ -301,10 +353,14 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 			 p->p_port_id, q, ntx, sock, NULL)) != 0)
 			goto fail;
 	}
+	p->p_rx_desc = nrx;
+	p->p_tx_desc = ntx;
 	return (0);
 fail:
-	snprintf(err, errlen, "port %u (%s): queue setup: %s", p->p_port_id,
-	    p->p_name, rte_strerror(-rc));
+	snprintf(err, errlen,
+	    "port %u (%s): queue setup ([port%u] rx_desc %d, tx_desc %d): %s",
+	    p->p_port_id, p->p_name, pc->pc_port_id, pc->pc_rx_desc,
+	    pc->pc_tx_desc, rte_strerror(-rc));
 	return (-1);
 }
 
@@ -350,6 +406,12 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	p->p_port_id = port_id;
 	p->p_queue = (uint16_t)ctx->proc_id;
 	rte_eth_dev_get_name_by_port(port_id, p->p_name);
+	/* FreeBSD's driver names have no bus prefix: net_tap is "tap". */
+	snprintf(p->p_driver, sizeof(p->p_driver), "%s",
+	    strncmp(di.driver_name, "net_", 4) == 0 ? di.driver_name + 4
+						    : di.driver_name);
+	p->p_rx_desc = pc->pc_rx_desc;
+	p->p_tx_desc = pc->pc_tx_desc;
 	dpdk_pick_offloads(ctx, &di, &dp->dp_off);
 	dp->dp_tso_hdr_in_mtu = strcmp(di.driver_name, "net_tap") == 0;
 	p->p_capabilities =
@@ -358,7 +420,7 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	    ff_dpdk_ifcap(dp->dp_off.rx_enabled, dp->dp_off.tx_enabled);
 	p->p_hwassist = ff_dpdk_hwassist(dp->dp_off.tx_enabled);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
-	    (dpdk_queues_setup(ctx, p, &di, err, errlen) != 0 ||
+	    (dpdk_queues_setup(ctx, p, pc, &di, err, errlen) != 0 ||
 		dpdk_port_start(ctx, p, err, errlen) != 0)) {
 		free(p);
 		return (NULL);
@@ -371,5 +433,6 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	if (rte_eth_dev_get_mtu(port_id, &p->p_mtu) != 0)
 		p->p_mtu = RTE_ETHER_MTU;
 	p->p_promisc = rte_eth_promiscuous_get(port_id) == 1;
+	dpdk_desc_read(p, p->p_rx_desc, p->p_tx_desc);
 	return (p);
 }

@@ -1,9 +1,10 @@
 /*
  * kern_sysctl_kern.c - the top-level nodes and the kern.* leaves that
  * belong to no protocol: kern.ostype, kern.osrelease, kern.hz,
- * kern.ipc.maxsockbuf, kern.ipc.somaxconn and the main loop's stall gauges
- * kern.loop.max_us, max_run_us, preempted and msg_max_us.  Registered by
- * sysctl_ctx_init(); the socket layer reads ctx->sysctl->st_ipc.
+ * kern.ipc.maxsockbuf, kern.ipc.somaxconn, the main loop's stall gauges
+ * kern.loop.max_us, max_run_us, preempted and msg_max_us, and its sleep
+ * count kern.loop.idle_sleeps.  Registered by sysctl_ctx_init(); the
+ * socket layer reads ctx->sysctl->st_ipc.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -98,6 +99,19 @@ kern_sysctl_loop_preempted(
 	return (sysctl_out(req, &v, sizeof(v)));
 }
 
+/*
+ * kern.loop.idle_sleeps: how often the loop slept ([dpdk] idle_sleep),
+ * since start; idle_spin holds it off while the stack is busy.
+ */
+static int
+kern_sysctl_loop_idle_sleeps(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	uint64_t v = ctx->top.idle_sleeps;
+
+	return (sysctl_out(req, &v, sizeof(v)));
+}
+
 /* kern.ipc.maxsockbuf: an unsigned long with a floor. */
 static int
 kern_sysctl_maxsockbuf(
@@ -157,6 +171,9 @@ static const struct sysctl_entry kern_sysctls[] = {
 	    kern_sysctl_loop_msg_max, "QU",
 	    "Longest tool request served, not preempted, us "
 	    "(write 0 to reset)"),
+	SYSCTL_PROC("kern.loop.idle_sleeps", CTLTYPE_U64 | CTLFLAG_RD,
+	    kern_sysctl_loop_idle_sleeps, "QU",
+	    "Idle sleeps of the main loop (idle_sleep, after idle_spin)"),
 };
 
 #undef STATE

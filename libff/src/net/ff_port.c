@@ -13,11 +13,16 @@
  * interface's oqdrops (FreeBSD's name for a frame a full send queue could
  * not take): the stack never blocks on a full queue.  The interface's
  * opackets, obytes and omcasts count what the device took.
+ *
+ * ff_port_sysctl_attach() shows each port's rings as FreeBSD drivers
+ * show their hardware: dev.<driver>.<unit>.rx_desc and tx_desc.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/ff_ctx.h"
+#include "kern/kern_sysctl.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
 #include "net/if_var.h"
@@ -106,4 +111,39 @@ ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns)
 	if (p->p_ntx == 0)
 		return (0);
 	return (hold_ns == 0 || now_ns - p->p_tx_first_ns >= hold_ns);
+}
+
+/*
+ * dev.<driver>.<unit>: the port's ring sizes, read-only.  The unit counts
+ * the ports of the same driver before this one, as FreeBSD numbers a
+ * driver's devices (dev.tap.0, dev.tap.1, dev.af_xdp.0).
+ */
+int
+ff_port_sysctl_attach(struct ff_ctx *ctx, struct ff_port *p)
+{
+	char dev[48], node[64], rx[80], tx[80], descr[96];
+	int i, unit = 0;
+
+	for (i = 0; i < ctx->nb_ports && ctx->ports[i] != p; i++)
+		if (ctx->ports[i] != NULL &&
+		    strcmp(ctx->ports[i]->p_driver, p->p_driver) == 0)
+			unit++;
+	snprintf(dev, sizeof(dev), "dev.%s", p->p_driver);
+	snprintf(node, sizeof(node), "%s.%d", dev, unit);
+	snprintf(rx, sizeof(rx), "%s.rx_desc", node);
+	snprintf(tx, sizeof(tx), "%s.tx_desc", node);
+	snprintf(descr, sizeof(descr), "port %u (%s)", p->p_port_id, p->p_name);
+	const struct sysctl_entry tab[] = {
+		SYSCTL_NODE("dev", "Devices"),
+		SYSCTL_NODE(dev, "Ports of this driver"),
+		SYSCTL_NODE(node, descr),
+		SYSCTL_INT(rx, CTLFLAG_RD, struct ff_port, p_rx_desc, 0, 0,
+		    "Receive descriptors per queue ([portN] rx_desc, as the "
+		    "driver took it)"),
+		SYSCTL_INT(tx, CTLFLAG_RD, struct ff_port, p_tx_desc, 0, 0,
+		    "Transmit descriptors per queue ([portN] tx_desc, as the "
+		    "driver took it)"),
+	};
+
+	return (SYSCTL_ADD_TABLE(ctx, p, tab));
 }

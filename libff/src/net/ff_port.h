@@ -59,6 +59,9 @@ struct ff_port {
 	uint16_t p_queue;   /* rx/tx queue this process owns */
 	uint32_t p_adopted; /* rx queues of dead processes polled too */
 	char p_name[64];    /* device name, for messages */
+	char p_driver[32];  /* driver, for dev.<driver>.<unit>: "tap" */
+	int p_rx_desc;	    /* descriptors per rx queue, as the driver took */
+	int p_tx_desc;	    /* descriptors per tx queue */
 	struct ether_addr p_mac;
 	uint16_t p_mtu;
 	int p_promisc;
@@ -94,5 +97,10 @@ int ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns);
  * it refused stays buffered, in order, due at once.
  */
 int ff_port_flush(struct ff_ctx *ctx, struct ff_port *p);
+/*
+ * Register dev.<driver>.<unit>.rx_desc and tx_desc for p, one of
+ * ctx->ports; 0 or a negative errno.
+ */
+int ff_port_sysctl_attach(struct ff_ctx *ctx, struct ff_port *p);
 
 #endif /* _NET_FF_PORT_H_ */

@@ -121,6 +121,7 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 {
 	struct ff_ctx *ctx = t->t_ctx;
 	const struct ff_config *cfg = ctx->cfg;
+	const struct ff_port_cfg *pc;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct ff_port *p;
 	int i;
@@ -136,8 +137,9 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 	ctx->pktmbuf_pool = t->t_pool;
 	/* The ports of port_list, as ff_dpdk_ports_open() opens them. */
 	for (i = 0; i < cfg->dpdk.nb_ports; i++) {
+		pc = &cfg->ports[cfg->dpdk.port_list[i]];
 		p = ff_testport_open(
-		    cfg->ports[cfg->dpdk.port_list[i]].pc_port_id);
+		    pc->pc_port_id, pc->pc_rx_desc, pc->pc_tx_desc);
 		if (p == NULL) {
 			snprintf(err, errlen, "test port %d: no memory",
 			    cfg->dpdk.port_list[i]);

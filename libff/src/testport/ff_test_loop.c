@@ -5,7 +5,7 @@
  * (tests/stack/test_loop_max.py).
  *
  * Entry points: ff_test_loop_stall(), ff_test_loop_switching(),
- * ff_test_loop_echo().
+ * ff_test_loop_echo(), ff_test_loop_idle().
  *
  * A real stall cannot be made on demand in a test (and the machine's own
  * preemptions would blur it), so the next iteration is made long on the
@@ -136,4 +136,22 @@ ff_test_loop_echo(struct ff_test *t, int fd)
 	t->t_ctx->loop = fd >= 0 ? loop_echo_run : NULL;
 	t->t_ctx->loop_arg = NULL;
 	return (0);
+}
+
+/*
+ * ff_run()'s step without the sleep itself: the clock moves by us first
+ * (the time the loop would have spent polling), then one iteration, then
+ * the decision ff_run() takes (ff_ctx_idle_due(), which counts a sleep in
+ * kern.loop.idle_sleeps).
+ */
+int
+ff_test_loop_idle(struct ff_test *t, uint64_t us)
+{
+	struct ff_ctx *ctx;
+
+	if (t == NULL || t->t_ctx == NULL || !t->t_ctx->clock.clk_virtual)
+		return (-EINVAL);
+	ctx = t->t_ctx;
+	ff_clock_advance(&ctx->clock, us * FF_NS_PER_US);
+	return (ff_ctx_idle_due(ctx, ff_ctx_iterate(ctx)));
 }

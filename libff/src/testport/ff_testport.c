@@ -35,6 +35,7 @@ struct tp_queue {
 	struct rte_mbuf *q_ring[FF_TESTPORT_QLEN];
 	unsigned int q_head;  /* next to take */
 	unsigned int q_count; /* frames queued */
+	unsigned int q_cap;   /* at most: the ring size, up to QLEN */
 };
 
 struct ff_testport {
@@ -51,7 +52,7 @@ struct ff_testport {
 static int
 tpq_put(struct tp_queue *q, struct rte_mbuf *m)
 {
-	if (q->q_count == FF_TESTPORT_QLEN)
+	if (q->q_count == FF_TESTPORT_QLEN || q->q_count == q->q_cap)
 		return (-ENOBUFS);
 	q->q_ring[(q->q_head + q->q_count) % FF_TESTPORT_QLEN] = m;
 	q->q_count++;
@@ -184,8 +185,16 @@ static const struct ff_port_ops tp_ops = {
 	.po_handover_rx = tp_handover_rx,
 };
 
+/* A queue as long as a ring of n descriptors, within the test's bound. */
+static unsigned int
+tp_cap(int n)
+{
+	return (
+	    n > 0 && n < FF_TESTPORT_QLEN ? (unsigned int)n : FF_TESTPORT_QLEN);
+}
+
 struct ff_port *
-ff_testport_open(uint16_t port_id)
+ff_testport_open(uint16_t port_id, int rx_desc, int tx_desc)
 {
 	struct ff_testport *tp;
 	struct ff_port *p;
@@ -196,6 +205,13 @@ ff_testport_open(uint16_t port_id)
 	p->p_ops = &tp_ops;
 	p->p_port_id = port_id;
 	snprintf(p->p_name, sizeof(p->p_name), "testport%u", port_id);
+	snprintf(p->p_driver, sizeof(p->p_driver), "testport");
+	/* [portN] rx_desc / tx_desc bound the queues as a NIC's rings. */
+	p->p_rx_desc = rx_desc;
+	p->p_tx_desc = tx_desc;
+	tp->tp_rx.q_cap = tp_cap(rx_desc);
+	tp->tp_tx.q_cap = tp_cap(tx_desc);
+	tp->tp_ho.q_cap = FF_TESTPORT_QLEN;
 	/* Locally administered, unicast: 02:00:00:00:00:<port + 1>. */
 	p->p_mac.octet[0] = 0x02;
 	p->p_mac.octet[5] = (uint8_t)(port_id + 1);

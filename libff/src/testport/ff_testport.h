@@ -29,7 +29,9 @@ struct ff_dpdk_cfg;
 #define FF_TESTPORT_QLEN 4096 /* frames each way */
 
 /* Backend (ff_testport.c). */
-struct ff_port *ff_testport_open(uint16_t port_id);
+/* A test port whose queues hold rx_desc and tx_desc frames (at most
+ * FF_TESTPORT_QLEN), as [portN] rx_desc and tx_desc size a NIC's rings. */
+struct ff_port *ff_testport_open(uint16_t port_id, int rx_desc, int tx_desc);
 /* Queue a received frame; consumes m.  0 or -ENOBUFS (queue full). */
 int ff_testport_rx_put(struct ff_port *p, struct rte_mbuf *m);
 /* Oldest transmitted frame, or NULL; the caller owns it. */
@@ -115,6 +117,12 @@ int ff_test_loop_switching(struct ff_test *t, int on);
 /* Echo what TCP socket fd receives from the loop's application slot, in
  * the iteration that received it; fd -1 stops (ff_test_loop.c). */
 int ff_test_loop_echo(struct ff_test *t, int fd);
+/*
+ * Move the virtual clock by us, run one iteration as ff_run() does and
+ * say whether it would sleep now (1) or keep polling (0), [dpdk]
+ * idle_spin; -EINVAL without a virtual clock (ff_test_loop.c).
+ */
+int ff_test_loop_idle(struct ff_test *t, uint64_t us);
 int ff_test_advance(struct ff_test *t, uint64_t ns, uint64_t step_ns);
 uint64_t ff_test_now(struct ff_test *t);
 int ff_test_pop(struct ff_test *t, int port, void *buf, uint32_t cap);
