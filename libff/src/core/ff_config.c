@@ -101,7 +101,10 @@
  *                   says so at start, and dev.<driver>.<unit>.rx_desc and
  *                   tx_desc show the sizes in force.  A larger receive ring
  *                   rides out a longer pause of the loop (a SYN flood over
- *                   net_af_xdp overflows 1024 in ~5 ms of preemption)
+ *                   net_af_xdp overflows 1024 in ~5 ms of preemption).
+ *                   A size a virtual device ignores (net_tap, net_memif,
+ *                   net_af_packet; net_af_xdp's tx_desc) is refused at
+ *                   start by dpdk/ff_dpdk_port.c
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
  *                   the port's interface; ipfw has no fwd action for
  *                   ipfw_pr's policy routes)

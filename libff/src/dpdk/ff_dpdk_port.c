@@ -273,6 +273,86 @@ dpdk_pick_offloads(struct ff_ctx *ctx, const struct rte_eth_dev_info *di,
 }
 
 /*
+ * Which of [portN] rx_desc / tx_desc size a ring of the driver's, from
+ * the DPDK 22.11 drivers: net_af_xdp makes its AF_XDP receive and
+ * transmit rings both of the receive queue's size and ignores the
+ * transmit queue's; net_tap reads each frame with readv() into rx_desc
+ * chained mbufs and queues nothing itself (the kernel's tap queue is the
+ * interface's txqueuelen); net_memif's rings are its rsize= argument and
+ * net_af_packet's its framecnt=.  A NIC sizes both.  A size that would
+ * change nothing is refused, and the sysctls show 0 for no such ring.
+ */
+enum { DESC_OWN, DESC_NONE, DESC_FROM_RX };
+
+static const struct {
+	const char *driver;
+	int rx, tx;
+	const char *why;
+} dpdk_desc_rings[] = {
+	{ "net_af_xdp", DESC_OWN, DESC_FROM_RX,
+	    "sizes its transmit ring from rx_desc" },
+	{ "net_tap", DESC_NONE, DESC_NONE,
+	    "has no descriptor ring (the kernel's tap queue is the "
+	    "interface's txqueuelen)" },
+	{ "net_memif", DESC_NONE, DESC_NONE,
+	    "sizes its rings from its rsize= argument" },
+	{ "net_af_packet", DESC_NONE, DESC_NONE,
+	    "sizes its rings from its framecnt= argument" },
+};
+
+static void
+dpdk_desc_kind(const char *driver, int *rx, int *tx, const char **why)
+{
+	size_t i;
+
+	*rx = *tx = DESC_OWN;
+	*why = "";
+	for (i = 0; i < sizeof(dpdk_desc_rings) / sizeof(dpdk_desc_rings[0]);
+	     i++)
+		if (strcmp(driver, dpdk_desc_rings[i].driver) == 0) {
+			*rx = dpdk_desc_rings[i].rx;
+			*tx = dpdk_desc_rings[i].tx;
+			*why = dpdk_desc_rings[i].why;
+		}
+}
+
+static int
+dpdk_desc_check(const struct ff_port *p, const struct ff_port_cfg *pc,
+    const char *driver, char *err, size_t errlen)
+{
+	const char *why, *key = NULL;
+	int rx, tx;
+
+	dpdk_desc_kind(driver, &rx, &tx, &why);
+	if (rx != DESC_OWN && pc->pc_rx_desc != FF_PORT_DESC_DEFAULT)
+		key = "rx_desc";
+	else if (tx != DESC_OWN && pc->pc_tx_desc != FF_PORT_DESC_DEFAULT &&
+	    (tx == DESC_NONE || pc->pc_tx_desc != pc->pc_rx_desc))
+		key = "tx_desc";
+	if (key == NULL)
+		return (0);
+	snprintf(err, errlen, "port %u (%s): [port%u] %s: %s %s", p->p_port_id,
+	    p->p_name, pc->pc_port_id, key, driver, why);
+	return (-1);
+}
+
+/* The sizes the driver's rings really have: 0 where it has none. */
+static void
+dpdk_desc_in_force(struct ff_port *p, const char *driver)
+{
+	const char *why;
+	int rx, tx;
+
+	dpdk_desc_kind(driver, &rx, &tx, &why);
+	if (tx == DESC_FROM_RX)
+		p->p_tx_desc = p->p_rx_desc;
+	else if (tx == DESC_NONE)
+		p->p_tx_desc = 0;
+	if (rx == DESC_NONE)
+		p->p_rx_desc = 0;
+}
+
+/*
  * [portN] rx_desc / tx_desc as the driver takes them: it rounds to its
  * own limits (rte_eth_dev_info's rx_desc_lim, tx_desc_lim), and a ring
  * that is not the size asked for is said, once, by the primary.
@@ -341,6 +421,8 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 		conf.rx_adv_conf.rss_conf.rss_hf = di->flow_type_rss_offloads &
 		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
 	}
+	if (dpdk_desc_check(p, pc, di->driver_name, err, errlen) != 0)
+		return (-1);
 	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
 	    (rc = dpdk_desc_adjust(p, pc, &nrx, &ntx)) != 0)
 		goto fail;
@@ -434,5 +516,6 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 		p->p_mtu = RTE_ETHER_MTU;
 	p->p_promisc = rte_eth_promiscuous_get(port_id) == 1;
 	dpdk_desc_read(p, p->p_rx_desc, p->p_tx_desc);
+	dpdk_desc_in_force(p, di.driver_name);
 	return (p);
 }

@@ -139,10 +139,10 @@ ff_port_sysctl_attach(struct ff_ctx *ctx, struct ff_port *p)
 		SYSCTL_NODE(node, descr),
 		SYSCTL_INT(rx, CTLFLAG_RD, struct ff_port, p_rx_desc, 0, 0,
 		    "Receive descriptors per queue ([portN] rx_desc, as the "
-		    "driver took it)"),
+		    "driver took it; 0: the driver has no such ring)"),
 		SYSCTL_INT(tx, CTLFLAG_RD, struct ff_port, p_tx_desc, 0, 0,
 		    "Transmit descriptors per queue ([portN] tx_desc, as the "
-		    "driver took it)"),
+		    "driver took it; 0: the driver has no such ring)"),
 	};
 
 	return (SYSCTL_ADD_TABLE(ctx, p, tab));
