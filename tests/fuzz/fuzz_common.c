@@ -411,6 +411,7 @@ settle_pending(struct ff_test *t, int flags)
 		return (fuzz_counter(t, "tcp.tcb_count") > 0);
 	return (fuzz_counter(t, "arp.nentries") > 0 ||
 	    fuzz_counter(t, "tcp.tcb_count") > 0 ||
+	    fuzz_counter(t, "tcp.syncache_count") > 0 ||
 	    fuzz_counter(t, "so.tcp_pcbs") > 0 ||
 	    fuzz_counter(t, "ip.ipq_count") > 0);
 }
@@ -418,9 +419,10 @@ settle_pending(struct ff_test *t, int flags)
 void
 fuzz_settle_end(struct ff_test *t, int flags)
 {
-	static const char *const gone[] = { "tcp.tcb_count", "so.sockets",
-		"so.files", "so.tcp_pcbs", "so.udp_pcbs", "ip.ipq_count",
-		"ip.frag_count", "arp.nentries" };
+	static const char *const gone[] = { "tcp.tcb_count",
+		"tcp.syncache_count", "so.sockets", "so.files", "so.tcp_pcbs",
+		"so.udp_pcbs", "ip.ipq_count", "ip.frag_count",
+		"arp.nentries" };
 	unsigned int i;
 	int left;
 
@@ -446,7 +448,8 @@ fuzz_settle_end(struct ff_test *t, int flags)
 	if ((flags & FUZZ_STRICT) != 0) {
 		/* What a closed connection leaves: its path's metrics. */
 		if (ff_test_sysctl_set(
-			t, "net.inet.tcp.hostcache.purgenow", "1") != 0)
+			t, "net.inet.tcp.hostcache.purgenow", "1") != 0 ||
+		    fuzz_counter(t, "tcp.hostcache_count") != 0)
 			fuzz_fail("hostcache purge");
 		if (++fuzz_uses < fuzz_reuse)
 			return;
