@@ -1,8 +1,18 @@
 /*
  * fuzz_common.h - what every libFuzzer harness of tests/fuzz shares: a
- * fresh stack on the test port for each input (so an input replays the
- * same way alone, and "back to baseline" is exact), frames in and out,
- * and the invariants asserted after every input.
+ * stack on the test port kept from input to input while each input
+ * leaves it back at its baseline (asserted: no socket, pcb, control
+ * block, queue, ARP entry or mbuf left), made anew every FUZZ_REUSE
+ * inputs; frames in and out; the invariants asserted after every input;
+ * running totals of inputs, frames and messages.
+ *
+ * Reproducing: an input runs alone on a fresh stack (`fuzz_x crash-...'),
+ * with rte_rand() seeded the same way as in the run.  What a kept stack
+ * still carries from the inputs before (the virtual clock, counters) can
+ * matter; FUZZ_SEQ_LOG=file makes the harness write every input since
+ * the stacks were last made to `file', and FUZZ_REPLAY=file runs such a
+ * log again in order (run-fuzzers keeps it beside a finding).
+ * FUZZ_REUSE=1 gives every input a fresh stack (slow, exact).
  *
  * A broken invariant aborts with a message: libFuzzer reports it as a
  * crash and keeps the input, as it does an ASan or UBSan report.
@@ -32,19 +42,33 @@ extern const char fuzz_config[];
  */
 extern const char fuzz_config_tight[];
 
-/* A fresh stack for `config', the peer's MAC known; aborts on failure. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Runs a FUZZ_REPLAY log, if asked, before libFuzzer starts. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/*
+ * First thing of every input: counts it, writes it to the sequence log,
+ * seeds rte_rand(), prints the running totals every 10 s.
+ */
+void fuzz_begin(const uint8_t *data, size_t size);
+
+/*
+ * The stack for `config' (the kept one, or a fresh one), the peer's MAC
+ * known; aborts on failure.
+ */
 struct ff_test *fuzz_stack(const char *config);
 /*
  * Everything an input may leave is gone: sockets closed by the caller,
  * the clock moved on past every timer (TIME_WAIT, retransmissions,
  * reassembly, ARP), frames sent drained.  Asserts the invariants, that
  * no socket, pcb, control block, reassembly queue, ARP entry or mbuf is
- * left (FUZZ_STRICT; without it, for inputs that may change the timers
- * or add static entries, only that the stack gives every mbuf back when
- * destroyed), then destroys the stack.
+ * left, purges the TCP host cache and keeps the stack for the next input
+ * (FUZZ_STRICT; without it, for inputs that may change the timers or add
+ * static entries, only that the stack gives every mbuf back when
+ * destroyed, which it then is).
  */
 #define FUZZ_STRICT 1
-void fuzz_settle_destroy(struct ff_test *t, int flags);
+void fuzz_settle_end(struct ff_test *t, int flags);
 /* The invariants (ff_test_check()); `where' names the step on failure. */
 void fuzz_check(struct ff_test *t, const char *where);
 /* Abort with a message (a finding). */
@@ -52,10 +76,12 @@ void
 fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /*
- * What the inputs carried, printed when the harness exits (as libFuzzer
- * prints its stat:: lines): frames injected, requests handled.
+ * What the inputs carried: inputs run, frames injected, requests
+ * handled.  Printed as "#fuzz fuzz_frames: N" lines every 10 s, and as
+ * "stat::fuzz_frames: N" lines (as libFuzzer prints its own) when the
+ * harness exits, is interrupted (SIGINT, SIGTERM), times out or fails.
  */
-extern unsigned long long fuzz_nframes, fuzz_nmsgs;
+extern unsigned long long fuzz_nframes, fuzz_nmsgs, fuzz_ninputs;
 
 /* Inject one frame on port 0 and run the loop. */
 void fuzz_inject(struct ff_test *t, const void *frame, size_t len);

@@ -16,8 +16,6 @@
 #include "testport/ff_testport.h"
 #include "fuzz_common.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ff_test *t;
 	int left;
 
+	fuzz_begin(data, size);
 	if ((text = malloc(size + 1)) == NULL)
 		return (0);
 	memcpy(text, data, size);

@@ -8,7 +8,7 @@
  * bit moves the virtual clock 500 ms first (ARP and reassembly timers
  * fire between frames).  The stack has two ports, a UDP socket on port 7
  * and a TCP listener on port 80, so frames reach every layer; at the end
- * the sockets close and the stack settles (fuzz_settle_destroy()).
+ * the sockets close and the stack settles (fuzz_settle_end()).
  */
 #include <netinet/in.h>
 #include <stdint.h>
@@ -18,8 +18,6 @@
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 #include "fuzz_common.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
 udp_socket(struct ff_test *t)
@@ -43,12 +41,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	uint8_t frame[FUZZ_FRAME_MAX];
-	struct ff_test *t =
-	    fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
-	int udp = udp_socket(t), tcp = ff_test_tcp_socket(t), i;
+	struct ff_test *t;
+	int udp, tcp, i;
 	uint16_t w;
 	size_t len;
 
+	fuzz_begin(data, size);
+	t = fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
+	udp = udp_socket(t);
+	tcp = ff_test_tcp_socket(t);
 	if (tcp < 0 || ff_test_tcp_bind(t, tcp, NULL, 80) != 0 ||
 	    ff_test_tcp_listen(t, tcp, 8) != 0)
 		fuzz_fail("tcp listener");
@@ -74,6 +75,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ff_test_tcp_close(t, tcp);
 	ff_test_use(t);
 	ff_close(udp);
-	fuzz_settle_destroy(t, FUZZ_STRICT);
+	fuzz_settle_end(t, FUZZ_STRICT);
 	return (0);
 }

@@ -88,8 +88,6 @@ enum {
 
 enum { ST_SERVED, ST_ERRORS, ST_BADSTATE, ST_RECLAIMED, ST_ABANDONED, ST_N };
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 struct harness {
 	struct ff_test *t;
 	struct ff_msg_area *a;
@@ -407,6 +405,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t op, i;
 	int idx;
 
+	fuzz_begin(data, size);
 	memset(&h, 0, sizeof(h));
 	h.t = fuzz_stack(fuzz_config);
 	if (ff_test_msg_ring(h.t, (void **)&h.a) != 0)
@@ -459,6 +458,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* What is still posted is served before the stack goes. */
 	fuzz_nmsgs += run_check(&h, 0);
-	fuzz_settle_destroy(h.t, 0);
+	fuzz_settle_end(h.t, 0);
 	return (0);
 }

@@ -17,7 +17,7 @@
  *
  * The UDP socket is read after every fragment (a datagram completed
  * there is delivered); at the end it closes and the stack settles: no
- * queue, fragment or mbuf may stay (fuzz_settle_destroy()).
+ * queue, fragment or mbuf may stay (fuzz_settle_end()).
  */
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -28,8 +28,6 @@
 #include "testport/ff_testport.h"
 #include "testport/ff_test_sock.h"
 #include "fuzz_common.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t protos[4] = { 1, 17, 6, 99 };
 
@@ -57,12 +55,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[65536];
 	struct fuzz_in in = { data, size };
 	uint8_t frame[14 + 20 + 255], pay[255], mac[6], ctl, len;
-	struct ff_test *t =
-	    fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
-	int udp = udp_socket(t);
+	struct ff_test *t;
+	int udp;
 	size_t flen;
 	uint16_t off;
 
+	fuzz_begin(data, size);
+	t = fuzz_stack((fuzz_u8(&in) & 1) ? fuzz_config_tight : fuzz_config);
+	udp = udp_socket(t);
 	if (ff_test_port_mac(t, 0, mac) != 0)
 		fuzz_fail("port");
 	while (in.n >= 4) {
@@ -91,6 +91,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ff_test_use(t);
 	ff_close(udp);
-	fuzz_settle_destroy(t, FUZZ_STRICT);
+	fuzz_settle_end(t, FUZZ_STRICT);
 	return (0);
 }

@@ -26,7 +26,7 @@
  * Our ISN is learnt from every SYN we send (SYN-ACKs of the listener
  * included), so "ISN + 1 + 0" stays the right ack after a new handshake.
  * At the end every descriptor closes and the stack settles: no control
- * block, socket, pcb or mbuf may stay (fuzz_settle_destroy()).
+ * block, socket, pcb or mbuf may stay (fuzz_settle_end()).
  */
 #include <stdint.h>
 #include <string.h>
@@ -35,8 +35,6 @@
 #include "netinet/tcp_var.h"
 #include "testport/ff_testport.h"
 #include "fuzz_common.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define OUR_PORT  80
 #define PEER_PORT 40000
@@ -247,6 +245,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t win;
 	int i;
 
+	fuzz_begin(data, size);
 	if (size < 2)
 		return (0);
 	memset(&c, 0, sizeof(c));
@@ -286,6 +285,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ff_test_tcp_close(c.t, c.fds[i]);
 	/* Unaccepted connections went with the listener. */
 	ff_test_arp_delete(c.t, "198.18.0.1");
-	fuzz_settle_destroy(c.t, FUZZ_STRICT);
+	fuzz_settle_end(c.t, FUZZ_STRICT);
 	return (0);
 }

@@ -212,9 +212,11 @@ def test_purgenow_and_purge(make_stack):
     st = tcp_stack(make_stack)
     peer, fd = learn_mtu(st)
     assert hc_count(st) == 1
+    assert st.counter("tcp.hostcache_count") == 1  # the fuzzers' gauge
     assert sysctl_get(st, HC + "purgenow") == 0
     st.sysctl(HC + "purgenow", 1)
     assert hc_count(st) == 0
+    assert st.counter("tcp.hostcache_count") == 0
     mss, cfd, _ = syn_mss(st)
     assert mss == 1460
     abort(st, cfd)

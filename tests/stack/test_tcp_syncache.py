@@ -27,10 +27,12 @@ def test_entry_added_then_promoted(make_stack):
     peer.send("S", options=[("MSS", 1400), ("WScale", 3)])
     sa = peer.expect("SA")
     assert sysctl(st, "net.inet.tcp.syncache.count") == 1
+    assert st.counter("tcp.syncache_count") == 1  # the fuzzers' gauge
     assert st.counter("tcp.tcb_count") == 1  # the listener only
     assert st.counter("tcp.sockets") == 1
     peer.send("A", ack=sa.seq + 1)
     assert sysctl(st, "net.inet.tcp.syncache.count") == 0
+    assert st.counter("tcp.syncache_count") == 0
     fd = st.tcp_accept(lfd)
     info = st.tcp_info(fd)
     assert info["state_name"] == "ESTABLISHED" and info["maxseg"] == 1400

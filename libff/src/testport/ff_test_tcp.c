@@ -9,7 +9,8 @@
  * _accept(), _send(), _recv(), _shutdown(), _close(), _setopt(),
  * _getopt(), _info(), _establish(), _set_iss(), ff_test_tcp_counter()
  * (called by ff_test_counter() for the gauges "tcp.tcb_count",
- * "tcp.sockets", "tcp.inpcbs").
+ * "tcp.sockets", "tcp.inpcbs", "tcp.syncache_count",
+ * "tcp.hostcache_count").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -281,6 +282,10 @@ ff_test_tcp_counter(struct ff_ctx *ctx, const char *name, uint64_t *val)
 		*val = uipc_sockets_inuse(ctx);
 	else if (strcmp(name, "tcp.inpcbs") == 0)
 		*val = V_tcbinfo(ctx)->ipi_count;
+	else if (strcmp(name, "tcp.syncache_count") == 0)
+		*val = V_syncache(ctx)->count;
+	else if (strcmp(name, "tcp.hostcache_count") == 0)
+		*val = V_hostcache(ctx)->cache_count;
 	else
 		return (-ENOENT);
 	return (0);
