@@ -4,6 +4,7 @@ end, no stack, many tools at once, tools killed mid-request, garbage.
 Each tool run is its own DPDK secondary process.
 """
 
+import contextlib
 import glob
 import json
 import random
@@ -134,6 +135,35 @@ def _start_spinner(prefix):
     return p
 
 
+@contextlib.contextmanager
+def _churning(prefix, n):
+    """n tools looping on requests, all started in the same instant;
+    yields them once each is attached.  On the way out, a failure too,
+    every one still running is SIGKILLed and reaped: tools left churning
+    outlive the test."""
+    tools = [
+        subprocess.Popen(
+            [sys.executable, str(IPC_TOOL), prefix, "churn"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    try:
+        for p in tools:
+            line = p.stdout.readline()
+            assert "spinning" in line, line or p.stderr.read()
+        yield tools
+    finally:
+        for p in tools:
+            if p.poll() is None:
+                p.send_signal(signal.SIGKILL)
+            p.wait(timeout=30)
+            p.stdout.close()
+            p.stderr.close()
+
+
 def test_tools_killed_mid_request_leak_nothing(primary):
     # More kills than the ring has slots: a slot lost per kill would show.
     for _ in range(9):
@@ -208,29 +238,10 @@ def test_killed_tools_leave_the_primary_nothing(primary):
     assert cp.returncode == 0, cp.stderr
     before = _shared_state(primary)
     for _ in range(12):
-        tools = [
-            subprocess.Popen(
-                [sys.executable, str(IPC_TOOL), primary.prefix, "churn"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(8)
-        ]
-        try:
-            for p in tools:
-                line = p.stdout.readline()
-                assert "spinning" in line, line or p.stderr.read()
+        with _churning(primary.prefix, 8) as tools:
             for p in tools:
                 time.sleep(rng.uniform(0, 0.03))
                 p.send_signal(signal.SIGKILL)
-        finally:
-            for p in tools:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGKILL)
-                p.wait(timeout=30)
-                p.stdout.close()
-                p.stderr.close()
     # The next tool's start clears what the dead left in the runtime
     # directory; the shared heap must not need it.
     cp = primary.tool("ff-sysctl", "kern.hz")
@@ -300,19 +311,7 @@ def test_sixty_four_tools_killed_at_random_steps_free_every_slot(primary):
         # All 64 started in the same instant: their EAL starts must not
         # trip over each other (ff_runtime_start_lock; before it, a few
         # dozen at once failed with "EAL: Cannot init memory").
-        tools = [
-            subprocess.Popen(
-                [sys.executable, str(IPC_TOOL), primary.prefix, "churn"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(64)
-        ]
-        try:
-            for p in tools:
-                line = p.stdout.readline()
-                assert "spinning" in line, line or p.stderr.read()
+        with _churning(primary.prefix, 64) as tools:
             t0 = time.monotonic()
             for when, i in sorted(
                 (rng.uniform(0, 0.5), i) for i in range(len(tools))
@@ -320,14 +319,6 @@ def test_sixty_four_tools_killed_at_random_steps_free_every_slot(primary):
                 time.sleep(max(0.0, t0 + when - time.monotonic()))
                 tools[i].send_signal(signal.SIGKILL)
                 kills += 1
-        finally:
-            # On a failure too: tools left churning outlive the test.
-            for p in tools:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGKILL)
-                p.wait(timeout=30)
-                p.stdout.close()
-                p.stderr.close()
     assert kills == 256
     assert _msg_gauges(primary) == [1, 1]
     assert primary.ipc("top", "10000", timeout=300) == {

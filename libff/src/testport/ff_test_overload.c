@@ -84,6 +84,20 @@ flood_drain(struct ff_test *t)
 			rte_pktmbuf_free(m);
 }
 
+/* The test port numbered port and the flood's target address. */
+static struct ff_port *
+flood_target(struct ff_test *t, int port, const char *dst, struct in_addr *a)
+{
+	int j;
+
+	if (inet_pton(AF_INET, dst, a) != 1)
+		return (NULL);
+	for (j = 0; j < t->t_ctx->nb_ports; j++)
+		if (t->t_ctx->ports[j]->p_port_id == port)
+			return (t->t_ctx->ports[j]);
+	return (NULL);
+}
+
 /*
  * count SYNs to dst:dport (dst dotted, dport host order) on port, in
  * bursts, each burst run through the loop and what the stack sent
@@ -95,16 +109,13 @@ ff_test_synflood(struct ff_test *t, int port, const char *dst, int dport,
     uint32_t count, uint64_t seed, uint32_t step_ms)
 {
 	uint8_t f[FLOOD_LEN];
-	struct ff_port *p = NULL;
+	struct ff_port *p;
 	struct in_addr a;
 	uint64_t s = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	uint32_t i;
-	int j, n = 0;
+	int n = 0;
 
-	for (j = 0; j < t->t_ctx->nb_ports; j++)
-		if (t->t_ctx->ports[j]->p_port_id == port)
-			p = t->t_ctx->ports[j];
-	if (p == NULL || inet_pton(AF_INET, dst, &a) != 1)
+	if ((p = flood_target(t, port, dst, &a)) == NULL)
 		return (-EINVAL);
 	for (i = 0; i < count; i++) {
 		flood_frame(f, (const struct rte_ether_addr *)&p->p_mac,
@@ -136,16 +147,13 @@ ff_test_synflood_cycles(struct ff_test *t, int port, const char *dst, int dport,
     uint32_t count, uint64_t seed, uint64_t *cycles)
 {
 	static uint8_t f[FLOOD_BURST][FLOOD_LEN];
-	struct ff_port *p = NULL;
+	struct ff_port *p;
 	struct in_addr a;
 	uint64_t s = seed ? seed : 0x9e3779b97f4a7c15ULL, t0, sum = 0;
 	uint32_t i, b, nb;
-	int j, n = 0;
+	int n = 0;
 
-	for (j = 0; j < t->t_ctx->nb_ports; j++)
-		if (t->t_ctx->ports[j]->p_port_id == port)
-			p = t->t_ctx->ports[j];
-	if (p == NULL || inet_pton(AF_INET, dst, &a) != 1)
+	if ((p = flood_target(t, port, dst, &a)) == NULL)
 		return (-EINVAL);
 	for (i = 0; i < count; i += nb) {
 		nb = count - i < FLOOD_BURST ? count - i : FLOOD_BURST;
