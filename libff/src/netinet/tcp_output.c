@@ -667,7 +667,8 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 /*
  * Wait for the port to drain: tcp_sndfull_kick() calls tcp_output for tp
  * once the route's interface has room again, so a refused segment leaves
- * as soon as it can rather than a retransmission timeout later (FreeBSD
+ * as soon as it can rather than a retransmission timeout later, and a
+ * refused ACK rather than a tick later (FreeBSD
  * leaves it to the timer, but its drivers queue far more than our port's
  * burst buffer).
  */
@@ -693,6 +694,7 @@ tcp_sndfull_cancel(struct tcpcb *tp)
 		return;
 	TAILQ_REMOVE(&ts->sndfull_wait, tp, t_sndfull_link);
 	tp->t_sndfull_queued = 0;
+	tp->t_sndfull_ack = 0;
 	ts->sndfull_count--;
 }
 
@@ -714,14 +716,19 @@ tcp_sndfull_kick(struct ff_ctx *ctx)
 {
 	struct tcp_state *ts = V_tcp(ctx);
 	struct tcpcb *tp;
-	int n = ts->sndfull_count;
+	int n = ts->sndfull_count, ack;
 
 	while (n-- > 0 && (tp = TAILQ_FIRST(&ts->sndfull_wait)) != NULL) {
+		ack = tp->t_sndfull_ack;
 		tcp_sndfull_cancel(tp);
 		if (tp->t_inpcb != NULL && tcp_sndfull_still(tp)) {
 			tcp_sndfull_wait(tp);
+			tp->t_sndfull_ack = ack;
 			continue;
 		}
+		/* A refused ACK is owed now (its retry tick is the fallback). */
+		if (ack && (tp->t_flags & TF_DELACK))
+			tp->t_flags |= TF_ACKNOW;
 		(void)tcp_output(tp);
 	}
 }
@@ -818,8 +825,11 @@ tcp_output_one(struct tcpcb *tp)
 		/* A pure ACK or window update: again shortly. */
 		if (error == -ENOBUFS && sp.len == 0 &&
 		    (sp.flags & (TH_SYN | TH_FIN | TH_RST)) == 0 &&
-		    tp->t_state >= TCPS_ESTABLISHED)
+		    tp->t_state >= TCPS_ESTABLISHED) {
 			tcp_timer_ack_retry(tp);
+			tcp_sndfull_wait(tp);
+			tp->t_sndfull_ack = 1;
+		}
 	}
 	return (sp.sendalot);
 }

@@ -268,6 +268,7 @@ struct tcpcb {
 	/* tcp_state.sndfull_wait: refused, output again once the port drains. */
 	TAILQ_ENTRY(tcpcb) t_sndfull_link;
 	int t_sndfull_queued;
+	int t_sndfull_ack;     /* what it waits to send is an ACK */
 	struct ff_ctx *t_ctx;  /* for timers */
 	struct inpcb *t_inpcb; /* back pointer to internet pcb */
 	int t_state;	       /* TCPS_* */
