@@ -386,6 +386,9 @@ ff_stack_input(
 void
 ff_stack_iteration_end(struct ff_ctx *ctx)
 {
-	if (ctx->stack != NULL)
-		tcp_delack_loop_flush(ctx);
+	if (ctx->stack == NULL)
+		return;
+	/* Refused segments first: the ACKs owed may ride on them. */
+	tcp_sndfull_kick(ctx);
+	tcp_delack_loop_flush(ctx);
 }

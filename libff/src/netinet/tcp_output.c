@@ -4,7 +4,8 @@
  * of so_snd) and hand it to ip_output; keep the send sequence space, the
  * retransmit timer and RTT timing up to date.
  *
- * Entry points: tcp_output(), tcp_addoptions(), tcp_rcv_space().
+ * Entry points: tcp_output(), tcp_sndfull_kick(), tcp_sndfull_cancel(),
+ * tcp_addoptions(), tcp_rcv_space().
  *
  * RFC 9293 3.8.6 (receive window management, SWS avoidance), RFC 1122
  * 4.2.3.4 and RFC 896 (Nagle; TCP_NODELAY), RFC 7323 (window scale and
@@ -664,15 +665,84 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 }
 
 /*
+ * Wait for the port to drain: tcp_sndfull_kick() calls tcp_output for tp
+ * once the route's interface has room again, so a refused segment leaves
+ * as soon as it can rather than a retransmission timeout later, and a
+ * refused ACK rather than a tick later (FreeBSD
+ * leaves it to the timer, but its drivers queue far more than our port's
+ * burst buffer).
+ */
+static void
+tcp_sndfull_wait(struct tcpcb *tp)
+{
+	struct tcp_state *ts = V_tcp(tp->t_ctx);
+
+	tp->t_sndfull = 1; /* ask before building the next one */
+	if (tp->t_sndfull_queued)
+		return;
+	TAILQ_INSERT_TAIL(&ts->sndfull_wait, tp, t_sndfull_link);
+	tp->t_sndfull_queued = 1;
+	ts->sndfull_count++;
+}
+
+void
+tcp_sndfull_cancel(struct tcpcb *tp)
+{
+	struct tcp_state *ts = V_tcp(tp->t_ctx);
+
+	if (!tp->t_sndfull_queued)
+		return;
+	TAILQ_REMOVE(&ts->sndfull_wait, tp, t_sndfull_link);
+	tp->t_sndfull_queued = 0;
+	tp->t_sndfull_ack = 0;
+	ts->sndfull_count--;
+}
+
+/* 1 when tp's route still finds its interface's send queue full. */
+static int
+tcp_sndfull_still(struct tcpcb *tp)
+{
+	return (ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr));
+}
+
+/*
+ * Bounded: each connection waiting when it starts is looked at once;
+ * one refused again goes back to the tail for a later iteration, as does
+ * one whose port is still full (in order: the one refused first sends
+ * first).
+ */
+void
+tcp_sndfull_kick(struct ff_ctx *ctx)
+{
+	struct tcp_state *ts = V_tcp(ctx);
+	struct tcpcb *tp;
+	int n = ts->sndfull_count, ack;
+
+	while (n-- > 0 && (tp = TAILQ_FIRST(&ts->sndfull_wait)) != NULL) {
+		ack = tp->t_sndfull_ack;
+		tcp_sndfull_cancel(tp);
+		if (tp->t_inpcb != NULL && tcp_sndfull_still(tp)) {
+			tcp_sndfull_wait(tp);
+			tp->t_sndfull_ack = ack;
+			continue;
+		}
+		/* A refused ACK is owed now (its retry tick is the fallback). */
+		if (ack && (tp->t_flags & TF_DELACK))
+			tp->t_flags |= TF_ACKNOW;
+		(void)tcp_output(tp);
+	}
+}
+
+/*
  * The port's buffer was full of frames the device refused (ENOBUFS): the
  * data segment [seq, seq + len) did not leave, so take back its sequence
- * space, as FreeBSD's tcp_output does for a send error, instead of
- * waiting for a retransmission; cwnd stays (the link is not congested,
- * the peer is only slower to drain it).  While data is still in flight
- * snd_max goes back too (its ACKs call tcp_output again); with nothing in
- * flight it stays, so the retransmission timer resends.  1 when backed
- * out; 0 for a segment that is not plain data (SYN, FIN, a probe or a
- * resend), left to the usual recovery.
+ * space, snd_max included, as FreeBSD's tcp_output does for a send
+ * error, instead of waiting for a retransmission; cwnd stays (the link
+ * is not congested, the peer is only slower to drain it).  The
+ * connection waits for the port to drain (tcp_sndfull_wait), when the
+ * same bytes go as new data; the retransmission timer stays armed should
+ * nothing call it.  1 when backed out; 0 for a segment that is not plain
+ * data (SYN, FIN, a probe or a resend), left to the usual recovery.
  */
 static int
 tcp_output_unsend(
@@ -682,11 +752,13 @@ tcp_output_unsend(
 	    seq != max || tp->snd_nxt != seq + sp->len)
 		return (0);
 	tp->snd_nxt = seq;
-	tp->t_sndfull = 1; /* ask before building the next one */
+	tcp_sndfull_wait(tp);
 	if (tp->t_rtttime != 0 && tp->t_rtseq == seq)
 		tp->t_rtttime = 0; /* timed by a segment that never left */
-	if (SEQ_GT(seq, tp->snd_una))
-		tp->snd_max = seq;
+	tp->snd_max = seq;
+	if (!callout_pending(&tp->t_timers.tt_rexmt) &&
+	    !callout_pending(&tp->t_timers.tt_persist))
+		tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
 	return (1);
 }
 
@@ -753,8 +825,11 @@ tcp_output_one(struct tcpcb *tp)
 		/* A pure ACK or window update: again shortly. */
 		if (error == -ENOBUFS && sp.len == 0 &&
 		    (sp.flags & (TH_SYN | TH_FIN | TH_RST)) == 0 &&
-		    tp->t_state >= TCPS_ESTABLISHED)
+		    tp->t_state >= TCPS_ESTABLISHED) {
 			tcp_timer_ack_retry(tp);
+			tcp_sndfull_wait(tp);
+			tp->t_sndfull_ack = 1;
+		}
 	}
 	return (sp.sendalot);
 }
@@ -768,19 +843,19 @@ tcp_output(struct tcpcb *tp)
 		return (0);
 	/*
 	 * Refused last time: build nothing while the port is still full
-	 * (the segment would only be freed) and data is in flight, whose
-	 * ACK asks again; a timer stays armed as after FreeBSD's ENOBUFS,
-	 * should no ACK come.  With nothing in flight no ACK would come:
-	 * try (a FIN, a first segment).
+	 * (the segment would only be freed); tcp_sndfull_kick() asks again
+	 * once it drains, and a timer stays armed as after FreeBSD's
+	 * ENOBUFS, should nothing else.
 	 */
-	if (tp->t_sndfull && tp->snd_max != tp->snd_una &&
-	    ip_output_full(tp->t_ctx, tp->t_inpcb->inp_faddr)) {
+	if (tp->t_sndfull && tcp_sndfull_still(tp)) {
+		tcp_sndfull_wait(tp);
 		if (!callout_pending(&tp->t_timers.tt_rexmt) &&
 		    !callout_pending(&tp->t_timers.tt_persist))
 			tcp_timer_activate_rexmt(tp, tp->t_rxtcur);
 		return (0);
 	}
 	tp->t_sndfull = 0;
+	tcp_sndfull_cancel(tp);
 	tcp_autosndbuf(tp);
 	while (tcp_output_one(tp) == 1 && ++n < 1024)
 		;

@@ -182,6 +182,7 @@ tcp_init(struct ff_ctx *ctx)
 	TAILQ_INIT(&ts->tcb_list);
 	TAILQ_INIT(&ts->tcb_free);
 	TAILQ_INIT(&ts->delack_loop);
+	TAILQ_INIT(&ts->sndfull_wait);
 	TAILQ_INIT(&ts->segq_free);
 	syncache_init(ctx);
 	tcp_hc_init(ctx);
@@ -329,6 +330,7 @@ tcp_discardcb(struct tcpcb *tp)
 	tcp_hc_save(tp);
 	tcp_timers_stop(tp);
 	tcp_delack_loop_cancel(tp);
+	tcp_sndfull_cancel(tp);
 	(void)tcp_reass_flush(tp);
 	tcp_free_sackholes(tp);
 	cc_detach(tp);

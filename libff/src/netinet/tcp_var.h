@@ -265,6 +265,10 @@ struct tcpcb {
 	/* tcp_state.delack_loop: its ACK goes at the iteration's end. */
 	TAILQ_ENTRY(tcpcb) t_delack_link;
 	int t_delack_queued;
+	/* tcp_state.sndfull_wait: refused, output again once the port drains. */
+	TAILQ_ENTRY(tcpcb) t_sndfull_link;
+	int t_sndfull_queued;
+	int t_sndfull_ack;     /* what it waits to send is an ACK */
 	struct ff_ctx *t_ctx;  /* for timers */
 	struct inpcb *t_inpcb; /* back pointer to internet pcb */
 	int t_state;	       /* TCPS_* */
@@ -465,6 +469,9 @@ struct tcp_state {
 	int tcb_nfree;		   /* on tcb_free */
 	/* delayed_ack 2: ACKs held to the end of the loop iteration. */
 	struct tcpcbhead delack_loop;
+	/* Refused by a full port (ENOBUFS): tcp_output again when it drains. */
+	struct tcpcbhead sndfull_wait;
+	int sndfull_count; /* on sndfull_wait */
 	/* Live control blocks by t_state (net.inet.tcp.states), kept by
 	 * tcp_state_change(): a read costs nothing at any connection count. */
 	uint64_t tcb_states[TCP_NSTATES];
@@ -551,6 +558,13 @@ void tcp_reass_fini(struct ff_ctx *ctx);
 
 /* tcp_output.c */
 int tcp_output(struct tcpcb *tp);
+/*
+ * At the end of a loop iteration: tcp_output, once each and in the order
+ * they were refused, for the connections whose port has room again.
+ */
+void tcp_sndfull_kick(struct ff_ctx *ctx);
+/* Take tp off the list (its control block is being freed). */
+void tcp_sndfull_cancel(struct tcpcb *tp);
 uint32_t tcp_rcv_space(struct tcpcb *tp);
 
 /* tcp_timer.c */

@@ -9,7 +9,8 @@
  * tick, in the future, counted in cw_pending); every TCP timer armed
  * belongs to a live control block (control blocks are recycled through
  * tcb_free, not freed, so AddressSanitizer would not see a timer left
- * on one); the TCP, UDP and reassembly lists agree with their counters
+ * on one), and so does every one waiting for a full port to drain
+ * (tcp_state.sndfull_wait, as long as its count); the TCP, UDP and reassembly lists agree with their counters
  * and their back pointers; sockets attached to pcbs are no more than the
  * sockets open; every socket buffer's counts are those of its chain
  * (bytes, buffer bytes, records, tail, the cached send pointer); a
@@ -116,6 +117,32 @@ check_wheel(struct ff_ctx *ctx, char *err, size_t errlen)
 		return (check_fail(err, errlen,
 		    "%llu callouts in the wheel, cw_pending %llu",
 		    (unsigned long long)n, (unsigned long long)cw->cw_pending));
+	return (0);
+}
+
+/* Waiting for a full port: live control blocks, flagged, counted. */
+static int
+check_sndfull(struct ff_ctx *ctx, char *err, size_t errlen)
+{
+	const struct tcp_state *ts = V_tcp(ctx);
+	const struct tcpcb *tp;
+	int n = 0;
+
+	TAILQ_FOREACH(tp, &ts->sndfull_wait, t_sndfull_link)
+	{
+		n++;
+		if (!tp->t_sndfull_queued || !tcb_live(ctx, tp))
+			return (check_fail(err, errlen,
+			    "tcpcb %p waits for the port: queued %d, live %d",
+			    (const void *)tp, tp->t_sndfull_queued,
+			    tcb_live(ctx, tp)));
+		if (n > ts->tcb_count)
+			break; /* a loop: the count below says so */
+	}
+	if (n != ts->sndfull_count)
+		return (check_fail(err, errlen,
+		    "%d tcpcbs wait for the port, sndfull_count %d", n,
+		    ts->sndfull_count));
 	return (0);
 }
 
@@ -299,6 +326,7 @@ ff_test_check(struct ff_test *t, char *err, size_t errlen)
 	if ((rc = check_wheel(ctx, err, errlen)) != 0 || ctx->stack == NULL)
 		return (rc);
 	if ((rc = check_tcbs(ctx, err, errlen)) != 0 ||
+	    (rc = check_sndfull(ctx, err, errlen)) != 0 ||
 	    (rc = check_pcbs(V_tcbinfo(ctx), "tcp", &nso, err, errlen)) != 0 ||
 	    (rc = check_pcbs(V_udbinfo(ctx), "udp", &nso, err, errlen)) != 0 ||
 	    (rc = check_reass(ctx, err, errlen)) != 0)
