@@ -103,14 +103,13 @@ def tool_json(primary, tool, *args):
 
 
 def still(values):
-    """The scrape without what always moves: the loop's time and the
-    message counters (kern.ipc.msg.*, moved by the tools themselves)."""
+    """The scrape without what always moves: the loop's time, its
+    iterations, sleeps and stall gauges (kern.loop.*), and the message
+    counters (kern.ipc.msg.*, moved by the tools themselves)."""
     return {
         k: v
         for k, v in values.items()
-        if not k[0].startswith(
-            ("ff_cpu_seconds", "ff_loop_iterations", "ff_ipc_msg_")
-        )
+        if not k[0].startswith(("ff_cpu_seconds", "ff_loop_", "ff_ipc_msg_"))
     }
 
 
