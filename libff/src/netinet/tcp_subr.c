@@ -573,7 +573,8 @@ static const struct sysctl_entry tcp_sysctls[] = {
 	    1 << 30, "Initial receive socket buffer size"),
 	SYSCTL_INT("net.inet.tcp.delayed_ack", CTLFLAG_RWTUN, STATE,
 	    delayed_ack, 0, 2,
-	    "Delay ACK to try and piggyback it onto a data packet"),
+	    "Delay ACK to try and piggyback it onto a data packet "
+	    "(2, ours: only to the end of the loop iteration)"),
 	SYSCTL_INT("net.inet.tcp.delacktime", CTLFLAG_RWTUN, STATE, delacktime,
 	    1, 500, "Time before a delayed ACK is sent (ms)"),
 	SYSCTL_INT("net.inet.tcp.msl", CTLFLAG_RWTUN, STATE, msl, 1, 600000,
