@@ -72,7 +72,12 @@ class Pair:
         self.tmp = Path(tmp)
         self.driver = driver
         self.args = args  # more devargs of a veth driver ("busy_budget=0")
-        self.idle_sleep = idle_sleep
+        # One value for both stacks, or {"server": us, "client": us}.
+        self.idle_sleep = (
+            idle_sleep
+            if isinstance(idle_sleep, dict)
+            else {"server": idle_sleep, "client": idle_sleep}
+        )
         # A [dpdk] profile sets pkt_tx_delay itself; without one, 0.
         self.tx = "profile=%s" % profile if profile else "pkt_tx_delay=0"
         tag = "%d%d" % (os.getpid() % 10000, int(time.time() * 1000) % 1000)
@@ -107,7 +112,7 @@ class Pair:
             CONFIG.format(
                 cpu=cpu,
                 prefix=self.prefix[role],
-                idle_sleep=self.idle_sleep,
+                idle_sleep=self.idle_sleep[role],
                 tx=self.tx,
                 driver=self.driver,
                 link=link,
