@@ -76,10 +76,27 @@ in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
  * The hashes, at the first pcb: ipi_hashsize (net.inet.tcp.tcbhashsize)
  * may be set at boot, after the table was made.  0 or -ENOBUFS.
  */
+#define IN_PCBHASH_AUTO_MIN 512
+#define IN_PCBHASH_AUTO_MAX (1u << 24)
+
+unsigned int
+in_pcb_hashsize(const struct inpcbinfo *info)
+{
+	unsigned int n = IN_PCBHASH_AUTO_MIN,
+		     want =
+			 (unsigned int)V_uipc(info->ipi_ctx)->us_maxsockets / 4;
+
+	if (info->ipi_hashsize != 0)
+		return (info->ipi_hashsize);
+	while (n < IN_PCBHASH_AUTO_MAX && n * 2 <= want)
+		n *= 2;
+	return (n);
+}
+
 static int
 in_pcbinfo_hashinit(struct inpcbinfo *info)
 {
-	size_t n = info->ipi_hashsize;
+	size_t n = in_pcb_hashsize(info);
 
 	if (info->ipi_hashbase != NULL)
 		return (0);

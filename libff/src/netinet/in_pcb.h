@@ -98,13 +98,20 @@ struct inpcbinfo {
 #define INPLOOKUP_WILDCARD 0x1 /* accept a wildcard match */
 
 /*
- * A table for protocol proto with hashsize (a power of 2) buckets per
- * hash, allocated with the first pcb so that a boot tunable may change
+ * A table for protocol proto with hashsize (a power of 2; 0: sized
+ * from kern.ipc.maxsockets, in_pcb_hashsize()) buckets per hash, allocated with the first pcb so that a boot tunable may change
  * ipi_hashsize in between; 0 or -ENOMEM.  Called at attach for UDP and
  * TCP.
  */
 int in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *pcbinfo,
     const char *name, int proto, unsigned int hashsize);
+/*
+ * Buckets the hashes have, or will have: ipi_hashsize, or, when that is
+ * 0, a quarter of kern.ipc.maxsockets rounded down to a power of 2, at
+ * least 512 (FreeBSD's tcp_init() sizes net.inet.tcp.tcbhashsize so:
+ * chains of 2 or so with every socket in use).
+ */
+unsigned int in_pcb_hashsize(const struct inpcbinfo *pcbinfo);
 /* Free every pcb (their sockets are gone by then) and the hashes. */
 void in_pcbinfo_destroy(struct inpcbinfo *pcbinfo);
 

@@ -33,8 +33,7 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define TCP_TCBHASHSIZE_DEFAULT 4096	  /* buckets */
-#define TCP_TCBHASHSIZE_MAX	(1 << 24) /* net.inet.tcp.tcbhashsize */
+#define TCP_TCBHASHSIZE_MAX (1 << 24) /* net.inet.tcp.tcbhashsize */
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -212,8 +211,8 @@ tcp_init(struct ff_ctx *ctx)
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
 	ts->cc_default = &cubic_cc_algo; /* FreeBSD 14's default */
-	return (in_pcbinfo_init(
-	    ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, TCP_TCBHASHSIZE_DEFAULT));
+	/* 0: net.inet.tcp.tcbhashsize from kern.ipc.maxsockets, as FreeBSD. */
+	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 0));
 }
 
 /* Every connection left (TIME_WAIT, orphans) and every pooled item. */
@@ -556,20 +555,21 @@ tcp_sysctl_pcbcount(
 
 /*
  * net.inet.tcp.tcbhashsize: buckets of the connection hash, a power of 2
- * (FreeBSD's tunable).  Read-only at run time; [freebsd.boot] sets it
- * before the first pcb allocates the hash (in_pcballoc()).
+ * (FreeBSD's tunable; 0 or unset: a quarter of kern.ipc.maxsockets, at
+ * least 512, as FreeBSD sizes it).  Read-only at run time; [freebsd.boot]
+ * sets it before the first pcb allocates the hash (in_pcballoc()).
  */
 static int
 tcp_sysctl_tcbhashsize(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct inpcbinfo *info = V_tcbinfo(ctx);
-	int v = (int)info->ipi_hashsize, error;
+	int v = (int)in_pcb_hashsize(info), error;
 
 	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
 		return (error);
-	if (v < 1 || v > TCP_TCBHASHSIZE_MAX)
+	if (v < 0 || v > TCP_TCBHASHSIZE_MAX)
 		return (ERANGE);
 	if ((v & (v - 1)) != 0)
 		return (EINVAL); /* a mask hashes */
