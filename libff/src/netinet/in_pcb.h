@@ -18,7 +18,8 @@
  *     keeps (generation, pcb) sorted, so a listing in parts (netstat,
  *     in_pcblist.c) resumes after the last generation it gave with a
  *     binary search, whatever was freed in between.  A freed pcb leaves
- *     a hole (inp NULL) that the next growth squeezes out.
+ *     a hole (inp NULL) that the next growth squeezes out; each pcb
+ *     knows its entry (inp_ordidx), so freeing one is O(1).
  *
  * Life: in_pcballoc() (from pru_attach) links a pcb to its socket;
  * in_pcbdetach() unlinks it from the socket (so_pcb = NULL; sofree() when
@@ -66,6 +67,7 @@ struct inpcb {
 	uint8_t inp_ip_ttl;		/* IP_TTL, 0 = net.inet.ip.ttl */
 	uint8_t inp_ip_tos;		/* IP_TOS */
 	uint64_t inp_gencnt;		/* generation: ipi_order's key */
+	size_t inp_ordidx;		/* its entry in ipi_order */
 };
 
 /* inp_flags. */
