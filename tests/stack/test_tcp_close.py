@@ -327,3 +327,108 @@ def test_new_syn_to_time_wait_of_a_shut_down_socket_without_listener(
     assert rst.ack == peer.seq + 1
     assert st.counter("tcp.tcps_tw_recycles") == 1
     quiesce(st, fd)
+
+
+def _time_wait_with_timestamps(st, tsval):
+    """A connection from the peer, with timestamps, that we close first:
+    its TIME_WAIT here, the peer's last TSval tsval; (listen fd, old seq)."""
+    lfd = st.tcp_socket()
+    st.tcp_bind(lfd, "", 80)
+    st.tcp_listen(lfd, 4)
+    peer = Peer(st)
+    peer.seq = 1000
+    peer.send("S", options=[("MSS", 1460), ("Timestamp", (tsval, 0))])
+    sa = peer.expect("SA")
+    ecr = dict(sa.options)["Timestamp"][0]
+    peer.send("A", options=[("Timestamp", (tsval, ecr))])
+    fd = st.tcp_accept(lfd)
+    st.tcp_close(fd)
+    fin = peer.expect("FA")
+    peer.send("FA", ack=fin.seq + 1, options=[("Timestamp", (tsval, ecr))])
+    peer.expect("A")
+    assert state(st, fd) is None or state(st, fd) == "TIME_WAIT"
+    assert st.counter("tcp.tcb_count") == 2  # listener + TIME_WAIT
+    return lfd, peer
+
+
+def test_syn_with_the_same_timestamp_and_a_newer_seq_recycles_time_wait(
+    make_stack,
+):
+    """RFC 6191 2: with timestamps on the old connection, a SYN whose
+    TSval equals the last one seen (the peer's clock has not ticked: a
+    port used again at once) and whose sequence number is beyond the old
+    connection's ends TIME_WAIT; one whose TSval is older does not, even
+    with a newer sequence number, nor an equal TSval with an old one."""
+    st = tcp_stack(make_stack)
+    lfd, peer = _time_wait_with_timestamps(st, 777)
+    old = peer.seq
+    ts = ("Timestamp", (777, 0))
+    peer.send("S", seq=old - 1, options=[ts], advance=False)
+    assert "S" not in str(peer.pop()[TCP].flags)  # not a SYN-ACK
+    older = ("Timestamp", (776, 0))
+    peer.send("S", seq=old + 50, options=[older], advance=False)
+    assert "S" not in str(peer.pop()[TCP].flags)
+    assert st.counter("tcp.tcps_tw_recycles") == 0
+    peer.seq = old + 50
+    peer.send("S", options=[("MSS", 1460), ts])
+    sa = peer.expect("SA")
+    assert sa.ack == old + 51
+    assert st.counter("tcp.tcps_tw_recycles") == 1
+    ecr = dict(sa.options)["Timestamp"][0]
+    peer.send("A", options=[("Timestamp", (777, ecr))])
+    fd2 = st.tcp_accept(lfd)
+    assert fd2 >= 0
+    quiesce(st, fd2, lfd)
+
+
+def test_syn_with_a_newer_timestamp_recycles_time_wait(make_stack):
+    """RFC 6191 2: a SYN whose TSval is beyond the last one seen ends
+    TIME_WAIT whatever its sequence number."""
+    st = tcp_stack(make_stack)
+    lfd, peer = _time_wait_with_timestamps(st, 777)
+    peer.seq -= 100000
+    peer.send("S", options=[("MSS", 1460), ("Timestamp", (778, 0))])
+    sa = peer.expect("SA")
+    assert sa.ack == peer.seq
+    assert st.counter("tcp.tcps_tw_recycles") == 1
+    st.drain()
+    quiesce(st, lfd)
+
+
+def test_isn_of_a_4_tuple_used_again_at_once_is_beyond_the_old_one(
+    make_stack,
+):
+    """A port used again for the same peer within the same clock tick
+    (a random ephemeral port can come round at once) starts its sequence
+    numbers beyond all the connection before it sent, so that the peer's
+    TIME_WAIT takes the new SYN (RFC 6191 2) rather than leaving it to a
+    retransmission a second later.  FreeBSD's tcp_new_isn() moves its
+    offset by 4096 to 8191 on each ISN besides its clock; the virtual
+    clock stands still here."""
+    st = tcp_stack(make_stack)
+    fd = st.tcp_socket()
+    st.tcp_bind(fd, "", 5000)
+    st.tcp_connect(fd, "198.18.0.1", 40000)
+    peer = Peer(st, sport=40000, dport=5000)
+    syn = peer.expect("S")
+    peer.seq = 1000
+    peer.send("SA", ack=syn.seq + 1)
+    peer.expect("A")
+    assert st.tcp_send(fd, b"r" * 500) == 500
+    assert len(bytes(peer.expect().payload)) == 500
+    peer.send("FA")  # the peer closes first: its TIME_WAIT
+    peer.expect("A")
+    st.tcp_close(fd)
+    fin = peer.expect("FA")
+    peer.send("A", ack=fin.seq + 1)
+    assert st.counter("tcp.tcb_count") == 0
+    fd = st.tcp_socket()
+    st.tcp_bind(fd, "", 5000)
+    st.tcp_connect(fd, "198.18.0.1", 40000)
+    syn2 = peer.expect("S")
+    # The peer's rcv_nxt was fin.seq + 1: beyond it, and by FreeBSD's step.
+    assert 0 < (syn2.seq - (fin.seq + 1)) % 2**32 < 2**31
+    assert 4096 <= (syn2.seq - syn.seq) % 2**32 <= 8191
+    peer.send("R", seq=peer.seq, ack=syn2.seq + 1, advance=False)
+    st.drain()
+    quiesce(st, fd)

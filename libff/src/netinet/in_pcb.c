@@ -76,10 +76,27 @@ in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *info, const char *name,
  * The hashes, at the first pcb: ipi_hashsize (net.inet.tcp.tcbhashsize)
  * may be set at boot, after the table was made.  0 or -ENOBUFS.
  */
+#define IN_PCBHASH_AUTO_MIN 512
+#define IN_PCBHASH_AUTO_MAX (1u << 24)
+
+unsigned int
+in_pcb_hashsize(const struct inpcbinfo *info)
+{
+	unsigned int n = IN_PCBHASH_AUTO_MIN,
+		     want =
+			 (unsigned int)V_uipc(info->ipi_ctx)->us_maxsockets / 4;
+
+	if (info->ipi_hashsize != 0)
+		return (info->ipi_hashsize);
+	while (n < IN_PCBHASH_AUTO_MAX && n * 2 <= want)
+		n *= 2;
+	return (n);
+}
+
 static int
 in_pcbinfo_hashinit(struct inpcbinfo *info)
 {
-	size_t n = info->ipi_hashsize;
+	size_t n = in_pcb_hashsize(info);
 
 	if (info->ipi_hashbase != NULL)
 		return (0);
@@ -137,8 +154,11 @@ in_pcb_order_compact(struct inpcbinfo *info)
 	size_t i, n = 0;
 
 	for (i = 0; i < info->ipi_ordlen; i++)
-		if (info->ipi_order[i].io_inp != NULL)
-			info->ipi_order[n++] = info->ipi_order[i];
+		if (info->ipi_order[i].io_inp != NULL) {
+			info->ipi_order[n] = info->ipi_order[i];
+			info->ipi_order[n].io_inp->inp_ordidx = n;
+			n++;
+		}
 	info->ipi_ordlen = n;
 }
 
@@ -182,7 +202,7 @@ in_pcb_order_seek(const struct inpcbinfo *info, uint64_t after)
 static void
 in_pcb_order_remove(struct inpcbinfo *info, struct inpcb *inp)
 {
-	size_t i = in_pcb_order_seek(info, inp->inp_gencnt - 1);
+	size_t i = inp->inp_ordidx;
 
 	if (i < info->ipi_ordlen && info->ipi_order[i].io_inp == inp)
 		info->ipi_order[i].io_inp = NULL;
@@ -203,6 +223,7 @@ in_pcballoc(struct socket *so, struct inpcbinfo *info)
 	    (inp = uma_zalloc(info->ipi_zone)) == NULL)
 		return (-ENOBUFS);
 	inp->inp_gencnt = ++info->ipi_gencnt;
+	inp->inp_ordidx = info->ipi_ordlen;
 	info->ipi_order[info->ipi_ordlen].io_gen = inp->inp_gencnt;
 	info->ipi_order[info->ipi_ordlen++].io_inp = inp;
 	inp->inp_pcbinfo = info;

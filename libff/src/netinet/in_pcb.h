@@ -18,7 +18,8 @@
  *     keeps (generation, pcb) sorted, so a listing in parts (netstat,
  *     in_pcblist.c) resumes after the last generation it gave with a
  *     binary search, whatever was freed in between.  A freed pcb leaves
- *     a hole (inp NULL) that the next growth squeezes out.
+ *     a hole (inp NULL) that the next growth squeezes out; each pcb
+ *     knows its entry (inp_ordidx), so freeing one is O(1).
  *
  * Life: in_pcballoc() (from pru_attach) links a pcb to its socket;
  * in_pcbdetach() unlinks it from the socket (so_pcb = NULL; sofree() when
@@ -50,22 +51,29 @@ struct inp_order {
 	struct inpcb *io_inp;
 };
 
+/*
+ * What a lookup reads of every pcb on a hash chain (the link and the
+ * 4-tuple) comes first, then what it reads of the one it finds: one
+ * cache line per pcb walked past, not two (a chain holds TIME_WAITs
+ * by the ten thousand under connection per request).
+ */
 struct inpcb {
 	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple hash bucket */
-	LIST_ENTRY(inpcb) inp_portlist; /* local port hash bucket */
-	LIST_ENTRY(inpcb) inp_list;	/* every pcb of the protocol */
-	struct inpcbinfo *inp_pcbinfo;	/* the protocol's table */
-	struct socket *inp_socket;	/* back pointer, NULL once detached */
-	void *inp_ppcb;			/* per-protocol pcb (struct tcpcb) */
 	struct in_addr inp_faddr;	/* foreign address */
 	struct in_addr inp_laddr;	/* local address */
 	uint16_t inp_fport;		/* foreign port */
 	uint16_t inp_lport;		/* local port */
 	int inp_flags;			/* INP_* */
+	void *inp_ppcb;			/* per-protocol pcb (struct tcpcb) */
+	struct socket *inp_socket;	/* back pointer, NULL once detached */
+	LIST_ENTRY(inpcb) inp_portlist; /* local port hash bucket */
+	LIST_ENTRY(inpcb) inp_list;	/* every pcb of the protocol */
+	struct inpcbinfo *inp_pcbinfo;	/* the protocol's table */
 	int inp_so_options;		/* so_options kept after detach */
 	uint8_t inp_ip_ttl;		/* IP_TTL, 0 = net.inet.ip.ttl */
 	uint8_t inp_ip_tos;		/* IP_TOS */
 	uint64_t inp_gencnt;		/* generation: ipi_order's key */
+	size_t inp_ordidx;		/* its entry in ipi_order */
 };
 
 /* inp_flags. */
@@ -98,13 +106,20 @@ struct inpcbinfo {
 #define INPLOOKUP_WILDCARD 0x1 /* accept a wildcard match */
 
 /*
- * A table for protocol proto with hashsize (a power of 2) buckets per
- * hash, allocated with the first pcb so that a boot tunable may change
+ * A table for protocol proto with hashsize (a power of 2; 0: sized
+ * from kern.ipc.maxsockets, in_pcb_hashsize()) buckets per hash, allocated with the first pcb so that a boot tunable may change
  * ipi_hashsize in between; 0 or -ENOMEM.  Called at attach for UDP and
  * TCP.
  */
 int in_pcbinfo_init(struct ff_ctx *ctx, struct inpcbinfo *pcbinfo,
     const char *name, int proto, unsigned int hashsize);
+/*
+ * Buckets the hashes have, or will have: ipi_hashsize, or, when that is
+ * 0, a quarter of kern.ipc.maxsockets rounded down to a power of 2, at
+ * least 512 (FreeBSD's tcp_init() sizes net.inet.tcp.tcbhashsize so:
+ * chains of 2 or so with every socket in use).
+ */
+unsigned int in_pcb_hashsize(const struct inpcbinfo *pcbinfo);
 /* Free every pcb (their sockets are gone by then) and the hashes. */
 void in_pcbinfo_destroy(struct inpcbinfo *pcbinfo);
 

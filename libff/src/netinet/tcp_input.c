@@ -1031,8 +1031,10 @@ tcp_blackhole(struct ff_ctx *ctx, const struct tcpseg *seg)
 
 /*
  * A new SYN for a 4-tuple in TIME_WAIT may end it early when it cannot
- * be confused with the old connection (RFC 1122 4.2.2.13, RFC 6191):
- * its sequence number, or its timestamp, is beyond the old one's.
+ * be confused with the old connection (RFC 1122 4.2.2.13, RFC 6191 2):
+ * its timestamp is beyond the old one's, or equal to it (the same clock
+ * tick: a port used again at once) with its sequence number beyond the
+ * old one's; without timestamps, its sequence number beyond.
  */
 static int
 tcp_tw_recycle(struct tcpcb *tp, const struct tcpseg *seg)
@@ -1041,11 +1043,12 @@ tcp_tw_recycle(struct tcpcb *tp, const struct tcpseg *seg)
 	    (seg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) != TH_SYN)
 		return (0);
 	if ((tp->t_flags & TF_RCVD_TSTMP) && (seg->to.to_flags & TOF_TS)) {
-		if (!TSTMP_GEQ(tp->ts_recent, seg->to.to_tsval))
+		if (TSTMP_GT(seg->to.to_tsval, tp->ts_recent))
 			return (1);
-	} else if (SEQ_GT(seg->seq, tp->rcv_nxt))
-		return (1);
-	return (0);
+		if (seg->to.to_tsval != tp->ts_recent)
+			return (0);
+	}
+	return (SEQ_GT(seg->seq, tp->rcv_nxt));
 }
 
 void

@@ -10,8 +10,9 @@
  * tcp_mss_for(), tcp_ts_getticks(), tcp_ticks(), tcp_siphash().
  * tcp_discardcb() leaves the connection's metrics in the host cache.
  *
- * RFC 6528 (ISN = M + F(4-tuple, secret), M a 4 microsecond clock, F
- * SipHash-2-4 here), RFC 7323 5.4 (per-connection timestamp offset),
+ * RFC 6528 (ISN = M + F(4-tuple, secret), M a 4 microsecond clock that
+ * also moves by FreeBSD's 4096 to 8191 per ISN, F SipHash-2-4 here),
+ * RFC 7323 5.4 (per-connection timestamp offset),
  * RFC 9293 3.10.7.1 (RST for a segment to a closed connection), RFC 9293
  * 3.7.1 and RFC 6691 (MSS).
  */
@@ -32,8 +33,7 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define TCP_TCBHASHSIZE_DEFAULT 4096	  /* buckets */
-#define TCP_TCBHASHSIZE_MAX	(1 << 24) /* net.inet.tcp.tcbhashsize */
+#define TCP_TCBHASHSIZE_MAX (1 << 24) /* net.inet.tcp.tcbhashsize */
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -101,13 +101,34 @@ tcp_tuple_hash(struct ff_ctx *ctx, uint32_t salt, struct in_addr laddr,
 	return (tcp_siphash(V_tcp(ctx)->isn_key, w, sizeof(w)));
 }
 
-/* RFC 6528: M (4 us ticks of the stack clock) + F(4-tuple, secret). */
+/*
+ * The least M moves between two ISNs, as FreeBSD's tcp_new_isn() moves
+ * its offset by ISN_STATIC_INCREMENT plus up to ISN_RANDOM_INCREMENT on
+ * every call: a 4-tuple used again within microseconds (a random
+ * ephemeral port that comes round again) starts beyond everything the
+ * short connection before it sent, so the peer's TIME_WAIT takes the new
+ * SYN (RFC 6191) instead of leaving it to a retransmission a second
+ * later.
+ */
+#define ISN_STATIC_INCREMENT 4096
+#define ISN_RANDOM_INCREMENT (4096 - 1)
+
+/*
+ * RFC 6528: M (4 us ticks of the stack clock) + F(4-tuple, secret), M
+ * never less than the last one's plus the increment above.
+ */
 uint32_t
 tcp_new_isn(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
     struct in_addr faddr, uint16_t fport)
 {
-	uint64_t m = ff_clock_now(&ctx->clock) / 4000;
+	struct tcp_state *ts = V_tcp(ctx);
+	uint64_t m = ff_clock_now(&ctx->clock) / 4000, floor;
 
+	floor = ts->isn_last_m + ISN_STATIC_INCREMENT +
+	    (ff_random64() & ISN_RANDOM_INCREMENT);
+	if (m < floor)
+		m = floor;
+	ts->isn_last_m = m;
 	return (
 	    (uint32_t)(m + tcp_tuple_hash(ctx, 0, laddr, lport, faddr, fport)));
 }
@@ -190,8 +211,8 @@ tcp_init(struct ff_ctx *ctx)
 	(void)cc_register(ctx, &newreno_cc_algo);
 	(void)cc_register(ctx, &cubic_cc_algo);
 	ts->cc_default = &cubic_cc_algo; /* FreeBSD 14's default */
-	return (in_pcbinfo_init(
-	    ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, TCP_TCBHASHSIZE_DEFAULT));
+	/* 0: net.inet.tcp.tcbhashsize from kern.ipc.maxsockets, as FreeBSD. */
+	return (in_pcbinfo_init(ctx, &ts->tcbinfo, "tcp", IPPROTO_TCP, 0));
 }
 
 /* Every connection left (TIME_WAIT, orphans) and every pooled item. */
@@ -534,20 +555,21 @@ tcp_sysctl_pcbcount(
 
 /*
  * net.inet.tcp.tcbhashsize: buckets of the connection hash, a power of 2
- * (FreeBSD's tunable).  Read-only at run time; [freebsd.boot] sets it
- * before the first pcb allocates the hash (in_pcballoc()).
+ * (FreeBSD's tunable; 0 or unset: a quarter of kern.ipc.maxsockets, at
+ * least 512, as FreeBSD sizes it).  Read-only at run time; [freebsd.boot]
+ * sets it before the first pcb allocates the hash (in_pcballoc()).
  */
 static int
 tcp_sysctl_tcbhashsize(
     struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
 {
 	struct inpcbinfo *info = V_tcbinfo(ctx);
-	int v = (int)info->ipi_hashsize, error;
+	int v = (int)in_pcb_hashsize(info), error;
 
 	error = sysctl_handle_value(req, &v, sizeof(v));
 	if (error != 0 || req->newptr == NULL)
 		return (error);
-	if (v < 1 || v > TCP_TCBHASHSIZE_MAX)
+	if (v < 0 || v > TCP_TCBHASHSIZE_MAX)
 		return (ERANGE);
 	if ((v & (v - 1)) != 0)
 		return (EINVAL); /* a mask hashes */

@@ -461,6 +461,7 @@ struct tcp_state {
 
 	/* RFC 6528 secret and RFC 7323 5.4 timestamp secret. */
 	uint64_t isn_key[2];
+	uint64_t isn_last_m; /* M of the last ISN: it never goes back */
 
 	/* Control blocks. */
 	struct tcpcbhead tcb_list; /* every live tcpcb */
