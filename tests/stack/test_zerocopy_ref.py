@@ -1,7 +1,8 @@
-"""Zero copy to the port: a socket the application handed chains
-(ff_zc_send) has its segments built by reference to its send buffer's
-mbufs (sbrefdata: a header mbuf, then indirect mbufs sharing the
-buffer's data), as FreeBSD's tcp_output m_copym()s its send buffer.
+"""Zero copy to the port: with kern.ipc.zero_copy.send=1 a socket the
+application handed chains (ff_zc_send) has its segments built by
+reference to its send buffer's mbufs (sbrefdata: a header mbuf, then
+indirect mbufs sharing the buffer's data), as FreeBSD's tcp_output
+m_copym()s its send buffer.  Off (the default), segments are copied.
 
 What the peer (scapy) sees must not tell: every segment carries the
 bytes the application put in its chains, with the checksum RFC 9293 3.1
@@ -16,6 +17,7 @@ takes no chains (net_af_xdp: ff_test_port_txsegmax) gets copies.
 """
 
 import ctypes
+import struct
 
 from scapy.layers.inet import IP, TCP, in4_chksum
 
@@ -66,8 +68,10 @@ def zc_send(api, fd, data):
     assert api.zc_send(fd, m) == len(data)
 
 
-def setup(make_stack, mss=1460, nseg=10, sack=False):
+def setup(make_stack, mss=1460, nseg=10, sack=False, byref=1):
     st = tcp_stack(make_stack)
+    if byref is not None:
+        st.sysctl("kern.ipc.zero_copy.send", byref)
     st.sysctl("net.inet.tcp.initcwnd_segments", nseg)
     peer = Peer(st)
     fd = establish(st, peer, mss=mss)
@@ -139,6 +143,19 @@ def test_copying_socket_sends_one_mbuf(make_stack):
     st, peer, fd, una = setup(make_stack)
     data = pattern(10000, 4)
     assert st.tcp_send(fd, data) == len(data)
+    got, segs = stream(st, peer, una, len(data))
+    assert got == data and set(segs) == {1}
+    quiesce(st, fd)
+
+
+def test_zero_copy_send_off_copies(make_stack):
+    """kern.ipc.zero_copy.send=0 (the default): chains handed over are
+    copied into each segment, one mbuf a frame."""
+    st, peer, fd, una = setup(make_stack, byref=None)
+    v = st.sysctl_get("kern.ipc.zero_copy.send")["value"]
+    assert struct.unpack("<i", v)[0] == 0
+    data = pattern(9000, 11)
+    zc_send(st.api, fd, data)
     got, segs = stream(st, peer, una, len(data))
     assert got == data and set(segs) == {1}
     quiesce(st, fd)
