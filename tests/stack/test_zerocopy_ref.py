@@ -41,6 +41,7 @@ def right_checksum(seg):
 def nb_segs(st):
     """Mbufs of the frame popped last."""
     out = (ctypes.c_uint64 * 4)()
+    st.lib.ff_test_pop_offloads.argtypes = [ctypes.c_void_p, type(out)]
     assert st.lib.ff_test_pop_offloads(st.h, out) == 0
     return out[3]
 
