@@ -9,11 +9,13 @@ a rate.
 
 Then tcp_echo in zero-copy mode (FF_TCP_ECHO_ZC=1: each chain of received
 mbufs is sent back as it is) echoes 100 MB to a Linux client in the
-test's namespace with matching SHA-256, and helloworld's zero-copy
+test's namespace with matching SHA-256 (segments copied, and sent by
+reference: kern.ipc.zero_copy.send=1), and helloworld's zero-copy
 replies (FF_HTTP_ZC=1) are the 649-byte page.
 """
 
 import re
+import struct
 import sys
 
 import pytest
@@ -70,10 +72,18 @@ def test_memif_bulk_exact_bytes(pair, mode, zc):
         assert sent == res["bytes_total"], (sent, res)
 
 
-def test_tcp_echo_zero_copy_100mb(make_primary, monkeypatch):
+@pytest.mark.parametrize("byref", [0, 1], ids=["copied", "byref"])
+def test_tcp_echo_zero_copy_100mb(make_primary, monkeypatch, byref):
+    """With kern.ipc.zero_copy.send=1 the echoed chains go to net_tap by
+    reference, each segment a header mbuf and the received mbufs."""
     monkeypatch.setenv("FF_TCP_ECHO_ZC", "1")
-    prim = make_primary(program=TCP_ECHO)
+    prim = make_primary(
+        program=TCP_ECHO,
+        extra_config="[freebsd.sysctl]\nkern.ipc.zero_copy.send=%d\n" % byref,
+    )
     assert "(zero copy)" in prim.log_text()
+    node = prim.stack.sysctl("kern.ipc.zero_copy.send")
+    assert struct.unpack("=i", node.value)[0] == byref
     size = 100 * 1024 * 1024
     cp = prim.nsexec(
         sys.executable, "-c", ECHO, str(size), check=False, timeout=300

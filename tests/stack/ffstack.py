@@ -80,6 +80,7 @@ _SIGNATURES = {
     "ff_test_check": (_I, [_P, ctypes.c_char_p, ctypes.c_size_t]),
     "ff_test_port_mac": (_I, [_P, _I, ctypes.c_void_p]),
     "ff_test_port_offloads": (_I, [_P, _I, _U64, _U64]),
+    "ff_test_port_txsegmax": (_I, [_P, _I, _I]),
     "ff_test_sysctl_set": (_I, [_P, _S, _S]),
     "ff_test_counter": (_I, [_P, _S, ctypes.POINTER(_U64)]),
     "ff_test_fuzz": (_I, [_P, _U64, _U32, _B, ctypes.POINTER(_U32), _U32]),
@@ -320,6 +321,10 @@ class Stack:
         _check(
             self.lib.ff_test_port_offloads(self.h, port, rx, tx), "offloads"
         )
+
+    def txsegmax(self, n, port=0):
+        """Most mbufs one frame the test port sends may have."""
+        _check(self.lib.ff_test_port_txsegmax(self.h, port, n), "txsegmax")
 
     def fuzz(self, seed, count, corpus):
         raw = [bytes(p) for p in corpus]

@@ -109,8 +109,9 @@ ff_dpdk_rx_offloads(const struct ff_dpdk_cfg *d, uint64_t rx_capa)
 /*
  * The tx offloads to turn on, of those the device offers (tx_capa): the
  * checksums unless [dpdk] tx_csum_offoad_skip, TCP segmentation with
- * [dpdk] tso, and frames of several segments (TSO's super-segments are
- * chains) when it does TSO.
+ * [dpdk] tso, and frames of several segments whenever it takes them
+ * (TSO's super-segments are chains, and so are segments tcp_output sends
+ * by reference: a header mbuf before the send buffer's data).
  */
 static inline uint64_t
 ff_dpdk_tx_offloads(const struct ff_dpdk_cfg *d, uint64_t tx_capa)
@@ -122,9 +123,8 @@ ff_dpdk_tx_offloads(const struct ff_dpdk_cfg *d, uint64_t tx_capa)
 	if (!d->tx_csum_offload_skip)
 		on |= tx_capa & csum;
 	if (d->tso && (tx_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0)
-		on |= tx_capa &
-		    (RTE_ETH_TX_OFFLOAD_TCP_TSO |
-			RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+		on |= tx_capa & RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	on |= tx_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	return (on);
 }
 

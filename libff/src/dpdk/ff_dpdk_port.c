@@ -501,6 +501,12 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	p->p_capenable =
 	    ff_dpdk_ifcap(dp->dp_off.rx_enabled, dp->dp_off.tx_enabled);
 	p->p_hwassist = ff_dpdk_hwassist(dp->dp_off.tx_enabled);
+	/* Chains only to a driver that takes them (net_af_xdp does not). */
+	p->p_txsegmax =
+	    (dp->dp_off.tx_enabled & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0 &&
+		di.tx_desc_lim.nb_mtu_seg_max > 1
+	    ? di.tx_desc_lim.nb_mtu_seg_max
+	    : 1;
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
 	    (dpdk_queues_setup(ctx, p, pc, &di, err, errlen) != 0 ||
 		dpdk_port_start(ctx, p, err, errlen) != 0)) {

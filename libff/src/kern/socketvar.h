@@ -46,6 +46,7 @@
 
 struct ff_ctx;
 struct rte_mbuf;
+struct rte_mempool;
 struct protosw;
 struct socket;
 
@@ -133,6 +134,7 @@ struct socket;
 /* sb_flags. */
 #define SB_AUTOSIZE 0x800  /* automatically size socket buffer */
 #define SB_ATOMIC   0x1000 /* records (datagrams), not a stream */
+#define SB_ZEROCOPY 0x4000 /* ff_zc_send() used: sent by reference */
 
 /* Mbuf overhead allowance, FreeBSD's sb_efficiency. */
 #define SB_EFFICIENCY 8
@@ -269,6 +271,17 @@ uint32_t sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf);
  */
 uint32_t sbcopydata_cksum(
     struct sockbuf *sb, uint32_t off, uint32_t len, void *buf, uint64_t *sum);
+/*
+ * sbcopydata_cksum() by reference: len bytes at offset off of a stream
+ * buffer as a chain of at most maxsegs (and SB_REF_MAXSEGS) indirect
+ * mbufs from pool mp that share the buffer's data (rte_pktmbuf_attach),
+ * with no copy; *sum gets their sum as sbcopydata_cksum() does.  NULL
+ * when the range spans more segments, the buffer holds less, or the pool
+ * is empty: the caller copies instead.
+ */
+#define SB_REF_MAXSEGS 8
+struct rte_mbuf *sbrefdata(struct sockbuf *sb, uint32_t off, uint32_t len,
+    struct rte_mempool *mp, uint32_t maxsegs, uint64_t *sum);
 /*
  * The segment holding byte off of a stream buffer; *moff its offset.
  * The segment found is remembered (FreeBSD's sb_sndptr): tcp_output asks

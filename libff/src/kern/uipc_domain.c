@@ -169,6 +169,11 @@ static const struct sysctl_entry uipc_sysctls[] = {
 	    IPPORT_RESERVED, 65535, "Last port of the ephemeral range"),
 	SYSCTL_STATS("kern.ipc.sostat", STATE, us_stat, "S,sostat",
 	    "Socket layer statistics (ff)"),
+	SYSCTL_NODE("kern.ipc.zero_copy", "Zero copy sockets"),
+	SYSCTL_INT("kern.ipc.zero_copy.send", CTLFLAG_RW, STATE, us_zc_send, 0,
+	    1,
+	    "ff_zc_send() data goes out by reference, never copied into "
+	    "segments (where the port takes chains)"),
 };
 
 #undef STATE

@@ -4,10 +4,13 @@
  *
  * Entry points: sbspace(), sbreserve(), sbappendstream_consume(),
  * sbappendaddr_consume(), sbdrop(), sbdroprecord(), sbflush(),
- * sbcopydata(), sbcopydata_cksum(), sbsndptr().  Layout of the chains: socketvar.h.
+ * sbcopydata(), sbcopydata_cksum(), sbrefdata(), sbsndptr().  Layout of
+ * the chains: socketvar.h.
  *
- * Nothing here allocates: data moves in as the caller's mbufs and out by
- * freeing them.  A small stream segment is copied into the tail's free
+ * Data moves in as the caller's mbufs and out by freeing them; nothing
+ * here allocates but sbrefdata(), which lends a range of the buffer to a
+ * segment by reference (FreeBSD's tcp_output m_copym()s the send buffer
+ * the same way: M_EXT reference counts, no copy of the data).  A small stream segment is copied into the tail's free
  * room when it fits (FreeBSD's sbcompress), so that many tiny segments
  * do not pin many mbufs.
  */
@@ -288,4 +291,69 @@ sbcopydata_cksum(
 	}
 	*sum = s;
 	return (done);
+}
+
+/*
+ * Count the segments [off, off + len) of sb spans, up to max + 1: the
+ * first one and its offset in *firstp / *moffp.
+ */
+static uint32_t
+sb_span(struct sockbuf *sb, uint32_t off, uint32_t len, uint32_t max,
+    struct rte_mbuf **firstp, uint32_t *moffp)
+{
+	struct rte_mbuf *m;
+	uint32_t moff, n = 0, have = 0;
+
+	m = sbsndptr(sb, off, &moff);
+	*firstp = m;
+	*moffp = moff;
+	for (; m != NULL && have < len && n <= max; m = m->next, moff = 0) {
+		have += m->data_len - moff;
+		n++;
+	}
+	return (have < len ? 0 : n);
+}
+
+struct rte_mbuf *
+sbrefdata(struct sockbuf *sb, uint32_t off, uint32_t len,
+    struct rte_mempool *mp, uint32_t maxsegs, uint64_t *sum)
+{
+	struct rte_mbuf *refs[SB_REF_MAXSEGS], *m;
+	uint32_t moff, n, i, k, done = 0;
+	uint64_t s = 0, part;
+	uint16_t f;
+
+	if (maxsegs > SB_REF_MAXSEGS)
+		maxsegs = SB_REF_MAXSEGS;
+	n = sb_span(sb, off, len, maxsegs, &m, &moff);
+	if (n == 0 || n > maxsegs || rte_pktmbuf_alloc_bulk(mp, refs, n) != 0)
+		return (NULL);
+	for (i = 0; i < n; i++, m = m->next, moff = 0) {
+		k = m->data_len - moff;
+		if (k > len - done)
+			k = len - done;
+		/*
+		 * refs[i] shares m's buffer (its count goes up): sbdrop()
+		 * may free m once the peer acknowledges, and the buffer
+		 * lives until the port is done with refs[i] too.  The
+		 * data is never written while shared: a retransmission
+		 * sends the same bytes.
+		 */
+		rte_pktmbuf_attach(refs[i], m);
+		refs[i]->data_off = (uint16_t)(refs[i]->data_off + moff);
+		refs[i]->data_len = (uint16_t)k;
+		refs[i]->pkt_len = k;
+		refs[i]->next = i + 1 < n ? refs[i + 1] : NULL;
+		part = cksum_sum(mtodo(m, moff), k);
+		if (done & 1) { /* its words straddle ours: swap its bytes */
+			f = cksum_fold(part);
+			part = (uint16_t)((f << 8) | (f >> 8));
+		}
+		s = cksum_add(s, part);
+		done += k;
+	}
+	refs[0]->pkt_len = len;
+	refs[0]->nb_segs = (uint16_t)n;
+	*sum = s;
+	return (refs[0]);
 }

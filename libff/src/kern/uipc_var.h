@@ -57,6 +57,7 @@ struct uipc_state {
 	const struct protosw *us_protosw[PF_PROTO_MAX];
 	int us_nprotosw;
 	struct zc_state *us_zc; /* zero-copy chains (uipc_zerocopy.c) */
+	int us_zc_send;		/* kern.ipc.zero_copy.send */
 };
 
 #define V_uipc(ctx) ((ctx)->vnet.v_uipc)

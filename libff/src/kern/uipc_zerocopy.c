@@ -17,6 +17,17 @@
  * table keeps each chain's length and cursor too: a struct ff_zc_mbuf
  * the application scribbled on cannot make the stack read past a chain.
  *
+ * With kern.ipc.zero_copy.send=1 (FreeBSD's name) sends are zero copy
+ * all the way to the port: the chain's mbufs become so_snd's, and a
+ * socket that had one (SB_ZEROCOPY) has its segments built by reference
+ * to them (sbrefdata(), tcp_output), a header mbuf in front, as FreeBSD's
+ * tcp_output shares the send buffer's clusters.  Off by default: over
+ * net_memif in copy mode, which copies every frame anyway, the
+ * references (two more mbufs and refcount updates per segment, three
+ * descriptors a frame) cost the sender more than the one copy of hot
+ * data they save; and DPDK 22.11's memif zero-copy transmit overruns its
+ * ring with frames of several mbufs in bursts of more than four.
+ *
  * Partial sends: a chain longer than so_snd's room is cut at the room;
  * the front goes to the protocol and the rest stays the application's,
  * under its new head.  A cut inside a segment copies the rest of that
@@ -385,6 +396,9 @@ zc_send(struct socket *so, void *m, uint32_t len, void **restp)
 	*restp = rest;
 	ZCSTAT_INC(ctx, sos_zcsend);
 	front->pkt_len = took;
+	/* From now on tcp_output sends so_snd by reference, no copy. */
+	if (V_uipc(ctx)->us_zc_send)
+		so->so_snd.sb_flags |= SB_ZEROCOPY;
 	error = PRU(so)->pru_send(so, 0, &front, NULL);
 	if (front != NULL)
 		m_freem(front);

@@ -68,8 +68,9 @@ struct ff_port {
 	uint32_t p_capabilities; /* IFCAP_* the device has */
 	uint32_t p_capenable;	 /* IFCAP_* turned on */
 	uint32_t p_hwassist;	 /* CSUM_* it computes on tx */
-	struct ifnet *p_ifp;	 /* the stack's interface on this port */
-	void *p_backend;	 /* backend private state */
+	uint16_t p_txsegmax; /* most mbufs per frame it sends (1: no chains) */
+	struct ifnet *p_ifp; /* the stack's interface on this port */
+	void *p_backend;     /* backend private state */
 
 	/* Transmit buffer: frames wait here until the loop flushes. */
 	struct rte_mbuf *p_txbuf[FF_PORT_BURST];

@@ -106,6 +106,7 @@ if_attach(
 		ifp->if_capabilities = port->p_capabilities;
 		ifp->if_capenable = port->p_capenable;
 		ifp->if_hwassist = port->p_hwassist;
+		ifp->if_txsegmax = port->p_txsegmax;
 		if (port->p_promisc)
 			ifp->if_flags |= IFF_PROMISC;
 		port->p_ifp = ifp;

@@ -94,6 +94,7 @@ struct ifnet {
 	uint32_t if_capabilities;    /* IFCAP_*: what it can do */
 	uint32_t if_capenable;	     /* IFCAP_*: what is on */
 	uint32_t if_hwassist;	     /* CSUM_* the port does on tx */
+	uint16_t if_txsegmax;	     /* most mbufs in one frame it sends */
 	struct ether_addr if_lladdr; /* link-level address */
 	struct ff_port *if_port;     /* NULL for lo0 */
 	TAILQ_HEAD(, in_ifaddr) if_addrhead; /* IPv4 addresses, primary first */

@@ -1,8 +1,9 @@
 /*
  * tcp_output.c - TCP output (FreeBSD's netinet/tcp_output.c): decide
  * whether a segment is due, build it (headers, options, data copied out
- * of so_snd) and hand it to ip_output; keep the send sequence space, the
- * retransmit timer and RTT timing up to date.
+ * of so_snd, or so_snd's own mbufs by reference for a zero-copy socket)
+ * and hand it to ip_output; keep the send sequence space, the retransmit
+ * timer and RTT timing up to date.
  *
  * Entry points: tcp_output(), tcp_sndfull_kick(), tcp_sndfull_cancel(),
  * tcp_addoptions(), tcp_rcv_space().
@@ -392,7 +393,50 @@ tcp_output_tso(struct rte_mbuf *m, ip_hdr_t *ip, tcp_hdr_t *th,
 	th->th_sum = tcp_tso_pseudo(ip);
 }
 
-/* Build the segment into a fresh mbuf; NULL when the pool is empty. */
+/*
+ * How many mbufs of so_snd one data segment may take by reference
+ * (sbrefdata()): 0 to copy, when the application never handed the
+ * socket chains (ff_zc_send(): the copying path's data was copied once
+ * already, and a copy into one mbuf keeps its segments single frames)
+ * or the interface towards the peer takes no chains (net_af_xdp, lo0).
+ */
+static uint32_t
+tcp_output_refsegs(struct tcpcb *tp, struct socket *so)
+{
+	struct rtentry *rt;
+	struct ifnet *ifp;
+
+	if (so == NULL || (so->so_snd.sb_flags & SB_ZEROCOPY) == 0)
+		return (0);
+	rt = rt_lookup(tp->t_ctx, tp->t_inpcb->inp_faddr);
+	ifp = rt != NULL ? rt->rt_ifp : NULL;
+	if (ifp == NULL || ifp->if_txsegmax < 2)
+		return (0);
+	return ((uint32_t)ifp->if_txsegmax - 1); /* the header takes one */
+}
+
+/*
+ * The payload of a segment that is not TSO: so_snd's own mbufs, by
+ * reference, when they may go so (*sum: their sum), else NULL.
+ */
+static struct rte_mbuf *
+tcp_output_refdata(
+    struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp, uint64_t *sum)
+{
+	uint32_t segs;
+
+	if (sp->len == 0 || sp->tso_segsz != 0 ||
+	    (segs = tcp_output_refsegs(tp, so)) == 0)
+		return (NULL);
+	return (sbrefdata(
+	    &so->so_snd, sp->off, sp->len, tp->t_ctx->pktmbuf_pool, segs, sum));
+}
+
+/*
+ * Build the segment: headers in a fresh mbuf, the data copied behind
+ * them or, for a zero-copy socket, so_snd's mbufs chained by reference
+ * (FreeBSD's m_copym() of the send buffer).  NULL when the pool is empty.
+ */
 static struct rte_mbuf *
 tcp_output_build(
     struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp, tcp_seq seq)
@@ -401,18 +445,24 @@ tcp_output_build(
 	struct inpcb *inp = tp->t_inpcb;
 	int hdrlen = (int)(sizeof(ip_hdr_t) + sizeof(tcp_hdr_t)) + sp->optlen;
 	uint32_t inline_len = sp->tso_segsz != 0 ? 0 : sp->len;
-	struct rte_mbuf *m;
+	struct rte_mbuf *m, *data;
 	tcp_hdr_t *th;
 	ip_hdr_t *ip;
 	uint32_t win;
-	uint64_t sum;
+	uint64_t sum = 0;
 
-	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL)
+	if ((data = tcp_output_refdata(tp, so, sp, &sum)) != NULL)
+		inline_len = 0;
+	if ((m = m_gethdr(ctx->pktmbuf_pool)) == NULL) {
+		m_freem(data);
 		return (NULL);
+	}
 	ip = (ip_hdr_t *)m_append(m, (uint16_t)(hdrlen + inline_len));
 	if (ip == NULL ||
 	    (sp->tso_segsz != 0 &&
-		tcp_output_chain(ctx, m, so, sp->off, sp->len))) {
+		tcp_output_chain(ctx, m, so, sp->off, sp->len)) ||
+	    (data != NULL && m_cat(m, data) != 0)) {
+		m_freem(data);
 		m_freem(m);
 		return (NULL);
 	}
@@ -445,8 +495,9 @@ tcp_output_build(
 		return (m);
 	}
 	/* The payload is summed as it is copied: one pass over it. */
-	(void)sbcopydata_cksum(
-	    &so->so_snd, sp->off, sp->len, (uint8_t *)ip + hdrlen, &sum);
+	if (data == NULL)
+		(void)sbcopydata_cksum(&so->so_snd, sp->off, sp->len,
+		    (uint8_t *)ip + hdrlen, &sum);
 	th->th_sum =
 	    in_cksum_l4_sum(ip, th, (size_t)(hdrlen - sizeof(*ip)), sum);
 	return (m);

@@ -28,6 +28,7 @@
 #include "dpdk/ff_runtime.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
+#include "net/if_var.h"
 #include "core/ff_stack.h"
 #include "kern/kern_sysctl.h"
 #include "testport/ff_testport.h"
@@ -401,6 +402,21 @@ ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx, uint64_t tx)
 	if (p == NULL)
 		return (-ENODEV);
 	ff_testport_set_offloads(p, rx, tx, &tctx(t)->cfg->dpdk);
+	return (0);
+}
+
+int
+ff_test_port_txsegmax(struct ff_test *t, int port, int n)
+{
+	struct ff_port *p = test_port(t, port);
+
+	if (p == NULL)
+		return (-ENODEV);
+	if (n < 1 || n > RTE_MBUF_MAX_NB_SEGS)
+		return (-EINVAL);
+	p->p_txsegmax = (uint16_t)n;
+	if (p->p_ifp != NULL)
+		p->p_ifp->if_txsegmax = p->p_txsegmax;
 	return (0);
 }
 

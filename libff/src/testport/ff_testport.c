@@ -216,6 +216,8 @@ ff_testport_open(uint16_t port_id, int rx_desc, int tx_desc)
 	p->p_mac.octet[0] = 0x02;
 	p->p_mac.octet[5] = (uint8_t)(port_id + 1);
 	p->p_mtu = 1500;
+	/* Like net_memif and net_tap: frames of any number of mbufs. */
+	p->p_txsegmax = RTE_MBUF_MAX_NB_SEGS;
 	p->p_backend = tp;
 	return (p);
 }

@@ -136,6 +136,11 @@ int ff_test_mbufs_in_use(struct ff_test *t);
 int ff_test_port_mac(struct ff_test *t, int port, uint8_t *mac);
 int
 ff_test_port_offloads(struct ff_test *t, int port, uint64_t rx, uint64_t tx);
+/*
+ * Most mbufs one frame the test port sends may have (net_af_xdp's 1: no
+ * chains); the test port starts with any number.  0, -ENODEV, -EINVAL.
+ */
+int ff_test_port_txsegmax(struct ff_test *t, int port, int n);
 int ff_test_sysctl_set(struct ff_test *t, const char *name, const char *value);
 int ff_test_counter(struct ff_test *t, const char *name, uint64_t *val);
 int ff_test_fuzz(struct ff_test *t, uint64_t seed, uint32_t count,
