@@ -40,7 +40,9 @@
  * error.  Echo: the run lasts until the file is out (at most -d seconds,
  * a write error beyond), then until the echo's FIN; Gbit/s counts the
  * bytes that came back over the whole time, and fewer than were sent is a
- * read error.
+ * read error.  The report adds the CPU time the run took (all of this
+ * process's: the stack and ff_bench) and Gbit per CPU second, a figure
+ * the rest of a shared machine moves less than Gbit/s.
  *
  * Before the timed run one request must succeed (retried for -w seconds,
  * default 10): a memif link comes up, ARP resolves.  In open loop over
@@ -120,7 +122,8 @@ struct bench {
 	char *in;	      /* echo: the file's bytes */
 	size_t in_len, in_off;
 	FILE *out;
-	uint64_t t_drain_end; /* bulk: when a stream must have ended */
+	uint64_t t_drain_end;	    /* bulk: when a stream must have ended */
+	uint64_t cpu_start, cpu_ns; /* bulk: CPU time the timed run took */
 	double duration, rate, warmup;
 	int size;
 	char req[256];
@@ -153,6 +156,17 @@ now_ns(void)
 }
 
 /* The histogram's bucket of v ns. */
+/* CPU time of this process, ns: a rate per CPU second is not moved by
+ * what else the machine runs (a busy-polling stack takes its core). */
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+}
+
 static int
 hist_index(uint64_t v)
 {
@@ -739,6 +753,8 @@ bulk_drain(struct bench *b, uint64_t t)
 
 	b->phase = 3;
 	b->t_end = t;
+	if (b->mode != M_ECHO)
+		b->cpu_ns = cpu_ns() - b->cpu_start;
 	b->t_drain_end = t + BULK_DRAIN;
 	for (fd = 0; fd < b->maxfd; fd++) {
 		if (b->conns[fd] == NULL)
@@ -798,6 +814,7 @@ bulk_loop(struct bench *b, uint64_t t)
 			b->phase = 1;
 			b->t_start = t;
 			b->t_end = t + (uint64_t)(b->duration * 1e9);
+			b->cpu_start = cpu_ns();
 		}
 		return (0);
 	}
@@ -818,6 +835,7 @@ bulk_loop(struct bench *b, uint64_t t)
 				b->err_read++; /* did not end in time */
 		if (b->mode == M_ECHO) {
 			b->t_end = t; /* the rate of the whole round trip */
+			b->cpu_ns = cpu_ns() - b->cpu_start;
 			if (b->bytes != b->in_len)
 				b->err_read++;
 		}
@@ -915,26 +933,30 @@ static const char *const qnames[] = { "50%", "90%", "99%", "99.9%" };
 static void
 print_bulk_report(struct bench *b)
 {
-	double secs = 0, gbps;
+	double secs = 0, gbps, cpu, gpcpu;
 	char t1[32], t2[32];
 	uint64_t errs = b->err_connect + b->err_read + b->err_write;
 
 	if (b->t_start != 0 && b->t_end > b->t_start)
 		secs = (double)(b->t_end - b->t_start) / 1e9;
 	gbps = secs > 0 ? (double)b->bytes * 8 / secs / 1e9 : 0;
+	cpu = (double)b->cpu_ns / 1e9;
+	gpcpu = cpu > 0 ? (double)b->bytes * 8 / cpu / 1e9 : 0;
 	if (b->json) {
-		printf("{\"mode\": \"%s\", \"target\": \"%s\", "
-		       "\"streams\": %d, \"zero_copy\": %s, "
-		       "\"duration_s\": %.3f, \"bytes\": %llu, "
-		       "\"bytes_total\": %llu, \"gbit_per_s\": %.3f, "
-		       "\"errors\": {\"connect\": %llu, \"read\": %llu, "
-		       "\"write\": %llu}}\n",
+		printf(
+		    "{\"mode\": \"%s\", \"target\": \"%s\", "
+		    "\"streams\": %d, \"zero_copy\": %s, "
+		    "\"duration_s\": %.3f, \"cpu_s\": %.3f, \"bytes\": %llu, "
+		    "\"bytes_total\": %llu, \"gbit_per_s\": %.3f, "
+		    "\"gbit_per_cpu_s\": %.3f, "
+		    "\"errors\": {\"connect\": %llu, \"read\": %llu, "
+		    "\"write\": %llu}}\n",
 		    b->mode == M_SEND	    ? "send"
 			: b->mode == M_RECV ? "recv"
 					    : "echo",
-		    b->target, b->nconns, b->zc ? "true" : "false", secs,
+		    b->target, b->nconns, b->zc ? "true" : "false", secs, cpu,
 		    (unsigned long long)b->bytes,
-		    (unsigned long long)b->bytes_total, gbps,
+		    (unsigned long long)b->bytes_total, gbps, gpcpu,
 		    (unsigned long long)b->err_connect,
 		    (unsigned long long)b->err_read,
 		    (unsigned long long)b->err_write);
@@ -953,6 +975,7 @@ print_bulk_report(struct bench *b)
 		    (unsigned long long)b->err_read,
 		    (unsigned long long)b->err_write);
 	printf("Gbit/sec: %10.2f\n", gbps);
+	printf("Gbit/CPU-sec: %6.2f (%.2f s of CPU)\n", gpcpu, cpu);
 	fflush(stdout);
 }
 
