@@ -72,7 +72,9 @@
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
- *   rx_burst        ours: frames taken per receive burst, 1-32 (default 32)
+ *   rx_burst        ours: frames taken per receive burst, 1-32 (default
+ *                   32); at 32 a port is read again while bursts come back
+ *                   full (8 at most per loop iteration), below it once
  *   timer_slack     ours: µs the kernel may add to each idle_sleep
  *                   (prctl PR_SET_TIMERSLACK of the loop's thread), 1-100000;
  *                   default: the kernel's, 50 µs, so that idle_sleep=5
