@@ -7,7 +7,8 @@ copies from and into that memory, which it maps: seen in the server's
 /proc/PID/maps, where the client's hugepage file appears (one file per
 memory list, EAL --single-file-segments).  A 32 MB file echoed through
 examples/tcp_echo (copying, then echoing the received chains by
-reference) comes back with the same SHA-256.  Ten starts and stops in a
+reference) comes back with the same SHA-256.  dev.memif.0.zero_copy
+says so: 1 on the client, 0 on the server (and on both without it).  Ten starts and stops in a
 row: DPDK's memif closes the EAL's memory descriptors once connected,
 which made the message ring's memzone fail with ENOMEM about every
 other start (libff/src/dpdk/ff_memif_zc.c).
@@ -76,17 +77,34 @@ def test_memif_zero_copy_echo_sha256(pair, tmp_path, server_zc):
     assert sha256(out) == sha256(src)
 
 
+def zero_copy_sysctl(prefix):
+    """dev.memif.0.zero_copy of the stack under prefix (ff-sysctl)."""
+    cp = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "ff-sysctl"), "--prefix", prefix,
+         "-n", "dev.memif.0.zero_copy"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert cp.returncode == 0, cp.stderr
+    return int(cp.stdout)
+
+
 def mapped_while_sending(p):
     """The client's hugepage files in the server's maps, read while
-    ff_bench streams to it (memif unmaps them when the client goes)."""
+    ff_bench streams to it (memif unmaps them when the client goes), and
+    dev.memif.0.zero_copy of both sides then."""
     bench = subprocess.Popen(
         [str(BENCH), "-c", str(p.config["client"]), "-m", "send", "-d", "2",
          SERVER_ADDR + ":7"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    files = set()
+    files, views = set(), None
     try:
+        time.sleep(0.5)  # the link is up, the stream starts
+        views = (
+            zero_copy_sysctl(p.prefix["client"]),
+            zero_copy_sysctl(p.prefix["server"]),
+        )
         deadline = time.monotonic() + 10
         while not files and bench.poll() is None:
             files = client_hugepage_files(p)
@@ -95,20 +113,21 @@ def mapped_while_sending(p):
             time.sleep(0.1)
     finally:
         assert bench.wait(timeout=30) == 0
-    return files
+    return files, views
 
 
 def test_memif_zero_copy_server_maps_the_client(pair):
     p = pair({"FF_TCP_ECHO_MODE": "sink"})
-    files = mapped_while_sending(p)
+    files, views = mapped_while_sending(p)
     # One file per memory list (--single-file-segments): "<prefix>map_0".
     assert files and all(f.endswith("map_0") for f in files), files
+    assert views == (1, 0)  # the client's port, the server's
 
 
 def test_memif_copying_server_maps_nothing_of_the_client(pair):
     """The same check fails without zero copy (the check can fail)."""
     p = pair({"FF_TCP_ECHO_MODE": "sink"}, zero_copy=False)
-    assert mapped_while_sending(p) == set()
+    assert mapped_while_sending(p) == (set(), (0, 0))
 
 
 def test_memif_zero_copy_ten_starts(tmp_path):

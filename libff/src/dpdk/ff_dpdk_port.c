@@ -463,6 +463,7 @@ dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err, size_t errlen)
 	if (zc &&
 	    ff_memif_zc_settle(ctx, p->p_port_id, p->p_name, err, errlen) != 0)
 		return (-1);
+	p->p_zero_copy = zc;
 	/* Not every vdev can filter; a failure here is only noted. */
 	if (ctx->cfg->dpdk.promiscuous)
 		dpdk_set_promisc(p, 1);
