@@ -7,14 +7,16 @@
  * it from a source (FF_TCP_ECHO_MODE=source), over -n streams, copying
  * (ff_write/ff_read of 64 KiB) or, with -Z, zero copy (ff_zc_send of
  * chains from ff_zc_mbuf_get, not written to, as iperf3 -Z sends pages
- * it never touches; ff_zc_recv and ff_zc_mbuf_free).  It is its own DPDK
+ * it never touches; ff_zc_recv and ff_zc_mbuf_free); -m echo sends the
+ * file -f over one stream to an echo server (tcp_echo) and writes what
+ * comes back to -o, to be compared (tests).  It is its own DPDK
  * primary with its own
  * config.ini (file prefix, port, address), so it can load a server over a
  * link with no kernel in the path (net_memif) as well as over a kernel one.
  *
- *	ff_bench [-m http|close|udp|send|recv] [-n conns] [-D depth]
- *	    [-d secs] [-R rate] [-s size] [-w secs] [-Z] [--json]
- *	    -c config.ini ADDR:PORT
+ *	ff_bench [-m http|close|udp|send|recv|echo] [-n conns] [-D depth]
+ *	    [-d secs] [-R rate] [-s size] [-w secs] [-Z] [-f file] [-o file]
+ *	    [--json] -c config.ini ADDR:PORT
  *
  * Closed loop (no -R): every connection sends its next request as soon as
  * a reply frees a slot.  Open loop (-R rate, requests per second): request
@@ -35,7 +37,12 @@
  * byte sent was received), a source sends what it had queued, then its
  * FIN; "bytes_total" counts those too, the figure to compare with the
  * server's own count.  A stream that does not end within 10 s is a read
- * error.
+ * error.  Echo: the run lasts until the file is out (at most -d seconds,
+ * a write error beyond), then until the echo's FIN; Gbit/s counts the
+ * bytes that came back over the whole time, and fewer than were sent is a
+ * read error.  The report adds the CPU time the run took (all of this
+ * process's: the stack and ff_bench) and Gbit per CPU second, a figure
+ * the rest of a shared machine moves less than Gbit/s.
  *
  * Before the timed run one request must succeed (retried for -w seconds,
  * default 10): a memif link comes up, ARP resolves.  In open loop over
@@ -80,11 +87,11 @@
 #define H_OCT	 40
 #define H_SIZE	 (H_LINEAR + H_OCT * H_SUB)
 
-enum mode { M_HTTP, M_CLOSE, M_UDP, M_SEND, M_RECV };
+enum mode { M_HTTP, M_CLOSE, M_UDP, M_SEND, M_RECV, M_ECHO };
 
 #define BULK_CHUNK (64 * 1024)
 #define BULK_DRAIN 10000000000ull /* ns a stream may take to end */
-#define IS_BULK(m) ((m) == M_SEND || (m) == M_RECV)
+#define IS_BULK(m) ((m) == M_SEND || (m) == M_RECV || (m) == M_ECHO)
 
 /* One connection (or, for UDP, one socket with one datagram in flight). */
 struct conn {
@@ -111,7 +118,13 @@ struct bench {
 	int nconns, depth, json, epfd;
 	int zc;		      /* -Z: bulk with zero copy */
 	uint64_t bytes_total; /* bulk: with what the drain moved */
-	uint64_t t_drain_end; /* bulk: when a stream must have ended */
+	const char *in_path;  /* echo: the file sent (-f) */
+	const char *out_path; /* echo: where what came back goes (-o) */
+	char *in;	      /* echo: the file's bytes */
+	size_t in_len, in_off;
+	FILE *out;
+	uint64_t t_drain_end;	    /* bulk: when a stream must have ended */
+	uint64_t cpu_start, cpu_ns; /* bulk: CPU time the timed run took */
 	double duration, rate, warmup;
 	int size;
 	char req[256];
@@ -144,6 +157,17 @@ now_ns(void)
 }
 
 /* The histogram's bucket of v ns. */
+/* CPU time of this process, ns: a rate per CPU second is not moved by
+ * what else the machine runs (a busy-polling stack takes its core). */
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+}
+
 static int
 hist_index(uint64_t v)
 {
@@ -677,6 +701,19 @@ bulk_service(struct bench *b, struct conn *c)
 	static char buf[BULK_CHUNK];
 	ssize_t n;
 
+	while (b->mode == M_ECHO && b->phase == 1 && b->in_off < b->in_len) {
+		n = ff_write(c->fd, b->in + b->in_off,
+		    b->in_len - b->in_off < BULK_CHUNK ? b->in_len - b->in_off
+						       : BULK_CHUNK);
+		if (n < 0) {
+			if (errno != EAGAIN) {
+				b->err_write++;
+				c->eof = 1;
+			}
+			break;
+		}
+		b->in_off += (size_t)n;
+	}
 	while (b->mode == M_SEND && b->phase == 1 && !c->eof) {
 		if (b->zc) {
 			if (c->zm.bsd_mbuf == NULL &&
@@ -703,7 +740,14 @@ bulk_service(struct bench *b, struct conn *c)
 		} else
 			n = ff_read(c->fd, buf, sizeof(buf));
 		if (n > 0) {
-			if (b->mode == M_RECV) {
+			if (b->mode == M_ECHO) {
+				b->bytes += (uint64_t)n;
+				b->bytes_total += (uint64_t)n;
+				if (b->out != NULL &&
+				    fwrite(buf, 1, (size_t)n, b->out) !=
+					(size_t)n)
+					b->err_read++;
+			} else if (b->mode == M_RECV) {
 				if (b->phase == 1)
 					b->bytes += (uint64_t)n;
 				b->bytes_total += (uint64_t)n;
@@ -728,6 +772,8 @@ bulk_drain(struct bench *b, uint64_t t)
 
 	b->phase = 3;
 	b->t_end = t;
+	if (b->mode != M_ECHO)
+		b->cpu_ns = cpu_ns() - b->cpu_start;
 	b->t_drain_end = t + BULK_DRAIN;
 	for (fd = 0; fd < b->maxfd; fd++) {
 		if (b->conns[fd] == NULL)
@@ -787,18 +833,31 @@ bulk_loop(struct bench *b, uint64_t t)
 			b->phase = 1;
 			b->t_start = t;
 			b->t_end = t + (uint64_t)(b->duration * 1e9);
+			b->cpu_start = cpu_ns();
 		}
 		return (0);
 	}
-	if (b->phase == 1 && t >= b->t_end)
+	if (b->phase == 1 && t >= b->t_end) {
+		if (b->mode == M_ECHO)
+			b->err_write++; /* the file did not go in -d seconds */
 		bulk_drain(b, t);
+	}
 	for (fd = 0; fd < b->maxfd; fd++)
 		if ((c = b->conns[fd]) != NULL)
 			bulk_service(b, c);
+	/* Echo: the whole file is out; what comes back ends with the FIN. */
+	if (b->mode == M_ECHO && b->phase == 1 && b->in_off == b->in_len)
+		bulk_drain(b, t);
 	if (b->phase == 3 && (bulk_all(b, 1) || t >= b->t_drain_end)) {
 		for (fd = 0; fd < b->maxfd; fd++)
 			if ((c = b->conns[fd]) != NULL && !c->eof)
 				b->err_read++; /* did not end in time */
+		if (b->mode == M_ECHO) {
+			b->t_end = t; /* the rate of the whole round trip */
+			b->cpu_ns = cpu_ns() - b->cpu_start;
+			if (b->bytes != b->in_len)
+				b->err_read++;
+		}
 		bench_end(b, t);
 	}
 	return (0);
@@ -859,6 +918,7 @@ mode_name(enum mode m)
 		: m == M_CLOSE ? "http connection per request"
 		: m == M_SEND  ? "tcp bulk send"
 		: m == M_RECV  ? "tcp bulk receive"
+		: m == M_ECHO  ? "tcp echo of a file"
 			       : "udp request/reply");
 }
 
@@ -892,24 +952,30 @@ static const char *const qnames[] = { "50%", "90%", "99%", "99.9%" };
 static void
 print_bulk_report(struct bench *b)
 {
-	double secs = 0, gbps;
+	double secs = 0, gbps, cpu, gpcpu;
 	char t1[32], t2[32];
 	uint64_t errs = b->err_connect + b->err_read + b->err_write;
 
 	if (b->t_start != 0 && b->t_end > b->t_start)
 		secs = (double)(b->t_end - b->t_start) / 1e9;
 	gbps = secs > 0 ? (double)b->bytes * 8 / secs / 1e9 : 0;
+	cpu = (double)b->cpu_ns / 1e9;
+	gpcpu = cpu > 0 ? (double)b->bytes * 8 / cpu / 1e9 : 0;
 	if (b->json) {
-		printf("{\"mode\": \"%s\", \"target\": \"%s\", "
-		       "\"streams\": %d, \"zero_copy\": %s, "
-		       "\"duration_s\": %.3f, \"bytes\": %llu, "
-		       "\"bytes_total\": %llu, \"gbit_per_s\": %.3f, "
-		       "\"errors\": {\"connect\": %llu, \"read\": %llu, "
-		       "\"write\": %llu}}\n",
-		    b->mode == M_SEND ? "send" : "recv", b->target, b->nconns,
-		    b->zc ? "true" : "false", secs,
+		printf(
+		    "{\"mode\": \"%s\", \"target\": \"%s\", "
+		    "\"streams\": %d, \"zero_copy\": %s, "
+		    "\"duration_s\": %.3f, \"cpu_s\": %.3f, \"bytes\": %llu, "
+		    "\"bytes_total\": %llu, \"gbit_per_s\": %.3f, "
+		    "\"gbit_per_cpu_s\": %.3f, "
+		    "\"errors\": {\"connect\": %llu, \"read\": %llu, "
+		    "\"write\": %llu}}\n",
+		    b->mode == M_SEND	    ? "send"
+			: b->mode == M_RECV ? "recv"
+					    : "echo",
+		    b->target, b->nconns, b->zc ? "true" : "false", secs, cpu,
 		    (unsigned long long)b->bytes,
-		    (unsigned long long)b->bytes_total, gbps,
+		    (unsigned long long)b->bytes_total, gbps, gpcpu,
 		    (unsigned long long)b->err_connect,
 		    (unsigned long long)b->err_read,
 		    (unsigned long long)b->err_write);
@@ -928,6 +994,7 @@ print_bulk_report(struct bench *b)
 		    (unsigned long long)b->err_read,
 		    (unsigned long long)b->err_write);
 	printf("Gbit/sec: %10.2f\n", gbps);
+	printf("Gbit/CPU-sec: %6.2f (%.2f s of CPU)\n", gpcpu, cpu);
 	fflush(stdout);
 }
 
@@ -1005,6 +1072,33 @@ print_report(struct bench *b)
 	fflush(stdout);
 }
 
+/* Echo: the file to send, read whole, and the one what comes back goes to. */
+static int
+echo_files(struct bench *b)
+{
+	FILE *f;
+	long len;
+
+	if ((f = fopen(b->in_path, "rb")) == NULL ||
+	    fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 ||
+	    (b->in = malloc((size_t)len + 1)) == NULL ||
+	    fread(b->in, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(
+		    stderr, "ff_bench: %s: %s\n", b->in_path, strerror(errno));
+		return (-1);
+	}
+	fclose(f);
+	b->in_len = (size_t)len;
+	if (b->out_path != NULL &&
+	    (b->out = fopen(b->out_path, "wb")) == NULL) {
+		fprintf(
+		    stderr, "ff_bench: %s: %s\n", b->out_path, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 /* "198.18.0.1:80" into b->to. */
 static int
 parse_target(struct bench *b, const char *s)
@@ -1031,15 +1125,18 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: ff_bench [-m http|close|udp|send|recv] [-n conns] "
+	    "usage: ff_bench [-m http|close|udp|send|recv|echo] [-n conns] "
 	    "[-D depth] [-d secs]\n"
-	    "                [-R rate] [-s size] [-w secs] [-Z] [--json] "
-	    "-c config.ini ADDR:PORT\n"
+	    "                [-R rate] [-s size] [-w secs] [-Z] "
+	    "[-f file] [-o file] [--json]\n"
+	    "                -c config.ini ADDR:PORT\n"
 	    "examples:\n"
 	    "  ff_bench -c bench.ini -n 50 -d 5 198.18.0.1:80\n"
 	    "  ff_bench -c bench.ini -n 10 -R 50000 --json 198.18.0.1:80\n"
 	    "  ff_bench -c bench.ini -m udp -s 64 198.18.0.1:7\n"
-	    "  ff_bench -c bench.ini -m send -n 4 -Z -d 2 198.18.0.1:7\n");
+	    "  ff_bench -c bench.ini -m send -n 4 -Z -d 2 198.18.0.1:7\n"
+	    "  ff_bench -c bench.ini -m echo -f in.bin -o out.bin "
+	    "198.18.0.1:7\n");
 	exit(2);
 }
 
@@ -1063,8 +1160,8 @@ main(int argc, char *argv[])
 	b.duration = 5;
 	b.warmup = 10;
 	b.size = 64;
-	while ((ch = getopt_long(
-		    argc, argv, "c:m:n:D:d:R:s:w:Zh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:m:n:D:d:R:s:w:Zf:o:h", longopts,
+		    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf = optarg;
@@ -1080,6 +1177,8 @@ main(int argc, char *argv[])
 				b.mode = M_SEND;
 			else if (strcmp(optarg, "recv") == 0)
 				b.mode = M_RECV;
+			else if (strcmp(optarg, "echo") == 0)
+				b.mode = M_ECHO;
 			else
 				usage();
 			break;
@@ -1107,6 +1206,12 @@ main(int argc, char *argv[])
 		case 'Z':
 			b.zc = 1;
 			break;
+		case 'f':
+			b.in_path = optarg;
+			break;
+		case 'o':
+			b.out_path = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -1115,8 +1220,13 @@ main(int argc, char *argv[])
 	    b.nconns < 1 || b.nconns > MAX_FDS / 2 || b.depth < 1 ||
 	    b.depth > MAX_DEPTH || b.duration <= 0 || b.duration > 3600 ||
 	    b.rate < 0 || b.rate > 1e8 || b.size < (int)sizeof(uint64_t) ||
-	    b.size > UDP_MAX || b.warmup <= 0 || (b.zc && !IS_BULK(b.mode)))
+	    b.size > UDP_MAX || b.warmup <= 0 || (b.zc && !IS_BULK(b.mode)) ||
+	    (b.in_path != NULL) != (b.mode == M_ECHO) ||
+	    (b.mode == M_ECHO && (b.nconns != 1 || b.zc)) ||
+	    (b.out_path != NULL && b.mode != M_ECHO))
 		usage();
+	if (b.mode == M_ECHO && echo_files(&b) != 0)
+		return (1);
 	if (b.mode == M_CLOSE)
 		b.depth = 1;
 	b.target = argv[optind];
@@ -1136,6 +1246,10 @@ main(int argc, char *argv[])
 	b.t_warm_end = now_ns() + (uint64_t)(b.warmup * 1e9);
 	if (ff_run(loop, &b) != 0) {
 		perror("ff_run");
+		return (1);
+	}
+	if (b.out != NULL && fclose(b.out) != 0) {
+		perror(b.out_path);
 		return (1);
 	}
 	return (b.err_connect + b.err_read + b.err_write == 0 &&

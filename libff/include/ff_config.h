@@ -72,6 +72,7 @@ struct ff_vdev_cfg {
 	int vc_queues;
 	int vc_queue_size;
 	int vc_cq;
+	int vc_zero_copy; /* net_memif zero-copy=yes (needs one file/list) */
 	char vc_devargs[1024]; /* full "name,args" for --vdev */
 	int vc_line;
 };

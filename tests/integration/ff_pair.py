@@ -67,10 +67,18 @@ class Pair:
     """A server stack and ff_bench's stack over one link driver."""
 
     def __init__(
-        self, tmp, driver="net_memif", idle_sleep=20, profile=None, args=""
+        self,
+        tmp,
+        driver="net_memif",
+        idle_sleep=20,
+        profile=None,
+        args="",
+        zero_copy=False,
     ):
         self.tmp = Path(tmp)
         self.driver = driver
+        # memif zero copy ([vdev0] zero_copy=1): ff_bench's side, the client
+        self.zero_copy = zero_copy
         self.args = args  # more devargs of a veth driver ("busy_budget=0")
         # One value for both stacks, or {"server": us, "client": us}.
         self.idle_sleep = (
@@ -103,6 +111,8 @@ class Pair:
                 1 if role == "server" else 2,
                 role,
             )
+            if self.zero_copy and role == "client":
+                link += "\nzero_copy=1"
         else:
             link = "iface=%s" % self.ifname[role]
             if self.args:

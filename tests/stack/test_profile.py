@@ -7,7 +7,8 @@ What the profiles promise (issue 15, the man page libff.3):
               TCP acknowledges at once (net.inet.tcp.delayed_ack 0).
   throughput  frames wait up to 100 us for company (pkt_tx_delay 100,
               F-Stack's default), a full burst of 32 leaves at once;
-              receive bursts of 32; a lone segment's ACK waits for the
+              receive bursts of 32, read again while they come back
+              full (8 at most per iteration); a lone segment's ACK waits for the
               delayed-ACK timer, FreeBSD's 40 ms, and every second
               full segment is acknowledged at once (RFC 9293 3.8.6.3,
               RFC 5681 4.2).
@@ -110,6 +111,31 @@ def test_rx_burst(make_stack, profile, dpdk, per_iteration):
     st.run()
     assert [p[ICMP].seq for p in st.drain()] == list(
         range(per_iteration, BURST)
+    )
+
+
+@pytest.mark.parametrize(
+    "queued,per_iteration",
+    [(3 * BURST + 5, 3 * BURST + 5), (9 * BURST, 8 * BURST)],
+)
+def test_full_bursts_are_read_again(make_stack, queued, per_iteration):
+    """With full bursts (rx_burst 32, the throughput profile's) one
+    iteration reads until a burst comes back short, eight bursts at most
+    (core/ff_ctx.c FF_RX_BURSTS): ACKs do not wait in the ring while the
+    application sends."""
+    st = stack(
+        make_stack,
+        "throughput",
+        dpdk="pkt_tx_delay=0",
+        extra="[freebsd.sysctl]\nnet.inet.icmp.icmplim=0\n",  # no limit
+    )
+    for seq in range(queued):
+        ping(st, seq, run=False)
+    iterate(st)
+    assert [p[ICMP].seq for p in st.drain()] == list(range(per_iteration))
+    st.run()
+    assert [p[ICMP].seq for p in st.drain()] == list(
+        range(per_iteration, queued)
     )
 
 

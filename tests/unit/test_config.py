@@ -246,6 +246,18 @@ def test_dpdk_keys_become_eal_arguments(lib, line, arg):
     )
 
 
+def test_memif_zero_copy_eal_argument(lib):
+    """memif zero copy needs one hugepage file per memory list (DPDK
+    refuses zero-copy=yes without --single-file-segments); nothing else
+    gets it."""
+    memif = "[vdev0]\ndriver=net_memif\nargs=role=client\n"
+    assert "--single-file-segments" in eal_args(lib, memif + "zero_copy=1\n")
+    assert "--single-file-segments" not in eal_args(lib, memif)
+    assert "--single-file-segments" not in eal_args(
+        lib, memif + "zero_copy=0\n"
+    )
+
+
 def test_fstack_old_names(lib):
     c = ok(lib, "[dpdk]\npci_whitelist=0000:01:00.0\ntx_csum_offload_skip=1\n")
     assert c["dpdk.allow"] == "0000:01:00.0"
@@ -388,6 +400,15 @@ def test_point_to_point_masks(lib):
             "net_af_xdp0,iface=veth1,start_queue=0",
         ),
         ("driver=net_ring\n", "net_ring0"),
+        # DPDK's memif devarg is zero-copy=yes|no (rte_eth_memif.c).
+        (
+            "driver=net_memif\nzero_copy=1\nargs=role=client\n",
+            "net_memif0,zero-copy=yes,role=client",
+        ),
+        (
+            "driver=net_memif\nzero_copy=0\n",
+            "net_memif0,zero-copy=no",
+        ),
         # F-Stack's virtio-user section: no driver key.
         (
             "path=/dev/vhost-net\nqueues=1\nqueue_size=256\n"
@@ -890,6 +911,35 @@ BAD = [
     (
         "[vdev0]\ndriver=net_tap\niface=a\nargs=iface=b\n",
         "config.ini:3: [vdev0] iface: iface= is also given in args",
+    ),
+    (
+        "[vdev0]\ndriver=net_tap\nzero_copy=1\n",
+        "config.ini:3: [vdev0] zero_copy: net_tap has no such setting",
+    ),
+    (
+        "[vdev0]\ndriver=net_memif\nzero_copy=1\nargs=role=server\n",
+        "config.ini:3: [vdev0] zero_copy: only a memif client sends by "
+        "reference (args=role=client; the server, memif's default role, "
+        "maps the client's memory and copies)",
+    ),
+    (
+        "[vdev0]\ndriver=net_memif\nzero_copy=1\n",
+        "config.ini:3: [vdev0] zero_copy: only a memif client sends by "
+        "reference (args=role=client; the server, memif's default role, "
+        "maps the client's memory and copies)",
+    ),
+    (
+        "[vdev0]\ndriver=net_memif\nargs=role=client,zero-copy=yes\n",
+        "config.ini:3: [vdev0] args: zero-copy= is set by zero_copy=1 "
+        "(which also gives the EAL --single-file-segments, as memif "
+        "needs)",
+    ),
+    (
+        "[dpdk]\nlcore_mask=3\n[vdev0]\ndriver=net_memif\nzero_copy=1\n"
+        "args=role=client\n",
+        "config.ini:5: [vdev0] zero_copy: one process only (lcore_mask of "
+        "one CPU): memif closes the EAL's memory files in every process, "
+        "ff mends the primary's alone (dpdk/ff_memif_zc.c)",
     ),
     (
         "[vdev0]\ndriver=net_tap\nmac=02:00:00:00:00\n",

@@ -72,7 +72,9 @@
  *                   full burst (32 frames) goes at once.  Default 0, not
  *                   F-Stack's 100: we are latency-first and flush at the end
  *                   of every loop, which costs nothing when the loop is busy
- *   rx_burst        ours: frames taken per receive burst, 1-32 (default 32)
+ *   rx_burst        ours: frames taken per receive burst, 1-32 (default
+ *                   32); at 32 a port is read again while bursts come back
+ *                   full (8 at most per loop iteration), below it once
  *   timer_slack     ours: µs the kernel may add to each idle_sleep
  *                   (prctl PR_SET_TIMERSLACK of the loop's thread), 1-100000;
  *                   default: the kernel's, 50 µs, so that idle_sleep=5
@@ -122,6 +124,15 @@
  *                     net_af_xdp     iface, queue_count=queues
  *                     net_memif      socket=path, mac
  *                     virtio_user    path, queues, queue_size, mac, cq
+ *   zero_copy       ours: 0/1, net_memif only, its client side only
+ *                   (args=role=client): zero-copy=yes, the client's
+ *                   frames stay in its own packet pool both ways, which
+ *                   the server maps and copies from and into (DPDK's
+ *                   server side has no such mode, so there it is an error,
+ *                   as zero-copy= in args is); one process only.
+ *                   The EAL then keeps each memory list in one hugepage
+ *                   file (--single-file-segments), which memif needs to
+ *                   hand the pool to its peer (ff_config_vdev.c)
  *                   A key the driver has no use for is an error.  The result
  *                   is vc_devargs, e.g. "net_tap0,iface=fftap0,mac=...".
  *
@@ -255,6 +266,7 @@ const struct cfg_key cfg_keys[] = {
 	V("queue_size", cfg_int, CT_INT, 0, vc_queue_size, 1, 32768),
 	V("mac", cfg_mac, CT_STR, 0, vc_mac, 0, 0),
 	V("cq", cfg_int, CT_INT, 0, vc_cq, 0, 1),
+	V("zero_copy", cfg_int, CT_INT, 0, vc_zero_copy, 0, 1),
 
 	/* Tunables needed before the stack exists: clock and packet pool. */
 	KEY(CS_BOOT, struct ff_config, "hz", "kern.hz", cfg_int, CT_INT, 0, hz,

@@ -17,10 +17,11 @@
 
 #include "core/ff_config_var.h"
 
-/* How an F-Stack [vdevN] key becomes a devarg of one driver. */
+/* How a [vdevN] key becomes a devarg of one driver. */
 struct cfg_fold {
 	const char *cf_key;
 	const char *cf_arg;
+	int cf_yesno; /* 0/1 given as no/yes */
 };
 
 struct cfg_driver {
@@ -30,17 +31,19 @@ struct cfg_driver {
 };
 
 static const struct cfg_driver cfg_drivers[] = {
-	{ "net_tap", NULL, { { "iface", "iface" }, { "mac", "mac" } } },
-	{ "net_memif", NULL, { { "path", "socket" }, { "mac", "mac" } } },
+	{ "net_tap", NULL, { { "iface", "iface", 0 }, { "mac", "mac", 0 } } },
+	{ "net_memif", NULL,
+	    { { "path", "socket", 0 }, { "mac", "mac", 0 },
+		{ "zero_copy", "zero-copy", 1 } } },
 	{ "net_af_packet", "iface",
-	    { { "iface", "iface" }, { "queues", "qpairs" } } },
+	    { { "iface", "iface", 0 }, { "queues", "qpairs", 0 } } },
 	{ "net_af_xdp", "iface",
-	    { { "iface", "iface" }, { "queues", "queue_count" } } },
-	{ "net_ring", NULL, { { NULL, NULL } } },
+	    { { "iface", "iface", 0 }, { "queues", "queue_count", 0 } } },
+	{ "net_ring", NULL, { { NULL, NULL, 0 } } },
 	{ "virtio_user", "path",
-	    { { "path", "path" }, { "queues", "queues" },
-		{ "queue_size", "queue_size" }, { "mac", "mac" },
-		{ "cq", "cq" } } },
+	    { { "path", "path", 0 }, { "queues", "queues", 0 },
+		{ "queue_size", "queue_size", 0 }, { "mac", "mac", 0 },
+		{ "cq", "cq", 0 } } },
 };
 
 static const struct cfg_driver *
@@ -115,13 +118,73 @@ cfg_fold_key(struct cfg_parse *pp, const char *sect, int line,
 		return (cfg_err_at(pp, line, sect, kp->ck_name,
 		    "%s= is also given in args", cf->cf_arg));
 	field = (const char *)vc + kp->ck_off;
-	if ((kp->ck_type == CT_INT
+	if ((cf->cf_yesno ? cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs),
+				",%s=%s", cf->cf_arg,
+				*(const int *)field ? "yes" : "no")
+		    : kp->ck_type == CT_INT
 		    ? cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs),
 			  ",%s=%d", cf->cf_arg, *(const int *)field)
 		    : cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs),
 			  ",%s=%s", cf->cf_arg, field)) != 0)
 		return (cfg_err_at(
 		    pp, line, sect, kp->ck_name, "devargs too long"));
+	return (0);
+}
+
+/* The value of devarg `name' in `args' (up to the next comma), or NULL. */
+static const char *
+cfg_args_value(const char *args, const char *name, char *buf, size_t size)
+{
+	size_t len;
+
+	len = strlen(name);
+	for (; args != NULL; args = strchr(args, ',')) {
+		args += *args == ',';
+		if (strncmp(args, name, len) == 0 && args[len] == '=') {
+			snprintf(buf, size, "%.*s",
+			    (int)strcspn(args + len + 1, ","), args + len + 1);
+			return (buf);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * memif zero copy: the client's frames stay in its own packet pool both
+ * ways, which the server maps and copies from and into; DPDK's server side has no such mode
+ * and drops the flag without a word, so it is refused here.  zero-copy=
+ * in args is refused too: zero_copy=1 is the one way to ask, because the
+ * EAL must be told as well (ff_dpdk_eal_args(): --single-file-segments),
+ * and so is zero copy in a stack of several processes (see there).
+ */
+static int
+cfg_check_zero_copy(struct cfg_parse *pp, const char *sect, int i)
+{
+	struct ff_vdev_cfg *vc = &pp->pp_cfg->vdevs[i];
+	char role[16];
+	int line;
+
+	if (strcmp(vc->vc_driver, "net_memif") != 0)
+		return (0);
+	if (cfg_args_have(vc->vc_args, "zero-copy"))
+		return (cfg_err_at(pp, cfg_key_line(pp, CS_VDEV, i, "args"),
+		    sect, "args",
+		    "zero-copy= is set by zero_copy=1 (which also gives the "
+		    "EAL --single-file-segments, as memif needs)"));
+	line = cfg_key_line(pp, CS_VDEV, i, "zero_copy");
+	if (line == 0 || !vc->vc_zero_copy)
+		return (0);
+	if (cfg_args_value(vc->vc_args, "role", role, sizeof(role)) == NULL ||
+	    (strcmp(role, "client") != 0 && strcmp(role, "slave") != 0))
+		return (cfg_err_at(pp, line, sect, "zero_copy",
+		    "only a memif client sends by reference (args=role=client;"
+		    " the server, memif's default role, maps the client's "
+		    "memory and copies)"));
+	if (pp->pp_cfg->dpdk.nb_procs > 1)
+		return (cfg_err_at(pp, line, sect, "zero_copy",
+		    "one process only (lcore_mask of one CPU): memif closes "
+		    "the EAL's memory files in every process, ff mends the "
+		    "primary's alone (dpdk/ff_memif_zc.c)"));
 	return (0);
 }
 
@@ -156,6 +219,8 @@ cfg_finish_vdev(struct cfg_parse *pp, int i)
 	    !cfg_args_have(vc->vc_args, cd->cd_needs))
 		return (cfg_err_at(pp, vc->vc_line, sect, cd->cd_needs,
 		    "missing (%s needs it)", cd->cd_name));
+	if (cfg_check_zero_copy(pp, sect, i) != 0)
+		return (-1);
 	if (vc->vc_args[0] != '\0' &&
 	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s",
 		vc->vc_args) != 0)

@@ -5,7 +5,7 @@
  * EAL arguments: the lcore of this process (the proc_id-th bit of
  * lcore_mask), proc type, file prefix, --no-pci unless [dpdk] allow names
  * PCI devices, one --vdev per [vdevN] (primary only), memory and log
- * level.  DPDK logs to stderr, or to [dpdk] log_file: never to stdout,
+ * level, --single-file-segments for memif zero copy (primary only).  DPDK logs to stderr, or to [dpdk] log_file: never to stdout,
  * which belongs to the application.  With [dpdk] numa_on the pool is
  * taken from the NUMA socket of the first port (ff_dpdk_numa_socket()).
  */
@@ -83,6 +83,22 @@ proc_type_arg(enum ff_proc_type t)
 	return ("--proc-type=primary");
 }
 
+/*
+ * memif zero copy hands the peer each memory list of ours as one file
+ * descriptor and offsets into it: one hugepage file per list, not one per
+ * page (DPDK refuses the devarg otherwise).
+ */
+static int
+cfg_zero_copy(const struct ff_config *cfg)
+{
+	int i;
+
+	for (i = 0; i < FF_MAX_VDEVS; i++)
+		if (cfg->vdevs[i].vc_present && cfg->vdevs[i].vc_zero_copy)
+			return (1);
+	return (0);
+}
+
 /* PCI allow list ("0000:01:00.0,0000:01:00.1") or --no-pci. */
 static void
 eal_add_pci(struct eal_argv *a, const struct ff_config *cfg)
@@ -134,7 +150,10 @@ ff_dpdk_eal_args(const struct ff_config *cfg, char **argv, int max, char *buf,
 		eal_add(&a, "%s", "--no-huge");
 	if (cfg->dpdk.base_virtaddr[0] != '\0')
 		eal_add(&a, "--base-virtaddr=%s", cfg->dpdk.base_virtaddr);
-	/* Devices are created by the primary; secondaries find them. */
+	/* Devices are created by the primary; secondaries find them
+	 * (and take the memory layout from the primary). */
+	if (cfg->dpdk.proc_type != FF_PROC_SECONDARY && cfg_zero_copy(cfg))
+		eal_add(&a, "%s", "--single-file-segments");
 	if (cfg->dpdk.proc_type != FF_PROC_SECONDARY)
 		for (i = 0; i < FF_MAX_VDEVS; i++)
 			if (cfg->vdevs[i].vc_present)

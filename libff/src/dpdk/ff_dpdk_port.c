@@ -33,6 +33,7 @@
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
 #include "dpdk/ff_dpdk_mbuf.h"
+#include "dpdk/ff_memif_zc.h"
 #include "net/ff_port.h"
 
 #define FF_HO_RING 1024 /* frames in flight from one process to another */
@@ -449,13 +450,20 @@ fail:
 static int
 dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err, size_t errlen)
 {
-	int rc;
+	int rc, zc;
 
+	zc = ff_memif_zc_port(ctx, p->p_name);
+	if (zc && ff_memif_zc_hold(ctx, p->p_name, err, errlen) != 0)
+		return (-1);
 	if ((rc = rte_eth_dev_start(p->p_port_id)) != 0) {
 		snprintf(err, errlen, "port %u (%s): start: %s", p->p_port_id,
 		    p->p_name, rte_strerror(-rc));
 		return (-1);
 	}
+	if (zc &&
+	    ff_memif_zc_settle(ctx, p->p_port_id, p->p_name, err, errlen) != 0)
+		return (-1);
+	p->p_zero_copy = zc;
 	/* Not every vdev can filter; a failure here is only noted. */
 	if (ctx->cfg->dpdk.promiscuous)
 		dpdk_set_promisc(p, 1);

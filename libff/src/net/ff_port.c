@@ -15,7 +15,8 @@
  * opackets, obytes and omcasts count what the device took.
  *
  * ff_port_sysctl_attach() shows each port's rings as FreeBSD drivers
- * show their hardware: dev.<driver>.<unit>.rx_desc and tx_desc.
+ * show their hardware: dev.<driver>.<unit>.rx_desc and tx_desc, and a
+ * memif port's zero copy, dev.memif.<unit>.zero_copy.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -114,15 +115,16 @@ ff_port_tx_due(const struct ff_port *p, uint64_t now_ns, uint64_t hold_ns)
 }
 
 /*
- * dev.<driver>.<unit>: the port's ring sizes, read-only.  The unit counts
+ * dev.<driver>.<unit>: the port's ring sizes, read-only, and a memif
+ * port's zero copy (only the client has it: 0 on a server).  The unit counts
  * the ports of the same driver before this one, as FreeBSD numbers a
  * driver's devices (dev.tap.0, dev.tap.1, dev.af_xdp.0).
  */
 int
 ff_port_sysctl_attach(struct ff_ctx *ctx, struct ff_port *p)
 {
-	char dev[48], node[64], rx[80], tx[80], descr[96];
-	int i, unit = 0;
+	char dev[48], node[64], rx[80], tx[80], zc[80], descr[96];
+	int error, i, unit = 0;
 
 	for (i = 0; i < ctx->nb_ports && ctx->ports[i] != p; i++)
 		if (ctx->ports[i] != NULL &&
@@ -145,5 +147,15 @@ ff_port_sysctl_attach(struct ff_ctx *ctx, struct ff_port *p)
 		    "driver took it; 0: the driver has no such ring)"),
 	};
 
-	return (SYSCTL_ADD_TABLE(ctx, p, tab));
+	if ((error = SYSCTL_ADD_TABLE(ctx, p, tab)) != 0 ||
+	    strcmp(p->p_driver, "memif") != 0)
+		return (error);
+	snprintf(zc, sizeof(zc), "%s.zero_copy", node);
+	const struct sysctl_entry memif[] = {
+		SYSCTL_INT(zc, CTLFLAG_RD, struct ff_port, p_zero_copy, 0, 0,
+		    "Frames stay in this client's own packet pool, which the "
+		    "memif server maps ([vdevN] zero_copy)"),
+	};
+
+	return (SYSCTL_ADD_TABLE(ctx, p, memif));
 }

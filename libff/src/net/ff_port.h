@@ -62,6 +62,7 @@ struct ff_port {
 	char p_driver[32];  /* driver, for dev.<driver>.<unit>: "tap" */
 	int p_rx_desc;	    /* descriptors per rx queue, as the driver took */
 	int p_tx_desc;	    /* descriptors per tx queue */
+	int p_zero_copy;    /* memif zero copy: frames stay in our pool */
 	struct ether_addr p_mac;
 	uint16_t p_mtu;
 	int p_promisc;
