@@ -277,9 +277,10 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	ctx->top.loops++;
 	ctx->top.usr_tsc += t2 - t1;
 	/* A loop that moved nothing was idle, whatever the stack looked at. */
-	if (work != 0)
+	if (work != 0) {
 		ctx->top.sys_tsc += (t1 - t0) + (t3 - t2);
-	else
+		ctx->top.busy_tsc += t3 - t0;
+	} else
 		ctx->top.idle_tsc += (t1 - t0) + (t3 - t2);
 	ctx->top.work_tsc += t3 - t0;
 	ff_ctx_account_max(ctx, t3 - t0, t3);

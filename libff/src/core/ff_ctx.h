@@ -70,6 +70,9 @@ struct ff_top {
 	uint64_t sys_tsc;
 	uint64_t usr_tsc;
 	uint64_t work_tsc;
+	/* Whole iterations that did work, application loop included:
+	 * kern.loop.busy_us, what a busy poller spent serving. */
+	uint64_t busy_tsc;
 	uint64_t max_tsc; /* longest iteration since reset: kern.loop.max_us */
 	/*
 	 * Telling a stall the stack made from one the kernel made
