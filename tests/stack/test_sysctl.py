@@ -500,9 +500,9 @@ def test_walk_one_trip_for_a_plain_stack(lib):
     try:
         recs, trips = t.walk(flags=FF_SYSCTLF_DESCR)
         # kern.ostype, osrelease, hz, ipc.maxsockbuf, ipc.somaxconn and
-        # loop.max_us, max_run_us, preempted, msg_max_us, idle_sleeps:
-        # the leaves no protocol owns.
-        assert trips == 1 and len(recs) == 10
+        # loop.max_us, max_run_us, preempted, msg_max_us, idle_sleeps,
+        # busy_us: the leaves no protocol owns.
+        assert trips == 1 and len(recs) == 11
     finally:
         t.close()
 

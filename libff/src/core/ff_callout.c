@@ -22,6 +22,14 @@ ns_to_ticks(uint64_t ns, uint32_t hz)
 	    (ns % FF_NS_PER_SEC) * hz / FF_NS_PER_SEC);
 }
 
+/* The first ns at which ns_to_ticks() reaches tick t (rounded up). */
+static uint64_t
+ticks_to_ns(uint64_t t, uint32_t hz)
+{
+	return ((t / hz) * FF_NS_PER_SEC +
+	    ((t % hz) * FF_NS_PER_SEC + hz - 1) / hz);
+}
+
 void
 ff_callout_wheel_init(struct ff_callout_wheel *cw, uint32_t hz)
 {
@@ -30,6 +38,7 @@ ff_callout_wheel_init(struct ff_callout_wheel *cw, uint32_t hz)
 	for (i = 0; i < FF_CALLOUT_WHEEL; i++)
 		TAILQ_INIT(&cw->cw_bucket[i]);
 	cw->cw_ticks = 0;
+	cw->cw_next_ns = 0;
 	cw->cw_hz = hz ? hz : 1000;
 	cw->cw_pending = 0;
 	cw->cw_next = NULL;
@@ -111,9 +120,13 @@ callout_run_bucket(struct ff_ctx *ctx, struct ff_callout_wheel *cw, uint64_t t)
 int
 ff_callout_run(struct ff_ctx *ctx, struct ff_callout_wheel *cw, uint64_t now_ns)
 {
-	uint64_t target = ns_to_ticks(now_ns, cw->cw_hz);
+	uint64_t target;
 	int ran = 0;
 
+	/* Most iterations of a polling loop fall inside one tick. */
+	if (now_ns < cw->cw_next_ns)
+		return (0);
+	target = ns_to_ticks(now_ns, cw->cw_hz);
 	/*
 	 * After a long stall (or a big virtual-clock jump) walk at most one
 	 * lap of buckets: every pending timer is then due and found.
@@ -128,5 +141,6 @@ ff_callout_run(struct ff_ctx *ctx, struct ff_callout_wheel *cw, uint64_t now_ns)
 		}
 		ran += callout_run_bucket(ctx, cw, cw->cw_ticks);
 	}
+	cw->cw_next_ns = ticks_to_ns(cw->cw_ticks + 1, cw->cw_hz);
 	return (ran);
 }

@@ -34,7 +34,8 @@ TAILQ_HEAD(ff_callout_list, ff_callout);
 
 struct ff_callout_wheel {
 	struct ff_callout_list cw_bucket[FF_CALLOUT_WHEEL];
-	uint64_t cw_ticks; /* ticks processed so far */
+	uint64_t cw_ticks;   /* ticks processed so far */
+	uint64_t cw_next_ns; /* stack time at which tick cw_ticks + 1 starts */
 	uint32_t cw_hz;
 	uint64_t cw_pending;	    /* callouts armed */
 	struct ff_callout *cw_next; /* next to visit while running a bucket */

@@ -182,7 +182,7 @@ ff_ctx_rx(struct ff_ctx *ctx)
 		}
 	}
 	/* What other processes of the port received for us. */
-	for (i = 0; i < ctx->nb_ports; i++)
+	for (i = 0; i < ctx->nb_ports && ctx->nb_procs > 1; i++)
 		total += ff_dispatch_handover_input(ctx, ctx->ports[i]);
 	return (total);
 }
@@ -269,7 +269,10 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	uint64_t t0, t1, t2, t3;
 	int work = 0;
 
-	t0 = ff_clock_tsc(&ctx->clock);
+	/* One TSC reading fewer per turn of ff_run(): its end is our start. */
+	t0 = ctx->top.next_t0 != 0 ? ctx->top.next_t0
+				   : ff_clock_tsc(&ctx->clock);
+	ctx->top.next_t0 = 0;
 	if (t0 - ctx->top.csw_tsc >= ctx->top.ms_tsc) {
 		ctx->top.csw = ctx->top.csw_read();
 		ctx->top.csw_tsc = t0;
@@ -286,13 +289,15 @@ ff_ctx_iterate(struct ff_ctx *ctx)
 	ff_stack_iteration_end(ctx);
 	work += ff_ctx_flush(ctx);
 	t3 = ff_clock_tsc(&ctx->clock);
+	ctx->top.end_tsc = t3;
 
 	ctx->top.loops++;
 	ctx->top.usr_tsc += t2 - t1;
 	/* A loop that moved nothing was idle, whatever the stack looked at. */
-	if (work != 0)
+	if (work != 0) {
 		ctx->top.sys_tsc += (t1 - t0) + (t3 - t2);
-	else
+		ctx->top.busy_tsc += t3 - t0;
+	} else
 		ctx->top.idle_tsc += (t1 - t0) + (t3 - t2);
 	ctx->top.work_tsc += t3 - t0;
 	ff_ctx_account_max(ctx, t3 - t0, t3);

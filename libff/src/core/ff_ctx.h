@@ -70,6 +70,9 @@ struct ff_top {
 	uint64_t sys_tsc;
 	uint64_t usr_tsc;
 	uint64_t work_tsc;
+	/* Whole iterations that did work, application loop included:
+	 * kern.loop.busy_us, what a busy poller spent serving. */
+	uint64_t busy_tsc;
 	uint64_t max_tsc; /* longest iteration since reset: kern.loop.max_us */
 	/*
 	 * Telling a stall the stack made from one the kernel made
@@ -84,6 +87,13 @@ struct ff_top {
 	uint64_t ms_tsc;      /* cycles in a millisecond */
 	uint64_t csw;	      /* involuntary switches at the last read */
 	uint64_t csw_tsc;     /* TSC of that read */
+	/*
+	 * ff_run(): the TSC reading that ended the last iteration (or the
+	 * idle sleep after it), taken as the start of the next one, which
+	 * follows at once; 0: the next iteration reads the TSC itself.
+	 */
+	uint64_t next_t0;
+	uint64_t end_tsc; /* the TSC reading that ended the last iteration */
 	/* getrusage(RUSAGE_THREAD)'s ru_nivcsw; the test port's own count. */
 	uint64_t (*csw_read)(void);
 };

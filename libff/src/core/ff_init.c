@@ -241,23 +241,25 @@ fail:
 /*
  * Sleep after an idle iteration; the time slept counts as idle.  Frames
  * held by pkt_tx_delay must not wait for idle_sleep too: then the sleep is
- * the shorter of the two.
+ * the shorter of the two.  The sleep runs from the reading that ended the
+ * iteration to the one that starts the next (ff_ctx.h's next_t0).
  */
 static void
 ff_idle_sleep(struct ff_ctx *ctx)
 {
 	const struct ff_dpdk_cfg *d = &ctx->cfg->dpdk;
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t1;
 	int us = d->idle_sleep;
 
 	if (d->pkt_tx_delay < us && ff_ctx_tx_held(ctx))
 		us = d->pkt_tx_delay;
 	usleep((useconds_t)us);
-	/* Idle, and part of all the cycles accounted (ts_work_tsc): one
-	 * reading, so that idle + sys + usr stays equal to the total. */
-	t0 = rte_rdtsc() - t0;
-	ctx->top.idle_tsc += t0;
-	ctx->top.work_tsc += t0;
+	/* Idle, and part of all the cycles accounted (ts_work_tsc), so that
+	 * idle + sys + usr stays equal to the total. */
+	t1 = ff_clock_tsc(&ctx->clock);
+	ctx->top.idle_tsc += t1 - ctx->top.end_tsc;
+	ctx->top.work_tsc += t1 - ctx->top.end_tsc;
+	ctx->top.next_t0 = t1;
 }
 
 #define FF_SHUTDOWN_GRACE     5	   /* seconds the clean-up may take */
@@ -391,7 +393,10 @@ ff_run(loop_func_t loop, void *arg)
 	    !ctx->stop && !ff_signalled && !ff_procs_watch(ctx, &next_check)) {
 		if (ff_ctx_idle_due(ctx, ff_ctx_iterate(ctx)))
 			ff_idle_sleep(ctx);
+		else /* the next iteration starts where this one ended */
+			ctx->top.next_t0 = ctx->top.end_tsc;
 	}
+	ctx->top.next_t0 = 0;
 	ff_run_shutdown(ctx);
 	return (0);
 }

@@ -26,6 +26,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "ff_config.h"
@@ -97,6 +98,14 @@ dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	got = rte_eth_rx_burst(p->p_port_id, p->p_queue, pkts, n);
 	if (p->p_adopted != 0)
 		got += dpdk_rx_adopted(p, pkts + got, n - got);
+	/*
+	 * The frames were written by another core (over af_xdp, the kernel
+	 * in the sender's context): their first lines miss in our cache,
+	 * and the Ethernet header's is the first load of each one's way up
+	 * (perf, issue 15).  Ask for them all at once.
+	 */
+	for (i = 0; i < got; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < got; i++)
 		ff_dpdk_rx_import(pkts[i], rx);
 	return (got);

@@ -2,8 +2,8 @@
  * kern_sysctl_kern.c - the top-level nodes and the kern.* leaves that
  * belong to no protocol: kern.ostype, kern.osrelease, kern.hz,
  * kern.ipc.maxsockbuf, kern.ipc.somaxconn, the main loop's stall gauges
- * kern.loop.max_us, max_run_us, preempted and msg_max_us, and its sleep
- * count kern.loop.idle_sleeps.  Registered by sysctl_ctx_init(); the
+ * kern.loop.max_us, max_run_us, preempted and msg_max_us, its sleep
+ * count kern.loop.idle_sleeps and its working time kern.loop.busy_us.  Registered by sysctl_ctx_init(); the
  * socket layer reads ctx->sysctl->st_ipc.
  */
 #include <errno.h>
@@ -112,6 +112,26 @@ kern_sysctl_loop_idle_sleeps(
 	return (sysctl_out(req, &v, sizeof(v)));
 }
 
+/*
+ * kern.loop.busy_us: the time of the iterations that did work (frames,
+ * timers, tool requests), the application's loop function in them
+ * included, since start, wall-clock.  ff-top's usr also holds the
+ * application's empty polls of idle iterations; this does not: for a
+ * busy-polling stack it is the time spent serving, which a load
+ * generator's request count turns into a cost per request.
+ */
+static int
+kern_sysctl_loop_busy(
+    struct ff_ctx *ctx, struct sysctl_oid *oidp, struct sysctl_req *req)
+{
+	uint64_t hz = ctx->clock.clk_tsc_hz;
+	uint64_t v = hz != 0 ? ctx->top.busy_tsc / hz * 1000000 +
+		ctx->top.busy_tsc % hz * 1000000 / hz
+			     : 0;
+
+	return (sysctl_out(req, &v, sizeof(v)));
+}
+
 /* kern.ipc.maxsockbuf: an unsigned long with a floor. */
 static int
 kern_sysctl_maxsockbuf(
@@ -174,6 +194,10 @@ static const struct sysctl_entry kern_sysctls[] = {
 	SYSCTL_PROC("kern.loop.idle_sleeps", CTLTYPE_U64 | CTLFLAG_RD,
 	    kern_sysctl_loop_idle_sleeps, "QU",
 	    "Idle sleeps of the main loop (idle_sleep, after idle_spin)"),
+	SYSCTL_PROC("kern.loop.busy_us", CTLTYPE_U64 | CTLFLAG_RD,
+	    kern_sysctl_loop_busy, "QU",
+	    "Time of the main-loop iterations that did work, application "
+	    "loop included, us"),
 };
 
 #undef STATE
