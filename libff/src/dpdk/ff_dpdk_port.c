@@ -473,6 +473,14 @@ dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err, size_t errlen)
 	    ff_memif_zc_settle(ctx, p->p_port_id, p->p_name, err, errlen) != 0)
 		return (-1);
 	p->p_zero_copy = zc;
+	/*
+	 * memif's zero-copy transmit (DPDK 22.11 eth_memif_tx_zc) checks the
+	 * ring's free slots once per four frames, not per segment: chains
+	 * overran it (bad checksums at the server, a stalled transfer, with
+	 * kern.ipc.zero_copy.send=1).  One mbuf a frame there.
+	 */
+	if (zc)
+		p->p_txsegmax = 1;
 	/* Not every vdev can filter; a failure here is only noted. */
 	if (ctx->cfg->dpdk.promiscuous)
 		dpdk_set_promisc(p, 1);
