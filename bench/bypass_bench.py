@@ -72,7 +72,12 @@ ksoftirqd are in neither.  "both ends" adds ff_bench's CPU time (getrusage
 of the children), the whole exchange whoever pays for the veth.  "server
 loop, ff-top" is ff's own count over that run, the main loop's cycles
 outside idle iterations (ff-top's sys + usr): wall-clock, so time the
-kernel gave the core to other work is in it.
+kernel gave the core to other work is in it.  With --latency, "busy
+poller's work" is the busy-polling server's kern.loop.busy_us over its
+fixed-rate run (the time of the iterations that did work, frames, timers
+and the application's loop function in them), per request, and its ratio
+is to the Linux server's CPU time at that rate: what a request costs a
+stack with a core of its own, without its empty polls.
 
 Not a pass/fail test: the machine is shared and noisy; compare figures
 from the same run only.  Targets are issue 15's.
@@ -162,6 +167,18 @@ def top_stats(prefix):
     rs = testing.RemoteStack(prefix)
     try:
         return rs.top()
+    finally:
+        rs.close()
+
+
+def busy_us(prefix):
+    """kern.loop.busy_us of the stack under prefix: the time of its loop
+    iterations that did work, the application's loop function in them."""
+    import struct
+
+    rs = testing.RemoteStack(prefix)
+    try:
+        return struct.unpack("=Q", rs.sysctl("kern.loop.busy_us").value)[0]
     finally:
         rs.close()
 
@@ -341,7 +358,7 @@ def run_busy(tmp, driver, args, rate, profile):
         pair.start(HELLO)
         prefix = pair.prefix["server"]
         ka = pair.bench("-n", c, "-d", d, "--json", url)[1]
-        t0 = top_stats(prefix)
+        t0, b0 = top_stats(prefix), busy_us(prefix)
         if args.perf and driver == "net_memif":
             perf = perf_start(pair.proc.pid, Path(tmp) / "perf.data")
         s0, c0 = nivcsw(pair.proc.pid), children_nivcsw()
@@ -349,7 +366,7 @@ def run_busy(tmp, driver, args, rate, profile):
             1
         ]
         s1, c1 = nivcsw(pair.proc.pid), children_nivcsw()
-        t1 = top_stats(prefix)
+        t1, b1 = top_stats(prefix), busy_us(prefix)
         perf_lines = perf_report(perf, Path(tmp) / "perf.data") if perf else []
         perf = None
         # Last: it leaves the server's ports in TIME_WAIT.
@@ -360,7 +377,8 @@ def run_busy(tmp, driver, args, rate, profile):
             perf.wait()
         pair.stop()
     sw = {"server": s1 - s0, "ff_bench": c1 - c0}
-    return ka, fx, cl, t0, t1, perf_lines, q, sw
+    busy = (b1 - b0) * 1e-6 * t1.tsc_hz / max(fx["requests"], 1)
+    return ka, fx, cl, t0, t1, perf_lines, q, sw, busy
 
 
 def run_sleeping(tmp, driver, args, rate, profile, maxima):
@@ -424,10 +442,10 @@ def run_ff(tmp, driver, args, rate):
     sl = run_sleeping(
         Path(tmp) / "sleep", driver, args, rate, profile, not args.latency
     )
-    quiet = None
+    quiet, busy = None, None
     if args.latency:
         (Path(tmp) / "busy").mkdir()
-        ka, fx, cl, t0, t1, perf_lines, q, sw = run_busy(
+        ka, fx, cl, t0, t1, perf_lines, q, sw, busy = run_busy(
             Path(tmp) / "busy", driver, args, rate, profile
         )
         quiet = quiet_text("fixed-rate run, " + driver, q, sw)
@@ -446,6 +464,7 @@ def run_ff(tmp, driver, args, rate):
         "p99": fx["latency_us"]["p99"],
         "fixed_rps": fx["requests_per_s"],
         "loop_cyc": sl["loop"],
+        "busy_cyc": busy,
         "cyc": sl["cpu"] * hz / n,
         "pair_cyc": sl["pair_cpu"] * hz / n,
         "ghz": hz / 1e9,
@@ -586,12 +605,17 @@ def table(lx, cols):
          "<= %.1fx (af_xdp)" % TARGETS["cyc"]),
         ("  both ends' cycles/request", "pair_cyc", "%.0f", "(the pair)"),
         ("  server loop, ff-top", "loop_cyc", "%.0f", "(ff's own count)"),
+        ("  busy poller's work", "busy_cyc", "%.0f", "(kern.loop.busy_us)"),
         ("errors", "errors", "%d", "0"),
     ]  # fmt: skip
     for label, key, fmt, target in spec:
         row = [label, fmt % lx[key] if lx[key] is not None else "-"]
         for _, res in cols:
-            row += [fmt % res[key], ratio(res[key], lx[key])]
+            if res[key] is None:
+                row += ["-", "-"]
+                continue
+            ratio_of = lx["cyc"] if key == "busy_cyc" else lx[key]
+            row += [fmt % res[key], ratio(res[key], ratio_of)]
         row.append(target)
         rows.append(row)
     w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
@@ -666,7 +690,7 @@ def main():
     hz = mem["ghz"] * 1e9
     lx["cyc"] = lx["cpu_s"] * hz / max(lx["requests"], 1)  # at the rate
     lx["pair_cyc"] = lx["pair_cpu_s"] * hz / max(lx["requests"], 1)
-    lx["loop_cyc"] = None
+    lx["loop_cyc"] = lx["busy_cyc"] = None
     print(
         "fixed rate %.0f requests/s (50%% of linux's keep-alive maximum); "
         "TSC %.2f GHz" % (rate, mem["ghz"])
