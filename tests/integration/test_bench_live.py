@@ -10,12 +10,18 @@ as curl sees them from Linux (tests/integration/test_stack_live.py): 649
 bytes kept alive, 644 for "Connection: close".
 """
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from .ff_pair import ROOT, SERVER_ADDR, Pair
 
 HELLO = ROOT / "examples" / "helloworld"
 UDP_ECHO = ROOT / "examples" / "udp_echo"
+NETSTAT = Path(sys.executable).parent / "ff-netstat"
 PAGE, PAGE_CLOSE = 649, 644
 
 
@@ -29,6 +35,7 @@ def pair(tmp_path):
         p.start(program)
         return p
 
+    factory.tmp, factory.made = tmp_path, made
     yield factory
     for p in made:
         p.stop()
@@ -60,6 +67,46 @@ def test_memif_connection_per_request(pair):
     assert res["bytes"] == res["requests"] * PAGE_CLOSE, res
     # One connection per request (the reply of each ends it).
     assert res["connections_opened"] >= res["requests"], res
+
+
+def _server_tcp_stats(p):
+    cp = subprocess.run(
+        [str(NETSTAT), "--prefix", p.prefix["server"], "-s", "-p", "tcp"]
+        + ["--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    (rec,) = json.loads(cp.stdout)
+    return rec["counters"]
+
+
+def test_memif_ports_coming_round_at_once_pass_time_wait(pair):
+    """Connection per request with ff_bench's ephemeral ports cut to 200:
+    each comes round within milliseconds, its 4-tuple still in TIME_WAIT
+    on the server (helloworld closes first), the new SYN often within the
+    same tick of the client's timestamp clock.  RFC 6191: a SYN whose
+    timestamp is newer, or equal with a sequence number beyond the old
+    connection's (FreeBSD's ISN moves by at least 4096 per connection),
+    ends the TIME_WAIT; none is refused (tcps_badsyn: answered with an
+    ACK, which cost the client a SYN retransmission one second later)."""
+    p = Pair(pair.tmp, "net_memif")
+    pair.made.append(p)
+    with open(p.config["client"], "a") as f:
+        f.write(
+            "\n[freebsd.sysctl]\n"
+            "net.inet.ip.portrange.first=20000\n"
+            "net.inet.ip.portrange.last=20199\n"
+        )
+    p.start(HELLO)
+    rc, res, err = p.bench(
+        "-m", "close", "-n", "8", "-d", "2", "--json", SERVER_ADDR + ":80"
+    )
+    _ok(rc, res, err)
+    st = _server_tcp_stats(p)
+    assert st["tcps_tw_recycles"] > 0, st  # the ports came round
+    assert st["tcps_badsyn"] == 0, st
 
 
 def test_memif_open_loop_rate(pair):
