@@ -101,6 +101,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import http_bench  # noqa: E402
+from bench.bulk_bench import table as print_table  # noqa: E402
 from fstools import testing  # noqa: E402
 from tests.integration.ff_pair import (  # noqa: E402
     BENCH,
@@ -618,12 +619,7 @@ def table(lx, cols):
             row += [fmt % res[key], ratio(res[key], ratio_of)]
         row.append(target)
         rows.append(row)
-    w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    line = "  ".join("%-*s" % (w[i], h) for i, h in enumerate(head))
-    print(line)
-    print("-" * len(line))
-    for r in rows:
-        print("  ".join("%-*s" % (w[i], x) for i, x in enumerate(r)))
+    print_table(head, rows)
 
 
 def main():

@@ -690,6 +690,22 @@ bench_end(struct bench *b, uint64_t t)
 /* -- TCP bulk (-m send, -m recv) ----------------------------------------- */
 
 /*
+ * A write that moved nothing ends this turn: EAGAIN (the buffer is full)
+ * until the next iteration, any other error for good, counted.
+ */
+static int
+bulk_write_stops(struct bench *b, struct conn *c, ssize_t n)
+{
+	if (n >= 0)
+		return (0);
+	if (errno != EAGAIN) {
+		b->err_write++;
+		c->eof = 1;
+	}
+	return (1);
+}
+
+/*
  * Move what the stream can now: send until the buffer is full (send
  * mode, while the run is on), and read until the socket is empty (recv
  * mode counts it; a sink sends nothing, so in send mode this finds the
@@ -705,13 +721,8 @@ bulk_service(struct bench *b, struct conn *c)
 		n = ff_write(c->fd, b->in + b->in_off,
 		    b->in_len - b->in_off < BULK_CHUNK ? b->in_len - b->in_off
 						       : BULK_CHUNK);
-		if (n < 0) {
-			if (errno != EAGAIN) {
-				b->err_write++;
-				c->eof = 1;
-			}
+		if (bulk_write_stops(b, c, n))
 			break;
-		}
 		b->in_off += (size_t)n;
 	}
 	while (b->mode == M_SEND && b->phase == 1 && !c->eof) {
@@ -722,13 +733,8 @@ bulk_service(struct bench *b, struct conn *c)
 			n = ff_zc_send(c->fd, &c->zm, (size_t)c->zm.len);
 		} else
 			n = ff_write(c->fd, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno != EAGAIN) {
-				b->err_write++;
-				c->eof = 1;
-			}
+		if (bulk_write_stops(b, c, n))
 			break;
-		}
 		b->bytes += (uint64_t)n;
 		b->bytes_total += (uint64_t)n;
 	}

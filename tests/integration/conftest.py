@@ -89,6 +89,27 @@ def make_primary(ff_stack_factory):
 
 
 @pytest.fixture
+def make_pair(tmp_path):
+    """Factory: make_pair(program, env=None, **Pair's keywords) -> a
+    started ff_pair.Pair (server running program) in tmp_path; every pair
+    made is stopped at the end.  .tmp and .made for pairs made by hand."""
+    from .ff_pair import Pair
+
+    made = []
+
+    def factory(program, env=None, **kw):
+        p = Pair(tmp_path, **kw)
+        made.append(p)
+        p.start(program, env=env)
+        return p
+
+    factory.tmp, factory.made = tmp_path, made
+    yield factory
+    for p in made:
+        p.stop()
+
+
+@pytest.fixture
 def primary(make_primary):
     """The example primary with the default test config."""
     return make_primary()

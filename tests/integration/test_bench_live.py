@@ -26,19 +26,12 @@ PAGE, PAGE_CLOSE = 649, 644
 
 
 @pytest.fixture
-def pair(tmp_path):
-    made = []
-
+def pair(make_pair):
     def factory(driver="net_memif", program=HELLO):
-        p = Pair(tmp_path, driver)
-        made.append(p)
-        p.start(program)
-        return p
+        return make_pair(program, driver=driver)
 
-    factory.tmp, factory.made = tmp_path, made
-    yield factory
-    for p in made:
-        p.stop()
+    factory.tmp, factory.made = make_pair.tmp, make_pair.made
+    return factory
 
 
 def _ok(rc, res, err):

@@ -21,25 +21,15 @@ import sys
 import pytest
 
 from .conftest import ROOT, stats
-from .ff_pair import SERVER_ADDR, Pair
+from .ff_pair import SERVER_ADDR
 from .test_tcp_live import ECHO, KEEPALIVE
 
 TCP_ECHO = ROOT / "examples" / "tcp_echo"
 
 
 @pytest.fixture
-def pair(tmp_path):
-    made = []
-
-    def factory(env):
-        p = Pair(tmp_path)
-        made.append(p)
-        p.start(TCP_ECHO, env=env)
-        return p
-
-    yield factory
-    for p in made:
-        p.stop()
+def pair(make_pair):
+    return lambda env: make_pair(TCP_ECHO, env)
 
 
 def server_counts(p):

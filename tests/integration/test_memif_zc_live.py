@@ -30,18 +30,10 @@ SIZE = 32 * 1024 * 1024
 
 
 @pytest.fixture
-def pair(tmp_path):
-    made = []
-
-    def factory(env=None, zero_copy=True):
-        p = Pair(tmp_path, zero_copy=zero_copy)
-        made.append(p)
-        p.start(TCP_ECHO, env=env)
-        return p
-
-    yield factory
-    for p in made:
-        p.stop()
+def pair(make_pair):
+    return lambda env=None, zero_copy=True: make_pair(
+        TCP_ECHO, env, zero_copy=zero_copy
+    )
 
 
 def sha256(path):

@@ -302,11 +302,9 @@ def test_new_syn_recycles_time_wait_of_a_shut_down_socket(make_stack):
     quiesce(st, fd, fd2, lfd)
 
 
-def test_new_syn_to_time_wait_of_a_shut_down_socket_without_listener(
-    make_stack,
-):
-    """With nobody listening, the recycled TIME_WAIT leaves no connection:
-    the SYN gets a RST as for any closed port (RFC 9293 3.10.7.1)."""
+def _active_open(make_stack):
+    """Our port 5000 connected to the peer's 40000 by a handshake: the
+    stack, the descriptor, the peer, and our SYN."""
     st = tcp_stack(make_stack)
     fd = st.tcp_socket()
     st.tcp_bind(fd, "", 5000)
@@ -316,6 +314,15 @@ def test_new_syn_to_time_wait_of_a_shut_down_socket_without_listener(
     peer.seq = 1000
     peer.send("SA", ack=syn.seq + 1)
     peer.expect("A")
+    return st, fd, peer, syn
+
+
+def test_new_syn_to_time_wait_of_a_shut_down_socket_without_listener(
+    make_stack,
+):
+    """With nobody listening, the recycled TIME_WAIT leaves no connection:
+    the SYN gets a RST as for any closed port (RFC 9293 3.10.7.1)."""
+    st, fd, peer, syn = _active_open(make_stack)
     assert st.tcp_shutdown(fd, ffstack.SHUT_WR) == 0
     fin = peer.expect("FA")
     peer.send("FA", ack=fin.seq + 1)
@@ -405,15 +412,7 @@ def test_isn_of_a_4_tuple_used_again_at_once_is_beyond_the_old_one(
     retransmission a second later.  FreeBSD's tcp_new_isn() moves its
     offset by 4096 to 8191 on each ISN besides its clock; the virtual
     clock stands still here."""
-    st = tcp_stack(make_stack)
-    fd = st.tcp_socket()
-    st.tcp_bind(fd, "", 5000)
-    st.tcp_connect(fd, "198.18.0.1", 40000)
-    peer = Peer(st, sport=40000, dport=5000)
-    syn = peer.expect("S")
-    peer.seq = 1000
-    peer.send("SA", ack=syn.seq + 1)
-    peer.expect("A")
+    st, fd, peer, syn = _active_open(make_stack)
     assert st.tcp_send(fd, b"r" * 500) == 500
     assert len(bytes(peer.expect().payload)) == 500
     peer.send("FA")  # the peer closes first: its TIME_WAIT
