@@ -6,7 +6,7 @@
  *
  * Entry points: cksum_copy(), cksum_sum(), cksum_fold().
  *
- * On x86-64 the run is chosen when the library is loaded: AVX2, 64 bytes
+ * On x86-64 the run is chosen at its first use: AVX2, 64 bytes
  * an iteration, where the CPU has it (half the time of the SSE2 run on a
  * segment: 39 against 66 ns for 1448 bytes of a 4 MB set here), else
  * SSE2.
@@ -96,7 +96,7 @@ cksum_run_sse2(uint8_t *d, const uint8_t *s, size_t len)
  * The same with AVX2's 256-bit registers, 64 bytes a time: half the
  * instructions a byte.  The build targets SSE4.2 (DPDK's baseline), so
  * this one is compiled for AVX2 alone and chosen when the process is
- * loaded (cksum_run_pick) on a CPU that has it.  The tail, under 64
+ * first used (cksum_run_pick) on a CPU that has it.  The tail, under 64
  * bytes, starts at an even offset and goes through the SSE2 run.
  */
 __attribute__((target("avx2"))) static uint64_t
@@ -131,7 +131,15 @@ cksum_run_avx2(uint8_t *d, const uint8_t *s, size_t len)
 
 typedef uint64_t cksum_run_fn(uint8_t *, const uint8_t *, size_t);
 
-/* Which run this CPU gets, resolved once by the loader (GNU ifunc). */
+/*
+ * Which run this CPU gets, picked at the first call.  Not a GNU ifunc:
+ * its resolver runs while the loader relocates, before a sanitizer's or
+ * libFuzzer's runtime is up, and their instrumentation of it crashed
+ * every fuzz harness at start.  Two lcores racing here store the same
+ * pointer.
+ */
+static cksum_run_fn *cksum_run_chosen;
+
 static cksum_run_fn *
 cksum_run_pick(void)
 {
@@ -140,8 +148,15 @@ cksum_run_pick(void)
 	    __builtin_cpu_supports("avx2") ? cksum_run_avx2 : cksum_run_sse2);
 }
 
-static uint64_t cksum_run(uint8_t *d, const uint8_t *s, size_t len)
-    __attribute__((ifunc("cksum_run_pick")));
+static uint64_t
+cksum_run(uint8_t *d, const uint8_t *s, size_t len)
+{
+	cksum_run_fn *fn = cksum_run_chosen;
+
+	if (__builtin_expect(fn == NULL, 0))
+		cksum_run_chosen = fn = cksum_run_pick();
+	return (fn(d, s, len));
+}
 #else
 static uint64_t
 cksum_run(uint8_t *d, const uint8_t *s, size_t len)
