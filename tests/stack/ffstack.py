@@ -20,6 +20,7 @@ import errno
 import os
 from pathlib import Path
 
+from scapy.layers.inet import ICMP, IP
 from scapy.layers.l2 import Ether
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -242,6 +243,15 @@ class Stack:
         )
         if run:
             self.run()
+
+    def inject_ping(self, seq, ident=7, run=True):
+        """An ICMP echo request (RFC 792) from the peer to our address."""
+        self.inject(
+            Ether(dst=self.mac(), src=PEER_MAC)
+            / IP(src=PEER_IP, dst=OUR_IP)
+            / ICMP(type=8, id=ident, seq=seq),
+            run=run,
+        )
 
     def inject_split(self, pkt, cuts, port=0, run=True):
         """pkt as a chain of mbufs cut at the increasing offsets cuts."""

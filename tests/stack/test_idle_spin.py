@@ -11,11 +11,10 @@ is one ICMP echo request answered.
 import struct
 
 import pytest
-from scapy.layers.inet import ICMP, IP
-from scapy.layers.l2 import Ether
+from scapy.layers.inet import ICMP
 
 import ffstack
-from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
+from ffstack import CONFIG, PEER_IP, PEER_MAC
 
 SLEEPS = "kern.loop.idle_sleeps"
 
@@ -40,12 +39,7 @@ def step(st, us=0):
 
 def work(st, seq):
     """One iteration that answers a ping: busy, so no sleep after it."""
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=OUR_IP)
-        / ICMP(type=8, id=9, seq=seq),
-        run=False,
-    )
+    st.inject_ping(seq, ident=9, run=False)
     assert step(st) == 0
     assert st.expect(ICMP)[ICMP].seq == seq
 

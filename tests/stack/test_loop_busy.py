@@ -13,11 +13,10 @@ made in the loop function are in it, or are not".
 
 import struct
 
-from scapy.layers.inet import ICMP, IP
-from scapy.layers.l2 import Ether
+from scapy.layers.inet import ICMP
 
 import ffstack
-from ffstack import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import PEER_IP, PEER_MAC
 
 BUSY = "kern.loop.busy_us"
 STALL_US = 1_000_000_000  # 1,000 s on the virtual clock
@@ -54,12 +53,7 @@ def test_idle_iteration_is_not_busy(make_stack):
 def test_iteration_that_answers_is_busy(make_stack):
     st = quiet(make_stack)
     before = busy(st)
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=OUR_IP)
-        / ICMP(type=8, id=3, seq=1),
-        run=False,
-    )
+    st.inject_ping(1, ident=3, run=False)
     stalled_iteration(st)
     assert st.expect(ICMP)[ICMP].seq == 1
     assert busy(st) - before >= STALL_US

@@ -11,11 +11,10 @@ sizes before the keys existed).
 import errno
 
 import pytest
-from scapy.layers.inet import ICMP, IP
-from scapy.layers.l2 import Ether
+from scapy.layers.inet import ICMP
 
 import ffstack
-from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
+from ffstack import CONFIG, PEER_IP, PEER_MAC
 
 RX = "dev.testport.0.rx_desc"
 TX = "dev.testport.0.tx_desc"
@@ -36,12 +35,7 @@ def sysctl_int(st, name):
 
 
 def ping(st, seq):
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=OUR_IP)
-        / ICMP(type=8, id=11, seq=seq),
-        run=False,
-    )
+    st.inject_ping(seq, ident=11, run=False)
 
 
 def test_default_rings(make_stack):

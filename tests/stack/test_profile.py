@@ -16,11 +16,10 @@ A key the file sets itself wins, in [dpdk], [freebsd.boot] or
 [freebsd.sysctl]."""
 
 import pytest
-from scapy.layers.inet import ICMP, IP
-from scapy.layers.l2 import Ether
+from scapy.layers.inet import ICMP
 
 import ffstack
-from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
+from ffstack import CONFIG, PEER_IP, PEER_MAC
 from tcp_peer import Peer, establish, quiesce
 
 US = 1000  # ns
@@ -41,12 +40,7 @@ def stack(make_stack, profile, dpdk="", extra=""):
 
 
 def ping(st, seq, run=True):
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=OUR_IP)
-        / ICMP(type=8, id=7, seq=seq),
-        run=run,
-    )
+    st.inject_ping(seq, run=run)
 
 
 def iterate(st):

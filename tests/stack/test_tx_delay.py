@@ -5,10 +5,9 @@ iteration.  Driven with the virtual clock and ICMP echo replies as the
 frames to send."""
 
 import pytest
-from scapy.layers.inet import ICMP, IP
-from scapy.layers.l2 import Ether
+from scapy.layers.inet import ICMP
 
-from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC, Stack
+from ffstack import CONFIG, PEER_IP, PEER_MAC, Stack
 
 BURST = 32  # net/ff_port.h FF_PORT_BURST
 US = 1000  # ns
@@ -31,12 +30,7 @@ def stack(delay_us):
 
 
 def ping(st, seq, run=True):
-    st.inject(
-        Ether(dst=st.mac(), src=PEER_MAC)
-        / IP(src=PEER_IP, dst=OUR_IP)
-        / ICMP(type=8, id=7, seq=seq),
-        run=run,
-    )
+    st.inject_ping(seq, run=run)
 
 
 @pytest.fixture
