@@ -580,7 +580,7 @@ BAD = [
     # keys
     ("[dpdk]\nfoo=1\n", "config.ini:2: [dpdk] foo: unknown key"),
     ("[dpdk]\nLcore_mask=1\n", "config.ini:2: [dpdk] Lcore_mask: unknown key"),
-    (PORT0 + "mtu=9000\n", "config.ini:4: [port0] mtu: unknown key"),
+    (PORT0 + "mru=9000\n", "config.ini:4: [port0] mru: unknown key"),
     ("[vdev0]\nqueue=1\n", "config.ini:2: [vdev0] queue: unknown key"),
     (
         "[dpdk]\nidle_sleep=1\nidle_sleep=2\n",
@@ -1212,3 +1212,34 @@ def test_port_desc_refused(lib, key, value, why):
     r = load_string(lib, PORT0 + f"{key}={value}\n")
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
     assert r.message == f"config.ini:4: [port0] {key}: {why}"
+
+
+# --- [portN] mtu (dpdk/ff_dpdk_port.c checks it against the driver) ---------
+# The MSS and segments it gives are tests/stack/test_tcp_jumbo.py's; the
+# driver's refusal is tests/integration/test_jumbo_live.py's.
+
+
+def test_port_mtu_default(lib):
+    assert ok(lib, PORT0)["port0.mtu"] == "0"  # the driver's own
+
+
+@pytest.mark.parametrize("n", ["68", "1500", "9000", "65535"])
+def test_port_mtu_values(lib, n):
+    assert ok(lib, PORT0 + f"mtu={n}\n")["port0.mtu"] == n
+
+
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        # RFC 791: every internet module forwards 68 bytes unfragmented;
+        # IP's total length is 16 bits.
+        ("67", "67 is out of range (68..65535)"),
+        ("65536", "65536 is out of range (68..65535)"),
+        ("0", "0 is out of range (68..65535)"),
+        ("9k", "9k is not an integer"),
+    ],
+)
+def test_port_mtu_refused(lib, value, why):
+    r = load_string(lib, PORT0 + f"mtu={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message == f"config.ini:4: [port0] mtu: {why}"
