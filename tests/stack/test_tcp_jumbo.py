@@ -1,8 +1,16 @@
-"""A jumbo MTU ([portN] mtu, dpdk/ff_dpdk_port.c): the interface takes
-it, and the MSS we offer is the MTU less 40 bytes of IP and TCP headers
-(RFC 879, RFC 6691: 8960 for 9000)."""
+"""A jumbo MTU ([portN] mtu, dpdk/ff_dpdk_port.c; netinet/tcp_output.c):
+the interface takes it, the MSS we offer is the MTU less 40 bytes of IP
+and TCP headers (RFC 879, RFC 6691: 8960 for 9000), a bulk write goes out
+in segments of up to that MSS less options, built as a header mbuf and
+chained data where the port takes chains, with IP and TCP checksums a
+receiver checks (scapy); where it takes none (net_af_xdp) a segment stays
+within one mbuf.  A segment of the whole MSS from the peer, in a chain of
+mbufs as memif hands it up, is taken and read back byte for byte."""
 
 import errno
+
+import pytest
+from scapy.layers.inet import IP, TCP
 
 
 from ffstack import CONFIG
@@ -69,4 +77,86 @@ def test_synack_offers_mtu_less_40(make_stack):
     lfd, fd, sa = accept(st, peer, [("MSS", MSS)])
     assert opts(sa)["MSS"] == MSS
     assert st.tcp_info(fd)["maxseg"] == MSS
+    quiesce(st, fd, lfd)
+
+
+@pytest.fixture
+def data():
+    return bytes(i * 7 % 251 for i in range(200_000))
+
+
+def checksums_valid(p):
+    """IP and TCP checksums as a receiver computes them (scapy)."""
+    ref = IP(bytes(p[IP]))
+    del ref.chksum
+    del ref[TCP].chksum
+    ref = IP(bytes(ref))
+    return (ref.chksum, ref[TCP].chksum) == (p[IP].chksum, p[TCP].chksum)
+
+
+def send_all(st, peer, fd, data):
+    """Write data, ACK every segment that comes: the frames seen."""
+    frames, sent, got = [], 0, b""
+    while len(got) < len(data):
+        if sent < len(data):
+            sent += max(st.tcp_send(fd, data[sent:]), 0)
+        new = [p for p in st.drain() if TCP in p]
+        assert new, "the stack stopped sending at %d" % len(got)
+        for p in new:
+            assert p[TCP].seq == peer.ack
+            got += bytes(p[TCP].payload)
+            peer.ack = p[TCP].seq + len(p[TCP].payload)
+            peer.send("A")
+        frames += new
+    assert got == data
+    return frames
+
+
+@pytest.mark.parametrize(
+    "options,optlen",
+    [([("MSS", MSS)], 0), ([("MSS", MSS), ("Timestamp", (1, 0))], 12)],
+    ids=["no-options", "timestamps"],
+)
+def test_bulk_segments_of_the_mss(make_stack, data, options, optlen):
+    st = jumbo_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd, _ = accept(st, peer, options)
+    frames = send_all(st, peer, fd, data)
+    sizes = [len(p[TCP].payload) for p in frames]
+    assert max(sizes) == MSS - optlen  # full segments: the MSS less options
+    assert sizes.count(MSS - optlen) >= len(data) // MSS - 1
+    for p in frames:
+        assert len(p) <= ETHER_HDR + MTU and p[IP].len <= MTU
+        assert checksums_valid(p)
+    quiesce(st, fd, lfd)
+
+
+def test_port_without_chains_keeps_one_mbuf(make_stack, data):
+    st = jumbo_stack(make_stack)
+    st.txsegmax(1)  # as net_af_xdp: one mbuf a frame
+    peer = Peer(st)
+    lfd, fd, sa = accept(st, peer, [("MSS", MSS)])
+    assert opts(sa)["MSS"] == MSS  # the link's MTU is still 9000
+    frames = send_all(st, peer, fd, data[:50_000])
+    assert all(len(p) <= MBUF for p in frames)
+    assert max(len(p[TCP].payload) for p in frames) == MBUF - ETHER_HDR - 40
+    assert all(checksums_valid(p) for p in frames)
+    quiesce(st, fd, lfd)
+
+
+def test_receive_a_whole_mss_in_a_chain(make_stack):
+    st = jumbo_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd, _ = accept(st, peer, [("MSS", MSS)])
+    payload = bytes(i * 13 % 256 for i in range(MSS))
+    pkt = peer.segment("A", data=payload)
+    assert len(pkt) == ETHER_HDR + MTU
+    # As memif hands it up: one 2 KB mbuf per descriptor.
+    st.inject_split(pkt, list(range(MBUF, len(pkt), MBUF)))
+    peer.seq += MSS
+    assert st.tcp_recv(fd, 2 * MSS) == payload
+    assert st.counter("tcp.tcps_rcvbadsum") == 0
+    st.advance(1)  # the delayed ACK
+    acks = [p for p in st.drain() if TCP in p]
+    assert acks and acks[-1][TCP].ack == peer.seq
     quiesce(st, fd, lfd)
