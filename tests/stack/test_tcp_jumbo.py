@@ -5,7 +5,9 @@ in segments of up to that MSS less options, built as a header mbuf and
 chained data where the port takes chains, with IP and TCP checksums a
 receiver checks (scapy); where it takes none (net_af_xdp) a segment stays
 within one mbuf.  A segment of the whole MSS from the peer, in a chain of
-mbufs as memif hands it up, is taken and read back byte for byte."""
+mbufs as memif hands it up, is taken and read back byte for byte; a frame
+longer than the MTU is dropped and counted (FreeBSD's ether_input
+"discard oversize frame")."""
 
 import errno
 
@@ -159,4 +161,18 @@ def test_receive_a_whole_mss_in_a_chain(make_stack):
     st.advance(1)  # the delayed ACK
     acks = [p for p in st.drain() if TCP in p]
     assert acks and acks[-1][TCP].ack == peer.seq
+    quiesce(st, fd, lfd)
+
+
+def test_frame_longer_than_the_mtu_is_dropped_and_counted(make_stack):
+    st = jumbo_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd, _ = accept(st, peer, [("MSS", MSS)])
+    pkt = peer.segment("A", data=b"y" * (MSS + 1))  # 9001 bytes of IP
+    names = ("if.f-stack-0.ierrors", "ether.ethx_toolong")
+    before = st.counters(*names)
+    st.inject_split(pkt, list(range(MBUF, len(pkt), MBUF)))
+    after = st.counters(*names)
+    assert [after[n] - before[n] for n in names] == [1, 1]
+    assert st.tcp_recv(fd, 2 * MSS) == -errno.EAGAIN
     quiesce(st, fd, lfd)
