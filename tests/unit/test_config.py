@@ -1243,3 +1243,52 @@ def test_port_mtu_refused(lib, value, why):
     r = load_string(lib, PORT0 + f"mtu={value}\n")
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
     assert r.message == f"config.ini:4: [port0] mtu: {why}"
+
+
+# net_memif and a jumbo MTU: one descriptor of bsize= per frame, because
+# DPDK 22.11's memif leaves the chain flag of a frame's first descriptor
+# stale when it chains descriptors (core/ff_config_vdev.c).
+MEMIF0 = "[vdev0]\ndriver=net_memif\nargs=role=server\n"
+
+
+@pytest.mark.parametrize(
+    "mtu,devargs",
+    [
+        ("1500", "net_memif0,role=server"),  # memif's own 2048 holds it
+        ("2030", "net_memif0,role=server"),  # 2030 + 14 + 4 = 2048
+        ("2031", "net_memif0,bsize=3072,role=server"),
+        ("9000", "net_memif0,bsize=9216,role=server"),
+        ("65517", "net_memif0,bsize=65535,role=server"),
+    ],
+)
+def test_memif_bsize_follows_mtu(lib, mtu, devargs):
+    c = ok(lib, MEMIF0 + PORT0 + f"mtu={mtu}\n")
+    assert c["vdev0.devargs"] == devargs
+
+
+def test_memif_bsize_given_is_kept(lib):
+    text = MEMIF0.replace("role=server", "role=server,bsize=16384")
+    c = ok(lib, text + PORT0 + "mtu=9000\n")
+    assert c["vdev0.devargs"] == "net_memif0,role=server,bsize=16384"
+
+
+def test_memif_bsize_too_small_refused(lib):
+    text = MEMIF0.replace("role=server", "role=server,bsize=4096")
+    r = load_string(lib, text + PORT0 + "mtu=9000\n")
+    assert r.rc == -1
+    assert r.message == (
+        "config.ini:3: [vdev0] args: bsize=4096 is less than a frame of "
+        "[port0] mtu=9000 (9018 bytes with its header and a VLAN tag): "
+        "DPDK 22.11's memif chains descriptors for it and leaves their "
+        "flags stale"
+    )
+
+
+def test_memif_mtu_beyond_a_buffer_refused(lib):
+    r = load_string(lib, MEMIF0 + PORT0 + "mtu=65518\n")
+    assert r.rc == -1
+    assert r.message == (
+        "config.ini:7: [port0] mtu: 65518: net_memif's buffers (bsize=) "
+        "hold at most 65535 bytes, a frame of mtu 65517 with its header "
+        "and a VLAN tag"
+    )

@@ -432,13 +432,36 @@ dpdk_desc_read(struct ff_port *p, int rx, int tx)
  * header and CRC (18 bytes, or max_rx_pktlen - max_mtu where the driver
  * says both), against max_rx_pktlen.  net_memif is the exception: it has
  * no mtu_set and says 1518 bytes of max_rx_pktlen, but nothing in it
- * checks a frame's length: its transmit spreads a frame over chained
- * descriptors of bsize= bytes each (MEMIF_DESC_FLAG_NEXT) and its
- * receive chains mbufs to hold them, so there the MTU is ff's alone, up
- * to IP's largest datagram.  A port that sends each frame in one mbuf
+ * checks a frame's length, so there the MTU is ff's alone, up to what
+ * one descriptor of bsize= bytes holds: a longer frame would go over
+ * chained descriptors, whose flags DPDK 22.11 leaves stale (see
+ * cfg_memif_bsize(), which sizes bsize= for [portN] mtu).  A port that sends each frame in one mbuf
  * (p_txsegmax 1: net_af_xdp, memif zero copy) takes no frame longer
  * than an mbuf's data room.
  */
+/*
+ * bsize= of the memif vdev that made port p (its devargs, which
+ * core/ff_config_vdev.c derived from [portN] mtu), else memif's 2048.
+ */
+static uint32_t
+dpdk_memif_bsize(const struct ff_ctx *ctx, const struct ff_port *p)
+{
+	const char *d, *arg;
+	size_t len;
+	int i;
+
+	for (i = 0; i < FF_MAX_VDEVS; i++) {
+		d = ctx->cfg->vdevs[i].vc_devargs;
+		len = strcspn(d, ",");
+		if (!ctx->cfg->vdevs[i].vc_present ||
+		    strncmp(d, p->p_name, len) != 0 || p->p_name[len] != '\0')
+			continue;
+		if ((arg = strstr(d, ",bsize=")) != NULL)
+			return ((uint32_t)strtoul(arg + 7, NULL, 10));
+	}
+	return (2048);
+}
+
 static void
 dpdk_mtu_limits(
     struct ff_ctx *ctx, struct dpdk_port *dp, const struct rte_eth_dev_info *di)
@@ -450,7 +473,16 @@ dpdk_mtu_limits(
 	    di->min_mtu > FF_PORT_MTU_MIN ? di->min_mtu : FF_PORT_MTU_MIN;
 	dp->dp_mtu_max = FF_PORT_MTU_MAX;
 	dp->dp_mtu_why = "IP's largest datagram";
-	if (!dp->dp_mtu_soft) {
+	if (dp->dp_mtu_soft) {
+		room = dpdk_memif_bsize(ctx, &dp->dp_port);
+		oh = RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+		if (room > oh && room - oh < dp->dp_mtu_max) {
+			dp->dp_mtu_max = room - oh;
+			dp->dp_mtu_why =
+			    "one descriptor of bsize= a frame, less "
+			    "an Ethernet header and a VLAN tag";
+		}
+	} else {
 		if (di->max_mtu != UINT16_MAX &&
 		    di->max_rx_pktlen > di->max_mtu)
 			oh = di->max_rx_pktlen - di->max_mtu;
