@@ -7,12 +7,16 @@ received frames longer than a 1500-byte MTU allows: the mean frame of the
 bulk run is well above 1514 bytes, which only jumbo frames give (a
 1500-byte link's frames are at most 1514).  A port that cannot carry the
 MTU does not start: net_tap (DPDK 22.11 gives it 1522 bytes of
-max_rx_pktlen) with mtu=9000 stops with the line's message.
+max_rx_pktlen) with mtu=9000 stops with the line's message, and so do
+the ports that send a frame in one 2 KB mbuf: net_af_xdp and memif zero
+copy.  ff-ifconfig's mtu on memif stays within one memif buffer.
 """
 
 import hashlib
 import os
 import re
+
+import pytest
 
 from fstools import testing
 
@@ -51,6 +55,15 @@ def test_memif_jumbo_echo_and_bulk(make_pair, tmp_path):
     server = interface(p.prefix["server"])
     assert server.mtu == MTU
     before = server.counters
+    # ifconfig mtu: within one memif buffer (bsize=9216 less 14 + 4).
+    remote = testing.RemoteStack(p.prefix["server"])
+    try:
+        with pytest.raises(Exception, match="SIOCSIFMTU"):
+            remote.set_interface("f-stack-0", mtu=9199)
+        remote.set_interface("f-stack-0", mtu=9198)
+        assert remote.interface("f-stack-0").mtu == 9198
+    finally:
+        remote.close()
 
     # Into the sink: tcp_echo is told nothing; it reads what comes.
     p.stop()
@@ -91,3 +104,29 @@ def test_tap_refuses_a_jumbo_mtu(tmp_path):
         "and CRC)" % (h.config, line)
     )
     assert want in cp.stdout + cp.stderr, cp.stdout + cp.stderr
+
+
+ONE_MBUF = r"takes 68-2034 \(%s: one mbuf a frame: the port sends no chains\)"
+
+
+def test_af_xdp_refuses_a_jumbo_mtu(make_pair):
+    """net_af_xdp sends a frame in one mbuf (no chains in DPDK 22.11)."""
+    with pytest.raises(RuntimeError) as e:
+        make_pair(TCP_ECHO, driver="net_af_xdp", mtu=MTU)
+    assert re.search(
+        r"server\.ini:\d+: \[port0\] mtu: 9000: port 0 \(net_af_xdp0\) "
+        + ONE_MBUF % "net_af_xdp",
+        str(e.value),
+    ), str(e.value)
+
+
+def test_memif_zero_copy_refuses_a_jumbo_mtu(make_pair):
+    """memif zero copy sends one mbuf a frame (ff_dpdk_port.c)."""
+    p = make_pair(TCP_ECHO, zero_copy=True, mtu=MTU)
+    rc, _, err = p.bench("-m", "send", "-d", "1", SERVER_ADDR + ":7")
+    assert rc != 0
+    assert re.search(
+        r"client\.ini:\d+: \[port0\] mtu: 9000: port 0 \(net_memif0\) "
+        + ONE_MBUF % "net_memif",
+        err,
+    ), err
