@@ -176,3 +176,18 @@ def test_frame_longer_than_the_mtu_is_dropped_and_counted(make_stack):
     assert [after[n] - before[n] for n in names] == [1, 1]
     assert st.tcp_recv(fd, 2 * MSS) == -errno.EAGAIN
     quiesce(st, fd, lfd)
+
+
+def test_truncated_jumbo_chain_is_dropped_and_counted(make_stack):
+    """IP's total length says 9000, the chain brings 6000 (a driver that
+    lost descriptors): dropped and counted in ips_tooshort, as FreeBSD's
+    ip_input does when the packet is shorter than ip_len."""
+    st = jumbo_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd, _ = accept(st, peer, [("MSS", MSS)])
+    pkt = bytes(peer.segment("A", data=b"z" * MSS))
+    before = st.counter("ip.ips_tooshort")
+    st.inject_split(pkt[:6000], [MBUF, 2 * MBUF])
+    assert st.counter("ip.ips_tooshort") - before == 1
+    assert st.tcp_recv(fd, 2 * MSS) == -errno.EAGAIN
+    quiesce(st, fd, lfd)
