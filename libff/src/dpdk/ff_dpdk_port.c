@@ -13,6 +13,8 @@
  * (FF_HO_FMT), through which a process hands a frame it received to the
  * one that owns it (po_handover; core/ff_dispatch.c decides).  Each queue
  * has [portN] rx_desc / tx_desc descriptors, as the driver rounds them.
+ * [portN] mtu is checked against the driver's limits at open and set
+ * with the queues (dpdk_mtu_limits(); net_memif's MTU is ff's own).
  * The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
@@ -37,8 +39,9 @@
 #include "dpdk/ff_memif_zc.h"
 #include "net/ff_port.h"
 
-#define FF_HO_RING 1024 /* frames in flight from one process to another */
-#define FF_HO_FMT  "ff_ho_%u_%d_%d" /* port, from, to */
+#define FF_HO_RING	    1024 /* frames in flight from one process to another */
+#define FF_HO_FMT	    "ff_ho_%u_%d_%d" /* port, from, to */
+#define MEMIF_BSIZE_DEFAULT 2048 /* net_memif's bsize= when not given */
 
 /* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
 struct dpdk_offloads {
@@ -427,19 +430,6 @@ dpdk_desc_read(struct ff_port *p, int rx, int tx)
 }
 
 /*
- * The MTUs a port takes.  Ethdev (DPDK 22.11) checks an MTU against the
- * driver's min_mtu and max_mtu and its frame, MTU plus the Ethernet
- * header and CRC (18 bytes, or max_rx_pktlen - max_mtu where the driver
- * says both), against max_rx_pktlen.  net_memif is the exception: it has
- * no mtu_set and says 1518 bytes of max_rx_pktlen, but nothing in it
- * checks a frame's length, so there the MTU is ff's alone, up to what
- * one descriptor of bsize= bytes holds: a longer frame would go over
- * chained descriptors, whose flags DPDK 22.11 leaves stale (see
- * cfg_memif_bsize(), which sizes bsize= for [portN] mtu).  A port that sends each frame in one mbuf
- * (p_txsegmax 1: net_af_xdp, memif zero copy) takes no frame longer
- * than an mbuf's data room.
- */
-/*
  * bsize= of the memif vdev that made port p (its devargs, which
  * core/ff_config_vdev.c derived from [portN] mtu), else memif's 2048.
  */
@@ -459,9 +449,22 @@ dpdk_memif_bsize(const struct ff_ctx *ctx, const struct ff_port *p)
 		if ((arg = strstr(d, ",bsize=")) != NULL)
 			return ((uint32_t)strtoul(arg + 7, NULL, 10));
 	}
-	return (2048);
+	return (MEMIF_BSIZE_DEFAULT);
 }
 
+/*
+ * The MTUs a port takes.  Ethdev (DPDK 22.11) checks an MTU against the
+ * driver's min_mtu and max_mtu and its frame, MTU plus the Ethernet
+ * header and CRC (18 bytes, or max_rx_pktlen - max_mtu where the driver
+ * says both), against max_rx_pktlen.  net_memif is the exception: it has
+ * no mtu_set and says 1518 bytes of max_rx_pktlen, but nothing in it
+ * checks a frame's length, so there the MTU is ff's alone, up to what
+ * one descriptor of bsize= bytes holds: a longer frame would go over
+ * chained descriptors, whose flags DPDK 22.11 leaves stale (see
+ * cfg_memif_bsize(), which sizes bsize= for [portN] mtu).  A port that
+ * sends each frame in one mbuf (p_txsegmax 1: net_af_xdp, memif zero
+ * copy) takes no frame longer than an mbuf's data room.
+ */
 static void
 dpdk_mtu_limits(
     struct ff_ctx *ctx, struct dpdk_port *dp, const struct rte_eth_dev_info *di)
