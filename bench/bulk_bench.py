@@ -4,7 +4,7 @@ net_memif, copying and zero copy, beside iperf3 over a veth pair, in one
 run, as ratios.
 
     sudo .venv/bin/python bench/bulk_bench.py [-d SECONDS] [--idle-sleep US]
-        [--repeat N]
+        [--repeat N] [--mtu N] [--variants LIST] [--streams LIST]
 
 Runs, on this machine, one after the other (servers on the highest CPU,
 clients on the lowest), each way (send: client to server; recv: server
@@ -27,6 +27,13 @@ to client) with 1 and 4 streams:
                       ff_zc_recv then ff_zc_mbuf_free), memif copying;
                       zc/copy is this against copy;
             zc+memif zc  both.
+          With --mtu N (9000: a jumbo MTU) two more, [port0] mtu=N on both
+          stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
+          zero copy sends one mbuf a frame and cannot carry them):
+            copy/N, zero copy/N
+          beside a second baseline, iperf3 over a veth pair of MTU N, which
+          their "vs iperf3" compares them with.  --variants picks ff
+          variants by name ("copy,copy/9000"), --streams the stream counts.
           With --repeat N every run is made N times, round-robin over
           all of them (so that a busy spell of the machine does not hit
           one figure alone), and the best is kept: the rest of a shared
@@ -88,7 +95,7 @@ class Veth:
         self.dev = ("ffkv0" + tag[-6:], "ffkv1" + tag[-6:])
         self.server = None
 
-    def up(self):
+    def up(self, mtu=None):
         for ns in (self.srv, self.cli):
             sh("ip", "netns", "add", ns)
             sh("ip", "-n", ns, "link", "set", "lo", "up")
@@ -99,7 +106,8 @@ class Veth:
             (self.cli, self.dev[1], LX_CLI),
         ):
             sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev)
-            sh("ip", "-n", ns, "link", "set", dev, "up")
+            sh("ip", "-n", ns, "link", "set", dev, "up",
+               *(["mtu", str(mtu)] if mtu else []))  # fmt: skip
 
     def iperf3(self, way, streams, secs, srv_cpu, cli_cpu):
         """One iperf3 run: receiver's Gbit/s."""
@@ -138,21 +146,33 @@ def cpu_ns(pid):
         return int(f.read().split()[0])
 
 
-# The ff variants: (name, memif zero copy, zero-copy socket calls).
-VARIANTS = (("copy", False, False), ("memif zc", True, False),
-            ("zero copy", False, True), ("zc+memif zc", True, True))  # fmt: skip
-ZC = 2  # the zero-copy sockets over memif as it copies: "zc/copy"
+# The ff variants: (name, memif zero copy, zero-copy socket calls, MTU).
+VARIANTS = (("copy", False, False, None), ("memif zc", True, False, None),
+            ("zero copy", False, True, None),
+            ("zc+memif zc", True, True, None))  # fmt: skip
+
+
+def jumbo_variants(mtu):
+    """The variants a jumbo MTU can carry (not memif zero copy)."""
+    return (
+        ("copy/%d" % mtu, False, False, mtu),
+        ("zero copy/%d" % mtu, False, True, mtu),
+    )
 
 
 def run_ff(tmp, way, streams, variant, secs, idle_sleep):
     """tcp_echo <-> ff_bench over memif: (Gbit/s, byte-count mismatch or
     error count, ff_bench's JSON, tcp_echo's Gbit per CPU second)."""
-    _, link_zc, sock_zc = variant
+    _, link_zc, sock_zc, mtu = variant
     env = {"FF_TCP_ECHO_MODE": "sink" if way == "send" else "source"}
     if sock_zc:
         env["FF_TCP_ECHO_ZC"] = "1"
     pair = Pair(
-        Path(tmp), "net_memif", idle_sleep=idle_sleep, zero_copy=link_zc
+        Path(tmp),
+        "net_memif",
+        idle_sleep=idle_sleep,
+        zero_copy=link_zc,
+        mtu=mtu,
     )
     try:
         pair.start(TCP_ECHO, env=env)
@@ -193,7 +213,7 @@ def ratio(a, b):
     return "%.2fx" % (a / b) if a and b else "-"
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-d", "--duration", type=int, default=3)
     ap.add_argument(
@@ -208,6 +228,13 @@ def main():
         default=1,
         help="runs of each figure, round-robin; the best is kept",
     )
+    ap.add_argument(
+        "--mtu",
+        type=int,
+        help="also ff over memif and iperf3 over veth at this MTU (9000)",
+    )
+    ap.add_argument("--variants", help="ff variants by name, comma-separated")
+    ap.add_argument("--streams", default="1,4", help="stream counts: 1,4")
     args = ap.parse_args()
     if os.geteuid() != 0 or not shutil.which("iperf3"):
         sys.exit("bulk_bench: needs root and iperf3 (scripts/ff-setup deps)")
@@ -217,26 +244,50 @@ def main():
         sys.exit("bulk_bench: -d 5 at most (load runs are bounded)")
     if not 1 <= args.repeat <= 5:
         sys.exit("bulk_bench: --repeat 1 to 5")
-    srv_cpu, cli_cpu = cpus()
-    tag = "%d" % (os.getpid() % 1000000)
+    if args.mtu is not None and not 1500 < args.mtu <= 65517:
+        sys.exit("bulk_bench: --mtu 1501 to 65517 (memif's bsize= limit)")
+    args.all = VARIANTS + (jumbo_variants(args.mtu) if args.mtu else ())
+    names = [v[0] for v in args.all]
+    args.variants = args.variants.split(",") if args.variants else names
+    for v in args.variants:
+        if v not in names:
+            sys.exit("bulk_bench: no variant %r (%s)" % (v, ", ".join(names)))
+    args.run = [v for v in args.all if v[0] in args.variants]
+    args.streams = tuple(int(n) for n in args.streams.split(","))
+    return args
+
+
+def baselines(args, srv_cpu, cli_cpu):
+    """iperf3 over veth, at the default MTU and at --mtu: {(mtu, way, n)}."""
     lx = {}
-    veth = Veth(tag)
-    try:
-        veth.up()
-        for _ in range(args.repeat):
-            for way in WAYS:
-                for n in STREAMS:
-                    g = veth.iperf3(way, n, args.duration, srv_cpu, cli_cpu)
-                    lx[way, n] = max(g, lx.get((way, n), 0))
-    finally:
-        veth.down()
+    for mtu in (None, args.mtu) if args.mtu else (None,):
+        veth = Veth("%d%d" % (os.getpid() % 100000, 1 if mtu else 0))
+        try:
+            veth.up(mtu)
+            for _ in range(args.repeat):
+                for way in WAYS:
+                    for n in args.streams:
+                        g = veth.iperf3(
+                            way, n, args.duration, srv_cpu, cli_cpu
+                        )
+                        lx[mtu, way, n] = max(g, lx.get((mtu, way, n), 0))
+        finally:
+            veth.down()
+    return lx
+
+
+def main():
+    args = parse_args()
+    srv_cpu, cli_cpu = cpus()
+    lx = baselines(args, srv_cpu, cli_cpu)
     ff, per_cpu, bad = {}, {}, 0
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeat):
             for way in WAYS:
-                for n in STREAMS:
-                    for k, variant in enumerate(VARIANTS):
-                        d = Path(tmp) / ("%s%d%d.%d" % (way, n, k, r))
+                for n in args.streams:
+                    for variant in args.run:
+                        k = variant[0]
+                        d = Path(tmp) / ("%s%d%d.%d" % (way, n, len(ff), r))
                         d.mkdir()
                         g, b, res, srv = run_ff(
                             d, way, n, variant, args.duration, args.idle_sleep
@@ -254,31 +305,39 @@ def main():
         % (args.duration, args.repeat, args.idle_sleep, srv_cpu, cli_cpu)
     )
     head = ["direction", "streams", "iperf3 veth"]
-    for name, _, _ in VARIANTS:
+    if args.mtu:
+        head.append("iperf3 veth/%d" % args.mtu)
+    for name, *_ in args.run:
         head += ["ff " + name, "vs iperf3"]
-    head.append("zc/copy")
+    zc = "zero copy" in args.variants and "copy" in args.variants
+    if zc:
+        head.append("zc/copy")
     rows = []
     for way in WAYS:
-        for n in STREAMS:
-            lxg = lx[way, n]
-            row = [way, str(n), "%.2f" % lxg]
-            for k in range(len(VARIANTS)):
-                row += ["%.2f" % ff[way, n, k], ratio(ff[way, n, k], lxg)]
-            rows.append(row + [ratio(ff[way, n, ZC], ff[way, n, 0])])
-    target = ["target", "", ""]
-    for _ in VARIANTS:
+        for n in args.streams:
+            row = [way, str(n), "%.2f" % lx[None, way, n]]
+            if args.mtu:
+                row.append("%.2f" % lx[args.mtu, way, n])
+            for name, _, _, mtu in args.run:
+                g = ff[way, n, name]
+                row += ["%.2f" % g, ratio(g, lx[mtu, way, n])]
+            if zc:
+                row.append(ratio(ff[way, n, "zero copy"], ff[way, n, "copy"]))
+            rows.append(row)
+    target = ["target", "", ""] + ([""] if args.mtu else [])
+    for _ in args.run:
         target += ["", ">= %.1fx" % TARGET_VS_LINUX]
-    rows.append(target + [">= %.1fx" % TARGET_ZC])
+    rows.append(target + ([">= %.1fx" % TARGET_ZC] if zc else []))
     table(head, rows)
     print()
     print("Gbit per CPU second, ff_bench / tcp_echo (the lower one limits)")
-    head = ["direction", "streams"] + ["ff " + v[0] for v in VARIANTS]
+    head = ["direction", "streams"] + ["ff " + v[0] for v in args.run]
     rows = []
     for way in WAYS:
-        for n in STREAMS:
+        for n in args.streams:
             rows.append([way, str(n)] + [
-                "%.1f / %.1f" % per_cpu[way, n, k]
-                for k in range(len(VARIANTS))])  # fmt: skip
+                "%.1f / %.1f" % per_cpu[way, n, v[0]]
+                for v in args.run])  # fmt: skip
     table(head, rows)
     print("errors (ff_bench errors + byte counts that differ): %d" % bad)
     return 1 if bad else 0

@@ -576,6 +576,10 @@ STATS = {
         "ethx_notours": ("ether_notours", "Unicast to another station"),
         "ethx_ifdown": ("ether_ifdown", "Interface down (iqdrops)"),
         "ethx_nobufs": ("ether_nobufs", "No room for a link header"),
+        "ethx_toolong": (
+            "ether_toolong",
+            "Longer than the MTU allows (ierrors)",
+        ),
     },
     "sostat": {
         "sos_created": ("socket_created_sockets", "Sockets created"),

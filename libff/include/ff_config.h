@@ -30,6 +30,8 @@
 #define FF_PORT_DESC_DEFAULT 1024
 #define FF_PORT_DESC_MIN     32 /* one receive burst */
 #define FF_PORT_DESC_MAX     32768
+#define FF_PORT_MTU_MIN	     68	   /* RFC 791: every link carries 68 bytes */
+#define FF_PORT_MTU_MAX	     65535 /* IP's largest datagram */
 
 enum ff_proc_type {
 	FF_PROC_AUTO = 0,
@@ -57,9 +59,11 @@ struct ff_port_cfg {
 	int pc_nb_lcores;
 	struct in_addr pc_vips[FF_MAX_VIPS]; /* vip_addr, ';'-separated */
 	int pc_nb_vips;
-	int pc_rx_desc; /* descriptors per rx queue, default 1024 */
-	int pc_tx_desc; /* descriptors per tx queue, default 1024 */
-	int pc_line;	/* line of the section header */
+	int pc_rx_desc;	 /* descriptors per rx queue, default 1024 */
+	int pc_tx_desc;	 /* descriptors per tx queue, default 1024 */
+	int pc_mtu;	 /* ours: IP MTU at start, 0 = the driver's (1500) */
+	int pc_mtu_line; /* line of mtu=, for the start's messages */
+	int pc_line;	 /* line of the section header */
 };
 
 struct ff_vdev_cfg {

@@ -15,6 +15,8 @@ The server takes the highest CPU, ff_bench the lowest; both sleep when idle
 2-core machine.  Everything is stopped by PID; namespaces and both
 stacks' DPDK runtime files are removed (fstools.testing's helpers).
 
+With mtu=N both stacks get [port0] mtu=N (and a veth pair that MTU).
+
 Network safety: memif never leaves the process pair; the veth pair lives
 between two namespaces made here; addresses are 198.18.0.0/15.
 """
@@ -52,7 +54,7 @@ addr={addr}
 netmask=255.255.255.0
 broadcast=198.18.0.255
 gateway={gateway}
-
+{port}
 [freebsd.boot]
 hz=1000
 """
@@ -74,11 +76,14 @@ class Pair:
         profile=None,
         args="",
         zero_copy=False,
+        mtu=None,
     ):
         self.tmp = Path(tmp)
         self.driver = driver
         # memif zero copy ([vdev0] zero_copy=1): ff_bench's side, the client
         self.zero_copy = zero_copy
+        # [port0] mtu of both stacks (a veth's too), None: the default
+        self.mtu = mtu
         self.args = args  # more devargs of a veth driver ("busy_budget=0")
         # One value for both stacks, or {"server": us, "client": us}.
         self.idle_sleep = (
@@ -128,6 +133,7 @@ class Pair:
                 link=link,
                 addr=SERVER_ADDR if role == "server" else CLIENT_ADDR,
                 gateway=CLIENT_ADDR if role == "server" else SERVER_ADDR,
+                port="mtu=%d\n" % self.mtu if self.mtu else "",
             )
         )
         return path
@@ -147,9 +153,11 @@ class Pair:
             + ["netns", cli]
         )
         for role in ("server", "client"):
+            mtu = ["mtu", str(self.mtu)] if self.mtu else []
             testing.run(
                 ["ip", "-n", self.ns[role], "link", "set"]
                 + [self.ifname[role], "up"]
+                + mtu
             )
 
     def start(self, program, env=None, timeout=30):

@@ -516,6 +516,11 @@ def ev_ether_tooshort(st):
     return [b"\x02\0\0\0\0"]
 
 
+def ev_ether_toolong(st):
+    # IP's 1501 bytes are one more than the MTU of 1500 lets through.
+    return [eth(st) / IP(src=PEER_IP, dst=OUR_IP, proto=253) / (b"x" * 1481)]
+
+
 def ev_ether_vlan(st):
     return [eth(st) / Dot1Q(vlan=5) / echo()]
 
@@ -1901,6 +1906,11 @@ ROWS = [
         "frame shorter than an Ethernet header",
         ev_inject(ev_ether_tooshort),
         {"ether.ethx_tooshort": 1, "if.ierrors": 1},
+    ),
+    (
+        "frame longer than the MTU allows",
+        ev_inject(ev_ether_toolong),
+        {"ether.ethx_toolong": 1, "if.ierrors": 1},
     ),
     (
         "VLAN-tagged frame, vlan_accept off",

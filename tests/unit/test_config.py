@@ -580,7 +580,7 @@ BAD = [
     # keys
     ("[dpdk]\nfoo=1\n", "config.ini:2: [dpdk] foo: unknown key"),
     ("[dpdk]\nLcore_mask=1\n", "config.ini:2: [dpdk] Lcore_mask: unknown key"),
-    (PORT0 + "mtu=9000\n", "config.ini:4: [port0] mtu: unknown key"),
+    (PORT0 + "mru=9000\n", "config.ini:4: [port0] mru: unknown key"),
     ("[vdev0]\nqueue=1\n", "config.ini:2: [vdev0] queue: unknown key"),
     (
         "[dpdk]\nidle_sleep=1\nidle_sleep=2\n",
@@ -1212,3 +1212,83 @@ def test_port_desc_refused(lib, key, value, why):
     r = load_string(lib, PORT0 + f"{key}={value}\n")
     assert (r.rc, r.errno) == (-1, errno.EINVAL)
     assert r.message == f"config.ini:4: [port0] {key}: {why}"
+
+
+# --- [portN] mtu (dpdk/ff_dpdk_port.c checks it against the driver) ---------
+# The MSS and segments it gives are tests/stack/test_tcp_jumbo.py's; the
+# driver's refusal is tests/integration/test_jumbo_live.py's.
+
+
+def test_port_mtu_default(lib):
+    assert ok(lib, PORT0)["port0.mtu"] == "0"  # the driver's own
+
+
+@pytest.mark.parametrize("n", ["68", "1500", "9000", "65535"])
+def test_port_mtu_values(lib, n):
+    assert ok(lib, PORT0 + f"mtu={n}\n")["port0.mtu"] == n
+
+
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        # RFC 791: every internet module forwards 68 bytes unfragmented;
+        # IP's total length is 16 bits.
+        ("67", "67 is out of range (68..65535)"),
+        ("65536", "65536 is out of range (68..65535)"),
+        ("0", "0 is out of range (68..65535)"),
+        ("9k", "9k is not an integer"),
+    ],
+)
+def test_port_mtu_refused(lib, value, why):
+    r = load_string(lib, PORT0 + f"mtu={value}\n")
+    assert (r.rc, r.errno) == (-1, errno.EINVAL)
+    assert r.message == f"config.ini:4: [port0] mtu: {why}"
+
+
+# net_memif and a jumbo MTU: one descriptor of bsize= per frame, because
+# DPDK 22.11's memif leaves the chain flag of a frame's first descriptor
+# stale when it chains descriptors (core/ff_config_vdev.c).
+MEMIF0 = "[vdev0]\ndriver=net_memif\nargs=role=server\n"
+
+
+@pytest.mark.parametrize(
+    "mtu,devargs",
+    [
+        ("1500", "net_memif0,role=server"),  # memif's own 2048 holds it
+        ("2030", "net_memif0,role=server"),  # 2030 + 14 + 4 = 2048
+        ("2031", "net_memif0,bsize=3072,role=server"),
+        ("9000", "net_memif0,bsize=9216,role=server"),
+        ("65517", "net_memif0,bsize=65535,role=server"),
+    ],
+)
+def test_memif_bsize_follows_mtu(lib, mtu, devargs):
+    c = ok(lib, MEMIF0 + PORT0 + f"mtu={mtu}\n")
+    assert c["vdev0.devargs"] == devargs
+
+
+def test_memif_bsize_given_is_kept(lib):
+    text = MEMIF0.replace("role=server", "role=server,bsize=16384")
+    c = ok(lib, text + PORT0 + "mtu=9000\n")
+    assert c["vdev0.devargs"] == "net_memif0,role=server,bsize=16384"
+
+
+def test_memif_bsize_too_small_refused(lib):
+    text = MEMIF0.replace("role=server", "role=server,bsize=4096")
+    r = load_string(lib, text + PORT0 + "mtu=9000\n")
+    assert r.rc == -1
+    assert r.message == (
+        "config.ini:3: [vdev0] args: bsize=4096 is less than a frame of "
+        "[port0] mtu=9000 (9018 bytes with its header and a VLAN tag): "
+        "DPDK 22.11's memif chains descriptors for it and leaves their "
+        "flags stale"
+    )
+
+
+def test_memif_mtu_beyond_a_buffer_refused(lib):
+    r = load_string(lib, MEMIF0 + PORT0 + "mtu=65518\n")
+    assert r.rc == -1
+    assert r.message == (
+        "config.ini:7: [port0] mtu: 65518: net_memif's buffers (bsize=) "
+        "hold at most 65535 bytes, a frame of mtu 65517 with its header "
+        "and a VLAN tag"
+    )

@@ -107,6 +107,18 @@
  *                   A size a virtual device ignores (net_tap, net_memif,
  *                   net_af_packet; net_af_xdp's tx_desc) is refused at
  *                   start by dpdk/ff_dpdk_port.c
+ *   mtu             ours: the interface's IP MTU at start, 68-65535
+ *                   (default: the driver's, 1500); ifconfig mtu changes it
+ *                   later.  Checked at start against the driver
+ *                   (rte_eth_dev_info's min_mtu, max_mtu, max_rx_pktlen)
+ *                   by dpdk/ff_dpdk_port.c, with this line in the message.
+ *                   net_memif (DPDK 22.11) has no MTU of its own (no
+ *                   mtu_set, a max_rx_pktlen of 1518 its receive path
+ *                   never checks): it carries a longer frame in chained
+ *                   descriptors of its bsize= each, so there ff keeps the
+ *                   MTU itself.  A port that sends each frame in one
+ *                   mbuf (net_af_xdp, memif zero copy) takes no MTU whose
+ *                   frame is longer than an mbuf (2048 bytes)
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
  *                   the port's interface; ipfw has no fwd action for
  *                   ipfw_pr's policy routes)
@@ -240,6 +252,7 @@ const struct cfg_key cfg_keys[] = {
 	    FF_PORT_DESC_MAX),
 	PR("tx_desc", cfg_pow2, CT_INT, 0, pc_tx_desc, FF_PORT_DESC_MIN,
 	    FF_PORT_DESC_MAX),
+	PR("mtu", cfg_int, CT_INT, 0, pc_mtu, FF_PORT_MTU_MIN, FF_PORT_MTU_MAX),
 	NO(CS_PORT, "vip_ifname", cfg_refuse,
 	    "ff does not support vip_ifname yet (VIPs live on the port's "
 	    "own interface); leave it empty"),
@@ -711,6 +724,8 @@ cfg_finish_port(struct cfg_parse *pp, int i)
 		    "missing (every [portN] needs addr and netmask)"));
 	if (cfg_finish_addr(pp, i, sect) != 0)
 		return (-1);
+	/* The driver's limits are known at start only (ff_dpdk_port.c). */
+	pc->pc_mtu_line = cfg_key_line(pp, CS_PORT, i, "mtu");
 	return (cfg_finish_port_lcores(pp, i, sect));
 }
 

@@ -13,6 +13,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ff_config_var.h"
@@ -188,6 +189,64 @@ cfg_check_zero_copy(struct cfg_parse *pp, const char *sect, int i)
 	return (0);
 }
 
+/*
+ * net_memif's buffers for a jumbo MTU: bsize= (2048 by default) large
+ * enough for a whole frame of port N's [portN] mtu (vdev N makes port N),
+ * its Ethernet header and an 802.1Q tag, rounded up to 1 KB.  DPDK 22.11's
+ * memif transmit spreads a longer frame over chained descriptors but
+ * never clears the chain flag (MEMIF_DESC_FLAG_NEXT) of a frame's first
+ * descriptor, which it reuses as the ring comes round: the receiver then
+ * joins unrelated frames into one (seen here as oversize frames and a
+ * stalled transfer).  One descriptor a frame avoids it; the receiver
+ * still copies a frame into a chain of 2 KB mbufs.  A bsize= in args
+ * that is too small is refused; memif takes at most 65535.
+ */
+#define CFG_MEMIF_BSIZE	    2048     /* memif's default */
+#define CFG_MEMIF_BSIZE_MAX 65535    /* its pkt_buffer_size is 16 bits */
+#define CFG_FRAME_OVERHEAD  (14 + 4) /* Ethernet header, 802.1Q tag */
+
+static int
+cfg_memif_bsize(struct cfg_parse *pp, const char *sect, int i)
+{
+	struct ff_vdev_cfg *vc = &pp->pp_cfg->vdevs[i];
+	int mtu = i < FF_MAX_PORTS ? pp->pp_cfg->ports[i].pc_mtu : 0;
+	unsigned long need, have;
+	char buf[16], psect[24];
+
+	snprintf(psect, sizeof(psect), "port%d", i);
+	if (strcmp(vc->vc_driver, "net_memif") != 0 || mtu == 0)
+		return (0);
+	need = (unsigned long)mtu + CFG_FRAME_OVERHEAD;
+	if (cfg_args_value(vc->vc_args, "bsize", buf, sizeof(buf)) != NULL) {
+		have = strtoul(buf, NULL, 10);
+		if (have >= need)
+			return (0);
+		return (cfg_err_at(pp, cfg_key_line(pp, CS_VDEV, i, "args"),
+		    sect, "args",
+		    "bsize=%s is less than a frame of [port%d] mtu=%d (%lu "
+		    "bytes with its header and a VLAN tag): DPDK 22.11's memif "
+		    "chains descriptors for it and leaves their flags stale",
+		    buf, i, mtu, need));
+	}
+	if (need <= CFG_MEMIF_BSIZE)
+		return (0);
+	need = (need + 1023) & ~1023UL;
+	if (need > CFG_MEMIF_BSIZE_MAX)
+		need = CFG_MEMIF_BSIZE_MAX;
+	if (need < (unsigned long)mtu + CFG_FRAME_OVERHEAD)
+		return (cfg_err_at(pp, cfg_key_line(pp, CS_PORT, i, "mtu"),
+		    psect, "mtu",
+		    "%d: net_memif's buffers (bsize=) hold at most %d bytes, "
+		    "a frame of mtu %d with its header and a VLAN tag",
+		    mtu, CFG_MEMIF_BSIZE_MAX,
+		    CFG_MEMIF_BSIZE_MAX - CFG_FRAME_OVERHEAD));
+	if (cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",bsize=%lu",
+		need) != 0)
+		return (cfg_err_at(
+		    pp, vc->vc_line, sect, NULL, "devargs too long"));
+	return (0);
+}
+
 /* Build "<driver><N>,<folded keys>,<args>" for EAL --vdev. */
 static int
 cfg_finish_vdev(struct cfg_parse *pp, int i)
@@ -219,7 +278,8 @@ cfg_finish_vdev(struct cfg_parse *pp, int i)
 	    !cfg_args_have(vc->vc_args, cd->cd_needs))
 		return (cfg_err_at(pp, vc->vc_line, sect, cd->cd_needs,
 		    "missing (%s needs it)", cd->cd_name));
-	if (cfg_check_zero_copy(pp, sect, i) != 0)
+	if (cfg_check_zero_copy(pp, sect, i) != 0 ||
+	    cfg_memif_bsize(pp, sect, i) != 0)
 		return (-1);
 	if (vc->vc_args[0] != '\0' &&
 	    cfg_append(vc->vc_devargs, sizeof(vc->vc_devargs), ",%s",

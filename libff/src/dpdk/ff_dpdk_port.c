@@ -13,6 +13,8 @@
  * (FF_HO_FMT), through which a process hands a frame it received to the
  * one that owns it (po_handover; core/ff_dispatch.c decides).  Each queue
  * has [portN] rx_desc / tx_desc descriptors, as the driver rounds them.
+ * [portN] mtu is checked against the driver's limits at open and set
+ * with the queues (dpdk_mtu_limits(); net_memif's MTU is ff's own).
  * The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
@@ -37,8 +39,9 @@
 #include "dpdk/ff_memif_zc.h"
 #include "net/ff_port.h"
 
-#define FF_HO_RING 1024 /* frames in flight from one process to another */
-#define FF_HO_FMT  "ff_ho_%u_%d_%d" /* port, from, to */
+#define FF_HO_RING	    1024 /* frames in flight from one process to another */
+#define FF_HO_FMT	    "ff_ho_%u_%d_%d" /* port, from, to */
+#define MEMIF_BSIZE_DEFAULT 2048 /* net_memif's bsize= when not given */
 
 /* Offloads the device offers and we enabled (RTE_ETH_*_OFFLOAD_*). */
 struct dpdk_offloads {
@@ -52,6 +55,10 @@ struct dpdk_port {
 	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
 	int dp_tso_hdr_in_mtu; /* see dpdk_tso_fit() */
+	/* MTUs the port takes (dpdk_mtu_limits()); soft: ff keeps it. */
+	uint32_t dp_mtu_min, dp_mtu_max;
+	const char *dp_mtu_why; /* what sets dp_mtu_max, for messages */
+	int dp_mtu_soft;
 	/* Handover between stack processes: ring [from self to q], [q to self]. */
 	struct rte_ring *dp_ho_out[FF_MAX_PROCS];
 	struct rte_ring *dp_ho_in[FF_MAX_PROCS];
@@ -164,11 +171,20 @@ dpdk_link_up(struct ff_port *p)
 	return (link.link_status == RTE_ETH_LINK_UP);
 }
 
+/*
+ * ifconfig mtu: within the port's limits (dpdk_mtu_limits()), through
+ * the driver, or kept by ff alone where the driver has no MTU.
+ */
 static int
 dpdk_set_mtu(struct ff_port *p, uint16_t mtu)
 {
-	int rc = rte_eth_dev_set_mtu(p->p_port_id, mtu);
+	struct dpdk_port *dp = (struct dpdk_port *)p;
+	int rc = 0;
 
+	if (mtu < dp->dp_mtu_min || mtu > dp->dp_mtu_max)
+		return (-EINVAL);
+	if (!dp->dp_mtu_soft)
+		rc = rte_eth_dev_set_mtu(p->p_port_id, mtu);
 	if (rc == 0)
 		p->p_mtu = mtu;
 	return (rc);
@@ -413,6 +429,104 @@ dpdk_desc_read(struct ff_port *p, int rx, int tx)
 		p->p_tx_desc = ti.nb_desc;
 }
 
+/*
+ * bsize= of the memif vdev that made port p (its devargs, which
+ * core/ff_config_vdev.c derived from [portN] mtu), else memif's 2048.
+ */
+static uint32_t
+dpdk_memif_bsize(const struct ff_ctx *ctx, const struct ff_port *p)
+{
+	const char *d, *arg;
+	size_t len;
+	int i;
+
+	for (i = 0; i < FF_MAX_VDEVS; i++) {
+		d = ctx->cfg->vdevs[i].vc_devargs;
+		len = strcspn(d, ",");
+		if (!ctx->cfg->vdevs[i].vc_present ||
+		    strncmp(d, p->p_name, len) != 0 || p->p_name[len] != '\0')
+			continue;
+		if ((arg = strstr(d, ",bsize=")) != NULL)
+			return ((uint32_t)strtoul(arg + 7, NULL, 10));
+	}
+	return (MEMIF_BSIZE_DEFAULT);
+}
+
+/*
+ * The MTUs a port takes.  Ethdev (DPDK 22.11) checks an MTU against the
+ * driver's min_mtu and max_mtu and its frame, MTU plus the Ethernet
+ * header and CRC (18 bytes, or max_rx_pktlen - max_mtu where the driver
+ * says both), against max_rx_pktlen.  net_memif is the exception: it has
+ * no mtu_set and says 1518 bytes of max_rx_pktlen, but nothing in it
+ * checks a frame's length, so there the MTU is ff's alone, up to what
+ * one descriptor of bsize= bytes holds: a longer frame would go over
+ * chained descriptors, whose flags DPDK 22.11 leaves stale (see
+ * cfg_memif_bsize(), which sizes bsize= for [portN] mtu).  A port that
+ * sends each frame in one mbuf (p_txsegmax 1: net_af_xdp, memif zero
+ * copy) takes no frame longer than an mbuf's data room.
+ */
+static void
+dpdk_mtu_limits(
+    struct ff_ctx *ctx, struct dpdk_port *dp, const struct rte_eth_dev_info *di)
+{
+	uint32_t oh = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN, room;
+
+	dp->dp_mtu_soft = strcmp(di->driver_name, "net_memif") == 0;
+	dp->dp_mtu_min =
+	    di->min_mtu > FF_PORT_MTU_MIN ? di->min_mtu : FF_PORT_MTU_MIN;
+	dp->dp_mtu_max = FF_PORT_MTU_MAX;
+	dp->dp_mtu_why = "IP's largest datagram";
+	if (dp->dp_mtu_soft) {
+		room = dpdk_memif_bsize(ctx, &dp->dp_port);
+		oh = RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+		if (room > oh && room - oh < dp->dp_mtu_max) {
+			dp->dp_mtu_max = room - oh;
+			dp->dp_mtu_why =
+			    "one descriptor of bsize= a frame, less "
+			    "an Ethernet header and a VLAN tag";
+		}
+	} else {
+		if (di->max_mtu != UINT16_MAX &&
+		    di->max_rx_pktlen > di->max_mtu)
+			oh = di->max_rx_pktlen - di->max_mtu;
+		if (di->max_mtu < dp->dp_mtu_max) {
+			dp->dp_mtu_max = di->max_mtu;
+			dp->dp_mtu_why = "the driver's max_mtu";
+		}
+		if (di->max_rx_pktlen > oh &&
+		    di->max_rx_pktlen - oh < dp->dp_mtu_max) {
+			dp->dp_mtu_max = di->max_rx_pktlen - oh;
+			dp->dp_mtu_why = "the driver's max_rx_pktlen less "
+					 "the Ethernet header and CRC";
+		}
+	}
+	room = rte_pktmbuf_data_room_size(ctx->pktmbuf_pool) -
+	    RTE_PKTMBUF_HEADROOM - RTE_ETHER_HDR_LEN;
+	if (dp->dp_port.p_txsegmax < 2 && room < dp->dp_mtu_max) {
+		dp->dp_mtu_max = room;
+		dp->dp_mtu_why = "one mbuf a frame: the port sends no chains";
+	}
+}
+
+/* [portN] mtu within the port's limits; the message names its line. */
+static int
+dpdk_mtu_check(struct ff_ctx *ctx, const struct dpdk_port *dp,
+    const struct ff_port_cfg *pc, const char *driver, char *err, size_t errlen)
+{
+	const struct ff_port *p = &dp->dp_port;
+
+	if (pc->pc_mtu == 0 ||
+	    ((uint32_t)pc->pc_mtu >= dp->dp_mtu_min &&
+		(uint32_t)pc->pc_mtu <= dp->dp_mtu_max))
+		return (0);
+	snprintf(err, errlen,
+	    "%s:%d: [port%u] mtu: %d: port %u (%s) takes %u-%u (%s: %s)",
+	    ctx->cfg->path, pc->pc_mtu_line, pc->pc_port_id, pc->pc_mtu,
+	    p->p_port_id, p->p_name, dp->dp_mtu_min, dp->dp_mtu_max, driver,
+	    dp->dp_mtu_why);
+	return (-1);
+}
+
 static int
 dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
     const struct ff_port_cfg *pc, const struct rte_eth_dev_info *di, char *err,
@@ -431,6 +545,8 @@ dpdk_queues_setup(struct ff_ctx *ctx, struct ff_port *p,
 		conf.rx_adv_conf.rss_conf.rss_hf = di->flow_type_rss_offloads &
 		    (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
 	}
+	if (!((struct dpdk_port *)p)->dp_mtu_soft)
+		conf.rxmode.mtu = (uint32_t)pc->pc_mtu; /* 0: the default */
 	if (dpdk_desc_check(p, pc, di->driver_name, err, errlen) != 0)
 		return (-1);
 	if ((rc = rte_eth_dev_configure(p->p_port_id, nq, nq, &conf)) != 0 ||
@@ -473,14 +589,6 @@ dpdk_port_start(struct ff_ctx *ctx, struct ff_port *p, char *err, size_t errlen)
 	    ff_memif_zc_settle(ctx, p->p_port_id, p->p_name, err, errlen) != 0)
 		return (-1);
 	p->p_zero_copy = zc;
-	/*
-	 * memif's zero-copy transmit (DPDK 22.11 eth_memif_tx_zc) checks the
-	 * ring's free slots once per four frames, not per segment: chains
-	 * overran it (bad checksums at the server, a stalled transfer, with
-	 * kern.ipc.zero_copy.send=1).  One mbuf a frame there.
-	 */
-	if (zc)
-		p->p_txsegmax = 1;
 	/* Not every vdev can filter; a failure here is only noted. */
 	if (ctx->cfg->dpdk.promiscuous)
 		dpdk_set_promisc(p, 1);
@@ -532,6 +640,19 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 		di.tx_desc_lim.nb_mtu_seg_max > 1
 	    ? di.tx_desc_lim.nb_mtu_seg_max
 	    : 1;
+	/*
+	 * memif's zero-copy transmit (DPDK 22.11 eth_memif_tx_zc) checks the
+	 * ring's free slots once per four frames, not per segment: chains
+	 * overran it (bad checksums at the server, a stalled transfer, with
+	 * kern.ipc.zero_copy.send=1).  One mbuf a frame there.
+	 */
+	if (ff_memif_zc_port(ctx, p->p_name))
+		p->p_txsegmax = 1;
+	dpdk_mtu_limits(ctx, dp, &di);
+	if (dpdk_mtu_check(ctx, dp, pc, di.driver_name, err, errlen) != 0) {
+		free(p);
+		return (NULL);
+	}
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
 	    (dpdk_queues_setup(ctx, p, pc, &di, err, errlen) != 0 ||
 		dpdk_port_start(ctx, p, err, errlen) != 0)) {
@@ -545,6 +666,8 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	rte_eth_macaddr_get(port_id, (struct rte_ether_addr *)&p->p_mac);
 	if (rte_eth_dev_get_mtu(port_id, &p->p_mtu) != 0)
 		p->p_mtu = RTE_ETHER_MTU;
+	if (dp->dp_mtu_soft && pc->pc_mtu != 0)
+		p->p_mtu = (uint16_t)pc->pc_mtu;
 	p->p_promisc = rte_eth_promiscuous_get(port_id) == 1;
 	dpdk_desc_read(p, p->p_rx_desc, p->p_tx_desc);
 	dpdk_desc_in_force(p, di.driver_name);

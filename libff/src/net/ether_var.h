@@ -29,7 +29,8 @@ struct ether_addr;
 	X(ethx_unknown)	 /* unknown ether type (noproto) */      \
 	X(ethx_notours)	 /* unicast to another station */        \
 	X(ethx_ifdown)	 /* interface down (iqdrops) */          \
-	X(ethx_nobufs)	 /* no room for a link header */
+	X(ethx_nobufs)	 /* no room for a link header */         \
+	X(ethx_toolong)	 /* longer than the MTU allows (ierrors) */
 
 struct etherxstat {
 	ETHERXSTAT_LIST(STATS_X, STATS_A)

@@ -81,6 +81,24 @@ drop:
 	return (0);
 }
 
+/*
+ * A frame longer than the MTU lets the link carry, its header and an
+ * 802.1Q tag in the frame counted (FreeBSD's ETHER_MAX_FRAME, "discard
+ * oversize frame"): a peer with a larger MTU, or a broken one.  A jumbo
+ * frame arrives as a chain (memif copies it into 2 KB mbufs).
+ */
+static int
+ether_toolong(const struct ifnet *ifp, const struct rte_mbuf *m)
+{
+	const struct ether_header *eh = mtod(m, const struct ether_header *);
+	uint32_t max = ifp->if_mtu + ETHER_HDR_LEN;
+
+	if (eh->ether_type == htons(ETHERTYPE_VLAN) ||
+	    eh->ether_type == htons(ETHERTYPE_QINQ))
+		max += ETHER_VLAN_ENCAP_LEN;
+	return (m_pktlen(m) > max);
+}
+
 void
 ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 {
@@ -91,6 +109,11 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 
 	if (m_len(m) < ETHER_HDR_LEN) {
 		xs->ethx_tooshort++;
+		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
+		goto free;
+	}
+	if (ether_toolong(ifp, m)) {
+		xs->ethx_toolong++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
 		goto free;
 	}

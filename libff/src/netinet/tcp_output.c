@@ -240,11 +240,39 @@ tcp_plan_len(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 		sp->len = tcp_sack_room(tp);
 }
 
-/* Cut the data to the MSS (less options) and to one mbuf. */
+/* The interface towards the peer, or NULL without a route. */
+static struct ifnet *
+tcp_output_ifp(struct tcpcb *tp)
+{
+	struct rtentry *rt = rt_lookup(tp->t_ctx, tp->t_inpcb->inp_faddr);
+
+	return (rt != NULL ? rt->rt_ifp : NULL);
+}
+
+/*
+ * The most data a segment that is not TSO may carry besides the MSS:
+ * what one mbuf holds behind the headers where the interface towards
+ * the peer takes no chains (if_txsegmax 1: net_af_xdp, memif zero copy),
+ * else that and if_txsegmax - 1 mbufs more chained behind it, which a
+ * jumbo MTU needs (a 9000-byte frame is five 2 KB mbufs).
+ */
+static uint32_t
+tcp_seg_room(struct tcpcb *tp, int optlen)
+{
+	uint32_t one = MCLBYTES - 40 - 14 - (uint32_t)optlen;
+	struct ifnet *ifp = tcp_output_ifp(tp);
+
+	if (ifp == NULL || ifp->if_txsegmax < 2)
+		return (one);
+	return (one + (uint32_t)(ifp->if_txsegmax - 1) * MCLBYTES);
+}
+
+/* Cut the data to the MSS (less options) and to what the port takes. */
 static void
-tcp_plan_cut(struct tcpcb *tp, struct tcp_sendplan *sp, uint32_t room)
+tcp_plan_cut(struct tcpcb *tp, struct tcp_sendplan *sp)
 {
 	uint32_t max = tp->t_maxseg - (uint32_t)sp->optlen;
+	uint32_t room = tcp_seg_room(tp, sp->optlen);
 
 	if (room < max)
 		max = room;
@@ -258,8 +286,7 @@ tcp_plan_cut(struct tcpcb *tp, struct tcp_sendplan *sp, uint32_t room)
 static int
 tcp_tso_ok(struct tcpcb *tp)
 {
-	struct rtentry *rt = rt_lookup(tp->t_ctx, tp->t_inpcb->inp_faddr);
-	struct ifnet *ifp = rt != NULL ? rt->rt_ifp : NULL;
+	struct ifnet *ifp = tcp_output_ifp(tp);
 
 	return (ifp != NULL && (ifp->if_capenable & IFCAP_TSO4) != 0 &&
 	    (ifp->if_hwassist & CSUM_IP_TSO) != 0);
@@ -335,15 +362,21 @@ tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 }
 
 /*
- * A TSO super-segment's data, len bytes of so_snd from off, as a chain of
- * fresh segments behind m; 0, or -1 when the pool ran dry.
+ * Data of a TSO super-segment or of a segment longer than one mbuf (a
+ * jumbo MTU), len bytes of so_snd from off, as a chain of fresh segments
+ * behind m; 0, or -1 when the pool ran dry.  With sum, each piece is
+ * summed as it is copied and added to *sum, the payload's `done' bytes
+ * before it already in (RFC 1071: a piece at an odd offset has its
+ * bytes swapped).
  */
 static int
 tcp_output_chain(struct ff_ctx *ctx, struct rte_mbuf *m, struct socket *so,
-    uint32_t off, uint32_t len)
+    uint32_t off, uint32_t len, uint32_t done, uint64_t *sum)
 {
 	struct rte_mbuf *n;
 	uint32_t chunk;
+	uint64_t part;
+	uint16_t f;
 	char *d;
 
 	while (len > 0) {
@@ -351,12 +384,23 @@ tcp_output_chain(struct ff_ctx *ctx, struct rte_mbuf *m, struct socket *so,
 			return (-1);
 		chunk = M_TRAILINGSPACE(n) < len ? M_TRAILINGSPACE(n) : len;
 		d = m_append(n, (uint16_t)chunk);
-		(void)sbcopydata(&so->so_snd, off, chunk, d);
+		if (sum == NULL)
+			(void)sbcopydata(&so->so_snd, off, chunk, d);
+		else {
+			(void)sbcopydata_cksum(
+			    &so->so_snd, off, chunk, d, &part);
+			if (done & 1) {
+				f = cksum_fold(part);
+				part = (uint16_t)((f << 8) | (f >> 8));
+			}
+			*sum = cksum_add(*sum, part);
+		}
 		if (m_cat(m, n) != 0) {
 			m_freem(n);
 			return (-1);
 		}
 		off += chunk;
+		done += chunk;
 		len -= chunk;
 	}
 	return (0);
@@ -403,13 +447,11 @@ tcp_output_tso(struct rte_mbuf *m, ip_hdr_t *ip, tcp_hdr_t *th,
 static uint32_t
 tcp_output_refsegs(struct tcpcb *tp, struct socket *so)
 {
-	struct rtentry *rt;
 	struct ifnet *ifp;
 
 	if (so == NULL || (so->so_snd.sb_flags & SB_ZEROCOPY) == 0)
 		return (0);
-	rt = rt_lookup(tp->t_ctx, tp->t_inpcb->inp_faddr);
-	ifp = rt != NULL ? rt->rt_ifp : NULL;
+	ifp = tcp_output_ifp(tp);
 	if (ifp == NULL || ifp->if_txsegmax < 2)
 		return (0);
 	return ((uint32_t)ifp->if_txsegmax - 1); /* the header takes one */
@@ -457,10 +499,13 @@ tcp_output_build(
 		m_freem(data);
 		return (NULL);
 	}
+	/* Past one mbuf (a jumbo MTU), the rest is chained below. */
+	if (inline_len > M_TRAILINGSPACE(m) - (uint32_t)hdrlen)
+		inline_len = M_TRAILINGSPACE(m) - (uint32_t)hdrlen;
 	ip = (ip_hdr_t *)m_append(m, (uint16_t)(hdrlen + inline_len));
 	if (ip == NULL ||
 	    (sp->tso_segsz != 0 &&
-		tcp_output_chain(ctx, m, so, sp->off, sp->len)) ||
+		tcp_output_chain(ctx, m, so, sp->off, sp->len, 0, NULL)) ||
 	    (data != NULL && m_cat(m, data) != 0)) {
 		m_freem(data);
 		m_freem(m);
@@ -495,9 +540,16 @@ tcp_output_build(
 		return (m);
 	}
 	/* The payload is summed as it is copied: one pass over it. */
-	if (data == NULL)
-		(void)sbcopydata_cksum(&so->so_snd, sp->off, sp->len,
+	if (data == NULL) {
+		(void)sbcopydata_cksum(&so->so_snd, sp->off, inline_len,
 		    (uint8_t *)ip + hdrlen, &sum);
+		if (inline_len < sp->len &&
+		    tcp_output_chain(ctx, m, so, sp->off + inline_len,
+			sp->len - inline_len, inline_len, &sum) != 0) {
+			m_freem(m);
+			return (NULL);
+		}
+	}
 	th->th_sum =
 	    in_cksum_l4_sum(ip, th, (size_t)(hdrlen - sizeof(*ip)), sum);
 	return (m);
@@ -680,7 +732,7 @@ tcp_output_sack(struct tcpcb *tp, struct socket *so)
 	if (sp.len > len)
 		sp.len = len;
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
-	tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
+	tcp_plan_cut(tp, &sp);
 	if (sp.len == 0) { /* only the FIN: the RTO resends it */
 		if (p != NULL)
 			tcp_sack_rexmitted(tp, p, p->end - p->rxmit);
@@ -831,7 +883,7 @@ tcp_output_one(struct tcpcb *tp)
 	tcp_plan_len(tp, so, &sp);
 	sp.optlen = tcp_output_options(tp, sp.flags, sp.opt);
 	if (!tcp_plan_tso(tp, so, &sp))
-		tcp_plan_cut(tp, &sp, MCLBYTES - 40 - 14 - (uint32_t)sp.optlen);
+		tcp_plan_cut(tp, &sp);
 	/* A FIN only goes with the last byte of the buffer. */
 	if ((sp.flags & TH_FIN) && so != NULL &&
 	    SEQ_LT(tp->snd_nxt + sp.len, tp->snd_una + so->so_snd.sb_cc))

@@ -146,6 +146,9 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 			    cfg->dpdk.port_list[i]);
 			return (-1);
 		}
+		/* [portN] mtu: the test port takes any, as net_memif does. */
+		if (pc->pc_mtu != 0)
+			p->p_mtu = (uint16_t)pc->pc_mtu;
 		ctx->ports[ctx->nb_ports++] = p;
 	}
 	return (0);

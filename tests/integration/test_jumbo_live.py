@@ -1,0 +1,132 @@
+"""A jumbo MTU over memif on live stacks ([port0] mtu=9000 on both ends,
+tests/integration/ff_pair.py): ff_bench echoes a file through
+examples/tcp_echo and gets it back with the same SHA-256, then sends for
+about 2 s into tcp_echo's sink, every byte counted at both ends.  Both
+interfaces say mtu 9000 (ff-ifconfig's record) and the server's interface
+received frames longer than a 1500-byte MTU allows: the mean frame of the
+bulk run is well above 1514 bytes, which only jumbo frames give (a
+1500-byte link's frames are at most 1514).  A port that cannot carry the
+MTU does not start: net_tap (DPDK 22.11 gives it 1522 bytes of
+max_rx_pktlen) with mtu=9000 stops with the line's message, and so do
+the ports that send a frame in one 2 KB mbuf: net_af_xdp and memif zero
+copy.  ff-ifconfig's mtu on memif stays within one memif buffer.
+"""
+
+import hashlib
+import os
+import re
+
+import pytest
+
+from fstools import testing
+
+from .conftest import ROOT, run
+from .ff_pair import SERVER_ADDR
+
+TCP_ECHO = ROOT / "examples" / "tcp_echo"
+MTU = 9000
+SIZE = 16 * 1024 * 1024
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def interface(prefix):
+    """f-stack-0 of the stack under prefix, as ff-ifconfig reads it."""
+    remote = testing.RemoteStack(prefix)
+    try:
+        return remote.interface("f-stack-0")
+    finally:
+        remote.close()
+
+
+def test_memif_jumbo_echo_and_bulk(make_pair, tmp_path):
+    p = make_pair(TCP_ECHO, mtu=MTU)
+    src, out = tmp_path / "in.bin", tmp_path / "out.bin"
+    src.write_bytes(os.urandom(SIZE))
+    rc, res, err = p.bench(
+        "-m", "echo", "-f", str(src), "-o", str(out), "-d", "60", "--json",
+        SERVER_ADDR + ":7", timeout=120,
+    )  # fmt: skip
+    assert rc == 0, (rc, res, err, p.log_text())
+    assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
+    assert res["bytes_total"] == SIZE and sha256(out) == sha256(src)
+    server = interface(p.prefix["server"])
+    assert server.mtu == MTU
+    before = server.counters
+    # ifconfig mtu: within one memif buffer (bsize=9216 less 14 + 4).
+    remote = testing.RemoteStack(p.prefix["server"])
+    try:
+        with pytest.raises(Exception, match="SIOCSIFMTU"):
+            remote.set_interface("f-stack-0", mtu=9199)
+        remote.set_interface("f-stack-0", mtu=9198)
+        assert remote.interface("f-stack-0").mtu == 9198
+    finally:
+        remote.close()
+
+    # Into the sink: tcp_echo is told nothing; it reads what comes.
+    p.stop()
+    p = make_pair(TCP_ECHO, {"FF_TCP_ECHO_MODE": "sink"}, mtu=MTU)
+    rc, res, err = p.bench(
+        "-m", "send", "-n", "1", "-d", "2", "--json", SERVER_ADDR + ":7"
+    )
+    assert rc == 0, (rc, res, err, p.log_text())
+    assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
+    c = interface(p.prefix["server"]).counters
+    assert c["ipackets"] > 0
+    mean = c["ibytes"] / c["ipackets"]
+    assert mean > 4000, (mean, c, before)  # ACKs are 54-66 bytes
+    p.stop()
+    m = re.search(r"(\d+) bytes received", p.log_text())
+    assert m and int(m.group(1)) == res["bytes_total"], p.log_text()
+
+
+def test_tap_refuses_a_jumbo_mtu(tmp_path):
+    """net_tap's max_rx_pktlen (1522 in DPDK 22.11) bounds its MTU: the
+    primary stops at start, in its own namespace, with the line named."""
+    h = testing.new_handle(tmp_path)
+    text = testing.make_config(h.tap, h.prefix, h.mac)
+    h.config.write_text(text.replace("[port0]\n", "[port0]\nmtu=9000\n"))
+    line = text.splitlines().index("[port0]") + 2
+    run(["ip", "netns", "add", h.ns])
+    try:
+        cp = h.nsexec(
+            str(ROOT / "examples" / "ff_primary"), "-c", str(h.config),
+            check=False, timeout=60,
+        )  # fmt: skip
+    finally:
+        testing.stop(h)
+    assert cp.returncode != 0
+    want = (
+        "%s:%d: [port0] mtu: 9000: port 0 (net_tap0) takes 68-1504 "
+        "(net_tap: the driver's max_rx_pktlen less the Ethernet header "
+        "and CRC)" % (h.config, line)
+    )
+    assert want in cp.stdout + cp.stderr, cp.stdout + cp.stderr
+
+
+ONE_MBUF = r"takes 68-2034 \(%s: one mbuf a frame: the port sends no chains\)"
+
+
+def test_af_xdp_refuses_a_jumbo_mtu(make_pair):
+    """net_af_xdp sends a frame in one mbuf (no chains in DPDK 22.11)."""
+    with pytest.raises(RuntimeError) as e:
+        make_pair(TCP_ECHO, driver="net_af_xdp", mtu=MTU)
+    assert re.search(
+        r"server\.ini:\d+: \[port0\] mtu: 9000: port 0 \(net_af_xdp0\) "
+        + ONE_MBUF % "net_af_xdp",
+        str(e.value),
+    ), str(e.value)
+
+
+def test_memif_zero_copy_refuses_a_jumbo_mtu(make_pair):
+    """memif zero copy sends one mbuf a frame (ff_dpdk_port.c)."""
+    p = make_pair(TCP_ECHO, zero_copy=True, mtu=MTU)
+    rc, _, err = p.bench("-m", "send", "-d", "1", SERVER_ADDR + ":7")
+    assert rc != 0
+    assert re.search(
+        r"client\.ini:\d+: \[port0\] mtu: 9000: port 0 \(net_memif0\) "
+        + ONE_MBUF % "net_memif",
+        err,
+    ), err
