@@ -643,7 +643,9 @@ http_parse(struct bench *b, struct conn *c)
  * Read what c has.  The descriptor is level-triggered: a read that did
  * not fill the buffer took everything the socket held, and anything that
  * comes later (the end of the stream too) is reported again; reading on
- * to EAGAIN would cost every reply a second, empty read.
+ * to EAGAIN would cost every reply a second, empty read.  Close mode
+ * reads on once its reply is in: the server's FIN usually came with it,
+ * and the connection's slot is free for the next request at once.
  */
 static void
 conn_readable(struct bench *b, struct conn *c)
@@ -690,7 +692,7 @@ conn_readable(struct bench *b, struct conn *c)
 			conn_fail(b, c, &b->err_read);
 			return;
 		}
-	} while ((size_t)n == room);
+	} while ((size_t)n == room || (b->mode == M_CLOSE && c->inflight == 0));
 }
 
 /*
