@@ -52,21 +52,21 @@
  * start are not counted.  The run lasts -d
  * seconds; replies still in flight at the end are not counted.  Errors:
  * connect (refused, reset or timed out), read (a reply that is not
- * "HTTP/1.1 200" with a Content-Length, or a UDP echo that differs from
+ * "HTTP/1.1 200 " with one Content-Length value, every line of its head
+ * ending in CRLF; bytes nobody asked for; a UDP echo that differs from
  * what was sent), write (a send that failed, or, in open loop, a request
  * due while 4096 others were still waiting to be sent).  Exit status 0
  * when the run had no error and at least one reply, 1 otherwise, 2 on bad
  * usage.
  */
-#define _GNU_SOURCE /* memmem, strcasestr */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -100,15 +100,17 @@ struct conn {
 	int inflight;		  /* requests sent, reply not complete */
 	uint64_t sent[MAX_DEPTH]; /* due time of each, oldest first */
 	int head;		  /* index of the oldest in sent[] */
-	char rbuf[RBUF];	  /* reply bytes not yet parsed */
-	size_t rlen;
-	long body_left;	      /* body bytes of the reply being read */
-	size_t reply_bytes;   /* its size, head and body */
-	uint64_t seq;	      /* UDP: number of the datagram in flight */
-	uint64_t due;	      /* close mode: the request not yet sent */
-	uint64_t opened;      /* when (ns) */
-	int eof;	      /* bulk: the stream's end was read */
-	struct ff_zc_mbuf zm; /* bulk -Z: the chain being sent */
+	size_t rlen;		  /* reply bytes in rbuf, not yet parsed */
+	long body_left;		  /* body bytes of the reply being read */
+	size_t reply_bytes;	  /* its size, head and body */
+	uint64_t seq;		  /* UDP: number of the datagram in flight */
+	uint64_t due;		  /* close mode: the request not yet sent */
+	uint64_t opened;	  /* when (ns) */
+	int eof;		  /* bulk: the stream's end was read */
+	struct ff_zc_mbuf zm;	  /* bulk -Z: the chain being sent */
+	/* Last: the fields above share a few cache lines and one page, not
+	 * one on each side of 16 KB (two TLB entries per connection). */
+	char rbuf[RBUF];
 };
 
 struct bench {
@@ -133,6 +135,9 @@ struct bench {
 	int phase;   /* 0: warming up, 1: running, 2: done */
 	int path_up; /* a warm-up probe was answered */
 	uint64_t t_start, t_end, t_warm_end, t_stop, next_due;
+	/* When the last reply counted was all in (ns): in closed loop, the
+	 * due time of the request sent in the slot it freed. */
+	uint64_t t_reply;
 	uint64_t backlog; /* open loop: due but not yet sent */
 	uint64_t backlog_due[4096];
 	unsigned bl_head;
@@ -148,13 +153,111 @@ struct bench {
 };
 
 static uint64_t
-now_ns(void)
+mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
+
+/*
+ * The run's clock, ns: CLOCK_MONOTONIC, read on x86 through the TSC
+ * where it runs at one rate, always (constant_tsc and nonstop_tsc in
+ * /proc/cpuinfo; the kernel's clocksource then reads it too).  The
+ * vDSO's reading fences the TSC and converts it on every call, ~65
+ * cycles where the TSC itself takes ~25: two readings a request were a
+ * few percent of what a keep-alive request cost ff_bench.
+ * tsc_calibrate() ties the two over 50 ms (pairs known to within ~3 us:
+ * a rate error below 1e-4, a nanosecond in a 10 us latency); without an
+ * invariant TSC, or off x86, every reading is clock_gettime().
+ */
+static struct {
+	uint64_t tsc0, ns0;
+	double ns_per_tick; /* 0: no TSC, clock_gettime() */
+} clk;
+
+#if defined(__x86_64__) || defined(__i386__)
+static int
+tsc_invariant(void)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int ok = 0;
+
+	if (f == NULL)
+		return (0);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "flags", 5) == 0) {
+			ok = strstr(line, " constant_tsc") != NULL &&
+			    strstr(line, " nonstop_tsc") != NULL;
+			break;
+		}
+	fclose(f);
+	return (ok);
+}
+
+/*
+ * A TSC and a CLOCK_MONOTONIC reading taken together: the clock read
+ * between two TSC readings a few microseconds apart at most (not
+ * preempted in between), paired with their middle.  0, or -1.
+ */
+static int
+tsc_pair(uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t a, b, n;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		a = __builtin_ia32_rdtsc();
+		n = mono_ns();
+		b = __builtin_ia32_rdtsc();
+		if (b > a && b - a < 10000) {
+			*tsc = a + (b - a) / 2;
+			*ns = n;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static void
+tsc_calibrate(void)
+{
+	struct timespec d = { 0, 50000000 };
+	uint64_t t0, n0, t1, n1;
+
+	if (!tsc_invariant() || tsc_pair(&t0, &n0) != 0)
+		return;
+	nanosleep(&d, NULL);
+	if (tsc_pair(&t1, &n1) != 0 || t1 <= t0 || n1 <= n0)
+		return;
+	clk.tsc0 = t0;
+	clk.ns0 = n0;
+	clk.ns_per_tick = (double)(n1 - n0) / (double)(t1 - t0);
+}
+
+static uint64_t
+now_ns(void)
+{
+	if (clk.ns_per_tick == 0)
+		return (mono_ns());
+	return (clk.ns0 +
+	    (uint64_t)((double)(__builtin_ia32_rdtsc() - clk.tsc0) *
+		clk.ns_per_tick));
+}
+#else
+static void
+tsc_calibrate(void)
+{
+}
+
+static uint64_t
+now_ns(void)
+{
+	return (mono_ns());
+}
+#endif
 
 /* The histogram's bucket of v ns. */
 /* CPU time of this process, ns: a rate per CPU second is not moved by
@@ -271,7 +374,8 @@ reply_done(struct bench *b, uint64_t due, size_t bytes)
 		return;
 	b->replies++;
 	b->bytes += bytes;
-	hist_record(b, now_ns() - due);
+	b->t_reply = now_ns();
+	hist_record(b, b->t_reply - due);
 }
 
 static void
@@ -319,8 +423,6 @@ conn_alloc(void)
 	if (c == NULL)
 		return (NULL);
 	memset(c, 0, offsetof(struct conn, rbuf));
-	memset((char *)c + offsetof(struct conn, rlen), 0,
-	    sizeof(*c) - offsetof(struct conn, rlen));
 	return (c);
 }
 
@@ -407,70 +509,150 @@ conn_pop(struct conn *c)
 }
 
 /*
- * The CRLF before header `name' (with its colon) in the NUL-terminated
- * head, case-insensitively, or NULL: line by line, where strcasestr()
- * tries every byte.
+ * The value of a Content-Length field, from the first byte after the
+ * colon to the line's CR: digits with optional blanks around them
+ * (RFC 9110 5.5, 8.6), or -1.
  */
-static char *
-header_find(char *head, const char *name)
+static long
+content_length(const char *v, const char *cr)
 {
-	size_t k = strlen(name);
-	char *p = head;
+	long n = 0;
 
-	while ((p = strchr(p, '\r')) != NULL) {
-		if (p[1] == '\n' && strncasecmp(p + 2, name, k) == 0)
-			return (p);
-		p++;
+	while (v < cr && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v == cr || *v < '0' || *v > '9')
+		return (-1);
+	while (v < cr && *v >= '0' && *v <= '9') {
+		if (n > (LONG_MAX - 9) / 10)
+			return (-1);
+		n = n * 10 + (*v++ - '0');
 	}
-	return (NULL);
+	while (v < cr && (*v == ' ' || *v == '\t'))
+		v++;
+	return (v == cr ? n : -1);
 }
 
-/* Complete HTTP replies at the front of c->rbuf; -1 on a bad one. */
+/*
+ * 1 when the k bytes at p are the lower-case field name `name',
+ * letters in any case (RFC 9110 5.1); a call that the line's first byte
+ * usually settles.
+ */
+static inline int
+name_is(const char *p, const char *name, size_t k)
+{
+	size_t i;
+	char ch;
+
+	for (i = 0; i < k; i++) {
+		ch = p[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch | 0x20);
+		if (ch != name[i])
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * One pass over the reply head at p (len bytes in the buffer), line by
+ * line: its size up to the empty line that ends it, and its body's size
+ * from Content-Length in *body.  0 when the head is not all in yet, -1
+ * when it is not "HTTP/1.1 200" with one Content-Length, every line
+ * ending in CRLF.
+ */
+static long
+http_head(const char *p, size_t len, long *body)
+{
+	static const char cl[] = "content-length:";
+	const char *line = p, *end = p + len, *lf;
+	size_t k = sizeof(cl) - 1;
+	long v;
+
+	*body = -1;
+	while ((lf = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+		if (lf == line || lf[-1] != '\r')
+			return (-1); /* a bare LF */
+		if (line == p) {
+			/* The status line: version, code, a space. */
+			if (lf - line < 13 ||
+			    memcmp(p, "HTTP/1.1 200 ", 13) != 0)
+				return (-1);
+		} else if (lf - 1 == line) {
+			/* The empty line: the head ends with it. */
+			return (*body < 0 ? -1 : lf + 1 - p);
+		} else if (lf - 1 - line > (long)k && name_is(line, cl, k)) {
+			v = content_length(line + k, lf - 1);
+			/* RFC 9110 8.6: several that differ are an error. */
+			if (v < 0 || (*body >= 0 && v != *body))
+				return (-1);
+			*body = v;
+		}
+		line = lf + 1;
+	}
+	return (0);
+}
+
+/*
+ * Complete HTTP replies at the front of c->rbuf; -1 on a bad one.  The
+ * replies are walked with an offset and what is left of the last one
+ * (part of a head) moved to the front once, at the end: not the rest of
+ * the buffer after every head and every body.
+ */
 static int
 http_parse(struct bench *b, struct conn *c)
 {
-	char *end, *cl;
-	size_t head, take;
+	size_t take, off = 0;
+	long head;
+	int rc = 0;
 
-	for (;;) {
+	while (off < c->rlen) {
 		if (c->body_left > 0) {
-			take = (size_t)c->body_left < c->rlen
+			take = (size_t)c->body_left < c->rlen - off
 			    ? (size_t)c->body_left
-			    : c->rlen;
+			    : c->rlen - off;
 			c->body_left -= (long)take;
-			memmove(c->rbuf, c->rbuf + take, c->rlen - take);
-			c->rlen -= take;
-			if (c->body_left > 0)
-				return (0);
-			reply_done(b, conn_pop(c), c->reply_bytes);
+			off += take;
+			if (c->body_left == 0)
+				reply_done(b, conn_pop(c), c->reply_bytes);
 			continue;
 		}
-		if ((end = memmem(c->rbuf, c->rlen, "\r\n\r\n", 4)) == NULL)
-			return (c->rlen == RBUF ? -1 : 0);
-		head = (size_t)(end - c->rbuf) + 4;
-		if (c->inflight == 0 || c->rlen < 12 ||
-		    memcmp(c->rbuf, "HTTP/1.1 200", 12) != 0)
+		if (c->inflight == 0)
+			return (-1); /* bytes nobody asked for */
+		head = http_head(c->rbuf + off, c->rlen - off, &c->body_left);
+		if (head < 0)
 			return (-1);
-		*end = '\0';
-		if ((cl = header_find(c->rbuf, "Content-Length:")) == NULL)
-			return (-1);
-		c->body_left = strtol(cl + 17, NULL, 10);
-		if (c->body_left < 0)
-			return (-1);
+		if (head == 0) {
+			c->body_left = 0;
+			if (off == 0 && c->rlen == RBUF)
+				rc = -1; /* a head larger than the buffer */
+			break;
+		}
 		/* The reply counts once its last body byte is in. */
-		c->reply_bytes = head + (size_t)c->body_left;
-		memmove(c->rbuf, c->rbuf + head, c->rlen - head);
-		c->rlen -= head;
+		c->reply_bytes = (size_t)head + (size_t)c->body_left;
+		off += (size_t)head;
 		if (c->body_left == 0)
 			reply_done(b, conn_pop(c), c->reply_bytes);
 	}
+	if (off > 0 && off < c->rlen)
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+	c->rlen -= off;
+	return (rc);
 }
 
+/*
+ * Read what c has.  The descriptor is level-triggered: a read that did
+ * not fill the buffer took everything the socket held, and anything that
+ * comes later (the end of the stream too) is reported again; reading on
+ * to EAGAIN would cost every reply a second, empty read.  Close mode
+ * reads on once its reply is in: the server's FIN usually came with it,
+ * and the connection's slot is free for the next request at once.
+ */
 static void
 conn_readable(struct bench *b, struct conn *c)
 {
 	char dgram[UDP_MAX];
 	ssize_t n;
+	size_t room;
 	int i;
 
 	if (b->mode == M_UDP) {
@@ -489,8 +671,9 @@ conn_readable(struct bench *b, struct conn *c)
 		}
 		return;
 	}
-	for (;;) {
-		n = ff_read(c->fd, c->rbuf + c->rlen, RBUF - c->rlen);
+	do {
+		room = RBUF - c->rlen;
+		n = ff_read(c->fd, c->rbuf + c->rlen, room);
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
@@ -509,7 +692,7 @@ conn_readable(struct bench *b, struct conn *c)
 			conn_fail(b, c, &b->err_read);
 			return;
 		}
-	}
+	} while ((size_t)n == room || (b->mode == M_CLOSE && c->inflight == 0));
 }
 
 /*
@@ -618,10 +801,10 @@ send_ready(struct bench *b, struct conn *c, uint64_t t)
 }
 
 static void
-conn_event(struct bench *b, struct conn *c, uint32_t events)
+conn_event(struct bench *b, struct conn *c, uint32_t events, uint64_t t)
 {
 	struct epoll_event ev;
-	int err = 0;
+	int err = 0, fd = c->fd;
 	socklen_t len = sizeof(err);
 
 	if (!c->connected) {
@@ -638,10 +821,19 @@ conn_event(struct bench *b, struct conn *c, uint32_t events)
 		ev.events = EPOLLIN;
 		ev.data.fd = c->fd;
 		ff_epoll_ctl(b->epfd, EPOLL_CTL_MOD, c->fd, &ev);
-		return;
-	}
-	if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0)
+	} else if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
 		conn_readable(b, c);
+		if (b->conns[fd] != c)
+			return; /* closed */
+	}
+	/*
+	 * Its slots that just came free (or first came to be), at once;
+	 * bulk streams are served by bulk_loop().  A slot freed by a reply
+	 * of this turn is due from that reply's clock reading, not from the
+	 * turn's start: the request's latency starts when it can be sent.
+	 */
+	if (!IS_BULK(b->mode))
+		send_ready(b, c, b->t_reply > t ? b->t_reply : t);
 }
 
 /*
@@ -826,7 +1018,7 @@ bulk_loop(struct bench *b, uint64_t t)
 		if (fd < 0 || fd >= MAX_FDS || (c = b->conns[fd]) == NULL ||
 		    c->connected)
 			continue;
-		conn_event(b, c, ev[i].events);
+		conn_event(b, c, ev[i].events, t);
 		/* Connected: served every iteration from now on. */
 		if ((c = b->conns[fd]) != NULL && c->connected)
 			ff_epoll_ctl(b->epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -905,8 +1097,16 @@ loop(void *arg)
 	for (i = 0; i < n; i++) {
 		fd = ev[i].data.fd;
 		if (fd >= 0 && fd < MAX_FDS && b->conns[fd] != NULL)
-			conn_event(b, b->conns[fd], ev[i].events);
+			conn_event(b, b->conns[fd], ev[i].events, t);
 	}
+	/*
+	 * A connection sends as soon as an event frees one of its slots
+	 * (conn_event()); what is left: retrying probes while warming up,
+	 * and in open loop the requests that came due with no reply to
+	 * free a slot.  Not a look at every connection on every turn.
+	 */
+	if (b->phase == 1 && (b->rate <= 0 || b->backlog == 0))
+		return (0);
 	for (fd = 0; fd < b->maxfd; fd++) {
 		if (b->conns[fd] == NULL)
 			continue;
@@ -1245,6 +1445,7 @@ main(int argc, char *argv[])
 	ffargv[3] = NULL;
 	if (ff_init(3, ffargv) != 0)
 		return (1);
+	tsc_calibrate();
 	if ((b.epfd = ff_epoll_create(1)) < 0) {
 		perror("ff_bench: ff_epoll_create");
 		return (1);

@@ -14,7 +14,7 @@
  * (connections wait in the listen queue), SIGUSR2 resumes.  SIGINT or
  * SIGTERM stops it.
  */
-#include "http_hello.h" /* first: it sets _GNU_SOURCE */
+#include "http_hello.h"
 
 #include <sys/epoll.h>
 

@@ -11,7 +11,6 @@
 #ifndef _HTTP_HELLO_H_
 #define _HTTP_HELLO_H_
 
-#define _GNU_SOURCE /* memmem */
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -128,24 +127,39 @@ conn_close(struct server *s, int fd)
 	ff_close(fd); /* leaves the kqueue or epoll set too */
 }
 
-/* 1 when the request head (up to its end) asks to close. */
-static int
-req_wants_close(const char *req, size_t len)
+/*
+ * The request head at req (len bytes), line by line: its size up to and
+ * with the empty line that ends it, or 0 when that is not in yet; *close
+ * says whether it asks to close: the first Connection field's value
+ * starts with "close", or, with none, the request line is HTTP/1.0
+ * (which closes unless asked to keep alive).  One pass, and only a line
+ * that starts with a C is compared with a field name.
+ */
+static size_t
+req_head(const char *req, size_t len, int *close)
 {
-	static const char key[] = "\r\nconnection:";
-	size_t i, k = sizeof(key) - 1;
-	const char *v;
+	static const char key[] = "connection:";
+	const char *line = req, *end = req + len, *lf, *v;
+	size_t k = sizeof(key) - 1;
+	int conn = -1, http10 = 0;
 
-	/* Only a line start can match: no call for every other byte. */
-	for (i = 0; i + k <= len; i++) {
-		if (req[i] != '\r' || strncasecmp(req + i, key, k) != 0)
-			continue;
-		for (v = req + i + k; *v == ' ' || *v == '\t'; v++)
-			;
-		return (strncasecmp(v, "close", 5) == 0);
+	while ((lf = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+		if (lf - line == 1 && line[0] == '\r') {
+			*close = conn >= 0 ? conn : http10;
+			return ((size_t)(lf + 1 - req));
+		}
+		if (line == req)
+			http10 = lf - line >= 9 &&
+			    memcmp(lf - 9, "HTTP/1.0\r", 9) == 0;
+		else if (conn < 0 && (*line | 0x20) == 'c' &&
+		    (size_t)(lf - line) > k && strncasecmp(line, key, k) == 0) {
+			for (v = line + k; *v == ' ' || *v == '\t'; v++)
+				;
+			conn = lf - v >= 5 && strncasecmp(v, "close", 5) == 0;
+		}
+		line = lf + 1;
 	}
-	/* HTTP/1.0 closes unless asked to keep alive. */
-	return (len > 12 && memmem(req, len, "HTTP/1.0\r\n", 10) != NULL);
+	return (0);
 }
 
 /*
@@ -245,47 +259,56 @@ static int
 conn_requests(struct server *s, int fd)
 {
 	struct conn *c = s->conns[fd];
-	char *end;
-	size_t used;
+	size_t used, off = 0;
+	int rc = 0;
 
 	while (c->outpend == 0 && !c->closing &&
-	    (end = memmem(c->req, c->reqlen, "\r\n\r\n", 4)) != NULL) {
-		used = (size_t)(end - c->req) + 4;
-		c->closing = req_wants_close(c->req, used);
-		memmove(c->req, c->req + used, c->reqlen - used);
-		c->reqlen -= used;
+	    (used = req_head(c->req + off, c->reqlen - off, &c->closing)) !=
+		0) {
+		off += used;
 		c->outpend = c->closing ? CLOSE_HDRLEN + 443 : sizeof(html) - 1;
 		s->requests++;
-		if (conn_flush(s, fd) != 0)
-			return (-1);
+		if ((rc = conn_flush(s, fd)) != 0)
+			break;
 	}
-	if (c->reqlen == sizeof(c->req))
+	/* What is left (part of a head, or requests behind an unsent
+	 * reply) to the front, once. */
+	if (off > 0 && off < c->reqlen)
+		memmove(c->req, c->req + off, c->reqlen - off);
+	c->reqlen -= off;
+	if (rc == 0 && c->reqlen == sizeof(c->req))
 		return (-1); /* head too large */
-	return (0);
+	return (rc);
 }
 
+/*
+ * Read and answer.  Both pollers are level-triggered: a read that did not
+ * fill the buffer took all the socket had, and what comes later (its end
+ * too) is reported again; reading on to EAGAIN would cost every request
+ * a second, empty read.
+ */
 static void
 conn_read(struct server *s, int fd)
 {
 	struct conn *c = s->conns[fd];
+	size_t room;
 	ssize_t n;
 
-	for (;;) {
-		n = ff_read(fd, c->req + c->reqlen, sizeof(c->req) - c->reqlen);
+	do {
+		room = sizeof(c->req) - c->reqlen;
+		n = ff_read(fd, c->req + c->reqlen, room);
 		if (n == 0 || (n < 0 && errno != EAGAIN)) {
 			conn_close(s, fd);
 			return;
 		}
 		if (n < 0)
-			break;
+			return;
 		c->reqlen += (size_t)n;
 		if (conn_requests(s, fd) != 0) {
 			conn_close(s, fd);
 			return;
 		}
-		if (c->reqlen == sizeof(c->req) || c->outpend > 0)
-			break;
-	}
+	} while ((size_t)n == room && c->outpend == 0);
 }
 
 /* The reply went out (or more of it): write on, then read on. */

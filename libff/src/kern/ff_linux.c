@@ -119,6 +119,11 @@ linux_to_bsd_msgflags(int lflags, int *bflags)
 	int b = 0;
 
 	lflags &= ~LINUX_MSG_CMSG_CLOEXEC;
+	/* Most calls pass none: every read and write of a socket. */
+	if (lflags == 0) {
+		*bflags = 0;
+		return (0);
+	}
 	for (i = 0; i < sizeof(msgflags_map) / sizeof(msgflags_map[0]); i++)
 		if ((lflags & msgflags_map[i].l) != 0) {
 			b |= msgflags_map[i].b;
@@ -136,6 +141,8 @@ bsd_to_linux_msgflags(int bflags)
 	size_t i;
 	int l = 0;
 
+	if (bflags == 0)
+		return (0);
 	for (i = 0; i < sizeof(msgflags_map) / sizeof(msgflags_map[0]); i++)
 		if ((bflags & msgflags_map[i].b) != 0)
 			l |= msgflags_map[i].l;

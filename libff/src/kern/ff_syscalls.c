@@ -357,7 +357,8 @@ sys_recvit(int s, const struct iovec *iov, int iovcnt, int *lflagsp, void *from,
 		return (sys_ret(error));
 	if (from != NULL && (fromlen == NULL || (int)*fromlen < 0))
 		return (sys_ret(fromlen == NULL ? -EFAULT : -EINVAL));
-	memset(&sin, 0, sizeof(sin));
+	if (from != NULL)
+		memset(&sin, 0, sizeof(sin));
 	if ((n = soreceive(so, from != NULL ? &sin : NULL, &uio, &flags)) < 0)
 		return (sys_ret(n));
 	*lflagsp = bsd_to_linux_msgflags(flags & (MSG_TRUNC | MSG_CTRUNC));

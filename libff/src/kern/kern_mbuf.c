@@ -47,6 +47,17 @@ mbuf_free_now(struct ff_ctx *ctx)
 	return (m_pool_avail(ctx->pktmbuf_pool));
 }
 
+/* The highest of the three pool watermarks (percent free). */
+static int
+mbuf_pct_max(const struct mbuf_state *mb)
+{
+	int m = mb->mb_win_pct;
+
+	if (mb->mb_syn_pct > m)
+		m = mb->mb_syn_pct;
+	return (mb->mb_reass_pct > m ? mb->mb_reass_pct : m);
+}
+
 int
 mbuf_pressure_update(struct ff_ctx *ctx)
 {
@@ -58,7 +69,16 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
 	if (mb->mb_nmbufs == 0)
 		return (MBP_NONE);
-	mb->mb_free = mbuf_free_now(ctx);
+	/*
+	 * Once per receive burst: what the pool's ring holds alone is
+	 * enough when it is above the highest watermark (the caches only
+	 * add to it), and the exact count is taken only near one.
+	 */
+	mb->mb_free =
+	    ctx->pktmbuf_pool != NULL ? m_pool_avail_min(ctx->pktmbuf_pool) : 0;
+	if ((uint64_t)mb->mb_free * 100 <
+	    (uint64_t)mbuf_pct_max(mb) * mb->mb_nmbufs)
+		mb->mb_free = mbuf_free_now(ctx);
 	pct = (uint64_t)mb->mb_free * 100 / mb->mb_nmbufs;
 	if (pct < (uint64_t)mb->mb_reass_pct)
 		level = MBP_REASS;

@@ -59,7 +59,7 @@ struct mbuf_state {
 	int mb_sock_pct;	/* kern.ipc.overload.sock_syn_pct */
 	int mb_level;		/* MBP_*, kern.ipc.overload.level */
 	unsigned int mb_nmbufs; /* kern.ipc.nmbufs: pool size */
-	unsigned int mb_free;	/* free at the last update */
+	unsigned int mb_free;	/* free at the last update, at least */
 	struct ovlstat mb_stat;
 };
 

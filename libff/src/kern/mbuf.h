@@ -226,4 +226,18 @@ m_pool_avail(const struct rte_mempool *mp)
 	return (rte_mempool_avail_count(mp));
 }
 
+/*
+ * Free mbufs in pool mp's common ring: a lower bound of m_pool_avail(),
+ * without the per-lcore caches.  DPDK counts those by walking all
+ * RTE_MAX_LCORE (128) of them, a cache line each, on every
+ * rte_mempool_avail_count().  The ring's count goes through the pool's
+ * ops table as the inline rte_mempool_get()/put() reach the ring
+ * (rte_mempool_ops_get_count() itself is not exported).
+ */
+static inline unsigned int
+m_pool_avail_min(const struct rte_mempool *mp)
+{
+	return (rte_mempool_get_ops(mp->ops_index)->get_count(mp));
+}
+
 #endif /* _KERN_MBUF_H_ */

@@ -239,8 +239,19 @@ int so_snd_eof(const struct socket *so);
  * Socket buffer primitives (uipc_sockbuf.c).  No allocation: they move
  * the caller's mbufs in and out.
  */
-/* Room left, bytes (may be negative when the limit shrank). */
-long sbspace(const struct sockbuf *sb);
+/*
+ * Room left, bytes (may be negative when the limit shrank): the smaller
+ * of the data and the mbuf-space limits.  Inline, as FreeBSD's
+ * sys/sockbuf.h has it: TCP asks on every segment, sent or received.
+ */
+static inline long
+sbspace(const struct sockbuf *sb)
+{
+	long bleft = (long)sb->sb_hiwat - (long)sb->sb_cc;
+	long mleft = (long)sb->sb_mbmax - (long)sb->sb_mbcnt;
+
+	return (bleft < mleft ? bleft : mleft);
+}
 /* Set the limit: 0 or -ENOBUFS (above kern.ipc.maxsockbuf). */
 int sbreserve(struct socket *so, struct sockbuf *sb, uint32_t cc);
 /* Append every byte of packet m to a stream buffer; consumes m. */

@@ -24,16 +24,6 @@
 #include "kern/socketvar.h"
 #include "kern/mbuf.h"
 
-long
-sbspace(const struct sockbuf *sb)
-{
-	long bleft, mleft;
-
-	bleft = (long)sb->sb_hiwat - (long)sb->sb_cc;
-	mleft = (long)sb->sb_mbmax - (long)sb->sb_mbcnt;
-	return (bleft < mleft ? bleft : mleft);
-}
-
 int
 sbreserve(struct socket *so, struct sockbuf *sb, uint32_t cc)
 {

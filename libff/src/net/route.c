@@ -37,6 +37,7 @@ rt_init(struct ff_ctx *ctx)
 		return (-ENOMEM);
 	rs->rt_count = 0;
 	rs->rt_max = RT_MAX_ROUTES;
+	rs->rt_last = NULL;
 	return (0);
 }
 
@@ -49,6 +50,7 @@ rt_fini(struct ff_ctx *ctx)
 		rib_free(rs->rt_rib);
 	rs->rt_rib = NULL;
 	rs->rt_count = 0;
+	rs->rt_last = NULL;
 }
 
 static struct rtentry *
@@ -62,17 +64,31 @@ rt_from_node(struct rib_node *node)
 	return (rt->rt_flags != 0 ? rt : NULL);
 }
 
+/*
+ * The longest match for dst.  Every segment of a connection asks for
+ * the same destination: the last answer is kept, as FreeBSD's inpcb
+ * keeps its route until the table's generation moves, here until
+ * rt_add() or rt_delete() changes which entry matches (an entry's own
+ * fields, flags and MTU, are read through the pointer, so a change of
+ * them is seen at once).
+ */
 struct rtentry *
 rt_lookup(struct ff_ctx *ctx, struct in_addr dst)
 {
+	struct rt_state *rs = V_rt(ctx);
 	struct rib_node *node;
 	struct rtentry *rt;
 
-	node = rib_lookup(V_rt(ctx)->rt_rib, ntohl(dst.s_addr));
+	if (rs->rt_last != NULL && rs->rt_last_dst.s_addr == dst.s_addr)
+		return (rs->rt_last);
+	node = rib_lookup(rs->rt_rib, ntohl(dst.s_addr));
 	/* Skip branch nodes up to the nearest real route. */
 	while (node != NULL) {
-		if ((rt = rt_from_node(node)) != NULL)
+		if ((rt = rt_from_node(node)) != NULL) {
+			rs->rt_last_dst = dst;
+			rs->rt_last = rt;
 			return (rt);
+		}
 		node = rib_lookup_parent(node);
 	}
 	return (NULL);
@@ -155,6 +171,7 @@ rt_add(struct ff_ctx *ctx, const struct rt_addinfo *info)
 	rt->rt_ifa = ia;
 	rt->rt_mtu = info->ra_mtu;
 	rs->rt_count++;
+	rs->rt_last = NULL; /* it may match closer */
 	return (0);
 }
 
@@ -169,6 +186,7 @@ rt_delete(struct ff_ctx *ctx, struct in_addr dst, int plen)
 	rt->rt_flags = 0; /* in case the trie keeps the node for branching */
 	rib_remove(rs->rt_rib, ntohl(rt->rt_dst.s_addr), rt->rt_plen);
 	rs->rt_count--;
+	rs->rt_last = NULL;
 	return (0);
 }
 

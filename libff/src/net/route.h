@@ -52,6 +52,9 @@ struct rt_state {
 	int rt_count;	    /* entries */
 	int rt_max;	    /* capacity (trie nodes / 2) */
 	char rt_name[32];   /* unique trie name */
+	/* The last rt_lookup(): valid until a route is added or deleted. */
+	struct in_addr rt_last_dst;
+	struct rtentry *rt_last;
 };
 
 #define V_rt(ctx) ((ctx)->vnet.v_rt)

@@ -237,12 +237,6 @@ tcp_fini(struct ff_ctx *ctx)
 		in_pcbinfo_destroy(&ts->tcbinfo);
 }
 
-struct socket *
-tcp_socket(const struct tcpcb *tp)
-{
-	return (tp->t_inpcb != NULL ? tp->t_inpcb->inp_socket : NULL);
-}
-
 static struct tcpcb *
 tcp_tcpcb_get(struct ff_ctx *ctx)
 {

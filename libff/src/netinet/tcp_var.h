@@ -516,8 +516,15 @@ struct tcpseg {
 	struct tcpopt to; /* options */
 };
 
-/* Socket pointer of a control block (NULL once detached). */
-struct socket *tcp_socket(const struct tcpcb *tp);
+/*
+ * Socket pointer of a control block (NULL once detached): FreeBSD's
+ * tptosocket(), inline as there (asked many times a segment).
+ */
+static inline struct socket *
+tcp_socket(const struct tcpcb *tp)
+{
+	return (tp->t_inpcb != NULL ? tp->t_inpcb->inp_socket : NULL);
+}
 
 /* tcp_subr.c */
 /* pr_init / pr_destroy: state, pcb table, caches; 0 or -errno. */
