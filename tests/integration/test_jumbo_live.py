@@ -15,6 +15,7 @@ copy.  ff-ifconfig's mtu on memif stays within one memif buffer.
 import hashlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,17 @@ def test_memif_jumbo_echo_and_bulk(make_pair, tmp_path):
     assert m and int(m.group(1)) == res["bytes_total"], p.log_text()
 
 
+def runtime_files(prefix):
+    """The EAL's runtime directory and hugepage files of prefix."""
+    found = [str(Path("/var/run/dpdk", prefix))]
+    found = [f for f in found if Path(f).exists()]
+    for mnt in Path("/proc/mounts").read_text().splitlines():
+        dev, where, fstype = mnt.split()[:3]
+        if fstype == "hugetlbfs":
+            found += [str(f) for f in Path(where).glob(prefix + "map_*")]
+    return found
+
+
 def test_tap_refuses_a_jumbo_mtu(tmp_path):
     """net_tap's max_rx_pktlen (1522 in DPDK 22.11) bounds its MTU: the
     primary stops at start, in its own namespace, with the line named."""
@@ -95,9 +107,12 @@ def test_tap_refuses_a_jumbo_mtu(tmp_path):
             str(ROOT / "examples" / "ff_primary"), "-c", str(h.config),
             check=False, timeout=60,
         )  # fmt: skip
+        # A refused start removes what its EAL made, as an exit does.
+        left = runtime_files(h.prefix)
     finally:
         testing.stop(h)
     assert cp.returncode != 0
+    assert left == [], left
     want = (
         "%s:%d: [port0] mtu: 9000: port 0 (net_tap0) takes 68-1504 "
         "(net_tap: the driver's max_rx_pktlen less the Ethernet header "

@@ -172,9 +172,26 @@ ff_bring_up(struct ff_ctx *ctx, char *err, size_t errlen)
 	return (0);
 }
 
+/*
+ * A start that failed after the EAL came up: stop it and, as a primary
+ * (which owns the prefix: the EAL holds its lock), remove the runtime
+ * files and hugepage files it made, as a primary's exit does, so that a
+ * refused start leaves nothing under /var/run/dpdk behind.
+ */
+static void
+ff_eal_undo(const char *prefix)
+{
+	int primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+
+	rte_eal_cleanup();
+	if (primary)
+		ff_dpdk_remove_runtime_files(prefix);
+}
+
 int
 ff_init(int argc, char *const argv[])
 {
+	char prefix[sizeof(((struct ff_config *)0)->dpdk.file_prefix)];
 	struct ff_args a;
 	struct ff_config *cfg;
 	struct ff_ctx *ctx;
@@ -202,15 +219,21 @@ ff_init(int argc, char *const argv[])
 		error = ENXIO;
 		goto fail;
 	}
-	if (ff_dpdk_eal_init(cfg, err, sizeof(err)) != 0 ||
-	    (ctx = ff_ctx_create(cfg, 0)) == NULL) {
+	if (ff_dpdk_eal_init(cfg, err, sizeof(err)) != 0) {
+		free(cfg);
+		error = EIO;
+		goto fail;
+	}
+	if ((ctx = ff_ctx_create(cfg, 0)) == NULL) {
+		ff_eal_undo(cfg->dpdk.file_prefix);
 		free(cfg);
 		error = EIO;
 		goto fail;
 	}
 	if (ff_bring_up(ctx, err, sizeof(err)) != 0) {
+		snprintf(prefix, sizeof(prefix), "%s", cfg->dpdk.file_prefix);
 		ff_ctx_destroy(ctx);
-		rte_eal_cleanup();
+		ff_eal_undo(prefix);
 		error = EIO;
 		goto fail;
 	}
