@@ -281,13 +281,15 @@ def main():
     srv_cpu, cli_cpu = cpus()
     lx = baselines(args, srv_cpu, cli_cpu)
     ff, per_cpu, bad = {}, {}, 0
+    runs = 0  # each run's own directory
     with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.repeat):
+        for _ in range(args.repeat):
             for way in WAYS:
                 for n in args.streams:
                     for variant in args.run:
                         k = variant[0]
-                        d = Path(tmp) / ("%s%d%d.%d" % (way, n, len(ff), r))
+                        runs += 1
+                        d = Path(tmp) / ("%s%d.%d" % (way, n, runs))
                         d.mkdir()
                         g, b, res, srv = run_ff(
                             d, way, n, variant, args.duration, args.idle_sleep
