@@ -21,6 +21,7 @@ Network safety: memif never leaves the process pair; the veth pair lives
 between two namespaces made here; addresses are 198.18.0.0/15.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -63,6 +64,14 @@ hz=1000
 def _cpus():
     mine = sorted(os.sched_getaffinity(0))
     return mine[-1], mine[0]
+
+
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 class Pair:
@@ -199,6 +208,23 @@ class Pair:
             lines = [x for x in out.splitlines() if x.startswith("{")]
             out = json.loads(lines[-1]) if lines else None
         return cp.returncode, out, cp.stderr
+
+    def echo_file(self, tmp_path, size, port=7):
+        """ff_bench -m echo of size random bytes through the server (an
+        echo): checks no error, the byte count and the SHA-256 of what
+        came back; ff_bench's JSON record."""
+        src, out = tmp_path / "in.bin", tmp_path / "out.bin"
+        src.write_bytes(os.urandom(size))
+        rc, res, err = self.bench(
+            "-m", "echo", "-f", str(src), "-o", str(out), "-d", "60",
+            "--json", "%s:%d" % (SERVER_ADDR, port), timeout=120,
+        )  # fmt: skip
+        assert rc == 0, (rc, res, err, self.log_text())
+        assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
+        assert res["bytes_total"] == size, res
+        assert out.stat().st_size == size
+        assert _sha256(out) == _sha256(src)
+        return res
 
     def stop(self):
         testing.stop_process(self.proc)

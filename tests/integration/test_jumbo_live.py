@@ -12,8 +12,6 @@ the ports that send a frame in one 2 KB mbuf: net_af_xdp and memif zero
 copy.  ff-ifconfig's mtu on memif stays within one memif buffer.
 """
 
-import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -29,10 +27,6 @@ MTU = 9000
 SIZE = 16 * 1024 * 1024
 
 
-def sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def interface(prefix):
     """f-stack-0 of the stack under prefix, as ff-ifconfig reads it."""
     remote = testing.RemoteStack(prefix)
@@ -44,15 +38,7 @@ def interface(prefix):
 
 def test_memif_jumbo_echo_and_bulk(make_pair, tmp_path):
     p = make_pair(TCP_ECHO, mtu=MTU)
-    src, out = tmp_path / "in.bin", tmp_path / "out.bin"
-    src.write_bytes(os.urandom(SIZE))
-    rc, res, err = p.bench(
-        "-m", "echo", "-f", str(src), "-o", str(out), "-d", "60", "--json",
-        SERVER_ADDR + ":7", timeout=120,
-    )  # fmt: skip
-    assert rc == 0, (rc, res, err, p.log_text())
-    assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
-    assert res["bytes_total"] == SIZE and sha256(out) == sha256(src)
+    p.echo_file(tmp_path, SIZE)
     server = interface(p.prefix["server"])
     assert server.mtu == MTU
     before = server.counters

@@ -14,8 +14,6 @@ which made the message ring's memzone fail with ENOMEM about every
 other start (libff/src/dpdk/ff_memif_zc.c).
 """
 
-import hashlib
-import os
 import re
 import subprocess
 import time
@@ -36,14 +34,6 @@ def pair(make_pair):
     )
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def client_hugepage_files(p):
     """The client's hugepage files the server maps (zero copy's memory)."""
     maps = open("/proc/%d/maps" % p.proc.pid).read()
@@ -56,18 +46,8 @@ def client_hugepage_files(p):
 
 @pytest.mark.parametrize("server_zc", [False, True], ids=["copy", "zc"])
 def test_memif_zero_copy_echo_sha256(pair, tmp_path, server_zc):
-    src, out = tmp_path / "in.bin", tmp_path / "out.bin"
-    src.write_bytes(os.urandom(SIZE))
     p = pair({"FF_TCP_ECHO_ZC": "1"} if server_zc else {})
-    rc, res, err = p.bench(
-        "-m", "echo", "-f", str(src), "-o", str(out), "-d", "60", "--json",
-        SERVER_ADDR + ":7", timeout=120,
-    )  # fmt: skip
-    assert rc == 0, (rc, res, err, p.log_text())
-    assert res["errors"] == {"connect": 0, "read": 0, "write": 0}, res
-    assert res["bytes_total"] == SIZE, res
-    assert out.stat().st_size == SIZE
-    assert sha256(out) == sha256(src)
+    p.echo_file(tmp_path, SIZE)
 
 
 def zero_copy_sysctl(prefix):
