@@ -12,20 +12,26 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kern/libkern.h"
 #include "kern/mbuf.h"
 
-/* Room for len bytes in m's own buffer, sliding the data to its start. */
+/*
+ * Room for len bytes in m's own buffer, sliding the data towards its
+ * start; as much of the usual headroom is kept as fits, for the headers
+ * a reply built in m prepends.
+ */
 static int
 m_makeroom(struct rte_mbuf *m, uint32_t len)
 {
-	char *start = (char *)m->buf_addr;
+	uint32_t off;
 
 	if (len > m->buf_len)
 		return (-ENOSPC);
 	if ((uint32_t)m->data_off + len <= m->buf_len)
 		return (0);
-	memmove(start, mtod(m, char *), m->data_len);
-	m->data_off = 0;
+	off = min(m->buf_len - len, RTE_PKTMBUF_HEADROOM);
+	memmove((char *)m->buf_addr + off, mtod(m, char *), m->data_len);
+	m->data_off = (uint16_t)off;
 	return (0);
 }
 
