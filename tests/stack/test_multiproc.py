@@ -328,3 +328,25 @@ def test_dispatcher_drops_and_answers(pair):
 
 def ffstack_dispatch_error():
     return -1  # FF_DISPATCH_ERROR (ff_api.h, F-Stack's value)
+
+
+def test_a_flow_cut_inside_its_headers_reaches_its_owner(pair):
+    """A port may cut a frame anywhere (memif's 2 KB mbufs, header
+    split): the dispatch pulls up the headers it hashes, so a SYN whose
+    ports (or addresses) are in a later mbuf still goes to its owner."""
+    a, b = pair
+    listen(a)
+    listen(b)
+    ports = [p for p in range(40000, 40064) if owner(PEER_IP, p, OUR_IP, 80)]
+    # Inside the Ethernet header, inside IP's addresses, between IP and
+    # TCP, between the ports.
+    for p, cut in zip(ports, (6, 14 + 14, 14 + 20, 14 + 22)):
+        a.inject_split(syn(a, p), [cut], run=False)
+        run(a, b)
+        assert a.drain() == []
+        got = b.drain()
+        assert [f[TCP].flags == "SA" and f[TCP].dport == p for f in got] == [
+            True
+        ], cut
+    assert a.counter("rss.rss_handover_out") == 4
+    assert b.counter("rss.rss_handover_in") == 4
