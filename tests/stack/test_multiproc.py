@@ -350,3 +350,25 @@ def test_a_flow_cut_inside_its_headers_reaches_its_owner(pair):
         ], cut
     assert a.counter("rss.rss_handover_out") == 4
     assert b.counter("rss.rss_handover_in") == 4
+
+
+def test_dispatcher_sees_the_headers_of_a_cut_frame(pair):
+    """The application's dispatcher sees the first segment: a frame a
+    port cut inside its headers is pulled up first, so that it reads
+    Ethernet, IP and the ICMP header whole."""
+    a, b = pair
+    seen = []
+
+    def look(data, plen, queue, nqueues):
+        seen.append(ctypes.string_at(data, plen[0]))
+        return 0
+
+    cb = DISPATCH(look)
+    a.lib.ff_test_dispatcher(a.h, ctypes.cast(cb, ctypes.c_void_p))
+    whole = bytes(ping(a))
+    a.inject_split(ping(a), [5, 14 + 9], run=False)
+    run(a, b)
+    assert len(seen) == 1 and seen[0] == whole[: len(seen[0])]
+    assert len(seen[0]) >= 14 + 20 + 8
+    assert a.expect(ICMP)[ICMP].type == 0
+    a.lib.ff_test_dispatcher(a.h, None)

@@ -125,9 +125,12 @@ disp_by_hash(struct ff_ctx *ctx, struct rte_mbuf *m)
 static int
 disp_by_app(struct ff_ctx *ctx, struct rte_mbuf *m)
 {
-	uint16_t len = rte_pktmbuf_data_len(m), old = len;
+	uint16_t len, old;
 	int r, n = disp_nprocs(ctx);
 
+	/* It sees one segment: at least the headers, wherever a port cut. */
+	(void)m_pullup(m, min(m_pktlen(m), RSS_FRAME_HDRMAX));
+	len = old = rte_pktmbuf_data_len(m);
 	r = ctx->dispatcher(rte_pktmbuf_mtod(m, void *), &len,
 	    (uint16_t)ctx->proc_id, (uint16_t)n);
 	if (len != old) {
