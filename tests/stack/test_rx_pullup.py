@@ -15,9 +15,9 @@ still dropped and counted."""
 import socket
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP
-from scapy.layers.l2 import ARP, Ether
+from scapy.layers.l2 import ARP, Dot1Q, Ether
 
-from ffstack import OUR_IP, PEER_IP, PEER_MAC
+from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
 from tcp_peer import Peer, tcp_stack
 
 ETHER_HDR = 14
@@ -105,6 +105,7 @@ def test_icmp_echo_cut_anywhere_in_its_headers(st):
         check_echo_reply(st, seq)
         st.expect_nothing()
     assert st.counter("icmp.icps_reflect") == len(cuts_of(echo(st, 0))) + 1
+    assert st.counter("ip.ips_badoptions") == 0
     no_drops(st)
 
 
@@ -225,6 +226,28 @@ def test_tcp_data_with_timestamps_cut_anywhere_in_its_headers(make_stack):
         assert st.tcp_close(f) == 0
     st.advance(1000, step=1)
     st.drain()
+
+
+def test_tagged_echo_cut_inside_its_tag(make_stack):
+    """With vlan_accept, an 802.1Q tag in the frame is taken off; a frame
+    cut inside the tag or the type behind it is answered too."""
+    st = make_stack(
+        CONFIG.replace("port_list=0", "port_list=0\nvlan_accept=1")
+    )
+    assert st.arp_add(PEER_IP, PEER_MAC) == 0
+    for seq, cut in enumerate(range(12, ETHER_HDR + 4 + 21)):
+        frame = (
+            Ether(dst=st.mac(), src=PEER_MAC)
+            / Dot1Q(vlan=5)
+            / IP(src=PEER_IP, dst=OUR_IP)
+            / ICMP(id=0x4242, seq=seq)
+            / (b"ping" * 8)
+        )
+        st.inject_split(frame, [cut])
+        rep = st.expect(ICMP)
+        assert (rep[ICMP].type, rep[ICMP].seq) == (0, seq), cut
+        assert bytes(rep[ICMP].payload) == b"ping" * 8
+    no_drops(st)
 
 
 def test_arp_request_cut_anywhere(st):
