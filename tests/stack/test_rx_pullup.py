@@ -12,6 +12,7 @@ the frame is cut at every offset inside its Ethernet, IP and L4 headers
 and no drop counter moves.  A frame really shorter than its headers is
 still dropped and counted."""
 
+import errno
 import socket
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP
@@ -248,6 +249,34 @@ def test_tagged_echo_cut_inside_its_tag(make_stack):
         assert (rep[ICMP].type, rep[ICMP].seq) == (0, seq), cut
         assert bytes(rep[ICMP].payload) == b"ping" * 8
     no_drops(st)
+
+
+def test_port_unreachable_cut_inside_its_quote(st):
+    """An ICMP error cut inside its own header or the datagram it quotes
+    (RFC 792: IP header and 8 bytes) still reaches the UDP socket that
+    sent the datagram (ECONNREFUSED, RFC 1122 4.1.3.3)."""
+    assert st.arp_add(PEER_IP, PEER_MAC) == 0
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.connect(fd, PEER_IP, 5353)
+    a.send(fd, b"query")
+    st.run()
+    sent = st.expect(UDP)
+    err = to_us(
+        st,
+        IP(src=PEER_IP, dst=OUR_IP)
+        / ICMP(type=3, code=3)
+        / bytes(sent[IP])[:28],
+    )
+    at = ETHER_HDR + 20
+    for n, cut in enumerate((at + 4, at + 8, at + 8 + 12, at + 8 + 22), 1):
+        st.inject_split(err, [cut])
+        assert st.counter("udpx.udpx_icmpnotify") == n, cut
+        so_error = a.getsockopt(fd, socket.SOL_SOCKET, socket.SO_ERROR)
+        assert so_error == errno.ECONNREFUSED, cut
+    no_drops(st)
+    assert st.counter("icmp.icps_badlen") == 0
+    a.close(fd)
 
 
 def test_arp_request_cut_anywhere(st):
