@@ -279,6 +279,23 @@ def test_port_unreachable_cut_inside_its_quote(st):
     a.close(fd)
 
 
+def test_tagged_frame_with_inner_type_zero_is_freed(make_stack):
+    """A tag whose inner type is 0 (an 802.3 length, not a protocol) is
+    counted as LLC and its mbufs freed (the leak check at teardown);
+    before, a 0 inner type read as "dropped" and the frame leaked."""
+    st = make_stack(
+        CONFIG.replace("port_list=0", "port_list=0\nvlan_accept=1")
+    )
+    frame = (
+        Ether(dst=st.mac(), src=PEER_MAC) / Dot1Q(vlan=5, type=0) / (b"x" * 46)
+    )
+    st.inject(frame)
+    st.inject_split(frame, [15])
+    st.expect_nothing()
+    assert st.counter("ether.ethx_llc") == 2
+    assert st.mbufs_in_use() == 0
+
+
 def test_arp_request_cut_anywhere(st):
     req = Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC) / ARP(
         op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP

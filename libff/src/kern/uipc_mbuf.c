@@ -3,11 +3,13 @@
  *
  * Entry points: m_pullup() (see kern/mbuf.h).
  *
- * Why: a reassembled datagram is a chain of the fragments' segments, and
- * RFC 791 lets a first fragment carry as little as 8 bytes, less than a
- * TCP header.  Protocols read their header through one pointer, so the
- * header is first made contiguous here (FreeBSD does the same in
- * tcp_input() with m_pullup()).
+ * Why: a port may hand up a frame cut anywhere over several mbufs
+ * (memif's 2 KB mbufs for a jumbo MTU, small rx buffers, header split),
+ * and a reassembled datagram is a chain of the fragments' segments (RFC
+ * 791 lets a first fragment carry as little as 8 bytes, less than a TCP
+ * header).  Protocols read their header through one pointer, so each
+ * layer first makes the bytes it reads contiguous here, as FreeBSD's
+ * ether, ip, icmp, udp and tcp input do with m_pullup().
  */
 #include <errno.h>
 #include <string.h>

@@ -57,8 +57,11 @@ ether_for_us(struct ifnet *ifp, const struct ether_header *eh, int *lflags)
 	return (memcmp(eh->ether_dhost, &ifp->if_lladdr, ETHER_ADDR_LEN) == 0);
 }
 
-/* Tag handling; returns the inner type, or 0 when m was dropped. */
-static uint16_t
+/*
+ * Tag handling; returns the inner type, or -1 when m was dropped (an
+ * inner type of 0 is an 802.3 length, counted as such by the caller).
+ */
+static int
 ether_vlan_input(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, uint16_t type)
 {
@@ -74,14 +77,14 @@ ether_vlan_input(
 		es->etherxstat.ethx_tooshort++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
 		m_freem(m);
-		return (0);
+		return (-1);
 	}
-	return ((uint16_t)inner);
+	return (inner);
 drop:
 	es->etherxstat.ethx_vlandrop++;
 	if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
 	m_freem(m);
-	return (0);
+	return (-1);
 }
 
 /*
@@ -108,7 +111,7 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	struct etherxstat *xs = &V_ether(ctx)->etherxstat;
 	const struct ether_header *eh;
 	uint16_t type;
-	int lflags;
+	int inner, lflags;
 
 	/*
 	 * A port may cut a frame anywhere in its buffers (small rx buffers,
@@ -139,8 +142,9 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	type = ntohs(eh->ether_type);
 	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    (m_pkthdr(m)->m_flags & M_VLANTAG) != 0) {
-		if ((type = ether_vlan_input(ctx, ifp, m, type)) == 0)
+		if ((inner = ether_vlan_input(ctx, ifp, m, type)) < 0)
 			return;
+		type = (uint16_t)inner;
 	}
 	m_adj(m, ETHER_HDR_LEN);
 	switch (type) {
