@@ -9,8 +9,10 @@ a listener and a TCP segment with timestamps on an established connection,
 the frame is cut at every offset inside its Ethernet, IP and L4 headers
 (and once into one-byte mbufs): the stack answers as for the whole frame
 (RFC 792 echo reply, the datagram read back, RFC 9293 SYN-ACK and ACK)
-and no drop counter moves.  A frame really shorter than its headers is
-still dropped and counted."""
+and no drop counter moves.  So do an ARP request, an 802.1Q-tagged echo
+cut inside its tag, and an ICMP port unreachable cut inside the datagram
+it quotes.  A frame really shorter than its headers is still dropped and
+counted."""
 
 import errno
 import socket
