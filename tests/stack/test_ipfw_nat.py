@@ -24,7 +24,7 @@ from ffstack import CONFIG, FORWARDING, PEER_IP, PEER_MAC
 from fstools import _ffi
 from fstools.ipfw_nat import parse_config
 from fstools.stack import _encode_nat_config, _nat_instance
-from ipfw_util import add, ipfw
+from ipfw_util import add, fwstat, ipfw
 
 VIP = "198.18.0.2"
 BACKENDS = ("198.19.0.10", "198.19.0.11")
@@ -411,3 +411,25 @@ def test_redirect_addr_inbound(masq):
     out = st.expect(IP, port=1)
     assert (out[IP].dst, out[UDP].dport) == (BACKENDS[0], 9000)
     assert sums_ok(out)
+
+
+def test_lb_rewrites_a_frame_cut_inside_its_headers(lb):
+    """A port may cut a frame anywhere (memif's 2 KB mbufs, header
+    split): NAT pulls up the header bytes it rewrites instead of denying
+    the packet as short."""
+    st = lb
+    ip_at = 14
+    for i, cut in enumerate((ip_at + 10, ip_at + 20, ip_at + 22, ip_at + 37)):
+        sport = 41000 + i
+        st.inject_split(
+            Ether(dst=st.mac(), src=PEER_MAC)
+            / IP(src=PEER_IP, dst=VIP)
+            / TCP(sport=sport, dport=80, seq=1000, flags="S"),
+            [cut],
+        )
+        out = st.expect(IP, port=1)
+        assert out[IP].dst in BACKENDS and out[IP].src == PEER_IP, cut
+        assert (out[TCP].sport, out[TCP].dport) == (sport, 8080), cut
+        assert sums_ok(out), cut
+    assert fwstat(st, "ipfw_short") == 0
+    assert nat_get(st, 1).created == 4

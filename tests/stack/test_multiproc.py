@@ -328,3 +328,47 @@ def test_dispatcher_drops_and_answers(pair):
 
 def ffstack_dispatch_error():
     return -1  # FF_DISPATCH_ERROR (ff_api.h, F-Stack's value)
+
+
+def test_a_flow_cut_inside_its_headers_reaches_its_owner(pair):
+    """A port may cut a frame anywhere (memif's 2 KB mbufs, header
+    split): the dispatch pulls up the headers it hashes, so a SYN whose
+    ports (or addresses) are in a later mbuf still goes to its owner."""
+    a, b = pair
+    listen(a)
+    listen(b)
+    ports = [p for p in range(40000, 40064) if owner(PEER_IP, p, OUR_IP, 80)]
+    # Inside the Ethernet header, inside IP's addresses, between IP and
+    # TCP, between the ports.
+    for p, cut in zip(ports, (6, 14 + 14, 14 + 20, 14 + 22)):
+        a.inject_split(syn(a, p), [cut], run=False)
+        run(a, b)
+        assert a.drain() == []
+        got = b.drain()
+        assert [f[TCP].flags == "SA" and f[TCP].dport == p for f in got] == [
+            True
+        ], cut
+    assert a.counter("rss.rss_handover_out") == 4
+    assert b.counter("rss.rss_handover_in") == 4
+
+
+def test_dispatcher_sees_the_headers_of_a_cut_frame(pair):
+    """The application's dispatcher sees the first segment: a frame a
+    port cut inside its headers is pulled up first, so that it reads
+    Ethernet, IP and the ICMP header whole."""
+    a, b = pair
+    seen = []
+
+    def look(data, plen, queue, nqueues):
+        seen.append(ctypes.string_at(data, plen[0]))
+        return 0
+
+    cb = DISPATCH(look)
+    a.lib.ff_test_dispatcher(a.h, ctypes.cast(cb, ctypes.c_void_p))
+    whole = bytes(ping(a))
+    a.inject_split(ping(a), [5, 14 + 9], run=False)
+    run(a, b)
+    assert len(seen) == 1 and seen[0] == whole[: len(seen[0])]
+    assert len(seen[0]) >= 14 + 20 + 8
+    assert a.expect(ICMP)[ICMP].type == 0
+    a.lib.ff_test_dispatcher(a.h, None)

@@ -36,6 +36,7 @@
 #include "core/ff_dispatch.h"
 #include "core/ff_stack.h"
 #include "kern/kern_sysctl.h"
+#include "kern/libkern.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
 #include "net/rss_config.h"
@@ -100,6 +101,12 @@ disp_by_hash(struct ff_ctx *ctx, struct rte_mbuf *m)
 {
 	uint32_t hash = 0;
 
+	/*
+	 * The headers it reads are made contiguous first (a port may cut a
+	 * frame anywhere): else a flow whose ports are in a second mbuf
+	 * would hash by its addresses only, and land in the wrong process.
+	 */
+	(void)m_pullup(m, min(m_pktlen(m), RSS_FRAME_HDRMAX));
 	switch (rss_frame_classify(rte_pktmbuf_mtod(m, const uint8_t *),
 	    rte_pktmbuf_data_len(m), &hash)) {
 	case RSS_FRAME_FLOW:
@@ -118,9 +125,12 @@ disp_by_hash(struct ff_ctx *ctx, struct rte_mbuf *m)
 static int
 disp_by_app(struct ff_ctx *ctx, struct rte_mbuf *m)
 {
-	uint16_t len = rte_pktmbuf_data_len(m), old = len;
+	uint16_t len, old;
 	int r, n = disp_nprocs(ctx);
 
+	/* It sees one segment: at least the headers, wherever a port cut. */
+	(void)m_pullup(m, min(m_pktlen(m), RSS_FRAME_HDRMAX));
+	len = old = rte_pktmbuf_data_len(m);
 	r = ctx->dispatcher(rte_pktmbuf_mtod(m, void *), &len,
 	    (uint16_t)ctx->proc_id, (uint16_t)n);
 	if (len != old) {

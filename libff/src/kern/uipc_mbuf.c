@@ -3,29 +3,37 @@
  *
  * Entry points: m_pullup() (see kern/mbuf.h).
  *
- * Why: a reassembled datagram is a chain of the fragments' segments, and
- * RFC 791 lets a first fragment carry as little as 8 bytes, less than a
- * TCP header.  Protocols read their header through one pointer, so the
- * header is first made contiguous here (FreeBSD does the same in
- * tcp_input() with m_pullup()).
+ * Why: a port may hand up a frame cut anywhere over several mbufs
+ * (memif's 2 KB mbufs for a jumbo MTU, small rx buffers, header split),
+ * and a reassembled datagram is a chain of the fragments' segments (RFC
+ * 791 lets a first fragment carry as little as 8 bytes, less than a TCP
+ * header).  Protocols read their header through one pointer, so each
+ * layer first makes the bytes it reads contiguous here, as FreeBSD's
+ * ether, ip, icmp, udp and tcp input do with m_pullup().
  */
 #include <errno.h>
 #include <string.h>
 
+#include "kern/libkern.h"
 #include "kern/mbuf.h"
 
-/* Room for len bytes in m's own buffer, sliding the data to its start. */
+/*
+ * Room for len bytes in m's own buffer, sliding the data towards its
+ * start; as much of the usual headroom is kept as fits, for the headers
+ * a reply built in m prepends.
+ */
 static int
 m_makeroom(struct rte_mbuf *m, uint32_t len)
 {
-	char *start = (char *)m->buf_addr;
+	uint32_t off;
 
 	if (len > m->buf_len)
 		return (-ENOSPC);
 	if ((uint32_t)m->data_off + len <= m->buf_len)
 		return (0);
-	memmove(start, mtod(m, char *), m->data_len);
-	m->data_off = 0;
+	off = min(m->buf_len - len, RTE_PKTMBUF_HEADROOM);
+	memmove((char *)m->buf_addr + off, mtod(m, char *), m->data_len);
+	m->data_off = (uint16_t)off;
 	return (0);
 }
 

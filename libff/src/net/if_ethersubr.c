@@ -24,18 +24,23 @@
 #include "net/if_ether.h"
 #include "kern/mbuf.h"
 
-/* Remove an in-frame 802.1Q tag: 0, or -1 when the frame is too short. */
+/*
+ * Remove an in-frame 802.1Q tag: the inner type, or -1 when the frame is
+ * too short.  The tag is pulled up with the header first.
+ */
 static int
 ether_vlan_strip(struct rte_mbuf *m)
 {
+	uint16_t type;
 	uint8_t *p;
 
-	if (m_len(m) < ETHER_HDR_LEN + ETHER_VLAN_ENCAP_LEN)
+	if (m_pullup(m, ETHER_HDR_LEN + ETHER_VLAN_ENCAP_LEN) != 0)
 		return (-1);
+	type = ntohs(mtod(m, const struct ether_vlan_header *)->evl_proto);
 	p = mtod(m, uint8_t *);
 	memmove(p + ETHER_VLAN_ENCAP_LEN, p, 2 * ETHER_ADDR_LEN);
 	m_adj(m, ETHER_VLAN_ENCAP_LEN);
-	return (0);
+	return (type);
 }
 
 /* 1 when the frame is for this station: our MAC, broadcast, multicast. */
@@ -52,33 +57,34 @@ ether_for_us(struct ifnet *ifp, const struct ether_header *eh, int *lflags)
 	return (memcmp(eh->ether_dhost, &ifp->if_lladdr, ETHER_ADDR_LEN) == 0);
 }
 
-/* Tag handling; returns the inner type, or 0 when m was dropped. */
-static uint16_t
+/*
+ * Tag handling; returns the inner type, or -1 when m was dropped (an
+ * inner type of 0 is an 802.3 length, counted as such by the caller).
+ */
+static int
 ether_vlan_input(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, uint16_t type)
 {
 	struct ether_state *es = V_ether(ctx);
-	const struct ether_vlan_header *evl;
+	int inner;
 
 	if (!es->vlan_accept)
 		goto drop;
 	m_pkthdr(m)->m_flags &= ~M_VLANTAG;
 	if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
 		return (type); /* the NIC took the tag off */
-	evl = mtod(m, const struct ether_vlan_header *);
-	type = ntohs(evl->evl_proto);
-	if (ether_vlan_strip(m) != 0) {
+	if ((inner = ether_vlan_strip(m)) < 0) {
 		es->etherxstat.ethx_tooshort++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
 		m_freem(m);
-		return (0);
+		return (-1);
 	}
-	return (type);
+	return (inner);
 drop:
 	es->etherxstat.ethx_vlandrop++;
 	if_inc_counter(ifp, IFCOUNTER_NOPROTO, 1);
 	m_freem(m);
-	return (0);
+	return (-1);
 }
 
 /*
@@ -105,9 +111,13 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	struct etherxstat *xs = &V_ether(ctx)->etherxstat;
 	const struct ether_header *eh;
 	uint16_t type;
-	int lflags;
+	int inner, lflags;
 
-	if (m_len(m) < ETHER_HDR_LEN) {
+	/*
+	 * A port may cut a frame anywhere in its buffers (small rx buffers,
+	 * header split): the header is made contiguous, not refused.
+	 */
+	if (m_pullup(m, ETHER_HDR_LEN) != 0) {
 		xs->ethx_tooshort++;
 		if_inc_counter(ifp, IFCOUNTER_IERRORS, 1);
 		goto free;
@@ -132,8 +142,9 @@ ether_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m)
 	type = ntohs(eh->ether_type);
 	if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    (m_pkthdr(m)->m_flags & M_VLANTAG) != 0) {
-		if ((type = ether_vlan_input(ctx, ifp, m, type)) == 0)
+		if ((inner = ether_vlan_input(ctx, ifp, m, type)) < 0)
 			return;
+		type = (uint16_t)inner;
 	}
 	m_adj(m, ETHER_HDR_LEN);
 	switch (type) {

@@ -286,7 +286,8 @@ arp_check(struct ff_ctx *ctx, struct rte_mbuf *m)
 	struct ether_arp *ea;
 	uint16_t hrd;
 
-	if (m_len(m) < sizeof(struct arphdr)) {
+	/* A port may cut the frame anywhere: the message is pulled up. */
+	if (m_pullup(m, sizeof(struct arphdr)) != 0) {
 		xs->arpx_tooshort++;
 		goto drop;
 	}
@@ -304,11 +305,11 @@ arp_check(struct ff_ctx *ctx, struct rte_mbuf *m)
 		xs->arpx_badlen++;
 		goto drop;
 	}
-	if (m_len(m) < sizeof(*ea)) {
+	if (m_pullup(m, sizeof(*ea)) != 0) {
 		xs->arpx_tooshort++;
 		goto drop;
 	}
-	return (ea);
+	return (mtod(m, struct ether_arp *));
 drop:
 	m_freem(m);
 	return (NULL);

@@ -39,4 +39,10 @@ int in_rss_owner(struct ff_ctx *ctx, struct in_addr laddr, uint16_t lport,
 enum rss_frame
 rss_frame_classify(const uint8_t *f, uint32_t len, uint32_t *hashp);
 
+/*
+ * The most rss_frame_classify() reads: the Ethernet header, an 802.1Q
+ * tag, the largest IP header and the two ports behind it.
+ */
+#define RSS_FRAME_HDRMAX (14 + 4 + 60 + 4)
+
 #endif /* _NETINET_IN_RSS_H_ */

@@ -370,8 +370,9 @@ nat_rewrite(struct nat_pkt *p, int src, struct in_addr a, uint16_t port)
 }
 
 /*
- * Locate the fields of a->m: 0, or -1 when its headers are not in the
- * first segment (they always are for what the port and the stack make).
+ * Locate the fields of a->m: 0, or -1 when the datagram is shorter than
+ * the header bytes NAT rewrites.  A port may cut a frame anywhere: those
+ * bytes are made contiguous first.
  */
 static int
 nat_pkt_map(const struct ip_fw_args *a, struct nat_pkt *p)
@@ -379,16 +380,18 @@ nat_pkt_map(const struct ip_fw_args *a, struct nat_pkt *p)
 	uint32_t need = 0;
 
 	memset(p, 0, sizeof(*p));
-	p->ip = mtod(a->m, ip_hdr_t *);
 	if (a->has_ports)
 		need = a->proto == IPPROTO_TCP ? 18 : 8;
 	else if (a->proto == IPPROTO_ICMP &&
 	    (a->icmp_type == ICMP_ECHO || a->icmp_type == ICMP_ECHOREPLY))
 		need = 8;
+	if (need != 0 &&
+	    (a->iplen < a->hlen + need ||
+		m_pullup(a->m, (uint32_t)a->hlen + need) != 0))
+		return (-1);
+	p->ip = mtod(a->m, ip_hdr_t *);
 	if (need == 0)
 		return (0);
-	if (m_len(a->m) < (uint32_t)a->hlen + need || a->iplen < a->hlen + need)
-		return (-1);
 	p->l4 = (uint8_t *)p->ip + a->hlen;
 	p->sport = p->l4;
 	switch (a->proto) {

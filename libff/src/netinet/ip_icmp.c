@@ -32,7 +32,9 @@
 #include "kern/mbuf.h"
 #include "kern/libkern.h"
 
-#define ICMP_TSLEN 20 /* header + three timestamps */
+#define ICMP_TSLEN     20 /* header + three timestamps */
+/* A quoted header with all its options and the 8 bytes behind it. */
+#define ICMP_QUOTE_MAX (0xf * 4 + 8)
 
 int
 icmp_init(struct ff_ctx *ctx)
@@ -177,10 +179,19 @@ icmp_check_error(struct ff_ctx *ctx, const struct icmp *icp, int icmplen)
 static void
 icmp_notify(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, int icmplen)
 {
-	struct icmp *icp = mtodo(m, hlen);
-	const ip_hdr_t *oip = (const ip_hdr_t *)(icp + 1);
-	uint32_t avail = m_len(m) - (uint32_t)hlen - ICMP_MINLEN;
-	int ohlen = IP_HDRLEN(oip);
+	struct icmp *icp;
+	const ip_hdr_t *oip;
+	uint32_t avail;
+	int ohlen;
+
+	/* The quote as far as its largest header and 8 bytes, contiguous. */
+	(void)m_pullup(m,
+	    (uint32_t)hlen +
+		min((uint32_t)icmplen, ICMP_MINLEN + ICMP_QUOTE_MAX));
+	icp = mtodo(m, hlen);
+	oip = (const ip_hdr_t *)(icp + 1);
+	avail = m_len(m) - (uint32_t)hlen - ICMP_MINLEN;
+	ohlen = IP_HDRLEN(oip);
 
 	if ((uint32_t)icmplen - ICMP_MINLEN < avail)
 		avail = (uint32_t)icmplen - ICMP_MINLEN;
@@ -210,8 +221,9 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	struct icmp *icp;
 	uint16_t sum;
 
+	/* A port may cut the frame anywhere: the header is pulled up. */
 	if (icmplen < ICMP_MINLEN ||
-	    m_len(m) < (uint32_t)(hlen + ICMP_MINLEN)) {
+	    m_pullup(m, (uint32_t)(hlen + ICMP_MINLEN)) != 0) {
 		st->icps_tooshort++;
 		goto free;
 	}
@@ -238,10 +250,11 @@ icmp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 		    !icmp_ratecheck(ctx, BANDLIM_ICMP_TSTAMP))
 			goto free;
 		if (icmplen < ICMP_TSLEN ||
-		    m_len(m) < (uint32_t)(hlen + ICMP_TSLEN)) {
+		    m_pullup(m, (uint32_t)(hlen + ICMP_TSLEN)) != 0) {
 			st->icps_badlen++;
 			goto free;
 		}
+		icp = mtodo(m, hlen);
 		icp->icmp_type = ICMP_TSTAMPREPLY;
 		/* Originate, receive, transmit: 2-byte aligned, as icp. */
 		ts = icmp_iptime(ctx);
@@ -278,7 +291,7 @@ icmp_error_allowed(struct ff_ctx *ctx, struct rte_mbuf *n, int type, int lflags)
 	    IN_MULTICAST(ntohl(oip->ip_dst.s_addr)) ||
 	    oip->ip_dst.s_addr == INADDR_BROADCAST || icmp_badsrc(oip->ip_src))
 		return (0);
-	if (m_len(n) < (uint32_t)(ohlen + 8)) {
+	if (m_pullup(n, (uint32_t)(ohlen + 8)) != 0) {
 		ICMPSTAT_INC(ctx, icps_oldshort);
 		return (0);
 	}

@@ -103,7 +103,11 @@ ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 	const ip_hdr_t *ip;
 	uint32_t hlen, len;
 
-	if (m_len(m) < sizeof(ip_hdr_t)) {
+	/*
+	 * A port may cut a frame anywhere in its buffers: the header (and
+	 * then its options) is made contiguous, as FreeBSD's m_pullup().
+	 */
+	if (m_pullup(m, sizeof(ip_hdr_t)) != 0) {
 		st->ips_toosmall++;
 		goto bad;
 	}
@@ -113,10 +117,11 @@ ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 		goto bad;
 	}
 	hlen = IP_HDRLEN(ip);
-	if (hlen < sizeof(ip_hdr_t) || hlen > m_len(m)) {
+	if (hlen < sizeof(ip_hdr_t) || m_pullup(m, hlen) != 0) {
 		st->ips_badhlen++;
 		goto bad;
 	}
+	ip = mtod(m, const ip_hdr_t *);
 	if (!ip_cksum_ok(ifp, m, ip, (int)hlen, lflags)) {
 		st->ips_badsum++;
 		goto bad;

@@ -200,6 +200,16 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	UDPSTAT_INC(ctx, udps_ipackets);
 	if (udp_check(ctx, m, hlen, &uh) != 0)
 		return;
+	/*
+	 * A port may cut the frame anywhere: the header is pulled up before
+	 * it is cut off (udp_check read it wherever it was).
+	 */
+	if (m_pullup(m, (uint32_t)hlen + UDP_HDRLEN) != 0) {
+		UDPSTAT_INC(ctx, udps_hdrops);
+		m_freem(m);
+		return;
+	}
+	ip = mtod(m, const ip_hdr_t *);
 	inp = in_pcblookup(V_udbinfo(ctx), ip->ip_src, uh.uh_sport, ip->ip_dst,
 	    uh.uh_dport, INPLOOKUP_WILDCARD);
 	if (inp == NULL || (so = inp->inp_socket) == NULL) {
@@ -210,11 +220,6 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	from.sin_family = AF_INET;
 	from.sin_port = uh.uh_sport;
 	from.sin_addr = ip->ip_src;
-	if (m->data_len < hlen + UDP_HDRLEN) {
-		UDPSTAT_INC(ctx, udps_hdrops);
-		m_freem(m);
-		return;
-	}
 	m_adj(m, (uint16_t)(hlen + UDP_HDRLEN));
 	if (sbappendaddr_consume(so, &so->so_rcv, &from, m) != 0) {
 		UDPSTAT_INC(ctx, udps_fullsock);
