@@ -67,6 +67,10 @@ _SIGNATURES = {
     "ff_test_toeplitz": (_U32, [_B, _U32, _B, _U32]),
     "ff_test_inject": (_I, [_P, _I, _B, _U32, _U64]),
     "ff_test_inject_split": (_I, [_P, _I, _B, _U32, ctypes.c_void_p, _I]),
+    "ff_test_inject_split_at_end": (
+        _I,
+        [_P, _I, _B, _U32, ctypes.c_void_p, _I],
+    ),
     "ff_test_run": (_I, [_P]),
     "ff_test_iterate": (_I, [_P]),
     "ff_test_loop_stall": (_I, [_P, _U64, _I]),
@@ -253,15 +257,18 @@ class Stack:
             run=run,
         )
 
-    def inject_split(self, pkt, cuts, port=0, run=True):
-        """pkt as a chain of mbufs cut at the increasing offsets cuts."""
+    def inject_split(self, pkt, cuts, port=0, run=True, at_end=False):
+        """pkt as a chain of mbufs cut at the increasing offsets cuts; with
+        at_end each piece sits at the very end of its mbuf's buffer."""
         raw = bytes(pkt)
         arr = (ctypes.c_uint32 * max(len(cuts), 1))(*cuts)
+        call = (
+            self.lib.ff_test_inject_split_at_end
+            if at_end
+            else self.lib.ff_test_inject_split
+        )
         _check(
-            self.lib.ff_test_inject_split(
-                self.h, port, raw, len(raw), arr, len(cuts)
-            ),
-            "inject_split",
+            call(self.h, port, raw, len(raw), arr, len(cuts)), "inject_split"
         )
         if run:
             self.run()

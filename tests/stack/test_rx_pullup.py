@@ -12,10 +12,15 @@ the frame is cut at every offset inside its Ethernet, IP and L4 headers
 and no drop counter moves.  So do an ARP request, an 802.1Q-tagged echo
 cut inside its tag, and an ICMP port unreachable cut inside the datagram
 it quotes.  A frame really shorter than its headers is still dropped and
-counted."""
+counted.  The echo and the TCP segment are sent a second time with each
+piece at the very end of its mbuf's buffer (a driver that fills its
+buffers from the top): the pull-up slides the first piece down, keeping
+room before it for the reply's headers."""
 
 import errno
 import socket
+
+import pytest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import ARP, Dot1Q, Ether
@@ -98,13 +103,17 @@ def check_echo_reply(st, seq):
     assert bytes(Ether(bytes(fresh))) == raw
 
 
-def test_icmp_echo_cut_anywhere_in_its_headers(st):
+AT_END = pytest.mark.parametrize("at_end", [False, True], ids=["", "at_end"])
+
+
+@AT_END
+def test_icmp_echo_cut_anywhere_in_its_headers(st, at_end):
     assert st.arp_add(PEER_IP, PEER_MAC) == 0
     st.sysctl("net.inet.icmp.icmplim", 0)
     st.inject(echo(st, 0))  # the whole frame, for reference
     check_echo_reply(st, 0)
     for seq, cuts in enumerate(cuts_of(echo(st, 0)), 1):
-        st.inject_split(echo(st, seq), cuts)
+        st.inject_split(echo(st, seq), cuts, at_end=at_end)
         check_echo_reply(st, seq)
         st.expect_nothing()
     assert st.counter("icmp.icps_reflect") == len(cuts_of(echo(st, 0))) + 1
@@ -188,7 +197,10 @@ def test_tcp_syn_cut_anywhere_in_its_headers(make_stack):
     assert st.tcp_close(lfd) == 0
 
 
-def test_tcp_data_with_timestamps_cut_anywhere_in_its_headers(make_stack):
+@AT_END
+def test_tcp_data_with_timestamps_cut_anywhere_in_its_headers(
+    make_stack, at_end
+):
     st = tcp_stack(make_stack)
     st.sysctl("net.inet.tcp.delayed_ack", 0)  # every segment ACKed at once
     peer = Peer(st)
@@ -211,7 +223,7 @@ def test_tcp_data_with_timestamps_cut_anywhere_in_its_headers(make_stack):
         if cuts is None:
             st.inject(pkt)
         else:
-            st.inject_split(pkt, cuts)
+            st.inject_split(pkt, cuts, at_end=at_end)
         peer.seq += len(data)
         ack = peer.expect("A")
         assert ack.ack == peer.seq, cuts

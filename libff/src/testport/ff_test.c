@@ -245,11 +245,13 @@ ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
 /*
  * frame as a chain of mbufs cut at the ncuts increasing offsets cuts[]
  * (a driver that scatters a frame over several buffers): each piece in
- * a segment of its own.
+ * a segment of its own, at the usual headroom, or with at_end at the very
+ * end of its buffer (a driver that fills its buffers from the top), so
+ * that a pull-up has no room after the data and must slide it.
  */
-int
-ff_test_inject_split(struct ff_test *t, int port, const void *frame,
-    uint32_t len, const uint32_t *cuts, int ncuts)
+static int
+test_inject_cut(struct ff_test *t, int port, const void *frame, uint32_t len,
+    const uint32_t *cuts, int ncuts, int at_end)
 {
 	struct ff_port *p = test_port(t, port);
 	struct rte_mbuf *m = NULL, *n;
@@ -268,6 +270,8 @@ ff_test_inject_split(struct ff_test *t, int port, const void *frame,
 			rte_pktmbuf_free(n);
 			goto inval;
 		}
+		if (at_end)
+			n->data_off = (uint16_t)(n->buf_len - (to - from));
 		memcpy(rte_pktmbuf_mtod(n, void *), (const char *)frame + from,
 		    to - from);
 		if (m == NULL)
@@ -285,6 +289,20 @@ inval:
 nobufs:
 	rte_pktmbuf_free(m);
 	return (-ENOBUFS);
+}
+
+int
+ff_test_inject_split(struct ff_test *t, int port, const void *frame,
+    uint32_t len, const uint32_t *cuts, int ncuts)
+{
+	return (test_inject_cut(t, port, frame, len, cuts, ncuts, 0));
+}
+
+int
+ff_test_inject_split_at_end(struct ff_test *t, int port, const void *frame,
+    uint32_t len, const uint32_t *cuts, int ncuts)
+{
+	return (test_inject_cut(t, port, frame, len, cuts, ncuts, 1));
 }
 
 int

@@ -104,6 +104,9 @@ int ff_test_inject(struct ff_test *t, int port, const void *frame, uint32_t len,
 /* frame as a chain cut at the increasing offsets cuts[0..ncuts). */
 int ff_test_inject_split(struct ff_test *t, int port, const void *frame,
     uint32_t len, const uint32_t *cuts, int ncuts);
+/* The same with each piece at the very end of its buffer. */
+int ff_test_inject_split_at_end(struct ff_test *t, int port, const void *frame,
+    uint32_t len, const uint32_t *cuts, int ncuts);
 int ff_test_run(struct ff_test *t);
 /* One main-loop iteration (ff_ctx_iterate()): the work it did. */
 int ff_test_iterate(struct ff_test *t);
