@@ -7,13 +7,15 @@ define the pseudo header; DPDK's rte_ipv4_phdr_cksum() and FreeBSD's
 in_pseudo() put it there), while the IP header is still summed; and what
 is received is not verified, so a wrong sum is neither dropped nor
 counted.  The same frames through a port without the key are summed
-and checked as ever (tcps_rcvbadsum, udps_badsum, ips_badsum).  The
-interface says both capabilities on (ff-ifconfig's options=)."""
+and checked as ever (tcps_rcvbadsum, udps_badsum, ips_badsum).  A
+datagram cut into fragments carries the pseudo sum of the whole one, and
+one reassembled from fragments is not verified either.  The interface
+says both capabilities on (ff-ifconfig's options=)."""
 
 import socket
 
 import pytest
-from scapy.layers.inet import IP, TCP, UDP
+from scapy.layers.inet import IP, TCP, UDP, defragment, fragment
 from scapy.layers.l2 import Ether
 from scapy.utils import checksum
 
@@ -181,4 +183,51 @@ def test_udp_wrong_sum_taken_only_when_trusted(make_stack):
     assert not udp_wrong_sum(plain)
     assert plain.counter(BAD[UDP]) == 1
     assert udp_wrong_sum(trusted)
+    assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
+
+
+def udp_big_sent(st):
+    """A 4000-byte datagram as the stack sends it in fragments, joined."""
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    assert a.sendto(fd, bytes(range(250)) * 16, PEER_IP, 9) == 4000
+    a.close(fd)
+    st.run()
+    frags = st.drain()
+    assert len(frags) == 3
+    return Ether(bytes(Ether() / defragment([f[IP] for f in frags])[0]))
+
+
+def test_fragmented_udp_leaves_with_the_pseudo_sum(make_stack):
+    """The sum covers the whole datagram, fragments cut after it."""
+    plain, trusted = stacks(make_stack)
+    good, left = udp_big_sent(plain), udp_big_sent(trusted)
+    assert good[UDP].chksum == fresh(good, UDP)
+    assert left[UDP].chksum == pseudo_sum(left[IP], IPPROTO_UDP)
+    assert left[UDP].chksum != fresh(left, UDP)
+
+
+def udp_big_wrong_sum(st):
+    """Fragments of a datagram with a wrong sum: was it delivered?"""
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    dgram = IP(src=PEER_IP, dst=OUR_IP, id=77) / UDP(sport=5000, dport=7)
+    dgram = wrong(Ether() / dgram / (b"f" * 3000), UDP)[IP]
+    for f in fragment(dgram, fragsize=1480):
+        st.inject(Ether(dst=st.mac(), src=PEER_MAC) / f)
+    try:
+        return a.recv(fd) == b"f" * 3000
+    except OSError:
+        return False
+    finally:
+        a.close(fd)
+
+
+def test_fragmented_udp_wrong_sum_taken_only_when_trusted(make_stack):
+    plain, trusted = stacks(make_stack)
+    assert not udp_big_wrong_sum(plain)
+    assert plain.counter(BAD[UDP]) == 1
+    assert udp_big_wrong_sum(trusted)
     assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
