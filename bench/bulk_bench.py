@@ -26,11 +26,15 @@ to client) with 1 and 4 streams:
                       to, as iperf3 -Z sends pages it does not touch;
                       ff_zc_recv then ff_zc_mbuf_free), memif copying;
                       zc/copy is this against copy;
-            zc+memif zc  both.
+            zc+memif zc  both;
+            copy+trust  copy with [port0] csum_trust=1 on both stacks:
+                      TCP checksums neither computed nor verified, as
+                      Linux's veth does (CHECKSUM_PARTIAL crosses it) for
+                      the iperf3 baseline; trust/copy is this against copy.
           With --mtu N (9000: a jumbo MTU) two more, [port0] mtu=N on both
           stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
           zero copy sends one mbuf a frame and cannot carry them):
-            copy/N, zero copy/N
+            copy/N, zero copy/N, copy+trust/N
           beside a second baseline, iperf3 over a veth pair of MTU N, which
           their "vs iperf3" compares them with.  --variants picks ff
           variants by name ("copy,copy/9000"), --streams the stream counts.
@@ -146,24 +150,28 @@ def cpu_ns(pid):
         return int(f.read().split()[0])
 
 
-# The ff variants: (name, memif zero copy, zero-copy socket calls, MTU).
-VARIANTS = (("copy", False, False, None), ("memif zc", True, False, None),
-            ("zero copy", False, True, None),
-            ("zc+memif zc", True, True, None))  # fmt: skip
+# The ff variants: (name, memif zero copy, zero-copy socket calls, MTU,
+# [port0] csum_trust on both stacks).
+VARIANTS = (("copy", False, False, None, False),
+            ("memif zc", True, False, None, False),
+            ("zero copy", False, True, None, False),
+            ("zc+memif zc", True, True, None, False),
+            ("copy+trust", False, False, None, True))  # fmt: skip
 
 
 def jumbo_variants(mtu):
     """The variants a jumbo MTU can carry (not memif zero copy)."""
     return (
-        ("copy/%d" % mtu, False, False, mtu),
-        ("zero copy/%d" % mtu, False, True, mtu),
+        ("copy/%d" % mtu, False, False, mtu, False),
+        ("zero copy/%d" % mtu, False, True, mtu, False),
+        ("copy+trust/%d" % mtu, False, False, mtu, True),
     )
 
 
 def run_ff(tmp, way, streams, variant, secs, idle_sleep):
     """tcp_echo <-> ff_bench over memif: (Gbit/s, byte-count mismatch or
     error count, ff_bench's JSON, tcp_echo's Gbit per CPU second)."""
-    _, link_zc, sock_zc, mtu = variant
+    _, link_zc, sock_zc, mtu, trust = variant
     env = {"FF_TCP_ECHO_MODE": "sink" if way == "send" else "source"}
     if sock_zc:
         env["FF_TCP_ECHO_ZC"] = "1"
@@ -173,6 +181,7 @@ def run_ff(tmp, way, streams, variant, secs, idle_sleep):
         idle_sleep=idle_sleep,
         zero_copy=link_zc,
         mtu=mtu,
+        csum_trust=("server", "client") if trust else (),
     )
     try:
         pair.start(TCP_ECHO, env=env)
@@ -314,22 +323,28 @@ def main():
     zc = "zero copy" in args.variants and "copy" in args.variants
     if zc:
         head.append("zc/copy")
+    trust = "copy+trust" in args.variants and "copy" in args.variants
+    if trust:
+        head.append("trust/copy")
     rows = []
     for way in WAYS:
         for n in args.streams:
             row = [way, str(n), "%.2f" % lx[None, way, n]]
             if args.mtu:
                 row.append("%.2f" % lx[args.mtu, way, n])
-            for name, _, _, mtu in args.run:
+            for name, _, _, mtu, _ in args.run:
                 g = ff[way, n, name]
                 row += ["%.2f" % g, ratio(g, lx[mtu, way, n])]
             if zc:
                 row.append(ratio(ff[way, n, "zero copy"], ff[way, n, "copy"]))
+            if trust:
+                row.append(ratio(ff[way, n, "copy+trust"], ff[way, n, "copy"]))
             rows.append(row)
     target = ["target", "", ""] + ([""] if args.mtu else [])
     for _ in args.run:
         target += ["", ">= %.1fx" % TARGET_VS_LINUX]
-    rows.append(target + ([">= %.1fx" % TARGET_ZC] if zc else []))
+    target += [">= %.1fx" % TARGET_ZC] if zc else []
+    rows.append(target + ([""] if trust else []))
     table(head, rows)
     print()
     print("Gbit per CPU second, ff_bench / tcp_echo (the lower one limits)")

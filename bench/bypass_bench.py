@@ -3,6 +3,7 @@
 beside Linux over veth, in one run, as ratios.
 
     sudo .venv/bin/python bench/bypass_bench.py [-d SECONDS] [-c CONNS]
+        [--latency] [--perf] [--csum-trust]
 
 Runs, on this machine, one after the other (servers on the highest CPU,
 load generators on the lowest):
@@ -16,6 +17,10 @@ load generators on the lowest):
   memif   examples/helloworld and examples/ff_bench as two DPDK primaries
           joined by net_memif (tests/integration/ff_pair.py): the same
           three figures, ff_bench with -n CONNS.
+  memif+trust  with --csum-trust: memif again, [port0] csum_trust=1 on
+          both stacks (TCP checksums neither computed nor verified, as
+          Linux's veth leaves them, CHECKSUM_PARTIAL); a column beside
+          memif's.
   af_xdp  the same two over a veth pair through net_af_xdp (net_af_packet
           when this kernel gives no AF_XDP socket: said so in the output),
           with busy_budget=0 (xdp_args(): no recvfrom() per empty poll).
@@ -392,13 +397,23 @@ def children_nivcsw():
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_nivcsw
 
 
-def run_busy(tmp, driver, args, rate, profile):
+def trust_roles(trust):
+    """Pair's csum_trust: both stacks, or neither."""
+    return ("server", "client") if trust else ()
+
+
+def run_busy(tmp, driver, args, rate, profile, trust=False):
     """--latency: keep-alive, the fixed-rate run and connections/s on two
     busy-polling stacks started for them alone, a core each, with the
     quiet check before them and the switches counted over the fixed-rate
     run."""
     pair = Pair(
-        Path(tmp), driver, idle_sleep=0, profile=profile, args=xdp_args(driver)
+        Path(tmp),
+        driver,
+        idle_sleep=0,
+        profile=profile,
+        args=xdp_args(driver),
+        csum_trust=trust_roles(trust),
     )
     perf = None
     url = SERVER_ADDR + ":80"
@@ -433,7 +448,7 @@ def run_busy(tmp, driver, args, rate, profile):
     return ka, fx, cl, t0, t1, perf_lines, q, sw, busy, ran
 
 
-def run_sleeping(tmp, driver, args, rate, profile, maxima):
+def run_sleeping(tmp, driver, args, rate, profile, maxima, trust=False):
     """The stacks sleeping idle_sleep when idle, as the Linux server
     blocks in epoll_wait: the fixed-rate run gives the server's cycles per
     request at the same offered load as Linux's; without --latency
@@ -446,6 +461,7 @@ def run_sleeping(tmp, driver, args, rate, profile, maxima):
         idle_sleep={"server": args.idle_sleep, "client": client},
         profile=profile,
         args=xdp_args(driver),
+        csum_trust=trust_roles(trust),
     )
     perf = None
     url = SERVER_ADDR + ":80"
@@ -486,19 +502,26 @@ def run_sleeping(tmp, driver, args, rate, profile, maxima):
     return out
 
 
-def run_ff(tmp, driver, args, rate):
+def run_ff(tmp, driver, args, rate, trust=False):
     """helloworld <-> ff_bench over driver: keep-alive, close, fixed rate;
-    the server's cycles per request at the fixed rate, sleeping when idle."""
+    the server's cycles per request at the fixed rate, sleeping when idle.
+    trust: [port0] csum_trust=1 on both stacks (memif)."""
     profile = args.profile if args.profile != "none" else None
     (Path(tmp) / "sleep").mkdir()
     sl = run_sleeping(
-        Path(tmp) / "sleep", driver, args, rate, profile, not args.latency
+        Path(tmp) / "sleep",
+        driver,
+        args,
+        rate,
+        profile,
+        not args.latency,
+        trust,
     )
     quiet, busy = None, None
     if args.latency:
         (Path(tmp) / "busy").mkdir()
         ka, fx, cl, t0, t1, perf_lines, q, sw, busy, ran = run_busy(
-            Path(tmp) / "busy", driver, args, rate, profile
+            Path(tmp) / "busy", driver, args, rate, profile, trust
         )
         quiet = quiet_text("fixed-rate run, " + driver, q, sw, ran)
     else:
@@ -702,6 +725,12 @@ def main():
         action="store_true",
         help="perf record the memif server over the fixed-rate run",
     )
+    ap.add_argument(
+        "--csum-trust",
+        action="store_true",
+        help="also memif with [port0] csum_trust=1 on both stacks (no TCP "
+        "checksums), a column beside memif's",
+    )
     args = ap.parse_args()
     if os.geteuid() != 0 or not shutil.which("wrk"):
         sys.exit("bypass_bench: needs root and wrk (scripts/ff-setup deps)")
@@ -710,7 +739,7 @@ def main():
     if args.duration > 5:
         sys.exit("bypass_bench: -d 5 at most (load runs are bounded)")
     with tempfile.TemporaryDirectory() as tmp:
-        sub = [Path(tmp) / n for n in ("cap", "memif", "xdp", "lx")]
+        sub = [Path(tmp) / n for n in ("cap", "memif", "xdp", "lx", "trust")]
         for d in sub:
             d.mkdir()
         pages, xdp = capture_pages(sub[0])
@@ -735,6 +764,9 @@ def main():
         rate = lx["rps"] / 2
         time.sleep(0.5)
         mem = run_ff(sub[1], "net_memif", args, rate)
+        trusted = None
+        if args.csum_trust:
+            trusted = run_ff(sub[4], "net_memif", args, rate, trust=True)
         xd = run_ff(sub[2], xdp, args, rate)
     hz = mem["ghz"] * 1e9
     lx["cyc"] = lx["cpu_s"] * hz / max(lx["requests"], 1)  # at the rate
@@ -744,8 +776,13 @@ def main():
         "fixed rate %.0f requests/s (50%% of linux's keep-alive maximum); "
         "TSC %.2f GHz" % (rate, mem["ghz"])
     )
-    table(lx, [("ff memif", mem), ("ff %s" % xdp.replace("net_", ""), xd)])
-    for res in (lx, mem, xd):
+    cols = [("ff memif", mem)]
+    if trusted is not None:
+        cols.append(("ff memif+trust", trusted))
+    table(lx, cols + [("ff %s" % xdp.replace("net_", ""), xd)])
+    for res in (lx, mem, trusted, xd):
+        if res is None:
+            continue
         if res["quiet"]:
             print(res["quiet"])
     s = mem["split"]

@@ -59,11 +59,13 @@ struct ff_port_cfg {
 	int pc_nb_lcores;
 	struct in_addr pc_vips[FF_MAX_VIPS]; /* vip_addr, ';'-separated */
 	int pc_nb_vips;
-	int pc_rx_desc;	 /* descriptors per rx queue, default 1024 */
-	int pc_tx_desc;	 /* descriptors per tx queue, default 1024 */
-	int pc_mtu;	 /* ours: IP MTU at start, 0 = the driver's (1500) */
-	int pc_mtu_line; /* line of mtu=, for the start's messages */
-	int pc_line;	 /* line of the section header */
+	int pc_rx_desc;	   /* descriptors per rx queue, default 1024 */
+	int pc_tx_desc;	   /* descriptors per tx queue, default 1024 */
+	int pc_mtu;	   /* ours: IP MTU at start, 0 = the driver's (1500) */
+	int pc_mtu_line;   /* line of mtu=, for the start's messages */
+	int pc_csum_trust; /* ours: no TCP/UDP sums with an ff peer (memif) */
+	int pc_csum_trust_line; /* its line, for the start's messages */
+	int pc_line;		/* line of the section header */
 };
 
 struct ff_vdev_cfg {

@@ -16,6 +16,8 @@ The server takes the highest CPU, ff_bench the lowest; both sleep when idle
 stacks' DPDK runtime files are removed (fstools.testing's helpers).
 
 With mtu=N both stacks get [port0] mtu=N (and a veth pair that MTU).
+With csum_trust=("server", "client") (or one of them) those stacks get
+[port0] csum_trust=1: TCP/UDP sums left out and not verified (memif).
 
 Network safety: memif never leaves the process pair; the veth pair lives
 between two namespaces made here; addresses are 198.18.0.0/15.
@@ -86,6 +88,7 @@ class Pair:
         args="",
         zero_copy=False,
         mtu=None,
+        csum_trust=(),
     ):
         self.tmp = Path(tmp)
         self.driver = driver
@@ -93,6 +96,7 @@ class Pair:
         self.zero_copy = zero_copy
         # [port0] mtu of both stacks (a veth's too), None: the default
         self.mtu = mtu
+        self.csum_trust = tuple(csum_trust)  # roles with [port0] csum_trust
         self.args = args  # more devargs of a veth driver ("busy_budget=0")
         # One value for both stacks, or {"server": us, "client": us}.
         self.idle_sleep = (
@@ -142,7 +146,8 @@ class Pair:
                 link=link,
                 addr=SERVER_ADDR if role == "server" else CLIENT_ADDR,
                 gateway=CLIENT_ADDR if role == "server" else SERVER_ADDR,
-                port="mtu=%d\n" % self.mtu if self.mtu else "",
+                port=("mtu=%d\n" % self.mtu if self.mtu else "")
+                + ("csum_trust=1\n" if role in self.csum_trust else ""),
             )
         )
         return path

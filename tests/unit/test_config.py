@@ -358,6 +358,20 @@ def test_port_keys(lib):
     assert c["port0.vip_addr"] == "10.0.8.1;10.0.8.2;10.0.8.3"
 
 
+@pytest.mark.parametrize(
+    "vdev",
+    ["[vdev0]\ndriver=net_memif\n", ""],
+    ids=["net_memif", "no vdev (a PCI port: checked at start)"],
+)
+def test_csum_trust_accepted(lib, vdev):
+    """[portN] csum_trust: off by default (a memif peer may be VPP, which
+    needs the sums); 1 is taken for a memif port, and for a port of no
+    [vdevN], whose driver only the EAL knows."""
+    assert ok(lib, PORT0)["port0.csum_trust"] == "0"
+    c = ok(lib, vdev + PORT0 + "csum_trust=1\n")
+    assert c["port0.csum_trust"] == "1"
+
+
 def test_gateway_is_optional(lib):
     assert ok(lib, PORT0)["port0.has_gateway"] == "0"
 
@@ -940,6 +954,16 @@ BAD = [
         "config.ini:5: [vdev0] zero_copy: one process only (lcore_mask of "
         "one CPU): memif closes the EAL's memory files in every process, "
         "ff mends the primary's alone (dpdk/ff_memif_zc.c)",
+    ),
+    (
+        "[vdev0]\ndriver=net_tap\n" + PORT0 + "csum_trust=1\n",
+        "config.ini:6: [port0] csum_trust: 1 needs a net_memif port, whose "
+        "other end is a process on this host; port 0 is a net_tap ([vdev0], "
+        "line 1), whose peer may need the sums",
+    ),
+    (
+        "[vdev0]\ndriver=net_memif\n" + PORT0 + "csum_trust=2\n",
+        "config.ini:6: [port0] csum_trust: 2 is out of range (0..1)",
     ),
     (
         "[vdev0]\ndriver=net_tap\nmac=02:00:00:00:00\n",

@@ -119,6 +119,17 @@
  *                   MTU itself.  A port that sends each frame in one
  *                   mbuf (net_af_xdp, memif zero copy) takes no MTU whose
  *                   frame is longer than an mbuf (2048 bytes)
+ *   csum_trust      ours: 0/1 (default 0), net_memif only.  1 when the
+ *                   other end is an ff stack with csum_trust=1 too: TCP
+ *                   and UDP checksums are left out on transmit (the
+ *                   field holds the pseudo-header sum, as a NIC's
+ *                   offload expects) and nothing received is verified
+ *                   (the port says IFCAP_RXCSUM and IFCAP_TXCSUM, as
+ *                   FreeBSD's lo0 and Linux's veth).  The IP header
+ *                   sum is still computed.  A peer that checks (VPP,
+ *                   an ff stack without it) drops every segment as a
+ *                   bad checksum.  Refused on another [vdevN] driver
+ *                   here, on a PCI port at start (dpdk/ff_dpdk_port.c)
  *   vip_ifname, ipfw_pr   must be empty: not supported yet (VIPs live on
  *                   the port's interface; ipfw has no fwd action for
  *                   ipfw_pr's policy routes)
@@ -253,6 +264,7 @@ const struct cfg_key cfg_keys[] = {
 	PR("tx_desc", cfg_pow2, CT_INT, 0, pc_tx_desc, FF_PORT_DESC_MIN,
 	    FF_PORT_DESC_MAX),
 	PR("mtu", cfg_int, CT_INT, 0, pc_mtu, FF_PORT_MTU_MIN, FF_PORT_MTU_MAX),
+	PR("csum_trust", cfg_int, CT_INT, 0, pc_csum_trust, 0, 1),
 	NO(CS_PORT, "vip_ifname", cfg_refuse,
 	    "ff does not support vip_ifname yet (VIPs live on the port's "
 	    "own interface); leave it empty"),
@@ -709,6 +721,32 @@ cfg_finish_port_lcores(struct cfg_parse *pp, int i, const char *sect)
 	return (0);
 }
 
+/*
+ * [portN] csum_trust=1 says the link's other end is an ff stack that
+ * trusts it too, which only a shared-memory link can be sure of: a port
+ * made by a [vdevN] of another driver is refused here; a port of no
+ * [vdevN] (a PCI device) is refused at start, where its driver is known
+ * (dpdk/ff_dpdk_port.c).
+ */
+static int
+cfg_finish_csum_trust(struct cfg_parse *pp, int i, const char *sect)
+{
+	struct ff_port_cfg *pc = &pp->pp_cfg->ports[i];
+	const struct ff_vdev_cfg *vc;
+
+	pc->pc_csum_trust_line = cfg_key_line(pp, CS_PORT, i, "csum_trust");
+	if (!pc->pc_csum_trust || i >= FF_MAX_VDEVS)
+		return (0);
+	vc = &pp->pp_cfg->vdevs[i];
+	if (!vc->vc_present || strcmp(vc->vc_driver, "net_memif") == 0)
+		return (0);
+	return (cfg_err_at(pp, pc->pc_csum_trust_line, sect, "csum_trust",
+	    "1 needs a net_memif port, whose other end is a process on this "
+	    "host; port %d is a %s ([vdev%d], line %d), whose peer may "
+	    "need the sums",
+	    i, vc->vc_driver, i, vc->vc_line));
+}
+
 static int
 cfg_finish_port(struct cfg_parse *pp, int i)
 {
@@ -726,6 +764,8 @@ cfg_finish_port(struct cfg_parse *pp, int i)
 		return (-1);
 	/* The driver's limits are known at start only (ff_dpdk_port.c). */
 	pc->pc_mtu_line = cfg_key_line(pp, CS_PORT, i, "mtu");
+	if (cfg_finish_csum_trust(pp, i, sect) != 0)
+		return (-1);
 	return (cfg_finish_port_lcores(pp, i, sect));
 }
 

@@ -18,7 +18,10 @@
  *   ff_dpdk_ifcap(), ff_dpdk_hwassist()
  *                        RTE_ETH_*_OFFLOAD_* words into FreeBSD's IFCAP_*
  *                        and CSUM_* (struct ff_port's p_capabilities,
- *                        p_capenable, p_hwassist).
+ *                        p_capenable, p_hwassist);
+ *   ff_dpdk_csum_trust() the same words for a link whose other end is an
+ *                        ff stack that trusts it ([portN] csum_trust):
+ *                        checksum "offloads" that nothing performs.
  * Used by dpdk/ff_dpdk_port.c and by the test port, whose tests speak in
  * DPDK's flags.
  */
@@ -151,7 +154,14 @@ ff_dpdk_ifcap(uint64_t rx, uint64_t tx)
 	return (cap);
 }
 
-/* CSUM_* the device computes on tx, from the enabled tx offloads. */
+/*
+ * CSUM_* the device computes on tx, from the enabled tx offloads: the IP
+ * header's, and TSO's per-segment sums.  A device's TCP and UDP sums are
+ * not asked for (ff_dpdk_tx_export() has no word for them): tcp_output
+ * sums a segment's payload while it copies it, which costs less than
+ * the one pass a NIC would save.  CSUM_IP_TCP / CSUM_IP_UDP mean a
+ * trusted link (ff_dpdk_csum_trust()).
+ */
 static inline uint32_t
 ff_dpdk_hwassist(uint64_t tx)
 {
@@ -159,13 +169,33 @@ ff_dpdk_hwassist(uint64_t tx)
 
 	if ((tx & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0)
 		a |= CSUM_IP;
-	if ((tx & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0)
-		a |= CSUM_IP_UDP;
-	if ((tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) != 0)
-		a |= CSUM_IP_TCP;
 	if ((tx & RTE_ETH_TX_OFFLOAD_TCP_TSO) != 0)
 		a |= CSUM_IP_TSO;
 	return (a);
+}
+
+/*
+ * A trusted link ([portN] csum_trust=1, net_memif between two ff
+ * stacks): what Linux's veth does with CHECKSUM_PARTIAL and FreeBSD's
+ * lo0 with IFCAP_RXCSUM | IFCAP_TXCSUM.  The port says both
+ * capabilities, on; the stack leaves TCP and UDP sums to it on tx
+ * (CSUM_IP_TCP | CSUM_IP_UDP: the field holds the pseudo-header sum, as
+ * a NIC's offload expects, and nothing completes it), and every frame
+ * received is marked checked and valid, IP header and TCP/UDP alike.
+ * The IP header is still summed (20 bytes; a reader of the frames sees
+ * valid headers).
+ */
+#define FF_CSUM_TRUSTED \
+	(CSUM_L3_CALC | CSUM_L3_VALID | CSUM_L4_CALC | CSUM_L4_VALID)
+
+static inline void
+ff_dpdk_csum_trust(uint32_t *capabilities, uint32_t *capenable,
+    uint32_t *hwassist, uint32_t *rx_trust)
+{
+	*capabilities |= IFCAP_RXCSUM | IFCAP_TXCSUM;
+	*capenable |= IFCAP_RXCSUM | IFCAP_TXCSUM;
+	*hwassist |= CSUM_IP_TCP | CSUM_IP_UDP;
+	*rx_trust = FF_CSUM_TRUSTED;
 }
 
 #endif /* _DPDK_FF_DPDK_MBUF_H_ */

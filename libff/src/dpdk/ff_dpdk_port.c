@@ -15,6 +15,8 @@
  * has [portN] rx_desc / tx_desc descriptors, as the driver rounds them.
  * [portN] mtu is checked against the driver's limits at open and set
  * with the queues (dpdk_mtu_limits(); net_memif's MTU is ff's own).
+ * [portN] csum_trust (net_memif only) adds checksum offloads that
+ * nothing performs: both ends are ff stacks (ff_dpdk_csum_trust()).
  * The offloads become FreeBSD's capability words in the
  * port (if_capabilities / if_capenable / if_hwassist of its ifnet), and
  * every frame's DPDK flags are translated to and from the stack's
@@ -113,8 +115,10 @@ dpdk_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 	 */
 	for (i = 0; i < got; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (i = 0; i < got; i++)
+	for (i = 0; i < got; i++) {
 		ff_dpdk_rx_import(pkts[i], rx);
+		m_pkthdr(pkts[i])->csum_flags |= p->p_rx_trust;
+	}
 	return (got);
 }
 
@@ -508,6 +512,31 @@ dpdk_mtu_limits(
 	}
 }
 
+/*
+ * [portN] csum_trust=1: only on net_memif, whose other end is a process
+ * of this host (core/ff_config.c refuses it on other [vdevN] drivers;
+ * here a PCI device's port, whose driver only the EAL knows).
+ */
+static int
+dpdk_csum_trust(struct ff_ctx *ctx, struct ff_port *p,
+    const struct ff_port_cfg *pc, const char *driver, char *err, size_t errlen)
+{
+	if (!pc->pc_csum_trust)
+		return (0);
+	if (strcmp(driver, "net_memif") != 0) {
+		snprintf(err, errlen,
+		    "%s:%d: [port%u] csum_trust: 1 needs a net_memif port, "
+		    "whose other end is a process on this host; port %u (%s) "
+		    "is %s, whose peer may need the sums",
+		    ctx->cfg->path, pc->pc_csum_trust_line, pc->pc_port_id,
+		    p->p_port_id, p->p_name, driver);
+		return (-1);
+	}
+	ff_dpdk_csum_trust(&p->p_capabilities, &p->p_capenable, &p->p_hwassist,
+	    &p->p_rx_trust);
+	return (0);
+}
+
 /* [portN] mtu within the port's limits; the message names its line. */
 static int
 dpdk_mtu_check(struct ff_ctx *ctx, const struct dpdk_port *dp,
@@ -649,7 +678,8 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 	if (ff_memif_zc_port(ctx, p->p_name))
 		p->p_txsegmax = 1;
 	dpdk_mtu_limits(ctx, dp, &di);
-	if (dpdk_mtu_check(ctx, dp, pc, di.driver_name, err, errlen) != 0) {
+	if (dpdk_csum_trust(ctx, p, pc, di.driver_name, err, errlen) != 0 ||
+	    dpdk_mtu_check(ctx, dp, pc, di.driver_name, err, errlen) != 0) {
 		free(p);
 		return (NULL);
 	}

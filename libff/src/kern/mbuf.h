@@ -18,7 +18,9 @@
  *       M_VLANTAG with ether_vtag;
  *   tx: CSUM_IP (header checksum by the NIC) with l2hlen / l3hlen;
  *       CSUM_IP_TSO (the NIC cuts a TCP super-segment into tso_segsz
- *       payloads) with l4hlen too.
+ *       payloads) with l4hlen too; CSUM_IP_TCP / CSUM_IP_UDP (the sum
+ *       field holds the pseudo-header sum, left to a trusted link, or
+ *       completed by ip_output: netinet/in_cksum.h in_delayed_cksum()).
  * The port backend writes the rx words for every frame it receives and
  * turns the tx words into ol_flags when it sends (dpdk/ff_dpdk_mbuf.h).
  * Why the private area and not a registered dynamic field: its offset is
@@ -38,8 +40,8 @@
 
 /* m_pkthdr.csum_flags, transmit requests (FreeBSD sys/mbuf.h values). */
 #define CSUM_IP	      0x00000001 /* IPv4 header checksum by the NIC */
-#define CSUM_IP_UDP   0x00000002 /* UDP checksum by the NIC */
-#define CSUM_IP_TCP   0x00000004 /* TCP checksum by the NIC */
+#define CSUM_IP_UDP   0x00000002 /* UDP checksum by the link (pseudo sum in) */
+#define CSUM_IP_TCP   0x00000004 /* TCP checksum by the link (pseudo sum in) */
 #define CSUM_IP_TSO   0x00000010 /* TCP segmentation by the NIC */
 /* m_pkthdr.csum_flags, receive verdicts: CALC without VALID is bad. */
 #define CSUM_L3_CALC  0x01000000 /* the NIC checked the IP header */

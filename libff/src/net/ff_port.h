@@ -69,6 +69,7 @@ struct ff_port {
 	uint32_t p_capabilities; /* IFCAP_* the device has */
 	uint32_t p_capenable;	 /* IFCAP_* turned on */
 	uint32_t p_hwassist;	 /* CSUM_* it computes on tx */
+	uint32_t p_rx_trust; /* CSUM_L* verdicts given every received frame */
 	uint16_t p_txsegmax; /* most mbufs per frame it sends (1: no chains) */
 	struct ifnet *p_ifp; /* the stack's interface on this port */
 	void *p_backend;     /* backend private state */

@@ -4,7 +4,8 @@
  * TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768).
  *
  * Entry points: in_cksum_buf(), in_cksum_mbuf(), in_cksum_raw_mbuf(),
- * in_pseudo_sum(), in_cksum_l4(), in_cksum_l4_sum().
+ * in_pseudo_sum(), in_cksum_l4(), in_cksum_l4_sum(), in_cksum_pseudo_l4(),
+ * in_delayed_cksum().
  *
  * A seam header, like kern/mbuf.h: the sums are DPDK's optimised inline
  * ones (rte_ip.h), and this is the only file of netinet/ that includes
@@ -110,6 +111,43 @@ in_cksum_l4(const ip_hdr_t *ip, const void *l4)
 
 	memcpy(&h, ip, sizeof(h));
 	return (rte_ipv4_udptcp_cksum(&h, l4));
+}
+
+/*
+ * What a TCP or UDP sum field holds when the link is left the sum
+ * (CSUM_IP_TCP / CSUM_IP_UDP; a trusted link, [portN] csum_trust): the
+ * pseudo-header sum with the upper-layer length, not inverted, which is
+ * what a NIC's offload expects there (FreeBSD's in_pseudo(), DPDK's
+ * rte_ipv4_phdr_cksum()).  Read from a copy, as in in_cksum_l4().
+ */
+static inline uint16_t
+in_cksum_pseudo_l4(const ip_hdr_t *ip)
+{
+	struct rte_ipv4_hdr h;
+
+	memcpy(&h, ip, sizeof(h));
+	return (rte_ipv4_phdr_cksum(&h, 0));
+}
+
+/*
+ * FreeBSD's in_delayed_cksum(): complete the sum a datagram left to a
+ * link that turned out not to take it (an interface without the
+ * CSUM_* in its if_hwassist, lo0 among them).  The field at `field'
+ * (from the IP header, which is contiguous up to it) holds the pseudo
+ * sum; the sum of the whole upper layer with it is the checksum's
+ * complement.  0 goes as its other form, 0xffff (RFC 768).
+ */
+static inline void
+in_delayed_cksum(struct rte_mbuf *m, uint32_t hlen, uint32_t field)
+{
+	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
+	uint16_t raw, s;
+
+	if (in_cksum_raw_mbuf(m, hlen, ntohs(ip->ip_len) - hlen, &raw) != 0)
+		return;
+	s = (uint16_t)~raw;
+	s = s == 0 ? 0xffff : s;
+	memcpy(mtodo(m, field), &s, sizeof(s));
 }
 
 /*

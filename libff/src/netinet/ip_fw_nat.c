@@ -33,8 +33,10 @@
  * Checksums are updated, not recomputed (RFC 1624 eqn. 3: HC' = ~(~HC +
  * ~m + m')), for the IP header and for TCP / UDP (pseudo-header address
  * and port) and ICMP (identifier).  A UDP checksum of 0 (none) stays 0.
- * A TSO super-segment (the NIC computes each segment's checksum) holds
- * the pseudo-header sum, not inverted: only its addresses are adjusted.
+ * A TSO super-segment (the NIC computes each segment's checksum), and a
+ * segment or datagram whose sum is left to the interface (CSUM_IP_TCP,
+ * CSUM_IP_UDP: ours on the way out, before ip_output completes it),
+ * hold the pseudo-header sum, not inverted: only addresses adjust it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -399,8 +401,9 @@ nat_pkt_map(const struct ip_fw_args *a, struct nat_pkt *p)
 		p->dport = p->l4 + 2;
 		p->sum = p->l4 + 16;
 		p->pseudo = 1;
-		/* A TSO super-segment: th_sum is the NIC's pseudo sum. */
-		p->offload = (m_pkthdr(a->m)->csum_flags & CSUM_IP_TSO) != 0;
+		/* TSO, or a sum left to the link: th_sum is a pseudo sum. */
+		p->offload = (m_pkthdr(a->m)->csum_flags &
+				 (CSUM_IP_TSO | CSUM_IP_TCP)) != 0;
 		break;
 	case IPPROTO_UDP:
 		p->dport = p->l4 + 2;
@@ -408,6 +411,7 @@ nat_pkt_map(const struct ip_fw_args *a, struct nat_pkt *p)
 		p->pseudo = 1;
 		if (p->sum[0] == 0 && p->sum[1] == 0)
 			p->sum = NULL; /* RFC 768: no checksum */
+		p->offload = (m_pkthdr(a->m)->csum_flags & CSUM_IP_UDP) != 0;
 		break;
 	default: /* ICMP echo: identifier at 4, sum at 2, no pseudo */
 		p->sport = p->l4 + 4;

@@ -39,6 +39,26 @@ ip_output_cksum(struct ifnet *ifp, struct rte_mbuf *m, ip_hdr_t *ip, int hlen)
 }
 
 /*
+ * A TCP or UDP sum left to the interface (CSUM_IP_TCP / CSUM_IP_UDP)
+ * that this one does not take is completed here, before fragments are
+ * cut (FreeBSD's ip_output(), sw_csum).  Only a trusted link takes it
+ * ([portN] csum_trust, dpdk/ff_dpdk_mbuf.h).
+ */
+static void
+ip_output_delayed(struct ifnet *ifp, struct rte_mbuf *m, int hlen)
+{
+	struct pkthdr *ph = m_pkthdr(m);
+	uint32_t f =
+	    ph->csum_flags & (CSUM_IP_TCP | CSUM_IP_UDP) & ~ifp->if_hwassist;
+
+	if (f == 0)
+		return;
+	in_delayed_cksum(m, (uint32_t)hlen,
+	    (uint32_t)hlen + ((f & CSUM_IP_TCP) != 0 ? 16 : 6));
+	ph->csum_flags &= ~f;
+}
+
+/*
  * The options of the first fragment that later fragments carry (the
  * copied bit), padded with EOL to a multiple of 4.  Returns their length.
  */
@@ -231,6 +251,7 @@ ip_output_consume(struct ff_ctx *ctx, struct rte_mbuf *m, int flags)
 	if (ipfw_check_out(ctx, ifp, m) != 0)
 		return (-EACCES);
 	rt->rt_use++;
+	ip_output_delayed(ifp, m, hlen);
 	mtu = rt->rt_mtu ? min(rt->rt_mtu, ifp->if_mtu) : ifp->if_mtu;
 	/* A TSO super-segment is cut to the MTU by the port. */
 	if (ntohs(ip->ip_len) <= mtu ||

@@ -475,6 +475,48 @@ tcp_output_refdata(
 }
 
 /*
+ * The interface towards the peer leaves the TCP sum to its link
+ * (CSUM_IP_TCP in if_hwassist: a trusted link, [portN] csum_trust; see
+ * dpdk/ff_dpdk_mbuf.h).  ip_output completes it if the segment goes
+ * out another way after all (in_delayed_cksum()).
+ */
+static int
+tcp_output_nosum(struct tcpcb *tp)
+{
+	struct ifnet *ifp = tcp_output_ifp(tp);
+
+	return (ifp != NULL && (ifp->if_hwassist & CSUM_IP_TCP) != 0);
+}
+
+/*
+ * The rest of tcp_output_build() for such an interface: the payload
+ * copied without a sum, th_sum the pseudo-header sum, as for a NIC.
+ */
+static struct rte_mbuf *
+tcp_output_unsummed(struct tcpcb *tp, struct socket *so,
+    struct tcp_sendplan *sp, struct rte_mbuf *m, uint32_t inline_len,
+    const struct rte_mbuf *data)
+{
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
+	tcp_hdr_t *th = (tcp_hdr_t *)(ip + 1);
+	uint32_t hdrlen = (uint32_t)(sizeof(*ip) + sizeof(*th) + sp->optlen);
+
+	if (sp->len > 0 && data == NULL) {
+		(void)sbcopydata(
+		    &so->so_snd, sp->off, inline_len, (uint8_t *)ip + hdrlen);
+		if (inline_len < sp->len &&
+		    tcp_output_chain(tp->t_ctx, m, so, sp->off + inline_len,
+			sp->len - inline_len, inline_len, NULL) != 0) {
+			m_freem(m);
+			return (NULL);
+		}
+	}
+	m_pkthdr(m)->csum_flags |= CSUM_IP_TCP;
+	th->th_sum = in_cksum_pseudo_l4(ip);
+	return (m);
+}
+
+/*
  * Build the segment: headers in a fresh mbuf, the data copied behind
  * them or, for a zero-copy socket, so_snd's mbufs chained by reference
  * (FreeBSD's m_copym() of the send buffer).  NULL when the pool is empty.
@@ -535,6 +577,8 @@ tcp_output_build(
 		tcp_output_tso(m, ip, th, sp);
 		return (m);
 	}
+	if (tcp_output_nosum(tp))
+		return (tcp_output_unsummed(tp, so, sp, m, inline_len, data));
 	if (sp->len == 0) {
 		th->th_sum = in_cksum_l4(ip, th);
 		return (m);

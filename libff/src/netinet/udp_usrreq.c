@@ -341,10 +341,15 @@ udp_prepend(struct ff_ctx *ctx, struct inpcb *inp, struct rte_mbuf *m,
 	uh->uh_dport = dst->sin_port;
 	uh->uh_ulen = htons((uint16_t)len);
 	uh->uh_sum = 0;
-	if (V_udp(ctx)->udp_cksum &&
-	    (uh->uh_sum = udp_cksum_mbuf(m, ip, sizeof(*ip), (uint16_t)len)) ==
-		0)
-		uh->uh_sum = 0xffff;
+	/*
+	 * As FreeBSD: the pseudo sum, the rest left to the interface
+	 * (CSUM_IP_UDP), which ip_output completes for one that does not
+	 * take it (in_delayed_cksum(); all but a trusted link).
+	 */
+	if (V_udp(ctx)->udp_cksum) {
+		uh->uh_sum = in_cksum_pseudo_l4(ip);
+		m_pkthdr(m)->csum_flags |= CSUM_IP_UDP;
+	}
 	return (0);
 }
 

@@ -25,6 +25,7 @@
 #include "ff_config.h"
 #include "core/ff_ctx.h"
 #include "dpdk/ff_dpdk.h"
+#include "dpdk/ff_dpdk_mbuf.h"
 #include "dpdk/ff_runtime.h"
 #include "kern/mbuf.h"
 #include "net/ff_port.h"
@@ -149,6 +150,10 @@ test_ports(struct ff_test *t, char *err, size_t errlen)
 		/* [portN] mtu: the test port takes any, as net_memif does. */
 		if (pc->pc_mtu != 0)
 			p->p_mtu = (uint16_t)pc->pc_mtu;
+		/* [portN] csum_trust: the test is an ff peer that trusts. */
+		if (pc->pc_csum_trust)
+			ff_dpdk_csum_trust(&p->p_capabilities, &p->p_capenable,
+			    &p->p_hwassist, &p->p_rx_trust);
 		ctx->ports[ctx->nb_ports++] = p;
 	}
 	return (0);

@@ -92,6 +92,7 @@ tp_rx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 		if ((pkts[i] = tpq_get(&tp->tp_rx)) == NULL)
 			break;
 		ff_dpdk_rx_import(pkts[i], tp->tp_rx_offloads);
+		m_pkthdr(pkts[i])->csum_flags |= p->p_rx_trust;
 	}
 	return (i);
 }
@@ -248,6 +249,9 @@ ff_testport_set_offloads(
 	p->p_capabilities = ff_dpdk_ifcap(rx, tx);
 	p->p_capenable = ff_dpdk_ifcap(rx_on, tx_on);
 	p->p_hwassist = ff_dpdk_hwassist(tx_on);
+	if (p->p_rx_trust != 0) /* [portN] csum_trust stays */
+		ff_dpdk_csum_trust(&p->p_capabilities, &p->p_capenable,
+		    &p->p_hwassist, &p->p_rx_trust);
 	if (ifp != NULL) {
 		ifp->if_capabilities = p->p_capabilities;
 		ifp->if_capenable = p->p_capenable;

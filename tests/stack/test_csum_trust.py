@@ -1,0 +1,233 @@
+"""[portN] csum_trust: a link whose other end is an ff stack that trusts
+it too (net_memif; here the test port plays it).  As FreeBSD's lo0 with
+IFCAP_RXCSUM | IFCAP_TXCSUM and Linux's veth (CHECKSUM_PARTIAL): TCP and
+UDP checksums are left out on transmit, the field holding the
+pseudo-header sum as a NIC's offload expects (RFC 9293 3.1 and RFC 768
+define the pseudo header; DPDK's rte_ipv4_phdr_cksum() and FreeBSD's
+in_pseudo() put it there), while the IP header is still summed; and what
+is received is not verified, so a wrong sum is neither dropped nor
+counted.  The same frames through a port without the key are summed
+and checked as ever (tcps_rcvbadsum, udps_badsum, ips_badsum).  A
+datagram cut into fragments carries the pseudo sum of the whole one, and
+one reassembled from fragments is not verified either.  The interface
+says both capabilities on (ff-ifconfig's options=)."""
+
+import socket
+
+import pytest
+from scapy.layers.inet import IP, TCP, UDP, defragment, fragment
+from scapy.layers.l2 import Ether
+from scapy.utils import checksum
+
+from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
+from fstools import _ffi
+from fstools._ffi import FF_IOCTL_LIST, FF_MSG_IOCTL
+from tcp_peer import Peer, handshake_passive, quiesce, tcp_stack
+
+TRUST = CONFIG + "csum_trust=1\n"
+IFCAP_RXCSUM, IFCAP_TXCSUM = 0x1, 0x2  # FreeBSD net/if.h
+IPPROTO_TCP, IPPROTO_UDP = 6, 17
+
+
+def pseudo_sum(ip, proto):
+    """The pseudo-header sum (addresses, protocol, upper-layer length),
+    not inverted: scapy's checksum() is its complement."""
+    ph = (
+        socket.inet_aton(ip.src)
+        + socket.inet_aton(ip.dst)
+        + bytes([0, proto])
+        + (ip.len - 4 * ip.ihl).to_bytes(2, "big")
+    )
+    return checksum(ph) ^ 0xFFFF
+
+
+def fresh(pkt, layer):
+    """The checksum scapy computes for pkt's layer (IP, TCP or UDP)."""
+    p = Ether(bytes(pkt))
+    del p[layer].chksum
+    return Ether(bytes(p))[layer].chksum
+
+
+def capenable(st):
+    err, _, body = st.msg(
+        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, "f-stack-0")
+    )
+    assert err == 0
+    return _ffi.decode_ioctl_reply(body)[0]["capenable"]
+
+
+def stacks(make_stack):
+    """(a stack without the key, one with it), the peer's MAC known."""
+    return tcp_stack(make_stack), tcp_stack(make_stack, TRUST)
+
+
+def test_interface_says_rxcsum_and_txcsum(make_stack):
+    plain, trusted = stacks(make_stack)
+    assert capenable(plain) & (IFCAP_RXCSUM | IFCAP_TXCSUM) == 0
+    on = capenable(trusted)
+    assert on & IFCAP_RXCSUM and on & IFCAP_TXCSUM
+
+
+def data_segment(st, n):
+    """A connection's data segment of n bytes as the stack sends it."""
+    peer = Peer(st, sport=40000, dport=80)
+    lfd, fd = handshake_passive(st, peer)
+    data = bytes(range(256)) * (n // 256) + bytes(n % 256)
+    assert st.tcp_send(fd, data) == n
+    st.run()
+    seg = peer.pop()
+    assert seg is not None and bytes(seg[TCP].payload) == data
+    peer.send("A", ack=None)
+    quiesce(st, fd, lfd)
+    return seg
+
+
+@pytest.mark.parametrize("n", [0, 1, 1000, 1448])
+def test_tcp_segments_leave_with_the_pseudo_sum(make_stack, n):
+    plain, trusted = stacks(make_stack)
+    if n == 0:  # an ACK of the peer's data, no payload
+        segs = []
+        for st in (plain, trusted):
+            peer = Peer(st, sport=40001, dport=80)
+            lfd, fd = handshake_passive(st, peer)
+            peer.send("PA", data=b"ack me")
+            st.advance(300)  # the delayed ACK
+            segs.append(peer.expect("A"))
+            assert st.tcp_recv(fd) == b"ack me"
+            quiesce(st, fd, lfd)
+        segs = [Ether() / IP(bytes(s.underlayer)) for s in segs]
+    else:
+        segs = [data_segment(st, n) for st in (plain, trusted)]
+    good, left = segs
+    assert good[TCP].chksum == fresh(good, TCP)
+    assert left[TCP].chksum == pseudo_sum(left[IP], IPPROTO_TCP)
+    assert left[TCP].chksum != fresh(left, TCP)
+    assert left[IP].chksum == fresh(left, IP)  # the header still summed
+
+
+def udp_sent(st):
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    assert a.sendto(fd, b"datagram" * 20, PEER_IP, 9) == 160
+    a.close(fd)
+    st.run()
+    return st.expect(UDP)
+
+
+def test_udp_datagrams_leave_with_the_pseudo_sum(make_stack):
+    plain, trusted = stacks(make_stack)
+    good, left = udp_sent(plain), udp_sent(trusted)
+    assert good[UDP].chksum == fresh(good, UDP)
+    assert left[UDP].chksum == pseudo_sum(left[IP], IPPROTO_UDP)
+    assert left[UDP].chksum != fresh(left, UDP)
+    assert left[IP].chksum == fresh(left, IP)
+
+
+def wrong(pkt, layer):
+    """pkt with layer's checksum one off the right one."""
+    p = Ether(bytes(pkt))
+    p[layer].chksum = fresh(pkt, layer) ^ 0x0101
+    return p
+
+
+def tcp_wrong_sum(st, layer):
+    """A data segment with a wrong TCP or IP header sum: was it taken?"""
+    peer = Peer(st, sport=40002, dport=80)
+    lfd, fd = handshake_passive(st, peer)
+    st.inject(wrong(peer.segment("PA", data=b"unchecked"), layer))
+    got = st.tcp_recv(fd)
+    peer.seq += 9
+    peer.send("F")
+    quiesce(st, fd, lfd)
+    return got == b"unchecked"
+
+
+BAD = {
+    TCP: "tcp.tcps_rcvbadsum",
+    IP: "ip.ips_badsum",
+    UDP: "udp.udps_badsum",
+}
+
+
+@pytest.mark.parametrize("layer", [TCP, IP], ids=["tcp", "ip"])
+def test_tcp_wrong_sum_taken_only_when_trusted(make_stack, layer):
+    plain, trusted = stacks(make_stack)
+    assert not tcp_wrong_sum(plain, layer)
+    assert plain.counter(BAD[layer]) == 1
+    assert tcp_wrong_sum(trusted, layer)
+    assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
+
+
+def udp_wrong_sum(st):
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    pkt = (
+        Ether(dst=st.mac(), src=PEER_MAC)
+        / IP(src=PEER_IP, dst=OUR_IP)
+        / UDP(sport=5000, dport=7)
+        / b"unchecked"
+    )
+    st.inject(wrong(pkt, UDP))
+    try:
+        return a.recv(fd) == b"unchecked"
+    except OSError:
+        return False
+    finally:
+        a.close(fd)
+
+
+def test_udp_wrong_sum_taken_only_when_trusted(make_stack):
+    plain, trusted = stacks(make_stack)
+    assert not udp_wrong_sum(plain)
+    assert plain.counter(BAD[UDP]) == 1
+    assert udp_wrong_sum(trusted)
+    assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
+
+
+def udp_big_sent(st):
+    """A 4000-byte datagram as the stack sends it in fragments, joined."""
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    assert a.sendto(fd, bytes(range(250)) * 16, PEER_IP, 9) == 4000
+    a.close(fd)
+    st.run()
+    frags = st.drain()
+    assert len(frags) == 3
+    return Ether(bytes(Ether() / defragment([f[IP] for f in frags])[0]))
+
+
+def test_fragmented_udp_leaves_with_the_pseudo_sum(make_stack):
+    """The sum covers the whole datagram, fragments cut after it."""
+    plain, trusted = stacks(make_stack)
+    good, left = udp_big_sent(plain), udp_big_sent(trusted)
+    assert good[UDP].chksum == fresh(good, UDP)
+    assert left[UDP].chksum == pseudo_sum(left[IP], IPPROTO_UDP)
+    assert left[UDP].chksum != fresh(left, UDP)
+
+
+def udp_big_wrong_sum(st):
+    """Fragments of a datagram with a wrong sum: was it delivered?"""
+    a = st.api
+    fd = a.socket(socket.SOCK_DGRAM)
+    a.bind(fd, "0.0.0.0", 7)
+    dgram = IP(src=PEER_IP, dst=OUR_IP, id=77) / UDP(sport=5000, dport=7)
+    dgram = wrong(Ether() / dgram / (b"f" * 3000), UDP)[IP]
+    for f in fragment(dgram, fragsize=1480):
+        st.inject(Ether(dst=st.mac(), src=PEER_MAC) / f)
+    try:
+        return a.recv(fd) == b"f" * 3000
+    except OSError:
+        return False
+    finally:
+        a.close(fd)
+
+
+def test_fragmented_udp_wrong_sum_taken_only_when_trusted(make_stack):
+    plain, trusted = stacks(make_stack)
+    assert not udp_big_wrong_sum(plain)
+    assert plain.counter(BAD[UDP]) == 1
+    assert udp_big_wrong_sum(trusted)
+    assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
