@@ -231,3 +231,107 @@ def test_fragmented_udp_wrong_sum_taken_only_when_trusted(make_stack):
     assert plain.counter(BAD[UDP]) == 1
     assert udp_big_wrong_sum(trusted)
     assert trusted.counters(*BAD.values()) == {k: 0 for k in BAD.values()}
+
+
+# Forwarding (net.inet.ip.forwarding=1) between port 0, the trusted link
+# (198.18.0.0/24), and port 1 (198.19.0.0/24), trusted or not.
+BEYOND, BEYOND_MAC = "198.19.0.9", "02:00:00:00:bb:09"
+
+
+def router(make_stack, in_trust, out_trust):
+    port0 = CONFIG + ("csum_trust=1\n" if in_trust else "")
+    port1 = "\n[port1]\naddr=198.19.0.2\nnetmask=255.255.255.0\n"
+    port1 += "csum_trust=1\n" if out_trust else ""
+    st = make_stack(
+        port0.replace("port_list=0", "port_list=0,1")
+        + port1
+        + "\n[freebsd.sysctl]\nnet.inet.ip.forwarding=1\n"
+    )
+    st.drain(1)
+    assert st.arp_add(PEER_IP, PEER_MAC) == 0
+    assert st.arp_add(BEYOND, BEYOND_MAC) == 0
+    return st
+
+
+def to_beyond(st, l4, field):
+    """A frame from the peer to BEYOND with layer l4's sum field set to
+    `field' ("pseudo": the pseudo sum a trusting ff stack sends, "right",
+    "wrong", or a number)."""
+    pkt = Ether(dst=st.mac(), src=PEER_MAC) / IP(src=PEER_IP, dst=BEYOND) / l4
+    pkt = Ether(bytes(pkt))
+    layer = TCP if TCP in pkt else UDP
+    proto = IPPROTO_TCP if layer is TCP else IPPROTO_UDP
+    pkt[layer].chksum = {
+        "pseudo": pseudo_sum(pkt[IP], proto),
+        "right": fresh(pkt, layer),
+        "wrong": fresh(pkt, layer) ^ 0x0101,
+    }.get(field, field)
+    return Ether(bytes(pkt)), layer
+
+
+def forwarded(st, pkt, layer):
+    st.inject(pkt)
+    out = st.expect(layer, port=1)
+    assert out[IP].ttl == pkt[IP].ttl - 1
+    assert bytes(out[layer].payload) == bytes(pkt[layer].payload)
+    return out
+
+
+SEGMENT = TCP(sport=40000, dport=80, flags="PA", seq=7) / (b"f" * 300)
+DATAGRAM = UDP(sport=5000, dport=53) / (b"q" * 45)
+
+
+@pytest.mark.parametrize("l4", [SEGMENT, DATAGRAM], ids=["tcp", "udp"])
+@pytest.mark.parametrize("field", ["pseudo", "right"])
+def test_forwarded_off_a_trusted_link_gets_a_real_sum(make_stack, l4, field):
+    """RFC 1812 5.3.1 leaves a router's TCP/UDP alone, but a sum the
+    sender left to the trusted link would leave here unfinished: a
+    segment or datagram out an untrusted port carries the sum scapy
+    computes, whether the pseudo sum or a whole one came in."""
+    st = router(make_stack, True, False)
+    pkt, layer = to_beyond(st, l4, field)
+    out = forwarded(st, pkt, layer)
+    assert out[layer].chksum == fresh(out, layer)
+    assert out[IP].chksum == fresh(out, IP)
+    assert st.counter("ip.ips_forward") == 1
+
+
+def test_forwarded_trusted_to_trusted_keeps_the_pseudo_sum(make_stack):
+    st = router(make_stack, True, True)
+    pkt, layer = to_beyond(st, SEGMENT, "pseudo")
+    out = forwarded(st, pkt, layer)
+    assert out[TCP].chksum == pseudo_sum(out[IP], IPPROTO_TCP)
+
+
+def test_forwarded_udp_without_a_sum_stays_without(make_stack):
+    st = router(make_stack, True, False)
+    pkt, layer = to_beyond(st, DATAGRAM, 0)
+    assert forwarded(st, pkt, layer)[UDP].chksum == 0
+
+
+@pytest.mark.parametrize("in_trust", [False, True], ids=["plain", "trusted"])
+def test_forwarded_wrong_sum_from_an_untrusted_link_untouched(
+    make_stack, in_trust
+):
+    """A router does not check TCP sums, nor mend them: off an untrusted
+    link a wrong one goes on as it came.  (Off a trusted one the field
+    means nothing and is made right.)"""
+    st = router(make_stack, in_trust, False)
+    pkt, layer = to_beyond(st, SEGMENT, "wrong")
+    out = forwarded(st, pkt, layer)
+    if in_trust:
+        assert out[TCP].chksum == fresh(out, TCP)
+    else:
+        assert out[TCP].chksum == pkt[TCP].chksum
+
+
+def test_forwarded_fragment_goes_as_it_came(make_stack):
+    st = router(make_stack, True, False)
+    whole, _ = to_beyond(
+        st, UDP(sport=5000, dport=53) / (b"x" * 3000), "pseudo"
+    )
+    frags = fragment(whole[IP], fragsize=1400)
+    first = Ether(dst=st.mac(), src=PEER_MAC) / frags[0]
+    st.inject(first)
+    out = st.expect(IP, port=1)
+    assert out[UDP].chksum == whole[UDP].chksum

@@ -200,6 +200,48 @@ ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, ip_hdr_t *ip, int lflags)
 	return (0);
 }
 
+/*
+ * A segment or datagram that came over a trusted link ([portN]
+ * csum_trust: the only interfaces whose if_hwassist has CSUM_IP_TCP)
+ * may carry the pseudo-header sum in place of its checksum, its sender
+ * having left the sum to the link.  Forwarded, it is handled as one of
+ * ours: the field gets the pseudo sum again (whatever the sender put
+ * there) and CSUM_IP_TCP / CSUM_IP_UDP leave the sum to ip_output,
+ * which completes it unless the outgoing interface is trusted too.  A
+ * UDP datagram without a sum (0, RFC 768) stays without; a fragment
+ * holds too little of its datagram to be summed and goes as it came.
+ * What came over any other link is not touched: a router does not
+ * mend a sum it never checked.
+ */
+static void
+ip_forward_trusted(struct ifnet *ifp, struct rte_mbuf *m)
+{
+	ip_hdr_t *ip = mtod(m, ip_hdr_t *);
+	uint32_t hlen = IP_HDRLEN(ip), field, flag;
+	uint16_t s;
+
+	if ((ifp->if_hwassist & CSUM_IP_TCP) == 0 ||
+	    (ntohs(ip->ip_off) & (IP_MF | IP_OFFMASK)) != 0)
+		return;
+	if (ip->ip_p == IPPROTO_TCP) {
+		field = hlen + 16;
+		flag = CSUM_IP_TCP;
+	} else if (ip->ip_p == IPPROTO_UDP) {
+		field = hlen + 6;
+		flag = CSUM_IP_UDP;
+	} else
+		return;
+	if (m_pullup(m, field + sizeof(s)) != 0)
+		return; /* too short: it goes as it came */
+	ip = mtod(m, ip_hdr_t *);
+	memcpy(&s, mtodo(m, field), sizeof(s));
+	if (flag == CSUM_IP_UDP && s == 0)
+		return;
+	s = in_cksum_pseudo_l4(ip);
+	memcpy(mtodo(m, field), &s, sizeof(s));
+	m_pkthdr(m)->csum_flags |= flag;
+}
+
 static void
 ip_forward(
     struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
@@ -217,6 +259,8 @@ ip_forward(
 	}
 	if (ip_forward_ttl(ctx, m, ip, lflags) != 0)
 		return;
+	ip_forward_trusted(ifp, m);
+	ip = mtod(m, ip_hdr_t *);
 	rt = rt_lookup(ctx, ip->ip_dst);
 	if (rt == NULL || (rt->rt_flags & RTF_REJECT) != 0) {
 		st->ips_noroute++;
