@@ -24,8 +24,6 @@
 #include "kern/socketvar.h"
 #include "kern/mbuf.h"
 
-#include <rte_prefetch.h>
-
 /* How far ahead sb_prefetch() reads: the next two segments. */
 #define SB_PREFETCH_AHEAD(len) (2 * (len))
 
@@ -286,9 +284,9 @@ sb_prefetch(const struct rte_mbuf *m, uint32_t moff, uint32_t len)
 			n = len;
 		p = mtodo(m, moff);
 		for (i = 0; i < n; i += RTE_CACHE_LINE_SIZE)
-			rte_prefetch0(p + i);
+			__builtin_prefetch(p + i);
 		if (m->next != NULL)
-			rte_prefetch0(m->next);
+			__builtin_prefetch(m->next);
 		len -= n;
 	}
 }
