@@ -615,6 +615,10 @@ STATS = {
             "socket_zc_nobufs",
             "Zero copy: no mbuf, or too many chains held",
         ),
+        "sos_zcref": (
+            "socket_zc_ref_segments",
+            "Zero copy: segments sent by reference to the send buffer",
+        ),
     },
     "ipfwstat": {
         "ipfw_denied": (

@@ -1410,6 +1410,22 @@ def ev_zc_partial_send(make_stack):
     quiesce(st, fd)
 
 
+def ev_zc_send_by_reference(make_stack):
+    """2920 bytes of a zero-copy chain with kern.ipc.zero_copy.send=1:
+    two full segments (MSS 1460), each built by reference."""
+    st = tcp_stack(make_stack)
+    st.sysctl("kern.ipc.zero_copy.send", 1)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    yield st
+    m = st.api.zc_get(2920)
+    assert st.api.zc_send(fd, m) == 2920
+    st.run()
+    yield
+    st.drain()
+    quiesce(st, fd)
+
+
 def ev_zc_recv_cut(make_stack):
     """A zero-copy receive of 500 bytes of a 1000-byte segment: the 500
     are copied out, the rest stays in the buffer."""
@@ -2830,6 +2846,11 @@ ROWS = [
             "so.sos_zcpartial": 1,
             "so.sos_zccut": 1,
         },
+    ),
+    (
+        "a zero-copy send whose segments go by reference",
+        ev_zc_send_by_reference,
+        {"so.sos_zcget": 1, "so.sos_zcsend": 1, "so.sos_zcref": 2},
     ),
     (
         "a zero-copy receive ending inside a segment",

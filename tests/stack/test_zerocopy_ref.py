@@ -270,3 +270,22 @@ def test_acknowledged_while_the_frame_waits_in_the_port(make_stack):
     assert st.mbufs_in_use() == base
     assert st.check() is None
     quiesce(st, fd)
+
+
+def test_sostat_counts_segments_sent_by_reference(make_stack):
+    """kern.ipc.sostat's sos_zcref: one for each data segment the port
+    got as a chain (a header mbuf and the buffer's own), none for those
+    copied into one mbuf (a port that takes no chains)."""
+    st, peer, fd, una = setup(make_stack, mss=1000)
+    data = pattern(5500, 12)
+    zc_send(st.api, fd, data)
+    got, segs = stream(st, peer, una, len(data))
+    assert got == data and len(segs) == 6 and min(segs) >= 2, segs
+    assert st.counter("so.sos_zcref") == 6
+    st.txsegmax(1)
+    more = pattern(3000, 13)
+    zc_send(st.api, fd, more)
+    got, segs = stream(st, peer, una + len(data), len(more))
+    assert got == more and segs == [1, 1, 1], segs
+    assert st.counter("so.sos_zcref") == 6
+    quiesce(st, fd)

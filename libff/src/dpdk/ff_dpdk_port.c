@@ -57,6 +57,7 @@ struct dpdk_port {
 	struct ff_port dp_port; /* must be first */
 	struct dpdk_offloads dp_off;
 	int dp_tso_hdr_in_mtu; /* see dpdk_tso_fit() */
+	int dp_memif_zc;       /* memif zero copy: ff_memif_zc_tx() */
 	/* MTUs the port takes (dpdk_mtu_limits()); soft: ff keeps it. */
 	uint32_t dp_mtu_min, dp_mtu_max;
 	const char *dp_mtu_why; /* what sets dp_mtu_max, for messages */
@@ -133,6 +134,8 @@ dpdk_tx_burst(struct ff_port *p, struct rte_mbuf **pkts, uint16_t n)
 			if (((struct dpdk_port *)p)->dp_tso_hdr_in_mtu)
 				dpdk_tso_fit(p, pkts[i]);
 		}
+	if (((struct dpdk_port *)p)->dp_memif_zc)
+		return (ff_memif_zc_tx(p->p_port_id, p->p_queue, pkts, n));
 	return (rte_eth_tx_burst(p->p_port_id, p->p_queue, pkts, n));
 }
 
@@ -466,8 +469,10 @@ dpdk_memif_bsize(const struct ff_ctx *ctx, const struct ff_port *p)
  * one descriptor of bsize= bytes holds: a longer frame would go over
  * chained descriptors, whose flags DPDK 22.11 leaves stale (see
  * cfg_memif_bsize(), which sizes bsize= for [portN] mtu).  A port that
- * sends each frame in one mbuf (p_txsegmax 1: net_af_xdp, memif zero
- * copy) takes no frame longer than an mbuf's data room.
+ * sends each frame in one mbuf (p_txsegmax 1: net_af_xdp) takes no
+ * frame longer than an mbuf's data room, nor does memif's zero copy,
+ * whose server writes each frame into one of our mbufs (a longer one
+ * would go over chained descriptors).
  */
 static void
 dpdk_mtu_limits(
@@ -509,6 +514,10 @@ dpdk_mtu_limits(
 	if (dp->dp_port.p_txsegmax < 2 && room < dp->dp_mtu_max) {
 		dp->dp_mtu_max = room;
 		dp->dp_mtu_why = "one mbuf a frame: the port sends no chains";
+	}
+	if (dp->dp_memif_zc && room < dp->dp_mtu_max) {
+		dp->dp_mtu_max = room;
+		dp->dp_mtu_why = "one mbuf a frame: memif zero copy";
 	}
 }
 
@@ -669,14 +678,12 @@ ff_dpdk_port_open(struct ff_ctx *ctx, uint16_t port_id,
 		di.tx_desc_lim.nb_mtu_seg_max > 1
 	    ? di.tx_desc_lim.nb_mtu_seg_max
 	    : 1;
-	/*
-	 * memif's zero-copy transmit (DPDK 22.11 eth_memif_tx_zc) checks the
-	 * ring's free slots once per four frames, not per segment: chains
-	 * overran it (bad checksums at the server, a stalled transfer, with
-	 * kern.ipc.zero_copy.send=1).  One mbuf a frame there.
-	 */
-	if (ff_memif_zc_port(ctx, p->p_name))
-		p->p_txsegmax = 1;
+	/* memif's zero-copy transmit takes chains through ff_memif_zc_tx(). */
+	if (ff_memif_zc_port(ctx, p->p_name)) {
+		dp->dp_memif_zc = 1;
+		if (p->p_txsegmax > ff_memif_zc_segmax())
+			p->p_txsegmax = ff_memif_zc_segmax();
+	}
 	dpdk_mtu_limits(ctx, dp, &di);
 	if (dpdk_csum_trust(ctx, p, pc, di.driver_name, err, errlen) != 0 ||
 	    dpdk_mtu_check(ctx, dp, pc, di.driver_name, err, errlen) != 0) {

@@ -255,3 +255,53 @@ ff_memif_zc_settle(struct ff_ctx *ctx, uint16_t port_id, const char *name,
 		rc = zc_check_pool(ctx, name, err, errlen);
 	return (rc);
 }
+
+/*
+ * Transmit on a zero-copy memif port, frames of several mbufs included.
+ *
+ * DPDK 22.11's eth_memif_tx_zc() takes frames four at a time while more
+ * than four are left, having checked only that more than four ring slots
+ * are free: four frames of two or three mbufs each wrote descriptors the
+ * server had not read yet (bad checksums at the server, a stalled
+ * transfer).  Bursts of at most four never enter that loop; the one
+ * left checks the free slots before each mbuf of a chain.  But when a
+ * chain does not fit it gives up in the middle, having already raised
+ * the reference count of the mbufs before the one that did not fit
+ * (memif_tx_one_zc()), and the frame, handed back as unsent, would
+ * never be freed.  So each frame's counts are noted before the burst
+ * and those of the first one not sent are put back after it.
+ */
+#define ZC_TX_GROUP  4
+#define ZC_TX_SEGMAX 8 /* most mbufs in a frame (ff_memif_zc_segmax()) */
+
+uint16_t
+ff_memif_zc_segmax(void)
+{
+	return (ZC_TX_SEGMAX);
+}
+
+uint16_t
+ff_memif_zc_tx(
+    uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t ref[ZC_TX_GROUP][ZC_TX_SEGMAX];
+	struct rte_mbuf *m;
+	uint16_t sent = 0, k, got, i, s;
+
+	while (sent < n) {
+		k = n - sent < ZC_TX_GROUP ? n - sent : ZC_TX_GROUP;
+		for (i = 0; i < k; i++)
+			for (m = pkts[sent + i], s = 0;
+			     m != NULL && s < ZC_TX_SEGMAX; m = m->next, s++)
+				ref[i][s] = rte_mbuf_refcnt_read(m);
+		got = rte_eth_tx_burst(port_id, queue, pkts + sent, k);
+		sent += got;
+		if (got == k)
+			continue;
+		for (m = pkts[sent], s = 0; m != NULL && s < ZC_TX_SEGMAX;
+		     m = m->next, s++)
+			rte_mbuf_refcnt_set(m, ref[got][s]);
+		break;
+	}
+	return (sent);
+}

@@ -26,4 +26,15 @@ int ff_memif_zc_hold(
 int ff_memif_zc_settle(struct ff_ctx *ctx, uint16_t port_id, const char *name,
     char *err, size_t errlen);
 
+struct rte_mbuf;
+
+/* Most mbufs in one frame ff_memif_zc_tx() takes. */
+uint16_t ff_memif_zc_segmax(void);
+/*
+ * rte_eth_tx_burst() on a zero-copy memif port, safe for frames of
+ * several mbufs (ff_memif_zc.c says why it is needed): frames sent.
+ */
+uint16_t ff_memif_zc_tx(
+    uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
+
 #endif /* _FF_MEMIF_ZC_H_ */

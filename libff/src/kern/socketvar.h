@@ -218,7 +218,8 @@ struct socket {
 	X(sos_zcfree)	  /* zero copy: chains the app freed */      \
 	X(sos_zcbadarg)	  /* zero copy: NULL, bad length refused */  \
 	X(sos_zcbadchain) /* zero copy: chain not held, refused */   \
-	X(sos_zcnobufs)	  /* zero copy: no mbuf or table full */
+	X(sos_zcnobufs)	  /* zero copy: no mbuf or table full */     \
+	X(sos_zcref)	  /* zero copy: segments sent by reference */
 
 struct sostat {
 	SOSTAT_LIST(STATS_X, STATS_A)

@@ -24,6 +24,9 @@
 #include "kern/socketvar.h"
 #include "kern/mbuf.h"
 
+/* How far ahead sb_prefetch() reads: the next two segments. */
+#define SB_PREFETCH_AHEAD(len) (2 * (len))
+
 int
 sbreserve(struct socket *so, struct sockbuf *sb, uint32_t cc)
 {
@@ -256,6 +259,38 @@ sbcopydata(struct sockbuf *sb, uint32_t off, uint32_t len, void *buf)
 	return (done);
 }
 
+/*
+ * Ask for the lines of the len bytes of sb that follow the range just
+ * read (m, from moff on) ahead of their use.  The data of a zero-copy
+ * send was never written by the sender (an ff_zc_mbuf_get() chain)
+ * and its mbufs come back from the pool in no order, so each segment
+ * is a few 2 KB buffers nobody touched lately: the hardware prefetcher
+ * starts over in each and the sum stalls on one miss after the other
+ * (perf, issue 15: the zero-copy sender's sum ran at a fifth of the
+ * copying sender's, whose data its own copy had just written).  The
+ * next segment's lines are then on their way while this one is summed.
+ */
+static void
+sb_prefetch(const struct rte_mbuf *m, uint32_t moff, uint32_t len)
+{
+	const char *p;
+	uint32_t n, i;
+
+	for (; m != NULL && len > 0; m = m->next, moff = 0) {
+		if (moff >= m->data_len)
+			continue;
+		n = m->data_len - moff;
+		if (n > len)
+			n = len;
+		p = mtodo(m, moff);
+		for (i = 0; i < n; i += RTE_CACHE_LINE_SIZE)
+			__builtin_prefetch(p + i);
+		if (m->next != NULL)
+			__builtin_prefetch(m->next);
+		len -= n;
+	}
+}
+
 uint32_t
 sbcopydata_cksum(
     struct sockbuf *sb, uint32_t off, uint32_t len, void *buf, uint64_t *sum)
@@ -271,6 +306,8 @@ sbcopydata_cksum(
 		n = m->data_len - moff;
 		if (n > len - done)
 			n = len - done;
+		if (done + n >= len)
+			sb_prefetch(m, moff + n, SB_PREFETCH_AHEAD(len));
 		part = cksum_copy(dst + done, mtodo(m, moff), n);
 		if (done & 1) { /* its words straddle ours: swap its bytes */
 			f = cksum_fold(part);
@@ -334,6 +371,8 @@ sbrefdata(struct sockbuf *sb, uint32_t off, uint32_t len,
 		refs[i]->data_len = (uint16_t)k;
 		refs[i]->pkt_len = k;
 		refs[i]->next = i + 1 < n ? refs[i + 1] : NULL;
+		if (done + k >= len)
+			sb_prefetch(m, moff + k, SB_PREFETCH_AHEAD(len));
 		part = cksum_sum(mtodo(m, moff), k);
 		if (done & 1) { /* its words straddle ours: swap its bytes */
 			f = cksum_fold(part);

@@ -25,8 +25,9 @@
  * net_memif in copy mode, which copies every frame anyway, the
  * references (two more mbufs and refcount updates per segment, three
  * descriptors a frame) cost the sender more than the one copy of hot
- * data they save; and DPDK 22.11's memif zero-copy transmit overruns its
- * ring with frames of several mbufs in bursts of more than four.
+ * data they save.  Over memif's zero copy they spare the sender every
+ * store into the payload (the server reads the send buffer's own mbufs;
+ * ff_memif_zc_tx() mends DPDK 22.11's transmit of chains there).
  *
  * Partial sends: a chain longer than so_snd's room is cut at the room;
  * the front goes to the protocol and the rest stays the application's,

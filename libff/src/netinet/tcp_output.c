@@ -32,6 +32,7 @@
 #include "netinet/ip_var.h"
 #include "netinet/in_pcb.h"
 #include "kern/kern_mbuf.h"
+#include "kern/uipc_var.h"
 #include "netinet/tcp_var.h"
 #include "kern/mbuf.h"
 #include "netinet/in_cksum.h"
@@ -465,13 +466,17 @@ static struct rte_mbuf *
 tcp_output_refdata(
     struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp, uint64_t *sum)
 {
+	struct rte_mbuf *m;
 	uint32_t segs;
 
 	if (sp->len == 0 || sp->tso_segsz != 0 ||
 	    (segs = tcp_output_refsegs(tp, so)) == 0)
 		return (NULL);
-	return (sbrefdata(
-	    &so->so_snd, sp->off, sp->len, tp->t_ctx->pktmbuf_pool, segs, sum));
+	m = sbrefdata(
+	    &so->so_snd, sp->off, sp->len, tp->t_ctx->pktmbuf_pool, segs, sum);
+	if (m != NULL)
+		V_uipc(tp->t_ctx)->us_stat.sos_zcref++;
+	return (m);
 }
 
 /*
