@@ -30,7 +30,13 @@ to client) with 1 and 4 streams:
             copy+trust  copy with [port0] csum_trust=1 on both stacks:
                       TCP checksums neither computed nor verified, as
                       Linux's veth does (CHECKSUM_PARTIAL crosses it) for
-                      the iperf3 baseline; trust/copy is this against copy.
+                      the iperf3 baseline; trust/copy is this against copy;
+            zc+trust  every zero copy at once, with csum_trust: memif zero
+                      copy, the zero-copy socket calls and
+                      kern.ipc.zero_copy.send=1 (segments by reference) on
+                      both stacks, so the sender never touches the payload
+                      and only memif's server side copies it, once;
+                      zc+trust/copy+trust is this against copy+trust.
           With --mtu N (9000: a jumbo MTU) two more, [port0] mtu=N on both
           stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
           zero copy sends one mbuf a frame and cannot carry them):
@@ -151,27 +157,28 @@ def cpu_ns(pid):
 
 
 # The ff variants: (name, memif zero copy, zero-copy socket calls, MTU,
-# [port0] csum_trust on both stacks).
-VARIANTS = (("copy", False, False, None, False),
-            ("memif zc", True, False, None, False),
-            ("zero copy", False, True, None, False),
-            ("zc+memif zc", True, True, None, False),
-            ("copy+trust", False, False, None, True))  # fmt: skip
+# [port0] csum_trust on both stacks, kern.ipc.zero_copy.send=1 on both).
+VARIANTS = (("copy", False, False, None, False, False),
+            ("memif zc", True, False, None, False, False),
+            ("zero copy", False, True, None, False, False),
+            ("zc+memif zc", True, True, None, False, False),
+            ("copy+trust", False, False, None, True, False),
+            ("zc+trust", True, True, None, True, True))  # fmt: skip
 
 
 def jumbo_variants(mtu):
     """The variants a jumbo MTU can carry (not memif zero copy)."""
     return (
-        ("copy/%d" % mtu, False, False, mtu, False),
-        ("zero copy/%d" % mtu, False, True, mtu, False),
-        ("copy+trust/%d" % mtu, False, False, mtu, True),
+        ("copy/%d" % mtu, False, False, mtu, False, False),
+        ("zero copy/%d" % mtu, False, True, mtu, False, False),
+        ("copy+trust/%d" % mtu, False, False, mtu, True, False),
     )
 
 
 def run_ff(tmp, way, streams, variant, secs, idle_sleep):
     """tcp_echo <-> ff_bench over memif: (Gbit/s, byte-count mismatch or
     error count, ff_bench's JSON, tcp_echo's Gbit per CPU second)."""
-    _, link_zc, sock_zc, mtu, trust = variant
+    _, link_zc, sock_zc, mtu, trust, ref = variant
     env = {"FF_TCP_ECHO_MODE": "sink" if way == "send" else "source"}
     if sock_zc:
         env["FF_TCP_ECHO_ZC"] = "1"
@@ -183,6 +190,10 @@ def run_ff(tmp, way, streams, variant, secs, idle_sleep):
         mtu=mtu,
         csum_trust=("server", "client") if trust else (),
     )
+    if ref:  # segments by reference, whichever side sends
+        for path in pair.config.values():
+            with open(path, "a") as f:
+                f.write("\n[freebsd.sysctl]\nkern.ipc.zero_copy.send=1\n")
     try:
         pair.start(TCP_ECHO, env=env)
         args = ["-m", way, "-n", str(streams), "-d", str(secs), "--json"]
@@ -326,25 +337,33 @@ def main():
     trust = "copy+trust" in args.variants and "copy" in args.variants
     if trust:
         head.append("trust/copy")
+    zct = "zc+trust" in args.variants and "copy+trust" in args.variants
+    if zct:
+        head.append("zc+trust/copy+trust")
     rows = []
     for way in WAYS:
         for n in args.streams:
             row = [way, str(n), "%.2f" % lx[None, way, n]]
             if args.mtu:
                 row.append("%.2f" % lx[args.mtu, way, n])
-            for name, _, _, mtu, _ in args.run:
+            for name, _, _, mtu, _, _ in args.run:
                 g = ff[way, n, name]
                 row += ["%.2f" % g, ratio(g, lx[mtu, way, n])]
             if zc:
                 row.append(ratio(ff[way, n, "zero copy"], ff[way, n, "copy"]))
             if trust:
                 row.append(ratio(ff[way, n, "copy+trust"], ff[way, n, "copy"]))
+            if zct:
+                row.append(
+                    ratio(ff[way, n, "zc+trust"], ff[way, n, "copy+trust"])
+                )
             rows.append(row)
     target = ["target", "", ""] + ([""] if args.mtu else [])
     for _ in args.run:
         target += ["", ">= %.1fx" % TARGET_VS_LINUX]
     target += [">= %.1fx" % TARGET_ZC] if zc else []
-    rows.append(target + ([""] if trust else []))
+    target += [""] if trust else []
+    rows.append(target + ([">= %.1fx" % TARGET_ZC] if zct else []))
     table(head, rows)
     print()
     print("Gbit per CPU second, ff_bench / tcp_echo (the lower one limits)")
