@@ -21,6 +21,7 @@ import struct
 
 from scapy.layers.inet import IP, TCP, in4_chksum
 
+from ffstack import CONFIG
 from tcp_peer import Peer, establish, quiesce, tcp_stack
 
 TF_SACK_PERMIT = 0x00000200
@@ -46,9 +47,22 @@ def nb_segs(st):
     return out[3]
 
 
-def pop_data(st, una):
+def pseudo_checksum(seg):
+    """What a segment left to a trusted link ([portN] csum_trust) holds
+    in its checksum field: the pseudo-header sum (RFC 9293 3.1), not
+    inverted, as a NIC's offload expects."""
+    ip = seg[IP]
+    return (
+        in4_chksum(
+            6, IP(src=ip.src, dst=ip.dst, proto=6), b"\0" * len(seg[TCP])
+        )
+        ^ 0xFFFF
+    )
+
+
+def pop_data(st, una, want=right_checksum):
     """Every data segment the stack sent: (offset from una, payload,
-    nb_segs), each checksum checked."""
+    nb_segs), each checksum checked (want: what it must hold)."""
     got = []
     st.run()  # what the last call queued reaches the port
     while (p := st.pop()) is not None:
@@ -58,7 +72,7 @@ def pop_data(st, una):
         pl = bytes(t.payload)
         if not pl:
             continue
-        assert t.chksum == right_checksum(p), ((t.seq - una), len(pl))
+        assert t.chksum == want(p), ((t.seq - una), len(pl))
         got.append(((t.seq - una) & 0xFFFFFFFF, pl, nb_segs(st)))
     return got
 
@@ -69,8 +83,8 @@ def zc_send(api, fd, data):
     assert api.zc_send(fd, m) == len(data)
 
 
-def setup(make_stack, mss=1460, nseg=10, sack=False, byref=1):
-    st = tcp_stack(make_stack)
+def setup(make_stack, mss=1460, nseg=10, sack=False, byref=1, config=None):
+    st = tcp_stack(make_stack, config)
     if byref is not None:
         st.sysctl("kern.ipc.zero_copy.send", byref)
     st.sysctl("net.inet.tcp.initcwnd_segments", nseg)
@@ -81,13 +95,13 @@ def setup(make_stack, mss=1460, nseg=10, sack=False, byref=1):
     return st, peer, fd, peer.ack
 
 
-def stream(st, peer, una, total):
+def stream(st, peer, una, total, want=right_checksum):
     """Collect segments, acknowledging each flight, until total bytes
     came in order; the bytes and the segments' nb_segs."""
     data, segs = b"", []
     for _ in range(200):
         st.run()
-        got = pop_data(st, una)
+        got = pop_data(st, una, want)
         for off, pl, n in got:
             assert off == len(data), "segment at %d, expected %d" % (
                 off,
@@ -288,4 +302,21 @@ def test_sostat_counts_segments_sent_by_reference(make_stack):
     got, segs = stream(st, peer, una + len(data), len(more))
     assert got == more and segs == [1, 1, 1], segs
     assert st.counter("so.sos_zcref") == 6
+    quiesce(st, fd)
+
+
+def test_trusted_link_segments_by_reference_carry_the_pseudo_sum(make_stack):
+    """Over a trusted link (csum_trust) the segments still go by
+    reference, with the bytes the application put in its chains, and
+    their field holds the pseudo-header sum: the link takes the sum, so
+    the payload is neither copied nor read."""
+    st, peer, fd, una = setup(
+        make_stack, mss=1001, config=CONFIG + "csum_trust=1\n"
+    )
+    data = pattern(7000, 14)
+    zc_send(st.api, fd, data[:2049])
+    zc_send(st.api, fd, data[2049:])
+    got, segs = stream(st, peer, una, len(data), want=pseudo_checksum)
+    assert got == data and min(segs) >= 2, segs
+    assert st.counter("so.sos_zcref") == len(segs)
     quiesce(st, fd)

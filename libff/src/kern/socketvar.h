@@ -287,7 +287,8 @@ uint32_t sbcopydata_cksum(
  * sbcopydata_cksum() by reference: len bytes at offset off of a stream
  * buffer as a chain of at most maxsegs (and SB_REF_MAXSEGS) indirect
  * mbufs from pool mp that share the buffer's data (rte_pktmbuf_attach),
- * with no copy; *sum gets their sum as sbcopydata_cksum() does.  NULL
+ * with no copy; *sum gets their sum as sbcopydata_cksum() does (sum NULL:
+ * no sum, and the data is not read, for a link that takes it).  NULL
  * when the range spans more segments, the buffer holds less, or the pool
  * is empty: the caller copies instead.
  */

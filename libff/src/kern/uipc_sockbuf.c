@@ -371,6 +371,10 @@ sbrefdata(struct sockbuf *sb, uint32_t off, uint32_t len,
 		refs[i]->data_len = (uint16_t)k;
 		refs[i]->pkt_len = k;
 		refs[i]->next = i + 1 < n ? refs[i + 1] : NULL;
+		if (sum == NULL) { /* the link takes the sum: no read */
+			done += k;
+			continue;
+		}
 		if (done + k >= len)
 			sb_prefetch(m, moff + k, SB_PREFETCH_AHEAD(len));
 		part = cksum_sum(mtodo(m, moff), k);
@@ -383,6 +387,7 @@ sbrefdata(struct sockbuf *sb, uint32_t off, uint32_t len,
 	}
 	refs[0]->pkt_len = len;
 	refs[0]->nb_segs = (uint16_t)n;
-	*sum = s;
+	if (sum != NULL)
+		*sum = s;
 	return (refs[0]);
 }

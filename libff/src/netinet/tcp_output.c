@@ -439,6 +439,20 @@ tcp_output_tso(struct rte_mbuf *m, ip_hdr_t *ip, tcp_hdr_t *th,
 }
 
 /*
+ * The interface towards the peer leaves the TCP sum to its link
+ * (CSUM_IP_TCP in if_hwassist: a trusted link, [portN] csum_trust; see
+ * dpdk/ff_dpdk_mbuf.h).  ip_output completes it if the segment goes
+ * out another way after all (in_delayed_cksum()).
+ */
+static int
+tcp_output_nosum(struct tcpcb *tp)
+{
+	struct ifnet *ifp = tcp_output_ifp(tp);
+
+	return (ifp != NULL && (ifp->if_hwassist & CSUM_IP_TCP) != 0);
+}
+
+/*
  * How many mbufs of so_snd one data segment may take by reference
  * (sbrefdata()): 0 to copy, when the application never handed the
  * socket chains (ff_zc_send(): the copying path's data was copied once
@@ -472,25 +486,12 @@ tcp_output_refdata(
 	if (sp->len == 0 || sp->tso_segsz != 0 ||
 	    (segs = tcp_output_refsegs(tp, so)) == 0)
 		return (NULL);
-	m = sbrefdata(
-	    &so->so_snd, sp->off, sp->len, tp->t_ctx->pktmbuf_pool, segs, sum);
+	/* A trusted link takes the sum: the payload is then never read. */
+	m = sbrefdata(&so->so_snd, sp->off, sp->len, tp->t_ctx->pktmbuf_pool,
+	    segs, tcp_output_nosum(tp) ? NULL : sum);
 	if (m != NULL)
 		V_uipc(tp->t_ctx)->us_stat.sos_zcref++;
 	return (m);
-}
-
-/*
- * The interface towards the peer leaves the TCP sum to its link
- * (CSUM_IP_TCP in if_hwassist: a trusted link, [portN] csum_trust; see
- * dpdk/ff_dpdk_mbuf.h).  ip_output completes it if the segment goes
- * out another way after all (in_delayed_cksum()).
- */
-static int
-tcp_output_nosum(struct tcpcb *tp)
-{
-	struct ifnet *ifp = tcp_output_ifp(tp);
-
-	return (ifp != NULL && (ifp->if_hwassist & CSUM_IP_TCP) != 0);
 }
 
 /*
