@@ -37,9 +37,9 @@ to client) with 1 and 4 streams:
                       both stacks, so the sender never touches the payload
                       and only memif's server side copies it, once;
                       zc+trust/copy+trust is this against copy+trust.
-          With --mtu N (9000: a jumbo MTU) two more, [port0] mtu=N on both
+          With --mtu N (9000: a jumbo MTU) three more, [port0] mtu=N on both
           stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
-          zero copy sends one mbuf a frame and cannot carry them):
+          zero copy receives one mbuf a frame and cannot carry them):
             copy/N, zero copy/N, copy+trust/N
           beside a second baseline, iperf3 over a veth pair of MTU N, which
           their "vs iperf3" compares them with.  --variants picks ff
