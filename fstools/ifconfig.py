@@ -10,6 +10,7 @@ ifconfig(8).
         status: active
     $ ff-ifconfig f-stack-0 inet 198.18.1.2/24 alias
     $ ff-ifconfig f-stack-0 mtu 1400
+    $ ff-ifconfig f-stack-0 -txcsum
     $ ff-ifconfig nosuch0
     ff-ifconfig: interface nosuch0 does not exist
 
@@ -41,6 +42,8 @@ class Change(NamedTuple):
     mtu: int = None
     up: bool = None
     promisc: bool = None
+    caps_on: tuple = None  # capability words turned on: ("txcsum", ...)
+    caps_off: tuple = None  # and off (-txcsum)
 
     def empty(self):
         return all(v is None for v in self)
@@ -56,12 +59,16 @@ KEYWORDS = {
     "remove": "delete",
 }
 
+# ifconfig(8)'s capability words (each also with a leading "-").
+CAPABILITIES = ("rxcsum", "txcsum", "tso4", "tso")
+
 
 def parse_change(words):
     """The words after ``ifname`` -> Change.  UsageError for grammar,
     BadValue for a word that should be an address or mask."""
     w = cli.Words(words)
     ch = {}
+    caps = {}  # word -> on; the last one said wins
     while w:
         word = w.next("word")
         if word == "inet":
@@ -80,10 +87,16 @@ def parse_change(words):
             ch["up"] = word == "up"
         elif word in ("promisc", "-promisc"):
             ch["promisc"] = word == "promisc"
+        elif word.removeprefix("-") in CAPABILITIES:
+            cap = word.removeprefix("-")
+            caps["tso4" if cap == "tso" else cap] = not word.startswith("-")
         elif "addr" not in ch:
             ch["addr"], ch["plen"] = netcmd.parse_prefix(word)
         else:
             raise click.UsageError("unexpected word %r" % word)
+    if caps:
+        ch["caps_on"] = tuple(c for c, on in caps.items() if on)
+        ch["caps_off"] = tuple(c for c, on in caps.items() if not on)
     change = Change(**ch)
     if change.alias and change.addr is None:
         raise click.UsageError(
@@ -160,6 +173,10 @@ def configure(st, out, name, change):
                 promisc=change.promisc,
                 proc=proc,
             )
+            if change.caps_on is not None:
+                st.set_capabilities(
+                    name, change.caps_on, change.caps_off, proc=proc
+                )
         except StackRefused as e:
             if e.what is None and e.name == "ENXIO":
                 return out.warn("interface %s does not exist" % name)
@@ -178,6 +195,7 @@ def configure(st, out, name, change):
         "ff-ifconfig f-stack-0 inet 198.18.1.2 -alias",
         "ff-ifconfig f-stack-0 mtu 1400",
         "ff-ifconfig f-stack-0 down",
+        "ff-ifconfig f-stack-0 -txcsum -rxcsum     checksums by the stack",
         "ff-ifconfig --proc all --json",
     ),
 )
@@ -208,7 +226,7 @@ def configure(st, out, name, change):
 @cli.words_argument(
     "[ifname [inet] [address[/len]] [netmask m] "
     "[broadcast b] [alias|-alias|delete] [mtu n] "
-    "[up|down] [promisc|-promisc]]"
+    "[up|down] [promisc|-promisc] [[-]rxcsum] [[-]txcsum] [[-]tso4]]"
 )
 def command(common, all_, list_, up_only, down_only, verbose, words):
     """Show or configure the stack's interfaces, as FreeBSD's ifconfig(8)."""

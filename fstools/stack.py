@@ -632,6 +632,44 @@ class Stack:
                 value=flags,
             )
 
+    # ifconfig(8)'s capability words and the IFCAP_* bit each one sets.
+    CAPABILITIES = {
+        "rxcsum": _ffi.FF_IFCAP_RXCSUM,
+        "txcsum": _ffi.FF_IFCAP_TXCSUM,
+        "tso4": _ffi.FF_IFCAP_TSO4,
+        "tso": _ffi.FF_IFCAP_TSO4,  # IPv4 only: tso is tso4
+    }
+
+    def set_capabilities(
+        self,
+        name: str,
+        on: tuple = (),
+        off: tuple = (),
+        proc: int | None = None,
+    ) -> None:
+        """ifconfig's ``rxcsum``, ``-rxcsum``, ``txcsum``, ``-txcsum``,
+        ``tso4``, ``-tso4``: turn each capability named in ``on`` on and
+        each in ``off`` off, one SIOCSIFCAP each, ``on`` first, as
+        ifconfig(8) does word by word.  ``-txcsum`` takes TSO4 with it
+        (the stack's doing, as FreeBSD's drivers).  A refusal is a
+        StackRefused naming the word: EINVAL the interface lacks the
+        capability, EOPNOTSUPP it cannot change (lo0's, one the port was
+        started without), EAGAIN tso4 without txcsum."""
+        steps = [(c, True) for c in on] + [(c, False) for c in off]
+        for cap, _ in steps:
+            if cap not in self.CAPABILITIES:
+                raise ValueError("unknown capability %r" % cap)
+        for cap, enable in steps:
+            cur = self.interface(name, proc).capenable
+            bit = self.CAPABILITIES[cap]
+            self._step(
+                proc,
+                name,
+                "%s%s: ioctl (SIOCSIFCAP)" % ("" if enable else "-", cap),
+                _ffi.FF_IOCTL_SETCAP,
+                value=cur | bit if enable else cur & ~bit,
+            )
+
     def _step(self, proc, name, what, op, **kw):
         try:
             self._ioctl(proc, op, name, **kw)

@@ -227,6 +227,10 @@ struct ff_sockaddr_in {
  *            `ifconfig ifname inet addr' the tool deletes the old primary
  *            first, as ifconfig(8) does.
  *  DELADDR   (SIOCDIFADDR) remove ir_addr from the interface.
+ *  SETCAP    (SIOCSIFCAP) ir_value = the new IFCAP_* enabled set
+ *            (ifconfig [-]rxcsum, [-]txcsum, [-]tso4).  Only RXCSUM,
+ *            TXCSUM and TSO4 of a port, among those on at its start,
+ *            can change; without TXCSUM, TSO4 goes off too.
  *
  * Reply: LIST as struct ff_ioctl_rep then ip_count records struct
  * ff_ifinfo (ii_reclen apart, the first at ip_first, offsets from the
@@ -236,13 +240,17 @@ struct ff_sockaddr_in {
  * Errors: ENXIO unknown interface, EAFNOSUPPORT an address that is not
  * AF_INET, EINVAL malformed request or bad value, EEXIST address already
  * on the interface, EADDRINUSE on another one, EADDRNOTAVAIL (DELADDR) not
- * on the interface.
+ * on the interface; SETCAP: EINVAL a capability the interface does not
+ * have, EOPNOTSUPP one that cannot change (lo0's, one the port was
+ * started without, any but RXCSUM/TXCSUM/TSO4), EAGAIN TSO4 without
+ * TXCSUM.
  */
 #define FF_IOCTL_LIST	  1
 #define FF_IOCTL_SETFLAGS 2
 #define FF_IOCTL_SETMTU	  3
 #define FF_IOCTL_ADDADDR  4
 #define FF_IOCTL_DELADDR  5
+#define FF_IOCTL_SETCAP	  6
 
 /* ii_capenable: FreeBSD's IFCAP_* (ifconfig's options=...). */
 #define FF_IFCAP_RXCSUM	   0x00001
@@ -260,7 +268,7 @@ struct ff_sockaddr_in {
 struct ff_ioctl_req {
 	uint32_t ir_len;	       /* sizeof(struct ff_ioctl_req) */
 	uint32_t ir_op;		       /* FF_IOCTL_* */
-	uint32_t ir_value;	       /* SETFLAGS: IFF_*; SETMTU: the MTU */
+	uint32_t ir_value;	       /* IFF_*, the MTU or IFCAP_* (above) */
 	uint32_t ir_spare0;	       /* 0 */
 	char ir_name[FF_IFNAMSIZ];     /* "f-stack-0"; LIST: "" = all */
 	struct ff_sockaddr_in ir_addr; /* ADDADDR, DELADDR */

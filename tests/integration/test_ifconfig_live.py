@@ -174,3 +174,29 @@ def test_bad_input_leaves_the_stack_unchanged(primary):
 
     assert strip(after) == strip(before)
     assert PEER_ADDR
+
+
+def test_txcsum_off_and_on(primary):
+    """FreeBSD's -txcsum: options= loses TXCSUM (and TSO4 with it), the
+    stack sums the IP headers itself and is still answered; txcsum puts
+    it back.  lo0's stay (Operation not supported)."""
+
+    def options(name="f-stack-0"):
+        cp = primary.tool("ff-ifconfig", "--json", name)
+        return json.loads(cp.stdout)[0]["option_names"]
+
+    assert "TXCSUM" in options()  # net_tap: IPv4/TCP/UDP tx checksum
+    cp = primary.tool("ff-ifconfig", "f-stack-0", "-txcsum")
+    assert (cp.returncode, cp.stdout, cp.stderr) == (0, "", "")
+    assert not {"TXCSUM", "TSO4"} & set(options())
+    assert answers(primary, STACK_ADDR)
+    cp = primary.tool("ff-ifconfig", "f-stack-0", "txcsum")
+    assert cp.returncode == 0, cp.stderr
+    assert "TXCSUM" in options()
+    assert answers(primary, STACK_ADDR)
+    cp = primary.tool("ff-ifconfig", "lo0", "-rxcsum")
+    assert cp.returncode == 1
+    assert cp.stderr == (
+        "ff-ifconfig: -rxcsum: ioctl (SIOCSIFCAP): Operation not supported\n"
+    )
+    assert "RXCSUM" in options("lo0")

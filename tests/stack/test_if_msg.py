@@ -203,7 +203,7 @@ def test_malformed_fixed_part(st):
         ("ir_len", size - 1),
         ("ir_len", 0),
         ("ir_op", 0),
-        ("ir_op", 6),
+        ("ir_op", _ffi.FF_IOCTL_SETCAP + 1),  # the first op not defined
         ("ir_spare0", 1),
     ):
         r = _req()
@@ -220,7 +220,12 @@ def test_name_without_nul_and_missing_name(st):
         ctypes.addressof(r) + _ffi.IoctlReq.ir_name.offset, b"f" * 16, 16
     )
     assert _send(st, r) == EINVAL
-    for op in (FF_IOCTL_SETFLAGS, FF_IOCTL_SETMTU, FF_IOCTL_DELADDR):
+    for op in (
+        FF_IOCTL_SETFLAGS,
+        FF_IOCTL_SETMTU,
+        FF_IOCTL_DELADDR,
+        _ffi.FF_IOCTL_SETCAP,
+    ):
         assert _send(st, _req(op, "", value=1500)) == EINVAL
     assert _send(st, _req(FF_IOCTL_SETMTU, "nosuch0", value=1500)) == ENXIO
 

@@ -127,6 +127,14 @@ def test_json_keys_pinned():
         (["up", "promisc"], Change(up=True, promisc=True)),
         (["down", "-promisc"], Change(up=False, promisc=False)),
         ([], Change()),
+        # ifconfig(8): "txcsum", "-txcsum", ...; the last word for one wins
+        (["-txcsum"], Change(caps_on=(), caps_off=("txcsum",))),
+        (
+            ["rxcsum", "-txcsum", "mtu", "1400"],
+            Change(mtu=1400, caps_on=("rxcsum",), caps_off=("txcsum",)),
+        ),
+        (["-rxcsum", "rxcsum"], Change(caps_on=("rxcsum",), caps_off=())),
+        (["tso", "-tso4"], Change(caps_on=(), caps_off=("tso4",))),
     ],
 )
 def test_parse_change(words, change):
@@ -158,6 +166,8 @@ def test_parse_change_usage_errors(words):
         ["1.2.3.4/33"],
         ["1.2.3.4", "netmask", "255.0.255.0"],
         ["1.2.3.4", "broadcast", "x"],
+        ["--txcsum"],
+        ["txcsum6"],
     ],
 )
 def test_parse_change_bad_values(words):
@@ -187,3 +197,62 @@ def test_cli_usage_errors():
     assert r.exit_code == 2
     r = CliRunner().invoke(ifconfig.command, ["f-stack-0", "1.2.3.999"])
     assert r.exit_code == 1 and "ff-ifconfig: 1.2.3.999: bad value" in r.output
+
+
+class _CapStack:
+    """What configure() asks of a stack for capability words."""
+
+    def __init__(self):
+        self.calls = []
+
+    def targets(self, writing=False):
+        return [0]
+
+    def set_interface(self, name, **kw):
+        self.calls.append(("set_interface", name))
+
+    def set_capabilities(self, name, on, off, proc=None):
+        self.calls.append(("set_capabilities", name, on, off, proc))
+
+
+def test_configure_sends_capability_words():
+    st = _CapStack()
+    ifconfig.configure(st, None, "f-stack-0", parse_change(["-txcsum"]))
+    assert st.calls[-1] == (
+        "set_capabilities",
+        "f-stack-0",
+        (),
+        ("txcsum",),
+        0,
+    )
+    st = _CapStack()
+    ifconfig.configure(st, None, "f-stack-0", parse_change(["mtu", "1400"]))
+    assert [c[0] for c in st.calls] == ["set_interface"]
+
+
+def test_set_capabilities_sends_setcap(monkeypatch):
+    """One SIOCSIFCAP a word, on the interface's capenable: -txcsum
+    clears IFCAP_TXCSUM (2) and keeps the rest (FreeBSD net/if.h)."""
+    from fstools import _ffi
+
+    sent = []
+    st = stack.Stack.__new__(stack.Stack)
+    monkeypatch.setattr(
+        st, "interface", lambda name, proc=None: replace(ETH, capenable=0x103)
+    )
+    monkeypatch.setattr(
+        st,
+        "_step",
+        lambda proc, name, what, op, **kw: sent.append((what, op, kw)),
+    )
+    st.set_capabilities("f-stack-0", on=("rxcsum",), off=("txcsum",))
+    assert sent == [
+        ("rxcsum: ioctl (SIOCSIFCAP)", _ffi.FF_IOCTL_SETCAP, {"value": 0x103}),
+        (
+            "-txcsum: ioctl (SIOCSIFCAP)",
+            _ffi.FF_IOCTL_SETCAP,
+            {"value": 0x101},
+        ),
+    ]
+    with pytest.raises(ValueError):
+        st.set_capabilities("f-stack-0", on=("lro",))

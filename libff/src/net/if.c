@@ -13,6 +13,7 @@
 #include "net/ff_port.h"
 #include "net/if_var.h"
 #include "net/route.h"
+#include "kern/mbuf.h"
 #include "netinet/in_var.h"
 #include "netinet/arp_var.h"
 
@@ -151,6 +152,46 @@ if_setflags(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t flags)
 			return (error);
 	}
 	ifp->if_flags = (ifp->if_flags & ~settable) | (flags & settable);
+	return (0);
+}
+
+/* What IFCAP_TXCSUM and IFCAP_TSO4 stand for in if_hwassist. */
+#define IF_HWASSIST_TXCSUM (CSUM_IP | CSUM_IP_TCP | CSUM_IP_UDP)
+#define IF_HWASSIST_TSO4   CSUM_IP_TSO
+
+int
+if_setcap(struct ifnet *ifp, uint32_t capenable)
+{
+	const uint32_t runtime = IFCAP_RXCSUM | IFCAP_TXCSUM | IFCAP_TSO4;
+	struct ff_port *p = ifp->if_port;
+	uint32_t may, assist;
+
+	if ((capenable & ~ifp->if_capabilities) != 0)
+		return (-EINVAL);
+	/*
+	 * TSO needs the sums: as FreeBSD's drivers, tso4 without txcsum is
+	 * refused ("enable txcsum first") and -txcsum drops TSO ("tso4
+	 * disabled due to -txcsum").
+	 */
+	if ((capenable & IFCAP_TXCSUM) == 0) {
+		if ((capenable & ~ifp->if_capenable & IFCAP_TSO4) != 0)
+			return (-EAGAIN);
+		capenable &= ~IFCAP_TSO4;
+	}
+	/*
+	 * lo0's RXCSUM/TXCSUM describe what it is (nothing is corrupted on
+	 * it), not a device's work: they stay.
+	 */
+	may = p != NULL ? p->p_capenable & runtime : 0;
+	if (((capenable ^ ifp->if_capenable) & ~may) != 0)
+		return (-EOPNOTSUPP);
+	assist = ifp->if_hwassist & ~(IF_HWASSIST_TXCSUM | IF_HWASSIST_TSO4);
+	if (p != NULL && (capenable & IFCAP_TXCSUM) != 0)
+		assist |= p->p_hwassist & IF_HWASSIST_TXCSUM;
+	if (p != NULL && (capenable & IFCAP_TSO4) != 0)
+		assist |= p->p_hwassist & IF_HWASSIST_TSO4;
+	ifp->if_capenable = capenable;
+	ifp->if_hwassist = assist;
 	return (0);
 }
 

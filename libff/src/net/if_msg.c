@@ -1,7 +1,7 @@
 /*
  * if_msg.c - FF_MSG_IOCTL: the interface ioctls of ff-ifconfig
- * (FreeBSD's SIOCGIFCONF/SIOCGIFFLAGS/SIOCSIFFLAGS/SIOCSIFMTU/SIOCAIFADDR/
- * SIOCDIFADDR in net/if.c and netinet/in.c, as one message kind).
+ * (FreeBSD's SIOCGIFCONF/SIOCGIFFLAGS/SIOCSIFFLAGS/SIOCSIFMTU/SIOCSIFCAP/
+ * SIOCAIFADDR/SIOCDIFADDR in net/if.c and netinet/in.c, as one message kind).
  *
  * Entry point: ff_msg_ioctl(), from the message dispatch table.  The
  * layout is in ff_msg.h.  A request is checked whole before anything
@@ -173,7 +173,7 @@ ifmsg_check(const struct ff_msg_hdr *req, struct ff_ioctl_req *ir)
 		return (EINVAL);
 	memcpy(ir, req + 1, sizeof(*ir));
 	if (ir->ir_len != sizeof(*ir) || ir->ir_op < FF_IOCTL_LIST ||
-	    ir->ir_op > FF_IOCTL_DELADDR || ir->ir_spare0 != 0)
+	    ir->ir_op > FF_IOCTL_SETCAP || ir->ir_spare0 != 0)
 		return (EINVAL);
 	for (i = 0; i < sizeof(ir->ir_spare) / sizeof(ir->ir_spare[0]); i++)
 		if (ir->ir_spare[i] != 0)
@@ -199,6 +199,8 @@ ifmsg_set(struct ff_ctx *ctx, struct ifnet *ifp, const struct ff_ioctl_req *ir)
 		return (ifmsg_addaddr(ctx, ifp, ir));
 	case FF_IOCTL_DELADDR:
 		return (ifmsg_deladdr(ctx, ifp, ir));
+	case FF_IOCTL_SETCAP:
+		return (-if_setcap(ifp, ir->ir_value));
 	}
 	return (EINVAL);
 }

@@ -146,6 +146,19 @@ int if_setflags(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t flags);
 int if_setmtu(struct ff_ctx *ctx, struct ifnet *ifp, uint32_t mtu);
 
 /*
+ * SIOCSIFCAP: if_capenable becomes capenable (ifconfig [-]rxcsum,
+ * [-]txcsum, [-]tso4).  Only IFCAP_RXCSUM, IFCAP_TXCSUM and IFCAP_TSO4
+ * of a port change, and only those it was started with (the device's
+ * offloads are configured once, at open).  if_hwassist follows:
+ * -txcsum takes CSUM_IP, CSUM_IP_TCP, CSUM_IP_UDP and TSO (IFCAP_TSO4
+ * needs IFCAP_TXCSUM, as FreeBSD's drivers say) away, txcsum and tso4
+ * give back what the port offers.  0, or -EINVAL (a capability the
+ * interface does not have), -EOPNOTSUPP (one that cannot change: lo0,
+ * started off, not a checksum one), -EAGAIN (tso4 without txcsum).
+ */
+int if_setcap(struct ifnet *ifp, uint32_t capenable);
+
+/*
  * 1 when ifp's port buffer is full of frames its device refused: the
  * next frame would be dropped (ENOBUFS).  0 for lo0 and a free port.
  */

@@ -202,8 +202,8 @@ ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, ip_hdr_t *ip, int lflags)
 
 /*
  * A segment or datagram that came over a trusted link ([portN]
- * csum_trust: the only interfaces whose if_hwassist has CSUM_IP_TCP)
- * may carry the pseudo-header sum in place of its checksum, its sender
+ * csum_trust: the port's p_rx_trust; the peer's doing, whatever
+ * ifconfig [-]txcsum / [-]rxcsum made of this side) may carry the pseudo-header sum in place of its checksum, its sender
  * having left the sum to the link.  Forwarded, it is handled as one of
  * ours: the field gets the pseudo sum again (whatever the sender put
  * there) and CSUM_IP_TCP / CSUM_IP_UDP leave the sum to ip_output,
@@ -220,7 +220,7 @@ ip_forward_trusted(struct ifnet *ifp, struct rte_mbuf *m)
 	uint32_t hlen = IP_HDRLEN(ip), field, flag;
 	uint16_t s;
 
-	if ((ifp->if_hwassist & CSUM_IP_TCP) == 0 ||
+	if (ifp->if_port == NULL || ifp->if_port->p_rx_trust == 0 ||
 	    (ntohs(ip->ip_off) & (IP_MF | IP_OFFMASK)) != 0)
 		return;
 	if (ip->ip_p == IPPROTO_TCP) {

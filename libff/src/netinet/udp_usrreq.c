@@ -124,9 +124,14 @@ udp_cksum_mbuf(
 	return ((uint16_t)~sum);
 }
 
-/* Header, length and checksum checks: 0, or -1 when m was dropped. */
+/*
+ * Header, length and checksum checks: 0, or -1 when m was dropped.  The
+ * port's verdict counts only with IFCAP_RXCSUM on (ifconfig -rxcsum:
+ * the stack sums every datagram itself), lo0's (M_LOOP) always.
+ */
 static int
-udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, struct udphdr *uh)
+udp_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int hlen,
+    struct udphdr *uh, int lflags)
 {
 	const ip_hdr_t *ip = mtod(m, const ip_hdr_t *);
 	uint32_t len = m_pktlen(m) - (uint32_t)hlen;
@@ -151,6 +156,8 @@ udp_check(struct ff_ctx *ctx, struct rte_mbuf *m, int hlen, struct udphdr *uh)
 		return (0);
 	}
 	csum = m_pkthdr(m)->csum_flags;
+	if ((lflags & M_LOOP) == 0 && (ifp->if_capenable & IFCAP_RXCSUM) == 0)
+		csum &= ~(CSUM_L4_CALC | CSUM_L4_VALID);
 	if ((csum & (CSUM_L4_CALC | CSUM_L4_VALID)) ==
 	    (CSUM_L4_CALC | CSUM_L4_VALID))
 		return (0);
@@ -198,7 +205,7 @@ udp_input_consume(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m,
 	struct socket *so;
 
 	UDPSTAT_INC(ctx, udps_ipackets);
-	if (udp_check(ctx, m, hlen, &uh) != 0)
+	if (udp_check(ctx, ifp, m, hlen, &uh, lflags) != 0)
 		return;
 	/*
 	 * A port may cut the frame anywhere: the header is pulled up before
