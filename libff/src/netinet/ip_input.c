@@ -202,9 +202,10 @@ ip_forward_ttl(struct ff_ctx *ctx, struct rte_mbuf *m, ip_hdr_t *ip, int lflags)
 
 /*
  * A segment or datagram that came over a trusted link ([portN]
- * csum_trust: the port's p_rx_trust; the peer's doing, whatever
- * ifconfig [-]txcsum / [-]rxcsum made of this side) may carry the pseudo-header sum in place of its checksum, its sender
- * having left the sum to the link.  Forwarded, it is handled as one of
+ * csum_trust: the port's p_rx_trust, the peer's doing, whatever
+ * ifconfig [-]txcsum / [-]rxcsum made of this side) may carry the
+ * pseudo-header sum in place of its checksum, its sender having left
+ * the sum to the link.  Forwarded, it is handled as one of
  * ours: the field gets the pseudo sum again (whatever the sender put
  * there) and CSUM_IP_TCP / CSUM_IP_UDP leave the sum to ip_output,
  * which completes it unless the outgoing interface is trusted too.  A
