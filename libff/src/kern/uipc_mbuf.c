@@ -31,7 +31,8 @@ m_makeroom(struct rte_mbuf *m, uint32_t len)
 		return (-ENOSPC);
 	if ((uint32_t)m->data_off + len <= m->buf_len)
 		return (0);
-	off = min(m->buf_len - len, RTE_PKTMBUF_HEADROOM);
+	/* Even, so that the headers keep the alignment they had. */
+	off = min(m->buf_len - len, RTE_PKTMBUF_HEADROOM) & ~1u;
 	memmove((char *)m->buf_addr + off, mtod(m, char *), m->data_len);
 	m->data_off = (uint16_t)off;
 	return (0);

@@ -275,8 +275,10 @@ test_inject_cut(struct ff_test *t, int port, const void *frame, uint32_t len,
 			rte_pktmbuf_free(n);
 			goto inval;
 		}
+		/* At the end, but 2-byte aligned as any driver's buffers. */
 		if (at_end)
-			n->data_off = (uint16_t)(n->buf_len - (to - from));
+			n->data_off =
+			    (uint16_t)((n->buf_len - (to - from)) & ~1u);
 		memcpy(rte_pktmbuf_mtod(n, void *), (const char *)frame + from,
 		    to - from);
 		if (m == NULL)
