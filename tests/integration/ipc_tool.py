@@ -15,7 +15,11 @@ so tests run it as a subprocess:
                                          entries; every request that reaches
                                          the stack must get an error answer
 
-Prints one JSON line of results; exit 0 when every check held.
+Prints one JSON line of results; exit 0 when every check held.  A
+request not answered within REQUEST_TIMEOUT seconds is a failure: long
+enough for dozens of tools starting at once on a 2-core machine (the
+64-tool test's first requests waited more than 5 s on a slow VM), short
+enough that a stack that stopped answering is still caught.
 """
 
 import json
@@ -161,9 +165,12 @@ def garbage(st, n, seed):
     }
 
 
+REQUEST_TIMEOUT = 30.0
+
+
 def main(argv):
     prefix, cmd, args = argv[1], argv[2], argv[3:]
-    with Stack(prefix, timeout=5.0) as st:
+    with Stack(prefix, timeout=REQUEST_TIMEOUT) as st:
         result = {
             "ping": ping,
             "echo": echo,
