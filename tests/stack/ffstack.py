@@ -1146,3 +1146,20 @@ def _stack_api(self):
 Stack.sockets_in_use = _stack_sockets_in_use
 Stack.files_in_use = _stack_files_in_use
 Stack.api = property(_stack_api)
+
+
+def ifinfo(st, name="f-stack-0"):
+    """Interface name as the ring's FF_IOCTL_LIST reports it (what
+    ff-ifconfig shows): flags, mtu, capenable, ..."""
+    from fstools import _ffi
+
+    err, _, body = st.msg(
+        _ffi.FF_MSG_IOCTL, _ffi.encode_ioctl_req(_ffi.FF_IOCTL_LIST, name)
+    )
+    assert err == 0, err
+    return _ffi.decode_ioctl_reply(body)[0]
+
+
+def capenable(st, name="f-stack-0"):
+    """Interface name's IFCAP_* turned on (ff-ifconfig's options=)."""
+    return ifinfo(st, name)["capenable"]

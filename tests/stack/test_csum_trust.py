@@ -19,9 +19,7 @@ from scapy.layers.inet import IP, TCP, UDP, defragment, fragment
 from scapy.layers.l2 import Ether
 from scapy.utils import checksum
 
-from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC
-from fstools import _ffi
-from fstools._ffi import FF_IOCTL_LIST, FF_MSG_IOCTL
+from ffstack import CONFIG, OUR_IP, PEER_IP, PEER_MAC, capenable
 from tcp_peer import Peer, handshake_passive, quiesce, tcp_stack
 
 TRUST = CONFIG + "csum_trust=1\n"
@@ -46,14 +44,6 @@ def fresh(pkt, layer):
     p = Ether(bytes(pkt))
     del p[layer].chksum
     return Ether(bytes(p))[layer].chksum
-
-
-def capenable(st):
-    err, _, body = st.msg(
-        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, "f-stack-0")
-    )
-    assert err == 0
-    return _ffi.decode_ioctl_reply(body)[0]["capenable"]
 
 
 def stacks(make_stack):

@@ -11,9 +11,7 @@ import pytest
 from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import Ether
 
-from ffstack import CONFIG, PEER_MAC, StackError
-from fstools import _ffi
-from fstools._ffi import FF_IOCTL_LIST, FF_MSG_IOCTL
+from ffstack import CONFIG, PEER_MAC, StackError, capenable
 
 # rte_ethdev.h (DPDK 22.11): what a device offers.
 RX_OFFLOAD_VLAN_STRIP = 1 << 0
@@ -31,15 +29,6 @@ def dpdk_cfg(*lines, config=CONFIG):
     return config.replace(
         "port_list=0", "port_list=0\n" + "".join(x + "\n" for x in lines)
     )
-
-
-def capenable(st):
-    """f-stack-0's enabled capabilities, as ff-ifconfig reads them."""
-    err, _, body = st.msg(
-        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, "f-stack-0")
-    )
-    assert err == 0
-    return _ffi.decode_ioctl_reply(body)[0]["capenable"]
 
 
 @pytest.mark.parametrize("skip", [0, 1])

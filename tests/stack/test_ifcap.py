@@ -14,8 +14,9 @@ and TSO goes with -txcsum (FreeBSD's drivers: "tso4 disabled due to
 import pytest
 from scapy.layers.inet import IP, TCP, UDP
 
+from ffstack import capenable
 from fstools import _ffi
-from fstools._ffi import FF_IOCTL_LIST, FF_IOCTL_SETCAP, FF_MSG_IOCTL
+from fstools._ffi import FF_IOCTL_SETCAP, FF_MSG_IOCTL
 from tcp_peer import Peer, handshake_passive, quiesce, tcp_stack
 from test_csum_trust import (
     BAD,
@@ -31,14 +32,6 @@ from test_csum_trust import (
 
 IFCAP_RXCSUM, IFCAP_TXCSUM, IFCAP_TSO4 = 0x1, 0x2, 0x100  # net/if.h
 EINVAL, EAGAIN, EOPNOTSUPP = 22, 35, 45  # FreeBSD sys/errno.h
-
-
-def capenable(st, name="f-stack-0"):
-    err, _, body = st.msg(
-        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, name)
-    )
-    assert err == 0
-    return _ffi.decode_ioctl_reply(body)[0]["capenable"]
 
 
 def setcap(st, on=0, off=0, name="f-stack-0"):

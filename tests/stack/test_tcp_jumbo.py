@@ -15,9 +15,7 @@ import pytest
 from scapy.layers.inet import IP, TCP
 
 
-from ffstack import CONFIG
-from fstools import _ffi
-from fstools._ffi import FF_IOCTL_LIST, FF_MSG_IOCTL
+from ffstack import CONFIG, ifinfo
 from tcp_peer import PEER_IP, Peer, quiesce, tcp_stack
 
 MTU = 9000
@@ -37,14 +35,6 @@ def opts(t):
     return dict((k, v) for k, v in t.options)
 
 
-def ifmtu(st):
-    err, _, body = st.msg(
-        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, "f-stack-0")
-    )
-    assert err == 0
-    return _ffi.decode_ioctl_reply(body)[0]["mtu"]
-
-
 def accept(st, peer, options):
     """A listener on 80 and the peer's handshake: (lfd, fd, SYN-ACK)."""
     lfd = st.tcp_socket()
@@ -60,8 +50,8 @@ def accept(st, peer, options):
 
 
 def test_interface_takes_the_mtu(make_stack):
-    assert ifmtu(jumbo_stack(make_stack)) == MTU
-    assert ifmtu(tcp_stack(make_stack)) == 1500  # without the key
+    assert ifinfo(jumbo_stack(make_stack))["mtu"] == MTU
+    assert ifinfo(tcp_stack(make_stack))["mtu"] == 1500  # without the key
 
 
 def test_syn_offers_mtu_less_40(make_stack):

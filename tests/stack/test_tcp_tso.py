@@ -13,9 +13,7 @@ import struct
 import pytest
 from scapy.layers.inet import IP, TCP
 
-from ffstack import CONFIG
-from fstools import _ffi
-from fstools._ffi import FF_IOCTL_LIST, FF_MSG_IOCTL
+from ffstack import CONFIG, capenable
 from tcp_peer import Peer, establish, quiesce, tcp_stack
 
 # rte_ethdev.h and rte_mbuf_core.h (DPDK 22.11).
@@ -42,14 +40,6 @@ def stack(make_stack, tso, port_tx=TSO_PORT):
     st.offloads(tx=port_tx)
     st.sysctl("net.inet.tcp.sendspace", 256 * 1024)  # room for 64 KB
     return st
-
-
-def capenable(st):
-    err, _, body = st.msg(
-        FF_MSG_IOCTL, _ffi.encode_ioctl_req(FF_IOCTL_LIST, "f-stack-0")
-    )
-    assert err == 0
-    return _ffi.decode_ioctl_reply(body)[0]["capenable"]
 
 
 def pop_offloads(st):
