@@ -5,9 +5,13 @@ in segments of up to that MSS less options, built as a header mbuf and
 chained data where the port takes chains, with IP and TCP checksums a
 receiver checks (scapy); where it takes none (net_af_xdp) a segment stays
 within one mbuf.  A segment of the whole MSS from the peer, in a chain of
-mbufs as memif hands it up, is taken and read back byte for byte; a frame
-longer than the MTU is dropped and counted (FreeBSD's ether_input
-"discard oversize frame")."""
+mbufs as memif hands it up, is taken and read back byte for byte; so is
+such a chain that reaches past the window the stack advertised or starts
+with bytes it already has: the reader gets what the ACK covers, no byte
+more or fewer (RFC 9293 3.10.7.4: trim to the window, drop the duplicate
+prefix), wherever the cut falls in the chain; a frame longer than the MTU
+is dropped and counted (FreeBSD's ether_input "discard oversize
+frame")."""
 
 import errno
 
@@ -180,4 +184,63 @@ def test_truncated_jumbo_chain_is_dropped_and_counted(make_stack):
     st.inject_split(pkt[:6000], [MBUF, 2 * MBUF])
     assert st.counter("ip.ips_tooshort") - before == 1
     assert st.tcp_recv(fd, 2 * MSS) == -errno.EAGAIN
+    quiesce(st, fd, lfd)
+
+
+def chained(pkt):
+    """The cuts memif makes in a frame: one 2 KB mbuf per descriptor."""
+    return list(range(MBUF, len(pkt), MBUF))
+
+
+def last_ack(st):
+    acks = [p for p in st.drain() if TCP in p]
+    assert acks, "no ACK"
+    return acks[-1][TCP]
+
+
+def test_chain_past_the_window_is_cut_to_it(make_stack):
+    """A full-MSS chain of which only the first part fits the advertised
+    window: the window's bytes are read, the rest is not (it comes again),
+    and what is read is what the ACK says was taken.  The bytes past the
+    window fill more than the chain's last 2 KB mbuf."""
+    st = jumbo_stack(make_stack)
+    st.sysctl("net.inet.tcp.recvbuf_auto", 0)
+    st.sysctl("net.inet.tcp.recvspace", 12 * 1024)
+    peer = Peer(st)
+    lfd, fd, sa = accept(st, peer, [("MSS", MSS)])
+    payload = bytes(i * 13 % 256 for i in range(2 * MSS))
+    first = peer.segment("A", data=payload[:MSS])
+    st.inject_split(first, chained(first))
+    st.advance(1)
+    ack = last_ack(st)
+    assert ack.ack == peer.seq + MSS
+    room = ack.window  # no window scale offered: bytes
+    second = peer.segment("A", seq=peer.seq + MSS, data=payload[MSS:])
+    assert 0 < room and MSS - room > len(second) % MBUF, room
+    st.inject_split(second, chained(second))
+    st.advance(1)
+    taken = last_ack(st).ack - peer.seq
+    assert taken == MSS + room
+    assert st.tcp_recv(fd, 4 * MSS) == payload[:taken]
+    assert st.tcp_recv(fd, 4 * MSS) == -errno.EAGAIN
+    quiesce(st, fd, lfd)
+
+
+@pytest.mark.parametrize("dup", [100, MBUF, 5000, MSS - 1])
+def test_chain_with_a_duplicate_prefix_gives_the_new_bytes(make_stack, dup):
+    """The peer sends dup bytes, then all MSS bytes again from the same
+    sequence number (a retransmission that covers more): the reader gets
+    every byte once, whichever mbuf of the chain the new data starts in."""
+    st = jumbo_stack(make_stack)
+    peer = Peer(st)
+    lfd, fd, _ = accept(st, peer, [("MSS", MSS)])
+    payload = bytes(i * 13 % 256 for i in range(MSS))
+    head = peer.segment("A", data=payload[:dup])
+    st.inject_split(head, chained(head))
+    whole = peer.segment("A", data=payload)
+    st.inject_split(whole, chained(whole))
+    st.advance(1)
+    assert last_ack(st).ack == peer.seq + MSS
+    assert st.tcp_recv(fd, 4 * MSS) == payload
+    assert st.counter("tcp.tcps_rcvshort") == 0
     quiesce(st, fd, lfd)

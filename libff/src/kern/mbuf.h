@@ -140,14 +140,21 @@ m_freem_bulk(struct rte_mbuf **ms, unsigned int n)
 	rte_pktmbuf_free_bulk(ms, n);
 }
 
-/* Drop len bytes from the front; the new start, or NULL if too short. */
+/*
+ * Drop len bytes from the front of the first segment; the new start, or
+ * NULL if that segment is shorter (a header pulled up before).  Data may
+ * span segments: m_cutfront().
+ */
 static inline char *
 m_adj(struct rte_mbuf *m, uint16_t len)
 {
 	return (rte_pktmbuf_adj(m, len));
 }
 
-/* Drop len bytes from the end (last segment only); 0 or -1. */
+/*
+ * Drop len bytes from the end of the last segment; 0, or -1 when it is
+ * shorter.  Data may span segments: m_cutback().
+ */
 static inline int
 m_trim(struct rte_mbuf *m, uint16_t len)
 {
@@ -181,6 +188,20 @@ m_free(struct rte_mbuf *m)
  * first segment's buffer cannot hold len bytes.
  */
 int m_pullup(struct rte_mbuf *m, uint32_t len);
+
+/*
+ * Drop the first len bytes of the chain m, whatever segments hold them
+ * (FreeBSD's m_adj() with len > 0; uipc_mbuf.c): segments emptied are
+ * freed, their buffer bytes added to *freed (NULL: not counted).  The new
+ * head, or NULL (m untouched) when the chain holds fewer than len bytes.
+ */
+struct rte_mbuf *m_cutfront(struct rte_mbuf *m, uint32_t len, uint32_t *freed);
+
+/*
+ * Keep the first len bytes of the chain m (FreeBSD's m_adj() with a
+ * negative count): the segments past them are freed.
+ */
+void m_cutback(struct rte_mbuf *m, uint32_t len);
 
 /* The last segment of a chain. */
 static inline struct rte_mbuf *

@@ -1,7 +1,7 @@
 /*
  * uipc_mbuf.c - operations on packet chains shared by the protocols.
  *
- * Entry points: m_pullup() (see kern/mbuf.h).
+ * Entry points: m_pullup(), m_cutfront(), m_cutback() (see kern/mbuf.h).
  *
  * Why: a port may hand up a frame cut anywhere over several mbufs
  * (memif's 2 KB mbufs for a jumbo MTU, small rx buffers, header split),
@@ -9,7 +9,11 @@
  * 791 lets a first fragment carry as little as 8 bytes, less than a TCP
  * header).  Protocols read their header through one pointer, so each
  * layer first makes the bytes it reads contiguous here, as FreeBSD's
- * ether, ip, icmp, udp and tcp input do with m_pullup().
+ * ether, ip, icmp, udp and tcp input do with m_pullup().  For the same
+ * reason a protocol that cuts bytes off a packet (TCP's duplicate prefix,
+ * data beyond the window; link padding after a datagram) cuts across the
+ * chain, as FreeBSD's m_adj() does: DPDK's rte_pktmbuf_adj() and
+ * rte_pktmbuf_trim() work in one segment and refuse more.
  */
 #include <errno.h>
 #include <string.h>
@@ -70,4 +74,51 @@ m_pullup(struct rte_mbuf *m, uint32_t len)
 		}
 	}
 	return (0);
+}
+
+struct rte_mbuf *
+m_cutfront(struct rte_mbuf *m, uint32_t len, uint32_t *freed)
+{
+	struct rte_mbuf *next;
+
+	if (len > m->pkt_len)
+		return (NULL);
+	while (len > 0 && len >= m->data_len && m->next != NULL) {
+		next = m->next;
+		next->pkt_len = m->pkt_len - m->data_len;
+		next->nb_segs = (uint16_t)(m->nb_segs - 1);
+		len -= m->data_len;
+		if (freed != NULL)
+			*freed += m->buf_len;
+		m->next = NULL;
+		m->nb_segs = 1;
+		m_free(m);
+		m = next;
+	}
+	/* The last segment holds the rest: len <= its data_len. */
+	if (len > 0)
+		(void)rte_pktmbuf_adj(m, (uint16_t)len);
+	return (m);
+}
+
+void
+m_cutback(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m, *rest;
+	uint32_t left = len;
+
+	if (len >= m->pkt_len)
+		return;
+	while (seg->data_len < left && seg->next != NULL) {
+		left -= seg->data_len;
+		seg = seg->next;
+	}
+	seg->data_len = (uint16_t)left;
+	rest = seg->next;
+	seg->next = NULL;
+	if (rest != NULL) {
+		m->nb_segs = (uint16_t)(m->nb_segs - rest->nb_segs);
+		m_freem(rest);
+	}
+	m->pkt_len = len;
 }

@@ -57,27 +57,6 @@ ip_fini(struct ff_ctx *ctx)
 	ip_reass_drain(ctx);
 }
 
-/* Cut the chain down to len bytes (link padding after the datagram). */
-static void
-ip_trim_to(struct rte_mbuf *m, uint32_t len)
-{
-	struct rte_mbuf *seg = m, *rest;
-	uint32_t left = len;
-
-	while (seg->data_len < left && seg->next != NULL) {
-		left -= seg->data_len;
-		seg = seg->next;
-	}
-	seg->data_len = (uint16_t)left;
-	rest = seg->next;
-	seg->next = NULL;
-	if (rest != NULL) {
-		m->nb_segs -= rest->nb_segs;
-		m_freem(rest);
-	}
-	m->pkt_len = len;
-}
-
 /* 1 when the header checksum is right (NIC verdict or computed). */
 static int
 ip_cksum_ok(struct ifnet *ifp, struct rte_mbuf *m, const ip_hdr_t *ip, int hlen,
@@ -136,7 +115,7 @@ ip_check(struct ff_ctx *ctx, struct ifnet *ifp, struct rte_mbuf *m, int lflags)
 		goto bad;
 	}
 	if (m_pktlen(m) > len)
-		ip_trim_to(m, len);
+		m_cutback(m, len); /* link padding after the datagram */
 	return ((int)hlen);
 bad:
 	m_freem(m);

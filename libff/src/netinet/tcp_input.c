@@ -871,15 +871,20 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *seg, struct rte_mbuf **mp)
 
 	if ((seg->tlen == 0 && !fin) || TCPS_HAVERCVDFIN(tp->t_state))
 		return (TI_CONTINUE);
-	*mp = NULL;
-	if (m_adj(m, (uint16_t)seg->doff) == NULL) {
-		/* Data starts past the first segment of a chain: rare. */
+	/*
+	 * Keep just the bytes taken: past the headers and any duplicate
+	 * prefix, short of what lies beyond the window.  Either cut may
+	 * cross segments (a jumbo frame in 2 KB mbufs).
+	 */
+	if ((m = m_cutfront(*mp, seg->doff, NULL)) == NULL) {
+		/* ip_input cut the chain to ip_len: never shorter. */
 		TCPSTAT_INC(ctx, tcps_rcvshort);
-		m_freem(m);
+		m_freem(*mp);
+		*mp = NULL;
 		return (TI_CONTINUE);
 	}
-	if (m_pktlen(m) > seg->tlen)
-		(void)m_trim(m, (uint16_t)(m_pktlen(m) - seg->tlen));
+	*mp = NULL;
+	m_cutback(m, seg->tlen);
 	if (seg->seq == tp->rcv_nxt && TAILQ_EMPTY(&tp->t_segq)) {
 		tp->rcv_nxt += seg->tlen;
 		TCPSTAT_INC(ctx, tcps_rcvpack);

@@ -89,38 +89,13 @@ m_bufbytes(const struct rte_mbuf *m)
 	return (n);
 }
 
-/*
- * Drop the first n bytes of the chain m (n < its length): whole mbufs
- * are freed, their buffer bytes added to *freed.  Returns the new head.
- */
-static struct rte_mbuf *
-m_cut_front(struct rte_mbuf *m, uint32_t n, uint32_t *freed)
-{
-	struct rte_mbuf *next;
-
-	while (n > 0 && n >= m->data_len && m->next != NULL) {
-		next = m->next;
-		next->pkt_len = m->pkt_len - m->data_len;
-		next->nb_segs = (uint16_t)(m->nb_segs - 1);
-		n -= m->data_len;
-		*freed += m->buf_len;
-		m->next = NULL;
-		m->nb_segs = 1;
-		m_freem(m);
-		m = next;
-	}
-	if (n > 0)
-		(void)m_adj(m, (uint16_t)n);
-	return (m);
-}
-
 /* Drop n bytes from the front of q (the next segment overlaps it). */
 static void
 tqe_trim_front(struct tcpcb *tp, struct tseg_qent *q, uint32_t n)
 {
 	uint32_t freed = 0;
 
-	q->tqe_m = m_cut_front(q->tqe_m, n, &freed);
+	q->tqe_m = m_cutfront(q->tqe_m, n, &freed);
 	q->tqe_seq += n;
 	q->tqe_len -= n;
 	q->tqe_mbcnt -= freed;
@@ -248,7 +223,7 @@ tcp_reass_prev(struct tcpcb *tp, struct tseg_qent *p, tcp_seq *seq,
 		return (1);
 	if ((uint32_t)i >= *len)
 		return (0);
-	*mp = m_cut_front(*mp, (uint32_t)i, mbcnt);
+	*mp = m_cutfront(*mp, (uint32_t)i, mbcnt);
 	*seq += (uint32_t)i;
 	*len -= (uint32_t)i;
 	return (1);
