@@ -37,10 +37,14 @@ to client) with 1 and 4 streams:
                       both stacks, so the sender never touches the payload
                       and only memif's server side copies it, once;
                       zc+trust/copy+trust is this against copy+trust.
-          With --mtu N (9000: a jumbo MTU) three more, [port0] mtu=N on both
+          With --mtu N (9000: a jumbo MTU) four more, [port0] mtu=N on both
           stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
           zero copy receives one mbuf a frame and cannot carry them):
-            copy/N, zero copy/N, copy+trust/N
+            copy/N, zero copy/N, copy+trust/N, and
+            zc+trust/N  zc+trust without memif's zero copy: the zero-copy
+                      socket calls, segments by reference and csum_trust,
+                      memif copying each frame once on each side (the
+                      fewest bytes touched a jumbo MTU allows);
           beside a second baseline, iperf3 over a veth pair of MTU N, which
           their "vs iperf3" compares them with.  --variants picks ff
           variants by name ("copy,copy/9000"), --streams the stream counts.
@@ -172,6 +176,7 @@ def jumbo_variants(mtu):
         ("copy/%d" % mtu, False, False, mtu, False, False),
         ("zero copy/%d" % mtu, False, True, mtu, False, False),
         ("copy+trust/%d" % mtu, False, False, mtu, True, False),
+        ("zc+trust/%d" % mtu, False, True, mtu, True, True),
     )
 
 
