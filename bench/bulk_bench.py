@@ -36,15 +36,12 @@ to client) with 1 and 4 streams:
                       kern.ipc.zero_copy.send=1 (segments by reference) on
                       both stacks, so the sender never touches the payload
                       and only memif's server side copies it, once;
-                      zc+trust/copy+trust is this against copy+trust.
+                      zc+trust/copy+trust is this against copy+trust
+                      ("same /N": zc+trust/N against copy+trust/N).
           With --mtu N (9000: a jumbo MTU) four more, [port0] mtu=N on both
-          stacks (TCP segments of N - 40 bytes, chains of 2 KB mbufs; memif
-          zero copy receives one mbuf a frame and cannot carry them):
-            copy/N, zero copy/N, copy+trust/N, and
-            zc+trust/N  zc+trust without memif's zero copy: the zero-copy
-                      socket calls, segments by reference and csum_trust,
-                      memif copying each frame once on each side (the
-                      fewest bytes touched a jumbo MTU allows);
+          stacks (TCP segments of N - 40 bytes; each stack's mbufs then
+          hold a whole frame, dpdk/ff_dpdk.c's pool_bufsize()):
+            copy/N, zero copy/N, copy+trust/N, zc+trust/N
           beside a second baseline, iperf3 over a veth pair of MTU N, which
           their "vs iperf3" compares them with.  --variants picks ff
           variants by name ("copy,copy/9000"), --streams the stream counts.
@@ -171,12 +168,12 @@ VARIANTS = (("copy", False, False, None, False, False),
 
 
 def jumbo_variants(mtu):
-    """The variants a jumbo MTU can carry (not memif zero copy)."""
+    """The variants at a jumbo MTU."""
     return (
         ("copy/%d" % mtu, False, False, mtu, False, False),
         ("zero copy/%d" % mtu, False, True, mtu, False, False),
         ("copy+trust/%d" % mtu, False, False, mtu, True, False),
-        ("zc+trust/%d" % mtu, False, True, mtu, True, True),
+        ("zc+trust/%d" % mtu, True, True, mtu, True, True),
     )
 
 
@@ -345,6 +342,11 @@ def main():
     zct = "zc+trust" in args.variants and "copy+trust" in args.variants
     if zct:
         head.append("zc+trust/copy+trust")
+    # The same at the jumbo MTU: "zc+trust/9000" against "copy+trust/9000".
+    jzc, jcp = "zc+trust/%s" % args.mtu, "copy+trust/%s" % args.mtu
+    jzct = args.mtu and jzc in args.variants and jcp in args.variants
+    if jzct:
+        head.append("same /%d" % args.mtu)
     rows = []
     for way in WAYS:
         for n in args.streams:
@@ -362,13 +364,16 @@ def main():
                 row.append(
                     ratio(ff[way, n, "zc+trust"], ff[way, n, "copy+trust"])
                 )
+            if jzct:
+                row.append(ratio(ff[way, n, jzc], ff[way, n, jcp]))
             rows.append(row)
     target = ["target", "", ""] + ([""] if args.mtu else [])
     for _ in args.run:
         target += ["", ">= %.1fx" % TARGET_VS_LINUX]
     target += [">= %.1fx" % TARGET_ZC] if zc else []
     target += [""] if trust else []
-    rows.append(target + ([">= %.1fx" % TARGET_ZC] if zct else []))
+    target += [">= %.1fx" % TARGET_ZC] if zct else []
+    rows.append(target + ([">= %.1fx" % TARGET_ZC] if jzct else []))
     table(head, rows)
     print()
     print("Gbit per CPU second, ff_bench / tcp_echo (the lower one limits)")

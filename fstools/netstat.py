@@ -196,6 +196,7 @@ def mbufs(opts, stack, ids):
             "mbufs_total": total,
             "mbufs_free": free,
             "mbufs_in_use": total - free,
+            "mclbytes": get("kern.ipc.mclbytes"),
             "sockets": get("kern.ipc.numopensockets"),
             "maxsockets": get("kern.ipc.maxsockets"),
             "tcp_pcbs": get("net.inet.tcp.pcbcount"),

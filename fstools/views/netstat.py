@@ -1004,22 +1004,37 @@ MBUF_JSON_KEYS = (
     "mbufs_total",
     "mbufs_free",
     "mbufs_in_use",
+    "mclbytes",
     "sockets",
     "maxsockets",
     "tcp_pcbs",
 )
 
 
+def cluster_name(mclbytes):
+    """FreeBSD's name of a buffer that holds mclbytes: "mbuf clusters"
+    (2 KB), "9k jumbo clusters" (a jumbo MTU's frame)."""
+    if mclbytes <= 2048:
+        return "mbuf clusters"
+    return "%dk jumbo clusters" % (mclbytes // 1024)
+
+
 def mbuf_lines(r):
     return [
         "%d/%d/%d mbufs in use (current/cache/total)"
         % (r["mbufs_in_use"], r["mbufs_free"], r["mbufs_total"]),
-        "%d/%d/%d/%d mbuf clusters in use (current/cache/total/max)"
+        "%d/%d/%d/%d %s in use (current/cache/total/max)"
         % (
             r["mbufs_in_use"],
             r["mbufs_free"],
             r["mbufs_total"],
             r["mbufs_total"],
+            cluster_name(r["mclbytes"]),
+        ),
+        "%dK/%dK/%dK bytes allocated to network (current/cache/total)"
+        % tuple(
+            n * r["mclbytes"] // 1024
+            for n in (r["mbufs_in_use"], r["mbufs_free"], r["mbufs_total"])
         ),
         "%d/%d sockets in use (current/max)" % (r["sockets"], r["maxsockets"]),
         "%d TCP control blocks in use" % r["tcp_pcbs"],

@@ -168,6 +168,7 @@ class Fake:
     ifaces = IFACES
     sysctls = {
         "kern.ipc.nmbufs": 8192,
+        "kern.ipc.mclbytes": 2048,
         "kern.ipc.overload.mbufs_free": 8000,
         "kern.ipc.numopensockets": 3,
         "kern.ipc.maxsockets": 262144,
@@ -577,11 +578,26 @@ def test_m():
     assert out.splitlines() == [
         "192/8000/8192 mbufs in use (current/cache/total)",
         "192/8000/8192/8192 mbuf clusters in use (current/cache/total/max)",
+        "384K/16000K/16384K bytes allocated to network (current/cache/total)",
         "3/262144 sockets in use (current/max)",
         "3 TCP control blocks in use",
     ]
     _, out = run("-m", "--json")
     assert tuple(json.loads(out)[0]) == view.MBUF_JSON_KEYS
+
+
+def test_m_names_jumbo_clusters(monkeypatch):
+    """A pool of buffers that hold a 9000-byte MTU's frame (9216 bytes of
+    data) is FreeBSD's "9k jumbo clusters"; the bytes count them."""
+    monkeypatch.setattr(
+        Fake, "sysctls", dict(Fake.sysctls, **{"kern.ipc.mclbytes": 9216})
+    )
+    _, out = run("-m")
+    assert out.splitlines()[1:3] == [
+        "192/8000/8192/8192 9k jumbo clusters in use "
+        "(current/cache/total/max)",
+        "1728K/72000K/73728K bytes allocated to network (current/cache/total)",
+    ]
 
 
 def test_watch_refuses_json_and_a_pipe():

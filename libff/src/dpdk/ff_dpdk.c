@@ -314,6 +314,43 @@ pool_socket(const struct ff_config *cfg)
 	    cfg, rte_eth_dev_socket_id(cfg->dpdk.port_list[0])));
 }
 
+/*
+ * The pool's buffer size: DPDK's default (2 KB of data, FreeBSD's
+ * MCLBYTES), or, where a net_memif port has a jumbo MTU, room for a
+ * whole frame of it (MTU, Ethernet header and a VLAN tag, rounded up to
+ * 1 KB as its bsize=; vdev N makes port N), as a FreeBSD driver takes
+ * 9 KB clusters (MJUM9BYTES) for a jumbo MTU.  memif then hands a frame
+ * up in one mbuf, not a chain of five, a send buffer holds 9 KB a
+ * segment, and memif's zero copy, whose server writes each frame into
+ * one of our mbufs, carries the MTU.  Not with net_af_xdp in the same
+ * stack: it takes a frame in one mbuf of at most a page (its umem's
+ * frames), so there the pool keeps 2 KB and memif its chains.
+ */
+static uint32_t
+pool_bufsize(const struct ff_config *cfg)
+{
+	uint32_t frame, room = RTE_MBUF_DEFAULT_DATAROOM;
+	int i;
+
+	for (i = 0; i < FF_MAX_VDEVS; i++)
+		if (cfg->vdevs[i].vc_present &&
+		    strcmp(cfg->vdevs[i].vc_driver, "net_af_xdp") == 0)
+			return (RTE_MBUF_DEFAULT_BUF_SIZE);
+	for (i = 0; i < FF_MAX_VDEVS && i < FF_MAX_PORTS; i++) {
+		if (!cfg->vdevs[i].vc_present ||
+		    strcmp(cfg->vdevs[i].vc_driver, "net_memif") != 0 ||
+		    cfg->ports[i].pc_mtu == 0)
+			continue;
+		frame = (uint32_t)cfg->ports[i].pc_mtu + RTE_ETHER_HDR_LEN +
+		    RTE_VLAN_HLEN;
+		frame = RTE_ALIGN_CEIL(frame, 1024);
+		if (frame > room)
+			room = frame;
+	}
+	room += RTE_PKTMBUF_HEADROOM;
+	return (room > UINT16_MAX ? UINT16_MAX : room);
+}
+
 int
 ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 {
@@ -322,7 +359,7 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
 		mp = rte_pktmbuf_pool_create(FF_POOL_NAME,
 		    ctx->cfg->dpdk.nb_mbufs, FF_POOL_CACHE, M_PRIVSIZE,
-		    RTE_MBUF_DEFAULT_BUF_SIZE, pool_socket(ctx->cfg));
+		    (uint16_t)pool_bufsize(ctx->cfg), pool_socket(ctx->cfg));
 	else
 		mp = rte_mempool_lookup(FF_POOL_NAME);
 	/* Every mbuf carries the stack's struct pkthdr (kern/mbuf.h). */

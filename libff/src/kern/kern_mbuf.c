@@ -25,6 +25,18 @@
 #include "kern/mbuf.h"
 #include "kern/protosw.h"
 
+/*
+ * The pool's size and what one buffer holds: 2048 bytes (FreeBSD's
+ * MCLBYTES), or a whole jumbo frame (dpdk/ff_dpdk.c's pool_bufsize()).
+ */
+static void
+mbuf_pool_sizes(struct ff_ctx *ctx, struct mbuf_state *mb)
+{
+	mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
+	mb->mb_mclbytes = rte_pktmbuf_data_room_size(ctx->pktmbuf_pool) -
+	    RTE_PKTMBUF_HEADROOM;
+}
+
 void
 mbuf_init(struct ff_ctx *ctx)
 {
@@ -36,7 +48,7 @@ mbuf_init(struct ff_ctx *ctx)
 	mb->mb_reass_pct = 12;
 	mb->mb_sock_pct = 2;
 	if (ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
+		mbuf_pool_sizes(ctx, mb);
 }
 
 static unsigned int
@@ -66,7 +78,7 @@ mbuf_pressure_update(struct ff_ctx *ctx)
 	int level;
 
 	if (mb->mb_nmbufs == 0 && ctx->pktmbuf_pool != NULL)
-		mb->mb_nmbufs = m_pool_size(ctx->pktmbuf_pool);
+		mbuf_pool_sizes(ctx, mb);
 	if (mb->mb_nmbufs == 0)
 		return (MBP_NONE);
 	/*
@@ -176,6 +188,9 @@ static const struct sysctl_entry mbuf_sysctls[] = {
 	    "Overload control: watermarks and what was refused"),
 	SYSCTL_UINT("kern.ipc.nmbufs", CTLFLAG_RDTUN, STATE, mb_nmbufs, 0, 0,
 	    "Packet buffers in the pool"),
+	SYSCTL_UINT("kern.ipc.mclbytes", CTLFLAG_RD, STATE, mb_mclbytes, 0, 0,
+	    "Data one packet buffer holds: 2048 (a cluster), or a whole frame "
+	    "of a net_memif port's jumbo MTU (a jumbo cluster)"),
 	SYSCTL_PROC("kern.ipc.overload.mbufs_free", CTLTYPE_UINT | CTLFLAG_RD,
 	    mbuf_sysctl_free, "IU", "Packet buffers free now"),
 	SYSCTL_INT("kern.ipc.overload.level", CTLFLAG_RD, STATE, mb_level, 0, 0,

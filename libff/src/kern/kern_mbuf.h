@@ -53,13 +53,14 @@ struct ovlstat {
 STATS_CHECK(ovlstat, OVLSTAT_LIST);
 
 struct mbuf_state {
-	int mb_win_pct;		/* kern.ipc.overload.mbuf_win_pct */
-	int mb_syn_pct;		/* kern.ipc.overload.mbuf_syn_pct */
-	int mb_reass_pct;	/* kern.ipc.overload.mbuf_reass_pct */
-	int mb_sock_pct;	/* kern.ipc.overload.sock_syn_pct */
-	int mb_level;		/* MBP_*, kern.ipc.overload.level */
-	unsigned int mb_nmbufs; /* kern.ipc.nmbufs: pool size */
-	unsigned int mb_free;	/* free at the last update, at least */
+	int mb_win_pct;		  /* kern.ipc.overload.mbuf_win_pct */
+	int mb_syn_pct;		  /* kern.ipc.overload.mbuf_syn_pct */
+	int mb_reass_pct;	  /* kern.ipc.overload.mbuf_reass_pct */
+	int mb_sock_pct;	  /* kern.ipc.overload.sock_syn_pct */
+	int mb_level;		  /* MBP_*, kern.ipc.overload.level */
+	unsigned int mb_nmbufs;	  /* kern.ipc.nmbufs: pool size */
+	unsigned int mb_mclbytes; /* kern.ipc.mclbytes: data a buffer holds */
+	unsigned int mb_free;	  /* free at the last update, at least */
 	struct ovlstat mb_stat;
 };
 

@@ -170,7 +170,9 @@ zc_get(struct ff_ctx *ctx, uint32_t len, struct rte_mbuf **mp)
 	struct rte_mbuf *m = NULL, *seg, *tail = NULL;
 	uint32_t left = len, room, nsegs;
 
-	room = MCLBYTES - RTE_PKTMBUF_HEADROOM;
+	/* 2 KB, or a whole jumbo frame (dpdk/ff_dpdk.c's pool_bufsize()). */
+	room = rte_pktmbuf_data_room_size(ctx->pktmbuf_pool) -
+	    RTE_PKTMBUF_HEADROOM;
 	nsegs = (len + room - 1) / room;
 	if (zc_room(ctx, nsegs) != 0) {
 		ZCSTAT_INC(ctx, sos_zcnobufs);
