@@ -150,5 +150,24 @@ def test_memif_zero_copy_carries_a_jumbo_mtu(make_pair, tmp_path):
     assert m and int(m.group(1)) == res["bytes_total"], p.log_text()
 
 
+def test_a_pool_too_large_says_its_buffer_size(make_pair):
+    """A pool the hugepages cannot hold stops the start with its size in
+    buffers and in bytes a buffer (9216 of data and DPDK's 128 of
+    headroom for a 9000-byte MTU's frame), not a bare "no memory"."""
+    from .ff_pair import Pair
+
+    p = Pair(make_pair.tmp, mtu=MTU)
+    make_pair.made.append(p)
+    cfg = p.config["server"]
+    cfg.write_text(
+        cfg.read_text().replace("[dpdk]\n", "[dpdk]\nnb_mbufs=4000000\n")
+    )
+    with pytest.raises(RuntimeError) as e:
+        p.start(TCP_ECHO)
+    assert "packet pool (4000000 mbufs of 9344 bytes): " in str(e.value), str(
+        e.value
+    )
+
+
 def ff_netstat_m(prefix):
     return run([str(NETSTAT), "--prefix", prefix, "-m"]).stdout

@@ -373,8 +373,9 @@ ff_dpdk_pool_attach(struct ff_ctx *ctx, char *err, size_t errlen)
 	}
 	if (mp == NULL) {
 		tap_release_rtsigs(); /* the ports will not be opened */
-		snprintf(err, errlen, "packet pool (%d mbufs): %s",
-		    ctx->cfg->dpdk.nb_mbufs, rte_strerror(rte_errno));
+		snprintf(err, errlen, "packet pool (%d mbufs of %u bytes): %s",
+		    ctx->cfg->dpdk.nb_mbufs, pool_bufsize(ctx->cfg),
+		    rte_strerror(rte_errno));
 		return (-1);
 	}
 	ctx->pktmbuf_pool = mp;
