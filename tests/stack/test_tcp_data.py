@@ -345,6 +345,51 @@ def test_window_update_after_read(make_stack):
     quiesce(st, fd)
 
 
+def window_stack(make_stack):
+    """A connection with a 64 KB receive buffer that stays so, each
+    segment ACKed at once: (stack, peer, fd)."""
+    st = tcp_stack(make_stack)
+    st.sysctl("net.inet.tcp.recvspace", 65536)
+    st.sysctl("net.inet.tcp.recvbuf_auto", 0)
+    st.sysctl("net.inet.tcp.delayed_ack", 0)
+    peer = Peer(st)
+    fd = establish(st, peer)
+    return st, peer, fd
+
+
+def fill(st, peer, nbytes):
+    """The peer sends nbytes in 1460-byte segments; the ACKs are taken."""
+    for off in range(0, nbytes, 1460):
+        peer.send("PA", data=b"w" * min(1460, nbytes - off))
+    st.drain()
+
+
+def test_no_window_update_for_a_small_read_of_a_large_buffer(make_stack):
+    """FreeBSD's tcp_output (since 11): a read that opens the window by
+    two segments but less than a quarter of the buffer, while the window
+    is still wide, sends no update of its own; the read that makes it a
+    quarter does, with the buffer's whole space."""
+    st, peer, fd = window_stack(make_stack)
+    fill(st, peer, 12 * 1460)
+    assert len(st.tcp_recv(fd, 3000)) == 3000  # 2 segments and more
+    assert st.drain() == []
+    assert len(st.tcp_recv(fd, 65536)) == 12 * 1460 - 3000
+    upd = peer.expect("A")  # 17,520 bytes: over a quarter of 64 KB
+    assert (upd.ack, upd.window) == (peer.seq, 65535)
+    quiesce(st, fd)
+
+
+def test_window_update_when_the_window_was_nearly_closed(make_stack):
+    """The same small read when the window is down to an eighth of the
+    buffer or less: the peer is about to stop, so it is told."""
+    st, peer, fd = window_stack(make_stack)
+    fill(st, peer, 42 * 1460)  # 4,216 bytes of room left
+    assert len(st.tcp_recv(fd, 3000)) == 3000
+    upd = peer.expect("A")
+    assert (upd.ack, upd.window) == (peer.seq, 65536 - 42 * 1460 + 3000)
+    quiesce(st, fd)
+
+
 def test_peer_window_limits_sending(make_stack):
     st = tcp_stack(make_stack)
     peer = Peer(st)

@@ -320,12 +320,39 @@ tcp_plan_tso(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 	return (1);
 }
 
+/*
+ * Is a window update worth a segment of its own?  As FreeBSD's
+ * tcp_output() since 11: not when the scaled window would not move; two
+ * segments more when that is also a quarter of the buffer, or the
+ * window was down to an eighth of it, or the buffer is small (8
+ * segments or fewer), or the field is full; or half the buffer.  The
+ * 4.4BSD rule (two segments) sent one for every other read of a large
+ * buffer: with 9000-byte segments, one for each two received.
+ */
+static int
+tcp_plan_winupd(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
+{
+	uint32_t max = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
+	uint32_t hiwat = so->so_rcv.sb_hiwat, recwin, old = 0, adv;
+
+	recwin = sp->recwin < max ? sp->recwin : max;
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
+		old = tp->rcv_adv - tp->rcv_nxt;
+	adv = recwin > old ? recwin - old : 0;
+	if (old >> tp->rcv_scale >= (old + adv) >> tp->rcv_scale)
+		return (0);
+	if (adv >= 2 * tp->t_maxseg &&
+	    (adv >= hiwat / 4 || recwin <= hiwat / 8 ||
+		hiwat <= 8 * tp->t_maxseg || adv >= max))
+		return (1);
+	return (2 * adv >= hiwat);
+}
+
 /* Is anything due?  (Nagle, window updates, control flags.) */
 static int
 tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 {
 	uint32_t sb_cc = so != NULL ? so->so_snd.sb_cc : 0;
-	uint32_t adv, max;
 	int idle = tp->snd_max == tp->snd_una;
 
 	if (sp->len > 0) {
@@ -344,14 +371,8 @@ tcp_plan_due(struct tcpcb *tp, struct socket *so, struct tcp_sendplan *sp)
 			return (1);
 	}
 	if (so != NULL && !TCPS_HAVERCVDFIN(tp->t_state) &&
-	    tp->t_state >= TCPS_ESTABLISHED) {
-		max = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
-		adv = (sp->recwin < max ? sp->recwin : max) -
-		    (tp->rcv_adv - tp->rcv_nxt);
-		if ((int32_t)adv >= (int32_t)(2 * tp->t_maxseg) ||
-		    (int32_t)(2 * adv) >= (int32_t)so->so_rcv.sb_hiwat)
-			return (2);
-	}
+	    tp->t_state >= TCPS_ESTABLISHED && tcp_plan_winupd(tp, so, sp))
+		return (2);
 	if (tp->t_flags & TF_ACKNOW)
 		return (1);
 	if (sp->flags & (TH_SYN | TH_RST))
