@@ -57,6 +57,13 @@ ksoftirqd on its core): on shared cores that run loses requests
 (ff_bench's write errors, more than 4096 late).  In the ff-top line of a
 busy run, "usr" holds helloworld's empty polls too.
 
+With --latency the script first runs bench/hiccup.c for 1 s pinned to
+each core: a thread that never sleeps, reading the TSC, counting the gaps
+over 20 and 50 us (interrupts, other tasks, the hypervisor) and the
+share of the time they take.  A request that arrives in such a gap waits
+it out, at the client or at the server; printed under the table as the
+floor under p99 on this machine.
+
 Where the time goes in the memif case, from the server's own counters
 (ff-top) over the fixed-rate run: its cycles per request in the stack
 (sys) and in helloworld's loop (usr), and the idle share; --perf adds
@@ -381,6 +388,41 @@ def quiet_text(name, q, switches, ran=()):
             "kernel gave these cores to other work"
         )
     return text  # fmt: skip
+
+
+def hiccups(tmp, secs=1.0):
+    """bench/hiccup.c pinned to each core in turn: {cpu: {"5": [gaps, ms],
+    "20": ..., "50": ...}}, the gaps a thread that never sleeps sees."""
+    exe = Path(tmp) / "hiccup"
+    subprocess.run(
+        ["cc", "-O2", "-o", str(exe), str(ROOT / "bench" / "hiccup.c")],
+        check=True,
+    )
+    out = {}
+    for cpu in sorted(os.sched_getaffinity(0)):
+        cp = subprocess.run(
+            ["taskset", "-c", str(cpu), str(exe), str(secs)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out[cpu] = json.loads(cp.stdout)
+    return out
+
+
+def hiccup_text(h, secs=1.0):
+    """One line: each core's gaps over 20 and 50 us and their share."""
+    per = "; ".join(
+        "cpu%d %d over 20 us (%.1f ms, %.2f %% of the time), %d over 50 us"
+        % (c, g["20"][0], g["20"][1], g["20"][1] / (10 * secs), g["50"][0])
+        for c, g in h.items()
+    )
+    return (
+        "the cores' own hiccups (bench/hiccup.c, a thread that never "
+        "sleeps, %.0f s a core before the runs): %s; a request that "
+        "arrives in one waits it out at either end, a floor under p99 "
+        "that no stack goes below on this machine" % (secs, per)
+    )
 
 
 def nivcsw(pid):
@@ -743,6 +785,7 @@ def main():
         for d in sub:
             d.mkdir()
         pages, xdp = capture_pages(sub[0])
+        hic = hiccups(tmp) if args.latency else None
         print(
             "link for the af_xdp column: %s%s; %ds per run, %d connections,"
             " idle_sleep %d us%s, profile %s; load average %s"
@@ -785,6 +828,8 @@ def main():
             continue
         if res["quiet"]:
             print(res["quiet"])
+    if hic is not None:
+        print(hiccup_text(hic))
     s = mem["split"]
     print(
         "memif server over the fixed-rate run (ff-top): %.0f cycles/request "
