@@ -385,6 +385,19 @@ fuzz_inject(struct ff_test *t, const void *frame, size_t len)
 }
 
 void
+fuzz_inject_split(struct ff_test *t, const void *frame, size_t len,
+    const uint32_t *cuts, int ncuts)
+{
+	if (len > FUZZ_FRAME_MAX)
+		len = FUZZ_FRAME_MAX;
+	while (ncuts > 0 && cuts[ncuts - 1] >= len)
+		ncuts--;
+	(void)ff_test_inject_split(t, 0, frame, (uint32_t)len, cuts, ncuts);
+	fuzz_nframes++;
+	ff_test_run(t);
+}
+
+void
 fuzz_drain(struct ff_test *t,
     void (*fn)(void *arg, const uint8_t *f, size_t len), void *arg)
 {

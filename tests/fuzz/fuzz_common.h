@@ -85,6 +85,9 @@ extern unsigned long long fuzz_nframes, fuzz_nmsgs, fuzz_ninputs;
 
 /* Inject one frame on port 0 and run the loop. */
 void fuzz_inject(struct ff_test *t, const void *frame, size_t len);
+/* The same as a chain cut at the increasing offsets cuts[0..ncuts). */
+void fuzz_inject_split(struct ff_test *t, const void *frame, size_t len,
+    const uint32_t *cuts, int ncuts);
 /*
  * Pop every frame sent on every port; for each one on port 0, `fn' (may
  * be NULL) sees it.

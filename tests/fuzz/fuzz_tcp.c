@@ -9,19 +9,33 @@
  * 0 timestamps, bit 1 the peer's ISN just below 2^32, bit 2 SACK
  * permitted) and bit 3 every limit tiny (fuzz_config_tight: 4 KB socket
  * buffers, 4 out-of-order blocks, a listen queue of 2, 4 syncache
- * entries).  Then segments from the peer (198.18.0.1:40000 to
+ * entries), bit 4 sequence numbers relative to the parked connection's
+ * rcv_nxt (so that in-order data fills the window).  Then segments from the peer (198.18.0.1:40000 to
  * 198.18.0.2:80), each:
  *
  *   ctl   TCP flags in bits 0-5; bit 6 a wrong checksum; bit 7 the clock
  *         moves 200 ms first (timers fire between segments)
  *   act   what the application does first: bits 0-2 none, write
  *         (bits 3-7) * 97 bytes, read, shutdown(SHUT_WR), close, accept
- *   seq   16 bits, signed, added to the peer's ISN + 1
+ *   seq   16 bits, signed, added to the peer's ISN + 1 (bit 4: to
+ *         rcv_nxt)
  *   ack   16 bits, signed, added to our ISN + 1
  *   win   16 bits
  *   olen  options length (bits 0-5, cut to 40; zero-padded to 4); bits
  *         6-7 the peer's port, 40000 + n (more peers for the listener)
  *   plen  payload length, 0-255, then olen + plen bytes of the input
+ *
+ * A segment with an odd sequence number and two bytes of payload or more
+ * arrives as a chain of three mbufs, cut inside the TCP header and in the
+ * middle of the payload (as memif hands a jumbo frame up in 2 KB mbufs):
+ * the header is pulled up, and a duplicate prefix or the bytes beyond
+ * the window are cut across mbufs (m_cutfront(), m_cutback()).
+ *
+ * The payload to the parked connection is not the input's: each byte is
+ * a function of its sequence number (stream_byte()), and every read of
+ * a connection parked past its handshake is checked against it and
+ * against rcv_nxt, so a byte delivered twice, lost or moved, or one the
+ * stack did not take, is a finding, not only a crash.
  *
  * Our ISN is learnt from every SYN we send (SYN-ACKs of the listener
  * included), so "ISN + 1 + 0" stays the right ack after a new handshake.
@@ -49,7 +63,66 @@ struct conn {
 	int fd;	      /* the parked socket (a listener in LISTEN) */
 	int fds[MAXFD];
 	int nfds;
+	uint32_t nxt;	/* its rcv_nxt, as last seen (rcv_nxt()) */
+	int stream;	/* fd reads the peer's stream from irs + 1 */
+	uint32_t nread; /* bytes of it read so far */
 };
+
+/*
+ * The parked connection's rcv_nxt (ff_test_tcp_info()'s ninth word), or
+ * the last one seen where it has none now (a listener, a connection
+ * reset with data still to read), at first the peer's ISN + 1.
+ */
+static uint32_t
+rcv_nxt(struct conn *c)
+{
+	uint32_t info[9];
+
+	if (c->fd >= 0 && ff_test_tcp_info(c->t, c->fd, info, 9) == 9 &&
+	    info[0] >= TCPS_SYN_RECEIVED)
+		c->nxt = info[8];
+	return (c->nxt);
+}
+
+/*
+ * The byte at sequence number s of the peer's stream to the parked
+ * connection: what the application reads must be these, in order, with
+ * no byte more, fewer or moved (RFC 9293: data is delivered by sequence
+ * number), whatever the segments overlapped or the window cut.
+ */
+static uint8_t
+stream_byte(uint32_t s)
+{
+	return ((uint8_t)((s * 2654435761u) >> 24));
+}
+
+static void
+stream_fill(uint8_t *pay, size_t plen, uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < plen; i++)
+		pay[i] = stream_byte(seq + (uint32_t)i);
+}
+
+static void
+stream_check(struct conn *c, const uint8_t *buf, int n)
+{
+	uint32_t s;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s = c->irs + 1 + c->nread + (uint32_t)i;
+		if (buf[i] != stream_byte(s))
+			fuzz_fail("byte %u of the stream read as %#x, sent %#x",
+			    c->nread + (uint32_t)i, buf[i], stream_byte(s));
+	}
+	c->nread += (uint32_t)n;
+	/* Nothing read that the stack did not take in order (and ACK). */
+	if (c->nread > rcv_nxt(c) - (c->irs + 1))
+		fuzz_fail("read %u bytes of the stream, rcv_nxt says %u",
+		    c->nread, rcv_nxt(c) - (c->irs + 1));
+}
 
 /* Learn our ISN from every SYN we send. */
 static void
@@ -77,7 +150,8 @@ segment(struct conn *c, uint16_t sport, uint8_t flags, uint32_t seq,
     const uint8_t *pay, size_t plen, int badsum)
 {
 	uint8_t seg[20 + 40 + 255], frame[14 + 20 + sizeof(seg)];
-	size_t pad = (olen + 3) & ~(size_t)3, len = 20 + pad + plen;
+	size_t pad = (olen + 3) & ~(size_t)3, len = 20 + pad + plen, flen;
+	uint32_t cuts[2];
 	uint16_t sum;
 
 	memset(seg, 0, 20 + pad);
@@ -106,9 +180,15 @@ segment(struct conn *c, uint16_t sport, uint8_t flags, uint32_t seq,
 		sum ^= 0x5a5a;
 	seg[16] = (uint8_t)(sum >> 8);
 	seg[17] = (uint8_t)sum;
-	fuzz_inject(c->t, frame,
-	    fuzz_ip_frame(
-		frame, c->mac, FUZZ_PEER_IP, FUZZ_OUR_IP, 6, 1, 0, seg, len));
+	flen = fuzz_ip_frame(
+	    frame, c->mac, FUZZ_PEER_IP, FUZZ_OUR_IP, 6, 1, 0, seg, len);
+	if ((seq & 1) != 0 && plen >= 2) {
+		/* As memif hands up a jumbo frame: a chain of mbufs. */
+		cuts[0] = 14 + 20 + 10;
+		cuts[1] = (uint32_t)(14 + 20 + 20 + pad + plen / 2);
+		fuzz_inject_split(c->t, frame, flen, cuts, 2);
+	} else
+		fuzz_inject(c->t, frame, flen);
 	fuzz_drain(c->t, learn_iss, c);
 }
 
@@ -172,6 +252,7 @@ park(struct conn *c, int which, uint8_t opts)
 	default:
 		establish(c, opts);
 		expect_state(c, TCPS_ESTABLISHED);
+		c->stream = 1;
 		if (which == 4 || which == 5 || which == 8) {
 			ff_test_tcp_shutdown(c->t, c->fd, 1);
 			fuzz_drain(c->t, NULL, NULL);
@@ -205,7 +286,7 @@ app(struct conn *c, uint8_t act)
 {
 	static const uint8_t data[31 * 97];
 	uint8_t buf[4096];
-	int fd;
+	int fd, n;
 
 	if (c->fd < 0)
 		return;
@@ -215,7 +296,9 @@ app(struct conn *c, uint8_t act)
 		    c->t, c->fd, data, (uint32_t)(act >> 3) * 97);
 		break;
 	case 2:
-		(void)ff_test_tcp_recv(c->t, c->fd, buf, sizeof(buf));
+		n = ff_test_tcp_recv(c->t, c->fd, buf, sizeof(buf));
+		if (c->stream && n > 0)
+			stream_check(c, buf, n);
 		break;
 	case 3:
 		(void)ff_test_tcp_shutdown(c->t, c->fd, 1);
@@ -242,6 +325,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t opt[64], pay[255], ctl, act, olen, plen, which, opts, peer;
 	struct conn c;
 	int16_t dseq, dack;
+	uint32_t seq;
 	uint16_t win;
 	int i;
 
@@ -252,6 +336,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	which = fuzz_u8(&in) % 9;
 	opts = fuzz_u8(&in);
 	c.irs = (opts & 2) ? 0xfffffff0u : 0x10000000u;
+	c.nxt = c.irs + 1;
 	c.t = fuzz_stack((opts & 8) ? fuzz_config_tight : fuzz_config);
 	if (ff_test_port_mac(c.t, 0, c.mac) != 0 ||
 	    ff_test_arp_add(
@@ -271,14 +356,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plen = fuzz_u8(&in);
 		olen = (uint8_t)fuzz_bytes(&in, opt, olen > 40 ? 40 : olen);
 		plen = (uint8_t)fuzz_bytes(&in, pay, plen);
+		seq = ((opts & 16) ? rcv_nxt(&c) : c.irs + 1) +
+		    (uint32_t)(int32_t)dseq;
+		if (peer == 0) /* data after a SYN starts one further */
+			stream_fill(pay, plen, seq + ((ctl & TH_SYN) ? 1 : 0));
 		if (ctl & 0x80)
 			ff_test_advance(c.t, 200000000ULL, 0);
 		app(&c, act);
-		segment(&c, (uint16_t)(PEER_PORT + peer), ctl & 0x3f,
-		    c.irs + 1 + (uint32_t)(int32_t)dseq,
+		segment(&c, (uint16_t)(PEER_PORT + peer), ctl & 0x3f, seq,
 		    c.iss + 1 + (uint32_t)(int32_t)dack, win, opt, olen, pay,
 		    plen, ctl & 0x40);
 		fuzz_check(c.t, "after a segment");
+		(void)rcv_nxt(&c); /* seen while there is one */
 	}
 	for (i = 0; i < c.nfds; i++)
 		if (c.fds[i] >= 0)
