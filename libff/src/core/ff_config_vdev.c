@@ -198,7 +198,8 @@ cfg_check_zero_copy(struct cfg_parse *pp, const char *sect, int i)
  * descriptor, which it reuses as the ring comes round: the receiver then
  * joins unrelated frames into one (seen here as oversize frames and a
  * stalled transfer).  One descriptor a frame avoids it; the receiver
- * still copies a frame into a chain of 2 KB mbufs.  A bsize= in args
+ * copies a frame into one mbuf (the pool's buffers hold a frame of the
+ * MTU too, dpdk/ff_dpdk.c's pool_bufsize()).  A bsize= in args
  * that is too small is refused; memif takes at most 65535.
  */
 #define CFG_MEMIF_BSIZE	    2048     /* memif's default */

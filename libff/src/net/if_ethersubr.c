@@ -91,7 +91,8 @@ drop:
  * A frame longer than the MTU lets the link carry, its header and an
  * 802.1Q tag in the frame counted (FreeBSD's ETHER_MAX_FRAME, "discard
  * oversize frame"): a peer with a larger MTU, or a broken one.  A jumbo
- * frame arrives as a chain (memif copies it into 2 KB mbufs).
+ * frame may arrive as a chain (a driver's 2 KB mbufs; memif's buffers
+ * hold a whole frame, dpdk/ff_dpdk.c's pool_bufsize()).
  */
 static int
 ether_toolong(const struct ifnet *ifp, const struct rte_mbuf *m)

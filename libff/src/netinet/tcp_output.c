@@ -255,7 +255,8 @@ tcp_output_ifp(struct tcpcb *tp)
  * what one mbuf holds behind the headers where the interface towards
  * the peer takes no chains (if_txsegmax 1: net_af_xdp, memif zero copy),
  * else that and if_txsegmax - 1 mbufs more chained behind it, which a
- * jumbo MTU needs (a 9000-byte frame is five 2 KB mbufs).
+ * jumbo MTU needs (a 9000-byte frame is five 2 KB mbufs where buffers
+ * are 2 KB).
  */
 static uint32_t
 tcp_seg_room(struct tcpcb *tp, int optlen)
