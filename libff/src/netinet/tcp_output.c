@@ -253,7 +253,7 @@ tcp_output_ifp(struct tcpcb *tp)
 /*
  * The most data a segment that is not TSO may carry besides the MSS:
  * what one mbuf holds behind the headers where the interface towards
- * the peer takes no chains (if_txsegmax 1: net_af_xdp, memif zero copy),
+ * the peer takes no chains (if_txsegmax 1: net_af_xdp),
  * else that and if_txsegmax - 1 mbufs more chained behind it, which a
  * jumbo MTU needs (a 9000-byte frame is five 2 KB mbufs where buffers
  * are 2 KB).
