@@ -694,6 +694,10 @@ GAUGES = {
     "kern.ipc.numopensockets": ("sockets_open", "Open sockets"),
     "kern.ipc.maxsockets": ("sockets_max", "Most sockets the stack may open"),
     "kern.ipc.nmbufs": ("mbufs", "Packet buffers in the pool"),
+    "kern.ipc.mclbytes": (
+        "mbuf_data_bytes",
+        "Data one packet buffer holds: 2048, or a jumbo frame",
+    ),
     "kern.ipc.overload.mbufs_free": (
         "mbufs_free",
         "Packet buffers free in the pool",

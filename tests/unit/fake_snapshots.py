@@ -87,6 +87,7 @@ def snap(i, proc=0, states=None, rexmit=0, badsum=0, accepts=0, used=0):
     nodes = [
         node("net.inet.tcp.states", states, OPAQUE, "QU"),
         node("kern.ipc.nmbufs", 8191, UINT, "IU"),
+        node("kern.ipc.mclbytes", 2048, UINT, "IU"),
         node("kern.ipc.overload.mbufs_free", 8191 - used, UINT, "IU"),
         node("kern.ipc.numopensockets", 333, UINT, "IU"),
         node("kern.ipc.maxsockets", 1024, INT, "I"),

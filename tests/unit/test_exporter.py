@@ -98,6 +98,7 @@ def test_exposition_of_two_processes():
     assert "# TYPE ff_tcp_connections gauge" in lines
     assert 'ff_sockets_open{proc="0"} 333.0' in lines
     assert 'ff_mbufs_free{proc="0"} 8191.0' in lines
+    assert 'ff_mbuf_data_bytes{proc="0"} 2048.0' in lines
     # A 64-bit read-only sysctl not in GAUGES: a counter by its name.
     assert 'ff_ipc_overload_win_shrunk_total{proc="1"} 21.0' in lines
     assert 'ff_icmp_sent_messages_total{proc="0",type="3"} 4.0' in lines
