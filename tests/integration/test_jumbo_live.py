@@ -169,5 +169,35 @@ def test_a_pool_too_large_says_its_buffer_size(make_pair):
     )
 
 
+def test_af_xdp_in_the_stack_keeps_2k_buffers(make_pair):
+    """net_af_xdp takes a frame in one mbuf of its umem (2 KB): a stack
+    with such a port keeps 2 KB buffers though a memif port of the same
+    stack has a jumbo MTU, which memif then carries in chains."""
+    from .ff_pair import Pair
+
+    p = Pair(make_pair.tmp, "net_af_xdp")
+    make_pair.made.append(p)
+    cfg = p.config["server"]
+    text = cfg.read_text().replace(
+        "port_list=0\nnb_vdev=1", "port_list=0,1\nnb_vdev=2"
+    )
+    text = text.replace(
+        "[freebsd.boot]",
+        "[vdev1]\ndriver=net_memif\npath=%s\nargs=role=server\n\n"
+        "[port1]\naddr=198.18.1.1\nnetmask=255.255.255.0\n"
+        "broadcast=198.18.1.255\nmtu=%d\n\n[freebsd.boot]"
+        % (make_pair.tmp / "jumbo.sock", MTU),
+    )
+    cfg.write_text(text)
+    p.start(TCP_ECHO)
+    remote = testing.RemoteStack(p.prefix["server"])
+    try:
+        assert remote.sysctl("kern.ipc.mclbytes").decoded == 2048
+        assert remote.interface("f-stack-1").mtu == MTU
+    finally:
+        remote.close()
+    assert "mbuf clusters in use" in ff_netstat_m(p.prefix["server"])
+
+
 def ff_netstat_m(prefix):
     return run([str(NETSTAT), "--prefix", prefix, "-m"]).stdout
