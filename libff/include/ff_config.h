@@ -79,6 +79,7 @@ struct ff_vdev_cfg {
 	int vc_queue_size;
 	int vc_cq;
 	int vc_zero_copy; /* net_memif zero-copy=yes (needs one file/list) */
+	int vc_frame;	  /* net_memif: a frame of its port's mtu, 1 KB up */
 	char vc_devargs[1024]; /* full "name,args" for --vdev */
 	int vc_line;
 };

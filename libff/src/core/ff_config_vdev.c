@@ -211,13 +211,17 @@ cfg_memif_bsize(struct cfg_parse *pp, const char *sect, int i)
 {
 	struct ff_vdev_cfg *vc = &pp->pp_cfg->vdevs[i];
 	int mtu = i < FF_MAX_PORTS ? pp->pp_cfg->ports[i].pc_mtu : 0;
-	unsigned long need, have;
+	unsigned long need, have, frame;
 	char buf[16], psect[24];
 
 	snprintf(psect, sizeof(psect), "port%d", i);
 	if (strcmp(vc->vc_driver, "net_memif") != 0 || mtu == 0)
 		return (0);
 	need = (unsigned long)mtu + CFG_FRAME_OVERHEAD;
+	/* What a buffer must hold for this port (dpdk/ff_dpdk.c's pool). */
+	frame = (need + 1023) & ~1023UL;
+	vc->vc_frame =
+	    (int)(frame < CFG_MEMIF_BSIZE_MAX ? frame : CFG_MEMIF_BSIZE_MAX);
 	if (cfg_args_value(vc->vc_args, "bsize", buf, sizeof(buf)) != NULL) {
 		have = strtoul(buf, NULL, 10);
 		if (have >= need)
@@ -231,9 +235,7 @@ cfg_memif_bsize(struct cfg_parse *pp, const char *sect, int i)
 	}
 	if (need <= CFG_MEMIF_BSIZE)
 		return (0);
-	need = (need + 1023) & ~1023UL;
-	if (need > CFG_MEMIF_BSIZE_MAX)
-		need = CFG_MEMIF_BSIZE_MAX;
+	need = (unsigned long)vc->vc_frame;
 	if (need < (unsigned long)mtu + CFG_FRAME_OVERHEAD)
 		return (cfg_err_at(pp, cfg_key_line(pp, CS_PORT, i, "mtu"),
 		    psect, "mtu",

@@ -317,35 +317,27 @@ pool_socket(const struct ff_config *cfg)
 /*
  * The pool's buffer size: DPDK's default (2 KB of data, FreeBSD's
  * MCLBYTES), or, where a net_memif port has a jumbo MTU, room for a
- * whole frame of it (MTU, Ethernet header and a VLAN tag, rounded up to
- * 1 KB as its bsize=; vdev N makes port N), as a FreeBSD driver takes
- * 9 KB clusters (MJUM9BYTES) for a jumbo MTU.  memif then hands a frame
- * up in one mbuf, not a chain of five, a send buffer holds 9 KB a
- * segment, and memif's zero copy, whose server writes each frame into
- * one of our mbufs, carries the MTU.  Not with net_af_xdp in the same
+ * whole frame of it (vc_frame, as its bsize=: core/ff_config_vdev.c),
+ * as a FreeBSD driver takes 9 KB clusters (MJUM9BYTES) for a jumbo MTU.
+ * memif then hands a frame up in one mbuf, not a chain of five, a send
+ * buffer holds 9 KB a segment, and memif's zero copy, whose server
+ * writes each frame into one of our mbufs, carries the MTU.  Not with net_af_xdp in the same
  * stack: it takes a frame in one mbuf of at most a page (its umem's
  * frames), so there the pool keeps 2 KB and memif its chains.
  */
 static uint32_t
 pool_bufsize(const struct ff_config *cfg)
 {
-	uint32_t frame, room = RTE_MBUF_DEFAULT_DATAROOM;
+	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM;
 	int i;
 
-	for (i = 0; i < FF_MAX_VDEVS; i++)
-		if (cfg->vdevs[i].vc_present &&
-		    strcmp(cfg->vdevs[i].vc_driver, "net_af_xdp") == 0)
-			return (RTE_MBUF_DEFAULT_BUF_SIZE);
-	for (i = 0; i < FF_MAX_VDEVS && i < FF_MAX_PORTS; i++) {
-		if (!cfg->vdevs[i].vc_present ||
-		    strcmp(cfg->vdevs[i].vc_driver, "net_memif") != 0 ||
-		    cfg->ports[i].pc_mtu == 0)
+	for (i = 0; i < FF_MAX_VDEVS; i++) {
+		if (!cfg->vdevs[i].vc_present)
 			continue;
-		frame = (uint32_t)cfg->ports[i].pc_mtu + RTE_ETHER_HDR_LEN +
-		    RTE_VLAN_HLEN;
-		frame = RTE_ALIGN_CEIL(frame, 1024);
-		if (frame > room)
-			room = frame;
+		if (strcmp(cfg->vdevs[i].vc_driver, "net_af_xdp") == 0)
+			return (RTE_MBUF_DEFAULT_BUF_SIZE);
+		if ((uint32_t)cfg->vdevs[i].vc_frame > room)
+			room = (uint32_t)cfg->vdevs[i].vc_frame;
 	}
 	room += RTE_PKTMBUF_HEADROOM;
 	return (room > UINT16_MAX ? UINT16_MAX : room);
