@@ -376,12 +376,7 @@ fuzz_counter(struct ff_test *t, const char *name)
 void
 fuzz_inject(struct ff_test *t, const void *frame, size_t len)
 {
-	if (len > FUZZ_FRAME_MAX)
-		len = FUZZ_FRAME_MAX;
-	/* A full rx queue or an empty pool is the stack's to count. */
-	(void)ff_test_inject(t, 0, frame, (uint32_t)len, 0);
-	fuzz_nframes++;
-	ff_test_run(t);
+	fuzz_inject_split(t, frame, len, NULL, 0);
 }
 
 void
@@ -392,7 +387,12 @@ fuzz_inject_split(struct ff_test *t, const void *frame, size_t len,
 		len = FUZZ_FRAME_MAX;
 	while (ncuts > 0 && cuts[ncuts - 1] >= len)
 		ncuts--;
-	(void)ff_test_inject_split(t, 0, frame, (uint32_t)len, cuts, ncuts);
+	/* A full rx queue or an empty pool is the stack's to count. */
+	if (ncuts == 0)
+		(void)ff_test_inject(t, 0, frame, (uint32_t)len, 0);
+	else
+		(void)ff_test_inject_split(
+		    t, 0, frame, (uint32_t)len, cuts, ncuts);
 	fuzz_nframes++;
 	ff_test_run(t);
 }
